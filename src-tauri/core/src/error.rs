@@ -1,0 +1,122 @@
+//! The one error type of core, and the stable codes the desktop app and the CLI act on.
+
+use serde::Serialize;
+
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+
+/// What went wrong, in the terms a caller can act on. Messages never contain secret values.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A field of the user's input is invalid; `field` names it as the UI does.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+
+    /// The thing asked for does not exist (any more).
+    #[error("{0}")]
+    NotFound(String),
+
+    /// The input clashes with what is stored, such as a duplicate name.
+    #[error("{message}")]
+    Conflict { field: String, message: String },
+
+    /// The operation would leave a confidential app without an active secret.
+    #[error("{0}")]
+    LastSecret(String),
+
+    /// The environment still holds apps and the caller did not ask to delete them too.
+    #[error("{0}")]
+    EnvironmentNotEmpty(String),
+
+    /// No keychain could be reached (no Secret Service, no session bus ...); nothing was written.
+    #[error("{0}")]
+    KeychainUnavailable(String),
+
+    /// The keychain is locked or refused access; nothing was written.
+    #[error("{0}")]
+    KeychainLocked(String),
+
+    /// The keychain failed in another way.
+    #[error("{0}")]
+    Keychain(String),
+
+    /// The keychain entry that should hold this secret is missing.
+    #[error("{0}")]
+    SecretMissing(String),
+
+    /// The database was written by a newer version of Authdeck; it was not modified.
+    #[error("{0}")]
+    StoreTooNew(String),
+
+    /// The database file is damaged or not an Authdeck database; it was not modified.
+    #[error("{0}")]
+    StoreCorrupt(String),
+
+    /// Any other database failure.
+    #[error("{0}")]
+    Store(String),
+
+    /// A failure with no better category (a bug if it shows).
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// The stable code of an error, as sent over IPC and mapped to exit codes by the CLI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    Validation,
+    NotFound,
+    Conflict,
+    LastSecret,
+    EnvironmentNotEmpty,
+    KeychainUnavailable,
+    KeychainLocked,
+    Keychain,
+    SecretMissing,
+    StoreTooNew,
+    StoreCorrupt,
+    Store,
+    Internal,
+}
+
+impl Error {
+    /// The code the UI and CLI act on.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Validation { .. } => ErrorCode::Validation,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Conflict { .. } => ErrorCode::Conflict,
+            Self::LastSecret(_) => ErrorCode::LastSecret,
+            Self::EnvironmentNotEmpty(_) => ErrorCode::EnvironmentNotEmpty,
+            Self::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
+            Self::KeychainLocked(_) => ErrorCode::KeychainLocked,
+            Self::Keychain(_) => ErrorCode::Keychain,
+            Self::SecretMissing(_) => ErrorCode::SecretMissing,
+            Self::StoreTooNew(_) => ErrorCode::StoreTooNew,
+            Self::StoreCorrupt(_) => ErrorCode::StoreCorrupt,
+            Self::Store(_) => ErrorCode::Store,
+            Self::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The input field the error belongs to, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Validation { field, .. } | Self::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// A validation error on one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

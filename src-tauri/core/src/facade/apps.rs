@@ -1,0 +1,236 @@
+//! Client apps.
+
+use super::environments::{environment_gone, plural};
+use super::{Core, secret_account};
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::store::intents::{self, Intent, IntentAction};
+use crate::store::{apps, environments, secrets};
+use crate::validate::{self, FieldError};
+
+fn clean_list(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// The input as it will be stored: trimmed, blank list entries and optional fields dropped.
+fn normalize(input: &ClientAppInput) -> ClientAppInput {
+    let optional = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    ClientAppInput {
+        environment_id: input.environment_id.clone(),
+        display_name: input.display_name.trim().to_owned(),
+        client_id: input.client_id.trim().to_owned(),
+        client_type: input.client_type,
+        auth_method: input.auth_method,
+        description: input.description.trim().to_owned(),
+        logo_uri: optional(&input.logo_uri),
+        redirect_uris: clean_list(&input.redirect_uris),
+        logout_urls: clean_list(&input.logout_urls),
+        web_origins: clean_list(&input.web_origins),
+        // "read write" typed in one box means two scopes
+        default_scopes: input
+            .default_scopes
+            .iter()
+            .flat_map(|s| s.split_whitespace())
+            .map(str::to_owned)
+            .collect(),
+        labels: clean_list(&input.labels),
+        link: optional(&input.link),
+    }
+}
+
+/// Whole days from `since` to `now`, never negative.
+pub(super) fn days_between(since: i64, now: i64) -> u32 {
+    u32::try_from((now - since).max(0) / 86_400).unwrap_or(u32::MAX)
+}
+
+impl Core {
+    /// The apps of an environment, by display name.
+    pub fn apps(&self, environment: &EnvironmentId) -> Result<Vec<AppSummary>> {
+        let store = self.store()?;
+        let policy = environments::get(&store.conn, environment)?
+            .ok_or_else(environment_gone)?
+            .rotation_days;
+        let now = self.now().unix();
+        Ok(apps::list(&store.conn, environment)?
+            .into_iter()
+            .map(|row| AppSummary {
+                rotation_due: row
+                    .oldest_active_secret
+                    .is_some_and(|since| days_between(since, now) >= policy),
+                ..row.summary
+            })
+            .collect())
+    }
+
+    /// One app.
+    pub fn app(&self, id: &AppId) -> Result<ClientApp> {
+        apps::get(&self.store()?.conn, id)?.ok_or_else(app_gone)
+    }
+
+    /// The apps of other environments sharing this app's link name.
+    pub fn linked_apps(&self, id: &AppId) -> Result<Vec<LinkedApp>> {
+        let app = self.app(id)?;
+        apps::linked(&self.store()?.conn, &app)
+    }
+
+    /// Field errors of an app input (`id` is the one being edited, if any).
+    pub fn validate_app(
+        &self,
+        id: Option<&AppId>,
+        input: &ClientAppInput,
+    ) -> Result<Vec<FieldError>> {
+        let input = normalize(input);
+        let mut problems = validate::app(&input);
+        let store = self.store()?;
+        let conn = &store.conn;
+        let Some(environment) = environments::get(conn, &input.environment_id)? else {
+            problems.add("environment_id", "Choose an environment that exists.");
+            return Ok(problems.0);
+        };
+        if !input.display_name.is_empty()
+            && apps::name_taken(conn, &environment.id, &input.display_name, id)?
+        {
+            problems.add(
+                "display_name",
+                format!(
+                    "“{}” already has an app named “{}”.",
+                    environment.name, input.display_name
+                ),
+            );
+        }
+        if !input.client_id.is_empty()
+            && apps::client_id_taken(conn, &environment.id, &input.client_id, id)?
+        {
+            problems.add(
+                "client_id",
+                format!(
+                    "Another app in “{}” already uses this client ID.",
+                    environment.name
+                ),
+            );
+        }
+        if let Some(id) = id
+            && input.client_type == ClientType::Public
+        {
+            let count = secrets::ids_of(conn, id)?.len() as u32;
+            if count > 0 {
+                problems.add(
+                    "client_type",
+                    format!(
+                        "This app still holds {count} secret{}; delete them before making it \
+                         a public client.",
+                        plural(count)
+                    ),
+                );
+            }
+        }
+        Ok(problems.0)
+    }
+
+    fn checked_app(&self, id: Option<&AppId>, input: &ClientAppInput) -> Result<ClientAppInput> {
+        if let Some(problem) = self.validate_app(id, input)?.into_iter().next() {
+            return Err(if problem.message.contains("already") {
+                Error::Conflict {
+                    field: problem.field,
+                    message: problem.message,
+                }
+            } else {
+                Error::invalid(&problem.field, problem.message)
+            });
+        }
+        Ok(normalize(input))
+    }
+
+    /// Creates an app.
+    pub fn create_app(&self, input: ClientAppInput) -> Result<ClientApp> {
+        let input = self.checked_app(None, &input)?;
+        let now = self.now();
+        let app = from_input(AppId::new(), input, now, now);
+        self.store()?.write(|tx| apps::save(tx, &app))?;
+        Ok(app)
+    }
+
+    /// Replaces an app's fields (it may move to another environment).
+    pub fn update_app(&self, id: &AppId, input: ClientAppInput) -> Result<ClientApp> {
+        let existing = self.app(id)?;
+        let input = self.checked_app(Some(id), &input)?;
+        let app = from_input(existing.id, input, existing.created_at, self.now());
+        self.store()?.write(|tx| apps::save(tx, &app))?;
+        Ok(app)
+    }
+
+    /// Deletes an app and its keychain entries. Tokens the provider already issued stay valid;
+    /// the caller says so to the user.
+    pub fn delete_app(&self, id: &AppId) -> Result<AppDeleted> {
+        self.app(id)?;
+        let now = self.now();
+        let planned = self.store()?.write(|tx| {
+            let planned: Vec<Intent> = secrets::ids_of(tx, id)?
+                .iter()
+                .map(|secret| Intent {
+                    account: secret_account(secret),
+                    action: IntentAction::Delete,
+                    app_id: Some(id.clone()),
+                    environment_id: None,
+                })
+                .collect();
+            for intent in &planned {
+                intents::record(tx, intent, now)?;
+            }
+            if planned.is_empty() {
+                apps::delete(tx, id)?;
+            }
+            Ok(planned)
+        })?;
+        let removed = self.remove_entries(&planned)?;
+        self.store()?.write(|tx| {
+            for intent in &planned {
+                intents::finish(tx, intent)?;
+            }
+            Ok(())
+        })?;
+        Ok(AppDeleted {
+            keychain_entries_removed: removed,
+        })
+    }
+}
+
+fn from_input(
+    id: AppId,
+    input: ClientAppInput,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+) -> ClientApp {
+    ClientApp {
+        id,
+        environment_id: input.environment_id,
+        display_name: input.display_name,
+        client_id: input.client_id,
+        client_type: input.client_type,
+        auth_method: input.auth_method,
+        description: input.description,
+        logo_uri: input.logo_uri,
+        redirect_uris: input.redirect_uris,
+        logout_urls: input.logout_urls,
+        web_origins: input.web_origins,
+        default_scopes: input.default_scopes,
+        labels: input.labels,
+        link: input.link,
+        created_at,
+        updated_at,
+    }
+}
+
+pub(super) fn app_gone() -> Error {
+    Error::NotFound("That app no longer exists.".into())
+}

@@ -1,0 +1,244 @@
+//! Environments and the user's settings (which include the active environment).
+
+use super::{Core, secret_account};
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::store::intents::{self, Intent, IntentAction};
+use crate::store::{apps, environments, secrets, settings};
+use crate::validate::{self, FieldError};
+
+fn trimmed(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+/// The input as it will be stored: trimmed, blank optional URLs dropped.
+fn normalize(input: &EnvironmentInput) -> EnvironmentInput {
+    let e = &input.endpoints;
+    EnvironmentInput {
+        name: input.name.trim().to_owned(),
+        kind: input.kind,
+        color: input.color.trim().to_ascii_lowercase(),
+        endpoints: Endpoints {
+            issuer_url: trimmed(&e.issuer_url),
+            authorization_url: trimmed(&e.authorization_url),
+            token_url: trimmed(&e.token_url),
+            token_info_url: trimmed(&e.token_info_url),
+            introspection_url: trimmed(&e.introspection_url),
+            revocation_url: trimmed(&e.revocation_url),
+            api_base_url: trimmed(&e.api_base_url),
+        },
+        rotation_days: input.rotation_days,
+    }
+}
+
+impl Core {
+    /// All environments, by name.
+    pub fn environments(&self) -> Result<Vec<Environment>> {
+        environments::list(&self.store()?.conn)
+    }
+
+    /// One environment.
+    pub fn environment(&self, id: &EnvironmentId) -> Result<Environment> {
+        environments::get(&self.store()?.conn, id)?.ok_or_else(environment_gone)
+    }
+
+    /// Field errors of an environment input (`id` is the one being edited, if any).
+    pub fn validate_environment(
+        &self,
+        id: Option<&EnvironmentId>,
+        input: &EnvironmentInput,
+    ) -> Result<Vec<FieldError>> {
+        let input = normalize(input);
+        let mut problems = validate::environment(&input);
+        if !input.name.is_empty() && environments::name_taken(&self.store()?.conn, &input.name, id)?
+        {
+            problems.add(
+                "name",
+                format!("An environment named “{}” already exists.", input.name),
+            );
+        }
+        Ok(problems.0)
+    }
+
+    fn checked_environment(
+        &self,
+        id: Option<&EnvironmentId>,
+        input: &EnvironmentInput,
+    ) -> Result<EnvironmentInput> {
+        if let Some(problem) = self.validate_environment(id, input)?.into_iter().next() {
+            return Err(if problem.message.contains("already exists") {
+                Error::Conflict {
+                    field: problem.field,
+                    message: problem.message,
+                }
+            } else {
+                Error::invalid(&problem.field, problem.message)
+            });
+        }
+        Ok(normalize(input))
+    }
+
+    /// Creates an environment; the first one becomes the active one.
+    pub fn create_environment(&self, input: EnvironmentInput) -> Result<Environment> {
+        let input = self.checked_environment(None, &input)?;
+        let now = self.now();
+        let environment = Environment {
+            id: EnvironmentId::new(),
+            name: input.name,
+            kind: input.kind,
+            color: input.color,
+            endpoints: input.endpoints,
+            rotation_days: input.rotation_days,
+            app_count: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store()?.write(|tx| {
+            environments::save(tx, &environment)?;
+            let mut current = settings::load(tx)?;
+            if current.active_environment_id.is_none() {
+                current.active_environment_id = Some(environment.id.clone());
+                settings::save(tx, &current)?;
+            }
+            Ok(())
+        })?;
+        Ok(environment)
+    }
+
+    /// Replaces an environment's fields.
+    pub fn update_environment(
+        &self,
+        id: &EnvironmentId,
+        input: EnvironmentInput,
+    ) -> Result<Environment> {
+        let existing = self.environment(id)?;
+        let input = self.checked_environment(Some(id), &input)?;
+        let environment = Environment {
+            name: input.name,
+            kind: input.kind,
+            color: input.color,
+            endpoints: input.endpoints,
+            rotation_days: input.rotation_days,
+            updated_at: self.now(),
+            ..existing
+        };
+        self.store()?
+            .write(|tx| environments::save(tx, &environment))?;
+        Ok(environment)
+    }
+
+    /// Deletes an environment; one that holds apps only when `with_apps`, and then its apps
+    /// and their keychain entries too.
+    pub fn delete_environment(
+        &self,
+        id: &EnvironmentId,
+        with_apps: bool,
+    ) -> Result<EnvironmentDeleted> {
+        let environment = self.environment(id)?;
+        if environment.app_count > 0 && !with_apps {
+            return Err(Error::EnvironmentNotEmpty(format!(
+                "“{}” still holds {} app{}. Delete them first, or confirm that they and their \
+                 secrets go too.",
+                environment.name,
+                environment.app_count,
+                plural(environment.app_count)
+            )));
+        }
+        let now = self.now();
+        let (planned, apps_removed) = self.store()?.write(|tx| {
+            let mut planned = Vec::new();
+            let app_ids = apps::ids_in(tx, id)?;
+            for app in &app_ids {
+                for secret in secrets::ids_of(tx, app)? {
+                    let intent = Intent {
+                        account: secret_account(&secret),
+                        action: IntentAction::Delete,
+                        app_id: Some(app.clone()),
+                        environment_id: Some(id.clone()),
+                    };
+                    intents::record(tx, &intent, now)?;
+                    planned.push(intent);
+                }
+            }
+            if planned.is_empty() {
+                environments::delete(tx, id)?;
+                move_active_away(tx, id)?;
+            }
+            Ok((planned, app_ids.len() as u32))
+        })?;
+        let removed = self.remove_entries(&planned)?;
+        self.store()?.write(|tx| {
+            for intent in &planned {
+                intents::finish(tx, intent)?;
+            }
+            move_active_away(tx, id)
+        })?;
+        Ok(EnvironmentDeleted {
+            apps_removed,
+            keychain_entries_removed: removed,
+        })
+    }
+
+    /// The user's settings; the active environment is always one that exists (or none).
+    pub fn settings(&self) -> Result<Settings> {
+        let store = self.store()?;
+        let mut current = settings::load(&store.conn)?;
+        let valid = match &current.active_environment_id {
+            Some(id) => environments::get(&store.conn, id)?.is_some(),
+            None => false,
+        };
+        if !valid {
+            current.active_environment_id = environments::list(&store.conn)?
+                .into_iter()
+                .next()
+                .map(|e| e.id);
+        }
+        Ok(current)
+    }
+
+    /// Saves the user's settings.
+    pub fn update_settings(&self, new: Settings) -> Result<Settings> {
+        if let Some(problem) = validate::settings(&new).0.into_iter().next() {
+            return Err(Error::invalid(&problem.field, problem.message));
+        }
+        if let Some(id) = &new.active_environment_id {
+            self.environment(id)?;
+        }
+        self.store()?.write(|tx| settings::save(tx, &new))?;
+        self.settings()
+    }
+
+    /// Makes `id` the active environment.
+    pub fn set_active_environment(&self, id: &EnvironmentId) -> Result<Settings> {
+        self.environment(id)?;
+        let current = self.settings()?;
+        self.update_settings(Settings {
+            active_environment_id: Some(id.clone()),
+            ..current
+        })
+    }
+}
+
+fn move_active_away(tx: &rusqlite::Connection, gone: &EnvironmentId) -> Result<()> {
+    let mut current = settings::load(tx)?;
+    if current.active_environment_id.as_ref() == Some(gone) {
+        current.active_environment_id = environments::list(tx)?
+            .into_iter()
+            .find(|e| &e.id != gone)
+            .map(|e| e.id);
+        settings::save(tx, &current)?;
+    }
+    Ok(())
+}
+
+pub(super) fn plural(count: u32) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+pub(super) fn environment_gone() -> Error {
+    Error::NotFound("That environment no longer exists.".into())
+}

@@ -1,0 +1,155 @@
+//! The one surface the desktop shell and the CLI call: `Core`.
+//!
+//! Writes that touch both the store and the keychain follow one protocol (see `secrets.rs`):
+//! an intent row is committed before the keychain is touched and removed in the same
+//! transaction as the row it belongs to, and `reconcile` finishes or undoes what a crash left.
+
+mod apps;
+mod environments;
+mod secrets;
+
+use crate::error::{Error, Result};
+use crate::model::{SecretId, Timestamp};
+use crate::store::intents::IntentAction;
+use crate::store::{self, Store};
+use crate::vault::SecretStore;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Where "now" comes from; injected so logic can be tested at any time.
+pub trait Clock: Send + Sync {
+    /// The current time.
+    fn now(&self) -> Timestamp;
+}
+
+/// The real clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(time::OffsetDateTime::now_utc())
+    }
+}
+
+/// Intents younger than this may belong to another process (the CLI, a second window) that is
+/// still working; only older ones are treated as left by a crash.
+pub const RECONCILE_AFTER_SECONDS: i64 = 60;
+
+/// The keychain account that holds a secret's value.
+pub fn secret_account(id: &SecretId) -> String {
+    format!("secret:{id}")
+}
+
+/// What the reconciler did at start.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Keychain entries of adds that never got their row, removed.
+    pub undone_puts: u32,
+    /// Deletes that were cut short, finished.
+    pub finished_deletes: u32,
+    /// Intents left for later because the keychain could not be reached.
+    pub deferred: u32,
+}
+
+/// Authdeck's store, vault and clock behind one facade.
+pub struct Core {
+    store: Mutex<Store>,
+    vault: Arc<dyn SecretStore>,
+    clock: Arc<dyn Clock>,
+    home: PathBuf,
+    #[cfg(test)]
+    crash_at: Mutex<Option<&'static str>>,
+}
+
+impl Core {
+    /// Opens (creating if needed) the data folder `home`, migrates, and reconciles unfinished
+    /// keychain writes.
+    pub fn open(home: &Path, vault: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Result<Core> {
+        let core = Core {
+            store: Mutex::new(Store::open(home)?),
+            vault,
+            clock,
+            home: home.to_owned(),
+            #[cfg(test)]
+            crash_at: Mutex::new(None),
+        };
+        core.reconcile()?;
+        Ok(core)
+    }
+
+    /// The data folder.
+    pub fn home(&self) -> &Path {
+        &self.home
+    }
+
+    fn store(&self) -> Result<MutexGuard<'_, Store>> {
+        self.store
+            .lock()
+            .map_err(|_| Error::Internal("The store is unusable after an earlier failure".into()))
+    }
+
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Finishes or undoes keychain writes that a crash cut short.
+    pub fn reconcile(&self) -> Result<Reconciled> {
+        let mut done = Reconciled::default();
+        let cutoff = self.now().unix() - RECONCILE_AFTER_SECONDS;
+        let pending = store::intents::pending_before(&self.store()?.conn, cutoff)?;
+        for intent in pending {
+            if intent.action == IntentAction::Put {
+                let id = SecretId(intent.account.trim_start_matches("secret:").to_owned());
+                if store::secrets::get(&self.store()?.conn, &id)?.is_some() {
+                    // The row made it: the add completed, only the intent is left.
+                    store::intents::clear(&self.store()?.conn, &intent.account)?;
+                    continue;
+                }
+            }
+            // A keychain that cannot be reached now leaves the intent for the next start.
+            if self.vault.delete(&intent.account).is_err() {
+                done.deferred += 1;
+                continue;
+            }
+            self.store()?.write(|tx| {
+                store::intents::finish(tx, &intent)?;
+                Ok(())
+            })?;
+            match intent.action {
+                IntentAction::Put => done.undone_puts += 1,
+                IntentAction::Delete => done.finished_deletes += 1,
+            }
+        }
+        Ok(done)
+    }
+
+    /// Every keychain account the store expects, and every one the keychain holds in this
+    /// namespace; after a reconcile the two are equal.
+    pub fn consistency(&self) -> Result<(Vec<String>, Vec<String>)> {
+        let mut expected: Vec<String> = store::secrets::all_ids(&self.store()?.conn)?
+            .iter()
+            .map(secret_account)
+            .collect();
+        expected.sort();
+        Ok((expected, self.vault.accounts()?))
+    }
+
+    /// A crash point for the fault-injection tests: fails (without any clean-up, like a crash)
+    /// when the test armed `step`.
+    #[cfg(test)]
+    fn crash_point(&self, step: &'static str) -> Result<()> {
+        if *self.crash_at.lock().unwrap() == Some(step) {
+            return Err(Error::Internal(format!("injected crash at {step}")));
+        }
+        Ok(())
+    }
+
+    #[cfg(not(test))]
+    #[inline(always)]
+    fn crash_point(&self, _step: &'static str) -> Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,34 @@
+//! Authdeck's core: the domain, the store, the keychain vault and (later) the OAuth flows.
+//! The desktop shell and the CLI both go through [`Core`]; nothing here knows about either.
+
+pub mod error;
+pub mod facade;
+pub mod model;
+mod store;
+pub mod validate;
+pub mod vault;
+
+pub use error::{Error, ErrorCode, Result};
+pub use facade::{Clock, Core, Reconciled, SystemClock, secret_account};
+pub use store::DATABASE_FILE;
+
+use std::path::PathBuf;
+
+/// The environment variable that points Authdeck at another data folder (tests, portable use).
+pub const HOME_VARIABLE: &str = "AUTHDECK_HOME";
+
+/// The data folder: `AUTHDECK_HOME` when set, else the platform's conventional place
+/// (`~/.local/share/authdeck` on Linux, `~/Library/Application Support/dev.authdeck.Authdeck`
+/// on macOS, `%APPDATA%\authdeck\Authdeck\data` on Windows).
+pub fn default_home() -> Result<PathBuf> {
+    if let Some(home) = std::env::var_os(HOME_VARIABLE).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(home));
+    }
+    directories::ProjectDirs::from("dev", "authdeck", "Authdeck")
+        .map(|dirs| dirs.data_dir().to_owned())
+        .ok_or_else(|| {
+            Error::Store(format!(
+                "No home folder was found for the data folder; set {HOME_VARIABLE}."
+            ))
+        })
+}

@@ -1,0 +1,456 @@
+//! The domain: environments, client apps, secrets' metadata, and the inputs that create them.
+//!
+//! Every type here is plain data. Values that are themselves secrets never appear in these
+//! types except `Secret`, which cannot be serialized and whose Debug prints a redaction.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use time::OffsetDateTime;
+
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ts", derive(TS))]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            /// A fresh random identifier.
+            pub fn new() -> Self {
+                Self(uuid::Uuid::new_v4().to_string())
+            }
+
+            /// The identifier as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// Identifies an environment.
+    EnvironmentId
+);
+id_type!(
+    /// Identifies a client app.
+    AppId
+);
+id_type!(
+    /// Identifies one client secret of a client app.
+    SecretId
+);
+
+/// A point in time; crosses IPC as an RFC 3339 string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS), ts(type = "string"))]
+#[serde(transparent)]
+pub struct Timestamp(#[serde(with = "time::serde::rfc3339")] pub OffsetDateTime);
+
+impl Timestamp {
+    /// Seconds since the Unix epoch, as stored in SQLite.
+    pub fn unix(&self) -> i64 {
+        self.0.unix_timestamp()
+    }
+
+    /// The timestamp for a number of seconds since the Unix epoch.
+    pub fn from_unix(seconds: i64) -> Option<Self> {
+        OffsetDateTime::from_unix_timestamp(seconds).ok().map(Self)
+    }
+}
+
+/// What kind of environment this is; production is treated with extra care everywhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum EnvironmentKind {
+    Sandbox,
+    Production,
+    Other,
+}
+
+impl EnvironmentKind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sandbox => "sandbox",
+            Self::Production => "production",
+            Self::Other => "other",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "sandbox" => Some(Self::Sandbox),
+            "production" => Some(Self::Production),
+            "other" => Some(Self::Other),
+            _ => None,
+        }
+    }
+}
+
+/// The endpoints of an environment's authorization server and API; each is optional until a
+/// flow needs it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Endpoints {
+    pub issuer_url: Option<String>,
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub token_info_url: Option<String>,
+    pub introspection_url: Option<String>,
+    pub revocation_url: Option<String>,
+    pub api_base_url: Option<String>,
+}
+
+/// A set of credentials' home: sandbox, production or another.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Environment {
+    pub id: EnvironmentId,
+    pub name: String,
+    pub kind: EnvironmentKind,
+    /// A CSS hex colour such as `#2f80ed`.
+    pub color: String,
+    pub endpoints: Endpoints,
+    /// Secrets older than this many days are flagged for rotation.
+    pub rotation_days: u32,
+    /// How many client apps the environment holds.
+    pub app_count: u32,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// What the user enters to create or edit an environment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EnvironmentInput {
+    pub name: String,
+    pub kind: EnvironmentKind,
+    pub color: String,
+    pub endpoints: Endpoints,
+    pub rotation_days: u32,
+}
+
+/// The default secret-rotation policy in days.
+pub const DEFAULT_ROTATION_DAYS: u32 = 90;
+
+/// Whether a client can keep a secret (RFC 6749 §2.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ClientType {
+    Confidential,
+    Public,
+}
+
+impl ClientType {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Confidential => "confidential",
+            Self::Public => "public",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "confidential" => Some(Self::Confidential),
+            "public" => Some(Self::Public),
+            _ => None,
+        }
+    }
+}
+
+/// How the client authenticates at the token endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    ClientSecretBasic,
+    ClientSecretPost,
+    None,
+}
+
+impl AuthMethod {
+    /// The stored spelling, as in RFC 8414 metadata.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "client_secret_basic",
+            Self::ClientSecretPost => "client_secret_post",
+            Self::None => "none",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "client_secret_basic" => Some(Self::ClientSecretBasic),
+            "client_secret_post" => Some(Self::ClientSecretPost),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+}
+
+/// The redirect URI a new app gets unless the user says otherwise (RFC 8252 §7.3).
+pub const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1/callback";
+
+/// A client app registered with a provider in one environment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ClientApp {
+    pub id: AppId,
+    pub environment_id: EnvironmentId,
+    pub display_name: String,
+    pub client_id: String,
+    pub client_type: ClientType,
+    pub auth_method: AuthMethod,
+    pub description: String,
+    pub logo_uri: Option<String>,
+    pub redirect_uris: Vec<String>,
+    pub logout_urls: Vec<String>,
+    pub web_origins: Vec<String>,
+    pub default_scopes: Vec<String>,
+    pub labels: Vec<String>,
+    /// The same integration in other environments shares this name ("Billing sync").
+    pub link: Option<String>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// What the user enters to create or edit a client app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ClientAppInput {
+    pub environment_id: EnvironmentId,
+    pub display_name: String,
+    pub client_id: String,
+    pub client_type: ClientType,
+    pub auth_method: AuthMethod,
+    pub description: String,
+    pub logo_uri: Option<String>,
+    pub redirect_uris: Vec<String>,
+    pub logout_urls: Vec<String>,
+    pub web_origins: Vec<String>,
+    pub default_scopes: Vec<String>,
+    pub labels: Vec<String>,
+    pub link: Option<String>,
+}
+
+/// One row of the app list: enough to filter, sort and badge without loading details.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AppSummary {
+    pub id: AppId,
+    pub environment_id: EnvironmentId,
+    pub display_name: String,
+    pub client_id: String,
+    pub client_type: ClientType,
+    pub labels: Vec<String>,
+    pub link: Option<String>,
+    pub active_secrets: u32,
+    /// True when an active secret is older than the environment's rotation policy.
+    pub rotation_due: bool,
+}
+
+/// An app of the same link in another environment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct LinkedApp {
+    pub app_id: AppId,
+    pub environment_id: EnvironmentId,
+    pub environment_name: String,
+    pub environment_kind: EnvironmentKind,
+    pub display_name: String,
+}
+
+/// Whether a secret is in use or kept only until the new one is proven.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum SecretState {
+    Active,
+    Retired,
+}
+
+impl SecretState {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Retired => "retired",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "active" => Some(Self::Active),
+            "retired" => Some(Self::Retired),
+            _ => None,
+        }
+    }
+}
+
+/// What is known of a client secret; the value itself lives only in the keychain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SecretMeta {
+    pub id: SecretId,
+    pub app_id: AppId,
+    pub label: String,
+    /// When the provider created it, if the user knows.
+    pub provider_created_at: Option<Timestamp>,
+    /// When it was added to Authdeck.
+    pub added_at: Timestamp,
+    /// The last four characters of the value.
+    pub fingerprint: String,
+    pub last_verified_at: Option<Timestamp>,
+    pub last_used_at: Option<Timestamp>,
+    pub state: SecretState,
+    /// Whole days since the provider created it (or since it was added here).
+    pub age_days: u32,
+    /// True when an active secret is older than the environment's rotation policy.
+    pub rotation_due: bool,
+}
+
+/// What the user enters to store a new secret.
+#[derive(Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SecretInput {
+    pub app_id: AppId,
+    pub label: String,
+    pub value: Secret,
+    pub provider_created_at: Option<Timestamp>,
+}
+
+/// The outcome of storing a secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SecretAdded {
+    pub secret: SecretMeta,
+    /// True when surrounding whitespace was removed from the pasted value.
+    pub trimmed: bool,
+}
+
+/// What deleting an app did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AppDeleted {
+    pub keychain_entries_removed: u32,
+}
+
+/// What deleting an environment did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EnvironmentDeleted {
+    pub apps_removed: u32,
+    pub keychain_entries_removed: u32,
+}
+
+/// User preferences kept in the store.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Settings {
+    pub active_environment_id: Option<EnvironmentId>,
+    /// Seconds after which a copied secret is cleared from the clipboard.
+    pub clipboard_clear_seconds: u32,
+    /// Seconds a revealed secret stays visible.
+    pub reveal_seconds: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            active_environment_id: None,
+            clipboard_clear_seconds: 30,
+            reveal_seconds: 10,
+        }
+    }
+}
+
+/// A secret value: a client secret, or later a token. Its Debug prints a redaction and it
+/// cannot be serialized, so it cannot leak through logs, panics or IPC responses by accident.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS), ts(type = "string"))]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value, for the few places that must hand it on (keychain, clipboard, network).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The last four characters, as shown to identify a secret.
+    pub fn fingerprint(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        chars[chars.len().saturating_sub(4)..].iter().collect()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Debug for SecretInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretInput")
+            .field("app_id", &self.app_id)
+            .field("label", &self.label)
+            .field("value", &self.value)
+            .field("provider_created_at", &self.provider_created_at)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        let secret = Secret::new("s3cr3t-value");
+        assert_eq!(format!("{secret:?}"), "[redacted]");
+        let input = SecretInput {
+            app_id: AppId("a".into()),
+            label: "main".into(),
+            value: secret,
+            provider_created_at: None,
+        };
+        assert!(!format!("{input:?}").contains("s3cr3t"));
+    }
+
+    #[test]
+    fn fingerprint_is_last_four_characters() {
+        assert_eq!(Secret::new("abcdefgh").fingerprint(), "efgh");
+        assert_eq!(Secret::new("ab").fingerprint(), "ab");
+        assert_eq!(Secret::new("xxé€ß✓").fingerprint(), "é€ß✓");
+    }
+}

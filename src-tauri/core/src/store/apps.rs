@@ -1,0 +1,199 @@
+//! Client apps' rows.
+
+use super::{enum_at, list_at, list_json, optional, store_error, time_at};
+use crate::error::Result;
+use crate::model::*;
+use rusqlite::{Connection, Row, params};
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<ClientApp> {
+    Ok(ClientApp {
+        id: AppId(row.get("id")?),
+        environment_id: EnvironmentId(row.get("environment_id")?),
+        display_name: row.get("display_name")?,
+        client_id: row.get("client_id")?,
+        client_type: enum_at(row, "client_type", ClientType::parse)?,
+        auth_method: enum_at(row, "auth_method", AuthMethod::parse)?,
+        description: row.get("description")?,
+        logo_uri: row.get("logo_uri")?,
+        redirect_uris: list_at(row, "redirect_uris")?,
+        logout_urls: list_at(row, "logout_urls")?,
+        web_origins: list_at(row, "web_origins")?,
+        default_scopes: list_at(row, "default_scopes")?,
+        labels: list_at(row, "labels")?,
+        link: row.get("link")?,
+        created_at: time_at(row, "created_at")?,
+        updated_at: time_at(row, "updated_at")?,
+    })
+}
+
+/// One row of the app list, with the oldest active secret's time (for the rotation badge).
+pub struct SummaryRow {
+    pub summary: AppSummary,
+    pub oldest_active_secret: Option<i64>,
+}
+
+/// The apps of an environment, by display name.
+pub fn list(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<SummaryRow>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT a.id, a.environment_id, a.display_name, a.client_id, a.client_type, \
+             a.labels, a.link, \
+             (SELECT count(*) FROM secrets s WHERE s.app_id = a.id AND s.state = 'active') \
+               AS active_secrets, \
+             (SELECT min(coalesce(s.provider_created_at, s.added_at)) FROM secrets s \
+               WHERE s.app_id = a.id AND s.state = 'active') AS oldest \
+             FROM apps a WHERE a.environment_id = ?1 ORDER BY a.display_name COLLATE NOCASE",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([environment.as_str()], |row| {
+            Ok(SummaryRow {
+                summary: AppSummary {
+                    id: AppId(row.get("id")?),
+                    environment_id: EnvironmentId(row.get("environment_id")?),
+                    display_name: row.get("display_name")?,
+                    client_id: row.get("client_id")?,
+                    client_type: enum_at(row, "client_type", ClientType::parse)?,
+                    labels: list_at(row, "labels")?,
+                    link: row.get("link")?,
+                    active_secrets: row.get("active_secrets")?,
+                    rotation_due: false,
+                },
+                oldest_active_secret: row.get("oldest")?,
+            })
+        })
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// One app.
+pub fn get(conn: &Connection, id: &AppId) -> Result<Option<ClientApp>> {
+    optional(conn.query_row("SELECT * FROM apps WHERE id = ?1", [id.as_str()], from_row))
+}
+
+/// Whether another app of the environment has this display name (case-insensitively).
+pub fn name_taken(
+    conn: &Connection,
+    environment: &EnvironmentId,
+    name: &str,
+    except: Option<&AppId>,
+) -> Result<bool> {
+    exists(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM apps WHERE environment_id = ?1 \
+         AND display_name = ?2 COLLATE NOCASE AND id IS NOT ?3)",
+        environment,
+        name,
+        except,
+    )
+}
+
+/// Whether another app of the environment has this client ID.
+pub fn client_id_taken(
+    conn: &Connection,
+    environment: &EnvironmentId,
+    client_id: &str,
+    except: Option<&AppId>,
+) -> Result<bool> {
+    exists(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM apps WHERE environment_id = ?1 \
+         AND client_id = ?2 AND id IS NOT ?3)",
+        environment,
+        client_id,
+        except,
+    )
+}
+
+fn exists(
+    conn: &Connection,
+    sql: &str,
+    environment: &EnvironmentId,
+    value: &str,
+    except: Option<&AppId>,
+) -> Result<bool> {
+    conn.query_row(
+        sql,
+        params![environment.as_str(), value, except.map(AppId::as_str)],
+        |row| row.get(0),
+    )
+    .map_err(store_error)
+}
+
+/// Apps of other environments with the same link name, with their environments.
+pub fn linked(conn: &Connection, app: &ClientApp) -> Result<Vec<LinkedApp>> {
+    let Some(link) = app.link.as_deref() else {
+        return Ok(Vec::new());
+    };
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT a.id, a.display_name, e.id AS environment_id, e.name, e.kind \
+             FROM apps a JOIN environments e ON e.id = a.environment_id \
+             WHERE a.link = ?1 COLLATE NOCASE AND a.id != ?2 ORDER BY e.name COLLATE NOCASE",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map(params![link, app.id.as_str()], |row| {
+            Ok(LinkedApp {
+                app_id: AppId(row.get("id")?),
+                environment_id: EnvironmentId(row.get("environment_id")?),
+                environment_name: row.get("name")?,
+                environment_kind: enum_at(row, "kind", EnvironmentKind::parse)?,
+                display_name: row.get("display_name")?,
+            })
+        })
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// Inserts or replaces an app's row.
+pub fn save(conn: &Connection, app: &ClientApp) -> Result<()> {
+    conn.execute(
+        "INSERT INTO apps (id, environment_id, display_name, client_id, client_type, \
+         auth_method, description, logo_uri, redirect_uris, logout_urls, web_origins, \
+         default_scopes, labels, link, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+         ON CONFLICT (id) DO UPDATE SET environment_id = ?2, display_name = ?3, client_id = ?4, \
+         client_type = ?5, auth_method = ?6, description = ?7, logo_uri = ?8, \
+         redirect_uris = ?9, logout_urls = ?10, web_origins = ?11, default_scopes = ?12, \
+         labels = ?13, link = ?14, updated_at = ?16",
+        params![
+            app.id.as_str(),
+            app.environment_id.as_str(),
+            app.display_name,
+            app.client_id,
+            app.client_type.as_str(),
+            app.auth_method.as_str(),
+            app.description,
+            app.logo_uri,
+            list_json(&app.redirect_uris),
+            list_json(&app.logout_urls),
+            list_json(&app.web_origins),
+            list_json(&app.default_scopes),
+            list_json(&app.labels),
+            app.link,
+            app.created_at.unix(),
+            app.updated_at.unix(),
+        ],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Deletes an app's row (its secrets' rows go with it).
+pub fn delete(conn: &Connection, id: &AppId) -> Result<()> {
+    conn.execute("DELETE FROM apps WHERE id = ?1", [id.as_str()])
+        .map_err(store_error)?;
+    Ok(())
+}
+
+/// The ids of an environment's apps.
+pub fn ids_in(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<AppId>> {
+    let mut statement = conn
+        .prepare_cached("SELECT id FROM apps WHERE environment_id = ?1")
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([environment.as_str()], |row| Ok(AppId(row.get(0)?)))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}

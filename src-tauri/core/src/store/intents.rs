@@ -1,0 +1,111 @@
+//! Keychain writes in progress (see the `keychain_intents` table).
+
+use super::store_error;
+use crate::error::Result;
+use crate::model::{AppId, EnvironmentId, Timestamp};
+use rusqlite::{Connection, params};
+
+/// What was about to happen to a keychain entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntentAction {
+    /// A value was about to be stored; its row had not been written yet.
+    Put,
+    /// The entry was about to be removed, and then its row.
+    Delete,
+}
+
+/// One unfinished keychain write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Intent {
+    pub account: String,
+    pub action: IntentAction,
+    /// For deletes: the app to remove once its entries are gone.
+    pub app_id: Option<AppId>,
+    /// For deletes: the environment to remove once its entries are gone.
+    pub environment_id: Option<EnvironmentId>,
+}
+
+/// Records an intent.
+pub fn record(conn: &Connection, intent: &Intent, at: Timestamp) -> Result<()> {
+    let action = match intent.action {
+        IntentAction::Put => "put",
+        IntentAction::Delete => "delete",
+    };
+    conn.execute(
+        "INSERT INTO keychain_intents (account, action, app_id, environment_id, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (account) DO UPDATE SET action = ?2, \
+         app_id = ?3, environment_id = ?4",
+        params![
+            intent.account,
+            action,
+            intent.app_id.as_ref().map(AppId::as_str),
+            intent.environment_id.as_ref().map(EnvironmentId::as_str),
+            at.unix(),
+        ],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Removes an intent once its write is complete (or undone).
+pub fn clear(conn: &Connection, account: &str) -> Result<()> {
+    conn.execute("DELETE FROM keychain_intents WHERE account = ?1", [account])
+        .map_err(store_error)?;
+    Ok(())
+}
+
+/// The unfinished intents recorded before `cutoff` (seconds since the epoch), oldest first.
+pub fn pending_before(conn: &Connection, cutoff: i64) -> Result<Vec<Intent>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT account, action, app_id, environment_id FROM keychain_intents \
+             WHERE created_at <= ?1 ORDER BY created_at, rowid",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([cutoff], |row| {
+            let action: String = row.get(1)?;
+            Ok(Intent {
+                account: row.get(0)?,
+                action: if action == "put" {
+                    IntentAction::Put
+                } else {
+                    IntentAction::Delete
+                },
+                app_id: row.get::<_, Option<String>>(2)?.map(AppId),
+                environment_id: row.get::<_, Option<String>>(3)?.map(EnvironmentId),
+            })
+        })
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// Completes an intent whose keychain side is done: removes the intent, the secret's row for
+/// a delete, and the app or environment it was removing once none of their intents remain.
+pub fn finish(conn: &Connection, intent: &Intent) -> Result<()> {
+    clear(conn, &intent.account)?;
+    if intent.action == IntentAction::Put {
+        return Ok(());
+    }
+    if let Some(id) = intent.account.strip_prefix("secret:") {
+        conn.execute("DELETE FROM secrets WHERE id = ?1", [id])
+            .map_err(store_error)?;
+    }
+    if let Some(app) = &intent.app_id {
+        conn.execute(
+            "DELETE FROM apps WHERE id = ?1 AND NOT EXISTS \
+             (SELECT 1 FROM keychain_intents WHERE app_id = ?1)",
+            [app.as_str()],
+        )
+        .map_err(store_error)?;
+    }
+    if let Some(environment) = &intent.environment_id {
+        conn.execute(
+            "DELETE FROM environments WHERE id = ?1 AND NOT EXISTS \
+             (SELECT 1 FROM keychain_intents WHERE environment_id = ?1)",
+            [environment.as_str()],
+        )
+        .map_err(store_error)?;
+    }
+    Ok(())
+}

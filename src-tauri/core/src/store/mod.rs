@@ -1,0 +1,217 @@
+//! The SQLite store: metadata only, never a secret value.
+//!
+//! Opening checks, before anything is written, that the file is an Authdeck database of a
+//! version this build understands; a newer or damaged file is left exactly as it was.
+
+pub(crate) mod apps;
+pub(crate) mod environments;
+pub(crate) mod intents;
+pub(crate) mod secrets;
+pub(crate) mod settings;
+
+use crate::error::{Error, Result};
+use crate::model::Timestamp;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite_migration::{M, Migrations};
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+/// The database file's name inside the data folder.
+pub const DATABASE_FILE: &str = "authdeck.db";
+
+/// Marks the file as Authdeck's (`PRAGMA application_id`, "ADK1").
+const APPLICATION_ID: i32 = 0x4144_4B31;
+
+/// The forward-only schema history; a migration is never edited once released.
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_initial.sql"))];
+
+/// An open database connection with Authdeck's schema.
+pub struct Store {
+    pub(crate) conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `home`, refusing newer or damaged files.
+    pub fn open(home: &Path) -> Result<Self> {
+        create_private_dir(home)?;
+        let path = home.join(DATABASE_FILE);
+        let existed = path.exists();
+        if existed {
+            check_header(&path)?;
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| corrupt(&path, &e.to_string()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(store_error)?;
+        if existed {
+            check_existing(&conn, &path)?;
+        }
+        let mut conn = conn;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(store_error)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(store_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(store_error)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(store_error)?;
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .map_err(|e| Error::Store(format!("Could not upgrade the database: {e}")))?;
+        Ok(Self { conn })
+    }
+
+    /// Runs `f` in one immediate transaction (taking the write lock up front, so two processes
+    /// never interleave a read-then-write).
+    pub fn write<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(store_error)?;
+        let value = f(&tx)?;
+        tx.commit().map_err(store_error)?;
+        Ok(value)
+    }
+}
+
+fn create_private_dir(home: &Path) -> Result<()> {
+    fs::create_dir_all(home).map_err(|e| {
+        Error::Store(format!(
+            "Could not create the data folder {}: {e}",
+            home.display()
+        ))
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Metadata only, but still nobody else's business.
+        let _ = fs::set_permissions(home, fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}
+
+fn corrupt(path: &Path, why: &str) -> Error {
+    Error::StoreCorrupt(format!(
+        "{} is damaged or is not an Authdeck database ({why}). It was left untouched; move it \
+         aside to start afresh, or restore a backup.",
+        path.display()
+    ))
+}
+
+/// Reads the file's first bytes without SQLite, so nothing (not even a WAL file) is created
+/// for a file that is not a database at all.
+fn check_header(path: &Path) -> Result<()> {
+    let mut header = [0u8; 16];
+    let mut file = fs::File::open(path)
+        .map_err(|e| Error::Store(format!("Could not read {}: {e}", path.display())))?;
+    let read = file
+        .read(&mut header)
+        .map_err(|e| Error::Store(format!("Could not read {}: {e}", path.display())))?;
+    if read == 0 {
+        return Ok(()); // an empty file is a fresh database to SQLite
+    }
+    if read < 16 || &header != b"SQLite format 3\0" {
+        return Err(corrupt(path, "not an SQLite file"));
+    }
+    Ok(())
+}
+
+/// Checks an existing file using reads only.
+fn check_existing(conn: &Connection, path: &Path) -> Result<()> {
+    let read = |pragma: &str| -> Result<i64> {
+        conn.query_row(&format!("PRAGMA {pragma}"), [], |row| row.get(0))
+            .map_err(|e| corrupt(path, &e.to_string()))
+    };
+    let version = read("user_version")?;
+    let application_id = read("application_id")?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+        .map_err(|e| corrupt(path, &e.to_string()))?;
+    if tables > 0 && application_id != i64::from(APPLICATION_ID) {
+        return Err(corrupt(path, "it belongs to another program"));
+    }
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(Error::StoreTooNew(format!(
+            "{} was written by a newer version of Authdeck (schema {version}; this version \
+             knows up to {known}). It was left untouched: update Authdeck to open it.",
+            path.display()
+        )));
+    }
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |row| row.get(0))
+        .map_err(|e| corrupt(path, &e.to_string()))?;
+    if check != "ok" {
+        return Err(corrupt(path, &check));
+    }
+    Ok(())
+}
+
+/// Maps a database failure that is not the user's doing.
+pub(crate) fn store_error(error: rusqlite::Error) -> Error {
+    match error {
+        rusqlite::Error::SqliteFailure(code, _)
+            if code.code == rusqlite::ErrorCode::DatabaseBusy
+                || code.code == rusqlite::ErrorCode::DatabaseLocked =>
+        {
+            Error::Store("The database is busy (another Authdeck is writing); try again.".into())
+        }
+        other => Error::Store(format!("Database error: {other}")),
+    }
+}
+
+/// A timestamp column.
+pub(crate) fn time_at(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Timestamp> {
+    let seconds: i64 = row.get(column)?;
+    Timestamp::from_unix(seconds).ok_or_else(|| bad_column(column))
+}
+
+/// An optional timestamp column.
+pub(crate) fn optional_time_at(
+    row: &rusqlite::Row<'_>,
+    column: &str,
+) -> rusqlite::Result<Option<Timestamp>> {
+    let seconds: Option<i64> = row.get(column)?;
+    seconds
+        .map(|s| Timestamp::from_unix(s).ok_or_else(|| bad_column(column)))
+        .transpose()
+}
+
+/// A JSON list-of-strings column.
+pub(crate) fn list_at(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Vec<String>> {
+    let text: String = row.get(column)?;
+    serde_json::from_str(&text).map_err(|_| bad_column(column))
+}
+
+/// An enum column, parsed by `parse`.
+pub(crate) fn enum_at<T>(
+    row: &rusqlite::Row<'_>,
+    column: &str,
+    parse: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    let text: String = row.get(column)?;
+    parse(&text).ok_or_else(|| bad_column(column))
+}
+
+fn bad_column(column: &str) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnName(format!("unexpected value in {column}"))
+}
+
+/// Serializes a list for a JSON column.
+pub(crate) fn list_json(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".into())
+}
+
+/// Runs a query expected to return at most one row.
+pub(crate) fn optional<T>(result: rusqlite::Result<T>) -> Result<Option<T>> {
+    result.optional().map_err(store_error)
+}
