@@ -1,0 +1,15 @@
+// The app manifest lists the app's own commands so each needs an explicit permission in the
+// capability (tauri.conf.json); a command not listed there cannot be called from the webview.
+fn main() {
+    let commands: &'static [&'static str] = include_str!("commands.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect::<Vec<_>>()
+        .leak();
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .expect("tauri build step failed");
+}

@@ -1,0 +1,84 @@
+//! The types that exist only at the IPC boundary: errors as `{ code, message, field }`, the
+//! responses that carry more than a core type, and the events the UI listens to.
+
+use authdeck_core::{Error, ErrorCode};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// An error as the webview receives it; the UI acts on `code` and shows `message`.
+#[derive(Debug, Serialize, TS)]
+pub struct IpcError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The input field the error belongs to, when there is one.
+    pub field: Option<String>,
+}
+
+impl From<Error> for IpcError {
+    fn from(error: Error) -> Self {
+        Self {
+            code: error.code(),
+            field: error.field().map(str::to_owned),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// What the About section shows.
+#[derive(Debug, Serialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub keychain_namespace: String,
+    pub debug_build: bool,
+}
+
+/// A secret's value, sent only when the user asks to reveal it, and for a bounded time.
+#[derive(Serialize, TS)]
+pub struct RevealedSecret {
+    pub value: String,
+    pub hide_after_seconds: u32,
+}
+
+/// A secret was written to the clipboard; it is cleared after this many seconds.
+#[derive(Debug, Serialize, TS)]
+pub struct CopyStarted {
+    pub clear_after_seconds: u32,
+}
+
+/// Which part of the store changed, so the UI refetches just that.
+#[derive(Clone, Copy, Debug, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreScope {
+    Environments,
+    Apps,
+    Secrets,
+    Settings,
+}
+
+/// Event `store-changed`.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct StoreChanged {
+    pub scope: StoreScope,
+}
+
+/// Why the clipboard countdown ended.
+#[derive(Clone, Copy, Debug, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ClearReason {
+    /// The timeout passed and the clipboard still held our value: it was cleared.
+    Timeout,
+    /// Something else was copied since: the clipboard was left alone.
+    Replaced,
+}
+
+/// Event `clipboard-cleared`.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ClipboardCleared {
+    pub reason: ClearReason,
+}
+
+/// Event names, shared with the UI through the bindings check.
+pub const STORE_CHANGED: &str = "store-changed";
+/// Event names, shared with the UI through the bindings check.
+pub const CLIPBOARD_CLEARED: &str = "clipboard-cleared";
