@@ -33,6 +33,42 @@ impl Problems {
     }
 }
 
+impl Problems {
+    /// Orders problems as the form shows its fields (stable within one field).
+    pub fn in_form_order(mut self, order: &[&str]) -> Vec<FieldError> {
+        let rank = |field: &str| {
+            let base = field.split('.').next().unwrap_or(field);
+            order
+                .iter()
+                .position(|name| *name == field || *name == base)
+                .unwrap_or(order.len())
+        };
+        self.0.sort_by_key(|problem| rank(&problem.field));
+        self.0
+    }
+}
+
+/// The environment form's fields, top to bottom.
+pub(crate) const ENVIRONMENT_FIELDS: &[&str] =
+    &["name", "kind", "color", "endpoints", "rotation_days"];
+
+/// The app form's fields, top to bottom.
+pub(crate) const APP_FIELDS: &[&str] = &[
+    "environment_id",
+    "display_name",
+    "client_id",
+    "client_type",
+    "auth_method",
+    "description",
+    "logo_uri",
+    "redirect_uris",
+    "logout_urls",
+    "web_origins",
+    "default_scopes",
+    "labels",
+    "link",
+];
+
 const MAX_NAME: usize = 80;
 
 /// Whether `host` is a loopback address or `localhost`, where plain http is acceptable.

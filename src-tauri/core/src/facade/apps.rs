@@ -134,7 +134,7 @@ impl Core {
                 );
             }
         }
-        Ok(problems.0)
+        Ok(problems.in_form_order(validate::APP_FIELDS))
     }
 
     fn checked_app(&self, id: Option<&AppId>, input: &ClientAppInput) -> Result<ClientAppInput> {

@@ -61,7 +61,7 @@ impl Core {
                 format!("An environment named “{}” already exists.", input.name),
             );
         }
-        Ok(problems.0)
+        Ok(problems.in_form_order(validate::ENVIRONMENT_FIELDS))
     }
 
     fn checked_environment(

@@ -57,6 +57,7 @@ pub struct Core {
     vault: Arc<dyn SecretStore>,
     clock: Arc<dyn Clock>,
     home: PathBuf,
+    reconciled_at_open: Reconciled,
     #[cfg(test)]
     crash_at: Mutex<Option<&'static str>>,
 }
@@ -65,16 +66,22 @@ impl Core {
     /// Opens (creating if needed) the data folder `home`, migrates, and reconciles unfinished
     /// keychain writes.
     pub fn open(home: &Path, vault: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Result<Core> {
-        let core = Core {
+        let mut core = Core {
             store: Mutex::new(Store::open(home)?),
             vault,
             clock,
             home: home.to_owned(),
+            reconciled_at_open: Reconciled::default(),
             #[cfg(test)]
             crash_at: Mutex::new(None),
         };
-        core.reconcile()?;
+        core.reconciled_at_open = core.reconcile()?;
         Ok(core)
+    }
+
+    /// What the reconciler finished or undid when the store was opened.
+    pub fn reconciled_at_open(&self) -> &Reconciled {
+        &self.reconciled_at_open
     }
 
     /// The data folder.

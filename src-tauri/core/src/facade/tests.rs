@@ -1,1 +1,635 @@
+//! Unit tests of the facade's logic over an in-memory vault, with injected crashes and
+//! keychain failures. The same behaviour against the real keychain is in tests/ at the root.
 
+use super::*;
+use crate::ErrorCode;
+use crate::model::*;
+use crate::vault::MemoryVault;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// A clock the test moves by hand.
+struct TestClock(AtomicI64);
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_unix(self.0.load(Ordering::SeqCst)).unwrap()
+    }
+}
+
+const START: i64 = 1_790_000_000; // 2026-09-21
+
+/// A vault whose writes or deletes can be made to fail, like a locked keychain.
+#[derive(Default)]
+struct FlakyVault {
+    inner: MemoryVault,
+    refuse_put: AtomicBool,
+    refuse_delete_after: AtomicI64, // deletes allowed before refusing; -1 = never refuse
+}
+
+use std::sync::atomic::AtomicBool;
+
+impl SecretStore for FlakyVault {
+    fn put(&self, account: &str, value: &Secret) -> Result<()> {
+        if self.refuse_put.load(Ordering::SeqCst) {
+            return Err(Error::KeychainLocked("locked".into()));
+        }
+        self.inner.put(account, value)
+    }
+    fn get(&self, account: &str) -> Result<Secret> {
+        self.inner.get(account)
+    }
+    fn delete(&self, account: &str) -> Result<()> {
+        let left = self.refuse_delete_after.load(Ordering::SeqCst);
+        if left == 0 {
+            return Err(Error::KeychainLocked("locked".into()));
+        }
+        if left > 0 {
+            self.refuse_delete_after.fetch_sub(1, Ordering::SeqCst);
+        }
+        self.inner.delete(account)
+    }
+    fn accounts(&self) -> Result<Vec<String>> {
+        self.inner.accounts()
+    }
+}
+
+struct Fixture {
+    dir: tempfile::TempDir,
+    vault: Arc<FlakyVault>,
+    clock: Arc<TestClock>,
+    core: Core,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Arc::new(FlakyVault::default());
+        vault.refuse_delete_after.store(-1, Ordering::SeqCst);
+        let clock = Arc::new(TestClock(AtomicI64::new(START)));
+        let core = Core::open(dir.path(), vault.clone(), clock.clone()).unwrap();
+        Self {
+            dir,
+            vault,
+            clock,
+            core,
+        }
+    }
+
+    /// Drops the core as a crash would and opens the store again later, as the next start does.
+    fn restart_after(&mut self, seconds: i64) -> Reconciled {
+        self.clock.0.fetch_add(seconds, Ordering::SeqCst);
+        self.core = Core::open(self.dir.path(), self.vault.clone(), self.clock.clone()).unwrap();
+        // open() already reconciled; a second pass must find nothing left to do
+        assert_eq!(self.core.reconcile().unwrap(), Reconciled::default());
+        self.core.reconciled_at_open().clone()
+    }
+
+    fn crash_at(&self, step: &'static str) {
+        *self.core.crash_at.lock().unwrap() = Some(step);
+    }
+
+    fn environment(&self, name: &str, kind: EnvironmentKind) -> Environment {
+        self.core
+            .create_environment(EnvironmentInput {
+                name: name.into(),
+                kind,
+                color: "#2F80ED".into(),
+                endpoints: Endpoints {
+                    token_url: Some(" https://sandbox.example.com/oauth/token ".into()),
+                    ..Endpoints::default()
+                },
+                rotation_days: 90,
+            })
+            .unwrap()
+    }
+
+    fn app(&self, environment: &Environment, name: &str) -> ClientApp {
+        self.core.create_app(app_input(environment, name)).unwrap()
+    }
+
+    fn secret(&self, app: &ClientApp, value: &str) -> SecretMeta {
+        self.core
+            .add_secret(SecretInput {
+                app_id: app.id.clone(),
+                label: String::new(),
+                value: Secret::new(value),
+                provider_created_at: None,
+            })
+            .unwrap()
+            .secret
+    }
+
+    fn assert_stores_agree(&self) {
+        let (expected, held) = self.core.consistency().unwrap();
+        assert_eq!(expected, held, "store rows and keychain entries differ");
+    }
+}
+
+fn app_input(environment: &Environment, name: &str) -> ClientAppInput {
+    ClientAppInput {
+        environment_id: environment.id.clone(),
+        display_name: name.into(),
+        client_id: format!("{}-id", name.to_lowercase().replace(' ', "-")),
+        client_type: ClientType::Confidential,
+        auth_method: AuthMethod::ClientSecretBasic,
+        description: String::new(),
+        logo_uri: None,
+        redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
+        logout_urls: vec![],
+        web_origins: vec![],
+        default_scopes: vec!["read write".into()],
+        labels: vec!["billing".into()],
+        link: None,
+    }
+}
+
+#[test]
+fn the_first_environment_becomes_active_and_inputs_are_trimmed() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    f.environment("Production", EnvironmentKind::Production);
+    assert_eq!(
+        f.core.settings().unwrap().active_environment_id,
+        Some(sandbox.id.clone())
+    );
+    assert_eq!(sandbox.color, "#2f80ed");
+    assert_eq!(
+        sandbox.endpoints.token_url.as_deref(),
+        Some("https://sandbox.example.com/oauth/token")
+    );
+    let names: Vec<String> = f
+        .core
+        .environments()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(names, ["Production", "Sandbox"]);
+}
+
+#[test]
+fn a_duplicate_environment_name_is_a_conflict_on_the_name_field() {
+    let f = Fixture::new();
+    f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let mut input = EnvironmentInput {
+        name: "sandbox ".into(),
+        kind: EnvironmentKind::Other,
+        color: "#000000".into(),
+        endpoints: Endpoints::default(),
+        rotation_days: 90,
+    };
+    let error = f.core.create_environment(input.clone()).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Conflict);
+    assert_eq!(error.field(), Some("name"));
+    assert_eq!(
+        error.to_string(),
+        "An environment named “sandbox” already exists."
+    );
+    input.endpoints.token_url = Some("http://id.example.com/token".into());
+    let problems = f.core.validate_environment(None, &input).unwrap();
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["name", "endpoints.token_url"]);
+}
+
+#[test]
+fn app_inputs_get_specific_messages_per_field() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    f.app(&sandbox, "Billing sync");
+    let mut input = app_input(&sandbox, "billing SYNC");
+    input.client_id = "  ".into();
+    input.client_type = ClientType::Public;
+    input.redirect_uris = vec!["http://app.example.com/cb".into(), "".into()];
+    input.default_scopes = vec!["read \"x\"".into()];
+    let problems = f.core.validate_app(None, &input).unwrap();
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "display_name",
+            "client_id",
+            "auth_method",
+            "redirect_uris.0",
+            "default_scopes.1"
+        ]
+    );
+    assert_eq!(
+        problems[1].message,
+        "Enter the client ID the provider gave this app."
+    );
+    assert_eq!(
+        problems[0].message,
+        "“Sandbox” already has an app named “billing SYNC”."
+    );
+}
+
+#[test]
+fn scopes_typed_in_one_box_are_split() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    assert_eq!(app.default_scopes, ["read", "write"]);
+}
+
+#[test]
+fn pasted_secrets_are_trimmed_and_live_only_in_the_keychain() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let added = f
+        .core
+        .add_secret(SecretInput {
+            app_id: app.id.clone(),
+            label: "  ".into(),
+            value: Secret::new("  canary-secret-7Qx9 \n"),
+            provider_created_at: None,
+        })
+        .unwrap();
+    assert!(added.trimmed);
+    assert_eq!(added.secret.fingerprint, "7Qx9");
+    assert_eq!(added.secret.label, "Secret 1");
+    assert_eq!(
+        f.core.secret_value(&added.secret.id).unwrap().expose(),
+        "canary-secret-7Qx9"
+    );
+    drop(f.core);
+    for entry in std::fs::read_dir(f.dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(!bytes.windows(18).any(|w| w == b"canary-secret-7Qx9"));
+    }
+}
+
+#[test]
+fn public_clients_refuse_secrets() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let mut input = app_input(&sandbox, "CLI");
+    input.client_type = ClientType::Public;
+    input.auth_method = AuthMethod::None;
+    let app = f.core.create_app(input).unwrap();
+    let error = f
+        .core
+        .add_secret(SecretInput {
+            app_id: app.id,
+            label: String::new(),
+            value: Secret::new("abc"),
+            provider_created_at: None,
+        })
+        .unwrap_err();
+    assert_eq!(error.field(), Some("value"));
+    assert_eq!(
+        error.to_string(),
+        "“CLI” is a public client: public clients do not use a client secret."
+    );
+}
+
+#[test]
+fn the_last_active_secret_cannot_be_deleted_or_retired() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let old = f.secret(&app, "old-secret-1111");
+    for error in [
+        f.core.delete_secret(&old.id).unwrap_err(),
+        f.core.retire_secret(&old.id).unwrap_err(),
+    ] {
+        assert_eq!(error.code(), ErrorCode::LastSecret);
+        assert!(
+            error
+                .to_string()
+                .starts_with("This is the last active secret of “Billing sync”")
+        );
+        assert!(
+            error
+                .to_string()
+                .ends_with("Add the new secret first, then retire or delete this one.")
+        );
+    }
+    // rotation: add the new one, retire the old one, delete it later
+    let new = f.secret(&app, "new-secret-2222");
+    assert_eq!(
+        f.core.retire_secret(&old.id).unwrap().state,
+        SecretState::Retired
+    );
+    assert_eq!(
+        f.core.delete_secret(&new.id).unwrap_err().code(),
+        ErrorCode::LastSecret
+    );
+    f.core.delete_secret(&old.id).unwrap();
+    let left: Vec<String> = f
+        .core
+        .secrets(&app.id)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.fingerprint)
+        .collect();
+    assert_eq!(left, ["2222"]);
+    f.assert_stores_agree();
+}
+
+#[test]
+fn secrets_past_the_rotation_policy_are_flagged() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.core
+        .add_secret(SecretInput {
+            app_id: app.id.clone(),
+            label: "from the provider".into(),
+            value: Secret::new("provider-secret"),
+            provider_created_at: Timestamp::from_unix(START - 89 * 86_400),
+        })
+        .unwrap();
+    assert!(!f.core.apps(&sandbox.id).unwrap()[0].rotation_due);
+    f.clock.0.fetch_add(86_400, Ordering::SeqCst);
+    let secret = &f.core.secrets(&app.id).unwrap()[0];
+    assert_eq!((secret.age_days, secret.rotation_due), (90, true));
+    assert!(f.core.apps(&sandbox.id).unwrap()[0].rotation_due);
+}
+
+#[test]
+fn deleting_an_app_removes_its_keychain_entries() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.secret(&app, "one-secret");
+    f.secret(&app, "two-secret");
+    let other = f.app(&sandbox, "Reports");
+    f.secret(&other, "three-secret");
+    assert_eq!(
+        f.core.delete_app(&app.id).unwrap().keychain_entries_removed,
+        2
+    );
+    assert_eq!(f.core.app(&app.id).unwrap_err().code(), ErrorCode::NotFound);
+    assert_eq!(f.vault.accounts().unwrap().len(), 1);
+    f.assert_stores_agree();
+}
+
+#[test]
+fn an_environment_with_apps_is_deleted_only_when_asked_to_take_them() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let production = f.environment("Production", EnvironmentKind::Production);
+    let app = f.app(&sandbox, "Billing sync");
+    f.app(&sandbox, "No secrets");
+    f.secret(&app, "one-secret");
+    let error = f.core.delete_environment(&sandbox.id, false).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::EnvironmentNotEmpty);
+    assert_eq!(
+        error.to_string(),
+        "“Sandbox” still holds 2 apps. Delete them first, or confirm that they and their secrets go too."
+    );
+    let deleted = f.core.delete_environment(&sandbox.id, true).unwrap();
+    assert_eq!(
+        deleted,
+        EnvironmentDeleted {
+            apps_removed: 2,
+            keychain_entries_removed: 1
+        }
+    );
+    assert_eq!(f.core.environments().unwrap().len(), 1);
+    assert_eq!(
+        f.core.settings().unwrap().active_environment_id,
+        Some(production.id)
+    );
+    f.assert_stores_agree();
+    assert!(f.vault.accounts().unwrap().is_empty());
+}
+
+#[test]
+fn linked_apps_are_found_across_environments() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let production = f.environment("Production", EnvironmentKind::Production);
+    let mut input = app_input(&sandbox, "Billing sync (sbx)");
+    input.link = Some("Billing sync".into());
+    let sbx = f.core.create_app(input.clone()).unwrap();
+    input.environment_id = production.id.clone();
+    input.display_name = "Billing sync".into();
+    input.link = Some("billing SYNC".into());
+    let prd = f.core.create_app(input).unwrap();
+    let linked = f.core.linked_apps(&sbx.id).unwrap();
+    assert_eq!(linked.len(), 1);
+    assert_eq!(
+        (&linked[0].app_id, &linked[0].environment_name),
+        (&prd.id, &"Production".to_owned())
+    );
+    assert_eq!(linked[0].environment_kind, EnvironmentKind::Production);
+}
+
+#[test]
+fn a_keychain_that_refuses_a_write_leaves_nothing_anywhere() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.vault.refuse_put.store(true, Ordering::SeqCst);
+    let error = f.core.add_secret(SecretInput {
+        app_id: app.id.clone(),
+        label: String::new(),
+        value: Secret::new("never-stored"),
+        provider_created_at: None,
+    });
+    assert_eq!(error.unwrap_err().code(), ErrorCode::KeychainLocked);
+    assert!(f.core.secrets(&app.id).unwrap().is_empty());
+    let conn = &f.core.store().unwrap().conn;
+    assert!(
+        store::intents::pending_before(conn, i64::MAX)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_keychain_that_refuses_a_delete_changes_nothing() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.secret(&app, "one-secret");
+    f.secret(&app, "two-secret");
+    f.vault.refuse_delete_after.store(0, Ordering::SeqCst);
+    assert_eq!(
+        f.core.delete_app(&app.id).unwrap_err().code(),
+        ErrorCode::KeychainLocked
+    );
+    assert_eq!(f.core.secrets(&app.id).unwrap().len(), 2);
+    assert!(
+        store::intents::pending_before(&f.core.store().unwrap().conn, i64::MAX)
+            .unwrap()
+            .is_empty()
+    );
+    f.assert_stores_agree();
+}
+
+#[test]
+fn a_keychain_that_fails_part_way_through_an_app_delete_is_finished_at_next_start() {
+    let mut f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.secret(&app, "one-secret");
+    f.secret(&app, "two-secret");
+    f.vault.refuse_delete_after.store(1, Ordering::SeqCst);
+    let error = f.core.delete_app(&app.id).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("The keychain stopped answering after 1 of 2 entries")
+    );
+    assert_eq!(f.core.secrets(&app.id).unwrap().len(), 1);
+    f.vault.refuse_delete_after.store(-1, Ordering::SeqCst);
+    f.restart_after(RECONCILE_AFTER_SECONDS + 1);
+    assert_eq!(f.core.app(&app.id).unwrap_err().code(), ErrorCode::NotFound);
+    f.assert_stores_agree();
+}
+
+#[test]
+fn a_crash_at_any_step_of_an_add_leaves_no_orphan() {
+    for step in ["add: intent recorded", "add: keychain written"] {
+        let mut f = Fixture::new();
+        let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+        let app = f.app(&sandbox, "Billing sync");
+        f.secret(&app, "kept-secret");
+        f.crash_at(step);
+        let crashed = f.core.add_secret(SecretInput {
+            app_id: app.id.clone(),
+            label: String::new(),
+            value: Secret::new("lost-in-crash"),
+            provider_created_at: None,
+        });
+        assert!(crashed.is_err(), "{step}");
+        // a restart within the grace period leaves a possibly-live intent alone
+        assert_eq!(f.restart_after(1), Reconciled::default(), "{step}");
+        assert_eq!(f.core.secrets(&app.id).unwrap().len(), 1, "{step}");
+        assert_eq!(
+            f.restart_after(RECONCILE_AFTER_SECONDS).undone_puts,
+            1,
+            "{step}"
+        );
+        f.assert_stores_agree();
+        let kept = &f.core.secrets(&app.id).unwrap()[0];
+        assert_eq!(
+            f.core.secret_value(&kept.id).unwrap().expose(),
+            "kept-secret"
+        );
+    }
+}
+
+#[test]
+fn a_crash_at_any_step_of_a_delete_is_finished_at_next_start() {
+    for step in ["delete: before keychain", "delete: keychain removed"] {
+        let mut f = Fixture::new();
+        let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+        let app = f.app(&sandbox, "Billing sync");
+        let doomed = f.secret(&app, "doomed-secret");
+        let kept = f.secret(&app, "kept-secret");
+        f.crash_at(step);
+        assert!(f.core.delete_secret(&doomed.id).is_err(), "{step}");
+        assert_eq!(
+            f.restart_after(RECONCILE_AFTER_SECONDS + 1)
+                .finished_deletes,
+            1,
+            "{step}"
+        );
+        let left: Vec<SecretId> = f
+            .core
+            .secrets(&app.id)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(left, std::slice::from_ref(&kept.id), "{step}");
+        f.assert_stores_agree();
+    }
+}
+
+#[test]
+fn a_crash_during_an_environment_delete_is_finished_at_next_start() {
+    let mut f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    for name in ["One", "Two"] {
+        let app = f.app(&sandbox, name);
+        f.secret(&app, &format!("{name}-secret"));
+    }
+    f.crash_at("delete: keychain removed");
+    assert!(f.core.delete_environment(&sandbox.id, true).is_err());
+    let outcome = f.restart_after(RECONCILE_AFTER_SECONDS + 1);
+    assert_eq!(outcome.finished_deletes, 2);
+    assert!(f.core.environments().unwrap().is_empty());
+    assert!(f.vault.accounts().unwrap().is_empty());
+    f.assert_stores_agree();
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
+    let f = Fixture::new();
+    f.environment("Sandbox", EnvironmentKind::Sandbox);
+    f.core
+        .store()
+        .unwrap()
+        .conn
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    f.core
+        .store()
+        .unwrap()
+        .conn
+        .pragma_update(None, "wal_checkpoint", "TRUNCATE")
+        .ok();
+    let Fixture {
+        dir,
+        vault,
+        clock,
+        core,
+    } = f;
+    drop(core);
+    let path = dir.path().join(store::DATABASE_FILE);
+    let before = std::fs::read(&path).unwrap();
+    let error = Core::open(dir.path(), vault, clock).err().unwrap();
+    assert_eq!(error.code(), ErrorCode::StoreTooNew);
+    assert!(
+        error
+            .to_string()
+            .contains("written by a newer version of Authdeck (schema 99")
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_damaged_or_foreign_file_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(store::DATABASE_FILE);
+    let clock = Arc::new(TestClock(AtomicI64::new(START)));
+    std::fs::write(&path, b"this is not a database, it is a shopping list\n").unwrap();
+    let error = Core::open(dir.path(), Arc::new(MemoryVault::default()), clock.clone())
+        .err()
+        .unwrap();
+    assert_eq!(error.code(), ErrorCode::StoreCorrupt);
+    assert!(error.to_string().contains("not an SQLite file"));
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        b"this is not a database, it is a shopping list\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names.len(),
+        1,
+        "no -wal or -shm file was created: {names:?}"
+    );
+
+    // another program's SQLite database
+    std::fs::remove_file(&path).unwrap();
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch("CREATE TABLE recipes (name TEXT);")
+        .unwrap();
+    drop(other);
+    let before = std::fs::read(&path).unwrap();
+    let error = Core::open(dir.path(), Arc::new(MemoryVault::default()), clock)
+        .err()
+        .unwrap();
+    assert_eq!(error.code(), ErrorCode::StoreCorrupt);
+    assert!(error.to_string().contains("belongs to another program"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
