@@ -9,7 +9,7 @@ pub mod validate;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};
-pub use facade::{Clock, Core, Reconciled, SystemClock, secret_account};
+pub use facade::{Clock, Core, RECONCILE_AFTER_SECONDS, Reconciled, SystemClock, secret_account};
 pub use store::DATABASE_FILE;
 
 use std::path::PathBuf;

@@ -1,0 +1,107 @@
+//! The one place integration tests set up real services: a data folder of their own and the
+//! real keychain (Secret Service in the private D-Bus session `.ci/with-keychain` starts).
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use authdeck_core::model::*;
+use authdeck_core::vault::{KeychainVault, SecretStore};
+use authdeck_core::{Clock, Core, SystemClock};
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+/// A keychain namespace no other test (or person) uses.
+pub fn unique_namespace(test: &str) -> String {
+    format!("authdeck-test-{test}-{}", std::process::id())
+}
+
+/// Fails loudly when the tests were started without a keychain to talk to.
+pub fn require_keychain() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "These tests need the real keychain: run them through .ci/with-keychain \
+         (a private D-Bus session with gnome-keyring)."
+    );
+}
+
+/// The system clock moved forward by `seconds` (a later start, for the reconciler).
+pub struct LaterClock(pub i64);
+
+impl Clock for LaterClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_unix(SystemClock.now().unix() + self.0).expect("a valid time")
+    }
+}
+
+/// The product's vault in `namespace`.
+pub fn keychain(namespace: &str) -> Arc<KeychainVault> {
+    require_keychain();
+    Arc::new(KeychainVault::new(namespace))
+}
+
+/// Opens the store in `home` with the real keychain.
+pub fn open(home: &Path, namespace: &str) -> Core {
+    Core::open(home, keychain(namespace), Arc::new(SystemClock)).expect("open the store")
+}
+
+/// An environment and a confidential app in it.
+pub fn environment_and_app(core: &Core) -> (Environment, ClientApp) {
+    let environment = core
+        .create_environment(EnvironmentInput {
+            name: "Sandbox".into(),
+            kind: EnvironmentKind::Sandbox,
+            color: "#2f80ed".into(),
+            endpoints: Endpoints::default(),
+            rotation_days: DEFAULT_ROTATION_DAYS,
+        })
+        .expect("create an environment");
+    let app = core
+        .create_app(ClientAppInput {
+            environment_id: environment.id.clone(),
+            display_name: "Billing sync".into(),
+            client_id: "billing-sbx-123".into(),
+            client_type: ClientType::Confidential,
+            auth_method: AuthMethod::ClientSecretBasic,
+            description: String::new(),
+            logo_uri: None,
+            redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
+            logout_urls: vec![],
+            web_origins: vec![],
+            default_scopes: vec![],
+            labels: vec![],
+            link: None,
+        })
+        .expect("create an app");
+    (environment, app)
+}
+
+/// Adds a secret with `value` and `label`.
+pub fn add(core: &Core, app: &ClientApp, label: &str, value: &str) -> SecretMeta {
+    core.add_secret(SecretInput {
+        app_id: app.id.clone(),
+        label: label.into(),
+        value: Secret::new(value),
+        provider_created_at: None,
+    })
+    .expect("add a secret")
+    .secret
+}
+
+/// What `secret-tool` (libsecret, a program that is not ours) finds for an account.
+pub fn secret_tool_lookup(namespace: &str, account: &str) -> Option<String> {
+    let output = Command::new("secret-tool")
+        .args(["lookup", "service", namespace, "username", account])
+        .output()
+        .expect("secret-tool (libsecret-tools) must be installed");
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8(output.stdout).expect("utf-8"))
+}
+
+/// Removes every entry a test left in its namespace.
+pub fn clear_namespace(namespace: &str) {
+    let vault = keychain(namespace);
+    for account in vault.accounts().expect("list the namespace") {
+        vault.delete(&account).expect("delete a test entry");
+    }
+}
