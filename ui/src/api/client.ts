@@ -1,0 +1,101 @@
+// The one module that talks to the backend. Every command is typed with the generated
+// bindings; every failure becomes an IpcError the UI can act on by its code.
+import { invoke } from "@tauri-apps/api/core";
+import type { AppDeleted } from "../bindings/AppDeleted";
+import type { AppId } from "../bindings/AppId";
+import type { AppInfo } from "../bindings/AppInfo";
+import type { AppSummary } from "../bindings/AppSummary";
+import type { ClientApp } from "../bindings/ClientApp";
+import type { ClientAppInput } from "../bindings/ClientAppInput";
+import type { CopyStarted } from "../bindings/CopyStarted";
+import type { Environment } from "../bindings/Environment";
+import type { EnvironmentDeleted } from "../bindings/EnvironmentDeleted";
+import type { EnvironmentId } from "../bindings/EnvironmentId";
+import type { EnvironmentInput } from "../bindings/EnvironmentInput";
+import type { ErrorCode } from "../bindings/ErrorCode";
+import type { FieldError } from "../bindings/FieldError";
+import type { IpcError } from "../bindings/IpcError";
+import type { LinkedApp } from "../bindings/LinkedApp";
+import type { RevealedSecret } from "../bindings/RevealedSecret";
+import type { SecretAdded } from "../bindings/SecretAdded";
+import type { SecretId } from "../bindings/SecretId";
+import type { SecretInput } from "../bindings/SecretInput";
+import type { SecretMeta } from "../bindings/SecretMeta";
+import type { Settings } from "../bindings/Settings";
+import type { Command } from "../bindings/ipc";
+
+const CODES: readonly ErrorCode[] = [
+  "validation",
+  "not_found",
+  "conflict",
+  "last_secret",
+  "environment_not_empty",
+  "keychain_unavailable",
+  "keychain_locked",
+  "keychain",
+  "secret_missing",
+  "store_too_new",
+  "store_corrupt",
+  "store",
+  "internal",
+];
+
+function isIpcError(value: unknown): value is IpcError {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return (
+    typeof candidate.message === "string" &&
+    typeof candidate.code === "string" &&
+    (CODES as readonly string[]).includes(candidate.code)
+  );
+}
+
+/** Turns whatever a command rejected with into an IpcError. */
+export function toIpcError(reason: unknown): IpcError {
+  if (isIpcError(reason)) return { code: reason.code, message: reason.message, field: reason.field ?? null };
+  const message =
+    typeof reason === "string" ? reason : reason instanceof Error ? reason.message : "Something went wrong.";
+  return { code: "internal", message, field: null };
+}
+
+async function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (reason) {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- IpcError is the app's error shape
+    throw toIpcError(reason);
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>("app_info"),
+
+  listEnvironments: () => call<Environment[]>("list_environments"),
+  createEnvironment: (input: EnvironmentInput) => call<Environment>("create_environment", { input }),
+  updateEnvironment: (id: EnvironmentId, input: EnvironmentInput) =>
+    call<Environment>("update_environment", { id, input }),
+  deleteEnvironment: (id: EnvironmentId, withApps: boolean) =>
+    call<EnvironmentDeleted>("delete_environment", { id, withApps }),
+  validateEnvironment: (id: EnvironmentId | null, input: EnvironmentInput) =>
+    call<FieldError[]>("validate_environment", { id, input }),
+
+  getSettings: () => call<Settings>("get_settings"),
+  updateSettings: (settings: Settings) => call<Settings>("update_settings", { settings }),
+  setActiveEnvironment: (id: EnvironmentId) => call<Settings>("set_active_environment", { id }),
+
+  listApps: (environmentId: EnvironmentId) => call<AppSummary[]>("list_apps", { environmentId }),
+  getApp: (id: AppId) => call<ClientApp>("get_app", { id }),
+  linkedApps: (id: AppId) => call<LinkedApp[]>("linked_apps", { id }),
+  createApp: (input: ClientAppInput) => call<ClientApp>("create_app", { input }),
+  updateApp: (id: AppId, input: ClientAppInput) => call<ClientApp>("update_app", { id, input }),
+  deleteApp: (id: AppId) => call<AppDeleted>("delete_app", { id }),
+  validateApp: (id: AppId | null, input: ClientAppInput) => call<FieldError[]>("validate_app", { id, input }),
+
+  listSecrets: (appId: AppId) => call<SecretMeta[]>("list_secrets", { appId }),
+  addSecret: (input: SecretInput) => call<SecretAdded>("add_secret", { input }),
+  retireSecret: (id: SecretId) => call<SecretMeta>("retire_secret", { id }),
+  reactivateSecret: (id: SecretId) => call<SecretMeta>("reactivate_secret", { id }),
+  deleteSecret: (id: SecretId) => call<null>("delete_secret", { id }),
+  revealSecret: (id: SecretId) => call<RevealedSecret>("reveal_secret", { id }),
+  copySecret: (id: SecretId) => call<CopyStarted>("copy_secret", { id }),
+};

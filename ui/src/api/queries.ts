@@ -1,0 +1,58 @@
+// Query keys in one place, and the hooks the components read server state through.
+import { useQuery, type QueryClient } from "@tanstack/react-query";
+import type { AppId } from "../bindings/AppId";
+import type { EnvironmentId } from "../bindings/EnvironmentId";
+import type { StoreScope } from "../bindings/StoreScope";
+import { api } from "./client";
+
+export const keys = {
+  environments: ["environments"] as const,
+  settings: ["settings"] as const,
+  appInfo: ["app-info"] as const,
+  apps: (environmentId: EnvironmentId) => ["apps", environmentId] as const,
+  app: (id: AppId) => ["app", id] as const,
+  linked: (id: AppId) => ["linked", id] as const,
+  secrets: (appId: AppId) => ["secrets", appId] as const,
+};
+
+/** Which cached queries a change of `scope` makes stale. */
+export function keysForScope(scope: StoreScope): readonly (readonly string[])[] {
+  switch (scope) {
+    case "environments":
+      return [keys.environments, ["linked"]];
+    case "apps":
+      return [["apps"], ["app"], ["linked"]];
+    case "secrets":
+      return [["secrets"]];
+    case "settings":
+      return [keys.settings];
+  }
+}
+
+export async function invalidateScope(client: QueryClient, scope: StoreScope): Promise<void> {
+  await Promise.all(keysForScope(scope).map((queryKey) => client.invalidateQueries({ queryKey })));
+}
+
+export const useEnvironments = () => useQuery({ queryKey: keys.environments, queryFn: api.listEnvironments });
+export const useSettings = () => useQuery({ queryKey: keys.settings, queryFn: api.getSettings });
+export const useAppInfo = () => useQuery({ queryKey: keys.appInfo, queryFn: api.appInfo, staleTime: Infinity });
+
+export const useApps = (environmentId: EnvironmentId | null) =>
+  useQuery({
+    queryKey: keys.apps(environmentId ?? ""),
+    queryFn: () => api.listApps(environmentId ?? ""),
+    enabled: environmentId !== null,
+  });
+
+export const useApp = (id: AppId | null) =>
+  useQuery({ queryKey: keys.app(id ?? ""), queryFn: () => api.getApp(id ?? ""), enabled: id !== null });
+
+export const useLinkedApps = (id: AppId | null) =>
+  useQuery({ queryKey: keys.linked(id ?? ""), queryFn: () => api.linkedApps(id ?? ""), enabled: id !== null });
+
+export const useSecrets = (appId: AppId | null) =>
+  useQuery({
+    queryKey: keys.secrets(appId ?? ""),
+    queryFn: () => api.listSecrets(appId ?? ""),
+    enabled: appId !== null,
+  });
