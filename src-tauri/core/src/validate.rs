@@ -20,16 +20,42 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Collects field errors.
+/// Collects field errors, remembering which are clashes with stored data.
 #[derive(Default)]
-pub(crate) struct Problems(pub Vec<FieldError>);
+pub(crate) struct Problems {
+    pub found: Vec<FieldError>,
+    clashes: Vec<usize>,
+}
 
 impl Problems {
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
+        self.found.push(FieldError {
             field: field.into(),
             message: message.into(),
         });
+    }
+
+    /// A problem that is a clash with what is stored (a duplicate name), not bad input as such.
+    pub fn clash(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.clashes.push(self.found.len());
+        self.add(field, message);
+    }
+
+    /// The first problem in form order as the error a save returns, or Ok when there is none.
+    pub fn refuse(self, order: &[&str]) -> crate::Result<()> {
+        let clashes: Vec<FieldError> = self
+            .clashes
+            .iter()
+            .filter_map(|&i| self.found.get(i).cloned())
+            .collect();
+        match self.in_form_order(order).into_iter().next() {
+            None => Ok(()),
+            Some(first) if clashes.contains(&first) => Err(crate::Error::Conflict {
+                field: first.field,
+                message: first.message,
+            }),
+            Some(first) => Err(crate::Error::invalid(&first.field, first.message)),
+        }
     }
 }
 
@@ -43,8 +69,8 @@ impl Problems {
                 .position(|name| *name == field || *name == base)
                 .unwrap_or(order.len())
         };
-        self.0.sort_by_key(|problem| rank(&problem.field));
-        self.0
+        self.found.sort_by_key(|problem| rank(&problem.field));
+        self.found
     }
 }
 

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::intents::{self, Intent, IntentAction};
 use crate::store::{apps, environments, secrets};
-use crate::validate::{self, FieldError};
+use crate::validate::{self, FieldError, Problems};
 
 fn clean_list(values: &[String]) -> Vec<String> {
     values
@@ -89,18 +89,24 @@ impl Core {
         id: Option<&AppId>,
         input: &ClientAppInput,
     ) -> Result<Vec<FieldError>> {
+        Ok(self
+            .app_problems(id, input)?
+            .in_form_order(validate::APP_FIELDS))
+    }
+
+    fn app_problems(&self, id: Option<&AppId>, input: &ClientAppInput) -> Result<Problems> {
         let input = normalize(input);
         let mut problems = validate::app(&input);
         let store = self.store()?;
         let conn = &store.conn;
         let Some(environment) = environments::get(conn, &input.environment_id)? else {
             problems.add("environment_id", "Choose an environment that exists.");
-            return Ok(problems.0);
+            return Ok(problems);
         };
         if !input.display_name.is_empty()
             && apps::name_taken(conn, &environment.id, &input.display_name, id)?
         {
-            problems.add(
+            problems.clash(
                 "display_name",
                 format!(
                     "“{}” already has an app named “{}”.",
@@ -111,7 +117,7 @@ impl Core {
         if !input.client_id.is_empty()
             && apps::client_id_taken(conn, &environment.id, &input.client_id, id)?
         {
-            problems.add(
+            problems.clash(
                 "client_id",
                 format!(
                     "Another app in “{}” already uses this client ID.",
@@ -134,20 +140,11 @@ impl Core {
                 );
             }
         }
-        Ok(problems.in_form_order(validate::APP_FIELDS))
+        Ok(problems)
     }
 
     fn checked_app(&self, id: Option<&AppId>, input: &ClientAppInput) -> Result<ClientAppInput> {
-        if let Some(problem) = self.validate_app(id, input)?.into_iter().next() {
-            return Err(if problem.message.contains("already") {
-                Error::Conflict {
-                    field: problem.field,
-                    message: problem.message,
-                }
-            } else {
-                Error::invalid(&problem.field, problem.message)
-            });
-        }
+        self.app_problems(id, input)?.refuse(validate::APP_FIELDS)?;
         Ok(normalize(input))
     }
 

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::intents::{self, Intent, IntentAction};
 use crate::store::{apps, environments, secrets, settings};
-use crate::validate::{self, FieldError};
+use crate::validate::{self, FieldError, Problems};
 
 fn trimmed(value: &Option<String>) -> Option<String> {
     value
@@ -52,16 +52,26 @@ impl Core {
         id: Option<&EnvironmentId>,
         input: &EnvironmentInput,
     ) -> Result<Vec<FieldError>> {
+        Ok(self
+            .environment_problems(id, input)?
+            .in_form_order(validate::ENVIRONMENT_FIELDS))
+    }
+
+    fn environment_problems(
+        &self,
+        id: Option<&EnvironmentId>,
+        input: &EnvironmentInput,
+    ) -> Result<Problems> {
         let input = normalize(input);
         let mut problems = validate::environment(&input);
         if !input.name.is_empty() && environments::name_taken(&self.store()?.conn, &input.name, id)?
         {
-            problems.add(
+            problems.clash(
                 "name",
                 format!("An environment named “{}” already exists.", input.name),
             );
         }
-        Ok(problems.in_form_order(validate::ENVIRONMENT_FIELDS))
+        Ok(problems)
     }
 
     fn checked_environment(
@@ -69,16 +79,8 @@ impl Core {
         id: Option<&EnvironmentId>,
         input: &EnvironmentInput,
     ) -> Result<EnvironmentInput> {
-        if let Some(problem) = self.validate_environment(id, input)?.into_iter().next() {
-            return Err(if problem.message.contains("already exists") {
-                Error::Conflict {
-                    field: problem.field,
-                    message: problem.message,
-                }
-            } else {
-                Error::invalid(&problem.field, problem.message)
-            });
-        }
+        self.environment_problems(id, input)?
+            .refuse(validate::ENVIRONMENT_FIELDS)?;
         Ok(normalize(input))
     }
 
@@ -202,9 +204,7 @@ impl Core {
 
     /// Saves the user's settings.
     pub fn update_settings(&self, new: Settings) -> Result<Settings> {
-        if let Some(problem) = validate::settings(&new).0.into_iter().next() {
-            return Err(Error::invalid(&problem.field, problem.message));
-        }
+        validate::settings(&new).refuse(&[])?;
         if let Some(id) = &new.active_environment_id {
             self.environment(id)?;
         }
