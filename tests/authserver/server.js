@@ -1,0 +1,196 @@
+// A real authorization server for Authdeck's tests: oidc-provider (OpenID-certified) on
+// 127.0.0.1 with a port chosen by the system. Prints one JSON line when ready:
+//   {"ready":true,"issuer":"http://127.0.0.1:PORT"}
+// and exits when its stdin closes, so no server outlives the test that started it.
+//
+// Options (command line, and changeable at run time with POST /test/config as JSON):
+//   --token-ttl SECONDS   access token lifetime (default 3600)
+//   --delay-ms MS         wait this long before answering a token request (default 0)
+//   --strict              answer 415 to a token request that is not form-urlencoded
+//
+// Test-only routes (never part of a real provider):
+//   GET  /test/token-requests   what each token request sent: client, grant, auth method, type
+//   POST /test/token-requests/clear
+//   POST /test/config           {"token_ttl":60,"delay_ms":0,"strict":true}
+// Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token.
+import { generateKeyPairSync } from "node:crypto";
+import { createServer } from "node:http";
+import Provider from "oidc-provider";
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : fallback;
+};
+const config = {
+  token_ttl: Number(option("--token-ttl", "3600")),
+  delay_ms: Number(option("--delay-ms", "0")),
+  strict: args.includes("--strict"),
+};
+const tokenRequests = [];
+
+// The API scopes are granted through resource indicators; one resource issues JWTs.
+const API = "https://api.authdeck.test/";
+const JWT_API = "https://jwt-api.authdeck.test/";
+const LOOPBACK = "http://127.0.0.1/callback";
+
+const clients = [
+  { client_id: "basic-client", client_secret: "basic-secret", token_endpoint_auth_method: "client_secret_basic" },
+  { client_id: "post-client", client_secret: "post-secret", token_endpoint_auth_method: "client_secret_post" },
+  // RFC 6749 §2.3.1: Basic credentials must be form-urlencoded before base64
+  { client_id: "special-client", client_secret: "a+b/c=d%e f:g", token_endpoint_auth_method: "client_secret_basic" },
+  { client_id: "jwt-client", client_secret: "jwt-secret", token_endpoint_auth_method: "client_secret_basic" },
+  { client_id: "web-client", client_secret: "web-secret", token_endpoint_auth_method: "client_secret_basic" },
+].map((client) => ({
+  ...client,
+  grant_types: ["client_credentials", "authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
+  response_types: ["code"],
+  redirect_uris: [LOOPBACK],
+  scope: "openid profile offline_access read write",
+}));
+clients.push({
+  client_id: "native-client",
+  application_type: "native",
+  token_endpoint_auth_method: "none",
+  grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
+  response_types: ["code"],
+  redirect_uris: [LOOPBACK],
+  scope: "openid profile offline_access read write",
+});
+
+const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const signingKey = { ...privateKey.export({ format: "jwk" }), kid: "test-key", use: "sig", alg: "RS256" };
+
+// Listen first so the issuer can carry the port the system chose.
+let handler = (_req, res) => {
+  res.statusCode = 503;
+  res.end();
+};
+const server = createServer((req, res) => handler(req, res));
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const issuer = `http://127.0.0.1:${server.address().port}`;
+
+const provider = new Provider(issuer, {
+  clients,
+  jwks: { keys: [signingKey] },
+  cookies: { keys: ["authdeck-test-only-cookie-key"] },
+  pkce: { required: () => true },
+  ttl: {
+    AccessToken: () => config.token_ttl,
+    ClientCredentials: () => config.token_ttl,
+    RefreshToken: () => 14 * 24 * 3600,
+  },
+  features: {
+    devInteractions: { enabled: true },
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true },
+    revocation: { enabled: true },
+    deviceFlow: { enabled: true },
+    registration: { enabled: true },
+    registrationManagement: { enabled: true, rotateRegistrationAccessToken: false },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: (_ctx, client) => (client?.clientId === "jwt-client" ? JWT_API : API),
+      useGrantedResource: () => true,
+      getResourceServerInfo: (_ctx, resource) => ({
+        scope: "read write",
+        audience: resource,
+        accessTokenFormat: resource === JWT_API ? "jwt" : "opaque",
+        accessTokenTTL: config.token_ttl,
+      }),
+    },
+  },
+  scopes: ["openid", "profile", "offline_access", "read", "write"],
+  claims: { openid: ["sub"], profile: ["name", "email"] },
+  findAccount: (_ctx, sub) => ({
+    accountId: sub,
+    claims: () => ({ sub, name: `Test user ${sub}`, email: `${sub}@example.test` }),
+  }),
+  loadExistingGrant: async (ctx) => {
+    // Consent once per client and user, like most providers.
+    const grantId = ctx.oidc.result?.consent?.grantId ?? ctx.oidc.session?.grantIdFor(ctx.oidc.client.clientId);
+    return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+  },
+});
+provider.proxy = false;
+
+const json = (ctx, status, body) => {
+  ctx.status = status;
+  ctx.type = "application/json";
+  ctx.body = JSON.stringify(body);
+};
+const readJson = (ctx) =>
+  new Promise((resolve) => {
+    let text = "";
+    ctx.req.on("data", (chunk) => (text += chunk));
+    ctx.req.on("end", () => {
+      try {
+        resolve(JSON.parse(text || "{}"));
+      } catch {
+        resolve(null);
+      }
+    });
+  });
+
+provider.use(async (ctx, next) => {
+  if (ctx.path === "/test/token-requests" && ctx.method === "GET") return json(ctx, 200, tokenRequests);
+  if (ctx.path === "/test/token-requests/clear" && ctx.method === "POST") {
+    tokenRequests.length = 0;
+    return json(ctx, 200, { cleared: true });
+  }
+  if (ctx.path === "/test/config" && ctx.method === "POST") {
+    const update = await readJson(ctx);
+    if (!update) return json(ctx, 400, { error: "invalid_request", error_description: "JSON body expected" });
+    Object.assign(config, update);
+    return json(ctx, 200, config);
+  }
+  if (ctx.path === "/oauth/token/info" && ctx.method === "GET") return tokenInfo(ctx);
+  if (ctx.path === "/token" && ctx.method === "POST") {
+    const type = (ctx.get("content-type") || "").split(";")[0].trim();
+    const basic = (ctx.get("authorization") || "").startsWith("Basic ");
+    const record = { content_type: type, auth_method: basic ? "client_secret_basic" : "unknown", at: Date.now() };
+    tokenRequests.push(record);
+    if (config.delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, config.delay_ms));
+    if (config.strict && type !== "application/x-www-form-urlencoded") {
+      return json(ctx, 415, {
+        error: "invalid_request",
+        error_description: "Only application/x-www-form-urlencoded is accepted",
+      });
+    }
+    await next();
+    // oidc-provider has parsed the body by now; say which client and method it saw.
+    const params = ctx.oidc?.params ?? {};
+    record.grant_type = params.grant_type;
+    record.client_id = ctx.oidc?.client?.clientId;
+    if (!basic) record.auth_method = params.client_secret ? "client_secret_post" : "none";
+    record.status = ctx.status;
+    return undefined;
+  }
+  return next();
+});
+
+// Doorkeeper's GET /oauth/token/info: what the provider knows of a Bearer token.
+async function tokenInfo(ctx) {
+  const value = (ctx.get("authorization") || "").replace(/^Bearer /, "");
+  const token =
+    (await provider.AccessToken.find(value)) ?? (await provider.ClientCredentials.find(value));
+  if (!token || token.isExpired) {
+    ctx.set("WWW-Authenticate", 'Bearer error="invalid_token"');
+    return json(ctx, 401, { error: "invalid_token", error_description: "The access token is invalid" });
+  }
+  return json(ctx, 200, {
+    resource_owner_id: token.accountId ?? null,
+    scope: (token.scope ?? "").split(" ").filter(Boolean),
+    expires_in: Math.max(0, token.exp - Math.floor(Date.now() / 1000)),
+    application: { uid: token.clientId },
+    created_at: token.iat,
+  });
+}
+
+handler = provider.callback();
+process.stdout.write(`${JSON.stringify({ ready: true, issuer })}\n`);
+
+// No server outlives its test: stop when the test closes our stdin (or dies).
+process.stdin.on("end", () => process.exit(0));
+process.stdin.on("close", () => process.exit(0));
+process.stdin.resume();
