@@ -10,7 +10,7 @@ describe("useFieldErrors", () => {
   it("validates once per change of the input, after the debounce, even with a new callback each render", async () => {
     vi.useFakeTimers();
     const found: FieldError[] = [{ field: "name", message: "Enter a name." }];
-    const validate = vi.fn((_: { name: string }) => Promise.resolve(found));
+    const validate = vi.fn<(input: { name: string }) => Promise<FieldError[]>>(() => Promise.resolve(found));
     const { result, rerender } = renderHook(({ name }) => useFieldErrors({ name }, (input) => validate(input)), {
       initialProps: { name: "" },
     });
