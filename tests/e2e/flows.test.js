@@ -183,6 +183,10 @@ test("the list fills and filters as you type", async () => {
   await (await rowNamed("app-row", "Billing sync")).click();
   await waitForText(browser, "app-title", "Billing sync");
   await screenshot(browser, "03-app-list");
+  await click(browser, "theme-toggle");
+  await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === "dark");
+  await screenshot(browser, "07-dark-theme");
+  await click(browser, "theme-toggle");
 });
 
 test("switching environments follows a linked app, and production is unmistakable", async () => {
