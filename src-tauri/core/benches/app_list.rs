@@ -1,0 +1,104 @@
+//! How long the app list takes to load for an environment of 10,000 apps (what the desktop app
+//! does on every environment switch and every store change), and how long one secret add and
+//! its metadata read take. Method and figures: README, "Performance".
+
+use authdeck_core::model::*;
+use authdeck_core::vault::SecretStore;
+use authdeck_core::{Core, Result, SystemClock};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// Keeps values in memory: this measures the store, not the keychain's D-Bus round trip.
+#[derive(Default)]
+struct MemoryKeychain(Mutex<BTreeMap<String, String>>);
+
+impl SecretStore for MemoryKeychain {
+    fn put(&self, account: &str, value: &Secret) -> Result<()> {
+        self.0.lock().unwrap().insert(account.into(), value.expose().into());
+        Ok(())
+    }
+    fn get(&self, account: &str) -> Result<Secret> {
+        Ok(Secret::new(self.0.lock().unwrap()[account].clone()))
+    }
+    fn delete(&self, account: &str) -> Result<()> {
+        self.0.lock().unwrap().remove(account);
+        Ok(())
+    }
+    fn accounts(&self) -> Result<Vec<String>> {
+        Ok(self.0.lock().unwrap().keys().cloned().collect())
+    }
+}
+
+fn seeded(apps: usize) -> (tempfile::TempDir, Core, Environment, Vec<AppId>) {
+    let dir = tempfile::tempdir().unwrap();
+    let core = Core::open(dir.path(), Arc::new(MemoryKeychain::default()), Arc::new(SystemClock)).unwrap();
+    let environment = core
+        .create_environment(EnvironmentInput {
+            name: "Sandbox".into(),
+            kind: EnvironmentKind::Sandbox,
+            color: "#2f80ed".into(),
+            endpoints: Endpoints::default(),
+            rotation_days: DEFAULT_ROTATION_DAYS,
+        })
+        .unwrap();
+    let mut ids = Vec::with_capacity(apps);
+    for n in 0..apps {
+        let app = core
+            .create_app(ClientAppInput {
+                environment_id: environment.id.clone(),
+                display_name: format!("Integration {n:05}"),
+                client_id: format!("client-{n:05}"),
+                client_type: ClientType::Confidential,
+                auth_method: AuthMethod::ClientSecretBasic,
+                description: String::new(),
+                logo_uri: None,
+                redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
+                logout_urls: vec![],
+                web_origins: vec![],
+                default_scopes: vec!["read".into(), "write".into()],
+                labels: vec![format!("team-{}", n % 7)],
+                link: None,
+            })
+            .unwrap();
+        if n % 10 == 0 {
+            core.add_secret(SecretInput {
+                app_id: app.id.clone(),
+                label: String::new(),
+                value: Secret::new(format!("value-{n}")),
+                provider_created_at: None,
+            })
+            .unwrap();
+        }
+        ids.push(app.id);
+    }
+    (dir, core, environment, ids)
+}
+
+fn app_list(c: &mut Criterion) {
+    let (_dir, core, environment, ids) = seeded(10_000);
+    c.bench_function("apps() of an environment with 10,000 apps", |b| {
+        b.iter(|| core.apps(&environment.id).unwrap())
+    });
+    c.bench_function("app() and secrets() of one app among 10,000", |b| {
+        b.iter(|| (core.app(&ids[5_000]).unwrap(), core.secrets(&ids[5_000]).unwrap()))
+    });
+    c.bench_function("add_secret() (store side; in-memory keychain)", |b| {
+        b.iter(|| {
+            core.add_secret(SecretInput {
+                app_id: ids[42].clone(),
+                label: "bench".into(),
+                value: Secret::new("bench-value"),
+                provider_created_at: None,
+            })
+            .unwrap()
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30);
+    targets = app_list
+}
+criterion_main!(benches);
