@@ -2,6 +2,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { ClipboardProvider } from "./components/Clipboard";
+import { ProblemsProvider } from "./components/Problems";
 import { ToastProvider } from "./components/Toasts";
 import "./styles.css";
 
@@ -16,7 +18,11 @@ if (root) {
     <StrictMode>
       <QueryClientProvider client={client}>
         <ToastProvider>
-          <App />
+          <ProblemsProvider>
+            <ClipboardProvider>
+              <App />
+            </ClipboardProvider>
+          </ProblemsProvider>
         </ToastProvider>
       </QueryClientProvider>
     </StrictMode>,

@@ -1,84 +1,104 @@
 import { useState } from "react";
 import type { ClientApp } from "../bindings/ClientApp";
+import type { Environment } from "../bindings/Environment";
+import type { FieldError } from "../bindings/FieldError";
 import type { SecretAdded } from "../bindings/SecretAdded";
 import { api, toIpcError } from "../api/client";
-import type { IpcError } from "../bindings/IpcError";
+import { presentationOf } from "../lib/errors";
 import { Dialog } from "./Dialog";
 import { Field } from "./Field";
+import { useReportError } from "./Problems";
 
 interface Props {
   app: ClientApp;
+  environment: Environment;
   rotating: boolean;
   onClose: () => void;
   onAdded: (added: SecretAdded) => void;
 }
 
 /** Stores a pasted secret straight in the keychain; the value is never shown back. */
-export function AddSecretDialog({ app, rotating, onClose, onAdded }: Props) {
+export function AddSecretDialog({ app, environment, rotating, onClose, onAdded }: Props) {
   const [label, setLabel] = useState("");
   const [value, setValue] = useState("");
   const [createdAt, setCreatedAt] = useState("");
-  const [error, setError] = useState<IpcError | null>(null);
+  const [errors, setErrors] = useState<FieldError[]>([]);
   const [saving, setSaving] = useState(false);
+  const report = useReportError();
 
   const save = async () => {
     setSaving(true);
-    setError(null);
+    setErrors([]);
     try {
       const added = await api.addSecret({
         app_id: app.id,
-        label,
+        label: label.trim(),
         value,
         provider_created_at: createdAt ? new Date(`${createdAt}T00:00:00`).toISOString() : null,
       });
       setValue("");
       onAdded(added);
     } catch (reason) {
-      setError(toIpcError(reason));
+      const error = toIpcError(reason);
+      setErrors([{ field: presentationOf(error.code) === "field" ? (error.field ?? "") : "", message: error.message }]);
+      if (presentationOf(error.code) === "banner") report(error);
     } finally {
       setSaving(false);
     }
   };
-  const fieldErrors = error?.field ? [{ field: error.field, message: error.message }] : [];
+  const general = errors.filter((error) => error.field === "");
 
   return (
-    <Dialog title={rotating ? `Rotate the secret of “${app.display_name}”` : `Add a secret to “${app.display_name}”`} testId="secret-form" onClose={onClose}>
+    <Dialog
+      title={rotating ? `Rotate the secret of “${app.display_name}”` : `Add a secret to “${app.display_name}”`}
+      subtitle={`${environment.name} · client ID ${app.client_id}`}
+      testId="secret-form"
+      onClose={onClose}
+      production={environment.kind === "production"}
+    >
       <form
         className="dialog-body"
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           void save();
         }}
       >
         {rotating && (
-          <p className="muted">
-            Create the new secret at the provider, paste it here, then retire the old one once everything uses the new one.
-          </p>
+          <ol className="steps">
+            <li>Create a new secret at the provider (it is shown only once).</li>
+            <li>Paste it here; it goes straight to the keychain.</li>
+            <li>Once everything uses it, retire the old one — Authdeck offers to right after.</li>
+          </ol>
         )}
-        <Field label="Label" field="label" errors={fieldErrors} hint="Optional, e.g. “CI runner” or “issued 2026-11”">
-          <input data-testid="secret-label" value={label} onChange={(e) => { setLabel(e.target.value); }} />
+        <Field label="Label" field="label" errors={errors} hint="Optional: where it is used, or when it was issued.">
+          <input data-testid="secret-label" autoComplete="off" placeholder="CI runner" value={label} onChange={(e) => { setLabel(e.target.value); }} />
         </Field>
-        <Field label="Secret value" field="value" errors={fieldErrors} hint="Paste it as the provider shows it; it goes to the keychain and is not shown again.">
+        <Field label="Secret value" field="value" errors={errors} hint="Paste it as the provider shows it. It is stored in the system keychain and never shown here again.">
           <input
             data-testid="secret-value"
             type="password"
             autoComplete="off"
             spellCheck={false}
+            autoCorrect="off"
+            autoCapitalize="off"
             className="mono"
             value={value}
             onChange={(e) => { setValue(e.target.value); }}
           />
         </Field>
-        <Field label="Created at the provider" field="provider_created_at" errors={fieldErrors} hint="Optional; used for the secret's age">
+        <Field label="Created at the provider" field="provider_created_at" errors={errors} hint="Optional; the secret’s age counts from it.">
           <input data-testid="secret-created-at" type="date" value={createdAt} onChange={(e) => { setCreatedAt(e.target.value); }} />
         </Field>
-        {error && !error.field && (
-          <p className="action-error" data-testid="action-error" role="alert">{error.message}</p>
+        {general.length > 0 && (
+          <p className="action-error" data-testid="action-error" role="alert">
+            {general.map((error) => error.message).join(" ")}
+          </p>
         )}
         <footer className="dialog-footer">
           <button type="button" data-testid="secret-cancel" onClick={onClose}>Cancel</button>
           <button type="submit" className="primary" data-testid="secret-save" disabled={saving || value.trim() === ""}>
-            Store in keychain
+            {saving ? "Storing…" : "Store in keychain"}
           </button>
         </footer>
       </form>

@@ -1,12 +1,13 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { Environment } from "../bindings/Environment";
 import type { LinkedApp } from "../bindings/LinkedApp";
-import type { SecretMeta } from "../bindings/SecretMeta";
 import { api, toIpcError } from "../api/client";
 import { useApp, useLinkedApps } from "../api/queries";
-import { localDateTime } from "../lib/time";
+import { localDateTime, plural } from "../lib/time";
 import { AppForm } from "./AppForm";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { Icon } from "./Icon";
+import { useReportError } from "./Problems";
 import { SecretsPanel } from "./SecretsPanel";
 import { useToast } from "./Toasts";
 
@@ -14,71 +15,109 @@ interface Props {
   appId: string;
   environment: Environment;
   onOpenLinked: (linked: LinkedApp) => void;
-  onDeleted: () => void;
-  onCopy: (secret: SecretMeta) => void;
+  /** The app is gone (deleted here or elsewhere): close the detail. */
+  onClosed: () => void;
 }
 
-/** Everything about one client app: its fields (editable), linked apps and secrets. */
-export function AppDetail({ appId, environment, onOpenLinked, onDeleted, onCopy }: Props) {
+/** Everything about one client app: its secrets, linked apps in other environments, its fields. */
+export function AppDetail({ appId, environment, onOpenLinked, onClosed }: Props) {
   const app = useApp(appId);
   const linked = useLinkedApps(appId);
   const toast = useToast();
+  const report = useReportError();
   const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const missing = app.error ? toIpcError(app.error).code === "not_found" : false;
 
-  if (app.isLoading) return <section className="detail" aria-busy="true"><div className="skeleton-block" /></section>;
-  if (app.isError || !app.data) {
+  // Deleted elsewhere (the CLI, another window): say so and close.
+  useEffect(() => {
+    if (missing) {
+      toast("That app no longer exists; the list was refreshed.", "info");
+      onClosed();
+    }
+  }, [missing, onClosed, toast]);
+
+  if (app.isPending) {
     return (
-      <section className="detail empty">
-        <p>{app.error ? toIpcError(app.error).message : "That app no longer exists."}</p>
+      <section className="detail" aria-busy="true" aria-label="Loading the app">
+        <div className="skeleton-title" />
+        <div className="skeleton-block" />
+      </section>
+    );
+  }
+  if (app.isError) {
+    return (
+      <section className="detail detail-empty">
+        <p className="action-error" data-testid="action-error">{toIpcError(app.error).message}</p>
       </section>
     );
   }
   const current = app.data;
   const remove = async () => {
-    setConfirming(false);
+    setBusy(true);
     try {
       const deleted = await api.deleteApp(current.id);
-      toast(
-        `Deleted “${current.display_name}” — ${deleted.keychain_entries_removed} keychain ${deleted.keychain_entries_removed === 1 ? "entry" : "entries"} removed. Tokens the provider already issued stay valid until they expire.`,
-        "success",
-      );
-      onDeleted();
+      setConfirming(false);
+      toast(`Deleted — ${plural(deleted.keychain_entries_removed, "keychain entry", "keychain entries")} removed`, "success");
+      onClosed();
     } catch (reason) {
-      toast(toIpcError(reason).message, "error");
+      setConfirming(false);
+      report(reason);
+    } finally {
+      setBusy(false);
     }
   };
 
   return (
     <section className="detail" data-testid="app-detail" aria-label={current.display_name}>
       <header className="detail-header">
-        <div>
+        <div className="detail-heading">
           <h2 data-testid="app-title">{current.display_name}</h2>
-          <p className="muted">
-            <code>{current.client_id}</code> · {current.client_type} · created {localDateTime(current.created_at)} · updated{" "}
-            {localDateTime(current.updated_at)}
+          <div className="detail-facts">
+            <code className="client-id" title="Client ID">{current.client_id}</code>
+            <span className={`type-badge type-${current.client_type}`}>{current.client_type}</span>
+            <span className="muted">{current.auth_method}</span>
+          </div>
+          <p className="muted detail-times">
+            Created {localDateTime(current.created_at)} · updated {localDateTime(current.updated_at)}
           </p>
         </div>
         <button type="button" className="danger-text" data-testid="app-delete" onClick={() => { setConfirming(true); }}>
-          Delete app
+          <Icon name="trash" size={14} /> Delete app
         </button>
       </header>
+      {current.description && <p className="detail-description">{current.description}</p>}
       {linked.data && linked.data.length > 0 && (
         <nav className="linked-apps" data-testid="linked-apps" aria-label="The same integration in other environments">
-          <span className="muted">Also in:</span>
+          <span className="linked-title">
+            <Icon name="link" size={14} /> Also in
+          </span>
           {linked.data.map((other) => (
-            <button key={other.app_id} type="button" className={`linked-app kind-${other.environment_kind}`} data-testid="linked-app" onClick={() => { onOpenLinked(other); }}>
-              {other.environment_name} · {other.display_name}
+            <button
+              key={other.app_id}
+              type="button"
+              className={`linked-app kind-${other.environment_kind}`}
+              data-testid="linked-app"
+              title={`Switch to ${other.environment_name} and open ${other.display_name}`}
+              onClick={() => { onOpenLinked(other); }}
+            >
+              <strong>{other.environment_name}</strong> · {other.display_name}
             </button>
           ))}
         </nav>
       )}
       {current.client_type === "confidential" ? (
-        <SecretsPanel app={current} environment={environment} onCopy={onCopy} />
+        <SecretsPanel app={current} environment={environment} />
       ) : (
-        <div className="notice">This is a public client: it has no client secret. It signs in with PKCE instead.</div>
+        <div className="notice" data-testid="public-client-notice">
+          <strong>Public client — no secret.</strong> Native and browser apps cannot keep a secret, so this app
+          authenticates with <code>none</code> and signs users in with PKCE. Switch it to confidential to store secrets.
+        </div>
       )}
-      <section className="panel">
-        <header className="panel-header"><h3>Settings</h3></header>
+      <section className="panel" aria-labelledby="app-settings-title">
+        <header className="panel-header">
+          <h3 id="app-settings-title">Settings</h3>
+        </header>
         <AppForm
           key={current.id + current.updated_at}
           app={current}
@@ -90,15 +129,19 @@ export function AppDetail({ appId, environment, onOpenLinked, onDeleted, onCopy 
       {confirming && (
         <ConfirmDialog
           title={`Delete “${current.display_name}”?`}
-          confirmLabel="Delete app"
-          production={environment.kind === "production"}
+          confirmLabel="Delete app and its secrets"
+          environment={environment}
+          busy={busy}
           onCancel={() => { setConfirming(false); }}
           onConfirm={() => void remove()}
         >
-          <p>Its secrets are removed from this computer’s keychain and its settings from Authdeck.</p>
           <p>
-            <strong>Tokens the provider already issued stay valid</strong> until they expire; the app itself still exists at
-            the provider.
+            Its secrets are removed from this computer’s keychain and its settings from Authdeck. This cannot be undone
+            here.
+          </p>
+          <p>
+            <strong>Tokens the provider already issued stay valid</strong> until they expire, and the app itself still
+            exists at the provider: delete it there too if it should stop working.
           </p>
         </ConfirmDialog>
       )}

@@ -1,9 +1,10 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { AppSummary } from "../bindings/AppSummary";
-import { filterApps } from "../lib/filter";
-
-const ROW_HEIGHT = 56;
+import { filterIndexed, indexApps } from "../lib/filter";
+import { plural } from "../lib/time";
+import { AppRow, ROW_HEIGHT } from "./AppRow";
+import { Icon } from "./Icon";
 
 interface Props {
   apps: AppSummary[] | undefined;
@@ -12,29 +13,37 @@ interface Props {
   onSelect: (id: string) => void;
   onNew: () => void;
   canCreate: boolean;
+  environmentName: string | null;
 }
 
-/** The active environment's apps: filter as you type, virtualised for thousands of rows. */
-export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate }: Props) {
+/**
+ * The active environment's apps: filter as you type (name, client ID, labels, link), virtualised
+ * for tens of thousands of rows. Arrow keys move the highlight, Enter opens it, "/" focuses the
+ * filter and Escape clears it.
+ */
+export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate, environmentName }: Props) {
   const [query, setQuery] = useState("");
+  const [highlightId, setHighlightId] = useState<string | null>(null);
   const deferredQuery = useDeferredValue(query);
-  const visible = useMemo(() => filterApps(apps ?? [], deferredQuery), [apps, deferredQuery]);
+  const index = useMemo(() => indexApps(apps ?? []), [apps]);
+  const visible = useMemo(() => filterIndexed(index, deferredQuery), [index, deferredQuery]);
   const scroller = useRef<HTMLDivElement>(null);
   const filter = useRef<HTMLInputElement>(null);
   const virtualizer = useVirtualizer({
     count: visible.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    overscan: 10,
   });
 
   useEffect(() => {
     const focusFilter = (event: globalThis.KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
-      const typing = target && ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
-      if (event.key === "/" && !typing && !document.querySelector("dialog[open]")) {
+      const typing = target !== null && (["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.isContentEditable);
+      if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !document.querySelector("dialog[open]")) {
         event.preventDefault();
         filter.current?.focus();
+        filter.current?.select();
       }
     };
     window.addEventListener("keydown", focusFilter);
@@ -43,103 +52,152 @@ export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate 
     };
   }, []);
 
-  const selectedIndex = visible.findIndex((app) => app.id === selectedId);
+  // The highlight starts on the open app and stays on a visible row.
+  const highlighted = visible.some((app) => app.id === highlightId) ? highlightId : (visible.find((app) => app.id === selectedId)?.id ?? null);
+  const highlightIndex = visible.findIndex((app) => app.id === highlighted);
+
   const move = (delta: number) => {
     if (visible.length === 0) return;
-    const index = Math.min(visible.length - 1, Math.max(0, (selectedIndex < 0 ? -1 : selectedIndex) + delta));
-    const app = visible[index];
-    if (app) {
-      onSelect(app.id);
-      virtualizer.scrollToIndex(index, { align: "auto" });
-    }
+    const next = highlightIndex < 0 ? (delta > 0 ? 0 : visible.length - 1) : Math.min(visible.length - 1, Math.max(0, highlightIndex + delta));
+    const app = visible[next];
+    if (!app) return;
+    setHighlightId(app.id);
+    virtualizer.scrollToIndex(next, { align: "auto" });
   };
   const onKeyDown = (event: KeyboardEvent) => {
-    if (event.key === "ArrowDown") {
-      event.preventDefault();
-      move(1);
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      move(-1);
-    } else if (event.key === "Escape" && query !== "") {
-      setQuery("");
+    switch (event.key) {
+      case "ArrowDown":
+        event.preventDefault();
+        move(1);
+        break;
+      case "ArrowUp":
+        event.preventDefault();
+        move(-1);
+        break;
+      case "PageDown":
+        event.preventDefault();
+        move(10);
+        break;
+      case "PageUp":
+        event.preventDefault();
+        move(-10);
+        break;
+      case "Enter": {
+        const target = highlighted ?? (visible.length === 1 ? visible[0]?.id : undefined);
+        if (target) {
+          event.preventDefault();
+          onSelect(target);
+        }
+        break;
+      }
+      case "Escape":
+        if (query !== "") {
+          event.preventDefault();
+          setQuery("");
+        }
+        break;
     }
   };
+  const open = useCallback(
+    (id: string) => {
+      setHighlightId(id);
+      onSelect(id);
+    },
+    [onSelect],
+  );
 
+  const total = apps?.length ?? 0;
+  const ready = !loading && apps !== undefined;
   return (
     <section className="app-list" aria-label="Client apps">
       <div className="app-list-toolbar">
-        <input
-          ref={filter}
-          data-testid="app-filter"
-          type="search"
-          placeholder={`Filter ${apps?.length ?? 0} ${apps?.length === 1 ? "app" : "apps"}…  ( / )`}
-          value={query}
-          onChange={(event) => { setQuery(event.target.value); }}
-          onKeyDown={onKeyDown}
-          aria-label="Filter apps by name, client ID, label or link"
-          spellCheck={false}
-        />
-        <button type="button" className="primary" data-testid="app-new" onClick={onNew} disabled={!canCreate}>
-          + App
+        <div className="filter-box">
+          <Icon name="search" size={14} />
+          <input
+            ref={filter}
+            data-testid="app-filter"
+            type="search"
+            placeholder={total > 0 ? `Filter ${plural(total, "app")}` : "Filter apps"}
+            value={query}
+            onChange={(event) => {
+              setQuery(event.target.value);
+            }}
+            onKeyDown={onKeyDown}
+            aria-label="Filter apps by name, client ID, label or link"
+            aria-controls="app-listbox"
+            spellCheck={false}
+            autoComplete="off"
+          />
+          <kbd className="filter-key" aria-hidden="true">/</kbd>
+        </div>
+        <button type="button" className="primary" data-testid="app-new" onClick={onNew} disabled={!canCreate} title="New app (in this environment)">
+          <Icon name="plus" size={14} /> App
         </button>
       </div>
-      {loading && (
-        <div className="app-list-loading" aria-busy="true">
-          {[0, 1, 2, 3].map((n) => <div key={n} className="skeleton-row" />)}
+      {ready && total > 0 && deferredQuery.trim() !== "" && visible.length > 0 && (
+        <div className="app-list-count muted" aria-live="polite">
+          {visible.length} of {plural(total, "app")}
         </div>
       )}
-      {!loading && apps?.length === 0 && (
+      {(loading || (apps === undefined && canCreate)) && (
+        <div className="app-list-loading" aria-busy="true" aria-label="Loading apps">
+          {[0, 1, 2, 3, 4].map((n) => (
+            <div key={n} className="skeleton-row" />
+          ))}
+        </div>
+      )}
+      {ready && total === 0 && (
         <div className="empty" data-testid="app-empty">
+          <Icon name="key" size={28} />
           <p className="empty-title">No client apps here yet</p>
-          <p className="muted">Add the apps you registered with this environment’s provider: their client IDs, redirect URIs and secrets.</p>
-          <button type="button" className="primary" onClick={onNew} disabled={!canCreate}>Add the first app</button>
+          <p>
+            Add the apps you registered with {environmentName ? `“${environmentName}”` : "this environment"}’s provider:
+            client ID, redirect URIs, and the secret it showed you once.
+          </p>
+          <button type="button" className="primary" onClick={onNew} disabled={!canCreate}>
+            New app
+          </button>
         </div>
       )}
-      {!loading && apps && apps.length > 0 && visible.length === 0 && (
+      {ready && total > 0 && visible.length === 0 && (
         <div className="empty" data-testid="app-no-match">
-          <p className="empty-title">No app matches “{query}”</p>
-          <button type="button" onClick={() => { setQuery(""); }}>Clear the filter</button>
+          <p className="empty-title">No app matches “{deferredQuery.trim()}”</p>
+          <p>The filter looks at names, client IDs, labels and links.</p>
+          <button
+            type="button"
+            onClick={() => {
+              setQuery("");
+              filter.current?.focus();
+            }}
+          >
+            Clear the filter
+          </button>
         </div>
       )}
       <div
         ref={scroller}
+        id="app-listbox"
         className="app-list-scroll"
         data-testid="app-list"
         role="listbox"
-        aria-label="Apps"
-        tabIndex={0}
-        onKeyDown={(event) => {
-          onKeyDown(event);
-          if (event.key === "Enter" && selectedId) onSelect(selectedId);
-        }}
+        aria-label={environmentName ? `Apps in ${environmentName}` : "Apps"}
+        aria-activedescendant={highlighted ? `app-row-${highlighted}` : undefined}
+        tabIndex={visible.length > 0 ? 0 : -1}
+        onKeyDown={onKeyDown}
       >
         <div className="app-list-inner" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((item) => {
             const app = visible[item.index];
             if (!app) return null;
-            const selected = app.id === selectedId;
             return (
-              <div
+              <AppRow
                 key={app.id}
-                role="option"
-                aria-selected={selected}
-                data-testid="app-row"
-                data-app-id={app.id}
-                className={selected ? "app-row app-row-selected" : "app-row"}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                onClick={() => { onSelect(app.id); }}
-              >
-                <div className="app-row-main">
-                  <span className="app-row-name">{app.display_name}</span>
-                  {app.rotation_due && <span className="dot-warning" title="A secret is past the rotation policy" />}
-                  <span className={`type-badge type-${app.client_type}`}>{app.client_type}</span>
-                </div>
-                <div className="app-row-sub">
-                  <code>{app.client_id}</code>
-                  {app.client_type === "confidential" && app.active_secrets === 0 && <span className="hint-warning">no secret</span>}
-                  {app.labels.slice(0, 3).map((label) => <span key={label} className="label-chip">{label}</span>)}
-                </div>
-              </div>
+                app={app}
+                selected={app.id === selectedId}
+                highlighted={app.id === highlighted && app.id !== selectedId}
+                top={item.start}
+                onOpen={open}
+              />
             );
           })}
         </div>

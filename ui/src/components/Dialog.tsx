@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from "react";
 
 interface Props {
   title: string;
@@ -6,35 +6,77 @@ interface Props {
   onClose: () => void;
   children: ReactNode;
   wide?: boolean;
+  /** A short line under the title. */
+  subtitle?: ReactNode;
+  /** Marks the dialog as acting on production. */
+  production?: boolean;
 }
 
-/** A modal dialog: focus moves in and is trapped (native <dialog>), Escape closes, focus returns. */
-export function Dialog({ title, testId, onClose, children, wide }: Props) {
+const FOCUSABLE = 'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
+
+/**
+ * A modal dialog: the first field gets focus, Tab stays inside, Escape closes, and focus goes
+ * back to what had it before.
+ */
+export function Dialog({ title, testId, onClose, children, wide, subtitle, production }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (dialog && typeof dialog.showModal === "function" && !dialog.open) dialog.showModal();
-    else dialog?.setAttribute("open", "");
-    const first = dialog?.querySelector<HTMLElement>("input, select, textarea, button:not(.dialog-close)");
+    if (dialog && !dialog.open) {
+      if (typeof dialog.showModal === "function") dialog.showModal();
+      else dialog.setAttribute("open", "");
+    }
+    const fields = dialog?.querySelectorAll<HTMLElement>(FOCUSABLE);
+    const first = [...(fields ?? [])].find((element) => !element.classList.contains("dialog-close"));
     first?.focus();
     return () => {
       previous?.focus();
     };
   }, []);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
+    if (event.key === "Escape") {
+      // the native dialog fires `cancel`; this covers engines without showModal
+      event.preventDefault();
+      event.stopPropagation();
+      onClose();
+      return;
+    }
+    if (event.key !== "Tab" || !ref.current) return;
+    const focusable = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (!first || !last) return;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
+  const classes = ["dialog", wide ? "dialog-wide" : "", production ? "dialog-production" : ""].filter(Boolean).join(" ");
   return (
     <dialog
       ref={ref}
-      className={wide ? "dialog dialog-wide" : "dialog"}
+      className={classes}
       data-testid={testId}
-      aria-label={title}
+      aria-labelledby={titleId}
+      aria-modal="true"
+      onKeyDown={onKeyDown}
       onCancel={(event) => {
         event.preventDefault();
         onClose();
       }}
     >
       <header className="dialog-header">
-        <h2>{title}</h2>
+        <div>
+          <h2 id={titleId}>{title}</h2>
+          {subtitle && <p className="dialog-subtitle">{subtitle}</p>}
+        </div>
         <button type="button" className="dialog-close icon-button" aria-label="Close" onClick={onClose}>
           ×
         </button>

@@ -3,25 +3,26 @@ import type { Endpoints } from "../bindings/Endpoints";
 import type { Environment } from "../bindings/Environment";
 import type { EnvironmentInput } from "../bindings/EnvironmentInput";
 import type { EnvironmentKind } from "../bindings/EnvironmentKind";
+import type { FieldError } from "../bindings/FieldError";
 import { api, toIpcError } from "../api/client";
+import { presentationOf } from "../lib/errors";
 import { useFieldErrors } from "../lib/useFieldErrors";
+import { ColorPicker, KIND_COLORS } from "./ColorPicker";
 import { Dialog } from "./Dialog";
 import { Field } from "./Field";
-
-const SWATCHES = ["#2f80ed", "#27ae60", "#8e44ad", "#f2994a", "#d64545", "#607d8b"];
-const KIND_COLORS: Record<EnvironmentKind, string> = { sandbox: "#2f80ed", production: "#d64545", other: "#8e44ad" };
+import { useReportError } from "./Problems";
 
 const ENDPOINTS: { key: keyof Endpoints; label: string; testId: string; placeholder: string }[] = [
-  { key: "issuer_url", label: "Issuer URL", testId: "env-issuer-url", placeholder: "https://id.example.com" },
-  { key: "authorization_url", label: "Authorization URL", testId: "env-authorization-url", placeholder: "https://id.example.com/oauth/authorize" },
-  { key: "token_url", label: "Token URL", testId: "env-token-url", placeholder: "https://id.example.com/oauth/token" },
-  { key: "token_info_url", label: "Token info URL", testId: "env-token-info-url", placeholder: "https://id.example.com/oauth/token/info" },
-  { key: "introspection_url", label: "Introspection URL", testId: "env-introspection-url", placeholder: "https://id.example.com/oauth/introspect" },
-  { key: "revocation_url", label: "Revocation URL", testId: "env-revocation-url", placeholder: "https://id.example.com/oauth/revoke" },
+  { key: "issuer_url", label: "Issuer", testId: "env-issuer-url", placeholder: "https://id.example.com" },
+  { key: "authorization_url", label: "Authorization endpoint", testId: "env-authorization-url", placeholder: "https://id.example.com/oauth/authorize" },
+  { key: "token_url", label: "Token endpoint", testId: "env-token-url", placeholder: "https://id.example.com/oauth/token" },
+  { key: "token_info_url", label: "Token info endpoint", testId: "env-token-info-url", placeholder: "https://id.example.com/oauth/token/info" },
+  { key: "introspection_url", label: "Introspection endpoint", testId: "env-introspection-url", placeholder: "https://id.example.com/oauth/introspect" },
+  { key: "revocation_url", label: "Revocation endpoint", testId: "env-revocation-url", placeholder: "https://id.example.com/oauth/revoke" },
   { key: "api_base_url", label: "API base URL", testId: "env-api-base-url", placeholder: "https://api.example.com" },
 ];
 
-function initial(environment: Environment | null): EnvironmentInput {
+export function initialEnvironment(environment: Environment | null): EnvironmentInput {
   if (environment) {
     const { name, kind, color, endpoints, rotation_days } = environment;
     return { name, kind, color, endpoints, rotation_days };
@@ -51,56 +52,69 @@ interface Props {
 
 /** Creates or edits an environment, validated by the backend as the user types. */
 export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
-  const [input, setInput] = useState<EnvironmentInput>(() => initial(environment));
-  const [touched, setTouched] = useState(false);
+  const [input, setInput] = useState<EnvironmentInput>(() => initialEnvironment(environment));
+  // Fields the user has changed: a new, empty form does not open with complaints.
+  const [touched, setTouched] = useState<Set<string>>(() => new Set(environment ? ["*"] : []));
   const [saving, setSaving] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
+  const report = useReportError();
   const id = environment?.id ?? null;
   const errors = useFieldErrors(input, (value: EnvironmentInput) => api.validateEnvironment(id, value));
-  const shown = touched ? errors : errors.filter((error) => !(input.name === "" && error.field === "name"));
+  const shown = [...errors, ...saveErrors].filter((error) => touched.has("*") || touched.has(error.field) || error.field === "");
 
-  const update = (patch: Partial<EnvironmentInput>) => {
-    setTouched(true);
+  const update = (field: string, patch: Partial<EnvironmentInput>) => {
+    setTouched((current) => new Set(current).add(field));
+    setSaveErrors([]);
     setInput((current) => ({ ...current, ...patch }));
   };
   const setEndpoint = (key: keyof Endpoints, value: string) => {
-    update({ endpoints: { ...input.endpoints, [key]: value === "" ? null : value } });
+    update(`endpoints.${key}`, { endpoints: { ...input.endpoints, [key]: value.trim() === "" ? null : value } });
   };
 
   const save = async () => {
-    setTouched(true);
+    setTouched(new Set(["*"]));
     setSaving(true);
-    setSaveError(null);
     try {
-      const saved = id ? await api.updateEnvironment(id, input) : await api.createEnvironment(input);
-      onSaved(saved);
+      onSaved(id ? await api.updateEnvironment(id, input) : await api.createEnvironment(input));
     } catch (reason) {
-      setSaveError(toIpcError(reason).message);
+      const failure = toIpcError(reason);
+      if (presentationOf(failure.code) === "field") setSaveErrors([{ field: failure.field ?? "", message: failure.message }]);
+      else report(failure);
     } finally {
       setSaving(false);
     }
   };
 
+  const production = input.kind === "production";
   return (
-    <Dialog title={environment ? `Edit “${environment.name}”` : "New environment"} testId="env-form" onClose={onClose} wide>
+    <Dialog
+      title={environment ? `Edit “${environment.name}”` : "New environment"}
+      subtitle="Where a set of client apps is registered: a provider’s sandbox, production or another."
+      testId="env-form"
+      onClose={onClose}
+      production={environment?.kind === "production"}
+      wide
+    >
       <form
         className="dialog-body form-grid"
+        noValidate
         onSubmit={(event) => {
           event.preventDefault();
           void save();
         }}
       >
         <Field label="Name" field="name" errors={shown}>
-          <input data-testid="env-name" value={input.name} placeholder="Sandbox" onChange={(e) => { update({ name: e.target.value }); }} />
+          <input data-testid="env-name" value={input.name} placeholder="Sandbox" autoComplete="off" onChange={(e) => { update("name", { name: e.target.value }); }} />
         </Field>
-        <Field label="Kind" field="kind" errors={shown}>
+        <Field label="Kind" field="kind" errors={shown} hint={production ? "Marked in red everywhere; destructive actions ask first." : undefined}>
           <select
             data-testid="env-kind"
             value={input.kind}
             onChange={(e) => {
               const kind = e.target.value as EnvironmentKind;
-              const keepColor = !Object.values(KIND_COLORS).includes(input.color);
-              update({ kind, color: keepColor ? input.color : KIND_COLORS[kind] });
+              // keep a colour the user picked; follow the kind while it is a kind's default
+              const followKind = Object.values(KIND_COLORS).includes(input.color.toLowerCase());
+              update("kind", { kind, color: followKind ? KIND_COLORS[kind] : input.color });
             }}
           >
             <option value="sandbox">Sandbox</option>
@@ -108,47 +122,46 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
             <option value="other">Other</option>
           </select>
         </Field>
-        <Field label="Colour" field="color" errors={shown}>
-          <span className="color-row">
-            {SWATCHES.map((swatch) => (
-              <button
-                key={swatch}
-                type="button"
-                className={`swatch swatch-${swatch.slice(1)}${input.color === swatch ? " swatch-selected" : ""}`}
-                aria-label={`Colour ${swatch}`}
-                onClick={() => { update({ color: swatch }); }}
-              />
-            ))}
-            <input data-testid="env-color" className="color-text" value={input.color} onChange={(e) => { update({ color: e.target.value }); }} />
-          </span>
+        <Field label="Colour" field="color" errors={shown} group>
+          <ColorPicker value={input.color} onChange={(color) => { update("color", { color }); }} />
         </Field>
-        <Field label="Rotate secrets after (days)" field="rotation_days" errors={shown}>
+        <Field label="Rotate secrets after (days)" field="rotation_days" errors={shown} hint="Older active secrets are flagged.">
           <input
             data-testid="env-rotation-days"
             type="number"
             min={1}
             max={3650}
-            value={input.rotation_days}
-            onChange={(e) => { update({ rotation_days: Number(e.target.value) }); }}
+            value={input.rotation_days === 0 ? "" : input.rotation_days}
+            onChange={(e) => { update("rotation_days", { rotation_days: e.target.value === "" ? 0 : Number(e.target.value) }); }}
           />
         </Field>
-        <h3 className="form-section">Endpoints <span className="muted">(optional until a flow needs them)</span></h3>
+        <div className="form-section form-span">
+          <h3>Endpoints</h3>
+          <p className="muted">Optional until a flow needs them. HTTPS, or plain http on a loopback address.</p>
+        </div>
         {ENDPOINTS.map(({ key, label, testId, placeholder }) => (
           <Field key={key} label={label} field={`endpoints.${key}`} errors={shown}>
             <input
               data-testid={testId}
+              className="mono"
+              type="url"
               value={input.endpoints[key] ?? ""}
               placeholder={placeholder}
               spellCheck={false}
+              autoComplete="off"
               onChange={(e) => { setEndpoint(key, e.target.value); }}
             />
           </Field>
         ))}
-        {saveError && <p className="action-error" data-testid="action-error" role="alert">{saveError}</p>}
+        {shown.some((error) => error.field === "") && (
+          <p className="action-error form-span" data-testid="action-error" role="alert">
+            {shown.filter((error) => error.field === "").map((error) => error.message).join(" ")}
+          </p>
+        )}
         <footer className="dialog-footer form-span">
           <button type="button" data-testid="env-cancel" onClick={onClose}>Cancel</button>
           <button type="submit" className="primary" data-testid="env-save" disabled={saving}>
-            {environment ? "Save" : "Create environment"}
+            {saving ? "Saving…" : environment ? "Save changes" : "Create environment"}
           </button>
         </footer>
       </form>

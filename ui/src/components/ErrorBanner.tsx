@@ -1,19 +1,26 @@
 import type { IpcError } from "../bindings/IpcError";
+import { WHAT_TO_DO } from "../lib/errors";
 
-const WHAT_TO_DO: Partial<Record<IpcError["code"], string>> = {
-  store_too_new: "Install the newer version of Authdeck that wrote it. Your data was not changed.",
-  store_corrupt: "Move the file aside (or restore a backup) and start Authdeck again. The file was not changed.",
-  keychain_unavailable: "Start your desktop's keyring (GNOME Keyring, KWallet) and try again.",
-  keychain_locked: "Unlock your keyring and try again.",
-};
+interface Props {
+  error: IpcError;
+  title: string;
+  onRetry?: () => void;
+}
 
-/** An error that blocks a whole view, with what the user can do about it. */
-export function ErrorBanner({ error, title }: { error: IpcError; title: string }) {
+/** An error that blocks the whole window (store too new, damaged, no keychain), with what to do. */
+export function ErrorBanner({ error, title, onRetry }: Props) {
   return (
     <div className="error-banner" data-testid="error-banner" role="alert">
-      <strong>{title}</strong>
-      <p>{error.message}</p>
-      {WHAT_TO_DO[error.code] && <p className="muted">{WHAT_TO_DO[error.code]}</p>}
+      <h1>{title}</h1>
+      <p className="error-banner-message">{error.message}</p>
+      {WHAT_TO_DO[error.code] && <p>{WHAT_TO_DO[error.code]}</p>}
+      {onRetry && (
+        <p>
+          <button type="button" onClick={onRetry}>
+            Try again
+          </button>
+        </p>
+      )}
     </div>
   );
 }

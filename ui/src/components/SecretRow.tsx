@@ -1,87 +1,96 @@
-import { useEffect, useState } from "react";
 import type { SecretMeta } from "../bindings/SecretMeta";
-import { api, toIpcError } from "../api/client";
-import { ageText, localDate, localDateTime } from "../lib/time";
-import { useCountdown } from "../lib/useCountdown";
+import { daysAgo, daysSince, localDate, localDateTime, relativeTime } from "../lib/time";
+import { useClipboard } from "./Clipboard";
+import { Icon } from "./Icon";
+import { RevealedValue, useReveal } from "./RevealedValue";
 
 interface Props {
   secret: SecretMeta;
   rotationDays: number;
-  onCopy: (secret: SecretMeta) => void;
   onRetire: (secret: SecretMeta) => void;
   onReactivate: (secret: SecretMeta) => void;
   onDelete: (secret: SecretMeta) => void;
-  onError: (message: string) => void;
 }
 
-/** One secret: what it is, how old, and what can be done with it. */
-export function SecretRow({ secret, rotationDays, onCopy, onRetire, onReactivate, onDelete, onError }: Props) {
-  const [revealed, setRevealed] = useState<string | null>(null);
-  const [left, startCountdown, stopCountdown] = useCountdown();
+/** How old a secret is, in words: the provider's creation date when known, else when it was added. */
+export function ageWords(secret: SecretMeta, now: number = Date.now()): string {
+  if (secret.provider_created_at) {
+    return `created ${daysAgo(secret.age_days)} at the provider (${localDate(secret.provider_created_at)}) · added here ${daysAgo(daysSince(secret.added_at, now))}`;
+  }
+  return `added ${daysAgo(secret.age_days)}`;
+}
 
-  useEffect(() => {
-    if (left === 0) {
-      setRevealed(null);
-      stopCountdown();
-    }
-  }, [left, stopCountdown]);
-
-  const reveal = async () => {
-    try {
-      const shown = await api.revealSecret(secret.id);
-      setRevealed(shown.value);
-      startCountdown(shown.hide_after_seconds);
-    } catch (reason) {
-      onError(toIpcError(reason).message);
-    }
-  };
-  const hide = () => {
-    setRevealed(null);
-    stopCountdown();
-  };
+/** One secret: what it is, how old, and what can be done with it. The value is never shown unasked. */
+export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDelete }: Props) {
+  const { copied, left, copy } = useClipboard();
+  const reveal = useReveal(secret.id);
   const active = secret.state === "active";
-  const created = secret.provider_created_at
-    ? `created ${localDate(secret.provider_created_at)} at the provider`
-    : `added ${localDate(secret.added_at)}`;
+  const onClipboard = copied?.secretId === secret.id && left !== null && left > 0;
 
   return (
     <li className={`secret-row secret-${secret.state}`} data-testid="secret-row" data-secret-id={secret.id} data-state={secret.state}>
       <div className="secret-main">
-        <span className="secret-label" data-testid="secret-label-text">{secret.label}</span>
-        <code className="fingerprint" data-testid="secret-fingerprint" title="Last four characters">…{secret.fingerprint}</code>
+        <span className={secret.label ? "secret-label" : "secret-label muted"} data-testid="secret-label-text">
+          {secret.label || "Unlabelled secret"}
+        </span>
+        <code className="fingerprint" data-testid="secret-fingerprint" title="The last four characters of the value">
+          …{secret.fingerprint}
+        </code>
         <span className={`state-badge state-${secret.state}`}>{secret.state}</span>
       </div>
       <div className="secret-meta">
-        <span data-testid="secret-age" title={localDateTime(secret.provider_created_at ?? secret.added_at)}>
-          {ageText(secret.age_days)} · {created}
+        <span data-testid="secret-age" title={`Added ${localDateTime(secret.added_at)}`}>
+          {ageWords(secret)}
         </span>
         {secret.rotation_due && (
           <span className="rotation-warning" data-testid="secret-rotation-warning">
-            ⚠ {secret.age_days} days old — past the {rotationDays}-day rotation policy
+            <Icon name="warning" size={13} /> {secret.age_days} days old — older than the {rotationDays}-day rotation policy
           </span>
         )}
-        {secret.last_verified_at && <span>verified {localDateTime(secret.last_verified_at)}</span>}
-        {secret.last_used_at && <span>used {localDateTime(secret.last_used_at)}</span>}
+        {secret.last_verified_at && <span title={localDateTime(secret.last_verified_at)}>verified {relativeTime(secret.last_verified_at)}</span>}
+        {secret.last_used_at && <span title={localDateTime(secret.last_used_at)}>used {relativeTime(secret.last_used_at)}</span>}
       </div>
-      {revealed !== null && (
-        <div className="revealed">
-          <code data-testid="secret-revealed">{revealed}</code>
-          <span className="muted">hides in {left ?? 0} s</span>
-          <button type="button" className="link-button" onClick={hide}>Hide</button>
-        </div>
-      )}
       <div className="secret-actions">
-        <button type="button" data-testid="secret-copy" onClick={() => { onCopy(secret); }}>Copy</button>
-        <button type="button" data-testid="secret-reveal" onClick={() => { if (revealed === null) void reveal(); else hide(); }}>
-          {revealed === null ? "Reveal" : "Hide"}
+        <button
+          type="button"
+          data-testid="secret-copy"
+          className={onClipboard ? "copied" : undefined}
+          onClick={() => void copy(secret)}
+          aria-label={`Copy “${secret.label || secret.fingerprint}” to the clipboard`}
+          title="Copy to the clipboard; cleared automatically"
+        >
+          <Icon name="copy" size={14} /> {onClipboard ? `Copied · ${left} s` : "Copy"}
+        </button>
+        <button
+          type="button"
+          data-testid="secret-reveal"
+          onClick={reveal.toggle}
+          aria-pressed={reveal.value !== null}
+          aria-label={reveal.value === null ? `Reveal “${secret.label || secret.fingerprint}”` : "Hide the value"}
+        >
+          <Icon name={reveal.value === null ? "eye" : "eyeOff"} size={14} /> {reveal.value === null ? "Reveal" : "Hide"}
         </button>
         {active ? (
-          <button type="button" data-testid="secret-retire" onClick={() => { onRetire(secret); }}>Retire</button>
+          <button type="button" data-testid="secret-retire" onClick={() => { onRetire(secret); }} title="Keep it, but stop using it">
+            Retire
+          </button>
         ) : (
-          <button type="button" data-testid="secret-reactivate" onClick={() => { onReactivate(secret); }}>Reactivate</button>
+          <button type="button" data-testid="secret-reactivate" onClick={() => { onReactivate(secret); }}>
+            Reactivate
+          </button>
         )}
-        <button type="button" className="danger-text" data-testid="secret-delete" onClick={() => { onDelete(secret); }}>Delete</button>
+        <button
+          type="button"
+          className="icon-button danger-text"
+          data-testid="secret-delete"
+          onClick={() => { onDelete(secret); }}
+          aria-label={`Delete “${secret.label || secret.fingerprint}”`}
+          title="Delete from the keychain"
+        >
+          <Icon name="trash" size={14} />
+        </button>
       </div>
+      {reveal.value !== null && <RevealedValue value={reveal.value} left={reveal.left} onHide={reveal.hide} />}
     </li>
   );
 }

@@ -4,32 +4,41 @@ import type { Environment } from "../bindings/Environment";
 import type { SecretMeta } from "../bindings/SecretMeta";
 import { api, toIpcError } from "../api/client";
 import { useSecrets } from "../api/queries";
+import { presentationOf } from "../lib/errors";
+import { plural } from "../lib/time";
 import { AddSecretDialog } from "./AddSecretDialog";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { Icon } from "./Icon";
+import { useReportError } from "./Problems";
 import { SecretRow } from "./SecretRow";
 import { useToast } from "./Toasts";
 
 interface Props {
   app: ClientApp;
   environment: Environment;
-  onCopy: (secret: SecretMeta) => void;
 }
 
-/** The secrets of a confidential app: add, copy, reveal, rotate, retire, delete. */
-export function SecretsPanel({ app, environment, onCopy }: Props) {
+type Pending = { kind: "delete"; secret: SecretMeta } | { kind: "retire"; secrets: SecretMeta[] } | null;
+
+const names = (secrets: readonly SecretMeta[]) => secrets.map((s) => `“${s.label || `…${s.fingerprint}`}”`).join(", ");
+
+/** The secrets of a confidential app: add, copy, reveal, rotate, retire, reactivate, delete. */
+export function SecretsPanel({ app, environment }: Props) {
   const secrets = useSecrets(app.id);
   const toast = useToast();
+  const report = useReportError();
   const [adding, setAdding] = useState<"add" | "rotate" | null>(null);
   const [offerRetire, setOfferRetire] = useState<SecretMeta[]>([]);
-  const [deleting, setDeleting] = useState<SecretMeta | null>(null);
+  const [pending, setPending] = useState<Pending>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
-  const [trimmedNotice, setTrimmedNotice] = useState(false);
+  const [trimmed, setTrimmed] = useState<string | null>(null);
   const production = environment.kind === "production";
 
   const all = secrets.data ?? [];
   const active = all.filter((secret) => secret.state === "active");
   const retired = all.filter((secret) => secret.state === "retired");
 
+  /** Runs an action; a refusal to remove the last active secret is explained in place. */
   const run = async (action: () => Promise<unknown>, done: string) => {
     setRefusal(null);
     try {
@@ -37,107 +46,153 @@ export function SecretsPanel({ app, environment, onCopy }: Props) {
       toast(done, "success");
     } catch (reason) {
       const error = toIpcError(reason);
-      if (error.code === "last_secret") setRefusal(error.message);
-      else toast(error.message, "error");
+      if (presentationOf(error.code) === "notice") setRefusal(error.message);
+      else report(error);
     }
   };
-
-  const row = (secret: SecretMeta) => (
-    <SecretRow
-      key={secret.id}
-      secret={secret}
-      rotationDays={environment.rotation_days}
-      onCopy={onCopy}
-      onRetire={(s) => void run(() => api.retireSecret(s.id), `Retired “${s.label}”`)}
-      onReactivate={(s) => void run(() => api.reactivateSecret(s.id), `“${s.label}” is active again`)}
-      onDelete={setDeleting}
-      onError={(message) => { toast(message, "error"); }}
-    />
-  );
+  const retire = (targets: SecretMeta[]) =>
+    run(async () => {
+      for (const secret of targets) await api.retireSecret(secret.id);
+    }, `Retired ${names(targets)}`);
+  const askRetire = (targets: SecretMeta[]) => {
+    if (production) setPending({ kind: "retire", secrets: targets });
+    else void retire(targets);
+  };
 
   return (
-    <section className="panel secrets-panel" aria-label="Client secrets">
+    <section className="panel secrets-panel" aria-labelledby="secrets-title">
       <header className="panel-header">
-        <h3>Client secrets</h3>
+        <h3 id="secrets-title">
+          Client secrets {all.length > 0 && <span className="count">{active.length} active</span>}
+        </h3>
         <div className="panel-actions">
           {active.length > 0 && (
-            <button type="button" data-testid="secret-rotate" onClick={() => { setAdding("rotate"); }}>Rotate</button>
+            <button type="button" data-testid="secret-rotate" onClick={() => { setAdding("rotate"); }} title="Add the new secret, then retire the old one">
+              <Icon name="rotate" size={14} /> Rotate
+            </button>
           )}
-          <button type="button" className="primary" data-testid="secret-add" onClick={() => { setAdding("add"); }}>+ Secret</button>
+          <button type="button" className="primary" data-testid="secret-add" onClick={() => { setAdding("add"); }}>
+            <Icon name="plus" size={14} /> Add secret
+          </button>
         </div>
       </header>
       {refusal && (
         <div className="notice notice-refusal" data-testid="action-error" role="alert">
-          {refusal}
+          <Icon name="warning" />
+          <span>{refusal}</span>
           <button type="button" className="link-button" onClick={() => { setRefusal(null); }}>Dismiss</button>
         </div>
       )}
+      {trimmed && (
+        <div className="notice" data-testid="secret-trimmed-notice" role="status">
+          <span>Whitespace around the pasted value was removed before {trimmed} was stored; the provider never puts spaces there.</span>
+          <button type="button" className="link-button" onClick={() => { setTrimmed(null); }}>OK</button>
+        </div>
+      )}
       {offerRetire.length > 0 && (
-        <div className="notice" role="status">
-          New secret stored. Retire the older {offerRetire.length === 1 ? "secret" : "secrets"} once nothing uses {offerRetire.length === 1 ? "it" : "them"}?
+        <div className="notice" role="status" data-testid="secret-retire-offer">
+          <span>New secret stored. Retire the older {offerRetire.length === 1 ? "one" : "ones"} ({names(offerRetire)}) once nothing uses {offerRetire.length === 1 ? "it" : "them"}?</span>
           <button
             type="button"
+            data-testid="secret-retire-older"
             onClick={() => {
               const older = offerRetire;
               setOfferRetire([]);
-              void run(async () => { for (const s of older) await api.retireSecret(s.id); }, "Older secrets retired");
+              askRetire(older);
             }}
           >
-            Retire {offerRetire.map((s) => `“${s.label}”`).join(", ")}
+            Retire {plural(offerRetire.length, "older secret")}
           </button>
           <button type="button" className="link-button" onClick={() => { setOfferRetire([]); }}>Later</button>
         </div>
       )}
-      {secrets.isLoading && <div className="skeleton-row" aria-busy="true" />}
-      {secrets.isError && <p className="action-error">{toIpcError(secrets.error).message}</p>}
+      {secrets.isPending && <div className="skeleton-row" aria-busy="true" aria-label="Loading secrets" />}
+      {secrets.isError && <p className="action-error" data-testid="action-error">{toIpcError(secrets.error).message}</p>}
       {secrets.data && all.length === 0 && (
         <div className="empty empty-inline" data-testid="secrets-empty">
-          <p>No secret stored for this app yet. Paste the one the provider showed you; it goes straight to the keychain.</p>
+          <p className="empty-title">No secret stored for this app</p>
+          <p>Paste the one the provider showed you when it created the app; it goes straight to the keychain.</p>
         </div>
       )}
-      <ul className="secret-list">{active.map(row)}</ul>
+      {secrets.data && all.length > 0 && active.length === 0 && (
+        <p className="hint-warning">No active secret: this app cannot get tokens until you add or reactivate one.</p>
+      )}
+      <ul className="secret-list">
+        {active.map((secret) => (
+          <SecretRow
+            key={secret.id}
+            secret={secret}
+            rotationDays={environment.rotation_days}
+            onRetire={(s) => { askRetire([s]); }}
+            onReactivate={(s) => void run(() => api.reactivateSecret(s.id), `${names([s])} is active again`)}
+            onDelete={(s) => { setPending({ kind: "delete", secret: s }); }}
+          />
+        ))}
+      </ul>
       {retired.length > 0 && (
         <details className="retired" open>
           <summary>Retired ({retired.length}) — kept until you delete them</summary>
-          <ul className="secret-list">{retired.map(row)}</ul>
+          <ul className="secret-list">
+            {retired.map((secret) => (
+              <SecretRow
+                key={secret.id}
+                secret={secret}
+                rotationDays={environment.rotation_days}
+                onRetire={(s) => { askRetire([s]); }}
+                onReactivate={(s) => void run(() => api.reactivateSecret(s.id), `${names([s])} is active again`)}
+                onDelete={(s) => { setPending({ kind: "delete", secret: s }); }}
+              />
+            ))}
+          </ul>
         </details>
       )}
       {adding && (
         <AddSecretDialog
           app={app}
+          environment={environment}
           rotating={adding === "rotate"}
           onClose={() => { setAdding(null); }}
           onAdded={(added) => {
-            const wasRotating = adding === "rotate";
+            const olderActive = adding === "rotate" ? active : [];
             setAdding(null);
-            toast(added.trimmed ? "Secret stored in the keychain. Spaces around the pasted value were removed." : "Secret stored in the keychain.", "success");
-            if (added.trimmed) setTrimmedNotice(true);
-            if (wasRotating) setOfferRetire(active);
+            setRefusal(null);
+            setTrimmed(added.trimmed ? names([added.secret]) : null);
+            toast(`Stored ${names([added.secret])} in the keychain`, "success");
+            if (olderActive.length > 0) setOfferRetire(olderActive);
           }}
         />
       )}
-      {trimmedNotice && (
-        <div className="notice" data-testid="secret-trimmed-notice" role="status">
-          Whitespace around the pasted value was removed before storing it.
-          <button type="button" className="link-button" onClick={() => { setTrimmedNotice(false); }}>OK</button>
-        </div>
-      )}
-      {deleting && (
+      {pending?.kind === "delete" && (
         <ConfirmDialog
-          title={`Delete “${deleting.label}”?`}
+          title={`Delete ${names([pending.secret])}?`}
           confirmLabel="Delete secret"
-          production={production}
-          onCancel={() => { setDeleting(null); }}
+          environment={environment}
+          onCancel={() => { setPending(null); }}
           onConfirm={() => {
-            const secret = deleting;
-            setDeleting(null);
-            void run(() => api.deleteSecret(secret.id), `Deleted “${secret.label}” from the keychain`);
+            const secret = pending.secret;
+            setPending(null);
+            void run(() => api.deleteSecret(secret.id), `Deleted ${names([secret])} from the keychain`);
           }}
         >
           <p>
-            The secret ending in <code>…{deleting.fingerprint}</code> is removed from the keychain. It cannot be recovered
-            here; at the provider it stays valid until you delete it there too.
+            The secret ending in <code>…{pending.secret.fingerprint}</code> is removed from the keychain and cannot be
+            recovered here. At the provider it stays valid until you delete it there too.
           </p>
+        </ConfirmDialog>
+      )}
+      {pending?.kind === "retire" && (
+        <ConfirmDialog
+          title={`Retire ${names(pending.secrets)}?`}
+          confirmLabel={pending.secrets.length === 1 ? "Retire secret" : `Retire ${pending.secrets.length} secrets`}
+          environment={environment}
+          onCancel={() => { setPending(null); }}
+          onConfirm={() => {
+            const targets = pending.secrets;
+            setPending(null);
+            void retire(targets);
+          }}
+        >
+          <p>Retired secrets stay in the keychain but are no longer used. You can reactivate them later.</p>
         </ConfirmDialog>
       )}
     </section>

@@ -1,10 +1,13 @@
 import { useState } from "react";
+import type { FieldError } from "../bindings/FieldError";
 import type { Settings } from "../bindings/Settings";
 import { api, toIpcError } from "../api/client";
 import { useAppInfo } from "../api/queries";
+import { presentationOf } from "../lib/errors";
 import { Dialog } from "./Dialog";
 import { Field } from "./Field";
-import type { FieldError } from "../bindings/FieldError";
+import { useReportError } from "./Problems";
+import { useToast } from "./Toasts";
 
 interface Props {
   settings: Settings;
@@ -14,41 +17,83 @@ interface Props {
 /** Clipboard and reveal timings, and where Authdeck keeps things. */
 export function SettingsDialog({ settings, onClose }: Props) {
   const info = useAppInfo();
-  const [clear, setClear] = useState(settings.clipboard_clear_seconds);
-  const [reveal, setReveal] = useState(settings.reveal_seconds);
+  const toast = useToast();
+  const report = useReportError();
+  const [clear, setClear] = useState(String(settings.clipboard_clear_seconds));
+  const [reveal, setReveal] = useState(String(settings.reveal_seconds));
   const [errors, setErrors] = useState<FieldError[]>([]);
+  const [saving, setSaving] = useState(false);
+
   const save = async () => {
+    setSaving(true);
+    setErrors([]);
     try {
-      await api.updateSettings({ ...settings, clipboard_clear_seconds: clear, reveal_seconds: reveal });
+      await api.updateSettings({ ...settings, clipboard_clear_seconds: Number(clear), reveal_seconds: Number(reveal) });
+      toast("Settings saved", "success");
       onClose();
     } catch (reason) {
       const error = toIpcError(reason);
-      setErrors([{ field: error.field ?? "", message: error.message }]);
+      if (presentationOf(error.code) === "field") setErrors([{ field: error.field ?? "", message: error.message }]);
+      else report(error);
+    } finally {
+      setSaving(false);
     }
   };
+  const general = errors.filter((error) => error.field === "");
+
   return (
-    <Dialog title="Settings" testId="settings-dialog" onClose={onClose}>
-      <form className="dialog-body" onSubmit={(event) => { event.preventDefault(); void save(); }}>
-        <Field label="Clear the clipboard after (seconds)" field="clipboard_clear_seconds" errors={errors}>
-          <input data-testid="settings-clipboard-seconds" type="number" min={5} max={600} value={clear} onChange={(e) => { setClear(Number(e.target.value)); }} />
-        </Field>
-        <Field label="Hide a revealed secret after (seconds)" field="reveal_seconds" errors={errors}>
-          <input data-testid="settings-reveal-seconds" type="number" min={3} max={120} value={reveal} onChange={(e) => { setReveal(Number(e.target.value)); }} />
-        </Field>
-        {errors.some((e) => e.field === "") && <p className="action-error">{errors.map((e) => e.message).join(" ")}</p>}
-        {info.data && (
-          <dl className="about">
-            <dt>Version</dt>
-            <dd>{info.data.version}{info.data.debug_build ? " (debug build)" : ""}</dd>
-            <dt>Data folder</dt>
-            <dd><code>{info.data.data_dir}</code></dd>
-            <dt>Keychain service</dt>
-            <dd><code>{info.data.keychain_namespace}</code></dd>
-          </dl>
+    <Dialog title="Settings" subtitle="How long secrets stay on the clipboard and on screen." testId="settings-dialog" onClose={onClose}>
+      <form
+        className="dialog-body"
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          void save();
+        }}
+      >
+        <div className="form-grid">
+          <Field label="Clear the clipboard after" field="clipboard_clear_seconds" errors={errors} hint="Seconds, 5 to 600. Cleared only if it still holds the secret.">
+            <input data-testid="settings-clipboard-seconds" type="number" min={5} max={600} value={clear} onChange={(e) => { setClear(e.target.value); }} />
+          </Field>
+          <Field label="Hide a revealed secret after" field="reveal_seconds" errors={errors} hint="Seconds, 3 to 120.">
+            <input data-testid="settings-reveal-seconds" type="number" min={3} max={120} value={reveal} onChange={(e) => { setReveal(e.target.value); }} />
+          </Field>
+        </div>
+        {general.length > 0 && (
+          <p className="action-error" data-testid="action-error" role="alert">
+            {general.map((error) => error.message).join(" ")}
+          </p>
         )}
+        <section className="about" aria-labelledby="about-title">
+          <h3 id="about-title">About Authdeck</h3>
+          {info.data ? (
+            <dl>
+              <dt>Version</dt>
+              <dd data-testid="about-version">
+                {info.data.version}
+                {info.data.debug_build ? " (debug build)" : ""}
+              </dd>
+              <dt>Data folder</dt>
+              <dd>
+                <code>{info.data.data_dir}</code>
+              </dd>
+              <dt>Keychain service</dt>
+              <dd>
+                <code>{info.data.keychain_namespace}</code>
+              </dd>
+            </dl>
+          ) : (
+            <p className="muted">{info.isError ? toIpcError(info.error).message : "Loading…"}</p>
+          )}
+          <p className="muted">
+            Secrets live only in the system keychain under this service name; the data folder holds names, IDs and dates.
+          </p>
+        </section>
         <footer className="dialog-footer">
           <button type="button" onClick={onClose}>Cancel</button>
-          <button type="submit" className="primary" data-testid="settings-save">Save</button>
+          <button type="submit" className="primary" data-testid="settings-save" disabled={saving}>
+            {saving ? "Saving…" : "Save"}
+          </button>
         </footer>
       </form>
     </Dialog>

@@ -1,56 +1,57 @@
 import type { CSSProperties } from "react";
 import type { Environment } from "../bindings/Environment";
+import type { Theme } from "../lib/useTheme";
+import { EnvironmentSwitcher } from "./EnvironmentSwitcher";
+import { Icon } from "./Icon";
 
 interface Props {
   environments: Environment[];
   active: Environment | null;
+  loading: boolean;
   onSwitch: (id: string) => void;
   onNew: () => void;
   onEdit: () => void;
   onDelete: () => void;
   onSettings: () => void;
   onToggleTheme: () => void;
-  theme: "light" | "dark";
+  theme: Theme;
 }
 
 /** Product name, the always-visible environment switcher and the environment actions. */
-export function TopBar({ environments, active, onSwitch, onNew, onEdit, onDelete, onSettings, onToggleTheme, theme }: Props) {
-  const style = { "--env-color": active?.color ?? "var(--muted)" } as CSSProperties;
+export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit, onDelete, onSettings, onToggleTheme, theme }: Props) {
+  const style = { "--env-color": active?.color ?? "var(--border-strong)" } as CSSProperties;
+  const production = active?.kind === "production";
   return (
-    <header className={active?.kind === "production" ? "topbar topbar-production" : "topbar"} style={style}>
+    <header className={production ? "topbar topbar-production" : "topbar"} style={style}>
       <div className="brand">
         <span className="brand-mark" aria-hidden="true" />
-        Authdeck
+        <span>Authdeck</span>
       </div>
-      <label className="env-switcher">
-        <span className="env-dot" aria-hidden="true" />
-        <span className="visually-hidden">Environment</span>
-        <select
-          data-testid="env-switcher"
-          value={active?.id ?? ""}
-          disabled={environments.length === 0}
-          onChange={(event) => { onSwitch(event.target.value); }}
-          aria-label="Active environment"
-        >
-          {environments.length === 0 && <option value="">No environments</option>}
-          {environments.map((environment) => (
-            <option key={environment.id} value={environment.id}>
-              {environment.name}
-            </option>
-          ))}
-        </select>
-        {active && <span className={`kind-badge kind-${active.kind}`}>{active.kind}</span>}
-      </label>
-      <div className="topbar-actions">
-        <button type="button" data-testid="env-new" onClick={onNew}>+ Environment</button>
-        <button type="button" data-testid="env-edit" onClick={onEdit} disabled={!active}>Edit</button>
-        <button type="button" data-testid="env-delete" onClick={onDelete} disabled={!active}>Delete</button>
-        <span className="topbar-divider" />
-        <button type="button" className="icon-button" data-testid="theme-toggle" onClick={onToggleTheme} aria-label={`Switch to ${theme === "dark" ? "light" : "dark"} theme`}>
-          {theme === "dark" ? "☀" : "☾"}
+      <EnvironmentSwitcher environments={environments} active={active} loading={loading} onSwitch={onSwitch} />
+      <div className="env-actions" role="group" aria-label="Environment">
+        <button type="button" className="ghost" data-testid="env-new" onClick={onNew} title="New environment">
+          + New
         </button>
-        <button type="button" className="icon-button" data-testid="settings-open" onClick={onSettings} aria-label="Settings and about">
-          ⚙
+        <button type="button" className="ghost" data-testid="env-edit" onClick={onEdit} disabled={!active} title="Edit this environment">
+          Edit
+        </button>
+        <button type="button" className="ghost danger-text" data-testid="env-delete" onClick={onDelete} disabled={!active} title="Delete this environment">
+          Delete
+        </button>
+      </div>
+      <div className="topbar-actions">
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="theme-toggle"
+          onClick={onToggleTheme}
+          aria-label={`Switch to the ${theme === "dark" ? "light" : "dark"} theme`}
+          title={`Switch to the ${theme === "dark" ? "light" : "dark"} theme`}
+        >
+          <Icon name={theme === "dark" ? "sun" : "moon"} />
+        </button>
+        <button type="button" className="icon-button" data-testid="settings-open" onClick={onSettings} aria-label="Settings and about" title="Settings and about">
+          <Icon name="gear" />
         </button>
       </div>
     </header>
@@ -61,7 +62,8 @@ export function TopBar({ environments, active, onSwitch, onNew, onEdit, onDelete
 export function ProductionBanner({ environment }: { environment: Environment }) {
   return (
     <div className="production-banner" data-testid="env-banner" role="note">
-      <strong>Production</strong> — “{environment.name}” holds live credentials. Deleting or rotating here affects real systems.
+      <strong>Production</strong> — changes here affect live systems.
+      <span className="production-banner-name">“{environment.name}” holds live credentials; deleting, retiring and rotating ask first.</span>
     </div>
   );
 }

@@ -37,6 +37,9 @@ describe("filterApps", () => {
   it("returns everything for an empty query", () => {
     expect(names("  ")).toHaveLength(3);
   });
+  it("ignores extra spaces and matches parts of words", () => {
+    expect(names("  ync   pay ")).toEqual(["Billing sync"]);
+  });
   it("finds one app among 10,000", () => {
     const many = Array.from({ length: 10_000 }, (_, n) => app(`App ${n}`, `client-${n}`, ["x"]));
     expect(filterApps(many, "client-9999").map((a) => a.client_id)).toEqual(["client-9999"]);

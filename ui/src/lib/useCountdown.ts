@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
 
-/** Seconds left until a deadline, ticking every second; null when no countdown runs. */
+/**
+ * Seconds left until a deadline, updated while it runs; null when no countdown runs.
+ * Returns [left, start(seconds), stop()]. Starting again replaces the running countdown.
+ */
 export function useCountdown(): [number | null, (seconds: number) => void, () => void] {
   const [deadline, setDeadline] = useState<number | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -8,7 +11,9 @@ export function useCountdown(): [number | null, (seconds: number) => void, () =>
   useEffect(() => {
     if (deadline === null) return;
     const timer = setInterval(() => {
-      setNow(Date.now());
+      const current = Date.now();
+      setNow(current);
+      if (current >= deadline) clearInterval(timer);
     }, 250);
     return () => {
       clearInterval(timer);
@@ -16,8 +21,9 @@ export function useCountdown(): [number | null, (seconds: number) => void, () =>
   }, [deadline]);
 
   const start = useCallback((seconds: number) => {
-    setNow(Date.now());
-    setDeadline(Date.now() + seconds * 1000);
+    const current = Date.now();
+    setNow(current);
+    setDeadline(current + seconds * 1000);
   }, []);
   const stop = useCallback(() => {
     setDeadline(null);

@@ -1,0 +1,140 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { App } from "./App";
+import type { Settings } from "./bindings/Settings";
+import { fakeBackend, type Handlers } from "./test/backend";
+import { clientApp, environment, settings as settingsOf, summaryOf } from "./test/fixtures";
+import { renderWithProviders } from "./test/render";
+
+const sandbox = environment({ id: "env-sbx", name: "Sandbox", app_count: 1 });
+const production = environment({ id: "env-prd", name: "Production", kind: "production", color: "#d64545", app_count: 1 });
+const sbxApp = clientApp({ id: "app-sbx", environment_id: "env-sbx", client_id: "billing-sbx-123" });
+const prdApp = clientApp({ id: "app-prd", environment_id: "env-prd", client_id: "billing-prd-456" });
+
+/** Two environments with a linked "Billing sync" in each; the active one can be switched. */
+function twoEnvironments(extra: Handlers = {}) {
+  let settings: Settings = settingsOf({ active_environment_id: "env-sbx" });
+  return fakeBackend({
+    list_environments: () => [production, sandbox],
+    get_settings: () => settings,
+    set_active_environment: (args) => {
+      settings = { ...settings, active_environment_id: args.id as string };
+      return settings;
+    },
+    list_apps: (args) => (args.environmentId === "env-sbx" ? [summaryOf(sbxApp)] : [summaryOf(prdApp)]),
+    get_app: (args) => (args.id === "app-sbx" ? sbxApp : prdApp),
+    linked_apps: (args) =>
+      args.id === "app-sbx"
+        ? [{ app_id: "app-prd", environment_id: "env-prd", environment_name: "Production", environment_kind: "production", display_name: "Billing sync" }]
+        : [{ app_id: "app-sbx", environment_id: "env-sbx", environment_name: "Sandbox", environment_kind: "sandbox", display_name: "Billing sync" }],
+    list_secrets: () => [],
+    validate_app: () => [],
+    ...extra,
+  });
+}
+
+describe("App", () => {
+  it("greets a first run and has no environment to switch to", async () => {
+    fakeBackend({ list_environments: () => [], get_settings: () => settingsOf({ active_environment_id: null }) });
+    renderWithProviders(<App />);
+    expect(await screen.findByTestId("welcome")).toHaveTextContent("Welcome to Authdeck");
+    expect(screen.getByTestId("env-switcher")).toHaveValue("");
+    expect(screen.queryByTestId("env-banner")).toBeNull();
+  });
+
+  it("shows a store that cannot be opened as a banner with what to do, not a blank window", async () => {
+    const message = "The data in /home/u/.local/share/authdeck was written by a newer Authdeck (schema 9; this one knows 3).";
+    fakeBackend({
+      list_environments: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw { code: "store_too_new", message, field: null };
+      },
+      get_settings: () => settingsOf(),
+    });
+    renderWithProviders(<App />);
+    const banner = await screen.findByTestId("error-banner");
+    expect(banner).toHaveTextContent(message);
+    expect(banner).toHaveTextContent("Install that version; your data was not changed.");
+    expect(screen.getByTestId("env-switcher")).toBeInTheDocument();
+  });
+
+  it("switching environment opens the linked app there, and production is marked", async () => {
+    const backend = twoEnvironments();
+    renderWithProviders(<App />);
+    await userEvent.click(await screen.findByText("Billing sync", { selector: ".app-row-name" }));
+    expect(await screen.findByTestId("app-detail")).toHaveTextContent("billing-sbx-123");
+    expect(screen.queryByTestId("env-banner")).toBeNull();
+
+    await userEvent.selectOptions(screen.getByTestId("env-switcher"), "env-prd");
+    await waitFor(() => {
+      expect(screen.getByTestId("app-detail")).toHaveTextContent("billing-prd-456");
+    });
+    expect(screen.getByTestId("env-banner")).toHaveTextContent("Production — changes here affect live systems");
+    expect(screen.getByTestId("status-environment")).toHaveTextContent("Production · 1 app");
+    expect(backend.callsOf("set_active_environment")).toEqual([{ id: "env-prd" }]);
+
+    // and back through the linked-app button
+    await userEvent.click(await screen.findByTestId("linked-app"));
+    await waitFor(() => {
+      expect(screen.getByTestId("app-detail")).toHaveTextContent("billing-sbx-123");
+    });
+    expect(screen.queryByTestId("env-banner")).toBeNull();
+  });
+
+  it("refuses to delete an environment with apps in the backend's words, then cascades when asked", async () => {
+    const refusal = "“Sandbox” still holds 1 app. Delete the apps first, or delete them with it.";
+    const backend = twoEnvironments({
+      delete_environment: (args) => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        if (args.withApps !== true) throw { code: "environment_not_empty", message: refusal, field: null };
+        return { apps_removed: 1, keychain_entries_removed: 2 };
+      },
+    });
+    renderWithProviders(<App />);
+    await screen.findByText("Billing sync", { selector: ".app-row-name" });
+    await userEvent.click(screen.getByTestId("env-delete"));
+    const dialog = screen.getByTestId("confirm-dialog");
+    expect(dialog).toHaveTextContent("It still holds 1 client app");
+    await userEvent.click(within(dialog).getByTestId("confirm-ok"));
+    expect(await within(dialog).findByTestId("action-error")).toHaveTextContent(refusal);
+
+    await userEvent.click(within(dialog).getByTestId("env-delete-with-apps"));
+    expect(within(dialog).getByTestId("confirm-ok")).toHaveTextContent("Delete “Sandbox” and 1 app");
+    await userEvent.click(within(dialog).getByTestId("confirm-ok"));
+    await waitFor(() => {
+      expect(screen.queryByTestId("confirm-dialog")).toBeNull();
+    });
+    expect(backend.callsOf("delete_environment")).toEqual([
+      { id: "env-sbx", withApps: false },
+      { id: "env-sbx", withApps: true },
+    ]);
+    expect(screen.getByTestId("toast")).toHaveTextContent("Deleted “Sandbox”, 1 app and 2 keychain entries");
+  });
+
+  it("asks before deleting an app in production, saying it is production, then reports the keychain entries", async () => {
+    const backend = twoEnvironments({ delete_app: () => ({ keychain_entries_removed: 2 }) });
+    renderWithProviders(<App />);
+    await screen.findByText("Billing sync", { selector: ".app-row-name" });
+    await userEvent.selectOptions(screen.getByTestId("env-switcher"), "env-prd");
+    await userEvent.click(await screen.findByText("Billing sync", { selector: ".app-row-name" }));
+    await userEvent.click(await screen.findByTestId("app-delete"));
+    const dialog = screen.getByTestId("confirm-dialog");
+    expect(dialog).toHaveTextContent("“Production” is a production environment");
+    expect(dialog).toHaveTextContent("Tokens the provider already issued stay valid");
+    await userEvent.click(within(dialog).getByTestId("confirm-ok"));
+    await waitFor(() => {
+      expect(screen.queryByTestId("app-detail")).toBeNull();
+    });
+    expect(backend.callsOf("delete_app")).toEqual([{ id: "app-prd" }]);
+    expect(screen.getByTestId("toast")).toHaveTextContent("Deleted — 2 keychain entries removed");
+  });
+
+  it("switches between light and dark, starting from the system's preference", async () => {
+    twoEnvironments();
+    renderWithProviders(<App />);
+    await screen.findByTestId("app-list");
+    expect(document.documentElement.dataset.theme).toBe("light");
+    await userEvent.click(screen.getByTestId("theme-toggle"));
+    expect(document.documentElement.dataset.theme).toBe("dark");
+  });
+});

@@ -1,0 +1,86 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import type { ClipboardCleared } from "../bindings/ClipboardCleared";
+import type { SecretMeta } from "../bindings/SecretMeta";
+import { api } from "../api/client";
+import { useClipboardCleared } from "../api/events";
+import { useCountdown } from "../lib/useCountdown";
+import { useReportError } from "./Problems";
+import { useToast } from "./Toasts";
+
+interface Copied {
+  secretId: string;
+  label: string;
+  fingerprint: string;
+}
+
+interface ClipboardState {
+  /** The secret whose copy is waiting to be cleared, if any. */
+  copied: Copied | null;
+  /** Seconds until the clipboard is cleared. */
+  left: number | null;
+  copy: (secret: SecretMeta) => Promise<void>;
+}
+
+const ClipboardContext = createContext<ClipboardState>({ copied: null, left: null, copy: () => Promise.resolve() });
+
+/**
+ * Copying happens in Rust; this keeps the countdown until the backend clears the clipboard. A
+ * newer copy replaces the countdown (the backend drops the older one's timer too).
+ */
+export function ClipboardProvider({ children }: { children: ReactNode }) {
+  const [copied, setCopied] = useState<Copied | null>(null);
+  const [left, start, stop] = useCountdown();
+  const toast = useToast();
+  const report = useReportError();
+
+  const copy = useCallback(
+    async (secret: SecretMeta) => {
+      try {
+        const started = await api.copySecret(secret.id);
+        setCopied({ secretId: secret.id, label: secret.label, fingerprint: secret.fingerprint });
+        start(started.clear_after_seconds);
+      } catch (reason) {
+        report(reason);
+      }
+    },
+    [report, start],
+  );
+
+  useClipboardCleared(
+    useCallback(
+      (event: ClipboardCleared) => {
+        stop();
+        setCopied(null);
+        toast(
+          event.reason === "timeout"
+            ? "Clipboard cleared"
+            : "Clipboard left as it was: something else was copied after the secret",
+          "info",
+        );
+      },
+      [stop, toast],
+    ),
+  );
+
+  // The countdown ran out: the backend's event normally arrives at the same moment.
+  useEffect(() => {
+    if (left === 0) setCopied(null);
+  }, [left]);
+
+  const value = useMemo(() => ({ copied, left, copy }), [copied, left, copy]);
+  return <ClipboardContext.Provider value={value}>{children}</ClipboardContext.Provider>;
+}
+
+export const useClipboard = () => useContext(ClipboardContext);
+
+/** The live countdown in the status bar while a copied secret waits to be cleared. */
+export function ClipboardCountdown() {
+  const { copied, left } = useClipboard();
+  if (!copied || left === null || left <= 0) return null;
+  return (
+    <span data-testid="clipboard-countdown" className="clipboard-countdown" role="status">
+      <span className="clipboard-icon" aria-hidden="true" />
+      {copied.label ? `“${copied.label}”` : "Secret"} <code>…{copied.fingerprint}</code> on the clipboard — cleared in {left} s
+    </span>
+  );
+}

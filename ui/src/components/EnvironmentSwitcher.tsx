@@ -1,0 +1,35 @@
+import type { Environment } from "../bindings/Environment";
+
+interface Props {
+  environments: Environment[];
+  active: Environment | null;
+  loading: boolean;
+  onSwitch: (id: string) => void;
+}
+
+/** The native select of environments, coloured with the active one's colour. */
+export function EnvironmentSwitcher({ environments, active, loading, onSwitch }: Props) {
+  return (
+    <label className={active?.kind === "production" ? "env-switcher env-switcher-production" : "env-switcher"}>
+      <span className="env-dot" aria-hidden="true" />
+      <span className="visually-hidden">Active environment</span>
+      <select
+        data-testid="env-switcher"
+        value={active?.id ?? ""}
+        disabled={environments.length === 0}
+        onChange={(event) => {
+          onSwitch(event.target.value);
+        }}
+      >
+        {environments.length === 0 && <option value="">{loading ? "Loading…" : "No environment yet"}</option>}
+        {environments.length > 0 && active === null && <option value="">Choose an environment</option>}
+        {environments.map((environment) => (
+          <option key={environment.id} value={environment.id}>
+            {environment.name}
+          </option>
+        ))}
+      </select>
+      {active && <span className={`kind-badge kind-${active.kind}`}>{active.kind}</span>}
+    </label>
+  );
+}

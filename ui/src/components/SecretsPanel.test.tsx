@@ -1,0 +1,108 @@
+import { act, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { SecretMeta } from "../bindings/SecretMeta";
+import { fakeBackend } from "../test/backend";
+import { clientApp, environment, secret } from "../test/fixtures";
+import { renderWithProviders } from "../test/render";
+import { ClipboardCountdown } from "./Clipboard";
+import { SecretsPanel } from "./SecretsPanel";
+
+const LAST =
+  "This is the last active secret of “Billing sync”, so it cannot be deleted. Add the new secret first, then retire or delete this one.";
+
+describe("SecretsPanel", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("explains in place why the last active secret cannot be deleted, and keeps it", async () => {
+    fakeBackend({
+      list_secrets: () => [secret()],
+      delete_secret: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw { code: "last_secret", message: LAST, field: null };
+      },
+    });
+    renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
+    await userEvent.click(await screen.findByTestId("secret-delete"));
+    expect(screen.getByTestId("confirm-dialog")).toHaveTextContent("cannot be recovered here");
+    await userEvent.click(screen.getByTestId("confirm-ok"));
+    expect(await screen.findByTestId("action-error")).toHaveTextContent(LAST);
+    expect(screen.getByTestId("secret-row")).toHaveAttribute("data-state", "active");
+    expect(screen.queryByTestId("confirm-dialog")).toBeNull();
+  });
+
+  it("stores a pasted secret, says the whitespace was trimmed, and never shows the value", async () => {
+    const stored = secret({ id: "sec-2", label: "Rotation 2026-11", fingerprint: "2222" });
+    const backend = fakeBackend({ list_secrets: () => [], add_secret: () => ({ secret: stored, trimmed: true }) });
+    renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
+    expect(await screen.findByTestId("secrets-empty")).toBeInTheDocument();
+    await userEvent.click(screen.getByTestId("secret-add"));
+    const value = screen.getByTestId("secret-value");
+    expect(value).toHaveAttribute("type", "password");
+    expect(value).toHaveAttribute("autocomplete", "off");
+    expect(value).toHaveAttribute("spellcheck", "false");
+    await userEvent.type(screen.getByTestId("secret-label"), "Rotation 2026-11");
+    await userEvent.type(value, "  sbx-secret-Bravo-2222 ");
+    await userEvent.click(screen.getByTestId("secret-save"));
+    expect(await screen.findByTestId("secret-trimmed-notice")).toHaveTextContent(
+      "Whitespace around the pasted value was removed before “Rotation 2026-11” was stored",
+    );
+    expect(screen.queryByTestId("secret-form")).toBeNull();
+    expect(backend.callsOf("add_secret")).toEqual([
+      { input: { app_id: "app-1", label: "Rotation 2026-11", value: "  sbx-secret-Bravo-2222 ", provider_created_at: null } },
+    ]);
+    expect(document.body.innerHTML).not.toContain("sbx-secret-Bravo-2222");
+  });
+
+  it("after a rotation offers to retire the older secret, and in production asks first, saying so", async () => {
+    let secrets: SecretMeta[] = [secret()];
+    const fresh = secret({ id: "sec-2", label: "New", fingerprint: "2222", added_at: "2026-11-22T10:00:00Z" });
+    const backend = fakeBackend({
+      list_secrets: () => secrets,
+      add_secret: () => {
+        secrets = [fresh, ...secrets];
+        return { secret: fresh, trimmed: false };
+      },
+      retire_secret: (args) => ({ ...secret(), id: args.id as string, state: "retired" }),
+    });
+    renderWithProviders(
+      <SecretsPanel app={clientApp()} environment={environment({ kind: "production", name: "Production" })} />,
+    );
+    await userEvent.click(await screen.findByTestId("secret-rotate"));
+    await userEvent.type(screen.getByTestId("secret-value"), "prd-secret-2222");
+    await userEvent.click(screen.getByTestId("secret-save"));
+    await userEvent.click(await screen.findByTestId("secret-retire-older"));
+    const confirm = screen.getByTestId("confirm-dialog");
+    expect(confirm).toHaveTextContent("“Production” is a production environment");
+    expect(backend.callsOf("retire_secret")).toEqual([]);
+    await userEvent.click(within(confirm).getByTestId("confirm-ok"));
+    await waitFor(() => {
+      expect(backend.callsOf("retire_secret")).toEqual([{ id: "sec-1" }]);
+    });
+  });
+
+  it("shows a live countdown after a copy, then “Clipboard cleared” when the backend clears it", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const backend = fakeBackend({ list_secrets: () => [secret()], copy_secret: () => ({ clear_after_seconds: 30 }) });
+    renderWithProviders(
+      <>
+        <SecretsPanel app={clientApp()} environment={environment()} />
+        <ClipboardCountdown />
+      </>,
+    );
+    await userEvent.click(await screen.findByTestId("secret-copy"));
+    expect(await screen.findByTestId("clipboard-countdown")).toHaveTextContent("cleared in 30 s");
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(5_000);
+    });
+    expect(screen.getByTestId("clipboard-countdown")).toHaveTextContent("cleared in 25 s");
+    expect(screen.getByTestId("secret-copy")).toHaveTextContent("Copied · 25 s");
+    act(() => {
+      backend.emit("clipboard-cleared", { reason: "timeout" });
+    });
+    expect(screen.queryByTestId("clipboard-countdown")).toBeNull();
+    expect(screen.getByTestId("toast")).toHaveTextContent("Clipboard cleared");
+    expect(backend.callsOf("copy_secret")).toEqual([{ id: "sec-1" }]);
+  });
+});

@@ -1,0 +1,81 @@
+import type { AppSummary } from "../bindings/AppSummary";
+import type { ClientApp } from "../bindings/ClientApp";
+import type { Environment } from "../bindings/Environment";
+import type { SecretMeta } from "../bindings/SecretMeta";
+import type { Settings } from "../bindings/Settings";
+
+export const environment = (overrides: Partial<Environment> = {}): Environment => ({
+  id: "env-sbx",
+  name: "Sandbox",
+  kind: "sandbox",
+  color: "#2f80ed",
+  endpoints: {
+    issuer_url: null,
+    authorization_url: null,
+    token_url: "https://sandbox.example.com/oauth/token",
+    token_info_url: null,
+    introspection_url: null,
+    revocation_url: null,
+    api_base_url: null,
+  },
+  rotation_days: 90,
+  app_count: 1,
+  created_at: "2026-11-01T10:00:00Z",
+  updated_at: "2026-11-01T10:00:00Z",
+  ...overrides,
+});
+
+export const clientApp = (overrides: Partial<ClientApp> = {}): ClientApp => ({
+  id: "app-1",
+  environment_id: "env-sbx",
+  display_name: "Billing sync",
+  client_id: "billing-sbx-123",
+  client_type: "confidential",
+  auth_method: "client_secret_basic",
+  description: "",
+  logo_uri: null,
+  redirect_uris: ["http://127.0.0.1/callback"],
+  logout_urls: [],
+  web_origins: [],
+  default_scopes: [],
+  labels: [],
+  link: "Billing sync",
+  created_at: "2026-11-20T10:00:00Z",
+  updated_at: "2026-11-20T10:00:00Z",
+  ...overrides,
+});
+
+export const summaryOf = (app: ClientApp, overrides: Partial<AppSummary> = {}): AppSummary => ({
+  id: app.id,
+  environment_id: app.environment_id,
+  display_name: app.display_name,
+  client_id: app.client_id,
+  client_type: app.client_type,
+  labels: app.labels,
+  link: app.link,
+  active_secrets: 1,
+  rotation_due: false,
+  ...overrides,
+});
+
+export const secret = (overrides: Partial<SecretMeta> = {}): SecretMeta => ({
+  id: "sec-1",
+  app_id: "app-1",
+  label: "CI runner",
+  provider_created_at: null,
+  added_at: "2026-11-20T10:00:00Z",
+  fingerprint: "1111",
+  last_verified_at: null,
+  last_used_at: null,
+  state: "active",
+  age_days: 2,
+  rotation_due: false,
+  ...overrides,
+});
+
+export const settings = (overrides: Partial<Settings> = {}): Settings => ({
+  active_environment_id: "env-sbx",
+  clipboard_clear_seconds: 30,
+  reveal_seconds: 10,
+  ...overrides,
+});
