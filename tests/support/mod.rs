@@ -2,6 +2,8 @@
 //! real keychain (Secret Service in the private D-Bus session `.ci/with-keychain` starts).
 #![allow(dead_code)] // each test binary uses its own part of this module
 
+pub mod authserver;
+
 use authdeck_core::model::*;
 use authdeck_core::vault::{KeychainVault, SecretStore};
 use authdeck_core::{Clock, Core, SystemClock};

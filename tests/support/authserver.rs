@@ -1,0 +1,74 @@
+//! The test authorization server (tests/authserver, oidc-provider on loopback), started for one
+//! test and stopped when the handle is dropped: its stdin closes and it exits.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running test authorization server.
+pub struct AuthServer {
+    /// `http://127.0.0.1:PORT`, as the server's metadata names itself.
+    pub issuer: String,
+    child: Child,
+    stdin: Option<ChildStdin>,
+}
+
+impl AuthServer {
+    /// Starts the server with extra command-line options (`--strict`, `--token-ttl 60` ...).
+    /// Panics with the reason when it cannot (Node or its packages missing), never skips.
+    pub fn start(options: &[&str]) -> Self {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/authserver");
+        assert!(
+            dir.join("node_modules/oidc-provider").is_dir(),
+            "the test authorization server is not installed: run .ci/install-deps (npm ci in tests/authserver)"
+        );
+        let mut child = Command::new("node")
+            .arg("server.js")
+            .args(options)
+            .current_dir(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start node (Node.js 20+ must be installed)");
+        let stdin = child.stdin.take();
+        let mut ready = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut ready)
+            .expect("read the ready line");
+        let line: serde_json::Value = serde_json::from_str(&ready)
+            .unwrap_or_else(|_| panic!("the server did not say it was ready: {ready:?}"));
+        let issuer = line["issuer"].as_str().expect("an issuer").to_owned();
+        Self {
+            issuer,
+            child,
+            stdin,
+        }
+    }
+
+    /// Stops the server by closing its stdin and returns how it exited.
+    pub fn stop(mut self) -> Option<std::process::ExitStatus> {
+        self.stdin.take();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("wait for the server") {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for AuthServer {
+    fn drop(&mut self) {
+        self.stdin.take();
+        // stop() may have reaped it already; a server that ignored its stdin is killed.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            std::thread::sleep(Duration::from_millis(200));
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
