@@ -15,7 +15,10 @@ struct MemoryKeychain(Mutex<BTreeMap<String, String>>);
 
 impl SecretStore for MemoryKeychain {
     fn put(&self, account: &str, value: &Secret) -> Result<()> {
-        self.0.lock().unwrap().insert(account.into(), value.expose().into());
+        self.0
+            .lock()
+            .unwrap()
+            .insert(account.into(), value.expose().into());
         Ok(())
     }
     fn get(&self, account: &str) -> Result<Secret> {
@@ -32,7 +35,12 @@ impl SecretStore for MemoryKeychain {
 
 fn seeded(apps: usize) -> (tempfile::TempDir, Core, Environment, Vec<AppId>) {
     let dir = tempfile::tempdir().unwrap();
-    let core = Core::open(dir.path(), Arc::new(MemoryKeychain::default()), Arc::new(SystemClock)).unwrap();
+    let core = Core::open(
+        dir.path(),
+        Arc::new(MemoryKeychain::default()),
+        Arc::new(SystemClock),
+    )
+    .unwrap();
     let environment = core
         .create_environment(EnvironmentInput {
             name: "Sandbox".into(),
@@ -81,7 +89,12 @@ fn app_list(c: &mut Criterion) {
         b.iter(|| core.apps(&environment.id).unwrap())
     });
     c.bench_function("app() and secrets() of one app among 10,000", |b| {
-        b.iter(|| (core.app(&ids[5_000]).unwrap(), core.secrets(&ids[5_000]).unwrap()))
+        b.iter(|| {
+            (
+                core.app(&ids[5_000]).unwrap(),
+                core.secrets(&ids[5_000]).unwrap(),
+            )
+        })
     });
     c.bench_function("add_secret() (store side; in-memory keychain)", |b| {
         b.iter(|| {
