@@ -105,3 +105,37 @@ fn typescript_bindings_match_the_rust_types() {
         "ui/src/bindings is stale for {stale:?}; run `UPDATE_BINDINGS=1 cargo test -p authdeck bindings`"
     );
 }
+
+#[test]
+fn the_window_is_granted_exactly_the_app_commands_and_event_listening() {
+    let config: serde_json::Value =
+        serde_json::from_str(include_str!("../tauri.conf.json")).expect("tauri.conf.json is JSON");
+    let capabilities = config["app"]["security"]["capabilities"]
+        .as_array()
+        .expect("inline capabilities");
+    assert_eq!(capabilities.len(), 1, "one capability, for the main window");
+    let mut granted: Vec<&str> = capabilities[0]["permissions"]
+        .as_array()
+        .expect("permissions")
+        .iter()
+        .map(|p| p.as_str().expect("a permission name"))
+        .collect();
+    let mut expected: Vec<String> = include_str!("commands.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|name| format!("allow-{}", name.replace('_', "-")))
+        .collect();
+    expected.extend([
+        "core:event:allow-listen".into(),
+        "core:event:allow-unlisten".into(),
+    ]);
+    granted.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(granted, expected);
+    let csp = config["app"]["security"]["csp"].as_str().expect("a CSP");
+    assert!(
+        csp.contains("script-src 'self';") && !csp.contains("unsafe"),
+        "{csp}"
+    );
+}
