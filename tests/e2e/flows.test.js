@@ -1,6 +1,7 @@
 // The desktop app end to end, in its real webview, with the real keychain: the flows of the
 // foundation issue in order, each building on the last, then a restart and the canary.
 import assert from "node:assert/strict";
+import { basename } from "node:path";
 import { after, before, test } from "node:test";
 import {
   allByTestId,
@@ -8,9 +9,11 @@ import {
   click,
   clipboard,
   dataFiles,
+  dismissToasts,
   keychainValues,
   launch,
   screenshot,
+  sessionFiles,
   textsOf,
   select,
   type,
@@ -100,12 +103,23 @@ test("environment input errors are specific and shown next to the field", async 
 test("a sandbox and a production environment are created; the first becomes active", async () => {
   await createEnvironment("Sandbox", "sandbox", "https://sandbox.example.com/oauth/token");
   await createEnvironment("Production", "production", "https://id.example.com/oauth/token");
-  const names = [];
-  for await (const option of browser.$$('[data-testid="env-switcher"] option')) names.push(await option.getText());
+  let names = [];
+  await browser.waitUntil(
+    async () => {
+      names = [];
+      for await (const option of browser.$$('[data-testid="env-switcher"] option')) names.push(await option.getText());
+      return names.length === 2;
+    },
+    { timeout: 10000, timeoutMsg: `the switcher never listed both environments (last: ${names})` },
+  );
   assert.deepEqual(names, ["Production", "Sandbox"]);
+  // production is marked while it is active, and only then
+  await switchTo("Production");
+  await waitForText(browser, "env-banner", "Production");
   await switchTo("Sandbox");
-  assert.equal((await allByTestId(browser, "env-banner")).length, 0);
+  await waitForGone(browser, "env-banner");
   await waitForText(browser, "app-empty", "No client apps here yet");
+  await dismissToasts(browser);
   await screenshot(browser, "02-environments");
 });
 
@@ -137,6 +151,7 @@ test("an app gets two secrets by pasting; surrounding whitespace is trimmed and 
   assert.deepEqual(fingerprints.sort(), ["…1111", "…2222"]);
   const page = await browser.getPageSource();
   assert.ok(!page.includes(FIRST) && !page.includes(SECOND), "a secret value is in the page");
+  await dismissToasts(browser);
   await screenshot(browser, "04-app-with-secrets");
 });
 
@@ -182,6 +197,7 @@ test("the list fills and filters as you type", async () => {
   await browser.waitUntil(async () => (await allByTestId(browser, "app-row")).length === 3);
   await (await rowNamed("app-row", "Billing sync")).click();
   await waitForText(browser, "app-title", "Billing sync");
+  await dismissToasts(browser);
   await screenshot(browser, "03-app-list");
   await click(browser, "theme-toggle");
   await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === "dark");
@@ -193,6 +209,7 @@ test("switching environments follows a linked app, and production is unmistakabl
   await switchTo("Production");
   await waitForText(browser, "env-banner", "Production");
   await createApp("Billing sync", "billing-prd-456", { link: "Billing sync" });
+  await dismissToasts(browser);
   await screenshot(browser, "05-production");
   await switchTo("Sandbox");
   await waitForGone(browser, "env-banner");
@@ -221,7 +238,18 @@ test("after a restart everything is still there; values only in the keychain", a
 
 test("canary: no secret value anywhere in the data folder", () => {
   const files = dataFiles();
-  assert.ok(files.length > 0);
+  const names = files.map((file) => basename(file.path));
+  assert.ok(names.includes("authdeck.db"), `the data folder holds ${names.join(", ")}`);
+  for (const file of files) {
+    for (const secret of SECRETS) {
+      assert.ok(!file.bytes.includes(Buffer.from(secret)), `${file.path} holds ${secret.slice(0, 4)}…`);
+    }
+  }
+});
+
+test("canary: no secret value in the webview's storage, caches or config", (t) => {
+  const files = sessionFiles();
+  t.diagnostic(`${files.length} files searched: ${files.map((file) => file.path.split("/").slice(-2).join("/")).join(", ")}`);
   for (const file of files) {
     for (const secret of SECRETS) {
       assert.ok(!file.bytes.includes(Buffer.from(secret)), `${file.path} holds ${secret.slice(0, 4)}…`);

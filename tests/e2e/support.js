@@ -1,13 +1,14 @@
 // The one shared helper of the end-to-end tests: sessions of the real app, lookups by
 // data-testid, screenshots, and the other processes a test reads from (clipboard, keychain).
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { remote } from "webdriverio";
 
 export const HOME = required("AUTHDECK_HOME");
 export const NAMESPACE = required("AUTHDECK_KEYCHAIN_NAMESPACE");
 const APP = required("AUTHDECK_APP");
+const PORT = Number(process.env.AUTHDECK_DRIVER_PORT ?? 4444);
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 
 function required(name) {
@@ -16,17 +17,28 @@ function required(name) {
   return value;
 }
 
-/** Starts the app (a new process) and returns its WebDriver session. */
+/**
+ * Starts the app (a new process of target/debug/authdeck, through tauri-driver) and returns its
+ * WebDriver session once the UI is up. The app inherits tauri-driver's environment, so every
+ * session of one test run uses the same AUTHDECK_HOME and keychain: to restart the app, delete
+ * the session and launch again.
+ */
 export async function launch() {
+  const browser = await startApp();
+  await byTestId(browser, "env-switcher").waitForExist({ timeout: 20000 });
+  return browser;
+}
+
+/** Starts the app and returns its WebDriver session without waiting for any part of the UI. */
+export async function startApp() {
   const browser = await remote({
     hostname: "127.0.0.1",
-    port: 4444,
+    port: PORT,
     logLevel: "error",
     connectionRetryCount: 1,
     capabilities: { "tauri:options": { application: APP } },
   });
   await browser.setTimeout({ implicit: 0 });
-  await byTestId(browser, "env-switcher").waitForExist({ timeout: 20000 });
   return browser;
 }
 
@@ -135,6 +147,14 @@ export async function select(browser, id, valueOrText) {
   if (!chosen) throw new Error(`[data-testid=${id}] has no option “${valueOrText}”`);
 }
 
+/** Closes the transient notices (as a person would) so they do not cover a screenshot. */
+export async function dismissToasts(browser) {
+  await browser.execute(() => {
+    for (const button of document.querySelectorAll('[data-testid="toast"] button')) button.click();
+  });
+  await waitForGone(browser, "toast", 5000);
+}
+
 /** Saves a screenshot; call it after waiting for what the screen must show. */
 export async function screenshot(browser, name) {
   await browser.pause(300); // let the last frame paint
@@ -168,10 +188,25 @@ export function keychainValues() {
     .sort();
 }
 
-/** Every file under the data folder, with its bytes. */
-export function dataFiles(dir = HOME) {
+/** Every regular file under `dir` (the data folder by default), with its bytes. */
+export function dataFiles(dir = HOME, { skip = [] } = {}) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    return entry.isDirectory() ? dataFiles(path) : [{ path, bytes: readFileSync(path) }];
+    if (skip.includes(path)) return [];
+    if (entry.isDirectory()) return dataFiles(path, { skip });
+    return entry.isFile() ? [{ path, bytes: readFileSync(path) }] : [];
   });
+}
+
+/**
+ * Every file the app's session could have written outside the data folder: the private XDG data,
+ * config and cache folders (webview storage, caches, logs). The keychain's own files
+ * (XDG_DATA_HOME/keyrings) are left out: that is where the secrets belong.
+ */
+export function sessionFiles() {
+  const dataHome = required("XDG_DATA_HOME");
+  const skip = [join(dataHome, "keyrings")];
+  return [dataHome, required("XDG_CONFIG_HOME"), required("XDG_CACHE_HOME")]
+    .filter((dir) => existsSync(dir))
+    .flatMap((dir) => dataFiles(dir, { skip }));
 }
