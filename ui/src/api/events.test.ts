@@ -1,20 +1,31 @@
 import { QueryClient } from "@tanstack/react-query";
-import { renderHook } from "@testing-library/react";
+import { act, renderHook } from "@testing-library/react";
 import { listen, type EventCallback } from "@tauri-apps/api/event";
 import type { StoreChanged } from "../bindings/StoreChanged";
 import { useStoreEvents } from "./events";
 import { keys } from "./queries";
 
-vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
 const listenMock = vi.mocked(listen);
 
+function listening() {
+  const handlers = new Map<string, EventCallback<StoreChanged>>();
+  listenMock.mockImplementation((event, handler) => {
+    handlers.set(event, handler);
+    return Promise.resolve(() => undefined);
+  });
+  return (scope: StoreChanged["scope"]) => {
+    handlers.get("store-changed")?.({ event: "store-changed", id: 1, payload: { scope } });
+  };
+}
+
 describe("useStoreEvents", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("invalidates exactly the queries of the scope the backend says changed", async () => {
-    const handlers = new Map<string, EventCallback<StoreChanged>>();
-    listenMock.mockImplementation((event, handler) => {
-      handlers.set(event, handler);
-      return Promise.resolve(() => undefined);
-    });
+    vi.useFakeTimers();
+    const emit = listening();
     const client = new QueryClient();
     client.setQueryData(keys.secrets("app-1"), []);
     client.setQueryData(keys.apps("env-1"), []);
@@ -25,10 +36,10 @@ describe("useStoreEvents", () => {
       useStoreEvents(client);
     });
 
-    const handler = handlers.get("store-changed");
-    expect(handler).toBeDefined();
-    handler?.({ event: "store-changed", id: 1, payload: { scope: "apps" } });
-    await Promise.resolve();
+    emit("apps");
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(120);
+    });
 
     const stale = (key: readonly unknown[]) => client.getQueryState(key)?.isInvalidated;
     expect(stale(keys.apps("env-1"))).toBe(true);
@@ -36,6 +47,32 @@ describe("useStoreEvents", () => {
     expect(stale(keys.secrets("app-1"))).toBe(false);
     expect(stale(keys.environments)).toBe(false);
     expect(stale(keys.settings)).toBe(false);
+  });
+
+  it("merges a burst of events into one invalidation per scope", async () => {
+    vi.useFakeTimers();
+    const emit = listening();
+    const client = new QueryClient();
+    const invalidate = vi.spyOn(client, "invalidateQueries");
+    renderHook(() => {
+      useStoreEvents(client);
+    });
+    for (let n = 0; n < 500; n++) {
+      emit("apps");
+      emit("environments");
+    }
+    expect(invalidate).not.toHaveBeenCalled();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(120);
+    });
+    // apps → apps, app, linked; environments → environments, linked
+    expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([
+      ["apps"],
+      ["app"],
+      ["linked"],
+      ["environments"],
+      ["linked"],
+    ]);
   });
 
   it("stops listening when unmounted", async () => {

@@ -4,21 +4,37 @@ import type { QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { ClipboardCleared } from "../bindings/ClipboardCleared";
 import type { StoreChanged } from "../bindings/StoreChanged";
+import type { StoreScope } from "../bindings/StoreScope";
 import { EVENTS } from "../bindings/ipc";
 import { invalidateScope } from "./queries";
 
-/** Keeps cached server state fresh: every backend write announces which scope changed. */
-export function useStoreEvents(client: QueryClient): void {
+/**
+ * Keeps cached server state fresh: every backend write (ours or the CLI's) announces which scope
+ * changed, and the matching queries are invalidated. Events arriving within `windowMs` of each
+ * other are merged, so a bulk import of thousands of apps refetches the list a few times a
+ * second instead of once per app.
+ */
+export function useStoreEvents(client: QueryClient, windowMs = 120): void {
   useEffect(() => {
+    const pending = new Set<StoreScope>();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      timer = null;
+      const scopes = [...pending];
+      pending.clear();
+      for (const scope of scopes) void invalidateScope(client, scope);
+    };
     const unlisten = listen<StoreChanged>(EVENTS.storeChanged, (event) => {
-      void invalidateScope(client, event.payload.scope);
+      pending.add(event.payload.scope);
+      timer ??= setTimeout(flush, windowMs);
     });
     return () => {
+      if (timer !== null) clearTimeout(timer);
       void unlisten.then((stop) => {
         stop();
       });
     };
-  }, [client]);
+  }, [client, windowMs]);
 }
 
 /** Calls `onCleared` when a copy countdown ends. */

@@ -151,8 +151,8 @@ export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate,
           <Icon name="key" size={28} />
           <p className="empty-title">No client apps here yet</p>
           <p>
-            Add the apps you registered with {environmentName ? `“${environmentName}”` : "this environment"}’s provider:
-            client ID, redirect URIs, and the secret it showed you once.
+            Add the apps you registered with the provider{environmentName ? ` for “${environmentName}”` : ""}: client ID,
+            redirect URIs, and the secret it showed you once.
           </p>
           <button type="button" className="primary" onClick={onNew} disabled={!canCreate}>
             New app

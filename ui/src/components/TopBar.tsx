@@ -24,7 +24,9 @@ export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit,
   return (
     <header className={production ? "topbar topbar-production" : "topbar"} style={style}>
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-mark" aria-hidden="true">
+          <Icon name="key" size={13} />
+        </span>
         <span>Authdeck</span>
       </div>
       <EnvironmentSwitcher environments={environments} active={active} loading={loading} onSwitch={onSwitch} />

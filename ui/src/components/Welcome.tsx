@@ -5,7 +5,9 @@ export function Welcome({ onCreate }: { onCreate: () => void }) {
   return (
     <main className="welcome" data-testid="welcome">
       <div className="welcome-card">
-        <span className="brand-mark brand-mark-large" aria-hidden="true" />
+        <span className="brand-mark brand-mark-large" aria-hidden="true">
+          <Icon name="key" size={26} />
+        </span>
         <h1>Welcome to Authdeck</h1>
         <p className="welcome-lead">
           Keep your OAuth client apps and their secrets in one place — sandbox and production side by side, secrets in
