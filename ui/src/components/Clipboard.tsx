@@ -29,6 +29,8 @@ const ClipboardContext = createContext<ClipboardState>({ copied: null, left: nul
  */
 export function ClipboardProvider({ children }: { children: ReactNode }) {
   const [copied, setCopied] = useState<Copied | null>(null);
+  // said once to screen readers; the ticking countdown itself is not announced
+  const [announcement, setAnnouncement] = useState("");
   const [left, start, stop] = useCountdown();
   const toast = useToast();
   const report = useReportError();
@@ -39,6 +41,7 @@ export function ClipboardProvider({ children }: { children: ReactNode }) {
         const started = await api.copySecret(secret.id);
         setCopied({ secretId: secret.id, label: secret.label, fingerprint: secret.fingerprint });
         start(started.clear_after_seconds);
+        setAnnouncement(`Copied. The clipboard is cleared in ${started.clear_after_seconds} seconds.`);
       } catch (reason) {
         report(reason);
       }
@@ -68,7 +71,14 @@ export function ClipboardProvider({ children }: { children: ReactNode }) {
   }, [left]);
 
   const value = useMemo(() => ({ copied, left, copy }), [copied, left, copy]);
-  return <ClipboardContext.Provider value={value}>{children}</ClipboardContext.Provider>;
+  return (
+    <ClipboardContext.Provider value={value}>
+      {children}
+      <span className="visually-hidden" role="status">
+        {announcement}
+      </span>
+    </ClipboardContext.Provider>
+  );
 }
 
 export const useClipboard = () => useContext(ClipboardContext);
@@ -78,7 +88,7 @@ export function ClipboardCountdown() {
   const { copied, left } = useClipboard();
   if (!copied || left === null || left <= 0) return null;
   return (
-    <span data-testid="clipboard-countdown" className="clipboard-countdown" role="status">
+    <span data-testid="clipboard-countdown" className="clipboard-countdown" aria-live="off">
       <span className="clipboard-icon" aria-hidden="true" />
       {copied.label ? `“${copied.label}”` : "Secret"} <code>…{copied.fingerprint}</code> on the clipboard — cleared in {left} s
     </span>
