@@ -75,6 +75,29 @@ describe("useStoreEvents", () => {
     ]);
   });
 
+  it("during a continuous stream of writes still refreshes about once a second", async () => {
+    vi.useFakeTimers();
+    const emit = listening();
+    const client = new QueryClient();
+    const invalidate = vi.spyOn(client, "invalidateQueries");
+    renderHook(() => {
+      useStoreEvents(client);
+    });
+    // one write every 50 ms for 3 seconds: never 120 ms of quiet
+    for (let n = 0; n < 60; n++) {
+      emit("secrets");
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(50);
+      });
+    }
+    // refreshed at 1 s, 2 s and 3 s; the last write (2.95 s) is in the 3 s refresh
+    expect(invalidate).toHaveBeenCalledTimes(3);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1000);
+    });
+    expect(invalidate).toHaveBeenCalledTimes(3);
+  });
+
   it("stops listening when unmounted", async () => {
     const unlisten = vi.fn();
     listenMock.mockResolvedValue(unlisten);

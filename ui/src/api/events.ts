@@ -10,14 +10,15 @@ import { invalidateScope } from "./queries";
 
 /**
  * Keeps cached server state fresh: every backend write (ours or the CLI's) announces which scope
- * changed, and the matching queries are invalidated. Events arriving within `windowMs` of each
- * other are merged, so a bulk import of thousands of apps refetches the list a few times a
- * second instead of once per app.
+ * changed, and the matching queries are invalidated. Events are merged: the refetch waits until
+ * `quietMs` pass without another event, but never longer than `maxWaitMs`, so a bulk import of
+ * thousands of apps refetches the list about once a second instead of once per app.
  */
-export function useStoreEvents(client: QueryClient, windowMs = 120): void {
+export function useStoreEvents(client: QueryClient, quietMs = 120, maxWaitMs = 1000): void {
   useEffect(() => {
     const pending = new Set<StoreScope>();
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let firstAt = 0;
     const flush = () => {
       timer = null;
       const scopes = [...pending];
@@ -26,7 +27,10 @@ export function useStoreEvents(client: QueryClient, windowMs = 120): void {
     };
     const unlisten = listen<StoreChanged>(EVENTS.storeChanged, (event) => {
       pending.add(event.payload.scope);
-      timer ??= setTimeout(flush, windowMs);
+      const now = Date.now();
+      if (timer === null) firstAt = now;
+      else clearTimeout(timer);
+      timer = setTimeout(flush, Math.max(0, Math.min(quietMs, firstAt + maxWaitMs - now)));
     });
     return () => {
       if (timer !== null) clearTimeout(timer);
@@ -34,7 +38,7 @@ export function useStoreEvents(client: QueryClient, windowMs = 120): void {
         stop();
       });
     };
-  }, [client, windowMs]);
+  }, [client, quietMs, maxWaitMs]);
 }
 
 /** Calls `onCleared` when a copy countdown ends. */
