@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 
 interface Props {
   title: string;
@@ -21,9 +21,11 @@ const FOCUSABLE = 'input:not([disabled]), select:not([disabled]), textarea:not([
 export function Dialog({ title, testId, onClose, children, wide, subtitle, production }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  // What had focus when the dialog opened, taken once (an effect that runs twice in development
+  // would otherwise take the dialog's own field).
+  const [previous] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
   useEffect(() => {
     const dialog = ref.current;
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (dialog && !dialog.open) {
       if (typeof dialog.showModal === "function") dialog.showModal();
       else dialog.setAttribute("open", "");
@@ -34,7 +36,7 @@ export function Dialog({ title, testId, onClose, children, wide, subtitle, produ
     return () => {
       previous?.focus();
     };
-  }, []);
+  }, [previous]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDialogElement>) => {
     if (event.key === "Escape") {
