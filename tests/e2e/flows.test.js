@@ -8,6 +8,7 @@ import {
   byTestId,
   click,
   clipboard,
+  ownClipboard,
   dataFiles,
   dismissToasts,
   keychainValues,
@@ -23,7 +24,9 @@ import {
 
 const FIRST = "sbx-secret-Alpha-1111";
 const SECOND = "sbx-secret-Bravo-2222";
-const SECRETS = [FIRST, SECOND];
+const PRD_OLD = "prd-secret-Charlie-3333";
+const PRD_NEW = "prd-secret-Delta+/=%&-4444"; // characters that break naive encoding
+const SECRETS = [FIRST, SECOND, PRD_OLD, PRD_NEW];
 let browser;
 
 before(async () => {
@@ -80,6 +83,18 @@ async function addSecret(label, value) {
 }
 
 const secretRow = (fingerprint) => rowNamed("secret-row", `…${fingerprint}`);
+
+/** The seconds in the countdown's text “… cleared in N s”. */
+function secondsLeft(text) {
+  const match = /cleared in (\d+) s/.exec(text);
+  assert.ok(match, `no seconds in the countdown “${text}”`);
+  return Number(match[1]);
+}
+
+const countdownText = async () =>
+  (await allByTestId(browser, "clipboard-countdown")).length
+    ? ((await byTestId(browser, "clipboard-countdown").getProperty("textContent")) ?? "")
+    : "cleared in 0 s";
 
 test("first run shows a welcome and no environment", async () => {
   await waitForText(browser, "welcome", "Welcome to Authdeck");
@@ -164,9 +179,31 @@ test("a copied secret reaches other programs and is cleared after the timeout", 
   const row = await secretRow("2222");
   await row.$('[data-testid="secret-copy"]').click();
   await browser.waitUntil(() => clipboard() === SECOND, { timeout: 5000, timeoutMsg: "xclip never read the secret" });
-  await waitForText(browser, "clipboard-countdown", "cleared in");
+  // the countdown runs: it starts at 5 or 4 and goes down; the value stays until it ends
+  const first = secondsLeft(await waitForText(browser, "clipboard-countdown", "cleared in"));
+  assert.ok(first >= 3 && first <= 5, `the countdown started at ${first}`);
+  await browser.waitUntil(async () => secondsLeft(await countdownText()) < first, {
+    timeout: 3000,
+    timeoutMsg: "the countdown did not go down",
+  });
+  assert.equal(clipboard(), SECOND, "the clipboard was cleared before the countdown ended");
   await browser.waitUntil(() => clipboard() === "", { timeout: 12000, timeoutMsg: "the clipboard was not cleared" });
   await waitForText(browser, "toast", "Clipboard cleared");
+  await waitForGone(browser, "clipboard-countdown");
+});
+
+test("the clipboard is left alone when something else was copied after the secret", async () => {
+  const row = await secretRow("2222");
+  await row.$('[data-testid="secret-copy"]').click();
+  await browser.waitUntil(() => clipboard() === SECOND, { timeout: 5000, timeoutMsg: "xclip never read the secret" });
+  const other = ownClipboard("copied by someone else");
+  try {
+    await browser.waitUntil(() => clipboard() === "copied by someone else", { timeout: 5000 });
+    await waitForText(browser, "toast", "Clipboard left as it was", 12000);
+    assert.equal(clipboard(), "copied by someone else");
+  } finally {
+    other.kill();
+  }
   await waitForGone(browser, "clipboard-countdown");
 });
 
@@ -191,6 +228,9 @@ test("the last active secret cannot be deleted", async () => {
 test("the list fills and filters as you type", async () => {
   await createApp("Reports exporter", "reports-sbx-77");
   await createApp("Mobile app", "mobile-sbx-9", { clientType: "public" });
+  // a public client keeps no secret: a notice instead of the secrets panel
+  await waitForText(browser, "public-client-notice", "Public client");
+  assert.equal((await allByTestId(browser, "secret-add")).length, 0, "a public client offers to add a secret");
   await type(browser, "app-filter", "report");
   await browser.waitUntil(async () => (await allByTestId(browser, "app-row")).length === 1);
   await type(browser, "app-filter", "");
@@ -218,6 +258,30 @@ test("switching environments follows a linked app, and production is unmistakabl
   await (await byTestId(browser, "linked-app")).click();
   await waitForText(browser, "env-banner", "Production");
   await waitForText(browser, "app-detail", "billing-prd-456");
+  await switchTo("Sandbox");
+});
+
+test("rotation in production: the new secret first, then the older one retired after a production warning", async () => {
+  await switchTo("Production");
+  await waitForText(browser, "app-detail", "billing-prd-456");
+  await addSecret("Production 1", PRD_OLD);
+  await waitForText(browser, "secret-fingerprint", "…3333");
+  await click(browser, "secret-rotate");
+  await byTestId(browser, "secret-form").waitForDisplayed();
+  await type(browser, "secret-label", "Production 2");
+  await type(browser, "secret-value", PRD_NEW);
+  await click(browser, "secret-save");
+  await waitForGone(browser, "secret-form");
+  await waitForText(browser, "secret-retire-offer", "“Production 1”");
+  await click(browser, "secret-retire-older");
+  await waitForText(browser, "confirm-dialog", "production environment");
+  await click(browser, "confirm-ok");
+  await waitForGone(browser, "confirm-dialog");
+  await browser.waitUntil(async () => (await (await secretRow("3333")).getAttribute("data-state")) === "retired", {
+    timeout: 10000,
+    timeoutMsg: "the older production secret was not retired",
+  });
+  assert.equal(await (await secretRow("4444")).getAttribute("data-state"), "active");
   await switchTo("Sandbox");
 });
 
@@ -249,7 +313,8 @@ test("canary: no secret value anywhere in the data folder", () => {
 
 test("canary: no secret value in the webview's storage, caches or config", (t) => {
   const files = sessionFiles();
-  t.diagnostic(`${files.length} files searched: ${files.map((file) => file.path.split("/").slice(-2).join("/")).join(", ")}`);
+  t.diagnostic(`${files.length} files searched in the private XDG data, config and cache folders`);
+  assert.ok(files.length > 0, "the webview wrote nothing at all: is the app using the private XDG folders?");
   for (const file of files) {
     for (const secret of SECRETS) {
       assert.ok(!file.bytes.includes(Buffer.from(secret)), `${file.path} holds ${secret.slice(0, 4)}…`);

@@ -1,6 +1,6 @@
 // The one shared helper of the end-to-end tests: sessions of the real app, lookups by
 // data-testid, screenshots, and the other processes a test reads from (clipboard, keychain).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { remote } from "webdriverio";
@@ -172,6 +172,16 @@ export function clipboard() {
   } catch {
     return ""; // xclip exits non-zero when the clipboard is empty
   }
+}
+
+/**
+ * Another program takes the clipboard with `text` (xclip in the foreground, serving it until it
+ * is killed). Returns the child process; kill it when done.
+ */
+export function ownClipboard(text) {
+  const child = spawn("xclip", ["-quiet", "-i", "-selection", "clipboard"], { stdio: ["pipe", "ignore", "ignore"] });
+  child.stdin.end(text);
+  return child;
 }
 
 /** The secret values stored in the keychain under the test namespace (via libsecret's secret-tool). */
