@@ -1,5 +1,5 @@
 import { invoke } from "@tauri-apps/api/core";
-import { api, toIpcError } from "./client";
+import { api, setAfterWrite, toIpcError } from "./client";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 const invokeMock = vi.mocked(invoke);
@@ -48,5 +48,25 @@ describe("api", () => {
       message: "The keychain is locked.",
       field: null,
     });
+  });
+
+  it("refreshes what a write changed before its promise resolves, and nothing after a refusal", async () => {
+    const order: string[] = [];
+    setAfterWrite((scopes) => {
+      order.push(`refresh ${scopes.join(",")}`);
+      return Promise.resolve();
+    });
+    invokeMock.mockImplementation((command) => {
+      order.push(command);
+      return Promise.resolve(command === "delete_app" ? { keychain_entries_removed: 2 } : []);
+    });
+    const deleted = await api.deleteApp("app-1");
+    order.push("resolved");
+    expect(deleted).toEqual({ keychain_entries_removed: 2 });
+    await api.listApps("env-1");
+    invokeMock.mockRejectedValueOnce({ code: "last_secret", message: "Add the new secret first.", field: null });
+    await expect(api.deleteSecret("s-1")).rejects.toMatchObject({ code: "last_secret" });
+    setAfterWrite(null);
+    expect(order).toEqual(["delete_app", "refresh apps,secrets,environments", "resolved", "list_apps"]);
   });
 });

@@ -22,6 +22,7 @@ import type { SecretId } from "../bindings/SecretId";
 import type { SecretInput } from "../bindings/SecretInput";
 import type { SecretMeta } from "../bindings/SecretMeta";
 import type { Settings } from "../bindings/Settings";
+import type { StoreScope } from "../bindings/StoreScope";
 import type { Command } from "../bindings/ipc";
 
 const CODES: readonly ErrorCode[] = [
@@ -67,35 +68,59 @@ async function call<T>(command: Command, args?: Record<string, unknown>): Promis
   }
 }
 
+/**
+ * Called after each successful write with the scopes it changed (the same scopes the backend
+ * announces with store-changed). The UI registers one that refetches them, so an action's own
+ * result is on screen when its promise resolves, without waiting for the event.
+ */
+type AfterWrite = (scopes: readonly StoreScope[]) => Promise<void>;
+let afterWrite: AfterWrite = () => Promise.resolve();
+
+export function setAfterWrite(listener: AfterWrite | null): void {
+  afterWrite = listener ?? (() => Promise.resolve());
+}
+
+async function write<T>(scopes: readonly StoreScope[], command: Command, args?: Record<string, unknown>): Promise<T> {
+  const result = await call<T>(command, args);
+  try {
+    await afterWrite(scopes);
+  } catch {
+    // a failed refresh does not undo a successful write; the store-changed event retries it
+  }
+  return result;
+}
+
 export const api = {
   appInfo: () => call<AppInfo>("app_info"),
 
   listEnvironments: () => call<Environment[]>("list_environments"),
-  createEnvironment: (input: EnvironmentInput) => call<Environment>("create_environment", { input }),
+  createEnvironment: (input: EnvironmentInput) =>
+    write<Environment>(["environments", "settings"], "create_environment", { input }),
   updateEnvironment: (id: EnvironmentId, input: EnvironmentInput) =>
-    call<Environment>("update_environment", { id, input }),
+    write<Environment>(["environments", "apps"], "update_environment", { id, input }),
   deleteEnvironment: (id: EnvironmentId, withApps: boolean) =>
-    call<EnvironmentDeleted>("delete_environment", { id, withApps }),
+    write<EnvironmentDeleted>(["environments", "apps", "secrets", "settings"], "delete_environment", { id, withApps }),
   validateEnvironment: (id: EnvironmentId | null, input: EnvironmentInput) =>
     call<FieldError[]>("validate_environment", { id, input }),
 
   getSettings: () => call<Settings>("get_settings"),
-  updateSettings: (settings: Settings) => call<Settings>("update_settings", { settings }),
-  setActiveEnvironment: (id: EnvironmentId) => call<Settings>("set_active_environment", { id }),
+  updateSettings: (settings: Settings) => write<Settings>(["settings"], "update_settings", { settings }),
+  setActiveEnvironment: (id: EnvironmentId) => write<Settings>(["settings"], "set_active_environment", { id }),
 
   listApps: (environmentId: EnvironmentId) => call<AppSummary[]>("list_apps", { environmentId }),
   getApp: (id: AppId) => call<ClientApp>("get_app", { id }),
   linkedApps: (id: AppId) => call<LinkedApp[]>("linked_apps", { id }),
-  createApp: (input: ClientAppInput) => call<ClientApp>("create_app", { input }),
-  updateApp: (id: AppId, input: ClientAppInput) => call<ClientApp>("update_app", { id, input }),
-  deleteApp: (id: AppId) => call<AppDeleted>("delete_app", { id }),
+  createApp: (input: ClientAppInput) => write<ClientApp>(["apps", "environments"], "create_app", { input }),
+  updateApp: (id: AppId, input: ClientAppInput) =>
+    write<ClientApp>(["apps", "environments"], "update_app", { id, input }),
+  deleteApp: (id: AppId) => write<AppDeleted>(["apps", "secrets", "environments"], "delete_app", { id }),
   validateApp: (id: AppId | null, input: ClientAppInput) => call<FieldError[]>("validate_app", { id, input }),
 
   listSecrets: (appId: AppId) => call<SecretMeta[]>("list_secrets", { appId }),
-  addSecret: (input: SecretInput) => call<SecretAdded>("add_secret", { input }),
-  retireSecret: (id: SecretId) => call<SecretMeta>("retire_secret", { id }),
-  reactivateSecret: (id: SecretId) => call<SecretMeta>("reactivate_secret", { id }),
-  deleteSecret: (id: SecretId) => call<null>("delete_secret", { id }),
+  addSecret: (input: SecretInput) => write<SecretAdded>(["secrets", "apps"], "add_secret", { input }),
+  retireSecret: (id: SecretId) => write<SecretMeta>(["secrets", "apps"], "retire_secret", { id }),
+  reactivateSecret: (id: SecretId) => write<SecretMeta>(["secrets", "apps"], "reactivate_secret", { id }),
+  deleteSecret: (id: SecretId) => write<null>(["secrets", "apps"], "delete_secret", { id }),
   revealSecret: (id: SecretId) => call<RevealedSecret>("reveal_secret", { id }),
   copySecret: (id: SecretId) => call<CopyStarted>("copy_secret", { id }),
 };

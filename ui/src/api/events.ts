@@ -6,6 +6,7 @@ import type { ClipboardCleared } from "../bindings/ClipboardCleared";
 import type { StoreChanged } from "../bindings/StoreChanged";
 import type { StoreScope } from "../bindings/StoreScope";
 import { EVENTS } from "../bindings/ipc";
+import { setAfterWrite } from "./client";
 import { invalidateScope } from "./queries";
 
 /**
@@ -15,6 +16,15 @@ import { invalidateScope } from "./queries";
  * thousands of apps refetches the list about once a second instead of once per app.
  */
 export function useStoreEvents(client: QueryClient, quietMs = 120, maxWaitMs = 1000): void {
+  // our own writes refresh at once (see api/client.ts); the events cover everyone else's
+  useEffect(() => {
+    setAfterWrite(async (scopes) => {
+      await Promise.all(scopes.map((scope) => invalidateScope(client, scope)));
+    });
+    return () => {
+      setAfterWrite(null);
+    };
+  }, [client]);
   useEffect(() => {
     const pending = new Set<StoreScope>();
     let timer: ReturnType<typeof setTimeout> | null = null;

@@ -29,14 +29,13 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed }: Props)
   const [busy, setBusy] = useState(false);
   const missing = app.error ? toIpcError(app.error).code === "not_found" : false;
 
-  // Deleted elsewhere (the CLI, another window): say so and close.
+  // Deleted elsewhere (the CLI, another window) or just now: close the detail; the list is
+  // refreshed by the same change.
   useEffect(() => {
-    if (missing) {
-      toast("That app no longer exists; the list was refreshed.", "info");
-      onClosed();
-    }
-  }, [missing, onClosed, toast]);
+    if (missing) onClosed();
+  }, [missing, onClosed]);
 
+  if (missing) return <section className="detail detail-empty" aria-label="The app no longer exists" />;
   if (app.isPending) {
     return (
       <section className="detail" aria-busy="true" aria-label="Loading the app">

@@ -136,7 +136,7 @@ export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate,
       </div>
       {ready && total > 0 && deferredQuery.trim() !== "" && visible.length > 0 && (
         <div className="app-list-count muted" aria-live="polite">
-          {visible.length} of {plural(total, "app")}
+          {visible.length.toLocaleString()} of {plural(total, "app")}
         </div>
       )}
       {(loading || (apps === undefined && canCreate)) && (

@@ -19,5 +19,6 @@ describe("time words", () => {
     expect(plural(1, "app")).toBe("1 app");
     expect(plural(3, "app")).toBe("3 apps");
     expect(plural(2, "entry", "entries")).toBe("2 entries");
+    expect(plural(10_002, "app")).toBe(`${(10_002).toLocaleString()} apps`);
   });
 });

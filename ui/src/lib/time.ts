@@ -33,7 +33,7 @@ export function localDate(iso: string): string {
   return new Date(iso).toLocaleDateString(undefined, { dateStyle: "medium" });
 }
 
-/** "1 app", "3 apps". */
+/** "1 app", "3 apps", "10,002 apps" (grouped the user's way). */
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
+  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
 }
