@@ -9,6 +9,12 @@ import { Dialog } from "./Dialog";
 import { Field } from "./Field";
 import { useReportError } from "./Problems";
 
+/** Today as the date input writes it (YYYY-MM-DD, local time): a secret cannot be from the future. */
+function localToday(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+}
+
 interface Props {
   app: ClientApp;
   environment: Environment;
@@ -88,7 +94,13 @@ export function AddSecretDialog({ app, environment, rotating, onClose, onAdded }
           />
         </Field>
         <Field label="Created at the provider" field="provider_created_at" errors={errors} hint="Optional; the secret’s age counts from it.">
-          <input data-testid="secret-created-at" type="date" value={createdAt} onChange={(e) => { setCreatedAt(e.target.value); }} />
+          <input
+            data-testid="secret-created-at"
+            type="date"
+            max={localToday()}
+            value={createdAt}
+            onChange={(e) => { setCreatedAt(e.target.value); }}
+          />
         </Field>
         {general.length > 0 && (
           <p className="action-error" data-testid="action-error" role="alert">
