@@ -11,11 +11,14 @@
 // Test-only routes (never part of a real provider):
 //   GET  /test/token-requests   what each token request sent: client, grant, auth method, type
 //   POST /test/token-requests/clear
-//   POST /test/config           {"token_ttl":60,"delay_ms":0,"strict":true}
+//   POST /test/config           {"token_ttl":60,"delay_ms":0,"strict":true,"fault":null}
+//     fault: make the token endpoint misbehave the way real servers do, after recording the
+//     request: "html_500", "html_200", "redirect", "huge", "status_415", "empty_500";
+//     introspection_fault: "active_string" answers {"active":"true"} (a string, not a boolean)
 // Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token.
 import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
-import Provider from "oidc-provider";
+import Provider, { errors } from "oidc-provider";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -26,13 +29,58 @@ const config = {
   token_ttl: Number(option("--token-ttl", "3600")),
   delay_ms: Number(option("--delay-ms", "0")),
   strict: args.includes("--strict"),
+  fault: null,
+  introspection_fault: null,
 };
+
+// Answers of misbehaving servers, for the client's error handling.
+const HTML = "<!doctype html><html><body><h1>Something went wrong</h1></body></html>";
+function fault(ctx, kind) {
+  switch (kind) {
+    case "html_500":
+      ctx.status = 500;
+      ctx.type = "text/html";
+      ctx.body = HTML;
+      return true;
+    case "html_200":
+      ctx.status = 200;
+      ctx.type = "text/html";
+      ctx.body = HTML;
+      return true;
+    case "empty_500":
+      ctx.status = 500;
+      ctx.body = "";
+      return true;
+    case "redirect":
+      ctx.status = 302;
+      ctx.set("Location", "https://login.authdeck.test/moved");
+      ctx.body = "";
+      return true;
+    case "huge":
+      ctx.status = 200;
+      ctx.type = "application/json";
+      ctx.body = JSON.stringify({ access_token: "x".repeat(3 * 1024 * 1024), token_type: "Bearer" });
+      return true;
+    case "status_415":
+      json(ctx, 415, { error: "invalid_request", error_description: "Only application/x-www-form-urlencoded is accepted" });
+      return true;
+    default:
+      return false;
+  }
+}
 const tokenRequests = [];
 
 // The API scopes are granted through resource indicators; one resource issues JWTs.
 const API = "https://api.authdeck.test/";
 const JWT_API = "https://jwt-api.authdeck.test/";
 const LOOPBACK = "http://127.0.0.1/callback";
+const SCOPES = ["openid", "profile", "offline_access", "read", "write"];
+const resourceServer = (resource) => ({
+  scope: "read write",
+  audience: resource,
+  accessTokenFormat: resource === JWT_API ? "jwt" : "opaque",
+  accessTokenTTL: config.token_ttl,
+});
 
 const clients = [
   { client_id: "basic-client", client_secret: "basic-secret", token_endpoint_auth_method: "client_secret_basic" },
@@ -92,15 +140,19 @@ const provider = new Provider(issuer, {
       enabled: true,
       defaultResource: (_ctx, client) => (client?.clientId === "jwt-client" ? JWT_API : API),
       useGrantedResource: () => true,
-      getResourceServerInfo: (_ctx, resource) => ({
-        scope: "read write",
-        audience: resource,
-        accessTokenFormat: resource === JWT_API ? "jwt" : "opaque",
-        accessTokenTTL: config.token_ttl,
-      }),
+      getResourceServerInfo: (ctx, resource) => {
+        // Like most providers, refuse (rather than drop) a client-credentials scope the server
+        // does not know.
+        const params = ctx.oidc?.params ?? {};
+        const unknown = (params.scope ?? "").split(" ").filter((s) => s && !SCOPES.includes(s));
+        if (params.grant_type === "client_credentials" && unknown.length > 0) {
+          throw new errors.InvalidScope("requested scope is not allowed", unknown.join(" "));
+        }
+        return resourceServer(resource);
+      },
     },
   },
-  scopes: ["openid", "profile", "offline_access", "read", "write"],
+  scopes: SCOPES,
   claims: { openid: ["sub"], profile: ["name", "email"] },
   findAccount: (_ctx, sub) => ({
     accountId: sub,
@@ -145,12 +197,16 @@ provider.use(async (ctx, next) => {
     return json(ctx, 200, config);
   }
   if (ctx.path === "/oauth/token/info" && ctx.method === "GET") return tokenInfo(ctx);
+  if (ctx.path === "/token/introspection" && config.introspection_fault === "active_string") {
+    return json(ctx, 200, { active: "true" });
+  }
   if (ctx.path === "/token" && ctx.method === "POST") {
     const type = (ctx.get("content-type") || "").split(";")[0].trim();
     const basic = (ctx.get("authorization") || "").startsWith("Basic ");
     const record = { content_type: type, auth_method: basic ? "client_secret_basic" : "unknown", at: Date.now() };
     tokenRequests.push(record);
     if (config.delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, config.delay_ms));
+    if (config.fault && fault(ctx, config.fault)) return undefined;
     if (config.strict && type !== "application/x-www-form-urlencoded") {
       return json(ctx, 415, {
         error: "invalid_request",
@@ -161,6 +217,8 @@ provider.use(async (ctx, next) => {
     // oidc-provider has parsed the body by now; say which client and method it saw.
     const params = ctx.oidc?.params ?? {};
     record.grant_type = params.grant_type;
+    record.scope = params.scope ?? null;
+    record.resource = params.resource ?? null;
     record.client_id = ctx.oidc?.client?.clientId;
     if (!basic) record.auth_method = params.client_secret ? "client_secret_post" : "none";
     record.status = ctx.status;
@@ -189,6 +247,12 @@ async function tokenInfo(ctx) {
 
 handler = provider.callback();
 process.stdout.write(`${JSON.stringify({ ready: true, issuer })}\n`);
+// stdout carries only the ready line: the harness may stop reading it, and oidc-provider's own
+// notices (console.log/info) would then kill the server with EPIPE.
+for (const name of ["log", "info", "warn", "debug"]) {
+  console[name] = (...args) => process.stderr.write(`${args.join(" ")}\n`);
+}
+process.stdout.on("error", () => {});
 
 // No server outlives its test: stop when the test closes our stdin (or dies).
 process.stdin.on("end", () => process.exit(0));
