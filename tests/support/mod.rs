@@ -71,6 +71,8 @@ pub fn environment_and_app(core: &Core) -> (Environment, ClientApp) {
             default_scopes: vec![],
             labels: vec![],
             link: None,
+            audience: None,
+            resource: None,
         })
         .expect("create an app");
     (environment, app)

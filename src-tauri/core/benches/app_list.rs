@@ -67,6 +67,8 @@ fn seeded(apps: usize) -> (tempfile::TempDir, Core, Environment, Vec<AppId>) {
                 default_scopes: vec!["read".into(), "write".into()],
                 labels: vec![format!("team-{}", n % 7)],
                 link: None,
+                audience: None,
+                resource: None,
             })
             .unwrap();
         if n % 10 == 0 {

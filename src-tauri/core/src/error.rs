@@ -6,7 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// What went wrong, in the terms a caller can act on. Messages never contain secret values.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum Error {
     /// A field of the user's input is invalid; `field` names it as the UI does.
     #[error("{message}")]
@@ -52,6 +52,33 @@ pub enum Error {
     #[error("{0}")]
     StoreCorrupt(String),
 
+    /// The authorization server refused the request with an OAuth error (RFC 6749 §5.2); the
+    /// message quotes its `error` and `error_description` and says what to check.
+    #[error("{message}")]
+    Provider {
+        status: u16,
+        error: String,
+        description: Option<String>,
+        message: String,
+    },
+
+    /// The server's answer was not what the protocol expects (HTML, not JSON, too large, a
+    /// redirect, a 5xx without an OAuth error ...).
+    #[error("{0}")]
+    BadResponse(String),
+
+    /// No answer: connection refused, DNS, TLS, or a URL Authdeck will not send credentials to.
+    #[error("{0}")]
+    Network(String),
+
+    /// The server did not answer in time.
+    #[error("{0}")]
+    Timeout(String),
+
+    /// The environment or app lacks what the action needs (a token endpoint, a secret ...).
+    #[error("{0}")]
+    NotConfigured(String),
+
     /// Any other database failure.
     #[error("{0}")]
     Store(String),
@@ -78,6 +105,11 @@ pub enum ErrorCode {
     StoreTooNew,
     StoreCorrupt,
     Store,
+    Provider,
+    BadResponse,
+    Network,
+    Timeout,
+    NotConfigured,
     Internal,
 }
 
@@ -97,6 +129,11 @@ impl Error {
             Self::StoreTooNew(_) => ErrorCode::StoreTooNew,
             Self::StoreCorrupt(_) => ErrorCode::StoreCorrupt,
             Self::Store(_) => ErrorCode::Store,
+            Self::Provider { .. } => ErrorCode::Provider,
+            Self::BadResponse(_) => ErrorCode::BadResponse,
+            Self::Network(_) => ErrorCode::Network,
+            Self::Timeout(_) => ErrorCode::Timeout,
+            Self::NotConfigured(_) => ErrorCode::NotConfigured,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -1,15 +1,21 @@
-//! Authdeck's core: the domain, the store, the keychain vault and (later) the OAuth flows.
+//! Authdeck's core: the domain, the store, the keychain vault and the OAuth flows.
 //! The desktop shell and the CLI both go through [`Core`]; nothing here knows about either.
 
 pub mod error;
 pub mod facade;
+pub mod flows;
+pub mod http;
 pub mod model;
+pub mod status;
 mod store;
 pub mod validate;
 pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};
-pub use facade::{Clock, Core, RECONCILE_AFTER_SECONDS, Reconciled, SystemClock, secret_account};
+pub use facade::{
+    Clock, Core, Fetch, RECONCILE_AFTER_SECONDS, Reconciled, SystemClock, secret_account,
+    token_account,
+};
 pub use store::DATABASE_FILE;
 
 use std::path::PathBuf;

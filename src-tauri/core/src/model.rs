@@ -57,6 +57,11 @@ id_type!(
     SecretId
 );
 
+id_type!(
+    /// Identifies one access token held for an app (its keychain entry is `token:<id>`).
+    TokenId
+);
+
 /// A point in time; crosses IPC as an RFC 3339 string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS), ts(type = "string"))]
@@ -233,6 +238,12 @@ pub struct ClientApp {
     pub labels: Vec<String>,
     /// The same integration in other environments shares this name ("Billing sync").
     pub link: Option<String>,
+    /// Sent as `audience` with token requests (Auth0 and others want it).
+    pub audience: Option<String>,
+    /// Sent as `resource` with token requests (RFC 8707 resource indicators).
+    pub resource: Option<String>,
+    /// Renew this app's client-credentials token before it expires.
+    pub auto_renew: bool,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -254,6 +265,14 @@ pub struct ClientAppInput {
     pub default_scopes: Vec<String>,
     pub labels: Vec<String>,
     pub link: Option<String>,
+    /// Sent as `audience` with token requests; absent means none.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub audience: Option<String>,
+    /// Sent as `resource` with token requests (RFC 8707); absent means none.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub resource: Option<String>,
 }
 
 /// One row of the app list: enough to filter, sort and badge without loading details.
@@ -324,7 +343,13 @@ pub struct SecretMeta {
     pub added_at: Timestamp,
     /// The last four characters of the value.
     pub fingerprint: String,
+    /// When "Verify" last made a token request with this secret.
     pub last_verified_at: Option<Timestamp>,
+    /// Whether that request got a token.
+    pub last_verify_ok: Option<bool>,
+    /// What the provider said when it did not.
+    pub last_verify_message: Option<String>,
+    /// When a token was last minted with it.
     pub last_used_at: Option<Timestamp>,
     pub state: SecretState,
     /// Whole days since the provider created it (or since it was added here).
@@ -386,6 +411,204 @@ impl Default for Settings {
             reveal_seconds: 10,
         }
     }
+}
+
+/// How a token was obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSource {
+    ClientCredentials,
+}
+
+impl TokenSource {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ClientCredentials => "client_credentials",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "client_credentials" => Some(Self::ClientCredentials),
+            _ => None,
+        }
+    }
+}
+
+/// What is known of an app's access token; the value lives only in the keychain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TokenMeta {
+    pub id: TokenId,
+    pub app_id: AppId,
+    pub source: TokenSource,
+    /// As the provider named it (`Bearer`, `DPoP` ...).
+    pub token_type: String,
+    /// The response's `created_at` when it sent one, else when the response arrived.
+    pub issued_at: Timestamp,
+    /// None when the provider did not say (`expires_in` absent).
+    pub expires_at: Option<Timestamp>,
+    pub requested_scopes: Vec<String>,
+    /// The response's `scope`; None when it sent none (RFC 6749 §5.1: then as requested).
+    pub granted_scopes: Option<Vec<String>>,
+    /// True when the value has the shape of a JWT (three base64url parts, JSON header).
+    pub is_jwt: bool,
+    /// The client secret it was minted with.
+    pub secret_id: Option<SecretId>,
+    /// When Authdeck revoked it at the provider.
+    pub revoked_at: Option<Timestamp>,
+    /// The last four characters of the value.
+    pub fingerprint: String,
+    /// Why the last automatic renewal failed; automatic renewal waits until a manual one.
+    pub renew_error: Option<String>,
+}
+
+/// What a token panel shows first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenState {
+    Valid,
+    ExpiringSoon,
+    Expired,
+    Revoked,
+    None,
+}
+
+/// One app's token as the panels show it, computed from stored metadata and the clock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TokenStatus {
+    pub app_id: AppId,
+    pub app_name: String,
+    pub client_type: ClientType,
+    pub state: TokenState,
+    pub token: Option<TokenMeta>,
+    /// Seconds until expiry at `computed_at` (negative once expired).
+    pub seconds_left: Option<i64>,
+    pub computed_at: Timestamp,
+    /// Requested but not granted.
+    pub scopes_missing: Vec<String>,
+    /// Granted but not requested.
+    pub scopes_added: Vec<String>,
+    pub auto_renew: bool,
+    /// A token within this many seconds of expiry is "expiring soon" and is renewed.
+    pub renew_window_seconds: u32,
+}
+
+/// One field of a JSON object the provider sent (claims, introspection), for display.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Field {
+    pub name: String,
+    /// The JSON value as text (strings without quotes).
+    pub value: String,
+    /// A reading of it for people: times in UTC for `exp`, `iat`, `nbf` ...
+    pub note: Option<String>,
+}
+
+/// A JWT access token's header and claims, decoded but NOT verified.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct JwtView {
+    pub header: Vec<Field>,
+    pub claims: Vec<Field>,
+}
+
+/// What the UI shows beyond the status: the decoded JWT, when it is one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TokenDetails {
+    pub status: TokenStatus,
+    pub jwt: Option<JwtView>,
+}
+
+/// The provider's answer to introspection (RFC 7662).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Introspection {
+    /// True only when the provider sent the JSON boolean `true`.
+    pub active: bool,
+    pub fields: Vec<Field>,
+    pub checked_at: Timestamp,
+}
+
+/// The provider's answer at a Doorkeeper-style token-info endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TokenInfo {
+    pub resource_owner_id: Option<String>,
+    pub scopes: Vec<String>,
+    pub expires_in_seconds: Option<i64>,
+    pub application_uid: Option<String>,
+    pub created_at: Option<Timestamp>,
+    /// Everything it sent, for display.
+    pub fields: Vec<Field>,
+    pub checked_at: Timestamp,
+}
+
+/// What the user asks for when getting a token by hand.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TokenRequestInput {
+    /// Scopes for this request; None means the app's default scopes.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub scopes: Option<Vec<String>>,
+}
+
+/// What discovery found at an issuer (RFC 8414 / OpenID Connect Discovery).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Discovery {
+    /// The document it read.
+    pub metadata_url: String,
+    pub issuer: String,
+    /// The endpoints it names, ready to fill an environment form (the API base URL is kept).
+    pub endpoints: Endpoints,
+    pub scopes_supported: Vec<String>,
+    pub grant_types_supported: Vec<String>,
+    pub token_endpoint_auth_methods_supported: Vec<String>,
+    pub code_challenge_methods_supported: Vec<String>,
+    pub device_authorization_endpoint: Option<String>,
+    pub registration_endpoint: Option<String>,
+}
+
+/// One HTTP header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Header {
+    pub name: String,
+    pub value: String,
+}
+
+/// A request to the environment's API with the app's token ("Try it").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ApiRequest {
+    pub app_id: AppId,
+    pub method: String,
+    /// Relative to the environment's API base URL (`/v1/things?x=1`).
+    pub path: String,
+    pub headers: Vec<Header>,
+    pub body: String,
+}
+
+/// The API's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ApiResponse {
+    pub url: String,
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<Header>,
+    /// Pretty-printed when it is JSON; lossy UTF-8 otherwise.
+    pub body: String,
+    pub is_json: bool,
+    pub elapsed_ms: u64,
 }
 
 /// A secret value: a client secret, or later a token. Its Debug prints a redaction and it

@@ -93,6 +93,8 @@ pub(crate) const APP_FIELDS: &[&str] = &[
     "default_scopes",
     "labels",
     "link",
+    "audience",
+    "resource",
 ];
 
 const MAX_NAME: usize = 80;
@@ -359,6 +361,26 @@ pub(crate) fn app(input: &ClientAppInput) -> Problems {
         && link.trim().chars().count() > MAX_NAME
     {
         problems.add("link", format!("Keep it to {MAX_NAME} characters."));
+    }
+    if let Some(audience) = input.audience.as_deref() {
+        if audience.chars().any(char::is_whitespace) {
+            problems.add("audience", "An audience is one value without spaces.");
+        } else if audience.chars().count() > 300 {
+            problems.add("audience", "Keep it to 300 characters.");
+        }
+    }
+    if let Some(resource) = input.resource.as_deref() {
+        // RFC 8707 §2: an absolute URI without a fragment.
+        match Url::parse(resource) {
+            Err(_) => problems.add(
+                "resource",
+                "A resource indicator is an absolute URI, such as https://api.example.com/.",
+            ),
+            Ok(url) if url.fragment().is_some() => {
+                problems.add("resource", "A resource indicator cannot have a #fragment.")
+            }
+            Ok(_) => {}
+        }
     }
     problems
 }

@@ -1,7 +1,7 @@
 //! Client apps.
 
 use super::environments::{environment_gone, plural};
-use super::{Core, secret_account};
+use super::{Core, app_accounts};
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::intents::{self, Intent, IntentAction};
@@ -45,6 +45,8 @@ fn normalize(input: &ClientAppInput) -> ClientAppInput {
             .collect(),
         labels: clean_list(&input.labels),
         link: optional(&input.link),
+        audience: optional(&input.audience),
+        resource: optional(&input.resource),
     }
 }
 
@@ -152,7 +154,7 @@ impl Core {
     pub fn create_app(&self, input: ClientAppInput) -> Result<ClientApp> {
         let input = self.checked_app(None, &input)?;
         let now = self.now();
-        let app = from_input(AppId::new(), input, now, now);
+        let app = from_input(AppId::new(), input, true, now, now);
         self.store()?.write(|tx| apps::save(tx, &app))?;
         Ok(app)
     }
@@ -161,7 +163,13 @@ impl Core {
     pub fn update_app(&self, id: &AppId, input: ClientAppInput) -> Result<ClientApp> {
         let existing = self.app(id)?;
         let input = self.checked_app(Some(id), &input)?;
-        let app = from_input(existing.id, input, existing.created_at, self.now());
+        let app = from_input(
+            existing.id,
+            input,
+            existing.auto_renew,
+            existing.created_at,
+            self.now(),
+        );
         self.store()?.write(|tx| apps::save(tx, &app))?;
         Ok(app)
     }
@@ -172,10 +180,10 @@ impl Core {
         self.app(id)?;
         let now = self.now();
         let planned = self.store()?.write(|tx| {
-            let planned: Vec<Intent> = secrets::ids_of(tx, id)?
-                .iter()
-                .map(|secret| Intent {
-                    account: secret_account(secret),
+            let planned: Vec<Intent> = app_accounts(tx, id)?
+                .into_iter()
+                .map(|account| Intent {
+                    account,
                     action: IntentAction::Delete,
                     app_id: Some(id.clone()),
                     environment_id: None,
@@ -205,6 +213,7 @@ impl Core {
 fn from_input(
     id: AppId,
     input: ClientAppInput,
+    auto_renew: bool,
     created_at: Timestamp,
     updated_at: Timestamp,
 ) -> ClientApp {
@@ -223,6 +232,9 @@ fn from_input(
         default_scopes: input.default_scopes,
         labels: input.labels,
         link: input.link,
+        audience: input.audience,
+        resource: input.resource,
+        auto_renew,
         created_at,
         updated_at,
     }

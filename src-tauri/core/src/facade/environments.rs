@@ -1,10 +1,10 @@
 //! Environments and the user's settings (which include the active environment).
 
-use super::{Core, secret_account};
+use super::{Core, app_accounts};
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::intents::{self, Intent, IntentAction};
-use crate::store::{apps, environments, secrets, settings};
+use crate::store::{apps, environments, settings};
 use crate::validate::{self, FieldError, Problems};
 
 fn trimmed(value: &Option<String>) -> Option<String> {
@@ -155,9 +155,9 @@ impl Core {
             let mut planned = Vec::new();
             let app_ids = apps::ids_in(tx, id)?;
             for app in &app_ids {
-                for secret in secrets::ids_of(tx, app)? {
+                for account in app_accounts(tx, app)? {
                     let intent = Intent {
-                        account: secret_account(&secret),
+                        account,
                         action: IntentAction::Delete,
                         app_id: Some(app.clone()),
                         environment_id: Some(id.clone()),

@@ -7,12 +7,17 @@
 mod apps;
 mod environments;
 mod secrets;
+mod tokens;
+
+pub use tokens::Fetch;
 
 use crate::error::{Error, Result};
-use crate::model::{SecretId, Timestamp};
+use crate::http::{HttpClient, HttpLimits};
+use crate::model::{AppId, SecretId, Timestamp, TokenId};
 use crate::store::intents::IntentAction;
 use crate::store::{self, Store};
 use crate::vault::SecretStore;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -40,6 +45,21 @@ pub fn secret_account(id: &SecretId) -> String {
     format!("secret:{id}")
 }
 
+/// The keychain account that holds an access token's value.
+pub fn token_account(id: &TokenId) -> String {
+    format!("token:{id}")
+}
+
+/// Every keychain account an app's rows refer to: its secrets and its token.
+pub(crate) fn app_accounts(conn: &rusqlite::Connection, app: &AppId) -> Result<Vec<String>> {
+    let mut accounts: Vec<String> = store::secrets::ids_of(conn, app)?
+        .iter()
+        .map(secret_account)
+        .collect();
+    accounts.extend(store::tokens::id_of(conn, app)?.as_ref().map(token_account));
+    Ok(accounts)
+}
+
 /// What the reconciler did at start.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Reconciled {
@@ -58,6 +78,9 @@ pub struct Core {
     clock: Arc<dyn Clock>,
     home: PathBuf,
     reconciled_at_open: Reconciled,
+    http: HttpClient,
+    /// One in-flight token request per app (single-flight).
+    flights: Mutex<HashMap<AppId, Arc<tokens::Flight>>>,
     #[cfg(test)]
     crash_at: Mutex<Option<&'static str>>,
 }
@@ -72,6 +95,9 @@ impl Core {
             clock,
             home: home.to_owned(),
             reconciled_at_open: Reconciled::default(),
+            http: HttpClient::new(HttpLimits::default())
+                .map_err(|e| Error::Internal(e.to_string()))?,
+            flights: Mutex::new(HashMap::new()),
             #[cfg(test)]
             crash_at: Mutex::new(None),
         };
@@ -82,6 +108,12 @@ impl Core {
     /// What the reconciler finished or undid when the store was opened.
     pub fn reconciled_at_open(&self) -> &Reconciled {
         &self.reconciled_at_open
+    }
+
+    /// Replaces the HTTP limits (tests prove each limit with small values).
+    pub fn set_http_limits(&mut self, limits: HttpLimits) -> Result<()> {
+        self.http = HttpClient::new(limits).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(())
     }
 
     /// The data folder.
@@ -106,8 +138,16 @@ impl Core {
         let pending = store::intents::pending_before(&self.store()?.conn, cutoff)?;
         for intent in pending {
             if intent.action == IntentAction::Put {
-                let id = SecretId(intent.account.trim_start_matches("secret:").to_owned());
-                if store::secrets::get(&self.store()?.conn, &id)?.is_some() {
+                let has_row = {
+                    let conn = &self.store()?.conn;
+                    if let Some(id) = intent.account.strip_prefix("token:") {
+                        store::tokens::exists(conn, &TokenId(id.to_owned()))?
+                    } else {
+                        let id = SecretId(intent.account.trim_start_matches("secret:").to_owned());
+                        store::secrets::get(conn, &id)?.is_some()
+                    }
+                };
+                if has_row {
                     // The row made it: the add completed, only the intent is left.
                     store::intents::clear(&self.store()?.conn, &intent.account)?;
                     continue;
@@ -133,9 +173,11 @@ impl Core {
     /// Every keychain account the store expects, and every one the keychain holds in this
     /// namespace; after a reconcile the two are equal.
     pub fn consistency(&self) -> Result<(Vec<String>, Vec<String>)> {
-        let mut expected: Vec<String> = store::secrets::all_ids(&self.store()?.conn)?
+        let conn = &self.store()?.conn;
+        let mut expected: Vec<String> = store::secrets::all_ids(conn)?
             .iter()
             .map(secret_account)
+            .chain(store::tokens::all_ids(conn)?.iter().map(token_account))
             .collect();
         expected.sort();
         Ok((expected, self.vault.accounts()?))

@@ -91,6 +91,8 @@ impl Core {
             added_at: now,
             fingerprint: value.fingerprint(),
             last_verified_at: None,
+            last_verify_ok: None,
+            last_verify_message: None,
             last_used_at: None,
             state: SecretState::Active,
             age_days: 0,

@@ -140,6 +140,8 @@ fn app_input(environment: &Environment, name: &str) -> ClientAppInput {
         default_scopes: vec!["read write".into()],
         labels: vec!["billing".into()],
         link: None,
+        audience: None,
+        resource: None,
     }
 }
 
@@ -632,4 +634,98 @@ fn a_damaged_or_foreign_file_is_refused_and_left_untouched() {
     assert_eq!(error.code(), ErrorCode::StoreCorrupt);
     assert!(error.to_string().contains("belongs to another program"));
     assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+fn minted(value: &str) -> crate::flows::Minted {
+    crate::flows::Minted {
+        access_token: Secret::new(value),
+        token_type: "Bearer".into(),
+        expires_in: Some(std::time::Duration::from_secs(3600)),
+        scopes: None,
+        created_at: None,
+    }
+}
+
+#[test]
+fn a_crash_at_any_step_of_storing_a_token_keeps_the_old_one_and_leaves_no_orphan() {
+    for step in ["token: intent recorded", "token: keychain written"] {
+        let mut f = Fixture::new();
+        let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+        let app = f.app(&sandbox, "Billing sync");
+        let old = f
+            .core
+            .store_token(&app.id, minted("old-token-value"), &[], None)
+            .unwrap();
+        f.crash_at(step);
+        let crashed = f
+            .core
+            .store_token(&app.id, minted("new-token-value"), &[], None);
+        assert!(crashed.is_err(), "{step}");
+        assert_eq!(
+            f.restart_after(RECONCILE_AFTER_SECONDS + 1).undone_puts,
+            1,
+            "{step}"
+        );
+        let (kept, value) = f.core.token_value(&app.id).unwrap();
+        assert_eq!(kept.id, old.id, "{step}");
+        assert_eq!(value.expose(), "old-token-value", "{step}");
+        f.assert_stores_agree();
+    }
+}
+
+#[test]
+fn a_replaced_token_whose_old_entry_could_not_be_removed_is_cleaned_up_at_next_start() {
+    let mut f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.core
+        .store_token(&app.id, minted("old-token-value"), &[], None)
+        .unwrap();
+    f.vault.refuse_delete_after.store(0, Ordering::SeqCst);
+    let new = f
+        .core
+        .store_token(&app.id, minted("new-token-value"), &[], None)
+        .unwrap();
+    assert_eq!(f.vault.accounts().unwrap().len(), 2);
+    f.vault.refuse_delete_after.store(-1, Ordering::SeqCst);
+    assert_eq!(
+        f.restart_after(RECONCILE_AFTER_SECONDS + 1)
+            .finished_deletes,
+        1
+    );
+    let (kept, value) = f.core.token_value(&app.id).unwrap();
+    assert_eq!((kept.id, value.expose()), (new.id, "new-token-value"));
+    f.assert_stores_agree();
+}
+
+#[test]
+fn deleting_an_app_removes_its_token_from_the_keychain() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.secret(&app, "a-secret");
+    f.core
+        .store_token(&app.id, minted("token-value"), &[], None)
+        .unwrap();
+    let deleted = f.core.delete_app(&app.id).unwrap();
+    assert_eq!(deleted.keychain_entries_removed, 2);
+    assert!(f.vault.accounts().unwrap().is_empty());
+    f.assert_stores_agree();
+}
+
+#[test]
+fn forgetting_a_token_removes_value_and_row() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.core
+        .store_token(&app.id, minted("token-value"), &[], None)
+        .unwrap();
+    let status = f.core.forget_token(&app.id).unwrap();
+    assert_eq!(status.state, TokenState::None);
+    assert!(f.vault.accounts().unwrap().is_empty());
+    assert_eq!(
+        f.core.token_value(&app.id).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
 }

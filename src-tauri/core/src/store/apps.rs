@@ -21,6 +21,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<ClientApp> {
         default_scopes: list_at(row, "default_scopes")?,
         labels: list_at(row, "labels")?,
         link: row.get("link")?,
+        audience: row.get("audience")?,
+        resource: row.get("resource")?,
+        auto_renew: row.get("auto_renew")?,
         created_at: time_at(row, "created_at")?,
         updated_at: time_at(row, "updated_at")?,
     })
@@ -151,12 +154,14 @@ pub fn save(conn: &Connection, app: &ClientApp) -> Result<()> {
     conn.execute(
         "INSERT INTO apps (id, environment_id, display_name, client_id, client_type, \
          auth_method, description, logo_uri, redirect_uris, logout_urls, web_origins, \
-         default_scopes, labels, link, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
+         default_scopes, labels, link, created_at, updated_at, audience, resource, auto_renew) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+         ?18, ?19) \
          ON CONFLICT (id) DO UPDATE SET environment_id = ?2, display_name = ?3, client_id = ?4, \
          client_type = ?5, auth_method = ?6, description = ?7, logo_uri = ?8, \
          redirect_uris = ?9, logout_urls = ?10, web_origins = ?11, default_scopes = ?12, \
-         labels = ?13, link = ?14, updated_at = ?16",
+         labels = ?13, link = ?14, updated_at = ?16, audience = ?17, resource = ?18, \
+         auto_renew = ?19",
         params![
             app.id.as_str(),
             app.environment_id.as_str(),
@@ -174,6 +179,9 @@ pub fn save(conn: &Connection, app: &ClientApp) -> Result<()> {
             app.link,
             app.created_at.unix(),
             app.updated_at.unix(),
+            app.audience,
+            app.resource,
+            app.auto_renew,
         ],
     )
     .map_err(store_error)?;
@@ -194,6 +202,45 @@ pub fn ids_in(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<AppI
         .map_err(store_error)?;
     let rows = statement
         .query_map([environment.as_str()], |row| Ok(AppId(row.get(0)?)))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// Turns automatic renewal of an app's token on or off.
+pub fn set_auto_renew(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE apps SET auto_renew = ?2 WHERE id = ?1",
+        params![id.as_str(), on],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// What a token status needs of an app.
+pub struct TokenFacts {
+    pub id: AppId,
+    pub name: String,
+    pub client_type: ClientType,
+    pub auto_renew: bool,
+}
+
+/// The token facts of an environment's apps, by display name.
+pub fn token_facts(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<TokenFacts>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT id, display_name, client_type, auto_renew FROM apps \
+             WHERE environment_id = ?1 ORDER BY display_name COLLATE NOCASE",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([environment.as_str()], |row| {
+            Ok(TokenFacts {
+                id: AppId(row.get("id")?),
+                name: row.get("display_name")?,
+                client_type: enum_at(row, "client_type", ClientType::parse)?,
+                auto_renew: row.get("auto_renew")?,
+            })
+        })
         .map_err(store_error)?;
     rows.collect::<rusqlite::Result<_>>().map_err(store_error)
 }

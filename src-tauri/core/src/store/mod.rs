@@ -8,6 +8,7 @@ pub(crate) mod environments;
 pub(crate) mod intents;
 pub(crate) mod secrets;
 pub(crate) mod settings;
+pub(crate) mod tokens;
 
 use crate::error::{Error, Result};
 use crate::model::Timestamp;
@@ -24,7 +25,10 @@ pub const DATABASE_FILE: &str = "authdeck.db";
 const APPLICATION_ID: i32 = 0x4144_4B31;
 
 /// The forward-only schema history; a migration is never edited once released.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_initial.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_initial.sql")),
+    M::up(include_str!("migrations/0002_tokens.sql")),
+];
 
 /// An open database connection with Authdeck's schema.
 pub struct Store {

@@ -2,7 +2,7 @@
 
 use super::{enum_at, optional, optional_time_at, store_error, time_at};
 use crate::error::Result;
-use crate::model::{AppId, SecretId, SecretMeta, SecretState};
+use crate::model::{AppId, SecretId, SecretMeta, SecretState, Timestamp};
 use rusqlite::{Connection, Row, params};
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<SecretMeta> {
@@ -14,6 +14,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<SecretMeta> {
         added_at: time_at(row, "added_at")?,
         fingerprint: row.get("fingerprint")?,
         last_verified_at: optional_time_at(row, "last_verified_at")?,
+        last_verify_ok: row.get("last_verify_ok")?,
+        last_verify_message: row.get("last_verify_message")?,
         last_used_at: optional_time_at(row, "last_used_at")?,
         state: enum_at(row, "state", SecretState::parse)?,
         // filled in by the facade, which knows the time and the environment's policy
@@ -106,4 +108,41 @@ pub fn all_ids(conn: &Connection) -> Result<Vec<SecretId>> {
         .query_map([], |row| Ok(SecretId(row.get(0)?)))
         .map_err(store_error)?;
     rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// Records the outcome of a "Verify" token request with a secret.
+pub fn set_verified(
+    conn: &Connection,
+    id: &SecretId,
+    at: Timestamp,
+    ok: bool,
+    message: Option<&str>,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE secrets SET last_verified_at = ?2, last_verify_ok = ?3, last_verify_message = ?4 \
+         WHERE id = ?1",
+        params![id.as_str(), at.unix(), ok, message],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Records that a token was minted with a secret.
+pub fn set_used(conn: &Connection, id: &SecretId, at: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE secrets SET last_used_at = ?2 WHERE id = ?1",
+        params![id.as_str(), at.unix()],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// The active secret a token request uses: the newest active one.
+pub fn newest_active(conn: &Connection, app: &AppId) -> Result<Option<SecretId>> {
+    optional(conn.query_row(
+        "SELECT id FROM secrets WHERE app_id = ?1 AND state = 'active' \
+         ORDER BY added_at DESC, rowid DESC LIMIT 1",
+        [app.as_str()],
+        |row| Ok(SecretId(row.get(0)?)),
+    ))
 }

@@ -1,0 +1,523 @@
+//! Access tokens: minted from an app's credentials, the value in the keychain under
+//! `token:<id>`, the metadata in the store; inspected, revoked and renewed.
+//!
+//! Storing a new token follows the secrets' protocol: (1) commit a `put` intent for the new
+//! entry, (2) write the keychain, (3) in one transaction replace the app's token row, drop the
+//! intent and record a `delete` intent for the old entry, (4) remove the old entry and finish
+//! that intent. A crash anywhere leaves nothing the reconciler cannot finish or undo.
+//!
+//! Token requests for one app are single-flight: a caller that arrives while a request for the
+//! same app (and scopes) is under way waits for it and shares its outcome.
+
+use super::apps::app_gone;
+use super::{Core, secret_account, token_account};
+use crate::error::{Error, Result};
+use crate::flows::{self, ClientAuth, ClientCredentials, Minted};
+use crate::model::*;
+use crate::status::{self, AppFacts, renew_window};
+use crate::store::intents::{self, Intent, IntentAction};
+use crate::store::{apps, secrets, tokens};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// What a caller wants from a token request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fetch {
+    /// A new token, whatever is stored (the "Get token" button).
+    New,
+    /// The stored token if it stays valid this many more seconds, else a new one.
+    IfNeeded { min_valid_seconds: i64 },
+    /// Automatic renewal; a failure is recorded on the token and stops further attempts.
+    Renew,
+}
+
+/// The single-flight state of one app's token requests.
+#[derive(Default)]
+pub(crate) struct Flight {
+    lock: tokio::sync::Mutex<()>,
+    /// How many requests have completed (successfully or not).
+    completed: AtomicU64,
+    /// The scopes and outcome of the last completed request.
+    last: Mutex<Option<(Vec<String>, Result<TokenMeta>)>>,
+}
+
+/// What the app needs to authenticate: its client ID, method, and the secret (if confidential).
+struct Credentials {
+    app: ClientApp,
+    environment: Environment,
+    secret: Option<(SecretId, Secret)>,
+}
+
+impl Credentials {
+    fn auth(&self) -> ClientAuth<'_> {
+        ClientAuth {
+            client_id: &self.app.client_id,
+            secret: self.secret.as_ref().map(|(_, value)| value),
+            method: self.app.auth_method,
+        }
+    }
+}
+
+impl Core {
+    fn flight(&self, app: &AppId) -> Result<Arc<Flight>> {
+        let mut flights = self
+            .flights
+            .lock()
+            .map_err(|_| Error::Internal("token requests are unusable".into()))?;
+        Ok(flights.entry(app.clone()).or_default().clone())
+    }
+
+    fn facts_status(&self, app: &ClientApp, token: Option<TokenMeta>) -> TokenStatus {
+        status::token_status(
+            AppFacts {
+                id: &app.id,
+                name: &app.display_name,
+                client_type: app.client_type,
+                auto_renew: app.auto_renew,
+            },
+            token,
+            self.now(),
+        )
+    }
+
+    /// The status of an app's token.
+    pub fn token_status(&self, app: &AppId) -> Result<TokenStatus> {
+        let app = self.app(app)?;
+        let token = tokens::of_app(&self.store()?.conn, &app.id)?;
+        Ok(self.facts_status(&app, token))
+    }
+
+    /// The token status of every app of an environment, by app name.
+    pub fn token_statuses(&self, environment: &EnvironmentId) -> Result<Vec<TokenStatus>> {
+        self.environment(environment)?;
+        let store = self.store()?;
+        let mut by_app: std::collections::HashMap<AppId, TokenMeta> =
+            tokens::in_environment(&store.conn, environment)?
+                .into_iter()
+                .map(|token| (token.app_id.clone(), token))
+                .collect();
+        let now = self.now();
+        Ok(apps::token_facts(&store.conn, environment)?
+            .into_iter()
+            .map(|facts| {
+                status::token_status(
+                    AppFacts {
+                        id: &facts.id,
+                        name: &facts.name,
+                        client_type: facts.client_type,
+                        auto_renew: facts.auto_renew,
+                    },
+                    by_app.remove(&facts.id),
+                    now,
+                )
+            })
+            .collect())
+    }
+
+    /// The status and, for a JWT, its decoded (unverified) header and claims.
+    pub fn token_details(&self, app: &AppId) -> Result<TokenDetails> {
+        let status = self.token_status(app)?;
+        let jwt = match &status.token {
+            Some(token) if token.is_jwt => {
+                status::decode_jwt(self.vault.get(&token_account(&token.id))?.expose())
+            }
+            _ => None,
+        };
+        Ok(TokenDetails { status, jwt })
+    }
+
+    /// The token's value (for copying, and for the CLI); the stored one, whatever its state.
+    pub fn token_value(&self, app: &AppId) -> Result<(TokenMeta, Secret)> {
+        self.app(app)?;
+        let token = tokens::of_app(&self.store()?.conn, app)?.ok_or_else(|| no_token(app))?;
+        let value = self.vault.get(&token_account(&token.id))?;
+        Ok((token, value))
+    }
+
+    fn credentials(&self, app: &AppId, secret: Option<&SecretId>) -> Result<Credentials> {
+        let app = self.app(app)?;
+        let environment = self.environment(&app.environment_id)?;
+        let secret = match app.client_type {
+            ClientType::Public => None,
+            ClientType::Confidential => {
+                let id = match secret {
+                    Some(id) => id.clone(),
+                    None => {
+                        secrets::newest_active(&self.store()?.conn, &app.id)?.ok_or_else(|| {
+                            Error::NotConfigured(format!(
+                                "“{}” has no active client secret. Add the secret the \
+                                 provider gave you first.",
+                                app.display_name
+                            ))
+                        })?
+                    }
+                };
+                let value = self.vault.get(&secret_account(&id))?;
+                Some((id, value))
+            }
+        };
+        Ok(Credentials {
+            app,
+            environment,
+            secret,
+        })
+    }
+
+    fn token_url(environment: &Environment) -> Result<&str> {
+        environment.endpoints.token_url.as_deref().ok_or_else(|| {
+            Error::NotConfigured(format!(
+                "“{}” has no token endpoint. Add it in the environment's settings, or fill \
+                 the endpoints from the issuer.",
+                environment.name
+            ))
+        })
+    }
+
+    async fn request_token(&self, credentials: &Credentials, scopes: &[String]) -> Result<Minted> {
+        if credentials.app.client_type == ClientType::Public {
+            return Err(Error::NotConfigured(format!(
+                "“{}” is a public client: it gets tokens by signing in with the browser, not \
+                 with client credentials.",
+                credentials.app.display_name
+            )));
+        }
+        let request = ClientCredentials {
+            token_url: Self::token_url(&credentials.environment)?,
+            auth: credentials.auth(),
+            scopes,
+            audience: credentials.app.audience.as_deref(),
+            resource: credentials.app.resource.as_deref(),
+        };
+        flows::client_credentials(&self.http, &request).await
+    }
+
+    /// Gets a token for an app with its active secret (client credentials), single-flight.
+    pub async fn fetch_token(
+        &self,
+        app: &AppId,
+        input: TokenRequestInput,
+        fetch: Fetch,
+    ) -> Result<TokenStatus> {
+        let app_row = self.app(app)?;
+        let scopes = match input.scopes {
+            Some(scopes) => scopes
+                .iter()
+                .flat_map(|s| s.split_whitespace())
+                .map(str::to_owned)
+                .collect(),
+            None => app_row.default_scopes.clone(),
+        };
+        for scope in &scopes {
+            crate::validate::check_scope(scope).map_err(|m| Error::invalid("scopes", m))?;
+        }
+        let flight = self.flight(app)?;
+        let seen = flight.completed.load(Ordering::SeqCst);
+        let _turn = flight.lock.lock().await;
+        if flight.completed.load(Ordering::SeqCst) != seen {
+            // Another request for this app finished while this one waited: share its outcome.
+            let last = flight.last.lock().map(|last| last.clone()).ok().flatten();
+            if let Some((last_scopes, outcome)) = last
+                && last_scopes == scopes
+            {
+                return outcome.map(|token| self.facts_status(&app_row, Some(token)));
+            }
+        }
+        if let Fetch::IfNeeded { min_valid_seconds } = fetch {
+            let current = self.token_status(app)?;
+            let fresh = current.token.as_ref().is_some_and(|token| {
+                token.revoked_at.is_none() && token.requested_scopes == scopes
+            }) && current
+                .seconds_left
+                .is_none_or(|left| left >= min_valid_seconds);
+            if fresh {
+                return Ok(current);
+            }
+        }
+        let outcome = self.mint(app, &scopes).await;
+        if let (Fetch::Renew, Err(error)) = (fetch, &outcome) {
+            let message = error.to_string();
+            self.store()?
+                .write(|tx| tokens::set_renew_error(tx, app, Some(&message)))?;
+        }
+        if let Ok(mut last) = flight.last.lock() {
+            *last = Some((scopes, outcome.clone()));
+        }
+        flight.completed.fetch_add(1, Ordering::SeqCst);
+        outcome.map(|token| self.facts_status(&self.app(app).unwrap_or(app_row), Some(token)))
+    }
+
+    async fn mint(&self, app: &AppId, scopes: &[String]) -> Result<TokenMeta> {
+        let credentials = self.credentials(app, None)?;
+        let minted = self.request_token(&credentials, scopes).await?;
+        let secret_id = credentials.secret.as_ref().map(|(id, _)| id.clone());
+        self.store_token(app, minted, scopes, secret_id)
+    }
+
+    pub(super) fn store_token(
+        &self,
+        app: &AppId,
+        minted: Minted,
+        scopes: &[String],
+        secret_id: Option<SecretId>,
+    ) -> Result<TokenMeta> {
+        let now = self.now();
+        let issued_at = minted
+            .created_at
+            .and_then(Timestamp::from_unix)
+            // a clock far off (or a bogus value) must not make a fresh token look expired
+            .filter(|at| (at.unix() - now.unix()).abs() <= 300)
+            .unwrap_or(now);
+        let token = TokenMeta {
+            id: TokenId::new(),
+            app_id: app.clone(),
+            source: TokenSource::ClientCredentials,
+            is_jwt: status::decode_jwt(minted.access_token.expose()).is_some(),
+            fingerprint: minted.access_token.fingerprint(),
+            token_type: minted.token_type,
+            issued_at,
+            expires_at: minted
+                .expires_in
+                .and_then(|d| Timestamp::from_unix(issued_at.unix() + d.as_secs() as i64)),
+            requested_scopes: scopes.to_vec(),
+            granted_scopes: minted.scopes,
+            secret_id,
+            revoked_at: None,
+            renew_error: None,
+        };
+        let put = Intent {
+            account: token_account(&token.id),
+            action: IntentAction::Put,
+            app_id: None,
+            environment_id: None,
+        };
+        self.store()?.write(|tx| intents::record(tx, &put, now))?;
+        self.crash_point("token: intent recorded")?;
+        if let Err(error) = self.vault.put(&put.account, &minted.access_token) {
+            self.store()?.write(|tx| intents::clear(tx, &put.account))?;
+            return Err(error);
+        }
+        self.crash_point("token: keychain written")?;
+        let old = self.store()?.write(|tx| {
+            if apps::get(tx, app)?.is_none() {
+                // The app was deleted while the request was under way.
+                return Ok(None);
+            }
+            let old = tokens::id_of(tx, app)?.map(|id| Intent {
+                account: token_account(&id),
+                action: IntentAction::Delete,
+                app_id: None,
+                environment_id: None,
+            });
+            tokens::replace(tx, &token)?;
+            intents::clear(tx, &put.account)?;
+            if let Some(old) = &old {
+                intents::record(tx, old, now)?;
+            }
+            if let Some(secret) = &token.secret_id {
+                secrets::set_used(tx, secret, now)?;
+            }
+            Ok(Some(old))
+        })?;
+        let Some(old) = old else {
+            let _ = self.vault.delete(&put.account);
+            self.store()?.write(|tx| intents::clear(tx, &put.account))?;
+            return Err(app_gone());
+        };
+        if let Some(old) = old {
+            // A keychain that fails now leaves the intent; the reconciler finishes it later.
+            if self.vault.delete(&old.account).is_ok() {
+                self.store()?.write(|tx| intents::finish(tx, &old))?;
+            }
+        }
+        Ok(token)
+    }
+
+    /// "Verify": a real token request with one particular secret. A refusal by the provider is
+    /// recorded on the secret with its message; a transport failure records nothing.
+    pub async fn verify_secret(&self, id: &SecretId) -> Result<SecretMeta> {
+        let (secret, app) = {
+            let store = self.store()?;
+            let secret = secrets::get(&store.conn, id)?
+                .ok_or_else(|| Error::NotFound("That secret no longer exists.".into()))?;
+            let app = apps::get(&store.conn, &secret.app_id)?.ok_or_else(app_gone)?;
+            (secret, app)
+        };
+        let credentials = self.credentials(&app.id, Some(&secret.id))?;
+        let outcome = self.request_token(&credentials, &app.default_scopes).await;
+        let now = self.now();
+        match outcome {
+            Ok(_) => self
+                .store()?
+                .write(|tx| secrets::set_verified(tx, id, now, true, None))?,
+            Err(Error::Provider { message, .. }) => self
+                .store()?
+                .write(|tx| secrets::set_verified(tx, id, now, false, Some(&message)))?,
+            Err(other) => return Err(other),
+        }
+        self.secrets(&app.id)?
+            .into_iter()
+            .find(|s| &s.id == id)
+            .ok_or_else(|| Error::NotFound("That secret no longer exists.".into()))
+    }
+
+    /// Asks the provider whether the app's token is active (RFC 7662).
+    pub async fn introspect_token(&self, app: &AppId) -> Result<Introspection> {
+        let credentials = self.credentials_for_inspection(app)?;
+        let url = credentials
+            .environment
+            .endpoints
+            .introspection_url
+            .clone()
+            .ok_or_else(|| missing_endpoint(&credentials.environment, "introspection"))?;
+        let (_, value) = self.token_value(app)?;
+        let (active, fields) =
+            flows::introspect(&self.http, &url, credentials.auth(), &value).await?;
+        Ok(Introspection {
+            active,
+            fields,
+            checked_at: self.now(),
+        })
+    }
+
+    /// Asks the provider's token-info endpoint about the app's token.
+    pub async fn token_info(&self, app: &AppId) -> Result<TokenInfo> {
+        let app_row = self.app(app)?;
+        let environment = self.environment(&app_row.environment_id)?;
+        let url = environment
+            .endpoints
+            .token_info_url
+            .clone()
+            .ok_or_else(|| missing_endpoint(&environment, "token-info"))?;
+        let (token, value) = self.token_value(app)?;
+        flows::token_info(&self.http, &url, &token.token_type, &value, self.now()).await
+    }
+
+    /// Revokes the app's token at the provider (RFC 7009) and marks it revoked. The value is
+    /// kept, so introspection can show the provider now calls it inactive.
+    pub async fn revoke_token(&self, app: &AppId) -> Result<TokenStatus> {
+        let credentials = self.credentials_for_inspection(app)?;
+        let url = credentials
+            .environment
+            .endpoints
+            .revocation_url
+            .clone()
+            .ok_or_else(|| missing_endpoint(&credentials.environment, "revocation"))?;
+        let (token, value) = self.token_value(app)?;
+        flows::revoke(&self.http, &url, credentials.auth(), &value).await?;
+        let now = self.now();
+        self.store()?
+            .write(|tx| tokens::set_revoked(tx, &token.id, now))?;
+        self.token_status(app)
+    }
+
+    /// Removes the app's token from the keychain and the store (nothing is sent anywhere).
+    pub fn forget_token(&self, app: &AppId) -> Result<TokenStatus> {
+        self.app(app)?;
+        let Some(id) = tokens::id_of(&self.store()?.conn, app)? else {
+            return self.token_status(app);
+        };
+        let intent = Intent {
+            account: token_account(&id),
+            action: IntentAction::Delete,
+            app_id: None,
+            environment_id: None,
+        };
+        let now = self.now();
+        self.store()?
+            .write(|tx| intents::record(tx, &intent, now))?;
+        self.remove_entries(std::slice::from_ref(&intent))?;
+        self.store()?.write(|tx| intents::finish(tx, &intent))?;
+        self.token_status(app)
+    }
+
+    /// Turns automatic renewal on or off; turning it on clears a recorded renewal failure.
+    pub fn set_auto_renew(&self, app: &AppId, on: bool) -> Result<TokenStatus> {
+        self.app(app)?;
+        self.store()?.write(|tx| {
+            apps::set_auto_renew(tx, app, on)?;
+            if on {
+                tokens::set_renew_error(tx, app, None)?;
+            }
+            Ok(())
+        })?;
+        self.token_status(app)
+    }
+
+    /// The apps whose client-credentials token is inside its renewal window and not yet
+    /// expired, with renewal on and no recorded failure.
+    pub fn renewals_due(&self) -> Result<Vec<AppId>> {
+        let now = self.now().unix();
+        Ok(tokens::renewable(&self.store()?.conn)?
+            .into_iter()
+            .filter(|token| {
+                token.expires_at.is_some_and(|expires| {
+                    let left = expires.unix() - now;
+                    left > 0 && left <= i64::from(renew_window(token))
+                })
+            })
+            .map(|token| token.app_id)
+            .collect())
+    }
+
+    /// "Try it": one request to the environment's API with the app's token (a new one first
+    /// when the stored one is missing or about to expire).
+    pub async fn call_api(&self, request: &ApiRequest) -> Result<ApiResponse> {
+        let base = self.api_base(&request.app_id)?;
+        self.fetch_token(
+            &request.app_id,
+            TokenRequestInput::default(),
+            Fetch::IfNeeded {
+                min_valid_seconds: 10,
+            },
+        )
+        .await?;
+        let (token, value) = self.token_value(&request.app_id)?;
+        flows::call_api(&self.http, &base, request, &token.token_type, &value).await
+    }
+
+    /// The request as a curl command; with the token's value only when `with_token`.
+    pub fn curl_command(&self, request: &ApiRequest, with_token: bool) -> Result<Secret> {
+        let base = self.api_base(&request.app_id)?;
+        let token_type = tokens::of_app(&self.store()?.conn, &request.app_id)?
+            .map_or_else(|| "Bearer".to_owned(), |token| token.token_type);
+        let value = if with_token {
+            Some(self.token_value(&request.app_id)?.1)
+        } else {
+            None
+        };
+        flows::curl_command(&base, request, &token_type, value.as_ref()).map(Secret::new)
+    }
+
+    fn api_base(&self, app: &AppId) -> Result<String> {
+        let app = self.app(app)?;
+        let environment = self.environment(&app.environment_id)?;
+        environment.endpoints.api_base_url.clone().ok_or_else(|| {
+            Error::NotConfigured(format!(
+                "“{}” has no API base URL. Add it in the environment's settings.",
+                environment.name
+            ))
+        })
+    }
+
+    /// Credentials for introspection and revocation: confidential clients authenticate with
+    /// their active secret; public clients send only their client ID.
+    fn credentials_for_inspection(&self, app: &AppId) -> Result<Credentials> {
+        self.credentials(app, None)
+    }
+
+    /// Discovers an issuer's endpoints (nothing is saved).
+    pub async fn discover(&self, issuer: &str) -> Result<Discovery> {
+        flows::discover(&self.http, issuer).await
+    }
+}
+
+fn no_token(_app: &AppId) -> Error {
+    Error::NotFound("This app holds no token yet; get one first.".into())
+}
+
+fn missing_endpoint(environment: &Environment, which: &str) -> Error {
+    Error::NotConfigured(format!(
+        "“{}” has no {which} endpoint. Add it in the environment's settings.",
+        environment.name
+    ))
+}

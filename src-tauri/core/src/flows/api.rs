@@ -1,0 +1,208 @@
+//! "Try it": one request to the environment's API with the app's token, and the same request
+//! as a curl command line.
+
+use super::inspect::bearer_scheme;
+use super::net_error;
+use crate::error::{Error, Result};
+use crate::http::HttpClient;
+use crate::model::{ApiRequest, ApiResponse, Header, Secret};
+
+/// The full URL of a request: the API base URL and the path relative to it.
+fn target(base: &str, path: &str) -> Result<String> {
+    let path = path.trim();
+    if !path.starts_with('/') || path.starts_with("//") {
+        return Err(Error::invalid(
+            "path",
+            "Start the path with a single “/”; it is relative to the environment's API base URL.",
+        ));
+    }
+    if path.chars().any(char::is_whitespace) {
+        return Err(Error::invalid("path", "Encode spaces in the path as %20."));
+    }
+    Ok(format!("{}{path}", base.trim_end_matches('/')))
+}
+
+fn method(name: &str) -> Result<http::Method> {
+    let name = name.trim().to_ascii_uppercase();
+    http::Method::from_bytes(name.as_bytes())
+        .map_err(|_| Error::invalid("method", format!("“{name}” is not an HTTP method.")))
+}
+
+fn is_authorization(name: &str) -> bool {
+    name.trim().eq_ignore_ascii_case("authorization")
+}
+
+/// Sends the request with `Authorization: <type> <token>`.
+pub async fn call_api(
+    http: &HttpClient,
+    base: &str,
+    request: &ApiRequest,
+    token_type: &str,
+    token: &Secret,
+) -> Result<ApiResponse> {
+    let url = target(base, &request.path)?;
+    let mut builder = http::Request::builder()
+        .method(method(&request.method)?)
+        .uri(&url);
+    for header in &request.headers {
+        if header.name.trim().is_empty() {
+            continue;
+        }
+        if is_authorization(&header.name) {
+            return Err(Error::invalid(
+                "headers",
+                "Leave out the Authorization header: Authdeck adds the app's token.",
+            ));
+        }
+        let name = http::HeaderName::from_bytes(header.name.trim().as_bytes()).map_err(|_| {
+            Error::invalid(
+                "headers",
+                format!("“{}” is not a valid header name.", header.name),
+            )
+        })?;
+        let value = http::HeaderValue::from_str(header.value.trim()).map_err(|_| {
+            Error::invalid(
+                "headers",
+                format!("The value of “{}” is not valid.", header.name),
+            )
+        })?;
+        builder = builder.header(name, value);
+    }
+    builder = builder.header(
+        http::header::AUTHORIZATION,
+        format!("{} {}", bearer_scheme(token_type), token.expose()),
+    );
+    let http_request = builder
+        .body(request.body.clone().into_bytes())
+        .map_err(|e| Error::invalid("path", format!("The URL “{url}” is not valid ({e}).")))?;
+    let response = http.send(http_request).await.map_err(net_error)?;
+    let media = response.media_type();
+    let pretty = (media.contains("json"))
+        .then(|| serde_json::from_slice::<serde_json::Value>(&response.body).ok())
+        .flatten()
+        .and_then(|json| serde_json::to_string_pretty(&json).ok());
+    let status = http::StatusCode::from_u16(response.status).ok();
+    Ok(ApiResponse {
+        url,
+        status: response.status,
+        reason: status
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or_default()
+            .to_owned(),
+        headers: response
+            .headers
+            .iter()
+            .map(|(name, value)| Header {
+                name: name.as_str().to_owned(),
+                value: String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            })
+            .collect(),
+        is_json: pretty.is_some(),
+        body: pretty.unwrap_or_else(|| String::from_utf8_lossy(&response.body).into_owned()),
+        elapsed_ms: response.elapsed.as_millis() as u64,
+    })
+}
+
+/// Quotes a word for a POSIX shell.
+fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// The request as a curl command line. The token appears as `$TOKEN` unless `token` is given.
+pub fn curl_command(
+    base: &str,
+    request: &ApiRequest,
+    token_type: &str,
+    token: Option<&Secret>,
+) -> Result<String> {
+    let url = target(base, &request.path)?;
+    let method = method(&request.method)?;
+    let mut parts = vec!["curl".to_owned(), "-sS".to_owned()];
+    if method != http::Method::GET || !request.body.is_empty() {
+        parts.push(format!("-X {}", method.as_str()));
+    }
+    parts.push(quote(&url));
+    let scheme = bearer_scheme(token_type);
+    parts.push(match token {
+        Some(token) => format!(
+            "-H {}",
+            quote(&format!("Authorization: {scheme} {}", token.expose()))
+        ),
+        None => format!("-H \"Authorization: {scheme} $TOKEN\""),
+    });
+    for header in &request.headers {
+        if !header.name.trim().is_empty() && !is_authorization(&header.name) {
+            parts.push(format!(
+                "-H {}",
+                quote(&format!("{}: {}", header.name.trim(), header.value.trim()))
+            ));
+        }
+    }
+    if !request.body.is_empty() {
+        parts.push(format!("--data-raw {}", quote(&request.body)));
+    }
+    Ok(parts.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::AppId;
+
+    fn request(path: &str, body: &str) -> ApiRequest {
+        ApiRequest {
+            app_id: AppId("a".into()),
+            method: "post".into(),
+            path: path.into(),
+            headers: vec![Header {
+                name: "X-Note".into(),
+                value: "it's".into(),
+            }],
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn curl_uses_the_token_variable_unless_asked() {
+        let command = curl_command(
+            "https://api.example.com/",
+            &request("/v1/x?a=1", "{\"a\":1}"),
+            "Bearer",
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            command,
+            "curl -sS -X POST 'https://api.example.com/v1/x?a=1' -H \"Authorization: Bearer \
+             $TOKEN\" -H 'X-Note: it'\\''s' --data-raw '{\"a\":1}'"
+        );
+        let token = Secret::new("tok");
+        let with_value = curl_command(
+            "https://api.example.com",
+            &request("/v1", ""),
+            "bearer",
+            Some(&token),
+        )
+        .unwrap();
+        assert_eq!(
+            with_value,
+            "curl -sS -X POST 'https://api.example.com/v1' -H 'Authorization: Bearer tok' \
+             -H 'X-Note: it'\\''s'"
+        );
+    }
+
+    #[test]
+    fn paths_are_relative_to_the_base() {
+        assert_eq!(
+            target("https://a.test/api/", "/v1").unwrap(),
+            "https://a.test/api/v1"
+        );
+        for bad in ["v1", "//evil.test/x", "/a b"] {
+            assert_eq!(
+                target("https://a.test", bad).unwrap_err().field(),
+                Some("path"),
+                "{bad}"
+            );
+        }
+    }
+}

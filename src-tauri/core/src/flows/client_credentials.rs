@@ -1,0 +1,85 @@
+//! The client credentials grant (RFC 6749 §4.4).
+
+use super::{ClientAuth, Doing, Exchange, oauth_client, request_error, token_type_name};
+use crate::error::{Error, Result};
+use crate::http::HttpClient;
+use crate::model::Secret;
+use oauth2::{Scope, TokenResponse, TokenUrl};
+use std::time::Duration;
+
+/// One client-credentials token request.
+#[derive(Clone, Debug)]
+pub struct ClientCredentials<'a> {
+    pub token_url: &'a str,
+    pub auth: ClientAuth<'a>,
+    pub scopes: &'a [String],
+    /// Extra `audience` parameter.
+    pub audience: Option<&'a str>,
+    /// Extra `resource` parameter (RFC 8707).
+    pub resource: Option<&'a str>,
+}
+
+/// A token the server issued.
+#[derive(Debug)]
+pub struct Minted {
+    pub access_token: Secret,
+    pub token_type: String,
+    pub expires_in: Option<Duration>,
+    /// The response's `scope`, when it sent one.
+    pub scopes: Option<Vec<String>>,
+    /// The response's `created_at` (seconds since the epoch), when it sent one.
+    pub created_at: Option<i64>,
+}
+
+/// Requests a token with the client's own credentials.
+pub async fn client_credentials(
+    http: &HttpClient,
+    request: &ClientCredentials<'_>,
+) -> Result<Minted> {
+    let doing = Doing {
+        what: "The token request",
+        url: request.token_url,
+        scopes: request.scopes,
+    };
+    let token_url = TokenUrl::new(request.token_url.to_owned()).map_err(|e| {
+        Error::NotConfigured(format!(
+            "The token URL “{}” is not valid ({e}).",
+            request.token_url
+        ))
+    })?;
+    let client = oauth_client(&request.auth).set_token_uri(token_url);
+    let mut exchange_request = client
+        .exchange_client_credentials()
+        .add_scopes(request.scopes.iter().cloned().map(Scope::new));
+    if let Some(audience) = request.audience {
+        exchange_request = exchange_request.add_extra_param("audience", audience.to_owned());
+    }
+    if let Some(resource) = request.resource {
+        exchange_request = exchange_request.add_extra_param("resource", resource.to_owned());
+    }
+    let exchange = Exchange::new(http);
+    let response = exchange_request
+        .request_async(&exchange)
+        .await
+        .map_err(|error| request_error(error, &exchange, &doing))?;
+    if response.access_token().secret().is_empty() {
+        return Err(Error::BadResponse(format!(
+            "{} answered with an empty access_token.",
+            doing.host()
+        )));
+    }
+    let created_at = response
+        .extra_fields()
+        .created_at
+        .as_ref()
+        .and_then(|value| value.as_i64().or_else(|| value.as_f64().map(|f| f as i64)));
+    Ok(Minted {
+        access_token: Secret::new(response.access_token().secret().clone()),
+        token_type: token_type_name(response.token_type()),
+        expires_in: response.expires_in(),
+        scopes: response
+            .scopes()
+            .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect()),
+        created_at,
+    })
+}

@@ -1,0 +1,414 @@
+//! OAuth 2.0 exchanges with an authorization server: the oauth2 crate builds and parses them,
+//! [`HttpClient`] carries them, and every failure becomes a typed [`Error`] that quotes the
+//! provider's own `error` / `error_description` (RFC 6749 §5.2) and says what to check next.
+
+mod api;
+mod client_credentials;
+mod discovery;
+mod inspect;
+
+pub use api::{call_api, curl_command};
+pub use client_credentials::{ClientCredentials, Minted, client_credentials};
+pub use discovery::discover;
+pub use inspect::{introspect, revoke, token_info};
+
+use crate::error::Error;
+use crate::http::{HttpClient, NetError, host_of};
+use crate::model::{AuthMethod, Field, Secret};
+use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenType};
+use oauth2::{
+    AsyncHttpClient, AuthType, ClientId, ClientSecret, ExtraTokenFields, HttpRequest, HttpResponse,
+    RequestTokenError, StandardRevocableToken, StandardTokenIntrospectionResponse,
+    StandardTokenResponse,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+
+/// How the client authenticates to the server.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAuth<'a> {
+    pub client_id: &'a str,
+    /// None for public clients.
+    pub secret: Option<&'a Secret>,
+    pub method: AuthMethod,
+}
+
+/// A form POST authenticated as the client, for endpoints oauth2 will not call over loopback
+/// http (its revocation request insists on https). Basic credentials are form-urlencoded
+/// before base64, as RFC 6749 §2.3.1 requires.
+pub(crate) fn client_form_post(
+    url: &str,
+    auth: &ClientAuth<'_>,
+    params: &[(&str, &str)],
+) -> Result<http::Request<Vec<u8>>, Error> {
+    use base64::Engine;
+    let encode =
+        |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    form.extend_pairs(params);
+    let mut builder = http::Request::post(url)
+        .header(http::header::ACCEPT, "application/json")
+        .header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        );
+    match (auth.method, auth.secret) {
+        (AuthMethod::ClientSecretBasic, Some(secret)) => {
+            let credentials = format!("{}:{}", encode(auth.client_id), encode(secret.expose()));
+            let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
+            builder = builder.header(http::header::AUTHORIZATION, format!("Basic {encoded}"));
+        }
+        (_, secret) => {
+            form.append_pair("client_id", auth.client_id);
+            if let Some(secret) = secret {
+                form.append_pair("client_secret", secret.expose());
+            }
+        }
+    }
+    builder
+        .body(form.finish().into_bytes())
+        .map_err(|e| Error::NotConfigured(format!("The URL “{url}” is not valid ({e}).")))
+}
+
+/// Non-standard fields of a token response Authdeck reads (Doorkeeper's `created_at`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub(crate) struct TokenExtras {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    created_at: Option<serde_json::Value>,
+}
+impl ExtraTokenFields for TokenExtras {}
+
+/// Every other field of an introspection answer, kept for display.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub(crate) struct OtherFields {
+    #[serde(flatten)]
+    rest: BTreeMap<String, serde_json::Value>,
+}
+impl ExtraTokenFields for OtherFields {}
+
+type TokenResponse = StandardTokenResponse<TokenExtras, BasicTokenType>;
+type IntrospectionResponse = StandardTokenIntrospectionResponse<OtherFields, BasicTokenType>;
+type OauthClient = oauth2::Client<
+    BasicErrorResponse,
+    TokenResponse,
+    IntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+>;
+
+fn oauth_client(auth: &ClientAuth<'_>) -> OauthClient {
+    let client = OauthClient::new(ClientId::new(auth.client_id.to_owned())).set_auth_type(
+        match auth.method {
+            AuthMethod::ClientSecretBasic => AuthType::BasicAuth,
+            AuthMethod::ClientSecretPost | AuthMethod::None => AuthType::RequestBody,
+        },
+    );
+    match (auth.secret, auth.method) {
+        (Some(secret), AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost) => {
+            client.set_client_secret(ClientSecret::new(secret.expose().to_owned()))
+        }
+        _ => client,
+    }
+}
+
+/// The name of a token type as people write it.
+fn token_type_name(token_type: &BasicTokenType) -> String {
+    match token_type {
+        BasicTokenType::Bearer => "Bearer".into(),
+        BasicTokenType::Mac => "MAC".into(),
+        BasicTokenType::Extension(name) => name.clone(),
+    }
+}
+
+/// What the last response looked like, for messages about answers oauth2 could not parse.
+#[derive(Clone, Debug)]
+struct Seen {
+    status: u16,
+    media_type: String,
+}
+
+/// One exchange's transport: [`HttpClient`] under oauth2, remembering what came back.
+pub(crate) struct Exchange<'h> {
+    http: &'h HttpClient,
+    seen: Mutex<Option<Seen>>,
+}
+
+impl<'h> Exchange<'h> {
+    fn new(http: &'h HttpClient) -> Self {
+        Self {
+            http,
+            seen: Mutex::new(None),
+        }
+    }
+
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, NetError> {
+        let response = self.http.send(request).await?;
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Some(Seen {
+                status: response.status,
+                media_type: response.media_type(),
+            });
+        }
+        let mut builder = http::Response::builder().status(response.status);
+        if let Some(headers) = builder.headers_mut() {
+            *headers = response.headers;
+        }
+        builder.body(response.body).map_err(|e| NetError::Other {
+            host: String::new(),
+            detail: e.to_string(),
+        })
+    }
+
+    fn seen(&self) -> Option<Seen> {
+        self.seen.lock().ok().and_then(|seen| seen.clone())
+    }
+}
+
+impl<'c> AsyncHttpClient<'c> for Exchange<'_> {
+    type Error = NetError;
+    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, NetError>> + Send + 'c>>;
+
+    fn call(&'c self, request: HttpRequest) -> Self::Future {
+        Box::pin(self.send(request))
+    }
+}
+
+/// What was being done, for error messages.
+pub(crate) struct Doing<'a> {
+    /// "The token request", "Introspection" ...
+    pub what: &'a str,
+    /// The endpoint's URL.
+    pub url: &'a str,
+    /// The scopes asked for, named when the server refuses one.
+    pub scopes: &'a [String],
+}
+
+impl Doing<'_> {
+    fn host(&self) -> String {
+        url::Url::parse(self.url).map_or_else(|_| self.url.to_owned(), |url| host_of(&url))
+    }
+}
+
+/// Maps a transport failure.
+pub(crate) fn net_error(error: NetError) -> Error {
+    match error {
+        NetError::Timeout { .. } => Error::Timeout(error.to_string()),
+        NetError::Redirect { .. } | NetError::TooLarge { .. } => {
+            Error::BadResponse(error.to_string())
+        }
+        NetError::Refused(message) => Error::NotConfigured(message),
+        NetError::Connect { .. } | NetError::Tls { .. } | NetError::Other { .. } => {
+            Error::Network(error.to_string())
+        }
+    }
+}
+
+/// Maps an oauth2 failure to a typed error that says what to do.
+pub(crate) fn request_error<T: oauth2::ErrorResponse + 'static>(
+    error: RequestTokenError<NetError, T>,
+    exchange: &Exchange<'_>,
+    doing: &Doing<'_>,
+) -> Error {
+    let seen = exchange.seen();
+    let status = seen.as_ref().map_or(0, |seen| seen.status);
+    match error {
+        RequestTokenError::Request(net) => net_error(net),
+        RequestTokenError::ServerResponse(response) => {
+            let json = serde_json::to_value(&response).unwrap_or_default();
+            let code = json["error"].as_str().unwrap_or("error").to_owned();
+            let description = json["error_description"]
+                .as_str()
+                .map(|text| clip(text, 300));
+            provider_error(status, code, description, doing)
+        }
+        RequestTokenError::Parse(parse, _) => {
+            let media = seen.map(|seen| seen.media_type).unwrap_or_default();
+            if status == 200 && media.contains("json") {
+                let path = parse.path().to_string();
+                Error::BadResponse(format!(
+                    "{} to {} got a response Authdeck cannot read: the field “{path}” is \
+                     missing or of the wrong type.",
+                    doing.what,
+                    doing.host()
+                ))
+            } else {
+                unexpected_answer(status, &media, doing)
+            }
+        }
+        RequestTokenError::Other(_) => {
+            let media = seen.map(|seen| seen.media_type).unwrap_or_default();
+            unexpected_answer(status, &media, doing)
+        }
+    }
+}
+
+/// An OAuth error answer, with the next step for the common ones.
+pub(crate) fn provider_error(
+    status: u16,
+    code: String,
+    description: Option<String>,
+    doing: &Doing<'_>,
+) -> Error {
+    let said = match &description {
+        Some(text) => format!("{code}: {text}"),
+        None => code.clone(),
+    };
+    let hint = match code.as_str() {
+        "invalid_client" => "Check the client ID and secret, and whether the provider expects \
+                             client_secret_basic or client_secret_post."
+            .to_owned(),
+        "invalid_scope" if doing.scopes.is_empty() => {
+            "No scope was requested; the provider may require one.".to_owned()
+        }
+        "invalid_scope" => format!(
+            "Requested scope{}: {}. Ask only for scopes this client is allowed.",
+            if doing.scopes.len() == 1 { "" } else { "s" },
+            doing.scopes.join(" ")
+        ),
+        "unauthorized_client" => {
+            "This client may not use this grant; enable it at the provider.".to_owned()
+        }
+        "unsupported_grant_type" => {
+            "The provider does not offer this grant to this client.".to_owned()
+        }
+        "invalid_target" => "Check the app's resource indicator.".to_owned(),
+        "invalid_token" => "The token has expired or was revoked; get a new one.".to_owned(),
+        _ if status == 415 => "The provider refused the request's content type (HTTP 415); \
+                               Authdeck sends application/x-www-form-urlencoded, so check that \
+                               the URL is the right endpoint."
+            .to_owned(),
+        _ => String::new(),
+    };
+    let status_text = if status == 0 {
+        String::new()
+    } else {
+        format!("HTTP {status}, ")
+    };
+    Error::Provider {
+        status,
+        error: code,
+        description,
+        message: format!(
+            "{} was refused by {} ({status_text}{said}). {hint}",
+            doing.what,
+            doing.host()
+        )
+        .trim_end()
+        .to_owned(),
+    }
+}
+
+/// A response that is not what the protocol expects.
+pub(crate) fn unexpected_answer(status: u16, media: &str, doing: &Doing<'_>) -> Error {
+    let host = doing.host();
+    let what = doing.what;
+    let body = match media {
+        "" => "an empty or untyped body".to_owned(),
+        "text/html" => "an HTML page".to_owned(),
+        other => format!("“{other}”"),
+    };
+    Error::BadResponse(match status {
+        415 => format!(
+            "{what} was refused by {host} (HTTP 415 Unsupported Media Type). Authdeck sends \
+             application/x-www-form-urlencoded, so check that the URL is the right endpoint."
+        ),
+        500..=599 => format!(
+            "{host} failed with a server error (HTTP {status}) and sent {body} instead of an \
+             OAuth error. Try again later, or check the provider's status page."
+        ),
+        200..=299 => format!(
+            "{host} answered {what} with {body}, not JSON. Check that the URL is the endpoint \
+             itself and not a web page."
+        ),
+        _ => format!(
+            "{host} answered {what} with HTTP {status} and {body} instead of an OAuth error. \
+             Check the URL."
+        ),
+    })
+}
+
+/// The first `max` characters of a provider's text.
+fn clip(text: &str, max: usize) -> String {
+    let clipped: String = text.chars().take(max).collect();
+    if clipped.len() < text.len() {
+        format!("{clipped}…")
+    } else {
+        clipped
+    }
+}
+
+/// A JSON object's fields for display, with times spelled out.
+pub(crate) fn fields_of(object: &serde_json::Map<String, serde_json::Value>) -> Vec<Field> {
+    object
+        .iter()
+        .map(|(name, value)| Field {
+            name: name.clone(),
+            value: match value {
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            },
+            note: time_note(name, value),
+        })
+        .collect()
+}
+
+fn time_note(name: &str, value: &serde_json::Value) -> Option<String> {
+    const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time", "created_at", "updated_at"];
+    if !TIME_CLAIMS.contains(&name) {
+        return None;
+    }
+    let seconds = value.as_i64()?;
+    let at = time::OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+    at.format(&time::format_description::well_known::Rfc3339)
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_scope_names_the_scopes_asked_for() {
+        let scopes = vec!["read".to_owned(), "admin".to_owned()];
+        let doing = Doing {
+            what: "The token request",
+            url: "https://id.example.com/token",
+            scopes: &scopes,
+        };
+        let error = provider_error(400, "invalid_scope".into(), Some("admin".into()), &doing);
+        assert_eq!(
+            error.to_string(),
+            "The token request was refused by id.example.com (HTTP 400, invalid_scope: admin). \
+             Requested scopes: read admin. Ask only for scopes this client is allowed."
+        );
+    }
+
+    #[test]
+    fn times_get_a_readable_note() {
+        let object = serde_json::json!({"exp": 0, "sub": "x", "aud": ["a", "b"]});
+        let fields = fields_of(object.as_object().unwrap());
+        assert_eq!(
+            fields,
+            vec![
+                Field {
+                    name: "aud".into(),
+                    value: "[\"a\",\"b\"]".into(),
+                    note: None
+                },
+                Field {
+                    name: "exp".into(),
+                    value: "0".into(),
+                    note: Some("1970-01-01T00:00:00Z".into())
+                },
+                Field {
+                    name: "sub".into(),
+                    value: "x".into(),
+                    note: None
+                },
+            ]
+        );
+    }
+}

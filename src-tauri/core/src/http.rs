@@ -1,0 +1,272 @@
+//! The one HTTP client every call to an authorization server or API goes through.
+//!
+//! Rules (DESIGN.md): https only, plain http only for loopback addresses; no redirect is ever
+//! followed; connect and overall timeouts; the response body is read up to a bound and refused
+//! beyond it. Failures are typed [`NetError`]s that say what to check next.
+
+use crate::validate::{check_endpoint, is_loopback};
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// Limits of one client; tests shrink them to prove each one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpLimits {
+    /// Time to establish the TCP (and TLS) connection.
+    pub connect_timeout: Duration,
+    /// Time for the whole exchange, from sending to the last byte of the body.
+    pub timeout: Duration,
+    /// The largest response body accepted, in bytes.
+    pub max_body: usize,
+}
+
+impl Default for HttpLimits {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            max_body: 1024 * 1024,
+        }
+    }
+}
+
+/// Why a request got no usable HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NetError {
+    /// The URL is not one Authdeck sends credentials to.
+    #[error("{0}")]
+    Refused(String),
+    /// Nothing answered at that address.
+    #[error("Could not connect to {host}: {detail}. Check the URL and that the server is up.")]
+    Connect { host: String, detail: String },
+    /// The TLS handshake or certificate check failed.
+    #[error("The secure connection to {host} failed: {detail}. Check the certificate and the URL.")]
+    Tls { host: String, detail: String },
+    /// The server did not answer in time.
+    #[error("{host} did not answer within {seconds} s; the request was abandoned.")]
+    Timeout { host: String, seconds: u64 },
+    /// The server answered with a redirect, which is never followed.
+    #[error(
+        "{host} answered with a redirect (HTTP {status}) to {location}; Authdeck does not follow \
+         redirects with credentials. Use the final URL."
+    )]
+    Redirect {
+        host: String,
+        status: u16,
+        location: String,
+    },
+    /// The response body is larger than allowed.
+    #[error("{host} sent more than {limit} bytes; the response was refused.")]
+    TooLarge { host: String, limit: usize },
+    /// Any other transport failure.
+    #[error("The request to {host} failed: {detail}.")]
+    Other { host: String, detail: String },
+}
+
+/// A complete response, body already read (and bounded).
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: Vec<u8>,
+    pub elapsed: Duration,
+}
+
+impl Response {
+    /// The Content-Type header, lower-cased, without parameters.
+    pub fn media_type(&self) -> String {
+        media_type(&self.headers)
+    }
+}
+
+/// The Content-Type of a header map, lower-cased, without parameters ("" when absent).
+pub fn media_type(headers: &http::HeaderMap) -> String {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .map(|value| value.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The HTTP client.
+#[derive(Clone, Debug)]
+pub struct HttpClient {
+    inner: reqwest::Client,
+    limits: HttpLimits,
+}
+
+impl HttpClient {
+    /// A client with these limits.
+    pub fn new(limits: HttpLimits) -> Result<Self, NetError> {
+        let inner = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(limits.connect_timeout)
+            .timeout(limits.timeout)
+            .user_agent(concat!("Authdeck/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| NetError::Other {
+                host: String::new(),
+                detail: format!("the HTTP client could not start ({e})"),
+            })?;
+        Ok(Self { inner, limits })
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> HttpLimits {
+        self.limits
+    }
+
+    /// Sends a request and reads the whole (bounded) response.
+    pub async fn send(&self, request: http::Request<Vec<u8>>) -> Result<Response, NetError> {
+        let url = Url::parse(&request.uri().to_string()).map_err(|e| {
+            NetError::Refused(format!("“{}” is not a valid URL ({e}).", request.uri()))
+        })?;
+        check_target(&url)?;
+        let host = host_of(&url);
+        let (parts, body) = request.into_parts();
+        let mut builder = self
+            .inner
+            .request(parts.method, url.clone())
+            .headers(parts.headers)
+            .body(body);
+        if parts.version != http::Version::default() {
+            builder = builder.version(parts.version);
+        }
+        let started = Instant::now();
+        let mut response = builder.send().await.map_err(|e| self.classify(&host, &e))?;
+        let status = response.status();
+        if status.is_redirection() {
+            let location = response
+                .headers()
+                .get(http::header::LOCATION)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("(no location)")
+                .to_owned();
+            return Err(NetError::Redirect {
+                host,
+                status: status.as_u16(),
+                location,
+            });
+        }
+        if response
+            .content_length()
+            .is_some_and(|length| length > self.limits.max_body as u64)
+        {
+            return Err(NetError::TooLarge {
+                host,
+                limit: self.limits.max_body,
+            });
+        }
+        let headers = response.headers().clone();
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.classify(&host, &e))?
+        {
+            if body.len() + chunk.len() > self.limits.max_body {
+                return Err(NetError::TooLarge {
+                    host,
+                    limit: self.limits.max_body,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Response {
+            status: status.as_u16(),
+            headers,
+            body,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    fn classify(&self, host: &str, error: &reqwest::Error) -> NetError {
+        let host = host.to_owned();
+        if error.is_timeout() {
+            let limit = if error.is_connect() {
+                self.limits.connect_timeout
+            } else {
+                self.limits.timeout
+            };
+            return NetError::Timeout {
+                host,
+                seconds: limit.as_secs().max(1),
+            };
+        }
+        let detail = chain(error);
+        let lower = detail.to_ascii_lowercase();
+        if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") {
+            return NetError::Tls { host, detail };
+        }
+        if error.is_connect() {
+            return NetError::Connect { host, detail };
+        }
+        NetError::Other { host, detail }
+    }
+}
+
+/// Refuses any URL credentials must not be sent to: not https (or http on loopback), with
+/// credentials or a fragment in it.
+pub fn check_target(url: &Url) -> Result<(), NetError> {
+    check_endpoint(url.as_str()).map_err(NetError::Refused)?;
+    debug_assert!(url.scheme() == "https" || is_loopback(url));
+    Ok(())
+}
+
+/// The host (and port when not the default) of a URL, as named in messages.
+pub fn host_of(url: &Url) -> String {
+    match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (Some(host), None) => host.to_owned(),
+        _ => url.as_str().to_owned(),
+    }
+}
+
+/// An error and its causes in one line (reqwest's own message names only the outermost).
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_http_is_a_target() {
+        let ok = [
+            "https://id.example.com/token",
+            "http://127.0.0.1:8080/t",
+            "http://[::1]/t",
+        ];
+        for url in ok {
+            assert_eq!(check_target(&Url::parse(url).unwrap()), Ok(()), "{url}");
+        }
+        let refused = Url::parse("http://id.example.com/token").unwrap();
+        assert!(matches!(check_target(&refused), Err(NetError::Refused(m)) if m.contains("https")));
+        let credentials = Url::parse("https://user:pw@id.example.com/token").unwrap();
+        assert!(
+            matches!(check_target(&credentials), Err(NetError::Refused(m)) if m.contains("credentials"))
+        );
+    }
+
+    #[test]
+    fn media_type_drops_parameters_and_case() {
+        let mut headers = http::HeaderMap::new();
+        assert_eq!(media_type(&headers), "");
+        headers.insert(
+            http::header::CONTENT_TYPE,
+            "Application/JSON; charset=utf-8".parse().unwrap(),
+        );
+        assert_eq!(media_type(&headers), "application/json");
+    }
+}

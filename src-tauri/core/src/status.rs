@@ -1,0 +1,189 @@
+//! What the token panels show, computed from stored metadata and the time; and the decoded
+//! (unverified) view of a JWT access token.
+
+use crate::flows::fields_of;
+use crate::model::*;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// A token this close to expiry is "expiring soon" and renewed automatically.
+pub const DEFAULT_RENEW_WINDOW_SECONDS: u32 = 300;
+
+/// The renewal window for a token: the default, but never more than a quarter of its lifetime,
+/// so a short-lived token is not renewed the moment it arrives (and renewal cannot loop).
+pub fn renew_window(token: &TokenMeta) -> u32 {
+    match token.expires_at {
+        Some(expires) => {
+            let lifetime = (expires.unix() - token.issued_at.unix()).max(0);
+            DEFAULT_RENEW_WINDOW_SECONDS.min((lifetime / 4) as u32)
+        }
+        None => DEFAULT_RENEW_WINDOW_SECONDS,
+    }
+}
+
+/// The facts of one app a status needs.
+pub struct AppFacts<'a> {
+    pub id: &'a AppId,
+    pub name: &'a str,
+    pub client_type: ClientType,
+    pub auto_renew: bool,
+}
+
+/// The status of an app's token at `now`.
+pub fn token_status(app: AppFacts<'_>, token: Option<TokenMeta>, now: Timestamp) -> TokenStatus {
+    let window = token
+        .as_ref()
+        .map_or(DEFAULT_RENEW_WINDOW_SECONDS, renew_window);
+    let seconds_left = token
+        .as_ref()
+        .and_then(|t| t.expires_at)
+        .map(|expires| expires.unix() - now.unix());
+    let state = match (&token, seconds_left) {
+        (None, _) => TokenState::None,
+        (Some(t), _) if t.revoked_at.is_some() => TokenState::Revoked,
+        (Some(_), Some(left)) if left <= 0 => TokenState::Expired,
+        (Some(_), Some(left)) if left <= i64::from(window) => TokenState::ExpiringSoon,
+        (Some(_), _) => TokenState::Valid,
+    };
+    let (missing, added) = match &token {
+        Some(TokenMeta {
+            granted_scopes: Some(granted),
+            requested_scopes,
+            ..
+        }) => (
+            difference(requested_scopes, granted),
+            difference(granted, requested_scopes),
+        ),
+        _ => (Vec::new(), Vec::new()),
+    };
+    TokenStatus {
+        app_id: app.id.clone(),
+        app_name: app.name.to_owned(),
+        client_type: app.client_type,
+        state,
+        token,
+        seconds_left,
+        computed_at: now,
+        scopes_missing: missing,
+        scopes_added: added,
+        auto_renew: app.auto_renew,
+        renew_window_seconds: window,
+    }
+}
+
+fn difference(these: &[String], those: &[String]) -> Vec<String> {
+    these
+        .iter()
+        .filter(|scope| !those.contains(scope))
+        .cloned()
+        .collect()
+}
+
+fn segment(part: &str) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let bytes = URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).ok()?;
+    match serde_json::from_slice(&bytes).ok()? {
+        serde_json::Value::Object(object) => Some(object),
+        _ => None,
+    }
+}
+
+/// A JWT's header and claims, decoded without any verification; None when it is not a JWT
+/// (three base64url parts whose first two are JSON objects).
+pub fn decode_jwt(value: &str) -> Option<JwtView> {
+    let parts: Vec<&str> = value.split('.').collect();
+    let [header, claims, _signature] = parts.as_slice() else {
+        return None;
+    };
+    Some(JwtView {
+        header: fields_of(&segment(header)?),
+        claims: fields_of(&segment(claims)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> Timestamp {
+        Timestamp::from_unix(seconds).unwrap()
+    }
+
+    fn token(issued: i64, expires: Option<i64>) -> TokenMeta {
+        TokenMeta {
+            id: TokenId("t".into()),
+            app_id: AppId("a".into()),
+            source: TokenSource::ClientCredentials,
+            token_type: "Bearer".into(),
+            issued_at: at(issued),
+            expires_at: expires.map(at),
+            requested_scopes: vec!["read".into(), "write".into()],
+            granted_scopes: Some(vec!["read".into(), "admin".into()]),
+            is_jwt: false,
+            secret_id: None,
+            revoked_at: None,
+            fingerprint: "abcd".into(),
+            renew_error: None,
+        }
+    }
+
+    fn status(token: Option<TokenMeta>, now: i64) -> TokenStatus {
+        let id = AppId("a".into());
+        let app = AppFacts {
+            id: &id,
+            name: "App",
+            client_type: ClientType::Confidential,
+            auto_renew: true,
+        };
+        token_status(app, token, at(now))
+    }
+
+    #[test]
+    fn states_follow_the_clock() {
+        let t = token(1000, Some(4600));
+        assert_eq!(status(None, 1000).state, TokenState::None);
+        assert_eq!(status(Some(t.clone()), 1000).state, TokenState::Valid);
+        assert_eq!(status(Some(t.clone()), 4299).state, TokenState::Valid);
+        assert_eq!(
+            status(Some(t.clone()), 4300).state,
+            TokenState::ExpiringSoon
+        );
+        assert_eq!(status(Some(t.clone()), 4600).state, TokenState::Expired);
+        assert_eq!(status(Some(t.clone()), 4600).seconds_left, Some(0));
+        let revoked = TokenMeta {
+            revoked_at: Some(at(1200)),
+            ..t
+        };
+        assert_eq!(status(Some(revoked), 1300).state, TokenState::Revoked);
+        assert_eq!(
+            status(Some(token(1000, None)), 9_999_999).state,
+            TokenState::Valid
+        );
+    }
+
+    #[test]
+    fn short_lived_tokens_get_a_quarter_of_their_life_as_window() {
+        let short = token(1000, Some(1060));
+        assert_eq!(renew_window(&short), 15);
+        assert_eq!(status(Some(short.clone()), 1044).state, TokenState::Valid);
+        assert_eq!(status(Some(short), 1045).state, TokenState::ExpiringSoon);
+    }
+
+    #[test]
+    fn scope_differences_go_both_ways() {
+        let s = status(Some(token(1000, Some(4600))), 1000);
+        assert_eq!(s.scopes_missing, ["write"]);
+        assert_eq!(s.scopes_added, ["admin"]);
+    }
+
+    #[test]
+    fn jwt_is_decoded_unverified_and_other_values_are_not_jwts() {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"at+jwt"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(br#"{"sub":"svc","exp":60}"#);
+        let view = decode_jwt(&format!("{header}.{claims}.sig")).unwrap();
+        assert_eq!(view.header[0].name, "alg");
+        assert_eq!(view.header[0].value, "RS256");
+        assert_eq!(view.claims[0].note.as_deref(), Some("1970-01-01T00:01:00Z"));
+        assert_eq!(decode_jwt("opaque-token-value"), None);
+        assert_eq!(decode_jwt("a.b.c"), None);
+    }
+}

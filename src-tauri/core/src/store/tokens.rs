@@ -1,0 +1,145 @@
+//! Tokens' metadata rows; the values are in the keychain under `token:<id>`.
+
+use super::{enum_at, list_at, list_json, optional, optional_time_at, store_error, time_at};
+use crate::error::Result;
+use crate::model::*;
+use rusqlite::{Connection, Row, params};
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<TokenMeta> {
+    let granted: Option<String> = row.get("granted_scopes")?;
+    Ok(TokenMeta {
+        id: TokenId(row.get("id")?),
+        app_id: AppId(row.get("app_id")?),
+        source: enum_at(row, "source", TokenSource::parse)?,
+        token_type: row.get("token_type")?,
+        issued_at: time_at(row, "issued_at")?,
+        expires_at: optional_time_at(row, "expires_at")?,
+        requested_scopes: list_at(row, "requested_scopes")?,
+        granted_scopes: match granted {
+            Some(_) => Some(list_at(row, "granted_scopes")?),
+            None => None,
+        },
+        is_jwt: row.get("is_jwt")?,
+        secret_id: row.get::<_, Option<String>>("secret_id")?.map(SecretId),
+        revoked_at: optional_time_at(row, "revoked_at")?,
+        fingerprint: row.get("fingerprint")?,
+        renew_error: row.get("renew_error")?,
+    })
+}
+
+/// An app's current token.
+pub fn of_app(conn: &Connection, app: &AppId) -> Result<Option<TokenMeta>> {
+    optional(conn.query_row(
+        "SELECT * FROM tokens WHERE app_id = ?1",
+        [app.as_str()],
+        from_row,
+    ))
+}
+
+/// The tokens of an environment's apps.
+pub fn in_environment(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<TokenMeta>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT t.* FROM tokens t JOIN apps a ON a.id = t.app_id WHERE a.environment_id = ?1",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([environment.as_str()], from_row)
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// Stores an app's token, replacing the one it had.
+pub fn replace(conn: &Connection, token: &TokenMeta) -> Result<()> {
+    conn.execute(
+        "DELETE FROM tokens WHERE app_id = ?1",
+        [token.app_id.as_str()],
+    )
+    .map_err(store_error)?;
+    conn.execute(
+        "INSERT INTO tokens (id, app_id, source, token_type, issued_at, expires_at, \
+         requested_scopes, granted_scopes, is_jwt, secret_id, revoked_at, fingerprint, \
+         renew_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            token.id.as_str(),
+            token.app_id.as_str(),
+            token.source.as_str(),
+            token.token_type,
+            token.issued_at.unix(),
+            token.expires_at.map(|t| t.unix()),
+            list_json(&token.requested_scopes),
+            token.granted_scopes.as_deref().map(list_json),
+            token.is_jwt,
+            token.secret_id.as_ref().map(SecretId::as_str),
+            token.revoked_at.map(|t| t.unix()),
+            token.fingerprint,
+            token.renew_error,
+        ],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Marks a token revoked.
+pub fn set_revoked(conn: &Connection, id: &TokenId, at: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE tokens SET revoked_at = ?2 WHERE id = ?1",
+        params![id.as_str(), at.unix()],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Records (or clears) why automatic renewal failed.
+pub fn set_renew_error(conn: &Connection, app: &AppId, error: Option<&str>) -> Result<()> {
+    conn.execute(
+        "UPDATE tokens SET renew_error = ?2 WHERE app_id = ?1",
+        params![app.as_str(), error],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// The id of an app's token, if it has one.
+pub fn id_of(conn: &Connection, app: &AppId) -> Result<Option<TokenId>> {
+    optional(conn.query_row(
+        "SELECT id FROM tokens WHERE app_id = ?1",
+        [app.as_str()],
+        |row| Ok(TokenId(row.get(0)?)),
+    ))
+}
+
+/// Whether a token row exists.
+pub fn exists(conn: &Connection, id: &TokenId) -> Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM tokens WHERE id = ?1)",
+        [id.as_str()],
+        |row| row.get(0),
+    )
+    .map_err(store_error)
+}
+
+/// Every token's id.
+pub fn all_ids(conn: &Connection) -> Result<Vec<TokenId>> {
+    let mut statement = conn
+        .prepare_cached("SELECT id FROM tokens")
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([], |row| Ok(TokenId(row.get(0)?)))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// Tokens automatic renewal may act on: client credentials, renewal on, not revoked, no
+/// recorded renewal failure.
+pub fn renewable(conn: &Connection) -> Result<Vec<TokenMeta>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT t.* FROM tokens t JOIN apps a ON a.id = t.app_id \
+             WHERE a.auto_renew = 1 AND t.source = 'client_credentials' \
+             AND t.revoked_at IS NULL AND t.renew_error IS NULL AND t.expires_at IS NOT NULL",
+        )
+        .map_err(store_error)?;
+    let rows = statement.query_map([], from_row).map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
