@@ -5,6 +5,7 @@ use crate::ipc::{
     AppInfo, CopyStarted, IpcError, RevealedSecret, STORE_CHANGED, StoreChanged, StoreScope,
 };
 use crate::state::AppState;
+use authdeck_core::Fetch;
 use authdeck_core::model::*;
 use authdeck_core::validate::FieldError;
 use std::time::Duration;
@@ -245,10 +246,145 @@ pub fn copy_secret<R: Runtime>(
 ) -> Reply<CopyStarted> {
     let core = state.core()?;
     let value = core.secret_value(&id)?;
+    copy_value(&app, core, &generation, &value)
+}
+
+#[tauri::command(async)]
+pub fn token_statuses(
+    state: State<'_, AppState>,
+    environment_id: EnvironmentId,
+) -> Reply<Vec<TokenStatus>> {
+    Ok(state.core()?.token_statuses(&environment_id)?)
+}
+
+#[tauri::command(async)]
+pub fn token_details(state: State<'_, AppState>, app_id: AppId) -> Reply<TokenDetails> {
+    Ok(state.core()?.token_details(&app_id)?)
+}
+
+#[tauri::command]
+pub async fn get_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+    input: TokenRequestInput,
+) -> Reply<TokenStatus> {
+    let outcome = state.core()?.fetch_token(&app_id, input, Fetch::New).await;
+    // a failed request may still have changed what is stored (a renewal error cleared ...)
+    changed(&app, &[StoreScope::Tokens, StoreScope::Secrets]);
+    Ok(outcome?)
+}
+
+#[tauri::command]
+pub async fn introspect_token(state: State<'_, AppState>, app_id: AppId) -> Reply<Introspection> {
+    Ok(state.core()?.introspect_token(&app_id).await?)
+}
+
+#[tauri::command]
+pub async fn token_info(state: State<'_, AppState>, app_id: AppId) -> Reply<TokenInfo> {
+    Ok(state.core()?.token_info(&app_id).await?)
+}
+
+#[tauri::command]
+pub async fn revoke_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+) -> Reply<TokenStatus> {
+    let status = state.core()?.revoke_token(&app_id).await?;
+    changed(&app, &[StoreScope::Tokens]);
+    Ok(status)
+}
+
+#[tauri::command(async)]
+pub fn forget_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+) -> Reply<TokenStatus> {
+    let status = state.core()?.forget_token(&app_id)?;
+    changed(&app, &[StoreScope::Tokens]);
+    Ok(status)
+}
+
+#[tauri::command(async)]
+pub fn set_auto_renew<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+    on: bool,
+) -> Reply<TokenStatus> {
+    let status = state.core()?.set_auto_renew(&app_id, on)?;
+    changed(&app, &[StoreScope::Tokens, StoreScope::Apps]);
+    Ok(status)
+}
+
+/// Copies the app's access token under the same rules as a secret.
+#[tauri::command(async)]
+pub fn copy_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    generation: State<'_, CopyGeneration>,
+    app_id: AppId,
+) -> Reply<CopyStarted> {
+    let core = state.core()?;
+    let (_, value) = core.token_value(&app_id)?;
+    copy_value(&app, core, &generation, &value)
+}
+
+#[tauri::command]
+pub async fn verify_secret<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: SecretId,
+) -> Reply<SecretMeta> {
+    let secret = state.core()?.verify_secret(&id).await?;
+    changed(&app, &[StoreScope::Secrets]);
+    Ok(secret)
+}
+
+#[tauri::command]
+pub async fn discover(state: State<'_, AppState>, issuer: String) -> Reply<Discovery> {
+    Ok(state.core()?.discover(&issuer).await?)
+}
+
+#[tauri::command]
+pub async fn call_api<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    request: ApiRequest,
+) -> Reply<ApiResponse> {
+    let outcome = state.core()?.call_api(&request).await;
+    // it may have fetched a token first
+    changed(&app, &[StoreScope::Tokens]);
+    Ok(outcome?)
+}
+
+/// Copies the request as a curl command: the token as `$TOKEN`, or its value when asked
+/// (then under the secret clipboard rules, like every copy).
+#[tauri::command(async)]
+pub fn copy_curl<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    generation: State<'_, CopyGeneration>,
+    request: ApiRequest,
+    with_token: bool,
+) -> Reply<CopyStarted> {
+    let core = state.core()?;
+    let command = core.curl_command(&request, with_token)?;
+    copy_value(&app, core, &generation, &command)
+}
+
+fn copy_value<R: Runtime>(
+    app: &AppHandle<R>,
+    core: &authdeck_core::Core,
+    generation: &CopyGeneration,
+    value: &Secret,
+) -> Reply<CopyStarted> {
     let clear_after_seconds = core.settings()?.clipboard_clear_seconds;
     generation.copy(
-        &app,
-        &value,
+        app,
+        value,
         Duration::from_secs(u64::from(clear_after_seconds)),
     )?;
     Ok(CopyStarted {

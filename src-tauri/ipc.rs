@@ -54,6 +54,7 @@ pub enum StoreScope {
     Apps,
     Secrets,
     Settings,
+    Tokens,
 }
 
 /// Event `store-changed`.
@@ -78,7 +79,18 @@ pub struct ClipboardCleared {
     pub reason: ClearReason,
 }
 
+/// Event `token-renewed`: automatic renewal ran for an app (a quiet notice in the UI).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct TokenRenewed {
+    pub app_id: authdeck_core::model::AppId,
+    pub app_name: String,
+    /// None when it worked; else why not (automatic renewal stops until a manual one).
+    pub error: Option<String>,
+}
+
 /// Event names, shared with the UI through the bindings check.
 pub const STORE_CHANGED: &str = "store-changed";
+/// Event names, shared with the UI through the bindings check.
+pub const TOKEN_RENEWED: &str = "token-renewed";
 /// Event names, shared with the UI through the bindings check.
 pub const CLIPBOARD_CLEARED: &str = "clipboard-cleared";

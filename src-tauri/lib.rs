@@ -4,6 +4,7 @@
 mod clipboard;
 mod commands;
 pub mod ipc;
+mod renewal;
 mod state;
 
 #[cfg(test)]
@@ -15,6 +16,10 @@ pub fn run() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state::AppState::open())
         .manage(clipboard::CopyGeneration::default())
+        .setup(|app| {
+            renewal::start(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_environments,
@@ -39,6 +44,19 @@ pub fn run() {
             commands::delete_secret,
             commands::reveal_secret,
             commands::copy_secret,
+            commands::token_statuses,
+            commands::token_details,
+            commands::get_token,
+            commands::introspect_token,
+            commands::token_info,
+            commands::revoke_token,
+            commands::forget_token,
+            commands::set_auto_renew,
+            commands::copy_token,
+            commands::verify_secret,
+            commands::discover,
+            commands::call_api,
+            commands::copy_curl,
         ])
         .run(tauri::generate_context!())
         .expect("the Authdeck window could not be started");

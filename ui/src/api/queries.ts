@@ -26,6 +26,8 @@ export function keysForScope(scope: StoreScope): readonly (readonly string[])[] 
       return [["secrets"]];
     case "settings":
       return [keys.settings];
+    case "tokens":
+      return [["tokens"], ["token"]];
   }
 }
 

@@ -12,4 +12,16 @@ export type ClientApp = { id: AppId, environment_id: EnvironmentId, display_name
 /**
  * The same integration in other environments shares this name ("Billing sync").
  */
-link: string | null, created_at: Timestamp, updated_at: Timestamp, };
+link: string | null, 
+/**
+ * Sent as `audience` with token requests (Auth0 and others want it).
+ */
+audience: string | null, 
+/**
+ * Sent as `resource` with token requests (RFC 8707 resource indicators).
+ */
+resource: string | null, 
+/**
+ * Renew this app's client-credentials token before it expires.
+ */
+auto_renew: boolean, created_at: Timestamp, updated_at: Timestamp, };

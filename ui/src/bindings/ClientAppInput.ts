@@ -6,4 +6,12 @@ import type { EnvironmentId } from "./EnvironmentId";
 /**
  * What the user enters to create or edit a client app.
  */
-export type ClientAppInput = { environment_id: EnvironmentId, display_name: string, client_id: string, client_type: ClientType, auth_method: AuthMethod, description: string, logo_uri: string | null, redirect_uris: Array<string>, logout_urls: Array<string>, web_origins: Array<string>, default_scopes: Array<string>, labels: Array<string>, link: string | null, };
+export type ClientAppInput = { environment_id: EnvironmentId, display_name: string, client_id: string, client_type: ClientType, auth_method: AuthMethod, description: string, logo_uri: string | null, redirect_uris: Array<string>, logout_urls: Array<string>, web_origins: Array<string>, default_scopes: Array<string>, labels: Array<string>, link: string | null, 
+/**
+ * Sent as `audience` with token requests; absent means none.
+ */
+audience?: string | null, 
+/**
+ * Sent as `resource` with token requests (RFC 8707); absent means none.
+ */
+resource?: string | null, };

@@ -19,7 +19,23 @@ added_at: Timestamp,
 /**
  * The last four characters of the value.
  */
-fingerprint: string, last_verified_at: Timestamp | null, last_used_at: Timestamp | null, state: SecretState, 
+fingerprint: string, 
+/**
+ * When "Verify" last made a token request with this secret.
+ */
+last_verified_at: Timestamp | null, 
+/**
+ * Whether that request got a token.
+ */
+last_verify_ok: boolean | null, 
+/**
+ * What the provider said when it did not.
+ */
+last_verify_message: string | null, 
+/**
+ * When a token was last minted with it.
+ */
+last_used_at: Timestamp | null, state: SecretState, 
 /**
  * Whole days since the provider created it (or since it was added here).
  */

@@ -3,4 +3,4 @@
 /**
  * Which part of the store changed, so the UI refetches just that.
  */
-export type StoreScope = "environments" | "apps" | "secrets" | "settings";
+export type StoreScope = "environments" | "apps" | "secrets" | "settings" | "tokens";

@@ -23,9 +23,23 @@ export const COMMANDS = [
   "delete_secret",
   "reveal_secret",
   "copy_secret",
+  "token_statuses",
+  "token_details",
+  "get_token",
+  "introspect_token",
+  "token_info",
+  "revoke_token",
+  "forget_token",
+  "set_auto_renew",
+  "copy_token",
+  "verify_secret",
+  "discover",
+  "call_api",
+  "copy_curl",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {
   storeChanged: "store-changed",
   clipboardCleared: "clipboard-cleared",
+  tokenRenewed: "token-renewed",
 } as const;

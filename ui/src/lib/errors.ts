@@ -27,6 +27,12 @@ export function presentationOf(code: ErrorCode): Presentation {
       return "banner";
     case "not_found":
       return "gone";
+    case "provider":
+    case "bad_response":
+    case "network":
+    case "timeout":
+    case "not_configured":
+      return "notice";
     case "secret_missing":
     case "internal":
       return "toast";
