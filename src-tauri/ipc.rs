@@ -31,6 +31,8 @@ pub struct AppInfo {
     pub data_dir: String,
     pub keychain_namespace: String,
     pub debug_build: bool,
+    /// In demo mode, the local test authorization server's issuer; None otherwise.
+    pub demo_issuer: Option<String>,
 }
 
 /// A secret's value, sent only when the user asks to reveal it, and for a bounded time.

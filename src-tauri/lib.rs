@@ -3,6 +3,7 @@
 
 mod clipboard;
 mod commands;
+mod demo;
 pub mod ipc;
 mod renewal;
 mod state;
@@ -10,11 +11,25 @@ mod state;
 #[cfg(test)]
 mod bindings;
 
-/// Starts the desktop app; returns when its last window closes.
-pub fn run() {
+/// How the app was started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The user's own data and keychain.
+    Normal,
+    /// `--demo`: a local authorization server and a data folder of its own.
+    Demo,
+}
+
+/// Starts the desktop app; returns when its last window closes. Demo mode returns an error
+/// before any window opens when its server cannot start.
+pub fn run(mode: Mode) -> Result<(), String> {
+    let state = match mode {
+        Mode::Normal => state::AppState::open(),
+        Mode::Demo => state::AppState::demo(demo::start_server()?),
+    };
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
-        .manage(state::AppState::open())
+        .manage(state)
         .manage(clipboard::CopyGeneration::default())
         .setup(|app| {
             renewal::start(app.handle().clone());
@@ -59,5 +74,5 @@ pub fn run() {
             commands::copy_curl,
         ])
         .run(tauri::generate_context!())
-        .expect("the Authdeck window could not be started");
+        .map_err(|e| format!("The Authdeck window could not be started: {e}"))
 }

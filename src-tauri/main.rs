@@ -1,6 +1,34 @@
 // Keeps a console window from opening next to the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-fn main() {
-    authdeck_app::run();
+use authdeck_app::Mode;
+use std::process::ExitCode;
+
+const USAGE: &str = "Usage: authdeck [--demo]
+
+  --demo   start a local test authorization server and open a ready demo environment
+           (its own data folder and keychain namespace; your data is not touched)";
+
+fn main() -> ExitCode {
+    let mut mode = Mode::Normal;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--demo" => mode = Mode::Demo,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("authdeck: unknown argument “{other}”\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match authdeck_app::run(mode) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("authdeck: {message}");
+            ExitCode::FAILURE
+        }
+    }
 }

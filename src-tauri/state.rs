@@ -1,5 +1,6 @@
 //! What the shell holds: the core facade, or why it could not be opened.
 
+use crate::demo::{self, DemoServer};
 use crate::ipc::{AppInfo, IpcError};
 use authdeck_core::vault::{KeychainVault, default_namespace};
 use authdeck_core::{Core, SystemClock};
@@ -12,6 +13,8 @@ pub struct AppState {
     core: Result<Core, IpcError>,
     data_dir: PathBuf,
     namespace: String,
+    /// The demo's server, kept for the app's lifetime (None outside demo mode).
+    demo: Option<DemoServer>,
 }
 
 impl AppState {
@@ -30,6 +33,25 @@ impl AppState {
             core: core.map_err(IpcError::from),
             data_dir,
             namespace,
+            demo: None,
+        }
+    }
+
+    /// Demo mode: the demo's own data folder and keychain namespace, freshly seeded for the
+    /// running demo server.
+    pub fn demo(server: DemoServer) -> Self {
+        let (data_dir, core) = match authdeck_core::demo_home() {
+            Ok(home) => {
+                let core = demo::prepare(&home, &server.issuer);
+                (home, core)
+            }
+            Err(error) => (PathBuf::new(), Err(error)),
+        };
+        Self {
+            core: core.map_err(IpcError::from),
+            data_dir,
+            namespace: demo::DEMO_NAMESPACE.to_owned(),
+            demo: Some(server),
         }
     }
 
@@ -49,6 +71,7 @@ impl AppState {
             data_dir: self.data_dir.display().to_string(),
             keychain_namespace: self.namespace.clone(),
             debug_build: cfg!(debug_assertions),
+            demo_issuer: self.demo.as_ref().map(|server| server.issuer.clone()),
         }
     }
 }

@@ -38,3 +38,21 @@ pub fn default_home() -> Result<PathBuf> {
             ))
         })
 }
+
+/// The environment variable that points demo mode at another data folder (tests).
+pub const DEMO_HOME_VARIABLE: &str = "AUTHDECK_DEMO_HOME";
+
+/// Demo mode's own data folder, never the user's: `AUTHDECK_DEMO_HOME` when set, else a
+/// sibling of the platform's data folder (`~/.local/share/authdeck-demo` on Linux).
+pub fn demo_home() -> Result<PathBuf> {
+    if let Some(home) = std::env::var_os(DEMO_HOME_VARIABLE).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(home));
+    }
+    directories::ProjectDirs::from("dev", "authdeck", "Authdeck-demo")
+        .map(|dirs| dirs.data_dir().to_owned())
+        .ok_or_else(|| {
+            Error::Store(format!(
+                "No home folder was found for the demo's data folder; set {DEMO_HOME_VARIABLE}."
+            ))
+        })
+}

@@ -3,4 +3,8 @@
 /**
  * What the About section shows.
  */
-export type AppInfo = { version: string, data_dir: string, keychain_namespace: string, debug_build: boolean, };
+export type AppInfo = { version: string, data_dir: string, keychain_namespace: string, debug_build: boolean, 
+/**
+ * In demo mode, the local test authorization server's issuer; None otherwise.
+ */
+demo_issuer: string | null, };
