@@ -1,0 +1,93 @@
+//! Benchmark: an uncached client-credentials token fetch through Authdeck's core (HTTP request
+//! to the local test authorization server, response parsing, keychain write, store write,
+//! removal of the previous token's keychain entry), next to curl making the same token
+//! request as a whole process.
+//!
+//! Run: `bash .ci/with-keychain cargo bench --bench token_fetch` (a private D-Bus session with
+//! gnome-keyring; the server is started by the benchmark). Results go in README.md.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+use authdeck_core::Fetch;
+use authdeck_core::model::*;
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::process::Command;
+use std::time::Duration;
+use support::authserver::AuthServer;
+
+fn token_fetch(c: &mut Criterion) {
+    let server = AuthServer::start(&[]);
+    let home = tempfile::tempdir().unwrap();
+    let namespace = support::unique_namespace("bench");
+    let core = support::open(home.path(), &namespace);
+    let token_url = format!("{}/token", server.issuer);
+    let environment = core
+        .create_environment(EnvironmentInput {
+            name: "Bench".into(),
+            kind: EnvironmentKind::Sandbox,
+            color: "#2f80ed".into(),
+            endpoints: Endpoints {
+                token_url: Some(token_url.clone()),
+                ..Endpoints::default()
+            },
+            rotation_days: DEFAULT_ROTATION_DAYS,
+        })
+        .unwrap();
+    let (_, app) = {
+        let app = core
+            .create_app(ClientAppInput {
+                environment_id: environment.id.clone(),
+                display_name: "Bench app".into(),
+                client_id: "basic-client".into(),
+                client_type: ClientType::Confidential,
+                auth_method: AuthMethod::ClientSecretBasic,
+                description: String::new(),
+                logo_uri: None,
+                redirect_uris: vec![],
+                logout_urls: vec![],
+                web_origins: vec![],
+                default_scopes: vec!["read".into(), "write".into()],
+                labels: vec![],
+                link: None,
+                audience: None,
+                resource: None,
+            })
+            .unwrap();
+        (support::add(&core, &app, "main", "basic-secret"), app)
+    };
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+
+    let mut group = c.benchmark_group("client_credentials_uncached");
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("authdeck_core_fetch_token", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(core.fetch_token(&app.id, TokenRequestInput::default(), Fetch::New))
+                .unwrap()
+        })
+    });
+    group.bench_function("curl_process", |b| {
+        b.iter(|| {
+            let output = Command::new("curl")
+                .args(["-sS", "--fail", "-u", "basic-client:basic-secret"])
+                .args([
+                    "-d",
+                    "grant_type=client_credentials",
+                    "-d",
+                    "scope=read write",
+                ])
+                .arg(&token_url)
+                .output()
+                .expect("curl must be installed");
+            assert!(output.status.success());
+            output
+        })
+    });
+    group.finish();
+    support::clear_namespace(&namespace);
+    drop(server);
+}
+
+criterion_group!(benches, token_fetch);
+criterion_main!(benches);
