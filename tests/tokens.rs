@@ -625,22 +625,14 @@ async fn granted_scopes_are_compared_with_requested_ones() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn nothing_is_sent_to_plain_http_or_a_closed_port() {
+async fn a_closed_port_or_a_failed_handshake_is_a_network_error() {
     let f = Fixture::new("transport", &[]);
     let app = f.basic_app();
-    let mut input = EnvironmentInput {
-        name: "Local".into(),
-        kind: EnvironmentKind::Sandbox,
-        color: "#2f80ed".into(),
-        endpoints: f.environment.endpoints.clone(),
-        rotation_days: DEFAULT_ROTATION_DAYS,
-    };
     // a port nothing listens on
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    input.endpoints.token_url = Some(format!("http://127.0.0.1:{port}/token"));
-    f.core.update_environment(&f.environment.id, input).unwrap();
+    with_token_url(&f, &format!("http://127.0.0.1:{port}/token"));
     let error = f.new_token(&app).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::Network);
     assert!(
@@ -649,6 +641,35 @@ async fn nothing_is_sent_to_plain_http_or_a_closed_port() {
             .contains(&format!("Could not connect to 127.0.0.1:{port}")),
         "{error}"
     );
+
+    // https to a server that does not speak TLS: the handshake fails, nothing is sent
+    let server_port = f.server.issuer.rsplit(':').next().unwrap().to_owned();
+    with_token_url(&f, &format!("https://127.0.0.1:{server_port}/token"));
+    let error = f.new_token(&app).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Network);
+    assert!(
+        error
+            .to_string()
+            .contains("The secure connection to 127.0.0.1"),
+        "{error}"
+    );
+}
+
+fn with_token_url(f: &Fixture, url: &str) {
+    let mut endpoints = f.environment.endpoints.clone();
+    endpoints.token_url = Some(url.to_owned());
+    f.core
+        .update_environment(
+            &f.environment.id,
+            EnvironmentInput {
+                name: "Local".into(),
+                kind: EnvironmentKind::Sandbox,
+                color: "#2f80ed".into(),
+                endpoints,
+                rotation_days: DEFAULT_ROTATION_DAYS,
+            },
+        )
+        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread")]
