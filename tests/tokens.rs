@@ -255,6 +255,21 @@ async fn the_token_lives_in_the_keychain_and_survives_a_restart() {
     assert!(f.core.secrets(&app.id).unwrap()[0].last_used_at.is_some());
 }
 
+/// Every file under `dir`, at any depth.
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|entry| {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files_under(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn no_token_value_reaches_the_data_folder() {
     let f = Fixture::new("canary", &[]);
@@ -264,8 +279,9 @@ async fn no_token_value_reaches_the_data_folder() {
     assert!(value.expose().len() >= 20);
     f.core.introspect_token(&app.id).await.unwrap();
     f.core.revoke_token(&app.id).await.unwrap();
-    for entry in std::fs::read_dir(f.home.path()).unwrap() {
-        let path = entry.unwrap().path();
+    let files = files_under(f.home.path());
+    assert!(files.len() >= 2, "the database and a lock file: {files:?}");
+    for path in files {
         let bytes = std::fs::read(&path).unwrap();
         let found = bytes
             .windows(value.expose().len())
@@ -765,4 +781,39 @@ async fn try_it_calls_the_api_with_the_token() {
             f.server.issuer
         )
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_programs_on_one_data_folder_make_one_token_request() {
+    // Two Cores on the same data folder stand for the desktop app and the CLI: they share no
+    // memory, only the data folder's lock file and the store.
+    let f = Arc::new(Fixture::new("two-programs", &["--delay-ms", "300"]));
+    let app = f.basic_app();
+    let other = Arc::new(support::open(f.home.path(), &f.namespace));
+    let mut tasks = Vec::new();
+    for n in 0..20 {
+        let core = if n % 2 == 0 {
+            f.core.clone()
+        } else {
+            other.clone()
+        };
+        let id = app.id.clone();
+        tasks.push(tokio::spawn(async move {
+            core.fetch_token(&id, TokenRequestInput::default(), Fetch::New)
+                .await
+                .map(|status| status.token.unwrap().id)
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(task.await.unwrap().unwrap());
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "both programs hold the same token");
+    let records = {
+        let f = f.clone();
+        blocking(move || f.requests()).await
+    };
+    assert_eq!(records.len(), 1);
 }

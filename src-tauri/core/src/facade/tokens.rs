@@ -7,7 +7,9 @@
 //! that intent. A crash anywhere leaves nothing the reconciler cannot finish or undo.
 //!
 //! Token requests for one app are single-flight: a caller that arrives while a request for the
-//! same app (and scopes) is under way waits for it and shares its outcome.
+//! same app (and scopes) is under way waits for it and shares its outcome. Across processes
+//! (the CLI and the desktop app) a lock file in the data folder does the same: the waiter
+//! finds the token the other process stored and uses it.
 
 use super::apps::app_gone;
 use super::{Core, secret_account, token_account};
@@ -210,9 +212,11 @@ impl Core {
         for scope in &scopes {
             crate::validate::check_scope(scope).map_err(|m| Error::invalid("scopes", m))?;
         }
+        let stored_before = tokens::id_of(&self.store()?.conn, app)?;
         let flight = self.flight(app)?;
         let seen = flight.completed.load(Ordering::SeqCst);
         let _turn = flight.lock.lock().await;
+        let _across_processes = self.process_lock(app).await?;
         if flight.completed.load(Ordering::SeqCst) != seen {
             // Another request for this app finished while this one waited: share its outcome.
             let last = flight.last.lock().map(|last| last.clone()).ok().flatten();
@@ -221,6 +225,16 @@ impl Core {
             {
                 return outcome.map(|token| self.facts_status(&app_row, Some(token)));
             }
+        }
+        let stored = tokens::of_app(&self.store()?.conn, app)?;
+        if let Some(token) = stored
+            && Some(&token.id) != stored_before.as_ref()
+            && token.requested_scopes == scopes
+            && token.revoked_at.is_none()
+        {
+            // Another program (the CLI, a second window) stored a token for the same scopes
+            // while this one waited for the lock: that one is as new as this one would be.
+            return Ok(self.facts_status(&app_row, Some(token)));
         }
         if let Fetch::IfNeeded { min_valid_seconds } = fetch {
             let current = self.token_status(app)?;
@@ -244,6 +258,31 @@ impl Core {
         }
         flight.completed.fetch_add(1, Ordering::SeqCst);
         outcome.map(|token| self.facts_status(&self.app(app).unwrap_or(app_row), Some(token)))
+    }
+
+    /// An exclusive lock on the app's token requests shared by every process using this data
+    /// folder (flock on `locks/token-<app>.lock`); released when the file is dropped.
+    async fn process_lock(&self, app: &AppId) -> Result<std::fs::File> {
+        let dir = self.home.join("locks");
+        let path = dir.join(format!("token-{app}.lock"));
+        let locked = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
+            std::fs::create_dir_all(&dir)?;
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)?;
+            file.lock()?;
+            Ok(file)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("the token lock task failed: {e}")))?;
+        locked.map_err(|e| {
+            Error::Store(format!(
+                "Could not lock token requests in the data folder ({e}); check that it is \
+                 writable."
+            ))
+        })
     }
 
     async fn mint(&self, app: &AppId, scopes: &[String]) -> Result<TokenMeta> {
