@@ -1,11 +1,11 @@
 //! The desktop shell: builds the Tauri app, holds the state, registers the commands. The only
 //! code that imports tauri; everything it does goes through `authdeck_core::Core`.
 
+mod background;
 mod clipboard;
 mod commands;
 mod demo;
 pub mod ipc;
-mod renewal;
 mod state;
 
 #[cfg(test)]
@@ -32,7 +32,7 @@ pub fn run(mode: Mode) -> Result<(), String> {
         .manage(state)
         .manage(clipboard::CopyGeneration::default())
         .setup(|app| {
-            renewal::start(app.handle().clone());
+            background::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

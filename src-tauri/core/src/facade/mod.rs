@@ -79,6 +79,8 @@ pub struct Core {
     home: PathBuf,
     reconciled_at_open: Reconciled,
     http: HttpClient,
+    /// The store's `data_version` when last polled (0: never).
+    data_version: std::sync::atomic::AtomicI64,
     /// One in-flight token request per app (single-flight).
     flights: Mutex<HashMap<AppId, Arc<tokens::Flight>>>,
     #[cfg(test)]
@@ -98,6 +100,7 @@ impl Core {
             http: HttpClient::new(HttpLimits::default())
                 .map_err(|e| Error::Internal(e.to_string()))?,
             flights: Mutex::new(HashMap::new()),
+            data_version: std::sync::atomic::AtomicI64::new(0),
             #[cfg(test)]
             crash_at: Mutex::new(None),
         };
@@ -114,6 +117,20 @@ impl Core {
     pub fn set_http_limits(&mut self, limits: HttpLimits) -> Result<()> {
         self.http = HttpClient::new(limits).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(())
+    }
+
+    /// Whether another program (the CLI, a second window) has committed to the store since the
+    /// last call (SQLite's `data_version`); the desktop app polls it to follow their changes.
+    pub fn changed_elsewhere(&self) -> Result<bool> {
+        let version: i64 = self
+            .store()?
+            .conn
+            .query_row("PRAGMA data_version", [], |row| row.get(0))
+            .map_err(store::store_error)?;
+        let last = self
+            .data_version
+            .swap(version, std::sync::atomic::Ordering::SeqCst);
+        Ok(last != 0 && last != version)
     }
 
     /// The data folder.

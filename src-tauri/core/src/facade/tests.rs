@@ -729,3 +729,29 @@ fn forgetting_a_token_removes_value_and_row() {
         ErrorCode::NotFound
     );
 }
+
+#[test]
+fn a_write_by_another_program_is_noticed_once() {
+    let f = Fixture::new();
+    assert!(
+        !f.core.changed_elsewhere().unwrap(),
+        "the first poll sets the baseline"
+    );
+    f.environment("Sandbox", EnvironmentKind::Sandbox);
+    assert!(
+        !f.core.changed_elsewhere().unwrap(),
+        "its own writes do not count"
+    );
+    let other = Core::open(f.dir.path(), f.vault.clone(), f.clock.clone()).unwrap();
+    other
+        .create_environment(EnvironmentInput {
+            name: "Production".into(),
+            kind: EnvironmentKind::Production,
+            color: "#eb5757".into(),
+            endpoints: Endpoints::default(),
+            rotation_days: DEFAULT_ROTATION_DAYS,
+        })
+        .unwrap();
+    assert!(f.core.changed_elsewhere().unwrap());
+    assert!(!f.core.changed_elsewhere().unwrap());
+}

@@ -1,3 +1,8 @@
+//! Background work for the app's lifetime.
+//!
+//! Following other programs: every second, when another program (the CLI, a second window)
+//! has written to the store, every scope is announced as changed so the UI refetches.
+//!
 //! Automatic renewal: every few seconds, client-credentials tokens inside their renewal window
 //! are renewed (core decides which). Each outcome is a quiet `token-renewed` notice; a failure
 //! is recorded by core on the token, which stops further attempts until a manual renewal.
@@ -12,14 +17,42 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 /// How often the renewal window is checked.
 const TICK: Duration = Duration::from_secs(5);
 
-/// Starts the renewal loop for the app's lifetime.
+/// How often the store is checked for other programs' writes.
+const FOLLOW: Duration = Duration::from_secs(1);
+
+/// Starts the renewal and follow loops for the app's lifetime.
 pub fn start<R: Runtime>(app: AppHandle<R>) {
+    let follower = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(FOLLOW).await;
+            follow_other_programs(&follower);
+        }
+    });
     tauri::async_runtime::spawn(async move {
         loop {
             tokio::time::sleep(TICK).await;
             renew_due(&app).await;
         }
     });
+}
+
+fn follow_other_programs<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let Ok(core) = state.core() else {
+        return;
+    };
+    if core.changed_elsewhere().unwrap_or(false) {
+        for scope in [
+            StoreScope::Environments,
+            StoreScope::Apps,
+            StoreScope::Secrets,
+            StoreScope::Settings,
+            StoreScope::Tokens,
+        ] {
+            let _ = app.emit(STORE_CHANGED, StoreChanged { scope });
+        }
+    }
 }
 
 async fn renew_due<R: Runtime>(app: &AppHandle<R>) {
