@@ -1,0 +1,420 @@
+//! The command tree (clap derive): every command, flag and its help text in one place.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0    ok
+  1    other failure (a damaged store, a cancelled confirmation ...)
+  2    usage: bad arguments, or a production app without --env and no terminal to confirm on
+  3    not found, or a name that matches several apps or environments
+  4    refused by the provider (wrong client secret, scope not allowed ...)
+  5    keychain unavailable, locked, or missing the entry
+  6    network failure, timeout, or an answer that is not OAuth
+  7    invalid input, or a rule refused it (duplicate name, last secret, environment not empty)
+  8    not configured (no active secret, no token endpoint, public client)
+  exec passes the command's own exit code through (126: cannot run it, 127: not found).";
+
+/// Tokens and setup for scripts, from the Authdeck desktop app's store and keychain.
+#[derive(Debug, Parser)]
+#[command(name = "authdeck-cli", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Say on stderr what happened (cached or renewed token, its expiry).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a valid access token for an app, and nothing else, on stdout.
+    ///
+    /// The stored token when it stays valid long enough, else a new one from the provider
+    /// (client credentials with the app's secret from the keychain).
+    Token(TokenArgs),
+
+    /// Run a command with the app's access token in its environment.
+    ///
+    /// Example: authdeck-cli exec billing -- curl -H "Authorization: Bearer $AUTHDECK_ACCESS_TOKEN" …
+    Exec(ExecArgs),
+
+    /// Print `export` lines for eval, or set up environments (env add / edit / rm).
+    ///
+    /// Example: eval "$(authdeck-cli env billing)"
+    Env(EnvCommand),
+
+    /// The apps of an environment with their token state and time left.
+    Status(ListArgs),
+
+    /// List the environments (the active one is marked).
+    Envs {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+
+    /// List the apps of an environment.
+    Apps(ListArgs),
+
+    /// Make ENV the active environment (the desktop app follows within a second).
+    Use {
+        /// The environment's name.
+        env: String,
+    },
+
+    /// Set up client apps: add, edit, rm.
+    #[command(subcommand)]
+    App(AppCommand),
+
+    /// Client secrets: add (from stdin or a prompt), list (metadata only), rm.
+    #[command(subcommand)]
+    Secret(SecretCommand),
+
+    /// Print a shell completion script.
+    ///
+    /// Example: authdeck-cli completions bash > ~/.local/share/bash-completion/completions/authdeck-cli
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Which app: by name within an environment.
+#[derive(Debug, Clone, Args)]
+pub struct Target {
+    /// The app: its display name, client ID or link name. May be left out when the
+    /// environment holds exactly one app.
+    pub app: Option<String>,
+
+    /// The environment (default: the active one). An app in a production environment needs
+    /// its environment named here, or a confirmation on a terminal.
+    #[arg(short, long, value_name = "ENV")]
+    pub env: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub target: Target,
+
+    /// Renew the stored token when it has less than this many seconds left.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub min_valid: i64,
+
+    /// Request these scopes instead of the app's default scopes (repeat, or separate by
+    /// spaces).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VarArgs {
+    /// The variable that holds the access token.
+    #[arg(long, value_name = "NAME", default_value = "AUTHDECK_ACCESS_TOKEN")]
+    pub token_var: String,
+
+    /// Also set this variable to the app's client ID.
+    #[arg(long, value_name = "NAME")]
+    pub client_id_var: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    #[command(flatten)]
+    pub vars: VarArgs,
+
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct EnvCommand {
+    #[command(subcommand)]
+    pub action: Option<EnvAction>,
+
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    #[command(flatten)]
+    pub vars: VarArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EnvAction {
+    /// Add an environment.
+    Add(EnvAddArgs),
+    /// Change an environment (only the flags given change; an empty URL removes it).
+    Edit(EnvEditArgs),
+    /// Delete an environment.
+    Rm {
+        /// The environment's name.
+        name: String,
+        /// Also delete its apps and their secrets and tokens from the keychain.
+        #[arg(long)]
+        with_apps: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Kind {
+    Sandbox,
+    Production,
+    Other,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct EndpointArgs {
+    /// The issuer URL.
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
+    /// Fill the endpoints not given here from the issuer's discovery document.
+    #[arg(long)]
+    pub discover: bool,
+    /// The token endpoint.
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// The authorization endpoint.
+    #[arg(long, value_name = "URL")]
+    pub authorize_url: Option<String>,
+    /// The introspection endpoint (RFC 7662).
+    #[arg(long, value_name = "URL")]
+    pub introspection_url: Option<String>,
+    /// The revocation endpoint (RFC 7009).
+    #[arg(long, value_name = "URL")]
+    pub revocation_url: Option<String>,
+    /// A Doorkeeper-style token-info endpoint.
+    #[arg(long, value_name = "URL")]
+    pub token_info_url: Option<String>,
+    /// The API's base URL.
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// The colour, as #rrggbb (default: by kind).
+    #[arg(long, value_name = "#RRGGBB")]
+    pub color: Option<String>,
+    /// Flag active secrets older than this many days for rotation (default 90).
+    #[arg(long, value_name = "DAYS")]
+    pub rotation_days: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvAddArgs {
+    /// The environment's name.
+    pub name: String,
+    /// What kind of environment it is.
+    #[arg(long, value_enum)]
+    pub kind: Kind,
+    #[command(flatten)]
+    pub fields: EndpointArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvEditArgs {
+    /// The environment's name.
+    pub name: String,
+    /// A new name.
+    #[arg(long, value_name = "NAME")]
+    pub rename: Option<String>,
+    /// Another kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<Kind>,
+    #[command(flatten)]
+    pub fields: EndpointArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The environment (default: the active one).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Method {
+    #[value(name = "client_secret_basic")]
+    ClientSecretBasic,
+    #[value(name = "client_secret_post")]
+    ClientSecretPost,
+    #[value(name = "none")]
+    None,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Add a client app to an environment.
+    Add(AppAddArgs),
+    /// Change an app (only the flags given change; a list flag replaces the whole list, and
+    /// an empty value clears it).
+    Edit(AppEditArgs),
+    /// Delete an app, its secrets and its token (tokens the provider issued stay valid).
+    Rm {
+        /// The app: display name, client ID or link name.
+        app: String,
+        /// Its environment (default: the active one).
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct AppFields {
+    /// The token endpoint auth method (default: client_secret_basic; none for a public client).
+    #[arg(long, value_enum, value_name = "METHOD")]
+    pub auth_method: Option<Method>,
+    /// A default scope (repeat, or separate by spaces).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// A redirect URI (repeat; default for a new app: http://127.0.0.1/callback).
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    pub redirect_uris: Vec<String>,
+    /// The link name shared by the same integration in other environments.
+    #[arg(long, value_name = "NAME")]
+    pub link: Option<String>,
+    /// Sent as `audience` with token requests.
+    #[arg(long, value_name = "AUDIENCE")]
+    pub audience: Option<String>,
+    /// Sent as `resource` with token requests (RFC 8707).
+    #[arg(long, value_name = "URI")]
+    pub resource: Option<String>,
+    /// A description.
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// A label (repeat).
+    #[arg(long = "label", value_name = "LABEL")]
+    pub labels: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AppAddArgs {
+    /// The app's display name.
+    pub name: String,
+    /// The environment it belongs to.
+    #[arg(short, long, value_name = "ENV", required = true)]
+    pub env: String,
+    /// The client ID the provider gave it.
+    #[arg(long, value_name = "ID")]
+    pub client_id: String,
+    /// A public client (native, SPA): no secret.
+    #[arg(long)]
+    pub public: bool,
+    #[command(flatten)]
+    pub fields: AppFields,
+}
+
+#[derive(Debug, Args)]
+pub struct AppEditArgs {
+    /// The app: display name, client ID or link name.
+    pub app: String,
+    /// Its environment (default: the active one).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// A new display name.
+    #[arg(long, value_name = "NAME")]
+    pub rename: Option<String>,
+    /// A new client ID.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Make it a public client (its secrets must be deleted first).
+    #[arg(long, conflicts_with = "confidential")]
+    pub public: bool,
+    /// Make it a confidential client.
+    #[arg(long)]
+    pub confidential: bool,
+    /// Move it to another environment.
+    #[arg(long, value_name = "ENV")]
+    pub move_to: Option<String>,
+    #[command(flatten)]
+    pub fields: AppFields,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Store a client secret: read from stdin, or asked for without echo on a terminal.
+    Add {
+        /// The app: display name, client ID or link name.
+        app: String,
+        /// Its environment (default: the active one).
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+        /// A label (default: "Secret N").
+        #[arg(long, value_name = "LABEL")]
+        label: Option<String>,
+        /// When the provider created it (RFC 3339, such as 2026-11-01T09:30:00Z).
+        #[arg(long, value_name = "TIME")]
+        created_at: Option<String>,
+    },
+    /// List an app's secrets: metadata only, never a value.
+    List {
+        /// The app: display name, client ID or link name.
+        app: String,
+        /// Its environment (default: the active one).
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a secret (never the last active one of a confidential app).
+    Rm {
+        /// The app: display name, client ID or link name.
+        app: String,
+        /// The secret's ID or label.
+        secret: String,
+        /// Its environment (default: the active one).
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn env_takes_an_app_or_a_subcommand() {
+        let cli =
+            Cli::try_parse_from(["authdeck-cli", "env", "billing", "--env", "Sandbox"]).unwrap();
+        let Command::Env(env) = cli.command else {
+            panic!("env")
+        };
+        assert!(env.action.is_none());
+        assert_eq!(env.token.target.app.as_deref(), Some("billing"));
+        assert_eq!(env.token.target.env.as_deref(), Some("Sandbox"));
+
+        let cli =
+            Cli::try_parse_from(["authdeck-cli", "env", "add", "Prod", "--kind", "production"])
+                .unwrap();
+        let Command::Env(env) = cli.command else {
+            panic!("env")
+        };
+        assert!(matches!(env.action, Some(EnvAction::Add(ref a)) if a.name == "Prod"));
+    }
+
+    #[test]
+    fn exec_takes_the_command_after_the_double_dash() {
+        let cli =
+            Cli::try_parse_from(["authdeck-cli", "exec", "--", "sh", "-c", "exit 3"]).unwrap();
+        let Command::Exec(exec) = cli.command else {
+            panic!("exec")
+        };
+        assert_eq!(exec.token.target.app, None);
+        assert_eq!(exec.command, ["sh", "-c", "exit 3"]);
+        assert!(Cli::try_parse_from(["authdeck-cli", "exec", "billing"]).is_err());
+    }
+}

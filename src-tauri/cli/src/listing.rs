@@ -1,0 +1,210 @@
+//! `status`, `envs`, `apps` and `use`: what the store holds, for people and (`--json`) scripts.
+
+use crate::cli::ListArgs;
+use crate::failure::Failure;
+use crate::output::{self, table};
+use crate::resolve;
+use authdeck_core::Core;
+use authdeck_core::model::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Serialize)]
+struct EnvironmentRef<'a> {
+    id: &'a EnvironmentId,
+    name: &'a str,
+    kind: EnvironmentKind,
+}
+
+/// One app's token in `status --json`.
+#[derive(Serialize)]
+struct AppTokenJson<'a> {
+    app_id: &'a AppId,
+    name: &'a str,
+    client_id: Option<&'a str>,
+    client_type: ClientType,
+    state: TokenState,
+    seconds_left: Option<i64>,
+    expires_at: Option<Timestamp>,
+    issued_at: Option<Timestamp>,
+    token_type: Option<&'a str>,
+    requested_scopes: Option<&'a [String]>,
+    granted_scopes: Option<&'a [String]>,
+    scopes_missing: &'a [String],
+    auto_renew: bool,
+    renew_error: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct StatusJson<'a> {
+    environment: EnvironmentRef<'a>,
+    apps: Vec<AppTokenJson<'a>>,
+}
+
+pub fn state_word(state: TokenState) -> &'static str {
+    match state {
+        TokenState::Valid => "valid",
+        TokenState::ExpiringSoon => "expiring soon",
+        TokenState::Expired => "expired",
+        TokenState::Revoked => "revoked",
+        TokenState::None => "none",
+    }
+}
+
+fn kind_word(kind: EnvironmentKind) -> &'static str {
+    kind.as_str()
+}
+
+/// `authdeck-cli status`: the apps of an environment with token state and time left.
+pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
+    let environment = resolve::environment(core, args.env.as_deref())?;
+    let statuses = core.token_statuses(&environment.id)?;
+    let client_ids: HashMap<AppId, String> = core
+        .apps(&environment.id)?
+        .into_iter()
+        .map(|a| (a.id, a.client_id))
+        .collect();
+    if args.json {
+        let apps = statuses
+            .iter()
+            .map(|s| {
+                let token = s.token.as_ref();
+                AppTokenJson {
+                    app_id: &s.app_id,
+                    name: &s.app_name,
+                    client_id: client_ids.get(&s.app_id).map(String::as_str),
+                    client_type: s.client_type,
+                    state: s.state,
+                    seconds_left: s.seconds_left,
+                    expires_at: token.and_then(|t| t.expires_at),
+                    issued_at: token.map(|t| t.issued_at),
+                    token_type: token.map(|t| t.token_type.as_str()),
+                    requested_scopes: token.map(|t| t.requested_scopes.as_slice()),
+                    granted_scopes: token.and_then(|t| t.granted_scopes.as_deref()),
+                    scopes_missing: &s.scopes_missing,
+                    auto_renew: s.auto_renew,
+                    renew_error: token.and_then(|t| t.renew_error.as_deref()),
+                }
+            })
+            .collect();
+        return output::print_json(&StatusJson {
+            environment: EnvironmentRef {
+                id: &environment.id,
+                name: &environment.name,
+                kind: environment.kind,
+            },
+            apps,
+        })
+        .map(|()| 0);
+    }
+    let rows: Vec<Vec<String>> = statuses
+        .iter()
+        .map(|s| {
+            let left = match s.state {
+                TokenState::None => "-".to_owned(),
+                TokenState::Revoked => "-".to_owned(),
+                _ => output::time_left(s.seconds_left),
+            };
+            vec![
+                s.app_name.clone(),
+                client_ids.get(&s.app_id).cloned().unwrap_or_default(),
+                state_word(s.state).to_owned(),
+                left,
+            ]
+        })
+        .collect();
+    let mut text = format!("{} ({})\n", environment.name, kind_word(environment.kind));
+    if rows.is_empty() {
+        text.push_str("No apps yet.\n");
+    } else {
+        text.push_str(&table(&["APP", "CLIENT ID", "TOKEN", "TIME LEFT"], &rows));
+    }
+    output::print(&text).map(|()| 0)
+}
+
+#[derive(Serialize)]
+struct EnvironmentJson<'a> {
+    #[serde(flatten)]
+    environment: &'a Environment,
+    active: bool,
+}
+
+/// `authdeck-cli envs`.
+pub fn envs(core: &Core, json: bool) -> Result<u8, Failure> {
+    let all = core.environments()?;
+    let active = core.settings()?.active_environment_id;
+    if json {
+        let list: Vec<EnvironmentJson> = all
+            .iter()
+            .map(|environment| EnvironmentJson {
+                environment,
+                active: Some(&environment.id) == active.as_ref(),
+            })
+            .collect();
+        return output::print_json(&list).map(|()| 0);
+    }
+    if all.is_empty() {
+        return output::print("No environments yet.\n").map(|()| 0);
+    }
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|e| {
+            vec![
+                if Some(&e.id) == active.as_ref() {
+                    "*".into()
+                } else {
+                    String::new()
+                },
+                e.name.clone(),
+                kind_word(e.kind).to_owned(),
+                e.app_count.to_string(),
+                e.endpoints.token_url.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    output::print(&table(&["", "NAME", "KIND", "APPS", "TOKEN URL"], &rows)).map(|()| 0)
+}
+
+/// `authdeck-cli apps`.
+pub fn apps(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
+    let environment = resolve::environment(core, args.env.as_deref())?;
+    let apps = core.apps(&environment.id)?;
+    if args.json {
+        return output::print_json(&apps).map(|()| 0);
+    }
+    let rows: Vec<Vec<String>> = apps
+        .iter()
+        .map(|a| {
+            vec![
+                a.display_name.clone(),
+                a.client_id.clone(),
+                a.client_type.as_str().to_owned(),
+                a.active_secrets.to_string(),
+                a.link.clone().unwrap_or_else(|| "-".into()),
+                if a.rotation_due { "rotate" } else { "" }.to_owned(),
+            ]
+        })
+        .collect();
+    let mut text = format!("{} ({})\n", environment.name, kind_word(environment.kind));
+    if rows.is_empty() {
+        text.push_str("No apps yet.\n");
+    } else {
+        text.push_str(&table(
+            &["APP", "CLIENT ID", "TYPE", "SECRETS", "LINK", ""],
+            &rows,
+        ));
+    }
+    output::print(&text).map(|()| 0)
+}
+
+/// `authdeck-cli use ENV`.
+pub fn use_environment(core: &Core, name: &str) -> Result<u8, Failure> {
+    let environment = resolve::environment(core, Some(name))?;
+    core.set_active_environment(&environment.id)?;
+    output::print(&format!(
+        "Active environment: {} ({})\n",
+        environment.name,
+        kind_word(environment.kind)
+    ))
+    .map(|()| 0)
+}

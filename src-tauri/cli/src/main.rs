@@ -1,0 +1,135 @@
+//! `authdeck-cli`: what the Authdeck desktop app holds, for scripts — the same data folder and
+//! keychain namespace, through the same core; a secret never leaves the keychain except as the
+//! access token a command asks for.
+
+mod cli;
+mod failure;
+mod listing;
+mod output;
+mod resolve;
+mod secrets;
+mod setup;
+mod tokens;
+
+use authdeck_core::vault::{KeychainVault, default_namespace};
+use authdeck_core::{Core, SystemClock};
+use clap::{CommandFactory, Parser};
+use cli::{AppCommand, Cli, Command, EnvAction, SecretCommand};
+use failure::{Failure, exit, one_line};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(failure) => {
+            eprintln!("authdeck: {}", failure.line());
+            for line in &failure.more {
+                eprintln!("authdeck: {}", one_line(line));
+            }
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Help and version as clap prints them; a usage error in one line, with clap's tip.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = error.print();
+        return ExitCode::from(
+            if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                exit::USAGE
+            } else {
+                0
+            },
+        );
+    }
+    let text = error.render().to_string();
+    let mut parts: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("Usage:"))
+        .filter(|line| !line.starts_with("For more information"))
+        .map(|line| line.trim_start_matches("error: ").to_owned())
+        .collect();
+    parts.dedup();
+    eprintln!("authdeck: {} (see --help)", parts.join("; "));
+    ExitCode::from(exit::USAGE)
+}
+
+/// The desktop app's data folder and keychain namespace, so both programs share one store.
+fn open() -> Result<Core, Failure> {
+    let home = authdeck_core::default_home()?;
+    let vault = Arc::new(KeychainVault::new(&default_namespace()));
+    Ok(Core::open(&home, vault, Arc::new(SystemClock))?)
+}
+
+/// A completion script for the name this program was started as (authdeck-cli, or a link).
+fn completions(shell: clap_complete::Shell) -> Result<u8, Failure> {
+    let name = std::env::args_os()
+        .next()
+        .and_then(|arg0| {
+            std::path::Path::new(&arg0)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "authdeck-cli".into());
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), name, &mut script);
+    output::print(&String::from_utf8_lossy(&script)).map(|()| 0)
+}
+
+fn run(cli: Cli) -> Result<u8, Failure> {
+    let verbose = cli.verbose;
+    if let Command::Completions { shell } = cli.command {
+        // Needs neither the store nor the keychain.
+        return completions(shell);
+    }
+    let core = open()?;
+    match cli.command {
+        Command::Token(args) => tokens::token(&core, &args, verbose),
+        Command::Exec(args) => tokens::exec(core, &args, verbose),
+        Command::Env(env) => match env.action {
+            None => tokens::exports(&core, &env.token, &env.vars, verbose),
+            Some(EnvAction::Add(args)) => setup::env_add(&core, &args, verbose),
+            Some(EnvAction::Edit(args)) => setup::env_edit(&core, &args, verbose),
+            Some(EnvAction::Rm { name, with_apps }) => setup::env_rm(&core, &name, with_apps),
+        },
+        Command::Status(args) => listing::status(&core, &args),
+        Command::Envs { json } => listing::envs(&core, json),
+        Command::Apps(args) => listing::apps(&core, &args),
+        Command::Use { env } => listing::use_environment(&core, &env),
+        Command::App(AppCommand::Add(args)) => setup::app_add(&core, &args),
+        Command::App(AppCommand::Edit(args)) => setup::app_edit(&core, &args),
+        Command::App(AppCommand::Rm { app, env }) => setup::app_rm(&core, &app, env.as_deref()),
+        Command::Secret(SecretCommand::Add {
+            app,
+            env,
+            label,
+            created_at,
+        }) => secrets::add(
+            &core,
+            &app,
+            env.as_deref(),
+            label.as_deref(),
+            created_at.as_deref(),
+        ),
+        Command::Secret(SecretCommand::List { app, env, json }) => {
+            secrets::list(&core, &app, env.as_deref(), json)
+        }
+        Command::Secret(SecretCommand::Rm { app, secret, env }) => {
+            secrets::rm(&core, &app, &secret, env.as_deref())
+        }
+        Command::Completions { shell } => completions(shell),
+    }
+}

@@ -1,0 +1,397 @@
+//! `env add / edit / rm` and `app add / edit / rm`: the desktop app's forms as flags, with
+//! core's validation and messages.
+
+use crate::cli::{
+    AppAddArgs, AppEditArgs, AppFields, EndpointArgs, EnvAddArgs, EnvEditArgs, Kind, Method,
+};
+use crate::failure::Failure;
+use crate::output;
+use crate::resolve;
+use crate::tokens::block_on;
+use authdeck_core::model::*;
+use authdeck_core::{Core, ErrorCode};
+
+fn kind(kind: Kind) -> EnvironmentKind {
+    match kind {
+        Kind::Sandbox => EnvironmentKind::Sandbox,
+        Kind::Production => EnvironmentKind::Production,
+        Kind::Other => EnvironmentKind::Other,
+    }
+}
+
+/// The colour the desktop app's form starts with for a kind.
+fn kind_color(kind: EnvironmentKind) -> &'static str {
+    match kind {
+        EnvironmentKind::Sandbox => "#2f80ed",
+        EnvironmentKind::Production => "#d64545",
+        EnvironmentKind::Other => "#8e44ad",
+    }
+}
+
+fn method(method: Method) -> AuthMethod {
+    match method {
+        Method::ClientSecretBasic => AuthMethod::ClientSecretBasic,
+        Method::ClientSecretPost => AuthMethod::ClientSecretPost,
+        Method::None => AuthMethod::None,
+    }
+}
+
+/// Sets each endpoint given on the command line (an empty value clears it, as core trims
+/// blanks away); with `--discover`, the ones not given come from the issuer's metadata.
+fn apply_endpoints(
+    core: &Core,
+    endpoints: &mut Endpoints,
+    flags: &EndpointArgs,
+    verbose: bool,
+) -> Result<(), Failure> {
+    let given = [
+        (&mut endpoints.issuer_url, &flags.issuer),
+        (&mut endpoints.token_url, &flags.token_url),
+        (&mut endpoints.authorization_url, &flags.authorize_url),
+        (&mut endpoints.introspection_url, &flags.introspection_url),
+        (&mut endpoints.revocation_url, &flags.revocation_url),
+        (&mut endpoints.token_info_url, &flags.token_info_url),
+        (&mut endpoints.api_base_url, &flags.api_base),
+    ];
+    for (slot, flag) in given {
+        if let Some(value) = flag {
+            *slot = Some(value.clone());
+        }
+    }
+    if !flags.discover {
+        return Ok(());
+    }
+    let issuer = endpoints
+        .issuer_url
+        .clone()
+        .filter(|i| !i.trim().is_empty())
+        .ok_or_else(|| Failure::usage("--discover needs an issuer: add --issuer URL."))?;
+    let found = block_on(core.discover(issuer.trim()))??;
+    let discovered = found.endpoints;
+    let fill = [
+        (
+            &mut endpoints.token_url,
+            &flags.token_url,
+            discovered.token_url,
+        ),
+        (
+            &mut endpoints.authorization_url,
+            &flags.authorize_url,
+            discovered.authorization_url,
+        ),
+        (
+            &mut endpoints.introspection_url,
+            &flags.introspection_url,
+            discovered.introspection_url,
+        ),
+        (
+            &mut endpoints.revocation_url,
+            &flags.revocation_url,
+            discovered.revocation_url,
+        ),
+        (
+            &mut endpoints.token_info_url,
+            &flags.token_info_url,
+            discovered.token_info_url,
+        ),
+    ];
+    for (slot, flag, value) in fill {
+        if flag.is_none() && value.is_some() {
+            *slot = value;
+        }
+    }
+    if verbose {
+        eprintln!("authdeck: read the endpoints from {}", found.metadata_url);
+    }
+    Ok(())
+}
+
+fn describe(environment: &Environment) -> String {
+    let e = &environment.endpoints;
+    let mut text = format!(
+        "{} ({}, {})\n",
+        environment.name,
+        environment.kind.as_str(),
+        environment.color
+    );
+    for (label, value) in [
+        ("issuer", &e.issuer_url),
+        ("token", &e.token_url),
+        ("authorize", &e.authorization_url),
+        ("introspection", &e.introspection_url),
+        ("revocation", &e.revocation_url),
+        ("token info", &e.token_info_url),
+        ("API base", &e.api_base_url),
+    ] {
+        if let Some(value) = value {
+            text.push_str(&format!("  {label:<14}{value}\n"));
+        }
+    }
+    text
+}
+
+/// `authdeck-cli env add`.
+pub fn env_add(core: &Core, args: &EnvAddArgs, verbose: bool) -> Result<u8, Failure> {
+    let kind = kind(args.kind);
+    let mut endpoints = Endpoints::default();
+    apply_endpoints(core, &mut endpoints, &args.fields, verbose)?;
+    let input = EnvironmentInput {
+        name: args.name.clone(),
+        kind,
+        color: args
+            .fields
+            .color
+            .clone()
+            .unwrap_or_else(|| kind_color(kind).to_owned()),
+        endpoints,
+        rotation_days: args.fields.rotation_days.unwrap_or(DEFAULT_ROTATION_DAYS),
+    };
+    let problems = core.validate_environment(None, &input)?;
+    if !problems.is_empty() {
+        return Err(Failure::invalid(&problems));
+    }
+    let environment = core.create_environment(input)?;
+    let active = core.settings()?.active_environment_id == Some(environment.id.clone());
+    let mut text = format!("Added environment {}", describe(&environment));
+    if active {
+        text.push_str("It is the active environment.\n");
+    }
+    output::print(&text).map(|()| 0)
+}
+
+/// `authdeck-cli env edit`.
+pub fn env_edit(core: &Core, args: &EnvEditArgs, verbose: bool) -> Result<u8, Failure> {
+    let existing = resolve::environment(core, Some(&args.name))?;
+    let mut endpoints = existing.endpoints.clone();
+    apply_endpoints(core, &mut endpoints, &args.fields, verbose)?;
+    let input = EnvironmentInput {
+        name: args.rename.clone().unwrap_or_else(|| existing.name.clone()),
+        kind: args.kind.map_or(existing.kind, kind),
+        color: args
+            .fields
+            .color
+            .clone()
+            .unwrap_or_else(|| existing.color.clone()),
+        endpoints,
+        rotation_days: args.fields.rotation_days.unwrap_or(existing.rotation_days),
+    };
+    let problems = core.validate_environment(Some(&existing.id), &input)?;
+    if !problems.is_empty() {
+        return Err(Failure::invalid(&problems));
+    }
+    let environment = core.update_environment(&existing.id, input)?;
+    output::print(&format!("Changed environment {}", describe(&environment))).map(|()| 0)
+}
+
+/// `authdeck-cli env rm`.
+pub fn env_rm(core: &Core, name: &str, with_apps: bool) -> Result<u8, Failure> {
+    let environment = resolve::environment(core, Some(name))?;
+    let deleted = core
+        .delete_environment(&environment.id, with_apps)
+        .map_err(|error| {
+            let not_empty = error.code() == ErrorCode::EnvironmentNotEmpty;
+            let mut failure = Failure::from(error);
+            if not_empty {
+                failure.message = format!(
+                    "“{}” still holds {} app{}; add --with-apps to delete them, their secrets \
+                     and tokens too.",
+                    environment.name,
+                    environment.app_count,
+                    if environment.app_count == 1 { "" } else { "s" }
+                );
+            }
+            failure
+        })?;
+    let mut text = format!("Deleted environment “{}”", environment.name);
+    if deleted.apps_removed > 0 {
+        text.push_str(&format!(
+            " with {} app{} and {} keychain entr{}",
+            deleted.apps_removed,
+            if deleted.apps_removed == 1 { "" } else { "s" },
+            deleted.keychain_entries_removed,
+            if deleted.keychain_entries_removed == 1 {
+                "y"
+            } else {
+                "ies"
+            }
+        ));
+    }
+    text.push_str(".\n");
+    output::print(&text).map(|()| 0)
+}
+
+/// `--scope "read write" --scope admin` → `read`, `write`, `admin`; a lone empty value clears.
+fn scopes(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .flat_map(|s| s.split_whitespace())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn describe_app(app: &ClientApp, environment: &str) -> String {
+    let mut text = format!(
+        "“{}” in “{environment}”: client ID {}, {} ({})",
+        app.display_name,
+        app.client_id,
+        app.client_type.as_str(),
+        app.auth_method.as_str()
+    );
+    if !app.default_scopes.is_empty() {
+        text.push_str(&format!(", scopes {}", app.default_scopes.join(" ")));
+    }
+    text.push_str(".\n");
+    text
+}
+
+/// `authdeck-cli app add`.
+pub fn app_add(core: &Core, args: &AppAddArgs) -> Result<u8, Failure> {
+    let environment = resolve::environment(core, Some(&args.env))?;
+    let client_type = if args.public {
+        ClientType::Public
+    } else {
+        ClientType::Confidential
+    };
+    let f: &AppFields = &args.fields;
+    let input = ClientAppInput {
+        environment_id: environment.id.clone(),
+        display_name: args.name.clone(),
+        client_id: args.client_id.clone(),
+        client_type,
+        auth_method: f.auth_method.map_or(
+            if args.public {
+                AuthMethod::None
+            } else {
+                AuthMethod::ClientSecretBasic
+            },
+            method,
+        ),
+        description: f.description.clone().unwrap_or_default(),
+        logo_uri: None,
+        redirect_uris: if f.redirect_uris.is_empty() {
+            vec![DEFAULT_REDIRECT_URI.to_owned()]
+        } else {
+            f.redirect_uris.clone()
+        },
+        logout_urls: vec![],
+        web_origins: vec![],
+        default_scopes: scopes(&f.scopes),
+        labels: f.labels.clone(),
+        link: f.link.clone(),
+        audience: f.audience.clone(),
+        resource: f.resource.clone(),
+    };
+    let problems = core.validate_app(None, &input)?;
+    if !problems.is_empty() {
+        return Err(Failure::invalid(&problems));
+    }
+    let app = core.create_app(input)?;
+    let mut text = format!("Added app {}", describe_app(&app, &environment.name));
+    if app.client_type == ClientType::Confidential {
+        text.push_str(&format!(
+            "Store its secret with: authdeck-cli secret add \"{}\" --env \"{}\"\n",
+            app.display_name, environment.name
+        ));
+    }
+    output::print(&text).map(|()| 0)
+}
+
+/// `authdeck-cli app edit`.
+pub fn app_edit(core: &Core, args: &AppEditArgs) -> Result<u8, Failure> {
+    let environment = resolve::environment(core, args.env.as_deref())?;
+    let summary = resolve::app(core, &environment, Some(&args.app))?;
+    resolve::production_guard(
+        &environment,
+        args.env.is_some(),
+        &format!("“{}”", summary.display_name),
+    )?;
+    let existing = core.app(&summary.id)?;
+    let target = match &args.move_to {
+        Some(name) => resolve::environment(core, Some(name))?,
+        None => environment,
+    };
+    let client_type = if args.public {
+        ClientType::Public
+    } else if args.confidential {
+        ClientType::Confidential
+    } else {
+        existing.client_type
+    };
+    let f = &args.fields;
+    let auth_method = match f.auth_method {
+        Some(m) => method(m),
+        None if client_type != existing.client_type => match client_type {
+            ClientType::Public => AuthMethod::None,
+            ClientType::Confidential => AuthMethod::ClientSecretBasic,
+        },
+        None => existing.auth_method,
+    };
+    let list = |given: &Vec<String>, current: &Vec<String>| {
+        if given.is_empty() {
+            current.clone()
+        } else {
+            given.clone()
+        }
+    };
+    let input = ClientAppInput {
+        environment_id: target.id.clone(),
+        display_name: args
+            .rename
+            .clone()
+            .unwrap_or_else(|| existing.display_name.clone()),
+        client_id: args
+            .client_id
+            .clone()
+            .unwrap_or_else(|| existing.client_id.clone()),
+        client_type,
+        auth_method,
+        description: f
+            .description
+            .clone()
+            .unwrap_or_else(|| existing.description.clone()),
+        logo_uri: existing.logo_uri.clone(),
+        redirect_uris: list(&f.redirect_uris, &existing.redirect_uris),
+        logout_urls: existing.logout_urls.clone(),
+        web_origins: existing.web_origins.clone(),
+        default_scopes: if f.scopes.is_empty() {
+            existing.default_scopes.clone()
+        } else {
+            scopes(&f.scopes)
+        },
+        labels: list(&f.labels, &existing.labels),
+        link: f.link.clone().or_else(|| existing.link.clone()),
+        audience: f.audience.clone().or_else(|| existing.audience.clone()),
+        resource: f.resource.clone().or_else(|| existing.resource.clone()),
+    };
+    let problems = core.validate_app(Some(&existing.id), &input)?;
+    if !problems.is_empty() {
+        return Err(Failure::invalid(&problems));
+    }
+    let app = core.update_app(&existing.id, input)?;
+    output::print(&format!("Changed app {}", describe_app(&app, &target.name))).map(|()| 0)
+}
+
+/// `authdeck-cli app rm`.
+pub fn app_rm(core: &Core, name: &str, env: Option<&str>) -> Result<u8, Failure> {
+    let environment = resolve::environment(core, env)?;
+    let app = resolve::app(core, &environment, Some(name))?;
+    resolve::production_guard(
+        &environment,
+        env.is_some(),
+        &format!("“{}”", app.display_name),
+    )?;
+    let deleted = core.delete_app(&app.id)?;
+    output::print(&format!(
+        "Deleted app “{}” from “{}” and {} keychain entr{}. Tokens the provider already issued \
+         stay valid until they expire.\n",
+        app.display_name,
+        environment.name,
+        deleted.keychain_entries_removed,
+        if deleted.keychain_entries_removed == 1 {
+            "y"
+        } else {
+            "ies"
+        }
+    ))
+    .map(|()| 0)
+}
