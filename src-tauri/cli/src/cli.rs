@@ -43,7 +43,8 @@ pub enum Command {
 
     /// Print `export` lines for eval, or set up environments (env add / edit / rm).
     ///
-    /// Example: eval "$(authdeck-cli env billing)"
+    /// Example: eval "$(authdeck-cli env billing)". An app named add, edit or rm: put -- before
+    /// its name (authdeck-cli env -- add).
     Env(EnvCommand),
 
     /// The apps of an environment with their token state and time left.

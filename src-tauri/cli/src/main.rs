@@ -63,7 +63,16 @@ fn usage_error(error: clap::Error) -> ExitCode {
         .map(|line| line.trim_start_matches("error: ").to_owned())
         .collect();
     parts.dedup();
-    eprintln!("authdeck: {} (see --help)", parts.join("; "));
+    let mut line = String::new();
+    for part in parts {
+        if line.ends_with(':') {
+            line.push(' ');
+        } else if !line.is_empty() {
+            line.push_str("; ");
+        }
+        line.push_str(&part);
+    }
+    eprintln!("authdeck: {line} (see --help)");
     ExitCode::from(exit::USAGE)
 }
 
