@@ -148,3 +148,13 @@ fn the_window_is_granted_exactly_the_app_commands_and_event_listening() {
         "{csp}"
     );
 }
+
+/// 64-bit integers cross IPC as JSON numbers; ts-rs would type them `bigint`, which the UI
+/// would then mishandle. Every such field carries `ts(type = "number")`.
+#[test]
+fn no_binding_claims_a_bigint() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings");
+    for (name, text) in read_dir(&dir) {
+        assert!(!text.contains("bigint"), "{name} types a field as bigint");
+    }
+}

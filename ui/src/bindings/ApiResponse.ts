@@ -8,4 +8,4 @@ export type ApiResponse = { url: string, status: number, reason: string, headers
 /**
  * Pretty-printed when it is JSON; lossy UTF-8 otherwise.
  */
-body: string, is_json: boolean, elapsed_ms: bigint, };
+body: string, is_json: boolean, elapsed_ms: number, };

@@ -5,7 +5,7 @@ import type { Timestamp } from "./Timestamp";
 /**
  * The provider's answer at a Doorkeeper-style token-info endpoint.
  */
-export type TokenInfo = { resource_owner_id: string | null, scopes: Array<string>, expires_in_seconds: bigint | null, application_uid: string | null, created_at: Timestamp | null, 
+export type TokenInfo = { resource_owner_id: string | null, scopes: Array<string>, expires_in_seconds: number | null, application_uid: string | null, created_at: Timestamp | null, 
 /**
  * Everything it sent, for display.
  */

@@ -12,7 +12,7 @@ export type TokenStatus = { app_id: AppId, app_name: string, client_type: Client
 /**
  * Seconds until expiry at `computed_at` (negative once expired).
  */
-seconds_left: bigint | null, computed_at: Timestamp, 
+seconds_left: number | null, computed_at: Timestamp, 
 /**
  * Requested but not granted.
  */
