@@ -1,9 +1,9 @@
 //! Background work for the app's lifetime.
 //!
-//! Following other programs: every second, when another program (the CLI, a second window)
+//! Following other programs: when another program (the CLI, a second window)
 //! has written to the store, every scope is announced as changed so the UI refetches.
 //!
-//! Automatic renewal: every few seconds, client-credentials tokens inside their renewal window
+//! Automatic renewal: client-credentials tokens inside their renewal window
 //! are renewed (core decides which). Each outcome is a quiet `token-renewed` notice; a failure
 //! is recorded by core on the token, which stops further attempts until a manual renewal.
 
@@ -14,24 +14,17 @@ use authdeck_core::model::TokenRequestInput;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-/// How often the renewal window is checked.
-const TICK: Duration = Duration::from_secs(5);
+/// How often the store is checked for other programs' writes and for tokens to renew. A
+/// short-lived token's renewal window can be a few seconds, so this stays at one second (two
+/// small queries).
+const TICK: Duration = Duration::from_secs(1);
 
-/// How often the store is checked for other programs' writes.
-const FOLLOW: Duration = Duration::from_secs(1);
-
-/// Starts the renewal and follow loops for the app's lifetime.
+/// Starts the follow-and-renew loop for the app's lifetime.
 pub fn start<R: Runtime>(app: AppHandle<R>) {
-    let follower = app.clone();
-    tauri::async_runtime::spawn(async move {
-        loop {
-            tokio::time::sleep(FOLLOW).await;
-            follow_other_programs(&follower);
-        }
-    });
     tauri::async_runtime::spawn(async move {
         loop {
             tokio::time::sleep(TICK).await;
+            follow_other_programs(&app);
             renew_due(&app).await;
         }
     });
