@@ -1,9 +1,10 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useState } from "react";
+import type { TokenRenewed } from "./bindings/TokenRenewed";
 import type { Environment } from "./bindings/Environment";
 import type { LinkedApp } from "./bindings/LinkedApp";
 import { api, toIpcError } from "./api/client";
-import { useStoreEvents } from "./api/events";
+import { useStoreEvents, useTokenRenewed } from "./api/events";
 import { keys, useApps, useEnvironments, useSettings } from "./api/queries";
 import { plural } from "./lib/time";
 import { useTheme } from "./lib/useTheme";
@@ -17,6 +18,7 @@ import { NewAppDialog } from "./components/NewAppDialog";
 import { ProblemBanner, useReportError } from "./components/Problems";
 import { SettingsDialog } from "./components/SettingsDialog";
 import { StatusBar } from "./components/StatusBar";
+import { TokenOverview } from "./components/TokenOverview";
 import { useToast } from "./components/Toasts";
 import { ProductionBanner, TopBar } from "./components/TopBar";
 import { Welcome } from "./components/Welcome";
@@ -27,6 +29,7 @@ type Open =
   | { kind: "delete-environment"; environment: Environment }
   | { kind: "new-app"; environment: Environment }
   | { kind: "settings" }
+  | { kind: "tokens"; environment: Environment }
   | null;
 
 export function App() {
@@ -40,6 +43,15 @@ export function App() {
   // The open app of each environment, so switching back returns to where you were.
   const [selected, setSelected] = useState<Record<string, string | null>>({});
   const [open, setOpen] = useState<Open>(null);
+  useTokenRenewed(
+    useCallback(
+      (event: TokenRenewed) => {
+        if (event.error === null) toast(`Renewed the token of “${event.app_name}”`, "info");
+        else toast(`Automatic renewal of “${event.app_name}” failed: ${event.error}`, "error");
+      },
+      [toast],
+    ),
+  );
 
   const activeId = settings.data?.active_environment_id ?? null;
   const active = environments.data?.find((environment) => environment.id === activeId) ?? null;
@@ -96,6 +108,7 @@ export function App() {
         onEdit={() => { if (active) setOpen({ kind: "edit-environment", environment: active }); }}
         onDelete={() => { if (active) setOpen({ kind: "delete-environment", environment: active }); }}
         onSettings={() => { setOpen({ kind: "settings" }); }}
+        onTokens={() => { if (active) setOpen({ kind: "tokens", environment: active }); }}
         onToggleTheme={toggleTheme}
         theme={theme}
       />
@@ -168,6 +181,16 @@ export function App() {
             setOpen(null);
             setSelected((current) => ({ ...current, [created.environment_id]: created.id }));
             toast(`Created “${created.display_name}”`, "success");
+          }}
+        />
+      )}
+      {open?.kind === "tokens" && (
+        <TokenOverview
+          environment={open.environment}
+          onClose={() => { setOpen(null); }}
+          onOpen={(appId) => {
+            setOpen(null);
+            setSelected((current) => ({ ...current, [open.environment.id]: appId }));
           }}
         />
       )}

@@ -23,6 +23,14 @@ import type { SecretInput } from "../bindings/SecretInput";
 import type { SecretMeta } from "../bindings/SecretMeta";
 import type { Settings } from "../bindings/Settings";
 import type { StoreScope } from "../bindings/StoreScope";
+import type { ApiRequest } from "../bindings/ApiRequest";
+import type { ApiResponse } from "../bindings/ApiResponse";
+import type { Discovery } from "../bindings/Discovery";
+import type { Introspection } from "../bindings/Introspection";
+import type { TokenDetails } from "../bindings/TokenDetails";
+import type { TokenInfo } from "../bindings/TokenInfo";
+import type { TokenRequestInput } from "../bindings/TokenRequestInput";
+import type { TokenStatus } from "../bindings/TokenStatus";
 import type { Command } from "../bindings/ipc";
 
 const CODES: readonly ErrorCode[] = [
@@ -38,6 +46,11 @@ const CODES: readonly ErrorCode[] = [
   "store_too_new",
   "store_corrupt",
   "store",
+  "provider",
+  "bad_response",
+  "network",
+  "timeout",
+  "not_configured",
   "internal",
 ];
 
@@ -123,4 +136,19 @@ export const api = {
   deleteSecret: (id: SecretId) => write<null>(["secrets", "apps"], "delete_secret", { id }),
   revealSecret: (id: SecretId) => call<RevealedSecret>("reveal_secret", { id }),
   copySecret: (id: SecretId) => call<CopyStarted>("copy_secret", { id }),
+  verifySecret: (id: SecretId) => write<SecretMeta>(["secrets"], "verify_secret", { id }),
+
+  tokenStatuses: (environmentId: EnvironmentId) => call<TokenStatus[]>("token_statuses", { environmentId }),
+  tokenDetails: (appId: AppId) => call<TokenDetails>("token_details", { appId }),
+  getToken: (appId: AppId, input: TokenRequestInput) =>
+    write<TokenStatus>(["tokens", "secrets"], "get_token", { appId, input }),
+  introspectToken: (appId: AppId) => call<Introspection>("introspect_token", { appId }),
+  tokenInfo: (appId: AppId) => call<TokenInfo>("token_info", { appId }),
+  revokeToken: (appId: AppId) => write<TokenStatus>(["tokens"], "revoke_token", { appId }),
+  forgetToken: (appId: AppId) => write<TokenStatus>(["tokens"], "forget_token", { appId }),
+  setAutoRenew: (appId: AppId, on: boolean) => write<TokenStatus>(["tokens", "apps"], "set_auto_renew", { appId, on }),
+  copyToken: (appId: AppId) => call<CopyStarted>("copy_token", { appId }),
+  discover: (issuer: string) => call<Discovery>("discover", { issuer }),
+  callApi: (request: ApiRequest) => write<ApiResponse>(["tokens"], "call_api", { request }),
+  copyCurl: (request: ApiRequest, withToken: boolean) => call<CopyStarted>("copy_curl", { request, withToken }),
 };

@@ -65,11 +65,13 @@ describe("useStoreEvents", () => {
     await act(async () => {
       await vi.advanceTimersByTimeAsync(120);
     });
-    // apps → apps, app, linked; environments → environments, linked
+    // apps → apps, app, linked, tokens, token; environments → environments, linked
     expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([
       ["apps"],
       ["app"],
       ["linked"],
+      ["tokens"],
+      ["token"],
       ["environments"],
       ["linked"],
     ]);

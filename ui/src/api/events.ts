@@ -5,6 +5,7 @@ import { useEffect } from "react";
 import type { ClipboardCleared } from "../bindings/ClipboardCleared";
 import type { StoreChanged } from "../bindings/StoreChanged";
 import type { StoreScope } from "../bindings/StoreScope";
+import type { TokenRenewed } from "../bindings/TokenRenewed";
 import { EVENTS } from "../bindings/ipc";
 import { setAfterWrite } from "./client";
 import { invalidateScope } from "./queries";
@@ -63,4 +64,18 @@ export function useClipboardCleared(onCleared: (event: ClipboardCleared) => void
       });
     };
   }, [onCleared]);
+}
+
+/** Calls `onRenewed` after each automatic token renewal (or its failure). */
+export function useTokenRenewed(onRenewed: (event: TokenRenewed) => void): void {
+  useEffect(() => {
+    const unlisten = listen<TokenRenewed>(EVENTS.tokenRenewed, (event) => {
+      onRenewed(event.payload);
+    });
+    return () => {
+      void unlisten.then((stop) => {
+        stop();
+      });
+    };
+  }, [onRenewed]);
 }

@@ -5,7 +5,8 @@ describe("store-changed invalidation", () => {
   it("maps each scope to the queries it makes stale", () => {
     expect(keysForScope("secrets")).toEqual([["secrets"]]);
     expect(keysForScope("settings")).toEqual([["settings"]]);
-    expect(keysForScope("apps")).toEqual([["apps"], ["app"], ["linked"]]);
+    expect(keysForScope("apps")).toEqual([["apps"], ["app"], ["linked"], ["tokens"], ["token"]]);
+    expect(keysForScope("tokens")).toEqual([["tokens"], ["token"]]);
     expect(keysForScope("environments")).toEqual([["environments"], ["linked"]]);
   });
 

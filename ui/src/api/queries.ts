@@ -13,6 +13,8 @@ export const keys = {
   app: (id: AppId) => ["app", id] as const,
   linked: (id: AppId) => ["linked", id] as const,
   secrets: (appId: AppId) => ["secrets", appId] as const,
+  tokens: (environmentId: EnvironmentId) => ["tokens", environmentId] as const,
+  token: (appId: AppId) => ["token", appId] as const,
 };
 
 /** Which cached queries a change of `scope` makes stale. */
@@ -21,7 +23,7 @@ export function keysForScope(scope: StoreScope): readonly (readonly string[])[] 
     case "environments":
       return [keys.environments, ["linked"]];
     case "apps":
-      return [["apps"], ["app"], ["linked"]];
+      return [["apps"], ["app"], ["linked"], ["tokens"], ["token"]];
     case "secrets":
       return [["secrets"]];
     case "settings":
@@ -58,3 +60,15 @@ export const useSecrets = (appId: AppId | null) =>
     queryFn: () => api.listSecrets(appId ?? ""),
     enabled: appId !== null,
   });
+
+/** Every app's token status in an environment (the overview). */
+export const useTokenStatuses = (environmentId: EnvironmentId | null) =>
+  useQuery({
+    queryKey: keys.tokens(environmentId ?? ""),
+    queryFn: () => api.tokenStatuses(environmentId ?? ""),
+    enabled: environmentId !== null,
+  });
+
+/** One app's token status, with its decoded JWT when it is one. */
+export const useTokenDetails = (appId: AppId | null) =>
+  useQuery({ queryKey: keys.token(appId ?? ""), queryFn: () => api.tokenDetails(appId ?? ""), enabled: appId !== null });

@@ -9,6 +9,7 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
 import { SecretsPanel } from "./SecretsPanel";
+import { TokenPanel } from "./TokenPanel";
 import { useToast } from "./Toasts";
 
 interface Props {
@@ -105,6 +106,7 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed }: Props)
           ))}
         </nav>
       )}
+      <TokenPanel key={current.id + current.updated_at} app={current} environment={environment} />
       {current.client_type === "confidential" ? (
         <SecretsPanel app={current} environment={environment} />
       ) : (

@@ -118,6 +118,12 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
       <Field label="Link across environments" field="link" errors={shown} hint="Apps with the same link follow you when you switch environments.">
         <input data-testid="app-link" autoComplete="off" placeholder="e.g. Billing sync" {...text("link")} />
       </Field>
+      <Field label="Audience" field="audience" errors={shown} hint="Sent as audience with token requests (Auth0 and others ask for it).">
+        <input data-testid="app-audience" className="mono" spellCheck={false} autoComplete="off" placeholder="https://api.example.com" {...text("audience")} />
+      </Field>
+      <Field label="Resource indicator" field="resource" errors={shown} hint="Sent as resource with token requests (RFC 8707).">
+        <input data-testid="app-resource" className="mono" spellCheck={false} autoComplete="off" placeholder="https://api.example.com/" {...text("resource")} />
+      </Field>
       <Field label="Logo URI" field="logo_uri" errors={shown}>
         <input data-testid="app-logo-uri" className="mono" spellCheck={false} autoComplete="off" {...text("logo_uri")} />
       </Field>

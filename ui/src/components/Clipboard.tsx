@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import type { ClipboardCleared } from "../bindings/ClipboardCleared";
+import type { CopyStarted } from "../bindings/CopyStarted";
 import type { SecretMeta } from "../bindings/SecretMeta";
 import { api } from "../api/client";
 import { useClipboardCleared } from "../api/events";
@@ -7,8 +8,11 @@ import { useCountdown } from "../lib/useCountdown";
 import { useReportError } from "./Problems";
 import { useToast } from "./Toasts";
 
-interface Copied {
-  secretId: string;
+/** What was copied: a secret, a token, or a command line holding one. */
+export interface Copied {
+  /** The secret's id, or `token:<app id>`, `curl:<app id>`. */
+  id: string;
+  /** How the status bar names it ("“CI runner”", "Access token of Billing sync"). */
   label: string;
   fingerprint: string;
 }
@@ -19,9 +23,16 @@ interface ClipboardState {
   /** Seconds until the clipboard is cleared. */
   left: number | null;
   copy: (secret: SecretMeta) => Promise<void>;
+  /** Copies anything the backend copies under the secret rules; false when it failed. */
+  copyWith: (what: Copied, run: () => Promise<CopyStarted>) => Promise<boolean>;
 }
 
-const ClipboardContext = createContext<ClipboardState>({ copied: null, left: null, copy: () => Promise.resolve() });
+const ClipboardContext = createContext<ClipboardState>({
+  copied: null,
+  left: null,
+  copy: () => Promise.resolve(),
+  copyWith: () => Promise.resolve(false),
+});
 
 /**
  * Copying happens in Rust; this keeps the countdown until the backend clears the clipboard. A
@@ -35,18 +46,27 @@ export function ClipboardProvider({ children }: { children: ReactNode }) {
   const toast = useToast();
   const report = useReportError();
 
-  const copy = useCallback(
-    async (secret: SecretMeta) => {
+  const copyWith = useCallback(
+    async (what: Copied, run: () => Promise<CopyStarted>) => {
       try {
-        const started = await api.copySecret(secret.id);
-        setCopied({ secretId: secret.id, label: secret.label, fingerprint: secret.fingerprint });
+        const started = await run();
+        setCopied(what);
         start(started.clear_after_seconds);
         setAnnouncement(`Copied. The clipboard is cleared in ${started.clear_after_seconds} seconds.`);
+        return true;
       } catch (reason) {
         report(reason);
+        return false;
       }
     },
     [report, start],
+  );
+  const copy = useCallback(
+    async (secret: SecretMeta) => {
+      const label = secret.label ? `“${secret.label}”` : "Secret";
+      await copyWith({ id: secret.id, label, fingerprint: secret.fingerprint }, () => api.copySecret(secret.id));
+    },
+    [copyWith],
   );
 
   useClipboardCleared(
@@ -57,7 +77,7 @@ export function ClipboardProvider({ children }: { children: ReactNode }) {
         toast(
           event.reason === "timeout"
             ? "Clipboard cleared"
-            : "Clipboard left as it was: something else was copied after the secret",
+            : "Clipboard left as it was: something else was copied since",
           "info",
         );
       },
@@ -70,7 +90,7 @@ export function ClipboardProvider({ children }: { children: ReactNode }) {
     if (left === 0) setCopied(null);
   }, [left]);
 
-  const value = useMemo(() => ({ copied, left, copy }), [copied, left, copy]);
+  const value = useMemo(() => ({ copied, left, copy, copyWith }), [copied, left, copy, copyWith]);
   return (
     <ClipboardContext.Provider value={value}>
       {children}
@@ -90,7 +110,7 @@ export function ClipboardCountdown() {
   return (
     <span data-testid="clipboard-countdown" className="clipboard-countdown" aria-live="off">
       <span className="clipboard-icon" aria-hidden="true" />
-      {copied.label ? `“${copied.label}”` : "Secret"} <code>…{copied.fingerprint}</code> on the clipboard — cleared in {left} s
+      {copied.label} {copied.fingerprint && <code>…{copied.fingerprint}</code>} on the clipboard — cleared in {left} s
     </span>
   );
 }

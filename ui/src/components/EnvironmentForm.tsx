@@ -1,4 +1,5 @@
 import { useState } from "react";
+import type { Discovery } from "../bindings/Discovery";
 import type { Endpoints } from "../bindings/Endpoints";
 import type { Environment } from "../bindings/Environment";
 import type { EnvironmentInput } from "../bindings/EnvironmentInput";
@@ -21,6 +22,25 @@ const ENDPOINTS: { key: keyof Endpoints; label: string; testId: string; placehol
   { key: "revocation_url", label: "Revocation endpoint", testId: "env-revocation-url", placeholder: "https://id.example.com/oauth/revoke" },
   { key: "api_base_url", label: "API base URL", testId: "env-api-base-url", placeholder: "https://api.example.com" },
 ];
+
+interface Discovered {
+  discovery: Discovery;
+  changed: (keyof Endpoints)[];
+}
+
+/** The endpoints with what discovery found; the token info and API base URL stay the user's. */
+export function withDiscovered(current: Endpoints, found: Discovery): { endpoints: Endpoints; changed: (keyof Endpoints)[] } {
+  const endpoints = { ...current };
+  const changed: (keyof Endpoints)[] = [];
+  for (const key of ["authorization_url", "token_url", "introspection_url", "revocation_url"] as const) {
+    const value = found.endpoints[key];
+    if (value && value !== current[key]) {
+      endpoints[key] = value;
+      changed.push(key);
+    }
+  }
+  return { endpoints, changed };
+}
 
 export function initialEnvironment(environment: Environment | null): EnvironmentInput {
   if (environment) {
@@ -57,6 +77,8 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
   const [touched, setTouched] = useState<Set<string>>(() => new Set(environment ? ["*"] : []));
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
+  const [discovering, setDiscovering] = useState(false);
+  const [discovered, setDiscovered] = useState<Discovered | null>(null);
   const report = useReportError();
   const id = environment?.id ?? null;
   const errors = useFieldErrors(input, (value: EnvironmentInput) => api.validateEnvironment(id, value));
@@ -69,6 +91,26 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
   };
   const setEndpoint = (key: keyof Endpoints, value: string) => {
     update(`endpoints.${key}`, { endpoints: { ...input.endpoints, [key]: value.trim() === "" ? null : value } });
+  };
+
+  const discover = async () => {
+    const issuer = input.endpoints.issuer_url ?? "";
+    setDiscovering(true);
+    setDiscovered(null);
+    setSaveErrors([]);
+    try {
+      const found = await api.discover(issuer);
+      const { endpoints, changed } = withDiscovered(input.endpoints, found);
+      setTouched((current) => new Set([...current, "endpoints.issuer_url", ...changed.map((key) => `endpoints.${key}`)]));
+      setInput((current) => ({ ...current, endpoints }));
+      setDiscovered({ discovery: found, changed });
+    } catch (reason) {
+      const failure = toIpcError(reason);
+      setTouched((current) => new Set(current).add("endpoints.issuer_url"));
+      setSaveErrors([{ field: failure.code === "validation" ? "endpoints.issuer_url" : "", message: failure.message }]);
+    } finally {
+      setDiscovering(false);
+    }
   };
 
   const save = async () => {
@@ -140,7 +182,13 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
           <p className="muted">Optional until a flow needs them. HTTPS, or plain http on a loopback address.</p>
         </div>
         {ENDPOINTS.map(({ key, label, testId, placeholder }) => (
-          <Field key={key} label={label} field={`endpoints.${key}`} errors={shown}>
+          <Field
+            key={key}
+            label={label}
+            field={`endpoints.${key}`}
+            errors={shown}
+            hint={discovered?.changed.includes(key) ? "Filled from the issuer’s metadata" : undefined}
+          >
             <input
               data-testid={testId}
               className="mono"
@@ -153,6 +201,34 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
             />
           </Field>
         ))}
+        <div className="form-span discover-row">
+          <button
+            type="button"
+            data-testid="env-discover"
+            disabled={discovering || !input.endpoints.issuer_url}
+            onClick={() => void discover()}
+            title="Read the issuer's metadata (/.well-known/openid-configuration or RFC 8414) and fill the endpoints"
+          >
+            {discovering ? "Reading metadata…" : "Fill endpoints from the issuer"}
+          </button>
+          {discovered && (
+            <div className="notice" data-testid="env-discovery-result" role="status">
+              <span>
+                {discovered.changed.length === 0
+                  ? "The issuer’s metadata matches the endpoints already entered."
+                  : `Filled ${discovered.changed.map((key) => ENDPOINTS.find((e) => e.key === key)?.label ?? key).join(", ")} from `}
+                {discovered.changed.length > 0 && <code>{discovered.discovery.metadata_url}</code>}
+                {discovered.discovery.grant_types_supported.length > 0 && (
+                  <> · grants: {discovered.discovery.grant_types_supported.join(", ")}</>
+                )}
+                {discovered.discovery.token_endpoint_auth_methods_supported.length > 0 && (
+                  <> · client authentication: {discovered.discovery.token_endpoint_auth_methods_supported.join(", ")}</>
+                )}
+                . Check them, then save.
+              </span>
+            </div>
+          )}
+        </div>
         {shown.some((error) => error.field === "") && (
           <p className="action-error form-span" data-testid="action-error" role="alert">
             {shown.filter((error) => error.field === "").map((error) => error.message).join(" ")}

@@ -8,7 +8,15 @@ import { SecretRow } from "./SecretRow";
 const VALUE = "sbx-secret-Alpha-1111";
 const row = (overrides = {}) => (
   <ul>
-    <SecretRow secret={secret(overrides)} rotationDays={90} onRetire={vi.fn()} onReactivate={vi.fn()} onDelete={vi.fn()} />
+    <SecretRow
+      secret={secret(overrides)}
+      rotationDays={90}
+      onRetire={vi.fn()}
+      onReactivate={vi.fn()}
+      onDelete={vi.fn()}
+      onVerify={vi.fn()}
+      verifying={false}
+    />
   </ul>
 );
 
@@ -67,5 +75,18 @@ describe("SecretRow", () => {
     expect(screen.getByTestId("secret-age")).toHaveTextContent("added 3 days ago");
     expect(screen.getByTestId("secret-fingerprint")).toHaveTextContent("…1111");
     expect(screen.queryByTestId("secret-rotation-warning")).toBeNull();
+  });
+
+  it("shows the last verification: refused with the provider's words", () => {
+    renderWithProviders(
+      row({
+        last_verified_at: new Date(Date.now() - 5 * 60_000).toISOString(),
+        last_verify_ok: false,
+        last_verify_message: "invalid_client: client authentication failed",
+      }),
+    );
+    const verified = screen.getByTestId("secret-verified");
+    expect(verified).toHaveAttribute("data-ok", "false");
+    expect(verified).toHaveTextContent("refused 5 min ago: invalid_client: client authentication failed");
   });
 });

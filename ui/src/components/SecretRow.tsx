@@ -10,6 +10,9 @@ interface Props {
   onRetire: (secret: SecretMeta) => void;
   onReactivate: (secret: SecretMeta) => void;
   onDelete: (secret: SecretMeta) => void;
+  onVerify: (secret: SecretMeta) => void;
+  /** A verification of this secret is under way. */
+  verifying: boolean;
 }
 
 /** How old a secret is, in words: the provider's creation date when known, else when it was added. */
@@ -21,11 +24,11 @@ export function ageWords(secret: SecretMeta, now: number = Date.now()): string {
 }
 
 /** One secret: what it is, how old, and what can be done with it. The value is never shown unasked. */
-export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDelete }: Props) {
+export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDelete, onVerify, verifying }: Props) {
   const { copied, left, copy } = useClipboard();
   const reveal = useReveal(secret.id);
   const active = secret.state === "active";
-  const onClipboard = copied?.secretId === secret.id && left !== null && left > 0;
+  const onClipboard = copied?.id === secret.id && left !== null && left > 0;
 
   return (
     <li className={`secret-row secret-${secret.state}`} data-testid="secret-row" data-secret-id={secret.id} data-state={secret.state}>
@@ -47,7 +50,18 @@ export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDele
             <Icon name="warning" size={13} /> {secret.age_days} days old — older than the {rotationDays}-day rotation policy
           </span>
         )}
-        {secret.last_verified_at && <span title={localDateTime(secret.last_verified_at)}>verified {relativeTime(secret.last_verified_at)}</span>}
+        {secret.last_verified_at && (
+          <span
+            className={secret.last_verify_ok ? "verified-ok" : "verified-failed"}
+            data-testid="secret-verified"
+            data-ok={secret.last_verify_ok ? "true" : "false"}
+            title={`${localDateTime(secret.last_verified_at)}${secret.last_verify_message ? ` — ${secret.last_verify_message}` : ""}`}
+          >
+            {secret.last_verify_ok
+              ? `✓ verified ${relativeTime(secret.last_verified_at)}`
+              : `✗ refused ${relativeTime(secret.last_verified_at)}: ${secret.last_verify_message ?? "no reason given"}`}
+          </span>
+        )}
         {secret.last_used_at && <span title={localDateTime(secret.last_used_at)}>used {relativeTime(secret.last_used_at)}</span>}
       </div>
       <div className="secret-actions">
@@ -69,6 +83,15 @@ export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDele
           aria-label={reveal.value === null ? `Reveal “${secret.label || secret.fingerprint}”` : "Hide the value"}
         >
           <Icon name={reveal.value === null ? "eye" : "eyeOff"} size={14} /> {reveal.value === null ? "Reveal" : "Hide"}
+        </button>
+        <button
+          type="button"
+          data-testid="secret-verify"
+          disabled={verifying}
+          onClick={() => { onVerify(secret); }}
+          title="Make a real token request with this secret and record the result"
+        >
+          {verifying ? "Verifying…" : "Verify"}
         </button>
         {active ? (
           <button type="button" data-testid="secret-retire" onClick={() => { onRetire(secret); }} title="Keep it, but stop using it">

@@ -32,6 +32,7 @@ export function SecretsPanel({ app, environment }: Props) {
   const [pending, setPending] = useState<Pending>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [trimmed, setTrimmed] = useState<string | null>(null);
+  const [verifying, setVerifying] = useState<string | null>(null);
   const production = environment.kind === "production";
 
   const all = secrets.data ?? [];
@@ -48,6 +49,21 @@ export function SecretsPanel({ app, environment }: Props) {
       const error = toIpcError(reason);
       if (presentationOf(error.code) === "notice") setRefusal(error.message);
       else report(error);
+    }
+  };
+  const verify = async (secret: SecretMeta) => {
+    setVerifying(secret.id);
+    setRefusal(null);
+    try {
+      const checked = await api.verifySecret(secret.id);
+      if (checked.last_verify_ok) toast(`${names([secret])} works: the provider issued a token`, "success");
+      else setRefusal(`${names([secret])} was refused: ${checked.last_verify_message ?? "no reason given"}`);
+    } catch (reason) {
+      const error = toIpcError(reason);
+      if (presentationOf(error.code) === "notice") setRefusal(error.message);
+      else report(error);
+    } finally {
+      setVerifying(null);
     }
   };
   const retire = (targets: SecretMeta[]) =>
@@ -126,6 +142,8 @@ export function SecretsPanel({ app, environment }: Props) {
             onRetire={(s) => { askRetire([s]); }}
             onReactivate={(s) => void run(() => api.reactivateSecret(s.id), `${names([s])} is active again`)}
             onDelete={(s) => { setPending({ kind: "delete", secret: s }); }}
+            onVerify={(s) => void verify(s)}
+            verifying={verifying === secret.id}
           />
         ))}
       </ul>
@@ -141,6 +159,8 @@ export function SecretsPanel({ app, environment }: Props) {
                 onRetire={(s) => { askRetire([s]); }}
                 onReactivate={(s) => void run(() => api.reactivateSecret(s.id), `${names([s])} is active again`)}
                 onDelete={(s) => { setPending({ kind: "delete", secret: s }); }}
+                onVerify={(s) => void verify(s)}
+                verifying={verifying === secret.id}
               />
             ))}
           </ul>

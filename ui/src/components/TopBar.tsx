@@ -13,12 +13,13 @@ interface Props {
   onEdit: () => void;
   onDelete: () => void;
   onSettings: () => void;
+  onTokens: () => void;
   onToggleTheme: () => void;
   theme: Theme;
 }
 
 /** Product name, the always-visible environment switcher and the environment actions. */
-export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit, onDelete, onSettings, onToggleTheme, theme }: Props) {
+export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit, onDelete, onSettings, onTokens, onToggleTheme, theme }: Props) {
   const style = { "--env-color": active?.color ?? "var(--border-strong)" } as CSSProperties;
   const production = active?.kind === "production";
   return (
@@ -42,6 +43,16 @@ export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit,
         </button>
       </div>
       <div className="topbar-actions">
+        <button
+          type="button"
+          className="ghost"
+          data-testid="tokens-overview-open"
+          onClick={onTokens}
+          disabled={!active}
+          title="Every app's token state in this environment"
+        >
+          <Icon name="key" size={14} /> Tokens
+        </button>
         <button
           type="button"
           className="icon-button"

@@ -20,6 +20,8 @@ export interface AppDraft {
   default_scopes: string;
   labels: string;
   link: string;
+  audience: string;
+  resource: string;
 }
 
 const lines = (text: string) =>
@@ -42,6 +44,8 @@ export function draftOf(app: ClientApp | null): AppDraft {
     default_scopes: (app?.default_scopes ?? []).join(" "),
     labels: (app?.labels ?? []).join(", "),
     link: app?.link ?? "",
+    audience: app?.audience ?? "",
+    resource: app?.resource ?? "",
   };
 }
 
@@ -64,6 +68,8 @@ export function inputOf(draft: AppDraft, environmentId: string): ClientAppInput 
       .map((label) => label.trim())
       .filter(Boolean),
     link: draft.link.trim() === "" ? null : draft.link.trim(),
+    audience: draft.audience.trim() === "" ? null : draft.audience.trim(),
+    resource: draft.resource.trim() === "" ? null : draft.resource.trim(),
   };
 }
 

@@ -3,6 +3,8 @@ import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
 import type { SecretMeta } from "../bindings/SecretMeta";
 import type { Settings } from "../bindings/Settings";
+import type { TokenMeta } from "../bindings/TokenMeta";
+import type { TokenStatus } from "../bindings/TokenStatus";
 
 export const environment = (overrides: Partial<Environment> = {}): Environment => ({
   id: "env-sbx",
@@ -84,3 +86,45 @@ export const settings = (overrides: Partial<Settings> = {}): Settings => ({
   reveal_seconds: 10,
   ...overrides,
 });
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+
+/** A token status: no token with `none`, else one issued at `issued` living `expiresIn` s. */
+export const tokenStatus = (
+  options: { none?: boolean; issued?: number; expiresIn?: number; window?: number; revoked?: boolean; token?: Partial<TokenMeta> } = {},
+  overrides: Partial<TokenStatus> = {},
+): TokenStatus => {
+  const issued = options.issued ?? Date.parse("2026-11-23T10:00:00Z");
+  const token: TokenMeta | null = options.none
+    ? null
+    : {
+        id: "tok-1",
+        app_id: "app-1",
+        source: "client_credentials",
+        token_type: "Bearer",
+        issued_at: iso(issued),
+        expires_at: iso(issued + (options.expiresIn ?? 3600) * 1000),
+        requested_scopes: ["read", "write"],
+        granted_scopes: ["read", "write"],
+        is_jwt: false,
+        secret_id: "sec-1",
+        revoked_at: options.revoked ? iso(issued + 1000) : null,
+        fingerprint: "wxyz",
+        renew_error: null,
+        ...options.token,
+      };
+  return {
+    app_id: "app-1",
+    app_name: "Billing sync",
+    client_type: "confidential",
+    state: token ? "valid" : "none",
+    token,
+    seconds_left: token ? (options.expiresIn ?? 3600) : null,
+    computed_at: iso(issued),
+    scopes_missing: [],
+    scopes_added: [],
+    auto_renew: true,
+    renew_window_seconds: options.window ?? 300,
+    ...overrides,
+  };
+};

@@ -1,0 +1,416 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { ClientApp } from "../bindings/ClientApp";
+import type { Environment } from "../bindings/Environment";
+import type { Field } from "../bindings/Field";
+import type { Introspection } from "../bindings/Introspection";
+import type { TokenInfo } from "../bindings/TokenInfo";
+import type { TokenStatus } from "../bindings/TokenStatus";
+import { api, toIpcError } from "../api/client";
+import { keys, useTokenDetails } from "../api/queries";
+import { presentationOf } from "../lib/errors";
+import { localDateTime } from "../lib/time";
+import { STATE_LABEL, countdown, expiredAgo, liveState, parseScopes, useNow } from "../lib/tokens";
+import { useClipboard } from "./Clipboard";
+import { ConfirmDialog } from "./ConfirmDialog";
+import { Icon } from "./Icon";
+import { useReportError } from "./Problems";
+import { useToast } from "./Toasts";
+import { TryItDialog } from "./TryItDialog";
+
+interface Props {
+  app: ClientApp;
+  environment: Environment;
+}
+
+type Action = "get" | "introspect" | "info" | "revoke" | "forget" | "renew-toggle";
+type Result = { kind: "introspection"; value: Introspection } | { kind: "info"; value: TokenInfo } | null;
+
+/** The state badge of a token, live with the clock. */
+export function TokenStateBadge({ status, now, testId }: { status: TokenStatus; now: number; testId?: string }) {
+  const { state } = liveState(status, now);
+  return (
+    <span className={`token-badge token-${state}`} data-testid={testId} data-state={state}>
+      {STATE_LABEL[state]}
+    </span>
+  );
+}
+
+/** Time left in words for a status at `now`: "59:58 left", "expired 3 min ago", "no expiry". */
+export function timeLeft(status: TokenStatus, now: number): string {
+  const { state, secondsLeft } = liveState(status, now);
+  if (state === "none") return "—";
+  if (state === "revoked") return "revoked";
+  if (secondsLeft === null) return "no expiry given";
+  return secondsLeft > 0 ? `${countdown(secondsLeft)} left` : expiredAgo(secondsLeft);
+}
+
+/** A provider's JSON fields as a name/value table (times get a readable note). */
+export function FieldTable({ fields, testId }: { fields: readonly Field[]; testId?: string }) {
+  if (fields.length === 0) return <p className="muted">No fields.</p>;
+  return (
+    <table className="field-table" data-testid={testId}>
+      <tbody>
+        {fields.map((field) => (
+          <tr key={field.name}>
+            <th scope="row">{field.name}</th>
+            <td>
+              <code>{field.value}</code>
+              {field.note && <span className="muted field-note"> {localDateTime(field.note)}</span>}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Scopes({ scopes, testId, tone }: { scopes: readonly string[]; testId: string; tone?: "warn" | "extra" }) {
+  return (
+    <span className="scope-list" data-testid={testId}>
+      {scopes.map((scope) => (
+        <span key={scope} className={tone ? `scope-chip scope-${tone}` : "scope-chip"}>
+          {scope}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/**
+ * An app's access token: its state with a live countdown, what it carries, and what the provider
+ * says of it. Getting, introspecting, token info, revoking and copying are one click each.
+ */
+export function TokenPanel({ app, environment }: Props) {
+  const details = useTokenDetails(app.id);
+  const client = useQueryClient();
+  const now = useNow();
+  const toast = useToast();
+  const report = useReportError();
+  const { copied, left, copyWith } = useClipboard();
+  const [scopesText, setScopesText] = useState(app.default_scopes.join(" "));
+  const [busy, setBusy] = useState<Action | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [result, setResult] = useState<Result>(null);
+  const [confirmRevoke, setConfirmRevoke] = useState(false);
+  const [trying, setTrying] = useState(false);
+  const endpoints = environment.endpoints;
+  const production = environment.kind === "production";
+
+  /** Runs an action; provider and network errors are shown in the panel, others by their kind. */
+  const run = async <T,>(action: Action, work: () => Promise<T>, done?: (value: T) => void) => {
+    setBusy(action);
+    setError(null);
+    try {
+      const value = await work();
+      // the panel shows the new state even where no store event follows
+      await client.invalidateQueries({ queryKey: keys.token(app.id) });
+      done?.(value);
+    } catch (reason) {
+      const failure = toIpcError(reason);
+      if (presentationOf(failure.code) === "notice" || failure.code === "validation") setError(failure.message);
+      else report(failure);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  if (app.client_type === "public") {
+    return (
+      <section className="panel token-panel" data-testid="token-panel" aria-labelledby="token-title">
+        <header className="panel-header">
+          <h3 id="token-title">Access token</h3>
+        </header>
+        <p className="muted">
+          A public client gets its tokens by signing a user in through the browser (authorization code with PKCE), not
+          with client credentials. Browser sign-in is coming to Authdeck.
+        </p>
+      </section>
+    );
+  }
+
+  const status = details.data?.status ?? null;
+  const token = status?.token ?? null;
+  const live = status ? liveState(status, now) : null;
+  const onClipboard = copied?.id === `token:${app.id}` && left !== null && left > 0;
+  const missing = status?.scopes_missing ?? [];
+  const added = status?.scopes_added ?? [];
+  const getLabel = token ? "Get new token" : "Get token";
+  const requested = parseScopes(scopesText);
+
+  const getToken = () =>
+    run(
+      "get",
+      () => api.getToken(app.id, { scopes: requested }),
+      (got) => {
+        setResult(null);
+        toast(`New token for “${app.display_name}”: ${timeLeft(got, Date.now())}`, "success");
+      },
+    );
+
+  return (
+    <section className="panel token-panel" data-testid="token-panel" aria-labelledby="token-title">
+      <header className="panel-header">
+        <h3 id="token-title">
+          Access token{" "}
+          {status ? (
+            <TokenStateBadge status={status} now={now} testId="token-state" />
+          ) : (
+            <span className="token-badge token-none" aria-label="Loading">
+              …
+            </span>
+          )}
+        </h3>
+        <div className="panel-actions">
+          <button type="button" data-testid="try-it-open" onClick={() => { setTrying(true); }} title="Send a request to the API with this app's token">
+            Try it
+          </button>
+        </div>
+      </header>
+
+      {details.isError && <p className="action-error" data-testid="action-error">{toIpcError(details.error).message}</p>}
+
+      {token && live && (
+        <div className="token-summary">
+          <div className={`token-clock token-${live.state}`}>
+            <span className="token-countdown" data-testid="token-countdown" aria-live="off">
+              {live.state === "revoked"
+                ? "revoked"
+                : live.secondsLeft === null
+                  ? "∞"
+                  : live.secondsLeft > 0
+                    ? countdown(live.secondsLeft)
+                    : expiredAgo(live.secondsLeft)}
+            </span>
+            <span className="muted">
+              {token.expires_at ? (
+                <>
+                  expires <time data-testid="token-expires-at" dateTime={token.expires_at}>{localDateTime(token.expires_at)}</time>
+                </>
+              ) : (
+                "the provider gave no expiry"
+              )}
+            </span>
+          </div>
+          <dl className="token-facts">
+            <dt>Type</dt>
+            <dd data-testid="token-type">{token.token_type}{token.is_jwt ? " · JWT" : " · opaque"}</dd>
+            <dt>Issued</dt>
+            <dd>
+              <time data-testid="token-issued-at" dateTime={token.issued_at}>{localDateTime(token.issued_at)}</time>
+            </dd>
+            <dt>Value</dt>
+            <dd>
+              <code className="fingerprint" data-testid="token-fingerprint" title="The last four characters; the value stays in the keychain">
+                …{token.fingerprint}
+              </code>{" "}
+              <span className="muted">in the keychain</span>
+            </dd>
+            <dt>Scopes</dt>
+            <dd>
+              <Scopes scopes={token.granted_scopes ?? token.requested_scopes} testId="token-scopes-granted" />
+              {token.granted_scopes === null && <span className="muted"> as requested (the provider named none)</span>}
+            </dd>
+            {token.revoked_at && (
+              <>
+                <dt>Revoked</dt>
+                <dd>{localDateTime(token.revoked_at)}</dd>
+              </>
+            )}
+          </dl>
+          {missing.length > 0 && (
+            <p className="hint-warning">
+              <Icon name="warning" size={13} /> Requested but not granted: <Scopes scopes={missing} testId="token-scopes-missing" tone="warn" />
+            </p>
+          )}
+          {added.length > 0 && (
+            <p className="hint-info">
+              Granted without being requested: <Scopes scopes={added} testId="token-scopes-added" tone="extra" />
+            </p>
+          )}
+        </div>
+      )}
+
+      {status && !token && (
+        <p className="muted token-empty">No token yet. Get one with the app’s active secret and the scopes below.</p>
+      )}
+
+      {token?.renew_error && (
+        <div className="notice notice-refusal" data-testid="token-renew-error" role="alert">
+          <Icon name="warning" />
+          <span>
+            Automatic renewal stopped: {token.renew_error} “{getLabel}” tries again and resumes renewal.
+          </span>
+        </div>
+      )}
+
+      <div className="token-get">
+        <label className="token-scopes">
+          <span className="field-label">Scopes for this request</span>
+          <input
+            data-testid="token-scopes-input"
+            value={scopesText}
+            placeholder="none (the provider's default)"
+            spellCheck={false}
+            onChange={(event) => { setScopesText(event.target.value); }}
+          />
+        </label>
+        <button type="button" className="primary" data-testid="token-get" disabled={busy !== null} onClick={() => void getToken()}>
+          <Icon name="key" size={14} /> {busy === "get" ? "Requesting…" : getLabel}
+        </button>
+      </div>
+
+      {token && (
+        <div className="token-actions" role="group" aria-label="Token actions">
+          <button
+            type="button"
+            data-testid="token-copy"
+            className={onClipboard ? "copied" : undefined}
+            onClick={() =>
+              void copyWith({ id: `token:${app.id}`, label: `Access token of “${app.display_name}”`, fingerprint: token.fingerprint }, () =>
+                api.copyToken(app.id),
+              )
+            }
+            title="Copy to the clipboard; cleared automatically"
+          >
+            <Icon name="copy" size={14} /> {onClipboard ? `Copied · ${left} s` : "Copy"}
+          </button>
+          <button
+            type="button"
+            data-testid="token-introspect"
+            disabled={busy !== null || !endpoints.introspection_url}
+            title={endpoints.introspection_url ? "Ask the provider whether the token is active (RFC 7662)" : "Add an introspection endpoint to the environment first"}
+            onClick={() => void run("introspect", () => api.introspectToken(app.id), (value) => { setResult({ kind: "introspection", value }); })}
+          >
+            {busy === "introspect" ? "Asking…" : "Introspect"}
+          </button>
+          <button
+            type="button"
+            data-testid="token-info"
+            disabled={busy !== null || !endpoints.token_info_url}
+            title={endpoints.token_info_url ? "Ask the provider's token-info endpoint" : "Add a token info endpoint to the environment first"}
+            onClick={() => void run("info", () => api.tokenInfo(app.id), (value) => { setResult({ kind: "info", value }); })}
+          >
+            {busy === "info" ? "Asking…" : "Token info"}
+          </button>
+          <button
+            type="button"
+            className="danger-text"
+            data-testid="token-revoke"
+            disabled={busy !== null || !endpoints.revocation_url || token.revoked_at !== null}
+            title={endpoints.revocation_url ? "Revoke the token at the provider (RFC 7009)" : "Add a revocation endpoint to the environment first"}
+            onClick={() => { setConfirmRevoke(true); }}
+          >
+            Revoke
+          </button>
+          <button
+            type="button"
+            className="ghost"
+            data-testid="token-forget"
+            disabled={busy !== null}
+            title="Remove the token from this computer; nothing is sent to the provider"
+            onClick={() => void run("forget", () => api.forgetToken(app.id), () => { setResult(null); toast("Token removed from this computer", "success"); })}
+          >
+            Forget
+          </button>
+          <label className="token-renew" title="Renew the token shortly before it expires while Authdeck runs">
+            <input
+              type="checkbox"
+              data-testid="token-auto-renew"
+              checked={status?.auto_renew ?? app.auto_renew}
+              disabled={busy !== null}
+              onChange={(event) => {
+                const on = event.target.checked;
+                void run("renew-toggle", () => api.setAutoRenew(app.id, on));
+              }}
+            />{" "}
+            Renew automatically before expiry
+          </label>
+        </div>
+      )}
+
+      {error && (
+        <div className="notice notice-refusal" data-testid="token-error" role="alert">
+          <Icon name="warning" />
+          <span className="action-error">{error}</span>
+          <button type="button" className="link-button" onClick={() => { setError(null); }}>Dismiss</button>
+        </div>
+      )}
+
+      {result && (
+        <div className="token-result" data-testid="token-result">
+          {result.kind === "introspection" ? (
+            <>
+              <p>
+                Introspection:{" "}
+                <strong className={result.value.active ? "introspection-active" : "introspection-inactive"} data-testid="introspection-active">
+                  {result.value.active ? "Active" : "Inactive"}
+                </strong>{" "}
+                <span className="muted">checked {localDateTime(result.value.checked_at)}</span>
+              </p>
+              <FieldTable fields={result.value.fields} />
+            </>
+          ) : (
+            <div data-testid="token-info-result">
+              <p>
+                Token info <span className="muted">checked {localDateTime(result.value.checked_at)}</span>
+              </p>
+              <dl className="token-facts">
+                <dt>Application</dt>
+                <dd>{result.value.application_uid ?? "—"}</dd>
+                <dt>Resource owner</dt>
+                <dd>{result.value.resource_owner_id ?? "none (a client token)"}</dd>
+                <dt>Scopes</dt>
+                <dd>{result.value.scopes.join(" ") || "—"}</dd>
+                <dt>Expires in</dt>
+                <dd>{result.value.expires_in_seconds === null ? "—" : countdown(result.value.expires_in_seconds)}</dd>
+                <dt>Created</dt>
+                <dd>{result.value.created_at ? localDateTime(result.value.created_at) : "—"}</dd>
+              </dl>
+              <details>
+                <summary>Everything it sent</summary>
+                <FieldTable fields={result.value.fields} />
+              </details>
+            </div>
+          )}
+          <button type="button" className="link-button" onClick={() => { setResult(null); }}>Close</button>
+        </div>
+      )}
+
+      {details.data?.jwt && (
+        <details className="token-jwt" data-testid="token-jwt" open>
+          <summary>
+            JWT, decoded <span className="unverified-badge">Unverified</span>
+          </summary>
+          <p className="muted">Decoded for reading only: the signature was not checked, so do not trust these claims.</p>
+          <h4>Header</h4>
+          <FieldTable fields={details.data.jwt.header} />
+          <h4>Claims</h4>
+          <FieldTable fields={details.data.jwt.claims} />
+        </details>
+      )}
+
+      {confirmRevoke && (
+        <ConfirmDialog
+          title={`Revoke the token of “${app.display_name}”?`}
+          confirmLabel="Revoke at the provider"
+          environment={environment}
+          busy={busy === "revoke"}
+          onCancel={() => { setConfirmRevoke(false); }}
+          onConfirm={() => {
+            setConfirmRevoke(false);
+            void run("revoke", () => api.revokeToken(app.id), () => {
+              toast(`Revoked the token of “${app.display_name}”`, "success");
+            });
+          }}
+        >
+          <p>
+            The provider stops accepting this token at once{production ? " — in production, anything using it now fails" : ""}. The app
+            and its secrets are not affected; you can get a new token afterwards.
+          </p>
+        </ConfirmDialog>
+      )}
+      {trying && <TryItDialog app={app} environment={environment} onClose={() => { setTrying(false); }} />}
+    </section>
+  );
+}
