@@ -23,20 +23,20 @@ function required(name) {
  * session of one test run uses the same AUTHDECK_HOME and keychain: to restart the app, delete
  * the session and launch again.
  */
-export async function launch() {
-  const browser = await startApp();
+export async function launch({ args = [] } = {}) {
+  const browser = await startApp({ args });
   await byTestId(browser, "env-switcher").waitForExist({ timeout: 20000 });
   return browser;
 }
 
 /** Starts the app and returns its WebDriver session without waiting for any part of the UI. */
-export async function startApp() {
+export async function startApp({ args = [] } = {}) {
   const browser = await remote({
     hostname: "127.0.0.1",
     port: PORT,
     logLevel: "error",
     connectionRetryCount: 1,
-    capabilities: { "tauri:options": { application: APP } },
+    capabilities: { "tauri:options": { application: APP, args } },
   });
   await browser.setTimeout({ implicit: 0 });
   return browser;
@@ -184,9 +184,9 @@ export function ownClipboard(text) {
   return child;
 }
 
-/** The secret values stored in the keychain under the test namespace (via libsecret's secret-tool). */
-export function keychainValues() {
-  const output = execFileSync("secret-tool", ["search", "--all", "--unlock", "service", NAMESPACE], {
+/** The values stored in the keychain under a namespace (via libsecret's secret-tool), sorted. */
+export function keychainValues(namespace = NAMESPACE) {
+  const output = execFileSync("secret-tool", ["search", "--all", "--unlock", "service", namespace], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
     timeout: 10000,
