@@ -78,7 +78,10 @@ pub struct Core {
     clock: Arc<dyn Clock>,
     home: PathBuf,
     reconciled_at_open: Reconciled,
-    http: HttpClient,
+    /// Built on first use: loading the system's TLS roots costs tens of milliseconds, which a
+    /// CLI call that only reads a cached token should not pay.
+    http: std::sync::OnceLock<HttpClient>,
+    http_limits: HttpLimits,
     /// The store's `data_version` when last polled (0: never).
     data_version: std::sync::atomic::AtomicI64,
     /// One in-flight token request per app (single-flight).
@@ -97,8 +100,8 @@ impl Core {
             clock,
             home: home.to_owned(),
             reconciled_at_open: Reconciled::default(),
-            http: HttpClient::new(HttpLimits::default())
-                .map_err(|e| Error::Internal(e.to_string()))?,
+            http: std::sync::OnceLock::new(),
+            http_limits: HttpLimits::default(),
             flights: Mutex::new(HashMap::new()),
             data_version: std::sync::atomic::AtomicI64::new(0),
             #[cfg(test)]
@@ -115,8 +118,19 @@ impl Core {
 
     /// Replaces the HTTP limits (tests prove each limit with small values).
     pub fn set_http_limits(&mut self, limits: HttpLimits) -> Result<()> {
-        self.http = HttpClient::new(limits).map_err(|e| Error::Internal(e.to_string()))?;
+        self.http_limits = limits;
+        self.http = std::sync::OnceLock::new();
         Ok(())
+    }
+
+    /// The HTTP client, built on first use.
+    fn http(&self) -> Result<&HttpClient> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
+        }
+        let client =
+            HttpClient::new(self.http_limits).map_err(|e| Error::Internal(e.to_string()))?;
+        Ok(self.http.get_or_init(|| client))
     }
 
     /// Whether another program (the CLI, a second window) has committed to the store since the

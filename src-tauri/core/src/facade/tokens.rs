@@ -190,7 +190,7 @@ impl Core {
             audience: credentials.app.audience.as_deref(),
             resource: credentials.app.resource.as_deref(),
         };
-        flows::client_credentials(&self.http, &request).await
+        flows::client_credentials(self.http()?, &request).await
     }
 
     /// Gets a token for an app with its active secret (client credentials), single-flight.
@@ -410,7 +410,7 @@ impl Core {
             .ok_or_else(|| missing_endpoint(&credentials.environment, "introspection"))?;
         let (_, value) = self.token_value(app)?;
         let (active, fields) =
-            flows::introspect(&self.http, &url, credentials.auth(), &value).await?;
+            flows::introspect(self.http()?, &url, credentials.auth(), &value).await?;
         Ok(Introspection {
             active,
             fields,
@@ -428,7 +428,7 @@ impl Core {
             .clone()
             .ok_or_else(|| missing_endpoint(&environment, "token-info"))?;
         let (token, value) = self.token_value(app)?;
-        flows::token_info(&self.http, &url, &token.token_type, &value, self.now()).await
+        flows::token_info(self.http()?, &url, &token.token_type, &value, self.now()).await
     }
 
     /// Revokes the app's token at the provider (RFC 7009) and marks it revoked. The value is
@@ -442,7 +442,7 @@ impl Core {
             .clone()
             .ok_or_else(|| missing_endpoint(&credentials.environment, "revocation"))?;
         let (token, value) = self.token_value(app)?;
-        flows::revoke(&self.http, &url, credentials.auth(), &value).await?;
+        flows::revoke(self.http()?, &url, credentials.auth(), &value).await?;
         let now = self.now();
         self.store()?
             .write(|tx| tokens::set_revoked(tx, &token.id, now))?;
@@ -511,7 +511,7 @@ impl Core {
         )
         .await?;
         let (token, value) = self.token_value(&request.app_id)?;
-        flows::call_api(&self.http, &base, request, &token.token_type, &value).await
+        flows::call_api(self.http()?, &base, request, &token.token_type, &value).await
     }
 
     /// The request as a curl command; with the token's value only when `with_token`.
@@ -546,7 +546,7 @@ impl Core {
 
     /// Discovers an issuer's endpoints (nothing is saved).
     pub async fn discover(&self, issuer: &str) -> Result<Discovery> {
-        flows::discover(&self.http, issuer).await
+        flows::discover(self.http()?, issuer).await
     }
 }
 
