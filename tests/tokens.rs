@@ -817,3 +817,50 @@ async fn two_programs_on_one_data_folder_make_one_token_request() {
     };
     assert_eq!(records.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_apps_audience_and_resource_go_with_its_token_requests() {
+    let f = Arc::new(Fixture::new("extras", &[]));
+    let app = f.basic_app();
+    let mut input = ClientAppInput {
+        environment_id: app.environment_id.clone(),
+        display_name: app.display_name.clone(),
+        client_id: app.client_id.clone(),
+        client_type: app.client_type,
+        auth_method: app.auth_method,
+        description: String::new(),
+        logo_uri: None,
+        redirect_uris: vec![],
+        logout_urls: vec![],
+        web_origins: vec![],
+        default_scopes: app.default_scopes.clone(),
+        labels: vec![],
+        link: None,
+        audience: Some("https://billing.example.test".into()),
+        resource: Some("https://api.authdeck.test/".into()),
+    };
+    f.core.update_app(&app.id, input.clone()).unwrap();
+    f.new_token(&app).await.unwrap();
+    input.audience = None;
+    input.resource = None;
+    f.core.update_app(&app.id, input).unwrap();
+    f.new_token(&app).await.unwrap();
+    let records = {
+        let f = f.clone();
+        blocking(move || f.requests()).await
+    };
+    let sent: Vec<(Value, Value)> = records
+        .iter()
+        .map(|r| (r["audience"].clone(), r["resource"].clone()))
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            (
+                Value::from("https://billing.example.test"),
+                Value::from("https://api.authdeck.test/")
+            ),
+            (Value::Null, Value::Null),
+        ]
+    );
+}

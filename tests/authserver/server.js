@@ -218,7 +218,9 @@ provider.use(async (ctx, next) => {
     const params = ctx.oidc?.params ?? {};
     record.grant_type = params.grant_type;
     record.scope = params.scope ?? null;
-    record.resource = params.resource ?? null;
+    record.resource = ctx.oidc?.body?.resource ?? null; // as sent, before the default applies
+    // not an oidc-provider parameter (Auth0's), so read from the parsed body
+    record.audience = ctx.oidc?.body?.audience ?? null;
     record.client_id = ctx.oidc?.client?.clientId;
     if (!basic) record.auth_method = params.client_secret ? "client_secret_post" : "none";
     record.status = ctx.status;
