@@ -1,8 +1,9 @@
-import { screen } from "@testing-library/react";
+import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeBackend } from "../test/backend";
 import { clientApp, environment, tokenStatus } from "../test/fixtures";
 import { renderWithProviders } from "../test/render";
+import { ClipboardCountdown } from "./Clipboard";
 import { TokenPanel } from "./TokenPanel";
 
 const withEndpoints = environment({
@@ -17,7 +18,23 @@ const withEndpoints = environment({
   },
 });
 
+const everyEndpoint = environment({
+  endpoints: {
+    issuer_url: "https://id.example.com",
+    authorization_url: null,
+    token_url: "https://id.example.com/token",
+    token_info_url: "https://id.example.com/oauth/token/info",
+    introspection_url: "https://id.example.com/introspect",
+    revocation_url: "https://id.example.com/revoke",
+    api_base_url: "https://api.example.com",
+  },
+});
+
 describe("TokenPanel", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("gets a token with the scopes typed for this request and shows what was granted against it", async () => {
     const now = Date.now();
     const granted = tokenStatus(
@@ -88,5 +105,238 @@ describe("TokenPanel", () => {
     const jwt = await screen.findByTestId("token-jwt");
     expect(jwt).toHaveTextContent("Unverified");
     expect(jwt).toHaveTextContent("RS256");
+  });
+});
+
+describe("TokenPanel, live with the clock", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("turns expiring soon as the countdown enters the renewal window, then expired, without a refetch", async () => {
+    const start = Date.parse("2026-11-23T10:00:00Z");
+    vi.useFakeTimers({ shouldAdvanceTime: true, now: start });
+    // 302 s left, a 300 s renewal window
+    const backend = fakeBackend({
+      token_details: () => ({ status: tokenStatus({ issued: start, expiresIn: 302, window: 300 }, { auto_renew: false }), jwt: null }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    const state = await screen.findByTestId("token-state");
+    expect(state).toHaveAttribute("data-state", "valid");
+    expect(state).toHaveTextContent("Valid");
+    expect(screen.getByTestId("token-countdown")).toHaveTextContent(/^5:0[12]$/);
+
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(3_000);
+    });
+    expect(screen.getByTestId("token-state")).toHaveAttribute("data-state", "expiring_soon");
+    expect(screen.getByTestId("token-state")).toHaveTextContent("Expiring soon");
+    expect(screen.getByTestId("token-countdown")).toHaveTextContent(/^4:5\d$/);
+
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(300_000);
+    });
+    expect(screen.getByTestId("token-state")).toHaveAttribute("data-state", "expired");
+    expect(screen.getByTestId("token-state")).toHaveTextContent("Expired");
+    expect(screen.getByTestId("token-countdown")).toHaveTextContent("expired just now");
+    expect(backend.callsOf("token_details")).toHaveLength(1);
+  });
+});
+
+describe("TokenPanel, scopes", () => {
+  it("shows the requested scopes as granted when the provider named none, and what it added", async () => {
+    fakeBackend({
+      token_details: () => ({
+        status: tokenStatus(
+          { issued: Date.now(), token: { requested_scopes: ["read"], granted_scopes: null } },
+          { scopes_added: [] },
+        ),
+        jwt: null,
+      }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    const granted = await screen.findByTestId("token-scopes-granted");
+    expect(granted).toHaveTextContent("read");
+    expect(granted.parentElement).toHaveTextContent("as requested");
+    expect(screen.queryByTestId("token-scopes-missing")).toBeNull();
+    expect(screen.queryByTestId("token-scopes-added")).toBeNull();
+  });
+
+  it("highlights scopes granted without being asked for", async () => {
+    fakeBackend({
+      token_details: () => ({
+        status: tokenStatus(
+          { issued: Date.now(), token: { requested_scopes: ["read"], granted_scopes: ["read", "admin"] } },
+          { scopes_added: ["admin"] },
+        ),
+        jwt: null,
+      }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    const added = await screen.findByTestId("token-scopes-added");
+    expect(added).toHaveTextContent("admin");
+    expect(added.querySelector(".scope-extra")).not.toBeNull();
+    expect(screen.queryByTestId("token-scopes-missing")).toBeNull();
+  });
+
+  it("puts the app's default scopes back on request, and Enter in the field asks for the token", async () => {
+    const backend = fakeBackend({
+      token_details: () => ({ status: tokenStatus({ none: true }), jwt: null }),
+      get_token: () => tokenStatus({ issued: Date.now() }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp({ default_scopes: ["read", "write"] })} environment={everyEndpoint} />);
+    const input = await screen.findByTestId("token-scopes-input");
+    expect(input).toHaveValue("read write");
+    await userEvent.clear(input);
+    await userEvent.click(screen.getByText("Reset to defaults"));
+    expect(input).toHaveValue("read write");
+    await userEvent.type(input, "{Enter}");
+    expect(backend.callsOf("get_token")).toEqual([{ appId: "app-1", input: { scopes: ["read", "write"] } }]);
+  });
+});
+
+describe("TokenPanel, actions", () => {
+  it("asks before revoking, says so in production, then revokes and drops the stale introspection", async () => {
+    let current = tokenStatus({ issued: Date.now() });
+    const backend = fakeBackend({
+      token_details: () => ({ status: current, jwt: null }),
+      introspect_token: () => ({ active: true, fields: [{ name: "active", value: "true", note: null }], checked_at: new Date().toISOString() }),
+      revoke_token: () => {
+        current = tokenStatus({ issued: Date.now(), revoked: true });
+        return current;
+      },
+    });
+    const production = { ...everyEndpoint, kind: "production" as const, name: "Production" };
+    renderWithProviders(<TokenPanel app={clientApp()} environment={production} />);
+    await userEvent.click(await screen.findByTestId("token-introspect"));
+    expect(await screen.findByTestId("introspection-active")).toHaveTextContent("Active");
+
+    await userEvent.click(screen.getByTestId("token-revoke"));
+    const confirm = screen.getByTestId("confirm-dialog");
+    expect(confirm).toHaveTextContent("“Production” is a production environment");
+    expect(backend.callsOf("revoke_token")).toEqual([]);
+    await userEvent.click(within(confirm).getByTestId("confirm-ok"));
+    expect(backend.callsOf("revoke_token")).toEqual([{ appId: "app-1" }]);
+    expect(await screen.findByText("Revoked", { selector: "[data-testid=token-state]" })).toHaveAttribute("data-state", "revoked");
+    expect(screen.getByTestId("token-countdown")).toHaveTextContent("revoked");
+    expect(screen.getByTestId("token-revoke")).toBeDisabled();
+    expect(screen.queryByTestId("token-result")).toBeNull();
+  });
+
+  it("cancelling the revocation sends nothing", async () => {
+    const backend = fakeBackend({ token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }) });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    await userEvent.click(await screen.findByTestId("token-revoke"));
+    await userEvent.click(screen.getByTestId("confirm-cancel"));
+    expect(screen.queryByTestId("confirm-dialog")).toBeNull();
+    expect(backend.callsOf("revoke_token")).toEqual([]);
+  });
+
+  it("forgets the token locally, switches automatic renewal and copies with the clipboard countdown", async () => {
+    let current = tokenStatus({ issued: Date.now() });
+    const backend = fakeBackend({
+      token_details: () => ({ status: current, jwt: null }),
+      set_auto_renew: (args) => {
+        current = { ...current, auto_renew: args.on as boolean };
+        return current;
+      },
+      copy_token: () => ({ clear_after_seconds: 30 }),
+      forget_token: () => {
+        current = tokenStatus({ none: true });
+        return current;
+      },
+    });
+    renderWithProviders(
+      <>
+        <TokenPanel app={clientApp()} environment={everyEndpoint} />
+        <ClipboardCountdown />
+      </>,
+    );
+    const renew = await screen.findByTestId("token-auto-renew");
+    expect(renew).toBeChecked();
+    await userEvent.click(renew);
+    expect(backend.callsOf("set_auto_renew")).toEqual([{ appId: "app-1", on: false }]);
+    expect(await screen.findByTestId("token-auto-renew")).not.toBeChecked();
+
+    await userEvent.click(screen.getByTestId("token-copy"));
+    expect(backend.callsOf("copy_token")).toEqual([{ appId: "app-1" }]);
+    expect(await screen.findByTestId("clipboard-countdown")).toHaveTextContent("Access token of “Billing sync” …wxyz on the clipboard");
+    expect(screen.getByTestId("token-copy")).toHaveTextContent("Copied · 30 s");
+
+    await userEvent.click(screen.getByTestId("token-forget"));
+    expect(backend.callsOf("forget_token")).toEqual([{ appId: "app-1" }]);
+    expect(await screen.findByText("No token", { selector: "[data-testid=token-state]" })).toHaveAttribute("data-state", "none");
+    expect(screen.queryByTestId("token-copy")).toBeNull();
+  });
+
+  it("shows token info with everything it sent, and a busy button while asking", async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    const backend = fakeBackend({
+      token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }),
+      token_info: () =>
+        new Promise((resolve) => {
+          answer = resolve;
+        }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    await userEvent.click(await screen.findByTestId("token-info"));
+    expect(screen.getByTestId("token-info")).toBeDisabled();
+    expect(screen.getByTestId("token-info")).toHaveTextContent("Asking…");
+    expect(screen.getByTestId("token-get")).toBeDisabled();
+    await act(async () => {
+      answer({
+        resource_owner_id: null,
+        scopes: ["read", "write"],
+        expires_in_seconds: 598,
+        application_uid: "basic-client",
+        created_at: "2026-11-23T10:00:00Z",
+        fields: [{ name: "expires_in", value: "598", note: null }],
+        checked_at: new Date().toISOString(),
+      });
+      await Promise.resolve();
+    });
+    const info = await screen.findByTestId("token-info-result");
+    expect(info).toHaveTextContent("basic-client");
+    expect(info).toHaveTextContent("read write");
+    expect(info).toHaveTextContent("9 min 58 s");
+    expect(info).toHaveTextContent("expires_in");
+    expect(screen.getByTestId("token-info")).toHaveTextContent("Token info");
+    expect(backend.callsOf("token_info")).toEqual([{ appId: "app-1" }]);
+  });
+
+  it("says which endpoints the environment lacks, and cannot ask for a token without a token endpoint", async () => {
+    fakeBackend({ token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }) });
+    const bare = environment({ endpoints: { ...everyEndpoint.endpoints, token_url: null, token_info_url: null, revocation_url: null } });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={bare} />);
+    expect(await screen.findByTestId("token-info")).toBeDisabled();
+    expect(screen.getByTestId("token-get")).toBeDisabled();
+    expect(screen.getByTestId("token-panel")).toHaveTextContent("has no token endpoint yet");
+    expect(screen.getByTestId("token-info")).toHaveAttribute("title", "Add a token info endpoint to the environment first");
+    expect(screen.getByTestId("token-panel")).toHaveTextContent(
+      "“Sandbox” has no token info or revocation endpoint, so Token info and Revoke are off.",
+    );
+    expect(screen.getByTestId("token-introspect")).toBeEnabled();
+  });
+
+  it("says automatic renewal stopped, with the reason, and that Get new token resumes it", async () => {
+    fakeBackend({
+      token_details: () => ({
+        status: tokenStatus({ issued: Date.now(), token: { renew_error: "The token request was refused (invalid_client)." } }),
+        jwt: null,
+      }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    const stopped = await screen.findByTestId("token-renew-error");
+    expect(stopped).toHaveTextContent("The token request was refused (invalid_client).");
+    expect(stopped).toHaveTextContent("“Get new token” tries again");
+  });
+
+  it("for a public client explains where its tokens come from and offers no client-credentials request", () => {
+    fakeBackend({});
+    renderWithProviders(<TokenPanel app={clientApp({ client_type: "public", auth_method: "none" })} environment={everyEndpoint} />);
+    expect(screen.getByTestId("token-panel")).toHaveTextContent("signing a user in through the browser");
+    expect(screen.getByTestId("token-state")).toHaveAttribute("data-state", "none");
+    expect(screen.queryByTestId("token-get")).toBeNull();
+    expect(screen.queryByTestId("token-auto-renew")).toBeNull();
   });
 });

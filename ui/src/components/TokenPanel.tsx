@@ -10,7 +10,7 @@ import { api, toIpcError } from "../api/client";
 import { keys, useTokenDetails } from "../api/queries";
 import { presentationOf } from "../lib/errors";
 import { localDateTime } from "../lib/time";
-import { STATE_LABEL, countdown, expiredAgo, liveState, parseScopes, useNow } from "../lib/tokens";
+import { STATE_LABEL, countdown, duration, expiredAgo, liveState, parseScopes, useNow } from "../lib/tokens";
 import { useClipboard } from "./Clipboard";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Icon } from "./Icon";
@@ -63,6 +63,12 @@ export function FieldTable({ fields, testId }: { fields: readonly Field[]; testI
       </tbody>
     </table>
   );
+}
+
+/** "a", "a or b", "a, b or c". */
+function listWords(words: readonly string[], last: "and" | "or"): string {
+  if (words.length <= 1) return words.join("");
+  return `${words.slice(0, -1).join(", ")} ${last} ${words[words.length - 1] ?? ""}`;
 }
 
 function Scopes({ scopes, testId, tone }: { scopes: readonly string[]; testId: string; tone?: "warn" | "extra" }) {
@@ -119,7 +125,12 @@ export function TokenPanel({ app, environment }: Props) {
     return (
       <section className="panel token-panel" data-testid="token-panel" aria-labelledby="token-title">
         <header className="panel-header">
-          <h3 id="token-title">Access token</h3>
+          <h3 id="token-title">
+            Access token{" "}
+            <span className="token-badge token-none" data-testid="token-state" data-state="none">
+              {STATE_LABEL.none}
+            </span>
+          </h3>
         </header>
         <p className="muted">
           A public client gets its tokens by signing a user in through the browser (authorization code with PKCE), not
@@ -137,6 +148,14 @@ export function TokenPanel({ app, environment }: Props) {
   const added = status?.scopes_added ?? [];
   const getLabel = token ? "Get new token" : "Get token";
   const requested = parseScopes(scopesText);
+  const defaults = app.default_scopes.join(" ");
+  const autoRenew = status?.auto_renew ?? app.auto_renew;
+  // what the environment lacks for each action, said on the button and under the actions
+  const lacking = [
+    { endpoint: "introspection", action: "Introspect", present: endpoints.introspection_url },
+    { endpoint: "token info", action: "Token info", present: endpoints.token_info_url },
+    { endpoint: "revocation", action: "Revoke", present: endpoints.revocation_url },
+  ].filter((need) => !need.present);
 
   const getToken = () =>
     run(
@@ -149,7 +168,7 @@ export function TokenPanel({ app, environment }: Props) {
     );
 
   return (
-    <section className="panel token-panel" data-testid="token-panel" aria-labelledby="token-title">
+    <section className="panel token-panel" data-testid="token-panel" aria-labelledby="token-title" aria-busy={busy !== null}>
       <header className="panel-header">
         <h3 id="token-title">
           Access token{" "}
@@ -177,7 +196,7 @@ export function TokenPanel({ app, environment }: Props) {
               {live.state === "revoked"
                 ? "revoked"
                 : live.secondsLeft === null
-                  ? "∞"
+                  ? "no expiry"
                   : live.secondsLeft > 0
                     ? countdown(live.secondsLeft)
                     : expiredAgo(live.secondsLeft)}
@@ -185,12 +204,18 @@ export function TokenPanel({ app, environment }: Props) {
             <span className="muted">
               {token.expires_at ? (
                 <>
-                  expires <time data-testid="token-expires-at" dateTime={token.expires_at}>{localDateTime(token.expires_at)}</time>
+                  {live.secondsLeft !== null && live.secondsLeft <= 0 ? "expired" : "expires"}{" "}
+                  <time data-testid="token-expires-at" dateTime={token.expires_at}>{localDateTime(token.expires_at)}</time>
                 </>
               ) : (
                 "the provider gave no expiry"
               )}
             </span>
+            {live.state === "expiring_soon" && (
+              <span className="token-clock-note">
+                {autoRenew && !token.renew_error ? "renewal due: Authdeck renews it now" : "inside the renewal window"}
+              </span>
+            )}
           </div>
           <dl className="token-facts">
             <dt>Type</dt>
@@ -208,8 +233,16 @@ export function TokenPanel({ app, environment }: Props) {
             </dd>
             <dt>Scopes</dt>
             <dd>
-              <Scopes scopes={token.granted_scopes ?? token.requested_scopes} testId="token-scopes-granted" />
-              {token.granted_scopes === null && <span className="muted"> as requested (the provider named none)</span>}
+              {(token.granted_scopes ?? token.requested_scopes).length === 0 && token.granted_scopes !== null ? (
+                <span className="muted" data-testid="token-scopes-granted">none granted</span>
+              ) : (
+                <Scopes scopes={token.granted_scopes ?? token.requested_scopes} testId="token-scopes-granted" />
+              )}
+              {token.granted_scopes === null && (
+                <span className="muted" title="The provider's answer named no scope, which means the requested ones (RFC 6749 §5.1)">
+                  {" "}as requested
+                </span>
+              )}
             </dd>
             {token.revoked_at && (
               <>
@@ -239,94 +272,143 @@ export function TokenPanel({ app, environment }: Props) {
         <div className="notice notice-refusal" data-testid="token-renew-error" role="alert">
           <Icon name="warning" />
           <span>
-            Automatic renewal stopped: {token.renew_error} “{getLabel}” tries again and resumes renewal.
+            Automatic renewal stopped: {token.renew_error} “Get new token” tries again and resumes automatic renewal.
           </span>
         </div>
       )}
 
+      {!endpoints.token_url && (
+        <p className="notice" role="note">
+          <span>
+            “{environment.name}” has no token endpoint yet. Add it with <strong>Edit</strong> in the top bar (or fill it from
+            the issuer there), then get a token.
+          </span>
+        </p>
+      )}
+
       <div className="token-get">
         <label className="token-scopes">
-          <span className="field-label">Scopes for this request</span>
+          <span className="field-label">
+            Scopes for this request{" "}
+            <span className="field-hint">
+              space separated{defaults ? ` · the app’s defaults: ${defaults}` : " · the app has no default scopes"}
+            </span>
+          </span>
           <input
             data-testid="token-scopes-input"
             value={scopesText}
             placeholder="none (the provider's default)"
             spellCheck={false}
+            autoComplete="off"
             onChange={(event) => { setScopesText(event.target.value); }}
+            onKeyDown={(event) => {
+              if (event.key === "Enter" && busy === null && endpoints.token_url) void getToken();
+            }}
           />
         </label>
-        <button type="button" className="primary" data-testid="token-get" disabled={busy !== null} onClick={() => void getToken()}>
+        {requested.join(" ") !== defaults && (
+          <button type="button" className="link-button token-scopes-reset" onClick={() => { setScopesText(defaults); }}>
+            Reset to defaults
+          </button>
+        )}
+        <button
+          type="button"
+          className="primary"
+          data-testid="token-get"
+          disabled={busy !== null || !endpoints.token_url}
+          aria-busy={busy === "get"}
+          title={endpoints.token_url ? "Ask the token endpoint for a new token (client credentials)" : "Add a token endpoint to the environment first"}
+          onClick={() => void getToken()}
+        >
           <Icon name="key" size={14} /> {busy === "get" ? "Requesting…" : getLabel}
         </button>
       </div>
 
-      {token && (
-        <div className="token-actions" role="group" aria-label="Token actions">
-          <button
-            type="button"
-            data-testid="token-copy"
-            className={onClipboard ? "copied" : undefined}
-            onClick={() =>
-              void copyWith({ id: `token:${app.id}`, label: `Access token of “${app.display_name}”`, fingerprint: token.fingerprint }, () =>
-                api.copyToken(app.id),
-              )
-            }
-            title="Copy to the clipboard; cleared automatically"
-          >
-            <Icon name="copy" size={14} /> {onClipboard ? `Copied · ${left} s` : "Copy"}
-          </button>
-          <button
-            type="button"
-            data-testid="token-introspect"
-            disabled={busy !== null || !endpoints.introspection_url}
-            title={endpoints.introspection_url ? "Ask the provider whether the token is active (RFC 7662)" : "Add an introspection endpoint to the environment first"}
-            onClick={() => void run("introspect", () => api.introspectToken(app.id), (value) => { setResult({ kind: "introspection", value }); })}
-          >
-            {busy === "introspect" ? "Asking…" : "Introspect"}
-          </button>
-          <button
-            type="button"
-            data-testid="token-info"
-            disabled={busy !== null || !endpoints.token_info_url}
-            title={endpoints.token_info_url ? "Ask the provider's token-info endpoint" : "Add a token info endpoint to the environment first"}
-            onClick={() => void run("info", () => api.tokenInfo(app.id), (value) => { setResult({ kind: "info", value }); })}
-          >
-            {busy === "info" ? "Asking…" : "Token info"}
-          </button>
-          <button
-            type="button"
-            className="danger-text"
-            data-testid="token-revoke"
-            disabled={busy !== null || !endpoints.revocation_url || token.revoked_at !== null}
-            title={endpoints.revocation_url ? "Revoke the token at the provider (RFC 7009)" : "Add a revocation endpoint to the environment first"}
-            onClick={() => { setConfirmRevoke(true); }}
-          >
-            Revoke
-          </button>
-          <button
-            type="button"
-            className="ghost"
-            data-testid="token-forget"
-            disabled={busy !== null}
-            title="Remove the token from this computer; nothing is sent to the provider"
-            onClick={() => void run("forget", () => api.forgetToken(app.id), () => { setResult(null); toast("Token removed from this computer", "success"); })}
-          >
-            Forget
-          </button>
-          <label className="token-renew" title="Renew the token shortly before it expires while Authdeck runs">
-            <input
-              type="checkbox"
-              data-testid="token-auto-renew"
-              checked={status?.auto_renew ?? app.auto_renew}
+      <div className="token-actions" role="group" aria-label="Token actions">
+        {token && (
+          <>
+            <button
+              type="button"
+              data-testid="token-copy"
+              className={onClipboard ? "copied" : undefined}
+              onClick={() =>
+                void copyWith({ id: `token:${app.id}`, label: `Access token of “${app.display_name}”`, fingerprint: token.fingerprint }, () =>
+                  api.copyToken(app.id),
+                )
+              }
+              title="Copy to the clipboard; cleared automatically"
+            >
+              <Icon name="copy" size={14} /> {onClipboard ? `Copied · ${left} s` : "Copy"}
+            </button>
+            <button
+              type="button"
+              data-testid="token-introspect"
+              disabled={busy !== null || !endpoints.introspection_url}
+              aria-busy={busy === "introspect"}
+              title={endpoints.introspection_url ? "Ask the provider whether the token is active (RFC 7662)" : "Add an introspection endpoint to the environment first"}
+              onClick={() => void run("introspect", () => api.introspectToken(app.id), (value) => { setResult({ kind: "introspection", value }); })}
+            >
+              {busy === "introspect" ? "Asking…" : "Introspect"}
+            </button>
+            <button
+              type="button"
+              data-testid="token-info"
+              disabled={busy !== null || !endpoints.token_info_url}
+              aria-busy={busy === "info"}
+              title={endpoints.token_info_url ? "Ask the provider's token info endpoint" : "Add a token info endpoint to the environment first"}
+              onClick={() => void run("info", () => api.tokenInfo(app.id), (value) => { setResult({ kind: "info", value }); })}
+            >
+              {busy === "info" ? "Asking…" : "Token info"}
+            </button>
+            <button
+              type="button"
+              className="danger-text"
+              data-testid="token-revoke"
+              disabled={busy !== null || !endpoints.revocation_url || token.revoked_at !== null}
+              aria-busy={busy === "revoke"}
+              title={
+                !endpoints.revocation_url
+                  ? "Add a revocation endpoint to the environment first"
+                  : token.revoked_at
+                    ? "Already revoked"
+                    : "Revoke the token at the provider (RFC 7009)"
+              }
+              onClick={() => { setConfirmRevoke(true); }}
+            >
+              {busy === "revoke" ? "Revoking…" : "Revoke"}
+            </button>
+            <button
+              type="button"
+              className="ghost"
+              data-testid="token-forget"
               disabled={busy !== null}
-              onChange={(event) => {
-                const on = event.target.checked;
-                void run("renew-toggle", () => api.setAutoRenew(app.id, on));
-              }}
-            />{" "}
-            Renew automatically before expiry
-          </label>
-        </div>
+              title="Remove the token from this computer; nothing is sent to the provider"
+              onClick={() => void run("forget", () => api.forgetToken(app.id), () => { setResult(null); toast("Token removed from this computer", "success"); })}
+            >
+              Forget
+            </button>
+          </>
+        )}
+        <label className="token-renew" title="Renew the token shortly before it expires while Authdeck runs">
+          <input
+            type="checkbox"
+            data-testid="token-auto-renew"
+            checked={autoRenew}
+            disabled={busy !== null}
+            onChange={(event) => {
+              const on = event.target.checked;
+              void run("renew-toggle", () => api.setAutoRenew(app.id, on));
+            }}
+          />{" "}
+          Renew automatically before expiry
+        </label>
+      </div>
+      {token && lacking.length > 0 && (
+        <p className="field-hint token-lacking">
+          “{environment.name}” has no {listWords(lacking.map((need) => need.endpoint), "or")} endpoint, so{" "}
+          {listWords(lacking.map((need) => need.action), "and")} {lacking.length === 1 ? "is" : "are"} off. Add{" "}
+          {lacking.length === 1 ? "it" : "them"} with Edit in the top bar.
+        </p>
       )}
 
       {error && (
@@ -363,7 +445,7 @@ export function TokenPanel({ app, environment }: Props) {
                 <dt>Scopes</dt>
                 <dd>{result.value.scopes.join(" ") || "—"}</dd>
                 <dt>Expires in</dt>
-                <dd>{result.value.expires_in_seconds === null ? "—" : countdown(result.value.expires_in_seconds)}</dd>
+                <dd>{result.value.expires_in_seconds === null ? "—" : duration(result.value.expires_in_seconds)}</dd>
                 <dt>Created</dt>
                 <dd>{result.value.created_at ? localDateTime(result.value.created_at) : "—"}</dd>
               </dl>
@@ -400,6 +482,7 @@ export function TokenPanel({ app, environment }: Props) {
           onConfirm={() => {
             setConfirmRevoke(false);
             void run("revoke", () => api.revokeToken(app.id), () => {
+              setResult(null);
               toast(`Revoked the token of “${app.display_name}”`, "success");
             });
           }}

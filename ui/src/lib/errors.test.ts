@@ -10,4 +10,10 @@ describe("presentationOf", () => {
     expect(presentationOf("not_found")).toBe("gone");
     expect(presentationOf("internal")).toBe("toast");
   });
+
+  it("shows a provider's or the network's refusal where the action was, not as a banner", () => {
+    for (const code of ["provider", "bad_response", "network", "timeout", "not_configured"] as const) {
+      expect(presentationOf(code)).toBe("notice");
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countdown, expiredAgo, liveState, parseHeaders, parseScopes } from "./tokens";
+import { countdown, duration, expiredAgo, liveState, parseHeaders, parseScopes } from "./tokens";
 import { tokenStatus } from "../test/fixtures";
 
 const ISSUED = Date.parse("2026-11-23T10:00:00Z");
@@ -28,6 +28,17 @@ describe("countdown", () => {
     expect(countdown(2 * 86_400 + 3 * 3600 + 5)).toBe("2 d 3 h");
     expect(countdown(0)).toBe("expired");
     expect(expiredAgo(-125)).toBe("expired 2 min ago");
+  });
+});
+
+describe("duration", () => {
+  it("says a length of time in words", () => {
+    expect(duration(45)).toBe("45 s");
+    expect(duration(598)).toBe("9 min 58 s");
+    expect(duration(600)).toBe("10 min");
+    expect(duration(3720)).toBe("1 h 02 min");
+    expect(duration(2 * 86_400 + 3 * 3600)).toBe("2 d 3 h");
+    expect(duration(-5)).toBe("0 s");
   });
 });
 

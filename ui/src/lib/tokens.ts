@@ -44,6 +44,19 @@ export function countdown(seconds: number): string {
   return `${minutes}:${two(rest)}`;
 }
 
+/** A length of time in words: "45 s", "9 min 58 s", "1 h 02 min", "2 d 3 h". */
+export function duration(seconds: number): string {
+  const total = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const rest = total % 60;
+  if (days > 0) return `${days} d ${hours} h`;
+  if (hours > 0) return `${hours} h ${two(minutes)} min`;
+  if (minutes > 0) return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+  return `${rest} s`;
+}
+
 /** "expired 3 min ago", "expired 2 h ago" for a negative time left. */
 export function expiredAgo(seconds: number): string {
   const ago = -seconds;
