@@ -17,6 +17,9 @@ interface Props {
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
 
+/** GET and HEAD carry no body: what was typed for another method is not sent with them. */
+export const takesBody = (method: string) => method !== "GET" && method !== "HEAD";
+
 /** Builds the request the backend sends, or says what is wrong with what was typed. */
 export function buildRequest(
   appId: string,
@@ -24,9 +27,11 @@ export function buildRequest(
 ): { request: ApiRequest | null; error: string | null } {
   const parsed = parseHeaders(form.headers);
   if (parsed.error) return { request: null, error: parsed.error };
-  const path = form.path.trim() === "" ? "/" : form.path.trim();
+  const trimmed = form.path.trim();
+  // the path is relative to the API base URL: "users/me" means "/users/me"
+  const path = trimmed === "" ? "/" : trimmed.startsWith("/") ? trimmed : `/${trimmed}`;
   return {
-    request: { app_id: appId, method: form.method, path, headers: parsed.headers, body: form.body },
+    request: { app_id: appId, method: form.method, path, headers: parsed.headers, body: takesBody(form.method) ? form.body : "" },
     error: null,
   };
 }
@@ -91,6 +96,13 @@ export function TryItDialog({ app, environment, onClose }: Props) {
             event.preventDefault();
             void send();
           }}
+          onKeyDown={(event) => {
+            // Ctrl+Enter (⌘+Enter) sends from the text areas too
+            if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !busy) {
+              event.preventDefault();
+              void send();
+            }
+          }}
         >
           <div className="try-line">
             <select data-testid="try-method" aria-label="Method" value={method} onChange={(event) => { setMethod(event.target.value); }}>
@@ -102,7 +114,7 @@ export function TryItDialog({ app, environment, onClose }: Props) {
             </select>
             <span className="try-base" title="The environment's API base URL">{base.replace(/\/$/, "")}</span>
             <input data-testid="try-path" aria-label="Path" value={path} spellCheck={false} onChange={(event) => { setPath(event.target.value); }} />
-            <button type="submit" className="primary" data-testid="try-send" disabled={busy}>
+            <button type="submit" className="primary" data-testid="try-send" disabled={busy} aria-busy={busy} title="Send (Ctrl+Enter)">
               {busy ? "Sending…" : "Send"}
             </button>
           </div>
@@ -110,7 +122,7 @@ export function TryItDialog({ app, environment, onClose }: Props) {
             <span className="field-label">Headers (one “Name: value” per line; Authorization is added)</span>
             <textarea data-testid="try-headers" rows={3} spellCheck={false} value={headers} onChange={(event) => { setHeaders(event.target.value); }} />
           </label>
-          {method !== "GET" && method !== "HEAD" && (
+          {takesBody(method) && (
             <label className="field">
               <span className="field-label">Body</span>
               <textarea data-testid="try-body" rows={4} spellCheck={false} value={body} onChange={(event) => { setBody(event.target.value); }} />
