@@ -26,7 +26,14 @@ const ENDPOINTS: { key: keyof Endpoints; label: string; testId: string; placehol
 interface Discovered {
   discovery: Discovery;
   changed: (keyof Endpoints)[];
+  /** What the changed fields held before (null: they were empty). */
+  before: Partial<Record<keyof Endpoints, string | null>>;
 }
+
+/** Why discovery failed: the issuer itself (next to the field) or anything else (under the button). */
+type DiscoveryFailure = { onIssuer: boolean; message: string };
+
+const labelOf = (key: keyof Endpoints) => ENDPOINTS.find((endpoint) => endpoint.key === key)?.label ?? key;
 
 /** The endpoints with what discovery found; the token info and API base URL stay the user's. */
 export function withDiscovered(current: Endpoints, found: Discovery): { endpoints: Endpoints; changed: (keyof Endpoints)[] } {
@@ -79,6 +86,7 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
   const [discovering, setDiscovering] = useState(false);
   const [discovered, setDiscovered] = useState<Discovered | null>(null);
+  const [discoveryFailure, setDiscoveryFailure] = useState<DiscoveryFailure | null>(null);
   const report = useReportError();
   const id = environment?.id ?? null;
   const errors = useFieldErrors(input, (value: EnvironmentInput) => api.validateEnvironment(id, value));
@@ -94,20 +102,25 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
   };
 
   const discover = async () => {
-    const issuer = input.endpoints.issuer_url ?? "";
+    const issuer = (input.endpoints.issuer_url ?? "").trim();
     setDiscovering(true);
     setDiscovered(null);
-    setSaveErrors([]);
+    setDiscoveryFailure(null);
     try {
       const found = await api.discover(issuer);
       const { endpoints, changed } = withDiscovered(input.endpoints, found);
+      const before = Object.fromEntries(changed.map((key) => [key, input.endpoints[key]]));
       setTouched((current) => new Set([...current, "endpoints.issuer_url", ...changed.map((key) => `endpoints.${key}`)]));
+      setSaveErrors([]);
       setInput((current) => ({ ...current, endpoints }));
-      setDiscovered({ discovery: found, changed });
+      setDiscovered({ discovery: found, changed, before });
     } catch (reason) {
       const failure = toIpcError(reason);
-      setTouched((current) => new Set(current).add("endpoints.issuer_url"));
-      setSaveErrors([{ field: failure.code === "validation" ? "endpoints.issuer_url" : "", message: failure.message }]);
+      if (failure.code === "validation" || presentationOf(failure.code) === "notice") {
+        setDiscoveryFailure({ onIssuer: failure.code === "validation", message: failure.message });
+      } else {
+        report(failure);
+      }
     } finally {
       setDiscovering(false);
     }
@@ -128,6 +141,7 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
   };
 
   const production = input.kind === "production";
+  const issuerProblems = shown.some((error) => error.field === "endpoints.issuer_url");
   return (
     <Dialog
       title={environment ? `Edit “${environment.name}”` : "New environment"}
@@ -181,17 +195,90 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
           <h3>Endpoints</h3>
           <p className="muted">Optional until a flow needs them. HTTPS, or plain http on a loopback address.</p>
         </div>
-        {ENDPOINTS.map(({ key, label, testId, placeholder }) => (
+        <div className="form-span discover-line">
+          <Field
+            label="Issuer"
+            field="endpoints.issuer_url"
+            errors={shown}
+            hint="Its metadata can fill the endpoints below."
+            refusal={
+              discoveryFailure?.onIssuer && (
+                // the form's name for the field and the backend's (discover says "issuer_url")
+                <span
+                  className="field-error"
+                  data-testid={issuerProblems ? undefined : "field-error-endpoints.issuer_url"}
+                >
+                  <span data-testid="field-error-issuer_url">{discoveryFailure.message}</span>
+                </span>
+              )
+            }
+          >
+            <input
+              data-testid="env-issuer-url"
+              className="mono"
+              type="url"
+              value={input.endpoints.issuer_url ?? ""}
+              placeholder="https://id.example.com"
+              spellCheck={false}
+              autoComplete="off"
+              onChange={(e) => {
+                setDiscoveryFailure(null);
+                setEndpoint("issuer_url", e.target.value);
+              }}
+              onKeyDown={(e) => {
+                // Enter in the issuer field reads its metadata instead of saving the form
+                if (e.key === "Enter" && input.endpoints.issuer_url && !discovering) {
+                  e.preventDefault();
+                  void discover();
+                }
+              }}
+            />
+          </Field>
+          <button
+            type="button"
+            data-testid="env-discover"
+            disabled={discovering || !input.endpoints.issuer_url}
+            aria-busy={discovering}
+            onClick={() => void discover()}
+            title={
+              input.endpoints.issuer_url
+                ? "Read the issuer's metadata (/.well-known/openid-configuration or RFC 8414) and fill the endpoints"
+                : "Enter the issuer URL first"
+            }
+          >
+            {discovering ? "Reading metadata…" : "Discover endpoints"}
+          </button>
+        </div>
+        {discoveryFailure && !discoveryFailure.onIssuer && (
+          <div className="notice notice-refusal form-span" data-testid="action-error" role="alert">
+            <span className="action-error">{discoveryFailure.message}</span>
+            <button type="button" className="link-button" onClick={() => { setDiscoveryFailure(null); }}>Dismiss</button>
+          </div>
+        )}
+        {discovered && (
+          <DiscoveryResult
+            discovered={discovered}
+            kept={(["token_info_url", "api_base_url"] as const).filter((key) => input.endpoints[key])}
+            onClose={() => { setDiscovered(null); }}
+          />
+        )}
+        {ENDPOINTS.filter(({ key }) => key !== "issuer_url").map(({ key, label, testId, placeholder }) => (
           <Field
             key={key}
             label={label}
             field={`endpoints.${key}`}
             errors={shown}
-            hint={discovered?.changed.includes(key) ? "Filled from the issuer’s metadata" : undefined}
+            hint={
+              discovered?.changed.includes(key)
+                ? discovered.before[key]
+                  ? `Replaced from the issuer’s metadata (was ${discovered.before[key] ?? ""})`
+                  : "Filled from the issuer’s metadata"
+                : undefined
+            }
           >
             <input
               data-testid={testId}
-              className="mono"
+              className={discovered?.changed.includes(key) ? "mono discovered" : "mono"}
               type="url"
               value={input.endpoints[key] ?? ""}
               placeholder={placeholder}
@@ -201,34 +288,6 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
             />
           </Field>
         ))}
-        <div className="form-span discover-row">
-          <button
-            type="button"
-            data-testid="env-discover"
-            disabled={discovering || !input.endpoints.issuer_url}
-            onClick={() => void discover()}
-            title="Read the issuer's metadata (/.well-known/openid-configuration or RFC 8414) and fill the endpoints"
-          >
-            {discovering ? "Reading metadata…" : "Fill endpoints from the issuer"}
-          </button>
-          {discovered && (
-            <div className="notice" data-testid="env-discovery-result" role="status">
-              <span>
-                {discovered.changed.length === 0
-                  ? "The issuer’s metadata matches the endpoints already entered."
-                  : `Filled ${discovered.changed.map((key) => ENDPOINTS.find((e) => e.key === key)?.label ?? key).join(", ")} from `}
-                {discovered.changed.length > 0 && <code>{discovered.discovery.metadata_url}</code>}
-                {discovered.discovery.grant_types_supported.length > 0 && (
-                  <> · grants: {discovered.discovery.grant_types_supported.join(", ")}</>
-                )}
-                {discovered.discovery.token_endpoint_auth_methods_supported.length > 0 && (
-                  <> · client authentication: {discovered.discovery.token_endpoint_auth_methods_supported.join(", ")}</>
-                )}
-                . Check them, then save.
-              </span>
-            </div>
-          )}
-        </div>
         {shown.some((error) => error.field === "") && (
           <p className="action-error form-span" data-testid="action-error" role="alert">
             {shown.filter((error) => error.field === "").map((error) => error.message).join(" ")}
@@ -242,5 +301,57 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
         </footer>
       </form>
     </Dialog>
+  );
+}
+
+/** What discovery found and what it changed in the form; nothing is saved until Save. */
+function DiscoveryResult({ discovered, kept, onClose }: { discovered: Discovered; kept: (keyof Endpoints)[]; onClose: () => void }) {
+  const { discovery, changed } = discovered;
+  const list = (values: readonly string[]) => (values.length > 0 ? values.join(", ") : "not stated");
+  const scopes = discovery.scopes_supported;
+  return (
+    <div className="notice discovery-result form-span" data-testid="env-discovery-result" role="status">
+      <div className="discovery-body">
+        <p>
+          <strong>
+            {changed.length === 0
+              ? "The issuer’s metadata matches the endpoints already entered."
+              : `Filled ${changed.map(labelOf).join(", ")} from the issuer’s metadata.`}
+          </strong>{" "}
+          {changed.length > 0 && "Check them, then save; nothing is stored until you do."}
+        </p>
+        <dl className="discovery-facts">
+          <dt>Metadata</dt>
+          <dd><code>{discovery.metadata_url}</code></dd>
+          <dt>Grant types</dt>
+          <dd>{list(discovery.grant_types_supported)}</dd>
+          <dt>Client authentication</dt>
+          <dd>{list(discovery.token_endpoint_auth_methods_supported)}</dd>
+          {discovery.code_challenge_methods_supported.length > 0 && (
+            <>
+              <dt>PKCE</dt>
+              <dd>{discovery.code_challenge_methods_supported.join(", ")}</dd>
+            </>
+          )}
+          {scopes.length > 0 && (
+            <>
+              <dt>Scopes</dt>
+              <dd title={scopes.join(" ")}>
+                {scopes.slice(0, 12).join(" ")}
+                {scopes.length > 12 ? ` and ${String(scopes.length - 12)} more` : ""}
+              </dd>
+            </>
+          )}
+        </dl>
+        {kept.length > 0 && (
+          <p className="muted">
+            Kept yours: {kept.map(labelOf).join(" and ")} (not part of the metadata).
+          </p>
+        )}
+      </div>
+      <button type="button" className="link-button" onClick={onClose}>
+        OK
+      </button>
+    </div>
   );
 }

@@ -11,15 +11,17 @@ interface Props {
   wide?: boolean;
   /** Several controls (not one input): labelled as a group instead of wrapped in a <label>. */
   group?: boolean;
+  /** A problem found outside validation (an action on the field refused it), shown with the others. */
+  refusal?: ReactNode;
   children: ReactNode;
 }
 
 /** A labelled form field with its validation messages right under it. */
-export function Field({ label, field, errors, hint, wide, group, children }: Props) {
+export function Field({ label, field, errors, hint, wide, group, refusal, children }: Props) {
   const problems = messagesFor(errors, field);
   const describedBy = useId();
   const labelId = useId();
-  const invalid = problems.length > 0;
+  const invalid = problems.length > 0 || Boolean(refusal);
   const control = isValidElement(children) && !group
     ? cloneElement(children as ReactElement<Record<string, unknown>>, {
         "aria-invalid": invalid || undefined,
@@ -49,6 +51,7 @@ export function Field({ label, field, errors, hint, wide, group, children }: Pro
             {problem.message}
           </span>
         ))}
+        {refusal}
       </div>
     </div>
   );

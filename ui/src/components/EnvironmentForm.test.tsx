@@ -1,0 +1,120 @@
+import { screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { Discovery } from "../bindings/Discovery";
+import { fakeBackend } from "../test/backend";
+import { environment } from "../test/fixtures";
+import { renderWithProviders } from "../test/render";
+import { EnvironmentForm, initialEnvironment, withDiscovered } from "./EnvironmentForm";
+
+const found = (endpoints: Partial<Discovery["endpoints"]>): Discovery => ({
+  metadata_url: "https://id.example.com/.well-known/openid-configuration",
+  issuer: "https://id.example.com",
+  endpoints: {
+    issuer_url: "https://id.example.com",
+    authorization_url: null,
+    token_url: null,
+    token_info_url: null,
+    introspection_url: null,
+    revocation_url: null,
+    api_base_url: null,
+    ...endpoints,
+  },
+  scopes_supported: [],
+  grant_types_supported: [],
+  token_endpoint_auth_methods_supported: [],
+  code_challenge_methods_supported: [],
+  device_authorization_endpoint: null,
+  registration_endpoint: null,
+});
+
+describe("withDiscovered", () => {
+  it("fills what the metadata names, keeps the user's token info and API base, and says what changed", () => {
+    const current = {
+      ...initialEnvironment(null).endpoints,
+      token_url: "https://id.example.com/token",
+      token_info_url: "https://id.example.com/info",
+      api_base_url: "https://api.example.com",
+    };
+    const { endpoints, changed } = withDiscovered(
+      current,
+      found({ token_url: "https://id.example.com/token", introspection_url: "https://id.example.com/introspect", authorization_url: "https://id.example.com/auth" }),
+    );
+    expect(changed).toEqual(["authorization_url", "introspection_url"]);
+    expect(endpoints).toEqual({ ...current, authorization_url: "https://id.example.com/auth", introspection_url: "https://id.example.com/introspect" });
+  });
+});
+
+describe("EnvironmentForm discovery", () => {
+  const ISSUER = "https://id.example.com";
+
+  it("fills the endpoints the issuer names, keeps token info and the API base, says what changed; all stay editable", async () => {
+    const backend = fakeBackend({
+      validate_environment: () => [],
+      discover: () => ({
+        ...found({
+          authorization_url: `${ISSUER}/auth`,
+          token_url: `${ISSUER}/token`,
+          introspection_url: `${ISSUER}/token/introspection`,
+          revocation_url: `${ISSUER}/token/revocation`,
+        }),
+        grant_types_supported: ["client_credentials", "authorization_code"],
+        token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      }),
+    });
+    const existing = environment({
+      endpoints: {
+        ...environment().endpoints,
+        issuer_url: ISSUER,
+        token_url: "https://old.example.com/token",
+        token_info_url: `${ISSUER}/oauth/token/info`,
+        api_base_url: "https://api.example.com",
+      },
+    });
+    renderWithProviders(<EnvironmentForm environment={existing} onClose={vi.fn()} onSaved={vi.fn()} />);
+    await userEvent.click(screen.getByTestId("env-discover"));
+    const result = await screen.findByTestId("env-discovery-result");
+    expect(backend.callsOf("discover")).toEqual([{ issuer: ISSUER }]);
+    expect(result).toHaveTextContent(
+      "Filled Authorization endpoint, Token endpoint, Introspection endpoint, Revocation endpoint from the issuer’s metadata.",
+    );
+    expect(result).toHaveTextContent("https://id.example.com/.well-known/openid-configuration");
+    expect(result).toHaveTextContent("client_credentials, authorization_code");
+    expect(result).toHaveTextContent("client_secret_basic, client_secret_post");
+    expect(result).toHaveTextContent("Kept yours: Token info endpoint and API base URL");
+    expect(screen.getByTestId("env-token-url")).toHaveValue(`${ISSUER}/token`);
+    expect(screen.getByTestId("env-authorization-url")).toHaveValue(`${ISSUER}/auth`);
+    expect(screen.getByTestId("env-introspection-url")).toHaveValue(`${ISSUER}/token/introspection`);
+    expect(screen.getByTestId("env-revocation-url")).toHaveValue(`${ISSUER}/token/revocation`);
+    expect(screen.getByTestId("env-token-info-url")).toHaveValue(`${ISSUER}/oauth/token/info`);
+    expect(screen.getByTestId("env-api-base-url")).toHaveValue("https://api.example.com");
+    expect(screen.getByTestId("env-form")).toHaveTextContent("Replaced from the issuer’s metadata (was https://old.example.com/token)");
+    await userEvent.clear(screen.getByTestId("env-token-url"));
+    await userEvent.type(screen.getByTestId("env-token-url"), "https://mine.example.com/token");
+    expect(screen.getByTestId("env-token-url")).toHaveValue("https://mine.example.com/token");
+  });
+
+  it("shows a refused issuer next to the issuer field, and any other failure under the button", async () => {
+    let failure: { code: string; message: string; field: string | null } = { code: "validation", message: "The issuer in the metadata is “https://id.example.com”; the two differ only in a trailing slash.", field: "issuer_url" };
+    fakeBackend({
+      validate_environment: () => [],
+      discover: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw failure;
+      },
+    });
+    renderWithProviders(<EnvironmentForm environment={null} onClose={vi.fn()} onSaved={vi.fn()} />);
+    expect(screen.getByTestId("env-discover")).toBeDisabled();
+    await userEvent.type(screen.getByTestId("env-issuer-url"), `${ISSUER}/`);
+    await userEvent.click(screen.getByTestId("env-discover"));
+    const error = await screen.findByTestId("field-error-issuer_url");
+    expect(error).toHaveTextContent("differ only in a trailing slash");
+    expect(screen.getByTestId("field-error-endpoints.issuer_url")).toContainElement(error);
+    expect(error.closest(".field")).toContainElement(screen.getByTestId("env-issuer-url"));
+    expect(screen.getByTestId("env-issuer-url")).toHaveAttribute("aria-invalid", "true");
+
+    failure = { code: "network", message: "Could not reach id.example.com: connection refused. Check the URL and your network.", field: null };
+    await userEvent.click(screen.getByTestId("env-discover"));
+    expect(await screen.findByTestId("action-error")).toHaveTextContent("Could not reach id.example.com");
+    expect(screen.queryByTestId("field-error-issuer_url")).toBeNull();
+  });
+});
