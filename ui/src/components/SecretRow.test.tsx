@@ -87,6 +87,26 @@ describe("SecretRow", () => {
     );
     const verified = screen.getByTestId("secret-verified");
     expect(verified).toHaveAttribute("data-ok", "false");
-    expect(verified).toHaveTextContent("refused 5 min ago: invalid_client: client authentication failed");
+    expect(verified).toHaveTextContent("Failed 5 min ago: invalid_client: client authentication failed");
+  });
+
+  it("shows a successful verification and when a token was last requested with the secret", () => {
+    renderWithProviders(
+      row({
+        last_verified_at: new Date(Date.now() - 2 * 60_000).toISOString(),
+        last_verify_ok: true,
+        last_used_at: new Date(Date.now() - 3 * 3600_000).toISOString(),
+      }),
+    );
+    const verified = screen.getByTestId("secret-verified");
+    expect(verified).toHaveAttribute("data-ok", "true");
+    expect(verified).toHaveTextContent("Verified 2 min ago");
+    expect(screen.getByTestId("secret-row")).toHaveTextContent("Last used 3 h ago");
+  });
+
+  it("shows no verification before the first one", () => {
+    renderWithProviders(row());
+    expect(screen.queryByTestId("secret-verified")).toBeNull();
+    expect(screen.getByTestId("secret-row")).not.toHaveTextContent("Last used");
   });
 });

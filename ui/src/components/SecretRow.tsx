@@ -1,5 +1,6 @@
 import type { SecretMeta } from "../bindings/SecretMeta";
 import { daysAgo, daysSince, localDate, localDateTime, relativeTime } from "../lib/time";
+import { useNow } from "../lib/tokens";
 import { useClipboard } from "./Clipboard";
 import { Icon } from "./Icon";
 import { RevealedValue, useReveal } from "./RevealedValue";
@@ -23,12 +24,24 @@ export function ageWords(secret: SecretMeta, now: number = Date.now()): string {
   return `added ${daysAgo(secret.age_days)}`;
 }
 
+/** The last verification in words: "Verified 2 min ago", "Failed 5 min ago: <the provider's refusal>". */
+export function verifiedWords(secret: SecretMeta, now: number = Date.now()): string | null {
+  if (!secret.last_verified_at) return null;
+  const when = relativeTime(secret.last_verified_at, now);
+  return secret.last_verify_ok
+    ? `Verified ${when}`
+    : `Failed ${when}: ${secret.last_verify_message ?? "the provider gave no reason."}`;
+}
+
 /** One secret: what it is, how old, and what can be done with it. The value is never shown unasked. */
 export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDelete, onVerify, verifying }: Props) {
   const { copied, left, copy } = useClipboard();
   const reveal = useReveal(secret.id);
   const active = secret.state === "active";
   const onClipboard = copied?.id === secret.id && left !== null && left > 0;
+  // "2 min ago" keeps moving while the row is on screen
+  const now = useNow(30_000);
+  const verified = verifiedWords(secret, now);
 
   return (
     <li className={`secret-row secret-${secret.state}`} data-testid="secret-row" data-secret-id={secret.id} data-state={secret.state}>
@@ -50,19 +63,22 @@ export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDele
             <Icon name="warning" size={13} /> {secret.age_days} days old — older than the {rotationDays}-day rotation policy
           </span>
         )}
-        {secret.last_verified_at && (
+        {secret.last_verified_at && verified && (
           <span
             className={secret.last_verify_ok ? "verified-ok" : "verified-failed"}
             data-testid="secret-verified"
             data-ok={secret.last_verify_ok ? "true" : "false"}
-            title={`${localDateTime(secret.last_verified_at)}${secret.last_verify_message ? ` — ${secret.last_verify_message}` : ""}`}
+            title={`Verified with a token request on ${localDateTime(secret.last_verified_at)}`}
           >
-            {secret.last_verify_ok
-              ? `✓ verified ${relativeTime(secret.last_verified_at)}`
-              : `✗ refused ${relativeTime(secret.last_verified_at)}: ${secret.last_verify_message ?? "no reason given"}`}
+            <span aria-hidden="true">{secret.last_verify_ok ? "✓ " : "✗ "}</span>
+            {verified}
           </span>
         )}
-        {secret.last_used_at && <span title={localDateTime(secret.last_used_at)}>used {relativeTime(secret.last_used_at)}</span>}
+        {secret.last_used_at && (
+          <span title={`A token was last requested with it on ${localDateTime(secret.last_used_at)}`}>
+            Last used {relativeTime(secret.last_used_at, now)}
+          </span>
+        )}
       </div>
       <div className="secret-actions">
         <button
@@ -89,6 +105,8 @@ export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDele
           data-testid="secret-verify"
           disabled={verifying}
           onClick={() => { onVerify(secret); }}
+          aria-busy={verifying}
+          aria-label={`Verify “${secret.label || secret.fingerprint}” with a real token request`}
           title="Make a real token request with this secret and record the result"
         >
           {verifying ? "Verifying…" : "Verify"}

@@ -105,4 +105,21 @@ describe("SecretsPanel", () => {
     expect(screen.getByTestId("toast")).toHaveTextContent("Clipboard cleared");
     expect(backend.callsOf("copy_secret")).toEqual([{ id: "sec-1" }]);
   });
+
+  it("verifies a secret with a real token request and shows the result on its row", async () => {
+    let current = secret();
+    const backend = fakeBackend({
+      list_secrets: () => [current],
+      verify_secret: () => {
+        current = { ...current, last_verified_at: new Date().toISOString(), last_verify_ok: false, last_verify_message: "The provider refused the client (invalid_client)." };
+        return current;
+      },
+    });
+    renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
+    await userEvent.click(await screen.findByTestId("secret-verify"));
+    expect(backend.callsOf("verify_secret")).toEqual([{ id: "sec-1" }]);
+    const verified = await screen.findByTestId("secret-verified");
+    expect(verified).toHaveAttribute("data-ok", "false");
+    expect(verified).toHaveTextContent("Failed just now: The provider refused the client (invalid_client).");
+  });
 });

@@ -1,9 +1,10 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
 import type { SecretMeta } from "../bindings/SecretMeta";
 import { api, toIpcError } from "../api/client";
-import { useSecrets } from "../api/queries";
+import { keys, useSecrets } from "../api/queries";
 import { presentationOf } from "../lib/errors";
 import { plural } from "../lib/time";
 import { AddSecretDialog } from "./AddSecretDialog";
@@ -25,6 +26,7 @@ const names = (secrets: readonly SecretMeta[]) => secrets.map((s) => `“${s.lab
 /** The secrets of a confidential app: add, copy, reveal, rotate, retire, reactivate, delete. */
 export function SecretsPanel({ app, environment }: Props) {
   const secrets = useSecrets(app.id);
+  const client = useQueryClient();
   const toast = useToast();
   const report = useReportError();
   const [adding, setAdding] = useState<"add" | "rotate" | null>(null);
@@ -56,8 +58,13 @@ export function SecretsPanel({ app, environment }: Props) {
     setRefusal(null);
     try {
       const checked = await api.verifySecret(secret.id);
+      // the row shows the result at once, whatever the refetch brings later
+      client.setQueryData<SecretMeta[]>(keys.secrets(app.id), (list) =>
+        list?.map((item) => (item.id === checked.id ? checked : item)),
+      );
       if (checked.last_verify_ok) toast(`${names([secret])} works: the provider issued a token`, "success");
-      else setRefusal(`${names([secret])} was refused: ${checked.last_verify_message ?? "no reason given"}`);
+      // the row says why, in the provider's words
+      else toast(`${names([secret])} was refused by the provider; the row says why`, "error");
     } catch (reason) {
       const error = toIpcError(reason);
       if (presentationOf(error.code) === "notice") setRefusal(error.message);
