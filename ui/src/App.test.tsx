@@ -1,9 +1,9 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { App } from "./App";
 import type { Settings } from "./bindings/Settings";
 import { fakeBackend, type Handlers } from "./test/backend";
-import { clientApp, environment, settings as settingsOf, summaryOf } from "./test/fixtures";
+import { clientApp, environment, settings as settingsOf, summaryOf, tokenStatus } from "./test/fixtures";
 import { renderWithProviders } from "./test/render";
 
 const sandbox = environment({ id: "env-sbx", name: "Sandbox", app_count: 1 });
@@ -136,5 +136,56 @@ describe("App", () => {
     expect(document.documentElement.dataset.theme).toBe("light");
     await userEvent.click(screen.getByTestId("theme-toggle"));
     expect(document.documentElement.dataset.theme).toBe("dark");
+  });
+
+  it("lists every app's token state in the overview, opens an app from it, and follows automatic renewals", async () => {
+    const now = Date.now();
+    const other = clientApp({ id: "app-2", display_name: "Reports", client_id: "reports" });
+    let billing = tokenStatus({ issued: now, expiresIn: 3600 });
+    const backend = twoEnvironments({
+      list_apps: () => [summaryOf(sbxApp), summaryOf(other)],
+      get_app: (args) => (args.id === "app-2" ? other : sbxApp),
+      linked_apps: () => [],
+      token_statuses: () => [
+        { ...billing, app_id: "app-sbx" },
+        tokenStatus({ none: true }, { app_id: "app-2", app_name: "Reports" }),
+      ],
+      token_details: (args) => ({
+        status: args.appId === "app-2" ? tokenStatus({ none: true }, { app_id: "app-2", app_name: "Reports" }) : billing,
+        jwt: null,
+      }),
+    });
+    renderWithProviders(<App />);
+    await screen.findByText("Billing sync", { selector: ".app-row-name" });
+    await userEvent.click(screen.getByTestId("tokens-overview-open"));
+    const overview = screen.getByTestId("token-overview");
+    await waitFor(() => {
+      expect(within(overview).getAllByTestId("token-overview-row")).toHaveLength(2);
+    });
+    expect(overview).toHaveTextContent("1 valid · 1 no token");
+    const rows = within(overview).getAllByTestId("token-overview-row");
+    expect(rows[0]).toHaveAttribute("data-app-id", "app-sbx");
+    expect(rows[0]).toHaveAttribute("data-state", "valid");
+    expect(rows[0]).toHaveTextContent(/59:5\d left|1:00:00 left/);
+    expect(rows[1]).toHaveAttribute("data-state", "none");
+
+    // the backend renewed Billing sync's token, which now expires in 10 minutes
+    const before = backend.callsOf("token_statuses").length;
+    billing = tokenStatus({ issued: now, expiresIn: 600 });
+    act(() => {
+      backend.emit("token-renewed", { app_id: "app-sbx", app_name: "Billing sync", error: null });
+    });
+    expect(await screen.findByText("Renewed the token of “Billing sync”")).toBeInTheDocument();
+    await waitFor(() => {
+      expect(backend.callsOf("token_statuses").length).toBeGreaterThan(before);
+    });
+    await waitFor(() => {
+      expect(within(overview).getAllByTestId("token-overview-row")[0]).toHaveTextContent(/9:5\d left|10:00 left/);
+    });
+
+    await userEvent.click(rows[1] as HTMLElement);
+    expect(screen.queryByTestId("token-overview")).toBeNull();
+    expect(await screen.findByTestId("app-title")).toHaveTextContent("Reports");
+    expect(await screen.findByTestId("token-state")).toHaveAttribute("data-state", "none");
   });
 });

@@ -5,7 +5,7 @@ import type { Environment } from "./bindings/Environment";
 import type { LinkedApp } from "./bindings/LinkedApp";
 import { api, toIpcError } from "./api/client";
 import { useStoreEvents, useTokenRenewed } from "./api/events";
-import { keys, useApps, useEnvironments, useSettings } from "./api/queries";
+import { invalidateScope, keys, useApps, useEnvironments, useSettings } from "./api/queries";
 import { plural } from "./lib/time";
 import { useTheme } from "./lib/useTheme";
 import { AppDetail } from "./components/AppDetail";
@@ -46,10 +46,12 @@ export function App() {
   useTokenRenewed(
     useCallback(
       (event: TokenRenewed) => {
+        // the panels and the overview show the new token (or the failure) at once
+        void invalidateScope(client, "tokens");
         if (event.error === null) toast(`Renewed the token of “${event.app_name}”`, "info");
         else toast(`Automatic renewal of “${event.app_name}” failed: ${event.error}`, "error");
       },
-      [toast],
+      [client, toast],
     ),
   );
 
