@@ -72,4 +72,30 @@ describe("AppForm", () => {
       link: null,
     });
   });
+
+  it("sends the audience and resource indicator with the app, and shows their refusals next to them", async () => {
+    const onSaved = vi.fn();
+    const backend = fakeBackend({
+      validate_app: (args) => {
+        const input = args.input as { resource: string | null };
+        return input.resource === "api" ? [{ field: "resource", message: "A resource indicator is an absolute URI without a fragment." }] : [];
+      },
+      update_app: (args) => ({ ...clientApp(), ...(args.input as object) }),
+    });
+    renderWithProviders(<AppForm app={clientApp()} environmentId="env-sbx" onSaved={onSaved} onCancel={vi.fn()} />);
+    await userEvent.type(screen.getByTestId("app-audience"), " https://api.example.com ");
+    await userEvent.type(screen.getByTestId("app-resource"), "api");
+    expect(await screen.findByTestId("field-error-resource")).toHaveTextContent("absolute URI");
+    expect(screen.getByTestId("app-resource")).toHaveAttribute("aria-invalid", "true");
+    await userEvent.clear(screen.getByTestId("app-resource"));
+    await userEvent.type(screen.getByTestId("app-resource"), "https://api.example.com/");
+    await userEvent.click(screen.getByTestId("app-save"));
+    await waitFor(() => {
+      expect(onSaved).toHaveBeenCalled();
+    });
+    expect(backend.callsOf("update_app")[0]?.input).toMatchObject({
+      audience: "https://api.example.com",
+      resource: "https://api.example.com/",
+    });
+  });
 });
