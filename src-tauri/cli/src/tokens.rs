@@ -54,14 +54,8 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
     let status = core.token_status(&app.id)?;
     let before = status.token.as_ref().map(|t| t.id.clone());
     // Core's own rule for "stored token is good enough" (Fetch::IfNeeded), checked without
-    // taking the cross-process lock; anything else goes through fetch_token below.
-    let fresh = status
-        .token
-        .as_ref()
-        .is_some_and(|t| t.revoked_at.is_none() && t.requested_scopes == scopes)
-        && status
-            .seconds_left
-            .is_none_or(|left| left >= args.min_valid);
+    // taking the cross-process lock or a runtime; anything else goes through fetch_token.
+    let fresh = authdeck_core::status::serves(&status, &scopes, args.min_valid);
     let mut fetch = Fetch::IfNeeded {
         min_valid_seconds: args.min_valid,
     };

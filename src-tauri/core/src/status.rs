@@ -71,6 +71,19 @@ pub fn token_status(app: AppFacts<'_>, token: Option<TokenMeta>, now: Timestamp)
     }
 }
 
+/// Whether a stored token serves a request for `scopes` that needs it valid `min_valid_seconds`
+/// more: not revoked, minted for exactly these scopes, and not expiring sooner (a token without
+/// an expiry always serves). This is `Fetch::IfNeeded`'s rule, shared with the CLI's fast path.
+pub fn serves(status: &TokenStatus, scopes: &[String], min_valid_seconds: i64) -> bool {
+    status
+        .token
+        .as_ref()
+        .is_some_and(|token| token.revoked_at.is_none() && token.requested_scopes == scopes)
+        && status
+            .seconds_left
+            .is_none_or(|left| left >= min_valid_seconds)
+}
+
 fn difference(these: &[String], those: &[String]) -> Vec<String> {
     these
         .iter()

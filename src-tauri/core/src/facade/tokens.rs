@@ -238,12 +238,7 @@ impl Core {
         }
         if let Fetch::IfNeeded { min_valid_seconds } = fetch {
             let current = self.token_status(app)?;
-            let fresh = current.token.as_ref().is_some_and(|token| {
-                token.revoked_at.is_none() && token.requested_scopes == scopes
-            }) && current
-                .seconds_left
-                .is_none_or(|left| left >= min_valid_seconds);
-            if fresh {
+            if status::serves(&current, &scopes, min_valid_seconds) {
                 return Ok(current);
             }
         }
