@@ -1,4 +1,4 @@
-//! Demo mode (`authdeck --demo`): starts the test authorization server on loopback and opens
+//! Demo mode (`authdeck-desktop --demo`): starts the test authorization server on loopback and opens
 //! the app on a fresh "Demo (local)" sandbox with ready apps, in a data folder and keychain
 //! namespace of its own, so a newcomer gets a real token in the first minute without touching
 //! their own data.

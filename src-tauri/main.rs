@@ -4,7 +4,7 @@
 use authdeck_app::Mode;
 use std::process::ExitCode;
 
-const USAGE: &str = "Usage: authdeck [--demo]
+const USAGE: &str = "Usage: authdeck-desktop [--demo]
 
   --demo   start a local test authorization server and open a ready demo environment
            (its own data folder and keychain namespace; your data is not touched)";
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             other => {
-                eprintln!("authdeck: unknown argument “{other}”\n\n{USAGE}");
+                eprintln!("authdeck-desktop: unknown argument “{other}”\n\n{USAGE}");
                 return ExitCode::from(2);
             }
         }
@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     match authdeck_app::run(mode) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("authdeck: {message}");
+            eprintln!("authdeck-desktop: {message}");
             ExitCode::FAILURE
         }
     }

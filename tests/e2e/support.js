@@ -18,7 +18,7 @@ function required(name) {
 }
 
 /**
- * Starts the app (a new process of target/debug/authdeck, through tauri-driver) and returns its
+ * Starts the app (a new process of target/debug/authdeck-desktop, through tauri-driver) and returns its
  * WebDriver session once the UI is up. The app inherits tauri-driver's environment, so every
  * session of one test run uses the same AUTHDECK_HOME and keychain: to restart the app, delete
  * the session and launch again.

@@ -1,4 +1,4 @@
-//! Benchmark: `authdeck-cli token` as a whole process — start, open the store, read the
+//! Benchmark: `authdeck token` as a whole process — start, open the store, read the
 //! keychain, print — with a cached token and with a renewed one (a token request to the local
 //! test authorization server, the token written to the keychain and SQLite), next to curl
 //! making the same token request as a process, and an empty process for scale.

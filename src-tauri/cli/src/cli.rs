@@ -18,7 +18,7 @@ Exit codes:
 
 /// Tokens and setup for scripts, from the Authdeck desktop app's store and keychain.
 #[derive(Debug, Parser)]
-#[command(name = "authdeck-cli", version, after_help = AFTER_HELP)]
+#[command(name = "authdeck", version, after_help = AFTER_HELP)]
 pub struct Cli {
     /// Say on stderr what happened (cached or renewed token, its expiry).
     #[arg(short, long, global = true)]
@@ -38,13 +38,13 @@ pub enum Command {
 
     /// Run a command with the app's access token in its environment.
     ///
-    /// Example: authdeck-cli exec billing -- curl -H "Authorization: Bearer $AUTHDECK_ACCESS_TOKEN" …
+    /// Example: authdeck exec billing -- curl -H "Authorization: Bearer $AUTHDECK_ACCESS_TOKEN" …
     Exec(ExecArgs),
 
     /// Print `export` lines for eval, or set up environments (env add / edit / rm).
     ///
-    /// Example: eval "$(authdeck-cli env billing)". An app named add, edit or rm: put -- before
-    /// its name (authdeck-cli env -- add).
+    /// Example: eval "$(authdeck env billing)". An app named add, edit or rm: put -- before
+    /// its name (authdeck env -- add).
     Env(EnvCommand),
 
     /// The apps of an environment with their token state and time left.
@@ -76,7 +76,7 @@ pub enum Command {
 
     /// Print a shell completion script.
     ///
-    /// Example: authdeck-cli completions bash > ~/.local/share/bash-completion/completions/authdeck-cli
+    /// Example: authdeck completions bash > ~/.local/share/bash-completion/completions/authdeck
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
@@ -389,8 +389,7 @@ mod tests {
 
     #[test]
     fn env_takes_an_app_or_a_subcommand() {
-        let cli =
-            Cli::try_parse_from(["authdeck-cli", "env", "billing", "--env", "Sandbox"]).unwrap();
+        let cli = Cli::try_parse_from(["authdeck", "env", "billing", "--env", "Sandbox"]).unwrap();
         let Command::Env(env) = cli.command else {
             panic!("env")
         };
@@ -398,9 +397,8 @@ mod tests {
         assert_eq!(env.token.target.app.as_deref(), Some("billing"));
         assert_eq!(env.token.target.env.as_deref(), Some("Sandbox"));
 
-        let cli =
-            Cli::try_parse_from(["authdeck-cli", "env", "add", "Prod", "--kind", "production"])
-                .unwrap();
+        let cli = Cli::try_parse_from(["authdeck", "env", "add", "Prod", "--kind", "production"])
+            .unwrap();
         let Command::Env(env) = cli.command else {
             panic!("env")
         };
@@ -409,13 +407,12 @@ mod tests {
 
     #[test]
     fn exec_takes_the_command_after_the_double_dash() {
-        let cli =
-            Cli::try_parse_from(["authdeck-cli", "exec", "--", "sh", "-c", "exit 3"]).unwrap();
+        let cli = Cli::try_parse_from(["authdeck", "exec", "--", "sh", "-c", "exit 3"]).unwrap();
         let Command::Exec(exec) = cli.command else {
             panic!("exec")
         };
         assert_eq!(exec.token.target.app, None);
         assert_eq!(exec.command, ["sh", "-c", "exit 3"]);
-        assert!(Cli::try_parse_from(["authdeck-cli", "exec", "billing"]).is_err());
+        assert!(Cli::try_parse_from(["authdeck", "exec", "billing"]).is_err());
     }
 }

@@ -55,7 +55,7 @@ fn kind_word(kind: EnvironmentKind) -> &'static str {
     kind.as_str()
 }
 
-/// `authdeck-cli status`: the apps of an environment with token state and time left.
+/// `authdeck status`: the apps of an environment with token state and time left.
 pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
     let environment = resolve::environment(core, args.env.as_deref())?;
     let statuses = core.token_statuses(&environment.id)?;
@@ -129,7 +129,7 @@ struct EnvironmentJson<'a> {
     active: bool,
 }
 
-/// `authdeck-cli envs`.
+/// `authdeck envs`.
 pub fn envs(core: &Core, json: bool) -> Result<u8, Failure> {
     let all = core.environments()?;
     let active = core.settings()?.active_environment_id;
@@ -165,7 +165,7 @@ pub fn envs(core: &Core, json: bool) -> Result<u8, Failure> {
     output::print(&table(&["", "NAME", "KIND", "APPS", "TOKEN URL"], &rows)).map(|()| 0)
 }
 
-/// `authdeck-cli apps`.
+/// `authdeck apps`.
 pub fn apps(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
     let environment = resolve::environment(core, args.env.as_deref())?;
     let apps = core.apps(&environment.id)?;
@@ -197,7 +197,7 @@ pub fn apps(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
     output::print(&text).map(|()| 0)
 }
 
-/// `authdeck-cli use ENV`.
+/// `authdeck use ENV`.
 pub fn use_environment(core: &Core, name: &str) -> Result<u8, Failure> {
     let environment = resolve::environment(core, Some(name))?;
     core.set_active_environment(&environment.id)?;

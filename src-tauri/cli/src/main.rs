@@ -1,4 +1,4 @@
-//! `authdeck-cli`: what the Authdeck desktop app holds, for scripts — the same data folder and
+//! `authdeck`: what the Authdeck desktop app holds, for scripts — the same data folder and
 //! keychain namespace, through the same core; a secret never leaves the keychain except as the
 //! access token a command asks for.
 
@@ -83,7 +83,7 @@ fn open() -> Result<Core, Failure> {
     Ok(Core::open(&home, vault, Arc::new(SystemClock))?)
 }
 
-/// A completion script for the name this program was started as (authdeck-cli, or a link).
+/// A completion script for the name this program was started as (authdeck, or a link).
 fn completions(shell: clap_complete::Shell) -> Result<u8, Failure> {
     let name = std::env::args_os()
         .next()
@@ -92,7 +92,7 @@ fn completions(shell: clap_complete::Shell) -> Result<u8, Failure> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
         })
-        .unwrap_or_else(|| "authdeck-cli".into());
+        .unwrap_or_else(|| "authdeck".into());
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), name, &mut script);
     output::print(&String::from_utf8_lossy(&script)).map(|()| 0)

@@ -15,7 +15,7 @@ pub fn environment(core: &Core, name: Option<&str>) -> Result<Environment, Failu
             .and_then(|id| all.into_iter().find(|e| e.id == id))
             .ok_or_else(|| {
                 Failure::not_found(
-                    "There is no environment yet; add one with `authdeck-cli env add NAME \
+                    "There is no environment yet; add one with `authdeck env add NAME \
                      --kind sandbox`.",
                 )
             });
@@ -75,7 +75,7 @@ pub fn app(
         return match apps.as_slice() {
             [one] => Ok(one.clone()),
             [] => Err(Failure::not_found(format!(
-                "“{}” holds no app yet; add one with `authdeck-cli app add`.",
+                "“{}” holds no app yet; add one with `authdeck app add`.",
                 environment.name
             ))),
             several => Err(Failure::not_found(format!(

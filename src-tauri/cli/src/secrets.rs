@@ -52,7 +52,7 @@ fn parse_time(text: &str) -> Result<Timestamp, Failure> {
         })
 }
 
-/// `authdeck-cli secret add`.
+/// `authdeck secret add`.
 pub fn add(
     core: &Core,
     app: &str,
@@ -85,7 +85,7 @@ pub fn add(
     .map(|()| 0)
 }
 
-/// `authdeck-cli secret list`: metadata only.
+/// `authdeck secret list`: metadata only.
 pub fn list(core: &Core, app: &str, env: Option<&str>, json: bool) -> Result<u8, Failure> {
     let environment = resolve::environment(core, env)?;
     let app = resolve::app(core, &environment, Some(app))?;
@@ -119,7 +119,7 @@ pub fn list(core: &Core, app: &str, env: Option<&str>, json: bool) -> Result<u8,
     .map(|()| 0)
 }
 
-/// `authdeck-cli secret rm`: by ID, or by label when it names one secret.
+/// `authdeck secret rm`: by ID, or by label when it names one secret.
 pub fn rm(core: &Core, app: &str, which: &str, env: Option<&str>) -> Result<u8, Failure> {
     let environment = resolve::environment(core, env)?;
     let app = resolve::app(core, &environment, Some(app))?;

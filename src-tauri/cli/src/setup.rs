@@ -130,7 +130,7 @@ fn describe(environment: &Environment) -> String {
     text
 }
 
-/// `authdeck-cli env add`.
+/// `authdeck env add`.
 pub fn env_add(core: &Core, args: &EnvAddArgs, verbose: bool) -> Result<u8, Failure> {
     let kind = kind(args.kind);
     let mut endpoints = Endpoints::default();
@@ -159,7 +159,7 @@ pub fn env_add(core: &Core, args: &EnvAddArgs, verbose: bool) -> Result<u8, Fail
     output::print(&text).map(|()| 0)
 }
 
-/// `authdeck-cli env edit`.
+/// `authdeck env edit`.
 pub fn env_edit(core: &Core, args: &EnvEditArgs, verbose: bool) -> Result<u8, Failure> {
     let existing = resolve::environment(core, Some(&args.name))?;
     let mut endpoints = existing.endpoints.clone();
@@ -183,7 +183,7 @@ pub fn env_edit(core: &Core, args: &EnvEditArgs, verbose: bool) -> Result<u8, Fa
     output::print(&format!("Changed environment {}", describe(&environment))).map(|()| 0)
 }
 
-/// `authdeck-cli env rm`.
+/// `authdeck env rm`.
 pub fn env_rm(core: &Core, name: &str, with_apps: bool) -> Result<u8, Failure> {
     let environment = resolve::environment(core, Some(name))?;
     let deleted = core
@@ -244,7 +244,7 @@ fn describe_app(app: &ClientApp, environment: &str) -> String {
     text
 }
 
-/// `authdeck-cli app add`.
+/// `authdeck app add`.
 pub fn app_add(core: &Core, args: &AppAddArgs) -> Result<u8, Failure> {
     let environment = resolve::environment(core, Some(&args.env))?;
     let client_type = if args.public {
@@ -289,14 +289,14 @@ pub fn app_add(core: &Core, args: &AppAddArgs) -> Result<u8, Failure> {
     let mut text = format!("Added app {}", describe_app(&app, &environment.name));
     if app.client_type == ClientType::Confidential {
         text.push_str(&format!(
-            "Store its secret with: authdeck-cli secret add \"{}\" --env \"{}\"\n",
+            "Store its secret with: authdeck secret add \"{}\" --env \"{}\"\n",
             app.display_name, environment.name
         ));
     }
     output::print(&text).map(|()| 0)
 }
 
-/// `authdeck-cli app edit`.
+/// `authdeck app edit`.
 pub fn app_edit(core: &Core, args: &AppEditArgs) -> Result<u8, Failure> {
     let environment = resolve::environment(core, args.env.as_deref())?;
     let summary = resolve::app(core, &environment, Some(&args.app))?;
@@ -371,7 +371,7 @@ pub fn app_edit(core: &Core, args: &AppEditArgs) -> Result<u8, Failure> {
     output::print(&format!("Changed app {}", describe_app(&app, &target.name))).map(|()| 0)
 }
 
-/// `authdeck-cli app rm`.
+/// `authdeck app rm`.
 pub fn app_rm(core: &Core, name: &str, env: Option<&str>) -> Result<u8, Failure> {
     let environment = resolve::environment(core, env)?;
     let app = resolve::app(core, &environment, Some(name))?;

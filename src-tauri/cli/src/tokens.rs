@@ -127,7 +127,7 @@ fn report(got: &Got, verbose: bool, min_valid: i64) {
     }
 }
 
-/// `authdeck-cli token`: the value on stdout, nothing else.
+/// `authdeck token`: the value on stdout, nothing else.
 pub fn token(core: &Core, args: &TokenArgs, verbose: bool) -> Result<u8, Failure> {
     let got = get(core, args, verbose)?;
     output::print(&format!("{}\n", got.value.expose()))?;
@@ -151,7 +151,7 @@ fn check_vars(vars: &VarArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `authdeck-cli env [APP]`: `export` lines for eval.
+/// `authdeck env [APP]`: `export` lines for eval.
 pub fn exports(
     core: &Core,
     args: &TokenArgs,
@@ -175,7 +175,7 @@ pub fn exports(
     Ok(0)
 }
 
-/// `authdeck-cli exec [APP] -- CMD ARGS...`: CMD runs with the token in its environment, in
+/// `authdeck exec [APP] -- CMD ARGS...`: CMD runs with the token in its environment, in
 /// place of this process on Unix, so its exit code and signals are its own.
 pub fn exec(core: Core, args: &ExecArgs, verbose: bool) -> Result<u8, Failure> {
     check_vars(&args.vars)?;

@@ -1,4 +1,4 @@
-//! The real `authdeck-cli` binary, run as a process against the real keychain (the private
+//! The real `authdeck` binary, run as a process against the real keychain (the private
 //! Secret Service of `.ci/with-keychain`) and the real test authorization server: every test
 //! has its own data folder, keychain namespace and server.
 
@@ -869,7 +869,7 @@ fn completions_need_no_store() {
             .unwrap();
         assert!(run.status.success(), "{run:?}");
         let script = String::from_utf8(run.stdout).unwrap();
-        assert!(script.contains("authdeck-cli"), "{shell}");
+        assert!(script.contains("authdeck"), "{shell}");
         assert!(script.contains("min-valid"), "{shell}");
     }
 }

@@ -1,7 +1,7 @@
-//! What the CLI's tests and benchmark share: the real `authdeck-cli` binary run as a process
+//! What the CLI's tests and benchmark share: the real `authdeck` binary run as a process
 //! with a data folder and keychain namespace of its own, and the test authorization server.
 //!
-//! The binary is `env!("CARGO_BIN_EXE_authdeck-cli")`: cargo builds it (fresh) before any test
+//! The binary is `env!("CARGO_BIN_EXE_authdeck")`: cargo builds it (fresh) before any test
 //! or benchmark of this package runs, which a path computed from the root package could not
 //! promise. The keychain helpers come from the repository's tests/support; its `AuthServer`
 //! cannot be used from here because it finds tests/authserver through this package's
@@ -18,7 +18,7 @@ use std::process::{Child, ChildStdin, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// The CLI binary cargo built for this test run.
-pub const BIN: &str = env!("CARGO_BIN_EXE_authdeck-cli");
+pub const BIN: &str = env!("CARGO_BIN_EXE_authdeck");
 
 /// The test authorization server (tests/authserver/server.js, oidc-provider on 127.0.0.1),
 /// stopped when dropped: its stdin closes and it exits.
@@ -178,7 +178,7 @@ impl Home {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        Run::from(self.command(args).output().expect("run authdeck-cli"))
+        Run::from(self.command(args).output().expect("run authdeck"))
     }
 
     /// Runs with `input` on stdin (a pipe, not a terminal).
@@ -187,14 +187,14 @@ impl Home {
             .command(args)
             .stdin(Stdio::piped())
             .spawn()
-            .expect("run authdeck-cli");
+            .expect("run authdeck");
         child
             .stdin
             .take()
             .expect("piped stdin")
             .write_all(input.as_bytes())
             .expect("write stdin");
-        Run::from(child.wait_with_output().expect("wait for authdeck-cli"))
+        Run::from(child.wait_with_output().expect("wait for authdeck"))
     }
 
     /// An environment "Local" for `server` with every endpoint, made the CLI's way.
