@@ -115,20 +115,11 @@ impl Fixture {
     }
 
     fn requests(&self) -> Vec<Value> {
-        let url = format!("{}/test/token-requests", self.server.issuer);
-        let list: Value = reqwest::blocking::get(url).unwrap().json().unwrap();
-        list.as_array().unwrap().clone()
+        self.server.token_requests()
     }
 
     fn configure(&self, config: Value) {
-        let url = format!("{}/test/config", self.server.issuer);
-        let status = reqwest::blocking::Client::new()
-            .post(url)
-            .json(&config)
-            .send()
-            .unwrap()
-            .status();
-        assert_eq!(status, 200);
+        self.server.configure(config);
     }
 
     /// Every keychain account in the test's namespace.

@@ -6,6 +6,17 @@ use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// tests/authserver of this repository, found from whichever package's tests include this
+/// file (the root package, or src-tauri/cli).
+fn server_dir() -> std::path::PathBuf {
+    let start = Path::new(env!("CARGO_MANIFEST_DIR"));
+    start
+        .ancestors()
+        .map(|dir| dir.join("tests/authserver"))
+        .find(|dir| dir.join("server.js").is_file())
+        .unwrap_or_else(|| panic!("no tests/authserver/server.js above {}", start.display()))
+}
+
 /// A running test authorization server.
 pub struct AuthServer {
     /// `http://127.0.0.1:PORT`, as the server's metadata names itself.
@@ -18,7 +29,7 @@ impl AuthServer {
     /// Starts the server with extra command-line options (`--strict`, `--token-ttl 60` ...).
     /// Panics with the reason when it cannot (Node or its packages missing), never skips.
     pub fn start(options: &[&str]) -> Self {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/authserver");
+        let dir = server_dir();
         assert!(
             dir.join("node_modules/oidc-provider").is_dir(),
             "the test authorization server is not installed: run .ci/install-deps (npm ci in tests/authserver)"
@@ -45,6 +56,28 @@ impl AuthServer {
             child,
             stdin,
         }
+    }
+
+    /// What each token request the server received sent (client, auth method, scope ...).
+    pub fn token_requests(&self) -> Vec<serde_json::Value> {
+        let url = format!("{}/test/token-requests", self.issuer);
+        let list: serde_json::Value = reqwest::blocking::get(url)
+            .expect("ask the server")
+            .json()
+            .expect("JSON");
+        list.as_array().expect("a list").clone()
+    }
+
+    /// Changes the server's behaviour (`{"token_ttl": 2}`, `{"fault": "html_500"}` ...).
+    pub fn configure(&self, config: serde_json::Value) {
+        let url = format!("{}/test/config", self.issuer);
+        let status = reqwest::blocking::Client::new()
+            .post(url)
+            .json(&config)
+            .send()
+            .expect("configure the server")
+            .status();
+        assert_eq!(status, 200);
     }
 
     /// Stops the server by closing its stdin and returns how it exited.

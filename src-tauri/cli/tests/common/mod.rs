@@ -3,102 +3,23 @@
 //!
 //! The binary is `env!("CARGO_BIN_EXE_authdeck")`: cargo builds it (fresh) before any test
 //! or benchmark of this package runs, which a path computed from the root package could not
-//! promise. The keychain helpers come from the repository's tests/support; its `AuthServer`
-//! cannot be used from here because it finds tests/authserver through this package's
-//! CARGO_MANIFEST_DIR (src-tauri/cli), so `Server` below starts the same server script.
+//! promise. The keychain helpers and the test authorization server come from the repository's
+//! tests/support.
 #![allow(dead_code)] // the tests and the benchmark each use their own part
 
 #[path = "../../../../tests/support/mod.rs"]
 pub mod support;
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
 
 /// The CLI binary cargo built for this test run.
 pub const BIN: &str = env!("CARGO_BIN_EXE_authdeck");
 
-/// The test authorization server (tests/authserver/server.js, oidc-provider on 127.0.0.1),
-/// stopped when dropped: its stdin closes and it exits.
-pub struct Server {
-    pub issuer: String,
-    child: Child,
-    stdin: Option<ChildStdin>,
-}
-
-impl Server {
-    /// Starts the server with its command-line options (`--delay-ms 300` ...); panics with the
-    /// reason when it cannot, never skips.
-    pub fn start(options: &[&str]) -> Self {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/authserver");
-        assert!(
-            dir.join("node_modules/oidc-provider").is_dir(),
-            "the test authorization server is not installed: run .ci/install-deps \
-             (npm ci in tests/authserver)"
-        );
-        let mut child = Command::new("node")
-            .arg("server.js")
-            .args(options)
-            .current_dir(&dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start node (Node.js 20+ must be installed)");
-        let stdin = child.stdin.take();
-        let mut ready = String::new();
-        BufReader::new(child.stdout.take().expect("piped stdout"))
-            .read_line(&mut ready)
-            .expect("read the ready line");
-        let line: Value = serde_json::from_str(&ready)
-            .unwrap_or_else(|_| panic!("the server did not say it was ready: {ready:?}"));
-        let issuer = line["issuer"].as_str().expect("an issuer").to_owned();
-        Self {
-            issuer,
-            child,
-            stdin,
-        }
-    }
-
-    /// What each token request the server received sent.
-    pub fn token_requests(&self) -> Vec<Value> {
-        let url = format!("{}/test/token-requests", self.issuer);
-        let list: Value = reqwest::blocking::get(url)
-            .expect("ask the server")
-            .json()
-            .expect("JSON");
-        list.as_array().expect("a list").clone()
-    }
-
-    /// Changes the server's behaviour (`{"token_ttl": 2}` ...).
-    pub fn configure(&self, config: Value) {
-        let url = format!("{}/test/config", self.issuer);
-        let status = reqwest::blocking::Client::new()
-            .post(url)
-            .json(&config)
-            .send()
-            .expect("configure the server")
-            .status();
-        assert_eq!(status, 200);
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stdin.take();
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < deadline {
-            if matches!(self.child.try_wait(), Ok(Some(_))) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+/// The test authorization server, started by the repository's one helper.
+pub use support::authserver::AuthServer as Server;
 
 /// What one run of the CLI did.
 #[derive(Debug)]
