@@ -149,6 +149,6 @@ export const api = {
   setAutoRenew: (appId: AppId, on: boolean) => write<TokenStatus>(["tokens", "apps"], "set_auto_renew", { appId, on }),
   copyToken: (appId: AppId) => call<CopyStarted>("copy_token", { appId }),
   discover: (issuer: string) => call<Discovery>("discover", { issuer }),
-  callApi: (request: ApiRequest) => write<ApiResponse>(["tokens"], "call_api", { request }),
+  callApi: (request: ApiRequest) => write<ApiResponse>(["tokens", "secrets"], "call_api", { request }),
   copyCurl: (request: ApiRequest, withToken: boolean) => call<CopyStarted>("copy_curl", { request, withToken }),
 };
