@@ -187,5 +187,11 @@ describe("App", () => {
     expect(screen.queryByTestId("token-overview")).toBeNull();
     expect(await screen.findByTestId("app-title")).toHaveTextContent("Reports");
     expect(await screen.findByTestId("token-state")).toHaveAttribute("data-state", "none");
+
+    // the overview marks the app that is open
+    await userEvent.click(screen.getByTestId("tokens-overview-open"));
+    const again = await screen.findAllByTestId("token-overview-row");
+    expect(again[1]).toHaveAttribute("aria-current", "true");
+    expect(again[0]).not.toHaveAttribute("aria-current");
   });
 });

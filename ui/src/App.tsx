@@ -189,6 +189,7 @@ export function App() {
       {open?.kind === "tokens" && (
         <TokenOverview
           environment={open.environment}
+          currentAppId={selected[open.environment.id] ?? null}
           onClose={() => { setOpen(null); }}
           onOpen={(appId) => {
             setOpen(null);

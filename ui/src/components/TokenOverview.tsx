@@ -8,6 +8,8 @@ import { TokenStateBadge, timeLeft } from "./TokenPanel";
 
 interface Props {
   environment: Environment;
+  /** The app open in the detail pane, marked in the list. */
+  currentAppId?: string | null;
   onOpen: (appId: string) => void;
   onClose: () => void;
 }
@@ -15,7 +17,7 @@ interface Props {
 const ORDER: TokenState[] = ["valid", "expiring_soon", "expired", "revoked", "none"];
 
 /** Every app of the environment with its token state and time left, live. */
-export function TokenOverview({ environment, onOpen, onClose }: Props) {
+export function TokenOverview({ environment, currentAppId = null, onOpen, onClose }: Props) {
   const statuses = useTokenStatuses(environment.id);
   const now = useNow();
   const rows = statuses.data ?? [];
@@ -51,10 +53,15 @@ export function TokenOverview({ environment, onOpen, onClose }: Props) {
                 data-testid="token-overview-row"
                 data-app-id={status.app_id}
                 data-state={liveState(status, now).state}
+                className={status.app_id === currentAppId ? "current" : undefined}
+                aria-current={status.app_id === currentAppId ? "true" : undefined}
                 tabIndex={0}
                 onClick={() => { onOpen(status.app_id); }}
                 onKeyDown={(event) => {
-                  if (event.key === "Enter") onOpen(status.app_id);
+                  if (event.key === "Enter" || event.key === " ") {
+                    event.preventDefault();
+                    onOpen(status.app_id);
+                  }
                 }}
                 title={`Open “${status.app_name}”`}
               >

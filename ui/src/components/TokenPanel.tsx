@@ -9,6 +9,7 @@ import type { TokenStatus } from "../bindings/TokenStatus";
 import { api, toIpcError } from "../api/client";
 import { keys, useTokenDetails } from "../api/queries";
 import { presentationOf } from "../lib/errors";
+import { useFocusReturn } from "../lib/useFocusReturn";
 import { localDateTime } from "../lib/time";
 import { STATE_LABEL, countdown, duration, expiredAgo, liveState, parseScopes, useNow } from "../lib/tokens";
 import { useClipboard } from "./Clipboard";
@@ -24,6 +25,16 @@ interface Props {
 }
 
 type Action = "get" | "introspect" | "info" | "revoke" | "forget" | "renew-toggle";
+
+/** What the inline error names as the action that failed. */
+const ACTION_LABEL: Record<Action, string> = {
+  get: "Token request",
+  introspect: "Introspection",
+  info: "Token info",
+  revoke: "Revocation",
+  forget: "Forget",
+  "renew-toggle": "Automatic renewal",
+};
 type Result = { kind: "introspection"; value: Introspection } | { kind: "info"; value: TokenInfo } | null;
 
 /** The state badge of a token, live with the clock. */
@@ -96,15 +107,17 @@ export function TokenPanel({ app, environment }: Props) {
   const { copied, left, copyWith } = useClipboard();
   const [scopesText, setScopesText] = useState(app.default_scopes.join(" "));
   const [busy, setBusy] = useState<Action | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ action: Action; message: string } | null>(null);
   const [result, setResult] = useState<Result>(null);
   const [confirmRevoke, setConfirmRevoke] = useState(false);
   const [trying, setTrying] = useState(false);
+  const rememberFocus = useFocusReturn(busy !== null);
   const endpoints = environment.endpoints;
   const production = environment.kind === "production";
 
   /** Runs an action; provider and network errors are shown in the panel, others by their kind. */
   const run = async <T,>(action: Action, work: () => Promise<T>, done?: (value: T) => void) => {
+    rememberFocus();
     setBusy(action);
     setError(null);
     try {
@@ -114,7 +127,7 @@ export function TokenPanel({ app, environment }: Props) {
       done?.(value);
     } catch (reason) {
       const failure = toIpcError(reason);
-      if (presentationOf(failure.code) === "notice" || failure.code === "validation") setError(failure.message);
+      if (presentationOf(failure.code) === "notice" || failure.code === "validation") setError({ action, message: failure.message });
       else report(failure);
     } finally {
       setBusy(null);
@@ -204,7 +217,11 @@ export function TokenPanel({ app, environment }: Props) {
             <span className="muted">
               {token.expires_at ? (
                 <>
-                  {live.secondsLeft !== null && live.secondsLeft <= 0 ? "expired" : "expires"}{" "}
+                  {live.state === "revoked"
+                    ? "would have expired"
+                    : live.secondsLeft !== null && live.secondsLeft <= 0
+                      ? "expired"
+                      : "expires"}{" "}
                   <time data-testid="token-expires-at" dateTime={token.expires_at}>{localDateTime(token.expires_at)}</time>
                 </>
               ) : (
@@ -414,29 +431,37 @@ export function TokenPanel({ app, environment }: Props) {
       {error && (
         <div className="notice notice-refusal" data-testid="token-error" role="alert">
           <Icon name="warning" />
-          <span className="action-error">{error}</span>
+          <span className="action-error">
+            <strong>{ACTION_LABEL[error.action]} failed.</strong> {error.message}
+          </span>
           <button type="button" className="link-button" onClick={() => { setError(null); }}>Dismiss</button>
         </div>
       )}
 
       {result && (
         <div className="token-result" data-testid="token-result">
-          {result.kind === "introspection" ? (
-            <>
+          <div className="token-result-head">
+            {result.kind === "introspection" ? (
               <p>
-                Introspection:{" "}
+                <strong>Introspection</strong>{" "}
                 <strong className={result.value.active ? "introspection-active" : "introspection-inactive"} data-testid="introspection-active">
                   {result.value.active ? "Active" : "Inactive"}
                 </strong>{" "}
-                <span className="muted">checked {localDateTime(result.value.checked_at)}</span>
+                <span className="muted">· checked {localDateTime(result.value.checked_at)}</span>
               </p>
-              <FieldTable fields={result.value.fields} />
-            </>
+            ) : (
+              <p>
+                <strong>Token info</strong> <span className="muted">· checked {localDateTime(result.value.checked_at)}</span>
+              </p>
+            )}
+            <button type="button" className="link-button" onClick={() => { setResult(null); }} aria-label="Close the result">
+              Close
+            </button>
+          </div>
+          {result.kind === "introspection" ? (
+            <FieldTable fields={result.value.fields} />
           ) : (
             <div data-testid="token-info-result">
-              <p>
-                Token info <span className="muted">checked {localDateTime(result.value.checked_at)}</span>
-              </p>
               <dl className="token-facts">
                 <dt>Application</dt>
                 <dd>{result.value.application_uid ?? "—"}</dd>
@@ -449,13 +474,10 @@ export function TokenPanel({ app, environment }: Props) {
                 <dt>Created</dt>
                 <dd>{result.value.created_at ? localDateTime(result.value.created_at) : "—"}</dd>
               </dl>
-              <details>
-                <summary>Everything it sent</summary>
-                <FieldTable fields={result.value.fields} />
-              </details>
+              <h4>Everything it sent</h4>
+              <FieldTable fields={result.value.fields} />
             </div>
           )}
-          <button type="button" className="link-button" onClick={() => { setResult(null); }}>Close</button>
         </div>
       )}
 
@@ -465,10 +487,16 @@ export function TokenPanel({ app, environment }: Props) {
             JWT, decoded <span className="unverified-badge">Unverified</span>
           </summary>
           <p className="muted">Decoded for reading only: the signature was not checked, so do not trust these claims.</p>
-          <h4>Header</h4>
-          <FieldTable fields={details.data.jwt.header} />
-          <h4>Claims</h4>
-          <FieldTable fields={details.data.jwt.claims} />
+          <div className="jwt-parts">
+            <div>
+              <h4>Header</h4>
+              <FieldTable fields={details.data.jwt.header} />
+            </div>
+            <div>
+              <h4>Claims</h4>
+              <FieldTable fields={details.data.jwt.claims} />
+            </div>
+          </div>
         </details>
       )}
 

@@ -5,6 +5,7 @@ import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
 import { api, toIpcError } from "../api/client";
 import { parseHeaders } from "../lib/tokens";
+import { useFocusReturn } from "../lib/useFocusReturn";
 import { useClipboard } from "./Clipboard";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Dialog } from "./Dialog";
@@ -48,6 +49,7 @@ export function TryItDialog({ app, environment, onClose }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [response, setResponse] = useState<ApiResponse | null>(null);
   const [confirmWithToken, setConfirmWithToken] = useState(false);
+  const rememberFocus = useFocusReturn(busy);
 
   const built = () => {
     const { request, error: problem } = buildRequest(app.id, { method, path, headers, body });
@@ -56,7 +58,8 @@ export function TryItDialog({ app, environment, onClose }: Props) {
   };
   const send = async () => {
     const request = built();
-    if (!request) return;
+    if (!request || busy) return;
+    rememberFocus();
     setBusy(true);
     setError(null);
     try {
@@ -82,7 +85,7 @@ export function TryItDialog({ app, environment, onClose }: Props) {
   };
 
   return (
-    <Dialog title={`Try it — ${app.display_name}`} subtitle="Send one request to the API with this app's token." testId="try-it" wide onClose={onClose}>
+    <Dialog title={`Try it — ${app.display_name}`} subtitle="Send one request to the API with this app’s token." testId="try-it" wide onClose={onClose}>
       <div className="dialog-body">
       {!base ? (
         <p className="notice" data-testid="try-no-base">
@@ -112,8 +115,17 @@ export function TryItDialog({ app, environment, onClose }: Props) {
                 </option>
               ))}
             </select>
-            <span className="try-base" title="The environment's API base URL">{base.replace(/\/$/, "")}</span>
-            <input data-testid="try-path" aria-label="Path" value={path} spellCheck={false} onChange={(event) => { setPath(event.target.value); }} />
+            <div className="try-url">
+              <span className="try-base" title={`The environment’s API base URL: ${base}`}>{base.replace(/\/$/, "")}</span>
+              <input
+                data-testid="try-path"
+                aria-label={`Path under ${base}`}
+                value={path}
+                spellCheck={false}
+                autoComplete="off"
+                onChange={(event) => { setPath(event.target.value); }}
+              />
+            </div>
             <button type="submit" className="primary" data-testid="try-send" disabled={busy} aria-busy={busy} title="Send (Ctrl+Enter)">
               {busy ? "Sending…" : "Send"}
             </button>
@@ -144,7 +156,8 @@ export function TryItDialog({ app, environment, onClose }: Props) {
         </p>
       )}
       {response && (
-        <div className="try-response">
+        <div className="try-response" aria-live="polite">
+          <h3 className="try-response-title">Response</h3>
           <p>
             <strong className={response.status < 400 ? "status-ok" : "status-bad"} data-testid="try-status">
               {response.status} {response.reason}
