@@ -144,6 +144,26 @@ test("the overview shows every app's token state at a glance", async () => {
   await waitForGone(browser, "token-overview");
 });
 
+test("discovery fills the endpoints from the issuer and refuses metadata of another issuer", async () => {
+  await click(browser, "env-edit");
+  await byTestId(browser, "env-form").waitForDisplayed();
+  const issuer = await byTestId(browser, "env-issuer-url").getValue();
+  await type(browser, "env-introspection-url", "");
+  await type(browser, "env-revocation-url", "");
+  await click(browser, "env-discover");
+  await waitForText(browser, "env-discovery-result", "Filled");
+  await waitForText(browser, "env-discovery-result", `${issuer}/.well-known/openid-configuration`);
+  assert.equal(await byTestId(browser, "env-introspection-url").getValue(), `${issuer}/token/introspection`);
+  assert.equal(await byTestId(browser, "env-revocation-url").getValue(), `${issuer}/token/revocation`);
+  await screenshot(browser, "14-discovery");
+  // the metadata names the issuer without the slash: refused, and said why
+  await type(browser, "env-issuer-url", `${issuer}/`);
+  await click(browser, "env-discover");
+  await waitForText(browser, "field-error-issuer_url", "trailing slash");
+  await click(browser, "env-cancel");
+  await waitForGone(browser, "env-form");
+});
+
 test("automatic renewal replaces a short-lived token before it expires", async () => {
   // the demo server's issuer, as the environment form shows it
   await click(browser, "env-edit");
