@@ -5,6 +5,7 @@ pub mod error;
 pub mod facade;
 pub mod flows;
 pub mod http;
+pub mod loopback;
 pub mod model;
 pub mod status;
 mod store;

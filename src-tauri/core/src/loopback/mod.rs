@@ -1,0 +1,361 @@
+//! The one-shot redirect listener of a browser login (RFC 8252 §7.3, RFC 9207, RFC 9700).
+//!
+//! It binds 127.0.0.1 only (never 0.0.0.0), on an ephemeral port or the fixed port of a
+//! registered redirect URI, and hyper parses every request. It ends on the first callback that
+//! carries this login's `state` (a code, or the provider's `error`), on cancel, or on timeout;
+//! every other request — another path, method or Host, a wrong, missing or duplicated
+//! parameter, an `iss` of another issuer — is refused with a page saying why, and the login
+//! keeps waiting. Pages are self-contained, `no-store` and `no-referrer`; the success page
+//! takes the code out of the address bar.
+
+use crate::error::{Error, Result};
+use crate::model::Secret;
+use http::{Method, Request, Response, StatusCode, header};
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+/// Where to listen and for how long.
+#[derive(Clone, Debug)]
+pub struct ListenOptions {
+    /// 0 for an ephemeral port; a registered redirect URI's port otherwise.
+    pub port: u16,
+    /// The host name the redirect URI uses (`127.0.0.1`, or `localhost` when the provider
+    /// registered that); the socket is bound to 127.0.0.1 either way.
+    pub host: String,
+    /// The redirect URI's path (`/callback`).
+    pub path: String,
+    /// How long the login may take.
+    pub timeout: Duration,
+}
+
+/// What a valid callback must carry.
+#[derive(Clone, Debug)]
+pub struct Expected {
+    /// This login's `state`.
+    pub state: String,
+    /// The issuer an `iss` parameter must name (RFC 9207).
+    pub issuer: Option<String>,
+    /// The provider's metadata says it sends `iss`: a callback without it is refused.
+    pub iss_required: bool,
+}
+
+/// What the browser brought back.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Callback {
+    /// An authorization code, to exchange.
+    Code(Secret),
+    /// The provider's refusal (`error`, `error_description`), with this login's state.
+    Refused {
+        error: String,
+        description: Option<String>,
+    },
+}
+
+/// Seconds a client may take to send its request head; a stalled client is dropped.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest request head accepted (hyper answers 431 beyond it).
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+
+/// A bound listener, waiting to be given the login's expectations.
+pub struct Listener {
+    socket: TcpListener,
+    port: u16,
+    options: ListenOptions,
+    rejected: Arc<Mutex<Vec<String>>>,
+}
+
+impl Listener {
+    /// Binds 127.0.0.1 on the requested port (0: any free one).
+    pub async fn bind(options: ListenOptions) -> Result<Self> {
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
+        let socket = TcpListener::bind(address).await.map_err(|e| {
+            Error::Network(format!(
+                "Could not listen on 127.0.0.1:{} for the sign-in ({e}). {}",
+                options.port,
+                if options.port == 0 {
+                    "Check that loopback networking works."
+                } else {
+                    "Another program uses that port; close it, or register a redirect URI \
+                     without a fixed port."
+                }
+            ))
+        })?;
+        let port = socket
+            .local_addr()
+            .map_err(|e| Error::Internal(e.to_string()))?
+            .port();
+        Ok(Self {
+            socket,
+            port,
+            options,
+            rejected: Arc::new(Mutex::new(Vec::new())),
+        })
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The redirect URI to send in the authorization request.
+    pub fn redirect_uri(&self) -> String {
+        format!(
+            "http://{}:{}{}",
+            self.options.host, self.port, self.options.path
+        )
+    }
+
+    /// Why each refused request was refused, in order (for the UI and for tests).
+    pub fn rejections(&self) -> Arc<Mutex<Vec<String>>> {
+        self.rejected.clone()
+    }
+
+    /// Waits for the callback of the login that expects `expected`. None when `cancel`
+    /// completed first. The port is closed when this returns.
+    pub async fn wait(
+        self,
+        expected: Expected,
+        cancel: impl Future<Output = ()>,
+    ) -> Result<Option<Callback>> {
+        let rules = Arc::new(Rules {
+            options: self.options.clone(),
+            port: self.port,
+            expected,
+        });
+        let (done, mut arrived) = mpsc::channel::<Callback>(1);
+        let mut connections = JoinSet::new();
+        let deadline = tokio::time::sleep(self.options.timeout);
+        tokio::pin!(deadline);
+        tokio::pin!(cancel);
+        let outcome = loop {
+            tokio::select! {
+                accepted = self.socket.accept() => {
+                    let Ok((stream, _)) = accepted else { continue };
+                    let rules = rules.clone();
+                    let done = done.clone();
+                    let rejected = self.rejected.clone();
+                    connections.spawn(async move {
+                        let service = service_fn(move |request: Request<Incoming>| {
+                            let response = answer(&rules, &request, &done, &rejected);
+                            async move { Ok::<_, std::convert::Infallible>(response) }
+                        });
+                        let _ = http1::Builder::new()
+                            .timer(TokioTimer::new())
+                            .header_read_timeout(HEAD_TIMEOUT)
+                            .max_buf_size(MAX_HEAD_BYTES)
+                            .keep_alive(false)
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
+                    });
+                }
+                Some(callback) = arrived.recv() => break Ok(Some(callback)),
+                () = &mut deadline => break Err(Error::Timeout(format!(
+                    "No sign-in arrived within {} minutes; the login was stopped and nothing \
+                     listens any more. Start it again when the browser is ready.",
+                    self.options.timeout.as_secs().div_ceil(60)
+                ))),
+                () = &mut cancel => break Ok(None),
+            }
+        };
+        drop(self.socket);
+        // Let the page of the accepted callback reach the browser, briefly, then stop.
+        let _ = tokio::time::timeout(Duration::from_secs(2), async {
+            while connections.join_next().await.is_some() {}
+        })
+        .await;
+        connections.abort_all();
+        outcome
+    }
+}
+
+struct Rules {
+    options: ListenOptions,
+    port: u16,
+    expected: Expected,
+}
+
+/// The judgement on one request.
+#[derive(Debug, PartialEq, Eq)]
+enum Judgement {
+    Accept(Callback),
+    Reject(StatusCode, String),
+}
+
+/// Judges a request against the login's rules; pure, so every rule is tested on its own.
+fn judge(rules: &Rules, method: &Method, uri: &http::Uri, host: Option<&str>) -> Judgement {
+    let reject = |status, why: &str| Judgement::Reject(status, why.to_owned());
+    if method != Method::GET {
+        return reject(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Only a GET request can complete a sign-in.",
+        );
+    }
+    if uri.path() != rules.options.path {
+        return reject(StatusCode::NOT_FOUND, "This is not the sign-in callback.");
+    }
+    let allowed = [
+        format!("127.0.0.1:{}", rules.port),
+        format!("{}:{}", rules.options.host, rules.port),
+    ];
+    if !host.is_some_and(|host| allowed.iter().any(|a| a.eq_ignore_ascii_case(host))) {
+        return reject(
+            StatusCode::BAD_REQUEST,
+            "The request names another host; it did not come from this sign-in's redirect.",
+        );
+    }
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
+    let mut values = std::collections::HashMap::<&str, Vec<&str>>::new();
+    for (name, value) in &pairs {
+        values
+            .entry(name.as_str())
+            .or_default()
+            .push(value.as_str());
+    }
+    for name in ["code", "state", "iss", "error", "error_description"] {
+        if values.get(name).is_some_and(|v| v.len() > 1) {
+            return reject(
+                StatusCode::BAD_REQUEST,
+                &format!("The callback carries “{name}” more than once."),
+            );
+        }
+    }
+    let one = |name: &str| values.get(name).and_then(|v| v.first().copied());
+    match one("state") {
+        None => return reject(StatusCode::BAD_REQUEST, "The callback has no state."),
+        Some(state) if state != rules.expected.state => {
+            return reject(
+                StatusCode::BAD_REQUEST,
+                "The callback's state is not this sign-in's; it may be an old or forged link.",
+            );
+        }
+        Some(_) => {}
+    }
+    match (one("iss"), &rules.expected.issuer) {
+        (Some(iss), Some(issuer)) if iss != issuer => {
+            return reject(
+                StatusCode::BAD_REQUEST,
+                "The callback names another issuer than this sign-in's provider.",
+            );
+        }
+        (None, _) if rules.expected.iss_required => {
+            return reject(
+                StatusCode::BAD_REQUEST,
+                "The callback has no iss, which this provider always sends.",
+            );
+        }
+        _ => {}
+    }
+    if let Some(error) = one("error") {
+        return Judgement::Accept(Callback::Refused {
+            error: error.to_owned(),
+            description: one("error_description").map(str::to_owned),
+        });
+    }
+    match one("code") {
+        Some(code) if !code.is_empty() => Judgement::Accept(Callback::Code(Secret::new(code))),
+        _ => reject(
+            StatusCode::BAD_REQUEST,
+            "The callback has no authorization code.",
+        ),
+    }
+}
+
+fn answer(
+    rules: &Rules,
+    request: &Request<Incoming>,
+    done: &mpsc::Sender<Callback>,
+    rejected: &Mutex<Vec<String>>,
+) -> Response<Full<Bytes>> {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok());
+    match judge(rules, request.method(), request.uri(), host) {
+        Judgement::Accept(callback) => {
+            let page = match &callback {
+                Callback::Code(_) => page(
+                    "Signed in",
+                    "Authdeck has the sign-in. You can close this tab and go back to Authdeck.",
+                ),
+                Callback::Refused { error, description } => page(
+                    "Sign-in refused",
+                    &format!(
+                        "The provider refused the sign-in: {error}{}. Go back to Authdeck to \
+                         try again.",
+                        description
+                            .as_deref()
+                            .map(|d| format!(" — {d}"))
+                            .unwrap_or_default()
+                    ),
+                ),
+            };
+            // A full channel means a callback was already accepted: this one only gets the page.
+            let _ = done.try_send(callback);
+            respond(StatusCode::OK, page)
+        }
+        Judgement::Reject(status, why) => {
+            if let Ok(mut list) = rejected.lock() {
+                list.push(why.clone());
+            }
+            respond(status, page("Not accepted", &why))
+        }
+    }
+}
+
+/// HTML-escapes text for the page.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// A self-contained page; its script replaces the address (which may hold the code) with the
+/// bare origin, so the code stays out of the history.
+fn page(title: &str, message: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} — \
+         Authdeck</title><style>body{{font:16px system-ui,sans-serif;max-width:36em;margin:4em \
+         auto;padding:0 1em;color:#1a1e27}}h1{{font-size:1.4em}}</style></head><body><h1>{title}\
+         </h1><p>{message}</p><script>history.replaceState(null,\"\",\"/\")</script></body></html>",
+        title = escape(title),
+        message = escape(message)
+    )
+}
+
+fn respond(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    let set = |headers: &mut http::HeaderMap, name, value: &'static str| {
+        headers.insert(name, http::HeaderValue::from_static(value));
+    };
+    set(headers, header::CONTENT_TYPE, "text/html; charset=utf-8");
+    set(headers, header::CACHE_CONTROL, "no-store");
+    set(headers, header::REFERRER_POLICY, "no-referrer");
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; \
+         base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    response
+}
+
+#[cfg(test)]
+mod tests;
