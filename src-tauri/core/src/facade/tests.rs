@@ -643,6 +643,8 @@ fn minted(value: &str) -> crate::flows::Minted {
         expires_in: Some(std::time::Duration::from_secs(3600)),
         scopes: None,
         created_at: None,
+        refresh_token: None,
+        id_token: None,
     }
 }
 

@@ -29,6 +29,10 @@ pub struct Minted {
     pub scopes: Option<Vec<String>>,
     /// The response's `created_at` (seconds since the epoch), when it sent one.
     pub created_at: Option<i64>,
+    /// A refresh token, when the grant issues one (rotated on each refresh by most servers).
+    pub refresh_token: Option<Secret>,
+    /// An OpenID Connect ID token (not validated here).
+    pub id_token: Option<Secret>,
 }
 
 /// Requests a token with the client's own credentials.
@@ -62,14 +66,19 @@ pub async fn client_credentials(
         .request_async(&exchange)
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
+    minted_from(&response, &doing)
+}
+
+/// The tokens of a successful token response.
+pub(super) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) -> Result<Minted> {
     if response.access_token().secret().is_empty() {
         return Err(Error::BadResponse(format!(
             "{} answered with an empty access_token.",
             doing.host()
         )));
     }
-    let created_at = response
-        .extra_fields()
+    let extras = response.extra_fields();
+    let created_at = extras
         .created_at
         .as_ref()
         .and_then(|value| value.as_i64().or_else(|| value.as_f64().map(|f| f as i64)));
@@ -81,5 +90,9 @@ pub async fn client_credentials(
             .scopes()
             .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect()),
         created_at,
+        refresh_token: response
+            .refresh_token()
+            .map(|token| Secret::new(token.secret().clone())),
+        id_token: extras.id_token.clone().map(Secret::new),
     })
 }

@@ -3,11 +3,15 @@
 //! provider's own `error` / `error_description` (RFC 6749 §5.2) and says what to check next.
 
 mod api;
+mod authorization;
 mod client_credentials;
 mod discovery;
 mod inspect;
 
 pub use api::{call_api, curl_command};
+pub use authorization::{
+    AuthorizationRequest, Authorize, authorization_request, exchange_code, refresh,
+};
 pub use client_credentials::{ClientCredentials, Minted, client_credentials};
 pub use discovery::discover;
 pub use inspect::{introspect, revoke, token_info};
@@ -73,13 +77,25 @@ pub(crate) fn client_form_post(
         .map_err(|e| Error::NotConfigured(format!("The URL “{url}” is not valid ({e}).")))
 }
 
-/// Non-standard fields of a token response Authdeck reads (Doorkeeper's `created_at`).
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+/// Non-standard fields of a token response Authdeck reads (Doorkeeper's `created_at`, the
+/// OpenID Connect `id_token`). Its Debug leaves the ID token out.
+#[derive(Clone, Default, Deserialize, Serialize)]
 pub(crate) struct TokenExtras {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     created_at: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
 }
 impl ExtraTokenFields for TokenExtras {}
+
+impl std::fmt::Debug for TokenExtras {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenExtras")
+            .field("created_at", &self.created_at)
+            .field("id_token", &self.id_token.as_ref().map(|_| "[redacted]"))
+            .finish()
+    }
+}
 
 /// Every other field of an introspection answer, kept for display.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]
