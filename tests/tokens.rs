@@ -114,12 +114,14 @@ impl Fixture {
             .await
     }
 
+    /// What each token request the server received sent. The helper's blocking HTTP client
+    /// may not run on a runtime thread as is: block_in_place hands the thread over.
     fn requests(&self) -> Vec<Value> {
-        self.server.token_requests()
+        tokio::task::block_in_place(|| self.server.token_requests())
     }
 
     fn configure(&self, config: Value) {
-        self.server.configure(config);
+        tokio::task::block_in_place(|| self.server.configure(config));
     }
 
     /// Every keychain account in the test's namespace.
@@ -133,11 +135,6 @@ impl Drop for Fixture {
     fn drop(&mut self) {
         support::clear_namespace(&self.namespace);
     }
-}
-
-// reqwest's blocking client must not run on the test's async runtime thread.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    tokio::task::spawn_blocking(f).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -163,11 +160,7 @@ async fn client_secret_basic_and_post_are_what_the_server_saw() {
     assert!(!token.is_jwt);
     f.new_token(&post).await.unwrap();
 
-    let f = Arc::new(f);
-    let records = {
-        let f = f.clone();
-        blocking(move || f.requests()).await
-    };
+    let records = f.requests();
     let seen: Vec<(&str, &str, &str)> = records
         .iter()
         .map(|r| {
@@ -310,14 +303,10 @@ async fn introspection_says_active_then_inactive_after_revocation() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn active_counts_only_as_a_json_boolean() {
-    let f = Arc::new(Fixture::new("active-string", &[]));
+    let f = Fixture::new("active-string", &[]);
     let app = f.basic_app();
     f.new_token(&app).await.unwrap();
-    {
-        let f = f.clone();
-        blocking(move || f.configure(serde_json::json!({"introspection_fault": "active_string"})))
-            .await
-    };
+    f.configure(serde_json::json!({"introspection_fault": "active_string"}));
     let error = f.core.introspect_token(&app.id).await.unwrap_err();
     assert_eq!(error.code(), ErrorCode::BadResponse);
     assert!(error.to_string().contains("“active”"), "{error}");
@@ -380,36 +369,43 @@ async fn jwt_access_tokens_are_decoded_for_display() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn fifty_concurrent_requests_make_one_token_request() {
-    let f = Arc::new(Fixture::new("single-flight", &["--delay-ms", "300"]));
-    let app = f.basic_app();
-    let mut tasks = Vec::new();
-    for _ in 0..50 {
-        let core = f.core.clone();
-        let id = app.id.clone();
-        tasks.push(tokio::spawn(async move {
-            core.fetch_token(&id, TokenRequestInput::default(), Fetch::New)
-                .await
-                .map(|status| status.token.unwrap().id)
-        }));
-    }
+/// One `Fetch::New` per core, all at once; the distinct token ids they got.
+async fn new_tokens_at_once(cores: &[Arc<Core>], app: &AppId) -> Vec<TokenId> {
+    let tasks: Vec<_> = cores
+        .iter()
+        .map(|core| {
+            let core = core.clone();
+            let app = app.clone();
+            tokio::spawn(async move {
+                core.fetch_token(&app, TokenRequestInput::default(), Fetch::New)
+                    .await
+                    .map(|status| status.token.unwrap().id)
+            })
+        })
+        .collect();
     let mut ids = Vec::new();
     for task in tasks {
         ids.push(task.await.unwrap().unwrap());
     }
+    ids.sort();
     ids.dedup();
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fifty_concurrent_requests_make_one_token_request() {
+    let f = Fixture::new("single-flight", &["--delay-ms", "300"]);
+    let app = f.basic_app();
+    let cores = vec![f.core.clone(); 50];
+    let ids = new_tokens_at_once(&cores, &app.id).await;
     assert_eq!(ids.len(), 1, "every caller got the same token");
-    let records = {
-        let f = f.clone();
-        blocking(move || f.requests()).await
-    };
+    let records = f.requests();
     assert_eq!(records.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_valid_stored_token_is_reused_when_only_needed() {
-    let f = Arc::new(Fixture::new("if-needed", &[]));
+    let f = Fixture::new("if-needed", &[]);
     let app = f.basic_app();
     let first = f.new_token(&app).await.unwrap().token.unwrap();
     let again = f
@@ -437,16 +433,13 @@ async fn a_valid_stored_token_is_reused_when_only_needed() {
         .await
         .unwrap();
     assert_ne!(renewed.token.unwrap().id, first.id);
-    let records = {
-        let f = f.clone();
-        blocking(move || f.requests()).await
-    };
+    let records = f.requests();
     assert_eq!(records.len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn renewal_is_due_inside_the_window_and_a_failure_stops_it() {
-    let f = Arc::new(Fixture::new("renew", &["--token-ttl", "3600"]));
+    let f = Fixture::new("renew", &["--token-ttl", "3600"]);
     let app = f.basic_app();
     f.new_token(&app).await.unwrap();
     assert_eq!(f.core.renewals_due().unwrap(), Vec::<AppId>::new());
@@ -456,10 +449,7 @@ async fn renewal_is_due_inside_the_window_and_a_failure_stops_it() {
     assert_eq!(f.core.renewals_due().unwrap(), Vec::<AppId>::new());
     f.core.set_auto_renew(&app.id, true).unwrap();
 
-    {
-        let f = f.clone();
-        blocking(move || f.configure(serde_json::json!({"fault": "html_500"}))).await
-    };
+    f.configure(serde_json::json!({"fault": "html_500"}));
     let error = f
         .core
         .fetch_token(&app.id, TokenRequestInput::default(), Fetch::Renew)
@@ -474,10 +464,7 @@ async fn renewal_is_due_inside_the_window_and_a_failure_stops_it() {
         "no retry loop"
     );
 
-    {
-        let f = f.clone();
-        blocking(move || f.configure(serde_json::json!({"fault": null}))).await
-    };
+    f.configure(serde_json::json!({"fault": null}));
     let renewed = f
         .core
         .fetch_token(&app.id, TokenRequestInput::default(), Fetch::Renew)
@@ -488,12 +475,9 @@ async fn renewal_is_due_inside_the_window_and_a_failure_stops_it() {
 }
 
 /// Makes the server misbehave and checks the typed error, and that nothing was stored.
-async fn refused(f: &Arc<Fixture>, fault: Value, code: ErrorCode, words: &str) {
+async fn refused(f: &Fixture, fault: Value, code: ErrorCode, words: &str) {
     let app = f.core.apps(&f.environment.id).unwrap()[0].id.clone();
-    {
-        let f = f.clone();
-        blocking(move || f.configure(serde_json::json!({ "fault": fault }))).await
-    };
+    f.configure(serde_json::json!({ "fault": fault }));
     let before = f.accounts();
     let error = f
         .core
@@ -513,7 +497,7 @@ async fn every_misbehaving_answer_is_a_typed_error_and_stores_nothing() {
         timeout: Duration::from_secs(1),
         max_body: 64 * 1024,
     };
-    let f = Arc::new(Fixture::with_limits("faults", &[], limits));
+    let f = Fixture::with_limits("faults", &[], limits);
     f.basic_app();
     let null = Value::Null;
     refused(&f, "status_415".into(), ErrorCode::Provider, "HTTP 415").await;
@@ -546,10 +530,7 @@ async fn every_misbehaving_answer_is_a_typed_error_and_stores_nothing() {
         "more than 65536 bytes",
     )
     .await;
-    {
-        let f = f.clone();
-        blocking(move || f.configure(serde_json::json!({"delay_ms": 3000}))).await
-    };
+    f.configure(serde_json::json!({"delay_ms": 3000}));
     refused(&f, null, ErrorCode::Timeout, "did not answer within 1 s").await;
 }
 
@@ -778,40 +759,27 @@ async fn try_it_calls_the_api_with_the_token() {
 async fn two_programs_on_one_data_folder_make_one_token_request() {
     // Two Cores on the same data folder stand for the desktop app and the CLI: they share no
     // memory, only the data folder's lock file and the store.
-    let f = Arc::new(Fixture::new("two-programs", &["--delay-ms", "300"]));
+    let f = Fixture::new("two-programs", &["--delay-ms", "300"]);
     let app = f.basic_app();
     let other = Arc::new(support::open(f.home.path(), &f.namespace));
-    let mut tasks = Vec::new();
-    for n in 0..20 {
-        let core = if n % 2 == 0 {
-            f.core.clone()
-        } else {
-            other.clone()
-        };
-        let id = app.id.clone();
-        tasks.push(tokio::spawn(async move {
-            core.fetch_token(&id, TokenRequestInput::default(), Fetch::New)
-                .await
-                .map(|status| status.token.unwrap().id)
-        }));
-    }
-    let mut ids = Vec::new();
-    for task in tasks {
-        ids.push(task.await.unwrap().unwrap());
-    }
-    ids.sort();
-    ids.dedup();
+    let cores: Vec<Arc<Core>> = (0..20)
+        .map(|n| {
+            if n % 2 == 0 {
+                f.core.clone()
+            } else {
+                other.clone()
+            }
+        })
+        .collect();
+    let ids = new_tokens_at_once(&cores, &app.id).await;
     assert_eq!(ids.len(), 1, "both programs hold the same token");
-    let records = {
-        let f = f.clone();
-        blocking(move || f.requests()).await
-    };
+    let records = f.requests();
     assert_eq!(records.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_apps_audience_and_resource_go_with_its_token_requests() {
-    let f = Arc::new(Fixture::new("extras", &[]));
+    let f = Fixture::new("extras", &[]);
     let app = f.basic_app();
     let mut input = ClientAppInput {
         environment_id: app.environment_id.clone(),
@@ -836,10 +804,7 @@ async fn an_apps_audience_and_resource_go_with_its_token_requests() {
     input.resource = None;
     f.core.update_app(&app.id, input).unwrap();
     f.new_token(&app).await.unwrap();
-    let records = {
-        let f = f.clone();
-        blocking(move || f.requests()).await
-    };
+    let records = f.requests();
     let sent: Vec<(Value, Value)> = records
         .iter()
         .map(|r| (r["audience"].clone(), r["resource"].clone()))

@@ -12,7 +12,6 @@ mod support;
 use authdeck_core::Fetch;
 use authdeck_core::model::*;
 use criterion::{Criterion, criterion_group, criterion_main};
-use std::process::Command;
 use std::time::Duration;
 use support::authserver::AuthServer;
 
@@ -69,15 +68,8 @@ fn token_fetch(c: &mut Criterion) {
     });
     group.bench_function("curl_process", |b| {
         b.iter(|| {
-            let output = Command::new("curl")
-                .args(["-sS", "--fail", "-u", "basic-client:basic-secret"])
-                .args([
-                    "-d",
-                    "grant_type=client_credentials",
-                    "-d",
-                    "scope=read write",
-                ])
-                .arg(&token_url)
+            let output = server
+                .curl_token_request()
                 .output()
                 .expect("curl must be installed");
             assert!(output.status.success());

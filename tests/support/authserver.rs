@@ -80,6 +80,21 @@ impl AuthServer {
         assert_eq!(status, 200);
     }
 
+    /// curl making the benchmarks' reference token request (basic-client, `read write`), as
+    /// a command to run.
+    pub fn curl_token_request(&self) -> Command {
+        let mut curl = Command::new("curl");
+        curl.args(["-sS", "--fail", "-u", "basic-client:basic-secret"])
+            .args([
+                "-d",
+                "grant_type=client_credentials",
+                "-d",
+                "scope=read write",
+            ])
+            .arg(format!("{}/token", self.issuer));
+        curl
+    }
+
     /// Stops the server by closing its stdin and returns how it exited.
     pub fn stop(mut self) -> Option<std::process::ExitStatus> {
         self.stdin.take();

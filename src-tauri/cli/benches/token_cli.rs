@@ -29,7 +29,6 @@ fn token_cli(c: &mut Criterion) {
     let home = Home::new("bench");
     home.local_environment(&server);
     home.app("Local", "Billing sync", "basic-client", "basic-secret");
-    let token_url = format!("{}/token", server.issuer);
 
     let mut group = c.benchmark_group("token_whole_process");
     group.sample_size(50);
@@ -47,17 +46,7 @@ fn token_cli(c: &mut Criterion) {
         b.iter(|| run(&mut home.command(&["token", "--min-valid", "3601"])))
     });
     group.bench_function("curl_token_request", |b| {
-        b.iter(|| {
-            run(Command::new("curl")
-                .args(["-sS", "--fail", "-u", "basic-client:basic-secret"])
-                .args([
-                    "-d",
-                    "grant_type=client_credentials",
-                    "-d",
-                    "scope=read write",
-                ])
-                .arg(&token_url))
-        })
+        b.iter(|| run(&mut server.curl_token_request()))
     });
     group.finish();
 }

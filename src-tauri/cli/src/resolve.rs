@@ -149,6 +149,23 @@ pub fn app(
 
 /// Acting on an app in production needs its environment named with `--env`, or a "yes" on
 /// a terminal; without a terminal it is refused.
+/// The app an acting command works on, in `env` (the active environment when None), after the
+/// production guard: a production app needs its environment named, or a yes on a terminal.
+pub fn app_to_act_on(
+    core: &Core,
+    env: Option<&str>,
+    query: Option<&str>,
+) -> Result<(Environment, AppSummary), Failure> {
+    let environment = environment(core, env)?;
+    let app = app(core, &environment, query)?;
+    production_guard(
+        &environment,
+        env.is_some(),
+        &format!("“{}”", app.display_name),
+    )?;
+    Ok((environment, app))
+}
+
 pub fn production_guard(
     environment: &Environment,
     env_named: bool,

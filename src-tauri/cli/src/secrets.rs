@@ -60,13 +60,7 @@ pub fn add(
     label: Option<&str>,
     created_at: Option<&str>,
 ) -> Result<u8, Failure> {
-    let environment = resolve::environment(core, env)?;
-    let app = resolve::app(core, &environment, Some(app))?;
-    resolve::production_guard(
-        &environment,
-        env.is_some(),
-        &format!("“{}”", app.display_name),
-    )?;
+    let (environment, app) = resolve::app_to_act_on(core, env, Some(app))?;
     let provider_created_at = created_at.map(parse_time).transpose()?;
     let value = read_secret(&app.display_name)?;
     let added = core.add_secret(SecretInput {
@@ -121,13 +115,7 @@ pub fn list(core: &Core, app: &str, env: Option<&str>, json: bool) -> Result<u8,
 
 /// `authdeck secret rm`: by ID, or by label when it names one secret.
 pub fn rm(core: &Core, app: &str, which: &str, env: Option<&str>) -> Result<u8, Failure> {
-    let environment = resolve::environment(core, env)?;
-    let app = resolve::app(core, &environment, Some(app))?;
-    resolve::production_guard(
-        &environment,
-        env.is_some(),
-        &format!("“{}”", app.display_name),
-    )?;
+    let (_, app) = resolve::app_to_act_on(core, env, Some(app))?;
     let secrets = core.secrets(&app.id)?;
     let wanted = which.trim();
     let mut found: Vec<&SecretMeta> = secrets

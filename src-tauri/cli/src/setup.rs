@@ -298,13 +298,8 @@ pub fn app_add(core: &Core, args: &AppAddArgs) -> Result<u8, Failure> {
 
 /// `authdeck app edit`.
 pub fn app_edit(core: &Core, args: &AppEditArgs) -> Result<u8, Failure> {
-    let environment = resolve::environment(core, args.env.as_deref())?;
-    let summary = resolve::app(core, &environment, Some(&args.app))?;
-    resolve::production_guard(
-        &environment,
-        args.env.is_some(),
-        &format!("“{}”", summary.display_name),
-    )?;
+    let (environment, summary) =
+        resolve::app_to_act_on(core, args.env.as_deref(), Some(&args.app))?;
     let existing = core.app(&summary.id)?;
     let target = match &args.move_to {
         Some(name) => resolve::environment(core, Some(name))?,
@@ -373,13 +368,7 @@ pub fn app_edit(core: &Core, args: &AppEditArgs) -> Result<u8, Failure> {
 
 /// `authdeck app rm`.
 pub fn app_rm(core: &Core, name: &str, env: Option<&str>) -> Result<u8, Failure> {
-    let environment = resolve::environment(core, env)?;
-    let app = resolve::app(core, &environment, Some(name))?;
-    resolve::production_guard(
-        &environment,
-        env.is_some(),
-        &format!("“{}”", app.display_name),
-    )?;
+    let (environment, app) = resolve::app_to_act_on(core, env, Some(name))?;
     let deleted = core.delete_app(&app.id)?;
     output::print(&format!(
         "Deleted app “{}” from “{}” and {} keychain entr{}. Tokens the provider already issued \

@@ -32,13 +32,8 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
     if args.min_valid < 0 {
         return Err(Failure::usage("--min-valid cannot be negative."));
     }
-    let environment = resolve::environment(core, args.target.env.as_deref())?;
-    let app = resolve::app(core, &environment, args.target.app.as_deref())?;
-    resolve::production_guard(
-        &environment,
-        args.target.env.is_some(),
-        &format!("“{}”", app.display_name),
-    )?;
+    let (environment, app) =
+        resolve::app_to_act_on(core, args.target.env.as_deref(), args.target.app.as_deref())?;
     let requested: Option<Vec<String>> = (!args.scopes.is_empty()).then(|| {
         args.scopes
             .iter()

@@ -17,6 +17,24 @@ fn billing(test: &str, server_options: &[&str]) -> (Server, Home) {
     (server, home)
 }
 
+/// A server, a home with "Prod" (production) and "Billing sync" (basic-client) with its secret.
+fn production_billing(test: &str) -> (Server, Home) {
+    let server = Server::start(&[]);
+    let home = Home::new(test);
+    home.run(&[
+        "env",
+        "add",
+        "Prod",
+        "--kind",
+        "production",
+        "--token-url",
+        &format!("{}/token", server.issuer),
+    ])
+    .ok();
+    home.app("Prod", "Billing sync", "basic-client", "basic-secret");
+    (server, home)
+}
+
 /// The token line printed by `token`: one line, the value only.
 #[track_caller]
 fn token_value(run: &common::Run) -> String {
@@ -695,19 +713,7 @@ fn every_failure_has_its_exit_code_and_one_line() {
 
 #[test]
 fn production_apps_need_their_environment_named_without_a_terminal() {
-    let server = Server::start(&[]);
-    let home = Home::new("production");
-    home.run(&[
-        "env",
-        "add",
-        "Prod",
-        "--kind",
-        "production",
-        "--token-url",
-        &format!("{}/token", server.issuer),
-    ])
-    .ok();
-    home.app("Prod", "Billing sync", "basic-client", "basic-secret");
+    let (server, home) = production_billing("production");
     let refusal = "“Billing sync” is in the production environment “Prod”: name it with --env \
                    \"Prod\" to go on (there is no terminal to confirm on).";
     assert_eq!(home.run(&["token"]).failed(2), refusal);
@@ -763,19 +769,7 @@ fn on_terminal(home: &Home, args: &str, answer: &str) -> (i32, String) {
 
 #[test]
 fn production_apps_ask_on_a_terminal() {
-    let server = Server::start(&[]);
-    let home = Home::new("production-tty");
-    home.run(&[
-        "env",
-        "add",
-        "Prod",
-        "--kind",
-        "production",
-        "--token-url",
-        &format!("{}/token", server.issuer),
-    ])
-    .ok();
-    home.app("Prod", "Billing sync", "basic-client", "basic-secret");
+    let (server, home) = production_billing("production-tty");
     let prompt = "“Billing sync” is in the production environment “Prod”. Go on? [y/N] ";
 
     let (code, screen) = on_terminal(&home, "token", "n\n");

@@ -488,7 +488,6 @@ pub struct TokenStatus {
     pub state: TokenState,
     pub token: Option<TokenMeta>,
     /// Seconds until expiry at `computed_at` (negative once expired).
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub seconds_left: Option<i64>,
     pub computed_at: Timestamp,
     /// Requested but not granted.
@@ -543,7 +542,6 @@ pub struct Introspection {
 pub struct TokenInfo {
     pub resource_owner_id: Option<String>,
     pub scopes: Vec<String>,
-    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub expires_in_seconds: Option<i64>,
     pub application_uid: Option<String>,
     pub created_at: Option<Timestamp>,
@@ -610,7 +608,6 @@ pub struct ApiResponse {
     /// Pretty-printed when it is JSON; lossy UTF-8 otherwise.
     pub body: String,
     pub is_json: bool,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub elapsed_ms: u64,
 }
 

@@ -13,7 +13,7 @@ use super::apps::{app_gone, days_between};
 use super::{Core, secret_account};
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::store::intents::{self, Intent, IntentAction};
+use crate::store::intents::{self, Intent};
 use crate::store::{apps, environments, secrets};
 use crate::vault::check_size;
 
@@ -98,12 +98,7 @@ impl Core {
             age_days: 0,
             rotation_due: false,
         };
-        let intent = Intent {
-            account: secret_account(&secret.id),
-            action: IntentAction::Put,
-            app_id: None,
-            environment_id: None,
-        };
+        let intent = Intent::put(secret_account(&secret.id));
         self.store()?
             .write(|tx| intents::record(tx, &intent, now))?;
         self.crash_point("add: intent recorded")?;
@@ -161,12 +156,13 @@ impl Core {
     pub fn delete_secret(&self, id: &SecretId) -> Result<()> {
         let (secret, app) = self.secret(id)?;
         self.guard_last_active(&secret, &app, "deleted")?;
-        let intent = Intent {
-            account: secret_account(id),
-            action: IntentAction::Delete,
-            app_id: None,
-            environment_id: None,
-        };
+        self.delete_entry(secret_account(id))
+    }
+
+    /// Removes one keychain entry and the row that refers to it (see `intents::finish`),
+    /// through a `delete` intent.
+    pub(super) fn delete_entry(&self, account: String) -> Result<()> {
+        let intent = Intent::delete(account);
         let now = self.now();
         self.store()?
             .write(|tx| intents::record(tx, &intent, now))?;

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::flows::{self, ClientAuth, ClientCredentials, Minted};
 use crate::model::*;
 use crate::status::{self, AppFacts, renew_window};
-use crate::store::intents::{self, Intent, IntentAction};
+use crate::store::intents::{self, Intent};
 use crate::store::{apps, secrets, tokens};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -131,7 +131,7 @@ impl Core {
     /// The token's value (for copying, and for the CLI); the stored one, whatever its state.
     pub fn token_value(&self, app: &AppId) -> Result<(TokenMeta, Secret)> {
         self.app(app)?;
-        let token = tokens::of_app(&self.store()?.conn, app)?.ok_or_else(|| no_token(app))?;
+        let token = tokens::of_app(&self.store()?.conn, app)?.ok_or_else(no_token)?;
         let value = self.vault.get(&token_account(&token.id))?;
         Ok((token, value))
     }
@@ -226,21 +226,20 @@ impl Core {
                 return outcome.map(|token| self.facts_status(&app_row, Some(token)));
             }
         }
-        let stored = tokens::of_app(&self.store()?.conn, app)?;
-        if let Some(token) = stored
+        let current = self.facts_status(&app_row, tokens::of_app(&self.store()?.conn, app)?);
+        if let Some(token) = &current.token
             && Some(&token.id) != stored_before.as_ref()
             && token.requested_scopes == scopes
             && token.revoked_at.is_none()
         {
             // Another program (the CLI, a second window) stored a token for the same scopes
             // while this one waited for the lock: that one is as new as this one would be.
-            return Ok(self.facts_status(&app_row, Some(token)));
+            return Ok(current);
         }
-        if let Fetch::IfNeeded { min_valid_seconds } = fetch {
-            let current = self.token_status(app)?;
-            if status::serves(&current, &scopes, min_valid_seconds) {
-                return Ok(current);
-            }
+        if let Fetch::IfNeeded { min_valid_seconds } = fetch
+            && status::serves(&current, &scopes, min_valid_seconds)
+        {
+            return Ok(current);
         }
         let outcome = self.mint(app, &scopes).await;
         if let (Fetch::Renew, Err(error)) = (fetch, &outcome) {
@@ -252,7 +251,7 @@ impl Core {
             *last = Some((scopes, outcome.clone()));
         }
         flight.completed.fetch_add(1, Ordering::SeqCst);
-        outcome.map(|token| self.facts_status(&self.app(app).unwrap_or(app_row), Some(token)))
+        outcome.map(|token| self.facts_status(&app_row, Some(token)))
     }
 
     /// An exclusive lock on the app's token requests shared by every process using this data
@@ -318,12 +317,7 @@ impl Core {
             revoked_at: None,
             renew_error: None,
         };
-        let put = Intent {
-            account: token_account(&token.id),
-            action: IntentAction::Put,
-            app_id: None,
-            environment_id: None,
-        };
+        let put = Intent::put(token_account(&token.id));
         self.store()?.write(|tx| intents::record(tx, &put, now))?;
         self.crash_point("token: intent recorded")?;
         if let Err(error) = self.vault.put(&put.account, &minted.access_token) {
@@ -336,12 +330,7 @@ impl Core {
                 // The app was deleted while the request was under way.
                 return Ok(None);
             }
-            let old = tokens::id_of(tx, app)?.map(|id| Intent {
-                account: token_account(&id),
-                action: IntentAction::Delete,
-                app_id: None,
-                environment_id: None,
-            });
+            let old = tokens::id_of(tx, app)?.map(|id| Intent::delete(token_account(&id)));
             tokens::replace(tx, &token)?;
             intents::clear(tx, &put.account)?;
             if let Some(old) = &old {
@@ -396,13 +385,12 @@ impl Core {
 
     /// Asks the provider whether the app's token is active (RFC 7662).
     pub async fn introspect_token(&self, app: &AppId) -> Result<Introspection> {
-        let credentials = self.credentials_for_inspection(app)?;
-        let url = credentials
-            .environment
-            .endpoints
-            .introspection_url
-            .clone()
-            .ok_or_else(|| missing_endpoint(&credentials.environment, "introspection"))?;
+        let credentials = self.credentials(app, None)?;
+        let url = endpoint(
+            &credentials.environment,
+            &credentials.environment.endpoints.introspection_url,
+            "introspection",
+        )?;
         let (_, value) = self.token_value(app)?;
         let (active, fields) =
             flows::introspect(self.http()?, &url, credentials.auth(), &value).await?;
@@ -417,11 +405,11 @@ impl Core {
     pub async fn token_info(&self, app: &AppId) -> Result<TokenInfo> {
         let app_row = self.app(app)?;
         let environment = self.environment(&app_row.environment_id)?;
-        let url = environment
-            .endpoints
-            .token_info_url
-            .clone()
-            .ok_or_else(|| missing_endpoint(&environment, "token-info"))?;
+        let url = endpoint(
+            &environment,
+            &environment.endpoints.token_info_url,
+            "token-info",
+        )?;
         let (token, value) = self.token_value(app)?;
         flows::token_info(self.http()?, &url, &token.token_type, &value, self.now()).await
     }
@@ -429,13 +417,12 @@ impl Core {
     /// Revokes the app's token at the provider (RFC 7009) and marks it revoked. The value is
     /// kept, so introspection can show the provider now calls it inactive.
     pub async fn revoke_token(&self, app: &AppId) -> Result<TokenStatus> {
-        let credentials = self.credentials_for_inspection(app)?;
-        let url = credentials
-            .environment
-            .endpoints
-            .revocation_url
-            .clone()
-            .ok_or_else(|| missing_endpoint(&credentials.environment, "revocation"))?;
+        let credentials = self.credentials(app, None)?;
+        let url = endpoint(
+            &credentials.environment,
+            &credentials.environment.endpoints.revocation_url,
+            "revocation",
+        )?;
         let (token, value) = self.token_value(app)?;
         flows::revoke(self.http()?, &url, credentials.auth(), &value).await?;
         let now = self.now();
@@ -450,17 +437,7 @@ impl Core {
         let Some(id) = tokens::id_of(&self.store()?.conn, app)? else {
             return self.token_status(app);
         };
-        let intent = Intent {
-            account: token_account(&id),
-            action: IntentAction::Delete,
-            app_id: None,
-            environment_id: None,
-        };
-        let now = self.now();
-        self.store()?
-            .write(|tx| intents::record(tx, &intent, now))?;
-        self.remove_entries(std::slice::from_ref(&intent))?;
-        self.store()?.write(|tx| intents::finish(tx, &intent))?;
+        self.delete_entry(token_account(&id))?;
         self.token_status(app)
     }
 
@@ -533,25 +510,22 @@ impl Core {
         })
     }
 
-    /// Credentials for introspection and revocation: confidential clients authenticate with
-    /// their active secret; public clients send only their client ID.
-    fn credentials_for_inspection(&self, app: &AppId) -> Result<Credentials> {
-        self.credentials(app, None)
-    }
-
     /// Discovers an issuer's endpoints (nothing is saved).
     pub async fn discover(&self, issuer: &str) -> Result<Discovery> {
         flows::discover(self.http()?, issuer).await
     }
 }
 
-fn no_token(_app: &AppId) -> Error {
+fn no_token() -> Error {
     Error::NotFound("This app holds no token yet; get one first.".into())
 }
 
-fn missing_endpoint(environment: &Environment, which: &str) -> Error {
-    Error::NotConfigured(format!(
-        "“{}” has no {which} endpoint. Add it in the environment's settings.",
-        environment.name
-    ))
+/// An endpoint the action needs, or why the environment cannot do it.
+fn endpoint(environment: &Environment, url: &Option<String>, which: &str) -> Result<String> {
+    url.clone().ok_or_else(|| {
+        Error::NotConfigured(format!(
+            "“{}” has no {which} endpoint. Add it in the environment's settings.",
+            environment.name
+        ))
+    })
 }

@@ -25,6 +25,28 @@ pub struct Intent {
     pub environment_id: Option<EnvironmentId>,
 }
 
+impl Intent {
+    /// A value about to be stored under `account`.
+    pub fn put(account: String) -> Self {
+        Self {
+            account,
+            action: IntentAction::Put,
+            app_id: None,
+            environment_id: None,
+        }
+    }
+
+    /// A single entry about to be removed (no app or environment goes with it).
+    pub fn delete(account: String) -> Self {
+        Self {
+            account,
+            action: IntentAction::Delete,
+            app_id: None,
+            environment_id: None,
+        }
+    }
+}
+
 /// Records an intent.
 pub fn record(conn: &Connection, intent: &Intent, at: Timestamp) -> Result<()> {
     let action = match intent.action {
