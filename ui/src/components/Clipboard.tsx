@@ -5,6 +5,7 @@ import type { SecretMeta } from "../bindings/SecretMeta";
 import { api } from "../api/client";
 import { useClipboardCleared } from "../api/events";
 import { useCountdown } from "../lib/useCountdown";
+import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
 import { useToast } from "./Toasts";
 
@@ -112,5 +113,26 @@ export function ClipboardCountdown() {
       <span className="clipboard-icon" aria-hidden="true" />
       {copied.label} {copied.fingerprint && <code>…{copied.fingerprint}</code>} on the clipboard — cleared in {left} s
     </span>
+  );
+}
+
+/**
+ * The Copy button of a secret or token: shows the seconds left while what it copied (`id`)
+ * waits on the clipboard to be cleared.
+ */
+export function CopyButton({ id, testId, label, onCopy }: { id: string; testId: string; label: string; onCopy: () => void }) {
+  const { copied, left } = useClipboard();
+  const onClipboard = copied?.id === id && left !== null && left > 0;
+  return (
+    <button
+      type="button"
+      data-testid={testId}
+      className={onClipboard ? "copied" : undefined}
+      onClick={onCopy}
+      aria-label={label}
+      title="Copy to the clipboard; cleared automatically"
+    >
+      <Icon name="copy" size={14} /> {onClipboard ? `Copied · ${String(left)} s` : "Copy"}
+    </button>
   );
 }

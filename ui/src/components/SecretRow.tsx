@@ -1,7 +1,7 @@
 import type { SecretMeta } from "../bindings/SecretMeta";
 import { daysAgo, daysSince, localDate, localDateTime, relativeTime } from "../lib/time";
 import { useNow } from "../lib/tokens";
-import { useClipboard } from "./Clipboard";
+import { CopyButton, useClipboard } from "./Clipboard";
 import { Icon } from "./Icon";
 import { RevealedValue, useReveal } from "./RevealedValue";
 
@@ -35,10 +35,9 @@ export function verifiedWords(secret: SecretMeta, now: number = Date.now()): str
 
 /** One secret: what it is, how old, and what can be done with it. The value is never shown unasked. */
 export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDelete, onVerify, verifying }: Props) {
-  const { copied, left, copy } = useClipboard();
+  const { copy } = useClipboard();
   const reveal = useReveal(secret.id);
   const active = secret.state === "active";
-  const onClipboard = copied?.id === secret.id && left !== null && left > 0;
   // "2 min ago" keeps moving while the row is on screen
   const now = useNow(30_000);
   const verified = verifiedWords(secret, now);
@@ -81,16 +80,12 @@ export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDele
         )}
       </div>
       <div className="secret-actions">
-        <button
-          type="button"
-          data-testid="secret-copy"
-          className={onClipboard ? "copied" : undefined}
-          onClick={() => void copy(secret)}
-          aria-label={`Copy “${secret.label || secret.fingerprint}” to the clipboard`}
-          title="Copy to the clipboard; cleared automatically"
-        >
-          <Icon name="copy" size={14} /> {onClipboard ? `Copied · ${left} s` : "Copy"}
-        </button>
+        <CopyButton
+          id={secret.id}
+          testId="secret-copy"
+          label={`Copy “${secret.label || secret.fingerprint}” to the clipboard`}
+          onCopy={() => void copy(secret)}
+        />
         <button
           type="button"
           data-testid="secret-reveal"

@@ -12,7 +12,7 @@ import { presentationOf } from "../lib/errors";
 import { useFocusReturn } from "../lib/useFocusReturn";
 import { localDateTime } from "../lib/time";
 import { STATE_LABEL, countdown, duration, expiredAgo, liveState, parseScopes, useNow } from "../lib/tokens";
-import { useClipboard } from "./Clipboard";
+import { CopyButton, useClipboard } from "./Clipboard";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
@@ -104,7 +104,7 @@ export function TokenPanel({ app, environment }: Props) {
   const now = useNow();
   const toast = useToast();
   const report = useReportError();
-  const { copied, left, copyWith } = useClipboard();
+  const { copyWith } = useClipboard();
   const [scopesText, setScopesText] = useState(app.default_scopes.join(" "));
   const [busy, setBusy] = useState<Action | null>(null);
   const [error, setError] = useState<{ action: Action; message: string } | null>(null);
@@ -156,7 +156,6 @@ export function TokenPanel({ app, environment }: Props) {
   const status = details.data?.status ?? null;
   const token = status?.token ?? null;
   const live = status ? liveState(status, now) : null;
-  const onClipboard = copied?.id === `token:${app.id}` && left !== null && left > 0;
   const missing = status?.scopes_missing ?? [];
   const added = status?.scopes_added ?? [];
   const getLabel = token ? "Get new token" : "Get token";
@@ -344,19 +343,16 @@ export function TokenPanel({ app, environment }: Props) {
       <div className="token-actions" role="group" aria-label="Token actions">
         {token && (
           <>
-            <button
-              type="button"
-              data-testid="token-copy"
-              className={onClipboard ? "copied" : undefined}
-              onClick={() =>
+            <CopyButton
+              id={`token:${app.id}`}
+              testId="token-copy"
+              label={`Copy the access token of “${app.display_name}” to the clipboard`}
+              onCopy={() =>
                 void copyWith({ id: `token:${app.id}`, label: `Access token of “${app.display_name}”`, fingerprint: token.fingerprint }, () =>
                   api.copyToken(app.id),
                 )
               }
-              title="Copy to the clipboard; cleared automatically"
-            >
-              <Icon name="copy" size={14} /> {onClipboard ? `Copied · ${left} s` : "Copy"}
-            </button>
+            />
             <button
               type="button"
               data-testid="token-introspect"
