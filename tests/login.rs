@@ -1,42 +1,24 @@
-//! Browser sign-in against the real test authorization server (issue #4 groundwork): the
-//! authorization request, the loopback listener, a stand-in browser that logs in and consents
-//! through oidc-provider's own pages (plain HTTP with a cookie jar), the code exchange with
-//! PKCE, and refresh-token rotation.
+//! Signing in as a user against the real test authorization server (oidc-provider) with the
+//! real keychain: browser logins for a public and a confidential client, every forged or wrong
+//! callback (proven by the server's record: no token request), ID token validation, refresh
+//! rotation without reuse, single-flight refresh, "sign in again", and the device login.
 
 mod support;
 
-use authdeck_core::ErrorCode;
-use authdeck_core::flows::{Authorize, ClientAuth, authorization_request, exchange_code, refresh};
+use authdeck_core::flows::{IdTokenCheck, fetch_jwks, validate_id_token};
 use authdeck_core::http::{HttpClient, HttpLimits};
-use authdeck_core::loopback::{Callback, Expected, ListenOptions, Listener};
-use authdeck_core::model::{AuthMethod, Secret};
+use authdeck_core::model::*;
+use authdeck_core::vault::SecretStore;
+use authdeck_core::{Core, ErrorCode, Fetch, LoginOptions, PendingLogin};
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
 use std::time::Duration;
-use support::authserver::AuthServer;
+use support::browser;
+use support::fixture::Fixture;
 
-/// The stand-in browser: opens the URL, signs in as alice, consents, and follows the redirect
-/// to the app's listener. Returns the last page's status.
-fn browse(url: &str) -> u16 {
-    let browser = reqwest::blocking::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = browser.get(url).send().unwrap();
-    let interaction = login.url().to_string();
-    assert!(interaction.contains("/interaction/"), "{interaction}");
-    let consent = browser
-        .post(&interaction)
-        .form(&[("prompt", "login"), ("login", "alice"), ("password", "x")])
-        .send()
-        .unwrap();
-    let consent_url = consent.url().to_string();
-    assert!(consent_url.contains("/interaction/"), "{consent_url}");
-    let done = browser
-        .post(&consent_url)
-        .form(&[("prompt", "consent")])
-        .send()
-        .unwrap();
-    done.status().as_u16()
-}
+const SCOPES: &[&str] = &["openid", "profile", "offline_access", "read"];
 
 fn query(url: &str, name: &str) -> Option<String> {
     url::Url::parse(url)
@@ -46,127 +28,601 @@ fn query(url: &str, name: &str) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-async fn sign_in(
-    server: &AuthServer,
-    client_id: &str,
-    scopes: &[&str],
-) -> (String, Secret, Secret) {
-    let listener = Listener::bind(ListenOptions {
-        port: 0,
-        host: "127.0.0.1".into(),
-        path: "/callback".into(),
-        timeout: Duration::from_secs(30),
-    })
-    .await
-    .unwrap();
-    let redirect_uri = listener.redirect_uri();
-    let scopes: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
-    let authorize_url = format!("{}/auth", server.issuer);
-    let request = authorization_request(&Authorize {
-        authorize_url: &authorize_url,
-        client_id,
-        redirect_uri: &redirect_uri,
-        scopes: &scopes,
-        extra: &[("prompt", "consent")],
-    })
-    .unwrap();
-    assert_eq!(
-        query(&request.url, "code_challenge_method").as_deref(),
-        Some("S256")
-    );
-    assert_eq!(
-        query(&request.url, "state").as_deref(),
-        Some(request.state.as_str())
-    );
-    assert_eq!(query(&request.url, "nonce"), request.nonce.clone());
-    assert!(request.state.len() >= 43, "32 random bytes");
-    assert!(request.verifier.expose().len() >= 43);
-    assert!(!request.url.contains(request.verifier.expose()));
-
-    let waiting = tokio::spawn(listener.wait(
-        Expected {
-            state: request.state.clone(),
-            issuer: Some(server.issuer.clone()),
-            iss_required: true,
-        },
-        std::future::pending(),
-    ));
-    let url = request.url.clone();
-    let status = tokio::task::spawn_blocking(move || browse(&url))
-        .await
-        .unwrap();
-    assert_eq!(
-        status, 200,
-        "the browser ends on the listener's success page"
-    );
-    let Some(Callback::Code(code)) = waiting.await.unwrap().unwrap() else {
-        panic!("no code");
-    };
-    (redirect_uri, code, request.verifier)
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn a_public_client_signs_in_with_pkce_and_refresh_tokens_rotate() {
-    let server = AuthServer::start(&[]);
-    let http = HttpClient::new(HttpLimits::default()).unwrap();
-    let token_url = format!("{}/token", server.issuer);
-    let (redirect_uri, code, verifier) = sign_in(
-        &server,
-        "native-client",
-        &["openid", "offline_access", "read"],
-    )
-    .await;
-    let public = ClientAuth {
-        client_id: "native-client",
-        secret: None,
-        method: AuthMethod::None,
-    };
-    let first = exchange_code(&http, &token_url, public, &redirect_uri, &code, &verifier)
-        .await
-        .unwrap();
-    assert!(first.id_token.is_some());
-    let refresh_1 = first
-        .refresh_token
-        .expect("offline_access gives a refresh token");
-
-    let second = refresh(&http, &token_url, public, &refresh_1, &[])
-        .await
-        .unwrap();
-    let refresh_2 = second.refresh_token.expect("a rotated refresh token");
-    assert_ne!(refresh_2, refresh_1);
-    assert_ne!(second.access_token, first.access_token);
-
-    // the old refresh token is dead (and reusing it revokes the grant at this server)
-    let reused = refresh(&http, &token_url, public, &refresh_1, &[])
-        .await
-        .unwrap_err();
-    match reused {
-        authdeck_core::Error::Provider { error, .. } => assert_eq!(error, "invalid_grant"),
-        other => panic!("{other:?}"),
-    }
-
-    // the code was used once; a second exchange is refused
-    let again = exchange_code(&http, &token_url, public, &redirect_uri, &code, &verifier).await;
-    assert_eq!(again.unwrap_err().code(), ErrorCode::Provider);
-
-    let records = tokio::task::block_in_place(|| server.token_requests());
-    let grants: Vec<(String, String)> = records
+/// The grant and outcome of each token request the server received.
+fn grants(f: &Fixture) -> Vec<(String, u64)> {
+    f.requests()
         .iter()
         .map(|r| {
             (
                 r["grant_type"].as_str().unwrap_or_default().to_owned(),
-                r["auth_method"].as_str().unwrap_or_default().to_owned(),
+                r["status"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+async fn start(f: &Fixture, app: &ClientApp) -> PendingLogin {
+    f.core
+        .start_login(&app.id, LoginOptions::default())
+        .await
+        .expect("start the login")
+}
+
+/// Runs the stand-in browser on the login's URL beside `finish_login`.
+async fn sign_in(core: &Arc<Core>, login: PendingLogin) -> authdeck_core::Result<TokenStatus> {
+    let url = login.started.url.clone();
+    let finishing = {
+        let core = core.clone();
+        tokio::spawn(async move { core.finish_login(login, std::future::pending()).await })
+    };
+    let (status, last) = tokio::task::spawn_blocking(move || browser::sign_in(&url))
+        .await
+        .unwrap();
+    assert_eq!(
+        status, 200,
+        "the browser ends on the listener's page ({last})"
+    );
+    finishing
+        .await
+        .unwrap()
+        .map(|done| done.expect("not cancelled"))
+}
+
+/// One raw HTTP request to the listener; the status line and headers of its answer.
+fn raw(port: u16, request: &str) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+}
+
+fn get(port: u16, target: &str) -> String {
+    raw(
+        port,
+        &format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    )
+}
+
+fn listening(port: u16) -> bool {
+    TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_public_client_signs_in_and_its_refresh_token_rotates_without_reuse() {
+    let f = Fixture::new("login-public", &[]);
+    let app = f.public_app("native-client", SCOPES);
+    let login = start(&f, &app).await;
+    let url = login.started.url.clone();
+    assert_eq!(
+        query(&url, "code_challenge_method").as_deref(),
+        Some("S256")
+    );
+    assert_eq!(query(&url, "client_id").as_deref(), Some("native-client"));
+    assert_eq!(query(&url, "prompt").as_deref(), Some("consent"));
+    assert!(query(&url, "state").unwrap().len() >= 43, "32 random bytes");
+    assert!(query(&url, "nonce").unwrap().len() >= 43);
+    assert_eq!(
+        query(&url, "redirect_uri").unwrap(),
+        format!("http://127.0.0.1:{}/callback", login.started.port)
+    );
+    assert_eq!(
+        login.started.redirect_uri,
+        query(&url, "redirect_uri").unwrap()
+    );
+    let port = login.started.port;
+
+    let signed_in = sign_in(&f.core, login).await.unwrap();
+    assert!(!listening(port), "nothing listens after the sign-in");
+    let token = signed_in.token.unwrap();
+    assert_eq!(signed_in.state, TokenState::Valid);
+    assert_eq!(token.source, TokenSource::AuthorizationCode);
+    assert!(token.has_refresh_token && token.has_id_token);
+    assert_eq!(token.requested_scopes, SCOPES);
+    let claims = f.core.token_details(&app.id).unwrap().id_claims.unwrap();
+    let claim = |name: &str| {
+        claims
+            .iter()
+            .find(|c| c.name == name)
+            .map(|c| c.value.clone())
+    };
+    assert_eq!(claim("sub").as_deref(), Some("alice"));
+    assert_eq!(claim("aud").as_deref(), Some(r#"["native-client"]"#));
+    assert_eq!(claim("iss"), Some(f.server.issuer.clone()));
+    assert_eq!(claim("nonce"), query(&url, "nonce"));
+
+    let vault = support::keychain(&f.namespace);
+    let refresh_1 = vault.get(&format!("refresh:{}", token.id)).unwrap();
+    let first = f.new_token(&app).await.unwrap().token.unwrap();
+    assert_eq!(
+        first.source,
+        TokenSource::AuthorizationCode,
+        "a refresh keeps the kind"
+    );
+    let refresh_2 = vault.get(&format!("refresh:{}", first.id)).unwrap();
+    assert_ne!(
+        refresh_2, refresh_1,
+        "rotated, and the rotated one is what is kept"
+    );
+    assert!(
+        vault.get(&format!("refresh:{}", token.id)).is_err(),
+        "the used refresh token is gone from the keychain"
+    );
+    // A reused refresh token would make this server revoke the grant: the second refresh
+    // succeeding proves the first one was not sent again.
+    let second = f.new_token(&app).await.unwrap().token.unwrap();
+    assert!(second.has_refresh_token && second.has_id_token);
+    assert_eq!(
+        grants(&f),
+        [
+            ("authorization_code".to_owned(), 200),
+            ("refresh_token".to_owned(), 200),
+            ("refresh_token".to_owned(), 200)
+        ]
+    );
+    let auth_methods: Vec<Value> = f
+        .requests()
+        .iter()
+        .map(|r| r["auth_method"].clone())
+        .collect();
+    assert_eq!(auth_methods, [json!("none"), json!("none"), json!("none")]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_confidential_client_signs_in_on_its_registered_fixed_port_with_its_secret() {
+    let f = Fixture::new("login-confidential", &[]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let redirect = format!("http://localhost:{port}/callback");
+    let issuer = f.server.issuer.clone();
+    let registered = redirect.clone();
+    let (client_id, secret) =
+        tokio::task::spawn_blocking(move || browser::register_client(&issuer, &registered))
+            .await
+            .unwrap();
+    let app = f.app_with(
+        &client_id,
+        Some((AuthMethod::ClientSecretBasic, &secret)),
+        &[&redirect],
+        SCOPES,
+    );
+    let login = start(&f, &app).await;
+    assert_eq!(login.started.port, port);
+    assert_eq!(login.started.redirect_uri, redirect);
+    let token = sign_in(&f.core, login).await.unwrap().token.unwrap();
+    assert!(token.secret_id.is_some(), "minted with the app's secret");
+    let record = &f.requests()[0];
+    assert_eq!(record["grant_type"], "authorization_code");
+    assert_eq!(record["auth_method"], "client_secret_basic");
+    assert_eq!(record["client_id"], client_id.as_str());
+    assert_eq!(record["status"], 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn forged_and_wrong_callbacks_make_no_token_request_and_the_login_keeps_waiting() {
+    let f = Fixture::new("login-forged", &[]);
+    let app = f.public_app("native-client", SCOPES);
+    // a finished login's state, replayed to the next one
+    let old = start(&f, &app).await;
+    let old_state = query(&old.started.url, "state").unwrap();
+    let old_port = old.started.port;
+    sign_in(&f.core, old).await.unwrap();
+    tokio::task::block_in_place(|| {
+        reqwest::blocking::Client::new()
+            .post(format!("{}/test/token-requests/clear", f.server.issuer))
+            .send()
+            .unwrap()
+    });
+
+    let login = start(&f, &app).await;
+    let port = login.started.port;
+    assert_ne!(port, old_port, "each attempt gets its own port");
+    let state = query(&login.started.url, "state").unwrap();
+    let iss = url::form_urlencoded::byte_serialize(f.server.issuer.as_bytes()).collect::<String>();
+    let url = login.started.url.clone();
+    let finishing = {
+        let core = f.core.clone();
+        tokio::spawn(async move { core.finish_login(login, std::future::pending()).await })
+    };
+    tokio::task::block_in_place(|| {
+        // a client that connects and stalls does not hold the login up
+        let _stalled = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let refusals = [
+            get(
+                port,
+                &format!("/callback?code=c&state={old_state}&iss={iss}"),
+            ),
+            get(port, &format!("/callback?code=c&iss={iss}")),
+            get(port, &format!("/callback?code=c&state=wrong&iss={iss}")),
+            get(
+                port,
+                &format!("/callback?code=c&code=d&state={state}&iss={iss}"),
+            ),
+            get(
+                port,
+                &format!("/callback?code=c&state={state}&state={state}&iss={iss}"),
+            ),
+            get(
+                port,
+                &format!("/callback?code=c&state={state}&iss={iss}&iss={iss}"),
+            ),
+            get(
+                port,
+                &format!("/callback?code=c&state={state}&iss=http%3A%2F%2Fevil.test"),
+            ),
+            get(port, &format!("/callback?code=c&state={state}")),
+            get(port, &format!("/other?code=c&state={state}&iss={iss}")),
+            raw(
+                port,
+                &format!(
+                    "POST /callback?code=c&state={state}&iss={iss} HTTP/1.1\r\nHost: \
+                     127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                ),
+            ),
+            raw(
+                port,
+                &format!(
+                    "GET /callback?code=c&state={state}&iss={iss} HTTP/1.1\r\nHost: \
+                     evil.test\r\nConnection: close\r\n\r\n"
+                ),
+            ),
+            get(
+                port,
+                &format!("/callback?code=c&state={state}&pad={}", "x".repeat(40_000)),
+            ),
+        ];
+        for (i, answer) in refusals.iter().enumerate() {
+            let status_line = answer.lines().next().unwrap_or_default();
+            assert!(
+                ["400", "404", "405", "431"]
+                    .iter()
+                    .any(|code| status_line.contains(code)),
+                "request {i} should be refused: {status_line}"
+            );
+        }
+        assert!(
+            f.server.token_requests().is_empty(),
+            "no token request for any of them"
+        );
+    });
+    let (status, _) = tokio::task::spawn_blocking(move || browser::sign_in(&url))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    let done = finishing.await.unwrap().unwrap().unwrap();
+    assert_eq!(done.token.unwrap().source, TokenSource::AuthorizationCode);
+    assert_eq!(grants(&f), [("authorization_code".to_owned(), 200)]);
+    assert!(!listening(port));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_callback_page_is_self_contained_private_and_escapes_what_it_shows() {
+    let f = Fixture::new("login-page", &[]);
+    let app = f.public_app("native-client", SCOPES);
+    let login = start(&f, &app).await;
+    let port = login.started.port;
+    let state = query(&login.started.url, "state").unwrap();
+    let iss = url::form_urlencoded::byte_serialize(f.server.issuer.as_bytes()).collect::<String>();
+    let finishing = {
+        let core = f.core.clone();
+        tokio::spawn(async move { core.finish_login(login, std::future::pending()).await })
+    };
+    let answer = tokio::task::block_in_place(|| {
+        get(
+            port,
+            &format!(
+                "/callback?error=access_denied&error_description=%3Cscript%3Ex%3C%2Fscript%3E\
+                 &state={state}&iss={iss}"
+            ),
+        )
+    });
+    let lower = answer.to_ascii_lowercase();
+    assert!(lower.starts_with("http/1.1 200"), "{answer}");
+    assert!(lower.contains("cache-control: no-store"));
+    assert!(lower.contains("referrer-policy: no-referrer"));
+    assert!(lower.contains("content-security-policy: default-src 'none'"));
+    assert!(answer.contains("&lt;script&gt;x&lt;/script&gt;"));
+    assert!(!answer.contains("<script>x</script>"));
+    assert!(
+        !lower.contains("http://") && !lower.contains("https://"),
+        "no external resource"
+    );
+    assert!(
+        answer.contains("history.replaceState"),
+        "the code leaves the address bar"
+    );
+
+    let refused = finishing.await.unwrap().unwrap_err();
+    match &refused {
+        authdeck_core::Error::Provider { error, .. } => assert_eq!(error, "access_denied"),
+        other => panic!("{other:?}"),
+    }
+    assert!(refused.to_string().contains("allow access"), "{refused}");
+    assert!(tokio::task::block_in_place(|| f
+        .server
+        .token_requests()
+        .is_empty()));
+    assert!(!listening(port));
+    assert_eq!(
+        f.core.token_status(&app.id).unwrap().state,
+        TokenState::None
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancel_and_timeout_end_the_login_and_nothing_listens() {
+    let f = Fixture::new("login-cancel", &[]);
+    let app = f.public_app("native-client", SCOPES);
+    let login = start(&f, &app).await;
+    let port = login.started.port;
+    assert!(listening(port));
+    let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+    let finishing = {
+        let core = f.core.clone();
+        tokio::spawn(async move {
+            core.finish_login(login, async {
+                let _ = cancelled.await;
+            })
+            .await
+        })
+    };
+    cancel.send(()).unwrap();
+    assert!(finishing.await.unwrap().unwrap().is_none());
+    assert!(!listening(port));
+
+    let login = f
+        .core
+        .start_login(
+            &app.id,
+            LoginOptions {
+                timeout: Some(Duration::from_secs(1)),
+                ..LoginOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    let port = login.started.port;
+    let timed_out = f
+        .core
+        .finish_login(login, std::future::pending())
+        .await
+        .unwrap_err();
+    assert_eq!(timed_out.code(), ErrorCode::Timeout);
+    assert!(!listening(port));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_id_token_is_checked_against_issuer_audience_nonce_and_keys() {
+    let f = Fixture::new("login-idtoken", &[]);
+    let other = support::authserver::AuthServer::start(&[]);
+    let app = f.public_app("native-client", SCOPES);
+    let login = start(&f, &app).await;
+    let nonce = query(&login.started.url, "nonce").unwrap();
+    let token = sign_in(&f.core, login).await.unwrap().token.unwrap();
+    let raw = support::keychain(&f.namespace)
+        .get(&format!("idtoken:{}", token.id))
+        .unwrap();
+    let http = HttpClient::new(HttpLimits::default()).unwrap();
+    let keys = |issuer: String| {
+        let http = &http;
+        async move { fetch_jwks(http, &format!("{issuer}/jwks")).await.unwrap() }
+    };
+    let issuer = f.server.issuer.clone();
+    let check = |client_id: &'static str, nonce: &str, issuer: &str| IdTokenCheck {
+        issuer: Box::leak(issuer.to_owned().into_boxed_str()),
+        client_id,
+        client_secret: None,
+        nonce: Some(Box::leak(nonce.to_owned().into_boxed_str())),
+    };
+    let valid = validate_id_token(
+        &raw,
+        &check("native-client", &nonce, &issuer),
+        keys(issuer.clone()).await,
+    )
+    .unwrap();
+    assert_eq!(valid["sub"], "alice");
+    for (why, check, keys) in [
+        (
+            "nonce",
+            check("native-client", "another-nonce", &issuer),
+            keys(issuer.clone()).await,
+        ),
+        (
+            "audience",
+            check("another-client", &nonce, &issuer),
+            keys(issuer.clone()).await,
+        ),
+        (
+            "issuer",
+            check("native-client", &nonce, &other.issuer),
+            keys(issuer.clone()).await,
+        ),
+        (
+            "signature",
+            check("native-client", &nonce, &issuer),
+            keys(other.issuer.clone()).await,
+        ),
+    ] {
+        let refused = validate_id_token(&raw, &check, keys).unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::BadResponse, "{why}");
+        assert!(
+            refused.to_string().contains("did not pass validation"),
+            "{why}: {refused}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hundred_concurrent_refreshes_make_one_request() {
+    let f = Fixture::new("login-flight", &[]);
+    let app = f.public_app("native-client", SCOPES);
+    let login = start(&f, &app).await;
+    sign_in(&f.core, login).await.unwrap();
+    let mut calls = Vec::new();
+    for _ in 0..100 {
+        let core = f.core.clone();
+        let id = app.id.clone();
+        calls.push(tokio::spawn(async move {
+            core.fetch_token(&id, TokenRequestInput::default(), Fetch::New)
+                .await
+        }));
+    }
+    let mut ids = std::collections::HashSet::new();
+    for call in calls {
+        ids.insert(call.await.unwrap().unwrap().token.unwrap().id);
+    }
+    assert_eq!(ids.len(), 1, "every caller got the one refreshed token");
+    assert_eq!(
+        grants(&f),
+        [
+            ("authorization_code".to_owned(), 200),
+            ("refresh_token".to_owned(), 200)
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_refresh_token_asks_to_sign_in_again_and_is_deleted() {
+    let f = Fixture::new("login-invalid-grant", &[]);
+    let app = f.public_app("native-client", SCOPES);
+    let login = start(&f, &app).await;
+    let token = sign_in(&f.core, login).await.unwrap().token.unwrap();
+    // Someone else uses the refresh token (a copy in a script): the one Authdeck holds is
+    // now a reused one, and the server revokes the grant when it sees it.
+    let vault = support::keychain(&f.namespace);
+    let stolen = vault.get(&format!("refresh:{}", token.id)).unwrap();
+    let issuer = f.server.issuer.clone();
+    let status = tokio::task::block_in_place(|| {
+        reqwest::blocking::Client::new()
+            .post(format!("{issuer}/token"))
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", stolen.expose()),
+                ("client_id", "native-client"),
+            ])
+            .send()
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 200);
+
+    let refused = f.new_token(&app).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::LoginRequired);
+    assert!(refused.to_string().contains("invalid_grant"), "{refused}");
+    assert!(refused.to_string().contains("sign in again"), "{refused}");
+    assert!(
+        vault.get(&format!("refresh:{}", token.id)).is_err(),
+        "deleted"
+    );
+    let now = f.core.token_status(&app.id).unwrap();
+    let kept = now.token.unwrap();
+    assert!(!kept.has_refresh_token);
+    assert!(kept.renew_error.unwrap().contains("sign in again"));
+    let requests_before = f.requests().len();
+    // no retry loop: asking again makes no request
+    let again = f.new_token(&app).await.unwrap_err();
+    assert_eq!(again.code(), ErrorCode::LoginRequired);
+    assert_eq!(f.requests().len(), requests_before);
+    let (expected, held) = f.core.consistency().unwrap();
+    assert_eq!(expected, held);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_whose_answer_is_lost_is_never_sent_again() {
+    let limits = HttpLimits {
+        timeout: Duration::from_millis(800),
+        ..HttpLimits::default()
+    };
+    let f = Fixture::with_limits("login-lost", &[], limits);
+    let app = f.public_app("native-client", SCOPES);
+    let login = start(&f, &app).await;
+    sign_in(&f.core, login).await.unwrap();
+    f.configure(json!({ "delay_ms": 1500 }));
+    let lost = f.new_token(&app).await.unwrap_err();
+    assert_eq!(lost.code(), ErrorCode::LoginRequired);
+    assert!(lost.to_string().contains("not sent again"), "{lost}");
+    f.configure(json!({ "delay_ms": 0 }));
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let count = f.requests().len();
+    assert_eq!(
+        f.new_token(&app).await.unwrap_err().code(),
+        ErrorCode::LoginRequired
+    );
+    assert_eq!(
+        f.requests().len(),
+        count,
+        "the refresh token was not sent a second time"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_device_login_polls_at_the_interval_and_slows_down_when_told() {
+    let f = Fixture::new("login-device", &[]);
+    let app = f.public_app("native-client", SCOPES);
+    f.configure(json!({ "device_interval": 1, "device_slow_down": [2] }));
+    let login = f
+        .core
+        .start_device_login(&app.id, LoginOptions::default())
+        .await
+        .unwrap();
+    let started = login.started.clone();
+    assert_eq!(started.interval_seconds, 1);
+    assert!(started.verification_uri.starts_with(&f.server.issuer));
+    let complete = started.verification_uri_complete.clone().unwrap();
+    assert!(
+        complete.contains(&started.user_code.replace('-', "")) || complete.contains("user_code=")
+    );
+    assert!(started.qr_svg.contains("<svg"), "a QR code");
+    let finishing = {
+        let core = f.core.clone();
+        tokio::spawn(async move {
+            core.finish_device_login(login, std::future::pending())
+                .await
+        })
+    };
+    // the first poll finds the login pending; then the person approves on "another device"
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let page = tokio::task::spawn_blocking(move || browser::approve_device(&complete))
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Sign-in Success") || page.contains("success"),
+        "{page}"
+    );
+    let done = finishing.await.unwrap().unwrap().unwrap();
+    let token = done.token.unwrap();
+    assert_eq!(token.source, TokenSource::DeviceCode);
+    assert!(token.has_refresh_token && token.has_id_token);
+
+    let records = f.requests();
+    let polls: Vec<(String, Option<String>, i64)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["grant_type"].as_str().unwrap().to_owned(),
+                r["error"].as_str().map(str::to_owned),
+                r["at"].as_i64().unwrap(),
             )
         })
         .collect();
-    let expected: Vec<(String, String)> = [
-        ("authorization_code", "none"),
-        ("refresh_token", "none"),
-        ("refresh_token", "none"),
-        ("authorization_code", "none"),
-    ]
-    .iter()
-    .map(|(g, m)| (g.to_string(), m.to_string()))
-    .collect();
-    assert_eq!(grants, expected);
+    let device = "urn:ietf:params:oauth:grant-type:device_code";
+    assert!(
+        polls.iter().all(|(grant, _, _)| grant == device),
+        "{polls:?}"
+    );
+    assert_eq!(polls[0].1.as_deref(), Some("authorization_pending"));
+    assert_eq!(polls[1].1.as_deref(), Some("slow_down"));
+    assert_eq!(
+        polls.last().unwrap().1,
+        None,
+        "the last poll got the tokens"
+    );
+    let gap = polls[2].2 - polls[1].2;
+    assert!(
+        gap >= 5_500,
+        "after slow_down the interval grows by 5 s (waited {gap} ms)"
+    );
 }

@@ -15,6 +15,8 @@
 //     fault: make the token endpoint misbehave the way real servers do, after recording the
 //     request: "html_500", "html_200", "redirect", "huge", "status_415", "empty_500";
 //     introspection_fault: "active_string" answers {"active":"true"} (a string, not a boolean)
+//     device_interval: the `interval` the device authorization response announces
+//     device_slow_down: [2] answers the 2nd device-code poll with slow_down
 // Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token.
 import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
@@ -31,6 +33,10 @@ const config = {
   strict: args.includes("--strict"),
   fault: null,
   introspection_fault: null,
+  // RFC 8628: the polling interval the device authorization response announces, and which
+  // device-code polls (1-based) are answered "slow_down" whatever the code's state.
+  device_interval: null,
+  device_slow_down: [],
 };
 
 // Answers of misbehaving servers, for the client's error handling.
@@ -69,6 +75,7 @@ function fault(ctx, kind) {
   }
 }
 const tokenRequests = [];
+let tokenPolls = 0; // token requests seen, numbered from 1 (device_slow_down counts these)
 
 // The API scopes are granted through resource indicators; one resource issues JWTs.
 const API = "https://api.authdeck.test/";
@@ -188,6 +195,7 @@ provider.use(async (ctx, next) => {
   if (ctx.path === "/test/token-requests" && ctx.method === "GET") return json(ctx, 200, tokenRequests);
   if (ctx.path === "/test/token-requests/clear" && ctx.method === "POST") {
     tokenRequests.length = 0;
+    tokenPolls = 0;
     return json(ctx, 200, { cleared: true });
   }
   if (ctx.path === "/test/config" && ctx.method === "POST") {
@@ -200,6 +208,13 @@ provider.use(async (ctx, next) => {
   if (ctx.path === "/token/introspection" && config.introspection_fault === "active_string") {
     return json(ctx, 200, { active: "true" });
   }
+  if (ctx.path === "/device/auth" && ctx.method === "POST" && config.device_interval !== null) {
+    await next();
+    if (ctx.status === 200 && ctx.body && typeof ctx.body === "object") {
+      ctx.body = { ...ctx.body, interval: config.device_interval };
+    }
+    return undefined;
+  }
   if (ctx.path === "/token" && ctx.method === "POST") {
     const type = (ctx.get("content-type") || "").split(";")[0].trim();
     const basic = (ctx.get("authorization") || "").startsWith("Basic ");
@@ -207,6 +222,13 @@ provider.use(async (ctx, next) => {
     tokenRequests.push(record);
     if (config.delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, config.delay_ms));
     if (config.fault && fault(ctx, config.fault)) return undefined;
+    record.poll = ++tokenPolls;
+    if (config.device_slow_down.includes(tokenPolls)) {
+      record.grant_type = "urn:ietf:params:oauth:grant-type:device_code";
+      record.status = 400;
+      record.error = "slow_down";
+      return json(ctx, 400, { error: "slow_down", error_description: "poll less often" });
+    }
     if (config.strict && type !== "application/x-www-form-urlencoded") {
       return json(ctx, 415, {
         error: "invalid_request",
@@ -224,6 +246,7 @@ provider.use(async (ctx, next) => {
     record.client_id = ctx.oidc?.client?.clientId;
     if (!basic) record.auth_method = params.client_secret ? "client_secret_post" : "none";
     record.status = ctx.status;
+    record.error = ctx.status >= 400 ? (ctx.body?.error ?? null) : null;
     return undefined;
   }
   return next();

@@ -3,6 +3,8 @@
 #![allow(dead_code)] // each test binary uses its own part of this module
 
 pub mod authserver;
+pub mod browser;
+pub mod fixture;
 
 use authdeck_core::model::*;
 use authdeck_core::vault::{KeychainVault, SecretStore};

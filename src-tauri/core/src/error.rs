@@ -79,6 +79,11 @@ pub enum Error {
     #[error("{0}")]
     NotConfigured(String),
 
+    /// The app's sign-in is over (its refresh token was refused, spent or lost): only a new
+    /// browser or device login gets tokens again.
+    #[error("{0}")]
+    LoginRequired(String),
+
     /// Any other database failure.
     #[error("{0}")]
     Store(String),
@@ -110,6 +115,7 @@ pub enum ErrorCode {
     Network,
     Timeout,
     NotConfigured,
+    LoginRequired,
     Internal,
 }
 
@@ -134,6 +140,7 @@ impl Error {
             Self::Network(_) => ErrorCode::Network,
             Self::Timeout(_) => ErrorCode::Timeout,
             Self::NotConfigured(_) => ErrorCode::NotConfigured,
+            Self::LoginRequired(_) => ErrorCode::LoginRequired,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

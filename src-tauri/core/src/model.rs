@@ -123,6 +123,8 @@ pub struct Endpoints {
     pub introspection_url: Option<String>,
     pub revocation_url: Option<String>,
     pub api_base_url: Option<String>,
+    /// RFC 8628's device authorization endpoint, for signing in on another device.
+    pub device_authorization_url: Option<String>,
 }
 
 /// A set of credentials' home: sandbox, production or another.
@@ -419,6 +421,10 @@ impl Default for Settings {
 #[serde(rename_all = "snake_case")]
 pub enum TokenSource {
     ClientCredentials,
+    /// A browser login (authorization code with PKCE), or a refresh of one.
+    AuthorizationCode,
+    /// A device login (RFC 8628), or a refresh of one.
+    DeviceCode,
 }
 
 impl TokenSource {
@@ -426,6 +432,8 @@ impl TokenSource {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ClientCredentials => "client_credentials",
+            Self::AuthorizationCode => "authorization_code",
+            Self::DeviceCode => "device_code",
         }
     }
 
@@ -433,6 +441,8 @@ impl TokenSource {
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "client_credentials" => Some(Self::ClientCredentials),
+            "authorization_code" => Some(Self::AuthorizationCode),
+            "device_code" => Some(Self::DeviceCode),
             _ => None,
         }
     }
@@ -464,6 +474,12 @@ pub struct TokenMeta {
     pub fingerprint: String,
     /// Why the last automatic renewal failed; automatic renewal waits until a manual one.
     pub renew_error: Option<String>,
+    /// The keychain holds a refresh token for it.
+    pub has_refresh_token: bool,
+    /// When the refresh token ends, when the provider said.
+    pub refresh_expires_at: Option<Timestamp>,
+    /// The keychain holds an OpenID Connect ID token for it (validated when it arrived).
+    pub has_id_token: bool,
 }
 
 /// What a token panel shows first.
@@ -524,6 +540,67 @@ pub struct JwtView {
 pub struct TokenDetails {
     pub status: TokenStatus,
     pub jwt: Option<JwtView>,
+    /// The ID token's claims, validated (signature, iss, aud, exp, nonce) when it arrived.
+    pub id_claims: Option<Vec<Field>>,
+}
+
+/// What the user asks of a browser or device login.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct LoginInput {
+    /// None: the app's default scopes.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub scopes: Option<Vec<String>>,
+    /// How long to wait for the browser; None: five minutes.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub timeout_seconds: Option<u32>,
+}
+
+/// A browser login under way: what the UI shows while the user signs in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct LoginStarted {
+    /// Names this attempt (for cancelling it and for its outcome event).
+    pub login_id: String,
+    pub app_id: AppId,
+    /// The authorization URL, for the system browser or for copying.
+    pub url: String,
+    /// The redirect URI the provider sends the browser back to.
+    pub redirect_uri: String,
+    /// The loopback port the listener waits on.
+    pub port: u16,
+    /// When the listener gives up.
+    pub expires_at: Timestamp,
+}
+
+/// A device login under way (RFC 8628): what the user types on the other device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct DeviceLoginStarted {
+    pub login_id: String,
+    pub app_id: AppId,
+    pub user_code: String,
+    pub verification_uri: String,
+    /// The URI with the code filled in, when the provider gives one (what the QR code holds).
+    pub verification_uri_complete: Option<String>,
+    /// An SVG QR code of the complete URI (or the plain one).
+    pub qr_svg: String,
+    /// Seconds between polls, as the provider asked.
+    pub interval_seconds: u64,
+    /// When the user code stops working.
+    pub expires_at: Timestamp,
+}
+
+/// How a login ended, for the `login-finished` event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum LoginOutcome {
+    SignedIn,
+    Cancelled,
+    Failed,
 }
 
 /// The provider's answer to introspection (RFC 7662).
@@ -575,6 +652,10 @@ pub struct Discovery {
     pub code_challenge_methods_supported: Vec<String>,
     pub device_authorization_endpoint: Option<String>,
     pub registration_endpoint: Option<String>,
+    /// Where the issuer publishes its signing keys (ID token validation).
+    pub jwks_uri: Option<String>,
+    /// RFC 9207: the server names itself (`iss`) on every authorization response.
+    pub iss_parameter_supported: bool,
 }
 
 /// One HTTP header.

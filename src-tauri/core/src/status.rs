@@ -136,6 +136,9 @@ mod tests {
             revoked_at: None,
             fingerprint: "abcd".into(),
             renew_error: None,
+            has_refresh_token: false,
+            refresh_expires_at: None,
+            has_id_token: false,
         }
     }
 

@@ -254,6 +254,7 @@ pub(crate) fn environment(input: &EnvironmentInput) -> Problems {
         ("introspection_url", &e.introspection_url),
         ("revocation_url", &e.revocation_url),
         ("api_base_url", &e.api_base_url),
+        ("device_authorization_url", &e.device_authorization_url),
     ] {
         if let Some(value) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
             if let Err(message) = check_endpoint(value) {

@@ -30,6 +30,7 @@ fn normalize(input: &EnvironmentInput) -> EnvironmentInput {
             introspection_url: trimmed(&e.introspection_url),
             revocation_url: trimmed(&e.revocation_url),
             api_base_url: trimmed(&e.api_base_url),
+            device_authorization_url: trimmed(&e.device_authorization_url),
         },
         rotation_days: input.rotation_days,
     }

@@ -6,9 +6,14 @@
 
 mod apps;
 mod environments;
+mod login;
 mod secrets;
 mod tokens;
 
+pub use login::{
+    DEFAULT_LOGIN_TIMEOUT, LoginOptions, PendingDeviceLogin, PendingLogin, loopback_redirect,
+    open_in_browser,
+};
 pub use tokens::Fetch;
 
 use crate::error::{Error, Result};
@@ -50,13 +55,36 @@ pub fn token_account(id: &TokenId) -> String {
     format!("token:{id}")
 }
 
-/// Every keychain account an app's rows refer to: its secrets and its token.
+/// The keychain account that holds the refresh token that came with an access token.
+pub fn refresh_account(id: &TokenId) -> String {
+    format!("refresh:{id}")
+}
+
+/// The keychain account that holds the ID token that came with an access token.
+pub fn id_token_account(id: &TokenId) -> String {
+    format!("idtoken:{id}")
+}
+
+/// The token row an account of a token's entries belongs to.
+fn token_of_account(account: &str) -> Option<TokenId> {
+    ["token:", "refresh:", "idtoken:"]
+        .iter()
+        .find_map(|prefix| account.strip_prefix(prefix))
+        .map(|id| TokenId(id.to_owned()))
+}
+
+/// Every keychain account an app's rows refer to: its secrets and its token's entries.
 pub(crate) fn app_accounts(conn: &rusqlite::Connection, app: &AppId) -> Result<Vec<String>> {
     let mut accounts: Vec<String> = store::secrets::ids_of(conn, app)?
         .iter()
         .map(secret_account)
         .collect();
-    accounts.extend(store::tokens::id_of(conn, app)?.as_ref().map(token_account));
+    if let Some(token) = store::tokens::of_app(conn, app)? {
+        // the access token's entry last: finishing it removes the row
+        let mut entries = store::tokens::accounts_of(&token);
+        entries.rotate_left(1);
+        accounts.extend(entries);
+    }
     Ok(accounts)
 }
 
@@ -171,8 +199,8 @@ impl Core {
             if intent.action == IntentAction::Put {
                 let has_row = {
                     let conn = &self.store()?.conn;
-                    if let Some(id) = intent.account.strip_prefix("token:") {
-                        store::tokens::exists(conn, &TokenId(id.to_owned()))?
+                    if let Some(id) = token_of_account(&intent.account) {
+                        store::tokens::exists(conn, &id)?
                     } else {
                         let id = SecretId(intent.account.trim_start_matches("secret:").to_owned());
                         store::secrets::get(conn, &id)?.is_some()
@@ -208,7 +236,11 @@ impl Core {
         let mut expected: Vec<String> = store::secrets::all_ids(conn)?
             .iter()
             .map(secret_account)
-            .chain(store::tokens::all_ids(conn)?.iter().map(token_account))
+            .chain(
+                store::tokens::all(conn)?
+                    .iter()
+                    .flat_map(store::tokens::accounts_of),
+            )
             .collect();
         expected.sort();
         Ok((expected, self.vault.accounts()?))

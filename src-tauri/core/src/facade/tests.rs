@@ -636,16 +636,34 @@ fn a_damaged_or_foreign_file_is_refused_and_left_untouched() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
-fn minted(value: &str) -> crate::flows::Minted {
-    crate::flows::Minted {
-        access_token: Secret::new(value),
-        token_type: "Bearer".into(),
-        expires_in: Some(std::time::Duration::from_secs(3600)),
-        scopes: None,
-        created_at: None,
-        refresh_token: None,
-        id_token: None,
+fn minted(value: &str) -> super::tokens::Keep {
+    super::tokens::Keep {
+        minted: crate::flows::Minted {
+            access_token: Secret::new(value),
+            token_type: "Bearer".into(),
+            expires_in: Some(std::time::Duration::from_secs(3600)),
+            scopes: None,
+            created_at: None,
+            refresh_token: None,
+            id_token: None,
+            refresh_expires_in: None,
+        },
+        source: TokenSource::ClientCredentials,
+        scopes: vec![],
+        secret_id: None,
+        id_claims: None,
+        refresh_expires_at: None,
     }
+}
+
+/// A browser login's tokens: access, refresh and ID token.
+fn signed_in(value: &str) -> super::tokens::Keep {
+    let mut keep = minted(value);
+    keep.source = TokenSource::AuthorizationCode;
+    keep.minted.refresh_token = Some(Secret::new(format!("{value}-refresh")));
+    keep.minted.id_token = Some(Secret::new(format!("{value}-id")));
+    keep.id_claims = Some(r#"{"sub":"alice"}"#.into());
+    keep
 }
 
 #[test]
@@ -656,12 +674,10 @@ fn a_crash_at_any_step_of_storing_a_token_keeps_the_old_one_and_leaves_no_orphan
         let app = f.app(&sandbox, "Billing sync");
         let old = f
             .core
-            .store_token(&app.id, minted("old-token-value"), &[], None)
+            .store_token(&app.id, minted("old-token-value"))
             .unwrap();
         f.crash_at(step);
-        let crashed = f
-            .core
-            .store_token(&app.id, minted("new-token-value"), &[], None);
+        let crashed = f.core.store_token(&app.id, minted("new-token-value"));
         assert!(crashed.is_err(), "{step}");
         assert_eq!(
             f.restart_after(RECONCILE_AFTER_SECONDS + 1).undone_puts,
@@ -681,12 +697,12 @@ fn a_replaced_token_whose_old_entry_could_not_be_removed_is_cleaned_up_at_next_s
     let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
     let app = f.app(&sandbox, "Billing sync");
     f.core
-        .store_token(&app.id, minted("old-token-value"), &[], None)
+        .store_token(&app.id, minted("old-token-value"))
         .unwrap();
     f.vault.refuse_delete_after.store(0, Ordering::SeqCst);
     let new = f
         .core
-        .store_token(&app.id, minted("new-token-value"), &[], None)
+        .store_token(&app.id, minted("new-token-value"))
         .unwrap();
     assert_eq!(f.vault.accounts().unwrap().len(), 2);
     f.vault.refuse_delete_after.store(-1, Ordering::SeqCst);
@@ -706,9 +722,7 @@ fn deleting_an_app_removes_its_token_from_the_keychain() {
     let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
     let app = f.app(&sandbox, "Billing sync");
     f.secret(&app, "a-secret");
-    f.core
-        .store_token(&app.id, minted("token-value"), &[], None)
-        .unwrap();
+    f.core.store_token(&app.id, minted("token-value")).unwrap();
     let deleted = f.core.delete_app(&app.id).unwrap();
     assert_eq!(deleted.keychain_entries_removed, 2);
     assert!(f.vault.accounts().unwrap().is_empty());
@@ -720,9 +734,7 @@ fn forgetting_a_token_removes_value_and_row() {
     let f = Fixture::new();
     let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
     let app = f.app(&sandbox, "Billing sync");
-    f.core
-        .store_token(&app.id, minted("token-value"), &[], None)
-        .unwrap();
+    f.core.store_token(&app.id, minted("token-value")).unwrap();
     let status = f.core.forget_token(&app.id).unwrap();
     assert_eq!(status.state, TokenState::None);
     assert!(f.vault.accounts().unwrap().is_empty());
@@ -756,4 +768,122 @@ fn a_write_by_another_program_is_noticed_once() {
         .unwrap();
     assert!(f.core.changed_elsewhere().unwrap());
     assert!(!f.core.changed_elsewhere().unwrap());
+}
+
+#[test]
+fn a_crash_at_any_step_of_storing_a_login_keeps_the_old_tokens_and_leaves_no_orphan() {
+    for step in ["token: intent recorded", "token: keychain written"] {
+        let mut f = Fixture::new();
+        let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+        let app = f.app(&sandbox, "Billing sync");
+        let old = f.core.store_token(&app.id, signed_in("old")).unwrap();
+        f.crash_at(step);
+        assert!(
+            f.core.store_token(&app.id, signed_in("new")).is_err(),
+            "{step}"
+        );
+        assert_eq!(
+            f.restart_after(RECONCILE_AFTER_SECONDS + 1).undone_puts,
+            3,
+            "{step}: access, refresh and ID token entries undone"
+        );
+        let (kept, value) = f.core.token_value(&app.id).unwrap();
+        assert_eq!((kept.id, value.expose()), (old.id.clone(), "old"), "{step}");
+        assert_eq!(
+            f.vault
+                .get(&super::refresh_account(&old.id))
+                .unwrap()
+                .expose(),
+            "old-refresh"
+        );
+        f.assert_stores_agree();
+    }
+}
+
+#[test]
+fn a_new_login_replaces_every_entry_of_the_old_one() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.core.store_token(&app.id, signed_in("old")).unwrap();
+    let new = f.core.store_token(&app.id, signed_in("new")).unwrap();
+    let mut held = f.vault.accounts().unwrap();
+    held.sort();
+    let mut expected = vec![
+        super::id_token_account(&new.id),
+        super::refresh_account(&new.id),
+        super::token_account(&new.id),
+    ];
+    expected.sort();
+    assert_eq!(held, expected);
+    assert!(new.has_refresh_token && new.has_id_token);
+    let details = f.core.token_details(&app.id).unwrap();
+    let claims = details.id_claims.unwrap();
+    assert_eq!(
+        (claims[0].name.as_str(), claims[0].value.as_str()),
+        ("sub", "alice")
+    );
+    f.assert_stores_agree();
+}
+
+#[test]
+fn forgetting_or_deleting_removes_refresh_and_id_tokens_too() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.core.store_token(&app.id, signed_in("one")).unwrap();
+    f.core.forget_token(&app.id).unwrap();
+    assert!(f.vault.accounts().unwrap().is_empty());
+    f.assert_stores_agree();
+
+    f.core.store_token(&app.id, signed_in("two")).unwrap();
+    let deleted = f.core.delete_app(&app.id).unwrap();
+    assert_eq!(deleted.keychain_entries_removed, 3);
+    assert!(f.vault.accounts().unwrap().is_empty());
+    f.assert_stores_agree();
+}
+
+#[test]
+fn the_loopback_redirect_prefers_127_0_0_1_and_keeps_a_registered_port() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let mut app = f.app(&sandbox, "Billing sync");
+    let pick = |uris: &[&str], app: &mut ClientApp| {
+        app.redirect_uris = uris.iter().map(|u| u.to_string()).collect();
+        super::loopback_redirect(app).map(|o| (o.host, o.port, o.path))
+    };
+    assert_eq!(
+        pick(
+            &[
+                "https://app.example.com/cb",
+                "http://localhost:8080/callback",
+                "http://127.0.0.1/cb"
+            ],
+            &mut app
+        )
+        .unwrap(),
+        ("127.0.0.1".to_owned(), 0, "/cb".to_owned())
+    );
+    assert_eq!(
+        pick(&["http://localhost:8080/callback"], &mut app).unwrap(),
+        ("localhost".to_owned(), 8080, "/callback".to_owned())
+    );
+    assert_eq!(
+        pick(&["http://localhost"], &mut app).unwrap(),
+        ("localhost".to_owned(), 0, "/".to_owned())
+    );
+    let none = pick(
+        &[
+            "https://app.example.com/cb",
+            "http://[::1]/cb",
+            "http://127.0.0.1/cb?x=1",
+        ],
+        &mut app,
+    )
+    .unwrap_err();
+    assert_eq!(none.code(), ErrorCode::NotConfigured);
+    assert!(
+        none.to_string().contains("http://127.0.0.1/callback"),
+        "{none}"
+    );
 }

@@ -12,7 +12,7 @@
 //! finds the token the other process stored and uses it.
 
 use super::apps::app_gone;
-use super::{Core, secret_account, token_account};
+use super::{Core, id_token_account, refresh_account, secret_account, token_account};
 use crate::error::{Error, Result};
 use crate::flows::{self, ClientAuth, ClientCredentials, Minted};
 use crate::model::*;
@@ -36,22 +36,35 @@ pub enum Fetch {
 /// The single-flight state of one app's token requests.
 #[derive(Default)]
 pub(crate) struct Flight {
-    lock: tokio::sync::Mutex<()>,
+    pub(super) lock: tokio::sync::Mutex<()>,
     /// How many requests have completed (successfully or not).
     completed: AtomicU64,
     /// The scopes and outcome of the last completed request.
     last: Mutex<Option<(Vec<String>, Result<TokenMeta>)>>,
 }
 
+/// A token response to keep, and what it came from.
+pub(super) struct Keep {
+    /// The response; its refresh token is the one to keep (rotated, or carried over when the
+    /// server did not rotate), its ID token one that passed validation.
+    pub minted: Minted,
+    pub source: TokenSource,
+    pub scopes: Vec<String>,
+    pub secret_id: Option<SecretId>,
+    /// The validated ID token's claims, JSON.
+    pub id_claims: Option<String>,
+    pub refresh_expires_at: Option<Timestamp>,
+}
+
 /// What the app needs to authenticate: its client ID, method, and the secret (if confidential).
-struct Credentials {
-    app: ClientApp,
-    environment: Environment,
-    secret: Option<(SecretId, Secret)>,
+pub(super) struct Credentials {
+    pub(super) app: ClientApp,
+    pub(super) environment: Environment,
+    pub(super) secret: Option<(SecretId, Secret)>,
 }
 
 impl Credentials {
-    fn auth(&self) -> ClientAuth<'_> {
+    pub(super) fn auth(&self) -> ClientAuth<'_> {
         ClientAuth {
             client_id: &self.app.client_id,
             secret: self.secret.as_ref().map(|(_, value)| value),
@@ -61,7 +74,7 @@ impl Credentials {
 }
 
 impl Core {
-    fn flight(&self, app: &AppId) -> Result<Arc<Flight>> {
+    pub(super) fn flight(&self, app: &AppId) -> Result<Arc<Flight>> {
         let mut flights = self
             .flights
             .lock()
@@ -69,7 +82,7 @@ impl Core {
         Ok(flights.entry(app.clone()).or_default().clone())
     }
 
-    fn facts_status(&self, app: &ClientApp, token: Option<TokenMeta>) -> TokenStatus {
+    pub(super) fn facts_status(&self, app: &ClientApp, token: Option<TokenMeta>) -> TokenStatus {
         status::token_status(
             AppFacts {
                 id: &app.id,
@@ -125,7 +138,17 @@ impl Core {
             }
             _ => None,
         };
-        Ok(TokenDetails { status, jwt })
+        let id_claims = match &status.token {
+            Some(token) => tokens::id_claims(&self.store()?.conn, &token.id)?
+                .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
+                .and_then(|value| value.as_object().map(crate::flows::fields_of)),
+            None => None,
+        };
+        Ok(TokenDetails {
+            status,
+            jwt,
+            id_claims,
+        })
     }
 
     /// The token's value (for copying, and for the CLI); the stored one, whatever its state.
@@ -136,7 +159,11 @@ impl Core {
         Ok((token, value))
     }
 
-    fn credentials(&self, app: &AppId, secret: Option<&SecretId>) -> Result<Credentials> {
+    pub(super) fn credentials(
+        &self,
+        app: &AppId,
+        secret: Option<&SecretId>,
+    ) -> Result<Credentials> {
         let app = self.app(app)?;
         let environment = self.environment(&app.environment_id)?;
         let secret = match app.client_type {
@@ -165,7 +192,7 @@ impl Core {
         })
     }
 
-    fn token_url(environment: &Environment) -> Result<&str> {
+    pub(super) fn token_url(environment: &Environment) -> Result<&str> {
         environment.endpoints.token_url.as_deref().ok_or_else(|| {
             Error::NotConfigured(format!(
                 "“{}” has no token endpoint. Add it in the environment's settings, or fill \
@@ -177,9 +204,9 @@ impl Core {
 
     async fn request_token(&self, credentials: &Credentials, scopes: &[String]) -> Result<Minted> {
         if credentials.app.client_type == ClientType::Public {
-            return Err(Error::NotConfigured(format!(
-                "“{}” is a public client: it gets tokens by signing in with the browser, not \
-                 with client credentials.",
+            return Err(Error::LoginRequired(format!(
+                "“{}” is a public client: it gets tokens by signing in with the browser (or on \
+                 another device), not with client credentials.",
                 credentials.app.display_name
             )));
         }
@@ -256,7 +283,7 @@ impl Core {
 
     /// An exclusive lock on the app's token requests shared by every process using this data
     /// folder (flock on `locks/token-<app>.lock`); released when the file is dropped.
-    async fn process_lock(&self, app: &AppId) -> Result<std::fs::File> {
+    pub(super) async fn process_lock(&self, app: &AppId) -> Result<std::fs::File> {
         let dir = self.home.join("locks");
         let path = dir.join(format!("token-{app}.lock"));
         let locked = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
@@ -280,19 +307,38 @@ impl Core {
     }
 
     async fn mint(&self, app: &AppId, scopes: &[String]) -> Result<TokenMeta> {
+        let current = tokens::of_app(&self.store()?.conn, app)?;
+        if let Some(token) = current.filter(|token| token.has_refresh_token) {
+            return self.refresh_login(app, token, scopes).await;
+        }
         let credentials = self.credentials(app, None)?;
         let minted = self.request_token(&credentials, scopes).await?;
         let secret_id = credentials.secret.as_ref().map(|(id, _)| id.clone());
-        self.store_token(app, minted, scopes, secret_id)
+        self.store_token(
+            app,
+            Keep {
+                minted,
+                source: TokenSource::ClientCredentials,
+                scopes: scopes.to_vec(),
+                secret_id,
+                id_claims: None,
+                refresh_expires_at: None,
+            },
+        )
     }
 
-    pub(super) fn store_token(
-        &self,
-        app: &AppId,
-        minted: Minted,
-        scopes: &[String],
-        secret_id: Option<SecretId>,
-    ) -> Result<TokenMeta> {
+    /// Stores a token response: the access token, and the refresh and ID tokens in `keep`.
+    /// Every new keychain entry is written (the refresh token read back) before the row that
+    /// makes them current is committed; the replaced row's entries are removed after.
+    pub(super) fn store_token(&self, app: &AppId, keep: Keep) -> Result<TokenMeta> {
+        let Keep {
+            minted,
+            source,
+            scopes,
+            secret_id,
+            id_claims,
+            refresh_expires_at,
+        } = keep;
         let now = self.now();
         let issued_at = minted
             .created_at
@@ -303,7 +349,7 @@ impl Core {
         let token = TokenMeta {
             id: TokenId::new(),
             app_id: app.clone(),
-            source: TokenSource::ClientCredentials,
+            source,
             is_jwt: status::decode_jwt(minted.access_token.expose()).is_some(),
             fingerprint: minted.access_token.fingerprint(),
             token_type: minted.token_type,
@@ -311,18 +357,58 @@ impl Core {
             expires_at: minted
                 .expires_in
                 .and_then(|d| Timestamp::from_unix(issued_at.unix() + d.as_secs() as i64)),
-            requested_scopes: scopes.to_vec(),
+            requested_scopes: scopes,
             granted_scopes: minted.scopes,
             secret_id,
             revoked_at: None,
             renew_error: None,
+            has_refresh_token: minted.refresh_token.is_some(),
+            refresh_expires_at: minted.refresh_token.as_ref().and(refresh_expires_at),
+            has_id_token: minted.id_token.is_some(),
         };
-        let put = Intent::put(token_account(&token.id));
-        self.store()?.write(|tx| intents::record(tx, &put, now))?;
+        // The refresh token first: it is the one that cannot be got again.
+        let mut entries = Vec::new();
+        if let Some(refresh) = minted.refresh_token {
+            entries.push((refresh_account(&token.id), refresh));
+        }
+        if let Some(id_token) = minted.id_token {
+            entries.push((id_token_account(&token.id), id_token));
+        }
+        entries.push((token_account(&token.id), minted.access_token));
+        let puts: Vec<Intent> = entries
+            .iter()
+            .map(|(account, _)| Intent::put(account.clone()))
+            .collect();
+        self.store()?.write(|tx| {
+            for put in &puts {
+                intents::record(tx, put, now)?;
+            }
+            Ok(())
+        })?;
         self.crash_point("token: intent recorded")?;
-        if let Err(error) = self.vault.put(&put.account, &minted.access_token) {
-            self.store()?.write(|tx| intents::clear(tx, &put.account))?;
-            return Err(error);
+        for (written, (account, value)) in entries.iter().enumerate() {
+            let outcome = self.vault.put(account, value).and_then(|()| {
+                if account.starts_with("refresh:") && self.vault.get(account)? != *value {
+                    return Err(Error::Keychain(
+                        "The keychain returned another value than the refresh token just \
+                         written."
+                            .into(),
+                    ));
+                }
+                Ok(())
+            });
+            if let Err(error) = outcome {
+                for (account, _) in &entries[..written] {
+                    let _ = self.vault.delete(account);
+                }
+                self.store()?.write(|tx| {
+                    for put in &puts {
+                        intents::clear(tx, &put.account)?;
+                    }
+                    Ok(())
+                })?;
+                return Err(error);
+            }
         }
         self.crash_point("token: keychain written")?;
         let old = self.store()?.write(|tx| {
@@ -330,11 +416,18 @@ impl Core {
                 // The app was deleted while the request was under way.
                 return Ok(None);
             }
-            let old = tokens::id_of(tx, app)?.map(|id| Intent::delete(token_account(&id)));
-            tokens::replace(tx, &token)?;
-            intents::clear(tx, &put.account)?;
-            if let Some(old) = &old {
-                intents::record(tx, old, now)?;
+            let old: Vec<Intent> = tokens::of_app(tx, app)?
+                .map(|old| tokens::accounts_of(&old))
+                .unwrap_or_default()
+                .into_iter()
+                .map(Intent::delete)
+                .collect();
+            tokens::replace(tx, &token, id_claims.as_deref())?;
+            for put in &puts {
+                intents::clear(tx, &put.account)?;
+            }
+            for intent in &old {
+                intents::record(tx, intent, now)?;
             }
             if let Some(secret) = &token.secret_id {
                 secrets::set_used(tx, secret, now)?;
@@ -342,14 +435,21 @@ impl Core {
             Ok(Some(old))
         })?;
         let Some(old) = old else {
-            let _ = self.vault.delete(&put.account);
-            self.store()?.write(|tx| intents::clear(tx, &put.account))?;
+            for (account, _) in &entries {
+                let _ = self.vault.delete(account);
+            }
+            self.store()?.write(|tx| {
+                for put in &puts {
+                    intents::clear(tx, &put.account)?;
+                }
+                Ok(())
+            })?;
             return Err(app_gone());
         };
-        if let Some(old) = old {
+        for intent in old {
             // A keychain that fails now leaves the intent; the reconciler finishes it later.
-            if self.vault.delete(&old.account).is_ok() {
-                self.store()?.write(|tx| intents::finish(tx, &old))?;
+            if self.vault.delete(&intent.account).is_ok() {
+                self.store()?.write(|tx| intents::finish(tx, &intent))?;
             }
         }
         Ok(token)
@@ -434,10 +534,27 @@ impl Core {
     /// Removes the app's token from the keychain and the store (nothing is sent anywhere).
     pub fn forget_token(&self, app: &AppId) -> Result<TokenStatus> {
         self.app(app)?;
-        let Some(id) = tokens::id_of(&self.store()?.conn, app)? else {
+        let Some(token) = tokens::of_app(&self.store()?.conn, app)? else {
             return self.token_status(app);
         };
-        self.delete_entry(token_account(&id))?;
+        // the access token's entry last: finishing it removes the row
+        let mut accounts = tokens::accounts_of(&token);
+        accounts.rotate_left(1);
+        let planned: Vec<Intent> = accounts.into_iter().map(Intent::delete).collect();
+        let now = self.now();
+        self.store()?.write(|tx| {
+            for intent in &planned {
+                intents::record(tx, intent, now)?;
+            }
+            Ok(())
+        })?;
+        self.remove_entries(&planned)?;
+        self.store()?.write(|tx| {
+            for intent in &planned {
+                intents::finish(tx, intent)?;
+            }
+            Ok(())
+        })?;
         self.token_status(app)
     }
 

@@ -33,6 +33,8 @@ pub struct Minted {
     pub refresh_token: Option<Secret>,
     /// An OpenID Connect ID token (not validated here).
     pub id_token: Option<Secret>,
+    /// How long the refresh token lives, when the provider says.
+    pub refresh_expires_in: Option<Duration>,
 }
 
 /// Requests a token with the client's own credentials.
@@ -78,10 +80,17 @@ pub(super) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) ->
         )));
     }
     let extras = response.extra_fields();
-    let created_at = extras
-        .created_at
-        .as_ref()
-        .and_then(|value| value.as_i64().or_else(|| value.as_f64().map(|f| f as i64)));
+    let seconds = |value: &Option<serde_json::Value>| {
+        value
+            .as_ref()
+            .and_then(|value| value.as_i64().or_else(|| value.as_f64().map(|f| f as i64)))
+    };
+    let created_at = seconds(&extras.created_at);
+    let refresh_expires_in = seconds(&extras.refresh_expires_in)
+        .or_else(|| seconds(&extras.refresh_token_expires_in))
+        // Keycloak says 0 for an offline token that never ends
+        .filter(|&s| s > 0)
+        .map(|s| Duration::from_secs(s as u64));
     Ok(Minted {
         access_token: Secret::new(response.access_token().secret().clone()),
         token_type: token_type_name(response.token_type()),
@@ -94,5 +103,6 @@ pub(super) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) ->
             .refresh_token()
             .map(|token| Secret::new(token.secret().clone())),
         id_token: extras.id_token.clone().map(Secret::new),
+        refresh_expires_in,
     })
 }

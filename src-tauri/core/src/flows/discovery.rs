@@ -24,6 +24,10 @@ struct Metadata {
     token_endpoint_auth_methods_supported: Vec<String>,
     #[serde(default)]
     code_challenge_methods_supported: Vec<String>,
+    jwks_uri: Option<String>,
+    /// RFC 9207: the server puts `iss` on every authorization response.
+    #[serde(default)]
+    authorization_response_iss_parameter_supported: bool,
 }
 
 /// The metadata URLs to try for an issuer: OpenID Connect's (`{issuer}/.well-known/...`) and
@@ -93,6 +97,7 @@ pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery> {
                 introspection_url: metadata.introspection_endpoint,
                 revocation_url: metadata.revocation_endpoint,
                 api_base_url: None,
+                device_authorization_url: metadata.device_authorization_endpoint.clone(),
             },
             scopes_supported: metadata.scopes_supported,
             grant_types_supported: metadata.grant_types_supported,
@@ -100,6 +105,8 @@ pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery> {
             code_challenge_methods_supported: metadata.code_challenge_methods_supported,
             device_authorization_endpoint: metadata.device_authorization_endpoint,
             registration_endpoint: metadata.registration_endpoint,
+            jwks_uri: metadata.jwks_uri,
+            iss_parameter_supported: metadata.authorization_response_iss_parameter_supported,
         });
     }
     Err(Error::NotFound(format!(

@@ -5,7 +5,9 @@
 mod api;
 mod authorization;
 mod client_credentials;
+mod device;
 mod discovery;
+mod id_token;
 mod inspect;
 
 pub use api::{call_api, curl_command};
@@ -13,7 +15,9 @@ pub use authorization::{
     AuthorizationRequest, Authorize, authorization_request, exchange_code, refresh,
 };
 pub use client_credentials::{ClientCredentials, Minted, client_credentials};
+pub use device::{DeviceAuthorization, device_authorization, poll_device_token};
 pub use discovery::discover;
+pub use id_token::{IdTokenCheck, fetch_jwks, validate_id_token};
 pub use inspect::{introspect, revoke, token_info};
 
 use crate::error::Error;
@@ -85,6 +89,12 @@ pub(crate) struct TokenExtras {
     created_at: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     id_token: Option<String>,
+    /// How long the refresh token lives (Keycloak's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refresh_expires_in: Option<serde_json::Value>,
+    /// How long the refresh token lives (GitHub's and Microsoft's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    refresh_token_expires_in: Option<serde_json::Value>,
 }
 impl ExtraTokenFields for TokenExtras {}
 
@@ -93,6 +103,8 @@ impl std::fmt::Debug for TokenExtras {
         f.debug_struct("TokenExtras")
             .field("created_at", &self.created_at)
             .field("id_token", &self.id_token.as_ref().map(|_| "[redacted]"))
+            .field("refresh_expires_in", &self.refresh_expires_in)
+            .field("refresh_token_expires_in", &self.refresh_token_expires_in)
             .finish()
     }
 }

@@ -22,6 +22,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Environment> {
             introspection_url: row.get("introspection_url")?,
             revocation_url: row.get("revocation_url")?,
             api_base_url: row.get("api_base_url")?,
+            device_authorization_url: row.get("device_authorization_url")?,
         },
         rotation_days: row.get("rotation_days")?,
         app_count: row.get("app_count")?,
@@ -66,11 +67,12 @@ pub fn save(conn: &Connection, environment: &Environment) -> Result<()> {
     conn.execute(
         "INSERT INTO environments (id, name, kind, color, issuer_url, authorization_url, \
          token_url, token_info_url, introspection_url, revocation_url, api_base_url, \
-         rotation_days, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) \
+         rotation_days, created_at, updated_at, device_authorization_url) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
          ON CONFLICT (id) DO UPDATE SET name = ?2, kind = ?3, color = ?4, issuer_url = ?5, \
          authorization_url = ?6, token_url = ?7, token_info_url = ?8, introspection_url = ?9, \
-         revocation_url = ?10, api_base_url = ?11, rotation_days = ?12, updated_at = ?14",
+         revocation_url = ?10, api_base_url = ?11, rotation_days = ?12, updated_at = ?14, \
+         device_authorization_url = ?15",
         params![
             e.id.as_str(),
             e.name,
@@ -86,6 +88,7 @@ pub fn save(conn: &Connection, environment: &Environment) -> Result<()> {
             e.rotation_days,
             e.created_at.unix(),
             e.updated_at.unix(),
+            p.device_authorization_url,
         ],
     )
     .map_err(store_error)?;

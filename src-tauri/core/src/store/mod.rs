@@ -28,6 +28,7 @@ const APPLICATION_ID: i32 = 0x4144_4B31;
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_initial.sql")),
     M::up(include_str!("migrations/0002_tokens.sql")),
+    M::up(include_str!("migrations/0003_browser_login.sql")),
 ];
 
 /// An open database connection with Authdeck's schema.

@@ -24,6 +24,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<TokenMeta> {
         revoked_at: optional_time_at(row, "revoked_at")?,
         fingerprint: row.get("fingerprint")?,
         renew_error: row.get("renew_error")?,
+        has_refresh_token: row.get("has_refresh_token")?,
+        refresh_expires_at: optional_time_at(row, "refresh_expires_at")?,
+        has_id_token: row.get("has_id_token")?,
     })
 }
 
@@ -49,8 +52,9 @@ pub fn in_environment(conn: &Connection, environment: &EnvironmentId) -> Result<
     rows.collect::<rusqlite::Result<_>>().map_err(store_error)
 }
 
-/// Stores an app's token, replacing the one it had.
-pub fn replace(conn: &Connection, token: &TokenMeta) -> Result<()> {
+/// Stores an app's token, replacing the one it had; `id_claims` is the validated ID token's
+/// claims as JSON.
+pub fn replace(conn: &Connection, token: &TokenMeta, id_claims: Option<&str>) -> Result<()> {
     conn.execute(
         "DELETE FROM tokens WHERE app_id = ?1",
         [token.app_id.as_str()],
@@ -59,7 +63,8 @@ pub fn replace(conn: &Connection, token: &TokenMeta) -> Result<()> {
     conn.execute(
         "INSERT INTO tokens (id, app_id, source, token_type, issued_at, expires_at, \
          requested_scopes, granted_scopes, is_jwt, secret_id, revoked_at, fingerprint, \
-         renew_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         renew_error, has_refresh_token, refresh_expires_at, has_id_token, id_claims) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             token.id.as_str(),
             token.app_id.as_str(),
@@ -74,6 +79,10 @@ pub fn replace(conn: &Connection, token: &TokenMeta) -> Result<()> {
             token.revoked_at.map(|t| t.unix()),
             token.fingerprint,
             token.renew_error,
+            token.has_refresh_token,
+            token.refresh_expires_at.map(|t| t.unix()),
+            token.has_id_token,
+            id_claims,
         ],
     )
     .map_err(store_error)?;
@@ -119,26 +128,78 @@ pub fn exists(conn: &Connection, id: &TokenId) -> Result<bool> {
     .map_err(store_error)
 }
 
-/// Every token's id.
-pub fn all_ids(conn: &Connection) -> Result<Vec<TokenId>> {
-    let mut statement = conn
-        .prepare_cached("SELECT id FROM tokens")
-        .map_err(store_error)?;
-    let rows = statement
-        .query_map([], |row| Ok(TokenId(row.get(0)?)))
-        .map_err(store_error)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
-}
-
-/// Tokens automatic renewal may act on: client credentials, renewal on, not revoked, no
-/// recorded renewal failure.
+/// Tokens automatic renewal may act on: client credentials, or a login's token with a refresh
+/// token; renewal on, not revoked, no recorded renewal failure.
 pub fn renewable(conn: &Connection) -> Result<Vec<TokenMeta>> {
     let mut statement = conn
         .prepare_cached(
             "SELECT t.* FROM tokens t JOIN apps a ON a.id = t.app_id \
-             WHERE a.auto_renew = 1 AND t.source = 'client_credentials' \
+             WHERE a.auto_renew = 1 \
+             AND (t.source = 'client_credentials' OR t.has_refresh_token = 1) \
              AND t.revoked_at IS NULL AND t.renew_error IS NULL AND t.expires_at IS NOT NULL",
         )
+        .map_err(store_error)?;
+    let rows = statement.query_map([], from_row).map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// The validated ID token claims stored with a token (JSON), if any.
+pub fn id_claims(conn: &Connection, id: &TokenId) -> Result<Option<String>> {
+    optional(conn.query_row(
+        "SELECT id_claims FROM tokens WHERE id = ?1",
+        [id.as_str()],
+        |row| row.get::<_, Option<String>>(0),
+    ))
+    .map(Option::flatten)
+}
+
+/// When a refresh request with this token's refresh token left, if one did and never finished.
+pub fn refresh_sent_at(conn: &Connection, id: &TokenId) -> Result<Option<i64>> {
+    optional(conn.query_row(
+        "SELECT refresh_sent_at FROM tokens WHERE id = ?1",
+        [id.as_str()],
+        |row| row.get::<_, Option<i64>>(0),
+    ))
+    .map(Option::flatten)
+}
+
+/// Marks (or, with None, unmarks) the token's refresh token as sent.
+pub fn set_refresh_sent(conn: &Connection, id: &TokenId, at: Option<i64>) -> Result<()> {
+    conn.execute(
+        "UPDATE tokens SET refresh_sent_at = ?2 WHERE id = ?1",
+        params![id.as_str(), at],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// The refresh token is gone (refused, spent or lost): the row says so, and why.
+pub fn drop_refresh(conn: &Connection, id: &TokenId, why: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE tokens SET has_refresh_token = 0, refresh_sent_at = NULL, \
+         refresh_expires_at = NULL, renew_error = ?2 WHERE id = ?1",
+        params![id.as_str(), why],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// The keychain accounts a token row refers to: its value, and its refresh and ID tokens.
+pub fn accounts_of(token: &TokenMeta) -> Vec<String> {
+    let mut accounts = vec![format!("token:{}", token.id)];
+    if token.has_refresh_token {
+        accounts.push(format!("refresh:{}", token.id));
+    }
+    if token.has_id_token {
+        accounts.push(format!("idtoken:{}", token.id));
+    }
+    accounts
+}
+
+/// Every token row.
+pub fn all(conn: &Connection) -> Result<Vec<TokenMeta>> {
+    let mut statement = conn
+        .prepare_cached("SELECT * FROM tokens")
         .map_err(store_error)?;
     let rows = statement.query_map([], from_row).map_err(store_error)?;
     rows.collect::<rusqlite::Result<_>>().map_err(store_error)

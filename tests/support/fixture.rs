@@ -1,0 +1,162 @@
+//! A data folder, the real keychain and the real test authorization server with one
+//! environment pointing at it: what the token and login tests start from.
+
+use super::authserver::AuthServer;
+use authdeck_core::http::HttpLimits;
+use authdeck_core::model::*;
+use authdeck_core::{Clock, Core, Fetch, SystemClock};
+use serde_json::Value;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// The system clock plus an offset the test moves.
+#[derive(Default)]
+pub struct MovableClock(pub AtomicI64);
+
+impl Clock for MovableClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_unix(SystemClock.now().unix() + self.0.load(Ordering::SeqCst)).unwrap()
+    }
+}
+
+pub struct Fixture {
+    pub server: AuthServer,
+    pub home: tempfile::TempDir,
+    pub namespace: String,
+    pub clock: Arc<MovableClock>,
+    pub core: Arc<Core>,
+    pub environment: Environment,
+}
+
+impl Fixture {
+    pub fn new(test: &str, options: &[&str]) -> Self {
+        Self::with_limits(test, options, HttpLimits::default())
+    }
+
+    pub fn with_limits(test: &str, options: &[&str], limits: HttpLimits) -> Self {
+        let server = AuthServer::start(options);
+        let home = tempfile::tempdir().unwrap();
+        let namespace = super::unique_namespace(test);
+        let clock = Arc::new(MovableClock::default());
+        let mut core = Core::open(home.path(), super::keychain(&namespace), clock.clone()).unwrap();
+        core.set_http_limits(limits).unwrap();
+        let issuer = server.issuer.clone();
+        let environment = core
+            .create_environment(EnvironmentInput {
+                name: "Local".into(),
+                kind: EnvironmentKind::Sandbox,
+                color: "#2f80ed".into(),
+                endpoints: Endpoints {
+                    issuer_url: Some(issuer.clone()),
+                    authorization_url: Some(format!("{issuer}/auth")),
+                    token_url: Some(format!("{issuer}/token")),
+                    token_info_url: Some(format!("{issuer}/oauth/token/info")),
+                    introspection_url: Some(format!("{issuer}/token/introspection")),
+                    revocation_url: Some(format!("{issuer}/token/revocation")),
+                    api_base_url: Some(issuer.clone()),
+                    device_authorization_url: Some(format!("{issuer}/device/auth")),
+                },
+                rotation_days: DEFAULT_ROTATION_DAYS,
+            })
+            .unwrap();
+        Self {
+            server,
+            home,
+            namespace,
+            clock,
+            core: Arc::new(core),
+            environment,
+        }
+    }
+
+    /// A confidential app for one of the server's clients, with its secret stored.
+    pub fn app(
+        &self,
+        client_id: &str,
+        method: AuthMethod,
+        secret: &str,
+        scopes: &[&str],
+    ) -> ClientApp {
+        self.app_with(client_id, Some((method, secret)), &[], scopes)
+    }
+
+    /// A public app (no secret) that signs in on `http://127.0.0.1/callback`.
+    pub fn public_app(&self, client_id: &str, scopes: &[&str]) -> ClientApp {
+        self.app_with(client_id, None, &[DEFAULT_REDIRECT_URI], scopes)
+    }
+
+    /// An app with these redirect URIs; confidential (its secret stored) when `secret` is given.
+    pub fn app_with(
+        &self,
+        client_id: &str,
+        secret: Option<(AuthMethod, &str)>,
+        redirect_uris: &[&str],
+        scopes: &[&str],
+    ) -> ClientApp {
+        let app = self
+            .core
+            .create_app(ClientAppInput {
+                environment_id: self.environment.id.clone(),
+                display_name: format!("App {client_id}"),
+                client_id: client_id.into(),
+                client_type: if secret.is_some() {
+                    ClientType::Confidential
+                } else {
+                    ClientType::Public
+                },
+                auth_method: secret.map_or(AuthMethod::None, |(method, _)| method),
+                description: String::new(),
+                logo_uri: None,
+                redirect_uris: redirect_uris.iter().map(|u| u.to_string()).collect(),
+                logout_urls: vec![],
+                web_origins: vec![],
+                default_scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                labels: vec![],
+                link: None,
+                audience: None,
+                resource: None,
+            })
+            .unwrap();
+        if let Some((_, secret)) = secret {
+            super::add(&self.core, &app, "main", secret);
+        }
+        app
+    }
+
+    pub fn basic_app(&self) -> ClientApp {
+        self.app(
+            "basic-client",
+            AuthMethod::ClientSecretBasic,
+            "basic-secret",
+            &["read", "write"],
+        )
+    }
+
+    pub async fn new_token(&self, app: &ClientApp) -> authdeck_core::Result<TokenStatus> {
+        self.core
+            .fetch_token(&app.id, TokenRequestInput::default(), Fetch::New)
+            .await
+    }
+
+    /// What each token request the server received sent. The helper's blocking HTTP client
+    /// may not run on a runtime thread as is: block_in_place hands the thread over.
+    pub fn requests(&self) -> Vec<Value> {
+        tokio::task::block_in_place(|| self.server.token_requests())
+    }
+
+    pub fn configure(&self, config: Value) {
+        tokio::task::block_in_place(|| self.server.configure(config));
+    }
+
+    /// Every keychain account in the test's namespace.
+    pub fn accounts(&self) -> Vec<String> {
+        let (_, held) = self.core.consistency().unwrap();
+        held
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        super::clear_namespace(&self.namespace);
+    }
+}
