@@ -94,6 +94,7 @@ pub fn prepare(home: &Path, issuer: &str) -> authdeck_core::Result<Core> {
             introspection_url: Some(format!("{issuer}/token/introspection")),
             revocation_url: Some(format!("{issuer}/token/revocation")),
             api_base_url: Some(issuer.to_owned()),
+            device_authorization_url: Some(format!("{issuer}/device/auth")),
         },
         rotation_days: DEFAULT_ROTATION_DAYS,
     })?;
@@ -145,5 +146,25 @@ pub fn prepare(home: &Path, issuer: &str) -> authdeck_core::Result<Core> {
             provider_created_at: None,
         })?;
     }
+    // A public client that signs in as a user (log in as any name, any password).
+    core.create_app(ClientAppInput {
+        environment_id: environment.id.clone(),
+        display_name: "Demo sign-in".into(),
+        client_id: "native-client".into(),
+        client_type: ClientType::Public,
+        auth_method: AuthMethod::None,
+        description: "A public client: sign in with the browser or another device".into(),
+        logo_uri: None,
+        redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
+        logout_urls: vec![],
+        web_origins: vec![],
+        default_scopes: ["openid", "profile", "offline_access", "read"]
+            .map(String::from)
+            .to_vec(),
+        labels: vec!["demo".into()],
+        link: None,
+        audience: None,
+        resource: None,
+    })?;
     Ok(core)
 }

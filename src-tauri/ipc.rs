@@ -6,7 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// An error as the webview receives it; the UI acts on `code` and shows `message`.
-#[derive(Debug, Serialize, TS)]
+#[derive(Clone, Debug, Serialize, TS)]
 pub struct IpcError {
     pub code: ErrorCode,
     pub message: String,
@@ -90,8 +90,22 @@ pub struct TokenRenewed {
     pub error: Option<String>,
 }
 
+/// Event `login-finished`: a browser or device login ended.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct LoginFinished {
+    pub login_id: String,
+    pub app_id: authdeck_core::model::AppId,
+    pub outcome: authdeck_core::model::LoginOutcome,
+    /// The app's token after a sign-in.
+    pub status: Option<authdeck_core::model::TokenStatus>,
+    /// Why it failed.
+    pub error: Option<IpcError>,
+}
+
 /// Event names, shared with the UI through the bindings check.
 pub const STORE_CHANGED: &str = "store-changed";
+/// Event names, shared with the UI through the bindings check.
+pub const LOGIN_FINISHED: &str = "login-finished";
 /// Event names, shared with the UI through the bindings check.
 pub const TOKEN_RENEWED: &str = "token-renewed";
 /// Event names, shared with the UI through the bindings check.

@@ -6,6 +6,7 @@ mod clipboard;
 mod commands;
 mod demo;
 pub mod ipc;
+mod login;
 mod state;
 
 #[cfg(test)]
@@ -31,6 +32,7 @@ pub fn run(mode: Mode) -> Result<(), String> {
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
         .manage(clipboard::CopyGeneration::default())
+        .manage(login::Logins::default())
         .setup(|app| {
             background::start(app.handle().clone());
             Ok(())
@@ -72,6 +74,10 @@ pub fn run(mode: Mode) -> Result<(), String> {
             commands::discover,
             commands::call_api,
             commands::copy_curl,
+            login::start_login,
+            login::open_login_url,
+            login::start_device_login,
+            login::cancel_login,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("The Authdeck window could not be started: {e}"))

@@ -12,6 +12,8 @@ pub mod exit {
     pub const NETWORK: u8 = 6;
     pub const INVALID: u8 = 7;
     pub const NOT_CONFIGURED: u8 = 8;
+    /// The app needs a (new) browser or device login.
+    pub const LOGIN_REQUIRED: u8 = 9;
     /// `exec`: the command exists but cannot be run (as shells do).
     pub const CANNOT_EXECUTE: u8 = 126;
     /// `exec`: no such command (as shells do).
@@ -80,6 +82,7 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         | ErrorCode::LastSecret
         | ErrorCode::EnvironmentNotEmpty => exit::INVALID,
         ErrorCode::NotConfigured => exit::NOT_CONFIGURED,
+        ErrorCode::LoginRequired => exit::LOGIN_REQUIRED,
         ErrorCode::StoreTooNew
         | ErrorCode::StoreCorrupt
         | ErrorCode::Store

@@ -12,4 +12,12 @@ metadata_url: string, issuer: string,
 /**
  * The endpoints it names, ready to fill an environment form (the API base URL is kept).
  */
-endpoints: Endpoints, scopes_supported: Array<string>, grant_types_supported: Array<string>, token_endpoint_auth_methods_supported: Array<string>, code_challenge_methods_supported: Array<string>, device_authorization_endpoint: string | null, registration_endpoint: string | null, };
+endpoints: Endpoints, scopes_supported: Array<string>, grant_types_supported: Array<string>, token_endpoint_auth_methods_supported: Array<string>, code_challenge_methods_supported: Array<string>, device_authorization_endpoint: string | null, registration_endpoint: string | null, 
+/**
+ * Where the issuer publishes its signing keys (ID token validation).
+ */
+jwks_uri: string | null, 
+/**
+ * RFC 9207: the server names itself (`iss`) on every authorization response.
+ */
+iss_parameter_supported: boolean, };

@@ -4,4 +4,8 @@
  * The endpoints of an environment's authorization server and API; each is optional until a
  * flow needs it.
  */
-export type Endpoints = { issuer_url: string | null, authorization_url: string | null, token_url: string | null, token_info_url: string | null, introspection_url: string | null, revocation_url: string | null, api_base_url: string | null, };
+export type Endpoints = { issuer_url: string | null, authorization_url: string | null, token_url: string | null, token_info_url: string | null, introspection_url: string | null, revocation_url: string | null, api_base_url: string | null, 
+/**
+ * RFC 8628's device authorization endpoint, for signing in on another device.
+ */
+device_authorization_url: string | null, };

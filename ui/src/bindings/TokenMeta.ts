@@ -44,4 +44,16 @@ fingerprint: string,
 /**
  * Why the last automatic renewal failed; automatic renewal waits until a manual one.
  */
-renew_error: string | null, };
+renew_error: string | null, 
+/**
+ * The keychain holds a refresh token for it.
+ */
+has_refresh_token: boolean, 
+/**
+ * When the refresh token ends, when the provider said.
+ */
+refresh_expires_at: Timestamp | null, 
+/**
+ * The keychain holds an OpenID Connect ID token for it (validated when it arrived).
+ */
+has_id_token: boolean, };

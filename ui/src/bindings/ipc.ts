@@ -36,10 +36,15 @@ export const COMMANDS = [
   "discover",
   "call_api",
   "copy_curl",
+  "start_login",
+  "open_login_url",
+  "start_device_login",
+  "cancel_login",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {
   storeChanged: "store-changed",
   clipboardCleared: "clipboard-cleared",
   tokenRenewed: "token-renewed",
+  loginFinished: "login-finished",
 } as const;

@@ -17,6 +17,7 @@ const found = (endpoints: Partial<Discovery["endpoints"]>): Discovery => ({
     introspection_url: null,
     revocation_url: null,
     api_base_url: null,
+    device_authorization_url: null,
     ...endpoints,
   },
   scopes_supported: [],
@@ -25,6 +26,8 @@ const found = (endpoints: Partial<Discovery["endpoints"]>): Discovery => ({
   code_challenge_methods_supported: [],
   device_authorization_endpoint: null,
   registration_endpoint: null,
+  jwks_uri: null,
+  iss_parameter_supported: false,
 });
 
 describe("withDiscovered", () => {
@@ -68,6 +71,7 @@ describe("EnvironmentForm discovery", () => {
         token_url: "https://old.example.com/token",
         token_info_url: `${ISSUER}/oauth/token/info`,
         api_base_url: "https://api.example.com",
+        device_authorization_url: null,
       },
     });
     renderWithProviders(<EnvironmentForm environment={existing} onClose={vi.fn()} onSaved={vi.fn()} />);

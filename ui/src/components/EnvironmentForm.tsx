@@ -66,6 +66,7 @@ export function initialEnvironment(environment: Environment | null): Environment
       introspection_url: null,
       revocation_url: null,
       api_base_url: null,
+      device_authorization_url: null,
     },
     rotation_days: 90,
   };

@@ -15,6 +15,7 @@ const withEndpoints = environment({
     introspection_url: "https://id.example.com/introspect",
     revocation_url: null,
     api_base_url: null,
+    device_authorization_url: null,
   },
 });
 
@@ -27,6 +28,7 @@ const everyEndpoint = environment({
     introspection_url: "https://id.example.com/introspect",
     revocation_url: "https://id.example.com/revoke",
     api_base_url: "https://api.example.com",
+    device_authorization_url: null,
   },
 });
 

@@ -32,6 +32,7 @@ export function presentationOf(code: ErrorCode): Presentation {
     case "network":
     case "timeout":
     case "not_configured":
+    case "login_required":
       return "notice";
     case "secret_missing":
     case "internal":

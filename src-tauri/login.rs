@@ -1,0 +1,151 @@
+//! Browser and device logins: core starts them, the system browser opens the URL, a task waits
+//! for the outcome and announces it (`login-finished`); a cancel ends the wait.
+
+use crate::ipc::{
+    IpcError, LOGIN_FINISHED, LoginFinished, STORE_CHANGED, StoreChanged, StoreScope,
+};
+use crate::state::AppState;
+use authdeck_core::model::*;
+use authdeck_core::{LoginOptions, Result as CoreResult};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Mutex;
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tokio::sync::oneshot;
+
+/// The logins under way, each with the means to cancel it.
+#[derive(Default)]
+pub struct Logins(Mutex<HashMap<String, oneshot::Sender<()>>>);
+
+impl Logins {
+    fn add(&self, id: &str) -> oneshot::Receiver<()> {
+        let (cancel, cancelled) = oneshot::channel();
+        if let Ok(mut logins) = self.0.lock() {
+            logins.insert(id.to_owned(), cancel);
+        }
+        cancelled
+    }
+
+    fn remove(&self, id: &str) -> Option<oneshot::Sender<()>> {
+        self.0.lock().ok().and_then(|mut logins| logins.remove(id))
+    }
+}
+
+/// Waits for a login's outcome in the background and announces it.
+fn wait_for<R, F, Fut>(app: AppHandle<R>, login_id: String, app_id: AppId, finish: F)
+where
+    R: Runtime,
+    F: FnOnce(AppHandle<R>, oneshot::Receiver<()>) -> Fut + Send + 'static,
+    Fut: Future<Output = CoreResult<Option<TokenStatus>>> + Send,
+{
+    let cancelled = app.state::<Logins>().add(&login_id);
+    tauri::async_runtime::spawn(async move {
+        let outcome = finish(app.clone(), cancelled).await;
+        app.state::<Logins>().remove(&login_id);
+        let (outcome, status, error) = match outcome {
+            Ok(Some(status)) => (LoginOutcome::SignedIn, Some(status), None),
+            Ok(None) => (LoginOutcome::Cancelled, None, None),
+            Err(error) => (LoginOutcome::Failed, None, Some(IpcError::from(error))),
+        };
+        let _ = app.emit(
+            STORE_CHANGED,
+            StoreChanged {
+                scope: StoreScope::Tokens,
+            },
+        );
+        let _ = app.emit(
+            LOGIN_FINISHED,
+            LoginFinished {
+                login_id,
+                app_id,
+                outcome,
+                status,
+                error,
+            },
+        );
+    });
+}
+
+async fn cancelled(receiver: oneshot::Receiver<()>) {
+    // A dropped sender (the app closing) cancels too.
+    let _ = receiver.await;
+}
+
+/// Starts a browser login: listens on loopback, opens the system browser, and returns what the
+/// UI shows while it waits (the URL to copy, the port, when it gives up).
+#[tauri::command]
+pub async fn start_login<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+    input: LoginInput,
+) -> Result<LoginStarted, IpcError> {
+    let pending = state
+        .core()?
+        .start_login(&app_id, LoginOptions::from(input))
+        .await?;
+    let started = pending.started.clone();
+    wait_for(
+        app,
+        started.login_id.clone(),
+        app_id,
+        move |app, cancel| async move {
+            let state = app.state::<AppState>();
+            let core = state
+                .core()
+                .map_err(|e| authdeck_core::Error::Internal(e.message))?;
+            core.finish_login(pending, cancelled(cancel)).await
+        },
+    );
+    // The UI shows the URL with a copy button whatever happens here.
+    let _ = authdeck_core::open_in_browser(&started.url);
+    Ok(started)
+}
+
+/// Opens a login's URL in the system browser again.
+#[tauri::command]
+pub fn open_login_url(url: String) -> Result<(), IpcError> {
+    if !url.starts_with("https://") && !url.starts_with("http://") {
+        return Err(IpcError::from(authdeck_core::Error::invalid(
+            "url",
+            "Only web addresses are opened.",
+        )));
+    }
+    Ok(authdeck_core::open_in_browser(&url)?)
+}
+
+/// Starts a device login: the user code, the verification URI and its QR code to show.
+#[tauri::command]
+pub async fn start_device_login<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+    input: LoginInput,
+) -> Result<DeviceLoginStarted, IpcError> {
+    let pending = state
+        .core()?
+        .start_device_login(&app_id, LoginOptions::from(input))
+        .await?;
+    let started = pending.started.clone();
+    wait_for(
+        app,
+        started.login_id.clone(),
+        app_id,
+        move |app, cancel| async move {
+            let state = app.state::<AppState>();
+            let core = state
+                .core()
+                .map_err(|e| authdeck_core::Error::Internal(e.message))?;
+            core.finish_device_login(pending, cancelled(cancel)).await
+        },
+    );
+    Ok(started)
+}
+
+/// Cancels a login under way (its listener closes, its polling stops).
+#[tauri::command]
+pub fn cancel_login(logins: State<'_, Logins>, login_id: String) {
+    if let Some(cancel) = logins.remove(&login_id) {
+        let _ = cancel.send(());
+    }
+}
