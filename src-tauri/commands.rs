@@ -375,7 +375,7 @@ pub fn copy_curl<R: Runtime>(
     copy_value(&app, core, &generation, &command)
 }
 
-fn copy_value<R: Runtime>(
+pub(crate) fn copy_value<R: Runtime>(
     app: &AppHandle<R>,
     core: &authdeck_core::Core,
     generation: &CopyGeneration,

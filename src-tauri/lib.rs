@@ -78,6 +78,7 @@ pub fn run(mode: Mode) -> Result<(), String> {
             login::open_login_url,
             login::start_device_login,
             login::cancel_login,
+            login::copy_login_url,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("The Authdeck window could not be started: {e}"))

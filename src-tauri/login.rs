@@ -1,6 +1,9 @@
 //! Browser and device logins: core starts them, the system browser opens the URL, a task waits
 //! for the outcome and announces it (`login-finished`); a cancel ends the wait.
 
+use crate::clipboard::CopyGeneration;
+use crate::commands::copy_value;
+use crate::ipc::CopyStarted;
 use crate::ipc::{
     IpcError, LOGIN_FINISHED, LoginFinished, STORE_CHANGED, StoreChanged, StoreScope,
 };
@@ -13,32 +16,41 @@ use std::sync::Mutex;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tokio::sync::oneshot;
 
-/// The logins under way, each with the means to cancel it.
+/// The logins under way, each with the means to cancel it and the address it shows.
 #[derive(Default)]
-pub struct Logins(Mutex<HashMap<String, oneshot::Sender<()>>>);
+pub struct Logins(Mutex<HashMap<String, (oneshot::Sender<()>, String)>>);
 
 impl Logins {
-    fn add(&self, id: &str) -> oneshot::Receiver<()> {
+    fn add(&self, id: &str, url: &str) -> oneshot::Receiver<()> {
         let (cancel, cancelled) = oneshot::channel();
         if let Ok(mut logins) = self.0.lock() {
-            logins.insert(id.to_owned(), cancel);
+            logins.insert(id.to_owned(), (cancel, url.to_owned()));
         }
         cancelled
     }
 
     fn remove(&self, id: &str) -> Option<oneshot::Sender<()>> {
-        self.0.lock().ok().and_then(|mut logins| logins.remove(id))
+        self.0
+            .lock()
+            .ok()
+            .and_then(|mut logins| logins.remove(id))
+            .map(|(cancel, _)| cancel)
+    }
+
+    fn url(&self, id: &str) -> Option<String> {
+        let logins = self.0.lock().ok()?;
+        logins.get(id).map(|(_, url)| url.clone())
     }
 }
 
 /// Waits for a login's outcome in the background and announces it.
-fn wait_for<R, F, Fut>(app: AppHandle<R>, login_id: String, app_id: AppId, finish: F)
+fn wait_for<R, F, Fut>(app: AppHandle<R>, login_id: String, url: &str, app_id: AppId, finish: F)
 where
     R: Runtime,
     F: FnOnce(AppHandle<R>, oneshot::Receiver<()>) -> Fut + Send + 'static,
     Fut: Future<Output = CoreResult<Option<TokenStatus>>> + Send,
 {
-    let cancelled = app.state::<Logins>().add(&login_id);
+    let cancelled = app.state::<Logins>().add(&login_id, url);
     tauri::async_runtime::spawn(async move {
         let outcome = finish(app.clone(), cancelled).await;
         app.state::<Logins>().remove(&login_id);
@@ -88,6 +100,7 @@ pub async fn start_login<R: Runtime>(
     wait_for(
         app,
         started.login_id.clone(),
+        &started.url,
         app_id,
         move |app, cancel| async move {
             let state = app.state::<AppState>();
@@ -102,16 +115,34 @@ pub async fn start_login<R: Runtime>(
     Ok(started)
 }
 
-/// Opens a login's URL in the system browser again.
+fn login_url(logins: &Logins, login_id: &str) -> Result<String, IpcError> {
+    logins.url(login_id).ok_or_else(|| {
+        IpcError::from(authdeck_core::Error::NotFound(
+            "That sign-in has ended; start a new one.".into(),
+        ))
+    })
+}
+
+/// Opens a login's address (authorization URL, or verification URI) in the browser again.
 #[tauri::command]
-pub fn open_login_url(url: String) -> Result<(), IpcError> {
-    if !url.starts_with("https://") && !url.starts_with("http://") {
-        return Err(IpcError::from(authdeck_core::Error::invalid(
-            "url",
-            "Only web addresses are opened.",
-        )));
-    }
-    Ok(authdeck_core::open_in_browser(&url)?)
+pub fn open_login_url(logins: State<'_, Logins>, login_id: String) -> Result<(), IpcError> {
+    Ok(authdeck_core::open_in_browser(&login_url(
+        &logins, &login_id,
+    )?)?)
+}
+
+/// Copies a login's address, for a browser Authdeck could not open (cleared like a secret:
+/// it carries the login's state).
+#[tauri::command]
+pub fn copy_login_url<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    generation: State<'_, CopyGeneration>,
+    logins: State<'_, Logins>,
+    login_id: String,
+) -> Result<CopyStarted, IpcError> {
+    let url = login_url(&logins, &login_id)?;
+    copy_value(&app, state.core()?, &generation, &Secret::new(url))
 }
 
 /// Starts a device login: the user code, the verification URI and its QR code to show.
@@ -127,9 +158,14 @@ pub async fn start_device_login<R: Runtime>(
         .start_device_login(&app_id, LoginOptions::from(input))
         .await?;
     let started = pending.started.clone();
+    let shown = started
+        .verification_uri_complete
+        .clone()
+        .unwrap_or_else(|| started.verification_uri.clone());
     wait_for(
         app,
         started.login_id.clone(),
+        &shown,
         app_id,
         move |app, cancel| async move {
             let state = app.state::<AppState>();

@@ -31,6 +31,9 @@ import type { TokenDetails } from "../bindings/TokenDetails";
 import type { TokenInfo } from "../bindings/TokenInfo";
 import type { TokenRequestInput } from "../bindings/TokenRequestInput";
 import type { TokenStatus } from "../bindings/TokenStatus";
+import type { DeviceLoginStarted } from "../bindings/DeviceLoginStarted";
+import type { LoginInput } from "../bindings/LoginInput";
+import type { LoginStarted } from "../bindings/LoginStarted";
 import type { Command } from "../bindings/ipc";
 
 const CODES: readonly ErrorCode[] = [
@@ -51,6 +54,7 @@ const CODES: readonly ErrorCode[] = [
   "network",
   "timeout",
   "not_configured",
+  "login_required",
   "internal",
 ];
 
@@ -151,4 +155,9 @@ export const api = {
   discover: (issuer: string) => call<Discovery>("discover", { issuer }),
   callApi: (request: ApiRequest) => write<ApiResponse>(["tokens", "secrets"], "call_api", { request }),
   copyCurl: (request: ApiRequest, withToken: boolean) => call<CopyStarted>("copy_curl", { request, withToken }),
+  startLogin: (appId: AppId, input: LoginInput) => call<LoginStarted>("start_login", { appId, input }),
+  startDeviceLogin: (appId: AppId, input: LoginInput) => call<DeviceLoginStarted>("start_device_login", { appId, input }),
+  cancelLogin: (loginId: string) => call<null>("cancel_login", { loginId }),
+  openLoginUrl: (loginId: string) => call<null>("open_login_url", { loginId }),
+  copyLoginUrl: (loginId: string) => call<CopyStarted>("copy_login_url", { loginId }),
 };

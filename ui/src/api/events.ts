@@ -5,6 +5,7 @@ import { useEffect } from "react";
 import type { ClipboardCleared } from "../bindings/ClipboardCleared";
 import type { StoreChanged } from "../bindings/StoreChanged";
 import type { StoreScope } from "../bindings/StoreScope";
+import type { LoginFinished } from "../bindings/LoginFinished";
 import type { TokenRenewed } from "../bindings/TokenRenewed";
 import { EVENTS } from "../bindings/ipc";
 import { setAfterWrite } from "./client";
@@ -78,4 +79,18 @@ export function useTokenRenewed(onRenewed: (event: TokenRenewed) => void): void 
       });
     };
   }, [onRenewed]);
+}
+
+/** Calls `onFinished` when a browser or device login ends (signed in, cancelled or failed). */
+export function useLoginFinished(onFinished: (event: LoginFinished) => void): void {
+  useEffect(() => {
+    const unlisten = listen<LoginFinished>(EVENTS.loginFinished, (event) => {
+      onFinished(event.payload);
+    });
+    return () => {
+      void unlisten.then((stop) => {
+        stop();
+      });
+    };
+  }, [onFinished]);
 }

@@ -40,6 +40,7 @@ export const COMMANDS = [
   "open_login_url",
   "start_device_login",
   "cancel_login",
+  "copy_login_url",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {

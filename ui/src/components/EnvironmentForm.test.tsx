@@ -40,10 +40,20 @@ describe("withDiscovered", () => {
     };
     const { endpoints, changed } = withDiscovered(
       current,
-      found({ token_url: "https://id.example.com/token", introspection_url: "https://id.example.com/introspect", authorization_url: "https://id.example.com/auth" }),
+      found({
+        token_url: "https://id.example.com/token",
+        introspection_url: "https://id.example.com/introspect",
+        authorization_url: "https://id.example.com/auth",
+        device_authorization_url: "https://id.example.com/device/auth",
+      }),
     );
-    expect(changed).toEqual(["authorization_url", "introspection_url"]);
-    expect(endpoints).toEqual({ ...current, authorization_url: "https://id.example.com/auth", introspection_url: "https://id.example.com/introspect" });
+    expect(changed).toEqual(["authorization_url", "introspection_url", "device_authorization_url"]);
+    expect(endpoints).toEqual({
+      ...current,
+      authorization_url: "https://id.example.com/auth",
+      introspection_url: "https://id.example.com/introspect",
+      device_authorization_url: "https://id.example.com/device/auth",
+    });
   });
 });
 

@@ -20,6 +20,7 @@ const ENDPOINTS: { key: keyof Endpoints; label: string; testId: string; placehol
   { key: "token_info_url", label: "Token info endpoint", testId: "env-token-info-url", placeholder: "https://id.example.com/oauth/token/info" },
   { key: "introspection_url", label: "Introspection endpoint", testId: "env-introspection-url", placeholder: "https://id.example.com/oauth/introspect" },
   { key: "revocation_url", label: "Revocation endpoint", testId: "env-revocation-url", placeholder: "https://id.example.com/oauth/revoke" },
+  { key: "device_authorization_url", label: "Device authorization endpoint", testId: "env-device-authorization-url", placeholder: "https://id.example.com/oauth/device/code" },
   { key: "api_base_url", label: "API base URL", testId: "env-api-base-url", placeholder: "https://api.example.com" },
 ];
 
@@ -39,7 +40,7 @@ const labelOf = (key: keyof Endpoints) => ENDPOINTS.find((endpoint) => endpoint.
 export function withDiscovered(current: Endpoints, found: Discovery): { endpoints: Endpoints; changed: (keyof Endpoints)[] } {
   const endpoints = { ...current };
   const changed: (keyof Endpoints)[] = [];
-  for (const key of ["authorization_url", "token_url", "introspection_url", "revocation_url"] as const) {
+  for (const key of ["authorization_url", "token_url", "introspection_url", "revocation_url", "device_authorization_url"] as const) {
     const value = found.endpoints[key];
     if (value && value !== current[key]) {
       endpoints[key] = value;

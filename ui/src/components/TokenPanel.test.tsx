@@ -333,12 +333,54 @@ describe("TokenPanel, actions", () => {
     expect(stopped).toHaveTextContent("“Get new token” tries again");
   });
 
-  it("for a public client explains where its tokens come from and offers no client-credentials request", () => {
-    fakeBackend({});
-    renderWithProviders(<TokenPanel app={clientApp({ client_type: "public", auth_method: "none" })} environment={everyEndpoint} />);
-    expect(screen.getByTestId("token-panel")).toHaveTextContent("signing a user in through the browser");
-    expect(screen.getByTestId("token-state")).toHaveAttribute("data-state", "none");
+  it("for a public client offers sign-in instead of a client-credentials request, and says what each needs", async () => {
+    fakeBackend({ token_details: () => ({ status: tokenStatus({ none: true }), jwt: null, id_claims: null }) });
+    const app = clientApp({ client_type: "public", auth_method: "none" });
+    const { unmount } = renderWithProviders(<TokenPanel app={app} environment={everyEndpoint} />);
+    expect(await screen.findByText(/A public client gets its tokens by signing a user in/)).toBeInTheDocument();
     expect(screen.queryByTestId("token-get")).toBeNull();
-    expect(screen.queryByTestId("token-auto-renew")).toBeNull();
+    expect(screen.getByTestId("login-browser")).toBeDisabled();
+    expect(screen.getByTestId("login-browser")).toHaveAttribute("title", "Add an authorization endpoint to the environment first");
+    expect(screen.getByTestId("login-device")).toHaveAttribute("title", "Add a device authorization endpoint to the environment first");
+    unmount();
+
+    const signIn = environment({
+      endpoints: { ...everyEndpoint.endpoints, authorization_url: "https://id.example.com/auth", device_authorization_url: "https://id.example.com/device/auth" },
+    });
+    renderWithProviders(<TokenPanel app={clientApp({ client_type: "public", auth_method: "none", redirect_uris: ["https://app.example.com/cb"] })} environment={signIn} />);
+    expect(await screen.findByTestId("login-browser")).toBeDisabled();
+    expect(screen.getByTestId("login-browser")).toHaveAttribute("title", "Add a loopback redirect URI such as http://127.0.0.1/callback to the app first");
+    expect(screen.getByTestId("login-device")).toBeEnabled();
+  });
+
+  it("shows a browser sign-in's refresh token, its verified ID token, and Refresh now", async () => {
+    fakeBackend({
+      token_details: () => ({
+        status: tokenStatus({ token: { source: "authorization_code", has_refresh_token: true, refresh_expires_at: null, has_id_token: true } }),
+        jwt: null,
+        id_claims: [{ name: "sub", value: "alice", note: null }],
+      }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp({ client_type: "public", auth_method: "none" })} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-source")).toHaveTextContent("Browser sign-in");
+    expect(screen.getByTestId("token-refresh")).toHaveTextContent("held in the keychain · the provider gave no end");
+    expect(screen.getByTestId("token-id-claims")).toHaveTextContent("Verified");
+    expect(screen.getByTestId("token-id-claims")).toHaveTextContent("subalice");
+    expect(screen.getByTestId("token-get")).toHaveTextContent("Refresh now");
+  });
+
+  it("offers to sign in again when the refresh token was refused", async () => {
+    fakeBackend({
+      token_details: () => ({ status: tokenStatus({ token: { source: "authorization_code", has_refresh_token: true } }), jwt: null, id_claims: null }),
+      get_token: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw { code: "login_required", field: null, message: "The refresh was refused (invalid_grant). Sign in again." };
+      },
+    });
+    const signIn = environment({ endpoints: { ...everyEndpoint.endpoints, authorization_url: "https://id.example.com/auth" } });
+    renderWithProviders(<TokenPanel app={clientApp({ client_type: "public", auth_method: "none" })} environment={signIn} />);
+    await userEvent.click(await screen.findByTestId("token-get"));
+    expect(await screen.findByTestId("token-error")).toHaveTextContent("invalid_grant");
+    expect(screen.getByTestId("token-sign-in-again")).toBeEnabled();
   });
 });

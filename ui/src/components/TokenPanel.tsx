@@ -5,6 +5,7 @@ import type { Environment } from "../bindings/Environment";
 import type { Field } from "../bindings/Field";
 import type { Introspection } from "../bindings/Introspection";
 import type { TokenInfo } from "../bindings/TokenInfo";
+import type { TokenMeta } from "../bindings/TokenMeta";
 import type { TokenStatus } from "../bindings/TokenStatus";
 import { api, toIpcError } from "../api/client";
 import { keys, useTokenDetails } from "../api/queries";
@@ -14,6 +15,7 @@ import { localDateTime } from "../lib/time";
 import { STATE_LABEL, countdown, duration, expiredAgo, liveState, parseScopes, useNow } from "../lib/tokens";
 import { CopyButton, useClipboard } from "./Clipboard";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { LoginDialog, type LoginMode } from "./LoginDialog";
 import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
 import { useToast } from "./Toasts";
@@ -34,6 +36,11 @@ const ACTION_LABEL: Record<Action, string> = {
   revoke: "Revocation",
   forget: "Forget",
   "renew-toggle": "Automatic renewal",
+};
+const SOURCE_LABEL: Record<TokenMeta["source"], string> = {
+  client_credentials: "Client credentials",
+  authorization_code: "Browser sign-in",
+  device_code: "Device sign-in",
 };
 type Result = { kind: "introspection"; value: Introspection } | { kind: "info"; value: TokenInfo } | null;
 
@@ -107,10 +114,11 @@ export function TokenPanel({ app, environment }: Props) {
   const { copyWith } = useClipboard();
   const [scopesText, setScopesText] = useState(app.default_scopes.join(" "));
   const [busy, setBusy] = useState<Action | null>(null);
-  const [error, setError] = useState<{ action: Action; message: string } | null>(null);
+  const [error, setError] = useState<{ action: Action; message: string; signIn?: boolean } | null>(null);
   const [result, setResult] = useState<Result>(null);
   const [confirmRevoke, setConfirmRevoke] = useState(false);
   const [trying, setTrying] = useState(false);
+  const [login, setLogin] = useState<LoginMode | null>(null);
   const rememberFocus = useFocusReturn(busy !== null);
   const endpoints = environment.endpoints;
   const production = environment.kind === "production";
@@ -127,38 +135,36 @@ export function TokenPanel({ app, environment }: Props) {
       done?.(value);
     } catch (reason) {
       const failure = toIpcError(reason);
-      if (presentationOf(failure.code) === "notice" || failure.code === "validation") setError({ action, message: failure.message });
+      if (presentationOf(failure.code) === "notice" || failure.code === "validation")
+        setError({ action, message: failure.message, signIn: failure.code === "login_required" });
       else report(failure);
     } finally {
       setBusy(null);
     }
   };
 
-  if (app.client_type === "public") {
-    return (
-      <section className="panel token-panel" data-testid="token-panel" aria-labelledby="token-title">
-        <header className="panel-header">
-          <h3 id="token-title">
-            Access token{" "}
-            <span className="token-badge token-none" data-testid="token-state" data-state="none">
-              {STATE_LABEL.none}
-            </span>
-          </h3>
-        </header>
-        <p className="muted">
-          A public client gets its tokens by signing a user in through the browser (authorization code with PKCE), not
-          with client credentials. Browser sign-in is coming to Authdeck.
-        </p>
-      </section>
-    );
-  }
-
   const status = details.data?.status ?? null;
   const token = status?.token ?? null;
   const live = status ? liveState(status, now) : null;
   const missing = status?.scopes_missing ?? [];
   const added = status?.scopes_added ?? [];
-  const getLabel = token ? "Get new token" : "Get token";
+  const confidential = app.client_type === "confidential";
+  const refreshes = token?.has_refresh_token ?? false;
+  const getLabel = refreshes ? "Refresh now" : token ? "Get new token" : "Get token";
+  const canGet = Boolean(endpoints.token_url) && (confidential || refreshes);
+  const loopback = app.redirect_uris.some((uri) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(uri));
+  const browserBlocked = !endpoints.authorization_url
+    ? "Add an authorization endpoint to the environment first"
+    : !endpoints.token_url
+      ? "Add a token endpoint to the environment first"
+      : !loopback
+        ? "Add a loopback redirect URI such as http://127.0.0.1/callback to the app first"
+        : null;
+  const deviceBlocked = !endpoints.device_authorization_url
+    ? "Add a device authorization endpoint to the environment first"
+    : !endpoints.token_url
+      ? "Add a token endpoint to the environment first"
+      : null;
   const requested = parseScopes(scopesText);
   const defaults = app.default_scopes.join(" ");
   const autoRenew = status?.auto_renew ?? app.auto_renew;
@@ -175,9 +181,15 @@ export function TokenPanel({ app, environment }: Props) {
       () => api.getToken(app.id, { scopes: requested }),
       (got) => {
         setResult(null);
-        toast(`New token for “${app.display_name}”: ${timeLeft(got, Date.now())}`, "success");
+        toast(`${refreshes ? "Refreshed the token" : "New token"} for “${app.display_name}”: ${timeLeft(got, Date.now())}`, "success");
       },
     );
+  const signedIn = (got: TokenStatus) => {
+    setLogin(null);
+    setError(null);
+    setResult(null);
+    toast(`Signed in to “${app.display_name}”: ${timeLeft(got, Date.now())}`, "success");
+  };
 
   return (
     <section className="panel token-panel" data-testid="token-panel" aria-labelledby="token-title" aria-busy={busy !== null}>
@@ -236,6 +248,29 @@ export function TokenPanel({ app, environment }: Props) {
           <dl className="token-facts">
             <dt>Type</dt>
             <dd data-testid="token-type">{token.token_type}{token.is_jwt ? " · JWT" : " · opaque"}</dd>
+            <dt>From</dt>
+            <dd data-testid="token-source">{SOURCE_LABEL[token.source]}</dd>
+            {token.source !== "client_credentials" && (
+              <>
+                <dt>Refresh token</dt>
+                <dd data-testid="token-refresh">
+                  {token.has_refresh_token ? (
+                    <>
+                      held in the keychain
+                      {token.refresh_expires_at ? (
+                        <>
+                          {" "}· ends <time dateTime={token.refresh_expires_at}>{localDateTime(token.refresh_expires_at)}</time>
+                        </>
+                      ) : (
+                        <span className="muted"> · the provider gave no end</span>
+                      )}
+                    </>
+                  ) : (
+                    <span className="muted">none — sign in again when this token expires</span>
+                  )}
+                </dd>
+              </>
+            )}
             <dt>Issued</dt>
             <dd>
               <time data-testid="token-issued-at" dateTime={token.issued_at}>{localDateTime(token.issued_at)}</time>
@@ -281,14 +316,21 @@ export function TokenPanel({ app, environment }: Props) {
       )}
 
       {status && !token && (
-        <p className="muted token-empty">No token yet. Get one with the app’s active secret and the scopes below.</p>
+        <p className="muted token-empty">
+          {confidential
+            ? "No token yet. Get one with the app’s active secret and the scopes below, or sign a user in."
+            : "No token yet. A public client gets its tokens by signing a user in: with the browser (authorization code with PKCE) or on another device."}
+        </p>
       )}
 
       {token?.renew_error && (
         <div className="notice notice-refusal" data-testid="token-renew-error" role="alert">
           <Icon name="warning" />
           <span>
-            Automatic renewal stopped: {token.renew_error} “Get new token” tries again and resumes automatic renewal.
+            Automatic renewal stopped: {token.renew_error}{" "}
+            {token.source === "client_credentials" || token.has_refresh_token
+              ? "“Get new token” tries again and resumes automatic renewal."
+              : "Sign in again to get new tokens."}
           </span>
         </div>
       )}
@@ -318,7 +360,7 @@ export function TokenPanel({ app, environment }: Props) {
             autoComplete="off"
             onChange={(event) => { setScopesText(event.target.value); }}
             onKeyDown={(event) => {
-              if (event.key === "Enter" && busy === null && endpoints.token_url) void getToken();
+              if (event.key === "Enter" && busy === null && canGet) void getToken();
             }}
           />
         </label>
@@ -327,16 +369,43 @@ export function TokenPanel({ app, environment }: Props) {
             Reset to defaults
           </button>
         )}
+        {(confidential || refreshes) && (
+          <button
+            type="button"
+            className="primary"
+            data-testid="token-get"
+            disabled={busy !== null || !canGet}
+            aria-busy={busy === "get"}
+            title={
+              !endpoints.token_url
+                ? "Add a token endpoint to the environment first"
+                : refreshes
+                  ? "Use the refresh token for a new access token (it rotates)"
+                  : "Ask the token endpoint for a new token (client credentials)"
+            }
+            onClick={() => void getToken()}
+          >
+            <Icon name="key" size={14} /> {busy === "get" ? "Requesting…" : getLabel}
+          </button>
+        )}
         <button
           type="button"
-          className="primary"
-          data-testid="token-get"
-          disabled={busy !== null || !endpoints.token_url}
-          aria-busy={busy === "get"}
-          title={endpoints.token_url ? "Ask the token endpoint for a new token (client credentials)" : "Add a token endpoint to the environment first"}
-          onClick={() => void getToken()}
+          className={confidential || refreshes ? undefined : "primary"}
+          data-testid="login-browser"
+          disabled={busy !== null || browserBlocked !== null}
+          title={browserBlocked ?? "Sign a user in through the system browser (authorization code with PKCE)"}
+          onClick={() => { setLogin("browser"); }}
         >
-          <Icon name="key" size={14} /> {busy === "get" ? "Requesting…" : getLabel}
+          Sign in with browser
+        </button>
+        <button
+          type="button"
+          data-testid="login-device"
+          disabled={busy !== null || deviceBlocked !== null}
+          title={deviceBlocked ?? "Sign in on another device with a code (device authorization)"}
+          onClick={() => { setLogin("device"); }}
+        >
+          On another device
         </button>
       </div>
 
@@ -430,6 +499,11 @@ export function TokenPanel({ app, environment }: Props) {
           <span className="action-error">
             <strong>{ACTION_LABEL[error.action]} failed.</strong> {error.message}
           </span>
+          {error.signIn && browserBlocked === null && (
+            <button type="button" className="primary" data-testid="token-sign-in-again" onClick={() => { setLogin("browser"); }}>
+              Sign in again
+            </button>
+          )}
           <button type="button" className="link-button" onClick={() => { setError(null); }}>Dismiss</button>
         </div>
       )}
@@ -477,6 +551,16 @@ export function TokenPanel({ app, environment }: Props) {
         </div>
       )}
 
+      {details.data?.id_claims && (
+        <details className="token-jwt" data-testid="token-id-claims" open>
+          <summary>
+            ID token <span className="verified-badge">Verified</span>
+          </summary>
+          <p className="muted">Checked when it arrived: signed by the issuer’s keys, issued by it, for this client, not expired, with this sign-in’s nonce.</p>
+          <FieldTable fields={details.data.id_claims} />
+        </details>
+      )}
+
       {details.data?.jwt && (
         <details className="token-jwt" data-testid="token-jwt" open>
           <summary>
@@ -516,6 +600,16 @@ export function TokenPanel({ app, environment }: Props) {
             and its secrets are not affected; you can get a new token afterwards.
           </p>
         </ConfirmDialog>
+      )}
+      {login && (
+        <LoginDialog
+          app={app}
+          environment={environment}
+          mode={login}
+          scopes={scopesText}
+          onSignedIn={signedIn}
+          onClose={() => { setLogin(null); }}
+        />
       )}
       {trying && <TryItDialog app={app} environment={environment} onClose={() => { setTrying(false); }} />}
     </section>

@@ -1,0 +1,111 @@
+import { act, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { DeviceLoginStarted } from "../bindings/DeviceLoginStarted";
+import type { LoginStarted } from "../bindings/LoginStarted";
+import { EVENTS } from "../bindings/ipc";
+import { fakeBackend } from "../test/backend";
+import { clientApp, environment, tokenStatus } from "../test/fixtures";
+import { renderWithProviders } from "../test/render";
+import { LoginDialog } from "./LoginDialog";
+
+const app = clientApp({ client_type: "public", auth_method: "none" });
+const inFiveMinutes = () => new Date(Date.now() + 300_000).toISOString();
+
+const started = (): LoginStarted => ({
+  login_id: "login-1",
+  app_id: app.id,
+  url: "https://id.example.com/auth?client_id=billing-sbx-123&state=s",
+  redirect_uri: "http://127.0.0.1:43123/callback",
+  port: 43123,
+  expires_at: inFiveMinutes(),
+});
+
+describe("LoginDialog", () => {
+  it("shows the address, port and time left while the browser signs in, then reports the sign-in", async () => {
+    const backend = fakeBackend({ start_login: started, cancel_login: () => null, copy_login_url: () => ({ clear_after_seconds: 30 }) });
+    const onSignedIn = vi.fn();
+    renderWithProviders(
+      <LoginDialog app={app} environment={environment()} mode="browser" scopes="openid read" onSignedIn={onSignedIn} onClose={vi.fn()} />,
+    );
+    expect(await screen.findByTestId("login-url")).toHaveValue(started().url);
+    expect(backend.callsOf("start_login")).toEqual([{ appId: "app-1", input: { scopes: ["openid", "read"], timeout_seconds: null } }]);
+    expect(screen.getByTestId("login-port")).toHaveTextContent("127.0.0.1:43123");
+    expect(screen.getByTestId("login-redirect")).toHaveTextContent("http://127.0.0.1:43123/callback");
+    expect(screen.getByTestId("login-time-left").textContent).toMatch(/^[45]:\d\d$/);
+    await userEvent.click(screen.getByTestId("login-copy"));
+    expect(backend.callsOf("copy_login_url")).toEqual([{ loginId: "login-1" }]);
+
+    const status = tokenStatus({ token: { source: "authorization_code", has_refresh_token: true } });
+    act(() => {
+      backend.emit(EVENTS.loginFinished, { login_id: "other", app_id: app.id, outcome: "signed_in", status, error: null });
+    });
+    expect(onSignedIn).not.toHaveBeenCalled();
+    act(() => {
+      backend.emit(EVENTS.loginFinished, { login_id: "login-1", app_id: app.id, outcome: "signed_in", status, error: null });
+    });
+    expect(onSignedIn).toHaveBeenCalledWith(status);
+  });
+
+  it("cancels the sign-in it started when closed", async () => {
+    const backend = fakeBackend({ start_login: started, cancel_login: () => null });
+    const onClose = vi.fn();
+    const { unmount } = renderWithProviders(
+      <LoginDialog app={app} environment={environment()} mode="browser" scopes={null} onSignedIn={vi.fn()} onClose={onClose} />,
+    );
+    await screen.findByTestId("login-url");
+    await userEvent.click(screen.getByTestId("login-cancel"));
+    expect(onClose).toHaveBeenCalled();
+    unmount();
+    expect(backend.callsOf("cancel_login")).toEqual([{ loginId: "login-1" }]);
+  });
+
+  it("shows the provider's refusal and starts a new sign-in on Try again", async () => {
+    const backend = fakeBackend({ start_login: started, cancel_login: () => null });
+    renderWithProviders(<LoginDialog app={app} environment={environment()} mode="browser" scopes={null} onSignedIn={vi.fn()} onClose={vi.fn()} />);
+    await screen.findByTestId("login-url");
+    act(() => {
+      backend.emit(EVENTS.loginFinished, {
+        login_id: "login-1",
+        app_id: app.id,
+        outcome: "failed",
+        status: null,
+        error: { code: "provider", field: null, message: "The provider refused the sign-in (access_denied)." },
+      });
+    });
+    expect(await screen.findByTestId("login-error")).toHaveTextContent("The provider refused the sign-in (access_denied).");
+    await userEvent.click(screen.getByTestId("login-retry"));
+    await screen.findByTestId("login-url");
+    expect(backend.callsOf("start_login")).toHaveLength(2);
+  });
+
+  it("shows why a sign-in cannot start", async () => {
+    fakeBackend({
+      start_login: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw { code: "not_configured", field: null, message: "“Billing sync” has no loopback redirect URI." };
+      },
+    });
+    renderWithProviders(<LoginDialog app={app} environment={environment()} mode="browser" scopes={null} onSignedIn={vi.fn()} onClose={vi.fn()} />);
+    expect(await screen.findByTestId("login-error")).toHaveTextContent("has no loopback redirect URI");
+  });
+
+  it("shows the device code, the address and its QR code", async () => {
+    const device: DeviceLoginStarted = {
+      login_id: "login-2",
+      app_id: app.id,
+      user_code: "WDJB-MJHT",
+      verification_uri: "https://id.example.com/device",
+      verification_uri_complete: "https://id.example.com/device?user_code=WDJBMJHT",
+      qr_svg: '<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+      interval_seconds: 5,
+      expires_at: inFiveMinutes(),
+    };
+    fakeBackend({ start_device_login: () => device, cancel_login: () => null });
+    renderWithProviders(<LoginDialog app={app} environment={environment()} mode="device" scopes={null} onSignedIn={vi.fn()} onClose={vi.fn()} />);
+    expect(await screen.findByTestId("device-user-code")).toHaveTextContent("WDJB-MJHT");
+    expect(screen.getByTestId("device-uri")).toHaveTextContent("https://id.example.com/device");
+    const qr = screen.getByTestId("device-qr");
+    expect(qr.getAttribute("src")).toBe(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(device.qr_svg)}`);
+    expect(qr).toHaveAttribute("alt", "QR code of https://id.example.com/device?user_code=WDJBMJHT");
+  });
+});
