@@ -49,11 +49,18 @@ pub fn token_status(app: AppFacts<'_>, token: Option<TokenMeta>, now: Timestamp)
         Some(TokenMeta {
             granted_scopes: Some(granted),
             requested_scopes,
+            source,
             ..
-        }) => (
-            difference(requested_scopes, granted),
-            difference(granted, requested_scopes),
-        ),
+        }) => {
+            let mut missing = difference(requested_scopes, granted);
+            if *source != TokenSource::ClientCredentials {
+                // A sign-in's OpenID Connect scopes are granted to the ID token, the userinfo
+                // endpoint and the refresh token; many servers leave them out of an access
+                // token's `scope` (one bound to an API resource), which is not a refusal.
+                missing.retain(|scope| !SIGN_IN_SCOPES.contains(&scope.as_str()));
+            }
+            (missing, difference(granted, requested_scopes))
+        }
         _ => (Vec::new(), Vec::new()),
     };
     TokenStatus {
@@ -112,6 +119,17 @@ pub fn decode_jwt(value: &str) -> Option<JwtView> {
         claims: fields_of(&segment(claims)?),
     })
 }
+
+/// OpenID Connect's own scopes (Core §5.4, §11), about the user and the sign-in rather than an
+/// API.
+const SIGN_IN_SCOPES: &[&str] = &[
+    "openid",
+    "profile",
+    "email",
+    "address",
+    "phone",
+    "offline_access",
+];
 
 #[cfg(test)]
 mod tests {
@@ -189,6 +207,25 @@ mod tests {
         let s = status(Some(token(1000, Some(4600))), 1000);
         assert_eq!(s.scopes_missing, ["write"]);
         assert_eq!(s.scopes_added, ["admin"]);
+    }
+
+    #[test]
+    fn a_sign_in_s_openid_scopes_left_out_of_the_access_token_are_not_missing() {
+        let mut signed_in = token(1000, Some(4600));
+        signed_in.source = TokenSource::AuthorizationCode;
+        signed_in.requested_scopes = ["openid", "profile", "offline_access", "read", "write"]
+            .map(String::from)
+            .to_vec();
+        signed_in.granted_scopes = Some(vec!["read".into()]);
+        assert_eq!(
+            status(Some(signed_in.clone()), 1000).scopes_missing,
+            ["write"]
+        );
+        signed_in.source = TokenSource::ClientCredentials;
+        assert_eq!(
+            status(Some(signed_in), 1000).scopes_missing,
+            ["openid", "profile", "offline_access", "write"]
+        );
     }
 
     #[test]

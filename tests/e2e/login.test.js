@@ -1,0 +1,84 @@
+// Browser and device sign-in end to end, in the real app in demo mode. "Sign in with browser"
+// opens the system browser through the app's real opener path (xdg-open); in this run's XDG
+// folders that is the stand-in browser (tests/support/standin-browser, registered by
+// tests/e2e/run), which signs in as alice on the local oidc-provider's pages and follows the
+// redirect to the app's loopback listener. The panel then shows the tokens and the verified ID
+// token's claims.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { allByTestId, byTestId, click, dismissToasts, keychainValues, launch, screenshot, waitForGone, waitForText } from "./support.js";
+
+const STANDIN_LOG = process.env.AUTHDECK_STANDIN_LOG;
+const DEMO_NAMESPACE = "authdeck-demo";
+let browser;
+
+before(async () => {
+  assert.ok(STANDIN_LOG, "AUTHDECK_STANDIN_LOG is not set: run through tests/e2e/run");
+  browser = await launch({ args: ["--demo"] });
+  await waitForText(browser, "status-environment", "Demo (local) · 4 apps", 20000);
+});
+
+after(async () => {
+  await browser?.deleteSession();
+});
+
+async function openApp(name) {
+  await waitForText(browser, "app-row", name);
+  for (const row of await allByTestId(browser, "app-row")) {
+    if (((await row.getProperty("textContent")) ?? "").includes(name)) {
+      await row.click();
+      await waitForText(browser, "app-title", name);
+      return;
+    }
+  }
+  throw new Error(`no app row named ${name}`);
+}
+
+const textOf = async (id) => (await byTestId(browser, id).getProperty("textContent")) ?? "";
+
+test("a public client signs in through the system browser and shows its tokens and ID token", async () => {
+  await openApp("Demo sign-in");
+  await waitForText(browser, "token-state", "No token");
+  assert.equal(await byTestId(browser, "token-get").isExisting(), false, "no client-credentials request for a public client");
+  const before = readFileSync(STANDIN_LOG, "utf8");
+  await click(browser, "login-browser");
+  await waitForText(browser, "token-state", "Valid", 30000);
+  await waitForGone(browser, "login-dialog");
+  assert.equal(await textOf("token-source"), "Browser sign-in");
+  assert.match(await textOf("token-refresh"), /held in the keychain/);
+  await waitForText(browser, "token-id-claims", "Verified");
+  assert.match(await textOf("token-id-claims"), /subalice/);
+  const ran = readFileSync(STANDIN_LOG, "utf8").slice(before.length);
+  assert.match(ran, /standin-browser: opened http:\/\/127\.0\.0\.1:\d+\/auth\n/, "the app opened the system browser");
+  assert.match(ran, /ended at http:\/\/127\.0\.0\.1:\d+\/callback \(HTTP 200\)/, "the browser ended on the app's listener");
+  // the access, refresh and ID tokens are in the demo's keychain namespace, nowhere in the page
+  const values = keychainValues(DEMO_NAMESPACE);
+  const source = await browser.getPageSource();
+  for (const value of values) assert.ok(!source.includes(value), "a keychain value is in the page");
+  await dismissToasts(browser);
+  await screenshot(browser, "15-browser-sign-in");
+});
+
+test("Refresh now rotates the refresh token and keeps the sign-in", async () => {
+  const before = await textOf("token-fingerprint");
+  await click(browser, "token-get");
+  await browser.waitUntil(async () => (await textOf("token-fingerprint")) !== before, {
+    timeout: 10000,
+    timeoutMsg: "no refreshed token",
+  });
+  assert.equal(await textOf("token-source"), "Browser sign-in");
+  assert.match(await textOf("token-refresh"), /held in the keychain/);
+});
+
+test("a device sign-in shows the code, the address and a QR code, and cancels cleanly", async () => {
+  await click(browser, "login-device");
+  await byTestId(browser, "device-user-code").waitForDisplayed({ timeout: 10000 });
+  assert.match(await textOf("device-user-code"), /^[A-Z]{4}-[A-Z]{4}$/);
+  assert.match(await textOf("device-uri"), /^http:\/\/127\.0\.0\.1:\d+\/device$/);
+  assert.ok(await byTestId(browser, "device-qr").isDisplayed());
+  await screenshot(browser, "16-device-sign-in");
+  await click(browser, "login-cancel");
+  await waitForGone(browser, "login-dialog");
+  assert.equal(await textOf("token-source"), "Browser sign-in", "the earlier sign-in is kept");
+});
