@@ -51,7 +51,11 @@ test("a public client signs in through the system browser and shows its tokens a
   assert.match(await textOf("token-id-claims"), /subalice/);
   const ran = readFileSync(STANDIN_LOG, "utf8").slice(before.length);
   assert.match(ran, /standin-browser: opened http:\/\/127\.0\.0\.1:\d+\/auth\n/, "the app opened the system browser");
-  assert.match(ran, /ended at http:\/\/127\.0\.0\.1:\d+\/callback \(HTTP 200\)/, "the browser ended on the app's listener");
+  assert.match(
+    ran,
+    /ended at http:\/\/127\.0\.0\.1:\d+\/authdeck-sign-in-result \(HTTP 200\)/,
+    "the browser ended on the app's listener, moved on to the result page without the code",
+  );
   // the access, refresh and ID tokens are in the demo's keychain namespace, nowhere in the page
   const values = keychainValues(DEMO_NAMESPACE);
   const source = await browser.getPageSource();

@@ -5,8 +5,9 @@
 //! carries this login's `state` (a code, or the provider's `error`), on cancel, or on timeout;
 //! every other request — another path, method or Host, a wrong, missing or duplicated
 //! parameter, an `iss` of another issuer — is refused with a page saying why, and the login
-//! keeps waiting. Pages are self-contained, `no-store` and `no-referrer`; the success page
-//! takes the code out of the address bar.
+//! keeps waiting. Pages are self-contained, `no-store` and `no-referrer`. The accepted callback
+//! is answered with a redirect to a result page without the code (served for a moment after,
+//! then the port closes), so the code leaves the address bar and the history.
 
 use crate::error::{Error, Result};
 use crate::model::Secret;
@@ -65,6 +66,10 @@ pub enum Callback {
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest request head accepted (hyper answers 431 beyond it).
 const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// Where the accepted callback redirects the browser: the result page, without the code.
+pub const RESULT_PATH: &str = "/authdeck-sign-in-result";
+/// How long the result page stays available after the callback (the browser asks at once).
+const RESULT_GRACE: Duration = Duration::from_secs(3);
 
 /// A bound listener, waiting to be given the login's expectations.
 pub struct Listener {
@@ -131,32 +136,38 @@ impl Listener {
             options: self.options.clone(),
             port: self.port,
             expected,
+            result: Mutex::new(None),
+            served: tokio::sync::Notify::new(),
         });
         let (done, mut arrived) = mpsc::channel::<Callback>(1);
         let mut connections = JoinSet::new();
+        let serve = |connections: &mut JoinSet<()>, stream: tokio::net::TcpStream| {
+            let rules = rules.clone();
+            let done = done.clone();
+            let rejected = self.rejected.clone();
+            connections.spawn(async move {
+                let service = service_fn(move |request: Request<Incoming>| {
+                    let response = answer(&rules, &request, &done, &rejected);
+                    async move { Ok::<_, std::convert::Infallible>(response) }
+                });
+                let _ = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEAD_TIMEOUT)
+                    .max_buf_size(MAX_HEAD_BYTES)
+                    .keep_alive(false)
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        };
         let deadline = tokio::time::sleep(self.options.timeout);
         tokio::pin!(deadline);
         tokio::pin!(cancel);
         let outcome = loop {
             tokio::select! {
                 accepted = self.socket.accept() => {
-                    let Ok((stream, _)) = accepted else { continue };
-                    let rules = rules.clone();
-                    let done = done.clone();
-                    let rejected = self.rejected.clone();
-                    connections.spawn(async move {
-                        let service = service_fn(move |request: Request<Incoming>| {
-                            let response = answer(&rules, &request, &done, &rejected);
-                            async move { Ok::<_, std::convert::Infallible>(response) }
-                        });
-                        let _ = http1::Builder::new()
-                            .timer(TokioTimer::new())
-                            .header_read_timeout(HEAD_TIMEOUT)
-                            .max_buf_size(MAX_HEAD_BYTES)
-                            .keep_alive(false)
-                            .serve_connection(TokioIo::new(stream), service)
-                            .await;
-                    });
+                    if let Ok((stream, _)) = accepted {
+                        serve(&mut connections, stream);
+                    }
                 }
                 Some(callback) = arrived.recv() => break Ok(Some(callback)),
                 () = &mut deadline => break Err(Error::Timeout(format!(
@@ -167,8 +178,24 @@ impl Listener {
                 () = &mut cancel => break Ok(None),
             }
         };
+        if matches!(outcome, Ok(Some(_))) {
+            // The browser follows the callback's redirect to the result page at once.
+            let grace = tokio::time::sleep(RESULT_GRACE);
+            tokio::pin!(grace);
+            loop {
+                tokio::select! {
+                    accepted = self.socket.accept() => {
+                        if let Ok((stream, _)) = accepted {
+                            serve(&mut connections, stream);
+                        }
+                    }
+                    () = rules.served.notified() => break,
+                    () = &mut grace => break,
+                }
+            }
+        }
         drop(self.socket);
-        // Let the page of the accepted callback reach the browser, briefly, then stop.
+        // Let the last page reach the browser, briefly, then stop.
         let _ = tokio::time::timeout(Duration::from_secs(2), async {
             while connections.join_next().await.is_some() {}
         })
@@ -182,6 +209,10 @@ struct Rules {
     options: ListenOptions,
     port: u16,
     expected: Expected,
+    /// The result page, once a callback was accepted.
+    result: Mutex<Option<String>>,
+    /// Told when the result page was served.
+    served: tokio::sync::Notify,
 }
 
 /// The judgement on one request.
@@ -203,10 +234,14 @@ fn judge(rules: &Rules, method: &Method, uri: &http::Uri, host: Option<&str>) ->
     if uri.path() != rules.options.path {
         return reject(StatusCode::NOT_FOUND, "This is not the sign-in callback.");
     }
-    let allowed = [
+    let mut allowed = vec![
         format!("127.0.0.1:{}", rules.port),
         format!("{}:{}", rules.options.host, rules.port),
     ];
+    if rules.port == 80 {
+        // browsers leave the default port out of Host
+        allowed.extend(["127.0.0.1".to_owned(), rules.options.host.clone()]);
+    }
     if !host.is_some_and(|host| allowed.iter().any(|a| a.eq_ignore_ascii_case(host))) {
         return reject(
             StatusCode::BAD_REQUEST,
@@ -283,9 +318,31 @@ fn answer(
         .headers()
         .get(header::HOST)
         .and_then(|value| value.to_str().ok());
-    match judge(rules, request.method(), request.uri(), host) {
+    if request.method() == Method::GET && request.uri().path() == RESULT_PATH {
+        let result = rules.result.lock().ok().and_then(|result| result.clone());
+        return match result {
+            Some(page) => {
+                rules.served.notify_one();
+                respond(StatusCode::OK, page)
+            }
+            None => respond(
+                StatusCode::NOT_FOUND,
+                self::page("Not accepted", "No sign-in has completed here."),
+            ),
+        };
+    }
+    let finished = rules.result.lock().map(|r| r.is_some()).unwrap_or(true);
+    let judgement = if finished && request.uri().path() == rules.options.path {
+        Judgement::Reject(
+            StatusCode::BAD_REQUEST,
+            "This sign-in has already completed; this link cannot be used again.".to_owned(),
+        )
+    } else {
+        judge(rules, request.method(), request.uri(), host)
+    };
+    match judgement {
         Judgement::Accept(callback) => {
-            let page = match &callback {
+            let result = match &callback {
                 Callback::Code(_) => page(
                     "Signed in",
                     "Authdeck has the sign-in. You can close this tab and go back to Authdeck.",
@@ -302,9 +359,23 @@ fn answer(
                     ),
                 ),
             };
-            // A full channel means a callback was already accepted: this one only gets the page.
+            if let Ok(mut slot) = rules.result.lock() {
+                *slot = Some(result);
+            }
             let _ = done.try_send(callback);
-            respond(StatusCode::OK, page)
+            // Away from the address that holds the code (and out of the history).
+            let mut response = respond(
+                StatusCode::SEE_OTHER,
+                page(
+                    "One moment",
+                    "Authdeck has the provider's answer; this page moves on to the result.",
+                ),
+            );
+            response.headers_mut().insert(
+                header::LOCATION,
+                http::HeaderValue::from_static(RESULT_PATH),
+            );
+            response
         }
         Judgement::Reject(status, why) => {
             if let Ok(mut list) = rejected.lock() {
@@ -324,14 +395,13 @@ fn escape(text: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// A self-contained page; its script replaces the address (which may hold the code) with the
-/// bare origin, so the code stays out of the history.
+/// A self-contained page: no script, no external resource.
 fn page(title: &str, message: &str) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} — \
          Authdeck</title><style>body{{font:16px system-ui,sans-serif;max-width:36em;margin:4em \
          auto;padding:0 1em;color:#1a1e27}}h1{{font-size:1.4em}}</style></head><body><h1>{title}\
-         </h1><p>{message}</p><script>history.replaceState(null,\"\",\"/\")</script></body></html>",
+         </h1><p>{message}</p></body></html>",
         title = escape(title),
         message = escape(message)
     )
@@ -350,8 +420,8 @@ fn respond(status: StatusCode, body: String) -> Response<Full<Bytes>> {
     set(
         headers,
         header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; \
-         base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; \
+         frame-ancestors 'none'",
     );
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     response

@@ -34,6 +34,8 @@ fn rules(iss_required: bool) -> Rules {
         },
         port: 8080,
         expected: expected(iss_required),
+        result: Mutex::new(None),
+        served: tokio::sync::Notify::new(),
     }
 }
 
@@ -209,25 +211,47 @@ async fn a_forged_callback_is_refused_and_the_valid_one_ends_the_login() {
         &get(port, &format!("/callback?code=the-code&state={STATE}")),
     )
     .await;
-    assert!(valid.starts_with("HTTP/1.1 200"), "{valid}");
+    assert!(valid.starts_with("HTTP/1.1 303"), "{valid}");
     let head = valid.to_ascii_lowercase();
+    assert!(
+        head.contains(&format!("location: {RESULT_PATH}\r\n")),
+        "redirected to the result page, without the code: {valid}"
+    );
     assert!(head.contains("cache-control: no-store"), "{valid}");
     assert!(head.contains("referrer-policy: no-referrer"), "{valid}");
     assert!(
-        head.contains("content-security-policy: default-src 'none'"),
-        "{valid}"
-    );
-    assert!(
         !valid.contains("the-code"),
-        "the page does not repeat the code"
+        "the answer does not repeat the code"
     );
-    assert!(valid.contains("history.replaceState"), "{valid}");
+
+    let replayed = raw(
+        port,
+        &get(port, &format!("/callback?code=the-code&state={STATE}")),
+    )
+    .await;
+    assert!(replayed.starts_with("HTTP/1.1 400"), "{replayed}");
+    assert!(replayed.contains("already completed"), "{replayed}");
+
+    let result = raw(port, &get(port, RESULT_PATH)).await;
+    assert!(result.starts_with("HTTP/1.1 200"), "{result}");
+    let head = result.to_ascii_lowercase();
+    assert!(head.contains("cache-control: no-store"), "{result}");
+    assert!(head.contains("referrer-policy: no-referrer"), "{result}");
+    assert!(
+        head.contains("content-security-policy: default-src 'none'"),
+        "{result}"
+    );
+    assert!(result.contains("<h1>Signed in</h1>"), "{result}");
+    assert!(!head.contains("<script"), "a page without script");
 
     let outcome = waiting.await.unwrap().unwrap();
     assert_eq!(outcome, Some(Callback::Code(Secret::new("the-code"))));
     assert_eq!(
         rejections.lock().unwrap().as_slice(),
-        ["The callback's state is not this sign-in's; it may be an old or forged link."]
+        [
+            "The callback's state is not this sign-in's; it may be an old or forged link.",
+            "This sign-in has already completed; this link cannot be used again."
+        ]
     );
     assert!(
         TcpStream::connect(("127.0.0.1", port)).await.is_err(),
