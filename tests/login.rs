@@ -633,3 +633,74 @@ async fn a_device_login_polls_at_the_interval_and_slows_down_when_told() {
         "after slow_down the interval grows by 5 s (waited {gap} ms)"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sign_in_is_renewed_automatically_by_refresh_inside_its_window() {
+    let f = Fixture::new("login-renew", &["--token-ttl", "40"]);
+    let app = f.public_app("native-client", SCOPES);
+    let login = start(&f, &app).await;
+    let first = sign_in(&f.core, login).await.unwrap().token.unwrap();
+    assert!(
+        f.core.renewals_due().unwrap().is_empty(),
+        "fresh: nothing due"
+    );
+    // 40 s tokens have a 10 s renewal window (a quarter of their life)
+    f.clock.0.store(32, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(f.core.renewals_due().unwrap(), [app.id.clone()]);
+    let renewed = f
+        .core
+        .fetch_token(&app.id, TokenRequestInput::default(), Fetch::Renew)
+        .await
+        .unwrap()
+        .token
+        .unwrap();
+    assert_ne!(renewed.id, first.id);
+    assert_eq!(renewed.source, TokenSource::AuthorizationCode);
+    assert_eq!(
+        grants(&f),
+        [
+            ("authorization_code".to_owned(), 200),
+            ("refresh_token".to_owned(), 200)
+        ]
+    );
+
+    // Turned off, a sign-in is not renewed.
+    f.core.set_auto_renew(&app.id, false).unwrap();
+    f.clock
+        .0
+        .store(32 + 32, std::sync::atomic::Ordering::SeqCst);
+    assert!(f.core.renewals_due().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_device_login_stops_polling_and_stores_nothing() {
+    let f = Fixture::new("login-device-cancel", &[]);
+    let app = f.public_app("native-client", SCOPES);
+    f.configure(json!({ "device_interval": 1 }));
+    let login = f
+        .core
+        .start_device_login(&app.id, LoginOptions::default())
+        .await
+        .unwrap();
+    let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+    let finishing = {
+        let core = f.core.clone();
+        tokio::spawn(async move {
+            core.finish_device_login(login, async {
+                let _ = cancelled.await;
+            })
+            .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    cancel.send(()).unwrap();
+    assert!(finishing.await.unwrap().unwrap().is_none());
+    let polls = f.requests().len();
+    assert!(polls >= 1, "it polled while waiting");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(f.requests().len(), polls, "no poll after cancel");
+    assert_eq!(
+        f.core.token_status(&app.id).unwrap().state,
+        TokenState::None
+    );
+}

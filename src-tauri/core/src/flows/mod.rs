@@ -415,6 +415,39 @@ mod tests {
     }
 
     #[test]
+    fn a_refresh_token_lifetime_is_read_under_either_name_and_zero_means_unsaid() {
+        let doing = Doing {
+            what: "The refresh",
+            url: "https://id.example.com/token",
+            scopes: &[],
+        };
+        let minted = |extra: &str| {
+            let body = format!(
+                r#"{{"access_token":"a","token_type":"Bearer","refresh_token":"r"{extra}}}"#
+            );
+            let response: TokenResponse = serde_json::from_str(&body).unwrap();
+            client_credentials::minted_from(&response, &doing)
+                .unwrap()
+                .refresh_expires_in
+        };
+        let hours = |h: u64| Some(std::time::Duration::from_secs(h * 3600));
+        assert_eq!(
+            minted(r#","refresh_expires_in":1800"#),
+            hours(1).map(|d| d / 2)
+        );
+        assert_eq!(
+            minted(r#","refresh_token_expires_in":15897600"#),
+            hours(4416)
+        );
+        assert_eq!(
+            minted(r#","refresh_expires_in":0"#),
+            None,
+            "Keycloak's offline tokens"
+        );
+        assert_eq!(minted(""), None);
+    }
+
+    #[test]
     fn times_get_a_readable_note() {
         let object = serde_json::json!({"exp": 0, "sub": "x", "aud": ["a", "b"]});
         let fields = fields_of(object.as_object().unwrap());
