@@ -5,16 +5,17 @@
 // redirect to the app's loopback listener. The panel then shows the tokens and the verified ID
 // token's claims.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { allByTestId, byTestId, click, dismissToasts, keychainValues, launch, screenshot, waitForGone, waitForText } from "./support.js";
 
 const STANDIN_LOG = process.env.AUTHDECK_STANDIN_LOG;
+const STANDIN_ACTION = process.env.AUTHDECK_STANDIN_ACTION_FILE;
 const DEMO_NAMESPACE = "authdeck-demo";
 let browser;
 
 before(async () => {
-  assert.ok(STANDIN_LOG, "AUTHDECK_STANDIN_LOG is not set: run through tests/e2e/run");
+  assert.ok(STANDIN_LOG && STANDIN_ACTION, "the stand-in browser is not set up: run through tests/e2e/run");
   browser = await launch({ args: ["--demo"] });
   await waitForText(browser, "status-environment", "Demo (local) · 4 apps", 20000);
 });
@@ -62,6 +63,30 @@ test("a public client signs in through the system browser and shows its tokens a
   for (const value of values) assert.ok(!source.includes(value), "a keychain value is in the page");
   await dismissToasts(browser);
   await screenshot(browser, "15-browser-sign-in");
+});
+
+test("with no browser answering, the dialog shows the address, the port and the time left, and Cancel stops listening", async () => {
+  writeFileSync(STANDIN_ACTION, "ignore\n");
+  try {
+    await click(browser, "login-browser");
+    await byTestId(browser, "login-url").waitForDisplayed({ timeout: 10000 });
+    const url = await byTestId(browser, "login-url").getValue();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/auth\?/);
+    assert.match(url, /code_challenge_method=S256/);
+    const port = Number((await textOf("login-port")).split(":")[1]);
+    assert.match(await textOf("login-redirect"), new RegExp(`^http://127\\.0\\.0\\.1:${port}/callback$`));
+    assert.match(await textOf("login-time-left"), /^[45]:\d\d$/);
+    await screenshot(browser, "17-browser-sign-in-waiting");
+    await click(browser, "login-cancel");
+    await waitForGone(browser, "login-dialog");
+    const refused = await fetch(`http://127.0.0.1:${port}/callback`).then(
+      () => "answered",
+      () => "refused",
+    );
+    assert.equal(refused, "refused", "nothing listens after Cancel");
+  } finally {
+    rmSync(STANDIN_ACTION, { force: true });
+  }
 });
 
 test("Refresh now rotates the refresh token and keeps the sign-in", async () => {
