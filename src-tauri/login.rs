@@ -94,7 +94,7 @@ pub async fn start_login<R: Runtime>(
 ) -> Result<LoginStarted, IpcError> {
     let pending = state
         .core()?
-        .start_login(&app_id, LoginOptions::from(input))
+        .start_login(&app_id, LoginOptions::try_from(input)?)
         .await?;
     let started = pending.started.clone();
     wait_for(
@@ -155,7 +155,7 @@ pub async fn start_device_login<R: Runtime>(
 ) -> Result<DeviceLoginStarted, IpcError> {
     let pending = state
         .core()?
-        .start_device_login(&app_id, LoginOptions::from(input))
+        .start_device_login(&app_id, LoginOptions::try_from(input)?)
         .await?;
     let started = pending.started.clone();
     let shown = started

@@ -34,14 +34,25 @@ pub struct LoginOptions {
     pub timeout: Option<Duration>,
 }
 
-impl From<LoginInput> for LoginOptions {
-    fn from(input: LoginInput) -> Self {
-        Self {
+impl TryFrom<LoginInput> for LoginOptions {
+    type Error = Error;
+
+    /// The desktop app's input: a timeout between 10 seconds and an hour.
+    fn try_from(input: LoginInput) -> Result<Self> {
+        if let Some(seconds) = input.timeout_seconds
+            && !(10..=3600).contains(&seconds)
+        {
+            return Err(Error::invalid(
+                "timeout_seconds",
+                "Give the sign-in between 10 seconds and an hour.",
+            ));
+        }
+        Ok(Self {
             scopes: input.scopes,
             timeout: input
                 .timeout_seconds
-                .map(|seconds| Duration::from_secs(seconds.clamp(10, 3600).into())),
-        }
+                .map(|seconds| Duration::from_secs(seconds.into())),
+        })
     }
 }
 
@@ -225,22 +236,8 @@ impl Core {
         if let Some(audience) = app_row.audience.as_deref() {
             extra.push(("audience", audience));
         }
-        // The request is built before anything listens.
-        let redirect_for = |port: u16| {
-            format!(
-                "http://{}:{}{}",
-                listen.host,
-                if port == 0 { 1 } else { port },
-                listen.path
-            )
-        };
-        flows::authorization_request(&Authorize {
-            authorize_url: &authorize_url,
-            client_id: &app_row.client_id,
-            redirect_uri: &redirect_for(listen.port),
-            scopes: &scopes,
-            extra: &extra,
-        })?;
+        // Nothing listens before the request is known to be good.
+        flows::check_authorize_url(&authorize_url)?;
         let listener = Listener::bind(listen).await?;
         let redirect_uri = listener.redirect_uri();
         let request = flows::authorization_request(&Authorize {

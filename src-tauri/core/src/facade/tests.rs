@@ -887,3 +887,23 @@ fn the_loopback_redirect_prefers_127_0_0_1_and_keeps_a_registered_port() {
         "{none}"
     );
 }
+
+#[test]
+fn a_login_timeout_outside_ten_seconds_to_an_hour_is_refused_with_its_field() {
+    let input = |seconds| LoginInput {
+        scopes: None,
+        timeout_seconds: Some(seconds),
+    };
+    for bad in [0, 9, 3601] {
+        let error = LoginOptions::try_from(input(bad)).unwrap_err();
+        assert_eq!(error.field(), Some("timeout_seconds"), "{bad}");
+    }
+    let ok = LoginOptions::try_from(input(600)).unwrap();
+    assert_eq!(ok.timeout, Some(std::time::Duration::from_secs(600)));
+    assert_eq!(
+        LoginOptions::try_from(LoginInput::default())
+            .unwrap()
+            .timeout,
+        None
+    );
+}

@@ -43,15 +43,19 @@ fn not_configured(what: &str, url: &str, error: impl std::fmt::Display) -> Error
     Error::NotConfigured(format!("The {what} “{url}” is not valid ({error})."))
 }
 
-/// Builds a sign-in attempt with fresh `state`, PKCE verifier and (for OpenID) `nonce`.
-pub fn authorization_request(request: &Authorize<'_>) -> Result<AuthorizationRequest> {
+/// Checks that an authorization URL is one Authdeck sends a browser to (https, or http on
+/// loopback).
+pub fn check_authorize_url(url: &str) -> Result<AuthUrl> {
     crate::http::check_target(
-        &url::Url::parse(request.authorize_url)
-            .map_err(|e| not_configured("authorization URL", request.authorize_url, e))?,
+        &url::Url::parse(url).map_err(|e| not_configured("authorization URL", url, e))?,
     )
     .map_err(|e| Error::NotConfigured(e.to_string()))?;
-    let auth_url = AuthUrl::new(request.authorize_url.to_owned())
-        .map_err(|e| not_configured("authorization URL", request.authorize_url, e))?;
+    AuthUrl::new(url.to_owned()).map_err(|e| not_configured("authorization URL", url, e))
+}
+
+/// Builds a sign-in attempt with fresh `state`, PKCE verifier and (for OpenID) `nonce`.
+pub fn authorization_request(request: &Authorize<'_>) -> Result<AuthorizationRequest> {
+    let auth_url = check_authorize_url(request.authorize_url)?;
     let redirect = RedirectUrl::new(request.redirect_uri.to_owned())
         .map_err(|e| not_configured("redirect URI", request.redirect_uri, e))?;
     let auth = ClientAuth {

@@ -12,7 +12,8 @@ mod inspect;
 
 pub use api::{call_api, curl_command};
 pub use authorization::{
-    AuthorizationRequest, Authorize, authorization_request, exchange_code, refresh,
+    AuthorizationRequest, Authorize, authorization_request, check_authorize_url, exchange_code,
+    refresh,
 };
 pub use client_credentials::{ClientCredentials, Minted, client_credentials};
 pub use device::{DeviceAuthorization, device_authorization, poll_device_token};
