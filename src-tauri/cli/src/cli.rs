@@ -11,16 +11,19 @@ Exit codes:
   3    not found, or a name that matches several apps or environments
   4    refused by the provider (wrong client secret, scope not allowed ...)
   5    keychain unavailable, locked, or missing the entry
-  6    network failure, timeout, or an answer that is not OAuth
+  6    network failure, timeout (a sign-in not finished in time too), or an answer that is not
+       OAuth
   7    invalid input, or a rule refused it (duplicate name, last secret, environment not empty)
-  8    not configured (no active secret, no token endpoint, public client)
+  8    not configured (no active secret, no token endpoint, no redirect URI for a login ...)
+  9    a sign-in is needed: run `authdeck login APP` (or add --login to token, env, exec)
+  130  interrupted (Ctrl-C): a login was cancelled and its listener closed
   exec passes the command's own exit code through (126: cannot run it, 127: not found).";
 
 /// Tokens and setup for scripts, from the Authdeck desktop app's store and keychain.
 #[derive(Debug, Parser)]
 #[command(name = "authdeck", version, after_help = AFTER_HELP)]
 pub struct Cli {
-    /// Say on stderr what happened (cached or renewed token, its expiry).
+    /// Say on stderr what happened (cached, renewed or refreshed token, its expiry).
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
@@ -32,9 +35,17 @@ pub struct Cli {
 pub enum Command {
     /// Print a valid access token for an app, and nothing else, on stdout.
     ///
-    /// The stored token when it stays valid long enough, else a new one from the provider
-    /// (client credentials with the app's secret from the keychain).
+    /// The stored token when it stays valid long enough, else a new one from the provider:
+    /// a refresh when the token came from a sign-in and a refresh token is held, else client
+    /// credentials with the app's secret from the keychain. A sign-in only with --login.
     Token(TokenArgs),
+
+    /// Sign in as a user: in the system browser (authorization code with PKCE on a loopback
+    /// redirect), or with a code on another device (--device).
+    ///
+    /// Prints on stderr the address to open, the port it listens on and, once signed in, what
+    /// was stored (never a token). Ctrl-C cancels and closes the listener.
+    Login(LoginArgs),
 
     /// Run a command with the app's access token in its environment.
     ///
@@ -109,6 +120,37 @@ pub struct TokenArgs {
     /// spaces).
     #[arg(long = "scope", value_name = "SCOPE")]
     pub scopes: Vec<String>,
+
+    /// When the app needs a sign-in (a public client without a token, or a refresh token
+    /// the provider refused), sign in with the browser now instead of failing with exit
+    /// code 9.
+    #[arg(long)]
+    pub login: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub target: Target,
+
+    /// Ask for these scopes instead of the app's default scopes (repeat, or separate by
+    /// spaces).
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+
+    /// Give up when the sign-in has not finished after this many seconds (default: 300 for
+    /// the browser; for --device, until the code expires).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+
+    /// Sign in on another device (RFC 8628): show a user code, where to enter it and a QR
+    /// code, then wait.
+    #[arg(long)]
+    pub device: bool,
+
+    /// Do not open the browser; only print the address to open.
+    #[arg(long, conflicts_with = "device")]
+    pub no_browser: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -185,6 +227,9 @@ pub struct EndpointArgs {
     /// The authorization endpoint.
     #[arg(long, value_name = "URL")]
     pub authorize_url: Option<String>,
+    /// The device authorization endpoint (RFC 8628), for `login --device`.
+    #[arg(long, value_name = "URL")]
+    pub device_url: Option<String>,
     /// The introspection endpoint (RFC 7662).
     #[arg(long, value_name = "URL")]
     pub introspection_url: Option<String>,

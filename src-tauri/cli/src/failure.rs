@@ -14,6 +14,8 @@ pub mod exit {
     pub const NOT_CONFIGURED: u8 = 8;
     /// The app needs a (new) browser or device login.
     pub const LOGIN_REQUIRED: u8 = 9;
+    /// Interrupted (Ctrl-C) while waiting for a sign-in, as shells report SIGINT.
+    pub const INTERRUPTED: u8 = 130;
     /// `exec`: the command exists but cannot be run (as shells do).
     pub const CANNOT_EXECUTE: u8 = 126;
     /// `exec`: no such command (as shells do).
@@ -107,6 +109,7 @@ pub fn flag_of(field: &str) -> String {
         "rotation_days" => "--rotation-days",
         "endpoints.issuer_url" => "--issuer",
         "endpoints.authorization_url" => "--authorize-url",
+        "endpoints.device_authorization_url" => "--device-url",
         "endpoints.token_url" => "--token-url",
         "endpoints.token_info_url" => "--token-info-url",
         "endpoints.introspection_url" => "--introspection-url",

@@ -33,6 +33,13 @@ struct AppTokenJson<'a> {
     scopes_missing: &'a [String],
     auto_renew: bool,
     renew_error: Option<&'a str>,
+    /// How the token was obtained: client_credentials, authorization_code, device_code.
+    source: Option<TokenSource>,
+    /// A refresh token is held (a sign-in's token): `token` refreshes instead of signing in.
+    has_refresh_token: bool,
+    refresh_expires_at: Option<Timestamp>,
+    /// An ID token (validated when it arrived) is held.
+    has_id_token: bool,
 }
 
 #[derive(Serialize)]
@@ -48,6 +55,19 @@ pub fn state_word(state: TokenState) -> &'static str {
         TokenState::Expired => "expired",
         TokenState::Revoked => "revoked",
         TokenState::None => "none",
+    }
+}
+
+/// The REFRESH cell: whether a sign-in's refresh token is held, and for how long.
+fn refresh_word(token: Option<&TokenMeta>, now: i64) -> String {
+    match token {
+        Some(t) if t.has_refresh_token => match &t.refresh_expires_at {
+            Some(at) => format!("held ({})", output::time_left(Some(at.unix() - now))),
+            None => "held".to_owned(),
+        },
+        // A sign-in without one (never sent, or retired): the next token needs a sign-in.
+        Some(t) if t.source != TokenSource::ClientCredentials => "none".to_owned(),
+        _ => "-".to_owned(),
     }
 }
 
@@ -84,6 +104,10 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
                     scopes_missing: &s.scopes_missing,
                     auto_renew: s.auto_renew,
                     renew_error: token.and_then(|t| t.renew_error.as_deref()),
+                    source: token.map(|t| t.source),
+                    has_refresh_token: token.is_some_and(|t| t.has_refresh_token),
+                    refresh_expires_at: token.and_then(|t| t.refresh_expires_at),
+                    has_id_token: token.is_some_and(|t| t.has_id_token),
                 }
             })
             .collect();
@@ -97,6 +121,13 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
         })
         .map(|()| 0);
     }
+    // The REFRESH column appears once a token of the list came from a sign-in.
+    let signed_in = statuses.iter().any(|s| {
+        s.token
+            .as_ref()
+            .is_some_and(|t| t.source != TokenSource::ClientCredentials)
+    });
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let rows: Vec<Vec<String>> = statuses
         .iter()
         .map(|s| {
@@ -105,17 +136,26 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
                 TokenState::Revoked => "-".to_owned(),
                 _ => output::time_left(s.seconds_left),
             };
-            vec![
+            let mut row = vec![
                 s.app_name.clone(),
                 client_ids.get(&s.app_id).cloned().unwrap_or_default(),
                 state_word(s.state).to_owned(),
                 left,
-            ]
+            ];
+            if signed_in {
+                row.push(refresh_word(s.token.as_ref(), now));
+            }
+            row
         })
         .collect();
     let mut text = format!("{} ({})\n", environment.name, kind_word(environment.kind));
     if rows.is_empty() {
         text.push_str("No apps yet.\n");
+    } else if signed_in {
+        text.push_str(&table(
+            &["APP", "CLIENT ID", "TOKEN", "TIME LEFT", "REFRESH"],
+            &rows,
+        ));
     } else {
         text.push_str(&table(&["APP", "CLIENT ID", "TOKEN", "TIME LEFT"], &rows));
     }

@@ -48,6 +48,7 @@ fn apply_endpoints(
         (&mut endpoints.issuer_url, &flags.issuer),
         (&mut endpoints.token_url, &flags.token_url),
         (&mut endpoints.authorization_url, &flags.authorize_url),
+        (&mut endpoints.device_authorization_url, &flags.device_url),
         (&mut endpoints.introspection_url, &flags.introspection_url),
         (&mut endpoints.revocation_url, &flags.revocation_url),
         (&mut endpoints.token_info_url, &flags.token_info_url),
@@ -78,6 +79,11 @@ fn apply_endpoints(
             &mut endpoints.authorization_url,
             &flags.authorize_url,
             discovered.authorization_url,
+        ),
+        (
+            &mut endpoints.device_authorization_url,
+            &flags.device_url,
+            discovered.device_authorization_url,
         ),
         (
             &mut endpoints.introspection_url,
@@ -118,6 +124,7 @@ fn describe(environment: &Environment) -> String {
         ("issuer", &e.issuer_url),
         ("token", &e.token_url),
         ("authorize", &e.authorization_url),
+        ("device", &e.device_authorization_url),
         ("introspection", &e.introspection_url),
         ("revocation", &e.revocation_url),
         ("token info", &e.token_info_url),

@@ -1,11 +1,38 @@
 //! `token`, `exec` and `env` (exports): a valid access token for an app, handed on.
 
 use crate::cli::{ExecArgs, TokenArgs, VarArgs};
-use crate::failure::{Failure, exit};
+use crate::failure::{Failure, exit, one_line};
+use crate::login::{self, Signing};
 use crate::output::{self, is_variable_name, shell_quote};
 use crate::resolve;
-use authdeck_core::model::{AppSummary, Environment, Secret, TokenMeta, TokenRequestInput};
+use authdeck_core::model::{
+    AppSummary, Environment, Secret, TokenMeta, TokenRequestInput, TokenSource,
+};
 use authdeck_core::{Core, ErrorCode, Fetch};
+
+/// How the token handed on was obtained.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// The stored one, still valid long enough.
+    Cached,
+    /// A new one by client credentials.
+    Renewed,
+    /// A new one by the refresh token of a sign-in.
+    Refreshed,
+    /// A new one from a sign-in just now (`--login`).
+    SignedIn,
+}
+
+impl How {
+    fn word(self) -> &'static str {
+        match self {
+            How::Cached => "cached",
+            How::Renewed => "renewed",
+            How::Refreshed => "refreshed",
+            How::SignedIn => "signed-in",
+        }
+    }
+}
 
 /// A token ready to hand on, and how it was obtained.
 pub struct Got {
@@ -13,7 +40,19 @@ pub struct Got {
     pub app: AppSummary,
     pub meta: TokenMeta,
     pub value: Secret,
-    pub renewed: bool,
+    pub how: How,
+}
+
+/// `--scope` values as one list (each may hold several, space-separated); None when none
+/// was given (the app's default scopes).
+pub fn requested_scopes(flags: &[String]) -> Option<Vec<String>> {
+    (!flags.is_empty()).then(|| {
+        flags
+            .iter()
+            .flat_map(|s| s.split_whitespace())
+            .map(str::to_owned)
+            .collect()
+    })
 }
 
 /// A current-thread runtime for core's async calls, built only when one is needed.
@@ -34,13 +73,7 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
     }
     let (environment, app) =
         resolve::app_to_act_on(core, args.target.env.as_deref(), args.target.app.as_deref())?;
-    let requested: Option<Vec<String>> = (!args.scopes.is_empty()).then(|| {
-        args.scopes
-            .iter()
-            .flat_map(|s| s.split_whitespace())
-            .map(str::to_owned)
-            .collect()
-    });
+    let requested = requested_scopes(&args.scopes);
     let scopes = match &requested {
         Some(scopes) => scopes.clone(),
         None => core.app(&app.id)?.default_scopes,
@@ -48,6 +81,7 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
 
     let status = core.token_status(&app.id)?;
     let before = status.token.as_ref().map(|t| t.id.clone());
+    let refreshable = status.token.as_ref().is_some_and(|t| t.has_refresh_token);
     // Core's own rule for "stored token is good enough" (Fetch::IfNeeded), checked without
     // taking the cross-process lock or a runtime; anything else goes through fetch_token.
     let fresh = authdeck_core::status::serves(&status, &scopes, args.min_valid);
@@ -62,7 +96,7 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
                     app,
                     meta,
                     value,
-                    renewed: false,
+                    how: How::Cached,
                 };
                 report(&got, verbose, args.min_valid);
                 return Ok(got);
@@ -74,16 +108,50 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
             Err(error) => return Err(error.into()),
         }
     }
-    let input = TokenRequestInput { scopes: requested };
-    block_on(core.fetch_token(&app.id, input, fetch))??;
+    let input = TokenRequestInput {
+        scopes: requested.clone(),
+    };
+    let mut signed_in = false;
+    match block_on(core.fetch_token(&app.id, input, fetch))? {
+        Ok(_) => {}
+        Err(error) if error.code() == ErrorCode::LoginRequired => {
+            let signing = Signing {
+                environment: &environment,
+                app: &app,
+                env_flag: args.target.env.as_deref(),
+            };
+            if !args.login {
+                let mut failure = Failure::from(error);
+                failure.message = format!(
+                    "{} Run `{}`, or add --login.",
+                    failure.line(),
+                    signing.login_command(false)
+                );
+                return Err(failure);
+            }
+            eprintln!("authdeck: {} Signing in.", one_line(&error.to_string()));
+            let status = login::browser(core, &signing, requested, None, true)?;
+            login::report(core, &signing, &status)?;
+            signed_in = true;
+        }
+        Err(error) => return Err(error.into()),
+    }
     let (meta, value) = core.token_value(&app.id)?;
-    let renewed = Some(&meta.id) != before.as_ref();
+    let how = if signed_in {
+        How::SignedIn
+    } else if Some(&meta.id) == before.as_ref() {
+        How::Cached
+    } else if refreshable && meta.source != TokenSource::ClientCredentials {
+        How::Refreshed
+    } else {
+        How::Renewed
+    };
     let got = Got {
         environment,
         app,
         meta,
         value,
-        renewed,
+        how,
     };
     report(&got, verbose, args.min_valid);
     Ok(got)
@@ -104,7 +172,7 @@ fn report(got: &Got, verbose: bool, min_valid: i64) {
         };
         eprintln!(
             "authdeck: {} token for “{}” in “{}” ({} …{}), {expiry}",
-            if got.renewed { "renewed" } else { "cached" },
+            got.how.word(),
             got.app.display_name,
             got.environment.name,
             got.meta.token_type,
@@ -112,7 +180,7 @@ fn report(got: &Got, verbose: bool, min_valid: i64) {
         );
     }
     if let Some(left) = left
-        && got.renewed
+        && got.how != How::Cached
         && left < min_valid
     {
         eprintln!(

@@ -419,7 +419,8 @@ fn env_add_and_app_add_round_trip_with_core_validation() {
         added.ok(),
         format!(
             "Added environment Local (sandbox, #27ae60)\n  issuer        {issuer}\n  token         \
-             {issuer}/token\n  authorize     {issuer}/auth\n  introspection {issuer}/token/\
+             {issuer}/token\n  authorize     {issuer}/auth\n  device        {issuer}/device/auth\n  \
+             introspection {issuer}/token/\
              introspection\n  revocation    {issuer}/token/revocation\n  API base      \
              http://127.0.0.1:9/api\nIt is the active environment.\n"
         )
@@ -441,6 +442,7 @@ fn env_add_and_app_add_round_trip_with_core_validation() {
             "introspection_url": format!("{issuer}/token/introspection"),
             "revocation_url": format!("{issuer}/token/revocation"),
             "api_base_url": "http://127.0.0.1:9/api",
+            "device_authorization_url": format!("{issuer}/device/auth"),
         })
     );
 
@@ -568,6 +570,18 @@ fn env_add_and_app_add_round_trip_with_core_validation() {
         home.run(&["env", "edit", "Local", "--token-url", "ftp://x"])
             .failed(7),
         "--token-url: Use an https:// URL (not ftp:)."
+    );
+    assert_eq!(
+        home.run(&[
+            "env",
+            "edit",
+            "Local",
+            "--device-url",
+            "http://id.example.com/device"
+        ])
+        .failed(7),
+        "--device-url: Use https:// — plain http is allowed only for loopback addresses \
+         (127.0.0.1, [::1], localhost)."
     );
     // edit: an empty value clears an endpoint
     home.run(&["env", "edit", "Local", "--api-base", "", "--rename", "Dev"])
@@ -815,8 +829,46 @@ fn no_secret_or_token_value_appears_in_any_other_output() {
         home.run(&["use", "Local"]),
         home.run(&["secret", "rm", "Billing sync", "Secret 1"]),
     ];
+
+    // a sign-in: its access, refresh and ID tokens appear nowhere but on `token`'s stdout
+    home.public_app("Local");
+    let browser = common::StandinBrowser::register("sign-in");
+    let login = home.run_with(&browser, &["login", "Native"]);
+    assert_eq!(login.ok(), "");
+    let (_, mut signed_in) = home.stored_token("Native");
+    assert_eq!(signed_in.len(), 3, "access, refresh and ID token");
+    let refreshed = home.run(&["token", "Native", "--min-valid", "3601", "-v"]);
+    assert!(refreshed.stderr.starts_with("authdeck: refreshed token"));
+    let (_, now_held) = home.stored_token("Native");
+    assert_eq!(
+        refreshed.stdout,
+        format!("{}\n", now_held[0]),
+        "the refreshed value, on stdout only"
+    );
+    signed_in.extend(now_held);
+    let login_runs = vec![
+        login,
+        home.run(&["status"]),
+        home.run(&["status", "--json"]),
+        home.run(&["apps", "--json"]),
+    ];
+    for value in &signed_in {
+        for run in &login_runs {
+            assert!(
+                !run.stdout.contains(value.as_str()) && !run.stderr.contains(value.as_str()),
+                "a token value in the output: {run:#?}"
+            );
+        }
+        assert!(!refreshed.stderr.contains(value.as_str()), "{refreshed:#?}");
+        let log = std::fs::read_to_string(browser.log_path()).unwrap();
+        assert!(
+            !log.contains(value.as_str()),
+            "a token value in the stand-in's log: {log}"
+        );
+    }
+
     server.configure(json!({ "fault": "html_500" }));
-    let failed = home.run(&["token", "--min-valid", "99999", "-v"]);
+    let failed = home.run(&["token", "Billing sync", "--min-valid", "99999", "-v"]);
     assert_eq!(failed.code, 6, "{failed:#?}");
     for run in runs.iter().chain([&failed]) {
         for value in [token.as_str(), secret, "canary-secret-value"] {
@@ -827,9 +879,11 @@ fn no_secret_or_token_value_appears_in_any_other_output() {
         }
     }
     // nor in the data folder
+    let mut values: Vec<&[u8]> = vec![token.as_bytes(), secret.as_bytes(), b"canary-secret-value"];
+    values.extend(signed_in.iter().map(|v| v.as_bytes()));
     for entry in walk(&home.path()) {
         let bytes = std::fs::read(&entry).unwrap();
-        for value in [token.as_bytes(), secret.as_bytes(), b"canary-secret-value"] {
+        for &value in &values {
             assert!(
                 !bytes.windows(value.len()).any(|w| w == value),
                 "{} holds a secret value",

@@ -131,6 +131,10 @@ impl Home {
             issuer,
             "--token-url",
             &format!("{issuer}/token"),
+            "--authorize-url",
+            &format!("{issuer}/auth"),
+            "--device-url",
+            &format!("{issuer}/device/auth"),
             "--introspection-url",
             &format!("{issuer}/token/introspection"),
             "--revocation-url",
@@ -162,6 +166,155 @@ impl Home {
             &format!("{secret}\n"),
         )
         .ok();
+    }
+}
+
+/// The scopes the login tests sign in with (the test server grants refresh tokens for
+/// `offline_access`).
+pub const LOGIN_SCOPES: &str = "openid profile offline_access read";
+
+impl Home {
+    /// A public app "Native" for the server's `native-client` in `env`, signing in on
+    /// http://127.0.0.1/callback (the default redirect URI) with [`LOGIN_SCOPES`].
+    pub fn public_app(&self, env: &str) {
+        self.run(&[
+            "app",
+            "add",
+            "Native",
+            "--env",
+            env,
+            "--client-id",
+            "native-client",
+            "--public",
+            "--scope",
+            LOGIN_SCOPES,
+        ])
+        .ok();
+    }
+
+    /// The stored token of the app named `app` (display name, any environment) as core
+    /// describes it, and its values as the keychain holds them: the access token, then the
+    /// refresh and ID tokens when there are any.
+    pub fn stored_token(&self, app: &str) -> (Value, Vec<String>) {
+        let core = support::open(&self.path(), &self.namespace);
+        let found = core
+            .environments()
+            .unwrap()
+            .iter()
+            .flat_map(|e| core.apps(&e.id).unwrap())
+            .find(|a| a.display_name == app)
+            .unwrap_or_else(|| panic!("no app “{app}”"));
+        let token = core
+            .token_status(&found.id)
+            .unwrap()
+            .token
+            .unwrap_or_else(|| panic!("“{app}” holds no token"));
+        let values = [
+            authdeck_core::token_account(&token.id),
+            authdeck_core::refresh_account(&token.id),
+            authdeck_core::id_token_account(&token.id),
+        ]
+        .iter()
+        .filter_map(|account| support::secret_tool_lookup(&self.namespace, account))
+        .collect();
+        (serde_json::to_value(&token).unwrap(), values)
+    }
+
+    /// The CLI as a command whose system browser is `browser`.
+    pub fn command_with(&self, browser: &StandinBrowser, args: &[&str]) -> Command {
+        let mut command = self.command(args);
+        browser.apply(&mut command);
+        command
+    }
+
+    /// Runs the CLI with `browser` as the system browser.
+    pub fn run_with(&self, browser: &StandinBrowser, args: &[&str]) -> Run {
+        Run::from(
+            self.command_with(browser, args)
+                .output()
+                .expect("run authdeck"),
+        )
+    }
+}
+
+/// The stand-in browser (tests/support/standin-browser) registered as the http and https
+/// handler in XDG folders of one test's own, so `xdg-open` — what the product's opener runs —
+/// runs it. It signs in as alice on the test server's pages and follows the redirect to the
+/// CLI's listener, logging each step to its own file.
+pub struct StandinBrowser {
+    pub dir: tempfile::TempDir,
+    /// The variables `register` printed: Some(value) to set, None to remove.
+    vars: Vec<(String, Option<String>)>,
+    /// What the stand-in does: "sign-in", or "ignore" (a person who never signs in).
+    pub action: &'static str,
+}
+
+impl StandinBrowser {
+    /// Registers the stand-in; panics with the reason when it cannot (no xdg-open, no curl).
+    pub fn register(action: &'static str) -> Self {
+        let dir = tempfile::tempdir().expect("a temporary folder for the XDG folders");
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/support/standin-browser/register"
+        );
+        let output = Command::new("sh")
+            .arg(script)
+            .arg(dir.path())
+            .arg("--headless")
+            .output()
+            .expect("run tests/support/standin-browser/register with sh");
+        assert!(
+            output.status.success(),
+            "the stand-in browser could not be registered: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let vars = String::from_utf8(output.stdout)
+            .expect("utf-8")
+            .lines()
+            .map(|line| {
+                if let Some(name) = line.strip_prefix("unset ") {
+                    (name.to_owned(), None)
+                } else {
+                    let (name, value) = line
+                        .strip_prefix("export ")
+                        .and_then(|rest| rest.split_once('='))
+                        .unwrap_or_else(|| panic!("an export line from register: {line:?}"));
+                    (name.to_owned(), Some(value.to_owned()))
+                }
+            })
+            .collect();
+        Self { dir, vars, action }
+    }
+
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join("browser.log")
+    }
+
+    /// Sets the registration, the log file and the action on `command`.
+    pub fn apply(&self, command: &mut Command) {
+        for (name, value) in &self.vars {
+            match value {
+                Some(value) => command.env(name, value),
+                None => command.env_remove(name),
+            };
+        }
+        command
+            .env("AUTHDECK_STANDIN_LOG", self.log_path())
+            .env("AUTHDECK_STANDIN_ACTION", self.action);
+    }
+
+    /// The log's lines once it holds `count` of them (the stand-in runs detached from the
+    /// CLI, so its last line may come a moment after the CLI exits); what it has after 10 s.
+    pub fn log(&self, count: usize) -> Vec<String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let text = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+            let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+            if lines.len() >= count || std::time::Instant::now() > deadline {
+                return lines;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 }
 
