@@ -248,3 +248,56 @@ pub fn use_environment(core: &Core, name: &str) -> Result<u8, Failure> {
     ))
     .map(|()| 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(source: TokenSource, refresh: bool, refresh_ends: Option<i64>) -> TokenMeta {
+        TokenMeta {
+            id: TokenId::new(),
+            app_id: AppId::new(),
+            source,
+            token_type: "Bearer".into(),
+            issued_at: Timestamp::from_unix(1_000).unwrap(),
+            expires_at: Timestamp::from_unix(4_600),
+            requested_scopes: vec![],
+            granted_scopes: None,
+            is_jwt: false,
+            secret_id: None,
+            revoked_at: None,
+            fingerprint: "abcd".into(),
+            renew_error: None,
+            has_refresh_token: refresh,
+            refresh_expires_at: refresh_ends.and_then(Timestamp::from_unix),
+            has_id_token: false,
+        }
+    }
+
+    #[test]
+    fn the_refresh_cell_says_held_for_how_long_none_or_nothing() {
+        let now = 1_000;
+        let signed_in = TokenSource::AuthorizationCode;
+        assert_eq!(
+            refresh_word(Some(&token(signed_in, true, Some(now + 90_000))), now),
+            "held (1d 01h)"
+        );
+        assert_eq!(
+            refresh_word(Some(&token(TokenSource::DeviceCode, true, None)), now),
+            "held"
+        );
+        // a sign-in whose refresh token was refused or never sent
+        assert_eq!(
+            refresh_word(Some(&token(signed_in, false, None)), now),
+            "none"
+        );
+        assert_eq!(
+            refresh_word(
+                Some(&token(TokenSource::ClientCredentials, false, None)),
+                now
+            ),
+            "-"
+        );
+        assert_eq!(refresh_word(None, now), "-");
+    }
+}

@@ -253,9 +253,9 @@ pub fn device(
         let code_left = Duration::from_secs((started.expires_at.unix() - now).max(0) as u64);
         let wait = timeout.map_or(code_left, |t| t.min(code_left));
         eprintln!(
-            "authdeck: waiting for the sign-in, asking every {} s, for {}; Ctrl-C cancels",
-            started.interval_seconds,
-            span(wait)
+            "authdeck: waiting up to {} for the sign-in, asking every {}s; Ctrl-C cancels",
+            span(wait),
+            started.interval_seconds
         );
         let stop = Cell::new(None);
         let cancel = async {
@@ -398,4 +398,19 @@ pub fn report(core: &Core, signing: &Signing, status: &TokenStatus) -> Result<()
         eprintln!("authdeck: {line}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggested_commands_quote_names_only_when_a_shell_needs_it() {
+        assert_eq!(shell_word("Native"), "Native");
+        assert_eq!(shell_word("billing-sbx.1"), "billing-sbx.1");
+        assert_eq!(shell_word("Billing sync"), "'Billing sync'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("$HOME"), "'$HOME'");
+        assert_eq!(shell_word(""), "''");
+    }
 }

@@ -421,7 +421,7 @@ fn a_device_login_shows_the_code_and_waits_for_the_approval() {
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let shown = read_until(&mut stderr, "authdeck: waiting for the sign-in");
+    let shown = read_until(&mut stderr, "authdeck: waiting up to ");
     let issuer = server.issuer.as_str();
     assert_eq!(
         shown[0],
@@ -442,8 +442,8 @@ fn a_device_login_shows_the_code_and_waits_for_the_approval() {
     );
     assert_eq!(shown[3], format!("  {issuer}/device?user_code={code}"));
     assert!(
-        shown[4].starts_with("authdeck: waiting for the sign-in, asking every 1 s, for ")
-            && shown[4].ends_with("; Ctrl-C cancels"),
+        shown[4].starts_with("authdeck: waiting up to ")
+            && shown[4].ends_with(" for the sign-in, asking every 1s; Ctrl-C cancels"),
         "{shown:#?}"
     );
     assert_eq!(shown.len(), 5, "no QR code when stderr is not a terminal");
