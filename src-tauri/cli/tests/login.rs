@@ -395,11 +395,25 @@ fn a_refused_refresh_token_needs_a_new_sign_in() {
         "{text:#?}"
     );
 
+    // exec (like env) signs in first with --login, then runs the command with the new token;
+    // --min-valid: the old access token, still valid, would serve otherwise
     let again = home.run_with(
         &browser,
-        &["token", "Native", "--min-valid", "3601", "--login"],
+        &[
+            "exec",
+            "Native",
+            "--min-valid",
+            "3601",
+            "--login",
+            "--",
+            "sh",
+            "-c",
+            "printf %s \"$AUTHDECK_ACCESS_TOKEN\"",
+        ],
     );
-    token_value(&again);
+    let (token, values) = stored(&home);
+    assert_eq!(again.ok(), values[0], "{again:#?}");
+    assert_eq!(token["has_refresh_token"], true);
     assert_eq!(
         grants(&server),
         [
@@ -408,8 +422,6 @@ fn a_refused_refresh_token_needs_a_new_sign_in() {
             grant("authorization_code", 200)
         ]
     );
-    let (token, _) = stored(&home);
-    assert_eq!(token["has_refresh_token"], true);
 }
 
 #[test]
