@@ -49,7 +49,7 @@ fn shell_word(word: &str) -> String {
 }
 
 /// `authdeck login`.
-pub fn login(core: &Core, args: &LoginArgs) -> Result<u8, Failure> {
+pub fn login(core: &Core, args: &LoginArgs, verbose: bool) -> Result<u8, Failure> {
     let env_flag = args.target.env.as_deref();
     let (environment, app) = resolve::app_to_act_on(core, env_flag, args.target.app.as_deref())?;
     let signing = Signing {
@@ -62,7 +62,7 @@ pub fn login(core: &Core, args: &LoginArgs) -> Result<u8, Failure> {
     let status = if args.device {
         device(core, &signing, scopes, timeout)?
     } else {
-        browser(core, &signing, scopes, timeout, !args.no_browser)?
+        browser(core, &signing, scopes, timeout, !args.no_browser, verbose)?
     };
     report(core, &signing, &status)?;
     Ok(0)
@@ -120,14 +120,16 @@ fn span(duration: Duration) -> String {
     output::time_left(Some(duration.as_secs().max(1) as i64))
 }
 
-/// The browser login: binds the listener, opens the system browser (unless told not to),
-/// waits for the redirect. Ctrl-C cancels (exit 130); the timeout ends it (exit 6).
+/// The browser login: binds the listener, opens the system browser (unless told not to; a
+/// failed opener only changes what is said), waits for the redirect. Ctrl-C cancels (exit
+/// 130); the timeout ends it (exit 6).
 pub fn browser(
     core: &Core,
     signing: &Signing,
     scopes: Option<Vec<String>>,
     timeout: Option<Duration>,
     open_browser: bool,
+    verbose: bool,
 ) -> Result<TokenStatus, Failure> {
     let what = scopes_line(core, signing.app, &scopes);
     let asked = timeout.is_some();
@@ -159,7 +161,20 @@ pub fn browser(
                 "authdeck: opened the sign-in page in the browser; if it did not open, open this \
                  address:"
             ),
-            Some(Err(error)) => eprintln!("authdeck: {}", one_line(&error.to_string())),
+            Some(Err(error)) => {
+                // The opener's own words hold the whole address and a raw exit status: only
+                // with -v, the address shortened.
+                eprintln!(
+                    "authdeck: No browser could be opened; open this address in a browser to \
+                     sign in:"
+                );
+                if verbose {
+                    eprintln!(
+                        "authdeck: ({})",
+                        one_line(&error.to_string()).replace(&started.url, "<the address>")
+                    );
+                }
+            }
         }
         eprintln!("  {}", started.url);
         eprintln!(

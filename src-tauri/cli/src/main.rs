@@ -108,7 +108,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     let core = open()?;
     match cli.command {
         Command::Token(args) => tokens::token(&core, &args, verbose),
-        Command::Login(args) => login::login(&core, &args),
+        Command::Login(args) => login::login(&core, &args, verbose),
         Command::Exec(args) => tokens::exec(core, &args, verbose),
         Command::Env(env) => match env.action {
             None => tokens::exports(&core, &env.token, &env.vars, verbose),

@@ -130,7 +130,7 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
                 return Err(failure);
             }
             eprintln!("authdeck: {} Signing in.", one_line(&error.to_string()));
-            let status = login::browser(core, &signing, requested, None, true)?;
+            let status = login::browser(core, &signing, requested, None, true, verbose)?;
             login::report(core, &signing, &status)?;
             signed_in = true;
         }

@@ -709,3 +709,35 @@ fn a_device_login_on_a_terminal_draws_a_qr_code() {
             .all(|line| line.chars().count() == drawn[0].chars().count())
     );
 }
+
+#[test]
+fn with_no_browser_to_open_the_address_is_still_shown_and_the_login_waits() {
+    let (server, home) = native("login-no-opener");
+    // no xdg-open, no gio: nothing can open a browser (a bare machine)
+    let empty = tempfile::tempdir().unwrap();
+    let run = Run::from(
+        home.command(&["login", "Native", "--timeout", "1", "-v"])
+            .env("PATH", empty.path())
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.code, 6, "{run:#?}");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines[1],
+        "authdeck: No browser could be opened; open this address in a browser to sign in:"
+    );
+    // -v: the opener's reason, without the address
+    assert!(
+        lines[2].starts_with("authdeck: (No browser could be opened (")
+            && !lines[2].contains("/auth?"),
+        "{run:#?}"
+    );
+    assert!(
+        lines[3].starts_with(&format!("  {}/auth?", server.issuer)),
+        "{run:#?}"
+    );
+    assert!(lines[4].starts_with("authdeck: listening on 127.0.0.1:"));
+    assert!(lines[5].starts_with("authdeck: No sign-in arrived within 1s (--timeout)"));
+    assert_eq!(lines.len(), 6, "{run:#?}");
+}
