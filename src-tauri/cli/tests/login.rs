@@ -741,3 +741,69 @@ fn with_no_browser_to_open_the_address_is_still_shown_and_the_login_waits() {
     assert!(lines[5].starts_with("authdeck: No sign-in arrived within 1s (--timeout)"));
     assert_eq!(lines.len(), 6, "{run:#?}");
 }
+
+#[test]
+fn a_confidential_app_signs_in_on_its_registered_fixed_port_with_its_secret() {
+    let server = Server::start(&[]);
+    let home = Home::new("login-confidential");
+    home.local_environment(&server);
+    // a provider that matches redirect URIs exactly: a registered port on localhost
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let redirect = format!("http://localhost:{port}/callback");
+    let (client_id, secret) = support::browser::register_client(&server.issuer, &redirect);
+    home.run(&[
+        "app",
+        "add",
+        "Web",
+        "--env",
+        "Local",
+        "--client-id",
+        &client_id,
+        "--redirect-uri",
+        &redirect,
+        "--scope",
+        "openid offline_access read",
+    ])
+    .ok();
+    home.run_with_stdin(&["secret", "add", "Web"], &secret).ok();
+    let browser = StandinBrowser::register("sign-in");
+    let run = home.run_with(&browser, &["login", "Web"]);
+    run.ok();
+    assert!(
+        run.stderr.contains(&format!(
+            "authdeck: listening on 127.0.0.1:{port} for the redirect to {redirect} until "
+        )),
+        "{run:#?}"
+    );
+    assert_eq!(
+        browser.log(4)[3],
+        format!(
+            "standin-browser: ended at http://localhost:{port}{} (HTTP 200)",
+            authdeck_core::loopback::RESULT_PATH
+        )
+    );
+    token_value(&home.run(&["token", "Web", "--min-valid", "3601"]));
+    let methods: Vec<(String, String)> = server
+        .token_requests()
+        .iter()
+        .map(|r| {
+            (
+                r["grant_type"].as_str().unwrap().to_owned(),
+                r["auth_method"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let basic = "client_secret_basic".to_owned();
+    assert_eq!(
+        methods,
+        [
+            ("authorization_code".to_owned(), basic.clone()),
+            ("refresh_token".to_owned(), basic)
+        ]
+    );
+    assert!(!run.stderr.contains(&secret) && !run.stdout.contains(&secret));
+}
