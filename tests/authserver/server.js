@@ -17,7 +17,13 @@
 //     introspection_fault: "active_string" answers {"active":"true"} (a string, not a boolean)
 //     device_interval: the `interval` the device authorization response announces
 //     device_slow_down: [2] answers the 2nd device-code poll with slow_down
-// Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token.
+// Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token, and a
+// REST "OAuth apps" management API of the shape some providers offer (see below), backed by
+// the server's own client registration so an app created through it can get tokens at once:
+//   POST /v1/oauthApps, GET /v1/oauthApps, GET|PATCH|DELETE /v1/oauthApps/{id}
+//   Bearer token of admin-client (client credentials) required: 401 without, 403 for others.
+//   apps_fault (in /test/config): "html_500", "conflict", "malformed", "hang" for the next
+//   request to the API.
 import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
 import Provider, { errors } from "oidc-provider";
@@ -37,6 +43,7 @@ const config = {
   // device-code polls (1-based) are answered "slow_down" whatever the code's state.
   device_interval: null,
   device_slow_down: [],
+  apps_fault: null,
 };
 
 // Answers of misbehaving servers, for the client's error handling.
@@ -96,6 +103,8 @@ const clients = [
   { client_id: "special-client", client_secret: "a+b/c=d%e f:g", token_endpoint_auth_method: "client_secret_basic" },
   { client_id: "jwt-client", client_secret: "jwt-secret", token_endpoint_auth_method: "client_secret_basic" },
   { client_id: "web-client", client_secret: "web-secret", token_endpoint_auth_method: "client_secret_basic" },
+  // manages apps through the REST "OAuth apps" API
+  { client_id: "admin-client", client_secret: "admin-secret", token_endpoint_auth_method: "client_secret_basic" },
 ].map((client) => ({
   ...client,
   grant_types: ["client_credentials", "authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
@@ -205,6 +214,7 @@ provider.use(async (ctx, next) => {
     return json(ctx, 200, config);
   }
   if (ctx.path === "/oauth/token/info" && ctx.method === "GET") return tokenInfo(ctx);
+  if (ctx.path === "/v1/oauthApps" || ctx.path.startsWith("/v1/oauthApps/")) return oauthApps(ctx);
   if (ctx.path === "/token/introspection" && config.introspection_fault === "active_string") {
     return json(ctx, 200, { active: "true" });
   }
@@ -268,6 +278,117 @@ async function tokenInfo(ctx) {
     application: { uid: token.clientId },
     created_at: token.iat,
   });
+}
+
+// The REST "OAuth apps" API. Each app is a client registered through the server's own RFC 7591
+// endpoint (so its secret works at /token at once) plus the fields this API adds.
+const oauthAppRecords = new Map(); // id -> { app, registration: { uri, token } }
+let oauthAppCount = 0;
+const appFields = ["displayName", "description", "logoUri", "allowedCallbackUrls", "allowedLogoutUrls", "allowedWebOrigins", "labels"];
+const registrationOf = (app) => ({
+  client_name: app.displayName,
+  redirect_uris: app.allowedCallbackUrls ?? [],
+  post_logout_redirect_uris: app.allowedLogoutUrls ?? [],
+  ...(app.logoUri ? { logo_uri: app.logoUri } : {}),
+  grant_types: ["client_credentials", "authorization_code", "refresh_token"],
+  response_types: (app.allowedCallbackUrls ?? []).length > 0 ? ["code"] : [],
+  token_endpoint_auth_method: "client_secret_basic",
+  scope: "openid profile offline_access read write",
+});
+
+async function oauthApps(ctx) {
+  const fault = config.apps_fault;
+  config.apps_fault = null;
+  if (fault === "hang") await new Promise((resolve) => setTimeout(resolve, 60_000));
+  const value = (ctx.get("authorization") || "").replace(/^Bearer /, "");
+  const token = value ? await provider.ClientCredentials.find(value) : undefined;
+  if (!token || token.isExpired) {
+    ctx.set("WWW-Authenticate", 'Bearer error="invalid_token"');
+    return json(ctx, 401, { error: { code: 401, message: "Request had invalid authentication credentials.", status: "UNAUTHENTICATED" } });
+  }
+  if (token.clientId !== "admin-client") {
+    return json(ctx, 403, { error: { code: 403, message: "The caller does not have permission to manage OAuth apps.", status: "PERMISSION_DENIED" } });
+  }
+  if (fault === "html_500") {
+    ctx.status = 500;
+    ctx.type = "text/html";
+    ctx.body = HTML;
+    return undefined;
+  }
+  if (fault === "malformed") {
+    ctx.status = 200;
+    ctx.type = "application/json";
+    ctx.body = '{"name": "oauthApps/';
+    return undefined;
+  }
+  const id = ctx.path.slice("/v1/oauthApps/".length);
+  const record = oauthAppRecords.get(id);
+  const notFound = () => json(ctx, 404, { error: { code: 404, message: `oauthApps/${id} not found.`, status: "NOT_FOUND" } });
+  if (ctx.path === "/v1/oauthApps" && ctx.method === "GET") {
+    return json(ctx, 200, { oauthApps: [...oauthAppRecords.values()].map((r) => r.app) });
+  }
+  if (ctx.path === "/v1/oauthApps" && ctx.method === "POST") {
+    const input = await readJson(ctx);
+    if (!input || typeof input.displayName !== "string" || input.displayName.trim() === "") {
+      return json(ctx, 400, { error: { code: 400, message: "displayName is required.", status: "INVALID_ARGUMENT" } });
+    }
+    const clash = fault === "conflict" || [...oauthAppRecords.values()].some((r) => r.app.displayName === input.displayName);
+    if (clash) {
+      return json(ctx, 409, { error: { code: 409, message: `An OAuth app named ${input.displayName} already exists.`, status: "ALREADY_EXISTS" } });
+    }
+    const registered = await fetch(`${issuer}/reg`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(registrationOf(input)),
+    });
+    const client = await registered.json();
+    if (registered.status !== 201) {
+      return json(ctx, 400, { error: { code: 400, message: client.error_description ?? "invalid app", status: "INVALID_ARGUMENT" } });
+    }
+    const appId = `app${String(++oauthAppCount).padStart(4, "0")}`;
+    const now = new Date().toISOString();
+    const app = {
+      name: `oauthApps/${appId}`,
+      clientId: client.client_id,
+      clientSecret: client.client_secret,
+      createdBy: "clients/admin-client",
+      updatedBy: "clients/admin-client",
+      createTime: now,
+      updateTime: now,
+      labels: {},
+      ...Object.fromEntries(appFields.filter((f) => f in input).map((f) => [f, input[f]])),
+    };
+    oauthAppRecords.set(appId, {
+      app,
+      registration: { uri: client.registration_client_uri, token: client.registration_access_token },
+    });
+    return json(ctx, 200, app);
+  }
+  if (!record) return notFound();
+  if (ctx.method === "GET") return json(ctx, 200, record.app);
+  if (ctx.method === "PATCH") {
+    const input = await readJson(ctx);
+    if (!input) return json(ctx, 400, { error: { code: 400, message: "JSON body expected.", status: "INVALID_ARGUMENT" } });
+    const app = { ...record.app, ...Object.fromEntries(appFields.filter((f) => f in input).map((f) => [f, input[f]])) };
+    const updated = await fetch(record.registration.uri, {
+      method: "PUT",
+      headers: { "content-type": "application/json", authorization: `Bearer ${record.registration.token}` },
+      body: JSON.stringify({ client_id: app.clientId, client_secret: app.clientSecret, ...registrationOf(app) }),
+    });
+    if (updated.status !== 200) {
+      const problem = await updated.json();
+      return json(ctx, 400, { error: { code: 400, message: problem.error_description ?? "invalid app", status: "INVALID_ARGUMENT" } });
+    }
+    app.updateTime = new Date().toISOString();
+    record.app = app;
+    return json(ctx, 200, app);
+  }
+  if (ctx.method === "DELETE") {
+    await fetch(record.registration.uri, { method: "DELETE", headers: { authorization: `Bearer ${record.registration.token}` } });
+    oauthAppRecords.delete(id);
+    return json(ctx, 200, {});
+  }
+  return json(ctx, 405, { error: { code: 405, message: "Method not allowed.", status: "UNIMPLEMENTED" } });
 }
 
 handler = provider.callback();

@@ -16,7 +16,7 @@ pub use error::{Error, ErrorCode, Result};
 pub use facade::{
     Clock, Core, DEFAULT_LOGIN_TIMEOUT, Fetch, LoginOptions, PendingDeviceLogin, PendingLogin,
     RECONCILE_AFTER_SECONDS, Reconciled, SystemClock, id_token_account, open_in_browser,
-    refresh_account, secret_account, token_account,
+    refresh_account, registration_account, secret_account, token_account,
 };
 pub use store::DATABASE_FILE;
 

@@ -692,6 +692,122 @@ pub struct ApiResponse {
     pub elapsed_ms: u64,
 }
 
+/// How an environment's apps are managed at the provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectorKind {
+    /// RFC 7591 / RFC 7592 dynamic client registration and management.
+    Registration,
+    /// A REST "OAuth apps" API: `{base}/v1/oauthApps`.
+    OauthApps,
+}
+
+impl ConnectorKind {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Registration => "registration",
+            Self::OauthApps => "oauth_apps",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "registration" => Some(Self::Registration),
+            "oauth_apps" => Some(Self::OauthApps),
+            _ => None,
+        }
+    }
+}
+
+/// An environment's provider connector.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Connector {
+    pub environment_id: EnvironmentId,
+    pub kind: ConnectorKind,
+    /// The registration endpoint, or the REST API's base URL.
+    pub base_url: String,
+    /// The app whose client-credentials token authenticates the API (optional for
+    /// registration: an initial access token, when the provider wants one).
+    pub auth_app_id: Option<AppId>,
+}
+
+/// An app's fields as a provider's management API holds them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RemoteFields {
+    pub display_name: String,
+    pub description: String,
+    pub logo_uri: Option<String>,
+    pub redirect_uris: Vec<String>,
+    pub logout_urls: Vec<String>,
+    pub web_origins: Vec<String>,
+    /// `key=value` (or `key` for an empty value).
+    pub labels: Vec<String>,
+}
+
+/// An app at the provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RemoteApp {
+    /// `oauthApps/{id}`, or the registration client URI.
+    pub remote_id: String,
+    pub client_id: String,
+    pub fields: RemoteFields,
+    pub created_by: Option<String>,
+    pub updated_by: Option<String>,
+    pub create_time: Option<String>,
+    pub update_time: Option<String>,
+    /// The local app linked to it, if any.
+    pub local_app_id: Option<AppId>,
+}
+
+/// Where an app is known at the provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RemoteLink {
+    pub app_id: AppId,
+    pub kind: ConnectorKind,
+    pub remote_id: String,
+    pub created_by: Option<String>,
+    pub updated_by: Option<String>,
+    pub create_time: Option<String>,
+    pub update_time: Option<String>,
+    pub synced_at: Timestamp,
+}
+
+/// One field that differs between the local app and the provider's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct FieldDrift {
+    /// The field as the app form names it (`display_name`, `redirect_uris` ...).
+    pub field: String,
+    pub local: String,
+    pub remote: String,
+}
+
+/// A remote app just created: the local app linked to it, and the secret the provider showed
+/// once, already in the keychain (offered for copying by its id).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RemoteCreated {
+    pub app: ClientApp,
+    pub remote: RemoteApp,
+    pub secret: Option<SecretMeta>,
+}
+
+/// What deleting at the provider did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RemoteDeleted {
+    /// Whether Authdeck revoked the token it held for the app first.
+    pub token_revoked: bool,
+    pub app_deleted: AppDeleted,
+}
+
 /// A secret value: a client secret, or later a token. Its Debug prints a redaction and it
 /// cannot be serialized, so it cannot leak through logs, panics or IPC responses by accident.
 #[derive(Clone, PartialEq, Eq, Deserialize)]

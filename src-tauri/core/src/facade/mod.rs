@@ -7,6 +7,7 @@
 mod apps;
 mod environments;
 mod login;
+mod remote;
 mod secrets;
 mod tokens;
 
@@ -14,6 +15,7 @@ pub use login::{
     DEFAULT_LOGIN_TIMEOUT, LoginOptions, PendingDeviceLogin, PendingLogin, loopback_redirect,
     open_in_browser,
 };
+pub use remote::{drift, registration_account};
 pub use tokens::Fetch;
 
 use crate::error::{Error, Result};
@@ -79,6 +81,11 @@ pub(crate) fn app_accounts(conn: &rusqlite::Connection, app: &AppId) -> Result<V
         .iter()
         .map(secret_account)
         .collect();
+    if store::connectors::link_of(conn, app)?
+        .is_some_and(|link| link.kind == crate::model::ConnectorKind::Registration)
+    {
+        accounts.push(remote::registration_account(app));
+    }
     if let Some(token) = store::tokens::of_app(conn, app)? {
         // the access token's entry last: finishing it removes the row
         let mut entries = store::tokens::accounts_of(&token);
@@ -199,7 +206,9 @@ impl Core {
             if intent.action == IntentAction::Put {
                 let has_row = {
                     let conn = &self.store()?.conn;
-                    if let Some(id) = token_of_account(&intent.account) {
+                    if let Some(app) = intent.account.strip_prefix("registration:") {
+                        store::connectors::link_of(conn, &AppId(app.to_owned()))?.is_some()
+                    } else if let Some(id) = token_of_account(&intent.account) {
                         store::tokens::exists(conn, &id)?
                     } else {
                         let id = SecretId(intent.account.trim_start_matches("secret:").to_owned());
@@ -240,6 +249,11 @@ impl Core {
                 store::tokens::all(conn)?
                     .iter()
                     .flat_map(store::tokens::accounts_of),
+            )
+            .chain(
+                store::connectors::registered_apps(conn)?
+                    .iter()
+                    .map(remote::registration_account),
             )
             .collect();
         expected.sort();

@@ -9,6 +9,7 @@ mod device;
 mod discovery;
 mod id_token;
 mod inspect;
+mod registry;
 
 pub use api::{call_api, curl_command};
 pub use authorization::{
@@ -20,6 +21,7 @@ pub use device::{DeviceAuthorization, device_authorization, poll_device_token};
 pub use discovery::discover;
 pub use id_token::{IdTokenCheck, fetch_jwks, validate_id_token};
 pub use inspect::{introspect, revoke, token_info};
+pub use registry::{AppRegistry, Created, OauthAppsApi, Registration, Remote};
 
 use crate::error::Error;
 use crate::http::{HttpClient, NetError, host_of};

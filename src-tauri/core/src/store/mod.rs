@@ -4,6 +4,7 @@
 //! version this build understands; a newer or damaged file is left exactly as it was.
 
 pub(crate) mod apps;
+pub(crate) mod connectors;
 pub(crate) mod environments;
 pub(crate) mod intents;
 pub(crate) mod secrets;
@@ -29,6 +30,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_initial.sql")),
     M::up(include_str!("migrations/0002_tokens.sql")),
     M::up(include_str!("migrations/0003_browser_login.sql")),
+    M::up(include_str!("migrations/0004_connectors.sql")),
 ];
 
 /// An open database connection with Authdeck's schema.
