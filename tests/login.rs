@@ -646,7 +646,10 @@ async fn a_sign_in_is_renewed_automatically_by_refresh_inside_its_window() {
     );
     // 40 s tokens have a 10 s renewal window (a quarter of their life)
     f.clock.0.store(32, std::sync::atomic::Ordering::SeqCst);
-    assert_eq!(f.core.renewals_due().unwrap(), std::slice::from_ref(&app.id));
+    assert_eq!(
+        f.core.renewals_due().unwrap(),
+        std::slice::from_ref(&app.id)
+    );
     let renewed = f
         .core
         .fetch_token(&app.id, TokenRequestInput::default(), Fetch::Renew)

@@ -230,8 +230,15 @@ pub fn device(
 ) -> Result<TokenStatus, Failure> {
     let what = scopes_line(core, signing.app, &scopes);
     block_on(async {
+        // The deadline is kept here (below), to say it in the command's own words.
         let pending = core
-            .start_device_login(&signing.app.id, LoginOptions { scopes, timeout })
+            .start_device_login(
+                &signing.app.id,
+                LoginOptions {
+                    scopes,
+                    timeout: None,
+                },
+            )
             .await?;
         let started = pending.started.clone();
         let ctrl_c = CtrlC::listen();

@@ -120,6 +120,17 @@ pub fn decode_jwt(value: &str) -> Option<JwtView> {
     })
 }
 
+/// A duration as people say it: "45 seconds", "1 minute", "5 minutes", "1 minute 30 seconds".
+pub fn spoken_duration(duration: std::time::Duration) -> String {
+    let seconds = duration.as_secs();
+    let unit = |n: u64, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    match (seconds / 60, seconds % 60) {
+        (0, s) => unit(s, "second"),
+        (m, 0) => unit(m, "minute"),
+        (m, s) => format!("{} {}", unit(m, "minute"), unit(s, "second")),
+    }
+}
+
 /// OpenID Connect's own scopes (Core §5.4, §11), about the user and the sign-in rather than an
 /// API.
 const SIGN_IN_SCOPES: &[&str] = &[
@@ -207,6 +218,16 @@ mod tests {
         let s = status(Some(token(1000, Some(4600))), 1000);
         assert_eq!(s.scopes_missing, ["write"]);
         assert_eq!(s.scopes_added, ["admin"]);
+    }
+
+    #[test]
+    fn durations_are_spoken_in_words() {
+        let words = |s| spoken_duration(std::time::Duration::from_secs(s));
+        assert_eq!(words(1), "1 second");
+        assert_eq!(words(45), "45 seconds");
+        assert_eq!(words(60), "1 minute");
+        assert_eq!(words(300), "5 minutes");
+        assert_eq!(words(90), "1 minute 30 seconds");
     }
 
     #[test]

@@ -60,9 +60,12 @@ impl TryFrom<LoginInput> for LoginOptions {
 /// webview. A machine with no browser registered may still report success: callers always
 /// show the URL too.
 pub fn open_in_browser(url: &str) -> Result<()> {
+    // The opener's own message repeats the whole command line (the address with its state):
+    // only the kind of failure is said.
     open::that_detached(url).map_err(|e| {
         Error::NotConfigured(format!(
-            "No browser could be opened ({e}). Copy the sign-in address and open it yourself."
+            "No browser could be opened ({}). Copy the sign-in address and open it yourself.",
+            e.kind()
         ))
     })
 }
@@ -91,6 +94,8 @@ pub struct PendingDeviceLogin {
     authorization: DeviceAuthorization,
     scopes: Vec<String>,
     oidc: Option<Oidc>,
+    /// When asked for one shorter than the code's own life.
+    timeout: Option<Duration>,
 }
 
 /// Where the listener binds and what redirect URI it sends, from the app's registered ones.
@@ -372,6 +377,7 @@ impl Core {
             authorization,
             scopes,
             oidc,
+            timeout: options.timeout,
         })
     }
 
@@ -385,6 +391,10 @@ impl Core {
         let app = login.started.app_id.clone();
         let credentials = self.credentials(&app, None)?;
         let token_url = Self::token_url(&credentials.environment)?;
+        let waited = login
+            .timeout
+            .unwrap_or(login.authorization.expires_in)
+            .min(login.authorization.expires_in);
         let minted = tokio::select! {
             minted = flows::poll_device_token(
                 self.http()?,
@@ -392,6 +402,13 @@ impl Core {
                 credentials.auth(),
                 &login.authorization,
             ) => minted?,
+            () = tokio::time::sleep(waited) => {
+                return Err(Error::Timeout(format!(
+                    "Nobody approved the device sign-in within {}; Authdeck stopped asking. \
+                     Start it again to get a new code.",
+                    crate::status::spoken_duration(waited)
+                )));
+            }
             () = cancel => return Ok(None),
         };
         let keep = self

@@ -308,8 +308,23 @@ impl Core {
 
     async fn mint(&self, app: &AppId, scopes: &[String]) -> Result<TokenMeta> {
         let current = tokens::of_app(&self.store()?.conn, app)?;
-        if let Some(token) = current.filter(|token| token.has_refresh_token) {
-            return self.refresh_login(app, token, scopes).await;
+        match current {
+            Some(token) if token.has_refresh_token => {
+                return self.refresh_login(app, token, scopes).await;
+            }
+            Some(token)
+                if token.source != TokenSource::ClientCredentials
+                    && self.app(app)?.client_type == ClientType::Confidential =>
+            {
+                // A user's sign-in without a refresh token: a client-credentials token now
+                // would quietly act as the app instead of the user.
+                return Err(Error::LoginRequired(format!(
+                    "“{}” holds a user's sign-in with no refresh token left. Sign in again, or \
+                     forget the token to use the app's own credentials.",
+                    self.app(app)?.display_name
+                )));
+            }
+            _ => {}
         }
         let credentials = self.credentials(app, None)?;
         let minted = self.request_token(&credentials, scopes).await?;

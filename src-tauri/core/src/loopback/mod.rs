@@ -171,9 +171,9 @@ impl Listener {
                 }
                 Some(callback) = arrived.recv() => break Ok(Some(callback)),
                 () = &mut deadline => break Err(Error::Timeout(format!(
-                    "No sign-in arrived within {} minutes; the login was stopped and nothing \
-                     listens any more. Start it again when the browser is ready.",
-                    self.options.timeout.as_secs().div_ceil(60)
+                    "No sign-in arrived within {}; the login was stopped and nothing listens \
+                     any more. Start it again when the browser is ready.",
+                    crate::status::spoken_duration(self.options.timeout)
                 ))),
                 () = &mut cancel => break Ok(None),
             }
