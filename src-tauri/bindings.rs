@@ -47,6 +47,12 @@ fn export_all(dir: &Path) {
         LoginInput,
         LoginStarted,
         DeviceLoginStarted,
+        Connector,
+        RemoteApp,
+        RemoteLink,
+        FieldDrift,
+        RemoteCreated,
+        RemoteDeleted,
         // events
         StoreChanged,
         ClipboardCleared,

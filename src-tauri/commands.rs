@@ -13,7 +13,7 @@ use tauri::{AppHandle, Emitter, Runtime, State};
 
 type Reply<T> = Result<T, IpcError>;
 
-fn changed<R: Runtime>(app: &AppHandle<R>, scopes: &[StoreScope]) {
+pub(crate) fn changed<R: Runtime>(app: &AppHandle<R>, scopes: &[StoreScope]) {
     for &scope in scopes {
         // A lost event only delays a refresh; the write itself succeeded.
         let _ = app.emit(STORE_CHANGED, StoreChanged { scope });

@@ -7,6 +7,7 @@ mod commands;
 mod demo;
 pub mod ipc;
 mod login;
+mod remote;
 mod state;
 
 #[cfg(test)]
@@ -79,6 +80,16 @@ pub fn run(mode: Mode) -> Result<(), String> {
             login::start_device_login,
             login::cancel_login,
             login::copy_login_url,
+            remote::get_connector,
+            remote::set_connector,
+            remote::list_remote_apps,
+            remote::create_remote_app,
+            remote::import_remote_app,
+            remote::remote_link,
+            remote::remote_drift,
+            remote::pull_remote,
+            remote::push_remote,
+            remote::delete_remote_app,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("The Authdeck window could not be started: {e}"))

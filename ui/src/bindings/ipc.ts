@@ -41,6 +41,16 @@ export const COMMANDS = [
   "start_device_login",
   "cancel_login",
   "copy_login_url",
+  "get_connector",
+  "set_connector",
+  "list_remote_apps",
+  "create_remote_app",
+  "import_remote_app",
+  "remote_link",
+  "remote_drift",
+  "pull_remote",
+  "push_remote",
+  "delete_remote_app",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {
