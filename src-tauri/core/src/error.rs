@@ -83,6 +83,10 @@ pub enum Error {
     #[error("{0}")]
     Store(String),
 
+    /// A file the user named (an export, an import) could not be read or written.
+    #[error("{0}")]
+    File(String),
+
     /// A failure with no better category (a bug if it shows).
     #[error("{0}")]
     Internal(String),
@@ -105,6 +109,7 @@ pub enum ErrorCode {
     StoreTooNew,
     StoreCorrupt,
     Store,
+    File,
     Provider,
     BadResponse,
     Network,
@@ -129,6 +134,7 @@ impl Error {
             Self::StoreTooNew(_) => ErrorCode::StoreTooNew,
             Self::StoreCorrupt(_) => ErrorCode::StoreCorrupt,
             Self::Store(_) => ErrorCode::Store,
+            Self::File(_) => ErrorCode::File,
             Self::Provider { .. } => ErrorCode::Provider,
             Self::BadResponse(_) => ErrorCode::BadResponse,
             Self::Network(_) => ErrorCode::Network,

@@ -7,6 +7,7 @@ pub mod flows;
 pub mod http;
 pub mod loopback;
 pub mod model;
+pub mod portable;
 pub mod status;
 mod store;
 pub mod validate;

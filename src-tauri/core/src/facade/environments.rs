@@ -16,7 +16,7 @@ fn trimmed(value: &Option<String>) -> Option<String> {
 }
 
 /// The input as it will be stored: trimmed, blank optional URLs dropped.
-fn normalize(input: &EnvironmentInput) -> EnvironmentInput {
+pub(super) fn normalize(input: &EnvironmentInput) -> EnvironmentInput {
     let e = &input.endpoints;
     EnvironmentInput {
         name: input.name.trim().to_owned(),
@@ -62,16 +62,7 @@ impl Core {
         id: Option<&EnvironmentId>,
         input: &EnvironmentInput,
     ) -> Result<Problems> {
-        let input = normalize(input);
-        let mut problems = validate::environment(&input);
-        if !input.name.is_empty() && environments::name_taken(&self.store()?.conn, &input.name, id)?
-        {
-            problems.clash(
-                "name",
-                format!("An environment named “{}” already exists.", input.name),
-            );
-        }
-        Ok(problems)
+        environment_problems(&self.store()?.conn, id, input)
     }
 
     fn checked_environment(
@@ -221,6 +212,24 @@ impl Core {
             ..current
         })
     }
+}
+
+/// Every problem of an environment input, the store's uniqueness rule included, as `conn`
+/// sees it (the import checks inside its own transaction).
+pub(super) fn environment_problems(
+    conn: &rusqlite::Connection,
+    id: Option<&EnvironmentId>,
+    input: &EnvironmentInput,
+) -> Result<Problems> {
+    let input = normalize(input);
+    let mut problems = validate::environment(&input);
+    if !input.name.is_empty() && environments::name_taken(conn, &input.name, id)? {
+        problems.clash(
+            "name",
+            format!("An environment named “{}” already exists.", input.name),
+        );
+    }
+    Ok(problems)
 }
 
 fn move_active_away(tx: &rusqlite::Connection, gone: &EnvironmentId) -> Result<()> {

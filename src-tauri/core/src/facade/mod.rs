@@ -6,6 +6,7 @@
 
 mod apps;
 mod environments;
+mod portable;
 mod secrets;
 mod tokens;
 

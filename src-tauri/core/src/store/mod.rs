@@ -85,6 +85,21 @@ impl Store {
         tx.commit().map_err(store_error)?;
         Ok(value)
     }
+
+    /// Runs `f` like `write` and then rolls everything back: what a write would do, shown
+    /// without doing it (the import's preview runs the import itself this way).
+    pub fn rehearse<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(store_error)?;
+        let value = f(&tx)?;
+        tx.rollback().map_err(store_error)?;
+        Ok(value)
+    }
 }
 
 fn create_private_dir(home: &Path) -> Result<()> {
