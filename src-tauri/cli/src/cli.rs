@@ -74,6 +74,32 @@ pub enum Command {
     #[command(subcommand)]
     Secret(SecretCommand),
 
+    /// Write every environment and app to a JSON file: never a secret or a token.
+    ///
+    /// The file's format is documented in the README ("Import and export").
+    Export {
+        /// The file to write; `-` prints to stdout.
+        file: String,
+        /// Replace the file when it exists.
+        #[arg(long)]
+        force: bool,
+    },
+
+    /// Import environments and apps from an export file, after showing what changes.
+    ///
+    /// Environments are matched by name, apps by client ID within their environment; what is
+    /// not in the file is left alone. Secrets are not in the file: add them afterwards.
+    Import {
+        /// The export file; `-` reads stdin.
+        file: String,
+        /// Show what would be added, changed and skipped, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+
     /// Print a shell completion script.
     ///
     /// Example: authdeck completions bash > ~/.local/share/bash-completion/completions/authdeck

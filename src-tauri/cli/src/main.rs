@@ -6,6 +6,7 @@ mod cli;
 mod failure;
 mod listing;
 mod output;
+mod portable;
 mod resolve;
 mod secrets;
 mod setup;
@@ -139,6 +140,12 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Secret(SecretCommand::Rm { app, secret, env }) => {
             secrets::rm(&core, &app, &secret, env.as_deref())
         }
+        Command::Export { file, force } => portable::export(&core, &file, force),
+        Command::Import {
+            file,
+            dry_run,
+            json,
+        } => portable::import(&core, &file, dry_run, json),
         Command::Completions { shell } => completions(shell),
     }
 }
