@@ -3,6 +3,7 @@
 
 use crate::ipc::*;
 use authdeck_core::model::*;
+use authdeck_core::portable::{ExportSummary, ImportReport};
 use authdeck_core::validate::FieldError;
 use std::collections::BTreeMap;
 use std::fs;
@@ -44,6 +45,8 @@ fn export_all(dir: &Path) {
         Discovery,
         ApiRequest,
         ApiResponse,
+        ExportSummary,
+        ImportReport,
         // events
         StoreChanged,
         ClipboardCleared,

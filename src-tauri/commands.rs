@@ -7,6 +7,7 @@ use crate::ipc::{
 use crate::state::AppState;
 use authdeck_core::Fetch;
 use authdeck_core::model::*;
+use authdeck_core::portable::{self, ExportSummary, ImportReport};
 use authdeck_core::validate::FieldError;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -373,6 +374,47 @@ pub fn copy_curl<R: Runtime>(
     let core = state.core()?;
     let command = core.curl_command(&request, with_token)?;
     copy_value(&app, core, &generation, &command)
+}
+
+#[tauri::command(async)]
+pub fn suggested_export_path(state: State<'_, AppState>) -> Reply<Option<String>> {
+    Ok(state.core()?.suggested_export_path())
+}
+
+/// Writes the export (never a secret or a token) to the path the user typed.
+#[tauri::command(async)]
+pub fn export_setup(
+    state: State<'_, AppState>,
+    path: String,
+    overwrite: bool,
+) -> Reply<ExportSummary> {
+    let path = portable::chosen_path(&path)?;
+    Ok(state.core()?.export_to(&path, overwrite)?)
+}
+
+#[tauri::command(async)]
+pub fn preview_import(state: State<'_, AppState>, path: String) -> Reply<ImportReport> {
+    let text = portable::read_file(&portable::chosen_path(&path)?)?;
+    Ok(state.core()?.preview_import(&text)?)
+}
+
+#[tauri::command(async)]
+pub fn apply_import<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+) -> Reply<ImportReport> {
+    let text = portable::read_file(&portable::chosen_path(&path)?)?;
+    let report = state.core()?.apply_import(&text)?;
+    changed(
+        &app,
+        &[
+            StoreScope::Environments,
+            StoreScope::Apps,
+            StoreScope::Settings,
+        ],
+    );
+    Ok(report)
 }
 
 fn copy_value<R: Runtime>(

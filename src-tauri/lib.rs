@@ -72,6 +72,10 @@ pub fn run(mode: Mode) -> Result<(), String> {
             commands::discover,
             commands::call_api,
             commands::copy_curl,
+            commands::suggested_export_path,
+            commands::export_setup,
+            commands::preview_import,
+            commands::apply_import,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("The Authdeck window could not be started: {e}"))

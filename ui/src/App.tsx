@@ -14,6 +14,7 @@ import { DeleteEnvironmentDialog } from "./components/DeleteEnvironmentDialog";
 import { EmptyDetail } from "./components/EmptyDetail";
 import { EnvironmentForm } from "./components/EnvironmentForm";
 import { ErrorBanner } from "./components/ErrorBanner";
+import { ImportExportDialog } from "./components/ImportExportDialog";
 import { NewAppDialog } from "./components/NewAppDialog";
 import { ProblemBanner, useReportError } from "./components/Problems";
 import { SettingsDialog } from "./components/SettingsDialog";
@@ -29,6 +30,7 @@ type Open =
   | { kind: "delete-environment"; environment: Environment }
   | { kind: "new-app"; environment: Environment }
   | { kind: "settings" }
+  | { kind: "import-export" }
   | { kind: "tokens"; environment: Environment }
   | null;
 
@@ -197,7 +199,14 @@ export function App() {
           }}
         />
       )}
-      {open?.kind === "settings" && settings.data && <SettingsDialog settings={settings.data} onClose={() => { setOpen(null); }} />}
+      {open?.kind === "settings" && settings.data && (
+        <SettingsDialog
+          settings={settings.data}
+          onClose={() => { setOpen(null); }}
+          onImportExport={() => { setOpen({ kind: "import-export" }); }}
+        />
+      )}
+      {open?.kind === "import-export" && <ImportExportDialog onClose={() => { setOpen(null); }} />}
     </div>
   );
 }

@@ -252,6 +252,43 @@ pub fn render(file: &ExportFile) -> Result<String> {
     Ok(text)
 }
 
+/// The path the user typed for an export or import file: absolute, or starting with `~/`
+/// (the home folder); the desktop app has no working folder a relative path could mean.
+pub fn chosen_path(text: &str) -> Result<std::path::PathBuf> {
+    let text = text.trim();
+    let home = || directories::UserDirs::new().map(|dirs| dirs.home_dir().to_owned());
+    let path = match text.strip_prefix("~/") {
+        _ if text.is_empty() => None,
+        Some(rest) => home().map(|home| home.join(rest)),
+        None => Some(std::path::PathBuf::from(text)),
+    };
+    match path {
+        None => Err(Error::invalid("path", "Enter the file's path.")),
+        Some(path) if !path.is_absolute() => Err(Error::invalid(
+            "path",
+            "Enter the whole path, such as ~/authdeck-setup.json or /home/you/setup.json.",
+        )),
+        Some(path) if path.file_name().is_none() => Err(Error::invalid(
+            "path",
+            "The path names a folder; add a file name.",
+        )),
+        Some(path) => Ok(path),
+    }
+}
+
+/// Where an export goes unless the user says otherwise: `~/authdeck-export-<date>.json`.
+pub fn suggested_path(now: Timestamp) -> Option<String> {
+    let home = directories::UserDirs::new()?.home_dir().to_owned();
+    let date = now.0.date();
+    let name = format!(
+        "authdeck-export-{}-{:02}-{:02}.json",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    );
+    Some(home.join(name).display().to_string())
+}
+
 /// Reads the file the user named, refusing one too large to be an export.
 pub fn read_file(path: &Path) -> Result<String> {
     let shown = path.display();

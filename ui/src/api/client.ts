@@ -31,6 +31,8 @@ import type { TokenDetails } from "../bindings/TokenDetails";
 import type { TokenInfo } from "../bindings/TokenInfo";
 import type { TokenRequestInput } from "../bindings/TokenRequestInput";
 import type { TokenStatus } from "../bindings/TokenStatus";
+import type { ExportSummary } from "../bindings/ExportSummary";
+import type { ImportReport } from "../bindings/ImportReport";
 import type { Command } from "../bindings/ipc";
 
 const CODES: readonly ErrorCode[] = [
@@ -46,6 +48,7 @@ const CODES: readonly ErrorCode[] = [
   "store_too_new",
   "store_corrupt",
   "store",
+  "file",
   "provider",
   "bad_response",
   "network",
@@ -151,4 +154,9 @@ export const api = {
   discover: (issuer: string) => call<Discovery>("discover", { issuer }),
   callApi: (request: ApiRequest) => write<ApiResponse>(["tokens", "secrets"], "call_api", { request }),
   copyCurl: (request: ApiRequest, withToken: boolean) => call<CopyStarted>("copy_curl", { request, withToken }),
+
+  suggestedExportPath: () => call<string | null>("suggested_export_path"),
+  exportSetup: (path: string, overwrite: boolean) => call<ExportSummary>("export_setup", { path, overwrite }),
+  previewImport: (path: string) => call<ImportReport>("preview_import", { path }),
+  applyImport: (path: string) => write<ImportReport>(["environments", "apps", "settings"], "apply_import", { path }),
 };

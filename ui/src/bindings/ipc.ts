@@ -36,6 +36,10 @@ export const COMMANDS = [
   "discover",
   "call_api",
   "copy_curl",
+  "suggested_export_path",
+  "export_setup",
+  "preview_import",
+  "apply_import",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {

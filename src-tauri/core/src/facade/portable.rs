@@ -32,7 +32,8 @@ impl Core {
         }
         Ok(ExportFile {
             authdeck_export: portable::EXPORT_VERSION,
-            exported_at: Some(self.now()),
+            // whole seconds: the file is read by people too
+            exported_at: Timestamp::from_unix(self.now().unix()),
             environments: exported,
         })
     }
@@ -46,6 +47,11 @@ impl Core {
             environments: file.environments.len() as u32,
             apps: file.environments.iter().map(|e| e.apps.len() as u32).sum(),
         })
+    }
+
+    /// Where an export goes unless the user says otherwise (`~/authdeck-export-<date>.json`).
+    pub fn suggested_export_path(&self) -> Option<String> {
+        portable::suggested_path(self.now())
     }
 
     /// What importing the file's text would add, change and skip, and what stands in its way;
