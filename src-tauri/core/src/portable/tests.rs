@@ -200,3 +200,19 @@ fn lists_are_compared_as_lists_not_as_their_text() {
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].field, "redirect_uris");
 }
+
+#[test]
+fn a_typed_path_must_be_whole_and_may_start_at_home() {
+    let message = |text: &str| chosen_path(text).unwrap_err().to_string();
+    assert_eq!(message("  "), "Enter the file's path.");
+    assert_eq!(
+        message("team.json"),
+        "Enter the whole path, such as ~/authdeck-setup.json or /home/you/setup.json."
+    );
+    assert_eq!(
+        chosen_path(" /tmp/team.json ").unwrap(),
+        std::path::PathBuf::from("/tmp/team.json")
+    );
+    let home = directories::UserDirs::new().unwrap().home_dir().to_owned();
+    assert_eq!(chosen_path("~/team.json").unwrap(), home.join("team.json"));
+}
