@@ -100,6 +100,11 @@ pub enum Command {
         json: bool,
     },
 
+    /// The audit log: what was done with secrets, tokens, apps and environments, newest first.
+    ///
+    /// Never a secret or token value. Example: authdeck audit --app billing --since 7d
+    Audit(AuditArgs),
+
     /// Print a shell completion script.
     ///
     /// Example: authdeck completions bash > ~/.local/share/bash-completion/completions/authdeck
@@ -107,6 +112,23 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this app's entries: its display name as it was then (ignoring case), or its ID.
+    #[arg(long, value_name = "APP")]
+    pub app: Option<String>,
+    /// Only entries since TIME: RFC 3339 (2026-11-01T09:30:00Z), or a span ago (45s, 30m,
+    /// 12h, 7d).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// At most N entries, the newest; 0 for all.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: u32,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which app: by name within an environment.

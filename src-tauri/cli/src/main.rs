@@ -2,6 +2,7 @@
 //! keychain namespace, through the same core; a secret never leaves the keychain except as the
 //! access token a command asks for.
 
+mod audit;
 mod cli;
 mod failure;
 mod listing;
@@ -12,6 +13,7 @@ mod secrets;
 mod setup;
 mod tokens;
 
+use authdeck_core::audit::Actor;
 use authdeck_core::vault::{KeychainVault, default_namespace};
 use authdeck_core::{Core, SystemClock};
 use clap::{CommandFactory, Parser};
@@ -81,7 +83,12 @@ fn usage_error(error: clap::Error) -> ExitCode {
 fn open() -> Result<Core, Failure> {
     let home = authdeck_core::default_home()?;
     let vault = Arc::new(KeychainVault::new(&default_namespace()));
-    Ok(Core::open(&home, vault, Arc::new(SystemClock))?)
+    Ok(Core::open_as(
+        Actor::Cli,
+        &home,
+        vault,
+        Arc::new(SystemClock),
+    )?)
 }
 
 /// A completion script for the name this program was started as (authdeck, or a link).
@@ -146,6 +153,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             dry_run,
             json,
         } => portable::import(&core, &file, dry_run, json),
+        Command::Audit(args) => audit::audit(&core, &args),
         Command::Completions { shell } => completions(shell),
     }
 }

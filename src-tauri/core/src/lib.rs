@@ -1,6 +1,7 @@
 //! Authdeck's core: the domain, the store, the keychain vault and the OAuth flows.
 //! The desktop shell and the CLI both go through [`Core`]; nothing here knows about either.
 
+pub mod audit;
 pub mod error;
 pub mod facade;
 pub mod flows;
@@ -15,8 +16,8 @@ pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};
 pub use facade::{
-    Clock, Core, Fetch, RECONCILE_AFTER_SECONDS, Reconciled, SystemClock, secret_account,
-    token_account,
+    Clock, Core, Fetch, RECONCILE_AFTER_SECONDS, Reconciled, SecretUse, SystemClock,
+    secret_account, token_account,
 };
 pub use store::DATABASE_FILE;
 

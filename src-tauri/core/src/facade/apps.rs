@@ -2,10 +2,11 @@
 
 use super::environments::{environment_gone, plural};
 use super::{Core, app_accounts};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::intents::{self, Intent, IntentAction};
-use crate::store::{apps, environments, secrets};
+use crate::store::{apps, audit, environments, secrets};
 use crate::validate::{self, FieldError, Problems};
 
 fn clean_list(values: &[String]) -> Vec<String> {
@@ -110,7 +111,10 @@ impl Core {
         let input = self.checked_app(None, &input)?;
         let now = self.now();
         let app = from_input(AppId::new(), input, true, now, now);
-        self.store()?.write(|tx| apps::save(tx, &app))?;
+        self.store()?.write(|tx| {
+            apps::save(tx, &app)?;
+            self.note_app(tx, AuditAction::AppCreated, &app.id, "")
+        })?;
         Ok(app)
     }
 
@@ -134,6 +138,8 @@ impl Core {
     pub fn delete_app(&self, id: &AppId) -> Result<AppDeleted> {
         self.app(id)?;
         let now = self.now();
+        // named as it was: the entry is written once the app is gone
+        let subject = audit::app_subject(&self.store()?.conn, id)?;
         let planned = self.store()?.write(|tx| {
             let planned: Vec<Intent> = app_accounts(tx, id)?
                 .into_iter()
@@ -157,7 +163,7 @@ impl Core {
             for intent in &planned {
                 intents::finish(tx, intent)?;
             }
-            Ok(())
+            self.note(tx, AuditAction::AppDeleted, &subject, "")
         })?;
         Ok(AppDeleted {
             keychain_entries_removed: removed,

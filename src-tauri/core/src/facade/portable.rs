@@ -8,6 +8,7 @@
 use super::Core;
 use super::apps::{self as app_rules, app_problems, from_input};
 use super::environments::{self as environment_rules, environment_problems};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::portable::{
@@ -87,8 +88,37 @@ impl Core {
                 ));
             }
             report.applied = true;
+            self.note_created(tx, &report)?;
+            let detail = format!(
+                "{} added, {} changed, {} skipped",
+                report.added, report.changed, report.skipped
+            );
+            self.note(tx, AuditAction::ImportApplied, &Default::default(), &detail)?;
             Ok(report)
         })
+    }
+}
+
+impl Core {
+    /// Records what an applied import created, as if each had been created by hand.
+    fn note_created(&self, tx: &Connection, report: &ImportReport) -> Result<()> {
+        for imported in &report.environments {
+            let Some(environment) = environments::by_name(tx, &imported.name)? else {
+                continue;
+            };
+            if imported.outcome == ImportOutcome::Added {
+                let id = &environment.id;
+                self.note_environment(tx, AuditAction::EnvironmentCreated, id, "by import")?;
+            }
+            for app in &imported.apps {
+                if app.outcome == ImportOutcome::Added
+                    && let Some(stored) = apps::by_client_id(tx, &environment.id, &app.client_id)?
+                {
+                    self.note_app(tx, AuditAction::AppCreated, &stored.id, "by import")?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -13,6 +13,7 @@
 
 use super::apps::app_gone;
 use super::{Core, secret_account, token_account};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::flows::{self, ClientAuth, ClientCredentials, Minted};
 use crate::model::*;
@@ -332,6 +333,7 @@ impl Core {
             }
             let old = tokens::id_of(tx, app)?.map(|id| Intent::delete(token_account(&id)));
             tokens::replace(tx, &token)?;
+            self.note_app(tx, AuditAction::TokenMinted, app, &scopes.join(" "))?;
             intents::clear(tx, &put.account)?;
             if let Some(old) = &old {
                 intents::record(tx, old, now)?;
@@ -428,6 +430,7 @@ impl Core {
         let now = self.now();
         self.store()?
             .write(|tx| tokens::set_revoked(tx, &token.id, now))?;
+        self.note_app_now(AuditAction::TokenRevoked, app, "")?;
         self.token_status(app)
     }
 

@@ -4,6 +4,7 @@
 //! version this build understands; a newer or damaged file is left exactly as it was.
 
 pub(crate) mod apps;
+pub(crate) mod audit;
 pub(crate) mod environments;
 pub(crate) mod intents;
 pub(crate) mod secrets;
@@ -28,6 +29,9 @@ const APPLICATION_ID: i32 = 0x4144_4B31;
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_initial.sql")),
     M::up(include_str!("migrations/0002_tokens.sql")),
+    // 0003 is the browser login's (being written on another branch); this one may be
+    // renumbered after it when both meet.
+    M::up(include_str!("migrations/0004_audit.sql")),
 ];
 
 /// An open database connection with Authdeck's schema.
