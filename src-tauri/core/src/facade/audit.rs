@@ -5,7 +5,7 @@
 use super::Core;
 use crate::audit::{AuditAction, AuditEntry, AuditQuery};
 use crate::error::Result;
-use crate::model::{AppId, EnvironmentId, Secret, SecretId};
+use crate::model::{AppId, EnvironmentId, Secret, SecretId, TokenMeta};
 use crate::store::audit::{self, Subject};
 use rusqlite::Connection;
 
@@ -81,6 +81,12 @@ impl Core {
             &audit::environment_subject(conn, environment)?,
             detail,
         )
+    }
+
+    /// Records a token just stored, with the scopes it was asked for.
+    pub(super) fn note_minted(&self, conn: &Connection, token: &TokenMeta) -> Result<()> {
+        let scopes = token.requested_scopes.join(" ");
+        self.note_app(conn, AuditAction::TokenMinted, &token.app_id, &scopes)
     }
 
     /// Appends an entry in a transaction of its own (for actions whose write is elsewhere).

@@ -333,7 +333,7 @@ impl Core {
             }
             let old = tokens::id_of(tx, app)?.map(|id| Intent::delete(token_account(&id)));
             tokens::replace(tx, &token)?;
-            self.note_app(tx, AuditAction::TokenMinted, app, &scopes.join(" "))?;
+            self.note_minted(tx, &token)?;
             intents::clear(tx, &put.account)?;
             if let Some(old) = &old {
                 intents::record(tx, old, now)?;
