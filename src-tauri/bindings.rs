@@ -2,6 +2,7 @@
 //! fails when they are stale; `UPDATE_BINDINGS=1 cargo test -p authdeck bindings` rewrites them.
 
 use crate::ipc::*;
+use authdeck_core::audit::{AuditEntry, AuditQuery};
 use authdeck_core::model::*;
 use authdeck_core::portable::{ExportSummary, ImportReport};
 use authdeck_core::validate::FieldError;
@@ -47,6 +48,8 @@ fn export_all(dir: &Path) {
         ApiResponse,
         ExportSummary,
         ImportReport,
+        AuditEntry,
+        AuditQuery,
         // events
         StoreChanged,
         ClipboardCleared,

@@ -5,10 +5,11 @@ use crate::ipc::{
     AppInfo, CopyStarted, IpcError, RevealedSecret, STORE_CHANGED, StoreChanged, StoreScope,
 };
 use crate::state::AppState;
-use authdeck_core::Fetch;
+use authdeck_core::audit::{AuditEntry, AuditQuery};
 use authdeck_core::model::*;
 use authdeck_core::portable::{self, ExportSummary, ImportReport};
 use authdeck_core::validate::FieldError;
+use authdeck_core::{Fetch, SecretUse};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -231,7 +232,7 @@ pub fn delete_secret<R: Runtime>(
 #[tauri::command(async)]
 pub fn reveal_secret(state: State<'_, AppState>, id: SecretId) -> Reply<RevealedSecret> {
     let core = state.core()?;
-    let value = core.secret_value(&id)?;
+    let value = core.secret_for(&id, SecretUse::Reveal)?;
     Ok(RevealedSecret {
         value: value.expose().to_owned(),
         hide_after_seconds: core.settings()?.reveal_seconds,
@@ -246,7 +247,7 @@ pub fn copy_secret<R: Runtime>(
     id: SecretId,
 ) -> Reply<CopyStarted> {
     let core = state.core()?;
-    let value = core.secret_value(&id)?;
+    let value = core.secret_for(&id, SecretUse::Copy)?;
     copy_value(&app, core, &generation, &value)
 }
 
@@ -329,7 +330,7 @@ pub fn copy_token<R: Runtime>(
     app_id: AppId,
 ) -> Reply<CopyStarted> {
     let core = state.core()?;
-    let (_, value) = core.token_value(&app_id)?;
+    let value = core.token_to_copy(&app_id)?;
     copy_value(&app, core, &generation, &value)
 }
 
@@ -415,6 +416,11 @@ pub fn apply_import<R: Runtime>(
         ],
     );
     Ok(report)
+}
+
+#[tauri::command(async)]
+pub fn audit_log(state: State<'_, AppState>, query: AuditQuery) -> Reply<Vec<AuditEntry>> {
+    Ok(state.core()?.audit_log(&query)?)
 }
 
 fn copy_value<R: Runtime>(

@@ -76,6 +76,7 @@ pub fn run(mode: Mode) -> Result<(), String> {
             commands::export_setup,
             commands::preview_import,
             commands::apply_import,
+            commands::audit_log,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("The Authdeck window could not be started: {e}"))

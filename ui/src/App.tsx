@@ -10,6 +10,7 @@ import { plural } from "./lib/time";
 import { useTheme } from "./lib/useTheme";
 import { AppDetail } from "./components/AppDetail";
 import { AppList } from "./components/AppList";
+import { AuditLogDialog } from "./components/AuditLogDialog";
 import { DeleteEnvironmentDialog } from "./components/DeleteEnvironmentDialog";
 import { EmptyDetail } from "./components/EmptyDetail";
 import { EnvironmentForm } from "./components/EnvironmentForm";
@@ -31,6 +32,7 @@ type Open =
   | { kind: "new-app"; environment: Environment }
   | { kind: "settings" }
   | { kind: "import-export" }
+  | { kind: "audit" }
   | { kind: "tokens"; environment: Environment }
   | null;
 
@@ -113,6 +115,7 @@ export function App() {
         onDelete={() => { if (active) setOpen({ kind: "delete-environment", environment: active }); }}
         onSettings={() => { setOpen({ kind: "settings" }); }}
         onTokens={() => { if (active) setOpen({ kind: "tokens", environment: active }); }}
+        onAudit={() => { setOpen({ kind: "audit" }); }}
         onToggleTheme={toggleTheme}
         theme={theme}
       />
@@ -207,6 +210,7 @@ export function App() {
         />
       )}
       {open?.kind === "import-export" && <ImportExportDialog onClose={() => { setOpen(null); }} />}
+      {open?.kind === "audit" && <AuditLogDialog onClose={() => { setOpen(null); }} />}
     </div>
   );
 }

@@ -33,6 +33,8 @@ import type { TokenRequestInput } from "../bindings/TokenRequestInput";
 import type { TokenStatus } from "../bindings/TokenStatus";
 import type { ExportSummary } from "../bindings/ExportSummary";
 import type { ImportReport } from "../bindings/ImportReport";
+import type { AuditEntry } from "../bindings/AuditEntry";
+import type { AuditQuery } from "../bindings/AuditQuery";
 import type { Command } from "../bindings/ipc";
 
 const CODES: readonly ErrorCode[] = [
@@ -158,5 +160,6 @@ export const api = {
   suggestedExportPath: () => call<string | null>("suggested_export_path"),
   exportSetup: (path: string, overwrite: boolean) => call<ExportSummary>("export_setup", { path, overwrite }),
   previewImport: (path: string) => call<ImportReport>("preview_import", { path }),
+  auditLog: (query: AuditQuery) => call<AuditEntry[]>("audit_log", { query }),
   applyImport: (path: string) => write<ImportReport>(["environments", "apps", "settings"], "apply_import", { path }),
 };

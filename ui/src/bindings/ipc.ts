@@ -40,6 +40,7 @@ export const COMMANDS = [
   "export_setup",
   "preview_import",
   "apply_import",
+  "audit_log",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {
