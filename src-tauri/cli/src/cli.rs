@@ -98,6 +98,10 @@ pub enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Confirm changes to this production environment or its apps (repeat for each; on a
+        /// terminal a "y" does too).
+        #[arg(short, long = "env", value_name = "ENV")]
+        envs: Vec<String>,
     },
 
     /// The audit log: what was done with secrets, tokens, apps and environments, newest first.

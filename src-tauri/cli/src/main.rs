@@ -152,7 +152,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             file,
             dry_run,
             json,
-        } => portable::import(&core, &file, dry_run, json),
+            envs,
+        } => portable::import(&core, &file, dry_run, json, &envs),
         Command::Audit(args) => audit::audit(&core, &args),
         Command::Completions { shell } => completions(shell),
     }

@@ -3,6 +3,8 @@
 
 use crate::failure::{Failure, exit, one_line};
 use crate::output;
+use crate::resolve;
+use authdeck_core::model::EnvironmentKind;
 use authdeck_core::portable::{self, FieldChange, ImportOutcome, ImportReport, MAX_IMPORT_BYTES};
 use authdeck_core::{Core, ErrorCode};
 use std::io::Read;
@@ -33,8 +35,14 @@ pub fn export(core: &Core, file: &str, force: bool) -> Result<u8, Failure> {
     .map(|()| 0)
 }
 
-/// `authdeck import FILE [--dry-run] [--json]`; `-` reads stdin.
-pub fn import(core: &Core, file: &str, dry_run: bool, json: bool) -> Result<u8, Failure> {
+/// `authdeck import FILE [--dry-run] [--json] [--env PROD]…`; `-` reads stdin.
+pub fn import(
+    core: &Core,
+    file: &str,
+    dry_run: bool,
+    json: bool,
+    confirmed: &[String],
+) -> Result<u8, Failure> {
     let text = if file == "-" {
         read_stdin()?
     } else {
@@ -60,6 +68,7 @@ pub fn import(core: &Core, file: &str, dry_run: bool, json: bool) -> Result<u8, 
     let report = if dry_run {
         preview
     } else {
+        guard_production(core, &preview, confirmed)?;
         core.apply_import(&text)?
     };
     if json {
@@ -76,6 +85,36 @@ fn about_the_file(error: authdeck_core::Error) -> Failure {
     } else {
         Failure::from(error)
     }
+}
+
+/// Changing a production environment or its apps needs the environment named with `--env`,
+/// or a yes on a terminal, as editing a production app does; adding to production does not.
+fn guard_production(
+    core: &Core,
+    preview: &ImportReport,
+    confirmed: &[String],
+) -> Result<(), Failure> {
+    let stored = core.environments()?;
+    for imported in &preview.environments {
+        let changes = imported.outcome == ImportOutcome::Changed
+            || imported
+                .apps
+                .iter()
+                .any(|a| a.outcome == ImportOutcome::Changed);
+        let Some(environment) = stored
+            .iter()
+            .find(|e| e.name.eq_ignore_ascii_case(&imported.name))
+        else {
+            continue;
+        };
+        if changes && environment.kind == EnvironmentKind::Production {
+            let named = confirmed
+                .iter()
+                .any(|name| name.trim().eq_ignore_ascii_case(&environment.name));
+            resolve::production_guard(environment, named, "What this import changes")?;
+        }
+    }
+    Ok(())
 }
 
 fn read_stdin() -> Result<String, Failure> {

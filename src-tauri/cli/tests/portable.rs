@@ -402,3 +402,40 @@ fn import_reads_stdin_for_a_dash() {
     let run = target.run_with_stdin(&["import", "-", "--json"], &text);
     assert_eq!(run.json()["added"], 5);
 }
+
+#[test]
+fn changing_production_needs_its_name_as_editing_a_production_app_does() {
+    let home = team_setup("production-guard");
+    let mut file = exported(&home);
+    // Prod's app gets another scope; Sandbox gets a new app (adding needs no confirmation)
+    file["environments"][0]["apps"][0]["default_scopes"] = serde_json::json!(["read"]);
+    file["environments"][1]["apps"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "display_name": "New", "client_id": "new", "client_type": "public", "auth_method": "none"
+        }));
+    let path = write(&home, "team.json", &file.to_string());
+    let before = exported(&home);
+
+    // a preview needs nothing
+    home.run(&["import", &path, "--dry-run"]).ok();
+    let refused = home.run(&["import", &path]);
+    assert_eq!(
+        refused.failed(2),
+        "What this import changes is in the production environment “Prod”: name it with --env \
+         \"Prod\" to go on (there is no terminal to confirm on)."
+    );
+    assert_eq!(exported(&home), before, "nothing changed");
+
+    home.run(&["import", &path, "--env", "prod"]).ok();
+    let after = exported(&home);
+    assert_eq!(
+        after["environments"][0]["apps"][0]["default_scopes"],
+        serde_json::json!(["read"])
+    );
+    assert_eq!(
+        after["environments"][1]["apps"].as_array().unwrap().len(),
+        3
+    );
+}

@@ -113,6 +113,8 @@ describe("ImportExportDialog", () => {
     expect(screen.getByTestId("import-needs-secrets")).toHaveTextContent(
       "1 confidential app will have no secret here: add it after importing.",
     );
+    // Prod is only added to: no production warning
+    expect(screen.queryByTestId("import-production-warning")).toBeNull();
     expect(backend.callsOf("apply_import")).toEqual([]);
 
     await userEvent.click(screen.getByTestId("import-apply"));
@@ -181,6 +183,26 @@ describe("ImportExportDialog", () => {
     await openImport("/tmp/team.json");
     expect(await screen.findByTestId("import-apply")).toBeDisabled();
     expect(screen.getByTestId("import-apply")).toHaveTextContent("Import 0 changes");
+  });
+
+  it("warns when the file changes a production environment or its apps", async () => {
+    const [sandbox] = preview().environments;
+    const prod = {
+      name: "Prod",
+      kind: "production" as const,
+      outcome: "skipped" as const,
+      changes: [],
+      apps: [{ display_name: "Billing sync", client_id: "billing-prod", outcome: "changed" as const, changes: [], needs_secret: false }],
+    };
+    fakeBackend({
+      suggested_export_path: () => null,
+      preview_import: () => preview({ environments: sandbox ? [sandbox, prod] : [prod] }),
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await openImport("/tmp/team.json");
+    expect(await screen.findByTestId("import-production-warning")).toHaveTextContent(
+      "This changes the production environment “Prod”: settings live systems use.",
+    );
   });
 });
 

@@ -289,6 +289,10 @@ function Changes({ changes, testId, applied }: { changes: FieldChange[]; testId:
 export function ImportPreview({ report }: { report: ImportReport }) {
   const applied = report.applied;
   const needSecrets = report.environments.flatMap((environment) => environment.apps).filter((app) => app.needs_secret).length;
+  const production = report.environments
+    .filter((environment) => environment.kind === "production")
+    .filter((environment) => environment.outcome === "changed" || environment.apps.some((app) => app.outcome === "changed"))
+    .map((environment) => `“${environment.name}”`);
   return (
     <section className="import-preview" data-testid="import-preview" aria-label={applied ? "What was imported" : "What importing does"}>
       <p className="import-summary" data-testid="import-summary" role="status">
@@ -306,6 +310,11 @@ export function ImportPreview({ report }: { report: ImportReport }) {
             ))}
           </ul>
         </div>
+      )}
+      {!applied && production.length > 0 && (
+        <p className="production-warning" data-testid="import-production-warning" role="note">
+          This changes the production environment{production.length === 1 ? "" : "s"} {production.join(", ")}: settings live systems use.
+        </p>
       )}
       {needSecrets > 0 && (
         <p className="import-note" data-testid="import-needs-secrets">
