@@ -2,7 +2,9 @@
 //! fails when they are stale; `UPDATE_BINDINGS=1 cargo test -p authdeck bindings` rewrites them.
 
 use crate::ipc::*;
+use authdeck_core::audit::{AuditEntry, AuditQuery};
 use authdeck_core::model::*;
+use authdeck_core::portable::{ExportSummary, ImportReport};
 use authdeck_core::validate::FieldError;
 use std::collections::BTreeMap;
 use std::fs;
@@ -53,6 +55,10 @@ fn export_all(dir: &Path) {
         FieldDrift,
         RemoteCreated,
         RemoteDeleted,
+        ExportSummary,
+        ImportReport,
+        AuditEntry,
+        AuditQuery,
         // events
         StoreChanged,
         ClipboardCleared,

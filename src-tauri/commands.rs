@@ -5,9 +5,11 @@ use crate::ipc::{
     AppInfo, CopyStarted, IpcError, RevealedSecret, STORE_CHANGED, StoreChanged, StoreScope,
 };
 use crate::state::AppState;
-use authdeck_core::Fetch;
+use authdeck_core::audit::{AuditEntry, AuditQuery};
 use authdeck_core::model::*;
+use authdeck_core::portable::{self, ExportSummary, ImportReport};
 use authdeck_core::validate::FieldError;
+use authdeck_core::{Fetch, SecretUse};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -230,7 +232,7 @@ pub fn delete_secret<R: Runtime>(
 #[tauri::command(async)]
 pub fn reveal_secret(state: State<'_, AppState>, id: SecretId) -> Reply<RevealedSecret> {
     let core = state.core()?;
-    let value = core.secret_value(&id)?;
+    let value = core.secret_for(&id, SecretUse::Reveal)?;
     Ok(RevealedSecret {
         value: value.expose().to_owned(),
         hide_after_seconds: core.settings()?.reveal_seconds,
@@ -245,7 +247,7 @@ pub fn copy_secret<R: Runtime>(
     id: SecretId,
 ) -> Reply<CopyStarted> {
     let core = state.core()?;
-    let value = core.secret_value(&id)?;
+    let value = core.secret_for(&id, SecretUse::Copy)?;
     copy_value(&app, core, &generation, &value)
 }
 
@@ -328,7 +330,7 @@ pub fn copy_token<R: Runtime>(
     app_id: AppId,
 ) -> Reply<CopyStarted> {
     let core = state.core()?;
-    let (_, value) = core.token_value(&app_id)?;
+    let value = core.token_to_copy(&app_id)?;
     copy_value(&app, core, &generation, &value)
 }
 
@@ -373,6 +375,52 @@ pub fn copy_curl<R: Runtime>(
     let core = state.core()?;
     let command = core.curl_command(&request, with_token)?;
     copy_value(&app, core, &generation, &command)
+}
+
+#[tauri::command(async)]
+pub fn suggested_export_path(state: State<'_, AppState>) -> Reply<Option<String>> {
+    Ok(state.core()?.suggested_export_path())
+}
+
+/// Writes the export (never a secret or a token) to the path the user typed.
+#[tauri::command(async)]
+pub fn export_setup(
+    state: State<'_, AppState>,
+    path: String,
+    overwrite: bool,
+) -> Reply<ExportSummary> {
+    let path = portable::chosen_path(&path)?;
+    Ok(state.core()?.export_to(&path, overwrite)?)
+}
+
+#[tauri::command(async)]
+pub fn preview_import(state: State<'_, AppState>, path: String) -> Reply<ImportReport> {
+    let text = portable::read_file(&portable::chosen_path(&path)?)?;
+    Ok(state.core()?.preview_import(&text)?)
+}
+
+#[tauri::command(async)]
+pub fn apply_import<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+) -> Reply<ImportReport> {
+    let text = portable::read_file(&portable::chosen_path(&path)?)?;
+    let report = state.core()?.apply_import(&text)?;
+    changed(
+        &app,
+        &[
+            StoreScope::Environments,
+            StoreScope::Apps,
+            StoreScope::Settings,
+        ],
+    );
+    Ok(report)
+}
+
+#[tauri::command(async)]
+pub fn audit_log(state: State<'_, AppState>, query: AuditQuery) -> Reply<Vec<AuditEntry>> {
+    Ok(state.core()?.audit_log(&query)?)
 }
 
 pub(crate) fn copy_value<R: Runtime>(

@@ -90,6 +90,11 @@ pub fn run(mode: Mode) -> Result<(), String> {
             remote::pull_remote,
             remote::push_remote,
             remote::delete_remote_app,
+            commands::suggested_export_path,
+            commands::export_setup,
+            commands::preview_import,
+            commands::apply_import,
+            commands::audit_log,
         ])
         .run(tauri::generate_context!())
         .map_err(|e| format!("The Authdeck window could not be started: {e}"))

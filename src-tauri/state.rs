@@ -2,6 +2,7 @@
 
 use crate::demo::{self, DemoServer};
 use crate::ipc::{AppInfo, IpcError};
+use authdeck_core::audit::Actor;
 use authdeck_core::vault::{KeychainVault, default_namespace};
 use authdeck_core::{Core, SystemClock};
 use std::path::PathBuf;
@@ -24,7 +25,7 @@ impl AppState {
         let (data_dir, core) = match authdeck_core::default_home() {
             Ok(home) => {
                 let vault = Arc::new(KeychainVault::new(&namespace));
-                let core = Core::open(&home, vault, Arc::new(SystemClock));
+                let core = Core::open_as(Actor::Desktop, &home, vault, Arc::new(SystemClock));
                 (home, core)
             }
             Err(error) => (PathBuf::new(), Err(error)),

@@ -150,6 +150,29 @@ async fn an_app_created_at_the_provider_gets_a_token_with_its_captured_secret_un
     assert_eq!(server_api(&f, "GET", &format!("/{id}"), None).0, 404);
     let (expected, held) = f.core.consistency().unwrap();
     assert_eq!(expected, held);
+
+    // the audit log says what happened at the provider, never the secret
+    let log = f
+        .core
+        .audit_log(&authdeck_core::audit::AuditQuery::default())
+        .unwrap();
+    let at_provider: Vec<(&str, &str)> = log
+        .iter()
+        .filter(|e| e.action.as_str().starts_with("remote_app"))
+        .map(|e| (e.action.as_str(), e.detail.as_str()))
+        .collect();
+    assert_eq!(
+        at_provider,
+        [
+            ("remote_app_deleted", link.remote_id.as_str()),
+            ("remote_app_created", link.remote_id.as_str())
+        ]
+    );
+    let printed = format!("{log:?}");
+    assert!(
+        !printed.contains(stored.expose()),
+        "no secret in the audit log"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -10,10 +10,12 @@ import { plural } from "./lib/time";
 import { useTheme } from "./lib/useTheme";
 import { AppDetail } from "./components/AppDetail";
 import { AppList } from "./components/AppList";
+import { AuditLogDialog } from "./components/AuditLogDialog";
 import { DeleteEnvironmentDialog } from "./components/DeleteEnvironmentDialog";
 import { EmptyDetail } from "./components/EmptyDetail";
 import { EnvironmentForm } from "./components/EnvironmentForm";
 import { ErrorBanner } from "./components/ErrorBanner";
+import { ImportExportDialog } from "./components/ImportExportDialog";
 import { NewAppDialog } from "./components/NewAppDialog";
 import { ProblemBanner, useReportError } from "./components/Problems";
 import { SettingsDialog } from "./components/SettingsDialog";
@@ -29,6 +31,8 @@ type Open =
   | { kind: "delete-environment"; environment: Environment }
   | { kind: "new-app"; environment: Environment }
   | { kind: "settings" }
+  | { kind: "import-export" }
+  | { kind: "audit" }
   | { kind: "tokens"; environment: Environment }
   | null;
 
@@ -111,6 +115,7 @@ export function App() {
         onDelete={() => { if (active) setOpen({ kind: "delete-environment", environment: active }); }}
         onSettings={() => { setOpen({ kind: "settings" }); }}
         onTokens={() => { if (active) setOpen({ kind: "tokens", environment: active }); }}
+        onAudit={() => { setOpen({ kind: "audit" }); }}
         onToggleTheme={toggleTheme}
         theme={theme}
       />
@@ -197,7 +202,15 @@ export function App() {
           }}
         />
       )}
-      {open?.kind === "settings" && settings.data && <SettingsDialog settings={settings.data} onClose={() => { setOpen(null); }} />}
+      {open?.kind === "settings" && settings.data && (
+        <SettingsDialog
+          settings={settings.data}
+          onClose={() => { setOpen(null); }}
+          onImportExport={() => { setOpen({ kind: "import-export" }); }}
+        />
+      )}
+      {open?.kind === "import-export" && <ImportExportDialog onClose={() => { setOpen(null); }} />}
+      {open?.kind === "audit" && <AuditLogDialog onClose={() => { setOpen(null); }} />}
     </div>
   );
 }

@@ -85,6 +85,41 @@ pub enum Command {
     #[command(subcommand)]
     Secret(SecretCommand),
 
+    /// Write every environment and app to a JSON file: never a secret or a token.
+    ///
+    /// The file's format is documented in the README ("Import and export").
+    Export {
+        /// The file to write; `-` prints to stdout.
+        file: String,
+        /// Replace the file when it exists.
+        #[arg(long)]
+        force: bool,
+    },
+
+    /// Import environments and apps from an export file, after showing what changes.
+    ///
+    /// Environments are matched by name, apps by client ID within their environment; what is
+    /// not in the file is left alone. Secrets are not in the file: add them afterwards.
+    Import {
+        /// The export file; `-` reads stdin.
+        file: String,
+        /// Show what would be added, changed and skipped, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Confirm changes to this production environment or its apps (repeat for each; on a
+        /// terminal a "y" does too).
+        #[arg(short, long = "env", value_name = "ENV")]
+        envs: Vec<String>,
+    },
+
+    /// The audit log: what was done with secrets, tokens, apps and environments, newest first.
+    ///
+    /// Never a secret or token value. Example: authdeck audit --app billing --since 7d
+    Audit(AuditArgs),
+
     /// Print a shell completion script.
     ///
     /// Example: authdeck completions bash > ~/.local/share/bash-completion/completions/authdeck
@@ -92,6 +127,23 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this app's entries: its display name as it was then (ignoring case), or its ID.
+    #[arg(long, value_name = "APP")]
+    pub app: Option<String>,
+    /// Only entries since TIME: RFC 3339 (2026-11-01T09:30:00Z), or a span ago (45s, 30m,
+    /// 12h, 7d).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// At most N entries, the newest; 0 for all.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: u32,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which app: by name within an environment.

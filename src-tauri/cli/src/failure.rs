@@ -88,6 +88,7 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::StoreTooNew
         | ErrorCode::StoreCorrupt
         | ErrorCode::Store
+        | ErrorCode::File
         | ErrorCode::Internal => exit::OTHER,
     }
 }

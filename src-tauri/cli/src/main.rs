@@ -2,16 +2,19 @@
 //! keychain namespace, through the same core; a secret never leaves the keychain except as the
 //! access token a command asks for.
 
+mod audit;
 mod cli;
 mod failure;
 mod listing;
 mod login;
 mod output;
+mod portable;
 mod resolve;
 mod secrets;
 mod setup;
 mod tokens;
 
+use authdeck_core::audit::Actor;
 use authdeck_core::vault::{KeychainVault, default_namespace};
 use authdeck_core::{Core, SystemClock};
 use clap::{CommandFactory, Parser};
@@ -81,7 +84,12 @@ fn usage_error(error: clap::Error) -> ExitCode {
 fn open() -> Result<Core, Failure> {
     let home = authdeck_core::default_home()?;
     let vault = Arc::new(KeychainVault::new(&default_namespace()));
-    Ok(Core::open(&home, vault, Arc::new(SystemClock))?)
+    Ok(Core::open_as(
+        Actor::Cli,
+        &home,
+        vault,
+        Arc::new(SystemClock),
+    )?)
 }
 
 /// A completion script for the name this program was started as (authdeck, or a link).
@@ -141,6 +149,14 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Secret(SecretCommand::Rm { app, secret, env }) => {
             secrets::rm(&core, &app, &secret, env.as_deref())
         }
+        Command::Export { file, force } => portable::export(&core, &file, force),
+        Command::Import {
+            file,
+            dry_run,
+            json,
+            envs,
+        } => portable::import(&core, &file, dry_run, json, &envs),
+        Command::Audit(args) => audit::audit(&core, &args),
         Command::Completions { shell } => completions(shell),
     }
 }

@@ -139,7 +139,8 @@ fn login_signs_in_through_the_system_browser_and_token_then_refreshes() {
     assert!(
         lines[5].starts_with("authdeck:   access token   Bearer (opaque, browser sign-in) …")
             && lines[5].contains(", expires ")
-            && lines[5].ends_with(" (in 1h 00m)"),
+            // an hour, less the second or two the sign-in took on a loaded machine
+            && (lines[5].ends_with(" (in 1h 00m)") || lines[5].contains(" (in 59m ")),
         "{}",
         lines[5]
     );

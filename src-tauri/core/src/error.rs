@@ -88,6 +88,10 @@ pub enum Error {
     #[error("{0}")]
     Store(String),
 
+    /// A file the user named (an export, an import) could not be read or written.
+    #[error("{0}")]
+    File(String),
+
     /// A failure with no better category (a bug if it shows).
     #[error("{0}")]
     Internal(String),
@@ -110,6 +114,7 @@ pub enum ErrorCode {
     StoreTooNew,
     StoreCorrupt,
     Store,
+    File,
     Provider,
     BadResponse,
     Network,
@@ -135,6 +140,7 @@ impl Error {
             Self::StoreTooNew(_) => ErrorCode::StoreTooNew,
             Self::StoreCorrupt(_) => ErrorCode::StoreCorrupt,
             Self::Store(_) => ErrorCode::Store,
+            Self::File(_) => ErrorCode::File,
             Self::Provider { .. } => ErrorCode::Provider,
             Self::BadResponse(_) => ErrorCode::BadResponse,
             Self::Network(_) => ErrorCode::Network,

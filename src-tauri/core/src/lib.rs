@@ -1,12 +1,14 @@
 //! Authdeck's core: the domain, the store, the keychain vault and the OAuth flows.
 //! The desktop shell and the CLI both go through [`Core`]; nothing here knows about either.
 
+pub mod audit;
 pub mod error;
 pub mod facade;
 pub mod flows;
 pub mod http;
 pub mod loopback;
 pub mod model;
+pub mod portable;
 pub mod status;
 mod store;
 pub mod validate;
@@ -15,7 +17,7 @@ pub mod vault;
 pub use error::{Error, ErrorCode, Result};
 pub use facade::{
     Clock, Core, DEFAULT_LOGIN_TIMEOUT, Fetch, LoginOptions, PendingDeviceLogin, PendingLogin,
-    RECONCILE_AFTER_SECONDS, Reconciled, SystemClock, id_token_account, open_in_browser,
+    RECONCILE_AFTER_SECONDS, Reconciled, SecretUse, SystemClock, id_token_account, open_in_browser,
     refresh_account, registration_account, secret_account, token_account,
 };
 pub use store::DATABASE_FILE;

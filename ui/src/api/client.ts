@@ -34,6 +34,10 @@ import type { TokenStatus } from "../bindings/TokenStatus";
 import type { DeviceLoginStarted } from "../bindings/DeviceLoginStarted";
 import type { LoginInput } from "../bindings/LoginInput";
 import type { LoginStarted } from "../bindings/LoginStarted";
+import type { ExportSummary } from "../bindings/ExportSummary";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { AuditEntry } from "../bindings/AuditEntry";
+import type { AuditQuery } from "../bindings/AuditQuery";
 import type { Command } from "../bindings/ipc";
 
 const CODES: readonly ErrorCode[] = [
@@ -49,6 +53,7 @@ const CODES: readonly ErrorCode[] = [
   "store_too_new",
   "store_corrupt",
   "store",
+  "file",
   "provider",
   "bad_response",
   "network",
@@ -160,4 +165,10 @@ export const api = {
   cancelLogin: (loginId: string) => call<null>("cancel_login", { loginId }),
   openLoginUrl: (loginId: string) => call<null>("open_login_url", { loginId }),
   copyLoginUrl: (loginId: string) => call<CopyStarted>("copy_login_url", { loginId }),
+
+  suggestedExportPath: () => call<string | null>("suggested_export_path"),
+  exportSetup: (path: string, overwrite: boolean) => call<ExportSummary>("export_setup", { path, overwrite }),
+  previewImport: (path: string) => call<ImportReport>("preview_import", { path }),
+  auditLog: (query: AuditQuery) => call<AuditEntry[]>("audit_log", { query }),
+  applyImport: (path: string) => write<ImportReport>(["environments", "apps", "settings"], "apply_import", { path }),
 };

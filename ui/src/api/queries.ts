@@ -15,6 +15,7 @@ export const keys = {
   secrets: (appId: AppId) => ["secrets", appId] as const,
   tokens: (environmentId: EnvironmentId) => ["tokens", environmentId] as const,
   token: (appId: AppId) => ["token", appId] as const,
+  audit: ["audit"] as const,
 };
 
 /** Which cached queries a change of `scope` makes stale. */

@@ -51,6 +51,11 @@ export const COMMANDS = [
   "pull_remote",
   "push_remote",
   "delete_remote_app",
+  "suggested_export_path",
+  "export_setup",
+  "preview_import",
+  "apply_import",
+  "audit_log",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {

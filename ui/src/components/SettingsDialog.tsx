@@ -12,10 +12,12 @@ import { useToast } from "./Toasts";
 interface Props {
   settings: Settings;
   onClose: () => void;
+  /** Opens Import / export in place of this dialog. */
+  onImportExport: () => void;
 }
 
 /** Clipboard and reveal timings, and where Authdeck keeps things. */
-export function SettingsDialog({ settings, onClose }: Props) {
+export function SettingsDialog({ settings, onClose, onImportExport }: Props) {
   const info = useAppInfo();
   const toast = useToast();
   const report = useReportError();
@@ -64,6 +66,15 @@ export function SettingsDialog({ settings, onClose }: Props) {
             {general.map((error) => error.message).join(" ")}
           </p>
         )}
+        <section className="about" aria-labelledby="share-title">
+          <h3 id="share-title">Share your setup</h3>
+          <p className="muted">Environments and apps to a file and back, for your team. Secrets and tokens never go in it.</p>
+          <div>
+            <button type="button" data-testid="import-export-open" onClick={onImportExport}>
+              Import / export…
+            </button>
+          </div>
+        </section>
         <section className="about" aria-labelledby="about-title">
           <h3 id="about-title">About Authdeck</h3>
           {info.data ? (

@@ -14,6 +14,7 @@ export function presentationOf(code: ErrorCode): Presentation {
   switch (code) {
     case "validation":
     case "conflict":
+    case "file":
       return "field";
     case "last_secret":
     case "environment_not_empty":

@@ -2,10 +2,11 @@
 
 use super::environments::{environment_gone, plural};
 use super::{Core, app_accounts};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::intents::{self, Intent, IntentAction};
-use crate::store::{apps, environments, secrets};
+use crate::store::{apps, audit, environments, secrets};
 use crate::validate::{self, FieldError, Problems};
 
 fn clean_list(values: &[String]) -> Vec<String> {
@@ -17,7 +18,7 @@ fn clean_list(values: &[String]) -> Vec<String> {
 }
 
 /// The input as it will be stored: trimmed, blank list entries and optional fields dropped.
-fn normalize(input: &ClientAppInput) -> ClientAppInput {
+pub(super) fn normalize(input: &ClientAppInput) -> ClientAppInput {
     let optional = |value: &Option<String>| {
         value
             .as_deref()
@@ -97,52 +98,7 @@ impl Core {
     }
 
     fn app_problems(&self, id: Option<&AppId>, input: &ClientAppInput) -> Result<Problems> {
-        let input = normalize(input);
-        let mut problems = validate::app(&input);
-        let store = self.store()?;
-        let conn = &store.conn;
-        let Some(environment) = environments::get(conn, &input.environment_id)? else {
-            problems.add("environment_id", "Choose an environment that exists.");
-            return Ok(problems);
-        };
-        if !input.display_name.is_empty()
-            && apps::name_taken(conn, &environment.id, &input.display_name, id)?
-        {
-            problems.clash(
-                "display_name",
-                format!(
-                    "“{}” already has an app named “{}”.",
-                    environment.name, input.display_name
-                ),
-            );
-        }
-        if !input.client_id.is_empty()
-            && apps::client_id_taken(conn, &environment.id, &input.client_id, id)?
-        {
-            problems.clash(
-                "client_id",
-                format!(
-                    "Another app in “{}” already uses this client ID.",
-                    environment.name
-                ),
-            );
-        }
-        if let Some(id) = id
-            && input.client_type == ClientType::Public
-        {
-            let count = secrets::ids_of(conn, id)?.len() as u32;
-            if count > 0 {
-                problems.add(
-                    "client_type",
-                    format!(
-                        "This app still holds {count} secret{}; delete them before making it \
-                         a public client.",
-                        plural(count)
-                    ),
-                );
-            }
-        }
-        Ok(problems)
+        app_problems(&self.store()?.conn, id, input)
     }
 
     fn checked_app(&self, id: Option<&AppId>, input: &ClientAppInput) -> Result<ClientAppInput> {
@@ -155,7 +111,10 @@ impl Core {
         let input = self.checked_app(None, &input)?;
         let now = self.now();
         let app = from_input(AppId::new(), input, true, now, now);
-        self.store()?.write(|tx| apps::save(tx, &app))?;
+        self.store()?.write(|tx| {
+            apps::save(tx, &app)?;
+            self.note_app(tx, AuditAction::AppCreated, &app.id, "")
+        })?;
         Ok(app)
     }
 
@@ -179,6 +138,8 @@ impl Core {
     pub fn delete_app(&self, id: &AppId) -> Result<AppDeleted> {
         self.app(id)?;
         let now = self.now();
+        // named as it was: the entry is written once the app is gone
+        let subject = audit::app_subject(&self.store()?.conn, id)?;
         let planned = self.store()?.write(|tx| {
             let planned: Vec<Intent> = app_accounts(tx, id)?
                 .into_iter()
@@ -202,7 +163,7 @@ impl Core {
             for intent in &planned {
                 intents::finish(tx, intent)?;
             }
-            Ok(())
+            self.note(tx, AuditAction::AppDeleted, &subject, "")
         })?;
         Ok(AppDeleted {
             keychain_entries_removed: removed,
@@ -210,7 +171,60 @@ impl Core {
     }
 }
 
-fn from_input(
+/// Every problem of an app input, the store's rules included, as `conn` sees it (the import
+/// checks inside its own transaction).
+pub(super) fn app_problems(
+    conn: &rusqlite::Connection,
+    id: Option<&AppId>,
+    input: &ClientAppInput,
+) -> Result<Problems> {
+    let input = normalize(input);
+    let mut problems = validate::app(&input);
+    let Some(environment) = environments::get(conn, &input.environment_id)? else {
+        problems.add("environment_id", "Choose an environment that exists.");
+        return Ok(problems);
+    };
+    if !input.display_name.is_empty()
+        && apps::name_taken(conn, &environment.id, &input.display_name, id)?
+    {
+        problems.clash(
+            "display_name",
+            format!(
+                "“{}” already has an app named “{}”.",
+                environment.name, input.display_name
+            ),
+        );
+    }
+    if !input.client_id.is_empty()
+        && apps::client_id_taken(conn, &environment.id, &input.client_id, id)?
+    {
+        problems.clash(
+            "client_id",
+            format!(
+                "Another app in “{}” already uses this client ID.",
+                environment.name
+            ),
+        );
+    }
+    if let Some(id) = id
+        && input.client_type == ClientType::Public
+    {
+        let count = secrets::ids_of(conn, id)?.len() as u32;
+        if count > 0 {
+            problems.add(
+                "client_type",
+                format!(
+                    "This app still holds {count} secret{}; delete them before making it \
+                     a public client.",
+                    plural(count)
+                ),
+            );
+        }
+    }
+    Ok(problems)
+}
+
+pub(super) fn from_input(
     id: AppId,
     input: ClientAppInput,
     auto_renew: bool,

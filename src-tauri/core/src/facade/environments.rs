@@ -1,10 +1,11 @@
 //! Environments and the user's settings (which include the active environment).
 
 use super::{Core, app_accounts};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::intents::{self, Intent, IntentAction};
-use crate::store::{apps, environments, settings};
+use crate::store::{apps, audit, environments, settings};
 use crate::validate::{self, FieldError, Problems};
 
 fn trimmed(value: &Option<String>) -> Option<String> {
@@ -16,7 +17,7 @@ fn trimmed(value: &Option<String>) -> Option<String> {
 }
 
 /// The input as it will be stored: trimmed, blank optional URLs dropped.
-fn normalize(input: &EnvironmentInput) -> EnvironmentInput {
+pub(super) fn normalize(input: &EnvironmentInput) -> EnvironmentInput {
     let e = &input.endpoints;
     EnvironmentInput {
         name: input.name.trim().to_owned(),
@@ -63,16 +64,7 @@ impl Core {
         id: Option<&EnvironmentId>,
         input: &EnvironmentInput,
     ) -> Result<Problems> {
-        let input = normalize(input);
-        let mut problems = validate::environment(&input);
-        if !input.name.is_empty() && environments::name_taken(&self.store()?.conn, &input.name, id)?
-        {
-            problems.clash(
-                "name",
-                format!("An environment named “{}” already exists.", input.name),
-            );
-        }
-        Ok(problems)
+        environment_problems(&self.store()?.conn, id, input)
     }
 
     fn checked_environment(
@@ -107,7 +99,7 @@ impl Core {
                 current.active_environment_id = Some(environment.id.clone());
                 settings::save(tx, &current)?;
             }
-            Ok(())
+            self.note_environment(tx, AuditAction::EnvironmentCreated, &environment.id, "")
         })?;
         Ok(environment)
     }
@@ -152,6 +144,15 @@ impl Core {
             )));
         }
         let now = self.now();
+        // named as they were: the entries are written once they are gone
+        let (gone, gone_apps) = {
+            let conn = &self.store()?.conn;
+            let apps = apps::ids_in(conn, id)?
+                .iter()
+                .map(|app| audit::app_subject(conn, app))
+                .collect::<Result<Vec<_>>>()?;
+            (audit::environment_subject(conn, id)?, apps)
+        };
         let (planned, apps_removed) = self.store()?.write(|tx| {
             let mut planned = Vec::new();
             let app_ids = apps::ids_in(tx, id)?;
@@ -178,6 +179,14 @@ impl Core {
             for intent in &planned {
                 intents::finish(tx, intent)?;
             }
+            for app in &gone_apps {
+                self.note(tx, AuditAction::AppDeleted, app, "with its environment")?;
+            }
+            let detail = match apps_removed {
+                0 => String::new(),
+                n => format!("with {n} app{}", plural(n)),
+            };
+            self.note(tx, AuditAction::EnvironmentDeleted, &gone, &detail)?;
             move_active_away(tx, id)
         })?;
         Ok(EnvironmentDeleted {
@@ -209,7 +218,23 @@ impl Core {
         if let Some(id) = &new.active_environment_id {
             self.environment(id)?;
         }
-        self.store()?.write(|tx| settings::save(tx, &new))?;
+        let before = self.settings()?.active_environment_id;
+        self.store()?.write(|tx| {
+            settings::save(tx, &new)?;
+            match &new.active_environment_id {
+                Some(id) if before.as_ref() != Some(id) => {
+                    let from = match &before {
+                        Some(old) => audit::environment_subject(tx, old)?
+                            .environment
+                            .map(|(_, name)| format!("from “{name}”"))
+                            .unwrap_or_default(),
+                        None => String::new(),
+                    };
+                    self.note_environment(tx, AuditAction::EnvironmentSwitched, id, &from)
+                }
+                _ => Ok(()),
+            }
+        })?;
         self.settings()
     }
 
@@ -222,6 +247,24 @@ impl Core {
             ..current
         })
     }
+}
+
+/// Every problem of an environment input, the store's uniqueness rule included, as `conn`
+/// sees it (the import checks inside its own transaction).
+pub(super) fn environment_problems(
+    conn: &rusqlite::Connection,
+    id: Option<&EnvironmentId>,
+    input: &EnvironmentInput,
+) -> Result<Problems> {
+    let input = normalize(input);
+    let mut problems = validate::environment(&input);
+    if !input.name.is_empty() && environments::name_taken(conn, &input.name, id)? {
+        problems.clash(
+            "name",
+            format!("An environment named “{}” already exists.", input.name),
+        );
+    }
+    Ok(problems)
 }
 
 fn move_active_away(tx: &rusqlite::Connection, gone: &EnvironmentId) -> Result<()> {

@@ -5,12 +5,15 @@
 //! transaction as the row it belongs to, and `reconcile` finishes or undoes what a crash left.
 
 mod apps;
+mod audit;
 mod environments;
 mod login;
+mod portable;
 mod remote;
 mod secrets;
 mod tokens;
 
+pub use audit::SecretUse;
 pub use login::{
     DEFAULT_LOGIN_TIMEOUT, LoginOptions, PendingDeviceLogin, PendingLogin, loopback_redirect,
     open_in_browser,
@@ -18,6 +21,7 @@ pub use login::{
 pub use remote::{drift, registration_account};
 pub use tokens::Fetch;
 
+use crate::audit::Actor;
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, HttpLimits};
 use crate::model::{AppId, SecretId, Timestamp, TokenId};
@@ -112,6 +116,8 @@ pub struct Core {
     vault: Arc<dyn SecretStore>,
     clock: Arc<dyn Clock>,
     home: PathBuf,
+    /// Who acts through this core, as the audit log records it.
+    actor: Actor,
     reconciled_at_open: Reconciled,
     /// Built on first use: loading the system's TLS roots costs tens of milliseconds, which a
     /// CLI call that only reads a cached token should not pay.
@@ -127,13 +133,25 @@ pub struct Core {
 
 impl Core {
     /// Opens (creating if needed) the data folder `home`, migrates, and reconciles unfinished
-    /// keychain writes.
+    /// keychain writes; what it does is recorded as the desktop app's.
     pub fn open(home: &Path, vault: Arc<dyn SecretStore>, clock: Arc<dyn Clock>) -> Result<Core> {
+        Self::open_as(Actor::Desktop, home, vault, clock)
+    }
+
+    /// `open` for `actor`: the desktop app and the CLI each say who they are, and the audit
+    /// log records it with every entry.
+    pub fn open_as(
+        actor: Actor,
+        home: &Path,
+        vault: Arc<dyn SecretStore>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Core> {
         let mut core = Core {
             store: Mutex::new(Store::open(home)?),
             vault,
             clock,
             home: home.to_owned(),
+            actor,
             reconciled_at_open: Reconciled::default(),
             http: std::sync::OnceLock::new(),
             http_limits: HttpLimits::default(),
@@ -180,6 +198,11 @@ impl Core {
             .data_version
             .swap(version, std::sync::atomic::Ordering::SeqCst);
         Ok(last != 0 && last != version)
+    }
+
+    /// Who acts through this core.
+    pub fn actor(&self) -> Actor {
+        self.actor
     }
 
     /// The data folder.

@@ -6,6 +6,7 @@
 //! before asking the provider, and undoes the remote app if it cannot be kept here.
 
 use super::{Core, Fetch};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::flows::{AppRegistry, Created, OauthAppsApi, Registration, Remote};
 use crate::model::*;
@@ -393,7 +394,15 @@ impl Core {
                 self.put_registration_token(&app.id, token)?;
             }
             let link = self.link(&app.id, kind, &created.remote);
-            self.store()?.write(|tx| connectors::save_link(tx, &link))?;
+            self.store()?.write(|tx| {
+                connectors::save_link(tx, &link)?;
+                self.note_app(
+                    tx,
+                    AuditAction::RemoteAppCreated,
+                    &app.id,
+                    &created.remote.remote_id,
+                )
+            })?;
             Ok(secret)
         };
         match keep() {
@@ -543,6 +552,7 @@ impl Core {
             .await?
             .delete(&link.remote_id)
             .await?;
+        self.note_app_now(AuditAction::RemoteAppDeleted, app, &link.remote_id)?;
         let app_deleted = self.delete_app(app)?;
         Ok(RemoteDeleted {
             token_revoked,

@@ -11,6 +11,7 @@
 
 use super::apps::{app_gone, days_between};
 use super::{Core, secret_account};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::intents::{self, Intent};
@@ -31,7 +32,7 @@ impl Core {
             .collect())
     }
 
-    fn secret(&self, id: &SecretId) -> Result<(SecretMeta, ClientApp)> {
+    pub(super) fn secret(&self, id: &SecretId) -> Result<(SecretMeta, ClientApp)> {
         let store = self.store()?;
         let secret = secrets::get(&store.conn, id)?.ok_or_else(secret_gone)?;
         let app = apps::get(&store.conn, &secret.app_id)?.ok_or_else(app_gone)?;
@@ -111,7 +112,8 @@ impl Core {
         self.crash_point("add: keychain written")?;
         self.store()?.write(|tx| {
             secrets::insert(tx, &secret)?;
-            intents::clear(tx, &intent.account)
+            intents::clear(tx, &intent.account)?;
+            self.note_app(tx, AuditAction::SecretAdded, &app.id, &secret.label)
         })?;
         Ok(SecretAdded {
             secret: self.secret_meta(&secret.id)?,
@@ -138,16 +140,20 @@ impl Core {
     pub fn retire_secret(&self, id: &SecretId) -> Result<SecretMeta> {
         let (secret, app) = self.secret(id)?;
         self.guard_last_active(&secret, &app, "retired")?;
-        self.store()?
-            .write(|tx| secrets::set_state(tx, id, SecretState::Retired))?;
+        self.store()?.write(|tx| {
+            secrets::set_state(tx, id, SecretState::Retired)?;
+            self.note_app(tx, AuditAction::SecretRetired, &app.id, &secret.label)
+        })?;
         self.secret_meta(id)
     }
 
     /// Puts a retired secret back in use.
     pub fn reactivate_secret(&self, id: &SecretId) -> Result<SecretMeta> {
-        self.secret(id)?;
-        self.store()?
-            .write(|tx| secrets::set_state(tx, id, SecretState::Active))?;
+        let (secret, app) = self.secret(id)?;
+        self.store()?.write(|tx| {
+            secrets::set_state(tx, id, SecretState::Active)?;
+            self.note_app(tx, AuditAction::SecretReactivated, &app.id, &secret.label)
+        })?;
         self.secret_meta(id)
     }
 
@@ -156,7 +162,8 @@ impl Core {
     pub fn delete_secret(&self, id: &SecretId) -> Result<()> {
         let (secret, app) = self.secret(id)?;
         self.guard_last_active(&secret, &app, "deleted")?;
-        self.delete_entry(secret_account(id))
+        self.delete_entry(secret_account(id))?;
+        self.note_app_now(AuditAction::SecretDeleted, &app.id, &secret.label)
     }
 
     /// Removes one keychain entry and the row that refers to it (see `intents::finish`),

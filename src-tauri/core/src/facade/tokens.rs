@@ -13,6 +13,7 @@
 
 use super::apps::app_gone;
 use super::{Core, id_token_account, refresh_account, secret_account, token_account};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::flows::{self, ClientAuth, ClientCredentials, Minted};
 use crate::model::*;
@@ -438,6 +439,7 @@ impl Core {
                 .map(Intent::delete)
                 .collect();
             tokens::replace(tx, &token, id_claims.as_deref())?;
+            self.note_minted(tx, &token)?;
             for put in &puts {
                 intents::clear(tx, &put.account)?;
             }
@@ -543,6 +545,7 @@ impl Core {
         let now = self.now();
         self.store()?
             .write(|tx| tokens::set_revoked(tx, &token.id, now))?;
+        self.note_app_now(AuditAction::TokenRevoked, app, "")?;
         self.token_status(app)
     }
 

@@ -74,6 +74,32 @@ pub fn get(conn: &Connection, id: &AppId) -> Result<Option<ClientApp>> {
     optional(conn.query_row("SELECT * FROM apps WHERE id = ?1", [id.as_str()], from_row))
 }
 
+/// Every app of an environment with all its fields, by display name (for export).
+pub fn all_in(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<ClientApp>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT * FROM apps WHERE environment_id = ?1 ORDER BY display_name COLLATE NOCASE",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([environment.as_str()], from_row)
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// The app of an environment with this client ID (unique within an environment).
+pub fn by_client_id(
+    conn: &Connection,
+    environment: &EnvironmentId,
+    client_id: &str,
+) -> Result<Option<ClientApp>> {
+    optional(conn.query_row(
+        "SELECT * FROM apps WHERE environment_id = ?1 AND client_id = ?2",
+        [environment.as_str(), client_id],
+        from_row,
+    ))
+}
+
 /// Whether another app of the environment has this display name (case-insensitively).
 pub fn name_taken(
     conn: &Connection,

@@ -49,6 +49,15 @@ pub fn get(conn: &Connection, id: &EnvironmentId) -> Result<Option<Environment>>
     ))
 }
 
+/// The environment with this name, ignoring case (names are unique that way).
+pub fn by_name(conn: &Connection, name: &str) -> Result<Option<Environment>> {
+    optional(conn.query_row(
+        &format!("{SELECT} WHERE e.name = ?1 COLLATE NOCASE"),
+        [name],
+        from_row,
+    ))
+}
+
 /// Whether another environment already has this name (case-insensitively).
 pub fn name_taken(conn: &Connection, name: &str, except: Option<&EnvironmentId>) -> Result<bool> {
     conn.query_row(

@@ -4,6 +4,7 @@
 //! version this build understands; a newer or damaged file is left exactly as it was.
 
 pub(crate) mod apps;
+pub(crate) mod audit;
 pub(crate) mod connectors;
 pub(crate) mod environments;
 pub(crate) mod intents;
@@ -31,6 +32,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0002_tokens.sql")),
     M::up(include_str!("migrations/0003_browser_login.sql")),
     M::up(include_str!("migrations/0004_connectors.sql")),
+    M::up(include_str!("migrations/0005_audit.sql")),
 ];
 
 /// An open database connection with Authdeck's schema.
@@ -86,6 +88,21 @@ impl Store {
             .map_err(store_error)?;
         let value = f(&tx)?;
         tx.commit().map_err(store_error)?;
+        Ok(value)
+    }
+
+    /// Runs `f` like `write` and then rolls everything back: what a write would do, shown
+    /// without doing it (the import's preview runs the import itself this way).
+    pub fn rehearse<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(store_error)?;
+        let value = f(&tx)?;
+        tx.rollback().map_err(store_error)?;
         Ok(value)
     }
 }

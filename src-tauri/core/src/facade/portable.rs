@@ -1,0 +1,316 @@
+//! Export and import of environments and apps (the file format is `crate::portable`).
+//!
+//! An import merges environments by name (ignoring case) and apps by client ID within their
+//! environment; what is here and not in the file is left alone. The preview runs the very
+//! same merge in a transaction that is rolled back, so what it shows is what applying does;
+//! applying is one transaction, refused whole while any item has a problem.
+
+use super::Core;
+use super::apps::{self as app_rules, app_problems, from_input};
+use super::environments::{self as environment_rules, environment_problems};
+use crate::audit::AuditAction;
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::portable::{
+    self, AppImport, EnvironmentImport, ExportFile, ExportSummary, ExportedEnvironment,
+    ImportOutcome, ImportProblem, ImportReport,
+};
+use crate::store::{apps, environments, secrets, settings};
+use crate::validate::{APP_FIELDS, ENVIRONMENT_FIELDS, FieldError};
+use rusqlite::Connection;
+use std::collections::HashSet;
+use std::path::Path;
+
+impl Core {
+    /// Every environment and app as an export file: names, endpoints and app settings, never
+    /// a secret, a token or anything from the keychain.
+    pub fn export(&self) -> Result<ExportFile> {
+        let store = self.store()?;
+        let mut exported = Vec::new();
+        for environment in environments::list(&store.conn)? {
+            let apps = apps::all_in(&store.conn, &environment.id)?;
+            exported.push(ExportedEnvironment::from_stored(&environment, &apps));
+        }
+        Ok(ExportFile {
+            authdeck_export: portable::EXPORT_VERSION,
+            // whole seconds: the file is read by people too
+            exported_at: Timestamp::from_unix(self.now().unix()),
+            environments: exported,
+        })
+    }
+
+    /// Writes the export to `path`; an existing file is replaced only when `overwrite`.
+    pub fn export_to(&self, path: &Path, overwrite: bool) -> Result<ExportSummary> {
+        let file = self.export()?;
+        portable::write_file(path, &portable::render(&file)?, overwrite)?;
+        Ok(ExportSummary {
+            path: path.display().to_string(),
+            environments: file.environments.len() as u32,
+            apps: file.environments.iter().map(|e| e.apps.len() as u32).sum(),
+        })
+    }
+
+    /// Where an export goes unless the user says otherwise (`~/authdeck-export-<date>.json`).
+    pub fn suggested_export_path(&self) -> Option<String> {
+        portable::suggested_path(self.now())
+    }
+
+    /// What importing the file's text would add, change and skip, and what stands in its way;
+    /// nothing is written.
+    pub fn preview_import(&self, text: &str) -> Result<ImportReport> {
+        let file = portable::parse(text)?;
+        let now = self.now();
+        self.store()?.rehearse(|tx| merge(tx, &file, now))
+    }
+
+    /// Imports the file's text in one transaction, or nothing when any item has a problem
+    /// (the error names the first; the preview lists them all).
+    pub fn apply_import(&self, text: &str) -> Result<ImportReport> {
+        let file = portable::parse(text)?;
+        let now = self.now();
+        self.store()?.write(|tx| {
+            let mut report = merge(tx, &file, now)?;
+            if let Some(first) = report.problems.first() {
+                let more = report.problems.len() - 1;
+                return Err(Error::invalid(
+                    "file",
+                    format!(
+                        "Nothing was imported: {}: {}: {}{}",
+                        first.place,
+                        first.field,
+                        first.message,
+                        match more {
+                            0 => String::new(),
+                            1 => " (and 1 more problem)".into(),
+                            n => format!(" (and {n} more problems)"),
+                        }
+                    ),
+                ));
+            }
+            report.applied = true;
+            self.note_created(tx, &report)?;
+            let detail = format!(
+                "{} added, {} changed, {} skipped",
+                report.added, report.changed, report.skipped
+            );
+            self.note(tx, AuditAction::ImportApplied, &Default::default(), &detail)?;
+            Ok(report)
+        })
+    }
+}
+
+impl Core {
+    /// Records what an applied import created, as if each had been created by hand.
+    fn note_created(&self, tx: &Connection, report: &ImportReport) -> Result<()> {
+        for imported in &report.environments {
+            let Some(environment) = environments::by_name(tx, &imported.name)? else {
+                continue;
+            };
+            if imported.outcome == ImportOutcome::Added {
+                let id = &environment.id;
+                self.note_environment(tx, AuditAction::EnvironmentCreated, id, "by import")?;
+            }
+            for app in &imported.apps {
+                if app.outcome == ImportOutcome::Added
+                    && let Some(stored) = apps::by_client_id(tx, &environment.id, &app.client_id)?
+                {
+                    self.note_app(tx, AuditAction::AppCreated, &stored.id, "by import")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Merges the file into the store as `tx` sees it, writing every item that has no problem.
+fn merge(tx: &Connection, file: &ExportFile, now: Timestamp) -> Result<ImportReport> {
+    let mut report = ImportReport {
+        applied: false,
+        environments: Vec::new(),
+        problems: Vec::new(),
+        added: 0,
+        changed: 0,
+        skipped: 0,
+    };
+    let mut names = HashSet::new();
+    for (index, imported) in file.environments.iter().enumerate() {
+        let input = environment_rules::normalize(&imported.input());
+        let place = if input.name.is_empty() {
+            format!("environment #{}", index + 1)
+        } else {
+            format!("environment “{}”", input.name)
+        };
+        // Names are unique ignoring case as SQLite's NOCASE does it: ASCII only.
+        if !input.name.is_empty() && !names.insert(input.name.to_ascii_lowercase()) {
+            report.problems.push(ImportProblem {
+                place,
+                field: "name".into(),
+                message: "This environment is listed twice in the file.".into(),
+            });
+            continue;
+        }
+        let stored = environments::by_name(tx, &input.name)?;
+        let found = environment_problems(tx, stored.as_ref().map(|e| &e.id), &input)?
+            .in_form_order(ENVIRONMENT_FIELDS);
+        let clean = found.is_empty();
+        add_problems(&mut report.problems, &place, found);
+        let (environment_id, outcome, changes) = match stored {
+            None if !clean => {
+                // Without its row its apps cannot be checked; the problems say why.
+                report.environments.push(EnvironmentImport {
+                    name: input.name,
+                    kind: input.kind,
+                    outcome: ImportOutcome::Added,
+                    changes: Vec::new(),
+                    apps: Vec::new(),
+                });
+                continue;
+            }
+            None => {
+                let environment = Environment {
+                    id: EnvironmentId::new(),
+                    name: input.name.clone(),
+                    kind: input.kind,
+                    color: input.color.clone(),
+                    endpoints: input.endpoints.clone(),
+                    rotation_days: input.rotation_days,
+                    app_count: 0,
+                    created_at: now,
+                    updated_at: now,
+                };
+                environments::save(tx, &environment)?;
+                let mut current = settings::load(tx)?;
+                if current.active_environment_id.is_none() {
+                    current.active_environment_id = Some(environment.id.clone());
+                    settings::save(tx, &current)?;
+                }
+                (environment.id, ImportOutcome::Added, Vec::new())
+            }
+            Some(stored) => {
+                let changes = portable::environment_changes(&stored, &input);
+                if changes.is_empty() {
+                    (stored.id, ImportOutcome::Skipped, changes)
+                } else {
+                    let id = stored.id.clone();
+                    if clean {
+                        environments::save(
+                            tx,
+                            &Environment {
+                                kind: input.kind,
+                                color: input.color.clone(),
+                                endpoints: input.endpoints.clone(),
+                                rotation_days: input.rotation_days,
+                                updated_at: now,
+                                ..stored
+                            },
+                        )?;
+                    }
+                    (id, ImportOutcome::Changed, changes)
+                }
+            }
+        };
+        count(&mut report, outcome);
+        let apps = merge_apps(tx, imported, &environment_id, &input.name, now, &mut report)?;
+        report.environments.push(EnvironmentImport {
+            name: input.name,
+            kind: input.kind,
+            outcome,
+            changes,
+            apps,
+        });
+    }
+    Ok(report)
+}
+
+/// Merges one environment's apps by client ID.
+fn merge_apps(
+    tx: &Connection,
+    imported: &ExportedEnvironment,
+    environment_id: &EnvironmentId,
+    environment_name: &str,
+    now: Timestamp,
+    report: &mut ImportReport,
+) -> Result<Vec<AppImport>> {
+    let mut client_ids = HashSet::new();
+    let mut merged = Vec::new();
+    for (index, app) in imported.apps.iter().enumerate() {
+        let input = app_rules::normalize(&app.input(environment_id));
+        let name = if input.display_name.is_empty() {
+            format!("#{}", index + 1)
+        } else {
+            format!("“{}”", input.display_name)
+        };
+        let place = format!("app {name} ({}) in “{environment_name}”", input.client_id);
+        if !input.client_id.is_empty() && !client_ids.insert(input.client_id.clone()) {
+            report.problems.push(ImportProblem {
+                place,
+                field: "client_id".into(),
+                message: "This client ID is listed twice in this environment in the file.".into(),
+            });
+            continue;
+        }
+        let stored = apps::by_client_id(tx, environment_id, &input.client_id)?;
+        let found =
+            app_problems(tx, stored.as_ref().map(|a| &a.id), &input)?.in_form_order(APP_FIELDS);
+        let clean = found.is_empty();
+        add_problems(&mut report.problems, &place, found);
+        let active_secrets = match &stored {
+            Some(stored) => secrets::active_count(tx, &stored.id)?,
+            None => 0,
+        };
+        let (outcome, changes) = match stored {
+            None => {
+                if clean {
+                    apps::save(tx, &from_input(AppId::new(), input.clone(), true, now, now))?;
+                }
+                (ImportOutcome::Added, Vec::new())
+            }
+            Some(stored) => {
+                let changes = portable::app_changes(&stored, &input);
+                if changes.is_empty() {
+                    (ImportOutcome::Skipped, changes)
+                } else {
+                    if clean {
+                        let updated = from_input(
+                            stored.id,
+                            input.clone(),
+                            stored.auto_renew,
+                            stored.created_at,
+                            now,
+                        );
+                        apps::save(tx, &updated)?;
+                    }
+                    (ImportOutcome::Changed, changes)
+                }
+            }
+        };
+        count(report, outcome);
+        merged.push(AppImport {
+            needs_secret: input.client_type == ClientType::Confidential && active_secrets == 0,
+            display_name: input.display_name,
+            client_id: input.client_id,
+            outcome,
+            changes,
+        });
+    }
+    Ok(merged)
+}
+
+fn add_problems(problems: &mut Vec<ImportProblem>, place: &str, found: Vec<FieldError>) {
+    problems.extend(found.into_iter().map(|problem| ImportProblem {
+        place: place.to_owned(),
+        field: problem.field,
+        message: problem.message,
+    }));
+}
+
+fn count(report: &mut ImportReport, outcome: ImportOutcome) {
+    match outcome {
+        ImportOutcome::Added => report.added += 1,
+        ImportOutcome::Changed => report.changed += 1,
+        ImportOutcome::Skipped => report.skipped += 1,
+    }
+}
+
+#[cfg(test)]
+mod tests;

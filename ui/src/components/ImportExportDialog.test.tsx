@@ -1,0 +1,215 @@
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { ImportReport } from "../bindings/ImportReport";
+import { fakeBackend } from "../test/backend";
+import { renderWithProviders } from "../test/render";
+import { ImportExportDialog, fieldLabel } from "./ImportExportDialog";
+
+const preview = (overrides: Partial<ImportReport> = {}): ImportReport => ({
+  applied: false,
+  environments: [
+    {
+      name: "Sandbox",
+      kind: "sandbox",
+      outcome: "changed",
+      changes: [{ field: "color", before: "#2f80ed", after: "#00aa00" }],
+      apps: [
+        {
+          display_name: "Billing sync",
+          client_id: "billing-sbx",
+          outcome: "changed",
+          changes: [{ field: "default_scopes", before: "read", after: "read, write" }],
+          needs_secret: false,
+        },
+        { display_name: "Web", client_id: "web", outcome: "skipped", changes: [], needs_secret: false },
+      ],
+    },
+    {
+      name: "Prod",
+      kind: "production",
+      outcome: "added",
+      changes: [],
+      apps: [{ display_name: "Billing sync", client_id: "billing-prod", outcome: "added", changes: [], needs_secret: true }],
+    },
+  ],
+  problems: [],
+  added: 2,
+  changed: 2,
+  skipped: 1,
+  ...overrides,
+});
+
+async function openImport(path: string) {
+  await userEvent.click(screen.getByTestId("tab-import"));
+  await userEvent.type(screen.getByTestId("import-path"), path);
+  await userEvent.click(screen.getByTestId("import-preview-button"));
+}
+
+describe("ImportExportDialog", () => {
+  it("exports to the suggested path and says what the file holds", async () => {
+    const backend = fakeBackend({
+      suggested_export_path: () => "/home/ada/authdeck-export-2026-11-23.json",
+      export_setup: (args) => ({ path: args.path, environments: 2, apps: 3 }),
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    expect(await screen.findByDisplayValue("/home/ada/authdeck-export-2026-11-23.json")).toBe(screen.getByTestId("export-path"));
+    await userEvent.click(screen.getByTestId("export-save"));
+    expect(await screen.findByTestId("export-done")).toHaveTextContent(
+      "Exported 2 environments and 3 apps to /home/ada/authdeck-export-2026-11-23.json. The file holds no secrets and no tokens.",
+    );
+    expect(backend.callsOf("export_setup")).toEqual([{ path: "/home/ada/authdeck-export-2026-11-23.json", overwrite: false }]);
+  });
+
+  it("shows a refusal to replace a file under the path, and replaces it when asked", async () => {
+    let calls = 0;
+    const backend = fakeBackend({
+      suggested_export_path: () => null,
+      export_setup: (args) => {
+        calls += 1;
+        if (calls === 1) {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+          throw { code: "conflict", message: "/tmp/team.json already exists; it was left as it is.", field: "file" };
+        }
+        return { path: args.path, environments: 1, apps: 1 };
+      },
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await userEvent.type(screen.getByTestId("export-path"), "/tmp/team.json");
+    await userEvent.click(screen.getByTestId("export-save"));
+    expect(await screen.findByTestId("field-error-path")).toHaveTextContent("/tmp/team.json already exists; it was left as it is.");
+    expect(screen.queryByTestId("export-done")).toBeNull();
+
+    await userEvent.click(screen.getByTestId("export-overwrite"));
+    await userEvent.click(screen.getByTestId("export-save"));
+    expect(await screen.findByTestId("export-done")).toHaveTextContent("Exported 1 environment and 1 app to /tmp/team.json.");
+    expect(screen.queryByTestId("field-error-path")).toBeNull();
+    expect(backend.callsOf("export_setup")).toEqual([
+      { path: "/tmp/team.json", overwrite: false },
+      { path: "/tmp/team.json", overwrite: true },
+    ]);
+  });
+
+  it("previews what is added, changed field by field and skipped, then imports it", async () => {
+    const backend = fakeBackend({
+      suggested_export_path: () => null,
+      preview_import: () => preview(),
+      apply_import: () => preview({ applied: true }),
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await openImport("~/team.json");
+
+    expect(await screen.findByTestId("import-summary")).toHaveTextContent("2 to add · 2 to change · 1 already the same");
+    const sandbox = screen.getByTestId("import-env-Sandbox");
+    // the environment and its Billing app
+    expect(within(sandbox).getAllByText("Changes", { selector: ".outcome" })).toHaveLength(2);
+    expect(
+      within(screen.getByTestId("import-env-changes-Sandbox")).getAllByRole("row").map((row) => row.textContent),
+    ).toEqual(["FieldHere nowIn the file", "Colour#2f80ed#00aa00"]);
+    expect(
+      within(screen.getByTestId("import-app-changes-billing-sbx")).getAllByRole("row").map((row) => row.textContent),
+    ).toEqual(["FieldHere nowIn the file", "Default scopesreadread, write"]);
+    expect(screen.getByTestId("import-app-web")).toHaveTextContent("SameWebweb");
+    expect(screen.getByTestId("import-app-billing-prod")).toHaveTextContent("NewBilling syncbilling-prodNo secret yet");
+    expect(screen.getByTestId("import-needs-secrets")).toHaveTextContent(
+      "1 confidential app will have no secret here: add it after importing.",
+    );
+    // Prod is only added to: no production warning
+    expect(screen.queryByTestId("import-production-warning")).toBeNull();
+    expect(backend.callsOf("apply_import")).toEqual([]);
+
+    await userEvent.click(screen.getByTestId("import-apply"));
+    expect(await screen.findByText("Imported: 2 added · 2 changed · 1 already the same")).toBeInTheDocument();
+    expect(screen.getByTestId("import-app-billing-prod")).toHaveTextContent("Added");
+    expect(
+      within(screen.getByTestId("import-env-changes-Sandbox")).getAllByRole("row").map((row) => row.textContent),
+    ).toEqual(["FieldBeforeAfter", "Colour#2f80ed#00aa00"]);
+    expect(screen.getByTestId("import-needs-secrets")).toHaveTextContent(
+      "1 confidential app has no secret here yet: add it in the app's Secrets panel.",
+    );
+    expect(backend.callsOf("preview_import")).toEqual([{ path: "~/team.json" }]);
+    expect(backend.callsOf("apply_import")).toEqual([{ path: "~/team.json" }]);
+    expect(screen.queryByTestId("import-apply")).toBeNull();
+  });
+
+  it("lists every problem and will not import while there is one", async () => {
+    const backend = fakeBackend({
+      suggested_export_path: () => null,
+      preview_import: () =>
+        preview({
+          problems: [
+            { place: "app “Billing sync” (billing-sbx) in “Sandbox”", field: "redirect_uris.0", message: "Use https." },
+            { place: "environment “Prod”", field: "endpoints.token_url", message: "Use an https:// URL (not ftp:)." },
+          ],
+        }),
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await openImport("/tmp/team.json");
+    const problems = await screen.findByTestId("import-problems");
+    expect(within(problems).getAllByRole("listitem").map((item) => item.textContent)).toEqual([
+      "app “Billing sync” (billing-sbx) in “Sandbox” — Redirect URIs #1: Use https.",
+      "environment “Prod” — Token endpoint: Use an https:// URL (not ftp:).",
+    ]);
+    expect(screen.getByTestId("import-apply")).toBeDisabled();
+    expect(backend.callsOf("apply_import")).toEqual([]);
+  });
+
+  it("shows a refused file under its path and offers the preview again for another path", async () => {
+    fakeBackend({
+      suggested_export_path: () => null,
+      preview_import: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw {
+          code: "validation",
+          message: "The file is an Authdeck export of version 2; this build of Authdeck reads version 1. Update Authdeck to import it.",
+          field: "file",
+        };
+      },
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await openImport("/tmp/new.json");
+    expect(await screen.findByTestId("field-error-path")).toHaveTextContent(
+      "The file is an Authdeck export of version 2; this build of Authdeck reads version 1.",
+    );
+    expect(screen.queryByTestId("import-preview")).toBeNull();
+    expect(screen.getByTestId("import-preview-button")).toBeEnabled();
+  });
+
+  it("does not offer to import a file that changes nothing", async () => {
+    fakeBackend({
+      suggested_export_path: () => null,
+      preview_import: () => preview({ added: 0, changed: 0, skipped: 5 }),
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await openImport("/tmp/team.json");
+    expect(await screen.findByTestId("import-apply")).toBeDisabled();
+    expect(screen.getByTestId("import-apply")).toHaveTextContent("Import 0 changes");
+  });
+
+  it("warns when the file changes a production environment or its apps", async () => {
+    const [sandbox] = preview().environments;
+    const prod = {
+      name: "Prod",
+      kind: "production" as const,
+      outcome: "skipped" as const,
+      changes: [],
+      apps: [{ display_name: "Billing sync", client_id: "billing-prod", outcome: "changed" as const, changes: [], needs_secret: false }],
+    };
+    fakeBackend({
+      suggested_export_path: () => null,
+      preview_import: () => preview({ environments: sandbox ? [sandbox, prod] : [prod] }),
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await openImport("/tmp/team.json");
+    expect(await screen.findByTestId("import-production-warning")).toHaveTextContent(
+      "This changes the production environment “Prod”: settings live systems use.",
+    );
+  });
+});
+
+describe("fieldLabel", () => {
+  it("names fields as the forms do, list entries by their number", () => {
+    expect(fieldLabel("endpoints.revocation_url")).toBe("Revocation endpoint");
+    expect(fieldLabel("web_origins.2")).toBe("Allowed web origins #3");
+    expect(fieldLabel("something_new")).toBe("something_new");
+  });
+});

@@ -1,0 +1,357 @@
+import { useEffect, useState } from "react";
+import type { ExportSummary } from "../bindings/ExportSummary";
+import type { FieldChange } from "../bindings/FieldChange";
+import type { FieldError } from "../bindings/FieldError";
+import type { ImportOutcome } from "../bindings/ImportOutcome";
+import type { ImportReport } from "../bindings/ImportReport";
+import type { IpcError } from "../bindings/IpcError";
+import { api, toIpcError } from "../api/client";
+import { presentationOf } from "../lib/errors";
+import { plural } from "../lib/time";
+import { Dialog } from "./Dialog";
+import { Field } from "./Field";
+import { useReportError } from "./Problems";
+
+interface Props {
+  onClose: () => void;
+}
+
+type Tab = "export" | "import";
+
+/** Sharing a setup: every environment and app to a file, or a file's into the store after a preview. */
+export function ImportExportDialog({ onClose }: Props) {
+  const [tab, setTab] = useState<Tab>("export");
+  return (
+    <Dialog
+      title="Import / export"
+      subtitle="Share environments and apps as a file. Secrets and tokens are never in it: hand them on separately."
+      testId="import-export-dialog"
+      wide
+      onClose={onClose}
+    >
+      <div className="dialog-body">
+        <div className="segmented" role="tablist" aria-label="Import or export">
+          {(["export", "import"] as const).map((which) => (
+            <button
+              key={which}
+              type="button"
+              role="tab"
+              aria-selected={tab === which}
+              className={tab === which ? "segment segment-selected" : "segment"}
+              data-testid={`tab-${which}`}
+              onClick={() => { setTab(which); }}
+            >
+              {which === "export" ? "Export" : "Import"}
+            </button>
+          ))}
+        </div>
+        {tab === "export" ? <ExportPane onClose={onClose} /> : <ImportPane onClose={onClose} />}
+      </div>
+    </Dialog>
+  );
+}
+
+/** The path field's errors: a refusal of the file or the path shows under the path. */
+function useFileErrors(): [FieldError[], (error: IpcError) => boolean, () => void] {
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const show = (error: IpcError) => {
+    if (presentationOf(error.code) !== "field" && error.code !== "not_found") return false;
+    setErrors([{ field: "path", message: error.message }]);
+    return true;
+  };
+  return [errors, show, () => { setErrors([]); }];
+}
+
+function ExportPane({ onClose }: Props) {
+  const report = useReportError();
+  const [path, setPath] = useState("");
+  const [overwrite, setOverwrite] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<ExportSummary | null>(null);
+  const [errors, showError, clearErrors] = useFileErrors();
+
+  useEffect(() => {
+    let live = true;
+    api.suggestedExportPath().then(
+      (suggested) => {
+        if (live && suggested) setPath((current) => current || suggested);
+      },
+      () => undefined, // no suggestion: the field stays empty
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const save = async () => {
+    setBusy(true);
+    clearErrors();
+    setDone(null);
+    try {
+      setDone(await api.exportSetup(path, overwrite));
+    } catch (reason) {
+      const error = toIpcError(reason);
+      if (!showError(error)) report(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="portable-pane"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+    >
+      <p className="muted">Writes every environment and its apps — endpoints, client IDs, redirect URIs, scopes — as JSON.</p>
+      <Field label="Save to" field="path" errors={errors} hint="A full path; ~/ is your home folder.">
+        <input
+          data-testid="export-path"
+          value={path}
+          spellCheck={false}
+          onChange={(event) => {
+            setPath(event.target.value);
+            setDone(null);
+          }}
+        />
+      </Field>
+      <label className="checkbox-row">
+        <input type="checkbox" data-testid="export-overwrite" checked={overwrite} onChange={(event) => { setOverwrite(event.target.checked); }} />
+        <span>Replace the file if it exists</span>
+      </label>
+      {done && (
+        <p className="portable-done" data-testid="export-done" role="status">
+          Exported {plural(done.environments, "environment")} and {plural(done.apps, "app")} to <code>{done.path}</code>. The file holds no
+          secrets and no tokens.
+        </p>
+      )}
+      <footer className="dialog-footer">
+        <button type="button" onClick={onClose}>
+          {done ? "Close" : "Cancel"}
+        </button>
+        <button type="submit" className="primary" data-testid="export-save" disabled={busy || path.trim() === ""}>
+          {busy ? "Exporting…" : "Export"}
+        </button>
+      </footer>
+    </form>
+  );
+}
+
+function ImportPane({ onClose }: Props) {
+  const report = useReportError();
+  const [path, setPath] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [preview, setPreview] = useState<ImportReport | null>(null);
+  const [done, setDone] = useState<ImportReport | null>(null);
+  const [errors, showError, clearErrors] = useFileErrors();
+
+  const run = async (apply: boolean) => {
+    setBusy(true);
+    clearErrors();
+    try {
+      if (apply) {
+        setDone(await api.applyImport(path));
+        setPreview(null);
+      } else {
+        setPreview(await api.previewImport(path));
+      }
+    } catch (reason) {
+      const error = toIpcError(reason);
+      if (!showError(error)) report(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const shown = done ?? preview;
+  const blocked = preview !== null && preview.problems.length > 0;
+  const nothingToDo = preview !== null && preview.added + preview.changed === 0;
+
+  return (
+    <form
+      className="portable-pane"
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        void run(preview !== null && !blocked && !nothingToDo);
+      }}
+    >
+      <p className="muted">
+        Shows first what the file adds, changes and leaves alone. Environments are matched by name, apps by client ID; nothing
+        here is deleted.
+      </p>
+      <Field label="File" field="path" errors={errors} hint="A full path; ~/ is your home folder.">
+        <input
+          data-testid="import-path"
+          value={path}
+          autoFocus
+          placeholder="~/authdeck-export.json"
+          spellCheck={false}
+          onChange={(event) => {
+            setPath(event.target.value);
+            // a preview belongs to the file it was made from
+            setPreview(null);
+            setDone(null);
+          }}
+        />
+      </Field>
+      {shown && <ImportPreview report={shown} />}
+      <footer className="dialog-footer">
+        <button type="button" onClick={onClose}>
+          {done ? "Close" : "Cancel"}
+        </button>
+        {preview === null ? (
+          <button type="submit" className={done ? "" : "primary"} data-testid="import-preview-button" disabled={busy || path.trim() === ""}>
+            {busy ? "Reading…" : "Preview"}
+          </button>
+        ) : (
+          <button type="submit" className="primary" data-testid="import-apply" disabled={busy || blocked || nothingToDo}>
+            {busy ? "Importing…" : `Import ${plural(preview.added + preview.changed, "change")}`}
+          </button>
+        )}
+      </footer>
+    </form>
+  );
+}
+
+const OUTCOME: Record<ImportOutcome, [string, string]> = {
+  // preview, done
+  added: ["New", "Added"],
+  changed: ["Changes", "Changed"],
+  skipped: ["Same", "Unchanged"],
+};
+
+const LABELS: Record<string, string> = {
+  kind: "Kind",
+  color: "Colour",
+  "endpoints.issuer_url": "Issuer",
+  "endpoints.authorization_url": "Authorization endpoint",
+  "endpoints.token_url": "Token endpoint",
+  "endpoints.token_info_url": "Token info endpoint",
+  "endpoints.introspection_url": "Introspection endpoint",
+  "endpoints.revocation_url": "Revocation endpoint",
+  "endpoints.api_base_url": "API base URL",
+  rotation_days: "Rotate secrets after (days)",
+  display_name: "Display name",
+  client_type: "Client type",
+  auth_method: "Token endpoint authentication",
+  description: "Description",
+  logo_uri: "Logo URI",
+  redirect_uris: "Redirect URIs",
+  logout_urls: "Allowed logout URLs",
+  web_origins: "Allowed web origins",
+  default_scopes: "Default scopes",
+  labels: "Labels",
+  link: "Link across environments",
+  audience: "Audience",
+  resource: "Resource indicator",
+};
+
+/** A field as the forms label it: `redirect_uris.0` → “Redirect URIs #1”. */
+export function fieldLabel(field: string): string {
+  if (field in LABELS) return LABELS[field] ?? field;
+  const match = /^(.*)\.(\d+)$/.exec(field);
+  if (match?.[1] && match[2]) return `${LABELS[match[1]] ?? match[1]} #${Number(match[2]) + 1}`;
+  return field;
+}
+
+function Outcome({ outcome, applied }: { outcome: ImportOutcome; applied: boolean }) {
+  return <span className={`outcome outcome-${outcome}`}>{OUTCOME[outcome][applied ? 1 : 0]}</span>;
+}
+
+function Changes({ changes, testId, applied }: { changes: FieldChange[]; testId: string; applied: boolean }) {
+  if (changes.length === 0) return null;
+  return (
+    <table className="import-changes" data-testid={testId}>
+      <thead>
+        <tr>
+          <th scope="col">Field</th>
+          <th scope="col">{applied ? "Before" : "Here now"}</th>
+          <th scope="col">{applied ? "After" : "In the file"}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {changes.map((change) => (
+          <tr key={change.field}>
+            <th scope="row">{fieldLabel(change.field)}</th>
+            <td>{change.before === "" ? <span className="faint">—</span> : change.before}</td>
+            <td>{change.after === "" ? <span className="faint">—</span> : change.after}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** What the file adds, changes and skips, field by field, and what stands in its way. */
+export function ImportPreview({ report }: { report: ImportReport }) {
+  const applied = report.applied;
+  const needSecrets = report.environments.flatMap((environment) => environment.apps).filter((app) => app.needs_secret).length;
+  const production = report.environments
+    .filter((environment) => environment.kind === "production")
+    .filter((environment) => environment.outcome === "changed" || environment.apps.some((app) => app.outcome === "changed"))
+    .map((environment) => `“${environment.name}”`);
+  return (
+    <section className="import-preview" data-testid="import-preview" aria-label={applied ? "What was imported" : "What importing does"}>
+      <p className="import-summary" data-testid="import-summary" role="status">
+        {applied ? "Imported: " : ""}
+        {report.added} {applied ? "added" : "to add"} · {report.changed} {applied ? "changed" : "to change"} · {report.skipped} already the same
+      </p>
+      {report.problems.length > 0 && (
+        <div className="import-problems" role="alert" data-testid="import-problems">
+          <strong>Nothing can be imported until the file is fixed:</strong>
+          <ul>
+            {report.problems.map((problem) => (
+              <li key={`${problem.place}/${problem.field}/${problem.message}`}>
+                {problem.place} — {fieldLabel(problem.field)}: {problem.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {!applied && production.length > 0 && (
+        <p className="production-warning" data-testid="import-production-warning" role="note">
+          This changes the production environment{production.length === 1 ? "" : "s"} {production.join(", ")}: settings live systems use.
+        </p>
+      )}
+      {needSecrets > 0 && (
+        <p className="import-note" data-testid="import-needs-secrets">
+          {applied
+            ? `${plural(needSecrets, "confidential app")} ${needSecrets === 1 ? "has" : "have"} no secret here yet: add ${needSecrets === 1 ? "it" : "them"} in the app's Secrets panel.`
+            : `${plural(needSecrets, "confidential app")} will have no secret here: add ${needSecrets === 1 ? "it" : "them"} after importing.`}
+        </p>
+      )}
+      <div className="import-list-scroll">
+        <ul className="import-list">
+          {report.environments.map((environment) => (
+            <li key={environment.name} data-testid={`import-env-${environment.name}`}>
+              <div className="import-item">
+                <Outcome outcome={environment.outcome} applied={applied} />
+                <strong>{environment.name}</strong>
+                <span className={`kind-badge kind-${environment.kind}`}>{environment.kind}</span>
+              </div>
+              <Changes changes={environment.changes} testId={`import-env-changes-${environment.name}`} applied={applied} />
+              {environment.apps.length > 0 && (
+                <ul className="import-apps">
+                  {environment.apps.map((app) => (
+                    <li key={app.client_id} data-testid={`import-app-${app.client_id}`}>
+                      <div className="import-item">
+                        <Outcome outcome={app.outcome} applied={applied} />
+                        <span>{app.display_name}</span>
+                        <code className="client-id">{app.client_id}</code>
+                        {app.needs_secret && <span className="hint-warning">No secret yet</span>}
+                      </div>
+                      <Changes changes={app.changes} testId={`import-app-changes-${app.client_id}`} applied={applied} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ul>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import type { AuditAction } from "../bindings/AuditAction";
+import type { AuditEntry } from "../bindings/AuditEntry";
+
+/** Each action in words (exhaustive: a new action fails the type check until it is named). */
+export const ACTION_WORDS: Record<AuditAction, string> = {
+  secret_added: "Secret added",
+  secret_copied: "Secret copied",
+  secret_revealed: "Secret revealed",
+  secret_retired: "Secret retired",
+  secret_reactivated: "Secret reactivated",
+  secret_deleted: "Secret deleted",
+  token_minted: "Token minted",
+  token_revoked: "Token revoked",
+  token_copied: "Token copied",
+  app_created: "App created",
+  app_deleted: "App deleted",
+  environment_created: "Environment created",
+  environment_deleted: "Environment deleted",
+  environment_switched: "Environment switched",
+  import_applied: "Import applied",
+};
+
+export const ACTOR_WORDS = { desktop: "Desktop app", cli: "Command line" } as const;
+
+/** An entry with the lower-cased text the filter searches, built once per load. */
+export interface IndexedEntry {
+  entry: AuditEntry;
+  text: string;
+}
+
+export function indexEntries(entries: readonly AuditEntry[]): IndexedEntry[] {
+  return entries.map((entry) => ({
+    entry,
+    text: [
+      ACTION_WORDS[entry.action],
+      ACTOR_WORDS[entry.actor],
+      entry.actor,
+      entry.environment_name ?? "",
+      entry.app_name ?? "",
+      entry.detail,
+    ]
+      .join("\n")
+      .toLowerCase(),
+  }));
+}
+
+/** The entries whose action, actor, environment, app or detail contain every word of `query`. */
+export function filterEntries(index: readonly IndexedEntry[], query: string): AuditEntry[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return index.filter((item) => words.every((word) => item.text.includes(word))).map((item) => item.entry);
+}
