@@ -18,6 +18,7 @@ import { ErrorBanner } from "./components/ErrorBanner";
 import { ImportExportDialog } from "./components/ImportExportDialog";
 import { NewAppDialog } from "./components/NewAppDialog";
 import { ProblemBanner, useReportError } from "./components/Problems";
+import { ProviderDialog } from "./components/ProviderDialog";
 import { SettingsDialog } from "./components/SettingsDialog";
 import { StatusBar } from "./components/StatusBar";
 import { TokenOverview } from "./components/TokenOverview";
@@ -33,6 +34,7 @@ type Open =
   | { kind: "settings" }
   | { kind: "import-export" }
   | { kind: "audit" }
+  | { kind: "provider"; environment: Environment }
   | { kind: "tokens"; environment: Environment }
   | null;
 
@@ -116,6 +118,7 @@ export function App() {
         onSettings={() => { setOpen({ kind: "settings" }); }}
         onTokens={() => { if (active) setOpen({ kind: "tokens", environment: active }); }}
         onAudit={() => { setOpen({ kind: "audit" }); }}
+        onProvider={() => { if (active) setOpen({ kind: "provider", environment: active }); }}
         onToggleTheme={toggleTheme}
         theme={theme}
       />
@@ -211,6 +214,16 @@ export function App() {
       )}
       {open?.kind === "import-export" && <ImportExportDialog onClose={() => { setOpen(null); }} />}
       {open?.kind === "audit" && <AuditLogDialog onClose={() => { setOpen(null); }} />}
+      {open?.kind === "provider" && (
+        <ProviderDialog
+          environment={open.environment}
+          onClose={() => { setOpen(null); }}
+          onOpenApp={(appId) => {
+            setOpen(null);
+            setSelected((current) => ({ ...current, [open.environment.id]: appId }));
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -38,6 +38,13 @@ import type { ExportSummary } from "../bindings/ExportSummary";
 import type { ImportReport } from "../bindings/ImportReport";
 import type { AuditEntry } from "../bindings/AuditEntry";
 import type { AuditQuery } from "../bindings/AuditQuery";
+import type { Connector } from "../bindings/Connector";
+import type { FieldDrift } from "../bindings/FieldDrift";
+import type { RemoteApp } from "../bindings/RemoteApp";
+import type { RemoteCreated } from "../bindings/RemoteCreated";
+import type { RemoteDeleted } from "../bindings/RemoteDeleted";
+import type { RemoteFields } from "../bindings/RemoteFields";
+import type { RemoteLink } from "../bindings/RemoteLink";
 import type { Command } from "../bindings/ipc";
 
 const CODES: readonly ErrorCode[] = [
@@ -171,4 +178,18 @@ export const api = {
   previewImport: (path: string) => call<ImportReport>("preview_import", { path }),
   auditLog: (query: AuditQuery) => call<AuditEntry[]>("audit_log", { query }),
   applyImport: (path: string) => write<ImportReport>(["environments", "apps", "settings"], "apply_import", { path }),
+  getConnector: (environmentId: EnvironmentId) => call<Connector | null>("get_connector", { environmentId }),
+  setConnector: (environmentId: EnvironmentId, connector: Connector | null) =>
+    write<Connector | null>(["environments"], "set_connector", { environmentId, connector }),
+  listRemoteApps: (environmentId: EnvironmentId) => call<RemoteApp[]>("list_remote_apps", { environmentId }),
+  createRemoteApp: (environmentId: EnvironmentId, fields: RemoteFields, defaultScopes: string[]) =>
+    write<RemoteCreated>(["apps", "secrets", "environments"], "create_remote_app", { environmentId, fields, defaultScopes }),
+  importRemoteApp: (environmentId: EnvironmentId, remoteId: string) =>
+    write<ClientApp>(["apps", "environments"], "import_remote_app", { environmentId, remoteId }),
+  remoteLink: (appId: AppId) => call<RemoteLink | null>("remote_link", { appId }),
+  remoteDrift: (appId: AppId) => call<FieldDrift[]>("remote_drift", { appId }),
+  pullRemote: (appId: AppId) => write<ClientApp>(["apps"], "pull_remote", { appId }),
+  pushRemote: (appId: AppId) => call<RemoteApp>("push_remote", { appId }),
+  deleteRemoteApp: (appId: AppId, revokeFirst: boolean) =>
+    write<RemoteDeleted>(["apps", "secrets", "tokens", "environments"], "delete_remote_app", { appId, revokeFirst }),
 };

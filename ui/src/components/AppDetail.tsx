@@ -8,6 +8,7 @@ import { AppForm } from "./AppForm";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
+import { RemotePanel } from "./RemotePanel";
 import { SecretsPanel } from "./SecretsPanel";
 import { TokenPanel } from "./TokenPanel";
 import { useToast } from "./Toasts";
@@ -107,6 +108,7 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed }: Props)
         </nav>
       )}
       <TokenPanel key={current.id + current.updated_at} app={current} environment={environment} />
+      <RemotePanel app={current} environment={environment} onDeleted={onClosed} />
       {current.client_type === "confidential" ? (
         <SecretsPanel app={current} environment={environment} />
       ) : (

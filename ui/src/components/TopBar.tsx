@@ -15,12 +15,13 @@ interface Props {
   onSettings: () => void;
   onTokens: () => void;
   onAudit: () => void;
+  onProvider: () => void;
   onToggleTheme: () => void;
   theme: Theme;
 }
 
 /** Product name, the always-visible environment switcher and the environment actions. */
-export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit, onDelete, onSettings, onTokens, onAudit, onToggleTheme, theme }: Props) {
+export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit, onDelete, onSettings, onTokens, onAudit, onProvider, onToggleTheme, theme }: Props) {
   const style = { "--env-color": active?.color ?? "var(--border-strong)" } as CSSProperties;
   const production = active?.kind === "production";
   return (
@@ -53,6 +54,16 @@ export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit,
           title="Every app's token state in this environment"
         >
           <Icon name="key" size={14} /> Tokens
+        </button>
+        <button
+          type="button"
+          className="ghost"
+          data-testid="provider-open"
+          onClick={onProvider}
+          disabled={!active}
+          title="Manage this environment's apps at the provider: connector, import, create"
+        >
+          Provider
         </button>
         <button type="button" className="ghost" data-testid="audit-open" onClick={onAudit} title="What was done with secrets, tokens, apps and environments">
           Audit log

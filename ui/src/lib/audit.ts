@@ -18,6 +18,8 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   environment_deleted: "Environment deleted",
   environment_switched: "Environment switched",
   import_applied: "Import applied",
+  remote_app_created: "App created at the provider",
+  remote_app_deleted: "App deleted at the provider",
 };
 
 export const ACTOR_WORDS = { desktop: "Desktop app", cli: "Command line" } as const;
