@@ -146,6 +146,40 @@ pub fn prepare(home: &Path, issuer: &str) -> authdeck_core::Result<Core> {
             provider_created_at: None,
         })?;
     }
+    // An app allowed to manage apps through the server's REST "OAuth apps" API, and the
+    // environment's connector using it.
+    let admin = core.create_app(ClientAppInput {
+        environment_id: environment.id.clone(),
+        display_name: "Demo admin".into(),
+        client_id: "admin-client".into(),
+        client_type: ClientType::Confidential,
+        auth_method: AuthMethod::ClientSecretBasic,
+        description: "May create and delete apps at the provider (Provider in the top bar)".into(),
+        logo_uri: None,
+        redirect_uris: vec![],
+        logout_urls: vec![],
+        web_origins: vec![],
+        default_scopes: vec!["read".into()],
+        labels: vec!["demo".into()],
+        link: None,
+        audience: None,
+        resource: None,
+    })?;
+    core.add_secret(SecretInput {
+        app_id: admin.id.clone(),
+        label: "Demo secret".into(),
+        value: Secret::new("admin-secret"),
+        provider_created_at: None,
+    })?;
+    core.set_connector(
+        &environment.id,
+        Some(Connector {
+            environment_id: environment.id.clone(),
+            kind: ConnectorKind::OauthApps,
+            base_url: issuer.to_owned(),
+            auth_app_id: Some(admin.id),
+        }),
+    )?;
     // A public client that signs in as a user (log in as any name, any password).
     core.create_app(ClientAppInput {
         environment_id: environment.id.clone(),

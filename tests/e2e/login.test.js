@@ -17,7 +17,7 @@ let browser;
 before(async () => {
   assert.ok(STANDIN_LOG && STANDIN_ACTION, "the stand-in browser is not set up: run through tests/e2e/run");
   browser = await launch({ args: ["--demo"] });
-  await waitForText(browser, "status-environment", "Demo (local) · 4 apps", 20000);
+  await waitForText(browser, "status-environment", "Demo (local) · 5 apps", 20000);
 });
 
 after(async () => {

@@ -23,7 +23,7 @@ import {
 
 const DEMO_HOME = process.env.AUTHDECK_DEMO_HOME;
 const DEMO_NAMESPACE = "authdeck-demo";
-const DEMO_SECRETS = ["basic-secret", "jwt-secret", "post-secret"];
+const DEMO_SECRETS = ["admin-secret", "basic-secret", "jwt-secret", "post-secret"];
 let browser;
 let userFilesBefore;
 let userKeychainBefore;
@@ -34,7 +34,7 @@ before(async () => {
   userFilesBefore = dataFiles(HOME);
   userKeychainBefore = keychainValues(NAMESPACE);
   browser = await launch({ args: ["--demo"] });
-  await waitForText(browser, "status-environment", "Demo (local) · 4 apps", 20000);
+  await waitForText(browser, "status-environment", "Demo (local) · 5 apps", 20000);
 });
 
 after(async () => {
@@ -126,9 +126,9 @@ test("Try it calls the API with the token", async () => {
 test("the overview shows every app's token state at a glance", async () => {
   await click(browser, "tokens-overview-open");
   await byTestId(browser, "token-overview").waitForDisplayed();
-  await browser.waitUntil(async () => (await allByTestId(browser, "token-overview-row")).length === 4, {
+  await browser.waitUntil(async () => (await allByTestId(browser, "token-overview-row")).length === 5, {
     timeout: 10000,
-    timeoutMsg: "the overview does not list the 4 demo apps",
+    timeoutMsg: "the overview does not list the 5 demo apps",
   });
   const states = {};
   for (const row of await allByTestId(browser, "token-overview-row")) {
@@ -140,6 +140,7 @@ test("the overview shows every app's token state at a glance", async () => {
   assert.equal(stateFor("Demo JWT API"), "valid");
   assert.equal(stateFor("Demo service (post)"), "valid");
   assert.equal(stateFor("Demo sign-in"), "none", "the public client has no token until someone signs in");
+  assert.equal(stateFor("Demo admin"), "none");
   await screenshot(browser, "13-token-overview");
   await browser.keys("Escape");
   await waitForGone(browser, "token-overview");
