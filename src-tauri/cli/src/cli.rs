@@ -119,6 +119,9 @@ pub enum Command {
     ///
     /// Never a secret or token value. Example: authdeck audit --app billing --since 7d
     Audit(AuditArgs),
+    /// Manage apps at the provider through the environment's connector.
+    #[command(subcommand)]
+    Remote(RemoteCommand),
 
     /// Print a shell completion script.
     ///
@@ -512,4 +515,108 @@ mod tests {
         assert_eq!(exec.command, ["sh", "-c", "exit 3"]);
         assert!(Cli::try_parse_from(["authdeck", "exec", "billing"]).is_err());
     }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ConnectorKindArg {
+    /// A REST "OAuth apps" API ({base}/v1/oauthApps).
+    #[value(name = "oauth-apps")]
+    OauthApps,
+    /// RFC 7591/7592 dynamic client registration.
+    Registration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteCommand {
+    /// Show or set the environment's connector.
+    Connector {
+        /// Its environment (default: the active one).
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+        /// The connector's kind (with --url; --auth-app for oauth-apps).
+        #[arg(long, value_enum, requires = "url")]
+        kind: Option<ConnectorKindArg>,
+        /// The API's base URL, or the registration endpoint.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// The app whose client-credentials token authenticates the API.
+        #[arg(long, value_name = "APP")]
+        auth_app: Option<String>,
+        /// Remove the connector.
+        #[arg(long, conflicts_with_all = ["kind", "url", "auth_app"])]
+        remove: bool,
+    },
+    /// List the apps at the provider, and which are in Authdeck.
+    List {
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create an app at the provider; its secret goes straight into the keychain (never printed).
+    Create {
+        /// The app's name.
+        name: String,
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        description: String,
+        /// A callback (redirect) URL (repeat).
+        #[arg(long = "callback", value_name = "URL")]
+        callbacks: Vec<String>,
+        /// A logout URL (repeat).
+        #[arg(long = "logout-url", value_name = "URL")]
+        logout_urls: Vec<String>,
+        /// A web origin (repeat).
+        #[arg(long = "web-origin", value_name = "ORIGIN")]
+        web_origins: Vec<String>,
+        /// A label, key=value (repeat).
+        #[arg(long = "label", value_name = "KEY=VALUE")]
+        labels: Vec<String>,
+        /// A default scope for Authdeck's token requests (repeat).
+        #[arg(long = "scope", value_name = "SCOPE")]
+        scopes: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add an app the provider lists to Authdeck (its secret is not taken: add it with
+    /// `authdeck secret add`).
+    Import {
+        /// The remote app's name (oauthApps/ID).
+        remote_id: String,
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+    },
+    /// Where a linked app lives at the provider, and what differs.
+    Show {
+        app: String,
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take the provider's fields into the local app.
+    Pull {
+        app: String,
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+    },
+    /// Send the local app's fields to the provider.
+    Push {
+        app: String,
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+    },
+    /// Delete the app at the provider, then here (tokens it issued stay valid).
+    Delete {
+        app: String,
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+        /// Revoke the token Authdeck holds for it first.
+        #[arg(long)]
+        revoke_first: bool,
+    },
 }

@@ -9,6 +9,7 @@ mod listing;
 mod login;
 mod output;
 mod portable;
+mod remote;
 mod resolve;
 mod secrets;
 mod setup;
@@ -157,6 +158,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             envs,
         } => portable::import(&core, &file, dry_run, json, &envs),
         Command::Audit(args) => audit::audit(&core, &args),
+        Command::Remote(command) => remote::run(&core, command),
         Command::Completions { shell } => completions(shell),
     }
 }
