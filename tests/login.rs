@@ -167,6 +167,21 @@ async fn a_public_client_signs_in_and_its_refresh_token_rotates_without_reuse() 
         .map(|r| r["auth_method"].clone())
         .collect();
     assert_eq!(auth_methods, [json!("none"), json!("none"), json!("none")]);
+    // the audit log tells the sign-in from its refreshes
+    let log = f
+        .core
+        .audit_log(&authdeck_core::audit::AuditQuery::default())
+        .unwrap();
+    let actions: Vec<&str> = log
+        .iter()
+        .rev()
+        .map(|entry| entry.action.as_str())
+        .filter(|action| action.starts_with("token_"))
+        .collect();
+    assert_eq!(
+        actions,
+        ["token_minted", "token_refreshed", "token_refreshed"]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -84,6 +84,7 @@ actions! {
     SecretReactivated = "secret_reactivated", "secret reactivated";
     SecretDeleted = "secret_deleted", "secret deleted";
     TokenMinted = "token_minted", "token minted";
+    TokenRefreshed = "token_refreshed", "token refreshed";
     TokenRevoked = "token_revoked", "token revoked";
     TokenCopied = "token_copied", "token copied";
     AppCreated = "app_created", "app created";

@@ -10,6 +10,7 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   secret_reactivated: "Secret reactivated",
   secret_deleted: "Secret deleted",
   token_minted: "Token minted",
+  token_refreshed: "Token refreshed",
   token_revoked: "Token revoked",
   token_copied: "Token copied",
   app_created: "App created",

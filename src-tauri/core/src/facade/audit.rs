@@ -83,10 +83,20 @@ impl Core {
         )
     }
 
-    /// Records a token just stored, with the scopes it was asked for.
-    pub(super) fn note_minted(&self, conn: &Connection, token: &TokenMeta) -> Result<()> {
+    /// Records a token just stored (minted, or got by refresh), with the scopes asked for.
+    pub(super) fn note_minted(
+        &self,
+        conn: &Connection,
+        token: &TokenMeta,
+        refreshed: bool,
+    ) -> Result<()> {
         let scopes = token.requested_scopes.join(" ");
-        self.note_app(conn, AuditAction::TokenMinted, &token.app_id, &scopes)
+        let action = if refreshed {
+            AuditAction::TokenRefreshed
+        } else {
+            AuditAction::TokenMinted
+        };
+        self.note_app(conn, action, &token.app_id, &scopes)
     }
 
     /// Appends an entry in a transaction of its own (for actions whose write is elsewhere).

@@ -461,6 +461,7 @@ impl Core {
             secret_id: credentials.secret.as_ref().map(|(id, _)| id.clone()),
             id_claims,
             refresh_expires_at,
+            refreshed: false,
         })
     }
 
@@ -599,6 +600,7 @@ impl Core {
                 secret_id: credentials.secret.as_ref().map(|(id, _)| id.clone()),
                 id_claims,
                 refresh_expires_at,
+                refreshed: true,
             },
         );
         match kept {

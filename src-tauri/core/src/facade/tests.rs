@@ -653,6 +653,7 @@ fn minted(value: &str) -> super::tokens::Keep {
         secret_id: None,
         id_claims: None,
         refresh_expires_at: None,
+        refreshed: false,
     }
 }
 

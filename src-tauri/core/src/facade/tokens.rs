@@ -55,6 +55,8 @@ pub(super) struct Keep {
     /// The validated ID token's claims, JSON.
     pub id_claims: Option<String>,
     pub refresh_expires_at: Option<Timestamp>,
+    /// It came from a refresh (the audit log says "refreshed", not "minted").
+    pub refreshed: bool,
 }
 
 /// What the app needs to authenticate: its client ID, method, and the secret (if confidential).
@@ -339,6 +341,7 @@ impl Core {
                 secret_id,
                 id_claims: None,
                 refresh_expires_at: None,
+                refreshed: false,
             },
         )
     }
@@ -354,6 +357,7 @@ impl Core {
             secret_id,
             id_claims,
             refresh_expires_at,
+            refreshed,
         } = keep;
         let now = self.now();
         let issued_at = minted
@@ -439,7 +443,7 @@ impl Core {
                 .map(Intent::delete)
                 .collect();
             tokens::replace(tx, &token, id_claims.as_deref())?;
-            self.note_minted(tx, &token)?;
+            self.note_minted(tx, &token, refreshed)?;
             for put in &puts {
                 intents::clear(tx, &put.account)?;
             }

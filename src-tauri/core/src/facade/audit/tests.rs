@@ -94,6 +94,7 @@ fn minted(value: &str, scopes: &[String], secret: Option<SecretId>) -> super::su
         secret_id: secret,
         id_claims: None,
         refresh_expires_at: None,
+        refreshed: false,
     }
 }
 
