@@ -78,6 +78,14 @@ where
     });
 }
 
+/// The core, from a task that holds only the app handle.
+fn core_of<R: Runtime>(app: &AppHandle<R>) -> CoreResult<&authdeck_core::Core> {
+    app.state::<AppState>()
+        .inner()
+        .core()
+        .map_err(|e| authdeck_core::Error::Internal(e.message))
+}
+
 async fn cancelled(receiver: oneshot::Receiver<()>) {
     // A dropped sender (the app closing) cancels too.
     let _ = receiver.await;
@@ -103,11 +111,9 @@ pub async fn start_login<R: Runtime>(
         &started.url,
         app_id,
         move |app, cancel| async move {
-            let state = app.state::<AppState>();
-            let core = state
-                .core()
-                .map_err(|e| authdeck_core::Error::Internal(e.message))?;
-            core.finish_login(pending, cancelled(cancel)).await
+            core_of(&app)?
+                .finish_login(pending, cancelled(cancel))
+                .await
         },
     );
     // The UI shows the URL with a copy button whatever happens here.
@@ -168,11 +174,9 @@ pub async fn start_device_login<R: Runtime>(
         &shown,
         app_id,
         move |app, cancel| async move {
-            let state = app.state::<AppState>();
-            let core = state
-                .core()
-                .map_err(|e| authdeck_core::Error::Internal(e.message))?;
-            core.finish_device_login(pending, cancelled(cancel)).await
+            core_of(&app)?
+                .finish_device_login(pending, cancelled(cancel))
+                .await
         },
     );
     Ok(started)

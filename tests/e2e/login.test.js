@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { allByTestId, byTestId, click, dismissToasts, keychainValues, launch, screenshot, waitForGone, waitForText } from "./support.js";
+import { byTestId, click, dismissToasts, keychainValues, launch, openApp as openAppIn, screenshot, waitForGone, waitForText } from "./support.js";
 
 const STANDIN_LOG = process.env.AUTHDECK_STANDIN_LOG;
 const STANDIN_ACTION = process.env.AUTHDECK_STANDIN_ACTION_FILE;
@@ -24,17 +24,7 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-async function openApp(name) {
-  await waitForText(browser, "app-row", name);
-  for (const row of await allByTestId(browser, "app-row")) {
-    if (((await row.getProperty("textContent")) ?? "").includes(name)) {
-      await row.click();
-      await waitForText(browser, "app-title", name);
-      return;
-    }
-  }
-  throw new Error(`no app row named ${name}`);
-}
+const openApp = (name) => openAppIn(browser, name);
 
 const textOf = async (id) => (await byTestId(browser, id).getProperty("textContent")) ?? "";
 

@@ -220,3 +220,16 @@ export function sessionFiles() {
     .filter((dir) => existsSync(dir))
     .flatMap((dir) => dataFiles(dir, { skip }));
 }
+
+/** Selects the app whose row shows `name` and waits for its detail. */
+export async function openApp(browser, name) {
+  await waitForText(browser, "app-row", name);
+  for (const row of await allByTestId(browser, "app-row")) {
+    if (((await row.getProperty("textContent")) ?? "").includes(name)) {
+      await row.click();
+      await waitForText(browser, "app-title", name);
+      return;
+    }
+  }
+  throw new Error(`no app row named ${name}`);
+}

@@ -19,6 +19,7 @@ import {
   type,
   waitForGone,
   waitForText,
+  openApp as openAppIn,
 } from "./support.js";
 
 const DEMO_HOME = process.env.AUTHDECK_DEMO_HOME;
@@ -41,17 +42,7 @@ after(async () => {
   await browser?.deleteSession();
 });
 
-async function openApp(name) {
-  await waitForText(browser, "app-row", name);
-  for (const row of await allByTestId(browser, "app-row")) {
-    if (((await row.getProperty("textContent")) ?? "").includes(name)) {
-      await row.click();
-      await waitForText(browser, "app-title", name);
-      return;
-    }
-  }
-  throw new Error(`no app row named ${name}`);
-}
+const openApp = (name) => openAppIn(browser, name);
 
 const textOf = async (id) => (await byTestId(browser, id).getProperty("textContent")) ?? "";
 const stateOf = async (id) => byTestId(browser, id).getAttribute("data-state");

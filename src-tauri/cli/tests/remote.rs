@@ -19,6 +19,20 @@ fn keychain_values(home: &Home) -> Vec<String> {
         .collect()
 }
 
+/// Sets the environment's connector to the server's OAuth apps API, authenticated by `app`.
+fn connect(home: &Home, server: &Server, app: &str) -> common::Run {
+    home.run(&[
+        "remote",
+        "connector",
+        "--kind",
+        "oauth-apps",
+        "--url",
+        &server.issuer,
+        "--auth-app",
+        app,
+    ])
+}
+
 #[test]
 fn an_admin_creates_shows_pushes_and_deletes_an_app_at_the_provider_without_seeing_its_secret() {
     let server = Server::start(&[]);
@@ -30,17 +44,7 @@ fn an_admin_creates_shows_pushes_and_deletes_an_app_at_the_provider_without_seei
         "“Local” has no connector.\n"
     );
     assert_eq!(
-        home.run(&[
-            "remote",
-            "connector",
-            "--kind",
-            "oauth-apps",
-            "--url",
-            &server.issuer,
-            "--auth-app",
-            "Admin",
-        ])
-        .ok(),
+        connect(&home, &server, "Admin").ok(),
         format!(
             "“Local”: OAuth apps API at {}, authenticated with “Admin”\n",
             server.issuer
@@ -125,17 +129,7 @@ fn an_admin_creates_shows_pushes_and_deletes_an_app_at_the_provider_without_seei
 
     // an app that may not manage apps: the provider's refusal, exit code 4
     home.app("Local", "Basic", "basic-client", "basic-secret");
-    home.run(&[
-        "remote",
-        "connector",
-        "--kind",
-        "oauth-apps",
-        "--url",
-        &server.issuer,
-        "--auth-app",
-        "Basic",
-    ])
-    .ok();
+    connect(&home, &server, "Basic").ok();
     let refused = home.run(&["remote", "list"]);
     let message = refused.failed(4);
     assert!(message.contains("HTTP 403"), "{message}");

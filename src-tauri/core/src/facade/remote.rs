@@ -261,18 +261,9 @@ impl Core {
         })
     }
 
-    fn remote_app(&self, kind: ConnectorKind, remote: Remote) -> Result<RemoteApp> {
-        let local_app_id = connectors::app_of(&self.store()?.conn, kind, &remote.remote_id)?;
-        Ok(RemoteApp {
-            remote_id: remote.remote_id,
-            client_id: remote.client_id,
-            fields: remote.fields,
-            created_by: remote.created_by,
-            updated_by: remote.updated_by,
-            create_time: remote.create_time,
-            update_time: remote.update_time,
-            local_app_id,
-        })
+    fn remote_app(&self, kind: ConnectorKind, mut remote: Remote) -> Result<RemoteApp> {
+        remote.local_app_id = connectors::app_of(&self.store()?.conn, kind, &remote.remote_id)?;
+        Ok(remote)
     }
 
     fn link(&self, app: &AppId, kind: ConnectorKind, remote: &Remote) -> RemoteLink {
@@ -315,6 +306,7 @@ impl Core {
             updated_by: None,
             create_time: None,
             update_time: None,
+            local_app_id: None,
         };
         let mut input = input_with(None, environment, &placeholder, ConnectorKind::OauthApps);
         input.default_scopes = default_scopes;
@@ -487,25 +479,26 @@ impl Core {
         Ok((app_row, connector, link))
     }
 
-    /// The fields that differ between the local app and the provider's.
-    pub async fn remote_drift(&self, app: &AppId) -> Result<Vec<FieldDrift>> {
+    /// A linked app, here and as the provider has it now.
+    async fn both_sides(&self, app: &AppId) -> Result<(ClientApp, RemoteLink, Remote)> {
         let (app_row, connector, link) = self.linked(app)?;
         let remote = self
             .registry(&connector, Some(app))
             .await?
             .get(&link.remote_id)
             .await?;
+        Ok((app_row, link, remote))
+    }
+
+    /// The fields that differ between the local app and the provider's.
+    pub async fn remote_drift(&self, app: &AppId) -> Result<Vec<FieldDrift>> {
+        let (app_row, link, remote) = self.both_sides(app).await?;
         Ok(drift(link.kind, &fields_of_app(&app_row), &remote.fields))
     }
 
     /// Takes the provider's fields into the local app.
     pub async fn pull_remote(&self, app: &AppId) -> Result<ClientApp> {
-        let (app_row, connector, link) = self.linked(app)?;
-        let remote = self
-            .registry(&connector, Some(app))
-            .await?
-            .get(&link.remote_id)
-            .await?;
+        let (app_row, link, remote) = self.both_sides(app).await?;
         let updated = self.update_app(
             app,
             input_with(Some(&app_row), &app_row.environment_id, &remote, link.kind),

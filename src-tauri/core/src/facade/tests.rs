@@ -636,7 +636,8 @@ fn a_damaged_or_foreign_file_is_refused_and_left_untouched() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
-fn minted(value: &str) -> super::tokens::Keep {
+/// A client-credentials token response to keep (shared with the audit tests).
+pub(super) fn minted(value: &str) -> super::tokens::Keep {
     super::tokens::Keep {
         minted: crate::flows::Minted {
             access_token: Secret::new(value),

@@ -418,15 +418,7 @@ impl Core {
                 Ok(())
             });
             if let Err(error) = outcome {
-                for (account, _) in &entries[..written] {
-                    let _ = self.vault.delete(account);
-                }
-                self.store()?.write(|tx| {
-                    for put in &puts {
-                        intents::clear(tx, &put.account)?;
-                    }
-                    Ok(())
-                })?;
+                self.undo_puts(&entries[..written], &puts)?;
                 return Err(error);
             }
         }
@@ -456,15 +448,7 @@ impl Core {
             Ok(Some(old))
         })?;
         let Some(old) = old else {
-            for (account, _) in &entries {
-                let _ = self.vault.delete(account);
-            }
-            self.store()?.write(|tx| {
-                for put in &puts {
-                    intents::clear(tx, &put.account)?;
-                }
-                Ok(())
-            })?;
+            self.undo_puts(&entries, &puts)?;
             return Err(app_gone());
         };
         for intent in old {
@@ -474,6 +458,19 @@ impl Core {
             }
         }
         Ok(token)
+    }
+
+    /// Takes back keychain entries written for a token that is not kept, and their intents.
+    fn undo_puts(&self, written: &[(String, Secret)], puts: &[Intent]) -> Result<()> {
+        for (account, _) in written {
+            let _ = self.vault.delete(account);
+        }
+        self.store()?.write(|tx| {
+            for put in puts {
+                intents::clear(tx, &put.account)?;
+            }
+            Ok(())
+        })
     }
 
     /// "Verify": a real token request with one particular secret. A refusal by the provider is

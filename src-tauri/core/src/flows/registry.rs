@@ -8,21 +8,12 @@
 use super::net_error;
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, Response, host_of};
-use crate::model::{RemoteFields, Secret};
+use crate::model::{RemoteApp, RemoteFields, Secret};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-/// An app as a connector returned it.
-#[derive(Clone, Debug)]
-pub struct Remote {
-    pub remote_id: String,
-    pub client_id: String,
-    pub fields: RemoteFields,
-    pub created_by: Option<String>,
-    pub updated_by: Option<String>,
-    pub create_time: Option<String>,
-    pub update_time: Option<String>,
-}
+/// An app as a connector returned it (not yet matched with a local app).
+pub type Remote = RemoteApp;
 
 /// What `create` returns beside the app: what the provider shows once.
 #[derive(Debug)]
@@ -235,6 +226,7 @@ impl OauthApp {
                 updated_by: self.updated_by,
                 create_time: self.create_time,
                 update_time: self.update_time,
+                local_app_id: None,
             },
             self.client_secret.map(Secret::new),
         )
@@ -423,6 +415,7 @@ impl ClientMetadata {
                 updated_by: None,
                 create_time,
                 update_time: None,
+                local_app_id: None,
             },
             client_secret: self.client_secret.map(Secret::new),
             registration_token: self.registration_access_token.map(Secret::new),

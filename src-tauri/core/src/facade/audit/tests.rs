@@ -78,24 +78,10 @@ fn secret(core: &Core, app: &ClientApp, label: &str, value: &str) -> SecretMeta 
 }
 
 fn minted(value: &str, scopes: &[String], secret: Option<SecretId>) -> super::super::tokens::Keep {
-    super::super::tokens::Keep {
-        minted: crate::flows::Minted {
-            access_token: Secret::new(value),
-            token_type: "Bearer".into(),
-            expires_in: Some(std::time::Duration::from_secs(3600)),
-            scopes: None,
-            created_at: None,
-            refresh_token: None,
-            id_token: None,
-            refresh_expires_in: None,
-        },
-        source: TokenSource::ClientCredentials,
-        scopes: scopes.to_vec(),
-        secret_id: secret,
-        id_claims: None,
-        refresh_expires_at: None,
-        refreshed: false,
-    }
+    let mut keep = super::super::tests::minted(value);
+    keep.scopes = scopes.to_vec();
+    keep.secret_id = secret;
+    keep
 }
 
 /// (action, environment name, app name, detail), oldest first.
