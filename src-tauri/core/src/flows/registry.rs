@@ -521,3 +521,85 @@ impl AppRegistry for Registration<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    fn answer(status: u16, body: &str) -> Response {
+        Response {
+            status,
+            headers: http::HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+            elapsed: std::time::Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn each_refusal_of_the_management_api_is_typed_and_said_in_words() {
+        let url = "https://api.example.com/v1/oauthApps";
+        let google = |code: u16, message: &str| {
+            format!(r#"{{"error":{{"code":{code},"message":"{message}"}}}}"#)
+        };
+        let cases = [
+            (
+                401,
+                google(401, "bad token"),
+                ErrorCode::Provider,
+                "credentials were not accepted (HTTP 401) (bad token)",
+            ),
+            (
+                403,
+                google(403, "no"),
+                ErrorCode::Provider,
+                "may not manage apps (HTTP 403) (no)",
+            ),
+            (
+                404,
+                google(404, "gone"),
+                ErrorCode::NotFound,
+                "does not know that app (HTTP 404) (gone)",
+            ),
+            (
+                409,
+                google(409, "exists"),
+                ErrorCode::Conflict,
+                "clashes with an existing app (HTTP 409) (exists)",
+            ),
+            (
+                502,
+                "<html>bad gateway</html>".to_owned(),
+                ErrorCode::BadResponse,
+                "server error (HTTP 502)",
+            ),
+            (
+                400,
+                r#"{"error":"invalid_redirect_uri","error_description":"must be https"}"#
+                    .to_owned(),
+                ErrorCode::Provider,
+                "(HTTP 400) (invalid_redirect_uri: must be https)",
+            ),
+        ];
+        for (status, body, code, words) in cases {
+            let error = api_error(&answer(status, &body), "creating the app", url);
+            assert_eq!(error.code(), code, "{status}");
+            assert!(error.to_string().contains(words), "{status}: {error}");
+            assert!(error.to_string().starts_with("api.example.com"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_rest_app_s_secret_is_read_only_where_it_is_shown_and_never_in_debug() {
+        let app: OauthApp = serde_json::from_str(
+            r#"{"name":"oauthApps/a1","clientId":"c","clientSecret":"s3cr3t","labels":{"team":"x","flag":""}}"#,
+        )
+        .unwrap();
+        assert!(!format!("{app:?}").contains("s3cr3t"));
+        let (remote, secret) = app.into_remote();
+        assert_eq!(secret.unwrap().expose(), "s3cr3t");
+        assert_eq!(remote.fields.labels, ["flag", "team=x"]);
+        let body = oauth_app_body(&remote.fields);
+        assert_eq!(body["labels"], serde_json::json!({"flag": "", "team": "x"}));
+    }
+}
