@@ -353,6 +353,19 @@ describe("TokenPanel, actions", () => {
     expect(screen.getByTestId("login-device")).toBeEnabled();
   });
 
+  it("offers sign-in to a confidential app only where the environment has the endpoints", async () => {
+    fakeBackend({ token_details: () => ({ status: tokenStatus({ none: true }), jwt: null, id_claims: null }) });
+    const { unmount } = renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-get")).toBeEnabled();
+    expect(screen.queryByTestId("login-browser")).toBeNull();
+    expect(screen.queryByTestId("login-device")).toBeNull();
+    unmount();
+    const signIn = environment({ endpoints: { ...everyEndpoint.endpoints, authorization_url: "https://id.example.com/auth" } });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={signIn} />);
+    expect(await screen.findByTestId("login-browser")).toBeEnabled();
+    expect(screen.queryByTestId("login-device")).toBeNull();
+  });
+
   it("shows a browser sign-in's refresh token, its verified ID token, and Refresh now", async () => {
     fakeBackend({
       token_details: () => ({

@@ -388,25 +388,31 @@ export function TokenPanel({ app, environment }: Props) {
             <Icon name="key" size={14} /> {busy === "get" ? "Requesting…" : getLabel}
           </button>
         )}
-        <button
-          type="button"
-          className={confidential || refreshes ? undefined : "primary"}
-          data-testid="login-browser"
-          disabled={busy !== null || browserBlocked !== null}
-          title={browserBlocked ?? "Sign a user in through the system browser (authorization code with PKCE)"}
-          onClick={() => { setLogin("browser"); }}
-        >
-          Sign in with browser
-        </button>
-        <button
-          type="button"
-          data-testid="login-device"
-          disabled={busy !== null || deviceBlocked !== null}
-          title={deviceBlocked ?? "Sign in on another device with a code (device authorization)"}
-          onClick={() => { setLogin("device"); }}
-        >
-          On another device
-        </button>
+        {/* A client-credentials app shows sign-in only where its environment offers it; a public
+            client always does (it is its only way), disabled with the reason. */}
+        {(!confidential || endpoints.authorization_url) && (
+          <button
+            type="button"
+            className={confidential || refreshes ? undefined : "primary"}
+            data-testid="login-browser"
+            disabled={busy !== null || browserBlocked !== null}
+            title={browserBlocked ?? "Sign a user in through the system browser (authorization code with PKCE)"}
+            onClick={() => { setLogin("browser"); }}
+          >
+            Sign in with browser
+          </button>
+        )}
+        {(!confidential || endpoints.device_authorization_url) && (
+          <button
+            type="button"
+            data-testid="login-device"
+            disabled={busy !== null || deviceBlocked !== null}
+            title={deviceBlocked ?? "Sign in on another device with a code (device authorization)"}
+            onClick={() => { setLogin("device"); }}
+          >
+            On another device
+          </button>
+        )}
       </div>
 
       <div className="token-actions" role="group" aria-label="Token actions">
