@@ -13,6 +13,7 @@ import { keys } from "../api/queries";
 import { countdown, useNow } from "../lib/tokens";
 import { CopyButton, useClipboard } from "./Clipboard";
 import { Dialog } from "./Dialog";
+import { Refusal } from "./Refusal";
 import { Icon } from "./Icon";
 
 export type LoginMode = "browser" | "device";
@@ -163,12 +164,9 @@ export function LoginDialog({ app, environment, mode, scopes, onSignedIn, onClos
         )}
 
         {phase.kind === "failed" && (
-          <div className="notice notice-refusal" data-testid="login-error" role="alert">
-            <Icon name="warning" />
-            <span className="action-error">
-              <strong>Sign-in failed.</strong> {phase.error.message}
-            </span>
-          </div>
+          <Refusal testId="login-error">
+            <strong>Sign-in failed.</strong> {phase.error.message}
+          </Refusal>
         )}
       </div>
       <footer className="dialog-footer">

@@ -1,15 +1,15 @@
 import { useEffect, useState } from "react";
 import type { ConnectorKind } from "../bindings/ConnectorKind";
 import type { Environment } from "../bindings/Environment";
-import type { IpcError } from "../bindings/IpcError";
 import type { RemoteApp } from "../bindings/RemoteApp";
 import type { RemoteCreated } from "../bindings/RemoteCreated";
 import { api, toIpcError } from "../api/client";
 import { useApps } from "../api/queries";
 import { localDateTime } from "../lib/time";
+import { useAction } from "../lib/useAction";
 import { CopyButton, useClipboard } from "./Clipboard";
 import { Dialog } from "./Dialog";
-import { Icon } from "./Icon";
+import { Refusal } from "./Refusal";
 
 interface Props {
   environment: Environment;
@@ -54,8 +54,7 @@ export function ProviderDialog({ environment, onClose, onOpenApp }: Props) {
   const [baseUrl, setBaseUrl] = useState("");
   const [authApp, setAuthApp] = useState("");
   const [saved, setSaved] = useState<ConnectorKind | null>(null);
-  const [error, setError] = useState<IpcError | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [remote, setRemote] = useState<RemoteApp[] | null>(null);
   const [creating, setCreating] = useState(false);
   const [draft, setDraft] = useState<Draft>(EMPTY);
@@ -72,19 +71,7 @@ export function ProviderDialog({ environment, onClose, onOpenApp }: Props) {
       })
       .catch((reason: unknown) => { setError(toIpcError(reason)); })
       .finally(() => { setLoaded(true); });
-  }, [environment.id]);
-
-  const run = async <T,>(what: string, work: () => Promise<T>, done: (value: T) => void) => {
-    setBusy(what);
-    setError(null);
-    try {
-      done(await work());
-    } catch (reason) {
-      setError(toIpcError(reason));
-    } finally {
-      setBusy(null);
-    }
-  };
+  }, [environment.id, setError]);
 
   const confidential = (apps.data ?? []).filter((app) => app.client_type === "confidential");
   const save = () =>
@@ -187,10 +174,7 @@ export function ProviderDialog({ environment, onClose, onOpenApp }: Props) {
         </section>
 
         {error && (
-          <div className="notice notice-refusal" data-testid="provider-error" role="alert">
-            <Icon name="warning" />
-            <span className="action-error">{error.message}</span>
-          </div>
+          <Refusal testId="provider-error">{error.message}</Refusal>
         )}
 
         {created && (

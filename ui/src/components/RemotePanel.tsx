@@ -3,11 +3,12 @@ import { useState } from "react";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
 import type { FieldDrift } from "../bindings/FieldDrift";
-import { api, toIpcError } from "../api/client";
+import { api } from "../api/client";
 import { useTokenDetails } from "../api/queries";
 import { localDateTime } from "../lib/time";
+import { useAction } from "../lib/useAction";
 import { ConfirmDialog } from "./ConfirmDialog";
-import { Icon } from "./Icon";
+import { Refusal } from "./Refusal";
 import { useToast } from "./Toasts";
 
 interface Props {
@@ -35,8 +36,7 @@ export function RemotePanel({ app, environment, onDeleted }: Props) {
   const toast = useToast();
   const link = useQuery({ queryKey: ["remote-link", app.id, app.updated_at], queryFn: () => api.remoteLink(app.id) });
   const [drift, setDrift] = useState<FieldDrift[] | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const [deleting, setDeleting] = useState(false);
   const [revokeFirst, setRevokeFirst] = useState(true);
   const token = useTokenDetails(app.id);
@@ -44,18 +44,6 @@ export function RemotePanel({ app, environment, onDeleted }: Props) {
   const remote = link.data;
   const holdsToken = Boolean(token.data?.status.token && !token.data.status.token.revoked_at);
   const canRevoke = holdsToken && Boolean(environment.endpoints.revocation_url);
-
-  const run = async <T,>(what: string, work: () => Promise<T>, done: (value: T) => void) => {
-    setBusy(what);
-    setError(null);
-    try {
-      done(await work());
-    } catch (reason) {
-      setError(toIpcError(reason).message);
-    } finally {
-      setBusy(null);
-    }
-  };
 
   return (
     <section className="panel remote-panel" data-testid="remote-panel" aria-labelledby="remote-panel-title">
@@ -134,10 +122,7 @@ export function RemotePanel({ app, environment, onDeleted }: Props) {
         </div>
       )}
       {error && (
-        <div className="notice notice-refusal" data-testid="remote-error" role="alert">
-          <Icon name="warning" />
-          <span className="action-error">{error}</span>
-        </div>
+        <Refusal testId="remote-error">{error.message}</Refusal>
       )}
       {deleting && (
         <ConfirmDialog

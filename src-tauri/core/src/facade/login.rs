@@ -10,7 +10,7 @@
 //! before the new access token is stored; a refusal (`invalid_grant`), a lost answer or a
 //! mark found left over from a crash retires the refresh token and asks for a new sign-in.
 
-use super::tokens::{Credentials, Keep};
+use super::tokens::{Credentials, Keep, requested_scopes};
 use super::{Core, id_token_account, refresh_account};
 use crate::error::{Error, Result};
 use crate::flows::{self, Authorize, DeviceAuthorization, IdTokenCheck, Minted};
@@ -68,6 +68,13 @@ pub fn open_in_browser(url: &str) -> Result<()> {
             e.kind()
         ))
     })
+}
+
+/// What an issuer's metadata says that a sign-in needs.
+#[derive(Clone, Debug)]
+pub(super) struct IssuerMetadata {
+    jwks_uri: Option<String>,
+    iss_parameter_supported: bool,
 }
 
 /// The issuer facts an OpenID login checks its ID token against.
@@ -150,22 +157,6 @@ fn login_id() -> String {
 }
 
 impl Core {
-    /// The scopes a login asks for, checked.
-    fn login_scopes(app: &ClientApp, options: &LoginOptions) -> Result<Vec<String>> {
-        let scopes: Vec<String> = match &options.scopes {
-            Some(scopes) => scopes
-                .iter()
-                .flat_map(|s| s.split_whitespace())
-                .map(str::to_owned)
-                .collect(),
-            None => app.default_scopes.clone(),
-        };
-        for scope in &scopes {
-            crate::validate::check_scope(scope).map_err(|m| Error::invalid("scopes", m))?;
-        }
-        Ok(scopes)
-    }
-
     /// The issuer's metadata for an OpenID login (where its keys are, whether it sends
     /// `iss`). Without `openid` a failure only means `iss` is not required.
     async fn issuer_facts(
@@ -184,7 +175,7 @@ impl Core {
             }
             return Ok((None, false));
         };
-        match flows::discover(self.http()?, &issuer).await {
+        match self.issuer_metadata(&issuer).await {
             Ok(found) => {
                 let oidc = match (openid, found.jwks_uri) {
                     (false, _) => None,
@@ -206,6 +197,27 @@ impl Core {
         }
     }
 
+    /// An issuer's metadata, discovered on first use in this run (a failure is not kept).
+    async fn issuer_metadata(&self, issuer: &str) -> Result<IssuerMetadata> {
+        let known = self
+            .issuers
+            .lock()
+            .ok()
+            .and_then(|issuers| issuers.get(issuer).cloned());
+        if let Some(known) = known {
+            return Ok(known);
+        }
+        let found = flows::discover(self.http()?, issuer).await?;
+        let metadata = IssuerMetadata {
+            jwks_uri: found.jwks_uri,
+            iss_parameter_supported: found.iss_parameter_supported,
+        };
+        if let Ok(mut issuers) = self.issuers.lock() {
+            issuers.insert(issuer.to_owned(), metadata.clone());
+        }
+        Ok(metadata)
+    }
+
     /// Starts a browser login: binds the loopback listener and builds the authorization URL
     /// (PKCE S256, fresh `state`, `nonce` for OpenID). Open `started.url` in the system
     /// browser, then call [`Core::finish_login`].
@@ -225,7 +237,7 @@ impl Core {
                 ))
             })?;
         Self::token_url(environment)?;
-        let scopes = Self::login_scopes(app_row, &options)?;
+        let scopes = requested_scopes(app_row, options.scopes.as_deref())?;
         let (oidc, iss_required) = self.issuer_facts(environment, &scopes).await?;
         let mut listen = loopback_redirect(app_row)?;
         let timeout = options.timeout.unwrap_or(DEFAULT_LOGIN_TIMEOUT);
@@ -252,8 +264,7 @@ impl Core {
             scopes: &scopes,
             extra: &extra,
         })?;
-        let expires_at = Timestamp::from_unix(self.now().unix() + timeout.as_secs() as i64)
-            .unwrap_or_else(|| self.now());
+        let expires_at = self.later(timeout).unwrap_or_else(|| self.now());
         Ok(PendingLogin {
             started: LoginStarted {
                 login_id: login_id(),
@@ -351,7 +362,7 @@ impl Core {
                 ))
             })?;
         Self::token_url(environment)?;
-        let scopes = Self::login_scopes(&credentials.app, &options)?;
+        let scopes = requested_scopes(&credentials.app, options.scopes.as_deref())?;
         let (oidc, _) = self.issuer_facts(environment, &scopes).await?;
         let authorization =
             flows::device_authorization(self.http()?, &device_url, credentials.auth(), &scopes)
@@ -360,9 +371,9 @@ impl Core {
             .verification_uri_complete
             .clone()
             .unwrap_or_else(|| authorization.verification_uri.clone());
-        let expires_at =
-            Timestamp::from_unix(self.now().unix() + authorization.expires_in.as_secs() as i64)
-                .unwrap_or_else(|| self.now());
+        let expires_at = self
+            .later(authorization.expires_in)
+            .unwrap_or_else(|| self.now());
         Ok(PendingDeviceLogin {
             started: DeviceLoginStarted {
                 login_id: login_id(),
@@ -465,10 +476,13 @@ impl Core {
         })
     }
 
+    /// The time `after` from now.
+    fn later(&self, after: Duration) -> Option<Timestamp> {
+        Timestamp::from_unix(self.now().unix() + after.as_secs() as i64)
+    }
+
     fn refresh_expiry(&self, minted: &Minted) -> Option<Timestamp> {
-        minted
-            .refresh_expires_in
-            .and_then(|d| Timestamp::from_unix(self.now().unix() + d.as_secs() as i64))
+        minted.refresh_expires_in.and_then(|d| self.later(d))
     }
 
     async fn check_id_token(

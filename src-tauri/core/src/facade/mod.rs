@@ -71,6 +71,20 @@ pub fn id_token_account(id: &TokenId) -> String {
     format!("idtoken:{id}")
 }
 
+/// The keychain accounts a token row refers to: its refresh and ID tokens, then its value
+/// (last: finishing the delete of that entry removes the row).
+pub(crate) fn token_accounts(token: &crate::model::TokenMeta) -> Vec<String> {
+    let mut accounts = Vec::new();
+    if token.has_refresh_token {
+        accounts.push(refresh_account(&token.id));
+    }
+    if token.has_id_token {
+        accounts.push(id_token_account(&token.id));
+    }
+    accounts.push(token_account(&token.id));
+    accounts
+}
+
 /// The token row an account of a token's entries belongs to.
 fn token_of_account(account: &str) -> Option<TokenId> {
     ["token:", "refresh:", "idtoken:"]
@@ -91,10 +105,7 @@ pub(crate) fn app_accounts(conn: &rusqlite::Connection, app: &AppId) -> Result<V
         accounts.push(remote::registration_account(app));
     }
     if let Some(token) = store::tokens::of_app(conn, app)? {
-        // the access token's entry last: finishing it removes the row
-        let mut entries = store::tokens::accounts_of(&token);
-        entries.rotate_left(1);
-        accounts.extend(entries);
+        accounts.extend(token_accounts(&token));
     }
     Ok(accounts)
 }
@@ -127,6 +138,9 @@ pub struct Core {
     data_version: std::sync::atomic::AtomicI64,
     /// One in-flight token request per app (single-flight).
     flights: Mutex<HashMap<AppId, Arc<tokens::Flight>>>,
+    /// What each issuer's metadata said (its `jwks_uri`, whether it sends `iss`), read once
+    /// per run: sign-ins and every refresh that brings an ID token need it.
+    issuers: Mutex<HashMap<String, login::IssuerMetadata>>,
     #[cfg(test)]
     crash_at: Mutex<Option<&'static str>>,
 }
@@ -156,6 +170,7 @@ impl Core {
             http: std::sync::OnceLock::new(),
             http_limits: HttpLimits::default(),
             flights: Mutex::new(HashMap::new()),
+            issuers: Mutex::new(HashMap::new()),
             data_version: std::sync::atomic::AtomicI64::new(0),
             #[cfg(test)]
             crash_at: Mutex::new(None),
@@ -268,11 +283,7 @@ impl Core {
         let mut expected: Vec<String> = store::secrets::all_ids(conn)?
             .iter()
             .map(secret_account)
-            .chain(
-                store::tokens::all(conn)?
-                    .iter()
-                    .flat_map(store::tokens::accounts_of),
-            )
+            .chain(store::tokens::all(conn)?.iter().flat_map(token_accounts))
             .chain(
                 store::connectors::registered_apps(conn)?
                     .iter()

@@ -308,7 +308,7 @@ impl Core {
             update_time: None,
             local_app_id: None,
         };
-        let mut input = input_with(None, environment, &placeholder, ConnectorKind::OauthApps);
+        let mut input = input_with(None, environment, &placeholder, connector.kind);
         input.default_scopes = default_scopes;
         let problems = self.validate_app(None, &input)?;
         if let Some(problem) = problems.into_iter().find(|p| p.field != "client_id") {
@@ -317,25 +317,16 @@ impl Core {
                 message: problem.message,
             });
         }
-        let registry = self.registry(&connector, None).await?;
+        let mut registry = self.registry(&connector, None).await?;
         let created = registry.create(&fields).await?;
         match self.keep_created(connector.kind, &created, input) {
             Ok(done) => Ok(done),
             Err(error) => {
                 // Not kept here: do not leave an app at the provider nobody has the secret of.
-                let undone = match (&registry, &created.registration_token) {
-                    (Registry::Registration(r), Some(token)) => {
-                        Registration {
-                            http: r.http,
-                            endpoint: r.endpoint,
-                            initial_token: None,
-                            registration_token: Some(token.clone()),
-                        }
-                        .delete(&created.remote.remote_id)
-                        .await
-                    }
-                    _ => registry.delete(&created.remote.remote_id).await,
-                };
+                if let Registry::Registration(registration) = &mut registry {
+                    registration.registration_token = created.registration_token.clone();
+                }
+                let undone = registry.delete(&created.remote.remote_id).await;
                 Err(match undone {
                     Ok(()) => error,
                     Err(_) => Error::Internal(format!(
@@ -382,12 +373,17 @@ impl Core {
                 ),
                 None => None,
             };
-            if let Some(token) = &created.registration_token {
-                self.put_registration_token(&app.id, token)?;
-            }
+            let put = match &created.registration_token {
+                Some(token) => Some(self.put_registration_token(&app.id, token)?),
+                None => None,
+            };
             let link = self.link(&app.id, kind, &created.remote);
             self.store()?.write(|tx| {
                 connectors::save_link(tx, &link)?;
+                if let Some(put) = &put {
+                    // the row that refers to the entry exists now: the put is complete
+                    intents::clear(tx, &put.account)?;
+                }
                 self.note_app(
                     tx,
                     AuditAction::RemoteAppCreated,
@@ -412,8 +408,9 @@ impl Core {
         }
     }
 
-    /// Writes an app's registration access token with a `put` intent, like a secret.
-    fn put_registration_token(&self, app: &AppId, token: &Secret) -> Result<()> {
+    /// Writes an app's registration access token under a `put` intent, like a secret; the
+    /// caller clears the intent with the row that refers to the entry.
+    fn put_registration_token(&self, app: &AppId, token: &Secret) -> Result<Intent> {
         let put = Intent::put(registration_account(app));
         let now = self.now();
         self.store()?.write(|tx| intents::record(tx, &put, now))?;
@@ -421,7 +418,7 @@ impl Core {
             self.store()?.write(|tx| intents::clear(tx, &put.account))?;
             return Err(error);
         }
-        Ok(())
+        Ok(put)
     }
 
     /// Adds a remote app to the local list, linked; its secret is "not stored here" until

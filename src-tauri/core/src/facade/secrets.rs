@@ -162,19 +162,28 @@ impl Core {
     pub fn delete_secret(&self, id: &SecretId) -> Result<()> {
         let (secret, app) = self.secret(id)?;
         self.guard_last_active(&secret, &app, "deleted")?;
-        self.delete_entry(secret_account(id))?;
+        self.delete_entries(vec![secret_account(id)])?;
         self.note_app_now(AuditAction::SecretDeleted, &app.id, &secret.label)
     }
 
-    /// Removes one keychain entry and the row that refers to it (see `intents::finish`),
-    /// through a `delete` intent.
-    pub(super) fn delete_entry(&self, account: String) -> Result<()> {
-        let intent = Intent::delete(account);
+    /// Removes keychain entries and the rows that refer to them (see `intents::finish`),
+    /// through `delete` intents recorded together, in the order given.
+    pub(super) fn delete_entries(&self, accounts: Vec<String>) -> Result<()> {
+        let planned: Vec<Intent> = accounts.into_iter().map(Intent::delete).collect();
         let now = self.now();
-        self.store()?
-            .write(|tx| intents::record(tx, &intent, now))?;
-        self.remove_entries(std::slice::from_ref(&intent))?;
-        self.store()?.write(|tx| intents::finish(tx, &intent))
+        self.store()?.write(|tx| {
+            for intent in &planned {
+                intents::record(tx, intent, now)?;
+            }
+            Ok(())
+        })?;
+        self.remove_entries(&planned)?;
+        self.store()?.write(|tx| {
+            for intent in &planned {
+                intents::finish(tx, intent)?;
+            }
+            Ok(())
+        })
     }
 
     /// A secret's value, read from the keychain (for copy and reveal only).

@@ -12,7 +12,9 @@
 //! finds the token the other process stored and uses it.
 
 use super::apps::app_gone;
-use super::{Core, id_token_account, refresh_account, secret_account, token_account};
+use super::{
+    Core, id_token_account, refresh_account, secret_account, token_account, token_accounts,
+};
 use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::flows::{self, ClientAuth, ClientCredentials, Minted};
@@ -231,17 +233,7 @@ impl Core {
         fetch: Fetch,
     ) -> Result<TokenStatus> {
         let app_row = self.app(app)?;
-        let scopes = match input.scopes {
-            Some(scopes) => scopes
-                .iter()
-                .flat_map(|s| s.split_whitespace())
-                .map(str::to_owned)
-                .collect(),
-            None => app_row.default_scopes.clone(),
-        };
-        for scope in &scopes {
-            crate::validate::check_scope(scope).map_err(|m| Error::invalid("scopes", m))?;
-        }
+        let scopes = requested_scopes(&app_row, input.scopes.as_deref())?;
         let stored_before = tokens::id_of(&self.store()?.conn, app)?;
         let flight = self.flight(app)?;
         let seen = flight.completed.load(Ordering::SeqCst);
@@ -271,7 +263,7 @@ impl Core {
         {
             return Ok(current);
         }
-        let outcome = self.mint(app, &scopes).await;
+        let outcome = self.mint(app, current.token, &scopes).await;
         if let (Fetch::Renew, Err(error)) = (fetch, &outcome) {
             let message = error.to_string();
             self.store()?
@@ -309,8 +301,12 @@ impl Core {
         })
     }
 
-    async fn mint(&self, app: &AppId, scopes: &[String]) -> Result<TokenMeta> {
-        let current = tokens::of_app(&self.store()?.conn, app)?;
+    async fn mint(
+        &self,
+        app: &AppId,
+        current: Option<TokenMeta>,
+        scopes: &[String],
+    ) -> Result<TokenMeta> {
         match current {
             Some(token) if token.has_refresh_token => {
                 return self.refresh_login(app, token, scopes).await;
@@ -429,7 +425,7 @@ impl Core {
                 return Ok(None);
             }
             let old: Vec<Intent> = tokens::of_app(tx, app)?
-                .map(|old| tokens::accounts_of(&old))
+                .map(|old| token_accounts(&old))
                 .unwrap_or_default()
                 .into_iter()
                 .map(Intent::delete)
@@ -556,24 +552,7 @@ impl Core {
         let Some(token) = tokens::of_app(&self.store()?.conn, app)? else {
             return self.token_status(app);
         };
-        // the access token's entry last: finishing it removes the row
-        let mut accounts = tokens::accounts_of(&token);
-        accounts.rotate_left(1);
-        let planned: Vec<Intent> = accounts.into_iter().map(Intent::delete).collect();
-        let now = self.now();
-        self.store()?.write(|tx| {
-            for intent in &planned {
-                intents::record(tx, intent, now)?;
-            }
-            Ok(())
-        })?;
-        self.remove_entries(&planned)?;
-        self.store()?.write(|tx| {
-            for intent in &planned {
-                intents::finish(tx, intent)?;
-            }
-            Ok(())
-        })?;
+        self.delete_entries(token_accounts(&token))?;
         self.token_status(app)
     }
 
@@ -650,6 +629,23 @@ impl Core {
     pub async fn discover(&self, issuer: &str) -> Result<Discovery> {
         flows::discover(self.http()?, issuer).await
     }
+}
+
+/// The scopes a request asks for: the ones given (space-separated words allowed), else the
+/// app's defaults; each checked.
+pub(super) fn requested_scopes(app: &ClientApp, given: Option<&[String]>) -> Result<Vec<String>> {
+    let scopes: Vec<String> = match given {
+        Some(scopes) => scopes
+            .iter()
+            .flat_map(|s| s.split_whitespace())
+            .map(str::to_owned)
+            .collect(),
+        None => app.default_scopes.clone(),
+    };
+    for scope in &scopes {
+        crate::validate::check_scope(scope).map_err(|m| Error::invalid("scopes", m))?;
+    }
+    Ok(scopes)
 }
 
 fn no_token() -> Error {

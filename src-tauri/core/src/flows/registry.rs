@@ -102,6 +102,15 @@ fn api_error(response: &Response, what: &str, url: &str) -> Error {
     }
 }
 
+/// A 2xx answer with no body Authdeck needs, or the refusal in words.
+fn done(response: &Response, what: &str, url: &str) -> Result<()> {
+    if (200..300).contains(&response.status) {
+        Ok(())
+    } else {
+        Err(api_error(response, what, url))
+    }
+}
+
 fn body_of<T: for<'de> Deserialize<'de>>(response: &Response, what: &str, url: &str) -> Result<T> {
     if !(200..300).contains(&response.status) {
         return Err(api_error(response, what, url));
@@ -346,11 +355,7 @@ impl AppRegistry for OauthAppsApi<'_> {
             None,
         )
         .await?;
-        if (200..300).contains(&response.status) {
-            Ok(())
-        } else {
-            Err(api_error(&response, "deleting the app", &url))
-        }
+        done(&response, "deleting the app", &url)
     }
 }
 
@@ -514,11 +519,7 @@ impl AppRegistry for Registration<'_> {
             None,
         )
         .await?;
-        if (200..300).contains(&response.status) {
-            Ok(())
-        } else {
-            Err(api_error(&response, "deleting the client", remote_id))
-        }
+        done(&response, "deleting the client", remote_id)
     }
 }
 

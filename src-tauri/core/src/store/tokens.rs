@@ -184,18 +184,6 @@ pub fn drop_refresh(conn: &Connection, id: &TokenId, why: &str) -> Result<()> {
     Ok(())
 }
 
-/// The keychain accounts a token row refers to: its value, and its refresh and ID tokens.
-pub fn accounts_of(token: &TokenMeta) -> Vec<String> {
-    let mut accounts = vec![format!("token:{}", token.id)];
-    if token.has_refresh_token {
-        accounts.push(format!("refresh:{}", token.id));
-    }
-    if token.has_id_token {
-        accounts.push(format!("idtoken:{}", token.id));
-    }
-    accounts
-}
-
 /// Every token row.
 pub fn all(conn: &Connection) -> Result<Vec<TokenMeta>> {
     let mut statement = conn
