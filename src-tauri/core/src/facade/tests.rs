@@ -909,3 +909,38 @@ fn a_login_timeout_outside_ten_seconds_to_an_hour_is_refused_with_its_field() {
         None
     );
 }
+
+#[tokio::test]
+async fn a_refresh_left_unfinished_by_a_crash_is_never_sent_again() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    f.secret(&app, "a-secret");
+    let token = f.core.store_token(&app.id, signed_in("one")).unwrap();
+    // what a crash after the request left: the mark, and no new token
+    let at = f.core.now().unix();
+    f.core
+        .store()
+        .unwrap()
+        .write(|tx| crate::store::tokens::set_refresh_sent(tx, &token.id, Some(at)))
+        .unwrap();
+
+    let refused = f
+        .core
+        .fetch_token(&app.id, TokenRequestInput::default(), Fetch::New)
+        .await
+        .unwrap_err();
+    // (without the mark, the refresh would go to the example token URL: a network error)
+    assert_eq!(refused.code(), ErrorCode::LoginRequired, "{refused}");
+    assert!(refused.to_string().contains("never finished"), "{refused}");
+    assert!(f.vault.get(&super::refresh_account(&token.id)).is_err());
+    assert!(
+        !f.core
+            .token_status(&app.id)
+            .unwrap()
+            .token
+            .unwrap()
+            .has_refresh_token
+    );
+    f.assert_stores_agree();
+}
