@@ -265,7 +265,7 @@ async fn remote_apps_are_imported_without_their_secret_and_drift_is_pulled_or_pu
     assert!(f.core.remote_drift(&app.id).await.unwrap().is_empty());
 
     // changed here: push
-    let mut input = edit_input(&pulled);
+    let mut input = pulled.input();
     input
         .redirect_uris
         .push("https://elsewhere.example.com/cb2".into());
@@ -281,26 +281,6 @@ async fn remote_apps_are_imported_without_their_secret_and_drift_is_pulled_or_pu
         ])
     );
     assert!(f.core.remote_drift(&app.id).await.unwrap().is_empty());
-}
-
-fn edit_input(app: &ClientApp) -> ClientAppInput {
-    ClientAppInput {
-        environment_id: app.environment_id.clone(),
-        display_name: app.display_name.clone(),
-        client_id: app.client_id.clone(),
-        client_type: app.client_type,
-        auth_method: app.auth_method,
-        description: app.description.clone(),
-        logo_uri: app.logo_uri.clone(),
-        redirect_uris: app.redirect_uris.clone(),
-        logout_urls: app.logout_urls.clone(),
-        web_origins: app.web_origins.clone(),
-        default_scopes: app.default_scopes.clone(),
-        labels: app.labels.clone(),
-        link: app.link.clone(),
-        audience: app.audience.clone(),
-        resource: app.resource.clone(),
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -434,7 +414,7 @@ async fn a_client_registered_by_rfc_7591_is_managed_by_rfc_7592_with_its_token_i
     let listed = f.core.remote_apps(&f.environment.id).await.unwrap_err();
     assert_eq!(listed.code(), ErrorCode::NotConfigured);
 
-    let mut input = edit_input(&app);
+    let mut input = app.input();
     input.display_name = "Registered, renamed".into();
     input.description = "RFC 7591 carries no description".into();
     f.core.update_app(&app.id, input).unwrap();

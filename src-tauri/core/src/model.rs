@@ -250,6 +250,29 @@ pub struct ClientApp {
     pub updated_at: Timestamp,
 }
 
+impl ClientApp {
+    /// The app as its form holds it, to edit and save back.
+    pub fn input(&self) -> ClientAppInput {
+        ClientAppInput {
+            environment_id: self.environment_id.clone(),
+            display_name: self.display_name.clone(),
+            client_id: self.client_id.clone(),
+            client_type: self.client_type,
+            auth_method: self.auth_method,
+            description: self.description.clone(),
+            logo_uri: self.logo_uri.clone(),
+            redirect_uris: self.redirect_uris.clone(),
+            logout_urls: self.logout_urls.clone(),
+            web_origins: self.web_origins.clone(),
+            default_scopes: self.default_scopes.clone(),
+            labels: self.labels.clone(),
+            link: self.link.clone(),
+            audience: self.audience.clone(),
+            resource: self.resource.clone(),
+        }
+    }
+}
+
 /// What the user enters to create or edit a client app.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]

@@ -115,41 +115,52 @@ pub fn drift(kind: ConnectorKind, local: &RemoteFields, remote: &RemoteFields) -
         .collect()
 }
 
-/// The app input for a remote app's fields (carried fields from the provider, the rest kept).
+/// The app input for a remote app's fields: the fields the connector's kind carries from the
+/// provider, the rest kept from the local app (a new app: a confidential client).
 fn input_with(
     app: Option<&ClientApp>,
     environment: &EnvironmentId,
     remote: &Remote,
     kind: ConnectorKind,
 ) -> ClientAppInput {
-    let keep = |field: &str| !carried(kind).contains(&field);
     let fields = &remote.fields;
-    ClientAppInput {
-        environment_id: environment.clone(),
-        display_name: fields.display_name.clone(),
-        client_id: remote.client_id.clone(),
-        client_type: app.map_or(ClientType::Confidential, |a| a.client_type),
-        auth_method: app.map_or(AuthMethod::ClientSecretBasic, |a| a.auth_method),
-        description: match app {
-            Some(a) if keep("description") => a.description.clone(),
-            _ => fields.description.clone(),
+    let take = |field: &str| app.is_none() || carried(kind).contains(&field);
+    let mut input = match app {
+        Some(app) => app.input(),
+        None => ClientAppInput {
+            environment_id: environment.clone(),
+            display_name: String::new(),
+            client_id: String::new(),
+            client_type: ClientType::Confidential,
+            auth_method: AuthMethod::ClientSecretBasic,
+            description: String::new(),
+            logo_uri: None,
+            redirect_uris: vec![],
+            logout_urls: vec![],
+            web_origins: vec![],
+            default_scopes: vec![],
+            labels: vec![],
+            link: None,
+            audience: None,
+            resource: None,
         },
-        logo_uri: fields.logo_uri.clone(),
-        redirect_uris: fields.redirect_uris.clone(),
-        logout_urls: fields.logout_urls.clone(),
-        web_origins: match app {
-            Some(a) if keep("web_origins") => a.web_origins.clone(),
-            _ => fields.web_origins.clone(),
-        },
-        default_scopes: app.map(|a| a.default_scopes.clone()).unwrap_or_default(),
-        labels: match app {
-            Some(a) if keep("labels") => a.labels.clone(),
-            _ => fields.labels.clone(),
-        },
-        link: app.and_then(|a| a.link.clone()),
-        audience: app.and_then(|a| a.audience.clone()),
-        resource: app.and_then(|a| a.resource.clone()),
+    };
+    input.environment_id = environment.clone();
+    input.client_id = remote.client_id.clone();
+    input.display_name = fields.display_name.clone();
+    input.logo_uri = fields.logo_uri.clone();
+    input.redirect_uris = fields.redirect_uris.clone();
+    input.logout_urls = fields.logout_urls.clone();
+    if take("description") {
+        input.description = fields.description.clone();
     }
+    if take("web_origins") {
+        input.web_origins = fields.web_origins.clone();
+    }
+    if take("labels") {
+        input.labels = fields.labels.clone();
+    }
+    input
 }
 
 impl Core {
