@@ -82,13 +82,7 @@ impl Store {
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(store_error)?;
-        let value = f(&tx)?;
-        tx.commit().map_err(store_error)?;
-        Ok(value)
+        self.transaction(f, true)
     }
 
     /// Runs `f` like `write` and then rolls everything back: what a write would do, shown
@@ -97,12 +91,21 @@ impl Store {
         &mut self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.transaction(f, false)
+    }
+
+    /// Runs `f` in one immediate transaction, committed or rolled back at the end.
+    fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+        commit: bool,
+    ) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(store_error)?;
         let value = f(&tx)?;
-        tx.rollback().map_err(store_error)?;
+        if commit { tx.commit() } else { tx.rollback() }.map_err(store_error)?;
         Ok(value)
     }
 }
