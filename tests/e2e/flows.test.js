@@ -20,6 +20,7 @@ import {
   type,
   waitForGone,
   waitForText,
+  closeApp,
 } from "./support.js";
 
 const FIRST = "sbx-secret-Alpha-1111";
@@ -34,7 +35,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.deleteSession();
+  await closeApp(browser);
 });
 
 async function switchTo(name) {
@@ -286,7 +287,7 @@ test("rotation in production: the new secret first, then the older one retired a
 });
 
 test("after a restart everything is still there; values only in the keychain", async () => {
-  await browser.deleteSession();
+  await closeApp(browser);
   browser = await launch();
   await waitForText(browser, "app-row", "Billing sync");
   assert.equal((await textsOf(browser, "app-row")).length, 3);

@@ -7,11 +7,10 @@
 import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { byTestId, click, dismissToasts, keychainValues, launch, openApp as openAppIn, screenshot, waitForGone, waitForText } from "./support.js";
+import { byTestId, click, dismissToasts, keychainValues, launch, openApp as openAppIn, screenshot, waitForGone, waitForText, closeApp, DEMO_NAMESPACE } from "./support.js";
 
 const STANDIN_LOG = process.env.AUTHDECK_STANDIN_LOG;
 const STANDIN_ACTION = process.env.AUTHDECK_STANDIN_ACTION_FILE;
-const DEMO_NAMESPACE = "authdeck-demo";
 let browser;
 
 before(async () => {
@@ -21,7 +20,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.deleteSession();
+  await closeApp(browser);
 });
 
 const openApp = (name) => openAppIn(browser, name);

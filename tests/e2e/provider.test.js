@@ -4,9 +4,8 @@
 // keychain), opens the linked app, sees it in sync, and deletes it at the provider.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { byTestId, click, clipboard, dismissToasts, keychainValues, launch, screenshot, type, waitForGone, waitForText } from "./support.js";
+import { byTestId, click, clipboard, dismissToasts, keychainValues, launch, screenshot, type, waitForGone, waitForText, closeApp, DEMO_NAMESPACE } from "./support.js";
 
-const DEMO_NAMESPACE = "authdeck-demo";
 let browser;
 /** The demo keychain's values once the connector's own token is there. */
 let baseline = [];
@@ -17,7 +16,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.deleteSession();
+  await closeApp(browser);
 });
 
 const textOf = async (id) => (await byTestId(browser, id).getProperty("textContent")) ?? "";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { after, before, test } from "node:test";
-import { startApp } from "./support.js";
+import { startApp, closeApp } from "./support.js";
 
 let browser;
 
@@ -12,7 +12,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.deleteSession();
+  await closeApp(browser);
 });
 
 test("the app's window opens with the title Authdeck and the UI loaded", async () => {

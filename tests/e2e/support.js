@@ -1,7 +1,7 @@
 // The one shared helper of the end-to-end tests: sessions of the real app, lookups by
 // data-testid, screenshots, and the other processes a test reads from (clipboard, keychain).
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { remote } from "webdriverio";
 
@@ -26,7 +26,74 @@ function required(name) {
 export async function launch({ args = [] } = {}) {
   const browser = await startApp({ args });
   await byTestId(browser, "env-switcher").waitForExist({ timeout: 20000 });
+  await recordIpc(browser);
   return browser;
+}
+
+/**
+ * Ends an app session the canary sweep can account for: what the webview received over IPC is
+ * saved, and so is every value the keychain holds now (tokens are replaced as they renew, so
+ * the sweep searches for every value seen at any of these moments), then the app is closed.
+ */
+export async function closeApp(browser) {
+  if (!browser) return;
+  recordKeychainValues();
+  try {
+    const calls = await browser.execute(() => JSON.stringify(window.__authdeckIpc ?? []));
+    for (const call of JSON.parse(calls)) appendFileSync(join(CANARY_DIR, "ipc.jsonl"), `${JSON.stringify(call)}\n`);
+  } finally {
+    await browser.deleteSession();
+  }
+}
+
+/**
+ * Where a run keeps what the canary sweep reads: values seen in the keychain and the IPC the
+ * webview received. A private folder of the run (tests/e2e/run makes it) outside every folder
+ * the sweep searches, since it holds the values themselves.
+ */
+export const CANARY_DIR = required("AUTHDECK_CANARY_DIR");
+
+/** Notes every value the keychain holds now, in the run's own keychain namespaces. */
+export function recordKeychainValues() {
+  const values = [...keychainValues(NAMESPACE), ...keychainValues(DEMO_NAMESPACE)];
+  if (values.length) appendFileSync(join(CANARY_DIR, "keychain-values.txt"), `${values.join("\n")}\n`);
+}
+
+/** The keychain namespace of demo mode (the app's --demo flag). */
+export const DEMO_NAMESPACE = "authdeck-demo";
+
+/**
+ * Records, inside the webview, the body of every IPC response (Tauri's IPC travels as fetch
+ * requests to ipc://localhost/<command> in WebKitGTK) and the payload of every backend event.
+ * What the app did before the window was up (its first list loads) is not seen.
+ */
+async function recordIpc(browser) {
+  const events = ["store-changed", "clipboard-cleared", "token-renewed", "login-finished"];
+  await browser.execute(async (names) => {
+    if (window.__authdeckIpc) return;
+    const calls = [];
+    window.__authdeckIpc = calls;
+    const fetchOriginal = window.fetch.bind(window);
+    window.fetch = async (input, init) => {
+      const response = await fetchOriginal(input, init);
+      const url = String(input instanceof Request ? input.url : input);
+      if (url.startsWith("ipc:")) {
+        const command = decodeURIComponent(new URL(url).pathname.slice(1));
+        response.clone().text().then(
+          (body) => calls.push({ kind: "response", command, status: response.status, body }),
+          () => calls.push({ kind: "response", command, status: response.status, body: null }),
+        );
+      }
+      return response;
+    };
+    const internals = window.__TAURI_INTERNALS__;
+    for (const event of names) {
+      const handler = internals.transformCallback((message) => {
+        calls.push({ kind: "event", command: event, body: JSON.stringify(message) });
+      });
+      await internals.invoke("plugin:event|listen", { event, target: { kind: "Any" }, handler });
+    }
+  }, events);
 }
 
 /** Starts the app and returns its WebDriver session without waiting for any part of the UI. */
@@ -149,14 +216,29 @@ export async function select(browser, id, valueOrText) {
 
 /** Closes the transient notices (as a person would) so they do not cover a screenshot. */
 export async function dismissToasts(browser) {
-  await browser.execute(() => {
-    for (const button of document.querySelectorAll('[data-testid="toast"] button')) button.click();
-  });
-  await waitForGone(browser, "toast", 5000);
+  // a notice that arrives while the others close (a renewal, a cleared clipboard) is closed too
+  let texts = [];
+  await browser
+    .waitUntil(
+      async () => {
+        texts = await browser.execute(() => {
+          const toasts = [...document.querySelectorAll('[data-testid="toast"]')];
+          for (const toast of toasts) toast.querySelector("button")?.click();
+          return toasts.map((toast) => toast.textContent ?? "");
+        });
+        return texts.length === 0;
+      },
+      { timeout: 5000, interval: 250 },
+    )
+    .catch(async () => {
+      await browser.saveScreenshot(join(SHOTS, "failure-toast.png"));
+      throw new Error(`notices never went away: ${JSON.stringify(texts)}`);
+    });
 }
 
 /** Saves a screenshot; call it after waiting for what the screen must show. */
 export async function screenshot(browser, name) {
+  recordKeychainValues();
   await browser.pause(300); // let the last frame paint
   await browser.saveScreenshot(join(SHOTS, `${name}.png`));
 }

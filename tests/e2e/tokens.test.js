@@ -11,6 +11,7 @@ import {
   allByTestId,
   byTestId,
   click,
+  clipboard,
   dataFiles,
   dismissToasts,
   keychainValues,
@@ -20,10 +21,11 @@ import {
   waitForGone,
   waitForText,
   openApp as openAppIn,
+  closeApp,
+  DEMO_NAMESPACE,
 } from "./support.js";
 
 const DEMO_HOME = process.env.AUTHDECK_DEMO_HOME;
-const DEMO_NAMESPACE = "authdeck-demo";
 const DEMO_SECRETS = ["admin-secret", "basic-secret", "jwt-secret", "post-secret"];
 let browser;
 let userFilesBefore;
@@ -39,7 +41,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.deleteSession();
+  await closeApp(browser);
 });
 
 const openApp = (name) => openAppIn(browser, name);
@@ -66,6 +68,14 @@ test("a token is one click away and its countdown runs", async () => {
   assert.equal(demoTokens().length, 1, "the token is in the demo's keychain namespace");
   await dismissToasts(browser);
   await screenshot(browser, "08-token-valid");
+});
+
+test("copying the token puts exactly the keychain's value on the clipboard, never in the page", async () => {
+  await click(browser, "token-copy");
+  const [token] = demoTokens();
+  await browser.waitUntil(() => clipboard() === token, { timeout: 5000, timeoutMsg: "the token never reached the clipboard" });
+  assert.ok(!(await browser.getPageSource()).includes(token), "the token is not in the page");
+  await dismissToasts(browser);
 });
 
 test("introspection and token info show what the provider says", async () => {

@@ -1,0 +1,64 @@
+// Capability denial: the webview may call the app's own commands and listen to its events,
+// nothing else (tauri.conf.json). Each call below is what a script injected into the page
+// would try; the real app's IPC layer must refuse it before any code behind it runs.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { closeApp, launch } from "./support.js";
+
+let browser;
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await closeApp(browser);
+});
+
+/** Calls `command` from inside the webview; returns "ok: …" or the refusal's text. */
+async function callFromPage(command, args = {}) {
+  return browser.execute(
+    async (name, payload) => {
+      try {
+        return `ok: ${JSON.stringify(await window.__TAURI_INTERNALS__.invoke(name, payload))}`;
+      } catch (error) {
+        return String(error);
+      }
+    },
+    command,
+    args,
+  );
+}
+
+const refusals = [
+  // the clipboard plugin is installed (the app writes secrets with it from Rust); reading is not granted
+  ["plugin:clipboard-manager|read_text", {}, "clipboard-manager.read_text not allowed. Permissions associated with this command: clipboard-manager:allow-read-text"],
+  ["plugin:clipboard-manager|write_text", { text: "x" }, "clipboard-manager.write_text not allowed. Permissions associated with this command: clipboard-manager:allow-write-text"],
+  // core permissions the capability leaves out
+  ["plugin:window|close", {}, "window.close not allowed. Permissions associated with this command: core:window:allow-close"],
+  ["plugin:webview|create_webview_window", {}, "webview.create_webview_window not allowed. Permissions associated with this command: core:webview:allow-create-webview-window"],
+  ["plugin:path|resolve_directory", { directory: 1 }, "path.resolve_directory not allowed. Permissions associated with this command: core:path:allow-resolve-directory, core:path:default"],
+  ["plugin:event|emit", { event: "token-renewed", payload: {} }, "event.emit not allowed. Permissions associated with this command: core:event:allow-emit, core:event:default"],
+  // plugins that are not in the app at all: no file system, no shell, no HTTP from the page
+  ["plugin:fs|read_file", { path: "/etc/passwd" }, "fs.read_file not allowed. Plugin not found"],
+  ["plugin:shell|execute", { program: "sh", args: ["-c", "id"] }, "shell.execute not allowed. Plugin not found"],
+  ["plugin:http|fetch", { clientConfig: { url: "http://127.0.0.1:1/", method: "GET" } }, "http.fetch not allowed. Plugin not found"],
+];
+
+for (const [command, args, expected] of refusals) {
+  test(`the webview cannot call ${command}`, async () => {
+    assert.equal(await callFromPage(command, args), expected);
+  });
+}
+
+test("the page's own commands still answer (the refusals above are the capability's, not a broken IPC)", async () => {
+  const answer = await callFromPage("app_info");
+  assert.match(answer, /^ok: \{.*"version":"\d+\.\d+\.\d+"/);
+});
+
+test("the page has no file system or shell globals to reach around IPC", async () => {
+  const globals = await browser.execute(() =>
+    ["__TAURI__", "require", "process", "Deno"].filter((name) => name in window),
+  );
+  assert.deepEqual(globals, []);
+});
