@@ -103,6 +103,8 @@ const clients = [
   { client_id: "special-client", client_secret: "a+b/c=d%e f:g", token_endpoint_auth_method: "client_secret_basic" },
   { client_id: "jwt-client", client_secret: "jwt-secret", token_endpoint_auth_method: "client_secret_basic" },
   { client_id: "web-client", client_secret: "web-secret", token_endpoint_auth_method: "client_secret_basic" },
+  // a client ID that starts with "-", as one base64url ID in 64 does: a value, never a flag
+  { client_id: "-Pk3dash-client", client_secret: "-dash-secret", token_endpoint_auth_method: "client_secret_basic" },
   // manages apps through the REST "OAuth apps" API
   { client_id: "admin-client", client_secret: "admin-secret", token_endpoint_auth_method: "client_secret_basic" },
 ].map((client) => ({

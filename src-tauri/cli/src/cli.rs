@@ -135,7 +135,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Only this app's entries: its display name as it was then (ignoring case), or its ID.
-    #[arg(long, value_name = "APP")]
+    #[arg(long, value_name = "APP", allow_hyphen_values = true)]
     pub app: Option<String>,
     /// Only entries since TIME: RFC 3339 (2026-11-01T09:30:00Z), or a span ago (45s, 30m,
     /// 12h, 7d).
@@ -173,7 +173,7 @@ pub struct TokenArgs {
 
     /// Request these scopes instead of the app's default scopes (repeat, or separate by
     /// spaces).
-    #[arg(long = "scope", value_name = "SCOPE")]
+    #[arg(long = "scope", value_name = "SCOPE", allow_hyphen_values = true)]
     pub scopes: Vec<String>,
 
     /// When the app needs a sign-in (a public client without a token, or a refresh token
@@ -190,7 +190,7 @@ pub struct LoginArgs {
 
     /// Ask for these scopes instead of the app's default scopes (repeat, or separate by
     /// spaces).
-    #[arg(long = "scope", value_name = "SCOPE")]
+    #[arg(long = "scope", value_name = "SCOPE", allow_hyphen_values = true)]
     pub scopes: Vec<String>,
 
     /// Give up when the sign-in has not finished after this many seconds (default: 300 for
@@ -211,11 +211,16 @@ pub struct LoginArgs {
 #[derive(Debug, Clone, Args)]
 pub struct VarArgs {
     /// The variable that holds the access token.
-    #[arg(long, value_name = "NAME", default_value = "AUTHDECK_ACCESS_TOKEN")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "AUTHDECK_ACCESS_TOKEN",
+        allow_hyphen_values = true
+    )]
     pub token_var: String,
 
     /// Also set this variable to the app's client ID.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub client_id_var: Option<String>,
 }
 
@@ -271,31 +276,31 @@ pub enum Kind {
 #[derive(Debug, Clone, Default, Args)]
 pub struct EndpointArgs {
     /// The issuer URL.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub issuer: Option<String>,
     /// Fill the endpoints not given here from the issuer's discovery document.
     #[arg(long)]
     pub discover: bool,
     /// The token endpoint.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub token_url: Option<String>,
     /// The authorization endpoint.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub authorize_url: Option<String>,
     /// The device authorization endpoint (RFC 8628), for `login --device`.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub device_url: Option<String>,
     /// The introspection endpoint (RFC 7662).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub introspection_url: Option<String>,
     /// The revocation endpoint (RFC 7009).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub revocation_url: Option<String>,
     /// A Doorkeeper-style token-info endpoint.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub token_info_url: Option<String>,
     /// The API's base URL.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub api_base: Option<String>,
     /// The colour, as #rrggbb (default: by kind).
     #[arg(long, value_name = "#RRGGBB")]
@@ -321,7 +326,7 @@ pub struct EnvEditArgs {
     /// The environment's name.
     pub name: String,
     /// A new name.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub rename: Option<String>,
     /// Another kind.
     #[arg(long, value_enum)]
@@ -373,25 +378,25 @@ pub struct AppFields {
     #[arg(long, value_enum, value_name = "METHOD")]
     pub auth_method: Option<Method>,
     /// A default scope (repeat, or separate by spaces).
-    #[arg(long = "scope", value_name = "SCOPE")]
+    #[arg(long = "scope", value_name = "SCOPE", allow_hyphen_values = true)]
     pub scopes: Vec<String>,
     /// A redirect URI (repeat; default for a new app: http://127.0.0.1/callback).
-    #[arg(long = "redirect-uri", value_name = "URI")]
+    #[arg(long = "redirect-uri", value_name = "URI", allow_hyphen_values = true)]
     pub redirect_uris: Vec<String>,
     /// The link name shared by the same integration in other environments.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub link: Option<String>,
     /// Sent as `audience` with token requests.
-    #[arg(long, value_name = "AUDIENCE")]
+    #[arg(long, value_name = "AUDIENCE", allow_hyphen_values = true)]
     pub audience: Option<String>,
     /// Sent as `resource` with token requests (RFC 8707).
-    #[arg(long, value_name = "URI")]
+    #[arg(long, value_name = "URI", allow_hyphen_values = true)]
     pub resource: Option<String>,
     /// A description.
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub description: Option<String>,
     /// A label (repeat).
-    #[arg(long = "label", value_name = "LABEL")]
+    #[arg(long = "label", value_name = "LABEL", allow_hyphen_values = true)]
     pub labels: Vec<String>,
 }
 
@@ -403,7 +408,7 @@ pub struct AppAddArgs {
     #[arg(short, long, value_name = "ENV", required = true)]
     pub env: String,
     /// The client ID the provider gave it.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     pub client_id: String,
     /// A public client (native, SPA): no secret.
     #[arg(long)]
@@ -420,10 +425,10 @@ pub struct AppEditArgs {
     #[arg(short, long, value_name = "ENV")]
     pub env: Option<String>,
     /// A new display name.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub rename: Option<String>,
     /// A new client ID.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     pub client_id: Option<String>,
     /// Make it a public client (its secrets must be deleted first).
     #[arg(long, conflicts_with = "confidential")]
@@ -448,7 +453,7 @@ pub enum SecretCommand {
         #[arg(short, long, value_name = "ENV")]
         env: Option<String>,
         /// A label (default: "Secret N").
-        #[arg(long, value_name = "LABEL")]
+        #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
         label: Option<String>,
         /// When the provider created it (RFC 3339, such as 2026-11-01T09:30:00Z).
         #[arg(long, value_name = "TIME")]
@@ -537,10 +542,10 @@ pub enum RemoteCommand {
         #[arg(long, value_enum, requires = "url")]
         kind: Option<ConnectorKindArg>,
         /// The API's base URL, or the registration endpoint.
-        #[arg(long, value_name = "URL")]
+        #[arg(long, value_name = "URL", allow_hyphen_values = true)]
         url: Option<String>,
         /// The app whose client-credentials token authenticates the API.
-        #[arg(long, value_name = "APP")]
+        #[arg(long, value_name = "APP", allow_hyphen_values = true)]
         auth_app: Option<String>,
         /// Remove the connector.
         #[arg(long, conflicts_with_all = ["kind", "url", "auth_app"])]
@@ -560,22 +565,27 @@ pub enum RemoteCommand {
         name: String,
         #[arg(short, long, value_name = "ENV")]
         env: Option<String>,
-        #[arg(long, value_name = "TEXT", default_value = "")]
+        #[arg(
+            long,
+            value_name = "TEXT",
+            default_value = "",
+            allow_hyphen_values = true
+        )]
         description: String,
         /// A callback (redirect) URL (repeat).
-        #[arg(long = "callback", value_name = "URL")]
+        #[arg(long = "callback", value_name = "URL", allow_hyphen_values = true)]
         callbacks: Vec<String>,
         /// A logout URL (repeat).
-        #[arg(long = "logout-url", value_name = "URL")]
+        #[arg(long = "logout-url", value_name = "URL", allow_hyphen_values = true)]
         logout_urls: Vec<String>,
         /// A web origin (repeat).
-        #[arg(long = "web-origin", value_name = "ORIGIN")]
+        #[arg(long = "web-origin", value_name = "ORIGIN", allow_hyphen_values = true)]
         web_origins: Vec<String>,
         /// A label, key=value (repeat).
-        #[arg(long = "label", value_name = "KEY=VALUE")]
+        #[arg(long = "label", value_name = "KEY=VALUE", allow_hyphen_values = true)]
         labels: Vec<String>,
         /// A default scope for Authdeck's token requests (repeat).
-        #[arg(long = "scope", value_name = "SCOPE")]
+        #[arg(long = "scope", value_name = "SCOPE", allow_hyphen_values = true)]
         scopes: Vec<String>,
         /// Print JSON.
         #[arg(long)]

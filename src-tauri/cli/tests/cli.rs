@@ -616,6 +616,50 @@ fn env_add_and_app_add_round_trip_with_core_validation() {
 }
 
 #[test]
+fn values_that_start_with_a_hyphen_are_read_as_values_not_flags() {
+    let server = Server::start(&[]);
+    let home = Home::new("hyphen");
+    home.local_environment(&server);
+    // app add --client-id and secret add, through the shared fixture
+    home.app("Local", "Dash", "-Pk3dash-client", "-dash-secret");
+    home.run(&[
+        "app",
+        "edit",
+        "Dash",
+        "--client-id",
+        "-Pk3dash-client",
+        "--label",
+        "-team",
+        "--link",
+        "-dash",
+    ])
+    .ok();
+    home.run_with_stdin(
+        &["secret", "add", "Dash", "--label", "-second"],
+        "-dash-secret\n",
+    )
+    .ok();
+    let setup = home.run(&["export", "-"]).json();
+    let app = &setup["environments"][0]["apps"][0];
+    assert_eq!(app["client_id"], "-Pk3dash-client");
+    assert_eq!(app["labels"], json!(["-team"]));
+    assert_eq!(app["link"], "-dash");
+    let secrets = home.run(&["secret", "list", "Dash", "--json"]).json();
+    assert_eq!(secrets[0]["label"], "-second", "{secrets:#}");
+    // a URL flag takes the value too, and core's validation (not the parser) refuses it
+    let refused = home.run(&["env", "edit", "Local", "--api-base", "-not-a-url"]);
+    assert_eq!(
+        refused.failed(7),
+        "--api-base: “-not-a-url” is not a valid URL (relative URL without a base)."
+    );
+
+    token_value(&home.run(&["token", "Dash"]));
+    let requests = server.token_requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0]["client_id"], "-Pk3dash-client");
+}
+
+#[test]
 fn every_failure_has_its_exit_code_and_one_line() {
     let (server, home) = billing("errors", &[]);
     home.app("Local", "Billing export", "post-client", "not-the-secret");
