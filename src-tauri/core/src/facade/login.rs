@@ -14,9 +14,10 @@ use super::tokens::{Credentials, Keep, requested_scopes};
 use super::{Core, id_token_account, refresh_account};
 use crate::error::{Error, Result};
 use crate::flows::{self, Authorize, DeviceAuthorization, IdTokenCheck, Minted};
-use crate::loopback::{Callback, Expected, ListenOptions, Listener};
+use crate::loopback::{Callback, Expected, Issuer, ListenOptions, Listener};
 use crate::model::*;
 use crate::store::intents::{self, Intent};
+use crate::store::issuers::{self, SeenMetadata};
 use crate::store::tokens;
 use std::future::Future;
 use std::time::Duration;
@@ -152,49 +153,88 @@ pub fn loopback_redirect(app: &ClientApp) -> Result<ListenOptions> {
         })
 }
 
+/// Why a browser login cannot start when its issuer's metadata cannot be read and none was
+/// seen before; of the cause's kind when it is the network's.
+fn metadata_unavailable(issuer: &str, cause: Error) -> Error {
+    let message = format!(
+        "The metadata of {issuer} could not be read, and Authdeck has not seen it before, so it \
+         cannot tell whether this provider's callback must carry “iss” (RFC 9207); the sign-in \
+         was not started. Try again when the provider answers. ({cause})"
+    );
+    match cause {
+        Error::Timeout(_) => Error::Timeout(message),
+        Error::Network(_) => Error::Network(message),
+        _ => Error::BadResponse(message),
+    }
+}
+
 fn login_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
 impl Core {
-    /// The issuer's metadata for an OpenID login (where its keys are, whether it sends
-    /// `iss`). Without `openid` a failure only means `iss` is not required.
-    async fn issuer_facts(
+    /// The issuer facts an OpenID login checks its ID token against; None without `openid`.
+    async fn oidc_facts(
         &self,
         environment: &Environment,
         scopes: &[String],
-    ) -> Result<(Option<Oidc>, bool)> {
-        let openid = scopes.iter().any(|scope| scope == "openid");
-        let Some(issuer) = environment.endpoints.issuer_url.clone() else {
-            if openid {
-                return Err(Error::NotConfigured(format!(
-                    "Signing in with the “openid” scope needs “{}”'s issuer URL, to check the ID \
-                     token. Add it in the environment's settings, or leave out “openid”.",
-                    environment.name
-                )));
-            }
-            return Ok((None, false));
-        };
-        match self.issuer_metadata(&issuer).await {
-            Ok(found) => {
-                let oidc = match (openid, found.jwks_uri) {
-                    (false, _) => None,
-                    (true, Some(jwks_url)) => Some(Oidc {
-                        issuer: issuer.clone(),
-                        jwks_url,
-                    }),
-                    (true, None) => {
-                        return Err(Error::BadResponse(format!(
-                            "The metadata of {issuer} names no jwks_uri, so an ID token could \
-                             not be checked. Leave out the “openid” scope to sign in without one."
-                        )));
-                    }
-                };
-                Ok((oidc, found.iss_parameter_supported))
-            }
-            Err(error) if openid => Err(error),
-            Err(_) => Ok((None, false)),
+    ) -> Result<Option<Oidc>> {
+        if !scopes.iter().any(|scope| scope == "openid") {
+            return Ok(None);
         }
+        let Some(issuer) = environment.endpoints.issuer_url.clone() else {
+            return Err(Error::NotConfigured(format!(
+                "Signing in with the “openid” scope needs “{}”'s issuer URL, to check the ID \
+                 token. Add it in the environment's settings, or leave out “openid”.",
+                environment.name
+            )));
+        };
+        match self.issuer_metadata(&issuer).await?.jwks_uri {
+            Some(jwks_url) => Ok(Some(Oidc { issuer, jwks_url })),
+            None => Err(Error::BadResponse(format!(
+                "The metadata of {issuer} names no jwks_uri, so an ID token could not be \
+                 checked. Leave out the “openid” scope to sign in without one."
+            ))),
+        }
+    }
+
+    /// What a browser login's callback must say of its issuer (RFC 9207). With an issuer URL:
+    /// that issuer, `iss` required when its metadata promises it — the metadata read now, or
+    /// the last seen when it cannot be read; with neither, the sign-in is refused rather than
+    /// checked less. Without an issuer URL: the authorization endpoint's origin.
+    async fn callback_issuer(
+        &self,
+        environment: &Environment,
+        authorize_url: &str,
+    ) -> Result<(Issuer, bool)> {
+        let Some(issuer) = environment.endpoints.issuer_url.clone() else {
+            let origin = Url::parse(authorize_url)
+                .map_err(|e| {
+                    Error::NotConfigured(format!(
+                        "The authorization URL “{authorize_url}” is not valid ({e})."
+                    ))
+                })?
+                .origin()
+                .ascii_serialization();
+            return Ok((Issuer::AuthorizationOrigin(origin), false));
+        };
+        let seen = match self.issuer_metadata(&issuer).await {
+            Ok(found) => {
+                let seen = SeenMetadata {
+                    issuer: issuer.clone(),
+                    iss_parameter_supported: found.iss_parameter_supported,
+                };
+                let now = self.now();
+                self.store()?
+                    .write(|tx| issuers::remember(tx, &environment.id, &seen, now))?;
+                seen
+            }
+            Err(error) => match issuers::last_seen(&self.store()?.conn, &environment.id)? {
+                Some(seen) if seen.issuer == issuer => seen,
+                _ => return Err(metadata_unavailable(&issuer, error)),
+            },
+        };
+        Ok((Issuer::Known(issuer), seen.iss_parameter_supported))
     }
 
     /// An issuer's metadata, discovered on first use in this run (a failure is not kept).
@@ -238,7 +278,9 @@ impl Core {
             })?;
         Self::token_url(environment)?;
         let scopes = requested_scopes(app_row, options.scopes.as_deref())?;
-        let (oidc, iss_required) = self.issuer_facts(environment, &scopes).await?;
+        flows::check_authorize_url(&authorize_url)?;
+        let oidc = self.oidc_facts(environment, &scopes).await?;
+        let (issuer, iss_required) = self.callback_issuer(environment, &authorize_url).await?;
         let mut listen = loopback_redirect(app_row)?;
         let timeout = options.timeout.unwrap_or(DEFAULT_LOGIN_TIMEOUT);
         listen.timeout = timeout;
@@ -254,7 +296,6 @@ impl Core {
             extra.push(("audience", audience));
         }
         // Nothing listens before the request is known to be good.
-        flows::check_authorize_url(&authorize_url)?;
         let listener = Listener::bind(listen).await?;
         let redirect_uri = listener.redirect_uri();
         let request = flows::authorization_request(&Authorize {
@@ -277,7 +318,7 @@ impl Core {
             listener,
             expected: Expected {
                 state: request.state,
-                issuer: environment.endpoints.issuer_url.clone(),
+                issuer,
                 iss_required,
             },
             verifier: request.verifier,
@@ -363,7 +404,7 @@ impl Core {
             })?;
         Self::token_url(environment)?;
         let scopes = requested_scopes(&credentials.app, options.scopes.as_deref())?;
-        let (oidc, _) = self.issuer_facts(environment, &scopes).await?;
+        let oidc = self.oidc_facts(environment, &scopes).await?;
         let authorization =
             flows::device_authorization(self.http()?, &device_url, credentials.auth(), &scopes)
                 .await?;
@@ -657,9 +698,9 @@ impl Core {
             minted.id_token = kept.as_ref().map(|(value, _)| value.clone());
             return (kept.map(|(_, claims)| claims), None);
         };
-        let checked = match self.issuer_facts(environment, &["openid".to_owned()]).await {
-            Ok((Some(oidc), _)) => self.check_id_token(credentials, &oidc, &new, None).await,
-            Ok((None, _)) => Err(Error::NotConfigured("no issuer to check it against".into())),
+        let checked = match self.oidc_facts(environment, &["openid".to_owned()]).await {
+            Ok(Some(oidc)) => self.check_id_token(credentials, &oidc, &new, None).await,
+            Ok(None) => Err(Error::NotConfigured("no issuer to check it against".into())),
             Err(error) => Err(error),
         };
         match checked {

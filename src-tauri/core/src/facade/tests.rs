@@ -944,3 +944,5 @@ async fn a_refresh_left_unfinished_by_a_crash_is_never_sent_again() {
     );
     f.assert_stores_agree();
 }
+
+mod sign_in;

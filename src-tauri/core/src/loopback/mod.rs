@@ -4,7 +4,8 @@
 //! registered redirect URI, and hyper parses every request. It ends on the first callback that
 //! carries this login's `state` (a code, or the provider's `error`), on cancel, or on timeout;
 //! every other request — another path, method or Host, a wrong, missing or duplicated
-//! parameter, an `iss` of another issuer — is refused with a page saying why, and the login
+//! parameter, an `iss` of another issuer (or, with no issuer known, of another origin than the
+//! authorization endpoint's) — is refused with a page saying why, and the login
 //! keeps waiting. Pages are self-contained, `no-store` and `no-referrer`. The accepted callback
 //! is answered with a redirect to a result page without the code (served for a moment after,
 //! then the port closes), so the code leaves the address bar and the history.
@@ -44,10 +45,29 @@ pub struct ListenOptions {
 pub struct Expected {
     /// This login's `state`.
     pub state: String,
-    /// The issuer an `iss` parameter must name (RFC 9207).
-    pub issuer: Option<String>,
+    /// What an `iss` parameter must name (RFC 9207); one that names anything else is refused.
+    pub issuer: Issuer,
     /// The provider's metadata says it sends `iss`: a callback without it is refused.
     pub iss_required: bool,
+}
+
+/// What a callback's `iss` must be, exactly (RFC 9207 §2.4: simple string comparison).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Issuer {
+    /// The environment's issuer URL.
+    Known(String),
+    /// No issuer URL is known: the authorization endpoint's origin (`https://host[:port]`),
+    /// so a callback naming another server is still refused.
+    AuthorizationOrigin(String),
+}
+
+impl Issuer {
+    /// The value an `iss` must equal.
+    pub fn value(&self) -> &str {
+        match self {
+            Self::Known(issuer) | Self::AuthorizationOrigin(issuer) => issuer,
+        }
+    }
 }
 
 /// What the browser brought back.
@@ -279,10 +299,17 @@ fn judge(rules: &Rules, method: &Method, uri: &http::Uri, host: Option<&str>) ->
         Some(_) => {}
     }
     match (one("iss"), &rules.expected.issuer) {
-        (Some(iss), Some(issuer)) if iss != issuer => {
+        (Some(iss), Issuer::Known(issuer)) if iss != issuer => {
             return reject(
                 StatusCode::BAD_REQUEST,
                 "The callback names another issuer than this sign-in's provider.",
+            );
+        }
+        (Some(iss), Issuer::AuthorizationOrigin(origin)) if iss != origin => {
+            return reject(
+                StatusCode::BAD_REQUEST,
+                "The callback names another issuer than the server this sign-in went to. If \
+                 the provider names itself that way, add its issuer URL to the environment.",
             );
         }
         (None, _) if rules.expected.iss_required => {

@@ -21,7 +21,7 @@ fn options(timeout: Duration) -> ListenOptions {
 fn expected(iss_required: bool) -> Expected {
     Expected {
         state: STATE.into(),
-        issuer: Some(ISSUER.into()),
+        issuer: Issuer::Known(ISSUER.into()),
         iss_required,
     }
 }
@@ -165,6 +165,28 @@ fn each_rule_refuses_with_its_reason() {
     for (method, target, host, iss_required, words) in cases {
         let why = refused(judged(method.clone(), &target, host, iss_required));
         assert!(why.contains(words), "{method} {target} {host:?}: {why}");
+    }
+}
+
+#[test]
+fn with_no_issuer_known_an_iss_must_name_the_authorization_endpoints_origin() {
+    let mut rules = rules(false);
+    rules.expected.issuer = Issuer::AuthorizationOrigin(ISSUER.into());
+    let with_iss = |iss: &str| {
+        let target = format!("/callback?code=abc&state={STATE}{iss}");
+        judge(&rules, &Method::GET, &target.parse().unwrap(), HOST)
+    };
+    let accepted = Judgement::Accept(Callback::Code(Secret::new("abc")));
+    assert_eq!(with_iss("&iss=https%3A%2F%2Fid.example.com"), accepted);
+    assert_eq!(with_iss(""), accepted, "no iss, and none promised");
+    for other in [
+        "https%3A%2F%2Fevil.example",
+        "https%3A%2F%2Fid.example.com%3A8443",
+        "http%3A%2F%2Fid.example.com",
+        "https%3A%2F%2Fid.example.com%2Ftenant",
+    ] {
+        let why = refused(with_iss(&format!("&iss={other}")));
+        assert!(why.contains("add its issuer URL"), "{other}: {why}");
     }
 }
 
