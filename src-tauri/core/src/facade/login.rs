@@ -61,6 +61,14 @@ impl TryFrom<LoginInput> for LoginOptions {
 /// webview. A machine with no browser registered may still report success: callers always
 /// show the URL too.
 pub fn open_in_browser(url: &str) -> Result<()> {
+    // Only a web address reaches the opener: a `file:` or `javascript:` one would open or run
+    // something else. (The address itself is not repeated: it may hold the login's state.)
+    crate::validate::check_endpoint(url).map_err(|why| {
+        Error::NotConfigured(format!(
+            "Authdeck opens only web addresses (https, or http on loopback); this one was not \
+             opened. {why}"
+        ))
+    })?;
     // The opener's own message repeats the whole command line (the address with its state):
     // only the kind of failure is said.
     open::that_detached(url).map_err(|e| {

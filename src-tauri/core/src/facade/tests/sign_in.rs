@@ -211,3 +211,20 @@ async fn a_sign_in_whose_metadata_was_never_read_is_refused_with_the_reason() {
     );
     assert!(said.contains("“iss”"), "{said}");
 }
+
+#[test]
+fn only_a_web_address_is_opened_in_the_browser() {
+    for address in [
+        "javascript:alert(document.cookie)",
+        "file:///etc/passwd",
+        "http://id.example.com/device",
+    ] {
+        let refused = super::super::open_in_browser(address).unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::NotConfigured, "{address}");
+        assert!(
+            refused
+                .to_string()
+                .starts_with("Authdeck opens only web addresses")
+        );
+    }
+}
