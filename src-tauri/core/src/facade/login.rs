@@ -7,13 +7,14 @@
 //!
 //! Refresh follows one rule: a refresh token is sent at most once. The row is marked just
 //! before the request leaves; the rotated token is written to the keychain and read back
-//! before the new access token is stored; a refusal (`invalid_grant`), a lost answer or a
-//! mark found left over from a crash retires the refresh token and asks for a new sign-in.
+//! before the new access token is stored; a refusal (`invalid_grant`), a lost answer (any
+//! failure once the request left but the provider's own OAuth error) or a mark found left over
+//! from a crash retires the refresh token and asks for a new sign-in.
 
 use super::tokens::{Credentials, Keep, requested_scopes};
 use super::{Core, id_token_account, refresh_account};
 use crate::error::{Error, Result};
-use crate::flows::{self, Authorize, DeviceAuthorization, IdTokenCheck, Minted};
+use crate::flows::{self, Authorize, DeviceAuthorization, IdTokenCheck, Minted, RefreshFailure};
 use crate::loopback::{Callback, Expected, Issuer, ListenOptions, Listener};
 use crate::model::*;
 use crate::store::intents::{self, Intent};
@@ -610,11 +611,11 @@ impl Core {
         .await;
         let mut minted = match outcome {
             Ok(minted) => minted,
-            Err(Error::Provider {
+            Err(RefreshFailure::Refused(Error::Provider {
                 ref error,
                 ref message,
                 ..
-            }) if error == "invalid_grant" => {
+            })) if error == "invalid_grant" => {
                 return Err(self.retire_refresh(
                     &token,
                     &format!(
@@ -623,7 +624,13 @@ impl Core {
                     ),
                 ));
             }
-            Err(error @ (Error::Timeout(_) | Error::BadResponse(_))) => {
+            Err(RefreshFailure::Refused(error) | RefreshFailure::NotSent(error)) => {
+                // Refused by the provider, or never sent: the refresh token was not used.
+                self.store()?
+                    .write(|tx| tokens::set_refresh_sent(tx, &token.id, None))?;
+                return Err(error);
+            }
+            Err(RefreshFailure::Lost(error)) => {
                 return Err(self.retire_refresh(
                     &token,
                     &format!(
@@ -631,13 +638,6 @@ impl Core {
                          getting the new one, so it is not sent again; sign in again."
                     ),
                 ));
-            }
-            Err(other) => {
-                // The provider answered with an error (or nothing was sent): the refresh token
-                // was not used.
-                self.store()?
-                    .write(|tx| tokens::set_refresh_sent(tx, &token.id, None))?;
-                return Err(other);
             }
         };
         let rotated = minted.refresh_token.is_some();

@@ -11,27 +11,6 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 const AUTHORIZE: &str = "http://127.0.0.1:9/authorize";
 const AUTHORIZE_ORIGIN: &str = "http%3A%2F%2F127.0.0.1%3A9";
 
-impl Fixture {
-    fn environment_at(&self, endpoints: Endpoints) -> Environment {
-        self.core
-            .create_environment(EnvironmentInput {
-                name: "Local".into(),
-                kind: EnvironmentKind::Sandbox,
-                color: "#2f80ed".into(),
-                endpoints,
-                rotation_days: 90,
-            })
-            .unwrap()
-    }
-
-    /// A confidential app with its secret, signing in on `http://127.0.0.1/callback`.
-    fn app_in(&self, environment: &Environment) -> ClientApp {
-        let app = self.app(environment, "Billing sync");
-        self.secret(&app, "a-secret");
-        app
-    }
-}
-
 /// A token endpoint that refuses every code, recording each request.
 async fn refusing_token_endpoint() -> TestServer {
     TestServer::start(|_| {
