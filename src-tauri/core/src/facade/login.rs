@@ -119,8 +119,9 @@ pub struct PendingDeviceLogin {
 ///
 /// Loopback redirect URIs only (RFC 8252 §7.3), 127.0.0.1 before `localhost`. A URI without a
 /// port gets an ephemeral one (the provider must allow any port, as RFC 8252 asks); a URI with
-/// a port is used exactly (for providers that match redirect URIs exactly). `[::1]` is not
-/// offered: the listener binds 127.0.0.1 only.
+/// a port is used exactly (for providers that match redirect URIs exactly). A `[::1]` URI is
+/// not offered: the listener always binds 127.0.0.1 (and [::1] only beside it, for
+/// `localhost`).
 pub fn loopback_redirect(app: &ClientApp) -> Result<ListenOptions> {
     let mut candidates: Vec<(u8, ListenOptions)> = app
         .redirect_uris
