@@ -350,7 +350,7 @@ fn judge(rules: &Rules, method: &Method, uri: &http::Uri, host: Option<&str>) ->
     let one = |name: &str| values.get(name).and_then(|v| v.first().copied());
     match one("state") {
         None => return reject(StatusCode::BAD_REQUEST, "The callback has no state."),
-        Some(state) if state != rules.expected.state => {
+        Some(state) if !same_state(state, &rules.expected.state) => {
             return reject(
                 StatusCode::BAD_REQUEST,
                 "The callback's state is not this sign-in's; it may be an old or forged link.",
@@ -393,6 +393,13 @@ fn judge(rules: &Rules, method: &Method, uri: &http::Uri, host: Option<&str>) ->
             "The callback has no authorization code.",
         ),
     }
+}
+
+/// Whether a callback's `state` is this login's, compared in constant time so the answer's
+/// timing tells nothing of the expected value (only its length, which is no secret).
+fn same_state(given: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    given.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 
 fn answer(

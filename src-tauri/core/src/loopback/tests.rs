@@ -414,3 +414,18 @@ async fn a_fixed_localhost_port_another_program_holds_on_ipv6_is_refused() {
         "nothing is left listening on 127.0.0.1:{port}"
     );
 }
+
+#[test]
+fn state_comparison_accepts_only_the_very_same_value() {
+    assert!(same_state(STATE, STATE));
+    assert!(same_state("", ""));
+    for other in [
+        "state-of-this-logiN",
+        "state-of-this-login-and-more",
+        "state-of-this-logi",
+        "",
+        "another state entirely",
+    ] {
+        assert!(!same_state(other, STATE), "{other}");
+    }
+}
