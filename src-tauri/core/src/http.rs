@@ -35,10 +35,10 @@ pub enum NetError {
     /// The URL is not one Authdeck sends credentials to.
     #[error("{0}")]
     Refused(String),
-    /// Nothing answered at that address.
+    /// Nothing answered at that address (nothing of the request was sent).
     #[error("Could not connect to {host}: {detail}. Check the URL and that the server is up.")]
     Connect { host: String, detail: String },
-    /// The TLS handshake or certificate check failed.
+    /// The TLS handshake or certificate check failed (nothing of the request was sent).
     #[error("The secure connection to {host} failed: {detail}. Check the certificate and the URL.")]
     Tls { host: String, detail: String },
     /// The server did not answer in time.
@@ -57,9 +57,20 @@ pub enum NetError {
     /// The response body is larger than allowed.
     #[error("{host} sent more than {limit} bytes; the response was refused.")]
     TooLarge { host: String, limit: usize },
-    /// Any other transport failure.
+    /// Any other transport failure, such as a connection that broke once the request left.
     #[error("The request to {host} failed: {detail}.")]
     Other { host: String, detail: String },
+}
+
+impl NetError {
+    /// Whether the failure came before any of the request left (refused URL, no connection):
+    /// a request that may have been sent must be treated as delivered.
+    pub fn sent_nothing(&self) -> bool {
+        matches!(
+            self,
+            Self::Refused(_) | Self::Connect { .. } | Self::Tls { .. }
+        )
+    }
 }
 
 /// A complete response, body already read (and bounded).
@@ -189,11 +200,12 @@ impl HttpClient {
             };
         }
         let detail = chain(error);
-        let lower = detail.to_ascii_lowercase();
-        if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") {
-            return NetError::Tls { host, detail };
-        }
         if error.is_connect() {
+            // Connecting covers the TLS handshake: either way nothing of the request left.
+            let lower = detail.to_ascii_lowercase();
+            if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") {
+                return NetError::Tls { host, detail };
+            }
             return NetError::Connect { host, detail };
         }
         NetError::Other { host, detail }

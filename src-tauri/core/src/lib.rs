@@ -11,6 +11,8 @@ pub mod model;
 pub mod portable;
 pub mod status;
 mod store;
+#[cfg(test)]
+mod test_server;
 pub mod validate;
 pub mod vault;
 

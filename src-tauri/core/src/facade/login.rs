@@ -7,16 +7,18 @@
 //!
 //! Refresh follows one rule: a refresh token is sent at most once. The row is marked just
 //! before the request leaves; the rotated token is written to the keychain and read back
-//! before the new access token is stored; a refusal (`invalid_grant`), a lost answer or a
-//! mark found left over from a crash retires the refresh token and asks for a new sign-in.
+//! before the new access token is stored; a refusal (`invalid_grant`), a lost answer (any
+//! failure once the request left but the provider's own OAuth error) or a mark found left over
+//! from a crash retires the refresh token and asks for a new sign-in.
 
 use super::tokens::{Credentials, Keep, requested_scopes};
 use super::{Core, id_token_account, refresh_account};
 use crate::error::{Error, Result};
-use crate::flows::{self, Authorize, DeviceAuthorization, IdTokenCheck, Minted};
-use crate::loopback::{Callback, Expected, ListenOptions, Listener};
+use crate::flows::{self, Authorize, DeviceAuthorization, IdTokenCheck, Minted, RefreshFailure};
+use crate::loopback::{Callback, Expected, Issuer, ListenOptions, Listener};
 use crate::model::*;
 use crate::store::intents::{self, Intent};
+use crate::store::issuers::{self, SeenMetadata};
 use crate::store::tokens;
 use std::future::Future;
 use std::time::Duration;
@@ -60,6 +62,14 @@ impl TryFrom<LoginInput> for LoginOptions {
 /// webview. A machine with no browser registered may still report success: callers always
 /// show the URL too.
 pub fn open_in_browser(url: &str) -> Result<()> {
+    // Only a web address reaches the opener: a `file:` or `javascript:` one would open or run
+    // something else. (The address itself is not repeated: it may hold the login's state.)
+    crate::validate::check_endpoint(url).map_err(|why| {
+        Error::NotConfigured(format!(
+            "Authdeck opens only web addresses (https, or http on loopback); this one was not \
+             opened. {why}"
+        ))
+    })?;
     // The opener's own message repeats the whole command line (the address with its state):
     // only the kind of failure is said.
     open::that_detached(url).map_err(|e| {
@@ -109,8 +119,9 @@ pub struct PendingDeviceLogin {
 ///
 /// Loopback redirect URIs only (RFC 8252 §7.3), 127.0.0.1 before `localhost`. A URI without a
 /// port gets an ephemeral one (the provider must allow any port, as RFC 8252 asks); a URI with
-/// a port is used exactly (for providers that match redirect URIs exactly). `[::1]` is not
-/// offered: the listener binds 127.0.0.1 only.
+/// a port is used exactly (for providers that match redirect URIs exactly). A `[::1]` URI is
+/// not offered: the listener always binds 127.0.0.1 (and [::1] only beside it, for
+/// `localhost`).
 pub fn loopback_redirect(app: &ClientApp) -> Result<ListenOptions> {
     let mut candidates: Vec<(u8, ListenOptions)> = app
         .redirect_uris
@@ -152,49 +163,88 @@ pub fn loopback_redirect(app: &ClientApp) -> Result<ListenOptions> {
         })
 }
 
+/// Why a browser login cannot start when its issuer's metadata cannot be read and none was
+/// seen before; of the cause's kind when it is the network's.
+fn metadata_unavailable(issuer: &str, cause: Error) -> Error {
+    let message = format!(
+        "The metadata of {issuer} could not be read, and Authdeck has not seen it before, so it \
+         cannot tell whether this provider's callback must carry “iss” (RFC 9207); the sign-in \
+         was not started. Try again when the provider answers. ({cause})"
+    );
+    match cause {
+        Error::Timeout(_) => Error::Timeout(message),
+        Error::Network(_) => Error::Network(message),
+        _ => Error::BadResponse(message),
+    }
+}
+
 fn login_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
 impl Core {
-    /// The issuer's metadata for an OpenID login (where its keys are, whether it sends
-    /// `iss`). Without `openid` a failure only means `iss` is not required.
-    async fn issuer_facts(
+    /// The issuer facts an OpenID login checks its ID token against; None without `openid`.
+    async fn oidc_facts(
         &self,
         environment: &Environment,
         scopes: &[String],
-    ) -> Result<(Option<Oidc>, bool)> {
-        let openid = scopes.iter().any(|scope| scope == "openid");
-        let Some(issuer) = environment.endpoints.issuer_url.clone() else {
-            if openid {
-                return Err(Error::NotConfigured(format!(
-                    "Signing in with the “openid” scope needs “{}”'s issuer URL, to check the ID \
-                     token. Add it in the environment's settings, or leave out “openid”.",
-                    environment.name
-                )));
-            }
-            return Ok((None, false));
-        };
-        match self.issuer_metadata(&issuer).await {
-            Ok(found) => {
-                let oidc = match (openid, found.jwks_uri) {
-                    (false, _) => None,
-                    (true, Some(jwks_url)) => Some(Oidc {
-                        issuer: issuer.clone(),
-                        jwks_url,
-                    }),
-                    (true, None) => {
-                        return Err(Error::BadResponse(format!(
-                            "The metadata of {issuer} names no jwks_uri, so an ID token could \
-                             not be checked. Leave out the “openid” scope to sign in without one."
-                        )));
-                    }
-                };
-                Ok((oidc, found.iss_parameter_supported))
-            }
-            Err(error) if openid => Err(error),
-            Err(_) => Ok((None, false)),
+    ) -> Result<Option<Oidc>> {
+        if !scopes.iter().any(|scope| scope == "openid") {
+            return Ok(None);
         }
+        let Some(issuer) = environment.endpoints.issuer_url.clone() else {
+            return Err(Error::NotConfigured(format!(
+                "Signing in with the “openid” scope needs “{}”'s issuer URL, to check the ID \
+                 token. Add it in the environment's settings, or leave out “openid”.",
+                environment.name
+            )));
+        };
+        match self.issuer_metadata(&issuer).await?.jwks_uri {
+            Some(jwks_url) => Ok(Some(Oidc { issuer, jwks_url })),
+            None => Err(Error::BadResponse(format!(
+                "The metadata of {issuer} names no jwks_uri, so an ID token could not be \
+                 checked. Leave out the “openid” scope to sign in without one."
+            ))),
+        }
+    }
+
+    /// What a browser login's callback must say of its issuer (RFC 9207). With an issuer URL:
+    /// that issuer, `iss` required when its metadata promises it — the metadata read now, or
+    /// the last seen when it cannot be read; with neither, the sign-in is refused rather than
+    /// checked less. Without an issuer URL: the authorization endpoint's origin.
+    async fn callback_issuer(
+        &self,
+        environment: &Environment,
+        authorize_url: &str,
+    ) -> Result<(Issuer, bool)> {
+        let Some(issuer) = environment.endpoints.issuer_url.clone() else {
+            let origin = Url::parse(authorize_url)
+                .map_err(|e| {
+                    Error::NotConfigured(format!(
+                        "The authorization URL “{authorize_url}” is not valid ({e})."
+                    ))
+                })?
+                .origin()
+                .ascii_serialization();
+            return Ok((Issuer::AuthorizationOrigin(origin), false));
+        };
+        let seen = match self.issuer_metadata(&issuer).await {
+            Ok(found) => {
+                let seen = SeenMetadata {
+                    issuer: issuer.clone(),
+                    iss_parameter_supported: found.iss_parameter_supported,
+                };
+                let now = self.now();
+                self.store()?
+                    .write(|tx| issuers::remember(tx, &environment.id, &seen, now))?;
+                seen
+            }
+            Err(error) => match issuers::last_seen(&self.store()?.conn, &environment.id)? {
+                Some(seen) if seen.issuer == issuer => seen,
+                _ => return Err(metadata_unavailable(&issuer, error)),
+            },
+        };
+        Ok((Issuer::Known(issuer), seen.iss_parameter_supported))
     }
 
     /// An issuer's metadata, discovered on first use in this run (a failure is not kept).
@@ -238,7 +288,9 @@ impl Core {
             })?;
         Self::token_url(environment)?;
         let scopes = requested_scopes(app_row, options.scopes.as_deref())?;
-        let (oidc, iss_required) = self.issuer_facts(environment, &scopes).await?;
+        flows::check_authorize_url(&authorize_url)?;
+        let oidc = self.oidc_facts(environment, &scopes).await?;
+        let (issuer, iss_required) = self.callback_issuer(environment, &authorize_url).await?;
         let mut listen = loopback_redirect(app_row)?;
         let timeout = options.timeout.unwrap_or(DEFAULT_LOGIN_TIMEOUT);
         listen.timeout = timeout;
@@ -254,7 +306,6 @@ impl Core {
             extra.push(("audience", audience));
         }
         // Nothing listens before the request is known to be good.
-        flows::check_authorize_url(&authorize_url)?;
         let listener = Listener::bind(listen).await?;
         let redirect_uri = listener.redirect_uri();
         let request = flows::authorization_request(&Authorize {
@@ -277,7 +328,7 @@ impl Core {
             listener,
             expected: Expected {
                 state: request.state,
-                issuer: environment.endpoints.issuer_url.clone(),
+                issuer,
                 iss_required,
             },
             verifier: request.verifier,
@@ -363,7 +414,7 @@ impl Core {
             })?;
         Self::token_url(environment)?;
         let scopes = requested_scopes(&credentials.app, options.scopes.as_deref())?;
-        let (oidc, _) = self.issuer_facts(environment, &scopes).await?;
+        let oidc = self.oidc_facts(environment, &scopes).await?;
         let authorization =
             flows::device_authorization(self.http()?, &device_url, credentials.auth(), &scopes)
                 .await?;
@@ -561,11 +612,11 @@ impl Core {
         .await;
         let mut minted = match outcome {
             Ok(minted) => minted,
-            Err(Error::Provider {
+            Err(RefreshFailure::Refused(Error::Provider {
                 ref error,
                 ref message,
                 ..
-            }) if error == "invalid_grant" => {
+            })) if error == "invalid_grant" => {
                 return Err(self.retire_refresh(
                     &token,
                     &format!(
@@ -574,7 +625,13 @@ impl Core {
                     ),
                 ));
             }
-            Err(error @ (Error::Timeout(_) | Error::BadResponse(_))) => {
+            Err(RefreshFailure::Refused(error) | RefreshFailure::NotSent(error)) => {
+                // Refused by the provider, or never sent: the refresh token was not used.
+                self.store()?
+                    .write(|tx| tokens::set_refresh_sent(tx, &token.id, None))?;
+                return Err(error);
+            }
+            Err(RefreshFailure::Lost(error)) => {
                 return Err(self.retire_refresh(
                     &token,
                     &format!(
@@ -582,13 +639,6 @@ impl Core {
                          getting the new one, so it is not sent again; sign in again."
                     ),
                 ));
-            }
-            Err(other) => {
-                // The provider answered with an error (or nothing was sent): the refresh token
-                // was not used.
-                self.store()?
-                    .write(|tx| tokens::set_refresh_sent(tx, &token.id, None))?;
-                return Err(other);
             }
         };
         let rotated = minted.refresh_token.is_some();
@@ -657,9 +707,9 @@ impl Core {
             minted.id_token = kept.as_ref().map(|(value, _)| value.clone());
             return (kept.map(|(_, claims)| claims), None);
         };
-        let checked = match self.issuer_facts(environment, &["openid".to_owned()]).await {
-            Ok((Some(oidc), _)) => self.check_id_token(credentials, &oidc, &new, None).await,
-            Ok((None, _)) => Err(Error::NotConfigured("no issuer to check it against".into())),
+        let checked = match self.oidc_facts(environment, &["openid".to_owned()]).await {
+            Ok(Some(oidc)) => self.check_id_token(credentials, &oidc, &new, None).await,
+            Ok(None) => Err(Error::NotConfigured("no issuer to check it against".into())),
             Err(error) => Err(error),
         };
         match checked {

@@ -119,6 +119,25 @@ impl Fixture {
             .secret
     }
 
+    fn environment_at(&self, endpoints: Endpoints) -> Environment {
+        self.core
+            .create_environment(EnvironmentInput {
+                name: "Local".into(),
+                kind: EnvironmentKind::Sandbox,
+                color: "#2f80ed".into(),
+                endpoints,
+                rotation_days: 90,
+            })
+            .unwrap()
+    }
+
+    /// A confidential app with its secret, signing in on `http://127.0.0.1/callback`.
+    fn app_in(&self, environment: &Environment) -> ClientApp {
+        let app = self.app(environment, "Billing sync");
+        self.secret(&app, "a-secret");
+        app
+    }
+
     fn assert_stores_agree(&self) {
         let (expected, held) = self.core.consistency().unwrap();
         assert_eq!(expected, held, "store rows and keychain entries differ");
@@ -944,3 +963,6 @@ async fn a_refresh_left_unfinished_by_a_crash_is_never_sent_again() {
     );
     f.assert_stores_agree();
 }
+
+mod refresh;
+mod sign_in;

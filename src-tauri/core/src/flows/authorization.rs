@@ -11,7 +11,7 @@ use crate::http::HttpClient;
 use crate::model::Secret;
 use oauth2::{
     AuthUrl, AuthorizationCode, CsrfToken, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl,
-    RefreshToken, Scope, TokenUrl,
+    RefreshToken, RequestTokenError, Scope, TokenUrl,
 };
 use std::borrow::Cow;
 
@@ -120,6 +120,19 @@ pub async fn exchange_code(
     minted_from(&response, &doing)
 }
 
+/// Why a refresh failed, told by what it means for the refresh token.
+#[derive(Debug)]
+pub enum RefreshFailure {
+    /// Nothing reached the server (the URL was refused, no connection could be made): the
+    /// refresh token is unspent.
+    NotSent(Error),
+    /// The server answered with an OAuth error (RFC 6749 §5.2): spent only if `invalid_grant`.
+    Refused(Error),
+    /// The request left and no usable answer came back (the connection broke, a timeout, a
+    /// server error page, an unreadable body): the server may have spent the refresh token.
+    Lost(Error),
+}
+
 /// Uses a refresh token; the response's rotated refresh token (if any) is in `Minted`.
 pub async fn refresh(
     http: &HttpClient,
@@ -127,7 +140,7 @@ pub async fn refresh(
     auth: ClientAuth<'_>,
     refresh_token: &Secret,
     scopes: &[String],
-) -> Result<Minted> {
+) -> Result<Minted, RefreshFailure> {
     let doing = Doing {
         what: "The refresh",
         url: token_url,
@@ -135,7 +148,7 @@ pub async fn refresh(
     };
     let client = oauth_client(&auth).set_token_uri(
         TokenUrl::new(token_url.to_owned())
-            .map_err(|e| not_configured("token URL", token_url, e))?,
+            .map_err(|e| RefreshFailure::NotSent(not_configured("token URL", token_url, e)))?,
     );
     let exchange = Exchange::new(http);
     let token = RefreshToken::new(refresh_token.expose().to_owned());
@@ -144,6 +157,13 @@ pub async fn refresh(
         .add_scopes(scopes.iter().cloned().map(Scope::new))
         .request_async(&exchange)
         .await
-        .map_err(|error| request_error(error, &exchange, &doing))?;
-    minted_from(&response, &doing)
+        .map_err(|error| {
+            let failure = match &error {
+                RequestTokenError::Request(net) if net.sent_nothing() => RefreshFailure::NotSent,
+                RequestTokenError::ServerResponse(_) => RefreshFailure::Refused,
+                _ => RefreshFailure::Lost,
+            };
+            failure(request_error(error, &exchange, &doing))
+        })?;
+    minted_from(&response, &doing).map_err(RefreshFailure::Lost)
 }

@@ -36,6 +36,17 @@ fn invalid(what: &str, url: &str, error: impl std::fmt::Display) -> Error {
     Error::NotConfigured(format!("The {what} “{url}” is not valid ({error})."))
 }
 
+/// Refuses a verification URI that is not a web address Authdeck may show and open: only
+/// https, or http on loopback (never `file:`, `javascript:` or another scheme).
+fn check_verification_uri(uri: &str) -> Result<()> {
+    crate::validate::check_endpoint(uri).map_err(|why| {
+        Error::BadResponse(format!(
+            "The provider's device sign-in address “{uri}” is not one Authdeck shows or opens \
+             ({why}); the device login was not started."
+        ))
+    })
+}
+
 /// Asks the device authorization endpoint for a user code.
 pub async fn device_authorization(
     http: &HttpClient,
@@ -59,12 +70,16 @@ pub async fn device_authorization(
         .request_async(&exchange)
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
+    let complete = response
+        .verification_uri_complete()
+        .map(|uri| uri.secret().clone());
+    for uri in std::iter::once(response.verification_uri().as_str()).chain(complete.as_deref()) {
+        check_verification_uri(uri)?;
+    }
     Ok(DeviceAuthorization {
         user_code: response.user_code().secret().clone(),
         verification_uri: response.verification_uri().to_string(),
-        verification_uri_complete: response
-            .verification_uri_complete()
-            .map(|uri| uri.secret().clone()),
+        verification_uri_complete: complete,
         expires_in: response.expires_in(),
         interval: response.interval(),
         response,
@@ -93,4 +108,66 @@ pub async fn poll_device_token(
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
     minted_from(&response, &doing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use crate::http::HttpLimits;
+    use crate::model::AuthMethod;
+    use crate::test_server::{Reply, TestServer};
+
+    /// A device authorization endpoint answering with these verification URIs.
+    async fn provider(uri: &str, complete: Option<&str>) -> TestServer {
+        let mut answer = serde_json::json!({
+            "device_code": "device-code",
+            "user_code": "WDJB-MJHT",
+            "verification_uri": uri,
+            "expires_in": 600,
+            "interval": 5,
+        });
+        if let Some(complete) = complete {
+            answer["verification_uri_complete"] = complete.into();
+        }
+        let answer = answer.to_string();
+        TestServer::start(move |_| Reply::Answer(200, "application/json", answer.clone())).await
+    }
+
+    async fn authorize(server: &TestServer) -> Result<DeviceAuthorization> {
+        let http = HttpClient::new(HttpLimits::default()).unwrap();
+        let auth = ClientAuth {
+            client_id: "native-client",
+            secret: None,
+            method: AuthMethod::None,
+        };
+        device_authorization(&http, &format!("{}/device", server.url), auth, &[]).await
+    }
+
+    #[tokio::test]
+    async fn a_verification_uri_that_is_not_a_web_address_is_refused() {
+        let web = "https://id.example.com/device";
+        let cases = [
+            ("file:///etc/passwd", None),
+            ("javascript:alert(document.cookie)", None),
+            ("http://id.example.com/device", None),
+            (web, Some("javascript:alert(1)")),
+            (web, Some("file:///home/me/.ssh/id_ed25519")),
+        ];
+        for (uri, complete) in cases {
+            let server = provider(uri, complete).await;
+            let refused = authorize(&server).await.unwrap_err();
+            assert_eq!(refused.code(), ErrorCode::BadResponse, "{uri} {complete:?}");
+            let shown = complete.unwrap_or(uri);
+            assert!(
+                refused
+                    .to_string()
+                    .contains(&format!("“{shown}” is not one Authdeck")),
+                "{refused}"
+            );
+        }
+        let fine = provider(web, Some("http://127.0.0.1:8080/device?code=WDJBMJHT")).await;
+        let started = authorize(&fine).await.unwrap();
+        assert_eq!(started.verification_uri, web);
+    }
 }

@@ -13,8 +13,8 @@ mod registry;
 
 pub use api::{call_api, curl_command};
 pub use authorization::{
-    AuthorizationRequest, Authorize, authorization_request, check_authorize_url, exchange_code,
-    refresh,
+    AuthorizationRequest, Authorize, RefreshFailure, authorization_request, check_authorize_url,
+    exchange_code, refresh,
 };
 pub use client_credentials::{ClientCredentials, Minted, client_credentials};
 pub use device::{DeviceAuthorization, device_authorization, poll_device_token};

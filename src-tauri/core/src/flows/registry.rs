@@ -386,12 +386,32 @@ struct ClientMetadata {
     client_id_issued_at: Option<i64>,
 }
 
+/// Refuses an RFC 7592 client URI on another origin than the registration endpoint: the
+/// registration access token is sent to it, and goes only where the client was registered.
+fn check_client_uri(endpoint: &str, uri: &str) -> Result<()> {
+    let origin = |url: &str| url::Url::parse(url).ok().map(|url| url.origin());
+    match (origin(endpoint), origin(uri)) {
+        (Some(registered_at), Some(managed_at))
+            if registered_at.is_tuple() && registered_at == managed_at =>
+        {
+            Ok(())
+        }
+        _ => Err(Error::BadResponse(format!(
+            "The client's management address “{uri}” is not on the server of the registration \
+             endpoint ({}); its registration access token goes nowhere else, so nothing was \
+             sent there.",
+            url::Url::parse(endpoint).map_or_else(|_| endpoint.to_owned(), |u| host_of(&u))
+        ))),
+    }
+}
+
 impl ClientMetadata {
-    fn into_created(self, fallback_uri: Option<&str>) -> Result<Created> {
+    /// The client as created or read at `endpoint`; `known_uri` is where it was read.
+    fn into_created(self, endpoint: &str, known_uri: Option<&str>) -> Result<Created> {
         let remote_id = self
             .registration_client_uri
             .clone()
-            .or_else(|| fallback_uri.map(str::to_owned))
+            .or_else(|| known_uri.map(str::to_owned))
             .ok_or_else(|| {
                 Error::BadResponse(
                     "The registration answer has no registration_client_uri, so the client \
@@ -399,6 +419,16 @@ impl ClientMetadata {
                         .into(),
                 )
             })?;
+        check_client_uri(endpoint, &remote_id).map_err(|refused| {
+            if known_uri.is_some() {
+                return refused;
+            }
+            Error::BadResponse(format!(
+                "{refused} The client “{}” was registered at the provider but not kept here: \
+                 delete it at the provider.",
+                self.client_id
+            ))
+        })?;
         let create_time = self.client_id_issued_at.and_then(|at| {
             time::OffsetDateTime::from_unix_timestamp(at)
                 .ok()?
@@ -451,7 +481,9 @@ fn registration_body(fields: &RemoteFields, client_id: Option<&str>) -> Value {
 }
 
 impl Registration<'_> {
-    fn managed(&self) -> Result<&Secret> {
+    /// The registration access token, for a client URI on the registration endpoint's origin.
+    fn managed(&self, remote_id: &str) -> Result<&Secret> {
+        check_client_uri(self.endpoint, remote_id)?;
         self.registration_token.as_ref().ok_or_else(|| {
             Error::NotConfigured(
                 "Authdeck holds no registration access token for this client, so it cannot \
@@ -472,10 +504,10 @@ impl AppRegistry for Registration<'_> {
     }
 
     async fn get(&self, remote_id: &str) -> Result<Remote> {
-        let token = self.managed()?;
+        let token = self.managed(remote_id)?;
         let response = send(self.http, http::Method::GET, remote_id, Some(token), None).await?;
         let client: ClientMetadata = body_of(&response, "reading the client", remote_id)?;
-        Ok(client.into_created(Some(remote_id))?.remote)
+        Ok(client.into_created(self.endpoint, Some(remote_id))?.remote)
     }
 
     async fn create(&self, fields: &RemoteFields) -> Result<Created> {
@@ -489,11 +521,11 @@ impl AppRegistry for Registration<'_> {
         )
         .await?;
         let client: ClientMetadata = body_of(&response, "registering the client", self.endpoint)?;
-        client.into_created(None)
+        client.into_created(self.endpoint, None)
     }
 
     async fn update(&self, remote_id: &str, fields: &RemoteFields) -> Result<Remote> {
-        let token = self.managed()?;
+        let token = self.managed(remote_id)?;
         // RFC 7592 §2.2: the whole metadata, with the client's own ID.
         let current = self.get(remote_id).await?;
         let body = registration_body(fields, Some(&current.client_id));
@@ -506,11 +538,11 @@ impl AppRegistry for Registration<'_> {
         )
         .await?;
         let client: ClientMetadata = body_of(&response, "updating the client", remote_id)?;
-        Ok(client.into_created(Some(remote_id))?.remote)
+        Ok(client.into_created(self.endpoint, Some(remote_id))?.remote)
     }
 
     async fn delete(&self, remote_id: &str) -> Result<()> {
-        let token = self.managed()?;
+        let token = self.managed(remote_id)?;
         let response = send(
             self.http,
             http::Method::DELETE,
@@ -527,6 +559,65 @@ impl AppRegistry for Registration<'_> {
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+    use crate::http::HttpLimits;
+    use crate::test_server::{Reply, TestServer};
+
+    #[tokio::test]
+    async fn a_client_uri_on_another_origin_is_refused_and_receives_nothing() {
+        let elsewhere =
+            TestServer::start(|_| Reply::Answer(200, "application/json", "{}".into())).await;
+        let client_uri = format!("{}/register/c1", elsewhere.url);
+        let answer = json!({
+            "client_id": "c1",
+            "client_secret": "client-secret",
+            "registration_access_token": "registration-token",
+            "registration_client_uri": client_uri,
+        })
+        .to_string();
+        let provider =
+            TestServer::start(move |_| Reply::Answer(201, "application/json", answer.clone()))
+                .await;
+        let http = HttpClient::new(HttpLimits::default()).unwrap();
+        let endpoint = format!("{}/register", provider.url);
+        let registry = Registration {
+            http: &http,
+            endpoint: &endpoint,
+            initial_token: None,
+            registration_token: Some(Secret::new("registration-token")),
+        };
+
+        let refused = registry.create(&RemoteFields::default()).await.unwrap_err();
+        assert_eq!(refused.code(), ErrorCode::BadResponse, "{refused}");
+        assert!(
+            refused.to_string().contains("nothing was sent there"),
+            "{refused}"
+        );
+        assert!(
+            refused.to_string().contains("delete it at the provider"),
+            "{refused}"
+        );
+        let fields = RemoteFields::default();
+        let managing = [
+            registry.get(&client_uri).await.map(|_| ()),
+            registry.update(&client_uri, &fields).await.map(|_| ()),
+            registry.delete(&client_uri).await,
+        ];
+        for outcome in managing {
+            let refused = outcome.unwrap_err();
+            assert_eq!(refused.code(), ErrorCode::BadResponse, "{refused}");
+        }
+        assert_eq!(
+            elsewhere.seen().len(),
+            0,
+            "the other origin received nothing"
+        );
+        let asked: Vec<String> = provider.seen().into_iter().map(|r| r.path).collect();
+        assert_eq!(
+            asked,
+            ["/register"],
+            "only the registration itself was sent"
+        );
+    }
 
     fn answer(status: u16, body: &str) -> Response {
         Response {

@@ -1,10 +1,13 @@
 //! The one-shot redirect listener of a browser login (RFC 8252 §7.3, RFC 9207, RFC 9700).
 //!
-//! It binds 127.0.0.1 only (never 0.0.0.0), on an ephemeral port or the fixed port of a
-//! registered redirect URI, and hyper parses every request. It ends on the first callback that
+//! It binds 127.0.0.1 (never 0.0.0.0), on an ephemeral port or the fixed port of a registered
+//! redirect URI — and, for a `localhost` redirect URI, [::1] on the same port too, since the
+//! browser may resolve `localhost` to either and another program must not hold the other one.
+//! Hyper parses every request. It ends on the first callback that
 //! carries this login's `state` (a code, or the provider's `error`), on cancel, or on timeout;
 //! every other request — another path, method or Host, a wrong, missing or duplicated
-//! parameter, an `iss` of another issuer — is refused with a page saying why, and the login
+//! parameter, an `iss` of another issuer (or, with no issuer known, of another origin than the
+//! authorization endpoint's) — is refused with a page saying why, and the login
 //! keeps waiting. Pages are self-contained, `no-store` and `no-referrer`. The accepted callback
 //! is answered with a redirect to a result page without the code (served for a moment after,
 //! then the port closes), so the code leaves the address bar and the history.
@@ -18,7 +21,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::future::Future;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -31,7 +34,7 @@ pub struct ListenOptions {
     /// 0 for an ephemeral port; a registered redirect URI's port otherwise.
     pub port: u16,
     /// The host name the redirect URI uses (`127.0.0.1`, or `localhost` when the provider
-    /// registered that); the socket is bound to 127.0.0.1 either way.
+    /// registered that); `localhost` is bound on [::1] as well as 127.0.0.1.
     pub host: String,
     /// The redirect URI's path (`/callback`).
     pub path: String,
@@ -44,10 +47,29 @@ pub struct ListenOptions {
 pub struct Expected {
     /// This login's `state`.
     pub state: String,
-    /// The issuer an `iss` parameter must name (RFC 9207).
-    pub issuer: Option<String>,
+    /// What an `iss` parameter must name (RFC 9207); one that names anything else is refused.
+    pub issuer: Issuer,
     /// The provider's metadata says it sends `iss`: a callback without it is refused.
     pub iss_required: bool,
+}
+
+/// What a callback's `iss` must be, exactly (RFC 9207 §2.4: simple string comparison).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Issuer {
+    /// The environment's issuer URL.
+    Known(String),
+    /// No issuer URL is known: the authorization endpoint's origin (`https://host[:port]`),
+    /// so a callback naming another server is still refused.
+    AuthorizationOrigin(String),
+}
+
+impl Issuer {
+    /// The value an `iss` must equal.
+    pub fn value(&self) -> &str {
+        match self {
+            Self::Known(issuer) | Self::AuthorizationOrigin(issuer) => issuer,
+        }
+    }
 }
 
 /// What the browser brought back.
@@ -74,33 +96,38 @@ const RESULT_GRACE: Duration = Duration::from_secs(3);
 /// A bound listener, waiting to be given the login's expectations.
 pub struct Listener {
     socket: TcpListener,
+    /// [::1] on the same port, for `localhost` on a machine with an IPv6 loopback.
+    ipv6: Option<TcpListener>,
     port: u16,
     options: ListenOptions,
     rejected: Arc<Mutex<Vec<String>>>,
 }
 
 impl Listener {
-    /// Binds 127.0.0.1 on the requested port (0: any free one).
+    /// Binds 127.0.0.1 on the requested port (0: any free one), and [::1] on the same port
+    /// for `localhost`.
     pub async fn bind(options: ListenOptions) -> Result<Self> {
-        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, options.port));
-        let socket = TcpListener::bind(address).await.map_err(|e| {
-            Error::Network(format!(
-                "Could not listen on 127.0.0.1:{} for the sign-in ({e}). {}",
-                options.port,
-                if options.port == 0 {
-                    "Check that loopback networking works."
-                } else {
-                    "Another program uses that port; close it, or register a redirect URI \
-                     without a fixed port."
-                }
-            ))
-        })?;
-        let port = socket
-            .local_addr()
-            .map_err(|e| Error::Internal(e.to_string()))?
-            .port();
+        // An ephemeral port may be free on 127.0.0.1 and taken on [::1]: try a few.
+        let attempts = if options.port == 0 { 5 } else { 1 };
+        let mut attempt = 1;
+        let (socket, ipv6, port) = loop {
+            let socket = bind_ipv4(options.port).await?;
+            let port = socket
+                .local_addr()
+                .map_err(|e| Error::Internal(e.to_string()))?
+                .port();
+            if !options.host.eq_ignore_ascii_case("localhost") {
+                break (socket, None, port);
+            }
+            match bind_ipv6(port).await {
+                Ok(ipv6) => break (socket, ipv6, port),
+                Err(_) if attempt < attempts => attempt += 1,
+                Err(error) => return Err(error),
+            }
+        };
         Ok(Self {
             socket,
+            ipv6,
             port,
             options,
             rejected: Arc::new(Mutex::new(Vec::new())),
@@ -164,8 +191,8 @@ impl Listener {
         tokio::pin!(cancel);
         let outcome = loop {
             tokio::select! {
-                accepted = self.socket.accept() => {
-                    if let Ok((stream, _)) = accepted {
+                accepted = accept(&self.socket, self.ipv6.as_ref()) => {
+                    if let Ok(stream) = accepted {
                         serve(&mut connections, stream);
                     }
                 }
@@ -184,8 +211,8 @@ impl Listener {
             tokio::pin!(grace);
             loop {
                 tokio::select! {
-                    accepted = self.socket.accept() => {
-                        if let Ok((stream, _)) = accepted {
+                    accepted = accept(&self.socket, self.ipv6.as_ref()) => {
+                        if let Ok(stream) = accepted {
                             serve(&mut connections, stream);
                         }
                     }
@@ -195,6 +222,7 @@ impl Listener {
             }
         }
         drop(self.socket);
+        drop(self.ipv6);
         // Let the last page reach the browser, briefly, then stop.
         let _ = tokio::time::timeout(Duration::from_secs(2), async {
             while connections.join_next().await.is_some() {}
@@ -202,6 +230,58 @@ impl Listener {
         .await;
         connections.abort_all();
         outcome
+    }
+}
+
+async fn bind_ipv4(port: u16) -> Result<TcpListener> {
+    TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+        .await
+        .map_err(|e| {
+            Error::Network(format!(
+                "Could not listen on 127.0.0.1:{port} for the sign-in ({e}). {}",
+                if port == 0 {
+                    "Check that loopback networking works."
+                } else {
+                    "Another program uses that port; close it, or register a redirect URI \
+                     without a fixed port."
+                }
+            ))
+        })
+}
+
+/// [::1] on `port`; None when the machine has no IPv6 loopback, as then no other program can
+/// hold it either and `localhost` only resolves to 127.0.0.1.
+async fn bind_ipv6(port: u16) -> Result<Option<TcpListener>> {
+    match TcpListener::bind(SocketAddr::from((Ipv6Addr::LOCALHOST, port))).await {
+        Ok(socket) => Ok(Some(socket)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::AddrInUse | std::io::ErrorKind::PermissionDenied
+            ) =>
+        {
+            Err(Error::Network(format!(
+                "Could not also listen on [::1]:{port} for the sign-in ({e}). A localhost \
+                 redirect may reach either 127.0.0.1 or [::1], so Authdeck holds both; another \
+                 program uses that port on [::1]. Close it, or register \
+                 http://127.0.0.1/callback instead."
+            )))
+        }
+        Err(_) => Ok(None),
+    }
+}
+
+/// The next connection on either socket.
+async fn accept(
+    ipv4: &TcpListener,
+    ipv6: Option<&TcpListener>,
+) -> std::io::Result<tokio::net::TcpStream> {
+    match ipv6 {
+        None => ipv4.accept().await.map(|(stream, _)| stream),
+        Some(ipv6) => tokio::select! {
+            accepted = ipv4.accept() => accepted.map(|(stream, _)| stream),
+            accepted = ipv6.accept() => accepted.map(|(stream, _)| stream),
+        },
     }
 }
 
@@ -270,7 +350,7 @@ fn judge(rules: &Rules, method: &Method, uri: &http::Uri, host: Option<&str>) ->
     let one = |name: &str| values.get(name).and_then(|v| v.first().copied());
     match one("state") {
         None => return reject(StatusCode::BAD_REQUEST, "The callback has no state."),
-        Some(state) if state != rules.expected.state => {
+        Some(state) if !same_state(state, &rules.expected.state) => {
             return reject(
                 StatusCode::BAD_REQUEST,
                 "The callback's state is not this sign-in's; it may be an old or forged link.",
@@ -279,10 +359,17 @@ fn judge(rules: &Rules, method: &Method, uri: &http::Uri, host: Option<&str>) ->
         Some(_) => {}
     }
     match (one("iss"), &rules.expected.issuer) {
-        (Some(iss), Some(issuer)) if iss != issuer => {
+        (Some(iss), Issuer::Known(issuer)) if iss != issuer => {
             return reject(
                 StatusCode::BAD_REQUEST,
                 "The callback names another issuer than this sign-in's provider.",
+            );
+        }
+        (Some(iss), Issuer::AuthorizationOrigin(origin)) if iss != origin => {
+            return reject(
+                StatusCode::BAD_REQUEST,
+                "The callback names another issuer than the server this sign-in went to. If \
+                 the provider names itself that way, add its issuer URL to the environment.",
             );
         }
         (None, _) if rules.expected.iss_required => {
@@ -306,6 +393,13 @@ fn judge(rules: &Rules, method: &Method, uri: &http::Uri, host: Option<&str>) ->
             "The callback has no authorization code.",
         ),
     }
+}
+
+/// Whether a callback's `state` is this login's, compared in constant time so the answer's
+/// timing tells nothing of the expected value (only its length, which is no secret).
+fn same_state(given: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    given.as_bytes().ct_eq(expected.as_bytes()).into()
 }
 
 fn answer(

@@ -21,7 +21,7 @@ fn options(timeout: Duration) -> ListenOptions {
 fn expected(iss_required: bool) -> Expected {
     Expected {
         state: STATE.into(),
-        issuer: Some(ISSUER.into()),
+        issuer: Issuer::Known(ISSUER.into()),
         iss_required,
     }
 }
@@ -165,6 +165,28 @@ fn each_rule_refuses_with_its_reason() {
     for (method, target, host, iss_required, words) in cases {
         let why = refused(judged(method.clone(), &target, host, iss_required));
         assert!(why.contains(words), "{method} {target} {host:?}: {why}");
+    }
+}
+
+#[test]
+fn with_no_issuer_known_an_iss_must_name_the_authorization_endpoints_origin() {
+    let mut rules = rules(false);
+    rules.expected.issuer = Issuer::AuthorizationOrigin(ISSUER.into());
+    let with_iss = |iss: &str| {
+        let target = format!("/callback?code=abc&state={STATE}{iss}");
+        judge(&rules, &Method::GET, &target.parse().unwrap(), HOST)
+    };
+    let accepted = Judgement::Accept(Callback::Code(Secret::new("abc")));
+    assert_eq!(with_iss("&iss=https%3A%2F%2Fid.example.com"), accepted);
+    assert_eq!(with_iss(""), accepted, "no iss, and none promised");
+    for other in [
+        "https%3A%2F%2Fevil.example",
+        "https%3A%2F%2Fid.example.com%3A8443",
+        "http%3A%2F%2Fid.example.com",
+        "https%3A%2F%2Fid.example.com%2Ftenant",
+    ] {
+        let why = refused(with_iss(&format!("&iss={other}")));
+        assert!(why.contains("add its issuer URL"), "{other}: {why}");
     }
 }
 
@@ -342,4 +364,68 @@ async fn each_login_gets_its_own_port_on_loopback_only() {
     assert!(
         matches!(taken, Err(Error::Network(m)) if m.contains("Another program uses that port"))
     );
+}
+
+fn localhost(port: u16) -> ListenOptions {
+    ListenOptions {
+        port,
+        host: "localhost".into(),
+        ..options(Duration::from_secs(30))
+    }
+}
+
+#[tokio::test]
+async fn a_localhost_listener_holds_the_ipv6_loopback_port_too() {
+    let listener = Listener::bind(localhost(0)).await.unwrap();
+    let port = listener.port();
+    let taken = std::net::TcpListener::bind((std::net::Ipv6Addr::LOCALHOST, port));
+    assert_eq!(
+        taken.map(|_| ()).unwrap_err().kind(),
+        std::io::ErrorKind::AddrInUse,
+        "[::1]:{port} is held by the login, so no other program can take its callback"
+    );
+    let waiting = tokio::spawn(listener.wait(expected(false), std::future::pending()));
+    // the browser may resolve localhost to ::1: the callback arrives there
+    let mut stream = TcpStream::connect(("::1", port)).await.unwrap();
+    let request =
+        format!("GET /callback?code=abc&state={STATE} HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    let callback = waiting.await.unwrap().unwrap();
+    assert_eq!(callback, Some(Callback::Code(Secret::new("abc"))));
+}
+
+#[tokio::test]
+async fn a_fixed_localhost_port_another_program_holds_on_ipv6_is_refused() {
+    let other = std::net::TcpListener::bind((std::net::Ipv6Addr::LOCALHOST, 0)).unwrap();
+    let port = other.local_addr().unwrap().port();
+    let Err(refused) = Listener::bind(localhost(port)).await else {
+        panic!("the login listened beside another program's [::1]:{port}");
+    };
+    assert_eq!(refused.code(), crate::ErrorCode::Network);
+    assert!(
+        refused.to_string().contains(&format!("[::1]:{port}")),
+        "{refused}"
+    );
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "nothing is left listening on 127.0.0.1:{port}"
+    );
+}
+
+#[test]
+fn state_comparison_accepts_only_the_very_same_value() {
+    assert!(same_state(STATE, STATE));
+    assert!(same_state("", ""));
+    for other in [
+        "state-of-this-logiN",
+        "state-of-this-login-and-more",
+        "state-of-this-logi",
+        "",
+        "another state entirely",
+    ] {
+        assert!(!same_state(other, STATE), "{other}");
+    }
 }

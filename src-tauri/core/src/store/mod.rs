@@ -8,6 +8,7 @@ pub(crate) mod audit;
 pub(crate) mod connectors;
 pub(crate) mod environments;
 pub(crate) mod intents;
+pub(crate) mod issuers;
 pub(crate) mod secrets;
 pub(crate) mod settings;
 pub(crate) mod tokens;
@@ -33,6 +34,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0003_browser_login.sql")),
     M::up(include_str!("migrations/0004_connectors.sql")),
     M::up(include_str!("migrations/0005_audit.sql")),
+    M::up(include_str!("migrations/0007_issuer_metadata.sql")),
 ];
 
 /// An open database connection with Authdeck's schema.
