@@ -2,7 +2,7 @@
 //! the keychain; nothing here ever prints one.
 
 use crate::failure::{Failure, exit};
-use crate::output::{self, table};
+use crate::output::{self, say, table};
 use crate::resolve;
 use authdeck_core::Core;
 use authdeck_core::model::*;
@@ -70,7 +70,7 @@ pub fn add(
         provider_created_at,
     })?;
     if added.trimmed {
-        eprintln!("authdeck: spaces or line breaks around the value were removed.");
+        say!("authdeck: spaces or line breaks around the value were removed.");
     }
     output::print(&format!(
         "Stored “{}” (…{}) for “{}” in “{}” in the keychain.\n",

@@ -726,6 +726,36 @@ fn every_failure_has_its_exit_code_and_one_line() {
 }
 
 #[test]
+fn provider_text_cannot_drive_the_terminal() {
+    let (server, home) = billing("escapes", &[]);
+    // OSC 52 writes the clipboard, CSI (7-bit or the C1 byte) moves the cursor and clears the
+    // screen, U+202E shows what follows reversed; a line break (CR too) is folded into a space.
+    server.configure(json!({"fault": {"status": 401, "body": {
+        "error": "invalid_client",
+        "error_description": "bad\u{1b}]52;c;ZXZpbA==\u{7} \u{9b}2J\u{1b}[1A\rok\u{202e}exe.txt\u{7f}",
+    }}}));
+    let refused = home.run(&["token", "Billing sync"]);
+    let message = refused.failed(4).to_owned();
+    for control in ['\u{1b}', '\u{7}', '\u{9b}', '\r', '\u{202e}', '\u{7f}'] {
+        assert!(
+            !refused.stderr.contains(control),
+            "{control:?} in {refused:#?}"
+        );
+    }
+    assert_eq!(
+        message,
+        format!(
+            "The token request was refused by {} (HTTP 401, invalid_client: \
+             bad\\u{{1b}}]52;c;ZXZpbA==\\u{{7}} \\u{{9b}}2J\\u{{1b}}[1A \
+             ok\\u{{202e}}exe.txt\\u{{7f}}). \
+             Check the client ID and secret, and whether the provider expects \
+             client_secret_basic or client_secret_post.",
+            server.issuer.trim_start_matches("http://")
+        )
+    );
+}
+
+#[test]
 fn production_apps_need_their_environment_named_without_a_terminal() {
     let (server, home) = production_billing("production");
     let refusal = "“Billing sync” is in the production environment “Prod”: name it with --env \
