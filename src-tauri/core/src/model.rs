@@ -78,6 +78,12 @@ impl Timestamp {
     pub fn from_unix(seconds: i64) -> Option<Self> {
         OffsetDateTime::from_unix_timestamp(seconds).ok().map(Self)
     }
+
+    /// The time `after` this one; None past what a timestamp can hold, never a wrapped time.
+    pub fn after(&self, after: std::time::Duration) -> Option<Self> {
+        let after = time::Duration::try_from(after).ok()?;
+        self.0.checked_add(after).map(Self)
+    }
 }
 
 /// What kind of environment this is; production is treated with extra care everywhere.

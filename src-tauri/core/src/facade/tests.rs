@@ -658,6 +658,30 @@ pub(super) fn minted(value: &str) -> super::tokens::Keep {
     }
 }
 
+#[test]
+fn a_lifetime_that_would_overflow_or_wrap_is_refused_and_nothing_is_stored() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    // u64::MAX reads as -1 s when cast (a token expired before it was issued); i64::MAX
+    // overflows the addition (a panic in a debug build, "never expires" in a release one)
+    for seconds in [u64::MAX, i64::MAX as u64, 20 * 366 * 86_400] {
+        let mut keep = minted("long-lived-token");
+        keep.minted.expires_in = Some(std::time::Duration::from_secs(seconds));
+        let error = f.core.store_token(&app.id, keep).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::BadResponse, "{seconds}");
+        assert!(error.to_string().contains("expires_in"), "{error}");
+        assert_eq!(f.core.token_status(&app.id).unwrap().token, None);
+        assert!(f.vault.accounts().unwrap().is_empty());
+    }
+    // zero is taken as said: a token that expires as it is issued (shown expired, never
+    // renewed in a loop), not one that never expires
+    let mut keep = minted("short-lived-token");
+    keep.minted.expires_in = Some(std::time::Duration::ZERO);
+    let stored = f.core.store_token(&app.id, keep).unwrap();
+    assert_eq!(stored.expires_at, Some(stored.issued_at));
+}
+
 /// A browser login's tokens: access, refresh and ID token.
 fn signed_in(value: &str) -> super::tokens::Keep {
     let mut keep = minted(value);
