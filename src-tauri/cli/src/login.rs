@@ -375,10 +375,10 @@ pub fn report(core: &Core, signing: &Signing, status: &TokenStatus) -> Result<()
         TokenSource::ClientCredentials => "client credentials",
     };
     lines.push(format!(
-        "  access token   {} ({}, {kind}) …{}, {}",
+        "  access token   {} ({}, {kind}) {}, {}",
         token.token_type,
         if token.is_jwt { "JWT" } else { "opaque" },
-        token.fingerprint,
+        output::ending(&token.fingerprint),
         token
             .expires_at
             .as_ref()

@@ -126,6 +126,16 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     text
 }
 
+/// How a secret or token is told apart: `…wxyz`, its last four characters; core keeps none
+/// of a value too short to show any of it.
+pub fn ending(fingerprint: &str) -> String {
+    if fingerprint.is_empty() {
+        "short value, not shown".into()
+    } else {
+        format!("…{fingerprint}")
+    }
+}
+
 /// A value quoted for POSIX shells: single quotes, with `'` written as `'\''`.
 pub fn shell_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
@@ -187,6 +197,12 @@ mod tests {
             .output()
             .unwrap();
         assert_eq!(String::from_utf8(out.stdout).unwrap(), nasty);
+    }
+
+    #[test]
+    fn a_short_value_shows_no_ending() {
+        assert_eq!(ending("wxyz"), "…wxyz");
+        assert_eq!(ending(""), "short value, not shown");
     }
 
     #[test]

@@ -171,12 +171,12 @@ fn report(got: &Got, verbose: bool, min_valid: i64) {
             None => "the provider gave no expiry".into(),
         };
         say!(
-            "authdeck: {} token for “{}” in “{}” ({} …{}), {expiry}",
+            "authdeck: {} token for “{}” in “{}” ({} {}), {expiry}",
             got.how.word(),
             got.app.display_name,
             got.environment.name,
             got.meta.token_type,
-            got.meta.fingerprint,
+            output::ending(&got.meta.fingerprint),
         );
     }
     if let Some(left) = left
