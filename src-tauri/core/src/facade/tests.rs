@@ -308,7 +308,7 @@ fn the_last_active_secret_cannot_be_deleted_or_retired() {
         );
     }
     // rotation: add the new one, retire the old one, delete it later
-    let new = f.secret(&app, "new-secret-2222");
+    let new = f.secret(&app, "new-secret-value-2222");
     assert_eq!(
         f.core.retire_secret(&old.id).unwrap().state,
         SecretState::Retired
