@@ -256,7 +256,11 @@ fn pasted_secrets_are_trimmed_and_live_only_in_the_keychain() {
     );
     drop(f.core);
     for entry in std::fs::read_dir(f.dir.path()).unwrap() {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            continue; // locks/: empty lock files
+        }
+        let bytes = std::fs::read(path).unwrap();
         assert!(!bytes.windows(18).any(|w| w == b"canary-secret-7Qx9"));
     }
 }
@@ -967,4 +971,20 @@ async fn a_refresh_left_unfinished_by_a_crash_is_never_sent_again() {
             .has_refresh_token
     );
     f.assert_stores_agree();
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_symlink_planted_as_a_token_lock_is_refused_and_its_target_untouched() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let target = f.dir.path().join("victim.txt");
+    std::fs::write(&target, "keep me").unwrap();
+    let link = f.dir.path().join(format!("locks/token-{}.lock", app.id));
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let error = f.core.process_lock(&app.id).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Store);
+    assert!(error.to_string().contains("is a symbolic link"), "{error}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
 }
