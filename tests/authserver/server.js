@@ -13,7 +13,8 @@
 //   POST /test/token-requests/clear
 //   POST /test/config           {"token_ttl":60,"delay_ms":0,"strict":true,"fault":null}
 //     fault: make the token endpoint misbehave the way real servers do, after recording the
-//     request: "html_500", "html_200", "redirect", "huge", "status_415", "empty_500";
+//     request: "html_500", "html_200", "redirect", "huge", "status_415", "empty_500"; or
+//     {"status":400,"body":{...}}: exactly that JSON answer (an OAuth error of the test's own);
 //     introspection_fault: "active_string" answers {"active":"true"} (a string, not a boolean)
 //     device_interval: the `interval` the device authorization response announces
 //     device_slow_down: [2] answers the 2nd device-code poll with slow_down
@@ -78,6 +79,10 @@ function fault(ctx, kind) {
       json(ctx, 415, { error: "invalid_request", error_description: "Only application/x-www-form-urlencoded is accepted" });
       return true;
     default:
+      if (kind && typeof kind === "object") {
+        json(ctx, kind.status ?? 400, kind.body ?? {});
+        return true;
+      }
       return false;
   }
 }

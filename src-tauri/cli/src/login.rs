@@ -4,7 +4,7 @@
 
 use crate::cli::LoginArgs;
 use crate::failure::{Failure, exit, one_line};
-use crate::output::{self, shell_quote};
+use crate::output::{self, say, shell_quote};
 use crate::resolve;
 use crate::tokens::{block_on, requested_scopes};
 use authdeck_core::model::{AppSummary, Environment, TokenSource, TokenStatus};
@@ -146,9 +146,10 @@ pub fn browser(
             .await?;
         let started = pending.started.clone();
         let ctrl_c = CtrlC::listen();
-        eprintln!(
+        say!(
             "authdeck: signing in to “{}” in “{}” with the browser ({what})",
-            signing.app.display_name, signing.environment.name
+            signing.app.display_name,
+            signing.environment.name
         );
         let opened = if open_browser {
             Some(authdeck_core::open_in_browser(&started.url))
@@ -156,28 +157,28 @@ pub fn browser(
             None
         };
         match opened {
-            None => eprintln!("authdeck: open this address in a browser to sign in:"),
-            Some(Ok(())) => eprintln!(
+            None => say!("authdeck: open this address in a browser to sign in:"),
+            Some(Ok(())) => say!(
                 "authdeck: opened the sign-in page in the browser; if it did not open, open this \
                  address:"
             ),
             Some(Err(error)) => {
                 // The opener's own words hold the whole address and a raw exit status: only
                 // with -v, the address shortened.
-                eprintln!(
+                say!(
                     "authdeck: No browser could be opened; open this address in a browser to \
                      sign in:"
                 );
                 if verbose {
-                    eprintln!(
+                    say!(
                         "authdeck: ({})",
                         one_line(&error.to_string()).replace(&started.url, "<the address>")
                     );
                 }
             }
         }
-        eprintln!("  {}", started.url);
-        eprintln!(
+        say!("  {}", started.url);
+        say!(
             "authdeck: listening on 127.0.0.1:{} for the redirect to {} until {} ({}); Ctrl-C \
              cancels",
             started.port,
@@ -242,17 +243,19 @@ pub fn device(
             .await?;
         let started = pending.started.clone();
         let ctrl_c = CtrlC::listen();
-        eprintln!(
+        say!(
             "authdeck: signing in to “{}” in “{}” on another device ({what})",
-            signing.app.display_name, signing.environment.name
+            signing.app.display_name,
+            signing.environment.name
         );
-        eprintln!(
+        say!(
             "authdeck: on a phone or another computer, open {} and enter the code {}",
-            started.verification_uri, started.user_code
+            started.verification_uri,
+            started.user_code
         );
         let terminal = std::io::stderr().is_terminal();
         if let Some(complete) = &started.verification_uri_complete {
-            eprintln!(
+            say!(
                 "authdeck: or open this address, which holds the code{}:",
                 if terminal {
                     " (so does the QR code)"
@@ -260,7 +263,7 @@ pub fn device(
                     ""
                 }
             );
-            eprintln!("  {complete}");
+            say!("  {complete}");
         }
         if terminal {
             let shown = started
@@ -268,13 +271,13 @@ pub fn device(
                 .as_deref()
                 .unwrap_or(&started.verification_uri);
             if let Some(code) = qr_text(shown) {
-                eprint!("{code}");
+                output::to_stderr(&code);
             }
         }
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let code_left = Duration::from_secs((started.expires_at.unix() - now).max(0) as u64);
         let wait = timeout.map_or(code_left, |t| t.min(code_left));
-        eprintln!(
+        say!(
             "authdeck: waiting up to {} for the sign-in, asking every {}s; Ctrl-C cancels",
             span(wait),
             started.interval_seconds
@@ -372,10 +375,10 @@ pub fn report(core: &Core, signing: &Signing, status: &TokenStatus) -> Result<()
         TokenSource::ClientCredentials => "client credentials",
     };
     lines.push(format!(
-        "  access token   {} ({}, {kind}) …{}, {}",
+        "  access token   {} ({}, {kind}) {}, {}",
         token.token_type,
         if token.is_jwt { "JWT" } else { "opaque" },
-        token.fingerprint,
+        output::ending(&token.fingerprint),
         token
             .expires_at
             .as_ref()
@@ -417,7 +420,7 @@ pub fn report(core: &Core, signing: &Signing, status: &TokenStatus) -> Result<()
         }
     ));
     for line in lines {
-        eprintln!("authdeck: {line}");
+        say!("authdeck: {line}");
     }
     Ok(())
 }

@@ -2,6 +2,9 @@
 //! keychain namespace, through the same core; a secret never leaves the keychain except as the
 //! access token a command asks for.
 
+// Everything shown goes through `output` (provider text must not drive the terminal).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod audit;
 mod cli;
 mod failure;
@@ -21,6 +24,7 @@ use authdeck_core::{Core, SystemClock};
 use clap::{CommandFactory, Parser};
 use cli::{AppCommand, Cli, Command, EnvAction, SecretCommand};
 use failure::{Failure, exit, one_line};
+use output::say;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -32,9 +36,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(failure) => {
-            eprintln!("authdeck: {}", failure.line());
+            say!("authdeck: {}", failure.line());
             for line in &failure.more {
-                eprintln!("authdeck: {}", one_line(line));
+                say!("authdeck: {}", one_line(line));
             }
             ExitCode::from(failure.code)
         }
@@ -77,7 +81,7 @@ fn usage_error(error: clap::Error) -> ExitCode {
         }
         line.push_str(&part);
     }
-    eprintln!("authdeck: {line} (see --help)");
+    say!("authdeck: {line} (see --help)");
     ExitCode::from(exit::USAGE)
 }
 
@@ -105,7 +109,7 @@ fn completions(shell: clap_complete::Shell) -> Result<u8, Failure> {
         .unwrap_or_else(|| "authdeck".into());
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), name, &mut script);
-    output::print(&String::from_utf8_lossy(&script)).map(|()| 0)
+    output::print_exactly(&String::from_utf8_lossy(&script)).map(|()| 0)
 }
 
 fn run(cli: Cli) -> Result<u8, Failure> {

@@ -1,12 +1,66 @@
 //! What commands print: aligned tables, JSON, shell-quoted exports, times left.
+//!
+//! Every line for a person goes through [`print`] or [`say!`]: much of it quotes the provider
+//! (`error_description`, a user code, app names), and a control character in it would drive
+//! the terminal (OSC 52 writes the clipboard, CSI moves the cursor, U+202E reverses text).
+//! Both show such characters as visible `\u{..}` escapes; the crate denies `print!` and
+//! `eprint!` so nothing bypasses them.
 
 use crate::failure::{Failure, exit};
 use authdeck_core::model::Timestamp;
 use serde::Serialize;
 use std::io::Write;
 
-/// Writes to stdout in one go; a reader that went away (`| head`) is not an error.
+/// Whether a character could drive a terminal rather than show as text: C0 controls (line
+/// break and tab aside), DEL, C1 controls (U+009B is a one-character CSI) and the
+/// bidirectional embeddings, overrides and isolates.
+fn drives_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// `text` with every character that could drive a terminal written as `\u{1b}`.
+pub fn terminal_text(text: &str) -> String {
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if drives_terminal(c) {
+            shown.push_str(&c.escape_unicode().to_string());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
+}
+
+/// Whether `value` holds a character that could drive a terminal (a token printed as is).
+pub fn has_terminal_controls(value: &str) -> bool {
+    value.chars().any(drives_terminal)
+}
+
+/// `eprintln!` for everything the CLI tells a person on stderr (see the module comment).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::to_stderr(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+pub(crate) use say;
+
+/// Writes `text` to stderr as [`terminal_text`]; a closed stderr is not worth failing for.
+pub fn to_stderr(text: &str) {
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(terminal_text(text).as_bytes());
+}
+
+/// Writes text for a person to stdout, as [`terminal_text`].
 pub fn print(text: &str) -> Result<(), Failure> {
+    print_exactly(&terminal_text(text))
+}
+
+/// Writes to stdout in one go, byte for byte (a token, `export` lines, a completion script);
+/// a reader that went away (`| head`) is not an error.
+pub fn print_exactly(text: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     match stdout
         .write_all(text.as_bytes())
@@ -21,12 +75,27 @@ pub fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// Prints a value as pretty JSON.
+/// Prints a value as pretty JSON. serde_json escapes C0 controls but writes DEL, C1 and the
+/// bidirectional controls as they are; they are escaped here too (`\u009b`), which is the
+/// same JSON to a program and harmless on a terminal.
 pub fn print_json(value: &impl Serialize) -> Result<(), Failure> {
-    let mut text = serde_json::to_string_pretty(value)
+    let text = serde_json::to_string_pretty(value)
         .map_err(|e| Failure::new(exit::OTHER, format!("Could not write JSON: {e}")))?;
-    text.push('\n');
-    print(&text)
+    print_exactly(&(json_for_terminal(&text) + "\n"))
+}
+
+/// JSON text with the controls serde_json leaves raw written as `\uXXXX` escapes: outside
+/// strings JSON is ASCII, so each one is inside a string, where the escape means the same.
+fn json_for_terminal(json: &str) -> String {
+    let mut shown = String::with_capacity(json.len());
+    for c in json.chars() {
+        if drives_terminal(c) {
+            shown.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// Columns padded to their widest cell (by characters), two spaces apart.
@@ -55,6 +124,16 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         text.push_str(&line(row.iter().map(String::as_str).collect()));
     }
     text
+}
+
+/// How a secret or token is told apart: `…wxyz`, its last four characters; core keeps none
+/// of a value too short to show any of it.
+pub fn ending(fingerprint: &str) -> String {
+    if fingerprint.is_empty() {
+        "short value, not shown".into()
+    } else {
+        format!("…{fingerprint}")
+    }
 }
 
 /// A value quoted for POSIX shells: single quotes, with `'` written as `'\''`.
@@ -121,6 +200,12 @@ mod tests {
     }
 
     #[test]
+    fn a_short_value_shows_no_ending() {
+        assert_eq!(ending("wxyz"), "…wxyz");
+        assert_eq!(ending(""), "short value, not shown");
+    }
+
+    #[test]
     fn variable_names_are_checked() {
         assert!(is_variable_name("AUTHDECK_ACCESS_TOKEN"));
         assert!(is_variable_name("_x1"));
@@ -137,6 +222,28 @@ mod tests {
         assert_eq!(time_left(Some(-180)), "expired 3m 00s ago");
         assert_eq!(time_left(Some(90_000)), "1d 01h");
         assert_eq!(time_left(None), "no expiry");
+    }
+
+    #[test]
+    fn controls_from_a_provider_are_shown_not_obeyed() {
+        assert_eq!(
+            terminal_text("a\u{1b}]52;c;eA==\u{7}b\u{9b}2J\r\u{7f}\u{202e}\u{2066}"),
+            "a\\u{1b}]52;c;eA==\\u{7}b\\u{9b}2J\\u{d}\\u{7f}\\u{202e}\\u{2066}"
+        );
+        // line breaks, tabs and ordinary non-ASCII text are kept
+        assert_eq!(terminal_text("Café\tok\n“x” ✓"), "Café\tok\n“x” ✓");
+        assert!(has_terminal_controls("abc\u{9b}"));
+        assert!(!has_terminal_controls("eyJhbGciOi.x-y_z~+/="));
+    }
+
+    #[test]
+    fn json_escapes_the_controls_serde_json_leaves_raw() {
+        let value = serde_json::json!({ "name": "a\u{1b}b\u{9b}c\u{7f}d\u{202e}e" });
+        let text = json_for_terminal(&serde_json::to_string(&value).unwrap());
+        assert_eq!(text, r#"{"name":"a\u001bb\u009bc\u007fd\u202ee"}"#);
+        assert!(!has_terminal_controls(&text));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
 
     #[test]

@@ -62,8 +62,8 @@ pub fn run(core: &Core, command: RemoteCommand) -> Result<u8, Failure> {
                 created.app.client_id,
                 match &created.secret {
                     Some(secret) => format!(
-                        "Its secret (…{}) is in the keychain, the only place it is kept.\n",
-                        secret.fingerprint
+                        "Its secret ({}) is in the keychain, the only place it is kept.\n",
+                        output::ending(&secret.fingerprint)
                     ),
                     None => "The provider returned no secret.\n".to_owned(),
                 }

@@ -1,6 +1,7 @@
 //! Finding the environment and the app a command names, and the production guard.
 
 use crate::failure::{Failure, exit};
+use crate::output;
 use authdeck_core::Core;
 use authdeck_core::model::{AppSummary, Environment, EnvironmentKind};
 use std::io::{BufRead, IsTerminal, Write};
@@ -182,10 +183,10 @@ pub fn production_guard(
             environment.name, environment.name
         )));
     }
-    eprint!(
+    output::to_stderr(&format!(
         "{what} is in the production environment “{}”. Go on? [y/N] ",
         environment.name
-    );
+    ));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     stdin

@@ -2,7 +2,7 @@
 //! the keychain; nothing here ever prints one.
 
 use crate::failure::{Failure, exit};
-use crate::output::{self, table};
+use crate::output::{self, say, table};
 use crate::resolve;
 use authdeck_core::Core;
 use authdeck_core::model::*;
@@ -70,11 +70,14 @@ pub fn add(
         provider_created_at,
     })?;
     if added.trimmed {
-        eprintln!("authdeck: spaces or line breaks around the value were removed.");
+        say!("authdeck: spaces or line breaks around the value were removed.");
     }
     output::print(&format!(
-        "Stored “{}” (…{}) for “{}” in “{}” in the keychain.\n",
-        added.secret.label, added.secret.fingerprint, app.display_name, environment.name
+        "Stored “{}” ({}) for “{}” in “{}” in the keychain.\n",
+        added.secret.label,
+        output::ending(&added.secret.fingerprint),
+        app.display_name,
+        environment.name
     ))
     .map(|()| 0)
 }
@@ -97,7 +100,7 @@ pub fn list(core: &Core, app: &str, env: Option<&str>, json: bool) -> Result<u8,
                 s.label.clone(),
                 s.id.to_string(),
                 s.state.as_str().to_owned(),
-                format!("…{}", s.fingerprint),
+                output::ending(&s.fingerprint),
                 format!("{} d", s.age_days),
                 s.last_used_at
                     .as_ref()
@@ -149,7 +152,7 @@ pub fn rm(core: &Core, app: &str, which: &str, env: Option<&str>) -> Result<u8, 
                 app.display_name,
                 several
                     .iter()
-                    .map(|s| format!("{} (…{})", s.id, s.fingerprint))
+                    .map(|s| format!("{} ({})", s.id, output::ending(&s.fingerprint)))
                     .collect::<Vec<_>>()
                     .join(", ")
             )));
@@ -157,8 +160,10 @@ pub fn rm(core: &Core, app: &str, which: &str, env: Option<&str>) -> Result<u8, 
     };
     core.delete_secret(&secret.id)?;
     output::print(&format!(
-        "Deleted “{}” (…{}) of “{}” from the keychain.\n",
-        secret.label, secret.fingerprint, app.display_name
+        "Deleted “{}” ({}) of “{}” from the keychain.\n",
+        secret.label,
+        output::ending(&secret.fingerprint),
+        app.display_name
     ))
     .map(|()| 0)
 }

@@ -5,7 +5,7 @@ use crate::cli::{
     AppAddArgs, AppEditArgs, AppFields, EndpointArgs, EnvAddArgs, EnvEditArgs, Kind, Method,
 };
 use crate::failure::Failure;
-use crate::output;
+use crate::output::{self, say};
 use crate::resolve;
 use crate::tokens::block_on;
 use authdeck_core::model::*;
@@ -107,7 +107,7 @@ fn apply_endpoints(
         }
     }
     if verbose {
-        eprintln!("authdeck: read the endpoints from {}", found.metadata_url);
+        say!("authdeck: read the endpoints from {}", found.metadata_url);
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use crate::cli::{ExecArgs, TokenArgs, VarArgs};
 use crate::failure::{Failure, exit, one_line};
 use crate::login::{self, Signing};
-use crate::output::{self, is_variable_name, shell_quote};
+use crate::output::{self, is_variable_name, say, shell_quote};
 use crate::resolve;
 use authdeck_core::model::{
     AppSummary, Environment, Secret, TokenMeta, TokenRequestInput, TokenSource,
@@ -129,7 +129,7 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
                 );
                 return Err(failure);
             }
-            eprintln!("authdeck: {} Signing in.", one_line(&error.to_string()));
+            say!("authdeck: {} Signing in.", one_line(&error.to_string()));
             let status = login::browser(core, &signing, requested, None, true, verbose)?;
             login::report(core, &signing, &status)?;
             signed_in = true;
@@ -170,20 +170,20 @@ fn report(got: &Got, verbose: bool, min_valid: i64) {
             ),
             None => "the provider gave no expiry".into(),
         };
-        eprintln!(
-            "authdeck: {} token for “{}” in “{}” ({} …{}), {expiry}",
+        say!(
+            "authdeck: {} token for “{}” in “{}” ({} {}), {expiry}",
             got.how.word(),
             got.app.display_name,
             got.environment.name,
             got.meta.token_type,
-            got.meta.fingerprint,
+            output::ending(&got.meta.fingerprint),
         );
     }
     if let Some(left) = left
         && got.how != How::Cached
         && left < min_valid
     {
-        eprintln!(
+        say!(
             "authdeck: warning: the new token is valid for {left} s, less than --min-valid \
              {min_valid}; the provider issues no longer-lived tokens."
         );
@@ -193,7 +193,8 @@ fn report(got: &Got, verbose: bool, min_valid: i64) {
 /// `authdeck token`: the value on stdout, nothing else.
 pub fn token(core: &Core, args: &TokenArgs, verbose: bool) -> Result<u8, Failure> {
     let got = get(core, args, verbose)?;
-    output::print(&format!("{}\n", got.value.expose()))?;
+    printable_token(&got)?;
+    output::print_exactly(&format!("{}\n", got.value.expose()))?;
     Ok(0)
 }
 
@@ -223,6 +224,7 @@ pub fn exports(
 ) -> Result<u8, Failure> {
     check_vars(vars)?;
     let got = get(core, args, verbose)?;
+    printable_token(&got)?;
     let mut text = format!(
         "export {}={}\n",
         vars.token_var,
@@ -234,8 +236,25 @@ pub fn exports(
             shell_quote(&got.app.client_id)
         ));
     }
-    output::print(&text)?;
+    output::print_exactly(&text)?;
     Ok(0)
+}
+
+/// Refuses to print a token that holds a character that could drive a terminal: the value is
+/// printed byte for byte (scripts need it exact), and no real token holds one (RFC 6750's
+/// b64token is printable ASCII). `exec` passes it in the environment and needs no check.
+fn printable_token(got: &Got) -> Result<(), Failure> {
+    if output::has_terminal_controls(got.value.expose()) {
+        return Err(Failure::new(
+            exit::NETWORK,
+            format!(
+                "The access token issued for “{}” in “{}” holds control characters, which no \
+                 token should; it is not printed, as it could drive the terminal.",
+                got.app.display_name, got.environment.name
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `authdeck exec [APP] -- CMD ARGS...`: CMD runs with the token in its environment, in

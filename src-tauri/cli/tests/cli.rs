@@ -337,7 +337,7 @@ fn secret_add_reads_stdin_into_the_keychain_and_never_prints_it() {
     );
     assert_eq!(
         added.ok(),
-        "Stored “main” (…cret) for “Billing sync” in “Local” in the keychain.\n"
+        "Stored “main” (short value, not shown) for “Billing sync” in “Local” in the keychain.\n"
     );
     assert_eq!(added.stderr, "");
     let list = home
@@ -346,7 +346,8 @@ fn secret_add_reads_stdin_into_the_keychain_and_never_prints_it() {
     let secrets = list.as_array().unwrap();
     assert_eq!(secrets.len(), 1);
     assert_eq!(secrets[0]["label"], "main");
-    assert_eq!(secrets[0]["fingerprint"], "cret");
+    // "basic-secret" is 12 characters: its last four would give away a third of it
+    assert_eq!(secrets[0]["fingerprint"], "");
     assert_eq!(secrets[0]["state"], "active");
     assert_eq!(secrets[0]["provider_created_at"], "2026-01-02T03:04:05Z");
     let id = secrets[0]["id"].as_str().unwrap();
@@ -365,7 +366,10 @@ fn secret_add_reads_stdin_into_the_keychain_and_never_prints_it() {
         "This is the last active secret of “Billing sync”, so it cannot be deleted. Add the new \
          secret first, then retire or delete this one."
     );
-    let second = home.run_with_stdin(&["secret", "add", "Billing sync"], "  rotated-value  ");
+    let second = home.run_with_stdin(
+        &["secret", "add", "Billing sync"],
+        "  rotated-secret-value  ",
+    );
     assert_eq!(
         second.ok(),
         "Stored “Secret 2” (…alue) for “Billing sync” in “Local” in the keychain.\n"
@@ -376,7 +380,7 @@ fn secret_add_reads_stdin_into_the_keychain_and_never_prints_it() {
     );
     assert_eq!(
         home.run(&["secret", "rm", "Billing sync", "MAIN"]).ok(),
-        "Deleted “main” (…cret) of “Billing sync” from the keychain.\n"
+        "Deleted “main” (short value, not shown) of “Billing sync” from the keychain.\n"
     );
     assert_eq!(
         support::secret_tool_lookup(&home.namespace, &format!("secret:{id}")),
@@ -766,6 +770,36 @@ fn every_failure_has_its_exit_code_and_one_line() {
         home.run(&["token", "Billing sync", "--scope", "a\"b"])
             .failed(7),
         "--scope: “a\"b” contains “\"”, which a scope cannot hold (RFC 6749 §3.3)."
+    );
+}
+
+#[test]
+fn provider_text_cannot_drive_the_terminal() {
+    let (server, home) = billing("escapes", &[]);
+    // OSC 52 writes the clipboard, CSI (7-bit or the C1 byte) moves the cursor and clears the
+    // screen, U+202E shows what follows reversed; a line break (CR too) is folded into a space.
+    server.configure(json!({"fault": {"status": 401, "body": {
+        "error": "invalid_client",
+        "error_description": "bad\u{1b}]52;c;ZXZpbA==\u{7} \u{9b}2J\u{1b}[1A\rok\u{202e}exe.txt\u{7f}",
+    }}}));
+    let refused = home.run(&["token", "Billing sync"]);
+    let message = refused.failed(4).to_owned();
+    for control in ['\u{1b}', '\u{7}', '\u{9b}', '\r', '\u{202e}', '\u{7f}'] {
+        assert!(
+            !refused.stderr.contains(control),
+            "{control:?} in {refused:#?}"
+        );
+    }
+    assert_eq!(
+        message,
+        format!(
+            "The token request was refused by {} (HTTP 401, invalid_client: \
+             bad\\u{{1b}}]52;c;ZXZpbA==\\u{{7}} \\u{{9b}}2J\\u{{1b}}[1A \
+             ok\\u{{202e}}exe.txt\\u{{7f}}). \
+             Check the client ID and secret, and whether the provider expects \
+             client_secret_basic or client_secret_post.",
+            server.issuer.trim_start_matches("http://")
+        )
     );
 }
 

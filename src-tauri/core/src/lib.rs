@@ -5,6 +5,7 @@ pub mod audit;
 pub mod error;
 pub mod facade;
 pub mod flows;
+mod folder;
 pub mod http;
 pub mod loopback;
 pub mod model;

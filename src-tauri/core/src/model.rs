@@ -78,6 +78,12 @@ impl Timestamp {
     pub fn from_unix(seconds: i64) -> Option<Self> {
         OffsetDateTime::from_unix_timestamp(seconds).ok().map(Self)
     }
+
+    /// The time `after` this one; None past what a timestamp can hold, never a wrapped time.
+    pub fn after(&self, after: std::time::Duration) -> Option<Self> {
+        let after = time::Duration::try_from(after).ok()?;
+        self.0.checked_add(after).map(Self)
+    }
 }
 
 /// What kind of environment this is; production is treated with extra care everywhere.
@@ -366,7 +372,7 @@ pub struct SecretMeta {
     pub provider_created_at: Option<Timestamp>,
     /// When it was added to Authdeck.
     pub added_at: Timestamp,
-    /// The last four characters of the value.
+    /// The last four characters of the value; empty when it is too short to show any of it.
     pub fingerprint: String,
     /// When "Verify" last made a token request with this secret.
     pub last_verified_at: Option<Timestamp>,
@@ -493,7 +499,7 @@ pub struct TokenMeta {
     pub secret_id: Option<SecretId>,
     /// When Authdeck revoked it at the provider.
     pub revoked_at: Option<Timestamp>,
-    /// The last four characters of the value.
+    /// The last four characters of the value; empty when it is too short to show any of it.
     pub fingerprint: String,
     /// Why the last automatic renewal failed; automatic renewal waits until a manual one.
     pub renew_error: Option<String>,
@@ -838,6 +844,10 @@ pub struct RemoteDeleted {
 #[serde(transparent)]
 pub struct Secret(String);
 
+/// A value shorter than this shows no fingerprint: its last four characters would give away
+/// too much of it (all of a 4-character secret, half of an 8-character one).
+pub const FINGERPRINT_MIN_CHARS: usize = 16;
+
 impl Secret {
     /// Wraps a value.
     pub fn new(value: impl Into<String>) -> Self {
@@ -849,10 +859,14 @@ impl Secret {
         &self.0
     }
 
-    /// The last four characters, as shown to identify a secret.
+    /// The last four characters, as shown to tell values apart; empty for a value shorter
+    /// than [`FINGERPRINT_MIN_CHARS`].
     pub fn fingerprint(&self) -> String {
         let chars: Vec<char> = self.0.chars().collect();
-        chars[chars.len().saturating_sub(4)..].iter().collect()
+        if chars.len() < FINGERPRINT_MIN_CHARS {
+            return String::new();
+        }
+        chars[chars.len() - 4..].iter().collect()
     }
 }
 
@@ -891,9 +905,14 @@ mod tests {
     }
 
     #[test]
-    fn fingerprint_is_last_four_characters() {
-        assert_eq!(Secret::new("abcdefgh").fingerprint(), "efgh");
-        assert_eq!(Secret::new("ab").fingerprint(), "ab");
-        assert_eq!(Secret::new("xxé€ß✓").fingerprint(), "é€ß✓");
+    fn fingerprint_is_the_last_four_characters_of_a_long_value_and_nothing_of_a_short_one() {
+        assert_eq!(Secret::new("0123456789abcdefgh").fingerprint(), "efgh");
+        assert_eq!(Secret::new("0123456789abcdef").fingerprint(), "cdef");
+        assert_eq!(Secret::new("0123456789abcdé€ß✓").fingerprint(), "é€ß✓");
+        // 15 characters or fewer: the end would reveal a quarter of the value or more
+        assert_eq!(Secret::new("0123456789abcde").fingerprint(), "");
+        assert_eq!(Secret::new("abcdefgh").fingerprint(), "");
+        assert_eq!(Secret::new("ab").fingerprint(), "");
+        assert_eq!(Secret::new("").fingerprint(), "");
     }
 }

@@ -17,7 +17,7 @@ provider_created_at: Timestamp | null,
  */
 added_at: Timestamp, 
 /**
- * The last four characters of the value.
+ * The last four characters of the value; empty when it is too short to show any of it.
  */
 fingerprint: string, 
 /**

@@ -38,7 +38,7 @@ secret_id: SecretId | null,
  */
 revoked_at: Timestamp | null, 
 /**
- * The last four characters of the value.
+ * The last four characters of the value; empty when it is too short to show any of it.
  */
 fingerprint: string, 
 /**

@@ -77,6 +77,14 @@ describe("SecretRow", () => {
     expect(screen.queryByTestId("secret-rotation-warning")).toBeNull();
   });
 
+  it("shows no part of a secret too short for a fingerprint, and says why", () => {
+    fakeBackend({});
+    renderWithProviders(row({ fingerprint: "" }));
+    const ending = screen.getByTestId("secret-fingerprint");
+    expect(ending).toHaveTextContent(/^—$/);
+    expect(ending).toHaveAttribute("title", "Shorter than 16 characters: no part of it is shown");
+  });
+
   it("shows the last verification: refused with the provider's words", () => {
     renderWithProviders(
       row({

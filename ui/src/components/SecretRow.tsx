@@ -1,4 +1,5 @@
 import type { SecretMeta } from "../bindings/SecretMeta";
+import { NO_ENDING, ending } from "../lib/ending";
 import { daysAgo, daysSince, localDate, localDateTime, relativeTime } from "../lib/time";
 import { useNow } from "../lib/tokens";
 import { CopyButton, useClipboard } from "./Clipboard";
@@ -48,8 +49,12 @@ export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDele
         <span className={secret.label ? "secret-label" : "secret-label muted"} data-testid="secret-label-text">
           {secret.label || "Unlabelled secret"}
         </span>
-        <code className="fingerprint" data-testid="secret-fingerprint" title="The last four characters of the value">
-          …{secret.fingerprint}
+        <code
+          className="fingerprint"
+          data-testid="secret-fingerprint"
+          title={secret.fingerprint ? "The last four characters of the value" : NO_ENDING}
+        >
+          {ending(secret.fingerprint)}
         </code>
         <span className={`state-badge state-${secret.state}`}>{secret.state}</span>
       </div>

@@ -5,6 +5,7 @@ import type { Environment } from "../bindings/Environment";
 import type { SecretMeta } from "../bindings/SecretMeta";
 import { api, toIpcError } from "../api/client";
 import { keys, useSecrets } from "../api/queries";
+import { ending } from "../lib/ending";
 import { presentationOf } from "../lib/errors";
 import { plural } from "../lib/time";
 import { AddSecretDialog } from "./AddSecretDialog";
@@ -21,7 +22,7 @@ interface Props {
 
 type Pending = { kind: "delete"; secret: SecretMeta } | { kind: "retire"; secrets: SecretMeta[] } | null;
 
-const names = (secrets: readonly SecretMeta[]) => secrets.map((s) => `“${s.label || `…${s.fingerprint}`}”`).join(", ");
+const names = (secrets: readonly SecretMeta[]) => secrets.map((s) => `“${s.label || ending(s.fingerprint)}”`).join(", ");
 
 /** The secrets of a confidential app: add, copy, reveal, rotate, retire, reactivate, delete. */
 export function SecretsPanel({ app, environment }: Props) {
@@ -202,8 +203,14 @@ export function SecretsPanel({ app, environment }: Props) {
           }}
         >
           <p>
-            The secret ending in <code>…{pending.secret.fingerprint}</code> is removed from the keychain and cannot be
-            recovered here. At the provider it stays valid until you delete it there too.
+            {pending.secret.fingerprint ? (
+              <>
+                The secret ending in <code>…{pending.secret.fingerprint}</code>
+              </>
+            ) : (
+              <>The secret “{pending.secret.label}”</>
+            )}{" "}
+            is removed from the keychain and cannot be recovered here. At the provider it stays valid until you delete it there too.
           </p>
         </ConfirmDialog>
       )}

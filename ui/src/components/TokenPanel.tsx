@@ -10,6 +10,7 @@ import type { TokenStatus } from "../bindings/TokenStatus";
 import { api, toIpcError } from "../api/client";
 import { keys, useTokenDetails } from "../api/queries";
 import { presentationOf } from "../lib/errors";
+import { NO_ENDING, ending } from "../lib/ending";
 import { useFocusReturn } from "../lib/useFocusReturn";
 import { localDateTime } from "../lib/time";
 import { STATE_LABEL, countdown, duration, expiredAgo, liveState, parseScopes, useNow } from "../lib/tokens";
@@ -277,8 +278,12 @@ export function TokenPanel({ app, environment }: Props) {
             </dd>
             <dt>Value</dt>
             <dd>
-              <code className="fingerprint" data-testid="token-fingerprint" title="The last four characters; the value stays in the keychain">
-                …{token.fingerprint}
+              <code
+                className="fingerprint"
+                data-testid="token-fingerprint"
+                title={token.fingerprint ? "The last four characters; the value stays in the keychain" : NO_ENDING}
+              >
+                {ending(token.fingerprint)}
               </code>{" "}
               <span className="muted">in the keychain</span>
             </dd>

@@ -529,7 +529,7 @@ impl Core {
 
     /// The time `after` from now.
     fn later(&self, after: Duration) -> Option<Timestamp> {
-        Timestamp::from_unix(self.now().unix() + after.as_secs() as i64)
+        self.now().after(after)
     }
 
     fn refresh_expiry(&self, minted: &Minted) -> Option<Timestamp> {

@@ -160,8 +160,10 @@ impl Core {
         vault: Arc<dyn SecretStore>,
         clock: Arc<dyn Clock>,
     ) -> Result<Core> {
+        let store = Store::open(home)?;
+        crate::folder::private_locks(&home.join("locks"))?;
         let mut core = Core {
-            store: Mutex::new(Store::open(home)?),
+            store: Mutex::new(store),
             vault,
             clock,
             home: home.to_owned(),

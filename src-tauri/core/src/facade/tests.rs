@@ -275,7 +275,11 @@ fn pasted_secrets_are_trimmed_and_live_only_in_the_keychain() {
     );
     drop(f.core);
     for entry in std::fs::read_dir(f.dir.path()).unwrap() {
-        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            continue; // locks/: empty lock files
+        }
+        let bytes = std::fs::read(path).unwrap();
         assert!(!bytes.windows(18).any(|w| w == b"canary-secret-7Qx9"));
     }
 }
@@ -327,7 +331,7 @@ fn the_last_active_secret_cannot_be_deleted_or_retired() {
         );
     }
     // rotation: add the new one, retire the old one, delete it later
-    let new = f.secret(&app, "new-secret-2222");
+    let new = f.secret(&app, "new-secret-value-2222");
     assert_eq!(
         f.core.retire_secret(&old.id).unwrap().state,
         SecretState::Retired
@@ -677,6 +681,30 @@ pub(super) fn minted(value: &str) -> super::tokens::Keep {
     }
 }
 
+#[test]
+fn a_lifetime_that_would_overflow_or_wrap_is_refused_and_nothing_is_stored() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    // u64::MAX reads as -1 s when cast (a token expired before it was issued); i64::MAX
+    // overflows the addition (a panic in a debug build, "never expires" in a release one)
+    for seconds in [u64::MAX, i64::MAX as u64, 20 * 366 * 86_400] {
+        let mut keep = minted("long-lived-token");
+        keep.minted.expires_in = Some(std::time::Duration::from_secs(seconds));
+        let error = f.core.store_token(&app.id, keep).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::BadResponse, "{seconds}");
+        assert!(error.to_string().contains("expires_in"), "{error}");
+        assert_eq!(f.core.token_status(&app.id).unwrap().token, None);
+        assert!(f.vault.accounts().unwrap().is_empty());
+    }
+    // zero is taken as said: a token that expires as it is issued (shown expired, never
+    // renewed in a loop), not one that never expires
+    let mut keep = minted("short-lived-token");
+    keep.minted.expires_in = Some(std::time::Duration::ZERO);
+    let stored = f.core.store_token(&app.id, keep).unwrap();
+    assert_eq!(stored.expires_at, Some(stored.issued_at));
+}
+
 /// A browser login's tokens: access, refresh and ID token.
 fn signed_in(value: &str) -> super::tokens::Keep {
     let mut keep = minted(value);
@@ -962,6 +990,22 @@ async fn a_refresh_left_unfinished_by_a_crash_is_never_sent_again() {
             .has_refresh_token
     );
     f.assert_stores_agree();
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_symlink_planted_as_a_token_lock_is_refused_and_its_target_untouched() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let target = f.dir.path().join("victim.txt");
+    std::fs::write(&target, "keep me").unwrap();
+    let link = f.dir.path().join(format!("locks/token-{}.lock", app.id));
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let error = f.core.process_lock(&app.id).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Store);
+    assert!(error.to_string().contains("is a symbolic link"), "{error}");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
 }
 
 mod refresh;

@@ -281,24 +281,19 @@ impl Core {
     pub(super) async fn process_lock(&self, app: &AppId) -> Result<std::fs::File> {
         let dir = self.home.join("locks");
         let path = dir.join(format!("token-{app}.lock"));
-        let locked = tokio::task::spawn_blocking(move || -> std::io::Result<std::fs::File> {
-            std::fs::create_dir_all(&dir)?;
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)?;
-            file.lock()?;
+        tokio::task::spawn_blocking(move || -> Result<std::fs::File> {
+            crate::folder::private_dir(&dir)?;
+            let file = crate::folder::open_lock(&path)?;
+            file.lock().map_err(|e| {
+                Error::Store(format!(
+                    "Could not lock token requests in the data folder ({e}); check that it \
+                     is writable."
+                ))
+            })?;
             Ok(file)
         })
         .await
-        .map_err(|e| Error::Internal(format!("the token lock task failed: {e}")))?;
-        locked.map_err(|e| {
-            Error::Store(format!(
-                "Could not lock token requests in the data folder ({e}); check that it is \
-                 writable."
-            ))
-        })
+        .map_err(|e| Error::Internal(format!("the token lock task failed: {e}")))?
     }
 
     async fn mint(
@@ -362,6 +357,10 @@ impl Core {
             // a clock far off (or a bogus value) must not make a fresh token look expired
             .filter(|at| (at.unix() - now.unix()).abs() <= 300)
             .unwrap_or(now);
+        let expires_at = minted
+            .expires_in
+            .map(|lifetime| flows::expiry("The provider", "expires_in", issued_at, lifetime))
+            .transpose()?;
         let token = TokenMeta {
             id: TokenId::new(),
             app_id: app.clone(),
@@ -370,9 +369,7 @@ impl Core {
             fingerprint: minted.access_token.fingerprint(),
             token_type: minted.token_type,
             issued_at,
-            expires_at: minted
-                .expires_in
-                .and_then(|d| Timestamp::from_unix(issued_at.unix() + d.as_secs() as i64)),
+            expires_at,
             requested_scopes: scopes,
             granted_scopes: minted.scopes,
             secret_id,

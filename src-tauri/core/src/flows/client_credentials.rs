@@ -1,5 +1,6 @@
 //! The client credentials grant (RFC 6749 §4.4).
 
+use super::lifetime::{lifetime, lifetime_of};
 use super::{ClientAuth, Doing, Exchange, oauth_client, request_error, token_type_name};
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
@@ -80,21 +81,32 @@ pub(super) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) ->
         )));
     }
     let extras = response.extra_fields();
-    let seconds = |value: &Option<serde_json::Value>| {
+    let host = doing.host();
+    let created_at = extras
+        .created_at
+        .as_ref()
+        .and_then(|value| value.as_i64().or_else(|| value.as_f64().map(|f| f as i64)));
+    let expires_in = response
+        .expires_in()
+        .map(|d| lifetime(&host, "expires_in", i128::from(d.as_secs())))
+        .transpose()?;
+    let refresh_lifetime = |field: &str, value: &Option<serde_json::Value>| {
         value
             .as_ref()
-            .and_then(|value| value.as_i64().or_else(|| value.as_f64().map(|f| f as i64)))
+            .and_then(|value| lifetime_of(&host, field, value))
+            .transpose()
     };
-    let created_at = seconds(&extras.created_at);
-    let refresh_expires_in = seconds(&extras.refresh_expires_in)
-        .or_else(|| seconds(&extras.refresh_token_expires_in))
+    let refresh_expires_in = refresh_lifetime("refresh_expires_in", &extras.refresh_expires_in)?
+        .or(refresh_lifetime(
+            "refresh_token_expires_in",
+            &extras.refresh_token_expires_in,
+        )?)
         // Keycloak says 0 for an offline token that never ends
-        .filter(|&s| s > 0)
-        .map(|s| Duration::from_secs(s as u64));
+        .filter(|lifetime| !lifetime.is_zero());
     Ok(Minted {
         access_token: Secret::new(response.access_token().secret().clone()),
         token_type: token_type_name(response.token_type()),
-        expires_in: response.expires_in(),
+        expires_in,
         scopes: response
             .scopes()
             .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect()),

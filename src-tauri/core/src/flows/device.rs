@@ -3,6 +3,7 @@
 //! seconds on `slow_down` and waiting on `authorization_pending`, until the code expires.
 
 use super::client_credentials::minted_from;
+use super::lifetime::lifetime;
 use super::{ClientAuth, Doing, Exchange, Minted, oauth_client, request_error};
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
@@ -70,6 +71,7 @@ pub async fn device_authorization(
         .request_async(&exchange)
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
+    let (expires_in, interval) = lifetimes(&response, &doing)?;
     let complete = response
         .verification_uri_complete()
         .map(|uri| uri.secret().clone());
@@ -80,10 +82,24 @@ pub async fn device_authorization(
         user_code: response.user_code().secret().clone(),
         verification_uri: response.verification_uri().to_string(),
         verification_uri_complete: complete,
-        expires_in: response.expires_in(),
-        interval: response.interval(),
+        expires_in,
+        interval,
         response,
     })
+}
+
+/// The code's lifetime and polling interval, checked: an absurd interval would overflow when
+/// the oauth2 crate adds five seconds on `slow_down`, an absurd lifetime the sign-in's end.
+fn lifetimes(
+    response: &DeviceAuthorizationResponse<EmptyExtraDeviceAuthorizationFields>,
+    doing: &Doing<'_>,
+) -> Result<(Duration, Duration)> {
+    let host = doing.host();
+    let seconds = |d: Duration| i128::from(d.as_secs());
+    Ok((
+        lifetime(&host, "expires_in", seconds(response.expires_in()))?,
+        lifetime(&host, "interval", seconds(response.interval()))?,
+    ))
 }
 
 /// Polls the token endpoint until the user approves, refuses, or the code expires.
@@ -169,5 +185,41 @@ mod tests {
         let fine = provider(web, Some("http://127.0.0.1:8080/device?code=WDJBMJHT")).await;
         let started = authorize(&fine).await.unwrap();
         assert_eq!(started.verification_uri, web);
+    }
+
+    #[test]
+    fn a_device_code_with_an_absurd_lifetime_or_interval_is_refused() {
+        let doing = Doing {
+            what: "The device authorization request",
+            url: "https://id.example.com/device",
+            scopes: &[],
+        };
+        let check = |extra: &str| {
+            let body = format!(
+                r#"{{"device_code":"d","user_code":"ABCD-EFGH",
+                   "verification_uri":"https://id.example.com/activate"{extra}}}"#
+            );
+            lifetimes(&serde_json::from_str(&body).unwrap(), &doing)
+        };
+        assert_eq!(
+            check(r#","expires_in":600,"interval":5"#).unwrap(),
+            (Duration::from_secs(600), Duration::from_secs(5))
+        );
+        for (extra, field) in [
+            (r#","expires_in":18446744073709551615"#, "expires_in"),
+            (
+                r#","expires_in":600,"interval":18446744073709551615"#,
+                "interval",
+            ),
+        ] {
+            let error = check(extra).unwrap_err();
+            assert_eq!(error.code(), crate::ErrorCode::BadResponse, "{extra}");
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("id.example.com answered with {field} ")),
+                "{error}"
+            );
+        }
     }
 }

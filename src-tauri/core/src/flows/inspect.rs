@@ -1,6 +1,7 @@
 //! What the provider says of a token: introspection (RFC 7662), a Doorkeeper-style token-info
 //! endpoint, and revocation (RFC 7009).
 
+use super::lifetime::lifetime_of;
 use super::{
     ClientAuth, Doing, Exchange, client_form_post, fields_of, net_error, oauth_client,
     provider_error, request_error, unexpected_answer,
@@ -131,13 +132,15 @@ pub async fn token_info(
                 }
                 _ => Vec::new(),
             };
+            let expires_in = ["expires_in", "expires_in_seconds"]
+                .iter()
+                .find_map(|field| Some((*field, object.get(*field)?)))
+                .and_then(|(field, value)| lifetime_of(&doing.host(), field, value))
+                .transpose()?;
             Ok(TokenInfo {
                 resource_owner_id: object.get("resource_owner_id").and_then(text),
                 scopes,
-                expires_in_seconds: object
-                    .get("expires_in")
-                    .or_else(|| object.get("expires_in_seconds"))
-                    .and_then(serde_json::Value::as_i64),
+                expires_in_seconds: expires_in.map(|d| d.as_secs() as i64),
                 application_uid: object
                     .get("application")
                     .and_then(|application| application.get("uid"))

@@ -9,6 +9,7 @@ mod device;
 mod discovery;
 mod id_token;
 mod inspect;
+mod lifetime;
 mod registry;
 
 pub use api::{call_api, curl_command};
@@ -21,6 +22,8 @@ pub use device::{DeviceAuthorization, device_authorization, poll_device_token};
 pub use discovery::discover;
 pub use id_token::{IdTokenCheck, fetch_jwks, validate_id_token};
 pub use inspect::{introspect, revoke, token_info};
+pub use lifetime::MAX_LIFETIME;
+pub(crate) use lifetime::expiry;
 pub use registry::{AppRegistry, Created, OauthAppsApi, Registration, Remote};
 
 use crate::error::Error;
@@ -448,6 +451,48 @@ mod tests {
             "Keycloak's offline tokens"
         );
         assert_eq!(minted(""), None);
+    }
+
+    #[test]
+    fn absurd_lifetimes_are_refused_naming_the_field() {
+        let doing = Doing {
+            what: "The token request",
+            url: "https://id.example.com/token",
+            scopes: &[],
+        };
+        let minted = |extra: &str| {
+            let body = format!(
+                r#"{{"access_token":"a","token_type":"Bearer","refresh_token":"r"{extra}}}"#
+            );
+            let response: TokenResponse = serde_json::from_str(&body).unwrap();
+            client_credentials::minted_from(&response, &doing)
+        };
+        for (extra, field) in [
+            (r#","expires_in":18446744073709551615"#, "expires_in"),
+            (r#","expires_in":9223372036854775807"#, "expires_in"),
+            (r#","expires_in":316224001"#, "expires_in"),
+            (r#","refresh_expires_in":1e300"#, "refresh_expires_in"),
+            (r#","refresh_expires_in":-5"#, "refresh_expires_in"),
+            (
+                r#","refresh_token_expires_in":9223372036854775807"#,
+                "refresh_token_expires_in",
+            ),
+        ] {
+            let error = minted(extra).unwrap_err();
+            assert_eq!(error.code(), crate::ErrorCode::BadResponse, "{extra}");
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("id.example.com answered with {field} ")),
+                "{extra}: {error}"
+            );
+        }
+        let ten_years = std::time::Duration::from_secs(316_224_000);
+        let kept = minted(r#","expires_in":316224000,"refresh_expires_in":316224000"#).unwrap();
+        assert_eq!(kept.expires_in, Some(ten_years));
+        assert_eq!(kept.refresh_expires_in, Some(ten_years));
+        let zero = minted(r#","expires_in":0"#).unwrap();
+        assert_eq!(zero.expires_in, Some(std::time::Duration::ZERO));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub(crate) mod settings;
 pub(crate) mod tokens;
 
 use crate::error::{Error, Result};
+use crate::folder;
 use crate::model::Timestamp;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use rusqlite_migration::{M, Migrations};
@@ -45,12 +46,16 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database in `home`, refusing newer or damaged files.
     pub fn open(home: &Path) -> Result<Self> {
-        create_private_dir(home)?;
+        folder::private_dir(home)?;
         let path = home.join(DATABASE_FILE);
         let existed = path.exists();
         if existed {
             check_header(&path)?;
         }
+        // The database and its -wal and -shm files (which SQLite creates with the database's
+        // mode) are the user's alone, whatever the umask.
+        create_private_file(&path)?;
+        secure_database_files(&path)?;
         let conn = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -75,6 +80,7 @@ impl Store {
         Migrations::from_slice(MIGRATIONS)
             .to_latest(&mut conn)
             .map_err(|e| Error::Store(format!("Could not upgrade the database: {e}")))?;
+        secure_database_files(&path)?;
         Ok(Self { conn })
     }
 
@@ -112,18 +118,30 @@ impl Store {
     }
 }
 
-fn create_private_dir(home: &Path) -> Result<()> {
-    fs::create_dir_all(home).map_err(|e| {
-        Error::Store(format!(
-            "Could not create the data folder {}: {e}",
-            home.display()
-        ))
-    })?;
+/// Creates the database file, private, when it does not exist yet (an empty file is a fresh
+/// database to SQLite), so it never exists with the umask's mode.
+fn create_private_file(path: &Path) -> Result<()> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Metadata only, but still nobody else's business.
-        let _ = fs::set_permissions(home, fs::Permissions::from_mode(0o700));
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::Store(format!(
+            "Could not create {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// The database, its -wal and -shm files: the user's alone.
+fn secure_database_files(path: &Path) -> Result<()> {
+    folder::private_file(path)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        folder::private_file(Path::new(&name))?;
     }
     Ok(())
 }
