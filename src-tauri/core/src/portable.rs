@@ -293,12 +293,21 @@ pub fn suggested_path(now: Timestamp) -> Option<String> {
     Some(home.join(name).display().to_string())
 }
 
-/// Reads the file the user named, refusing one too large to be an export.
+/// Reads the file the user named: a regular file of at most [`MAX_IMPORT_BYTES`]. A device
+/// (`/dev/zero`), a FIFO or a socket is refused at once, unread: it is opened without
+/// blocking and checked before a byte is read.
 pub fn read_file(path: &Path) -> Result<String> {
     let shown = path.display();
-    let metadata = std::fs::metadata(path).map_err(|e| file_error(path, "read", &e))?;
+    let file = open_without_blocking(path).map_err(|e| file_error(path, "read", &e))?;
+    let metadata = file.metadata().map_err(|e| file_error(path, "read", &e))?;
     if metadata.is_dir() {
         return Err(Error::File(format!("{shown} is a folder, not a file.")));
+    }
+    if !metadata.is_file() {
+        return Err(Error::File(format!(
+            "{shown} is not a regular file (a device, a pipe or a socket); an Authdeck export \
+             is a file."
+        )));
     }
     if metadata.len() > MAX_IMPORT_BYTES {
         return Err(invalid_file(format!(
@@ -306,10 +315,40 @@ pub fn read_file(path: &Path) -> Result<String> {
             metadata.len()
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| file_error(path, "read", &e))?;
+    read_bounded(file, &shown.to_string())
+}
+
+/// Opens for reading; on Unix with O_NONBLOCK, so opening a FIFO with no writer returns at
+/// once instead of waiting for one (the flag changes nothing for a regular file's reads).
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
+/// Reads an export's text from `source` (a file, stdin), never more than
+/// [`MAX_IMPORT_BYTES`] + 1 bytes however much it holds; `what` names it in errors.
+pub fn read_bounded(source: impl std::io::Read, what: &str) -> Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    source
+        .take(MAX_IMPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::File(format!("Could not read {what}: {e}.")))?;
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(invalid_file(format!(
+            "{what} holds more than {MAX_IMPORT_BYTES} bytes; an Authdeck export is at most \
+             {MAX_IMPORT_BYTES}."
+        )));
+    }
     String::from_utf8(bytes).map_err(|e| {
         invalid_file(format!(
-            "{shown} is not UTF-8 text (bad byte at offset {}).",
+            "{what} is not UTF-8 text (bad byte at offset {}).",
             e.utf8_error().valid_up_to()
         ))
     })
