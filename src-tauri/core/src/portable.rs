@@ -454,6 +454,8 @@ pub struct AppImport {
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct EnvironmentImport {
     pub name: String,
+    /// The stored kind when the environment is here (a file cannot relabel production to
+    /// escape its care), else the file's.
     pub kind: EnvironmentKind,
     pub outcome: ImportOutcome,
     pub changes: Vec<FieldChange>,
@@ -471,6 +473,22 @@ pub struct ImportProblem {
     pub message: String,
 }
 
+/// A stored environment's endpoint that the import changes: one Authdeck sends secrets or
+/// tokens to, or sends the user's browser to. Shown before everything else.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EndpointChange {
+    /// The environment, named as stored.
+    pub environment: String,
+    /// As the forms name it: `endpoints.token_url` ...
+    pub field: String,
+    pub before: String,
+    pub after: String,
+    /// Automatic renewal of the environment's apps pauses until a token is got by hand
+    /// (a secret or token is sent to this endpoint).
+    pub pauses_renewal: bool,
+}
+
 /// An import's preview, or what it did: every environment and app of the file with its
 /// outcome. Nothing is applied while there are problems.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -478,6 +496,11 @@ pub struct ImportProblem {
 pub struct ImportReport {
     /// True once written to the store; false for a preview.
     pub applied: bool,
+    /// The changed endpoints of every environment, to be shown first.
+    pub endpoint_changes: Vec<EndpointChange>,
+    /// Stored production environments whose settings or apps the import changes: applying
+    /// needs each confirmed by name.
+    pub production_to_confirm: Vec<String>,
     pub environments: Vec<EnvironmentImport>,
     pub problems: Vec<ImportProblem>,
     pub added: u32,
@@ -492,6 +515,34 @@ pub struct ExportSummary {
     pub path: String,
     pub environments: u32,
     pub apps: u32,
+}
+
+/// The endpoints whose change an import shows first, in that order, and whether Authdeck
+/// sends a client secret or a token there (the authorization endpoint only gets the browser).
+const WATCHED_ENDPOINTS: [(&str, bool); 6] = [
+    ("endpoints.token_url", true),
+    ("endpoints.authorization_url", false),
+    ("endpoints.device_authorization_url", true),
+    ("endpoints.introspection_url", true),
+    ("endpoints.revocation_url", true),
+    ("endpoints.token_info_url", true),
+];
+
+/// The watched endpoints among an environment's changes, token endpoint first.
+pub fn endpoint_changes(environment: &str, changes: &[FieldChange]) -> Vec<EndpointChange> {
+    WATCHED_ENDPOINTS
+        .iter()
+        .filter_map(|(field, pauses_renewal)| {
+            let change = changes.iter().find(|c| c.field == *field)?;
+            Some(EndpointChange {
+                environment: environment.to_owned(),
+                field: change.field.clone(),
+                before: change.before.clone(),
+                after: change.after.clone(),
+                pauses_renewal: *pauses_renewal,
+            })
+        })
+        .collect()
 }
 
 fn shown(value: &Option<String>) -> String {

@@ -17,7 +17,7 @@ use crate::flows::{self, Authorize, DeviceAuthorization, IdTokenCheck, Minted};
 use crate::loopback::{Callback, Expected, ListenOptions, Listener};
 use crate::model::*;
 use crate::store::intents::{self, Intent};
-use crate::store::tokens;
+use crate::store::{apps, tokens};
 use std::future::Future;
 use std::time::Duration;
 use url::Url;
@@ -513,7 +513,9 @@ impl Core {
         let _turn = flight.lock.lock().await;
         let _across_processes = self.process_lock(app).await?;
         let token = self.store_token(app, keep)?;
-        Ok(self.facts_status(&app_row, Some(token)))
+        // A sign-in is a token got by hand: an import's renewal pause ends with it.
+        self.store()?.write(|tx| apps::resume_renewal(tx, app))?;
+        self.facts_status(&app_row, Some(token))
     }
 
     /// Refreshes a login's token; called under the app's token locks by `fetch_token`.

@@ -277,7 +277,10 @@ fn a_file_one_byte_over_the_limit_is_refused_and_one_at_it_is_read() {
         )
     );
     file.set_len(MAX_IMPORT_BYTES).unwrap();
-    assert_eq!(read_within_seconds(&path).unwrap().len() as u64, MAX_IMPORT_BYTES);
+    assert_eq!(
+        read_within_seconds(&path).unwrap().len() as u64,
+        MAX_IMPORT_BYTES
+    );
 }
 
 #[test]
