@@ -399,20 +399,25 @@ pub fn preview_import(state: State<'_, AppState>, path: String) -> Reply<ImportR
     Ok(state.core()?.preview_import(&text)?)
 }
 
+/// Imports the file; core refuses it when it changes a stored production environment the
+/// user did not confirm by name in the dialog (`confirmed_production`).
 #[tauri::command(async)]
 pub fn apply_import<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     path: String,
+    confirmed_production: Vec<String>,
 ) -> Reply<ImportReport> {
     let text = portable::read_file(&portable::chosen_path(&path)?)?;
-    let report = state.core()?.apply_import(&text)?;
+    let report = state.core()?.apply_import(&text, &confirmed_production)?;
+    // Tokens too: a changed endpoint pauses its apps' automatic renewal.
     changed(
         &app,
         &[
             StoreScope::Environments,
             StoreScope::Apps,
             StoreScope::Settings,
+            StoreScope::Tokens,
         ],
     );
     Ok(report)

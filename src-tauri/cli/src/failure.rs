@@ -83,7 +83,8 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         | ErrorCode::Conflict
         | ErrorCode::LastSecret
         | ErrorCode::EnvironmentNotEmpty => exit::INVALID,
-        ErrorCode::NotConfigured => exit::NOT_CONFIGURED,
+        ErrorCode::NotConfigured | ErrorCode::RenewalPaused => exit::NOT_CONFIGURED,
+        ErrorCode::ProductionUnconfirmed => exit::USAGE,
         ErrorCode::LoginRequired => exit::LOGIN_REQUIRED,
         ErrorCode::StoreTooNew
         | ErrorCode::StoreCorrupt

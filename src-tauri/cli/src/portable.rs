@@ -4,10 +4,8 @@
 use crate::failure::{Failure, exit, one_line};
 use crate::output;
 use crate::resolve;
-use authdeck_core::model::EnvironmentKind;
-use authdeck_core::portable::{self, FieldChange, ImportOutcome, ImportReport, MAX_IMPORT_BYTES};
+use authdeck_core::portable::{self, FieldChange, ImportOutcome, ImportReport};
 use authdeck_core::{Core, ErrorCode};
-use std::io::Read;
 use std::path::Path;
 
 /// `authdeck export FILE [--force]`; `-` writes to stdout.
@@ -44,10 +42,11 @@ pub fn import(
     confirmed: &[String],
 ) -> Result<u8, Failure> {
     let text = if file == "-" {
-        read_stdin()?
+        portable::read_bounded(std::io::stdin().lock(), "stdin")
     } else {
-        portable::read_file(Path::new(file)).map_err(about_the_file)?
-    };
+        portable::read_file(Path::new(file))
+    }
+    .map_err(about_the_file)?;
     let preview = core.preview_import(&text).map_err(about_the_file)?;
     if !preview.problems.is_empty() {
         let count = preview.problems.len();
@@ -68,8 +67,8 @@ pub fn import(
     let report = if dry_run {
         preview
     } else {
-        guard_production(core, &preview, confirmed)?;
-        core.apply_import(&text)?
+        let confirmed = confirm_production(core, &preview, confirmed)?;
+        core.apply_import(&text, &confirmed)?
     };
     if json {
         return output::print_json(&report).map(|()| 0);
@@ -87,52 +86,27 @@ fn about_the_file(error: authdeck_core::Error) -> Failure {
     }
 }
 
-/// Changing a production environment or its apps needs the environment named with `--env`,
-/// or a yes on a terminal, as editing a production app does; adding to production does not.
-fn guard_production(
+/// Changing a stored production environment or its apps needs the environment named with
+/// `--env`, or a yes on a terminal, as editing a production app does; adding to production
+/// does not. Returns the names confirmed, for core's own check.
+fn confirm_production(
     core: &Core,
     preview: &ImportReport,
-    confirmed: &[String],
-) -> Result<(), Failure> {
+    named: &[String],
+) -> Result<Vec<String>, Failure> {
     let stored = core.environments()?;
-    for imported in &preview.environments {
-        let changes = imported.outcome == ImportOutcome::Changed
-            || imported
-                .apps
-                .iter()
-                .any(|a| a.outcome == ImportOutcome::Changed);
-        let Some(environment) = stored
-            .iter()
-            .find(|e| e.name.eq_ignore_ascii_case(&imported.name))
-        else {
+    let mut confirmed = Vec::new();
+    for name in &preview.production_to_confirm {
+        let Some(environment) = stored.iter().find(|e| &e.name == name) else {
             continue;
         };
-        if changes && environment.kind == EnvironmentKind::Production {
-            let named = confirmed
-                .iter()
-                .any(|name| name.trim().eq_ignore_ascii_case(&environment.name));
-            resolve::production_guard(environment, named, "What this import changes")?;
-        }
+        let is_named = named
+            .iter()
+            .any(|n| n.trim().eq_ignore_ascii_case(&environment.name));
+        resolve::production_guard(environment, is_named, "What this import changes")?;
+        confirmed.push(environment.name.clone());
     }
-    Ok(())
-}
-
-fn read_stdin() -> Result<String, Failure> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(MAX_IMPORT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::new(exit::OTHER, format!("Could not read stdin: {e}")))?;
-    if bytes.len() as u64 > MAX_IMPORT_BYTES {
-        return Err(Failure::new(
-            exit::INVALID,
-            format!(
-                "stdin holds more than {MAX_IMPORT_BYTES} bytes; an Authdeck export is smaller."
-            ),
-        ));
-    }
-    String::from_utf8(bytes).map_err(|_| Failure::new(exit::INVALID, "stdin is not UTF-8 text."))
+    Ok(confirmed)
 }
 
 fn counted(count: u32, noun: &str) -> String {
@@ -166,13 +140,38 @@ fn changes(text: &mut String, indent: &str, changes: &[FieldChange]) {
     }
 }
 
-/// The report as people read it: each environment, its changed fields, its apps.
+/// The changed endpoints, before anything else: where secrets, tokens and sign-ins go.
+fn endpoints_first(text: &mut String, report: &ImportReport) {
+    if report.endpoint_changes.is_empty() {
+        return;
+    }
+    text.push_str("Endpoints that change (secrets, tokens and sign-ins go to the new URLs):\n");
+    for change in &report.endpoint_changes {
+        text.push_str(&format!(
+            "  “{}” {}: {} → {}\n",
+            change.environment,
+            change.field,
+            shown(&change.before),
+            shown(&change.after)
+        ));
+    }
+    if report.endpoint_changes.iter().any(|c| c.pauses_renewal) {
+        text.push_str(
+            "  Automatic renewal of these environments' apps pauses until a token is got by \
+             hand.\n",
+        );
+    }
+}
+
+/// The report as people read it: changed endpoints first, then each environment, its other
+/// changed fields, its apps.
 fn describe(report: &ImportReport) -> String {
     let mut text = String::from(if report.applied {
         "Imported:\n"
     } else {
         "Preview — nothing was written (run without --dry-run to import):\n"
     });
+    endpoints_first(&mut text, report);
     for environment in &report.environments {
         text.push_str(&format!(
             "environment “{}” ({}): {}\n",
@@ -180,7 +179,18 @@ fn describe(report: &ImportReport) -> String {
             environment.kind.as_str(),
             outcome_word(environment.outcome)
         ));
-        changes(&mut text, "    ", &environment.changes);
+        let shown_first = |change: &&FieldChange| {
+            report.endpoint_changes.iter().any(|e| {
+                e.field == change.field && e.environment.eq_ignore_ascii_case(&environment.name)
+            })
+        };
+        let rest: Vec<FieldChange> = environment
+            .changes
+            .iter()
+            .filter(|c| !shown_first(c))
+            .cloned()
+            .collect();
+        changes(&mut text, "    ", &rest);
         for app in &environment.apps {
             text.push_str(&format!(
                 "  app “{}” ({}): {}{}\n",

@@ -114,6 +114,13 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
     let mut signed_in = false;
     match block_on(core.fetch_token(&app.id, input, fetch))? {
         Ok(_) => {}
+        Err(error) if error.code() == ErrorCode::RenewalPaused => {
+            confirm_by_hand(&error, &app.display_name)?;
+            let input = TokenRequestInput {
+                scopes: requested.clone(),
+            };
+            block_on(core.fetch_token(&app.id, input, Fetch::New))??;
+        }
         Err(error) if error.code() == ErrorCode::LoginRequired => {
             let signing = Signing {
                 environment: &environment,
@@ -155,6 +162,38 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
     };
     report(&got, verbose, args.min_valid);
     Ok(got)
+}
+
+/// An import moved the environment's endpoints: a new token is requested only when a person
+/// at a terminal says yes (a token by hand, which resumes automatic renewal); a script is
+/// refused (exit code 8) rather than send the secret somewhere nobody looked at.
+fn confirm_by_hand(error: &authdeck_core::Error, app: &str) -> Result<(), Failure> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let stdin = std::io::stdin();
+    if !(stdin.is_terminal() && std::io::stderr().is_terminal()) {
+        let mut failure = Failure::from(error.clone());
+        failure.message = format!(
+            "{} Run `authdeck token` for “{app}” on a terminal to confirm, or use Get new token \
+             in the desktop app.",
+            failure.line()
+        );
+        return Err(failure);
+    }
+    eprint!(
+        "authdeck: {} Request a new token there now? [y/N] ",
+        one_line(&error.to_string())
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::new(exit::OTHER, format!("Could not read the answer: {e}")))?;
+    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(Failure::new(exit::OTHER, "Cancelled; nothing was done."))
+    }
 }
 
 /// With `-v`: what was done, on stderr. A token that cannot meet `--min-valid` is said always.

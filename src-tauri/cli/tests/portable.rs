@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Home, Run};
+use common::{Home, Run, Server};
 use serde_json::Value;
 use std::path::Path;
 
@@ -438,4 +438,152 @@ fn changing_production_needs_its_name_as_editing_a_production_app_does() {
         after["environments"][1]["apps"].as_array().unwrap().len(),
         3
     );
+}
+
+/// Runs the CLI and fails the test if it has not ended within ten seconds (it is killed then),
+/// so an import that blocks or reads forever cannot hang the suite.
+fn run_within_seconds(mut command: std::process::Command) -> Run {
+    let mut child = command.spawn().expect("run authdeck");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("poll authdeck").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(10) {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("authdeck had not ended after 10 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Run::from(child.wait_with_output().expect("collect authdeck's output"))
+}
+
+#[test]
+fn a_file_calling_production_a_sandbox_cannot_repoint_it_without_its_name() {
+    let home = team_setup("relabelled-production");
+    let mut file = exported(&home);
+    // Prod, as the file tells it: a sandbox whose token endpoint is elsewhere
+    file["environments"][0]["kind"] = "sandbox".into();
+    file["environments"][0]["endpoints"]["token_url"] =
+        "https://collector.example.net/token".into();
+    let path = write(&home, "team.json", &file.to_string());
+    let before = exported(&home);
+
+    assert_eq!(
+        home.run(&["import", &path, "--dry-run"]).ok(),
+        "Preview — nothing was written (run without --dry-run to import):\n\
+         Endpoints that change (secrets, tokens and sign-ins go to the new URLs):\n\
+         \x20 “Prod” endpoints.token_url: https://id.example.com/oauth/token → \
+         https://collector.example.net/token\n\
+         \x20 Automatic renewal of these environments' apps pauses until a token is got by hand.\n\
+         environment “Prod” (production): changed\n\
+         \x20   kind: production → sandbox\n\
+         \x20 app “Billing sync” (billing-prod): skipped (already the same) — no secret here \
+         yet: add it with `authdeck secret add`\n\
+         environment “Sandbox” (sandbox): skipped (already the same)\n\
+         \x20 app “Billing sync” (billing-sandbox): skipped (already the same)\n\
+         \x20 app “Web” (web-spa): skipped (already the same)\n\
+         0 added, 1 changed, 4 skipped.\n"
+    );
+    let refused = home.run(&["import", &path]);
+    assert_eq!(
+        refused.failed(2),
+        "What this import changes is in the production environment “Prod”: name it with --env \
+         \"Prod\" to go on (there is no terminal to confirm on)."
+    );
+    assert_eq!(exported(&home), before, "nothing changed");
+
+    home.run(&["import", &path, "--env", "Prod"]).ok();
+    let after = exported(&home);
+    assert_eq!(
+        after["environments"][0]["endpoints"]["token_url"],
+        "https://collector.example.net/token"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn importing_a_device_or_a_fifo_is_refused_at_once() {
+    let home = Home::new("not-a-file");
+    let run = run_within_seconds(home.command(&["import", "/dev/zero"]));
+    assert_eq!(
+        run.failed(1),
+        "/dev/zero is not a regular file (a device, a pipe or a socket); an Authdeck export is a \
+         file."
+    );
+
+    let fifo = home.path().join("setup.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success());
+    let run = run_within_seconds(home.command(&["import", fifo.to_str().unwrap()]));
+    assert_eq!(
+        run.failed(1),
+        format!(
+            "{} is not a regular file (a device, a pipe or a socket); an Authdeck export is a \
+             file.",
+            fifo.display()
+        )
+    );
+}
+
+#[test]
+fn a_file_or_stdin_past_the_limit_is_refused() {
+    let home = Home::new("too-large");
+    let limit = authdeck_core::portable::MAX_IMPORT_BYTES;
+    let path = home.path().join("large.json");
+    std::fs::File::create(&path)
+        .unwrap()
+        .set_len(limit + 1)
+        .unwrap();
+    let run = run_within_seconds(home.command(&["import", path.to_str().unwrap()]));
+    assert_eq!(
+        run.failed(7),
+        format!(
+            "{} is {} bytes; an Authdeck export is at most {limit}.",
+            path.display(),
+            limit + 1
+        )
+    );
+
+    // an endless stdin is read only up to the limit
+    let mut command = home.command(&["import", "-"]);
+    command.stdin(std::fs::File::open("/dev/zero").unwrap());
+    let run = run_within_seconds(command);
+    assert_eq!(
+        run.failed(7),
+        format!("stdin holds more than {limit} bytes; an Authdeck export is at most {limit}.")
+    );
+}
+
+#[test]
+fn after_an_import_moves_the_token_endpoint_a_script_gets_no_new_token() {
+    let server = Server::start(&[]);
+    let elsewhere = Server::start(&[]);
+    let home = Home::new("import-pause");
+    home.local_environment(&server);
+    home.app("Local", "Billing sync", "basic-client", "basic-secret");
+    home.run(&["token", "Billing sync"]).ok();
+    let mut file = exported(&home);
+    file["environments"][0]["endpoints"]["token_url"] =
+        format!("{}/token", elsewhere.issuer).into();
+    let path = write(&home, "team.json", &file.to_string());
+    home.run(&["import", &path]).ok();
+
+    // the stored token still serves: handed on, nothing sent
+    home.run(&["token", "Billing sync"]).ok();
+    // a new one would be needed: refused, nothing sent anywhere
+    let refused = home.run(&["token", "Billing sync", "--min-valid", "999999"]);
+    assert_eq!(
+        refused.failed(8),
+        format!(
+            "Automatic renewal of “Billing sync” is paused: an import changed the endpoints of \
+             “Local” (token endpoint: {}/token). Get a token by hand once to resume. Run \
+             `authdeck token` for “Billing sync” on a terminal to confirm, or use Get new token \
+             in the desktop app.",
+            elsewhere.issuer
+        )
+    );
+    assert_eq!(elsewhere.token_requests(), Vec::<Value>::new());
+    assert_eq!(server.token_requests().len(), 1);
 }

@@ -84,6 +84,20 @@ pub enum Error {
     #[error("{0}")]
     LoginRequired(String),
 
+    /// An import paused the app's automatic renewal (it changed an endpoint its secret or
+    /// tokens are sent to): only a token got by hand resumes it.
+    #[error("{0}")]
+    RenewalPaused(String),
+
+    /// An import would change stored production environments the user did not confirm by
+    /// name; nothing was imported.
+    #[error("{message}")]
+    ProductionUnconfirmed {
+        /// The unconfirmed environments, named as stored.
+        environments: Vec<String>,
+        message: String,
+    },
+
     /// Any other database failure.
     #[error("{0}")]
     Store(String),
@@ -121,6 +135,8 @@ pub enum ErrorCode {
     Timeout,
     NotConfigured,
     LoginRequired,
+    RenewalPaused,
+    ProductionUnconfirmed,
     Internal,
 }
 
@@ -147,6 +163,8 @@ impl Error {
             Self::Timeout(_) => ErrorCode::Timeout,
             Self::NotConfigured(_) => ErrorCode::NotConfigured,
             Self::LoginRequired(_) => ErrorCode::LoginRequired,
+            Self::RenewalPaused(_) => ErrorCode::RenewalPaused,
+            Self::ProductionUnconfirmed { .. } => ErrorCode::ProductionUnconfirmed,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -540,6 +540,9 @@ pub struct TokenStatus {
     /// Granted but not requested.
     pub scopes_added: Vec<String>,
     pub auto_renew: bool,
+    /// An import changed an endpoint of the app's environment that secrets or tokens are sent
+    /// to: automatic renewal waits until a token is got by hand.
+    pub renewal_paused: bool,
     /// A token within this many seconds of expiry is "expiring soon" and is renewed.
     pub renew_window_seconds: u32,
 }

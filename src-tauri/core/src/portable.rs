@@ -293,12 +293,21 @@ pub fn suggested_path(now: Timestamp) -> Option<String> {
     Some(home.join(name).display().to_string())
 }
 
-/// Reads the file the user named, refusing one too large to be an export.
+/// Reads the file the user named: a regular file of at most [`MAX_IMPORT_BYTES`]. A device
+/// (`/dev/zero`), a FIFO or a socket is refused at once, unread: it is opened without
+/// blocking and checked before a byte is read.
 pub fn read_file(path: &Path) -> Result<String> {
     let shown = path.display();
-    let metadata = std::fs::metadata(path).map_err(|e| file_error(path, "read", &e))?;
+    let file = open_without_blocking(path).map_err(|e| file_error(path, "read", &e))?;
+    let metadata = file.metadata().map_err(|e| file_error(path, "read", &e))?;
     if metadata.is_dir() {
         return Err(Error::File(format!("{shown} is a folder, not a file.")));
+    }
+    if !metadata.is_file() {
+        return Err(Error::File(format!(
+            "{shown} is not a regular file (a device, a pipe or a socket); an Authdeck export \
+             is a file."
+        )));
     }
     if metadata.len() > MAX_IMPORT_BYTES {
         return Err(invalid_file(format!(
@@ -306,10 +315,40 @@ pub fn read_file(path: &Path) -> Result<String> {
             metadata.len()
         )));
     }
-    let bytes = std::fs::read(path).map_err(|e| file_error(path, "read", &e))?;
+    read_bounded(file, &shown.to_string())
+}
+
+/// Opens for reading; on Unix with O_NONBLOCK, so opening a FIFO with no writer returns at
+/// once instead of waiting for one (the flag changes nothing for a regular file's reads).
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    options.open(path)
+}
+
+/// Reads an export's text from `source` (a file, stdin), never more than
+/// [`MAX_IMPORT_BYTES`] + 1 bytes however much it holds; `what` names it in errors.
+pub fn read_bounded(source: impl std::io::Read, what: &str) -> Result<String> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    source
+        .take(MAX_IMPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::File(format!("Could not read {what}: {e}.")))?;
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(invalid_file(format!(
+            "{what} holds more than {MAX_IMPORT_BYTES} bytes; an Authdeck export is at most \
+             {MAX_IMPORT_BYTES}."
+        )));
+    }
     String::from_utf8(bytes).map_err(|e| {
         invalid_file(format!(
-            "{shown} is not UTF-8 text (bad byte at offset {}).",
+            "{what} is not UTF-8 text (bad byte at offset {}).",
             e.utf8_error().valid_up_to()
         ))
     })
@@ -415,6 +454,8 @@ pub struct AppImport {
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct EnvironmentImport {
     pub name: String,
+    /// The stored kind when the environment is here (a file cannot relabel production to
+    /// escape its care), else the file's.
     pub kind: EnvironmentKind,
     pub outcome: ImportOutcome,
     pub changes: Vec<FieldChange>,
@@ -432,6 +473,22 @@ pub struct ImportProblem {
     pub message: String,
 }
 
+/// A stored environment's endpoint that the import changes: one Authdeck sends secrets or
+/// tokens to, or sends the user's browser to. Shown before everything else.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EndpointChange {
+    /// The environment, named as stored.
+    pub environment: String,
+    /// As the forms name it: `endpoints.token_url` ...
+    pub field: String,
+    pub before: String,
+    pub after: String,
+    /// Automatic renewal of the environment's apps pauses until a token is got by hand
+    /// (a secret or token is sent to this endpoint).
+    pub pauses_renewal: bool,
+}
+
 /// An import's preview, or what it did: every environment and app of the file with its
 /// outcome. Nothing is applied while there are problems.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -439,6 +496,11 @@ pub struct ImportProblem {
 pub struct ImportReport {
     /// True once written to the store; false for a preview.
     pub applied: bool,
+    /// The changed endpoints of every environment, to be shown first.
+    pub endpoint_changes: Vec<EndpointChange>,
+    /// Stored production environments whose settings or apps the import changes: applying
+    /// needs each confirmed by name.
+    pub production_to_confirm: Vec<String>,
     pub environments: Vec<EnvironmentImport>,
     pub problems: Vec<ImportProblem>,
     pub added: u32,
@@ -453,6 +515,34 @@ pub struct ExportSummary {
     pub path: String,
     pub environments: u32,
     pub apps: u32,
+}
+
+/// The endpoints whose change an import shows first, in that order, and whether Authdeck
+/// sends a client secret or a token there (the authorization endpoint only gets the browser).
+const WATCHED_ENDPOINTS: [(&str, bool); 6] = [
+    ("endpoints.token_url", true),
+    ("endpoints.authorization_url", false),
+    ("endpoints.device_authorization_url", true),
+    ("endpoints.introspection_url", true),
+    ("endpoints.revocation_url", true),
+    ("endpoints.token_info_url", true),
+];
+
+/// The watched endpoints among an environment's changes, token endpoint first.
+pub fn endpoint_changes(environment: &str, changes: &[FieldChange]) -> Vec<EndpointChange> {
+    WATCHED_ENDPOINTS
+        .iter()
+        .filter_map(|(field, pauses_renewal)| {
+            let change = changes.iter().find(|c| c.field == *field)?;
+            Some(EndpointChange {
+                environment: environment.to_owned(),
+                field: change.field.clone(),
+                before: change.before.clone(),
+                after: change.after.clone(),
+                pauses_renewal: *pauses_renewal,
+            })
+        })
+        .collect()
 }
 
 fn shown(value: &Option<String>) -> String {

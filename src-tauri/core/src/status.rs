@@ -27,6 +27,7 @@ pub struct AppFacts<'a> {
     pub name: &'a str,
     pub client_type: ClientType,
     pub auto_renew: bool,
+    pub renewal_paused: bool,
 }
 
 /// The status of an app's token at `now`.
@@ -74,6 +75,7 @@ pub fn token_status(app: AppFacts<'_>, token: Option<TokenMeta>, now: Timestamp)
         scopes_missing: missing,
         scopes_added: added,
         auto_renew: app.auto_renew,
+        renewal_paused: app.renewal_paused,
         renew_window_seconds: window,
     }
 }
@@ -178,6 +180,7 @@ mod tests {
             name: "App",
             client_type: ClientType::Confidential,
             auto_renew: true,
+            renewal_paused: false,
         };
         token_status(app, token, at(now))
     }

@@ -67,6 +67,8 @@ const CODES: readonly ErrorCode[] = [
   "timeout",
   "not_configured",
   "login_required",
+  "renewal_paused",
+  "production_unconfirmed",
   "internal",
 ];
 
@@ -177,7 +179,8 @@ export const api = {
   exportSetup: (path: string, overwrite: boolean) => call<ExportSummary>("export_setup", { path, overwrite }),
   previewImport: (path: string) => call<ImportReport>("preview_import", { path }),
   auditLog: (query: AuditQuery) => call<AuditEntry[]>("audit_log", { query }),
-  applyImport: (path: string) => write<ImportReport>(["environments", "apps", "settings"], "apply_import", { path }),
+  applyImport: (path: string, confirmedProduction: string[]) =>
+    write<ImportReport>(["environments", "apps", "settings", "tokens"], "apply_import", { path, confirmedProduction }),
   getConnector: (environmentId: EnvironmentId) => call<Connector | null>("get_connector", { environmentId }),
   setConnector: (environmentId: EnvironmentId, connector: Connector | null) =>
     write<Connector | null>(["environments"], "set_connector", { environmentId, connector }),

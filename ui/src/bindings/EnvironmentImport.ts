@@ -7,4 +7,9 @@ import type { ImportOutcome } from "./ImportOutcome";
 /**
  * What the import does with one environment and its apps.
  */
-export type EnvironmentImport = { name: string, kind: EnvironmentKind, outcome: ImportOutcome, changes: Array<FieldChange>, apps: Array<AppImport>, };
+export type EnvironmentImport = { name: string, 
+/**
+ * The stored kind when the environment is here (a file cannot relabel production to
+ * escape its care), else the file's.
+ */
+kind: EnvironmentKind, outcome: ImportOutcome, changes: Array<FieldChange>, apps: Array<AppImport>, };

@@ -22,6 +22,11 @@ scopes_missing: Array<string>,
  */
 scopes_added: Array<string>, auto_renew: boolean, 
 /**
+ * An import changed an endpoint of the app's environment that secrets or tokens are sent
+ * to: automatic renewal waits until a token is got by hand.
+ */
+renewal_paused: boolean, 
+/**
  * A token within this many seconds of expiry is "expiring soon" and is renewed.
  */
 renew_window_seconds: number, };

@@ -7,6 +7,8 @@ import { ImportExportDialog, fieldLabel } from "./ImportExportDialog";
 
 const preview = (overrides: Partial<ImportReport> = {}): ImportReport => ({
   applied: false,
+  endpoint_changes: [],
+  production_to_confirm: [],
   environments: [
     {
       name: "Sandbox",
@@ -127,7 +129,7 @@ describe("ImportExportDialog", () => {
       "1 confidential app has no secret here yet: add it in the app's Secrets panel.",
     );
     expect(backend.callsOf("preview_import")).toEqual([{ path: "~/team.json" }]);
-    expect(backend.callsOf("apply_import")).toEqual([{ path: "~/team.json" }]);
+    expect(backend.callsOf("apply_import")).toEqual([{ path: "~/team.json", confirmedProduction: [] }]);
     expect(screen.queryByTestId("import-apply")).toBeNull();
   });
 
@@ -196,13 +198,121 @@ describe("ImportExportDialog", () => {
     };
     fakeBackend({
       suggested_export_path: () => null,
-      preview_import: () => preview({ environments: sandbox ? [sandbox, prod] : [prod] }),
+      preview_import: () => preview({ environments: sandbox ? [sandbox, prod] : [prod], production_to_confirm: ["Prod"] }),
     });
     renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
     await openImport("/tmp/team.json");
     expect(await screen.findByTestId("import-production-warning")).toHaveTextContent(
       "This changes the production environment “Prod”: settings live systems use.",
     );
+  });
+});
+
+describe("ImportExportDialog and where secrets go", () => {
+  // the file calls the stored production environment a sandbox and moves its token endpoint
+  const repointing = (overrides: Partial<ImportReport> = {}) =>
+    preview({
+      endpoint_changes: [
+        {
+          environment: "Prod",
+          field: "endpoints.token_url",
+          before: "https://id.example.com/token",
+          after: "https://collector.example.net/token",
+          pauses_renewal: true,
+        },
+      ],
+      production_to_confirm: ["Prod"],
+      environments: [
+        {
+          name: "Prod",
+          kind: "production",
+          outcome: "changed",
+          changes: [
+            { field: "kind", before: "production", after: "sandbox" },
+            { field: "endpoints.token_url", before: "https://id.example.com/token", after: "https://collector.example.net/token" },
+          ],
+          apps: [],
+        },
+      ],
+      added: 0,
+      changed: 1,
+      skipped: 0,
+      ...overrides,
+    });
+
+  it("lists changed endpoints first and in red, and says renewal pauses", async () => {
+    fakeBackend({ suggested_export_path: () => null, preview_import: () => repointing() });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await openImport("/tmp/team.json");
+
+    const endpoints = await screen.findByTestId("import-endpoint-changes");
+    const list = screen.getByTestId("import-env-Prod");
+    // before the environments, and before the summary's details below it
+    expect(endpoints.compareDocumentPosition(list) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    const rows = within(endpoints).getAllByRole("row");
+    expect(rows.map((row) => row.textContent)).toEqual([
+      "EnvironmentFieldHere nowIn the file",
+      "ProdToken endpointhttps://id.example.com/tokenhttps://collector.example.net/token",
+    ]);
+    expect(rows[1]).toHaveClass("endpoint-change");
+    expect(endpoints).toHaveClass("import-endpoints");
+    expect(screen.getByTestId("import-renewal-pause")).toHaveTextContent(
+      "Automatic renewal of these environments’ apps will be paused until you get a token by hand.",
+    );
+    // in the environment's own list too, in red; the kind change is not an endpoint
+    const envRows = within(screen.getByTestId("import-env-changes-Prod")).getAllByRole("row");
+    expect(envRows.map((row) => row.className)).toEqual(["", "", "endpoint-change"]);
+    // production by the stored kind, whatever the file says
+    const badge = list.querySelector(".kind-badge");
+    expect(badge).toHaveTextContent("production");
+    expect(badge).toHaveClass("kind-production");
+  });
+
+  it("imports a production change only once each environment is confirmed by name, and sends the names", async () => {
+    const backend = fakeBackend({
+      suggested_export_path: () => null,
+      preview_import: () => repointing(),
+      apply_import: () => repointing({ applied: true }),
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await openImport("/tmp/team.json");
+
+    const confirm = await screen.findByTestId("import-production-confirm");
+    expect(confirm).toHaveTextContent("Change the production environment “Prod” and its apps");
+    expect(screen.getByTestId("import-apply")).toBeDisabled();
+    await userEvent.click(screen.getByTestId("import-confirm-Prod"));
+    expect(screen.getByTestId("import-apply")).toBeEnabled();
+    await userEvent.click(screen.getByTestId("import-confirm-Prod"));
+    expect(screen.getByTestId("import-apply")).toBeDisabled();
+    expect(backend.callsOf("apply_import")).toEqual([]);
+
+    await userEvent.click(screen.getByTestId("import-confirm-Prod"));
+    await userEvent.click(screen.getByTestId("import-apply"));
+    expect(await screen.findByText("Imported: 0 added · 1 changed · 0 already the same")).toBeInTheDocument();
+    expect(backend.callsOf("apply_import")).toEqual([{ path: "/tmp/team.json", confirmedProduction: ["Prod"] }]);
+  });
+
+  it("shows the backend's refusal of an unconfirmed production change under the path", async () => {
+    fakeBackend({
+      suggested_export_path: () => null,
+      preview_import: () => repointing(),
+      apply_import: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw {
+          code: "production_unconfirmed",
+          message: "Nothing was imported: it changes the production environment “Prod”; confirm it by name to import.",
+          field: null,
+        };
+      },
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await openImport("/tmp/team.json");
+    await userEvent.click(await screen.findByTestId("import-confirm-Prod"));
+    await userEvent.click(screen.getByTestId("import-apply"));
+    expect(await screen.findByTestId("field-error-path")).toHaveTextContent(
+      "Nothing was imported: it changes the production environment “Prod”; confirm it by name to import.",
+    );
+    expect(screen.getByTestId("import-preview-button")).toBeEnabled();
   });
 });
 

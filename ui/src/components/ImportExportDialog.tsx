@@ -55,7 +55,9 @@ export function ImportExportDialog({ onClose }: Props) {
 function useFileErrors(): [FieldError[], (error: IpcError) => boolean, () => void] {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const show = (error: IpcError) => {
-    if (presentationOf(error.code) !== "field" && error.code !== "not_found") return false;
+    // an unconfirmed production change means the file changed since its preview: said there too
+    const aboutTheFile = presentationOf(error.code) === "field" || error.code === "not_found" || error.code === "production_unconfirmed";
+    if (!aboutTheFile) return false;
     setErrors([{ field: "path", message: error.message }]);
     return true;
   };
@@ -146,6 +148,8 @@ function ImportPane({ onClose }: Props) {
   const [busy, setBusy] = useState(false);
   const [preview, setPreview] = useState<ImportReport | null>(null);
   const [done, setDone] = useState<ImportReport | null>(null);
+  // the production environments the user ticked, by name, for this preview
+  const [confirmed, setConfirmed] = useState<string[]>([]);
   const [errors, showError, clearErrors] = useFileErrors();
 
   const run = async (apply: boolean) => {
@@ -153,13 +157,15 @@ function ImportPane({ onClose }: Props) {
     clearErrors();
     try {
       if (apply) {
-        setDone(await api.applyImport(path));
+        setDone(await api.applyImport(path, confirmed));
         setPreview(null);
       } else {
         setPreview(await api.previewImport(path));
       }
+      setConfirmed([]);
     } catch (reason) {
       const error = toIpcError(reason);
+      if (error.code === "production_unconfirmed") setPreview(null);
       if (!showError(error)) report(error);
     } finally {
       setBusy(false);
@@ -168,6 +174,7 @@ function ImportPane({ onClose }: Props) {
   const shown = done ?? preview;
   const blocked = preview !== null && preview.problems.length > 0;
   const nothingToDo = preview !== null && preview.added + preview.changed === 0;
+  const unconfirmed = preview?.production_to_confirm.filter((name) => !confirmed.includes(name)) ?? [];
 
   return (
     <form
@@ -194,10 +201,20 @@ function ImportPane({ onClose }: Props) {
             // a preview belongs to the file it was made from
             setPreview(null);
             setDone(null);
+            setConfirmed([]);
           }}
         />
       </Field>
       {shown && <ImportPreview report={shown} />}
+      {preview && !blocked && preview.production_to_confirm.length > 0 && (
+        <ProductionConfirmation
+          names={preview.production_to_confirm}
+          confirmed={confirmed}
+          onChange={(name, on) => {
+            setConfirmed((current) => (on ? [...current, name] : current.filter((other) => other !== name)));
+          }}
+        />
+      )}
       <footer className="dialog-footer">
         <button type="button" onClick={onClose}>
           {done ? "Close" : "Cancel"}
@@ -207,12 +224,44 @@ function ImportPane({ onClose }: Props) {
             {busy ? "Reading…" : "Preview"}
           </button>
         ) : (
-          <button type="submit" className="primary" data-testid="import-apply" disabled={busy || blocked || nothingToDo}>
+          <button type="submit" className="primary" data-testid="import-apply" disabled={busy || blocked || nothingToDo || unconfirmed.length > 0}>
             {busy ? "Importing…" : `Import ${plural(preview.added + preview.changed, "change")}`}
           </button>
         )}
       </footer>
     </form>
+  );
+}
+
+/** One tick per stored production environment the import changes: applying sends the ticked names. */
+function ProductionConfirmation({
+  names,
+  confirmed,
+  onChange,
+}: {
+  names: string[];
+  confirmed: string[];
+  onChange: (name: string, on: boolean) => void;
+}) {
+  return (
+    <fieldset className="production-warning import-confirm" data-testid="import-production-confirm">
+      <legend>
+        <strong>Production.</strong> Confirm each production environment this import changes:
+      </legend>
+      {names.map((name) => (
+        <label key={name} className="checkbox-row">
+          <input
+            type="checkbox"
+            data-testid={`import-confirm-${name}`}
+            checked={confirmed.includes(name)}
+            onChange={(event) => {
+              onChange(name, event.target.checked);
+            }}
+          />
+          <span>Change the production environment “{name}” and its apps</span>
+        </label>
+      ))}
+    </fieldset>
   );
 }
 
@@ -229,6 +278,7 @@ const LABELS: Record<string, string> = {
   "endpoints.issuer_url": "Issuer",
   "endpoints.authorization_url": "Authorization endpoint",
   "endpoints.token_url": "Token endpoint",
+  "endpoints.device_authorization_url": "Device authorization endpoint",
   "endpoints.token_info_url": "Token info endpoint",
   "endpoints.introspection_url": "Introspection endpoint",
   "endpoints.revocation_url": "Revocation endpoint",
@@ -261,6 +311,16 @@ function Outcome({ outcome, applied }: { outcome: ImportOutcome; applied: boolea
   return <span className={`outcome outcome-${outcome}`}>{OUTCOME[outcome][applied ? 1 : 0]}</span>;
 }
 
+/** Where Authdeck sends secrets, tokens or the user's browser: a change there is shown in red. */
+const WATCHED = new Set([
+  "endpoints.token_url",
+  "endpoints.authorization_url",
+  "endpoints.device_authorization_url",
+  "endpoints.introspection_url",
+  "endpoints.revocation_url",
+  "endpoints.token_info_url",
+]);
+
 function Changes({ changes, testId, applied }: { changes: FieldChange[]; testId: string; applied: boolean }) {
   if (changes.length === 0) return null;
   return (
@@ -274,7 +334,7 @@ function Changes({ changes, testId, applied }: { changes: FieldChange[]; testId:
       </thead>
       <tbody>
         {changes.map((change) => (
-          <tr key={change.field}>
+          <tr key={change.field} className={WATCHED.has(change.field) ? "endpoint-change" : undefined}>
             <th scope="row">{fieldLabel(change.field)}</th>
             <td>{change.before === "" ? <span className="faint">—</span> : change.before}</td>
             <td>{change.after === "" ? <span className="faint">—</span> : change.after}</td>
@@ -289,16 +349,14 @@ function Changes({ changes, testId, applied }: { changes: FieldChange[]; testId:
 export function ImportPreview({ report }: { report: ImportReport }) {
   const applied = report.applied;
   const needSecrets = report.environments.flatMap((environment) => environment.apps).filter((app) => app.needs_secret).length;
-  const production = report.environments
-    .filter((environment) => environment.kind === "production")
-    .filter((environment) => environment.outcome === "changed" || environment.apps.some((app) => app.outcome === "changed"))
-    .map((environment) => `“${environment.name}”`);
+  const production = report.production_to_confirm.map((name) => `“${name}”`);
   return (
     <section className="import-preview" data-testid="import-preview" aria-label={applied ? "What was imported" : "What importing does"}>
       <p className="import-summary" data-testid="import-summary" role="status">
         {applied ? "Imported: " : ""}
         {report.added} {applied ? "added" : "to add"} · {report.changed} {applied ? "changed" : "to change"} · {report.skipped} already the same
       </p>
+      {report.endpoint_changes.length > 0 && <EndpointChanges report={report} />}
       {report.problems.length > 0 && (
         <div className="import-problems" role="alert" data-testid="import-problems">
           <strong>Nothing can be imported until the file is fixed:</strong>
@@ -353,5 +411,44 @@ export function ImportPreview({ report }: { report: ImportReport }) {
         </ul>
       </div>
     </section>
+  );
+}
+
+/** The changed endpoints of every environment, first and in red: where secrets and tokens will go. */
+function EndpointChanges({ report }: { report: ImportReport }) {
+  const applied = report.applied;
+  const pauses = report.endpoint_changes.some((change) => change.pauses_renewal);
+  return (
+    <div className="import-endpoints" role="alert" data-testid="import-endpoint-changes">
+      <strong>
+        {applied ? "Endpoints changed" : "Endpoints this changes"} — secrets, tokens and sign-ins go to the new addresses:
+      </strong>
+      <table className="import-changes">
+        <thead>
+          <tr>
+            <th scope="col">Environment</th>
+            <th scope="col">Field</th>
+            <th scope="col">{applied ? "Before" : "Here now"}</th>
+            <th scope="col">{applied ? "After" : "In the file"}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {report.endpoint_changes.map((change) => (
+            <tr key={`${change.environment}/${change.field}`} className="endpoint-change">
+              <td>{change.environment}</td>
+              <th scope="row">{fieldLabel(change.field)}</th>
+              <td>{change.before === "" ? <span className="faint">—</span> : change.before}</td>
+              <td>{change.after === "" ? <span className="faint">—</span> : change.after}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {pauses && (
+        <p data-testid="import-renewal-pause">
+          Automatic renewal of {applied ? "their" : "these environments’"} apps {applied ? "is" : "will be"} paused until you get a
+          token by hand.
+        </p>
+      )}
+    </div>
   );
 }

@@ -333,6 +333,21 @@ describe("TokenPanel, actions", () => {
     expect(stopped).toHaveTextContent("“Get new token” tries again");
   });
 
+  it("says automatic renewal is paused by an import, where the token endpoint now is, and how to resume", async () => {
+    fakeBackend({
+      token_details: () => ({
+        status: tokenStatus({ issued: Date.now(), expiresIn: 200 }, { renewal_paused: true, state: "expiring_soon" }),
+        jwt: null,
+        id_claims: null,
+      }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-renewal-paused")).toHaveTextContent(
+      "Automatic renewal paused: an import changed where “Sandbox” sends secrets and tokens (token endpoint: https://id.example.com/token). Get a token by hand to resume.",
+    );
+    expect(screen.queryByText("renewal due: Authdeck renews it now")).toBeNull();
+  });
+
   it("for a public client offers sign-in instead of a client-credentials request, and says what each needs", async () => {
     fakeBackend({ token_details: () => ({ status: tokenStatus({ none: true }), jwt: null, id_claims: null }) });
     const app = clientApp({ client_type: "public", auth_method: "none" });

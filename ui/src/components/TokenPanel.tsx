@@ -242,7 +242,9 @@ export function TokenPanel({ app, environment }: Props) {
             </span>
             {live.state === "expiring_soon" && (
               <span className="token-clock-note">
-                {autoRenew && !token.renew_error ? "renewal due: Authdeck renews it now" : "inside the renewal window"}
+                {autoRenew && !token.renew_error && !status?.renewal_paused
+                  ? "renewal due: Authdeck renews it now"
+                  : "inside the renewal window"}
               </span>
             )}
           </div>
@@ -326,6 +328,16 @@ export function TokenPanel({ app, environment }: Props) {
             ? "No token yet. Get one with the app’s active secret and the scopes below, or sign a user in."
             : "No token yet. A public client gets its tokens by signing a user in: with the browser (authorization code with PKCE) or on another device."}
         </p>
+      )}
+
+      {status?.renewal_paused && (
+        <div className="notice notice-refusal" data-testid="token-renewal-paused" role="alert">
+          <Icon name="warning" />
+          <span>
+            Automatic renewal paused: an import changed where “{environment.name}” sends secrets and tokens (token endpoint:{" "}
+            <code>{endpoints.token_url ?? "none"}</code>). Get a token by hand to resume.
+          </span>
+        </div>
       )}
 
       {token?.renew_error && (

@@ -34,6 +34,8 @@ export function presentationOf(code: ErrorCode): Presentation {
     case "timeout":
     case "not_configured":
     case "login_required":
+    case "renewal_paused":
+    case "production_unconfirmed":
       return "notice";
     case "secret_missing":
     case "internal":

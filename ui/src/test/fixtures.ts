@@ -128,6 +128,7 @@ export const tokenStatus = (
     scopes_missing: [],
     scopes_added: [],
     auto_renew: true,
+    renewal_paused: false,
     renew_window_seconds: options.window ?? 300,
     ...overrides,
   };

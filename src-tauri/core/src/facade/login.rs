@@ -19,7 +19,7 @@ use crate::loopback::{Callback, Expected, Issuer, ListenOptions, Listener};
 use crate::model::*;
 use crate::store::intents::{self, Intent};
 use crate::store::issuers::{self, SeenMetadata};
-use crate::store::tokens;
+use crate::store::{apps, tokens};
 use std::future::Future;
 use std::time::Duration;
 use url::Url;
@@ -564,7 +564,9 @@ impl Core {
         let _turn = flight.lock.lock().await;
         let _across_processes = self.process_lock(app).await?;
         let token = self.store_token(app, keep)?;
-        Ok(self.facts_status(&app_row, Some(token)))
+        // A sign-in is a token got by hand: an import's renewal pause ends with it.
+        self.store()?.write(|tx| apps::resume_renewal(tx, app))?;
+        self.facts_status(&app_row, Some(token))
     }
 
     /// Refreshes a login's token; called under the app's token locks by `fetch_token`.

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::*;
 use crate::portable::{
     self, AppImport, EnvironmentImport, ExportFile, ExportSummary, ExportedEnvironment,
-    ImportOutcome, ImportProblem, ImportReport,
+    FieldChange, ImportOutcome, ImportProblem, ImportReport,
 };
 use crate::store::{apps, environments, secrets, settings};
 use crate::validate::{APP_FIELDS, ENVIRONMENT_FIELDS, FieldError};
@@ -64,29 +64,20 @@ impl Core {
     }
 
     /// Imports the file's text in one transaction, or nothing when any item has a problem
-    /// (the error names the first; the preview lists them all).
-    pub fn apply_import(&self, text: &str) -> Result<ImportReport> {
+    /// (the error names the first; the preview lists them all) or when it changes a stored
+    /// production environment not named in `confirmed_production` (the preview's
+    /// `production_to_confirm`; names match ignoring case).
+    pub fn apply_import(
+        &self,
+        text: &str,
+        confirmed_production: &[String],
+    ) -> Result<ImportReport> {
         let file = portable::parse(text)?;
         let now = self.now();
         self.store()?.write(|tx| {
             let mut report = merge(tx, &file, now)?;
-            if let Some(first) = report.problems.first() {
-                let more = report.problems.len() - 1;
-                return Err(Error::invalid(
-                    "file",
-                    format!(
-                        "Nothing was imported: {}: {}: {}{}",
-                        first.place,
-                        first.field,
-                        first.message,
-                        match more {
-                            0 => String::new(),
-                            1 => " (and 1 more problem)".into(),
-                            n => format!(" (and {n} more problems)"),
-                        }
-                    ),
-                ));
-            }
+            refuse_problems(&report)?;
+            refuse_unconfirmed(&report, confirmed_production)?;
             report.applied = true;
             self.note_created(tx, &report)?;
             let detail = format!(
@@ -97,6 +88,64 @@ impl Core {
             Ok(report)
         })
     }
+}
+
+/// Nothing is imported while any item has a problem: the error names the first.
+fn refuse_problems(report: &ImportReport) -> Result<()> {
+    let Some(first) = report.problems.first() else {
+        return Ok(());
+    };
+    let more = report.problems.len() - 1;
+    Err(Error::invalid(
+        "file",
+        format!(
+            "Nothing was imported: {}: {}: {}{}",
+            first.place,
+            first.field,
+            first.message,
+            match more {
+                0 => String::new(),
+                1 => " (and 1 more problem)".into(),
+                n => format!(" (and {n} more problems)"),
+            }
+        ),
+    ))
+}
+
+/// Nothing is imported while it changes a stored production environment the user did not
+/// confirm by name: the error names each one left.
+fn refuse_unconfirmed(report: &ImportReport, confirmed: &[String]) -> Result<()> {
+    let unconfirmed: Vec<String> = report
+        .production_to_confirm
+        .iter()
+        .filter(|name| {
+            !confirmed
+                .iter()
+                .any(|c| c.trim().eq_ignore_ascii_case(name))
+        })
+        .cloned()
+        .collect();
+    if unconfirmed.is_empty() {
+        return Ok(());
+    }
+    let quoted: Vec<String> = unconfirmed.iter().map(|n| format!("“{n}”")).collect();
+    let message = if unconfirmed.len() == 1 {
+        format!(
+            "Nothing was imported: it changes the production environment {}; confirm it by \
+             name to import.",
+            quoted[0]
+        )
+    } else {
+        format!(
+            "Nothing was imported: it changes the production environments {}; confirm each by \
+             name to import.",
+            quoted.join(", ")
+        )
+    };
+    Err(Error::ProductionUnconfirmed {
+        environments: unconfirmed,
+        message,
+    })
 }
 
 impl Core {
@@ -126,6 +175,8 @@ impl Core {
 fn merge(tx: &Connection, file: &ExportFile, now: Timestamp) -> Result<ImportReport> {
     let mut report = ImportReport {
         applied: false,
+        endpoint_changes: Vec::new(),
+        production_to_confirm: Vec::new(),
         environments: Vec::new(),
         problems: Vec::new(),
         added: 0,
@@ -154,72 +205,99 @@ fn merge(tx: &Connection, file: &ExportFile, now: Timestamp) -> Result<ImportRep
             .in_form_order(ENVIRONMENT_FIELDS);
         let clean = found.is_empty();
         add_problems(&mut report.problems, &place, found);
-        let (environment_id, outcome, changes) = match stored {
-            None if !clean => {
-                // Without its row its apps cannot be checked; the problems say why.
-                report.environments.push(EnvironmentImport {
-                    name: input.name,
-                    kind: input.kind,
-                    outcome: ImportOutcome::Added,
-                    changes: Vec::new(),
-                    apps: Vec::new(),
-                });
-                continue;
-            }
-            None => {
-                let environment = Environment {
-                    id: EnvironmentId::new(),
-                    name: input.name.clone(),
-                    kind: input.kind,
-                    color: input.color.clone(),
-                    endpoints: input.endpoints.clone(),
-                    rotation_days: input.rotation_days,
-                    app_count: 0,
-                    created_at: now,
-                    updated_at: now,
-                };
-                environments::save(tx, &environment)?;
-                let mut current = settings::load(tx)?;
-                if current.active_environment_id.is_none() {
-                    current.active_environment_id = Some(environment.id.clone());
-                    settings::save(tx, &current)?;
-                }
-                (environment.id, ImportOutcome::Added, Vec::new())
-            }
-            Some(stored) => {
-                let changes = portable::environment_changes(&stored, &input);
-                if changes.is_empty() {
-                    (stored.id, ImportOutcome::Skipped, changes)
-                } else {
-                    let id = stored.id.clone();
-                    if clean {
-                        environments::save(
-                            tx,
-                            &Environment {
-                                kind: input.kind,
-                                color: input.color.clone(),
-                                endpoints: input.endpoints.clone(),
-                                rotation_days: input.rotation_days,
-                                updated_at: now,
-                                ..stored
-                            },
-                        )?;
-                    }
-                    (id, ImportOutcome::Changed, changes)
-                }
-            }
+        // What the store calls it, and what it is: the file cannot relabel production.
+        let (name_here, kind) = match &stored {
+            Some(stored) => (stored.name.clone(), stored.kind),
+            None => (input.name.clone(), input.kind),
+        };
+        let Some((environment_id, outcome, changes)) =
+            merge_environment(tx, stored, &input, clean, now)?
+        else {
+            // Without its row its apps cannot be checked; the problems say why.
+            report.environments.push(EnvironmentImport {
+                name: input.name,
+                kind,
+                outcome: ImportOutcome::Added,
+                changes: Vec::new(),
+                apps: Vec::new(),
+            });
+            continue;
         };
         count(&mut report, outcome);
         let apps = merge_apps(tx, imported, &environment_id, &input.name, now, &mut report)?;
+        let endpoints = portable::endpoint_changes(&name_here, &changes);
+        if clean && endpoints.iter().any(|change| change.pauses_renewal) {
+            // After its apps are merged, so the ones the file adds wait too.
+            apps::pause_renewal(tx, &environment_id, now)?;
+        }
+        report.endpoint_changes.extend(endpoints);
+        let changes_here = outcome == ImportOutcome::Changed
+            || apps.iter().any(|app| app.outcome == ImportOutcome::Changed);
+        if kind == EnvironmentKind::Production && changes_here {
+            report.production_to_confirm.push(name_here);
+        }
         report.environments.push(EnvironmentImport {
             name: input.name,
-            kind: input.kind,
+            kind,
             outcome,
             changes,
             apps,
         });
     }
     Ok(report)
+}
+
+/// Adds or updates one environment's row (when `clean`); None when a new environment has
+/// problems and so has no row its apps could go in.
+fn merge_environment(
+    tx: &Connection,
+    stored: Option<Environment>,
+    input: &EnvironmentInput,
+    clean: bool,
+    now: Timestamp,
+) -> Result<Option<(EnvironmentId, ImportOutcome, Vec<FieldChange>)>> {
+    let Some(stored) = stored else {
+        if !clean {
+            return Ok(None);
+        }
+        let environment = Environment {
+            id: EnvironmentId::new(),
+            name: input.name.clone(),
+            kind: input.kind,
+            color: input.color.clone(),
+            endpoints: input.endpoints.clone(),
+            rotation_days: input.rotation_days,
+            app_count: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        environments::save(tx, &environment)?;
+        let mut current = settings::load(tx)?;
+        if current.active_environment_id.is_none() {
+            current.active_environment_id = Some(environment.id.clone());
+            settings::save(tx, &current)?;
+        }
+        return Ok(Some((environment.id, ImportOutcome::Added, Vec::new())));
+    };
+    let changes = portable::environment_changes(&stored, input);
+    if changes.is_empty() {
+        return Ok(Some((stored.id, ImportOutcome::Skipped, changes)));
+    }
+    let id = stored.id.clone();
+    if clean {
+        environments::save(
+            tx,
+            &Environment {
+                kind: input.kind,
+                color: input.color.clone(),
+                endpoints: input.endpoints.clone(),
+                rotation_days: input.rotation_days,
+                updated_at: now,
+                ..stored
+            },
+        )?;
+    }
+    Ok(Some((id, ImportOutcome::Changed, changes)))
 }
 
 /// Merges one environment's apps by client ID.

@@ -87,24 +87,30 @@ impl Core {
         Ok(flights.entry(app.clone()).or_default().clone())
     }
 
-    pub(super) fn facts_status(&self, app: &ClientApp, token: Option<TokenMeta>) -> TokenStatus {
-        status::token_status(
+    pub(super) fn facts_status(
+        &self,
+        app: &ClientApp,
+        token: Option<TokenMeta>,
+    ) -> Result<TokenStatus> {
+        let renewal_paused = apps::renewal_paused(&self.store()?.conn, &app.id)?;
+        Ok(status::token_status(
             AppFacts {
                 id: &app.id,
                 name: &app.display_name,
                 client_type: app.client_type,
                 auto_renew: app.auto_renew,
+                renewal_paused,
             },
             token,
             self.now(),
-        )
+        ))
     }
 
     /// The status of an app's token.
     pub fn token_status(&self, app: &AppId) -> Result<TokenStatus> {
         let app = self.app(app)?;
         let token = tokens::of_app(&self.store()?.conn, &app.id)?;
-        Ok(self.facts_status(&app, token))
+        self.facts_status(&app, token)
     }
 
     /// The token status of every app of an environment, by app name.
@@ -126,6 +132,7 @@ impl Core {
                         name: &facts.name,
                         client_type: facts.client_type,
                         auto_renew: facts.auto_renew,
+                        renewal_paused: facts.renewal_paused,
                     },
                     by_app.remove(&facts.id),
                     now,
@@ -242,13 +249,16 @@ impl Core {
         if flight.completed.load(Ordering::SeqCst) != seen {
             // Another request for this app finished while this one waited: share its outcome.
             let last = flight.last.lock().map(|last| last.clone()).ok().flatten();
+            // (A renewal refused for a pause is no answer to a request by hand.)
             if let Some((last_scopes, outcome)) = last
                 && last_scopes == scopes
+                && !(fetch == Fetch::New && matches!(outcome, Err(Error::RenewalPaused(_))))
             {
-                return outcome.map(|token| self.facts_status(&app_row, Some(token)));
+                return self.facts_status(&app_row, Some(outcome?));
             }
         }
-        let current = self.facts_status(&app_row, tokens::of_app(&self.store()?.conn, app)?);
+        let stored = tokens::of_app(&self.store()?.conn, app)?;
+        let current = self.facts_status(&app_row, stored)?;
         if let Some(token) = &current.token
             && Some(&token.id) != stored_before.as_ref()
             && token.requested_scopes == scopes
@@ -263,17 +273,43 @@ impl Core {
         {
             return Ok(current);
         }
-        let outcome = self.mint(app, current.token, &scopes).await;
-        if let (Fetch::Renew, Err(error)) = (fetch, &outcome) {
-            let message = error.to_string();
-            self.store()?
-                .write(|tx| tokens::set_renew_error(tx, app, Some(&message)))?;
+        let outcome = self.mint(app, current.token, &scopes, fetch).await;
+        match (fetch, &outcome) {
+            // A pause is no failure of the token: it ends with a token got by hand, not with
+            // a renewal error that needs clearing.
+            (Fetch::Renew, Err(Error::RenewalPaused(_))) => {}
+            (Fetch::Renew, Err(error)) => {
+                let message = error.to_string();
+                self.store()?
+                    .write(|tx| tokens::set_renew_error(tx, app, Some(&message)))?;
+            }
+            // The user saw where the request goes and sent it: renewal may follow again.
+            (Fetch::New, Ok(_)) => self.store()?.write(|tx| apps::resume_renewal(tx, app))?,
+            _ => {}
         }
         if let Ok(mut last) = flight.last.lock() {
             *last = Some((scopes, outcome.clone()));
         }
         flight.completed.fetch_add(1, Ordering::SeqCst);
-        outcome.map(|token| self.facts_status(&app_row, Some(token)))
+        self.facts_status(&app_row, Some(outcome?))
+    }
+
+    /// Refuses a request nobody asked for by hand (automatic renewal, "if needed") while an
+    /// import's endpoint change has paused the app's renewal. Checked after the environment's
+    /// endpoints are read, so an import committed in between is always seen.
+    fn refuse_while_paused(&self, app: &AppId, fetch: Fetch) -> Result<()> {
+        if fetch == Fetch::New || !apps::renewal_paused(&self.store()?.conn, app)? {
+            return Ok(());
+        }
+        let app = self.app(app)?;
+        let environment = self.environment(&app.environment_id)?;
+        Err(Error::RenewalPaused(format!(
+            "Automatic renewal of “{}” is paused: an import changed the endpoints of “{}” \
+             (token endpoint: {}). Get a token by hand once to resume.",
+            app.display_name,
+            environment.name,
+            environment.endpoints.token_url.as_deref().unwrap_or("none"),
+        )))
     }
 
     /// An exclusive lock on the app's token requests shared by every process using this data
@@ -301,9 +337,11 @@ impl Core {
         app: &AppId,
         current: Option<TokenMeta>,
         scopes: &[String],
+        fetch: Fetch,
     ) -> Result<TokenMeta> {
         match current {
             Some(token) if token.has_refresh_token => {
+                self.refuse_while_paused(app, fetch)?;
                 return self.refresh_login(app, token, scopes).await;
             }
             Some(token)
@@ -321,6 +359,7 @@ impl Core {
             _ => {}
         }
         let credentials = self.credentials(app, None)?;
+        self.refuse_while_paused(app, fetch)?;
         let minted = self.request_token(&credentials, scopes).await?;
         let secret_id = credentials.secret.as_ref().map(|(id, _)| id.clone());
         self.store_token(
@@ -567,7 +606,7 @@ impl Core {
     }
 
     /// The apps whose client-credentials token is inside its renewal window and not yet
-    /// expired, with renewal on and no recorded failure.
+    /// expired, with renewal on, not paused by an import, and no recorded failure.
     pub fn renewals_due(&self) -> Result<Vec<AppId>> {
         let now = self.now().unix();
         Ok(tokens::renewable(&self.store()?.conn)?

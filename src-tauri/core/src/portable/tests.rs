@@ -216,3 +216,83 @@ fn a_typed_path_must_be_whole_and_may_start_at_home() {
     let home = directories::UserDirs::new().unwrap().home_dir().to_owned();
     assert_eq!(chosen_path("~/team.json").unwrap(), home.join("team.json"));
 }
+
+/// Runs `read_file` on another thread and gives up after five seconds, so a read that blocks
+/// or never ends fails the test instead of hanging it.
+fn read_within_seconds(path: &Path) -> Result<String> {
+    let path = path.to_owned();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || sender.send(read_file(&path)));
+    receiver
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .expect("read_file did not return within 5 s")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_device_is_refused_without_reading_it() {
+    let error = read_within_seconds(Path::new("/dev/zero")).unwrap_err();
+    assert_eq!(error.code(), crate::ErrorCode::File);
+    assert_eq!(
+        error.to_string(),
+        "/dev/zero is not a regular file (a device, a pipe or a socket); an Authdeck export is a \
+         file."
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_without_a_writer_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("setup.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success());
+    let error = read_within_seconds(&fifo).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} is not a regular file (a device, a pipe or a socket); an Authdeck export is a \
+             file.",
+            fifo.display()
+        )
+    );
+}
+
+#[test]
+fn a_file_one_byte_over_the_limit_is_refused_and_one_at_it_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("setup.json");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(MAX_IMPORT_BYTES + 1).unwrap();
+    let error = read_within_seconds(&path).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} is {} bytes; an Authdeck export is at most {MAX_IMPORT_BYTES}.",
+            path.display(),
+            MAX_IMPORT_BYTES + 1
+        )
+    );
+    file.set_len(MAX_IMPORT_BYTES).unwrap();
+    assert_eq!(
+        read_within_seconds(&path).unwrap().len() as u64,
+        MAX_IMPORT_BYTES
+    );
+}
+
+#[test]
+fn an_endless_source_is_read_only_up_to_the_limit() {
+    // stdin may be a pipe that never ends: the read stops one byte past the limit
+    let error = read_bounded(std::io::repeat(b' '), "stdin").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "stdin holds more than {MAX_IMPORT_BYTES} bytes; an Authdeck export is at most \
+             {MAX_IMPORT_BYTES}."
+        )
+    );
+    assert_eq!(read_bounded(&b"{}"[..], "stdin").unwrap(), "{}");
+}

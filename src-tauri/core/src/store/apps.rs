@@ -242,19 +242,52 @@ pub fn set_auto_renew(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
     Ok(())
 }
 
+/// Pauses automatic renewal of every app of an environment (an import changed an endpoint
+/// its secrets or tokens go to) until a token is got by hand.
+pub fn pause_renewal(conn: &Connection, environment: &EnvironmentId, now: Timestamp) -> Result<()> {
+    conn.execute(
+        "UPDATE apps SET renewal_paused_at = ?2 WHERE environment_id = ?1",
+        params![environment.as_str(), now.unix()],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Ends an app's renewal pause (a token was got by hand).
+pub fn resume_renewal(conn: &Connection, id: &AppId) -> Result<()> {
+    conn.execute(
+        "UPDATE apps SET renewal_paused_at = NULL WHERE id = ?1",
+        [id.as_str()],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Whether an import paused the app's automatic renewal.
+pub fn renewal_paused(conn: &Connection, id: &AppId) -> Result<bool> {
+    optional(conn.query_row(
+        "SELECT renewal_paused_at IS NOT NULL FROM apps WHERE id = ?1",
+        [id.as_str()],
+        |row| row.get::<_, bool>(0),
+    ))
+    .map(|paused| paused.unwrap_or(false))
+}
+
 /// What a token status needs of an app.
 pub struct TokenFacts {
     pub id: AppId,
     pub name: String,
     pub client_type: ClientType,
     pub auto_renew: bool,
+    pub renewal_paused: bool,
 }
 
 /// The token facts of an environment's apps, by display name.
 pub fn token_facts(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<TokenFacts>> {
     let mut statement = conn
         .prepare_cached(
-            "SELECT id, display_name, client_type, auto_renew FROM apps \
+            "SELECT id, display_name, client_type, auto_renew, \
+             renewal_paused_at IS NOT NULL AS renewal_paused FROM apps \
              WHERE environment_id = ?1 ORDER BY display_name COLLATE NOCASE",
         )
         .map_err(store_error)?;
@@ -265,6 +298,7 @@ pub fn token_facts(conn: &Connection, environment: &EnvironmentId) -> Result<Vec
                 name: row.get("display_name")?,
                 client_type: enum_at(row, "client_type", ClientType::parse)?,
                 auto_renew: row.get("auto_renew")?,
+                renewal_paused: row.get("renewal_paused")?,
             })
         })
         .map_err(store_error)?;

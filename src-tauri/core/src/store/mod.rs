@@ -35,6 +35,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0003_browser_login.sql")),
     M::up(include_str!("migrations/0004_connectors.sql")),
     M::up(include_str!("migrations/0005_audit.sql")),
+    M::up(include_str!("migrations/0006_renewal_pause.sql")),
     M::up(include_str!("migrations/0007_issuer_metadata.sql")),
 ];
 

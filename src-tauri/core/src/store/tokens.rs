@@ -129,12 +129,12 @@ pub fn exists(conn: &Connection, id: &TokenId) -> Result<bool> {
 }
 
 /// Tokens automatic renewal may act on: client credentials, or a login's token with a refresh
-/// token; renewal on, not revoked, no recorded renewal failure.
+/// token; renewal on and not paused by an import, not revoked, no recorded renewal failure.
 pub fn renewable(conn: &Connection) -> Result<Vec<TokenMeta>> {
     let mut statement = conn
         .prepare_cached(
             "SELECT t.* FROM tokens t JOIN apps a ON a.id = t.app_id \
-             WHERE a.auto_renew = 1 \
+             WHERE a.auto_renew = 1 AND a.renewal_paused_at IS NULL \
              AND (t.source = 'client_credentials' OR t.has_refresh_token = 1) \
              AND t.revoked_at IS NULL AND t.renew_error IS NULL AND t.expires_at IS NOT NULL",
         )

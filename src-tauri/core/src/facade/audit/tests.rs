@@ -261,7 +261,7 @@ fn an_applied_import_is_recorded_and_a_preview_is_not() {
     let (_b, target) = open(Actor::Cli);
     target.preview_import(&text).unwrap();
     assert_eq!(target.audit_log(&AuditQuery::default()).unwrap(), vec![]);
-    target.apply_import(&text).unwrap();
+    target.apply_import(&text, &[]).unwrap();
     assert_eq!(
         lines(&target),
         vec![

@@ -2,28 +2,33 @@
 //! writes nothing. Over an in-memory keychain; the CLI's tests run it against the real one.
 
 use super::*;
-use crate::portable::FieldChange;
+use crate::portable::{EndpointChange, FieldChange};
 use crate::vault::MemoryVault;
-use crate::{Clock, ErrorCode};
+use crate::{Clock, ErrorCode, Fetch};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 
-struct FixedClock;
+/// A clock that stands still until the test moves it.
+struct TestClock(AtomicI64);
 
-impl Clock for FixedClock {
+impl Clock for TestClock {
     fn now(&self) -> Timestamp {
-        Timestamp::from_unix(1_790_000_000).unwrap()
+        Timestamp::from_unix(self.0.load(Ordering::SeqCst)).unwrap()
     }
 }
 
+const START: i64 = 1_790_000_000;
+
 fn core() -> (tempfile::TempDir, Core) {
-    let dir = tempfile::tempdir().unwrap();
-    let core = Core::open(
-        dir.path(),
-        Arc::new(MemoryVault::default()),
-        Arc::new(FixedClock),
-    )
-    .unwrap();
+    let (dir, core, _) = core_and_clock();
     (dir, core)
+}
+
+fn core_and_clock() -> (tempfile::TempDir, Core, Arc<TestClock>) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(TestClock(AtomicI64::new(START)));
+    let core = Core::open(dir.path(), Arc::new(MemoryVault::default()), clock.clone()).unwrap();
+    (dir, core, clock)
 }
 
 fn sandbox_input() -> EnvironmentInput {
@@ -61,7 +66,12 @@ fn app_input(environment: &EnvironmentId, name: &str, client_id: &str) -> Client
 
 /// A store with "Sandbox" holding "Billing" (with a secret) and "Web" (public).
 fn populated() -> (tempfile::TempDir, Core) {
-    let (dir, core) = core();
+    let (dir, core, _) = populated_with_clock();
+    (dir, core)
+}
+
+fn populated_with_clock() -> (tempfile::TempDir, Core, Arc<TestClock>) {
+    let (dir, core, clock) = core_and_clock();
     let sandbox = core.create_environment(sandbox_input()).unwrap();
     let billing = core
         .create_app(app_input(&sandbox.id, "Billing", "billing"))
@@ -79,7 +89,7 @@ fn populated() -> (tempfile::TempDir, Core) {
         ..app_input(&sandbox.id, "Web", "web")
     })
     .unwrap();
-    (dir, core)
+    (dir, core, clock)
 }
 
 fn exported(core: &Core) -> String {
@@ -106,7 +116,7 @@ fn importing_into_an_empty_store_adds_everything_and_exports_the_same() {
     let text = exported(&source);
     let (_b, target) = core();
 
-    let report = target.apply_import(&text).unwrap();
+    let report = target.apply_import(&text, &[]).unwrap();
     assert!(report.applied);
     assert_eq!(
         outcomes(&report),
@@ -134,7 +144,7 @@ fn the_export_holds_no_secret_and_imported_confidential_apps_need_one() {
     assert!(!text.contains("alue"), "not even the last four characters");
 
     let (_b, target) = core();
-    let report = target.apply_import(&text).unwrap();
+    let report = target.apply_import(&text, &[]).unwrap();
     let needs: Vec<(&str, bool)> = report.environments[0]
         .apps
         .iter()
@@ -150,7 +160,7 @@ fn the_export_holds_no_secret_and_imported_confidential_apps_need_one() {
 fn importing_the_same_file_again_skips_everything() {
     let (_a, core) = populated();
     let text = exported(&core);
-    let report = core.apply_import(&text).unwrap();
+    let report = core.apply_import(&text, &[]).unwrap();
     assert_eq!((report.added, report.changed, report.skipped), (0, 0, 3));
     assert!(report.problems.is_empty());
     // the app that holds its secret here is not said to need one
@@ -196,7 +206,7 @@ fn changed_fields_are_listed_with_both_values_and_the_rest_is_kept() {
         }]
     );
 
-    let applied = core.apply_import(&text).unwrap();
+    let applied = core.apply_import(&text, &[]).unwrap();
     assert_eq!(applied.environments, preview.environments);
     let environment = &core.environments().unwrap()[0];
     assert_eq!(
@@ -249,7 +259,7 @@ fn an_invalid_item_is_a_problem_and_nothing_is_imported() {
     );
     // a new environment with a problem cannot hold its apps yet: only the first is reported
     let (_c, empty) = core();
-    let error = empty.apply_import(&text).unwrap_err();
+    let error = empty.apply_import(&text, &[]).unwrap_err();
     assert_eq!(error.code(), ErrorCode::Validation);
     assert_eq!(
         error.to_string(),
@@ -300,7 +310,7 @@ fn duplicates_within_the_file_and_clashes_with_the_store_are_problems() {
         ]
     );
     let error = core
-        .apply_import(&portable::render(&file).unwrap())
+        .apply_import(&portable::render(&file).unwrap(), &[])
         .unwrap_err();
     assert!(
         error.to_string().ends_with("(and 2 more problems)"),
@@ -345,3 +355,5 @@ fn export_refuses_to_replace_a_file_unless_asked() {
         .collect();
     assert_eq!(leftovers, Vec::<String>::new());
 }
+
+mod endpoints_and_production;
