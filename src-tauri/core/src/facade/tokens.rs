@@ -362,6 +362,7 @@ impl Core {
             // a clock far off (or a bogus value) must not make a fresh token look expired
             .filter(|at| (at.unix() - now.unix()).abs() <= 300)
             .unwrap_or(now);
+        let expires_at = minted.expires_at(issued_at);
         let token = TokenMeta {
             id: TokenId::new(),
             app_id: app.clone(),
@@ -370,9 +371,7 @@ impl Core {
             fingerprint: minted.access_token.fingerprint(),
             token_type: minted.token_type,
             issued_at,
-            expires_at: minted
-                .expires_in
-                .and_then(|d| Timestamp::from_unix(issued_at.unix() + d.as_secs() as i64)),
+            expires_at,
             requested_scopes: scopes,
             granted_scopes: minted.scopes,
             secret_id,

@@ -59,16 +59,25 @@ pub async fn device_authorization(
         .request_async(&exchange)
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
-    Ok(DeviceAuthorization {
-        user_code: response.user_code().secret().clone(),
-        verification_uri: response.verification_uri().to_string(),
-        verification_uri_complete: response
-            .verification_uri_complete()
-            .map(|uri| uri.secret().clone()),
-        expires_in: response.expires_in(),
-        interval: response.interval(),
-        response,
-    })
+    Ok(DeviceAuthorization::from_response(response))
+}
+
+impl DeviceAuthorization {
+    /// What to show the user, from the endpoint's answer.
+    pub(crate) fn from_response(
+        response: DeviceAuthorizationResponse<EmptyExtraDeviceAuthorizationFields>,
+    ) -> Self {
+        Self {
+            user_code: response.user_code().secret().clone(),
+            verification_uri: response.verification_uri().to_string(),
+            verification_uri_complete: response
+                .verification_uri_complete()
+                .map(|uri| uri.secret().clone()),
+            expires_in: response.expires_in(),
+            interval: response.interval(),
+            response,
+        }
+    }
 }
 
 /// Polls the token endpoint until the user approves, refuses, or the code expires.

@@ -4,12 +4,12 @@
 
 mod api;
 mod authorization;
-mod client_credentials;
-mod device;
-mod discovery;
+pub(crate) mod client_credentials;
+pub(crate) mod device;
+pub(crate) mod discovery;
 mod id_token;
-mod inspect;
-mod registry;
+pub(crate) mod inspect;
+pub(crate) mod registry;
 
 pub use api::{call_api, curl_command};
 pub use authorization::{
@@ -120,8 +120,9 @@ pub(crate) struct OtherFields {
 }
 impl ExtraTokenFields for OtherFields {}
 
-type TokenResponse = StandardTokenResponse<TokenExtras, BasicTokenType>;
-type IntrospectionResponse = StandardTokenIntrospectionResponse<OtherFields, BasicTokenType>;
+pub(crate) type TokenResponse = StandardTokenResponse<TokenExtras, BasicTokenType>;
+pub(crate) type IntrospectionResponse =
+    StandardTokenIntrospectionResponse<OtherFields, BasicTokenType>;
 type OauthClient = oauth2::Client<
     BasicErrorResponse,
     TokenResponse,
