@@ -5,6 +5,8 @@ pub mod audit;
 pub mod error;
 pub mod facade;
 pub mod flows;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod loopback;
 pub mod model;
