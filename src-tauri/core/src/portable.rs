@@ -594,4 +594,6 @@ pub fn app_changes(stored: &ClientApp, imported: &ClientAppInput) -> Vec<FieldCh
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;

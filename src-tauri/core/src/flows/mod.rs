@@ -399,6 +399,9 @@ fn time_note(name: &str, value: &serde_json::Value) -> Option<String> {
 }
 
 #[cfg(test)]
+mod lifetime_properties;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -507,4 +507,6 @@ fn respond(status: StatusCode, body: String) -> Response<Full<Bytes>> {
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
