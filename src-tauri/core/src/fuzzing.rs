@@ -16,8 +16,11 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// A target's body: arbitrary bytes in, a panic only when a rule is broken.
+pub type Target = fn(&[u8]);
+
 /// Every target that needs nothing but its input, by the name of its corpus folder.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("loopback_request", loopback_request),
     ("token_response", token_response),
     ("introspection", introspection),

@@ -1,15 +1,19 @@
 #![no_main]
 use authdeck_core::{Core, fuzzing};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 // One store for the whole run: the import's preview rolls its merge back, so it stays as set up.
-static STORE: OnceLock<(tempfile::TempDir, Core)> = OnceLock::new();
+// It lives in the fuzz build folder (libFuzzer exits without dropping a temporary folder).
+static STORE: OnceLock<Core> = OnceLock::new();
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let (_home, core) = STORE.get_or_init(|| {
-        let home = tempfile::tempdir().expect("a temporary folder");
-        let core = fuzzing::import_store(home.path()).expect("the import setup");
-        (home, core)
+    let core = STORE.get_or_init(|| {
+        let home = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("target")
+            .join(format!("import-store-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&home);
+        fuzzing::import_store(&home).expect("the import setup")
     });
     fuzzing::import(core, data);
 });
