@@ -6,6 +6,8 @@ pub mod error;
 pub mod facade;
 pub mod flows;
 mod folder;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod loopback;
 pub mod model;

@@ -684,4 +684,6 @@ pub fn app_changes(stored: &ClientApp, imported: &ClientAppInput) -> Vec<FieldCh
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;

@@ -396,10 +396,7 @@ impl Core {
             // a clock far off (or a bogus value) must not make a fresh token look expired
             .filter(|at| (at.unix() - now.unix()).abs() <= 300)
             .unwrap_or(now);
-        let expires_at = minted
-            .expires_in
-            .map(|lifetime| flows::expiry("The provider", "expires_in", issued_at, lifetime))
-            .transpose()?;
+        let expires_at = minted.expires_at(issued_at)?;
         let token = TokenMeta {
             id: TokenId::new(),
             app_id: app.clone(),

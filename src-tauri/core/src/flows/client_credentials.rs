@@ -4,7 +4,7 @@ use super::lifetime::{lifetime, lifetime_of};
 use super::{ClientAuth, Doing, Exchange, oauth_client, request_error, token_type_name};
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
-use crate::model::Secret;
+use crate::model::{Secret, Timestamp};
 use oauth2::{Scope, TokenResponse, TokenUrl};
 use std::time::Duration;
 
@@ -36,6 +36,16 @@ pub struct Minted {
     pub id_token: Option<Secret>,
     /// How long the refresh token lives, when the provider says.
     pub refresh_expires_in: Option<Duration>,
+}
+
+impl Minted {
+    /// When the access token expires if it was issued at `issued_at`; None when the provider
+    /// did not say; an error naming `expires_in` when the lifetime is absurd.
+    pub(crate) fn expires_at(&self, issued_at: Timestamp) -> Result<Option<Timestamp>> {
+        self.expires_in
+            .map(|lifetime| super::expiry("The provider", "expires_in", issued_at, lifetime))
+            .transpose()
+    }
 }
 
 /// Requests a token with the client's own credentials.
@@ -73,7 +83,7 @@ pub async fn client_credentials(
 }
 
 /// The tokens of a successful token response.
-pub(super) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) -> Result<Minted> {
+pub(crate) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) -> Result<Minted> {
     if response.access_token().secret().is_empty() {
         return Err(Error::BadResponse(format!(
             "{} answered with an empty access_token.",

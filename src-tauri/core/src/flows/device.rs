@@ -71,21 +71,33 @@ pub async fn device_authorization(
         .request_async(&exchange)
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
-    let (expires_in, interval) = lifetimes(&response, &doing)?;
-    let complete = response
-        .verification_uri_complete()
-        .map(|uri| uri.secret().clone());
-    for uri in std::iter::once(response.verification_uri().as_str()).chain(complete.as_deref()) {
-        check_verification_uri(uri)?;
+    DeviceAuthorization::from_response(response, &doing)
+}
+
+impl DeviceAuthorization {
+    /// What to show the user, from the endpoint's answer: refused when a lifetime is absurd or
+    /// a verification URI is not a web address Authdeck may open.
+    pub(crate) fn from_response(
+        response: DeviceAuthorizationResponse<EmptyExtraDeviceAuthorizationFields>,
+        doing: &Doing<'_>,
+    ) -> Result<Self> {
+        let (expires_in, interval) = lifetimes(&response, doing)?;
+        let complete = response
+            .verification_uri_complete()
+            .map(|uri| uri.secret().clone());
+        for uri in std::iter::once(response.verification_uri().as_str()).chain(complete.as_deref())
+        {
+            check_verification_uri(uri)?;
+        }
+        Ok(Self {
+            user_code: response.user_code().secret().clone(),
+            verification_uri: response.verification_uri().to_string(),
+            verification_uri_complete: complete,
+            expires_in,
+            interval,
+            response,
+        })
     }
-    Ok(DeviceAuthorization {
-        user_code: response.user_code().secret().clone(),
-        verification_uri: response.verification_uri().to_string(),
-        verification_uri_complete: complete,
-        expires_in,
-        interval,
-        response,
-    })
 }
 
 /// The code's lifetime and polling interval, checked: an absurd interval would overflow when

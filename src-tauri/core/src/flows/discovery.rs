@@ -65,49 +65,10 @@ pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery> {
             tried.push(format!("{url} (HTTP {})", response.status));
             continue;
         }
-        let Ok(metadata) = serde_json::from_slice::<Metadata>(&response.body) else {
-            tried.push(format!("{url} (not a JSON metadata document)"));
-            continue;
-        };
-        let found = metadata.issuer.clone().unwrap_or_default();
-        if found != issuer {
-            let hint = if found.trim_end_matches('/') == issuer.trim_end_matches('/') {
-                format!(" They differ only in a trailing slash: use exactly “{found}”.")
-            } else {
-                " Check that this is the provider you meant; metadata naming another issuer \
-                 may be an attack or a misconfigured proxy."
-                    .to_owned()
-            };
-            return Err(Error::invalid(
-                "issuer_url",
-                format!(
-                    "The metadata at {url} names the issuer “{found}”, not “{issuer}”, so it \
-                     was not used.{hint}"
-                ),
-            ));
+        match read_metadata(&url, issuer, &response.body)? {
+            Some(discovery) => return Ok(discovery),
+            None => tried.push(format!("{url} (not a JSON metadata document)")),
         }
-        return Ok(Discovery {
-            metadata_url: url.to_string(),
-            issuer: found,
-            endpoints: Endpoints {
-                issuer_url: Some(issuer.to_owned()),
-                authorization_url: metadata.authorization_endpoint,
-                token_url: metadata.token_endpoint,
-                token_info_url: None,
-                introspection_url: metadata.introspection_endpoint,
-                revocation_url: metadata.revocation_endpoint,
-                api_base_url: None,
-                device_authorization_url: metadata.device_authorization_endpoint.clone(),
-            },
-            scopes_supported: metadata.scopes_supported,
-            grant_types_supported: metadata.grant_types_supported,
-            token_endpoint_auth_methods_supported: metadata.token_endpoint_auth_methods_supported,
-            code_challenge_methods_supported: metadata.code_challenge_methods_supported,
-            device_authorization_endpoint: metadata.device_authorization_endpoint,
-            registration_endpoint: metadata.registration_endpoint,
-            jwks_uri: metadata.jwks_uri,
-            iss_parameter_supported: metadata.authorization_response_iss_parameter_supported,
-        });
     }
     Err(Error::NotFound(format!(
         "No authorization server metadata was found for {}. Tried {}. Enter the endpoints by \
@@ -115,6 +76,53 @@ pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery> {
         host_of(&issuer_url),
         tried.join(" and ")
     )))
+}
+
+/// The endpoints a metadata document at `url` names; None when the body is not a metadata
+/// document, refused when it names another issuer than `issuer`.
+pub(crate) fn read_metadata(url: &Url, issuer: &str, body: &[u8]) -> Result<Option<Discovery>> {
+    let Ok(metadata) = serde_json::from_slice::<Metadata>(body) else {
+        return Ok(None);
+    };
+    let found = metadata.issuer.clone().unwrap_or_default();
+    if found != issuer {
+        let hint = if found.trim_end_matches('/') == issuer.trim_end_matches('/') {
+            format!(" They differ only in a trailing slash: use exactly “{found}”.")
+        } else {
+            " Check that this is the provider you meant; metadata naming another issuer \
+                 may be an attack or a misconfigured proxy."
+                .to_owned()
+        };
+        return Err(Error::invalid(
+            "issuer_url",
+            format!(
+                "The metadata at {url} names the issuer “{found}”, not “{issuer}”, so it \
+                     was not used.{hint}"
+            ),
+        ));
+    }
+    Ok(Some(Discovery {
+        metadata_url: url.to_string(),
+        issuer: found,
+        endpoints: Endpoints {
+            issuer_url: Some(issuer.to_owned()),
+            authorization_url: metadata.authorization_endpoint,
+            token_url: metadata.token_endpoint,
+            token_info_url: None,
+            introspection_url: metadata.introspection_endpoint,
+            revocation_url: metadata.revocation_endpoint,
+            api_base_url: None,
+            device_authorization_url: metadata.device_authorization_endpoint.clone(),
+        },
+        scopes_supported: metadata.scopes_supported,
+        grant_types_supported: metadata.grant_types_supported,
+        token_endpoint_auth_methods_supported: metadata.token_endpoint_auth_methods_supported,
+        code_challenge_methods_supported: metadata.code_challenge_methods_supported,
+        device_authorization_endpoint: metadata.device_authorization_endpoint,
+        registration_endpoint: metadata.registration_endpoint,
+        jwks_uri: metadata.jwks_uri,
+        iss_parameter_supported: metadata.authorization_response_iss_parameter_supported,
+    }))
 }
 
 #[cfg(test)]

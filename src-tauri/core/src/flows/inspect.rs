@@ -3,11 +3,11 @@
 
 use super::lifetime::lifetime_of;
 use super::{
-    ClientAuth, Doing, Exchange, client_form_post, fields_of, net_error, oauth_client,
-    provider_error, request_error, unexpected_answer,
+    ClientAuth, Doing, Exchange, IntrospectionResponse, client_form_post, fields_of, net_error,
+    oauth_client, provider_error, request_error, unexpected_answer,
 };
 use crate::error::{Error, Result};
-use crate::http::HttpClient;
+use crate::http::{HttpClient, Response};
 use crate::model::{Field, Secret, Timestamp, TokenInfo};
 use oauth2::{AccessToken, IntrospectionUrl, TokenIntrospectionResponse};
 
@@ -36,9 +36,14 @@ pub async fn introspect(
         .request_async(&exchange)
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
-    let json = serde_json::to_value(&answer).unwrap_or_default();
+    Ok(introspection_answer(&answer))
+}
+
+/// What an introspection answer says: whether the token is active, and its fields for display.
+pub(crate) fn introspection_answer(answer: &IntrospectionResponse) -> (bool, Vec<Field>) {
+    let json = serde_json::to_value(answer).unwrap_or_default();
     let fields = json.as_object().map(fields_of).unwrap_or_default();
-    Ok((answer.active(), fields))
+    (answer.active(), fields)
 }
 
 /// Revokes the token at the revocation endpoint (RFC 7009: 200 means done, whether or not
@@ -113,6 +118,15 @@ pub async fn token_info(
             Error::NotConfigured(format!("The token-info URL “{url}” is not valid ({e})."))
         })?;
     let response = http.send(request).await.map_err(net_error)?;
+    token_info_from(&response, &doing, now)
+}
+
+/// Reads a token-info answer: the JSON object's known fields, or the provider's refusal.
+pub(crate) fn token_info_from(
+    response: &Response,
+    doing: &Doing<'_>,
+    now: Timestamp,
+) -> Result<TokenInfo> {
     let json: Option<serde_json::Value> = serde_json::from_slice(&response.body).ok();
     let object = json.as_ref().and_then(serde_json::Value::as_object);
     match (response.status, object) {
@@ -161,7 +175,7 @@ pub async fn token_info(
                     .get("error_description")
                     .and_then(|d| d.as_str())
                     .map(str::to_owned),
-                &doing,
+                doing,
             ))
         }
         (status, _) => Err(Error::BadResponse(format!(

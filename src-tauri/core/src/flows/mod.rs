@@ -4,13 +4,13 @@
 
 mod api;
 mod authorization;
-mod client_credentials;
-mod device;
-mod discovery;
+pub(crate) mod client_credentials;
+pub(crate) mod device;
+pub(crate) mod discovery;
 mod id_token;
-mod inspect;
+pub(crate) mod inspect;
 mod lifetime;
-mod registry;
+pub(crate) mod registry;
 
 pub use api::{call_api, curl_command};
 pub use authorization::{
@@ -123,8 +123,9 @@ pub(crate) struct OtherFields {
 }
 impl ExtraTokenFields for OtherFields {}
 
-type TokenResponse = StandardTokenResponse<TokenExtras, BasicTokenType>;
-type IntrospectionResponse = StandardTokenIntrospectionResponse<OtherFields, BasicTokenType>;
+pub(crate) type TokenResponse = StandardTokenResponse<TokenExtras, BasicTokenType>;
+pub(crate) type IntrospectionResponse =
+    StandardTokenIntrospectionResponse<OtherFields, BasicTokenType>;
 type OauthClient = oauth2::Client<
     BasicErrorResponse,
     TokenResponse,
@@ -399,6 +400,9 @@ fn time_note(name: &str, value: &serde_json::Value) -> Option<String> {
     at.format(&time::format_description::well_known::Rfc3339)
         .ok()
 }
+
+#[cfg(test)]
+mod lifetime_properties;
 
 #[cfg(test)]
 mod tests {

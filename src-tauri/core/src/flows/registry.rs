@@ -111,7 +111,11 @@ fn done(response: &Response, what: &str, url: &str) -> Result<()> {
     }
 }
 
-fn body_of<T: for<'de> Deserialize<'de>>(response: &Response, what: &str, url: &str) -> Result<T> {
+pub(crate) fn body_of<T: for<'de> Deserialize<'de>>(
+    response: &Response,
+    what: &str,
+    url: &str,
+) -> Result<T> {
     if !(200..300).contains(&response.status) {
         return Err(api_error(response, what, url));
     }
@@ -171,7 +175,7 @@ pub struct OauthAppsApi<'a> {
 /// One app as the REST API writes it; `clientSecret` is read only where it is shown once.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct OauthApp {
+pub(crate) struct OauthApp {
     name: String,
     client_id: String,
     client_secret: Option<String>,
@@ -208,7 +212,7 @@ impl std::fmt::Debug for OauthApp {
 }
 
 impl OauthApp {
-    fn into_remote(self) -> (Remote, Option<Secret>) {
+    pub(crate) fn into_remote(self) -> (Remote, Option<Secret>) {
         let labels = self
             .labels
             .into_iter()
@@ -371,7 +375,7 @@ pub struct Registration<'a> {
 }
 
 #[derive(Deserialize)]
-struct ClientMetadata {
+pub(crate) struct ClientMetadata {
     client_id: String,
     client_secret: Option<String>,
     registration_access_token: Option<String>,
@@ -407,7 +411,7 @@ fn check_client_uri(endpoint: &str, uri: &str) -> Result<()> {
 
 impl ClientMetadata {
     /// The client as created or read at `endpoint`; `known_uri` is where it was read.
-    fn into_created(self, endpoint: &str, known_uri: Option<&str>) -> Result<Created> {
+    pub(crate) fn into_created(self, endpoint: &str, known_uri: Option<&str>) -> Result<Created> {
         let remote_id = self
             .registration_client_uri
             .clone()

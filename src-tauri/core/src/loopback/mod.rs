@@ -169,22 +169,14 @@ impl Listener {
         let (done, mut arrived) = mpsc::channel::<Callback>(1);
         let mut connections = JoinSet::new();
         let serve = |connections: &mut JoinSet<()>, stream: tokio::net::TcpStream| {
-            let rules = rules.clone();
-            let done = done.clone();
             let rejected = self.rejected.clone();
-            connections.spawn(async move {
-                let service = service_fn(move |request: Request<Incoming>| {
-                    let response = answer(&rules, &request, &done, &rejected);
-                    async move { Ok::<_, std::convert::Infallible>(response) }
-                });
-                let _ = http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(HEAD_TIMEOUT)
-                    .max_buf_size(MAX_HEAD_BYTES)
-                    .keep_alive(false)
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
+            connections.spawn(serve_connection(
+                stream,
+                rules.clone(),
+                done.clone(),
+                rejected,
+                false,
+            ));
         };
         let deadline = tokio::time::sleep(self.options.timeout);
         tokio::pin!(deadline);
@@ -282,6 +274,93 @@ async fn accept(
             accepted = ipv4.accept() => accepted.map(|(stream, _)| stream),
             accepted = ipv6.accept() => accepted.map(|(stream, _)| stream),
         },
+    }
+}
+
+/// Serves one connection: hyper parses the requests, each goes to [`answer`]. `half_close`
+/// answers a request whose client closed its side after sending it (fed from memory only).
+async fn serve_connection<S>(
+    stream: S,
+    rules: Arc<Rules>,
+    done: mpsc::Sender<Callback>,
+    rejected: Arc<Mutex<Vec<String>>>,
+    half_close: bool,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |request: Request<Incoming>| {
+        let response = answer(&rules, &request, &done, &rejected);
+        async move { Ok::<_, std::convert::Infallible>(response) }
+    });
+    let _ = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .max_buf_size(MAX_HEAD_BYTES)
+        .keep_alive(false)
+        .half_close(half_close)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
+}
+
+/// What one connection's bytes got from the listener.
+#[derive(Debug)]
+pub(crate) struct Served {
+    /// The callbacks handed to the login (at most one; each would start a token request).
+    pub callbacks: Vec<Callback>,
+    /// Why requests were refused.
+    pub rejections: Vec<String>,
+    /// The bytes sent back.
+    pub response: Vec<u8>,
+}
+
+/// Feeds raw bytes to the listener's own connection handling, as if a client sent them on
+/// one connection and closed its side (fuzzing and property tests; no socket).
+pub(crate) fn serve_bytes(
+    options: ListenOptions,
+    port: u16,
+    expected: Expected,
+    bytes: &[u8],
+) -> Served {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rules = Arc::new(Rules {
+        options,
+        port,
+        expected,
+        result: Mutex::new(None),
+        served: tokio::sync::Notify::new(),
+    });
+    let (done, mut arrived) = mpsc::channel::<Callback>(4);
+    let rejected = Arc::new(Mutex::new(Vec::new()));
+    let (mut client, server) = tokio::io::duplex(64 * 1024);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .expect("a current-thread runtime starts");
+    let response = runtime.block_on(async {
+        let client = async {
+            let mut response = Vec::new();
+            // The server may close before reading everything; that is an answer too.
+            if client.write_all(bytes).await.is_ok() {
+                let _ = client.shutdown().await;
+            }
+            let _ = client.read_to_end(&mut response).await;
+            response
+        };
+        let ((), response) = tokio::join!(
+            serve_connection(server, rules, done, rejected.clone(), true),
+            client
+        );
+        response
+    });
+    let mut callbacks = Vec::new();
+    while let Ok(callback) = arrived.try_recv() {
+        callbacks.push(callback);
+    }
+    let rejections = rejected.lock().map(|list| list.clone()).unwrap_or_default();
+    Served {
+        callbacks,
+        rejections,
+        response,
     }
 }
 
@@ -521,5 +600,7 @@ fn respond(status: StatusCode, body: String) -> Response<Full<Bytes>> {
     response
 }
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;
