@@ -75,7 +75,7 @@ pub fn loopback_request(data: &[u8]) {
     };
     let expected = Expected {
         state: LOOPBACK_STATE.into(),
-        issuer: Some(ISSUER.into()),
+        issuer: crate::loopback::Issuer::Known(ISSUER.into()),
         iss_required,
     };
     let served = crate::loopback::serve_bytes(options, 8080, expected, data);
@@ -251,7 +251,7 @@ pub const IMPORT_SETUP: &str = r##"{
 /// Opens a store in `home` holding [`IMPORT_SETUP`], with no keychain behind it.
 pub fn import_store(home: &Path) -> Result<Core> {
     let core = Core::open(home, Arc::new(NoKeychain), Arc::new(FixedClock))?;
-    core.apply_import(IMPORT_SETUP)?;
+    core.apply_import(IMPORT_SETUP, &[])?;
     Ok(core)
 }
 

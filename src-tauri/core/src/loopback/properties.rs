@@ -74,7 +74,7 @@ fn options() -> ListenOptions {
 fn expected(iss_required: bool) -> Expected {
     Expected {
         state: STATE.into(),
-        issuer: Some(ISSUER.into()),
+        issuer: crate::loopback::Issuer::Known(ISSUER.into()),
         iss_required,
     }
 }

@@ -161,7 +161,7 @@ proptest! {
         let home = tempfile::tempdir().unwrap();
         let core =
             Core::open(home.path(), Arc::new(MemoryVault::default()), Arc::new(FixedClock)).unwrap();
-        let report = core.apply_import(&render(&file).unwrap()).unwrap();
+        let report = core.apply_import(&render(&file).unwrap(), &[]).unwrap();
         prop_assert!(report.problems.is_empty(), "{:?}", report.problems);
         let exported = core.export().unwrap();
         prop_assert_eq!(sorted(exported.environments), sorted(file.environments));

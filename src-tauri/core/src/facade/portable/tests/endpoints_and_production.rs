@@ -198,7 +198,7 @@ fn changed_endpoints_are_listed_first_token_endpoint_first_for_any_environment()
 /// Billing holds a token that is inside its renewal window.
 fn billing_due_for_renewal(core: &Core, clock: &TestClock) -> AppId {
     let billing = app_named(core, "Sandbox", "Billing");
-    let mut keep = minted("billing-token");
+    let mut keep = minted("billing-access-token");
     keep.scopes = vec!["read".into()]; // the app's default scopes
     core.store_token(&billing, keep).unwrap();
     clock.0.store(START + 3600 - 100, Ordering::SeqCst);
@@ -263,7 +263,7 @@ async fn an_import_moving_the_token_endpoint_pauses_renewal_of_the_environments_
         .fetch_token(&billing, TokenRequestInput::default(), serves)
         .await
         .unwrap();
-    assert_eq!(kept.token.unwrap().fingerprint, "oken");
+    assert_eq!(kept.token.unwrap().fingerprint, "oken"); // of billing-access-token
     let too_short = Fetch::IfNeeded {
         min_valid_seconds: 600,
     };
