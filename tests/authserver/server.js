@@ -24,9 +24,13 @@
 //   Bearer token of admin-client (client credentials) required: 401 without, 403 for others.
 //   apps_fault (in /test/config): "html_500", "conflict", "malformed", "hang" for the next
 //   request to the API.
+// The hostile provider (hostile.js): {"hostile": {"endpoint": "token", "shape": "trickle"}} in
+// /test/config answers that endpoint with that malformed or hostile shape until set to null;
+//   GET /test/hostile-shapes   every shape and the endpoints it applies to
 import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
 import Provider, { errors } from "oidc-provider";
+import { answerHostile, shapeTable } from "./hostile.js";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -44,6 +48,8 @@ const config = {
   device_interval: null,
   device_slow_down: [],
   apps_fault: null,
+  // {"endpoint", "shape"}: the hostile provider (hostile.js) answers that endpoint
+  hostile: null,
 };
 
 // Answers of misbehaving servers, for the client's error handling.
@@ -213,6 +219,8 @@ provider.use(async (ctx, next) => {
     Object.assign(config, update);
     return json(ctx, 200, config);
   }
+  if (ctx.path === "/test/hostile-shapes" && ctx.method === "GET") return json(ctx, 200, shapeTable());
+  if (await answerHostile(ctx, config.hostile, issuer)) return undefined;
   if (ctx.path === "/oauth/token/info" && ctx.method === "GET") return tokenInfo(ctx);
   if (ctx.path === "/v1/oauthApps" || ctx.path.startsWith("/v1/oauthApps/")) return oauthApps(ctx);
   if (ctx.path === "/token/introspection" && config.introspection_fault === "active_string") {
