@@ -71,12 +71,65 @@ pub async fn client_credentials(
     minted_from(&response, &doing)
 }
 
+/// The longest lifetime taken from a provider (a century): beyond it a number is no lifetime
+/// (2^63 seconds overflows every date), and a token would look valid forever.
+pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(100 * 366 * 24 * 3600);
+
+/// Refuses a lifetime beyond [`MAX_LIFETIME`].
+pub(super) fn lifetime(
+    field: &str,
+    value: Option<Duration>,
+    doing: &Doing<'_>,
+) -> Result<Option<Duration>> {
+    match value {
+        Some(span) if span > MAX_LIFETIME => Err(Error::BadResponse(format!(
+            "{} to {} got “{field}”: {} seconds, which is not a lifetime Authdeck can use \
+             (more than a century); the answer was refused.",
+            doing.what,
+            doing.host(),
+            span.as_secs()
+        ))),
+        _ => Ok(value),
+    }
+}
+
+/// Refuses a token value with characters RFC 6749 does not allow in one (only printable
+/// ASCII, A.12): control characters would break the Authorization header and a terminal.
+pub(super) fn token_value(field: &str, value: &str, doing: &Doing<'_>) -> Result<Secret> {
+    if value.is_empty() {
+        return Err(Error::BadResponse(format!(
+            "{} answered with an empty {field}.",
+            doing.host()
+        )));
+    }
+    if !value.chars().all(|c| (' '..='~').contains(&c)) {
+        return Err(Error::BadResponse(format!(
+            "{} to {} got a {field} with characters a token cannot hold (control characters \
+             or non-ASCII); it was not stored.",
+            doing.what,
+            doing.host()
+        )));
+    }
+    Ok(Secret::new(value.to_owned()))
+}
+
 /// The tokens of a successful token response.
 pub(super) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) -> Result<Minted> {
-    if response.access_token().secret().is_empty() {
+    let access_token = token_value("access_token", response.access_token().secret(), doing)?;
+    let refresh_token = response
+        .refresh_token()
+        .map(|token| token_value("refresh_token", token.secret(), doing))
+        .transpose()?;
+    // Authdeck sends tokens as Bearer; it holds no DPoP key to prove possession of a DPoP
+    // token, and MAC or other types are not usable at all.
+    let token_type = token_type_name(response.token_type());
+    if !token_type.eq_ignore_ascii_case("bearer") {
         return Err(Error::BadResponse(format!(
-            "{} answered with an empty access_token.",
-            doing.host()
+            "{} to {} got token_type “{}”; Authdeck can use only Bearer tokens, so the token \
+             was not stored.",
+            doing.what,
+            doing.host(),
+            super::clip(&token_type, 40)
         )));
     }
     let extras = response.extra_fields();
@@ -92,17 +145,15 @@ pub(super) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) ->
         .filter(|&s| s > 0)
         .map(|s| Duration::from_secs(s as u64));
     Ok(Minted {
-        access_token: Secret::new(response.access_token().secret().clone()),
-        token_type: token_type_name(response.token_type()),
-        expires_in: response.expires_in(),
+        access_token,
+        token_type,
+        expires_in: lifetime("expires_in", response.expires_in(), doing)?,
+        refresh_expires_in: lifetime("refresh_expires_in", refresh_expires_in, doing)?,
         scopes: response
             .scopes()
             .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect()),
         created_at,
-        refresh_token: response
-            .refresh_token()
-            .map(|token| Secret::new(token.secret().clone())),
+        refresh_token,
         id_token: extras.id_token.clone().map(Secret::new),
-        refresh_expires_in,
     })
 }

@@ -2,7 +2,7 @@
 //! device. The oauth2 crate builds the requests and polls at the server's interval, adding five
 //! seconds on `slow_down` and waiting on `authorization_pending`, until the code expires.
 
-use super::client_credentials::minted_from;
+use super::client_credentials::{lifetime, minted_from};
 use super::{ClientAuth, Doing, Exchange, Minted, oauth_client, request_error};
 use crate::error::{Error, Result};
 use crate::http::HttpClient;
@@ -59,8 +59,19 @@ pub async fn device_authorization(
         .request_async(&exchange)
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
+    // The user code is shown in a terminal and the window: printable characters only.
+    let user_code = response.user_code().secret();
+    if user_code.is_empty() || user_code.chars().any(char::is_control) {
+        return Err(Error::BadResponse(format!(
+            "{} to {} got a user_code with characters that cannot be shown (control \
+             characters); the answer was refused.",
+            doing.what,
+            doing.host()
+        )));
+    }
+    lifetime("expires_in", Some(response.expires_in()), &doing)?;
     Ok(DeviceAuthorization {
-        user_code: response.user_code().secret().clone(),
+        user_code: user_code.clone(),
         verification_uri: response.verification_uri().to_string(),
         verification_uri_complete: response
             .verification_uri_complete()

@@ -65,9 +65,12 @@ pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery> {
             tried.push(format!("{url} (HTTP {})", response.status));
             continue;
         }
-        let Ok(metadata) = serde_json::from_slice::<Metadata>(&response.body) else {
-            tried.push(format!("{url} (not a JSON metadata document)"));
-            continue;
+        let metadata: Metadata = match super::parse_json(&response.body) {
+            Ok(metadata) => metadata,
+            Err(problem) => {
+                tried.push(format!("{url} (not a metadata document: {problem})"));
+                continue;
+            }
         };
         let found = metadata.issuer.clone().unwrap_or_default();
         if found != issuer {
