@@ -345,8 +345,9 @@ async fn every_hostile_answer_is_a_typed_error_that_stores_and_leaks_nothing() {
         .await
         .expect("the server lists its shapes");
     assert!(shapes.len() >= 25, "{shapes:?}");
-    // the timeouts (2 s here) plus the time to answer
-    let limits = Duration::from_millis(3500);
+    // The 2 s timeouts plus room for a loaded machine: a trickled answer would take minutes
+    // (a byte a second), so ending by this bound proves the timeout ended it.
+    let limits = Duration::from_secs(10);
     let started = Instant::now();
     let mut rows = Vec::new();
     for (shape, endpoints) in &shapes {
@@ -364,8 +365,8 @@ async fn every_hostile_answer_is_a_typed_error_that_stores_and_leaks_nothing() {
     print_table(&rows);
     let end = stored(&table.f);
     assert_eq!(end.expected, end.held, "rows and keychain agree at the end");
-    let total = started.elapsed();
-    assert!(total < Duration::from_secs(60), "the table took {total:?}");
+    // measured, not asserted (DESIGN.md: no timed tests); about 30 s on the CI machine
+    println!("the table took {:?}", started.elapsed());
 }
 
 fn print_table(rows: &[(String, Vec<String>)]) {

@@ -27,7 +27,7 @@
 // The hostile provider (hostile.js): {"hostile": {"endpoint": "token", "shape": "trickle"}} in
 // /test/config answers that endpoint with that malformed or hostile shape until set to null;
 //   GET /test/hostile-shapes   every shape and the endpoints it applies to
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
 import Provider, { errors } from "oidc-provider";
 import { answerHostile, shapeTable } from "./hostile.js";
@@ -262,6 +262,10 @@ provider.use(async (ctx, next) => {
     // not an oidc-provider parameter (Auth0's), so read from the parsed body
     record.audience = ctx.oidc?.body?.audience ?? null;
     record.client_id = ctx.oidc?.client?.clientId;
+    // which refresh token was sent (a digest, never the value): no refresh token is sent twice
+    record.refresh_token_digest = params.refresh_token
+      ? createHash("sha256").update(params.refresh_token).digest("hex").slice(0, 16)
+      : null;
     if (!basic) record.auth_method = params.client_secret ? "client_secret_post" : "none";
     record.status = ctx.status;
     record.error = ctx.status >= 400 ? (ctx.body?.error ?? null) : null;
