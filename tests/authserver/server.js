@@ -25,9 +25,13 @@
 //   Bearer token of admin-client (client credentials) required: 401 without, 403 for others.
 //   apps_fault (in /test/config): "html_500", "conflict", "malformed", "hang" for the next
 //   request to the API.
-import { generateKeyPairSync } from "node:crypto";
+// The hostile provider (hostile.js): {"hostile": {"endpoint": "token", "shape": "trickle"}} in
+// /test/config answers that endpoint with that malformed or hostile shape until set to null;
+//   GET /test/hostile-shapes   every shape and the endpoints it applies to
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
 import Provider, { errors } from "oidc-provider";
+import { answerHostile, shapeTable } from "./hostile.js";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -45,6 +49,8 @@ const config = {
   device_interval: null,
   device_slow_down: [],
   apps_fault: null,
+  // {"endpoint", "shape"}: the hostile provider (hostile.js) answers that endpoint
+  hostile: null,
 };
 
 // Answers of misbehaving servers, for the client's error handling.
@@ -220,6 +226,8 @@ provider.use(async (ctx, next) => {
     Object.assign(config, update);
     return json(ctx, 200, config);
   }
+  if (ctx.path === "/test/hostile-shapes" && ctx.method === "GET") return json(ctx, 200, shapeTable());
+  if (await answerHostile(ctx, config.hostile, issuer)) return undefined;
   if (ctx.path === "/oauth/token/info" && ctx.method === "GET") return tokenInfo(ctx);
   if (ctx.path === "/v1/oauthApps" || ctx.path.startsWith("/v1/oauthApps/")) return oauthApps(ctx);
   if (ctx.path === "/token/introspection" && config.introspection_fault === "active_string") {
@@ -261,6 +269,10 @@ provider.use(async (ctx, next) => {
     // not an oidc-provider parameter (Auth0's), so read from the parsed body
     record.audience = ctx.oidc?.body?.audience ?? null;
     record.client_id = ctx.oidc?.client?.clientId;
+    // which refresh token was sent (a digest, never the value): no refresh token is sent twice
+    record.refresh_token_digest = params.refresh_token
+      ? createHash("sha256").update(params.refresh_token).digest("hex").slice(0, 16)
+      : null;
     if (!basic) record.auth_method = params.client_secret ? "client_secret_post" : "none";
     record.status = ctx.status;
     record.error = ctx.status >= 400 ? (ctx.body?.error ?? null) : null;

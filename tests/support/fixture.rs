@@ -160,3 +160,30 @@ impl Drop for Fixture {
         super::clear_namespace(&self.namespace);
     }
 }
+
+impl Fixture {
+    /// Signs `app` in through the stand-in browser (alice on the server's own pages) and
+    /// returns what was stored: an access token and, with `offline_access`, a refresh token.
+    pub async fn sign_in(&self, app: &ClientApp) -> authdeck_core::Result<TokenStatus> {
+        let login = self
+            .core
+            .start_login(&app.id, authdeck_core::LoginOptions::default())
+            .await?;
+        let url = login.started.url.clone();
+        let finishing = {
+            let core = self.core.clone();
+            tokio::spawn(async move { core.finish_login(login, std::future::pending()).await })
+        };
+        let (status, last) = tokio::task::spawn_blocking(move || super::browser::sign_in(&url))
+            .await
+            .expect("the stand-in browser ran");
+        assert_eq!(
+            status, 200,
+            "the browser ends on the listener's page ({last})"
+        );
+        finishing
+            .await
+            .expect("the login task ran")
+            .map(|done| done.expect("not cancelled"))
+    }
+}

@@ -193,7 +193,7 @@ pub fn registration(data: &[u8]) {
 pub fn issuer_metadata(data: &[u8]) {
     let url = url::Url::parse("https://id.example.com/.well-known/openid-configuration")
         .expect("a fixed URL");
-    if let Ok(Some(discovery)) = flows::discovery::read_metadata(&url, ISSUER, data) {
+    if let Ok(Ok(discovery)) = flows::discovery::read_metadata(&url, ISSUER, data) {
         assert_eq!(
             discovery.issuer, ISSUER,
             "metadata of another issuer was used"

@@ -82,12 +82,43 @@ pub async fn client_credentials(
     minted_from(&response, &doing)
 }
 
+/// Refuses a token value with characters RFC 6749 does not allow in one (only printable
+/// ASCII, A.12): control characters would break the Authorization header and a terminal.
+pub(super) fn token_value(field: &str, value: &str, doing: &Doing<'_>) -> Result<Secret> {
+    if value.is_empty() {
+        return Err(Error::BadResponse(format!(
+            "{} answered with an empty {field}.",
+            doing.host()
+        )));
+    }
+    if !value.chars().all(|c| (' '..='~').contains(&c)) {
+        return Err(Error::BadResponse(format!(
+            "{} to {} got a {field} with characters a token cannot hold (control characters \
+             or non-ASCII); it was not stored.",
+            doing.what,
+            doing.host()
+        )));
+    }
+    Ok(Secret::new(value.to_owned()))
+}
+
 /// The tokens of a successful token response.
 pub(crate) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) -> Result<Minted> {
-    if response.access_token().secret().is_empty() {
+    let access_token = token_value("access_token", response.access_token().secret(), doing)?;
+    let refresh_token = response
+        .refresh_token()
+        .map(|token| token_value("refresh_token", token.secret(), doing))
+        .transpose()?;
+    // Authdeck sends tokens as Bearer; it holds no DPoP key to prove possession of a DPoP
+    // token, and MAC or other types are not usable at all.
+    let token_type = token_type_name(response.token_type());
+    if !token_type.eq_ignore_ascii_case("bearer") {
         return Err(Error::BadResponse(format!(
-            "{} answered with an empty access_token.",
-            doing.host()
+            "{} to {} got token_type “{}”; Authdeck can use only Bearer tokens, so the token \
+             was not stored.",
+            doing.what,
+            doing.host(),
+            super::clip(&token_type, 40)
         )));
     }
     let extras = response.extra_fields();
@@ -114,17 +145,15 @@ pub(crate) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) ->
         // Keycloak says 0 for an offline token that never ends
         .filter(|lifetime| !lifetime.is_zero());
     Ok(Minted {
-        access_token: Secret::new(response.access_token().secret().clone()),
-        token_type: token_type_name(response.token_type()),
+        access_token,
+        token_type,
         expires_in,
+        refresh_expires_in,
         scopes: response
             .scopes()
             .map(|scopes| scopes.iter().map(|scope| scope.to_string()).collect()),
         created_at,
-        refresh_token: response
-            .refresh_token()
-            .map(|token| Secret::new(token.secret().clone())),
+        refresh_token,
         id_token: extras.id_token.clone().map(Secret::new),
-        refresh_expires_in,
     })
 }

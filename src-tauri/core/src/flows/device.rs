@@ -75,12 +75,22 @@ pub async fn device_authorization(
 }
 
 impl DeviceAuthorization {
-    /// What to show the user, from the endpoint's answer: refused when a lifetime is absurd or
-    /// a verification URI is not a web address Authdeck may open.
+    /// What to show the user, from the endpoint's answer: refused when the user code cannot be
+    /// shown, a lifetime is absurd or a verification URI is not a web address Authdeck may open.
     pub(crate) fn from_response(
         response: DeviceAuthorizationResponse<EmptyExtraDeviceAuthorizationFields>,
         doing: &Doing<'_>,
     ) -> Result<Self> {
+        // The user code is shown in a terminal and the window: printable characters only.
+        let user_code = response.user_code().secret();
+        if user_code.is_empty() || user_code.chars().any(char::is_control) {
+            return Err(Error::BadResponse(format!(
+                "{} to {} got a user_code with characters that cannot be shown (control \
+                 characters); the answer was refused.",
+                doing.what,
+                doing.host()
+            )));
+        }
         let (expires_in, interval) = lifetimes(&response, doing)?;
         let complete = response
             .verification_uri_complete()

@@ -66,8 +66,8 @@ pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery> {
             continue;
         }
         match read_metadata(&url, issuer, &response.body)? {
-            Some(discovery) => return Ok(discovery),
-            None => tried.push(format!("{url} (not a JSON metadata document)")),
+            Ok(discovery) => return Ok(discovery),
+            Err(problem) => tried.push(format!("{url} (not a metadata document: {problem})")),
         }
     }
     Err(Error::NotFound(format!(
@@ -78,11 +78,16 @@ pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery> {
     )))
 }
 
-/// The endpoints a metadata document at `url` names; None when the body is not a metadata
+/// The endpoints a metadata document at `url` names; the problem when the body is not a metadata
 /// document, refused when it names another issuer than `issuer`.
-pub(crate) fn read_metadata(url: &Url, issuer: &str, body: &[u8]) -> Result<Option<Discovery>> {
-    let Ok(metadata) = serde_json::from_slice::<Metadata>(body) else {
-        return Ok(None);
+pub(crate) fn read_metadata(
+    url: &Url,
+    issuer: &str,
+    body: &[u8],
+) -> Result<std::result::Result<Discovery, String>> {
+    let metadata: Metadata = match super::parse_json(body) {
+        Ok(metadata) => metadata,
+        Err(problem) => return Ok(Err(problem)),
     };
     let found = metadata.issuer.clone().unwrap_or_default();
     if found != issuer {
@@ -101,7 +106,7 @@ pub(crate) fn read_metadata(url: &Url, issuer: &str, body: &[u8]) -> Result<Opti
             ),
         ));
     }
-    Ok(Some(Discovery {
+    Ok(Ok(Discovery {
         metadata_url: url.to_string(),
         issuer: found,
         endpoints: Endpoints {

@@ -262,16 +262,22 @@ pub(crate) fn request_error<T: oauth2::ErrorResponse + 'static>(
         RequestTokenError::Parse(parse, _) => {
             let media = seen.map(|seen| seen.media_type).unwrap_or_default();
             if status == 200 && media.contains("json") {
-                let path = parse.path().to_string();
                 Error::BadResponse(format!(
-                    "{} to {} got a response Authdeck cannot read: the field “{path}” is \
-                     missing or of the wrong type.",
+                    "{} to {} got a response Authdeck cannot read: {}.",
                     doing.what,
-                    doing.host()
+                    doing.host(),
+                    json_problem(parse.inner(), &parse.path().to_string())
                 ))
             } else {
                 unexpected_answer(status, &media, doing)
             }
+        }
+        RequestTokenError::Other(said) if status == 200 && said.contains("empty response body") => {
+            Error::BadResponse(format!(
+                "{} to {} got an empty response instead of a JSON object.",
+                doing.what,
+                doing.host()
+            ))
         }
         RequestTokenError::Other(_) => {
             let media = seen.map(|seen| seen.media_type).unwrap_or_default();
@@ -365,13 +371,64 @@ pub(crate) fn unexpected_answer(status: u16, media: &str, doing: &Doing<'_>) -> 
     })
 }
 
-/// The first `max` characters of a provider's text.
-fn clip(text: &str, max: usize) -> String {
-    let clipped: String = text.chars().take(max).collect();
-    if clipped.len() < text.len() {
-        format!("{clipped}…")
-    } else {
-        clipped
+/// The first `max` characters of a provider's text, its control characters written as escapes:
+/// a provider's words end up in a terminal, and an escape sequence there could rewrite it.
+pub(crate) fn clip(text: &str, max: usize) -> String {
+    let mut clipped = String::new();
+    for c in text.chars().take(max) {
+        if c.is_control() {
+            clipped.extend(c.escape_default());
+        } else {
+            clipped.push(c);
+        }
+    }
+    if text.chars().count() > max {
+        clipped.push('…');
+    }
+    clipped
+}
+
+/// Reads a JSON answer, or says what is wrong with it ([`json_problem`]). The body must be
+/// UTF-8 as a whole (RFC 8259 §8.1): serde checks only the strings it keeps, so bytes that are
+/// not text in a field Authdeck ignores would otherwise pass.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    if let Err(error) = std::str::from_utf8(body) {
+        return Err(format!(
+            "the body is not UTF-8 text (byte {} is not), so it is not JSON",
+            error.valid_up_to()
+        ));
+    }
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut reader)
+        .map_err(|e| json_problem(e.inner(), &e.path().to_string()))
+}
+
+/// What is wrong with a JSON answer, in words that never quote a value from it (a value may
+/// be a secret): not JSON at all, not an object, a field missing, twice, or of the wrong type.
+pub(crate) fn json_problem(error: &serde_json::Error, path: &str) -> String {
+    use serde_json::error::Category;
+    let said = error.to_string();
+    // serde names fields between backticks: "missing field `access_token` at line 1 ..."
+    let field = said.split('`').nth(1).unwrap_or(path);
+    match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => format!(
+            "the body is not JSON (line {}, column {})",
+            error.line(),
+            error.column()
+        ),
+        Category::Data if said.starts_with("duplicate field") => format!(
+            "the field “{field}” appears twice, so which one is meant is unclear and the \
+             answer was refused"
+        ),
+        Category::Data if said.starts_with("missing field") => {
+            format!("the field “{field}” is missing")
+        }
+        Category::Data if path == "." || path.is_empty() || path.starts_with('[') => {
+            "the answer is not a JSON object".to_owned()
+        }
+        Category::Data => {
+            format!("the field “{path}” is of the wrong type or out of range")
+        }
     }
 }
 
@@ -497,6 +554,44 @@ mod tests {
         assert_eq!(kept.refresh_expires_in, Some(ten_years));
         let zero = minted(r#","expires_in":0"#).unwrap();
         assert_eq!(zero.expires_in, Some(std::time::Duration::ZERO));
+    }
+
+    #[test]
+    fn a_providers_control_characters_are_shown_as_escapes() {
+        assert_eq!(clip("bad\u{1b}[2J\r\nX: y", 300), "bad\\u{1b}[2J\\r\\nX: y");
+        assert_eq!(clip("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn a_token_answer_is_refused_for_its_type_or_characters_never_quoting_it() {
+        let doing = Doing {
+            what: "The token request",
+            url: "https://id.example.com/token",
+            scopes: &[],
+        };
+        let refused = |body: &str| {
+            let response: TokenResponse = serde_json::from_str(body).unwrap();
+            client_credentials::minted_from(&response, &doing)
+                .unwrap_err()
+                .to_string()
+        };
+        let mac = refused(r#"{"access_token":"a","token_type":"MAC"}"#);
+        assert!(mac.contains("only Bearer tokens"), "{mac}");
+        let control = refused(r#"{"access_token":"s3cr\u001bt","token_type":"Bearer"}"#);
+        assert!(
+            control.contains("characters a token cannot hold"),
+            "{control}"
+        );
+        assert!(!control.contains("s3cr"), "{control}");
+        let problem = parse_json::<TokenResponse>(br#"{"access_token":98765432}"#).unwrap_err();
+        assert_eq!(
+            problem,
+            "the field “access_token” is of the wrong type or out of range"
+        );
+        let twice = parse_json::<TokenResponse>(br#"{"access_token":"a","access_token":"b"}"#);
+        assert!(twice.unwrap_err().contains("“access_token” appears twice"));
+        let bytes = parse_json::<TokenResponse>(b"{\"x\":\"\xff\"}").unwrap_err();
+        assert!(bytes.contains("not UTF-8"), "{bytes}");
     }
 
     #[test]

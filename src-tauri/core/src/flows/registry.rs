@@ -61,7 +61,9 @@ fn api_error(response: &Response, what: &str, url: &str) -> Error {
                     })
                 })
         });
-    let quoted = said.map(|text| format!(" ({text})")).unwrap_or_default();
+    let quoted = said
+        .map(|text| format!(" ({})", super::clip(&text, 300)))
+        .unwrap_or_default();
     let status = response.status;
     let message = match status {
         401 => format!(
@@ -119,10 +121,10 @@ pub(crate) fn body_of<T: for<'de> Deserialize<'de>>(
     if !(200..300).contains(&response.status) {
         return Err(api_error(response, what, url));
     }
-    serde_json::from_slice(&response.body).map_err(|e| {
+    super::parse_json(&response.body).map_err(|problem| {
         let host = url::Url::parse(url).map_or_else(|_| url.to_owned(), |u| host_of(&u));
         Error::BadResponse(format!(
-            "{host} answered {what} with something that is not the expected JSON ({e}); \
+            "{host} answered {what} with something that is not the expected JSON ({problem}); \
              nothing was changed here."
         ))
     })
