@@ -9,7 +9,7 @@
 mod support;
 
 use authdeck_core::model::*;
-use authdeck_core::{Core, ErrorCode, RECONCILE_AFTER_SECONDS};
+use authdeck_core::{Core, ErrorCode, SystemClock};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -108,13 +108,10 @@ fn sigkill_loop() {
             "the child stalled"
         );
 
-        // the next start, far enough in the future that every intent counts as abandoned
-        let core = Core::open(
-            home.path(),
-            keychain(&namespace),
-            Arc::new(LaterClock(RECONCILE_AFTER_SECONDS + 1)),
-        )
-        .expect("reopen after the crash");
+        // the next start, at once: the killed child's writer lock died with it, so every
+        // intent it left is reclaimable without waiting
+        let core = Core::open(home.path(), keychain(&namespace), Arc::new(SystemClock))
+            .expect("reopen after the crash");
         let done = core.reconciled_at_open();
         reconciled += done.undone_puts + done.finished_deletes;
         let (expected, held) = core.consistency().unwrap();
@@ -146,7 +143,7 @@ fn no_bus(home: &Path, namespace: &str) {
     let core = Core::open(
         home,
         Arc::new(authdeck_core::vault::KeychainVault::new(namespace)),
-        Arc::new(authdeck_core::SystemClock),
+        Arc::new(SystemClock),
     )
     .expect("the store opens without a keychain");
     let (_, app) = environment_and_app(&core);
