@@ -114,6 +114,17 @@ fn sigkill_loop() {
             .expect("reopen after the crash");
         let done = core.reconciled_at_open();
         reconciled += done.undone_puts + done.finished_deletes;
+        let writer_locks: Vec<_> = std::fs::read_dir(home.path().join("locks"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.starts_with("writer-"))
+            .collect();
+        assert_eq!(
+            writer_locks.len(),
+            1,
+            "round {round}: the killed child's writer lock is removed once reclaimed, only \
+             this start's is left: {writer_locks:?}"
+        );
         let (expected, held) = core.consistency().unwrap();
         assert_eq!(
             expected, held,
