@@ -96,6 +96,14 @@ pub fn run(mode: Mode) -> Result<(), String> {
             commands::apply_import,
             commands::audit_log,
         ])
-        .run(tauri::generate_context!())
-        .map_err(|e| format!("The Authdeck window could not be started: {e}"))
+        .build(tauri::generate_context!())
+        .map_err(|e| format!("The Authdeck window could not be started: {e}"))?
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                // A copied secret must not outlive the app whose countdown would have cleared it.
+                use tauri::Manager;
+                app.state::<clipboard::CopyGeneration>().clear_on_exit(app);
+            }
+        });
+    Ok(())
 }

@@ -9,7 +9,7 @@
 mod support;
 
 use authdeck_core::model::*;
-use authdeck_core::{Core, ErrorCode, RECONCILE_AFTER_SECONDS};
+use authdeck_core::{Core, ErrorCode, SystemClock};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -108,15 +108,23 @@ fn sigkill_loop() {
             "the child stalled"
         );
 
-        // the next start, far enough in the future that every intent counts as abandoned
-        let core = Core::open(
-            home.path(),
-            keychain(&namespace),
-            Arc::new(LaterClock(RECONCILE_AFTER_SECONDS + 1)),
-        )
-        .expect("reopen after the crash");
+        // the next start, at once: the killed child's writer lock died with it, so every
+        // intent it left is reclaimable without waiting
+        let core = Core::open(home.path(), keychain(&namespace), Arc::new(SystemClock))
+            .expect("reopen after the crash");
         let done = core.reconciled_at_open();
         reconciled += done.undone_puts + done.finished_deletes;
+        let writer_locks: Vec<_> = std::fs::read_dir(home.path().join("locks"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.starts_with("writer-"))
+            .collect();
+        assert_eq!(
+            writer_locks.len(),
+            1,
+            "round {round}: the killed child's writer lock is removed once reclaimed, only \
+             this start's is left: {writer_locks:?}"
+        );
         let (expected, held) = core.consistency().unwrap();
         assert_eq!(
             expected, held,
@@ -146,7 +154,7 @@ fn no_bus(home: &Path, namespace: &str) {
     let core = Core::open(
         home,
         Arc::new(authdeck_core::vault::KeychainVault::new(namespace)),
-        Arc::new(authdeck_core::SystemClock),
+        Arc::new(SystemClock),
     )
     .expect("the store opens without a keychain");
     let (_, app) = environment_and_app(&core);

@@ -8,7 +8,7 @@ pub mod fixture;
 
 use authdeck_core::model::*;
 use authdeck_core::vault::{KeychainVault, SecretStore};
-use authdeck_core::{Clock, Core, SystemClock};
+use authdeck_core::{Core, SystemClock};
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
@@ -25,15 +25,6 @@ pub fn require_keychain() {
         "These tests need the real keychain: run them through .ci/with-keychain \
          (a private D-Bus session with gnome-keyring)."
     );
-}
-
-/// The system clock moved forward by `seconds` (a later start, for the reconciler).
-pub struct LaterClock(pub i64);
-
-impl Clock for LaterClock {
-    fn now(&self) -> Timestamp {
-        Timestamp::from_unix(SystemClock.now().unix() + self.0).expect("a valid time")
-    }
 }
 
 /// The product's vault in `namespace`.

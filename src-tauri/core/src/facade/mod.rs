@@ -12,6 +12,7 @@ mod portable;
 mod remote;
 mod secrets;
 mod tokens;
+mod writer;
 
 pub use audit::SecretUse;
 pub use login::{
@@ -47,8 +48,10 @@ impl Clock for SystemClock {
     }
 }
 
-/// Intents younger than this may belong to another process (the CLI, a second window) that is
-/// still working; only older ones are treated as left by a crash.
+/// Intents with no owner (written by versions before owners were recorded) younger than this
+/// may belong to another process that is still working; only older ones are treated as left by
+/// a crash. Intents with an owner are reclaimed once their owner's lock is free, whatever their
+/// age (see `writer.rs`).
 pub const RECONCILE_AFTER_SECONDS: i64 = 60;
 
 /// The keychain account that holds a secret's value.
@@ -130,6 +133,8 @@ pub struct Core {
     /// Who acts through this core, as the audit log records it.
     actor: Actor,
     reconciled_at_open: Reconciled,
+    /// Held for the core's lifetime: tells reconcilers elsewhere that its intents are live.
+    writer: writer::WriterLock,
     /// Built on first use: loading the system's TLS roots costs tens of milliseconds, which a
     /// CLI call that only reads a cached token should not pay.
     http: std::sync::OnceLock<HttpClient>,
@@ -161,7 +166,10 @@ impl Core {
         clock: Arc<dyn Clock>,
     ) -> Result<Core> {
         let store = Store::open(home)?;
-        crate::folder::private_locks(&home.join("locks"))?;
+        let locks = home.join("locks");
+        crate::folder::private_locks(&locks)?;
+        let writer = writer::WriterLock::acquire(&locks)?;
+        store::intents::set_owner(&store.conn, writer.id())?;
         let mut core = Core {
             store: Mutex::new(store),
             vault,
@@ -169,6 +177,7 @@ impl Core {
             home: home.to_owned(),
             actor,
             reconciled_at_open: Reconciled::default(),
+            writer,
             http: std::sync::OnceLock::new(),
             http_limits: HttpLimits::default(),
             flights: Mutex::new(HashMap::new()),
@@ -237,29 +246,38 @@ impl Core {
         self.clock.now()
     }
 
-    /// Finishes or undoes keychain writes that a crash cut short.
+    /// Finishes or undoes keychain writes that a crash cut short: those of writers whose lock
+    /// is free (their process has ended), and those with no owner once they are old enough.
     pub fn reconcile(&self) -> Result<Reconciled> {
         let mut done = Reconciled::default();
         let cutoff = self.now().unix() - RECONCILE_AFTER_SECONDS;
-        let pending = store::intents::pending_before(&self.store()?.conn, cutoff)?;
-        for intent in pending {
-            if intent.action == IntentAction::Put {
-                let has_row = {
-                    let conn = &self.store()?.conn;
-                    if let Some(app) = intent.account.strip_prefix("registration:") {
-                        store::connectors::link_of(conn, &AppId(app.to_owned()))?.is_some()
-                    } else if let Some(id) = token_of_account(&intent.account) {
-                        store::tokens::exists(conn, &id)?
-                    } else {
-                        let id = SecretId(intent.account.trim_start_matches("secret:").to_owned());
-                        store::secrets::get(conn, &id)?.is_some()
-                    }
-                };
-                if has_row {
-                    // The row made it: the add completed, only the intent is left.
-                    store::intents::clear(&self.store()?.conn, &intent.account)?;
-                    continue;
-                }
+        let unowned = store::intents::unowned_before(&self.store()?.conn, cutoff)?;
+        self.reclaim(unowned, &mut done)?;
+        let locks = self.home.join("locks");
+        // Owners with intents, and lock files of writers that may have none (so a killed
+        // process's lock file does not stay forever).
+        let mut owners = store::intents::owners(&self.store()?.conn)?;
+        owners.extend(writer::lock_file_owners(&locks)?);
+        owners.sort();
+        owners.dedup();
+        for owner in owners.iter().filter(|o| *o != self.writer.id()) {
+            let Some(_claim) = writer::claim_if_dead(&locks, owner)? else {
+                continue; // alive: its intents are its own business
+            };
+            // Read under the claim: another reconciler may have finished them meanwhile.
+            let intents = store::intents::of_owner(&self.store()?.conn, owner)?;
+            self.reclaim(intents, &mut done)?;
+        }
+        Ok(done)
+    }
+
+    /// Finishes or undoes each of `intents`, whose writer is gone.
+    fn reclaim(&self, intents: Vec<store::intents::Intent>, done: &mut Reconciled) -> Result<()> {
+        for intent in intents {
+            if intent.action == IntentAction::Put && self.put_has_row(&intent.account)? {
+                // The row made it: the add completed, only the intent is left.
+                store::intents::clear(&self.store()?.conn, &intent.account)?;
+                continue;
             }
             // A keychain that cannot be reached now leaves the intent for the next start.
             if self.vault.delete(&intent.account).is_err() {
@@ -275,7 +293,20 @@ impl Core {
                 IntentAction::Delete => done.finished_deletes += 1,
             }
         }
-        Ok(done)
+        Ok(())
+    }
+
+    /// Whether the row a keychain entry under `account` belongs to exists.
+    fn put_has_row(&self, account: &str) -> Result<bool> {
+        let conn = &self.store()?.conn;
+        if let Some(app) = account.strip_prefix("registration:") {
+            Ok(store::connectors::link_of(conn, &AppId(app.to_owned()))?.is_some())
+        } else if let Some(id) = token_of_account(account) {
+            store::tokens::exists(conn, &id)
+        } else {
+            let id = SecretId(account.trim_start_matches("secret:").to_owned());
+            Ok(store::secrets::get(conn, &id)?.is_some())
+        }
     }
 
     /// Every keychain account the store expects, and every one the keychain holds in this

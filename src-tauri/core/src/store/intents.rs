@@ -47,16 +47,17 @@ impl Intent {
     }
 }
 
-/// Records an intent.
+/// Records an intent, owned by the writer this connection stamps (see `set_owner`).
 pub fn record(conn: &Connection, intent: &Intent, at: Timestamp) -> Result<()> {
     let action = match intent.action {
         IntentAction::Put => "put",
         IntentAction::Delete => "delete",
     };
     conn.execute(
-        "INSERT INTO keychain_intents (account, action, app_id, environment_id, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (account) DO UPDATE SET action = ?2, \
-         app_id = ?3, environment_id = ?4",
+        "INSERT INTO keychain_intents (account, action, app_id, environment_id, created_at, \
+         owner) VALUES (?1, ?2, ?3, ?4, ?5, (SELECT owner FROM temp.intent_owner)) \
+         ON CONFLICT (account) DO UPDATE SET action = ?2, app_id = ?3, environment_id = ?4, \
+         owner = excluded.owner",
         params![
             intent.account,
             action,
@@ -69,6 +70,16 @@ pub fn record(conn: &Connection, intent: &Intent, at: Timestamp) -> Result<()> {
     Ok(())
 }
 
+/// Makes `owner` the owner of every intent this connection records from now on. The owner
+/// lives in a TEMP table (one per connection), so the code recording intents need not pass it.
+pub fn set_owner(conn: &Connection, owner: &str) -> Result<()> {
+    conn.execute("DELETE FROM temp.intent_owner", [])
+        .map_err(store_error)?;
+    conn.execute("INSERT INTO temp.intent_owner (owner) VALUES (?1)", [owner])
+        .map_err(store_error)?;
+    Ok(())
+}
+
 /// Removes an intent once its write is complete (or undone).
 pub fn clear(conn: &Connection, account: &str) -> Result<()> {
     conn.execute("DELETE FROM keychain_intents WHERE account = ?1", [account])
@@ -76,16 +87,37 @@ pub fn clear(conn: &Connection, account: &str) -> Result<()> {
     Ok(())
 }
 
-/// The unfinished intents recorded before `cutoff` (seconds since the epoch), oldest first.
-pub fn pending_before(conn: &Connection, cutoff: i64) -> Result<Vec<Intent>> {
+/// The unfinished intents with no owner (written before intents had one) recorded before
+/// `cutoff` (seconds since the epoch), oldest first.
+pub fn unowned_before(conn: &Connection, cutoff: i64) -> Result<Vec<Intent>> {
+    select(conn, "WHERE owner IS NULL AND created_at <= ?1", &[&cutoff])
+}
+
+/// The unfinished intents of writer `owner`, oldest first.
+pub fn of_owner(conn: &Connection, owner: &str) -> Result<Vec<Intent>> {
+    select(conn, "WHERE owner = ?1", &[&owner])
+}
+
+/// Every writer that owns an unfinished intent.
+pub fn owners(conn: &Connection) -> Result<Vec<String>> {
     let mut statement = conn
-        .prepare_cached(
-            "SELECT account, action, app_id, environment_id FROM keychain_intents \
-             WHERE created_at <= ?1 ORDER BY created_at, rowid",
-        )
+        .prepare_cached("SELECT DISTINCT owner FROM keychain_intents WHERE owner IS NOT NULL")
         .map_err(store_error)?;
     let rows = statement
-        .query_map([cutoff], |row| {
+        .query_map([], |row| row.get(0))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+fn select(conn: &Connection, filter: &str, param: &[&dyn rusqlite::ToSql]) -> Result<Vec<Intent>> {
+    let mut statement = conn
+        .prepare_cached(&format!(
+            "SELECT account, action, app_id, environment_id FROM keychain_intents {filter} \
+             ORDER BY created_at, rowid"
+        ))
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map(param, |row| {
             let action: String = row.get(1)?;
             Ok(Intent {
                 account: row.get(0)?,

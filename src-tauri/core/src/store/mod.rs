@@ -37,6 +37,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_audit.sql")),
     M::up(include_str!("migrations/0006_renewal_pause.sql")),
     M::up(include_str!("migrations/0007_issuer_metadata.sql")),
+    M::up(include_str!("migrations/0008_intent_owner.sql")),
 ];
 
 /// An open database connection with Authdeck's schema.
@@ -81,6 +82,9 @@ impl Store {
         Migrations::from_slice(MIGRATIONS)
             .to_latest(&mut conn)
             .map_err(|e| Error::Store(format!("Could not upgrade the database: {e}")))?;
+        // Who owns the intents this connection records (none until a writer says so).
+        conn.execute_batch("CREATE TEMP TABLE intent_owner (owner TEXT NOT NULL)")
+            .map_err(store_error)?;
         secure_database_files(&path)?;
         Ok(Self { conn })
     }

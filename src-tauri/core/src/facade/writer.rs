@@ -1,0 +1,164 @@
+//! Which keychain intents belong to a live process. Each `Core` holds an exclusive lock on
+//! `locks/writer-<id>.lock` for its lifetime and stamps its intents with `<id>`; the kernel
+//! releases the lock when the process ends, however it ends. So an intent whose owner's lock
+//! can be taken (or whose lock file is gone) was left by a process that is no more, and one
+//! whose lock is held belongs to a process still working on it (say, a desktop app waiting on
+//! a keychain unlock prompt), however long ago it was written.
+
+use crate::error::{Error, Result};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+const PREFIX: &str = "writer-";
+const SUFFIX: &str = ".lock";
+
+/// This core's claim to be alive: its lock file, locked until dropped.
+pub(crate) struct WriterLock {
+    id: String,
+    path: PathBuf,
+    _file: File,
+}
+
+impl WriterLock {
+    /// Creates and locks a new writer lock in `locks`. It is locked under a temporary name and
+    /// only then renamed into place, so a lock file under its real name is never seen unlocked
+    /// while its writer lives.
+    pub(crate) fn acquire(locks: &Path) -> Result<Self> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let staging = locks.join(format!(".{PREFIX}{id}.new"));
+        let file = crate::folder::open_lock(&staging)?;
+        file.try_lock().map_err(|e| lock_error(&staging, &e))?;
+        let path = lock_path(locks, &id);
+        std::fs::rename(&staging, &path).map_err(|e| {
+            let _ = std::fs::remove_file(&staging);
+            Error::Store(format!(
+                "Could not create the lock file {} ({e}); check that the data folder is \
+                 writable.",
+                path.display()
+            ))
+        })?;
+        Ok(Self {
+            id,
+            path,
+            _file: file,
+        })
+    }
+
+    /// The owner id this core stamps on its intents.
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Drop for WriterLock {
+    fn drop(&mut self) {
+        // Removed while still locked; the lock itself goes with the file handle.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// A dead writer's intents, claimed: while this lives, no other reconciler takes them.
+pub(crate) struct Claim {
+    path: PathBuf,
+    /// The dead writer's lock, now held by us (none when its file was already gone).
+    file: Option<File>,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        // Its intents are reclaimed: the file has served its purpose. Removed before the lock
+        // is released, so no one else can take it and reclaim twice.
+        if self.file.is_some() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Claims the intents of writer `owner` when it is no longer alive; `None` while it lives
+/// (its lock is held) or when `owner` is not a writer id at all.
+pub(crate) fn claim_if_dead(locks: &Path, owner: &str) -> Result<Option<Claim>> {
+    if uuid::Uuid::try_parse(owner).is_err() {
+        return Ok(None);
+    }
+    let path = lock_path(locks, owner);
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Some(Claim { path, file: None }));
+        }
+        Err(e) => return Err(lock_error(&path, &e)),
+        Ok(_) => {}
+    }
+    let file = crate::folder::open_lock(&path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(Claim {
+            path,
+            file: Some(file),
+        })),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(lock_error(&path, &e)),
+    }
+}
+
+/// The writer ids of every lock file in `locks` (live or not).
+pub(crate) fn lock_file_owners(locks: &Path) -> Result<Vec<String>> {
+    let entries = std::fs::read_dir(locks).map_err(|e| lock_error(locks, &e))?;
+    Ok(entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let id = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
+            uuid::Uuid::try_parse(id).ok().map(|_| id.to_owned())
+        })
+        .collect())
+}
+
+fn lock_path(locks: &Path, id: &str) -> PathBuf {
+    locks.join(format!("{PREFIX}{id}{SUFFIX}"))
+}
+
+fn lock_error(path: &Path, e: &dyn std::fmt::Display) -> Error {
+    Error::Store(format!(
+        "Could not use the lock file {} ({e}); check that the data folder is writable.",
+        path.display()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_live_writer_cannot_be_claimed_and_a_dropped_one_can() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = WriterLock::acquire(dir.path()).unwrap();
+        let id = writer.id().to_owned();
+        assert_eq!(lock_file_owners(dir.path()).unwrap(), vec![id.clone()]);
+        assert!(claim_if_dead(dir.path(), &id).unwrap().is_none());
+        drop(writer);
+        assert!(lock_file_owners(dir.path()).unwrap().is_empty());
+        assert!(claim_if_dead(dir.path(), &id).unwrap().is_some());
+    }
+
+    #[test]
+    fn a_lock_file_left_unlocked_is_claimed_and_removed_with_its_claim() {
+        let dir = tempfile::tempdir().unwrap();
+        let id = uuid::Uuid::new_v4().to_string();
+        let path = lock_path(dir.path(), &id);
+        std::fs::write(&path, "").unwrap(); // as a killed process leaves it
+        let claim = claim_if_dead(dir.path(), &id).unwrap().unwrap();
+        // while one reconciler holds the claim, no other gets it
+        assert!(claim_if_dead(dir.path(), &id).unwrap().is_none());
+        drop(claim);
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn an_owner_that_is_not_a_writer_id_is_never_claimed() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(
+            claim_if_dead(dir.path(), "../../elsewhere")
+                .unwrap()
+                .is_none()
+        );
+    }
+}
