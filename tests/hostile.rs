@@ -90,7 +90,10 @@ fn expected(shape: &str, request: Request) -> Expect {
         (
             "lifetime_2_63" | "lifetime_i64_max",
             ClientCredentials | Refresh | DeviceAuthorization,
-        ) => (BadResponse, "more than ten years, which no credential lives"),
+        ) => (
+            BadResponse,
+            "more than ten years, which no credential lives",
+        ),
         ("lifetime_negative", Introspection) => return Expect::Shown,
         ("missing_token_type", _) => (BadResponse, "“token_type” is missing"),
         ("missing_value", Discovery) => (Validation, "names the issuer “”"),

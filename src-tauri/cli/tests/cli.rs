@@ -777,7 +777,8 @@ fn every_failure_has_its_exit_code_and_one_line() {
 fn provider_text_cannot_drive_the_terminal() {
     let (server, home) = billing("escapes", &[]);
     // OSC 52 writes the clipboard, CSI (7-bit or the C1 byte) moves the cursor and clears the
-    // screen, U+202E shows what follows reversed; a line break (CR too) is folded into a space.
+    // screen, U+202E shows what follows reversed; a carriage return is shown as \r (core's
+    // provider-text rule), so it cannot move the cursor back over the message either.
     server.configure(json!({"fault": {"status": 401, "body": {
         "error": "invalid_client",
         "error_description": "bad\u{1b}]52;c;ZXZpbA==\u{7} \u{9b}2J\u{1b}[1A\rok\u{202e}exe.txt\u{7f}",
@@ -794,7 +795,7 @@ fn provider_text_cannot_drive_the_terminal() {
         message,
         format!(
             "The token request was refused by {} (HTTP 401, invalid_client: \
-             bad\\u{{1b}}]52;c;ZXZpbA==\\u{{7}} \\u{{9b}}2J\\u{{1b}}[1A \
+             bad\\u{{1b}}]52;c;ZXZpbA==\\u{{7}} \\u{{9b}}2J\\u{{1b}}[1A\\r\
              ok\\u{{202e}}exe.txt\\u{{7f}}). \
              Check the client ID and secret, and whether the provider expects \
              client_secret_basic or client_secret_post.",
