@@ -88,7 +88,9 @@ pub fn loopback_request(data: &[u8]) {
     let page = String::from_utf8_lossy(&served.response);
     if let Some(callback) = served.callbacks.first() {
         assert!(
-            page.starts_with("HTTP/1.1 303 ") && page.contains(crate::loopback::RESULT_PATH),
+            // the status line follows the request's version (HTTP/1.0 or 1.1)
+            (page.starts_with("HTTP/1.1 303 ") || page.starts_with("HTTP/1.0 303 "))
+                && page.contains(crate::loopback::RESULT_PATH),
             "an accepted callback is answered with the redirect to the result page: {page}"
         );
         if let Callback::Code(code) = callback {
