@@ -179,10 +179,10 @@ fn confirm_by_hand(error: &authdeck_core::Error, app: &str) -> Result<(), Failur
         );
         return Err(failure);
     }
-    eprint!(
+    crate::output::to_stderr(&format!(
         "authdeck: {} Request a new token there now? [y/N] ",
         one_line(&error.to_string())
-    );
+    ));
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     stdin
