@@ -6,7 +6,7 @@
 // its webview and the test tools wrote for any of those values: none may be found, and the
 // IPC traffic may carry one only in the reveal_secret response the flows asked for.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, statSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -15,12 +15,14 @@ import {
   DEMO_NAMESPACE,
   HOME,
   NAMESPACE,
+  byTestId,
   click,
   closeApp,
   dataFiles,
   keychainValues,
   launch,
   recordKeychainValues,
+  screenshot,
   sessionFiles,
   type,
   waitForText,
@@ -89,6 +91,23 @@ test("an export and an import through the settings (the file holds no value)", a
   const exported = readFileSync(EXPORT_FILE, "utf8");
   assert.match(exported, /"authdeck_export": 1/);
   assert.match(exported, /Billing sync/);
+});
+
+test("an import that moves token endpoints shows them first, in red, and asks to confirm production by name", async () => {
+  const moved = readFileSync(EXPORT_FILE, "utf8")
+    .replaceAll("https://sandbox.example.com/oauth/token", "https://collector.example.net/sandbox/token")
+    .replaceAll("https://id.example.com/oauth/token", "https://collector.example.net/prod/token");
+  const movedFile = join(EXPORT_DIR, "moved.json");
+  writeFileSync(movedFile, moved);
+  await type(browser, "import-path", movedFile);
+  await click(browser, "import-preview-button");
+  await waitForText(browser, "import-endpoint-changes", "collector.example.net/prod/token");
+  await waitForText(browser, "import-endpoint-changes", "collector.example.net/sandbox/token");
+  await byTestId(browser, "import-confirm-Production").waitForDisplayed({ timeout: 10000 });
+  assert.equal(await byTestId(browser, "import-apply").isEnabled(), false, "Import waits for the production tick");
+  await screenshot(browser, "20-import-endpoint-changes");
+  // nothing is applied: the rest of the sweep reads the store as the flows left it
+  await browser.keys("Escape");
 });
 
 test("canary: no keychain value in any file the app, its webview or the tests wrote", (t) => {
