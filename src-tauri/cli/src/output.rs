@@ -53,6 +53,37 @@ pub fn to_stderr(text: &str) {
         .write_all(terminal_text(text).as_bytes());
 }
 
+/// Whether a person can be asked: stdin and stderr are both terminals (a script is never
+/// asked, it is refused with what to pass instead).
+pub fn can_ask() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Asks `question` (it ends with "[y/N] ") on stderr and reads one line from stdin: "y" or
+/// "yes" in any case goes on, anything else is "Cancelled; nothing was done." Only after
+/// [`can_ask`].
+pub fn confirm(question: &str) -> Result<(), Failure> {
+    use std::io::BufRead;
+    to_stderr(question);
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::new(exit::OTHER, format!("Could not read the answer: {e}")))?;
+    if is_yes(&answer) {
+        Ok(())
+    } else {
+        Err(Failure::new(exit::OTHER, "Cancelled; nothing was done."))
+    }
+}
+
+/// A typed answer that means yes.
+fn is_yes(answer: &str) -> bool {
+    matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
 /// Writes text for a person to stdout, as [`terminal_text`].
 pub fn print(text: &str) -> Result<(), Failure> {
     print_exactly(&terminal_text(text))
@@ -186,6 +217,25 @@ pub fn when(at: &Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_y_or_yes_is_a_yes() {
+        for yes in ["y\n", "Y\n", "yes\n", " YES \r\n", "Yes"] {
+            assert!(is_yes(yes), "{yes:?}");
+        }
+        for no in [
+            "\n",
+            "",
+            "n\n",
+            "no\n",
+            "yep\n",
+            "y es\n",
+            "ye\n",
+            "yes please\n",
+        ] {
+            assert!(!is_yes(no), "{no:?}");
+        }
+    }
 
     #[test]
     fn shell_quoting_survives_every_character() {

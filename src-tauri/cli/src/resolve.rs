@@ -1,10 +1,9 @@
 //! Finding the environment and the app a command names, and the production guard.
 
-use crate::failure::{Failure, exit};
+use crate::failure::Failure;
 use crate::output;
 use authdeck_core::Core;
 use authdeck_core::model::{AppSummary, Environment, EnvironmentKind};
-use std::io::{BufRead, IsTerminal, Write};
 
 /// The environment named by `--env` (by name, case-insensitively when unambiguous, or by ID),
 /// else the active one.
@@ -148,8 +147,6 @@ pub fn app(
     }
 }
 
-/// Acting on an app in production needs its environment named with `--env`, or a "yes" on
-/// a terminal; without a terminal it is refused.
 /// The app an acting command works on, in `env` (the active environment when None), after the
 /// production guard: a production app needs its environment named, or a yes on a terminal.
 pub fn app_to_act_on(
@@ -175,29 +172,17 @@ pub fn production_guard(
     if environment.kind != EnvironmentKind::Production || env_named {
         return Ok(());
     }
-    let stdin = std::io::stdin();
-    if !(stdin.is_terminal() && std::io::stderr().is_terminal()) {
+    if !output::can_ask() {
         return Err(Failure::usage(format!(
             "{what} is in the production environment “{}”: name it with --env \"{}\" to go on \
              (there is no terminal to confirm on).",
             environment.name, environment.name
         )));
     }
-    output::to_stderr(&format!(
+    output::confirm(&format!(
         "{what} is in the production environment “{}”. Go on? [y/N] ",
         environment.name
-    ));
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    stdin
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Failure::new(exit::OTHER, format!("Could not read the answer: {e}")))?;
-    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(Failure::new(exit::OTHER, "Cancelled; nothing was done."))
-    }
+    ))
 }
 
 /// `“a”, “b”, “c”`

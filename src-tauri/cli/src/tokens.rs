@@ -168,9 +168,7 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
 /// at a terminal says yes (a token by hand, which resumes automatic renewal); a script is
 /// refused (exit code 8) rather than send the secret somewhere nobody looked at.
 fn confirm_by_hand(error: &authdeck_core::Error, app: &str) -> Result<(), Failure> {
-    use std::io::{BufRead, IsTerminal, Write};
-    let stdin = std::io::stdin();
-    if !(stdin.is_terminal() && std::io::stderr().is_terminal()) {
+    if !crate::output::can_ask() {
         let mut failure = Failure::from(error.clone());
         failure.message = format!(
             "{} Run `authdeck token` for “{app}” on a terminal to confirm, or use Get new token \
@@ -179,21 +177,10 @@ fn confirm_by_hand(error: &authdeck_core::Error, app: &str) -> Result<(), Failur
         );
         return Err(failure);
     }
-    crate::output::to_stderr(&format!(
+    crate::output::confirm(&format!(
         "authdeck: {} Request a new token there now? [y/N] ",
         one_line(&error.to_string())
-    ));
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    stdin
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Failure::new(exit::OTHER, format!("Could not read the answer: {e}")))?;
-    if matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
-        Ok(())
-    } else {
-        Err(Failure::new(exit::OTHER, "Cancelled; nothing was done."))
-    }
+    ))
 }
 
 /// With `-v`: what was done, on stderr. A token that cannot meet `--min-valid` is said always.
