@@ -465,6 +465,28 @@ mod lifetime_properties;
 mod tests {
     use super::*;
 
+    /// A token request to id.example.com asking for no scopes.
+    fn token_request() -> Doing<'static> {
+        Doing {
+            what: "The token request",
+            url: "https://id.example.com/token",
+            scopes: &[],
+        }
+    }
+
+    /// What a token answer of `body` gives.
+    fn minted(body: &str) -> Result<Minted, Error> {
+        let response: TokenResponse = serde_json::from_str(body).unwrap();
+        client_credentials::minted_from(&response, &token_request())
+    }
+
+    /// What a token answer with a refresh token and the `extra` fields gives.
+    fn minted_with(extra: &str) -> Result<Minted, Error> {
+        minted(&format!(
+            r#"{{"access_token":"a","token_type":"Bearer","refresh_token":"r"{extra}}}"#
+        ))
+    }
+
     #[test]
     fn invalid_scope_names_the_scopes_asked_for() {
         let scopes = vec!["read".to_owned(), "admin".to_owned()];
@@ -483,20 +505,7 @@ mod tests {
 
     #[test]
     fn a_refresh_token_lifetime_is_read_under_either_name_and_zero_means_unsaid() {
-        let doing = Doing {
-            what: "The refresh",
-            url: "https://id.example.com/token",
-            scopes: &[],
-        };
-        let minted = |extra: &str| {
-            let body = format!(
-                r#"{{"access_token":"a","token_type":"Bearer","refresh_token":"r"{extra}}}"#
-            );
-            let response: TokenResponse = serde_json::from_str(&body).unwrap();
-            client_credentials::minted_from(&response, &doing)
-                .unwrap()
-                .refresh_expires_in
-        };
+        let minted = |extra: &str| minted_with(extra).unwrap().refresh_expires_in;
         let hours = |h: u64| Some(std::time::Duration::from_secs(h * 3600));
         assert_eq!(
             minted(r#","refresh_expires_in":1800"#),
@@ -516,18 +525,6 @@ mod tests {
 
     #[test]
     fn absurd_lifetimes_are_refused_naming_the_field() {
-        let doing = Doing {
-            what: "The token request",
-            url: "https://id.example.com/token",
-            scopes: &[],
-        };
-        let minted = |extra: &str| {
-            let body = format!(
-                r#"{{"access_token":"a","token_type":"Bearer","refresh_token":"r"{extra}}}"#
-            );
-            let response: TokenResponse = serde_json::from_str(&body).unwrap();
-            client_credentials::minted_from(&response, &doing)
-        };
         for (extra, field) in [
             (r#","expires_in":18446744073709551615"#, "expires_in"),
             (r#","expires_in":9223372036854775807"#, "expires_in"),
@@ -539,7 +536,7 @@ mod tests {
                 "refresh_token_expires_in",
             ),
         ] {
-            let error = minted(extra).unwrap_err();
+            let error = minted_with(extra).unwrap_err();
             assert_eq!(error.code(), crate::ErrorCode::BadResponse, "{extra}");
             assert!(
                 error
@@ -549,10 +546,11 @@ mod tests {
             );
         }
         let ten_years = std::time::Duration::from_secs(316_224_000);
-        let kept = minted(r#","expires_in":316224000,"refresh_expires_in":316224000"#).unwrap();
+        let kept =
+            minted_with(r#","expires_in":316224000,"refresh_expires_in":316224000"#).unwrap();
         assert_eq!(kept.expires_in, Some(ten_years));
         assert_eq!(kept.refresh_expires_in, Some(ten_years));
-        let zero = minted(r#","expires_in":0"#).unwrap();
+        let zero = minted_with(r#","expires_in":0"#).unwrap();
         assert_eq!(zero.expires_in, Some(std::time::Duration::ZERO));
     }
 
@@ -564,17 +562,7 @@ mod tests {
 
     #[test]
     fn a_token_answer_is_refused_for_its_type_or_characters_never_quoting_it() {
-        let doing = Doing {
-            what: "The token request",
-            url: "https://id.example.com/token",
-            scopes: &[],
-        };
-        let refused = |body: &str| {
-            let response: TokenResponse = serde_json::from_str(body).unwrap();
-            client_credentials::minted_from(&response, &doing)
-                .unwrap_err()
-                .to_string()
-        };
+        let refused = |body: &str| minted(body).unwrap_err().to_string();
         let mac = refused(r#"{"access_token":"a","token_type":"MAC"}"#);
         assert!(mac.contains("only Bearer tokens"), "{mac}");
         let control = refused(r#"{"access_token":"s3cr\u001bt","token_type":"Bearer"}"#);
