@@ -99,8 +99,11 @@ pub fn run(mode: Mode) -> Result<(), String> {
         .build(tauri::generate_context!())
         .map_err(|e| format!("The Authdeck window could not be started: {e}"))?
         .run(|app, event| {
-            if let tauri::RunEvent::Exit = event {
-                // A copied secret must not outlive the app whose countdown would have cleared it.
+            // A copied secret must not outlive the app whose countdown would have cleared it.
+            // On ExitRequested, not Exit: the clipboard plugin lets go of the clipboard on Exit
+            // (before this handler runs), handing its contents to the desktop's clipboard
+            // manager, and reading it after that panics.
+            if let tauri::RunEvent::ExitRequested { .. } = event {
                 use tauri::Manager;
                 app.state::<clipboard::CopyGeneration>().clear_on_exit(app);
             }

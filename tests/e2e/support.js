@@ -21,10 +21,11 @@ function required(name) {
  * Starts the app (a new process of target/debug/authdeck-desktop, through tauri-driver) and returns its
  * WebDriver session once the UI is up. The app inherits tauri-driver's environment, so every
  * session of one test run uses the same AUTHDECK_HOME and keychain: to restart the app, delete
- * the session and launch again.
+ * the session and launch again. With `recordExit`, the app's exit status is written to EXIT_FILE
+ * when it ends (tests/support/exit-recorder).
  */
-export async function launch({ args = [] } = {}) {
-  const browser = await startApp({ args });
+export async function launch({ args = [], recordExit = false } = {}) {
+  const browser = await startApp({ args, application: recordExit ? EXIT_RECORDER : APP });
   await byTestId(browser, "env-switcher").waitForExist({ timeout: 20000 });
   await recordIpc(browser);
   return browser;
@@ -37,14 +38,23 @@ export async function launch({ args = [] } = {}) {
  */
 export async function closeApp(browser) {
   if (!browser) return;
-  recordKeychainValues();
   try {
-    const calls = await browser.execute(() => JSON.stringify(window.__authdeckIpc ?? []));
-    for (const call of JSON.parse(calls)) appendFileSync(join(CANARY_DIR, "ipc.jsonl"), `${JSON.stringify(call)}\n`);
+    await recordForCanary(browser);
   } finally {
     await browser.deleteSession();
   }
 }
+
+/** Saves what the canary sweep needs of a session that is about to end some other way than closeApp. */
+export async function recordForCanary(browser) {
+  recordKeychainValues();
+  const calls = await browser.execute(() => JSON.stringify(window.__authdeckIpc ?? []));
+  for (const call of JSON.parse(calls)) appendFileSync(join(CANARY_DIR, "ipc.jsonl"), `${JSON.stringify(call)}\n`);
+}
+
+/** Where the exit status of an app started with `recordExit` is written when it ends. */
+export const EXIT_FILE = required("AUTHDECK_EXIT_FILE");
+const EXIT_RECORDER = new URL("../support/exit-recorder", import.meta.url).pathname;
 
 /**
  * Where a run keeps what the canary sweep reads: values seen in the keychain and the IPC the
@@ -97,13 +107,13 @@ async function recordIpc(browser) {
 }
 
 /** Starts the app and returns its WebDriver session without waiting for any part of the UI. */
-export async function startApp({ args = [] } = {}) {
+export async function startApp({ args = [], application = APP } = {}) {
   const browser = await remote({
     hostname: "127.0.0.1",
     port: PORT,
     logLevel: "error",
     connectionRetryCount: 1,
-    capabilities: { "tauri:options": { application: APP, args } },
+    capabilities: { "tauri:options": { application, args } },
   });
   await browser.setTimeout({ implicit: 0 });
   return browser;
