@@ -321,28 +321,48 @@ const WATCHED = new Set([
   "endpoints.token_info_url",
 ]);
 
-function Changes({ changes, testId, applied }: { changes: FieldChange[]; testId: string; applied: boolean }) {
-  if (changes.length === 0) return null;
+/** One row of a change table; `environment` only in the table of every environment's endpoints. */
+interface ChangeRow {
+  key: string;
+  environment?: string;
+  field: string;
+  before: string;
+  after: string;
+  watched: boolean;
+}
+
+/** Fields with their value here and in the file (before and after, once applied); an empty value is a dash. */
+function ChangeTable({ rows, applied, testId }: { rows: ChangeRow[]; applied: boolean; testId?: string }) {
+  const withEnvironment = rows.some((row) => row.environment !== undefined);
+  const value = (text: string) => (text === "" ? <span className="faint">—</span> : text);
   return (
     <table className="import-changes" data-testid={testId}>
       <thead>
         <tr>
+          {withEnvironment && <th scope="col">Environment</th>}
           <th scope="col">Field</th>
           <th scope="col">{applied ? "Before" : "Here now"}</th>
           <th scope="col">{applied ? "After" : "In the file"}</th>
         </tr>
       </thead>
       <tbody>
-        {changes.map((change) => (
-          <tr key={change.field} className={WATCHED.has(change.field) ? "endpoint-change" : undefined}>
-            <th scope="row">{fieldLabel(change.field)}</th>
-            <td>{change.before === "" ? <span className="faint">—</span> : change.before}</td>
-            <td>{change.after === "" ? <span className="faint">—</span> : change.after}</td>
+        {rows.map((row) => (
+          <tr key={row.key} className={row.watched ? "endpoint-change" : undefined}>
+            {withEnvironment && <td className="import-change-environment">{row.environment}</td>}
+            <th scope="row">{fieldLabel(row.field)}</th>
+            <td>{value(row.before)}</td>
+            <td>{value(row.after)}</td>
           </tr>
         ))}
       </tbody>
     </table>
   );
+}
+
+function Changes({ changes, testId, applied }: { changes: FieldChange[]; testId: string; applied: boolean }) {
+  if (changes.length === 0) return null;
+  const rows = changes.map((change) => ({ ...change, key: change.field, watched: WATCHED.has(change.field) }));
+  return <ChangeTable rows={rows} applied={applied} testId={testId} />;
 }
 
 /** What the file adds, changes and skips, field by field, and what stands in its way. */
@@ -423,26 +443,10 @@ function EndpointChanges({ report }: { report: ImportReport }) {
       <strong>
         {applied ? "Endpoints changed" : "Endpoints this changes"} — secrets, tokens and sign-ins go to the new addresses:
       </strong>
-      <table className="import-changes">
-        <thead>
-          <tr>
-            <th scope="col">Environment</th>
-            <th scope="col">Field</th>
-            <th scope="col">{applied ? "Before" : "Here now"}</th>
-            <th scope="col">{applied ? "After" : "In the file"}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {report.endpoint_changes.map((change) => (
-            <tr key={`${change.environment}/${change.field}`} className="endpoint-change">
-              <td>{change.environment}</td>
-              <th scope="row">{fieldLabel(change.field)}</th>
-              <td>{change.before === "" ? <span className="faint">—</span> : change.before}</td>
-              <td>{change.after === "" ? <span className="faint">—</span> : change.after}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ChangeTable
+        rows={report.endpoint_changes.map((change) => ({ ...change, key: `${change.environment}/${change.field}`, watched: true }))}
+        applied={applied}
+      />
       {pauses && (
         <p data-testid="import-renewal-pause">
           Automatic renewal of {applied ? "their" : "these environments’"} apps {applied ? "is" : "will be"} paused until you get a
