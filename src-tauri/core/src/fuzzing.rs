@@ -62,6 +62,15 @@ fn assert_hidden(shown: &str, secret: &Secret, what: &str) {
     }
 }
 
+/// [`assert_hidden`] for a value whose Debug also shows public fields a provider fills with
+/// any text: a secret that the `public` text itself holds (a scope or user code that happens to
+/// contain the token's characters) is that field shown, not the secret.
+fn assert_hidden_beside(shown: &str, public: &str, secret: &Secret, what: &str) {
+    if !public.contains(secret.expose()) {
+        assert_hidden(shown, secret, what);
+    }
+}
+
 /// Raw bytes on one connection of the sign-in's loopback listener: hyper parses them as the
 /// listener does, and the listener's own rules answer. The first byte picks whether the
 /// provider always sends `iss`.
@@ -109,8 +118,6 @@ pub fn token_response(data: &[u8]) {
         return;
     };
     let shown = format!("{minted:?}");
-    // what Debug may show: the public fields, which a provider may fill with any text (a
-    // scope that happens to hold a token's characters is not the token shown)
     let public = format!("{:?} {:?}", minted.scopes, minted.token_type);
     for secret in [
         Some(&minted.access_token),
@@ -119,9 +126,8 @@ pub fn token_response(data: &[u8]) {
     ]
     .into_iter()
     .flatten()
-    .filter(|secret| !public.contains(secret.expose()))
     {
-        assert_hidden(&shown, secret, "Minted's Debug");
+        assert_hidden_beside(&shown, &public, secret, "Minted's Debug");
     }
     let now = Timestamp::from_unix(NOW).expect("a fixed time");
     let _ = minted.expires_at(now);
@@ -162,21 +168,18 @@ pub fn device_authorization(data: &[u8]) {
     else {
         return;
     };
-    // what Debug may show: the user code and addresses, which a provider may fill with any
-    // text (a user code equal to the device code is not the device code shown)
     let public = format!(
         "{} {} {:?}",
         authorization.user_code,
         authorization.verification_uri,
         authorization.verification_uri_complete
     );
-    if !public.contains(device_code.expose()) {
-        assert_hidden(
-            &format!("{authorization:?}"),
-            &device_code,
-            "DeviceAuthorization's Debug",
-        );
-    }
+    assert_hidden_beside(
+        &format!("{authorization:?}"),
+        &public,
+        &device_code,
+        "DeviceAuthorization's Debug",
+    );
 }
 
 /// A client registration answer (RFC 7591 §3.2.1, RFC 7592 §3) and a REST "OAuth apps" answer,
