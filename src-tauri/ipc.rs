@@ -102,10 +102,21 @@ pub struct LoginFinished {
     pub error: Option<IpcError>,
 }
 
+/// Event `callback-refused`: a browser login's listener refused a callback (a forged one, or
+/// the provider's with a wrong or missing `iss`); the login goes on waiting for a valid one.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct CallbackRefused {
+    pub login_id: String,
+    /// Why, as the browser's page said it.
+    pub reason: String,
+}
+
 /// Event names, shared with the UI through the bindings check.
 pub const STORE_CHANGED: &str = "store-changed";
 /// Event names, shared with the UI through the bindings check.
 pub const LOGIN_FINISHED: &str = "login-finished";
+/// Event names, shared with the UI through the bindings check.
+pub const CALLBACK_REFUSED: &str = "callback-refused";
 /// Event names, shared with the UI through the bindings check.
 pub const TOKEN_RENEWED: &str = "token-renewed";
 /// Event names, shared with the UI through the bindings check.

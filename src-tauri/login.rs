@@ -5,7 +5,8 @@ use crate::clipboard::CopyGeneration;
 use crate::commands::copy_value;
 use crate::ipc::CopyStarted;
 use crate::ipc::{
-    IpcError, LOGIN_FINISHED, LoginFinished, STORE_CHANGED, StoreChanged, StoreScope,
+    CALLBACK_REFUSED, CallbackRefused, IpcError, LOGIN_FINISHED, LoginFinished, STORE_CHANGED,
+    StoreChanged, StoreScope,
 };
 use crate::state::AppState;
 use authdeck_core::model::*;
@@ -105,6 +106,7 @@ pub async fn start_login<R: Runtime>(
         .start_login(&app_id, LoginOptions::try_from(input)?)
         .await?;
     let started = pending.started.clone();
+    tell_refusals(&app, &started.login_id, pending.refusals().feed());
     wait_for(
         app,
         started.login_id.clone(),
@@ -119,6 +121,21 @@ pub async fn start_login<R: Runtime>(
     // The UI shows the URL with a copy button whatever happens here.
     let _ = authdeck_core::open_in_browser(&started.url);
     Ok(started)
+}
+
+/// Announces each callback the login's listener refuses (`callback-refused`), as it happens.
+fn tell_refusals<R: Runtime>(
+    app: &AppHandle<R>,
+    login_id: &str,
+    mut refused: tokio::sync::mpsc::UnboundedReceiver<String>,
+) {
+    let (app, login_id) = (app.clone(), login_id.to_owned());
+    tauri::async_runtime::spawn(async move {
+        while let Some(reason) = refused.recv().await {
+            let login_id = login_id.clone();
+            let _ = app.emit(CALLBACK_REFUSED, CallbackRefused { login_id, reason });
+        }
+    });
 }
 
 fn login_url(logins: &Logins, login_id: &str) -> Result<String, IpcError> {

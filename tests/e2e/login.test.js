@@ -78,6 +78,28 @@ test("with no browser answering, the dialog shows the address, the port and the 
   }
 });
 
+test("a refused callback shows in the dialog at once, with its reason, and the sign-in keeps waiting", async () => {
+  writeFileSync(STANDIN_ACTION, "ignore\n");
+  try {
+    await click(browser, "login-browser");
+    await byTestId(browser, "login-url").waitForDisplayed({ timeout: 10000 });
+    const port = Number((await textOf("login-port")).split(":")[1]);
+    const forged = await fetch(`http://127.0.0.1:${port}/callback?code=stolen&state=forged`);
+    assert.equal(forged.status, 400);
+    await waitForText(browser, "login-refused", "A callback arrived and was refused");
+    assert.equal(
+      await textOf("login-refused-reason"),
+      "The callback's state is not this sign-in's; it may be an old or forged link.",
+    );
+    assert.equal(await byTestId(browser, "login-url").isDisplayed(), true, "the sign-in is still waiting");
+    await screenshot(browser, "21-browser-sign-in-refused-callback");
+    await click(browser, "login-cancel");
+    await waitForGone(browser, "login-dialog");
+  } finally {
+    rmSync(STANDIN_ACTION, { force: true });
+  }
+});
+
 test("Refresh now rotates the refresh token and keeps the sign-in", async () => {
   const before = await textOf("token-fingerprint");
   await click(browser, "token-get");

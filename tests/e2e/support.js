@@ -78,7 +78,7 @@ export const DEMO_NAMESPACE = "authdeck-demo";
  * What the app did before the window was up (its first list loads) is not seen.
  */
 async function recordIpc(browser) {
-  const events = ["store-changed", "clipboard-cleared", "token-renewed", "login-finished"];
+  const events = ["store-changed", "clipboard-cleared", "token-renewed", "login-finished", "callback-refused"];
   await browser.execute(async (names) => {
     if (window.__authdeckIpc) return;
     const calls = [];

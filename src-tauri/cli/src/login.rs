@@ -187,7 +187,26 @@ pub fn browser(
             span(timeout)
         );
         let began = Instant::now();
-        match core.finish_login(pending, ctrl_c.pressed()).await {
+        let refusals = pending.refusals();
+        let mut refused = refusals.feed();
+        let tell = |reason: String| {
+            say!(
+                "authdeck: a callback to {} was refused, still waiting for a valid one: {reason}",
+                started.redirect_uri
+            );
+        };
+        let finish = core.finish_login(pending, ctrl_c.pressed());
+        tokio::pin!(finish);
+        let outcome = loop {
+            tokio::select! {
+                outcome = &mut finish => break outcome,
+                Some(reason) = refused.recv() => tell(reason),
+            }
+        };
+        while let Ok(reason) = refused.try_recv() {
+            tell(reason);
+        }
+        match outcome {
             Ok(Some(status)) => Ok(status),
             Ok(None) => Err(Failure::new(
                 exit::INTERRUPTED,
@@ -197,16 +216,28 @@ pub fn browser(
                 ),
             )),
             Err(error) if error.code() == ErrorCode::Timeout && began.elapsed() >= timeout => {
+                let within = format!(
+                    "{}{}",
+                    span(timeout),
+                    if asked { " (--timeout)" } else { "" }
+                );
+                let again = signing.login_command(false);
+                let port = started.port;
                 Err(Failure::new(
                     exit::NETWORK,
-                    format!(
-                        "No sign-in arrived within {}{}; nothing listens on port {} any more, and \
-                         nothing was stored. Run `{}` again when the browser is ready.",
-                        span(timeout),
-                        if asked { " (--timeout)" } else { "" },
-                        started.port,
-                        signing.login_command(false)
-                    ),
+                    match refusals.summary() {
+                        None => format!(
+                            "No sign-in arrived within {within}; nothing listens on port {port} \
+                             any more, and nothing was stored. Run `{again}` again when the \
+                             browser is ready."
+                        ),
+                        Some(summary) => format!(
+                            "No sign-in was accepted within {within}: {summary} Nothing listens \
+                             on port {port} any more, and nothing was stored. Run `{again}` \
+                             again; if the provider keeps sending such callbacks, check the \
+                             environment's issuer and endpoints."
+                        ),
+                    },
                 ))
             }
             Err(error) => Err(error.into()),

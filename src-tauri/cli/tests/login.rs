@@ -544,6 +544,129 @@ fn a_login_nobody_finishes_times_out_and_closes_its_port() {
     );
 }
 
+/// Sends `target` to the listener on `port` as a browser would; the status line of the answer.
+fn visit(port: u16, target: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the listener");
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer.lines().next().unwrap_or_default().to_owned()
+}
+
+/// The `state` of the authorization URL the CLI printed.
+fn state_of(url: &str) -> String {
+    reqwest::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(name, _)| name == "state")
+        .map(|(_, value)| value.into_owned())
+        .expect("a state")
+}
+
+#[test]
+fn a_refused_callback_is_told_at_once_and_the_sign_in_goes_on() {
+    let (server, home) = native("login-refused-callback");
+    let mut child = home
+        .command(&["login", "Native", "--no-browser", "--timeout", "60"])
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let shown = read_until(&mut stderr, "authdeck: listening on");
+    let url = shown[2].strip_prefix("  ").expect("the address").to_owned();
+    let port = port_of(&shown.join("\n"));
+
+    assert_eq!(
+        visit(port, "/callback?code=stolen&state=forged"),
+        "HTTP/1.1 400 Bad Request"
+    );
+    let told = read_until(&mut stderr, "authdeck: a callback");
+    assert_eq!(
+        told,
+        [format!(
+            "authdeck: a callback to http://127.0.0.1:{port}/callback was refused, still waiting \
+             for a valid one: The callback's state is not this sign-in's; it may be an old or \
+             forged link."
+        )]
+    );
+    assert!(child.try_wait().unwrap().is_none(), "the sign-in goes on");
+    assert_eq!(
+        grants(&server),
+        [],
+        "a refused callback makes no token request"
+    );
+
+    // the person's browser then brings the real callback
+    let browser = StandinBrowser::register("sign-in");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/support/standin-browser/standin-browser"
+    );
+    let visited = std::process::Command::new("sh")
+        .arg(script)
+        .arg(&url)
+        .env("AUTHDECK_STANDIN_LOG", browser.log_path())
+        .status()
+        .unwrap();
+    assert!(visited.success());
+    let (code, stdout, rest) = finish(child, stderr);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{rest}");
+    assert!(
+        rest.starts_with("authdeck: signed in as alice; stored for “Native” in “Local”:"),
+        "{rest}"
+    );
+    assert_eq!(grants(&server), [grant("authorization_code", 200)]);
+}
+
+#[test]
+fn a_sign_in_that_only_got_refused_callbacks_says_so_when_its_time_runs_out() {
+    let (server, home) = native("login-refused-timeout");
+    let mut child = home
+        .command(&["login", "Native", "--no-browser", "--timeout", "3"])
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let shown = read_until(&mut stderr, "authdeck: listening on");
+    let state = state_of(shown[2].strip_prefix("  ").expect("the address"));
+    let port = port_of(&shown.join("\n"));
+
+    // a provider that leaves `iss` out of its error answer, though its metadata says it sends
+    // it (RFC 9207 §2 requires it there too): refused, and the person sees why
+    let denied = format!("/callback?error=access_denied&state={state}");
+    assert_eq!(visit(port, &denied), "HTTP/1.1 400 Bad Request");
+    let no_iss = "The callback has no iss, which this provider always sends (RFC 9207), so it \
+                  cannot be told from a forged one. It carries the error “access_denied”; if you \
+                  refused access in the browser, that is the provider's answer.";
+    assert_eq!(
+        read_until(&mut stderr, "authdeck: a callback"),
+        [format!(
+            "authdeck: a callback to http://127.0.0.1:{port}/callback was refused, still waiting \
+             for a valid one: {no_iss}"
+        )]
+    );
+    assert_eq!(visit(port, &denied), "HTTP/1.1 400 Bad Request");
+    let (code, stdout, rest) = finish(child, stderr);
+    assert_eq!((code, stdout.as_str()), (6, ""));
+    let no_iss = no_iss.trim_end_matches('.');
+    assert_eq!(
+        rest,
+        format!(
+            "authdeck: a callback to http://127.0.0.1:{port}/callback was refused, still waiting \
+             for a valid one: {no_iss}.\n\
+             authdeck: No sign-in was accepted within 3s (--timeout): 2 callbacks arrived and \
+             were refused ({no_iss} ×2); none was accepted. Nothing listens on port {port} any \
+             more, and nothing was stored. Run `authdeck login Native` again; if the provider \
+             keeps sending such callbacks, check the environment's issuer and endpoints.\n"
+        )
+    );
+    assert!(!listening(port));
+    assert_eq!(grants(&server), []);
+}
+
 #[test]
 fn ctrl_c_cancels_a_login_and_closes_its_port() {
     let (server, home) = native("login-interrupt");

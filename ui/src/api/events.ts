@@ -2,6 +2,7 @@
 import { listen } from "@tauri-apps/api/event";
 import type { QueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
+import type { CallbackRefused } from "../bindings/CallbackRefused";
 import type { ClipboardCleared } from "../bindings/ClipboardCleared";
 import type { StoreChanged } from "../bindings/StoreChanged";
 import type { StoreScope } from "../bindings/StoreScope";
@@ -53,44 +54,44 @@ export function useStoreEvents(client: QueryClient, quietMs = 120, maxWaitMs = 1
   }, [client, quietMs, maxWaitMs]);
 }
 
-/** Calls `onCleared` when a copy countdown ends. */
-export function useClipboardCleared(onCleared: (event: ClipboardCleared) => void): void {
+/** What each backend event carries. */
+interface Payloads {
+  [EVENTS.clipboardCleared]: ClipboardCleared;
+  [EVENTS.tokenRenewed]: TokenRenewed;
+  [EVENTS.loginFinished]: LoginFinished;
+  [EVENTS.callbackRefused]: CallbackRefused;
+}
+
+/** Calls `handler` with the payload of each backend event `name` while the component is mounted. */
+function useBackendEvent<Name extends keyof Payloads>(name: Name, handler: (payload: Payloads[Name]) => void): void {
   useEffect(() => {
-    const unlisten = listen<ClipboardCleared>(EVENTS.clipboardCleared, (event) => {
-      onCleared(event.payload);
+    const unlisten = listen<Payloads[Name]>(name, (event) => {
+      handler(event.payload);
     });
     return () => {
       void unlisten.then((stop) => {
         stop();
       });
     };
-  }, [onCleared]);
+  }, [name, handler]);
+}
+
+/** Calls `onCleared` when a copy countdown ends. */
+export function useClipboardCleared(onCleared: (event: ClipboardCleared) => void): void {
+  useBackendEvent(EVENTS.clipboardCleared, onCleared);
 }
 
 /** Calls `onRenewed` after each automatic token renewal (or its failure). */
 export function useTokenRenewed(onRenewed: (event: TokenRenewed) => void): void {
-  useEffect(() => {
-    const unlisten = listen<TokenRenewed>(EVENTS.tokenRenewed, (event) => {
-      onRenewed(event.payload);
-    });
-    return () => {
-      void unlisten.then((stop) => {
-        stop();
-      });
-    };
-  }, [onRenewed]);
+  useBackendEvent(EVENTS.tokenRenewed, onRenewed);
 }
 
 /** Calls `onFinished` when a browser or device login ends (signed in, cancelled or failed). */
 export function useLoginFinished(onFinished: (event: LoginFinished) => void): void {
-  useEffect(() => {
-    const unlisten = listen<LoginFinished>(EVENTS.loginFinished, (event) => {
-      onFinished(event.payload);
-    });
-    return () => {
-      void unlisten.then((stop) => {
-        stop();
-      });
-    };
-  }, [onFinished]);
+  useBackendEvent(EVENTS.loginFinished, onFinished);
+}
+
+/** Calls `onRefused` each time a browser login's listener refuses a callback (the login goes on). */
+export function useCallbackRefused(onRefused: (event: CallbackRefused) => void): void {
+  useBackendEvent(EVENTS.callbackRefused, onRefused);
 }

@@ -63,4 +63,5 @@ export const EVENTS = {
   clipboardCleared: "clipboard-cleared",
   tokenRenewed: "token-renewed",
   loginFinished: "login-finished",
+  callbackRefused: "callback-refused",
 } as const;

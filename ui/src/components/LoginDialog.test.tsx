@@ -46,6 +46,29 @@ describe("LoginDialog", () => {
     expect(onSignedIn).toHaveBeenCalledWith(status);
   });
 
+  it("shows each refused callback at once, counting repeats, while the sign-in goes on waiting", async () => {
+    const backend = fakeBackend({ start_login: started, cancel_login: () => null });
+    renderWithProviders(<LoginDialog app={app} environment={environment()} mode="browser" scopes={null} onSignedIn={vi.fn()} onClose={vi.fn()} />);
+    await screen.findByTestId("login-url");
+    expect(screen.queryByTestId("login-refused")).toBeNull();
+    const noIss = "The callback has no iss, which this provider always sends (RFC 9207), so it cannot be told from a forged one.";
+    act(() => {
+      backend.emit(EVENTS.callbackRefused, { login_id: "other", reason: "of another sign-in" });
+      backend.emit(EVENTS.callbackRefused, { login_id: "login-1", reason: noIss });
+    });
+    expect(await screen.findByTestId("login-refused")).toHaveTextContent(`A callback arrived and was refused — still waiting for a valid one:${noIss}`);
+    act(() => {
+      backend.emit(EVENTS.callbackRefused, { login_id: "login-1", reason: noIss });
+      backend.emit(EVENTS.callbackRefused, { login_id: "login-1", reason: "The callback's state is not this sign-in's." });
+    });
+    expect(screen.getByTestId("login-refused")).toHaveTextContent(/^3 callbacks arrived and were refused/);
+    expect(screen.getAllByTestId("login-refused-reason").map((item) => item.textContent)).toEqual([
+      `${noIss} ×2`,
+      "The callback's state is not this sign-in's.",
+    ]);
+    expect(screen.getByTestId("login-url")).toBeInTheDocument();
+  });
+
   it("cancels the sign-in it started when closed", async () => {
     const backend = fakeBackend({ start_login: started, cancel_login: () => null });
     const onClose = vi.fn();

@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ClientApp } from "../bindings/ClientApp";
+import type { CallbackRefused } from "../bindings/CallbackRefused";
 import type { DeviceLoginStarted } from "../bindings/DeviceLoginStarted";
 import type { Environment } from "../bindings/Environment";
 import type { IpcError } from "../bindings/IpcError";
@@ -8,7 +9,7 @@ import type { LoginFinished } from "../bindings/LoginFinished";
 import type { LoginStarted } from "../bindings/LoginStarted";
 import type { TokenStatus } from "../bindings/TokenStatus";
 import { api, toIpcError } from "../api/client";
-import { useLoginFinished } from "../api/events";
+import { useCallbackRefused, useLoginFinished } from "../api/events";
 import { keys } from "../api/queries";
 import { countdown, useNow } from "../lib/tokens";
 import { CopyButton, useClipboard } from "./Clipboard";
@@ -46,6 +47,8 @@ export function LoginDialog({ app, environment, mode, scopes, onSignedIn, onClos
   const now = useNow();
   const [phase, setPhase] = useState<Phase>({ kind: "starting" });
   const [attempt, setAttempt] = useState(0);
+  // why each callback the listener refused was refused, in order (the login goes on)
+  const [refused, setRefused] = useState<string[]>([]);
   const loginId = phase.kind === "browser" || phase.kind === "device" ? phase.started.login_id : null;
   // the login to cancel when the dialog goes away before it ended
   const pending = useRef<string | null>(null);
@@ -53,6 +56,7 @@ export function LoginDialog({ app, environment, mode, scopes, onSignedIn, onClos
   useEffect(() => {
     let live = true;
     setPhase({ kind: "starting" });
+    setRefused([]);
     const input = { scopes: scopes === null ? null : scopes.split(/\s+/).filter(Boolean), timeout_seconds: null };
     const start =
       mode === "browser"
@@ -89,6 +93,10 @@ export function LoginDialog({ app, environment, mode, scopes, onSignedIn, onClos
     [app.id, client, onClose, onSignedIn],
   );
   useLoginFinished(onFinished);
+  const onRefused = useCallback((event: CallbackRefused) => {
+    if (event.login_id === pending.current) setRefused((earlier) => [...earlier, event.reason]);
+  }, []);
+  useCallbackRefused(onRefused);
 
   const expiresAt = phase.kind === "browser" || phase.kind === "device" ? Date.parse(phase.started.expires_at) : null;
   const left = expiresAt === null ? null : Math.max(0, Math.round((expiresAt - now) / 1000));
@@ -138,6 +146,8 @@ export function LoginDialog({ app, environment, mode, scopes, onSignedIn, onClos
           </div>
         )}
 
+        {phase.kind === "browser" && refused.length > 0 && <RefusedCallbacks reasons={refused} />}
+
         {phase.kind === "device" && (
           <div className="login-waiting login-device" data-testid="login-waiting">
             <div>
@@ -180,5 +190,27 @@ export function LoginDialog({ app, environment, mode, scopes, onSignedIn, onClos
         </button>
       </footer>
     </Dialog>
+  );
+}
+
+/** The callbacks the listener refused while the sign-in goes on: each reason, repeats counted. */
+function RefusedCallbacks({ reasons }: { reasons: string[] }) {
+  const counted = new Map<string, number>();
+  for (const reason of reasons) counted.set(reason, (counted.get(reason) ?? 0) + 1);
+  return (
+    <div className="login-refused" role="alert" data-testid="login-refused">
+      <strong>
+        {reasons.length === 1 ? "A callback arrived and was refused" : `${reasons.length} callbacks arrived and were refused`}
+      </strong>{" "}
+      — still waiting for a valid one:
+      <ul>
+        {[...counted].map(([reason, count]) => (
+          <li key={reason} data-testid="login-refused-reason">
+            {reason}
+            {count > 1 && <span className="muted"> ×{count}</span>}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -105,6 +105,14 @@ pub struct PendingLogin {
     oidc: Option<Oidc>,
 }
 
+impl PendingLogin {
+    /// The requests its listener refuses, told as they arrive (a person must see at once why
+    /// a callback was not taken, while the login goes on).
+    pub fn refusals(&self) -> crate::loopback::Refusals {
+        self.listener.refusals()
+    }
+}
+
 /// A device login waiting for the user's approval.
 pub struct PendingDeviceLogin {
     pub started: DeviceLoginStarted,

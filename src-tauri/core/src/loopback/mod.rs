@@ -84,6 +84,103 @@ pub enum Callback {
     },
 }
 
+/// The requests a listener refused, in order, and a feed that tells each refused callback as
+/// it happens (a person waiting on a sign-in must see at once why their browser's callback was
+/// not taken, while the sign-in keeps waiting for a valid one).
+#[derive(Clone, Default)]
+pub struct Refusals(Arc<RefusalLog>);
+
+#[derive(Default)]
+struct RefusalLog {
+    list: Mutex<Vec<Refusal>>,
+    feed: Mutex<Option<mpsc::UnboundedSender<String>>>,
+}
+
+/// One refused request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// Why, as the browser's page says it.
+    pub reason: String,
+    /// It came to the redirect URI's path: a callback (a browser's `/favicon.ico` is not one).
+    pub callback: bool,
+}
+
+impl Refusals {
+    /// Every refusal so far.
+    pub fn all(&self) -> Vec<Refusal> {
+        lock(&self.0.list).clone()
+    }
+
+    /// The reasons of the refused callbacks so far.
+    pub fn callbacks(&self) -> Vec<String> {
+        lock(&self.0.list)
+            .iter()
+            .filter(|refusal| refusal.callback)
+            .map(|refusal| refusal.reason.clone())
+            .collect()
+    }
+
+    /// A feed of the reason of each callback refused from now on; a new feed replaces the last.
+    pub fn feed(&self) -> mpsc::UnboundedReceiver<String> {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        *lock(&self.0.feed) = Some(sender);
+        receiver
+    }
+
+    fn note(&self, refusal: Refusal) {
+        if refusal.callback
+            && let Some(feed) = lock(&self.0.feed).as_ref()
+        {
+            let _ = feed.send(refusal.reason.clone());
+        }
+        lock(&self.0.list).push(refusal);
+    }
+
+    /// Ends every feed: nothing more will be refused.
+    fn close(&self) {
+        lock(&self.0.feed).take();
+    }
+
+    /// "2 callbacks arrived and were refused (reason; other reason ×2); none was accepted."
+    pub fn summary(&self) -> Option<String> {
+        let reasons = self.callbacks();
+        if reasons.is_empty() {
+            return None;
+        }
+        let mut distinct: Vec<(&str, usize)> = Vec::new();
+        for reason in &reasons {
+            let reason = reason.trim_end_matches('.');
+            match distinct.iter_mut().find(|(seen, _)| *seen == reason) {
+                Some((_, count)) => *count += 1,
+                None => distinct.push((reason, 1)),
+            }
+        }
+        let listed: Vec<String> = distinct
+            .iter()
+            .map(|(reason, count)| match count {
+                1 => (*reason).to_owned(),
+                n => format!("{reason} ×{n}"),
+            })
+            .collect();
+        Some(format!(
+            "{} arrived and {} refused ({}); none was accepted.",
+            match reasons.len() {
+                1 => "1 callback".to_owned(),
+                n => format!("{n} callbacks"),
+            },
+            if reasons.len() == 1 { "was" } else { "were" },
+            listed.join("; ")
+        ))
+    }
+}
+
+/// The lock's value even if a holder panicked (a list and a sender stay consistent).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Seconds a client may take to send its request head; a stalled client is dropped.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest request head accepted (hyper answers 431 beyond it).
@@ -100,7 +197,7 @@ pub struct Listener {
     ipv6: Option<TcpListener>,
     port: u16,
     options: ListenOptions,
-    rejected: Arc<Mutex<Vec<String>>>,
+    refusals: Refusals,
 }
 
 impl Listener {
@@ -130,7 +227,7 @@ impl Listener {
             ipv6,
             port,
             options,
-            rejected: Arc::new(Mutex::new(Vec::new())),
+            refusals: Refusals::default(),
         })
     }
 
@@ -147,9 +244,9 @@ impl Listener {
         )
     }
 
-    /// Why each refused request was refused, in order (for the UI and for tests).
-    pub fn rejections(&self) -> Arc<Mutex<Vec<String>>> {
-        self.rejected.clone()
+    /// The requests it refuses, as they happen.
+    pub fn refusals(&self) -> Refusals {
+        self.refusals.clone()
     }
 
     /// Waits for the callback of the login that expects `expected`. None when `cancel`
@@ -169,12 +266,11 @@ impl Listener {
         let (done, mut arrived) = mpsc::channel::<Callback>(1);
         let mut connections = JoinSet::new();
         let serve = |connections: &mut JoinSet<()>, stream: tokio::net::TcpStream| {
-            let rejected = self.rejected.clone();
             connections.spawn(serve_connection(
                 stream,
                 rules.clone(),
                 done.clone(),
-                rejected,
+                self.refusals.clone(),
                 false,
             ));
         };
@@ -189,11 +285,7 @@ impl Listener {
                     }
                 }
                 Some(callback) = arrived.recv() => break Ok(Some(callback)),
-                () = &mut deadline => break Err(Error::Timeout(format!(
-                    "No sign-in arrived within {}; the login was stopped and nothing listens \
-                     any more. Start it again when the browser is ready.",
-                    crate::status::spoken_duration(self.options.timeout)
-                ))),
+                () = &mut deadline => break Err(self.timed_out()),
                 () = &mut cancel => break Ok(None),
             }
         };
@@ -221,7 +313,24 @@ impl Listener {
         })
         .await;
         connections.abort_all();
+        self.refusals.close();
         outcome
+    }
+
+    /// The error of a sign-in whose time ran out: what arrived and why none was taken.
+    fn timed_out(&self) -> Error {
+        let within = crate::status::spoken_duration(self.options.timeout);
+        Error::Timeout(match self.refusals.summary() {
+            None => format!(
+                "No sign-in arrived within {within}; the login was stopped and nothing listens \
+                 any more. Start it again when the browser is ready."
+            ),
+            Some(summary) => format!(
+                "No sign-in was accepted within {within}: {summary} The login was stopped and \
+                 nothing listens any more. Start it again; if the provider keeps sending such \
+                 callbacks, check the environment's issuer and endpoints."
+            ),
+        })
     }
 }
 
@@ -283,13 +392,13 @@ async fn serve_connection<S>(
     stream: S,
     rules: Arc<Rules>,
     done: mpsc::Sender<Callback>,
-    rejected: Arc<Mutex<Vec<String>>>,
+    refusals: Refusals,
     half_close: bool,
 ) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let service = service_fn(move |request: Request<Incoming>| {
-        let response = answer(&rules, &request, &done, &rejected);
+        let response = answer(&rules, &request, &done, &refusals);
         async move { Ok::<_, std::convert::Infallible>(response) }
     });
     let _ = http1::Builder::new()
@@ -307,8 +416,8 @@ async fn serve_connection<S>(
 pub(crate) struct Served {
     /// The callbacks handed to the login (at most one; each would start a token request).
     pub callbacks: Vec<Callback>,
-    /// Why requests were refused.
-    pub rejections: Vec<String>,
+    /// The requests refused.
+    pub rejections: Vec<Refusal>,
     /// The bytes sent back.
     pub response: Vec<u8>,
 }
@@ -330,7 +439,7 @@ pub(crate) fn serve_bytes(
         served: tokio::sync::Notify::new(),
     });
     let (done, mut arrived) = mpsc::channel::<Callback>(4);
-    let rejected = Arc::new(Mutex::new(Vec::new()));
+    let refusals = Refusals::default();
     let (mut client, server) = tokio::io::duplex(64 * 1024);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -347,7 +456,7 @@ pub(crate) fn serve_bytes(
             response
         };
         let ((), response) = tokio::join!(
-            serve_connection(server, rules, done, rejected.clone(), true),
+            serve_connection(server, rules, done, refusals.clone(), true),
             client
         );
         response
@@ -356,7 +465,7 @@ pub(crate) fn serve_bytes(
     while let Ok(callback) = arrived.try_recv() {
         callbacks.push(callback);
     }
-    let rejections = rejected.lock().map(|list| list.clone()).unwrap_or_default();
+    let rejections = refusals.all();
     Served {
         callbacks,
         rejections,
@@ -437,24 +546,43 @@ fn judge(rules: &Rules, method: &Method, uri: &http::Uri, host: Option<&str>) ->
         }
         Some(_) => {}
     }
+    // A refused `iss` on a callback that carries the provider's error: say the error too, as
+    // it may be the provider's real answer with its `iss` missing (a provider's bug).
+    let with_error = |why: &str| match one("error") {
+        None => why.to_owned(),
+        Some(error) => format!(
+            "{why} It carries the error “{}”{}; if you refused access in the browser, that \
+             is the provider's answer.",
+            crate::flows::clip(error, 100),
+            one("error_description")
+                .map(|d| format!(" ({})", crate::flows::clip(d, 200)))
+                .unwrap_or_default()
+        ),
+    };
     match (one("iss"), &rules.expected.issuer) {
         (Some(iss), Issuer::Known(issuer)) if iss != issuer => {
             return reject(
                 StatusCode::BAD_REQUEST,
-                "The callback names another issuer than this sign-in's provider.",
+                &with_error("The callback names another issuer than this sign-in's provider."),
             );
         }
         (Some(iss), Issuer::AuthorizationOrigin(origin)) if iss != origin => {
             return reject(
                 StatusCode::BAD_REQUEST,
-                "The callback names another issuer than the server this sign-in went to. If \
-                 the provider names itself that way, add its issuer URL to the environment.",
+                &with_error(
+                    "The callback names another issuer than the server this sign-in went to. \
+                     If the provider names itself that way, add its issuer URL to the \
+                     environment.",
+                ),
             );
         }
         (None, _) if rules.expected.iss_required => {
             return reject(
                 StatusCode::BAD_REQUEST,
-                "The callback has no iss, which this provider always sends.",
+                &with_error(
+                    "The callback has no iss, which this provider always sends (RFC 9207), so \
+                     it cannot be told from a forged one.",
+                ),
             );
         }
         _ => {}
@@ -485,7 +613,7 @@ fn answer(
     rules: &Rules,
     request: &Request<Incoming>,
     done: &mpsc::Sender<Callback>,
-    rejected: &Mutex<Vec<String>>,
+    refusals: &Refusals,
 ) -> Response<Full<Bytes>> {
     let host = request
         .headers()
@@ -551,9 +679,10 @@ fn answer(
             response
         }
         Judgement::Reject(status, why) => {
-            if let Ok(mut list) = rejected.lock() {
-                list.push(why.clone());
-            }
+            refusals.note(Refusal {
+                reason: why.clone(),
+                callback: request.uri().path() == rules.options.path,
+            });
             respond(status, page("Not accepted", &why))
         }
     }

@@ -65,6 +65,18 @@ fn the_valid_callback_is_accepted_from_either_registered_host_name() {
 }
 
 #[test]
+fn an_error_callback_without_the_required_iss_is_refused_naming_the_error() {
+    let target =
+        format!("/callback?error=access_denied&error_description=User+said+no&state={STATE}");
+    assert_eq!(
+        refused(judged(Method::GET, &target, HOST, true)),
+        "The callback has no iss, which this provider always sends (RFC 9207), so it cannot be \
+         told from a forged one. It carries the error “access_denied” (User said no); if you \
+         refused access in the browser, that is the provider's answer."
+    );
+}
+
+#[test]
 fn the_providers_error_with_the_right_state_ends_the_login() {
     let target =
         format!("/callback?error=access_denied&error_description=User+said+no&state={STATE}");
@@ -220,7 +232,7 @@ async fn a_forged_callback_is_refused_and_the_valid_one_ends_the_login() {
         listener.redirect_uri(),
         format!("http://127.0.0.1:{port}/callback")
     );
-    let rejections = listener.rejections();
+    let refusals = listener.refusals();
     let waiting = tokio::spawn(listener.wait(expected(false), std::future::pending()));
 
     let forged = raw(port, &get(port, "/callback?code=stolen&state=guess")).await;
@@ -269,7 +281,7 @@ async fn a_forged_callback_is_refused_and_the_valid_one_ends_the_login() {
     let outcome = waiting.await.unwrap().unwrap();
     assert_eq!(outcome, Some(Callback::Code(Secret::new("the-code"))));
     assert_eq!(
-        rejections.lock().unwrap().as_slice(),
+        refusals.callbacks(),
         [
             "The callback's state is not this sign-in's; it may be an old or forged link.",
             "This sign-in has already completed; this link cannot be used again."
@@ -428,4 +440,46 @@ fn state_comparison_accepts_only_the_very_same_value() {
     ] {
         assert!(!same_state(other, STATE), "{other}");
     }
+}
+
+#[tokio::test]
+async fn each_refused_callback_is_told_at_once_and_the_timeout_says_what_arrived() {
+    let listener = Listener::bind(options(Duration::from_secs(3)))
+        .await
+        .unwrap();
+    let port = listener.port();
+    let mut feed = listener.refusals().feed();
+    let waiting = tokio::spawn(listener.wait(expected(true), std::future::pending()));
+
+    let no_iss = format!("/callback?error=access_denied&state={STATE}");
+    raw(port, &get(port, &no_iss)).await;
+    let told = tokio::time::timeout(Duration::from_secs(1), feed.recv()).await;
+    let first = told.expect("told before the login ends").expect("a reason");
+    assert!(first.starts_with("The callback has no iss"), "{first}");
+    assert!(!waiting.is_finished(), "the login keeps waiting");
+    // a browser's own requests beside the callback are refused but not told
+    raw(port, &get(port, "/favicon.ico")).await;
+    raw(port, &get(port, &no_iss)).await;
+    raw(port, &get(port, "/callback?code=x&state=guess")).await;
+    assert_eq!(feed.recv().await.as_deref(), Some(first.as_str()));
+    let forged = feed.recv().await.unwrap();
+    assert!(
+        forged.starts_with("The callback's state is not"),
+        "{forged}"
+    );
+
+    let error = waiting.await.unwrap().unwrap_err();
+    assert_eq!(error.code(), crate::ErrorCode::Timeout);
+    let no_iss_reason = first.trim_end_matches('.');
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "No sign-in was accepted within 3 seconds: 3 callbacks arrived and were refused \
+             ({no_iss_reason} ×2; The callback's state is not this sign-in's; it may be an old \
+             or forged link); none was accepted. The login was stopped and nothing listens any \
+             more. Start it again; if the provider keeps sending such callbacks, check the \
+             environment's issuer and endpoints."
+        )
+    );
+    assert_eq!(feed.recv().await, None, "the feed ends with the login");
 }
