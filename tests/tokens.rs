@@ -565,9 +565,13 @@ async fn discovery_fills_endpoints_and_refuses_another_issuer() {
     let f = Fixture::new("discovery", &[]);
     let issuer = f.server.issuer.clone();
     let found = f.core.discover(&issuer).await.unwrap();
+    // oidc-provider serves the same metadata under both names
     assert_eq!(
-        found.metadata_url,
-        format!("{issuer}/.well-known/openid-configuration")
+        found.metadata_urls,
+        [
+            format!("{issuer}/.well-known/openid-configuration"),
+            format!("{issuer}/.well-known/oauth-authorization-server")
+        ]
     );
     assert_eq!(found.endpoints.token_url, Some(format!("{issuer}/token")));
     assert_eq!(
@@ -595,6 +599,60 @@ async fn discovery_fills_endpoints_and_refuses_another_issuer() {
             .to_string()
             .contains("differ only in a trailing slash"),
         "{error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn discovery_reads_both_documents_and_says_where_each_endpoint_came_from() {
+    let f = Fixture::new("discovery-split", &[]);
+    f.configure(serde_json::json!({"metadata_split": true}));
+    let issuer = f.server.issuer.clone();
+    let found = f.core.discover(&issuer).await.unwrap();
+    let openid = format!("{issuer}/.well-known/openid-configuration");
+    let oauth = format!("{issuer}/.well-known/oauth-authorization-server");
+    assert_eq!(found.metadata_urls, [openid.clone(), oauth.clone()]);
+    let endpoints = &found.endpoints;
+    assert_eq!(endpoints.token_url, Some(format!("{issuer}/token")));
+    assert_eq!(endpoints.authorization_url, Some(format!("{issuer}/auth")));
+    assert_eq!(
+        endpoints.introspection_url,
+        Some(format!("{issuer}/token/introspection"))
+    );
+    assert_eq!(
+        endpoints.revocation_url,
+        Some(format!("{issuer}/token/revocation"))
+    );
+    assert_eq!(
+        endpoints.device_authorization_url,
+        Some(format!("{issuer}/device/auth"))
+    );
+    let sources: Vec<(String, String)> = found
+        .sources
+        .iter()
+        .map(|s| (s.field.clone(), s.metadata_url.clone()))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            ("authorization_url".to_owned(), openid.clone()),
+            ("token_url".to_owned(), openid.clone()),
+            ("introspection_url".to_owned(), oauth.clone()),
+            ("revocation_url".to_owned(), oauth.clone()),
+            ("device_authorization_url".to_owned(), oauth.clone()),
+        ]
+    );
+
+    // a second document that names another issuer spoils the discovery, not only itself
+    f.configure(serde_json::json!({"metadata_split": "other_issuer"}));
+    let error = f.core.discover(&issuer).await.unwrap_err();
+    assert_eq!(error.field(), Some("issuer_url"));
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "The metadata at {oauth} names the issuer “https://other.example.com”, not \
+             “{issuer}”, so it was not used. Check that this is the provider you meant; metadata \
+             naming another issuer may be an attack or a misconfigured proxy."
+        )
     );
 }
 

@@ -18,6 +18,10 @@
 //     introspection_fault: "active_string" answers {"active":"true"} (a string, not a boolean)
 //     device_interval: the `interval` the device authorization response announces
 //     device_slow_down: [2] answers the 2nd device-code poll with slow_down
+//     metadata_split: true serves two metadata documents the way many providers do: the OpenID
+//     Connect one without introspection, revocation and device endpoints, and an RFC 8414 one
+//     (/.well-known/oauth-authorization-server) with them; "other_issuer" makes the RFC 8414
+//     one name another issuer
 // Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token, and a
 // REST "OAuth apps" management API of the shape some providers offer (see below), backed by
 // the server's own client registration so an app created through it can get tokens at once:
@@ -49,9 +53,29 @@ const config = {
   device_interval: null,
   device_slow_down: [],
   apps_fault: null,
+  metadata_split: false,
   // {"endpoint", "shape"}: the hostile provider (hostile.js) answers that endpoint
   hostile: null,
 };
+
+// The endpoints some providers name only in their RFC 8414 document.
+const OAUTH_ONLY = ["introspection_endpoint", "revocation_endpoint", "device_authorization_endpoint"];
+
+/** metadata_split: the OpenID Connect document without OAUTH_ONLY, the RFC 8414 one with them. */
+async function splitMetadata(ctx, next) {
+  const rfc8414 = ctx.path === "/.well-known/oauth-authorization-server";
+  if (!rfc8414 && ctx.path !== "/.well-known/openid-configuration") return false;
+  // both are made from the one oidc-provider serves
+  ctx.path = "/.well-known/openid-configuration";
+  await next();
+  const full = typeof ctx.body === "string" ? JSON.parse(ctx.body) : ctx.body;
+  if (rfc8414) {
+    ctx.body = config.metadata_split === "other_issuer" ? { ...full, issuer: "https://other.example.com" } : full;
+  } else {
+    ctx.body = Object.fromEntries(Object.entries(full).filter(([key]) => !OAUTH_ONLY.includes(key)));
+  }
+  return true;
+}
 
 // Answers of misbehaving servers, for the client's error handling.
 const HTML = "<!doctype html><html><body><h1>Something went wrong</h1></body></html>";
@@ -228,6 +252,7 @@ provider.use(async (ctx, next) => {
   }
   if (ctx.path === "/test/hostile-shapes" && ctx.method === "GET") return json(ctx, 200, shapeTable());
   if (await answerHostile(ctx, config.hostile, issuer)) return undefined;
+  if (config.metadata_split && ctx.method === "GET" && (await splitMetadata(ctx, next))) return undefined;
   if (ctx.path === "/oauth/token/info" && ctx.method === "GET") return tokenInfo(ctx);
   if (ctx.path === "/v1/oauthApps" || ctx.path.startsWith("/v1/oauthApps/")) return oauthApps(ctx);
   if (ctx.path === "/token/introspection" && config.introspection_fault === "active_string") {

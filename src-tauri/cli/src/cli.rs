@@ -123,6 +123,19 @@ pub enum Command {
     #[command(subcommand)]
     Remote(RemoteCommand),
 
+    /// Read an issuer's metadata and print the endpoints it names, each with the document it
+    /// came from (OpenID Connect's, RFC 8414's); nothing is changed.
+    ///
+    /// `env add NAME --issuer URL --discover` fills an environment from the same documents.
+    Discover {
+        /// The issuer URL, exactly as the provider names itself.
+        #[arg(allow_hyphen_values = true)]
+        issuer: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+
     /// Print a shell completion script.
     ///
     /// Example: authdeck completions bash > ~/.local/share/bash-completion/completions/authdeck

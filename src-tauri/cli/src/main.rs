@@ -163,6 +163,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         } => portable::import(&core, &file, dry_run, json, &envs),
         Command::Audit(args) => audit::audit(&core, &args),
         Command::Remote(command) => remote::run(&core, command),
+        Command::Discover { issuer, json } => setup::discover(&core, &issuer, json),
         Command::Completions { shell } => completions(shell),
     }
 }

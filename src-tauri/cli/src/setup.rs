@@ -107,7 +107,10 @@ fn apply_endpoints(
         }
     }
     if verbose {
-        say!("authdeck: read the endpoints from {}", found.metadata_url);
+        say!(
+            "authdeck: read the endpoints from {}",
+            found.metadata_urls.join(" and ")
+        );
     }
     Ok(())
 }
@@ -390,4 +393,81 @@ pub fn app_rm(core: &Core, name: &str, env: Option<&str>) -> Result<u8, Failure>
         }
     ))
     .map(|()| 0)
+}
+
+/// `authdeck discover ISSUER`: what the issuer's metadata documents name, each endpoint with the
+/// document it came from, and what the provider supports. Nothing is stored.
+pub fn discover(core: &Core, issuer: &str, json: bool) -> Result<u8, Failure> {
+    let found = block_on(core.discover(issuer.trim()))??;
+    if json {
+        return output::print_json(&found).map(|()| 0);
+    }
+    let endpoints = &found.endpoints;
+    let rows: Vec<Vec<String>> = [
+        (
+            "authorization",
+            "authorization_url",
+            &endpoints.authorization_url,
+        ),
+        ("token", "token_url", &endpoints.token_url),
+        (
+            "introspection",
+            "introspection_url",
+            &endpoints.introspection_url,
+        ),
+        ("revocation", "revocation_url", &endpoints.revocation_url),
+        (
+            "device authorization",
+            "device_authorization_url",
+            &endpoints.device_authorization_url,
+        ),
+    ]
+    .into_iter()
+    .map(|(label, field, value)| {
+        let from = found
+            .sources
+            .iter()
+            .find(|source| source.field == field)
+            .map(|source| document_name(&source.metadata_url))
+            .unwrap_or_default();
+        let value = value.clone().unwrap_or_else(|| "— not named".to_owned());
+        vec![label.to_owned(), value, from]
+    })
+    .collect();
+    let list = |values: &[String], separator: &str| {
+        if values.is_empty() {
+            "not stated".to_owned()
+        } else {
+            values.join(separator)
+        }
+    };
+    let mut text = format!("issuer {}\n\n", found.issuer);
+    text.push_str(&output::table(&["endpoint", "URL", "from"], &rows));
+    text.push('\n');
+    for url in &found.metadata_urls {
+        text.push_str(&format!("read {url}\n"));
+    }
+    text.push_str(&format!(
+        "grant types: {}\nclient authentication: {}\nPKCE: {}\nscopes: {}\n",
+        list(&found.grant_types_supported, ", "),
+        list(&found.token_endpoint_auth_methods_supported, ", "),
+        list(&found.code_challenge_methods_supported, ", "),
+        list(&found.scopes_supported, " ")
+    ));
+    if let Some(registration) = &found.registration_endpoint {
+        text.push_str(&format!("client registration: {registration}\n"));
+    }
+    text.push_str(if found.iss_parameter_supported {
+        "sign-in callbacks carry iss (RFC 9207): required\n"
+    } else {
+        "sign-in callbacks carry iss (RFC 9207): not announced; checked when present\n"
+    });
+    output::print(&text).map(|()| 0)
+}
+
+/// A metadata document's name in its URL: `openid-configuration`, `oauth-authorization-server`.
+fn document_name(url: &str) -> String {
+    url.split_once("/.well-known/")
+        .map(|(_, rest)| rest.split('/').next().unwrap_or(rest).to_owned())
+        .unwrap_or_else(|| url.to_owned())
 }

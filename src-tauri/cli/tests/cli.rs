@@ -1000,3 +1000,64 @@ fn completions_need_no_store() {
         assert!(script.contains("min-valid"), "{shell}");
     }
 }
+
+#[test]
+fn discover_prints_each_endpoint_with_the_document_it_came_from_and_changes_nothing() {
+    let server = Server::start(&[]);
+    // the OpenID Connect document without introspection, revocation and device endpoints, an
+    // RFC 8414 document with them
+    server.configure(serde_json::json!({"metadata_split": true}));
+    let home = Home::new("discover");
+    let issuer = server.issuer.as_str();
+    let run = home.run(&["discover", issuer]);
+    let words: Vec<String> = run
+        .ok()
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let openid = format!("{issuer}/.well-known/openid-configuration");
+    let oauth = format!("{issuer}/.well-known/oauth-authorization-server");
+    assert_eq!(
+        words[..11],
+        [
+            format!("issuer {issuer}"),
+            String::new(),
+            "endpoint URL from".to_owned(),
+            format!("authorization {issuer}/auth openid-configuration"),
+            format!("token {issuer}/token openid-configuration"),
+            format!("introspection {issuer}/token/introspection oauth-authorization-server"),
+            format!("revocation {issuer}/token/revocation oauth-authorization-server"),
+            format!("device authorization {issuer}/device/auth oauth-authorization-server"),
+            String::new(),
+            format!("read {openid}"),
+            format!("read {oauth}"),
+        ]
+    );
+    assert!(
+        words[11].starts_with("grant types: ") && words[11].contains("client_credentials"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        words.last().map(String::as_str),
+        Some("sign-in callbacks carry iss (RFC 9207): required")
+    );
+    let json = home.run(&["discover", issuer, "--json"]).json();
+    assert_eq!(json["metadata_urls"], serde_json::json!([openid, oauth]));
+    assert_eq!(json["sources"][2]["field"], "introspection_url");
+    assert_eq!(json["sources"][2]["metadata_url"], oauth.as_str());
+    assert_eq!(
+        home.run(&["envs", "--json"]).json(),
+        serde_json::json!([]),
+        "nothing stored"
+    );
+
+    let ftp = home.run(&["discover", "ftp://id.example.com"]);
+    assert_eq!(
+        (ftp.code, ftp.stdout.as_str(), ftp.stderr.as_str()),
+        (
+            7,
+            "",
+            "authdeck: issuer_url: Use an https:// URL (not ftp:).\n"
+        )
+    );
+}

@@ -673,11 +673,13 @@ pub struct TokenRequestInput {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct Discovery {
-    /// The document it read.
-    pub metadata_url: String,
+    /// The metadata documents it read and used, OpenID Connect's first.
+    pub metadata_urls: Vec<String>,
     pub issuer: String,
-    /// The endpoints it names, ready to fill an environment form (the API base URL is kept).
+    /// The endpoints they name, ready to fill an environment form (the API base URL is kept).
     pub endpoints: Endpoints,
+    /// Which document named each endpoint found.
+    pub sources: Vec<EndpointSource>,
     pub scopes_supported: Vec<String>,
     pub grant_types_supported: Vec<String>,
     pub token_endpoint_auth_methods_supported: Vec<String>,
@@ -688,6 +690,15 @@ pub struct Discovery {
     pub jwks_uri: Option<String>,
     /// RFC 9207: the server names itself (`iss`) on every authorization response.
     pub iss_parameter_supported: bool,
+}
+
+/// The metadata document an endpoint was read from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EndpointSource {
+    /// As the forms name it: `token_url`, `introspection_url` ...
+    pub field: String,
+    pub metadata_url: String,
 }
 
 /// One HTTP header.

@@ -7,8 +7,9 @@ import { renderWithProviders } from "../test/render";
 import { EnvironmentForm, initialEnvironment, withDiscovered } from "./EnvironmentForm";
 
 const found = (endpoints: Partial<Discovery["endpoints"]>): Discovery => ({
-  metadata_url: "https://id.example.com/.well-known/openid-configuration",
+  metadata_urls: ["https://id.example.com/.well-known/openid-configuration"],
   issuer: "https://id.example.com",
+  sources: [],
   endpoints: {
     issuer_url: "https://id.example.com",
     authorization_url: null,
@@ -70,6 +71,13 @@ describe("EnvironmentForm discovery", () => {
           introspection_url: `${ISSUER}/token/introspection`,
           revocation_url: `${ISSUER}/token/revocation`,
         }),
+        metadata_urls: [`${ISSUER}/.well-known/openid-configuration`, `${ISSUER}/.well-known/oauth-authorization-server`],
+        sources: [
+          { field: "authorization_url", metadata_url: `${ISSUER}/.well-known/openid-configuration` },
+          { field: "token_url", metadata_url: `${ISSUER}/.well-known/openid-configuration` },
+          { field: "introspection_url", metadata_url: `${ISSUER}/.well-known/oauth-authorization-server` },
+          { field: "revocation_url", metadata_url: `${ISSUER}/.well-known/oauth-authorization-server` },
+        ],
         grant_types_supported: ["client_credentials", "authorization_code"],
         token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
       }),
@@ -91,7 +99,9 @@ describe("EnvironmentForm discovery", () => {
     expect(result).toHaveTextContent(
       "Filled Authorization endpoint, Token endpoint, Introspection endpoint, Revocation endpoint from the issuer’s metadata.",
     );
-    expect(result).toHaveTextContent("https://id.example.com/.well-known/openid-configuration");
+    expect(screen.getByTestId("env-discovery-documents").textContent).toBe(
+      "https://id.example.com/.well-known/openid-configurationhttps://id.example.com/.well-known/oauth-authorization-server",
+    );
     expect(result).toHaveTextContent("client_credentials, authorization_code");
     expect(result).toHaveTextContent("client_secret_basic, client_secret_post");
     expect(result).toHaveTextContent("Kept yours: Token info endpoint and API base URL");
@@ -101,7 +111,8 @@ describe("EnvironmentForm discovery", () => {
     expect(screen.getByTestId("env-revocation-url")).toHaveValue(`${ISSUER}/token/revocation`);
     expect(screen.getByTestId("env-token-info-url")).toHaveValue(`${ISSUER}/oauth/token/info`);
     expect(screen.getByTestId("env-api-base-url")).toHaveValue("https://api.example.com");
-    expect(screen.getByTestId("env-form")).toHaveTextContent("Replaced from the issuer’s metadata (was https://old.example.com/token)");
+    expect(screen.getByTestId("env-form")).toHaveTextContent("Replaced from the issuer’s openid-configuration (was https://old.example.com/token)");
+    expect(screen.getByTestId("env-form")).toHaveTextContent("Filled from the issuer’s oauth-authorization-server");
     await userEvent.clear(screen.getByTestId("env-token-url"));
     await userEvent.type(screen.getByTestId("env-token-url"), "https://mine.example.com/token");
     expect(screen.getByTestId("env-token-url")).toHaveValue("https://mine.example.com/token");

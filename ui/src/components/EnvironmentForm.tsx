@@ -270,13 +270,7 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
             label={label}
             field={`endpoints.${key}`}
             errors={shown}
-            hint={
-              discovered?.changed.includes(key)
-                ? discovered.before[key]
-                  ? `Replaced from the issuer’s metadata (was ${discovered.before[key] ?? ""})`
-                  : "Filled from the issuer’s metadata"
-                : undefined
-            }
+            hint={discovered?.changed.includes(key) ? discoveredHint(discovered, key) : undefined}
           >
             <input
               data-testid={testId}
@@ -306,6 +300,20 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
   );
 }
 
+/** The metadata document's name in its URL: “openid-configuration”, “oauth-authorization-server”. */
+export function documentName(url: string): string {
+  const name = /\/\.well-known\/([^/?#]+)/.exec(url)?.[1];
+  return name ?? url;
+}
+
+/** What a field filled by discovery says: which document named it, and what it replaced. */
+function discoveredHint(discovered: Discovered, key: keyof Endpoints): string {
+  const source = discovered.discovery.sources.find((item) => item.field === key);
+  const from = source ? `the issuer’s ${documentName(source.metadata_url)}` : "the issuer’s metadata";
+  const before = discovered.before[key];
+  return before ? `Replaced from ${from} (was ${before})` : `Filled from ${from}`;
+}
+
 /** What discovery found and what it changed in the form; nothing is saved until Save. */
 function DiscoveryResult({ discovered, kept, onClose }: { discovered: Discovered; kept: (keyof Endpoints)[]; onClose: () => void }) {
   const { discovery, changed } = discovered;
@@ -324,7 +332,11 @@ function DiscoveryResult({ discovered, kept, onClose }: { discovered: Discovered
         </p>
         <dl className="discovery-facts">
           <dt>Metadata</dt>
-          <dd><code>{discovery.metadata_url}</code></dd>
+          <dd data-testid="env-discovery-documents">
+            {discovery.metadata_urls.map((url) => (
+              <code key={url} className="discovery-document">{url}</code>
+            ))}
+          </dd>
           <dt>Grant types</dt>
           <dd>{list(discovery.grant_types_supported)}</dd>
           <dt>Client authentication</dt>

@@ -3,7 +3,7 @@
 use super::net_error;
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, host_of};
-use crate::model::{Discovery, Endpoints};
+use crate::model::{Discovery, EndpointSource, Endpoints};
 use serde::Deserialize;
 use url::Url;
 
@@ -30,19 +30,31 @@ struct Metadata {
     authorization_response_iss_parameter_supported: bool,
 }
 
-/// The metadata URLs to try for an issuer: OpenID Connect's (`{issuer}/.well-known/...`) and
-/// RFC 8414's (`.well-known` inserted before the issuer's path).
+/// Where an issuer publishes its metadata, in the order their endpoints are preferred: OpenID
+/// Connect Discovery's document (`{issuer}/.well-known/openid-configuration`), RFC 8414 §3.1's
+/// (`.well-known/oauth-authorization-server` inserted before the issuer's path) and the
+/// issuer-suffixed form many providers serve instead (the same URL when the issuer has no
+/// path). Many providers name some endpoints (introspection, revocation, device) only in the
+/// RFC 8414 document, so every one is read.
 fn metadata_urls(issuer: &Url) -> Vec<Url> {
     let path = issuer.path().trim_end_matches('/');
-    let mut openid = issuer.clone();
-    openid.set_path(&format!("{path}/.well-known/openid-configuration"));
-    let mut oauth = issuer.clone();
-    oauth.set_path(&format!("/.well-known/oauth-authorization-server{path}"));
-    vec![openid, oauth]
+    let at = |well_known: String| {
+        let mut url = issuer.clone();
+        url.set_path(&well_known);
+        url
+    };
+    let mut urls = vec![
+        at(format!("{path}/.well-known/openid-configuration")),
+        at(format!("/.well-known/oauth-authorization-server{path}")),
+        at(format!("{path}/.well-known/oauth-authorization-server")),
+    ];
+    urls.dedup();
+    urls
 }
 
-/// Reads the issuer's metadata and returns the endpoints it names. An `issuer` in the metadata
-/// that is not exactly the one given is refused (RFC 8414 §3.3).
+/// Reads the issuer's metadata documents and returns the endpoints they name, each from the
+/// first document that names it. A document whose `issuer` is not exactly the one given is
+/// refused, and so is the whole discovery (RFC 8414 §3.3: it may be an attack).
 pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery> {
     let issuer = issuer.trim();
     crate::validate::check_endpoint(issuer)
@@ -54,37 +66,81 @@ pub async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery> {
             "An issuer has no ?query part.",
         ));
     }
+    let urls = metadata_urls(&issuer_url);
+    let (first, second, third) = tokio::join!(
+        fetch_document(http, urls.first()),
+        fetch_document(http, urls.get(1)),
+        fetch_document(http, urls.get(2))
+    );
+    let mut documents = Vec::new();
     let mut tried = Vec::new();
-    for url in metadata_urls(&issuer_url) {
-        let request = http::Request::get(url.as_str())
-            .header(http::header::ACCEPT, "application/json")
-            .body(Vec::new())
-            .map_err(|e| Error::Internal(e.to_string()))?;
-        let response = http.send(request).await.map_err(net_error)?;
-        if response.status != 200 {
-            tried.push(format!("{url} (HTTP {})", response.status));
-            continue;
-        }
-        match read_metadata(&url, issuer, &response.body)? {
-            Ok(discovery) => return Ok(discovery),
-            Err(problem) => tried.push(format!("{url} (not a metadata document: {problem})")),
+    let mut unreachable = None;
+    for (url, answer) in urls
+        .iter()
+        .zip([first, second, third].into_iter().flatten())
+    {
+        match answer {
+            Err(error) => {
+                tried.push(format!("{url} ({error})"));
+                unreachable.get_or_insert(error);
+            }
+            Ok(response) if response.status != 200 => {
+                tried.push(format!("{url} (HTTP {})", response.status));
+            }
+            Ok(response) => match read_document(url, issuer, &response.body)? {
+                Ok(metadata) => documents.push((url.clone(), metadata)),
+                Err(problem) => tried.push(format!("{url} (not a metadata document: {problem})")),
+            },
         }
     }
-    Err(Error::NotFound(format!(
-        "No authorization server metadata was found for {}. Tried {}. Enter the endpoints by \
-         hand, or check the issuer URL.",
-        host_of(&issuer_url),
-        tried.join(" and ")
-    )))
+    if documents.is_empty() {
+        if let Some(error) = unreachable {
+            return Err(net_error(error));
+        }
+        return Err(Error::NotFound(format!(
+            "No authorization server metadata was found for {}. Tried {}. Enter the endpoints \
+             by hand, or check the issuer URL.",
+            host_of(&issuer_url),
+            tried.join(", ")
+        )));
+    }
+    Ok(merged(issuer, documents))
 }
 
-/// The endpoints a metadata document at `url` names; the problem when the body is not a metadata
-/// document, refused when it names another issuer than `issuer`.
+/// The answer at `url`, if there is one to ask.
+async fn fetch_document(
+    http: &HttpClient,
+    url: Option<&Url>,
+) -> Option<std::result::Result<crate::http::Response, crate::http::NetError>> {
+    let url = url?;
+    let request = http::Request::get(url.as_str())
+        .header(http::header::ACCEPT, "application/json")
+        .body(Vec::new())
+        .map_err(|e| crate::http::NetError::Refused(format!("“{url}”: {e}")));
+    Some(match request {
+        Ok(request) => http.send(request).await,
+        Err(error) => Err(error),
+    })
+}
+
+/// What one metadata document at `url` says, as a discovery of its own; the problem when the
+/// body is not a metadata document, refused when it names another issuer than `issuer`.
 pub(crate) fn read_metadata(
     url: &Url,
     issuer: &str,
     body: &[u8],
 ) -> Result<std::result::Result<Discovery, String>> {
+    Ok(read_document(url, issuer, body)?
+        .map(|metadata| merged(issuer, vec![(url.clone(), metadata)])))
+}
+
+/// The metadata document at `url`; the problem when the body is not one, refused when it names
+/// another issuer than `issuer`.
+fn read_document(
+    url: &Url,
+    issuer: &str,
+    body: &[u8],
+) -> Result<std::result::Result<Metadata, String>> {
     let metadata: Metadata = match super::parse_json(body) {
         Ok(metadata) => metadata,
         Err(problem) => return Ok(Err(problem)),
@@ -106,28 +162,67 @@ pub(crate) fn read_metadata(
             ),
         ));
     }
-    Ok(Ok(Discovery {
-        metadata_url: url.to_string(),
-        issuer: found,
-        endpoints: Endpoints {
-            issuer_url: Some(issuer.to_owned()),
-            authorization_url: metadata.authorization_endpoint,
-            token_url: metadata.token_endpoint,
-            token_info_url: None,
-            introspection_url: metadata.introspection_endpoint,
-            revocation_url: metadata.revocation_endpoint,
-            api_base_url: None,
-            device_authorization_url: metadata.device_authorization_endpoint.clone(),
-        },
-        scopes_supported: metadata.scopes_supported,
-        grant_types_supported: metadata.grant_types_supported,
-        token_endpoint_auth_methods_supported: metadata.token_endpoint_auth_methods_supported,
-        code_challenge_methods_supported: metadata.code_challenge_methods_supported,
-        device_authorization_endpoint: metadata.device_authorization_endpoint,
-        registration_endpoint: metadata.registration_endpoint,
-        jwks_uri: metadata.jwks_uri,
-        iss_parameter_supported: metadata.authorization_response_iss_parameter_supported,
-    }))
+    Ok(Ok(metadata))
+}
+
+/// One discovery from the documents read, in order of preference: each endpoint and fact from
+/// the first document that states it. `iss` is required when any document says the provider
+/// sends it (the stricter reading).
+fn merged(issuer: &str, documents: Vec<(Url, Metadata)>) -> Discovery {
+    let mut sources = Vec::new();
+    let mut endpoint = |field: &str, pick: fn(&Metadata) -> &Option<String>| {
+        let (url, value) = documents
+            .iter()
+            .find_map(|(url, metadata)| pick(metadata).as_ref().map(|value| (url, value)))?;
+        sources.push(EndpointSource {
+            field: field.to_owned(),
+            metadata_url: url.to_string(),
+        });
+        Some(value.clone())
+    };
+    let endpoints = Endpoints {
+        issuer_url: Some(issuer.to_owned()),
+        authorization_url: endpoint("authorization_url", |m| &m.authorization_endpoint),
+        token_url: endpoint("token_url", |m| &m.token_endpoint),
+        token_info_url: None,
+        introspection_url: endpoint("introspection_url", |m| &m.introspection_endpoint),
+        revocation_url: endpoint("revocation_url", |m| &m.revocation_endpoint),
+        api_base_url: None,
+        device_authorization_url: endpoint("device_authorization_url", |m| {
+            &m.device_authorization_endpoint
+        }),
+    };
+    let first_of = |pick: fn(&Metadata) -> &Option<String>| {
+        documents
+            .iter()
+            .find_map(|(_, metadata)| pick(metadata).clone())
+    };
+    let first_list = |pick: fn(&Metadata) -> &Vec<String>| {
+        documents
+            .iter()
+            .map(|(_, metadata)| pick(metadata))
+            .find(|list| !list.is_empty())
+            .cloned()
+            .unwrap_or_default()
+    };
+    Discovery {
+        metadata_urls: documents.iter().map(|(url, _)| url.to_string()).collect(),
+        issuer: issuer.to_owned(),
+        device_authorization_endpoint: endpoints.device_authorization_url.clone(),
+        endpoints,
+        sources,
+        scopes_supported: first_list(|m| &m.scopes_supported),
+        grant_types_supported: first_list(|m| &m.grant_types_supported),
+        token_endpoint_auth_methods_supported: first_list(|m| {
+            &m.token_endpoint_auth_methods_supported
+        }),
+        code_challenge_methods_supported: first_list(|m| &m.code_challenge_methods_supported),
+        registration_endpoint: first_of(|m| &m.registration_endpoint),
+        jwks_uri: first_of(|m| &m.jwks_uri),
+        iss_parameter_supported: documents
+            .iter()
+            .any(|(_, metadata)| metadata.authorization_response_iss_parameter_supported),
+    }
 }
 
 #[cfg(test)]
@@ -135,7 +230,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn metadata_urls_follow_both_specs() {
+    fn metadata_urls_follow_both_specs_and_the_suffixed_form() {
         let plain = metadata_urls(&Url::parse("https://id.example.com").unwrap());
         assert_eq!(
             plain.iter().map(Url::as_str).collect::<Vec<_>>(),
@@ -144,13 +239,84 @@ mod tests {
                 "https://id.example.com/.well-known/oauth-authorization-server",
             ]
         );
-        let tenant = metadata_urls(&Url::parse("https://id.example.com/tenant/1").unwrap());
+        let tenant = metadata_urls(&Url::parse("https://id.example.com/tenant/1/").unwrap());
         assert_eq!(
             tenant.iter().map(Url::as_str).collect::<Vec<_>>(),
             [
                 "https://id.example.com/tenant/1/.well-known/openid-configuration",
                 "https://id.example.com/.well-known/oauth-authorization-server/tenant/1",
+                "https://id.example.com/tenant/1/.well-known/oauth-authorization-server",
             ]
+        );
+    }
+
+    fn document(json: serde_json::Value) -> Metadata {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn each_endpoint_comes_from_the_first_document_that_names_it() {
+        let issuer = "https://id.example.com";
+        let openid = Url::parse("https://id.example.com/.well-known/openid-configuration").unwrap();
+        let oauth =
+            Url::parse("https://id.example.com/.well-known/oauth-authorization-server").unwrap();
+        let found = merged(
+            issuer,
+            vec![
+                (
+                    openid.clone(),
+                    document(serde_json::json!({
+                        "issuer": issuer,
+                        "authorization_endpoint": "https://id.example.com/authorize",
+                        "token_endpoint": "https://id.example.com/token",
+                        "scopes_supported": ["openid"],
+                    })),
+                ),
+                (
+                    oauth.clone(),
+                    document(serde_json::json!({
+                        "issuer": issuer,
+                        "token_endpoint": "https://id.example.com/other-token",
+                        "introspection_endpoint": "https://id.example.com/introspect",
+                        "revocation_endpoint": "https://id.example.com/revoke",
+                        "device_authorization_endpoint": "https://id.example.com/device",
+                        "scopes_supported": ["read"],
+                        "grant_types_supported": ["client_credentials"],
+                        "authorization_response_iss_parameter_supported": true,
+                    })),
+                ),
+            ],
+        );
+        assert_eq!(found.metadata_urls, [openid.as_str(), oauth.as_str()]);
+        assert_eq!(
+            found.endpoints.token_url.as_deref(),
+            Some("https://id.example.com/token")
+        );
+        assert_eq!(
+            found.endpoints.introspection_url.as_deref(),
+            Some("https://id.example.com/introspect")
+        );
+        let sources: Vec<(&str, &str)> = found
+            .sources
+            .iter()
+            .map(|s| (s.field.as_str(), s.metadata_url.as_str()))
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                ("authorization_url", openid.as_str()),
+                ("token_url", openid.as_str()),
+                ("introspection_url", oauth.as_str()),
+                ("revocation_url", oauth.as_str()),
+                ("device_authorization_url", oauth.as_str()),
+            ]
+        );
+        assert_eq!(found.scopes_supported, ["openid"]);
+        assert_eq!(found.grant_types_supported, ["client_credentials"]);
+        assert!(found.iss_parameter_supported, "the stricter reading");
+        assert_eq!(
+            found.device_authorization_endpoint.as_deref(),
+            Some("https://id.example.com/device")
         );
     }
 }
