@@ -5,6 +5,7 @@
 
 mod support;
 
+use authdeck_core::audit::AuditAction;
 use authdeck_core::flows::{IdTokenCheck, fetch_jwks, validate_id_token};
 use authdeck_core::http::{HttpClient, HttpLimits};
 use authdeck_core::loopback::RESULT_PATH;
@@ -47,6 +48,30 @@ async fn start(f: &Fixture, app: &ClientApp) -> PendingLogin {
         .start_login(&app.id, LoginOptions::default())
         .await
         .expect("start the login")
+}
+
+/// A confidential app for a client registered just now, signing in on a fixed localhost port
+/// (as providers that match redirect URIs exactly need); its secret and that port.
+async fn registered_app(f: &Fixture) -> (ClientApp, String, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let redirect = format!("http://localhost:{port}/callback");
+    let issuer = f.server.issuer.clone();
+    let registered = redirect.clone();
+    let (client_id, secret) =
+        tokio::task::spawn_blocking(move || browser::register_client(&issuer, &registered))
+            .await
+            .unwrap();
+    let app = f.app_with(
+        &client_id,
+        Some((AuthMethod::ClientSecretBasic, &secret)),
+        &[&redirect],
+        SCOPES,
+    );
+    (app, secret, port)
 }
 
 /// Runs the stand-in browser on the login's URL beside `finish_login`.
@@ -187,24 +212,9 @@ async fn a_public_client_signs_in_and_its_refresh_token_rotates_without_reuse() 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_confidential_client_signs_in_on_its_registered_fixed_port_with_its_secret() {
     let f = Fixture::new("login-confidential", &[]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (app, _, port) = registered_app(&f).await;
     let redirect = format!("http://localhost:{port}/callback");
-    let issuer = f.server.issuer.clone();
-    let registered = redirect.clone();
-    let (client_id, secret) =
-        tokio::task::spawn_blocking(move || browser::register_client(&issuer, &registered))
-            .await
-            .unwrap();
-    let app = f.app_with(
-        &client_id,
-        Some((AuthMethod::ClientSecretBasic, &secret)),
-        &[&redirect],
-        SCOPES,
-    );
+    let client_id = app.client_id.clone();
     let login = start(&f, &app).await;
     assert_eq!(login.started.port, port);
     assert_eq!(login.started.redirect_uri, redirect);
@@ -550,6 +560,135 @@ async fn a_refused_refresh_token_asks_to_sign_in_again_and_is_deleted() {
     assert_eq!(f.requests().len(), requests_before);
     let (expected, held) = f.core.consistency().unwrap();
     assert_eq!(expected, held);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ended_sign_in_hands_out_no_token_but_is_still_introspected_revoked_and_forgotten() {
+    let f = Fixture::new("login-ended", &[]);
+    let (app, secret, _) = registered_app(&f).await;
+    let token = sign_in(&f.core, start(&f, &app).await)
+        .await
+        .unwrap()
+        .token
+        .unwrap();
+    // The provider ends the grant (the user revoked the app there): its refresh token is
+    // revoked (RFC 7009), and with it the grant's access token.
+    let vault = support::keychain(&f.namespace);
+    let refresh = vault.get(&format!("refresh:{}", token.id)).unwrap();
+    let issuer = f.server.issuer.clone();
+    let client_id = app.client_id.clone();
+    let revoked = tokio::task::block_in_place(|| {
+        reqwest::blocking::Client::new()
+            .post(format!("{issuer}/token/revocation"))
+            .basic_auth(&client_id, Some(&secret))
+            .form(&[
+                ("token", refresh.expose()),
+                ("token_type_hint", "refresh_token"),
+            ])
+            .send()
+            .unwrap()
+            .status()
+    });
+    assert_eq!(revoked, 200);
+
+    // "Refresh now" is refused: the sign-in has ended
+    let refused = f.new_token(&app).await.unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::LoginRequired);
+    assert!(refused.to_string().contains("invalid_grant"), "{refused}");
+    let status = f.core.token_status(&app.id).unwrap();
+    assert_eq!(status.state, TokenState::SignInEnded);
+    assert!(
+        status.seconds_left.unwrap() > 3000,
+        "unexpired by the clock"
+    );
+    let kept = status.token.unwrap();
+    assert_eq!(kept.id, token.id);
+    assert!(kept.sign_in_ended_at.is_some() && !kept.has_refresh_token);
+    assert_eq!(
+        f.core.token_statuses(&f.environment.id).unwrap()[0].state,
+        TokenState::SignInEnded,
+        "the token overview says so too"
+    );
+
+    // Copy token, the value the CLI and "Try it" use, Get token, "if needed": none hands out
+    // the dead token, none sends anything, and nothing is recorded as copied.
+    let ended = format!(
+        "The sign-in to “{}” has ended: the provider refused its refresh token, so its access \
+         token, most likely revoked with it, is not handed out. Sign in again, or forget the \
+         token to use the app's own credentials.",
+        app.display_name
+    );
+    let copied = f.core.token_to_copy(&app.id).unwrap_err();
+    assert_eq!(
+        (copied.code(), copied.to_string()),
+        (ErrorCode::LoginRequired, ended.clone())
+    );
+    assert_eq!(f.core.token_value(&app.id).unwrap_err().to_string(), ended);
+    assert_eq!(f.new_token(&app).await.unwrap_err().to_string(), ended);
+    let if_needed = f
+        .core
+        .fetch_token(
+            &app.id,
+            TokenRequestInput::default(),
+            Fetch::IfNeeded {
+                min_valid_seconds: 0,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(if_needed.to_string(), ended);
+    assert_eq!(
+        grants(&f),
+        [
+            ("authorization_code".to_owned(), 200),
+            ("refresh_token".to_owned(), 400)
+        ]
+    );
+    let log = f
+        .core
+        .audit_log(&authdeck_core::audit::AuditQuery::default())
+        .unwrap();
+    assert!(
+        log.iter()
+            .all(|entry| entry.action != AuditAction::TokenCopied),
+        "{log:#?}"
+    );
+
+    // the value is kept for the provider to judge, and it calls it inactive
+    let introspection = f.core.introspect_token(&app.id).await.unwrap();
+    assert!(!introspection.active);
+    // revoking it (RFC 7009 §2.2: a dead token is accepted) and forgetting it still work
+    let revoked = f.core.revoke_token(&app.id).await.unwrap();
+    assert_eq!(revoked.state, TokenState::Revoked);
+    let forgotten = f.core.forget_token(&app.id).unwrap();
+    assert_eq!(forgotten.state, TokenState::None);
+    assert_eq!(
+        f.accounts()
+            .iter()
+            .filter(|account| !account.starts_with("secret:"))
+            .count(),
+        0,
+        "{:?}",
+        f.accounts()
+    );
+
+    // a new sign-in starts afresh and its token is handed out
+    let again = sign_in(&f.core, start(&f, &app).await).await.unwrap();
+    assert_eq!(again.state, TokenState::Valid);
+    let again = again.token.unwrap();
+    assert_eq!(again.sign_in_ended_at, None);
+    assert_eq!(
+        f.core.token_to_copy(&app.id).unwrap(),
+        vault.get(&format!("token:{}", again.id)).unwrap()
+    );
+    assert_eq!(
+        grants(&f),
+        [
+            ("authorization_code".to_owned(), 200),
+            ("refresh_token".to_owned(), 400),
+            ("authorization_code".to_owned(), 200)
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

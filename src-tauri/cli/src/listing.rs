@@ -54,6 +54,7 @@ pub fn state_word(state: TokenState) -> &'static str {
         TokenState::ExpiringSoon => "expiring soon",
         TokenState::Expired => "expired",
         TokenState::Revoked => "revoked",
+        TokenState::SignInEnded => "sign-in ended",
         TokenState::None => "none",
     }
 }
@@ -131,9 +132,9 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
     let rows: Vec<Vec<String>> = statuses
         .iter()
         .map(|s| {
+            // A revoked token, or an ended sign-in's, has no time left whatever its expiry.
             let left = match s.state {
-                TokenState::None => "-".to_owned(),
-                TokenState::Revoked => "-".to_owned(),
+                TokenState::None | TokenState::Revoked | TokenState::SignInEnded => "-".to_owned(),
                 _ => output::time_left(s.seconds_left),
             };
             let mut row = vec![
@@ -271,6 +272,7 @@ mod tests {
             has_refresh_token: refresh,
             refresh_expires_at: refresh_ends.and_then(Timestamp::from_unix),
             has_id_token: false,
+            sign_in_ended_at: None,
         }
     }
 

@@ -349,17 +349,13 @@ fn token_without_a_sign_in_exits_9_and_with_login_signs_in_first() {
     assert_eq!(token_value(&home.run(&["token", "Native"])), value);
 }
 
-#[test]
-fn a_refused_refresh_token_needs_a_new_sign_in() {
-    let (server, home) = native("login-refused");
-    let browser = StandinBrowser::register("sign-in");
-    home.run_with(&browser, &["login", "Native"]).ok();
-    let (_, values) = stored(&home);
-    // the provider forgets the grant: its refresh token is revoked (RFC 7009)
+/// The provider forgets the grant: its refresh token is revoked (RFC 7009), which ends the
+/// whole grant at the test server, its access tokens with it.
+fn revoke_grant(server: &Server, refresh_token: &str) {
     let revoked = reqwest::blocking::Client::new()
         .post(format!("{}/token/revocation", server.issuer))
         .form(&[
-            ("token", values[1].as_str()),
+            ("token", refresh_token),
             ("token_type_hint", "refresh_token"),
             ("client_id", "native-client"),
         ])
@@ -367,6 +363,27 @@ fn a_refused_refresh_token_needs_a_new_sign_in() {
         .unwrap()
         .status();
     assert_eq!(revoked, 200);
+}
+
+/// The HTTP status of the server's token-info answer for an access token: 200 while the
+/// server accepts it, 401 once it does not.
+fn token_info_status(server: &Server, access_token: &str) -> u16 {
+    reqwest::blocking::Client::new()
+        .get(format!("{}/oauth/token/info", server.issuer))
+        .bearer_auth(access_token)
+        .send()
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn a_refused_refresh_token_needs_a_new_sign_in() {
+    let (server, home) = native("login-refused");
+    let browser = StandinBrowser::register("sign-in");
+    home.run_with(&browser, &["login", "Native"]).ok();
+    let (_, values) = stored(&home);
+    revoke_grant(&server, &values[1]);
 
     let refused = home.run(&["token", "Native", "--min-valid", "3601"]);
     let message = refused.failed(9);
@@ -385,9 +402,9 @@ fn a_refused_refresh_token_needs_a_new_sign_in() {
     assert_eq!(
         home.run(&["token", "Native", "--min-valid", "3601"])
             .failed(9),
-        "“Native” is a public client: it gets tokens by signing in with the browser (or on \
-         another device), not with client credentials. Run `authdeck login Native`, or add \
-         --login.",
+        "The sign-in to “Native” has ended: the provider refused its refresh token, so its \
+         access token, most likely revoked with it, is not handed out. Sign in again. Run \
+         `authdeck login Native`, or add --login.",
         "no second refresh is tried"
     );
     let text = home.run(&["status"]);
@@ -396,15 +413,12 @@ fn a_refused_refresh_token_needs_a_new_sign_in() {
         "{text:#?}"
     );
 
-    // exec (like env) signs in first with --login, then runs the command with the new token;
-    // --min-valid: the old access token, still valid, would serve otherwise
+    // exec (like env) signs in first with --login, then runs the command with the new token
     let again = home.run_with(
         &browser,
         &[
             "exec",
             "Native",
-            "--min-valid",
-            "3601",
             "--login",
             "--",
             "sh",
@@ -423,6 +437,102 @@ fn a_refused_refresh_token_needs_a_new_sign_in() {
             grant("authorization_code", 200)
         ]
     );
+}
+
+#[test]
+fn a_sign_in_that_ended_hands_out_no_token_until_signed_in_again() {
+    let (server, home) = native("login-ended");
+    let browser = StandinBrowser::register("sign-in");
+    home.run_with(&browser, &["login", "Native"]).ok();
+    let (_, values) = stored(&home);
+    let old = values[0].clone();
+    assert_eq!(token_info_status(&server, &old), 200);
+    revoke_grant(&server, &values[1]);
+    assert_eq!(
+        token_info_status(&server, &old),
+        401,
+        "the provider ended the access token with its grant"
+    );
+
+    // a refresh (the token cannot last 3601 s) is refused with invalid_grant
+    let refused = home.run(&["token", "Native", "--min-valid", "3601"]);
+    let message = refused.failed(9);
+    assert!(message.contains("HTTP 400, invalid_grant"), "{message}");
+
+    let status = home.run(&["status", "--json"]).json();
+    let native = &status["apps"][0];
+    assert_eq!(native["name"], "Native");
+    assert_eq!(native["state"], "sign_in_ended");
+    assert_eq!(native["has_refresh_token"], false);
+    assert!(
+        native["seconds_left"].as_i64().unwrap() > 3000,
+        "unexpired by the clock: {native}"
+    );
+    let text = home.run(&["status"]);
+    let cells: Vec<&str> = text
+        .ok()
+        .lines()
+        .nth(2)
+        .unwrap()
+        .split("  ")
+        .map(str::trim)
+        .filter(|cell| !cell.is_empty())
+        .collect();
+    assert_eq!(
+        cells,
+        ["Native", "native-client", "sign-in ended", "-", "none"]
+    );
+
+    // the access token, unexpired by the clock but dead at the provider, is not handed out
+    let ended = "The sign-in to “Native” has ended: the provider refused its refresh token, so \
+                 its access token, most likely revoked with it, is not handed out. Sign in \
+                 again. Run `authdeck login Native`, or add --login.";
+    assert_eq!(home.run(&["token", "Native"]).failed(9), ended);
+    assert_eq!(home.run(&["env", "Native"]).failed(9), ended);
+    assert_eq!(
+        home.run(&["exec", "Native", "--", "sh", "-c", "echo ran"])
+            .failed(9),
+        ended
+    );
+    assert_eq!(
+        grants(&server),
+        [
+            grant("authorization_code", 200),
+            grant("refresh_token", 400)
+        ],
+        "nothing more was sent"
+    );
+
+    // --login signs in again through the browser and prints the new token
+    let again = home.run_with(&browser, &["token", "Native", "--login"]);
+    let new = token_value(&again);
+    assert_ne!(new, old);
+    assert_eq!(
+        again.stderr.lines().next(),
+        Some(
+            "authdeck: The sign-in to “Native” has ended: the provider refused its refresh \
+             token, so its access token, most likely revoked with it, is not handed out. Sign \
+             in again. Signing in."
+        ),
+        "{again:#?}"
+    );
+    assert_eq!(token_info_status(&server, &new), 200);
+    let (token, values) = stored(&home);
+    assert_eq!(values[0], new);
+    assert_eq!(token["has_refresh_token"], true);
+    assert_eq!(token["sign_in_ended_at"], Value::Null);
+    let status = home.run(&["status", "--json"]).json();
+    assert_eq!(status["apps"][0]["state"], "valid");
+    assert_eq!(token_value(&home.run(&["token", "Native"])), new);
+    assert_eq!(
+        grants(&server),
+        [
+            grant("authorization_code", 200),
+            grant("refresh_token", 400),
+            grant("authorization_code", 200)
+        ]
+    );
+    assert_eq!(browser.log(8).len(), 8, "the browser was opened twice");
 }
 
 #[test]

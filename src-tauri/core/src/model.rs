@@ -509,6 +509,9 @@ pub struct TokenMeta {
     pub refresh_expires_at: Option<Timestamp>,
     /// The keychain holds an OpenID Connect ID token for it (validated when it arrived).
     pub has_id_token: bool,
+    /// When the provider refused the sign-in's refresh token (`invalid_grant`): the sign-in has
+    /// ended, its access token most likely with it, so the value is no longer handed out.
+    pub sign_in_ended_at: Option<Timestamp>,
 }
 
 /// What a token panel shows first.
@@ -520,6 +523,8 @@ pub enum TokenState {
     ExpiringSoon,
     Expired,
     Revoked,
+    /// The provider ended the sign-in (its refresh token refused): sign in again.
+    SignInEnded,
     None,
 }
 

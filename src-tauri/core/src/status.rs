@@ -42,6 +42,9 @@ pub fn token_status(app: AppFacts<'_>, token: Option<TokenMeta>, now: Timestamp)
     let state = match (&token, seconds_left) {
         (None, _) => TokenState::None,
         (Some(t), _) if t.revoked_at.is_some() => TokenState::Revoked,
+        // Before the clock: an ended sign-in's token is dead whatever its expiry says, and
+        // what it needs is a new sign-in, not a renewal.
+        (Some(t), _) if t.sign_in_ended_at.is_some() => TokenState::SignInEnded,
         (Some(_), Some(left)) if left <= 0 => TokenState::Expired,
         (Some(_), Some(left)) if left <= i64::from(window) => TokenState::ExpiringSoon,
         (Some(_), _) => TokenState::Valid,
@@ -81,16 +84,17 @@ pub fn token_status(app: AppFacts<'_>, token: Option<TokenMeta>, now: Timestamp)
 }
 
 /// Whether a stored token serves a request for `scopes` that needs it valid `min_valid_seconds`
-/// more: not revoked, minted for exactly these scopes, and not expiring sooner (a token without
-/// an expiry always serves). This is `Fetch::IfNeeded`'s rule, shared with the CLI's fast path.
+/// more: not revoked, its sign-in (if any) not ended, minted for exactly these scopes, and not
+/// expiring sooner (a token without an expiry always serves). This is `Fetch::IfNeeded`'s
+/// rule, shared with the CLI's fast path.
 pub fn serves(status: &TokenStatus, scopes: &[String], min_valid_seconds: i64) -> bool {
-    status
-        .token
-        .as_ref()
-        .is_some_and(|token| token.revoked_at.is_none() && token.requested_scopes == scopes)
-        && status
-            .seconds_left
-            .is_none_or(|left| left >= min_valid_seconds)
+    status.token.as_ref().is_some_and(|token| {
+        token.revoked_at.is_none()
+            && token.sign_in_ended_at.is_none()
+            && token.requested_scopes == scopes
+    }) && status
+        .seconds_left
+        .is_none_or(|left| left >= min_valid_seconds)
 }
 
 fn difference(these: &[String], those: &[String]) -> Vec<String> {
@@ -170,6 +174,7 @@ mod tests {
             has_refresh_token: false,
             refresh_expires_at: None,
             has_id_token: false,
+            sign_in_ended_at: None,
         }
     }
 
@@ -206,6 +211,32 @@ mod tests {
             status(Some(token(1000, None)), 9_999_999).state,
             TokenState::Valid
         );
+    }
+
+    #[test]
+    fn an_ended_sign_in_is_its_own_state_whatever_the_clock_and_never_serves() {
+        let mut ended = token(1000, Some(4600));
+        ended.source = TokenSource::AuthorizationCode;
+        ended.sign_in_ended_at = Some(at(1100));
+        let scopes = ended.requested_scopes.clone();
+        for now in [1200, 4300, 4600, 9000] {
+            let s = status(Some(ended.clone()), now);
+            assert_eq!(s.state, TokenState::SignInEnded, "at {now}");
+            assert!(!serves(&s, &scopes, 0), "at {now}");
+        }
+        // the clock still says how long it would have lived
+        assert_eq!(status(Some(ended.clone()), 1200).seconds_left, Some(3400));
+        // a revocation by Authdeck is what the panel says first
+        let revoked = TokenMeta {
+            revoked_at: Some(at(1150)),
+            ..ended.clone()
+        };
+        assert_eq!(status(Some(revoked), 1200).state, TokenState::Revoked);
+        // the same token with its sign-in holding serves
+        ended.sign_in_ended_at = None;
+        let holding = status(Some(ended), 1200);
+        assert_eq!(holding.state, TokenState::Valid);
+        assert!(serves(&holding, &scopes, 0));
     }
 
     #[test]

@@ -56,4 +56,9 @@ refresh_expires_at: Timestamp | null,
 /**
  * The keychain holds an OpenID Connect ID token for it (validated when it arrived).
  */
-has_id_token: boolean, };
+has_id_token: boolean, 
+/**
+ * When the provider refused the sign-in's refresh token (`invalid_grant`): the sign-in has
+ * ended, its access token most likely with it, so the value is no longer handed out.
+ */
+sign_in_ended_at: Timestamp | null, };

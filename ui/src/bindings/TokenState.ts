@@ -3,4 +3,4 @@
 /**
  * What a token panel shows first.
  */
-export type TokenState = "valid" | "expiring_soon" | "expired" | "revoked" | "none";
+export type TokenState = "valid" | "expiring_soon" | "expired" | "revoked" | "sign_in_ended" | "none";

@@ -120,7 +120,20 @@ export function ClipboardCountdown() {
  * The Copy button of a secret or token: shows the seconds left while what it copied (`id`)
  * waits on the clipboard to be cleared.
  */
-export function CopyButton({ id, testId, label, onCopy }: { id: string; testId: string; label: string; onCopy: () => void }) {
+export function CopyButton({
+  id,
+  testId,
+  label,
+  onCopy,
+  refused,
+}: {
+  id: string;
+  testId: string;
+  label: string;
+  onCopy: () => void;
+  /** Why there is nothing to copy; the button is disabled and says so. */
+  refused?: string;
+}) {
   const { copied, left } = useClipboard();
   const onClipboard = copied?.id === id && left !== null && left > 0;
   return (
@@ -129,8 +142,9 @@ export function CopyButton({ id, testId, label, onCopy }: { id: string; testId: 
       data-testid={testId}
       className={onClipboard ? "copied" : undefined}
       onClick={onCopy}
+      disabled={refused !== undefined}
       aria-label={label}
-      title="Copy to the clipboard; cleared automatically"
+      title={refused ?? "Copy to the clipboard; cleared automatically"}
     >
       <Icon name="copy" size={14} /> {onClipboard ? `Copied · ${String(left)} s` : "Copy"}
     </button>

@@ -14,7 +14,7 @@ interface Props {
   onClose: () => void;
 }
 
-const ORDER: TokenState[] = ["valid", "expiring_soon", "expired", "revoked", "none"];
+const ORDER: TokenState[] = ["valid", "expiring_soon", "expired", "revoked", "sign_in_ended", "none"];
 
 /** Every app of the environment with its token state and time left, live. */
 export function TokenOverview({ environment, currentAppId = null, onOpen, onClose }: Props) {

@@ -397,6 +397,47 @@ describe("TokenPanel, actions", () => {
     expect(screen.getByTestId("token-get")).toHaveTextContent("Refresh now");
   });
 
+  it("says the provider ended the sign-in, whatever the clock, copies nothing and offers to sign in again", async () => {
+    const now = Date.now();
+    const backend = fakeBackend({
+      token_details: () => ({
+        status: tokenStatus(
+          {
+            issued: now,
+            expiresIn: 3600,
+            token: {
+              source: "authorization_code",
+              has_refresh_token: false,
+              sign_in_ended_at: new Date(now).toISOString(),
+              renew_error: "The refresh was refused (invalid_grant). The sign-in has ended; sign in again.",
+            },
+          },
+          { state: "sign_in_ended" },
+        ),
+        jwt: null,
+        id_claims: null,
+      }),
+    });
+    const signIn = environment({ endpoints: { ...everyEndpoint.endpoints, authorization_url: "https://id.example.com/auth" } });
+    renderWithProviders(<TokenPanel app={clientApp({ client_type: "public", auth_method: "none" })} environment={signIn} />);
+    const state = await screen.findByTestId("token-state");
+    expect(state).toHaveTextContent("Sign-in ended");
+    expect(state).toHaveAttribute("data-state", "sign_in_ended");
+    expect(screen.getByTestId("token-countdown")).toHaveTextContent("sign-in ended");
+    expect(screen.getByTestId("token-refresh")).toHaveTextContent("none — the provider ended the sign-in");
+    const copy = screen.getByTestId("token-copy");
+    expect(copy).toBeDisabled();
+    expect(copy).toHaveAttribute("title", "The sign-in has ended: this token is not handed out. Sign in again.");
+    await userEvent.click(copy);
+    expect(backend.callsOf("copy_token")).toEqual([]);
+    expect(screen.getByTestId("token-renew-error")).toHaveTextContent("The sign-in has ended; sign in again.");
+    expect(screen.getByTestId("token-ended-sign-in")).toBeEnabled();
+    // introspecting, revoking and forgetting it stay possible
+    expect(screen.getByTestId("token-introspect")).toBeEnabled();
+    expect(screen.getByTestId("token-revoke")).toBeEnabled();
+    expect(screen.getByTestId("token-forget")).toBeEnabled();
+  });
+
   it("offers to sign in again when the refresh token was refused", async () => {
     fakeBackend({
       token_details: () => ({ status: tokenStatus({ token: { source: "authorization_code", has_refresh_token: true } }), jwt: null, id_claims: null }),

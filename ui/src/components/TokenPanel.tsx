@@ -60,6 +60,7 @@ export function timeLeft(status: TokenStatus, now: number): string {
   const { state, secondsLeft } = liveState(status, now);
   if (state === "none") return "—";
   if (state === "revoked") return "revoked";
+  if (state === "sign_in_ended") return "sign-in ended";
   if (secondsLeft === null) return "no expiry given";
   return secondsLeft > 0 ? `${countdown(secondsLeft)} left` : expiredAgo(secondsLeft);
 }
@@ -220,16 +221,18 @@ export function TokenPanel({ app, environment }: Props) {
             <span className="token-countdown" data-testid="token-countdown" aria-live="off">
               {live.state === "revoked"
                 ? "revoked"
-                : live.secondsLeft === null
-                  ? "no expiry"
-                  : live.secondsLeft > 0
-                    ? countdown(live.secondsLeft)
-                    : expiredAgo(live.secondsLeft)}
+                : live.state === "sign_in_ended"
+                  ? "sign-in ended"
+                  : live.secondsLeft === null
+                    ? "no expiry"
+                    : live.secondsLeft > 0
+                      ? countdown(live.secondsLeft)
+                      : expiredAgo(live.secondsLeft)}
             </span>
             <span className="muted">
               {token.expires_at ? (
                 <>
-                  {live.state === "revoked"
+                  {live.state === "revoked" || live.state === "sign_in_ended"
                     ? "would have expired"
                     : live.secondsLeft !== null && live.secondsLeft <= 0
                       ? "expired"
@@ -268,6 +271,8 @@ export function TokenPanel({ app, environment }: Props) {
                         <span className="muted"> · the provider gave no end</span>
                       )}
                     </>
+                  ) : token.sign_in_ended_at ? (
+                    <span className="muted">none — the provider ended the sign-in</span>
                   ) : (
                     <span className="muted">none — sign in again when this token expires</span>
                   )}
@@ -349,6 +354,11 @@ export function TokenPanel({ app, environment }: Props) {
               ? "“Get new token” tries again and resumes automatic renewal."
               : "Sign in again to get new tokens."}
           </span>
+          {token.sign_in_ended_at && browserBlocked === null && (
+            <button type="button" className="primary" data-testid="token-ended-sign-in" onClick={() => { setLogin("browser"); }}>
+              Sign in again
+            </button>
+          )}
         </div>
       )}
 
@@ -439,6 +449,7 @@ export function TokenPanel({ app, environment }: Props) {
               id={`token:${app.id}`}
               testId="token-copy"
               label={`Copy the access token of “${app.display_name}” to the clipboard`}
+              refused={token.sign_in_ended_at ? "The sign-in has ended: this token is not handed out. Sign in again." : undefined}
               onCopy={() =>
                 void copyWith({ id: `token:${app.id}`, label: `Access token of “${app.display_name}”`, fingerprint: token.fingerprint }, () =>
                   api.copyToken(app.id),

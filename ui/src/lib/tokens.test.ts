@@ -13,6 +13,15 @@ describe("liveState", () => {
     expect(liveState(status, ISSUED + 3600_000)).toEqual({ state: "expired", secondsLeft: 0 });
   });
 
+  it("says an ended sign-in whatever the time, and revoked before it", () => {
+    const ended = tokenStatus({ expiresIn: 3600, window: 300, issued: ISSUED, token: { sign_in_ended_at: new Date(ISSUED).toISOString() } });
+    expect(liveState(ended, ISSUED)).toEqual({ state: "sign_in_ended", secondsLeft: 3600 });
+    expect(liveState(ended, ISSUED + 3300_000).state).toBe("sign_in_ended");
+    expect(liveState(ended, ISSUED + 7200_000).state).toBe("sign_in_ended");
+    const both = tokenStatus({ expiresIn: 3600, issued: ISSUED, revoked: true, token: { sign_in_ended_at: new Date(ISSUED).toISOString() } });
+    expect(liveState(both, ISSUED).state).toBe("revoked");
+  });
+
   it("keeps revoked and none whatever the time", () => {
     const revoked = tokenStatus({ expiresIn: 3600, window: 300, issued: ISSUED, revoked: true });
     expect(liveState(revoked, ISSUED).state).toBe("revoked");

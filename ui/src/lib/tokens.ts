@@ -9,6 +9,7 @@ export const STATE_LABEL: Record<TokenState, string> = {
   expiring_soon: "Expiring soon",
   expired: "Expired",
   revoked: "Revoked",
+  sign_in_ended: "Sign-in ended",
   none: "No token",
 };
 
@@ -24,6 +25,8 @@ export function liveState(status: TokenStatus, now: number): Live {
   if (!token) return { state: "none", secondsLeft: null };
   const secondsLeft = token.expires_at === null ? null : Math.floor((new Date(token.expires_at).getTime() - now) / 1000);
   if (token.revoked_at !== null) return { state: "revoked", secondsLeft };
+  // the provider ended the sign-in: its token is dead whatever the clock says
+  if (token.sign_in_ended_at !== null) return { state: "sign_in_ended", secondsLeft };
   if (secondsLeft === null) return { state: "valid", secondsLeft };
   if (secondsLeft <= 0) return { state: "expired", secondsLeft };
   if (secondsLeft <= status.renew_window_seconds) return { state: "expiring_soon", secondsLeft };

@@ -115,6 +115,7 @@ export const tokenStatus = (
         revoked_at: options.revoked ? iso(issued + 1000) : null,
         fingerprint: "wxyz",
         renew_error: null,
+        sign_in_ended_at: null,
         ...options.token,
       };
   return {

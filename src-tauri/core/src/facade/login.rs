@@ -9,7 +9,9 @@
 //! before the request leaves; the rotated token is written to the keychain and read back
 //! before the new access token is stored; a refusal (`invalid_grant`), a lost answer (any
 //! failure once the request left but the provider's own OAuth error) or a mark found left over
-//! from a crash retires the refresh token and asks for a new sign-in.
+//! from a crash retires the refresh token and asks for a new sign-in. A refusal also ends the
+//! sign-in: the provider has dropped the grant, most likely with its access token, so that
+//! token is no longer handed out either (`TokenState::SignInEnded`) until a new sign-in.
 
 use super::tokens::{Credentials, Keep, requested_scopes};
 use super::{Core, id_token_account, refresh_account};
@@ -591,6 +593,7 @@ impl Core {
                 &token,
                 "The last refresh of this sign-in never finished, so its refresh token may \
                  already be used up; it was not sent again. Sign in again.",
+                Retirement::Unusable,
             ));
         }
         let refresh_token = match self.vault.get(&refresh_account(&token.id)) {
@@ -599,6 +602,7 @@ impl Core {
                 return Err(self.retire_refresh(
                     &token,
                     "The refresh token is missing from the keychain. Sign in again.",
+                    Retirement::Unusable,
                 ));
             }
             Err(other) => return Err(other),
@@ -633,6 +637,7 @@ impl Core {
                         "{message} The sign-in has ended (revoked, expired, or its refresh token \
                          reused); sign in again."
                     ),
+                    Retirement::Refused,
                 ));
             }
             Err(RefreshFailure::Refused(error) | RefreshFailure::NotSent(error)) => {
@@ -648,6 +653,7 @@ impl Core {
                         "{error} The provider may have used the refresh token without Authdeck \
                          getting the new one, so it is not sent again; sign in again."
                     ),
+                    Retirement::Unusable,
                 ));
             }
         };
@@ -691,6 +697,7 @@ impl Core {
                     "The refreshed tokens could not be stored ({error}); the old refresh token \
                      is used up, so sign in again."
                 ),
+                Retirement::Unusable,
             )),
         }
     }
@@ -741,14 +748,15 @@ impl Core {
         }
     }
 
-    /// Retires a token's refresh token (deleted from the keychain, the row says why) and
-    /// returns the "sign in again" error to show.
-    fn retire_refresh(&self, token: &TokenMeta, why: &str) -> Error {
+    /// Retires a token's refresh token (deleted from the keychain, the row says why, and
+    /// whether the sign-in has ended) and returns the "sign in again" error to show.
+    fn retire_refresh(&self, token: &TokenMeta, why: &str, retirement: Retirement) -> Error {
         let intent = Intent::delete(refresh_account(&token.id));
         let now = self.now();
+        let ended_at = (retirement == Retirement::Refused).then_some(now);
         let recorded = self.store().and_then(|mut store| {
             store.write(|tx| {
-                tokens::drop_refresh(tx, &token.id, why)?;
+                tokens::drop_refresh(tx, &token.id, why, ended_at)?;
                 intents::record(tx, &intent, now)
             })
         });
@@ -759,6 +767,17 @@ impl Core {
         }
         Error::LoginRequired(why.to_owned())
     }
+}
+
+/// Why a refresh token is retired, which decides what becomes of its access token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Retirement {
+    /// Authdeck cannot send it (missing, perhaps spent, its answer lost): the sign-in may well
+    /// hold at the provider, so the access token still serves until it expires.
+    Unusable,
+    /// The provider refused it (`invalid_grant`): the grant is gone, and with it (RFC 7009
+    /// §2.1) most likely the access token, which is no longer handed out.
+    Refused,
 }
 
 /// A QR code of `text` as an SVG document.

@@ -163,8 +163,21 @@ impl Core {
         })
     }
 
-    /// The token's value (for copying, and for the CLI); the stored one, whatever its state.
+    /// The token's value to hand on (copying, the CLI, API calls): the stored one, unless its
+    /// sign-in has ended (then a "sign in again" error, and the keychain is not read).
     pub fn token_value(&self, app: &AppId) -> Result<(TokenMeta, Secret)> {
+        let app_row = self.app(app)?;
+        let token = tokens::of_app(&self.store()?.conn, app)?.ok_or_else(no_token)?;
+        if token.sign_in_ended_at.is_some() {
+            return Err(sign_in_ended(&app_row));
+        }
+        let value = self.vault.get(&token_account(&token.id))?;
+        Ok((token, value))
+    }
+
+    /// The stored token's value whatever its state, to ask its provider about it (introspect,
+    /// token info, revoke): an ended sign-in's token is shown to be inactive, never handed on.
+    fn token_to_ask_about(&self, app: &AppId) -> Result<(TokenMeta, Secret)> {
         self.app(app)?;
         let token = tokens::of_app(&self.store()?.conn, app)?.ok_or_else(no_token)?;
         let value = self.vault.get(&token_account(&token.id))?;
@@ -340,6 +353,11 @@ impl Core {
         fetch: Fetch,
     ) -> Result<TokenMeta> {
         match current {
+            // The provider ended it: neither a refresh nor the app's own credentials (which
+            // would quietly act as the app instead of the user) stand in for a new sign-in.
+            Some(token) if token.sign_in_ended_at.is_some() => {
+                return Err(sign_in_ended(&self.app(app)?));
+            }
             Some(token) if token.has_refresh_token => {
                 self.refuse_while_paused(app, fetch)?;
                 return self.refresh_login(app, token, scopes).await;
@@ -414,6 +432,7 @@ impl Core {
             has_refresh_token: minted.refresh_token.is_some(),
             refresh_expires_at: minted.refresh_token.as_ref().and(refresh_expires_at),
             has_id_token: minted.id_token.is_some(),
+            sign_in_ended_at: None,
         };
         // The refresh token first: it is the one that cannot be got again.
         let mut entries = Vec::new();
@@ -538,7 +557,7 @@ impl Core {
             &credentials.environment.endpoints.introspection_url,
             "introspection",
         )?;
-        let (_, value) = self.token_value(app)?;
+        let (_, value) = self.token_to_ask_about(app)?;
         let (active, fields) =
             flows::introspect(self.http()?, &url, credentials.auth(), &value).await?;
         Ok(Introspection {
@@ -557,7 +576,7 @@ impl Core {
             &environment.endpoints.token_info_url,
             "token-info",
         )?;
-        let (token, value) = self.token_value(app)?;
+        let (token, value) = self.token_to_ask_about(app)?;
         flows::token_info(self.http()?, &url, &token.token_type, &value, self.now()).await
     }
 
@@ -570,7 +589,7 @@ impl Core {
             &credentials.environment.endpoints.revocation_url,
             "revocation",
         )?;
-        let (token, value) = self.token_value(app)?;
+        let (token, value) = self.token_to_ask_about(app)?;
         flows::revoke(self.http()?, &url, credentials.auth(), &value).await?;
         let now = self.now();
         self.store()?
@@ -683,6 +702,19 @@ pub(super) fn requested_scopes(app: &ClientApp, given: Option<&[String]>) -> Res
 
 fn no_token() -> Error {
     Error::NotFound("This app holds no token yet; get one first.".into())
+}
+
+/// Why an ended sign-in's token is not handed out, and what to do.
+fn sign_in_ended(app: &ClientApp) -> Error {
+    Error::LoginRequired(format!(
+        "The sign-in to “{}” has ended: the provider refused its refresh token, so its access \
+         token, most likely revoked with it, is not handed out. Sign in again{}.",
+        app.display_name,
+        match app.client_type {
+            ClientType::Confidential => ", or forget the token to use the app's own credentials",
+            ClientType::Public => "",
+        }
+    ))
 }
 
 /// An endpoint the action needs, or why the environment cannot do it.

@@ -38,6 +38,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0006_renewal_pause.sql")),
     M::up(include_str!("migrations/0007_issuer_metadata.sql")),
     M::up(include_str!("migrations/0008_intent_owner.sql")),
+    M::up(include_str!("migrations/0009_sign_in_ended.sql")),
 ];
 
 /// An open database connection with Authdeck's schema.

@@ -27,6 +27,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<TokenMeta> {
         has_refresh_token: row.get("has_refresh_token")?,
         refresh_expires_at: optional_time_at(row, "refresh_expires_at")?,
         has_id_token: row.get("has_id_token")?,
+        sign_in_ended_at: optional_time_at(row, "sign_in_ended_at")?,
     })
 }
 
@@ -63,8 +64,9 @@ pub fn replace(conn: &Connection, token: &TokenMeta, id_claims: Option<&str>) ->
     conn.execute(
         "INSERT INTO tokens (id, app_id, source, token_type, issued_at, expires_at, \
          requested_scopes, granted_scopes, is_jwt, secret_id, revoked_at, fingerprint, \
-         renew_error, has_refresh_token, refresh_expires_at, has_id_token, id_claims) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+         renew_error, has_refresh_token, refresh_expires_at, has_id_token, id_claims, \
+         sign_in_ended_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             token.id.as_str(),
             token.app_id.as_str(),
@@ -83,6 +85,7 @@ pub fn replace(conn: &Connection, token: &TokenMeta, id_claims: Option<&str>) ->
             token.refresh_expires_at.map(|t| t.unix()),
             token.has_id_token,
             id_claims,
+            token.sign_in_ended_at.map(|t| t.unix()),
         ],
     )
     .map_err(store_error)?;
@@ -173,12 +176,18 @@ pub fn set_refresh_sent(conn: &Connection, id: &TokenId, at: Option<i64>) -> Res
     Ok(())
 }
 
-/// The refresh token is gone (refused, spent or lost): the row says so, and why.
-pub fn drop_refresh(conn: &Connection, id: &TokenId, why: &str) -> Result<()> {
+/// The refresh token is gone (refused, spent or lost): the row says so, and why; with
+/// `ended_at`, the provider refused it and the sign-in has ended.
+pub fn drop_refresh(
+    conn: &Connection,
+    id: &TokenId,
+    why: &str,
+    ended_at: Option<Timestamp>,
+) -> Result<()> {
     conn.execute(
         "UPDATE tokens SET has_refresh_token = 0, refresh_sent_at = NULL, \
-         refresh_expires_at = NULL, renew_error = ?2 WHERE id = ?1",
-        params![id.as_str(), why],
+         refresh_expires_at = NULL, renew_error = ?2, sign_in_ended_at = ?3 WHERE id = ?1",
+        params![id.as_str(), why, ended_at.map(|t| t.unix())],
     )
     .map_err(store_error)?;
     Ok(())
