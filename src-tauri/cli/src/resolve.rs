@@ -70,8 +70,20 @@ pub fn app(
     environment: &Environment,
     query: Option<&str>,
 ) -> Result<AppSummary, Failure> {
+    let query = query.map(str::trim);
+    if let Some(query) = query {
+        // The usual case, a name given exactly: looked up, not read from the whole list.
+        let named = core.apps_named(&environment.id, query)?;
+        let exact: Vec<&AppSummary> = named
+            .iter()
+            .filter(|a| names(a, &|value| value == query, query))
+            .collect();
+        if let [one] = exact.as_slice() {
+            return Ok((*one).clone());
+        }
+    }
     let apps = core.apps(&environment.id)?;
-    let Some(query) = query.map(str::trim) else {
+    let Some(query) = query else {
         return match apps.as_slice() {
             [one] => Ok(one.clone()),
             [] => Err(Failure::not_found(format!(
@@ -87,14 +99,7 @@ pub fn app(
         };
     };
     let matches = |same: &dyn Fn(&str) -> bool| -> Vec<&AppSummary> {
-        apps.iter()
-            .filter(|a| {
-                same(&a.display_name)
-                    || same(&a.client_id)
-                    || a.link.as_deref().is_some_and(same)
-                    || a.id.0 == query
-            })
-            .collect()
+        apps.iter().filter(|a| names(a, same, query)).collect()
     };
     let mut found = matches(&|value| value == query);
     if found.is_empty() {
@@ -145,6 +150,15 @@ pub fn app(
                 .join(", ")
         ))),
     }
+}
+
+/// Whether `app` is the one `query` names: its display name, client ID or link as `same` compares
+/// them, or its ID.
+fn names(app: &AppSummary, same: &dyn Fn(&str) -> bool, query: &str) -> bool {
+    same(&app.display_name)
+        || same(&app.client_id)
+        || app.link.as_deref().is_some_and(same)
+        || app.id.0 == query
 }
 
 /// The app an acting command works on, in `env` (the active environment when None), after the

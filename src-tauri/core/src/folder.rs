@@ -136,7 +136,7 @@ mod tests {
         let old = rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o022));
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().join("authdeck");
-        let store = crate::store::Store::open(&home);
+        let store = crate::store::Store::open(&home, crate::store::Integrity::WholeFile);
         rustix::process::umask(old);
         drop(store.unwrap());
         assert_eq!(mode(&home), 0o700);
@@ -154,7 +154,7 @@ mod tests {
     fn a_folder_and_files_open_to_others_are_tightened() {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().join("authdeck");
-        crate::store::Store::open(&home).unwrap();
+        crate::store::Store::open(&home, crate::store::Integrity::WholeFile).unwrap();
         let locks = home.join("locks");
         std::fs::create_dir(&locks).unwrap();
         std::fs::write(locks.join("token-x.lock"), "").unwrap();
@@ -166,7 +166,7 @@ mod tests {
         ] {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(loose)).unwrap();
         }
-        let store = crate::store::Store::open(&home).unwrap();
+        let store = crate::store::Store::open(&home, crate::store::Integrity::WholeFile).unwrap();
         private_locks(&locks).unwrap();
         assert_eq!(mode(&home), 0o700);
         assert_eq!(mode(&locks), 0o700);

@@ -59,12 +59,29 @@ pub(super) fn days_between(since: i64, now: i64) -> u32 {
 impl Core {
     /// The apps of an environment, by display name.
     pub fn apps(&self, environment: &EnvironmentId) -> Result<Vec<AppSummary>> {
+        self.summaries(environment, apps::list)
+    }
+
+    /// The apps of an environment whose ID or client ID is `text`, or whose display name or
+    /// link is `text` ignoring ASCII case, without reading the others (a command naming an app).
+    pub fn apps_named(&self, environment: &EnvironmentId, text: &str) -> Result<Vec<AppSummary>> {
+        self.summaries(environment, |conn, environment| {
+            apps::named(conn, environment, text)
+        })
+    }
+
+    /// App list rows of `environment` as `read` finds them, with their rotation badge.
+    fn summaries(
+        &self,
+        environment: &EnvironmentId,
+        read: impl FnOnce(&rusqlite::Connection, &EnvironmentId) -> Result<Vec<apps::SummaryRow>>,
+    ) -> Result<Vec<AppSummary>> {
         let store = self.store()?;
         let policy = environments::get(&store.conn, environment)?
             .ok_or_else(environment_gone)?
             .rotation_days;
         let now = self.now().unix();
-        Ok(apps::list(&store.conn, environment)?
+        Ok(read(&store.conn, environment)?
             .into_iter()
             .map(|row| AppSummary {
                 rotation_due: row

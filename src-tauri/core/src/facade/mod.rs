@@ -165,7 +165,13 @@ impl Core {
         vault: Arc<dyn SecretStore>,
         clock: Arc<dyn Clock>,
     ) -> Result<Core> {
-        let store = Store::open(home)?;
+        let store = Store::open(
+            home,
+            match actor {
+                Actor::Desktop => store::Integrity::WholeFile,
+                Actor::Cli => store::Integrity::AsRead,
+            },
+        )?;
         let locks = home.join("locks");
         crate::folder::private_locks(&locks)?;
         let writer = writer::WriterLock::acquire(&locks)?;

@@ -458,6 +458,47 @@ fn linked_apps_are_found_across_environments() {
 }
 
 #[test]
+fn apps_named_finds_by_id_client_id_name_or_link_in_its_environment_only() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let production = f.environment("Production", EnvironmentKind::Production);
+    let mut input = app_input(&sandbox, "Billing sync");
+    input.link = Some("Billing".into());
+    let billing = f.core.create_app(input.clone()).unwrap();
+    let reports = f.core.create_app(app_input(&sandbox, "Reports")).unwrap();
+    input.environment_id = production.id.clone();
+    f.core.create_app(input).unwrap();
+    let found = |text: &str| -> Vec<String> {
+        f.core
+            .apps_named(&sandbox.id, text)
+            .unwrap()
+            .into_iter()
+            .map(|app| app.display_name)
+            .collect()
+    };
+    for text in [
+        "Billing sync",
+        "BILLING SYNC",
+        "billing-sync-id",
+        "billing",
+        billing.id.as_str(),
+    ] {
+        assert_eq!(found(text), ["Billing sync"], "{text}");
+    }
+    assert_eq!(found("reports-id"), ["Reports"]);
+    assert_eq!(found(reports.id.as_str()), ["Reports"]);
+    // a client ID is compared exactly; nothing matches a part of a name
+    assert_eq!(found("BILLING-SYNC-ID"), Vec::<String>::new());
+    assert_eq!(found("Billing s"), Vec::<String>::new());
+    let summary = &f.core.apps_named(&sandbox.id, "Billing sync").unwrap()[0];
+    let listed = f.core.apps(&sandbox.id).unwrap();
+    assert_eq!(
+        Some(summary),
+        listed.iter().find(|app| app.id == billing.id)
+    );
+}
+
+#[test]
 fn a_keychain_that_refuses_a_write_leaves_nothing_anywhere() {
     let f = Fixture::new();
     let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
@@ -666,6 +707,75 @@ fn a_damaged_or_foreign_file_is_refused_and_left_untouched() {
     assert_eq!(error.code(), ErrorCode::StoreCorrupt);
     assert!(error.to_string().contains("belongs to another program"));
     assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn a_damaged_page_refuses_the_reads_that_meet_it_and_the_desktop_start_finds_it() {
+    let mut f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    for n in 0..300 {
+        f.core
+            .create_app(app_input(&sandbox, &format!("App {n:03}")))
+            .unwrap();
+    }
+    f.core.0.take(); // closed: its WAL is checkpointed into the file
+    let path = f.dir.path().join(store::DATABASE_FILE);
+    let (damaged_at, page_size) = {
+        // the apps table's root page gets a page type no b-tree page has
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let root: i64 = conn
+            .query_row(
+                "SELECT rootpage FROM sqlite_schema WHERE name = 'apps'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        let page_size: i64 = conn
+            .query_row("PRAGMA page_size", [], |row| row.get(0))
+            .unwrap();
+        drop(conn);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[usize::try_from((root - 1) * page_size).unwrap()] = 0x07;
+        std::fs::write(&path, bytes).unwrap();
+        (
+            usize::try_from((root - 1) * page_size).unwrap(),
+            usize::try_from(page_size).unwrap(),
+        )
+    };
+    let page = |bytes: &[u8]| bytes[damaged_at..damaged_at + page_size].to_vec();
+    let damaged_page = page(&std::fs::read(&path).unwrap());
+
+    // the CLI's open checks the header and schema only: what does not read the page works
+    let cli = Core::open_as(Actor::Cli, f.dir.path(), f.vault.clone(), f.clock.clone()).unwrap();
+    assert_eq!(cli.environments().unwrap().len(), 1);
+    let error = cli.apps(&sandbox.id).unwrap_err();
+    assert_eq!(error.code(), ErrorCode::StoreCorrupt);
+    assert!(
+        error.to_string().starts_with(
+            "Authdeck's database (authdeck.db in the data folder) is damaged (database disk \
+             image is malformed"
+        ),
+        "{error}"
+    );
+    let error = cli.apps_named(&sandbox.id, "App 001").unwrap_err();
+    assert_eq!(error.code(), ErrorCode::StoreCorrupt);
+    drop(cli);
+    let after_cli = std::fs::read(&path).unwrap();
+    assert!(
+        page(&after_cli) == damaged_page,
+        "the damaged page was not written over"
+    );
+
+    // the desktop app's start checks every page, and refuses before writing anything
+    let error = Core::open(f.dir.path(), f.vault.clone(), f.clock.clone())
+        .err()
+        .unwrap();
+    assert_eq!(error.code(), ErrorCode::StoreCorrupt);
+    assert!(error.to_string().contains("is damaged"), "{error}");
+    assert!(
+        std::fs::read(&path).unwrap() == after_cli,
+        "the desktop's refusal left the file untouched"
+    );
 }
 
 /// A client-credentials token response to keep (shared with the audit tests).
