@@ -518,14 +518,19 @@ pub struct ExportSummary {
 }
 
 /// The endpoints whose change an import shows first, in that order, and whether Authdeck
-/// sends a client secret or a token there (the authorization endpoint only gets the browser).
-const WATCHED_ENDPOINTS: [(&str, bool); 6] = [
+/// sends a client secret or a token there on its own (which pauses automatic renewal). The
+/// authorization endpoint gets the browser; the issuer decides which keys an ID token must be
+/// signed with and which `iss` a sign-in's callback must carry; the API base URL gets the
+/// access token when a person uses Try it. None of those three is used by automatic renewal.
+const WATCHED_ENDPOINTS: [(&str, bool); 8] = [
     ("endpoints.token_url", true),
     ("endpoints.authorization_url", false),
     ("endpoints.device_authorization_url", true),
     ("endpoints.introspection_url", true),
     ("endpoints.revocation_url", true),
     ("endpoints.token_info_url", true),
+    ("endpoints.issuer_url", false),
+    ("endpoints.api_base_url", false),
 ];
 
 /// The watched endpoints among an environment's changes, token endpoint first.

@@ -311,7 +311,10 @@ function Outcome({ outcome, applied }: { outcome: ImportOutcome; applied: boolea
   return <span className={`outcome outcome-${outcome}`}>{OUTCOME[outcome][applied ? 1 : 0]}</span>;
 }
 
-/** Where Authdeck sends secrets, tokens or the user's browser: a change there is shown in red. */
+/**
+ * Where Authdeck sends secrets, tokens or the user's browser, and the issuer whose keys sign ID
+ * tokens: a change there is shown in red (core's WATCHED_ENDPOINTS, src-tauri/core/src/portable.rs).
+ */
 const WATCHED = new Set([
   "endpoints.token_url",
   "endpoints.authorization_url",
@@ -319,6 +322,8 @@ const WATCHED = new Set([
   "endpoints.introspection_url",
   "endpoints.revocation_url",
   "endpoints.token_info_url",
+  "endpoints.issuer_url",
+  "endpoints.api_base_url",
 ]);
 
 /** One row of a change table; `environment` only in the table of every environment's endpoints. */

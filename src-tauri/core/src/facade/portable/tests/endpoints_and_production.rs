@@ -157,6 +157,7 @@ fn changed_endpoints_are_listed_first_token_endpoint_first_for_any_environment()
     sandbox.endpoints.authorization_url = Some("https://sandbox.example.com/authorize".into());
     sandbox.endpoints.token_url = Some(EVIL.into());
     sandbox.endpoints.api_base_url = Some("https://api.sandbox.example.com".into());
+    sandbox.endpoints.issuer_url = Some("https://issuer.example.net".into());
 
     let preview = core
         .preview_import(&portable::render(&file).unwrap())
@@ -188,6 +189,20 @@ fn changed_endpoints_are_listed_first_token_endpoint_first_for_any_environment()
                 "",
                 "https://sandbox.example.com/revoke",
                 true
+            ),
+            // where ID token keys and the callback's iss come from, and where Try it sends
+            // the token: shown, but automatic renewal uses neither
+            change(
+                "endpoints.issuer_url",
+                "",
+                "https://issuer.example.net",
+                false
+            ),
+            change(
+                "endpoints.api_base_url",
+                "",
+                "https://api.sandbox.example.com",
+                false
             ),
         ]
     );
