@@ -124,6 +124,10 @@ fn lifetimes(
     ))
 }
 
+/// The shortest wait between two polls, whatever the provider announces: an `interval` of 0
+/// would have its token endpoint asked in a tight loop until the code expires.
+const MIN_POLL_INTERVAL: Duration = Duration::from_secs(1);
+
 /// Polls the token endpoint until the user approves, refuses, or the code expires.
 pub async fn poll_device_token(
     http: &HttpClient,
@@ -142,7 +146,11 @@ pub async fn poll_device_token(
     let exchange = Exchange::new(http);
     let response = client
         .exchange_device_access_token(&authorization.response)
-        .request_async(&exchange, tokio::time::sleep, None)
+        .request_async(
+            &exchange,
+            |wait| tokio::time::sleep(wait.max(MIN_POLL_INTERVAL)),
+            None,
+        )
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
     minted_from(&response, &doing)
@@ -207,6 +215,42 @@ mod tests {
         let fine = provider(web, Some("http://127.0.0.1:8080/device?code=WDJBMJHT")).await;
         let started = authorize(&fine).await.unwrap();
         assert_eq!(started.verification_uri, web);
+    }
+
+    #[tokio::test]
+    async fn an_interval_of_zero_still_waits_a_second_between_polls() {
+        let server = TestServer::start(|seen| {
+            if seen.path == "/device" {
+                let answer = serde_json::json!({
+                    "device_code": "device-code",
+                    "user_code": "WDJB-MJHT",
+                    "verification_uri": "https://id.example.com/device",
+                    "expires_in": 600,
+                    "interval": 0,
+                });
+                return Reply::Answer(200, "application/json", answer.to_string());
+            }
+            Reply::Answer(
+                400,
+                "application/json",
+                r#"{"error":"authorization_pending"}"#.to_owned(),
+            )
+        })
+        .await;
+        let authorization = authorize(&server).await.unwrap();
+        assert_eq!(authorization.interval, Duration::ZERO);
+        let http = HttpClient::new(HttpLimits::default()).unwrap();
+        let auth = ClientAuth {
+            client_id: "native-client",
+            secret: None,
+            method: AuthMethod::None,
+        };
+        let token_url = format!("{}/token", server.url);
+        let polling = poll_device_token(&http, &token_url, auth, &authorization);
+        let _ = tokio::time::timeout(Duration::from_millis(2500), polling).await;
+        let polls = server.seen().iter().filter(|s| s.path == "/token").count();
+        // at 0 s, 1 s and 2 s; a tight loop would have made hundreds
+        assert_eq!(polls, 3);
     }
 
     #[test]
