@@ -443,7 +443,8 @@ impl Core {
                 verification_uri: authorization.verification_uri.clone(),
                 verification_uri_complete: authorization.verification_uri_complete.clone(),
                 qr_svg: qr_svg(&shown)?,
-                interval_seconds: authorization.interval.as_secs(),
+                // what polling does: at least a second apart (flows::device)
+                interval_seconds: authorization.interval.as_secs().max(1),
                 expires_at,
             },
             authorization,
