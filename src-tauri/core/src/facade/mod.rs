@@ -262,6 +262,7 @@ impl Core {
         let locks = self.home.join("locks");
         // Owners with intents, and lock files of writers that may have none (so a killed
         // process's lock file does not stay forever).
+        writer::remove_dead_staging(&locks)?;
         let mut owners = store::intents::owners(&self.store()?.conn)?;
         owners.extend(writer::lock_file_owners(&locks)?);
         owners.sort();

@@ -24,24 +24,36 @@ impl WriterLock {
     /// only then renamed into place, so a lock file under its real name is never seen unlocked
     /// while its writer lives.
     pub(crate) fn acquire(locks: &Path) -> Result<Self> {
-        let id = uuid::Uuid::new_v4().to_string();
-        let staging = locks.join(format!(".{PREFIX}{id}.new"));
-        let file = crate::folder::open_lock(&staging)?;
-        file.try_lock().map_err(|e| lock_error(&staging, &e))?;
-        let path = lock_path(locks, &id);
-        std::fs::rename(&staging, &path).map_err(|e| {
-            let _ = std::fs::remove_file(&staging);
-            Error::Store(format!(
-                "Could not create the lock file {} ({e}); check that the data folder is \
-                 writable.",
-                path.display()
-            ))
-        })?;
-        Ok(Self {
-            id,
-            path,
-            _file: file,
-        })
+        let mut attempt = 1;
+        loop {
+            let id = uuid::Uuid::new_v4().to_string();
+            let staging = locks.join(format!(".{PREFIX}{id}.new"));
+            let file = crate::folder::open_lock(&staging)?;
+            file.try_lock().map_err(|e| lock_error(&staging, &e))?;
+            let path = lock_path(locks, &id);
+            match std::fs::rename(&staging, &path) {
+                Ok(()) => {
+                    return Ok(Self {
+                        id,
+                        path,
+                        _file: file,
+                    });
+                }
+                // another start's reconciler took the staging file for a dead writer's in the
+                // instant before it was locked (remove_dead_staging): try a new one
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempt < 3 => {
+                    attempt += 1;
+                }
+                Err(e) => {
+                    let _ = std::fs::remove_file(&staging);
+                    return Err(Error::Store(format!(
+                        "Could not create the lock file {} ({e}); check that the data folder \
+                         is writable.",
+                        path.display()
+                    )));
+                }
+            }
+        }
     }
 
     /// The owner id this core stamps on its intents.
@@ -112,6 +124,34 @@ pub(crate) fn lock_file_owners(locks: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
+/// Removes the staging files (`.writer-<id>.new`) of writers that died between creating their
+/// lock and renaming it into place: they hold no intents, and nothing else would remove them.
+/// A staging file whose lock is held belongs to a writer starting right now and is left alone.
+pub(crate) fn remove_dead_staging(locks: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(locks).map_err(|e| lock_error(locks, &e))?;
+    for entry in entries.flatten() {
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let Some(id) = name
+            .strip_prefix(&format!(".{PREFIX}"))
+            .and_then(|rest| rest.strip_suffix(".new"))
+        else {
+            continue;
+        };
+        if uuid::Uuid::try_parse(id).is_err() {
+            continue;
+        }
+        let path = entry.path();
+        let file = crate::folder::open_lock(&path)?;
+        if file.try_lock().is_ok() {
+            // removed while locked, so a writer cannot take it in between
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    Ok(())
+}
+
 fn lock_path(locks: &Path, id: &str) -> PathBuf {
     locks.join(format!("{PREFIX}{id}{SUFFIX}"))
 }
@@ -150,6 +190,29 @@ mod tests {
         assert!(claim_if_dead(dir.path(), &id).unwrap().is_none());
         drop(claim);
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn a_staging_file_of_a_dead_writer_is_removed_and_a_starting_writers_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = |id: &str| dir.path().join(format!(".{PREFIX}{id}.new"));
+        let dead = staging(&uuid::Uuid::new_v4().to_string());
+        std::fs::write(&dead, "").unwrap(); // killed before its rename
+        let starting = staging(&uuid::Uuid::new_v4().to_string());
+        let held = crate::folder::open_lock(&starting).unwrap();
+        held.try_lock().unwrap();
+        let other = dir.path().join(".writer-not-an-id.new");
+        std::fs::write(&other, "").unwrap();
+        let live = WriterLock::acquire(dir.path()).unwrap();
+
+        remove_dead_staging(dir.path()).unwrap();
+        assert!(!dead.exists());
+        assert!(starting.exists(), "its writer is still starting");
+        assert!(other.exists(), "not a writer's file");
+        assert_eq!(
+            lock_file_owners(dir.path()).unwrap(),
+            vec![live.id().to_owned()]
+        );
     }
 
     #[test]
