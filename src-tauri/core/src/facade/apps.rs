@@ -197,30 +197,28 @@ pub(super) fn app_problems(
 ) -> Result<Problems> {
     let input = normalize(input);
     let mut problems = validate::app(&input);
-    let Some(environment) = environments::get(conn, &input.environment_id)? else {
+    let environment = &input.environment_id;
+    let Some(environment_name) = environments::name_of(conn, environment)? else {
         problems.add("environment_id", "Choose an environment that exists.");
         return Ok(problems);
     };
     if !input.display_name.is_empty()
-        && apps::name_taken(conn, &environment.id, &input.display_name, id)?
+        && apps::name_taken(conn, environment, &input.display_name, id)?
     {
         problems.clash(
             "display_name",
             format!(
-                "“{}” already has an app named “{}”.",
-                environment.name, input.display_name
+                "“{environment_name}” already has an app named “{}”.",
+                input.display_name
             ),
         );
     }
     if !input.client_id.is_empty()
-        && apps::client_id_taken(conn, &environment.id, &input.client_id, id)?
+        && apps::client_id_taken(conn, environment, &input.client_id, id)?
     {
         problems.clash(
             "client_id",
-            format!(
-                "Another app in “{}” already uses this client ID.",
-                environment.name
-            ),
+            format!("Another app in “{environment_name}” already uses this client ID."),
         );
     }
     if let Some(id) = id

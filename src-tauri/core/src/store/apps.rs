@@ -125,11 +125,10 @@ pub fn by_client_id(
     environment: &EnvironmentId,
     client_id: &str,
 ) -> Result<Option<ClientApp>> {
-    optional(conn.query_row(
-        "SELECT * FROM apps WHERE environment_id = ?1 AND client_id = ?2",
-        [environment.as_str(), client_id],
-        from_row,
-    ))
+    let mut statement = conn
+        .prepare_cached("SELECT * FROM apps WHERE environment_id = ?1 AND client_id = ?2")
+        .map_err(store_error)?;
+    optional(statement.query_row([environment.as_str(), client_id], from_row))
 }
 
 /// Whether another app of the environment has this display name (case-insensitively).
@@ -173,12 +172,14 @@ fn exists(
     value: &str,
     except: Option<&AppId>,
 ) -> Result<bool> {
-    conn.query_row(
-        sql,
-        params![environment.as_str(), value, except.map(AppId::as_str)],
-        |row| row.get(0),
-    )
-    .map_err(store_error)
+    conn.prepare_cached(sql)
+        .and_then(|mut statement| {
+            statement.query_row(
+                params![environment.as_str(), value, except.map(AppId::as_str)],
+                |row| row.get(0),
+            )
+        })
+        .map_err(store_error)
 }
 
 /// Apps of other environments with the same link name, with their environments.
@@ -209,8 +210,10 @@ pub fn linked(conn: &Connection, app: &ClientApp) -> Result<Vec<LinkedApp>> {
 
 /// Inserts or replaces an app's row.
 pub fn save(conn: &Connection, app: &ClientApp) -> Result<()> {
-    conn.execute(
-        "INSERT INTO apps (id, environment_id, display_name, client_id, client_type, \
+    // cached: an import saves thousands of apps in one transaction
+    let mut statement = conn
+        .prepare_cached(
+            "INSERT INTO apps (id, environment_id, display_name, client_id, client_type, \
          auth_method, description, logo_uri, redirect_uris, logout_urls, web_origins, \
          default_scopes, labels, link, created_at, updated_at, audience, resource, auto_renew) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
@@ -220,7 +223,10 @@ pub fn save(conn: &Connection, app: &ClientApp) -> Result<()> {
          redirect_uris = ?9, logout_urls = ?10, web_origins = ?11, default_scopes = ?12, \
          labels = ?13, link = ?14, updated_at = ?16, audience = ?17, resource = ?18, \
          auto_renew = ?19",
-        params![
+        )
+        .map_err(store_error)?;
+    statement
+        .execute(params![
             app.id.as_str(),
             app.environment_id.as_str(),
             app.display_name,
@@ -240,9 +246,8 @@ pub fn save(conn: &Connection, app: &ClientApp) -> Result<()> {
             app.audience,
             app.resource,
             app.auto_renew,
-        ],
-    )
-    .map_err(store_error)?;
+        ])
+        .map_err(store_error)?;
     Ok(())
 }
 

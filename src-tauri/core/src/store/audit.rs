@@ -22,10 +22,12 @@ pub fn append(
     subject: &Subject,
     detail: &str,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (at, actor, action, environment_id, environment_name, app_id, \
          app_name, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+    )
+    .and_then(|mut statement| {
+        statement.execute(params![
             at.unix(),
             actor.as_str(),
             action.as_str(),
@@ -34,25 +36,26 @@ pub fn append(
             subject.app.as_ref().map(|(id, _)| id.as_str()),
             subject.app.as_ref().map(|(_, name)| name),
             detail,
-        ],
-    )
+        ])
+    })
     .map_err(store_error)?;
     Ok(())
 }
 
 /// The app and its environment as `conn` sees them now (empty when the app is gone).
 pub fn app_subject(conn: &Connection, app: &AppId) -> Result<Subject> {
-    let found = super::optional(conn.query_row(
-        "SELECT a.display_name, e.id, e.name FROM apps a \
-         JOIN environments e ON e.id = a.environment_id WHERE a.id = ?1",
-        [app.as_str()],
-        |row| {
-            Ok(Subject {
-                app: Some((app.clone(), row.get(0)?)),
-                environment: Some((EnvironmentId(row.get(1)?), row.get(2)?)),
-            })
-        },
-    ))?;
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT a.display_name, e.id, e.name FROM apps a \
+             JOIN environments e ON e.id = a.environment_id WHERE a.id = ?1",
+        )
+        .map_err(store_error)?;
+    let found = super::optional(statement.query_row([app.as_str()], |row| {
+        Ok(Subject {
+            app: Some((app.clone(), row.get(0)?)),
+            environment: Some((EnvironmentId(row.get(1)?), row.get(2)?)),
+        })
+    }))?;
     Ok(found.unwrap_or_default())
 }
 
