@@ -4,36 +4,9 @@
 
 mod common;
 
-use common::{Home, Server, support};
+use common::{Home, Server, billing, production_billing, support};
 use serde_json::{Value, json};
 use std::process::Stdio;
-
-/// A server, a home with "Local" (sandbox) and "Billing sync" (basic-client) with its secret.
-fn billing(test: &str, server_options: &[&str]) -> (Server, Home) {
-    let server = Server::start(server_options);
-    let home = Home::new(test);
-    home.local_environment(&server);
-    home.app("Local", "Billing sync", "basic-client", "basic-secret");
-    (server, home)
-}
-
-/// A server, a home with "Prod" (production) and "Billing sync" (basic-client) with its secret.
-fn production_billing(test: &str) -> (Server, Home) {
-    let server = Server::start(&[]);
-    let home = Home::new(test);
-    home.run(&[
-        "env",
-        "add",
-        "Prod",
-        "--kind",
-        "production",
-        "--token-url",
-        &format!("{}/token", server.issuer),
-    ])
-    .ok();
-    home.app("Prod", "Billing sync", "basic-client", "basic-secret");
-    (server, home)
-}
 
 /// The token line printed by `token`: one line, the value only.
 #[track_caller]
