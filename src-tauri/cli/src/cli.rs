@@ -254,6 +254,11 @@ pub struct TokenArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub min_valid: i64,
 
+    /// Get a new token from the provider even when the stored one is still valid (the
+    /// desktop's Get token).
+    #[arg(long, conflicts_with = "min_valid")]
+    pub new: bool,
+
     /// Request these scopes instead of the app's default scopes (repeat, or separate by
     /// spaces).
     #[arg(long = "scope", value_name = "SCOPE", allow_hyphen_values = true)]

@@ -467,3 +467,28 @@ fn claims_show_a_jwts_decoded_claims_and_a_sign_ins_validated_id_token() {
         "claims ask the provider nothing"
     );
 }
+
+#[test]
+fn token_new_gets_a_new_token_while_the_stored_one_is_valid() {
+    let (server, home) = billing("token-new", &[]);
+    let (first, _) = token(&home);
+    let run = home.run(&["token", "--new", "-v"]);
+    let second = run.ok().trim_end().to_owned();
+    assert_ne!(second, first);
+    assert!(
+        run.stderr
+            .starts_with("authdeck: renewed token for “Billing sync” in “Local” (Bearer …"),
+        "{run:#?}"
+    );
+    assert_eq!(server.token_requests().len(), 2);
+    assert_eq!(
+        home.run(&["token"]).ok().trim_end(),
+        second,
+        "the new one is kept"
+    );
+    assert_eq!(
+        home.run(&["token", "--new", "--min-valid", "5"]).failed(2),
+        "the argument '--new' cannot be used with '--min-valid <SECONDS>' (see --help)"
+    );
+    assert_eq!(server.token_requests().len(), 2);
+}
