@@ -10,7 +10,9 @@
 //
 // Test-only routes (never part of a real provider):
 //   GET  /test/token-requests   what each token request sent: client, grant, auth method, type
-//   POST /test/token-requests/clear
+//   GET  /test/revocation-requests   what each revocation request (RFC 7009) sent: client, auth
+//     method, token type hint, a digest of the token (never the token), and the answer's status
+//   POST /test/token-requests/clear   forgets both lists
 //   POST /test/config           {"token_ttl":60,"delay_ms":0,"strict":true,"fault":null}
 //     fault: make the token endpoint misbehave the way real servers do, after recording the
 //     request: "html_500", "html_200", "redirect", "huge", "status_415", "empty_500"; or
@@ -117,6 +119,7 @@ function fault(ctx, kind) {
   }
 }
 const tokenRequests = [];
+const revocationRequests = [];
 let tokenPolls = 0; // token requests seen, numbered from 1 (device_slow_down counts these)
 
 // The API scopes are granted through resource indicators; one resource issues JWTs.
@@ -239,8 +242,10 @@ const readJson = (ctx) =>
 
 provider.use(async (ctx, next) => {
   if (ctx.path === "/test/token-requests" && ctx.method === "GET") return json(ctx, 200, tokenRequests);
+  if (ctx.path === "/test/revocation-requests" && ctx.method === "GET") return json(ctx, 200, revocationRequests);
   if (ctx.path === "/test/token-requests/clear" && ctx.method === "POST") {
     tokenRequests.length = 0;
+    revocationRequests.length = 0;
     tokenPolls = 0;
     return json(ctx, 200, { cleared: true });
   }
@@ -263,6 +268,20 @@ provider.use(async (ctx, next) => {
     if (ctx.status === 200 && ctx.body && typeof ctx.body === "object") {
       ctx.body = { ...ctx.body, interval: config.device_interval };
     }
+    return undefined;
+  }
+  if (ctx.path === "/token/revocation" && ctx.method === "POST") {
+    const basic = (ctx.get("authorization") || "").startsWith("Basic ");
+    await next();
+    const params = ctx.oidc?.params ?? {};
+    revocationRequests.push({
+      client_id: ctx.oidc?.client?.clientId ?? null,
+      auth_method: basic ? "client_secret_basic" : params.client_secret ? "client_secret_post" : "none",
+      token_type_hint: params.token_type_hint ?? null,
+      // which token was sent (a digest, never the value), as token requests record refresh tokens
+      token_digest: params.token ? createHash("sha256").update(params.token).digest("hex").slice(0, 16) : null,
+      status: ctx.status,
+    });
     return undefined;
   }
   if (ctx.path === "/token" && ctx.method === "POST") {

@@ -68,6 +68,18 @@ impl AuthServer {
         list.as_array().expect("a list").clone()
     }
 
+    /// What each revocation request (RFC 7009) the server received sent: client, auth
+    /// method, token type hint, `token_digest` (the first 16 hex digits of the token's SHA-256)
+    /// and the answer's status.
+    pub fn revocation_requests(&self) -> Vec<serde_json::Value> {
+        let url = format!("{}/test/revocation-requests", self.issuer);
+        let list: serde_json::Value = reqwest::blocking::get(url)
+            .expect("ask the server")
+            .json()
+            .expect("JSON");
+        list.as_array().expect("a list").clone()
+    }
+
     /// Changes the server's behaviour (`{"token_ttl": 2}`, `{"fault": "html_500"}` ...).
     pub fn configure(&self, config: serde_json::Value) {
         let url = format!("{}/test/config", self.issuer);

@@ -9,7 +9,8 @@ Exit codes:
   1    other failure (a damaged store, a cancelled confirmation ...)
   2    usage: bad arguments, or a production app without --env and no terminal to confirm on
   3    not found, or a name that matches several apps or environments
-  4    refused by the provider (wrong client secret, scope not allowed ...)
+  4    refused by the provider (wrong client secret, scope not allowed, a secret verify
+       or secret rotate checked ...)
   5    keychain unavailable, locked, or missing the entry
   6    network failure, timeout (a sign-in not finished in time too), or an answer that is not
        OAuth
@@ -61,6 +62,37 @@ pub enum Command {
     /// The apps of an environment with their token state and time left.
     Status(ListArgs),
 
+    /// Ask the provider whether the app's token is active (RFC 7662), and what it says of it.
+    Introspect(AskArgs),
+
+    /// Ask the provider's token-info endpoint about the app's token.
+    TokenInfo(AskArgs),
+
+    /// The claims of the app's token: a JWT's (decoded, not verified) and a sign-in's ID
+    /// token's (validated when it arrived).
+    Claims(AskArgs),
+
+    /// Revoke the app's token at the provider (RFC 7009).
+    ///
+    /// The token is marked revoked here, so the next `token` gets a new one (with a sign-in's
+    /// refresh token, unless the provider ended the sign-in too). `forget` removes a token
+    /// without telling the provider.
+    Revoke(Target),
+
+    /// Remove the app's token from this computer (nothing is sent to the provider).
+    Forget(Target),
+
+    /// Turn automatic renewal of the app's token on or off.
+    ///
+    /// While it runs, the desktop app renews a token shortly before it expires.
+    AutoRenew(AutoRenewArgs),
+
+    /// Ask the provider whether a client secret works (a real token request).
+    ///
+    /// SECRET is an ID or label as `secret list` shows them; without it, every active secret
+    /// is checked. Exit code 4 when the provider refused any.
+    Verify(VerifyArgs),
+
     /// List the environments (the active one is marked).
     Envs {
         /// Print JSON.
@@ -81,7 +113,8 @@ pub enum Command {
     #[command(subcommand)]
     App(AppCommand),
 
-    /// Client secrets: add (from stdin or a prompt), list (metadata only), rm.
+    /// Client secrets: add (from stdin or a prompt), rotate, list (metadata only), retire,
+    /// reactivate, rm.
     #[command(subcommand)]
     Secret(SecretCommand),
 
@@ -175,6 +208,43 @@ pub struct Target {
     pub env: Option<String>,
 }
 
+/// An app, and whether to print JSON.
+#[derive(Debug, Clone, Args)]
+pub struct AskArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AutoRenewArgs {
+    /// on, or off.
+    #[arg(value_enum)]
+    pub state: OnOff,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub target: Target,
+    /// The secret's ID or label (default: every active secret); needs APP before it.
+    #[arg(allow_hyphen_values = true)]
+    pub secret: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct TokenArgs {
     #[command(flatten)]
@@ -183,6 +253,11 @@ pub struct TokenArgs {
     /// Renew the stored token when it has less than this many seconds left.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub min_valid: i64,
+
+    /// Get a new token from the provider even when the stored one is still valid (the
+    /// desktop's Get token).
+    #[arg(long, conflicts_with = "min_valid")]
+    pub new: bool,
 
     /// Request these scopes instead of the app's default scopes (repeat, or separate by
     /// spaces).
@@ -459,19 +534,12 @@ pub struct AppEditArgs {
 #[derive(Debug, Subcommand)]
 pub enum SecretCommand {
     /// Store a client secret: read from stdin, or asked for without echo on a terminal.
-    Add {
-        /// The app: display name, client ID or link name.
-        app: String,
-        /// Its environment (default: the active one).
-        #[arg(short, long, value_name = "ENV")]
-        env: Option<String>,
-        /// A label (default: "Secret N").
-        #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
-        label: Option<String>,
-        /// When the provider created it (RFC 3339, such as 2026-11-01T09:30:00Z).
-        #[arg(long, value_name = "TIME")]
-        created_at: Option<String>,
-    },
+    Add(SecretAddArgs),
+    /// Store a new secret, check it with the provider, then retire older ones if asked.
+    ///
+    /// The value is read as `add` reads it. Nothing is retired unless the new secret is stored
+    /// and, when the environment has a token endpoint, the provider accepted it.
+    Rotate(SecretRotateArgs),
     /// List an app's secrets: metadata only, never a value.
     List {
         /// The app: display name, client ID or link name.
@@ -483,16 +551,54 @@ pub enum SecretCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Retire a secret: kept in the keychain, no longer used (never the last active one).
+    Retire(SecretTarget),
+    /// Put a retired secret back in use.
+    Reactivate(SecretTarget),
     /// Delete a secret (never the last active one of a confidential app).
-    Rm {
-        /// The app: display name, client ID or link name.
-        app: String,
-        /// The secret's ID or label.
-        secret: String,
-        /// Its environment (default: the active one).
-        #[arg(short, long, value_name = "ENV")]
-        env: Option<String>,
-    },
+    Rm(SecretTarget),
+}
+
+#[derive(Debug, Args)]
+pub struct SecretAddArgs {
+    /// The app: display name, client ID or link name.
+    pub app: String,
+    /// Its environment (default: the active one).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// A label (default: "Secret N").
+    #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
+    pub label: Option<String>,
+    /// When the provider created it (RFC 3339, such as 2026-11-01T09:30:00Z).
+    #[arg(long, value_name = "TIME")]
+    pub created_at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SecretRotateArgs {
+    #[command(flatten)]
+    pub new: SecretAddArgs,
+    /// Retire this secret (its ID or label) once the new one is stored and the provider
+    /// accepted it.
+    #[arg(long, value_name = "ID_OR_LABEL", allow_hyphen_values = true)]
+    pub retire: Option<String>,
+    /// Retire every other active secret once the new one is stored and the provider
+    /// accepted it.
+    #[arg(long, conflicts_with = "retire")]
+    pub retire_all_older: bool,
+}
+
+/// One secret of an app.
+#[derive(Debug, Args)]
+pub struct SecretTarget {
+    /// The app: display name, client ID or link name.
+    pub app: String,
+    /// The secret's ID or label.
+    #[arg(allow_hyphen_values = true)]
+    pub secret: String,
+    /// Its environment (default: the active one).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: Option<String>,
 }
 
 #[cfg(test)]
@@ -521,6 +627,35 @@ mod tests {
             panic!("env")
         };
         assert!(matches!(env.action, Some(EnvAction::Add(ref a)) if a.name == "Prod"));
+    }
+
+    #[test]
+    fn a_secret_may_start_with_a_hyphen_and_flags_still_work_around_it() {
+        let cli = Cli::try_parse_from(["authdeck", "verify", "billing", "-old", "--json"]).unwrap();
+        let Command::Verify(verify) = cli.command else {
+            panic!("verify")
+        };
+        assert_eq!(verify.secret.as_deref(), Some("-old"));
+        assert!(verify.json);
+        let cli =
+            Cli::try_parse_from(["authdeck", "verify", "billing", "-v", "--env", "Prod"]).unwrap();
+        assert!(cli.verbose);
+        let Command::Verify(verify) = cli.command else {
+            panic!("verify")
+        };
+        assert_eq!(verify.secret, None);
+        assert_eq!(verify.target.env.as_deref(), Some("Prod"));
+        let cli = Cli::try_parse_from([
+            "authdeck", "secret", "retire", "billing", "--env", "Prod", "-old",
+        ])
+        .unwrap();
+        let Command::Secret(SecretCommand::Retire(target)) = cli.command else {
+            panic!("secret retire")
+        };
+        assert_eq!(
+            (target.secret.as_str(), target.env.as_deref()),
+            ("-old", Some("Prod"))
+        );
     }
 
     #[test]

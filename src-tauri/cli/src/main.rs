@@ -8,21 +8,24 @@
 mod audit;
 mod cli;
 mod failure;
+mod inspect;
 mod listing;
 mod login;
 mod output;
 mod portable;
 mod remote;
 mod resolve;
+mod rotation;
 mod secrets;
 mod setup;
+mod token_state;
 mod tokens;
 
 use authdeck_core::audit::Actor;
 use authdeck_core::vault::{KeychainVault, default_namespace};
 use authdeck_core::{Core, SystemClock};
 use clap::{CommandFactory, Parser};
-use cli::{AppCommand, Cli, Command, EnvAction, SecretCommand};
+use cli::{AppCommand, Cli, Command, EnvAction};
 use failure::{Failure, exit, one_line};
 use output::say;
 use std::process::ExitCode;
@@ -130,30 +133,20 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             Some(EnvAction::Rm { name, with_apps }) => setup::env_rm(&core, &name, with_apps),
         },
         Command::Status(args) => listing::status(&core, &args),
+        Command::Introspect(args) => inspect::introspect(&core, &args),
+        Command::TokenInfo(args) => inspect::token_info(&core, &args),
+        Command::Claims(args) => inspect::claims(&core, &args),
+        Command::Revoke(target) => token_state::revoke(&core, &target),
+        Command::Forget(target) => token_state::forget(&core, &target),
+        Command::AutoRenew(args) => token_state::auto_renew(&core, &args),
         Command::Envs { json } => listing::envs(&core, json),
         Command::Apps(args) => listing::apps(&core, &args),
         Command::Use { env } => listing::use_environment(&core, &env),
         Command::App(AppCommand::Add(args)) => setup::app_add(&core, &args),
         Command::App(AppCommand::Edit(args)) => setup::app_edit(&core, &args),
         Command::App(AppCommand::Rm { app, env }) => setup::app_rm(&core, &app, env.as_deref()),
-        Command::Secret(SecretCommand::Add {
-            app,
-            env,
-            label,
-            created_at,
-        }) => secrets::add(
-            &core,
-            &app,
-            env.as_deref(),
-            label.as_deref(),
-            created_at.as_deref(),
-        ),
-        Command::Secret(SecretCommand::List { app, env, json }) => {
-            secrets::list(&core, &app, env.as_deref(), json)
-        }
-        Command::Secret(SecretCommand::Rm { app, secret, env }) => {
-            secrets::rm(&core, &app, &secret, env.as_deref())
-        }
+        Command::Secret(command) => secrets::run(&core, command),
+        Command::Verify(args) => rotation::verify(&core, &args),
         Command::Export { file, force } => portable::export(&core, &file, force),
         Command::Import {
             file,

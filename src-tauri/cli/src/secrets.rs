@@ -1,6 +1,7 @@
-//! `secret add / list / rm`: values go from stdin (or a no-echo prompt) straight to core and
-//! the keychain; nothing here ever prints one.
+//! `secret add / list / retire / reactivate / rm`: values go from stdin (or a no-echo prompt)
+//! straight to core and the keychain; nothing here ever prints one.
 
+use crate::cli::{SecretAddArgs, SecretCommand, SecretTarget};
 use crate::failure::{Failure, exit};
 use crate::output::{self, say, table};
 use crate::resolve;
@@ -52,20 +53,34 @@ fn parse_time(text: &str) -> Result<Timestamp, Failure> {
         })
 }
 
-/// `authdeck secret add`.
+/// `authdeck secret` and its subcommands.
+pub fn run(core: &Core, command: SecretCommand) -> Result<u8, Failure> {
+    match command {
+        SecretCommand::Add(args) => {
+            let (environment, app) =
+                resolve::app_to_act_on(core, args.env.as_deref(), Some(&args.app))?;
+            add(core, &environment, &app, &args).map(|_| 0)
+        }
+        SecretCommand::Rotate(args) => crate::rotation::rotate(core, &args),
+        SecretCommand::List { app, env, json } => list(core, &app, env.as_deref(), json),
+        SecretCommand::Retire(target) => retire(core, &target),
+        SecretCommand::Reactivate(target) => reactivate(core, &target),
+        SecretCommand::Rm(target) => rm(core, &target),
+    }
+}
+
+/// Reads a secret as `secret add` does and stores it for `app`; says what was stored.
 pub fn add(
     core: &Core,
-    app: &str,
-    env: Option<&str>,
-    label: Option<&str>,
-    created_at: Option<&str>,
-) -> Result<u8, Failure> {
-    let (environment, app) = resolve::app_to_act_on(core, env, Some(app))?;
-    let provider_created_at = created_at.map(parse_time).transpose()?;
+    environment: &Environment,
+    app: &AppSummary,
+    args: &SecretAddArgs,
+) -> Result<SecretMeta, Failure> {
+    let provider_created_at = args.created_at.as_deref().map(parse_time).transpose()?;
     let value = read_secret(&app.display_name)?;
     let added = core.add_secret(SecretInput {
         app_id: app.id.clone(),
-        label: label.unwrap_or_default().to_owned(),
+        label: args.label.clone().unwrap_or_default(),
         value,
         provider_created_at,
     })?;
@@ -78,12 +93,12 @@ pub fn add(
         output::ending(&added.secret.fingerprint),
         app.display_name,
         environment.name
-    ))
-    .map(|()| 0)
+    ))?;
+    Ok(added.secret)
 }
 
 /// `authdeck secret list`: metadata only.
-pub fn list(core: &Core, app: &str, env: Option<&str>, json: bool) -> Result<u8, Failure> {
+fn list(core: &Core, app: &str, env: Option<&str>, json: bool) -> Result<u8, Failure> {
     let environment = resolve::environment(core, env)?;
     let app = resolve::app(core, &environment, Some(app))?;
     let secrets = core.secrets(&app.id)?;
@@ -116,10 +131,21 @@ pub fn list(core: &Core, app: &str, env: Option<&str>, json: bool) -> Result<u8,
     .map(|()| 0)
 }
 
-/// `authdeck secret rm`: by ID, or by label when it names one secret.
-pub fn rm(core: &Core, app: &str, which: &str, env: Option<&str>) -> Result<u8, Failure> {
-    let (_, app) = resolve::app_to_act_on(core, env, Some(app))?;
-    let secrets = core.secrets(&app.id)?;
+/// `“label” (…wxyz)`: how a secret is named in what the CLI prints.
+pub fn named(secret: &SecretMeta) -> String {
+    format!(
+        "“{}” ({})",
+        secret.label,
+        output::ending(&secret.fingerprint)
+    )
+}
+
+/// The secret of `app` that `which` names: its ID, its label, or its label ignoring case.
+pub fn find<'a>(
+    secrets: &'a [SecretMeta],
+    app: &AppSummary,
+    which: &str,
+) -> Result<&'a SecretMeta, Failure> {
     let wanted = which.trim();
     let mut found: Vec<&SecretMeta> = secrets
         .iter()
@@ -132,37 +158,82 @@ pub fn rm(core: &Core, app: &str, which: &str, env: Option<&str>) -> Result<u8, 
             .filter(|s| s.label.to_lowercase() == lower)
             .collect();
     }
-    let secret = match found.as_slice() {
-        [one] => *one,
-        [] => {
-            return Err(Failure::not_found(if secrets.is_empty() {
-                format!("“{}” holds no secret.", app.display_name)
-            } else {
-                format!(
-                    "“{}” holds no secret “{wanted}”. Its secrets: {}.",
-                    app.display_name,
-                    resolve::quoted(secrets.iter().map(|s| s.label.as_str()))
-                )
-            }));
-        }
-        several => {
-            return Err(Failure::not_found(format!(
-                "“{wanted}” names {} secrets of “{}”: {}. Name one by its ID.",
-                several.len(),
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(Failure::not_found(if secrets.is_empty() {
+            format!("“{}” holds no secret.", app.display_name)
+        } else {
+            format!(
+                "“{}” holds no secret “{wanted}”. Its secrets: {}.",
                 app.display_name,
-                several
-                    .iter()
-                    .map(|s| format!("{} ({})", s.id, output::ending(&s.fingerprint)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
+                resolve::quoted(secrets.iter().map(|s| s.label.as_str()))
+            )
+        })),
+        several => Err(Failure::not_found(format!(
+            "“{wanted}” names {} secrets of “{}”: {}. Name one by its ID.",
+            several.len(),
+            app.display_name,
+            several
+                .iter()
+                .map(|s| format!("{} ({})", s.id, output::ending(&s.fingerprint)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+/// The app (after the production guard) and the secret a `SecretTarget` names.
+fn target(core: &Core, target: &SecretTarget) -> Result<(AppSummary, SecretMeta), Failure> {
+    let (_, app) = resolve::app_to_act_on(core, target.env.as_deref(), Some(&target.app))?;
+    let secrets = core.secrets(&app.id)?;
+    let secret = find(&secrets, &app, &target.secret)?.clone();
+    Ok((app, secret))
+}
+
+/// `authdeck secret retire`: kept in the keychain, no longer used.
+fn retire(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
+    let (app, secret) = target(core, which)?;
+    if secret.state == SecretState::Retired {
+        return output::print(&format!(
+            "{} of “{}” is already retired; nothing changed.\n",
+            named(&secret),
+            app.display_name
+        ))
+        .map(|()| 0);
+    }
+    let secret = core.retire_secret(&secret.id)?;
+    output::print(&format!(
+        "Retired {} of “{}”: kept in the keychain, no longer used.\n",
+        named(&secret),
+        app.display_name
+    ))
+    .map(|()| 0)
+}
+
+/// `authdeck secret reactivate`: a retired secret back in use.
+fn reactivate(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
+    let (app, secret) = target(core, which)?;
+    let said = if secret.state == SecretState::Active {
+        "is already active; nothing changed"
+    } else {
+        core.reactivate_secret(&secret.id)?;
+        "is active again"
     };
+    output::print(&format!(
+        "{} of “{}” {said}.\n",
+        named(&secret),
+        app.display_name
+    ))
+    .map(|()| 0)
+}
+
+/// `authdeck secret rm`: by ID, or by label when it names one secret.
+fn rm(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
+    let (app, secret) = target(core, which)?;
     core.delete_secret(&secret.id)?;
     output::print(&format!(
-        "Deleted “{}” ({}) of “{}” from the keychain.\n",
-        secret.label,
-        output::ending(&secret.fingerprint),
+        "Deleted {} of “{}” from the keychain.\n",
+        named(&secret),
         app.display_name
     ))
     .map(|()| 0)

@@ -66,7 +66,8 @@ pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, Failure>
 
 /// The app's stored token when it stays valid `--min-valid` more seconds (no lock, no
 /// runtime, no network: one store read and one keychain read), else a new one through core's
-/// single-flight request (`Fetch::IfNeeded`), shared with any other program asking at once.
+/// single-flight request (`Fetch::IfNeeded`; `Fetch::New` with `--new`), shared with any other
+/// program asking at once.
 pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure> {
     if args.min_valid < 0 {
         return Err(Failure::usage("--min-valid cannot be negative."));
@@ -84,9 +85,13 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
     let refreshable = status.token.as_ref().is_some_and(|t| t.has_refresh_token);
     // Core's own rule for "stored token is good enough" (Fetch::IfNeeded), checked without
     // taking the cross-process lock or a runtime; anything else goes through fetch_token.
-    let fresh = authdeck_core::status::serves(&status, &scopes, args.min_valid);
-    let mut fetch = Fetch::IfNeeded {
-        min_valid_seconds: args.min_valid,
+    let fresh = !args.new && authdeck_core::status::serves(&status, &scopes, args.min_valid);
+    let mut fetch = if args.new {
+        Fetch::New
+    } else {
+        Fetch::IfNeeded {
+            min_valid_seconds: args.min_valid,
+        }
     };
     if fresh {
         match core.token_value(&app.id) {

@@ -4,36 +4,9 @@
 
 mod common;
 
-use common::{Home, Server, support};
+use common::{Home, Server, billing, production_billing, support};
 use serde_json::{Value, json};
 use std::process::Stdio;
-
-/// A server, a home with "Local" (sandbox) and "Billing sync" (basic-client) with its secret.
-fn billing(test: &str, server_options: &[&str]) -> (Server, Home) {
-    let server = Server::start(server_options);
-    let home = Home::new(test);
-    home.local_environment(&server);
-    home.app("Local", "Billing sync", "basic-client", "basic-secret");
-    (server, home)
-}
-
-/// A server, a home with "Prod" (production) and "Billing sync" (basic-client) with its secret.
-fn production_billing(test: &str) -> (Server, Home) {
-    let server = Server::start(&[]);
-    let home = Home::new(test);
-    home.run(&[
-        "env",
-        "add",
-        "Prod",
-        "--kind",
-        "production",
-        "--token-url",
-        &format!("{}/token", server.issuer),
-    ])
-    .ok();
-    home.app("Prod", "Billing sync", "basic-client", "basic-secret");
-    (server, home)
-}
 
 /// The token line printed by `token`: one line, the value only.
 #[track_caller]
@@ -906,8 +879,35 @@ fn no_secret_or_token_value_appears_in_any_other_output() {
         home.run(&["env", "edit", "Local", "--color", "#123456"]),
         home.run(&["token", "Billing sync", "--scope", "a\"b"]),
         home.run(&["use", "Local"]),
+        home.run(&["introspect"]),
+        home.run(&["introspect", "--json"]),
+        home.run(&["token-info"]),
+        home.run(&["token-info", "--json"]),
+        home.run(&["claims"]),
+        home.run(&["claims", "--json"]),
+        home.run(&["verify"]),
+        home.run(&["verify", "--json"]),
+        home.run_with_stdin(
+            &["secret", "rotate", "Billing sync", "--retire", "Secret 2"],
+            "basic-secret",
+        ),
+        home.run(&["secret", "reactivate", "Billing sync", "Secret 2"]),
+        home.run(&["secret", "retire", "Billing sync", "Secret 2"]),
+        home.run(&["auto-renew", "off"]),
+        home.run(&["revoke"]),
+        home.run(&["introspect"]),
+        home.run(&["forget"]),
         home.run(&["secret", "rm", "Billing sync", "Secret 1"]),
     ];
+    assert_eq!(
+        runs.iter().map(|run| run.code).collect::<Vec<_>>(),
+        [
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7, 0, 4, 4, 0, 0, 0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0
+        ],
+        "each ran as meant: the scope is invalid; the provider refuses the canary secret, \
+         the newest until the rotation, so introspection (which authenticates with it) and \
+         verify exit with 4"
+    );
 
     // a sign-in: its access, refresh and ID tokens appear nowhere but on `token`'s stdout
     home.public_app("Local");

@@ -169,6 +169,33 @@ impl Home {
     }
 }
 
+/// A server, a home with "Local" (sandbox) and "Billing sync" (basic-client) with its secret.
+pub fn billing(test: &str, server_options: &[&str]) -> (Server, Home) {
+    let server = Server::start(server_options);
+    let home = Home::new(test);
+    home.local_environment(&server);
+    home.app("Local", "Billing sync", "basic-client", "basic-secret");
+    (server, home)
+}
+
+/// A server, a home with "Prod" (production) and "Billing sync" (basic-client) with its secret.
+pub fn production_billing(test: &str) -> (Server, Home) {
+    let server = Server::start(&[]);
+    let home = Home::new(test);
+    home.run(&[
+        "env",
+        "add",
+        "Prod",
+        "--kind",
+        "production",
+        "--token-url",
+        &format!("{}/token", server.issuer),
+    ])
+    .ok();
+    home.app("Prod", "Billing sync", "basic-client", "basic-secret");
+    (server, home)
+}
+
 /// The scopes the login tests sign in with (the test server grants refresh tokens for
 /// `offline_access`).
 pub const LOGIN_SCOPES: &str = "openid profile offline_access read";
