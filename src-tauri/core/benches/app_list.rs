@@ -1,6 +1,7 @@
 //! How long the app list takes to load for an environment of 10,000 apps (what the desktop app
-//! does on every environment switch and every store change), and how long one secret add and
-//! its metadata read take. Method and figures: README, "Performance".
+//! does on every environment switch and every store change), finding one of them by name (what
+//! every CLI command naming an app does), importing 10,000 apps, and how long one secret add
+//! and its metadata read take. Method and figures: README, "Performance".
 
 use authdeck_core::model::*;
 use authdeck_core::vault::SecretStore;
@@ -33,7 +34,8 @@ impl SecretStore for MemoryKeychain {
     }
 }
 
-fn seeded(apps: usize) -> (tempfile::TempDir, Core, Environment, Vec<AppId>) {
+/// An empty store in a temporary folder.
+fn empty() -> (tempfile::TempDir, Core) {
     let dir = tempfile::tempdir().unwrap();
     let core = Core::open(
         dir.path(),
@@ -41,6 +43,11 @@ fn seeded(apps: usize) -> (tempfile::TempDir, Core, Environment, Vec<AppId>) {
         Arc::new(SystemClock),
     )
     .unwrap();
+    (dir, core)
+}
+
+fn seeded(apps: usize) -> (tempfile::TempDir, Core, Environment, Vec<AppId>) {
+    let (dir, core) = empty();
     let environment = core
         .create_environment(EnvironmentInput {
             name: "Sandbox".into(),
@@ -98,6 +105,30 @@ fn app_list(c: &mut Criterion) {
             )
         })
     });
+    c.bench_function("apps_named() of one name among 10,000 apps", |b| {
+        b.iter(|| {
+            core.apps_named(&environment.id, "Integration 05000")
+                .unwrap()
+        })
+    });
+    let export = authdeck_core::portable::render(&core.export().unwrap()).unwrap();
+    c.bench_function("preview_import() of 10,000 apps already stored", |b| {
+        b.iter(|| core.preview_import(&export).unwrap())
+    });
+    c.bench_function(
+        "apply_import() of 10,000 new apps into an empty store",
+        |b| {
+            b.iter_batched(
+                empty,
+                // returned, so closing the store and removing the folder are not timed
+                |(dir, fresh)| {
+                    let report = fresh.apply_import(&export, &[]).unwrap();
+                    (dir, fresh, report)
+                },
+                criterion::BatchSize::PerIteration,
+            )
+        },
+    );
     c.bench_function("add_secret() (store side; in-memory keychain)", |b| {
         b.iter(|| {
             core.add_secret(SecretInput {
@@ -113,7 +144,7 @@ fn app_list(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(30);
+    config = Criterion::default().sample_size(10);
     targets = app_list
 }
 criterion_main!(benches);

@@ -77,9 +77,8 @@ impl Core {
         read: impl FnOnce(&rusqlite::Connection, &EnvironmentId) -> Result<Vec<apps::SummaryRow>>,
     ) -> Result<Vec<AppSummary>> {
         let store = self.store()?;
-        let policy = environments::get(&store.conn, environment)?
-            .ok_or_else(environment_gone)?
-            .rotation_days;
+        let policy = environments::rotation_days_of(&store.conn, environment)?
+            .ok_or_else(environment_gone)?;
         let now = self.now().unix();
         Ok(read(&store.conn, environment)?
             .into_iter()

@@ -66,7 +66,8 @@ pub fn named(
     summaries(
         conn,
         &format!(
-            "SELECT {SUMMARY_COLUMNS} FROM apps a WHERE a.environment_id = ?1 AND a.id IN ( \
+            // `+`: found by ID from the lookups below, not by scanning the environment's apps
+            "SELECT {SUMMARY_COLUMNS} FROM apps a WHERE +a.environment_id = ?1 AND a.id IN ( \
                SELECT id FROM apps WHERE environment_id = ?1 \
                  AND display_name = ?2 COLLATE NOCASE \
                UNION SELECT id FROM apps WHERE environment_id = ?1 AND client_id = ?2 \

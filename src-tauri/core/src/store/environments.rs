@@ -58,6 +58,14 @@ pub fn name_of(conn: &Connection, id: &EnvironmentId) -> Result<Option<String>> 
     optional(statement.query_row([id.as_str()], |row| row.get(0)))
 }
 
+/// One environment's secret rotation policy in days, without counting its apps.
+pub fn rotation_days_of(conn: &Connection, id: &EnvironmentId) -> Result<Option<u32>> {
+    let mut statement = conn
+        .prepare_cached("SELECT rotation_days FROM environments WHERE id = ?1")
+        .map_err(store_error)?;
+    optional(statement.query_row([id.as_str()], |row| row.get(0)))
+}
+
 /// The environment with this name, ignoring case (names are unique that way).
 pub fn by_name(conn: &Connection, name: &str) -> Result<Option<Environment>> {
     optional(conn.query_row(
