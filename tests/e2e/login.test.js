@@ -122,3 +122,26 @@ test("a device sign-in shows the code, the address and a QR code, and cancels cl
   await waitForGone(browser, "login-dialog");
   assert.equal(await textOf("token-source"), "Browser sign-in", "the earlier sign-in is kept");
 });
+
+test("a sign-in the provider ended shows as ended, hands out no token, and offers to sign in again", async () => {
+  // the provider ends the grant: every token of this sign-in is revoked at it (RFC 7009)
+  const opened = [...readFileSync(STANDIN_LOG, "utf8").matchAll(/opened (http:\/\/127\.0\.0\.1:\d+)\/auth/g)];
+  const issuer = opened.at(-1)?.[1];
+  assert.ok(issuer, "the stand-in browser's log names the provider");
+  const seeded = ["admin-secret", "basic-secret", "jwt-secret", "post-secret"];
+  for (const token of keychainValues(DEMO_NAMESPACE).filter((value) => !seeded.includes(value))) {
+    const answer = await fetch(`${issuer}/token/revocation`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token, client_id: "native-client" }),
+    });
+    assert.ok(answer.status < 500, `revocation answered ${answer.status}`);
+  }
+  await click(browser, "token-get"); // Refresh now: the provider answers invalid_grant
+  await waitForText(browser, "token-state", "Sign-in ended");
+  assert.equal(await byTestId(browser, "token-copy").isEnabled(), false, "its token cannot be copied");
+  assert.ok(await byTestId(browser, "token-ended-sign-in").isDisplayed(), "a way to sign in again");
+  assert.equal(await byTestId(browser, "token-error").isExisting(), false, "said once, in the renewal notice");
+  await dismissToasts(browser);
+  await screenshot(browser, "22-sign-in-ended");
+});

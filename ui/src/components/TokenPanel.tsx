@@ -349,10 +349,13 @@ export function TokenPanel({ app, environment }: Props) {
         <div className="notice notice-refusal" data-testid="token-renew-error" role="alert">
           <Icon name="warning" />
           <span>
-            Automatic renewal stopped: {token.renew_error}{" "}
-            {token.source === "client_credentials" || token.has_refresh_token
-              ? "“Get new token” tries again and resumes automatic renewal."
-              : "Sign in again to get new tokens."}
+            Automatic renewal stopped: {token.renew_error}
+            {/* an ended sign-in's message already says to sign in again, and the button does it */}
+            {token.sign_in_ended_at
+              ? null
+              : token.source === "client_credentials" || token.has_refresh_token
+                ? " “Get new token” tries again and resumes automatic renewal."
+                : " Sign in again to get new tokens."}
           </span>
           {token.sign_in_ended_at && browserBlocked === null && (
             <button type="button" className="primary" data-testid="token-ended-sign-in" onClick={() => { setLogin("browser"); }}>
@@ -527,7 +530,8 @@ export function TokenPanel({ app, environment }: Props) {
         </p>
       )}
 
-      {error && (
+      {/* a refusal because the sign-in ended is the renewal notice's above, with its button */}
+      {error && !(error.signIn && token?.sign_in_ended_at) && (
         <div className="notice notice-refusal" data-testid="token-error" role="alert">
           <Icon name="warning" />
           <span className="action-error">
