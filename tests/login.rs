@@ -53,11 +53,7 @@ async fn start(f: &Fixture, app: &ClientApp) -> PendingLogin {
 /// A confidential app for a client registered just now, signing in on a fixed localhost port
 /// (as providers that match redirect URIs exactly need); its secret and that port.
 async fn registered_app(f: &Fixture) -> (ClientApp, String, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::free_port();
     let redirect = format!("http://localhost:{port}/callback");
     let issuer = f.server.issuer.clone();
     let registered = redirect.clone();

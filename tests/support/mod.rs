@@ -18,6 +18,14 @@ pub fn unique_namespace(test: &str) -> String {
     format!("authdeck-test-{test}-{}", std::process::id())
 }
 
+/// A loopback port free a moment ago (for a redirect URI that must name its port).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port on 127.0.0.1")
+        .port()
+}
+
 /// Fails loudly when the tests were started without a keychain to talk to.
 pub fn require_keychain() {
     assert!(

@@ -982,11 +982,7 @@ fn a_confidential_app_signs_in_on_its_registered_fixed_port_with_its_secret() {
     let home = Home::new("login-confidential");
     home.local_environment(&server);
     // a provider that matches redirect URIs exactly: a registered port on localhost
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::free_port();
     let redirect = format!("http://localhost:{port}/callback");
     let (client_id, secret) = support::browser::register_client(&server.issuer, &redirect);
     home.run(&[
