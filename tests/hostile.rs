@@ -191,17 +191,7 @@ impl Table {
             .expect("a token to introspect");
         // signs in for the refresh, and asks for device codes (which store nothing)
         let public = f.public_app("native-client", &["offline_access", "read"]);
-        f.core
-            .set_connector(
-                &f.environment.id,
-                Some(Connector {
-                    environment_id: f.environment.id.clone(),
-                    kind: ConnectorKind::Registration,
-                    base_url: format!("{}/reg", f.server.issuer),
-                    auth_app_id: None,
-                }),
-            )
-            .unwrap();
+        f.connect_registration();
         Self {
             f,
             http: reqwest::Client::new(),

@@ -378,17 +378,7 @@ async fn every_remote_failure_is_typed_and_changes_nothing_here() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_client_registered_by_rfc_7591_is_managed_by_rfc_7592_with_its_token_in_the_keychain() {
     let f = Fixture::new("remote-registration", &[]);
-    f.core
-        .set_connector(
-            &f.environment.id,
-            Some(Connector {
-                environment_id: f.environment.id.clone(),
-                kind: ConnectorKind::Registration,
-                base_url: format!("{}/reg", f.server.issuer),
-                auth_app_id: None,
-            }),
-        )
-        .unwrap();
+    f.connect_registration();
     let created = f
         .core
         .create_remote_app(&f.environment.id, fields("Registered"), vec!["read".into()])

@@ -162,6 +162,21 @@ impl Drop for Fixture {
 }
 
 impl Fixture {
+    /// Gives the environment the test server's RFC 7591 registration endpoint as its connector.
+    pub fn connect_registration(&self) {
+        self.core
+            .set_connector(
+                &self.environment.id,
+                Some(Connector {
+                    environment_id: self.environment.id.clone(),
+                    kind: ConnectorKind::Registration,
+                    base_url: format!("{}/reg", self.server.issuer),
+                    auth_app_id: None,
+                }),
+            )
+            .unwrap();
+    }
+
     /// Signs `app` in through the stand-in browser (alice on the server's own pages) and
     /// returns what was stored: an access token and, with `offline_access`, a refresh token.
     pub async fn sign_in(&self, app: &ClientApp) -> authdeck_core::Result<TokenStatus> {

@@ -420,13 +420,7 @@ fn changing_production_needs_its_name_as_editing_a_production_app_does() {
 
     // a preview needs nothing
     home.run(&["import", &path, "--dry-run"]).ok();
-    let refused = home.run(&["import", &path]);
-    assert_eq!(
-        refused.failed(2),
-        "What this import changes is in the production environment “Prod”: name it with --env \
-         \"Prod\" to go on (there is no terminal to confirm on)."
-    );
-    assert_eq!(exported(&home), before, "nothing changed");
+    refused_without_prod_named(&home, &path, &before);
 
     home.run(&["import", &path, "--env", "prod"]).ok();
     let after = exported(&home);
@@ -438,6 +432,18 @@ fn changing_production_needs_its_name_as_editing_a_production_app_does() {
         after["environments"][1]["apps"].as_array().unwrap().len(),
         3
     );
+}
+
+/// Without `--env Prod` (and no terminal to confirm on) the import of `path` is refused and
+/// changes nothing of `before`.
+fn refused_without_prod_named(home: &Home, path: &str, before: &Value) {
+    let refused = home.run(&["import", path]);
+    assert_eq!(
+        refused.failed(2),
+        "What this import changes is in the production environment “Prod”: name it with --env \
+         \"Prod\" to go on (there is no terminal to confirm on)."
+    );
+    assert_eq!(&exported(home), before, "nothing changed");
 }
 
 /// Runs the CLI and fails the test if it has not ended within ten seconds (it is killed then),
@@ -483,13 +489,7 @@ fn a_file_calling_production_a_sandbox_cannot_repoint_it_without_its_name() {
          \x20 app “Web” (web-spa): skipped (already the same)\n\
          0 added, 1 changed, 4 skipped.\n"
     );
-    let refused = home.run(&["import", &path]);
-    assert_eq!(
-        refused.failed(2),
-        "What this import changes is in the production environment “Prod”: name it with --env \
-         \"Prod\" to go on (there is no terminal to confirm on)."
-    );
-    assert_eq!(exported(&home), before, "nothing changed");
+    refused_without_prod_named(&home, &path, &before);
 
     home.run(&["import", &path, "--env", "Prod"]).ok();
     let after = exported(&home);
