@@ -54,6 +54,7 @@ fn seeded(apps: usize) -> (tempfile::TempDir, Core, Environment, Vec<AppId>) {
             kind: EnvironmentKind::Sandbox,
             color: "#2f80ed".into(),
             endpoints: Endpoints::default(),
+            profile: ProviderProfile::Standard,
             rotation_days: DEFAULT_ROTATION_DAYS,
         })
         .unwrap();

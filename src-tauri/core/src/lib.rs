@@ -12,6 +12,7 @@ pub mod http;
 pub mod loopback;
 pub mod model;
 pub mod portable;
+pub mod profile;
 pub mod status;
 mod store;
 #[cfg(test)]

@@ -117,6 +117,58 @@ impl EnvironmentKind {
     }
 }
 
+/// Whose rules an environment's provider follows where it departs from the standards (see
+/// `authdeck_core::profile`): request shapes, response shapes, endpoint templates.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderProfile {
+    /// A provider that follows the RFCs (oidc-provider, Doorkeeper, Authlib, most others).
+    #[default]
+    Standard,
+    Entra,
+    Auth0,
+    Okta,
+    Google,
+    Keycloak,
+    Github,
+    Salesforce,
+    Slack,
+    Proof,
+    Propper,
+}
+
+/// One value the environment form asks for to fill a profile's endpoint templates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ProfileParameter {
+    /// The name used in the templates, as `{key}`.
+    pub key: String,
+    pub label: String,
+    pub example: String,
+    /// The value when the user gives none.
+    pub default: Option<String>,
+}
+
+/// A provider profile as the user sees it: what it needs, the endpoints it fills, and each
+/// way the provider departs from the standards that Authdeck follows for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ProfileDescription {
+    pub profile: ProviderProfile,
+    pub name: String,
+    pub parameters: Vec<ProfileParameter>,
+    /// Endpoint templates with `{key}` placeholders; None where the provider has no such
+    /// endpoint or discovery finds it.
+    pub endpoints: Endpoints,
+    /// Whether the provider publishes discovery documents under its issuer.
+    pub discovery: bool,
+    /// The client authentication the provider expects by default.
+    pub auth_method: AuthMethod,
+    /// What Authdeck does differently for this provider, in the user's words.
+    pub quirks: Vec<String>,
+}
+
 /// The endpoints of an environment's authorization server and API; each is optional until a
 /// flow needs it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,6 +195,8 @@ pub struct Environment {
     /// A CSS hex colour such as `#2f80ed`.
     pub color: String,
     pub endpoints: Endpoints,
+    /// Whose quirks the provider has.
+    pub profile: ProviderProfile,
     /// Secrets older than this many days are flagged for rotation.
     pub rotation_days: u32,
     /// How many client apps the environment holds.
@@ -159,6 +213,9 @@ pub struct EnvironmentInput {
     pub kind: EnvironmentKind,
     pub color: String,
     pub endpoints: Endpoints,
+    /// Absent in the input of older callers: the standard profile.
+    #[serde(default)]
+    pub profile: ProviderProfile,
     pub rotation_days: u32,
 }
 
@@ -512,6 +569,9 @@ pub struct TokenMeta {
     /// When the provider refused the sign-in's refresh token (`invalid_grant`): the sign-in has
     /// ended, its access token most likely with it, so the value is no longer handed out.
     pub sign_in_ended_at: Option<Timestamp>,
+    /// The API base the provider named for this token (Salesforce's `instance_url`): shown in
+    /// the token panel and where "Try it" sends requests.
+    pub api_base_url: Option<String>,
 }
 
 /// What a token panel shows first.

@@ -4,7 +4,7 @@
 //!
 //! Version 1 (README, "Import and export"):
 //! `{"authdeck_export": 1, "exported_at": "<RFC 3339>", "environments": [{name, kind, color,
-//! endpoints: {...}, rotation_days, apps: [{display_name, client_id, client_type, auth_method,
+//! endpoints: {...}, profile (absent when standard), rotation_days, apps: [{display_name, client_id, client_type, auth_method,
 //! ...}]}]}`. Unknown fields are refused, so a typo or a field of a newer version is never
 //! dropped in silence.
 
@@ -43,10 +43,18 @@ pub struct ExportedEnvironment {
     pub color: String,
     #[serde(default)]
     pub endpoints: ExportedEndpoints,
+    /// Left out when standard, so a file without provider quirks stays readable by builds
+    /// that predate profiles.
+    #[serde(default, skip_serializing_if = "is_standard")]
+    pub profile: ProviderProfile,
     #[serde(default = "default_rotation_days")]
     pub rotation_days: u32,
     #[serde(default)]
     pub apps: Vec<ExportedApp>,
+}
+
+fn is_standard(profile: &ProviderProfile) -> bool {
+    *profile == ProviderProfile::Standard
 }
 
 fn default_rotation_days() -> u32 {
@@ -123,6 +131,7 @@ impl ExportedEnvironment {
                 api_base_url: e.api_base_url.clone(),
                 device_authorization_url: e.device_authorization_url.clone(),
             },
+            profile: environment.profile,
             rotation_days: environment.rotation_days,
             apps: apps.iter().map(ExportedApp::from_stored).collect(),
         }
@@ -145,6 +154,7 @@ impl ExportedEnvironment {
                 api_base_url: e.api_base_url.clone(),
                 device_authorization_url: e.device_authorization_url.clone(),
             },
+            profile: self.profile,
             rotation_days: self.rotation_days,
         }
     }
@@ -613,6 +623,12 @@ pub fn environment_changes(stored: &Environment, imported: &EnvironmentInput) ->
     ] {
         change(&mut changes, field, shown(before), shown(after));
     }
+    change(
+        &mut changes,
+        "profile",
+        stored.profile.as_str().into(),
+        imported.profile.as_str().into(),
+    );
     change(
         &mut changes,
         "rotation_days",

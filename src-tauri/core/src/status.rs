@@ -175,6 +175,7 @@ mod tests {
             refresh_expires_at: None,
             has_id_token: false,
             sign_in_ended_at: None,
+            api_base_url: None,
         }
     }
 

@@ -21,6 +21,8 @@ pub(crate) struct Seen {
     pub method: String,
     pub path: String,
     pub head: String,
+    /// The body as text (lossy).
+    pub body: String,
 }
 
 type Script = dyn Fn(&Seen) -> Reply + Send + Sync;
@@ -116,10 +118,12 @@ async fn read_request(stream: &mut TcpStream) -> Option<Seen> {
         }
         bytes.extend_from_slice(&chunk[..read]);
     }
+    let body = String::from_utf8_lossy(&bytes[head_end..]).into_owned();
     let mut words = head.split_whitespace();
     Some(Seen {
         method: words.next()?.to_owned(),
         path: words.next()?.to_owned(),
         head,
+        body,
     })
 }

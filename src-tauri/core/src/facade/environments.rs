@@ -33,6 +33,7 @@ pub(super) fn normalize(input: &EnvironmentInput) -> EnvironmentInput {
             api_base_url: trimmed(&e.api_base_url),
             device_authorization_url: trimmed(&e.device_authorization_url),
         },
+        profile: input.profile,
         rotation_days: input.rotation_days,
     }
 }
@@ -87,6 +88,7 @@ impl Core {
             kind: input.kind,
             color: input.color,
             endpoints: input.endpoints,
+            profile: input.profile,
             rotation_days: input.rotation_days,
             app_count: 0,
             created_at: now,
@@ -117,6 +119,7 @@ impl Core {
             kind: input.kind,
             color: input.color,
             endpoints: input.endpoints,
+            profile: input.profile,
             rotation_days: input.rotation_days,
             updated_at: self.now(),
             ..existing

@@ -315,6 +315,7 @@ impl Core {
         if let Some(audience) = app_row.audience.as_deref() {
             extra.push(("audience", audience));
         }
+        extra.extend(crate::profile::rules(environment.profile).authorize_params);
         // Nothing listens before the request is known to be good.
         let listener = Listener::bind(listen).await?;
         let redirect_uri = listener.redirect_uri();

@@ -266,6 +266,7 @@ fn merge_environment(
             kind: input.kind,
             color: input.color.clone(),
             endpoints: input.endpoints.clone(),
+            profile: input.profile,
             rotation_days: input.rotation_days,
             app_count: 0,
             created_at: now,
@@ -291,6 +292,7 @@ fn merge_environment(
                 kind: input.kind,
                 color: input.color.clone(),
                 endpoints: input.endpoints.clone(),
+                profile: input.profile,
                 rotation_days: input.rotation_days,
                 updated_at: now,
                 ..stored

@@ -113,6 +113,7 @@ impl Fixture {
                     token_url: Some(" https://sandbox.example.com/oauth/token ".into()),
                     ..Endpoints::default()
                 },
+                profile: ProviderProfile::Standard,
                 rotation_days: 90,
             })
             .unwrap()
@@ -141,6 +142,7 @@ impl Fixture {
                 kind: EnvironmentKind::Sandbox,
                 color: "#2f80ed".into(),
                 endpoints,
+                profile: ProviderProfile::Standard,
                 rotation_days: 90,
             })
             .unwrap()
@@ -212,6 +214,7 @@ fn a_duplicate_environment_name_is_a_conflict_on_the_name_field() {
         kind: EnvironmentKind::Other,
         color: "#000000".into(),
         endpoints: Endpoints::default(),
+        profile: ProviderProfile::Standard,
         rotation_days: 90,
     };
     let error = f.core.create_environment(input.clone()).unwrap_err();
@@ -790,6 +793,7 @@ pub(super) fn minted(value: &str) -> super::tokens::Keep {
             refresh_token: None,
             id_token: None,
             refresh_expires_in: None,
+            instance_url: None,
         },
         source: TokenSource::ClientCredentials,
         scopes: vec![],
@@ -931,6 +935,7 @@ fn a_write_by_another_program_is_noticed_once() {
             kind: EnvironmentKind::Production,
             color: "#eb5757".into(),
             endpoints: Endpoints::default(),
+            profile: ProviderProfile::Standard,
             rotation_days: DEFAULT_ROTATION_DAYS,
         })
         .unwrap();
@@ -1128,5 +1133,6 @@ async fn a_symlink_planted_as_a_token_lock_is_refused_and_its_target_untouched()
 }
 
 mod owners;
+mod profiles;
 mod refresh;
 mod sign_in;

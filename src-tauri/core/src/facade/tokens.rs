@@ -74,6 +74,7 @@ impl Credentials {
             client_id: &self.app.client_id,
             secret: self.secret.as_ref().map(|(_, value)| value),
             method: self.app.auth_method,
+            profile: self.environment.profile,
         }
     }
 }
@@ -415,6 +416,17 @@ impl Core {
             .filter(|at| (at.unix() - now.unix()).abs() <= 300)
             .unwrap_or(now);
         let expires_at = minted.expires_at(issued_at)?;
+        // Only a profile that declares it makes an answer's instance_url the token's API base
+        // (looked up only then: the token path of every other provider stays one query short).
+        let api_base_url = match minted.instance_url {
+            Some(url) => {
+                let environment = self.app(app)?.environment_id;
+                crate::profile::rules(self.environment(&environment)?.profile)
+                    .instance_url
+                    .then_some(url)
+            }
+            None => None,
+        };
         let token = TokenMeta {
             id: TokenId::new(),
             app_id: app.clone(),
@@ -433,6 +445,7 @@ impl Core {
             refresh_expires_at: minted.refresh_token.as_ref().and(refresh_expires_at),
             has_id_token: minted.id_token.is_some(),
             sign_in_ended_at: None,
+            api_base_url,
         };
         // The refresh token first: it is the one that cannot be got again.
         let mut entries = Vec::new();
@@ -557,6 +570,16 @@ impl Core {
             &credentials.environment.endpoints.introspection_url,
             "introspection",
         )?;
+        if crate::profile::rules(credentials.environment.profile).introspection_needs_secret
+            && credentials.secret.is_none()
+        {
+            return Err(Error::NotConfigured(format!(
+                "{} answers introspection only for a confidential client authenticating with \
+                 its own secret, and “{}” is a public client.",
+                credentials.environment.profile.name(),
+                credentials.app.display_name
+            )));
+        }
         let (_, value) = self.token_to_ask_about(app)?;
         let (active, fields) =
             flows::introspect(self.http()?, &url, credentials.auth(), &value).await?;
@@ -577,7 +600,15 @@ impl Core {
             "token-info",
         )?;
         let (token, value) = self.token_to_ask_about(app)?;
-        flows::token_info(self.http()?, &url, &token.token_type, &value, self.now()).await
+        flows::token_info(
+            self.http()?,
+            &url,
+            environment.profile,
+            &token.token_type,
+            &value,
+            self.now(),
+        )
+        .await
     }
 
     /// Revokes the app's token at the provider (RFC 7009) and marks it revoked. The value is
@@ -640,7 +671,6 @@ impl Core {
     /// "Try it": one request to the environment's API with the app's token (a new one first
     /// when the stored one is missing or about to expire).
     pub async fn call_api(&self, request: &ApiRequest) -> Result<ApiResponse> {
-        let base = self.api_base(&request.app_id)?;
         self.fetch_token(
             &request.app_id,
             TokenRequestInput::default(),
@@ -649,6 +679,8 @@ impl Core {
             },
         )
         .await?;
+        // After the fetch: a new token may name its own API base (Salesforce's instance_url).
+        let base = self.api_base(&request.app_id)?;
         let (token, value) = self.token_value(&request.app_id)?;
         flows::call_api(self.http()?, &base, request, &token.token_type, &value).await
     }
@@ -666,7 +698,14 @@ impl Core {
         flows::curl_command(&base, request, &token_type, value.as_ref()).map(Secret::new)
     }
 
+    /// Where "Try it" sends requests: the API base the current token's answer named, else the
+    /// environment's.
     fn api_base(&self, app: &AppId) -> Result<String> {
+        if let Some(base) =
+            tokens::of_app(&self.store()?.conn, app)?.and_then(|token| token.api_base_url)
+        {
+            return Ok(base);
+        }
         let app = self.app(app)?;
         let environment = self.environment(&app.environment_id)?;
         environment.endpoints.api_base_url.clone().ok_or_else(|| {

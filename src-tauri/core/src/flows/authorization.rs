@@ -62,6 +62,7 @@ pub fn authorization_request(request: &Authorize<'_>) -> Result<AuthorizationReq
         client_id: request.client_id,
         secret: None,
         method: crate::model::AuthMethod::None,
+        profile: crate::model::ProviderProfile::Standard,
     };
     let client = oauth_client(&auth)
         .set_auth_uri(auth_url)
@@ -109,7 +110,7 @@ pub async fn exchange_code(
     );
     let redirect = RedirectUrl::new(redirect_uri.to_owned())
         .map_err(|e| not_configured("redirect URI", redirect_uri, e))?;
-    let exchange = Exchange::new(http);
+    let exchange = Exchange::new(http, auth.profile);
     let response = client
         .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
         .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_owned()))
@@ -150,7 +151,7 @@ pub async fn refresh(
         TokenUrl::new(token_url.to_owned())
             .map_err(|e| RefreshFailure::NotSent(not_configured("token URL", token_url, e)))?,
     );
-    let exchange = Exchange::new(http);
+    let exchange = Exchange::new(http, auth.profile);
     let token = RefreshToken::new(refresh_token.expose().to_owned());
     let response = client
         .exchange_refresh_token(&token)

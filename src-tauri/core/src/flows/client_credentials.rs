@@ -36,6 +36,9 @@ pub struct Minted {
     pub id_token: Option<Secret>,
     /// How long the refresh token lives, when the provider says.
     pub refresh_expires_in: Option<Duration>,
+    /// The API base the answer named for this token (Salesforce's `instance_url`), when it is
+    /// an address Authdeck would send the token to (https, or http on loopback).
+    pub instance_url: Option<String>,
 }
 
 impl Minted {
@@ -64,17 +67,27 @@ pub async fn client_credentials(
             request.token_url
         ))
     })?;
+    let shape = crate::profile::shape_client_credentials(
+        request.auth.profile,
+        request.scopes,
+        request.audience,
+        request.resource,
+    )?;
+    let doing = Doing {
+        scopes: &shape.scopes,
+        ..doing
+    };
     let client = oauth_client(&request.auth).set_token_uri(token_url);
     let mut exchange_request = client
         .exchange_client_credentials()
-        .add_scopes(request.scopes.iter().cloned().map(Scope::new));
-    if let Some(audience) = request.audience {
+        .add_scopes(shape.scopes.iter().cloned().map(Scope::new));
+    if let Some(audience) = shape.audience {
         exchange_request = exchange_request.add_extra_param("audience", audience.to_owned());
     }
-    if let Some(resource) = request.resource {
+    if let Some(resource) = shape.resource {
         exchange_request = exchange_request.add_extra_param("resource", resource.to_owned());
     }
-    let exchange = Exchange::new(http);
+    let exchange = Exchange::new(http, request.auth.profile);
     let response = exchange_request
         .request_async(&exchange)
         .await
@@ -155,5 +168,13 @@ pub(crate) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) ->
         created_at,
         refresh_token,
         id_token: extras.id_token.clone().map(Secret::new),
+        instance_url: extras
+            .instance_url
+            .as_ref()
+            .and_then(serde_json::Value::as_str)
+            .filter(|url| {
+                url::Url::parse(url).is_ok_and(|url| crate::http::check_target(&url).is_ok())
+            })
+            .map(str::to_owned),
     })
 }

@@ -8,7 +8,8 @@ use super::{
 };
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, Response};
-use crate::model::{Field, Secret, Timestamp, TokenInfo};
+use crate::model::{Field, ProviderProfile, Secret, Timestamp, TokenInfo};
+use crate::profile::{TokenInfoRule, answers};
 use oauth2::{AccessToken, IntrospectionUrl, TokenIntrospectionResponse};
 
 /// Asks the introspection endpoint whether the token is active; `active` is true only when the
@@ -29,7 +30,7 @@ pub async fn introspect(
     })?;
     let client = oauth_client(&auth).set_introspection_url(endpoint);
     let access_token = AccessToken::new(token.expose().to_owned());
-    let exchange = Exchange::new(http);
+    let exchange = Exchange::new(http, auth.profile);
     let answer = client
         .introspect(&access_token)
         .set_token_type_hint("access_token")
@@ -94,10 +95,13 @@ pub async fn revoke(
     }
 }
 
-/// Asks a Doorkeeper-style token-info endpoint (GET with the token as Bearer) about the token.
+/// Asks a token-info endpoint about the token: Doorkeeper-style (GET with the token as Bearer),
+/// or as the profile says (Google: POST with the token as a form field); an answer of the
+/// profile's shape is read as a standard one.
 pub async fn token_info(
     http: &HttpClient,
     url: &str,
+    profile: ProviderProfile,
     token_type: &str,
     token: &Secret,
     now: Timestamp,
@@ -107,17 +111,38 @@ pub async fn token_info(
         url,
         scopes: &[],
     };
-    let request = http::Request::get(url)
-        .header(http::header::ACCEPT, "application/json")
-        .header(
-            http::header::AUTHORIZATION,
-            format!("{} {}", bearer_scheme(token_type), token.expose()),
-        )
-        .body(Vec::new())
-        .map_err(|e| {
-            Error::NotConfigured(format!("The token-info URL “{url}” is not valid ({e})."))
-        })?;
-    let response = http.send(request).await.map_err(net_error)?;
+    let rules = crate::profile::rules(profile);
+    let request = match rules.token_info {
+        TokenInfoRule::Bearer => http::Request::get(url)
+            .header(http::header::ACCEPT, "application/json")
+            .header(
+                http::header::AUTHORIZATION,
+                format!("{} {}", bearer_scheme(token_type), token.expose()),
+            )
+            .body(Vec::new()),
+        TokenInfoRule::FormField => http::Request::post(url)
+            .header(http::header::ACCEPT, "application/json")
+            .header(
+                http::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
+            .body(
+                url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("access_token", token.expose())
+                    .finish()
+                    .into_bytes(),
+            ),
+    }
+    .map_err(|e| Error::NotConfigured(format!("The token-info URL “{url}” is not valid ({e}).")))?;
+    let mut response = http.send(request).await.map_err(net_error)?;
+    let answer = answers::normalize(
+        rules.answers,
+        response.status,
+        &response.media_type(),
+        std::mem::take(&mut response.body),
+    );
+    response.body = answer.body;
+    response.status = answer.status;
     token_info_from(&response, &doing, now)
 }
 

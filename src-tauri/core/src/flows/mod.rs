@@ -28,7 +28,8 @@ pub use registry::{AppRegistry, Created, OauthAppsApi, Registration, Remote};
 
 use crate::error::Error;
 use crate::http::{HttpClient, NetError, host_of};
-use crate::model::{AuthMethod, Field, Secret};
+use crate::model::{AuthMethod, Field, ProviderProfile, Secret};
+use crate::profile::{self, answers};
 use oauth2::basic::{BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenType};
 use oauth2::{
     AsyncHttpClient, AuthType, ClientId, ClientSecret, ExtraTokenFields, HttpRequest, HttpResponse,
@@ -41,13 +42,15 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
 
-/// How the client authenticates to the server.
+/// Who the client is at the server and how it authenticates; the server's profile says how
+/// its requests and answers depart from the standards.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientAuth<'a> {
     pub client_id: &'a str,
     /// None for public clients.
     pub secret: Option<&'a Secret>,
     pub method: AuthMethod,
+    pub profile: ProviderProfile,
 }
 
 /// A form POST authenticated as the client, for endpoints oauth2 will not call over loopback
@@ -101,6 +104,9 @@ pub(crate) struct TokenExtras {
     /// How long the refresh token lives (GitHub's and Microsoft's name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     refresh_token_expires_in: Option<serde_json::Value>,
+    /// The API base for this token (Salesforce).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    instance_url: Option<serde_json::Value>,
 }
 impl ExtraTokenFields for TokenExtras {}
 
@@ -111,6 +117,7 @@ impl std::fmt::Debug for TokenExtras {
             .field("id_token", &self.id_token.as_ref().map(|_| "[redacted]"))
             .field("refresh_expires_in", &self.refresh_expires_in)
             .field("refresh_token_expires_in", &self.refresh_token_expires_in)
+            .field("instance_url", &self.instance_url)
             .finish()
     }
 }
@@ -161,37 +168,52 @@ fn token_type_name(token_type: &BasicTokenType) -> String {
 /// What the last response looked like, for messages about answers oauth2 could not parse.
 #[derive(Clone, Debug)]
 struct Seen {
+    /// The status the provider sent (not the one a profile's rewrite gave oauth2).
     status: u16,
     media_type: String,
+    /// A known provider's answer shape, when the body has one.
+    shape: Option<&'static str>,
 }
 
-/// One exchange's transport: [`HttpClient`] under oauth2, remembering what came back.
+/// One exchange's transport: [`HttpClient`] under oauth2, remembering what came back and
+/// rewriting answers of the profile's shape into the standard one.
 pub(crate) struct Exchange<'h> {
     http: &'h HttpClient,
+    answers: profile::AnswerShape,
     seen: Mutex<Option<Seen>>,
 }
 
 impl<'h> Exchange<'h> {
-    fn new(http: &'h HttpClient) -> Self {
+    fn new(http: &'h HttpClient, profile: ProviderProfile) -> Self {
         Self {
             http,
+            answers: profile::rules(profile).answers,
             seen: Mutex::new(None),
         }
     }
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, NetError> {
         let response = self.http.send(request).await?;
+        let media_type = response.media_type();
+        let answer = answers::normalize(self.answers, response.status, &media_type, response.body);
         if let Ok(mut seen) = self.seen.lock() {
             *seen = Some(Seen {
                 status: response.status,
-                media_type: response.media_type(),
+                shape: answers::recognize(&media_type, &answer.body),
+                media_type,
             });
         }
-        let mut builder = http::Response::builder().status(response.status);
+        let mut builder = http::Response::builder().status(answer.status);
         if let Some(headers) = builder.headers_mut() {
             *headers = response.headers;
+            if answer.json {
+                headers.insert(
+                    http::header::CONTENT_TYPE,
+                    http::HeaderValue::from_static("application/json"),
+                );
+            }
         }
-        builder.body(response.body).map_err(|e| NetError::Other {
+        builder.body(answer.body).map_err(|e| NetError::Other {
             host: String::new(),
             detail: e.to_string(),
         })
@@ -249,6 +271,12 @@ pub(crate) fn request_error<T: oauth2::ErrorResponse + 'static>(
 ) -> Error {
     let seen = exchange.seen();
     let status = seen.as_ref().map_or(0, |seen| seen.status);
+    // An unreadable answer of a known provider's shape: say whose, and which profile reads it.
+    if let (RequestTokenError::Parse(..) | RequestTokenError::Other(_), Some(shape)) =
+        (&error, seen.as_ref().and_then(|seen| seen.shape))
+    {
+        return Error::BadResponse(format!("{} to {} got {shape}.", doing.what, doing.host()));
+    }
     match error {
         RequestTokenError::Request(net) => net_error(net),
         RequestTokenError::ServerResponse(response) => {

@@ -118,12 +118,18 @@ fn environment(name: String) -> impl Strategy<Value = ExportedEnvironment> {
         });
     let apps = prop::collection::btree_set("[A-Za-z0-9._-]{1,24}", 0..4)
         .prop_flat_map(|ids| ids.into_iter().map(app).collect::<Vec<_>>());
-    (kind, "#[0-9a-f]{6}", endpoints, 1..=3650_u32, apps).prop_map(
-        move |(kind, color, endpoints, rotation_days, apps)| ExportedEnvironment {
+    let profiles: Vec<ProviderProfile> = crate::profile::profiles()
+        .into_iter()
+        .map(|description| description.profile)
+        .collect();
+    let profile = prop::sample::select(profiles);
+    (kind, "#[0-9a-f]{6}", endpoints, profile, 1..=3650_u32, apps).prop_map(
+        move |(kind, color, endpoints, profile, rotation_days, apps)| ExportedEnvironment {
             name: name.clone(),
             kind,
             color,
             endpoints,
+            profile,
             rotation_days,
             apps,
         },

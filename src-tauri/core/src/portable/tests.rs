@@ -125,11 +125,13 @@ fn a_rendered_file_reads_back_the_same() {
                 token_url: Some("https://id.example.com/token".into()),
                 ..ExportedEndpoints::default()
             },
+            profile: ProviderProfile::Entra,
             rotation_days: 30,
             apps: vec![],
         }],
     };
     let text = render(&file).unwrap();
+    assert!(text.contains("\n      \"profile\": \"entra\",\n"), "{text}");
     assert!(text.starts_with("{\n  \"authdeck_export\": 1,\n  \"exported_at\": \"2026-09-21T"));
     assert!(text.ends_with("}\n"));
     assert_eq!(parse(&text).unwrap(), file);

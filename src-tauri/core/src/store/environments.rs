@@ -2,7 +2,7 @@
 
 use super::{enum_at, optional, store_error, time_at};
 use crate::error::Result;
-use crate::model::{Endpoints, Environment, EnvironmentId, EnvironmentKind};
+use crate::model::{Endpoints, Environment, EnvironmentId, EnvironmentKind, ProviderProfile};
 use rusqlite::{Connection, Row, params};
 
 const SELECT: &str = "SELECT e.*, (SELECT count(*) FROM apps a WHERE a.environment_id = e.id) \
@@ -24,6 +24,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Environment> {
             api_base_url: row.get("api_base_url")?,
             device_authorization_url: row.get("device_authorization_url")?,
         },
+        profile: enum_at(row, "profile", ProviderProfile::parse)?,
         rotation_days: row.get("rotation_days")?,
         app_count: row.get("app_count")?,
         created_at: time_at(row, "created_at")?,
@@ -93,12 +94,12 @@ pub fn save(conn: &Connection, environment: &Environment) -> Result<()> {
     conn.execute(
         "INSERT INTO environments (id, name, kind, color, issuer_url, authorization_url, \
          token_url, token_info_url, introspection_url, revocation_url, api_base_url, \
-         rotation_days, created_at, updated_at, device_authorization_url) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+         rotation_days, created_at, updated_at, device_authorization_url, profile) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
          ON CONFLICT (id) DO UPDATE SET name = ?2, kind = ?3, color = ?4, issuer_url = ?5, \
          authorization_url = ?6, token_url = ?7, token_info_url = ?8, introspection_url = ?9, \
          revocation_url = ?10, api_base_url = ?11, rotation_days = ?12, updated_at = ?14, \
-         device_authorization_url = ?15",
+         device_authorization_url = ?15, profile = ?16",
         params![
             e.id.as_str(),
             e.name,
@@ -115,6 +116,7 @@ pub fn save(conn: &Connection, environment: &Environment) -> Result<()> {
             e.created_at.unix(),
             e.updated_at.unix(),
             p.device_authorization_url,
+            e.profile.as_str(),
         ],
     )
     .map_err(store_error)?;

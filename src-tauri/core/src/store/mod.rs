@@ -39,6 +39,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0007_issuer_metadata.sql")),
     M::up(include_str!("migrations/0008_intent_owner.sql")),
     M::up(include_str!("migrations/0009_sign_in_ended.sql")),
+    M::up(include_str!("migrations/0010_provider_profiles.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.

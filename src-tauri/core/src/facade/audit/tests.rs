@@ -40,6 +40,7 @@ fn environment(core: &Core, name: &str) -> Environment {
         kind: EnvironmentKind::Sandbox,
         color: "#2f80ed".into(),
         endpoints: Endpoints::default(),
+        profile: ProviderProfile::Standard,
         rotation_days: 90,
     })
     .unwrap()

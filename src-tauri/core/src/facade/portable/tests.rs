@@ -40,6 +40,7 @@ fn sandbox_input() -> EnvironmentInput {
             token_url: Some("https://sandbox.example.com/token".into()),
             ..Endpoints::default()
         },
+        profile: ProviderProfile::Standard,
         rotation_days: 90,
     }
 }

@@ -19,6 +19,7 @@ fn with_production() -> (tempfile::TempDir, Core, Arc<TestClock>) {
                 token_url: Some("https://id.example.com/token".into()),
                 ..Endpoints::default()
             },
+            profile: ProviderProfile::Standard,
             rotation_days: 90,
         })
         .unwrap();
