@@ -96,6 +96,7 @@ pub fn prepare(home: &Path, issuer: &str) -> authdeck_core::Result<Core> {
             api_base_url: Some(issuer.to_owned()),
             device_authorization_url: Some(format!("{issuer}/device/auth")),
         },
+        profile: ProviderProfile::Standard,
         rotation_days: DEFAULT_ROTATION_DAYS,
     })?;
     let apps = [

@@ -530,6 +530,7 @@ fn with_token_url(f: &Fixture, url: &str) {
                 kind: EnvironmentKind::Sandbox,
                 color: "#2f80ed".into(),
                 endpoints,
+                profile: ProviderProfile::Standard,
                 rotation_days: DEFAULT_ROTATION_DAYS,
             },
         )

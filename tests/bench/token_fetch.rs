@@ -30,6 +30,7 @@ fn token_fetch(c: &mut Criterion) {
                 token_url: Some(token_url.clone()),
                 ..Endpoints::default()
             },
+            profile: ProviderProfile::Standard,
             rotation_days: DEFAULT_ROTATION_DAYS,
         })
         .unwrap();

@@ -56,6 +56,7 @@ impl Fixture {
                     api_base_url: Some(issuer.clone()),
                     device_authorization_url: Some(format!("{issuer}/device/auth")),
                 },
+                profile: ProviderProfile::Standard,
                 rotation_days: DEFAULT_ROTATION_DAYS,
             })
             .unwrap();

@@ -54,6 +54,7 @@ pub fn environment_and_app(core: &Core) -> (Environment, ClientApp) {
             kind: EnvironmentKind::Sandbox,
             color: "#2f80ed".into(),
             endpoints: Endpoints::default(),
+            profile: ProviderProfile::Standard,
             rotation_days: DEFAULT_ROTATION_DAYS,
         })
         .expect("create an environment");

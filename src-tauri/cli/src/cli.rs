@@ -1,5 +1,6 @@
 //! The command tree (clap derive): every command, flag and its help text in one place.
 
+use authdeck_core::model::ProviderProfile;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 
@@ -102,6 +103,13 @@ pub enum Command {
 
     /// List the apps of an environment.
     Apps(ListArgs),
+
+    /// The provider profiles: what each fills in and what it does differently.
+    Profiles {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 
     /// Make ENV the active environment (the desktop app follows within a second).
     Use {
@@ -363,6 +371,14 @@ pub enum Kind {
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct EndpointArgs {
+    /// The provider's profile: its quirks, and the endpoints its templates fill (see
+    /// `authdeck profiles`).
+    #[arg(long, value_name = "PROFILE", value_parser = parse_profile)]
+    pub profile: Option<ProviderProfile>,
+    /// A value the profile's endpoint templates need, as KEY=VALUE (repeat it; see
+    /// `authdeck profiles`). Given on `env edit`, the templates fill the endpoints again.
+    #[arg(long = "set", value_name = "KEY=VALUE", allow_hyphen_values = true)]
+    pub profile_values: Vec<String>,
     /// The issuer URL.
     #[arg(long, value_name = "URL", allow_hyphen_values = true)]
     pub issuer: Option<String>,
@@ -777,4 +793,18 @@ pub enum RemoteCommand {
         #[arg(long)]
         revoke_first: bool,
     },
+}
+
+/// A profile's name as `authdeck profiles` lists it.
+fn parse_profile(text: &str) -> Result<ProviderProfile, String> {
+    ProviderProfile::parse(text).ok_or_else(|| {
+        let known: Vec<String> = authdeck_core::profile::profiles()
+            .into_iter()
+            .map(|description| description.profile.as_str().to_owned())
+            .collect();
+        format!(
+            "no profile is named “{text}”; the profiles are {}",
+            known.join(", ")
+        )
+    })
 }

@@ -170,6 +170,34 @@ struct EnvironmentJson<'a> {
     active: bool,
 }
 
+/// `authdeck profiles`: each profile's name for `--profile`, the values its templates need
+/// (`--set KEY=VALUE`), and what Authdeck does differently for it.
+pub fn profiles(json: bool) -> Result<u8, Failure> {
+    let all = authdeck_core::profile::profiles();
+    if json {
+        return output::print_json(&all).map(|()| 0);
+    }
+    let mut text = String::new();
+    for profile in &all {
+        text.push_str(&format!("{}  {}\n", profile.profile.as_str(), profile.name));
+        for parameter in &profile.parameters {
+            let default = parameter
+                .default
+                .as_deref()
+                .map(|value| format!(", default {value}"))
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "  --set {}=…  {} (such as {}{default})\n",
+                parameter.key, parameter.label, parameter.example
+            ));
+        }
+        for quirk in &profile.quirks {
+            text.push_str(&format!("  - {quirk}\n"));
+        }
+    }
+    output::print(&text).map(|()| 0)
+}
+
 /// `authdeck envs`.
 pub fn envs(core: &Core, json: bool) -> Result<u8, Failure> {
     let all = core.environments()?;
@@ -273,6 +301,7 @@ mod tests {
             refresh_expires_at: refresh_ends.and_then(Timestamp::from_unix),
             has_id_token: false,
             sign_in_ended_at: None,
+            api_base_url: None,
         }
     }
 

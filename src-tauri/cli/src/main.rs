@@ -117,9 +117,11 @@ fn completions(shell: clap_complete::Shell) -> Result<u8, Failure> {
 
 fn run(cli: Cli) -> Result<u8, Failure> {
     let verbose = cli.verbose;
-    if let Command::Completions { shell } = cli.command {
-        // Needs neither the store nor the keychain.
-        return completions(shell);
+    // These need neither the store nor the keychain.
+    match cli.command {
+        Command::Completions { shell } => return completions(shell),
+        Command::Profiles { json } => return listing::profiles(json),
+        _ => {}
     }
     let core = open()?;
     match cli.command {
@@ -140,6 +142,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Forget(target) => token_state::forget(&core, &target),
         Command::AutoRenew(args) => token_state::auto_renew(&core, &args),
         Command::Envs { json } => listing::envs(&core, json),
+        Command::Profiles { json } => listing::profiles(json),
         Command::Apps(args) => listing::apps(&core, &args),
         Command::Use { env } => listing::use_environment(&core, &env),
         Command::App(AppCommand::Add(args)) => setup::app_add(&core, &args),

@@ -36,14 +36,77 @@ fn method(method: Method) -> AuthMethod {
     }
 }
 
-/// Sets each endpoint given on the command line (an empty value clears it, as core trims
-/// blanks away); with `--discover`, the ones not given come from the issuer's metadata.
+/// The endpoints a profile's templates give with the `--set KEY=VALUE` values.
+fn templated(profile: ProviderProfile, values: &[String]) -> Result<Endpoints, Failure> {
+    let values = values
+        .iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(key, value)| (key.trim().to_owned(), value.to_owned()))
+                .ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--set takes KEY=VALUE, such as --set tenant=contoso.onmicrosoft.com; \
+                         got “{pair}”."
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let description = authdeck_core::profile::profiles()
+        .into_iter()
+        .find(|description| description.profile == profile);
+    let parameters = description.map(|d| d.parameters).unwrap_or_default();
+    if let Some(missing) = parameters.iter().find(|parameter| {
+        parameter.default.is_none() && !values.iter().any(|(key, _)| *key == parameter.key)
+    }) {
+        return Err(Failure::usage(format!(
+            "{} needs --set {}=VALUE: the {}, such as {}.",
+            profile.name(),
+            missing.key,
+            authdeck_core::profile::in_a_sentence(&missing.label),
+            missing.example
+        )));
+    }
+    // An unknown key, or a value that would change a URL's host or path: the command line's
+    // to mend.
+    authdeck_core::profile::endpoints_of(profile, &values)
+        .map_err(|error| Failure::usage(error.to_string()))
+}
+
+/// Sets the endpoints: first those a profile's templates give (when `refill`), then each one
+/// given on the command line (an empty value clears it, as core trims blanks away); with
+/// `--discover`, the ones not given come from the issuer's metadata.
 fn apply_endpoints(
     core: &Core,
     endpoints: &mut Endpoints,
     flags: &EndpointArgs,
+    refill: Option<ProviderProfile>,
     verbose: bool,
 ) -> Result<(), Failure> {
+    if let Some(profile) = refill {
+        let filled = templated(profile, &flags.profile_values)?;
+        let slots = [
+            (&mut endpoints.issuer_url, filled.issuer_url),
+            (&mut endpoints.token_url, filled.token_url),
+            (&mut endpoints.authorization_url, filled.authorization_url),
+            (
+                &mut endpoints.device_authorization_url,
+                filled.device_authorization_url,
+            ),
+            (&mut endpoints.introspection_url, filled.introspection_url),
+            (&mut endpoints.revocation_url, filled.revocation_url),
+            (&mut endpoints.token_info_url, filled.token_info_url),
+            (&mut endpoints.api_base_url, filled.api_base_url),
+        ];
+        for (slot, value) in slots {
+            if value.is_some() {
+                *slot = value;
+            }
+        }
+    } else if !flags.profile_values.is_empty() {
+        return Err(Failure::usage(
+            "--set gives values to a profile's templates: add --profile PROFILE.",
+        ));
+    }
     let given = [
         (&mut endpoints.issuer_url, &flags.issuer),
         (&mut endpoints.token_url, &flags.token_url),
@@ -123,6 +186,13 @@ fn describe(environment: &Environment) -> String {
         environment.kind.as_str(),
         environment.color
     );
+    if environment.profile != ProviderProfile::Standard {
+        text.push_str(&format!(
+            "  {:<14}{}\n",
+            "profile",
+            environment.profile.name()
+        ));
+    }
     for (label, value) in [
         ("issuer", &e.issuer_url),
         ("token", &e.token_url),
@@ -144,7 +214,14 @@ fn describe(environment: &Environment) -> String {
 pub fn env_add(core: &Core, args: &EnvAddArgs, verbose: bool) -> Result<u8, Failure> {
     let kind = kind(args.kind);
     let mut endpoints = Endpoints::default();
-    apply_endpoints(core, &mut endpoints, &args.fields, verbose)?;
+    let profile = args.fields.profile.unwrap_or_default();
+    apply_endpoints(
+        core,
+        &mut endpoints,
+        &args.fields,
+        args.fields.profile,
+        verbose,
+    )?;
     let input = EnvironmentInput {
         name: args.name.clone(),
         kind,
@@ -154,6 +231,7 @@ pub fn env_add(core: &Core, args: &EnvAddArgs, verbose: bool) -> Result<u8, Fail
             .clone()
             .unwrap_or_else(|| kind_color(kind).to_owned()),
         endpoints,
+        profile,
         rotation_days: args.fields.rotation_days.unwrap_or(DEFAULT_ROTATION_DAYS),
     };
     let problems = core.validate_environment(None, &input)?;
@@ -173,7 +251,14 @@ pub fn env_add(core: &Core, args: &EnvAddArgs, verbose: bool) -> Result<u8, Fail
 pub fn env_edit(core: &Core, args: &EnvEditArgs, verbose: bool) -> Result<u8, Failure> {
     let existing = resolve::environment(core, Some(&args.name))?;
     let mut endpoints = existing.endpoints.clone();
-    apply_endpoints(core, &mut endpoints, &args.fields, verbose)?;
+    let profile = args.fields.profile.unwrap_or(existing.profile);
+    // New values for the templates fill the endpoints again, and so does another profile
+    // whose templates need no value; editing anything else keeps them as they are.
+    let fillable = || authdeck_core::profile::endpoints_of(profile, &[]).is_ok();
+    let refill = (!args.fields.profile_values.is_empty()
+        || (profile != existing.profile && fillable()))
+    .then_some(profile);
+    apply_endpoints(core, &mut endpoints, &args.fields, refill, verbose)?;
     let input = EnvironmentInput {
         name: args.rename.clone().unwrap_or_else(|| existing.name.clone()),
         kind: args.kind.map_or(existing.kind, kind),
@@ -183,6 +268,7 @@ pub fn env_edit(core: &Core, args: &EnvEditArgs, verbose: bool) -> Result<u8, Fa
             .clone()
             .unwrap_or_else(|| existing.color.clone()),
         endpoints,
+        profile,
         rotation_days: args.fields.rotation_days.unwrap_or(existing.rotation_days),
     };
     let problems = core.validate_environment(Some(&existing.id), &input)?;

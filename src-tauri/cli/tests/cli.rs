@@ -1061,3 +1061,89 @@ fn discover_prints_each_endpoint_with_the_document_it_came_from_and_changes_noth
         )
     );
 }
+
+#[test]
+fn an_environment_takes_a_profile_whose_templates_fill_its_endpoints() {
+    let home = Home::new("profile");
+    let entra_token = "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token";
+    home.run(&[
+        "env",
+        "add",
+        "Contoso",
+        "--kind",
+        "sandbox",
+        "--profile",
+        "entra",
+        "--set",
+        "tenant=contoso.onmicrosoft.com",
+    ])
+    .ok();
+    let listed = home.run(&["envs", "--json"]).json();
+    assert_eq!(listed[0]["profile"], "entra");
+    assert_eq!(listed[0]["endpoints"]["token_url"], entra_token);
+    assert_eq!(listed[0]["endpoints"]["introspection_url"], Value::Null);
+    // editing anything else keeps the profile and its endpoints
+    home.run(&["env", "edit", "Contoso", "--rotation-days", "30"])
+        .ok();
+    let edited = home.run(&["envs", "--json"]).json();
+    assert_eq!(edited[0]["profile"], "entra");
+    assert_eq!(edited[0]["endpoints"]["token_url"], entra_token);
+    let setup = home.run(&["export", "-"]).json();
+    assert_eq!(setup["environments"][0]["profile"], "entra");
+    // another profile that needs a value it was not given keeps the endpoints
+    home.run(&["env", "edit", "Contoso", "--profile", "auth0"])
+        .ok();
+    let switched = home.run(&["envs", "--json"]).json();
+    assert_eq!(switched[0]["profile"], "auth0");
+    assert_eq!(switched[0]["endpoints"]["token_url"], entra_token);
+    // one whose templates need nothing fills them
+    home.run(&["env", "edit", "Contoso", "--profile", "github"])
+        .ok();
+    let github = home.run(&["envs", "--json"]).json();
+    assert_eq!(
+        github[0]["endpoints"]["token_url"],
+        "https://github.com/login/oauth/access_token"
+    );
+    assert_eq!(
+        home.run(&[
+            "env",
+            "add",
+            "Fabrikam",
+            "--kind",
+            "sandbox",
+            "--profile",
+            "entra"
+        ])
+        .failed(2),
+        "Microsoft Entra ID needs --set tenant=VALUE: the tenant ID or domain, such as \
+         contoso.onmicrosoft.com."
+    );
+    assert_eq!(
+        home.run(&["env", "add", "F", "--kind", "sandbox", "--set", "tenant=x"])
+            .failed(2),
+        "--set gives values to a profile's templates: add --profile PROFILE."
+    );
+    let profiles = home.run(&["profiles", "--json"]).json();
+    let keys: Vec<&str> = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|profile| profile["profile"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "standard",
+            "entra",
+            "auth0",
+            "okta",
+            "google",
+            "keycloak",
+            "github",
+            "salesforce",
+            "slack",
+            "proof",
+            "propper"
+        ]
+    );
+}
