@@ -345,6 +345,21 @@ pub async fn verify_secret<R: Runtime>(
     Ok(secret)
 }
 
+/// The provider profiles the environment form offers.
+#[tauri::command]
+pub fn provider_profiles() -> Vec<ProfileDescription> {
+    authdeck_core::profile::profiles()
+}
+
+/// The endpoints a profile's templates give with the form's values (`[key, value]` pairs).
+#[tauri::command]
+pub fn profile_endpoints(
+    profile: ProviderProfile,
+    values: Vec<(String, String)>,
+) -> Reply<Endpoints> {
+    Ok(authdeck_core::profile::endpoints_of(profile, &values)?)
+}
+
 #[tauri::command]
 pub async fn discover(state: State<'_, AppState>, issuer: String) -> Reply<Discovery> {
     Ok(state.core()?.discover(&issuer).await?)

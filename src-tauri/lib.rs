@@ -73,6 +73,8 @@ pub fn run(mode: Mode) -> Result<(), String> {
             commands::copy_token,
             commands::verify_secret,
             commands::discover,
+            commands::provider_profiles,
+            commands::profile_endpoints,
             commands::call_api,
             commands::copy_curl,
             login::start_login,

@@ -26,6 +26,9 @@ import type { StoreScope } from "../bindings/StoreScope";
 import type { ApiRequest } from "../bindings/ApiRequest";
 import type { ApiResponse } from "../bindings/ApiResponse";
 import type { Discovery } from "../bindings/Discovery";
+import type { Endpoints } from "../bindings/Endpoints";
+import type { ProfileDescription } from "../bindings/ProfileDescription";
+import type { ProviderProfile } from "../bindings/ProviderProfile";
 import type { Introspection } from "../bindings/Introspection";
 import type { TokenDetails } from "../bindings/TokenDetails";
 import type { TokenInfo } from "../bindings/TokenInfo";
@@ -167,6 +170,9 @@ export const api = {
   setAutoRenew: (appId: AppId, on: boolean) => write<TokenStatus>(["tokens", "apps"], "set_auto_renew", { appId, on }),
   copyToken: (appId: AppId) => call<CopyStarted>("copy_token", { appId }),
   discover: (issuer: string) => call<Discovery>("discover", { issuer }),
+  providerProfiles: () => call<ProfileDescription[]>("provider_profiles"),
+  profileEndpoints: (profile: ProviderProfile, values: [string, string][]) =>
+    call<Endpoints>("profile_endpoints", { profile, values }),
   callApi: (request: ApiRequest) => write<ApiResponse>(["tokens", "secrets"], "call_api", { request }),
   copyCurl: (request: ApiRequest, withToken: boolean) => call<CopyStarted>("copy_curl", { request, withToken }),
   startLogin: (appId: AppId, input: LoginInput) => call<LoginStarted>("start_login", { appId, input }),

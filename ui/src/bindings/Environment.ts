@@ -2,6 +2,7 @@
 import type { Endpoints } from "./Endpoints";
 import type { EnvironmentId } from "./EnvironmentId";
 import type { EnvironmentKind } from "./EnvironmentKind";
+import type { ProviderProfile } from "./ProviderProfile";
 import type { Timestamp } from "./Timestamp";
 
 /**
@@ -12,6 +13,10 @@ export type Environment = { id: EnvironmentId, name: string, kind: EnvironmentKi
  * A CSS hex colour such as `#2f80ed`.
  */
 color: string, endpoints: Endpoints, 
+/**
+ * Whose quirks the provider has.
+ */
+profile: ProviderProfile, 
 /**
  * Secrets older than this many days are flagged for rotation.
  */

@@ -61,4 +61,9 @@ has_id_token: boolean,
  * When the provider refused the sign-in's refresh token (`invalid_grant`): the sign-in has
  * ended, its access token most likely with it, so the value is no longer handed out.
  */
-sign_in_ended_at: Timestamp | null, };
+sign_in_ended_at: Timestamp | null, 
+/**
+ * The API base the provider named for this token (Salesforce's `instance_url`): shown in
+ * the token panel and where "Try it" sends requests.
+ */
+api_base_url: string | null, };

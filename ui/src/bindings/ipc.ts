@@ -34,6 +34,8 @@ export const COMMANDS = [
   "copy_token",
   "verify_secret",
   "discover",
+  "provider_profiles",
+  "profile_endpoints",
   "call_api",
   "copy_curl",
   "start_login",

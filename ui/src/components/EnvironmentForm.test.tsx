@@ -1,6 +1,9 @@
 import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Discovery } from "../bindings/Discovery";
+import type { Environment } from "../bindings/Environment";
+import type { EnvironmentInput } from "../bindings/EnvironmentInput";
+import type { ProfileDescription } from "../bindings/ProfileDescription";
 import { fakeBackend } from "../test/backend";
 import { environment } from "../test/fixtures";
 import { renderWithProviders } from "../test/render";
@@ -141,5 +144,63 @@ describe("EnvironmentForm discovery", () => {
     await userEvent.click(screen.getByTestId("env-discover"));
     expect(await screen.findByTestId("action-error")).toHaveTextContent("Could not reach id.example.com");
     expect(screen.queryByTestId("field-error-issuer_url")).toBeNull();
+  });
+});
+
+describe("EnvironmentForm provider profile", () => {
+  const entra: ProfileDescription = {
+    profile: "entra",
+    name: "Microsoft Entra ID",
+    parameters: [{ key: "tenant", label: "Tenant ID or domain", example: "contoso.onmicrosoft.com", default: null }],
+    endpoints: {
+      ...initialEnvironment(null).endpoints,
+      token_url: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+    },
+    discovery: true,
+    auth_method: "client_secret_basic",
+    quirks: ["A client-credentials token is asked for with the one scope “<resource>/.default”."],
+  };
+  const standard: ProfileDescription = { ...entra, profile: "standard", name: "Standard", parameters: [], endpoints: initialEnvironment(null).endpoints, quirks: [] };
+
+  it("fills the endpoints from the chosen profile's templates, shows its quirks and saves the profile", async () => {
+    const token = "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token";
+    const backend = fakeBackend({
+      validate_environment: () => [],
+      provider_profiles: () => [standard, entra],
+      profile_endpoints: () => ({ ...initialEnvironment(null).endpoints, token_url: token }),
+      create_environment: (args) => environment(args.input as Partial<Environment>),
+    });
+    const onSaved = vi.fn();
+    renderWithProviders(<EnvironmentForm environment={null} onClose={vi.fn()} onSaved={onSaved} />);
+    await userEvent.type(screen.getByTestId("env-name"), "Contoso");
+    await screen.findByRole("option", { name: "Microsoft Entra ID" });
+    expect(screen.queryByTestId("env-profile-fill")).toBeNull();
+    await userEvent.selectOptions(screen.getByTestId("env-profile"), "entra");
+    expect(screen.getByTestId("env-profile-quirks")).toHaveTextContent("What Authdeck does differently for Microsoft Entra ID");
+    expect(screen.getByTestId("env-profile-tenant")).toHaveAttribute("placeholder", "contoso.onmicrosoft.com");
+    await userEvent.type(screen.getByTestId("env-profile-tenant"), "contoso.onmicrosoft.com");
+    await userEvent.click(screen.getByTestId("env-profile-fill"));
+    expect(await screen.findByTestId("env-profile-filled")).toHaveTextContent("Filled Token endpoint from the Microsoft Entra ID profile.");
+    expect(backend.callsOf("profile_endpoints")).toEqual([{ profile: "entra", values: [["tenant", "contoso.onmicrosoft.com"]] }]);
+    expect(screen.getByTestId("env-token-url")).toHaveValue(token);
+    await userEvent.click(screen.getByTestId("env-save"));
+    const saved = backend.callsOf("create_environment")[0]?.input as EnvironmentInput;
+    expect(saved.profile).toBe("entra");
+    expect(saved.endpoints.token_url).toBe(token);
+  });
+
+  it("shows why the templates could not be filled", async () => {
+    fakeBackend({
+      validate_environment: () => [],
+      provider_profiles: () => [standard, entra],
+      profile_endpoints: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw { code: "not_configured", message: "Microsoft Entra ID needs the tenant ID or domain (tenant), such as contoso.onmicrosoft.com.", field: null };
+      },
+    });
+    renderWithProviders(<EnvironmentForm environment={environment({ profile: "entra" })} onClose={vi.fn()} onSaved={vi.fn()} />);
+    await userEvent.click(await screen.findByTestId("env-profile-fill"));
+    expect(await screen.findByTestId("env-profile-error")).toHaveTextContent("needs the tenant ID or domain");
+    expect(screen.getByTestId("env-token-url")).toHaveValue("https://sandbox.example.com/oauth/token");
   });
 });

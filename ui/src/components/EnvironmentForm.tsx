@@ -12,6 +12,7 @@ import { ColorPicker, KIND_COLORS } from "./ColorPicker";
 import { Dialog } from "./Dialog";
 import { Field } from "./Field";
 import { useReportError } from "./Problems";
+import { ProfilePicker } from "./ProfilePicker";
 
 const ENDPOINTS: { key: keyof Endpoints; label: string; testId: string; placeholder: string }[] = [
   { key: "issuer_url", label: "Issuer", testId: "env-issuer-url", placeholder: "https://id.example.com" },
@@ -36,6 +37,20 @@ type DiscoveryFailure = { onIssuer: boolean; message: string };
 
 const labelOf = (key: keyof Endpoints) => ENDPOINTS.find((endpoint) => endpoint.key === key)?.label ?? key;
 
+/** The endpoints with each one a profile's templates gave; the others stay as they are. */
+export function withTemplates(current: Endpoints, filled: Endpoints): { endpoints: Endpoints; changed: (keyof Endpoints)[] } {
+  const endpoints = { ...current };
+  const changed: (keyof Endpoints)[] = [];
+  for (const key of ENDPOINTS.map((endpoint) => endpoint.key)) {
+    const value = filled[key];
+    if (value && value !== current[key]) {
+      endpoints[key] = value;
+      changed.push(key);
+    }
+  }
+  return { endpoints, changed };
+}
+
 /** The endpoints with what discovery found; the token info and API base URL stay the user's. */
 export function withDiscovered(current: Endpoints, found: Discovery): { endpoints: Endpoints; changed: (keyof Endpoints)[] } {
   const endpoints = { ...current };
@@ -52,8 +67,8 @@ export function withDiscovered(current: Endpoints, found: Discovery): { endpoint
 
 export function initialEnvironment(environment: Environment | null): EnvironmentInput {
   if (environment) {
-    const { name, kind, color, endpoints, rotation_days } = environment;
-    return { name, kind, color, endpoints, rotation_days };
+    const { name, kind, color, endpoints, profile, rotation_days } = environment;
+    return { name, kind, color, endpoints, profile, rotation_days };
   }
   return {
     name: "",
@@ -69,6 +84,7 @@ export function initialEnvironment(environment: Environment | null): Environment
       api_base_url: null,
       device_authorization_url: null,
     },
+    profile: "standard",
     rotation_days: 90,
   };
 }
@@ -89,6 +105,7 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
   const [discovering, setDiscovering] = useState(false);
   const [discovered, setDiscovered] = useState<Discovered | null>(null);
   const [discoveryFailure, setDiscoveryFailure] = useState<DiscoveryFailure | null>(null);
+  const [templated, setTemplated] = useState<{ name: string; changed: (keyof Endpoints)[] } | null>(null);
   const report = useReportError();
   const id = environment?.id ?? null;
   const errors = useFieldErrors(input, (value: EnvironmentInput) => api.validateEnvironment(id, value));
@@ -126,6 +143,15 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
     } finally {
       setDiscovering(false);
     }
+  };
+
+  const fillFromProfile = (filled: Endpoints, name: string) => {
+    const { endpoints, changed } = withTemplates(input.endpoints, filled);
+    setTouched((current) => new Set([...current, ...changed.map((key) => `endpoints.${key}`)]));
+    setSaveErrors([]);
+    setInput((current) => ({ ...current, endpoints }));
+    setDiscovered(null);
+    setTemplated({ name, changed });
   };
 
   const save = async () => {
@@ -197,6 +223,21 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
           <h3>Endpoints</h3>
           <p className="muted">Optional until a flow needs them. HTTPS, or plain http on a loopback address.</p>
         </div>
+        <ProfilePicker
+          profile={input.profile}
+          onProfile={(profile) => {
+            setTemplated(null);
+            update("profile", { profile });
+          }}
+          onFill={fillFromProfile}
+        />
+        {templated && (
+          <p className="muted form-span" data-testid="env-profile-filled" role="status">
+            {templated.changed.length === 0
+              ? `The endpoints already match the ${templated.name} profile.`
+              : `Filled ${templated.changed.map(labelOf).join(", ")} from the ${templated.name} profile. Check them, then save.`}
+          </p>
+        )}
         <div className="form-span discover-line">
           <Field
             label="Issuer"
@@ -270,11 +311,17 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
             label={label}
             field={`endpoints.${key}`}
             errors={shown}
-            hint={discovered?.changed.includes(key) ? discoveredHint(discovered, key) : undefined}
+            hint={
+              discovered?.changed.includes(key)
+                ? discoveredHint(discovered, key)
+                : templated?.changed.includes(key)
+                  ? `Filled from the ${templated.name} profile`
+                  : undefined
+            }
           >
             <input
               data-testid={testId}
-              className={discovered?.changed.includes(key) ? "mono discovered" : "mono"}
+              className={discovered?.changed.includes(key) || templated?.changed.includes(key) ? "mono discovered" : "mono"}
               type="url"
               value={input.endpoints[key] ?? ""}
               placeholder={placeholder}

@@ -37,6 +37,17 @@ describe("TokenPanel", () => {
     vi.useRealTimers();
   });
 
+  it("shows the API base a token's answer named, and Try it sends there", async () => {
+    const instance = "https://acme.my.salesforce.com";
+    const status = tokenStatus({ issued: Date.now(), token: { api_base_url: instance } });
+    fakeBackend({ token_details: () => ({ status, jwt: null }), list_secrets: () => [] });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-api-base")).toHaveTextContent(instance);
+    await userEvent.click(screen.getByTestId("try-it-open"));
+    const base = screen.getByTitle(`The API base the token’s answer named: ${instance}`);
+    expect(base).toHaveTextContent(instance);
+  });
+
   it("gets a token with the scopes typed for this request and shows what was granted against it", async () => {
     const now = Date.now();
     const granted = tokenStatus(

@@ -283,6 +283,16 @@ export function TokenPanel({ app, environment }: Props) {
             <dd>
               <time data-testid="token-issued-at" dateTime={token.issued_at}>{localDateTime(token.issued_at)}</time>
             </dd>
+            {token.api_base_url && (
+              <>
+                <dt>API base</dt>
+                <dd>
+                  <code data-testid="token-api-base" title="The API base the provider named for this token (instance_url); “Try it” sends requests there">
+                    {token.api_base_url}
+                  </code>
+                </dd>
+              </>
+            )}
             <dt>Value</dt>
             <dd>
               <code
@@ -649,7 +659,7 @@ export function TokenPanel({ app, environment }: Props) {
           onClose={() => { setLogin(null); }}
         />
       )}
-      {trying && <TryItDialog app={app} environment={environment} onClose={() => { setTrying(false); }} />}
+      {trying && <TryItDialog app={app} environment={environment} tokenBase={token?.api_base_url} onClose={() => { setTrying(false); }} />}
     </section>
   );
 }

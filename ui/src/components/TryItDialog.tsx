@@ -13,6 +13,8 @@ import { Dialog } from "./Dialog";
 interface Props {
   app: ClientApp;
   environment: Environment;
+  /** The API base the current token's answer named (Salesforce's instance_url), if any. */
+  tokenBase?: string | null;
   onClose: () => void;
 }
 
@@ -38,8 +40,8 @@ export function buildRequest(
 }
 
 /** "Try it": one request to the environment's API with the app's token, and the answer. */
-export function TryItDialog({ app, environment, onClose }: Props) {
-  const base = environment.endpoints.api_base_url;
+export function TryItDialog({ app, environment, tokenBase, onClose }: Props) {
+  const base = tokenBase ?? environment.endpoints.api_base_url;
   const { copyWith } = useClipboard();
   const [method, setMethod] = useState<string>("GET");
   const [path, setPath] = useState("/");
@@ -116,7 +118,7 @@ export function TryItDialog({ app, environment, onClose }: Props) {
               ))}
             </select>
             <div className="try-url">
-              <span className="try-base" title={`The environment’s API base URL: ${base}`}>{base.replace(/\/$/, "")}</span>
+              <span className="try-base" title={tokenBase ? `The API base the token’s answer named: ${base}` : `The environment’s API base URL: ${base}`}>{base.replace(/\/$/, "")}</span>
               <input
                 data-testid="try-path"
                 aria-label={`Path under ${base}`}

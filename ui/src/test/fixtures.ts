@@ -21,6 +21,7 @@ export const environment = (overrides: Partial<Environment> = {}): Environment =
     api_base_url: null,
     device_authorization_url: null,
   },
+  profile: "standard",
   rotation_days: 90,
   app_count: 1,
   created_at: "2026-11-01T10:00:00Z",
@@ -116,6 +117,7 @@ export const tokenStatus = (
         fingerprint: "wxyz",
         renew_error: null,
         sign_in_ended_at: null,
+        api_base_url: null,
         ...options.token,
       };
   return {
