@@ -147,6 +147,24 @@ test("a duplicate environment name is refused with a message", async () => {
   await waitForGone(browser, "env-form");
 });
 
+test("a provider profile fills the endpoints from its templates and lists its quirks", async () => {
+  await click(browser, "env-new");
+  await byTestId(browser, "env-form").waitForDisplayed();
+  await type(browser, "env-name", "Contoso");
+  await select(browser, "env-profile", "Microsoft Entra ID");
+  await waitForText(browser, "env-profile-quirks", "<resource>/.default");
+  await type(browser, "env-profile-tenant", "contoso.onmicrosoft.com");
+  await click(browser, "env-profile-fill");
+  await waitForText(browser, "env-profile-filled", "from the Microsoft Entra ID profile");
+  assert.equal(
+    await byTestId(browser, "env-token-url").getValue(),
+    "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
+  );
+  await screenshot(browser, "23-provider-profile");
+  await click(browser, "env-cancel");
+  await waitForGone(browser, "env-form");
+});
+
 test("an app needs a client ID", async () => {
   await click(browser, "app-new");
   await type(browser, "app-form app-display-name", "Billing sync");
