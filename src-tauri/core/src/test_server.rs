@@ -25,6 +25,17 @@ pub(crate) struct Seen {
     pub body: String,
 }
 
+impl Seen {
+    /// A header's value (the first of that name, any case), trimmed.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head
+            .lines()
+            .filter_map(|line| line.split_once(':'))
+            .find(|(key, _)| key.trim().eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.trim())
+    }
+}
+
 type Script = dyn Fn(&Seen) -> Reply + Send + Sync;
 
 /// A running server; it stops (and its port closes) when dropped.

@@ -82,14 +82,6 @@ fn form(seen: &Seen) -> Vec<(String, String)> {
         .collect()
 }
 
-fn header<'a>(seen: &'a Seen, name: &str) -> Option<&'a str> {
-    seen.head
-        .lines()
-        .filter_map(|line| line.split_once(':'))
-        .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.trim())
-}
-
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -191,7 +183,8 @@ async fn entra_asks_for_the_resources_default_scope_without_a_resource_parameter
         ])
     );
     assert!(
-        header(&seen[0], "authorization")
+        seen[0]
+            .header("authorization")
             .unwrap()
             .starts_with("Basic ")
     );
@@ -335,7 +328,7 @@ async fn google_reads_its_device_answer_and_token_info_and_offers_no_client_cred
     );
     assert_eq!(form(&seen[1]), pairs(&[("access_token", "ya29.a0Af")]));
     assert!(
-        header(&seen[1], "authorization").is_none(),
+        seen[1].header("authorization").is_none(),
         "the token goes only in the form"
     );
     let refused = client_credentials(&server, google, &[], &[], None, None)
@@ -371,7 +364,7 @@ async fn keycloak_paths_are_under_the_realm_and_its_answer_is_read() {
 /// A GitHub token endpoint: form-encoded unless asked for JSON; a refusal with HTTP 200.
 async fn github_server(refuse: bool) -> TestServer {
     TestServer::start(move |seen| {
-        let json = header(seen, "accept").is_some_and(|accept| accept.contains("application/json"));
+        let json = seen.header("accept").is_some_and(|accept| accept.contains("application/json"));
         match (refuse, json) {
             (true, _) => Reply::Answer(
                 200,
@@ -427,7 +420,7 @@ async fn github_is_asked_for_json_and_its_classic_tokens_never_expire() {
     );
     let seen = server.seen();
     assert_eq!(seen[0].path, "/login/oauth/access_token");
-    assert_eq!(header(&seen[0], "accept"), Some("application/json"));
+    assert_eq!(seen[0].header("accept"), Some("application/json"));
     assert!(form(&seen[0]).contains(&("client_secret".to_owned(), "s3cret".to_owned())));
 }
 
@@ -568,7 +561,7 @@ async fn slack_user_tokens_and_ok_false_refusals_are_read() {
 #[tokio::test]
 async fn proof_tokens_start_at_created_at_and_token_info_is_at_its_own_path() {
     let server = TestServer::start(|seen| {
-        let form_body = header(seen, "content-type") == Some("application/x-www-form-urlencoded");
+        let form_body = seen.header("content-type") == Some("application/x-www-form-urlencoded");
         let (status, body) = match seen.path.as_str() {
             "/oauth/v2/token" if !form_body => (415, ""),
             "/oauth/v2/token" => (
@@ -598,7 +591,8 @@ async fn proof_tokens_start_at_created_at_and_token_info_is_at_its_own_path() {
         pairs(&[("grant_type", "client_credentials")])
     );
     assert!(
-        header(&seen[0], "authorization")
+        seen[0]
+            .header("authorization")
             .unwrap()
             .starts_with("Basic ")
     );
@@ -624,7 +618,7 @@ async fn proof_tokens_start_at_created_at_and_token_info_is_at_its_own_path() {
         (seen[1].method.as_str(), seen[1].path.as_str()),
         ("GET", "/oauth/v2/token/info")
     );
-    assert_eq!(header(&seen[1], "authorization"), Some("Bearer your_token"));
+    assert_eq!(seen[1].header("authorization"), Some("Bearer your_token"));
 }
 
 #[tokio::test]

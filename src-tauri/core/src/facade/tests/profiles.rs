@@ -9,15 +9,7 @@ use crate::test_server::{Reply, TestServer};
 /// API under it.
 async fn salesforce() -> TestServer {
     TestServer::start(|seen| {
-        let host = seen
-            .head
-            .lines()
-            .find_map(|line| {
-                let (name, value) = line.split_once(':')?;
-                name.eq_ignore_ascii_case("host")
-                    .then(|| value.trim().to_owned())
-            })
-            .unwrap();
+        let host = seen.header("host").unwrap();
         let body = match seen.path.as_str() {
             "/services/oauth2/token" => serde_json::json!({
                 "access_token": "00Dxx0000001gPL!AR8AQJXg",

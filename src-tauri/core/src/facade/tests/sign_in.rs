@@ -26,15 +26,7 @@ async fn refusing_token_endpoint() -> TestServer {
 /// An issuer whose metadata says whether it sends `iss` (it names itself by the Host asked).
 async fn metadata_server(iss_parameter_supported: bool) -> TestServer {
     TestServer::start(move |seen| {
-        let host = seen
-            .head
-            .lines()
-            .find_map(|line| {
-                let (name, value) = line.split_once(':')?;
-                name.eq_ignore_ascii_case("host")
-                    .then(|| value.trim().to_owned())
-            })
-            .unwrap();
+        let host = seen.header("host").unwrap();
         let metadata = serde_json::json!({
             "issuer": format!("http://{host}"),
             "authorization_endpoint": AUTHORIZE,
