@@ -339,7 +339,7 @@ fn malformed_future_and_unknown_field_files_are_refused_and_change_nothing() {
     assert_eq!(
         refused(&home.run(&["import", &unknown])),
         "authdeck: Line 2, column 49: environments[0].colour: unknown field `colour`, \
-         expected one of `name`, `kind`, `color`, `endpoints`, `rotation_days`, `apps`.\n"
+         expected one of `name`, `kind`, `color`, `endpoints`, `profile`, `rotation_days`, `apps`.\n"
     );
 
     let missing = home.path().join("nowhere.json");
