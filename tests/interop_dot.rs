@@ -278,7 +278,7 @@ async fn client_credentials_with_basic_and_in_the_body_are_minted_stored_and_the
             Some(value.expose()),
             "the value is in the keychain"
         );
-        let again = dot.fetch(app, cached.clone()).await.token.unwrap();
+        let again = dot.fetch(app, cached).await.token.unwrap();
         assert_eq!(
             again.id, token.id,
             "served from the store, not minted again"
