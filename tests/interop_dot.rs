@@ -478,3 +478,36 @@ async fn a_forged_callback_is_refused_and_told_at_once_and_the_real_sign_in_then
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_on_dots_consent_ends_the_sign_in_with_its_refusal_and_stores_nothing() {
+    let dot = Dot::new("dot-cancel").await;
+    let app = dot.public();
+    let login = dot.start_login(&app).await;
+    let url = login.started.url.clone();
+    let refusals = login.refusals();
+    let finishing = {
+        let core = dot.core.clone();
+        tokio::spawn(async move { core.finish_login(login, std::future::pending()).await })
+    };
+    let (status, last) =
+        tokio::task::spawn_blocking(move || browser::sign_in_and_cancel_on_dot(&url))
+            .await
+            .unwrap();
+    // DOT sends ?error=access_denied&state=… without iss, which it never promised (no RFC
+    // 9207 in its metadata): the callback is this sign-in's answer, not a forgery.
+    assert_eq!(status, 200, "{last}");
+    let error = finishing.await.unwrap().expect_err("the provider refused");
+    assert_eq!(
+        error.to_string(),
+        "The provider refused the sign-in (access_denied). Sign in again and allow access when \
+         the provider asks."
+    );
+    assert_eq!(refusals.callbacks(), Vec::<String>::new());
+    assert_eq!(dot.core.token_status(&app.id).unwrap().token, None);
+    assert_eq!(
+        dot.requests(),
+        Vec::<Value>::new(),
+        "no code, no token request"
+    );
+}

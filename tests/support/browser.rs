@@ -45,9 +45,10 @@ impl Page {
     }
 
     /// Posts the page's first form: its own fields (hidden ones, the CSRF token, a named
-    /// submit button such as DOT's `allow`) and `extra`.
-    fn submit(&self, browser: &Client, extra: &[(&str, &str)]) -> Page {
+    /// submit button such as DOT's `allow`) but those named in `leave_out`, and `extra`.
+    fn submit(&self, browser: &Client, extra: &[(&str, &str)], leave_out: &[&str]) -> Page {
         let (action, mut fields) = form_of(&self.text);
+        fields.retain(|(name, _)| !leave_out.contains(&name.as_str()));
         fields.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let target = match action {
             Some(action) => self.url.join(&action).expect("the form's address"),
@@ -94,18 +95,38 @@ fn log_in_and_consent(browser: &Client, response: Response) -> Page {
 
 /// django-oauth-toolkit: Django's login form, then DOT's consent form, allowed.
 fn dot_log_in_and_consent(browser: &Client, page: Page) -> Page {
+    dot_log_in_and_answer(browser, page, true)
+}
+
+/// django-oauth-toolkit: Django's login form, then DOT's consent form, allowed or not.
+fn dot_log_in_and_answer(browser: &Client, page: Page, allow: bool) -> Page {
     assert!(
         page.is_django_login(),
         "the provider should ask for a login, got HTTP {} at {}",
         page.status,
         page.url
     );
-    let consent = page.submit(browser, &[("username", "alice"), ("password", PASSWORD)]);
+    let consent = page.submit(
+        browser,
+        &[("username", "alice"), ("password", PASSWORD)],
+        &[],
+    );
     if !consent.is_dot_consent() {
         return consent; // consent given before (or skipped for the app)
     }
     // The form's fields include its one named button, `allow`: what pressing it sends.
-    consent.submit(browser, &[])
+    // Cancel, its other button, has no name: pressing it sends the form without `allow`.
+    let leave_out: &[&str] = if allow { &[] } else { &["allow"] };
+    consent.submit(browser, &[], leave_out)
+}
+
+/// Opens an authorization URL on django-oauth-toolkit, signs in and presses Cancel on the
+/// consent form; returns the final page's status and address (the app's listener).
+pub fn sign_in_and_cancel_on_dot(url: &str) -> (u16, String) {
+    let browser = browser();
+    let first = browser.get(url).send().expect("open the authorization URL");
+    let last = dot_log_in_and_answer(&browser, Page::read(first), false);
+    (last.status, last.url.to_string())
 }
 
 /// Opens an authorization URL, signs in and consents; returns the final page's status and
