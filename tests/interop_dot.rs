@@ -297,6 +297,27 @@ async fn client_credentials_with_basic_and_in_the_body_are_minted_stored_and_the
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_special_character_secret_goes_by_basic_too_form_encoded_as_dot_decodes_it() {
+    let dot = Dot::new("dot-basic-special").await;
+    // RFC 6749 §2.3.1: ID and secret are form-encoded before Basic; DOT decodes them so, and
+    // a client that skipped it would send "+" for a space and "%" unescaped.
+    let app = dot.confidential(
+        &dot.server.clients.post,
+        AuthMethod::ClientSecretBasic,
+        &["read"],
+    );
+    let minted = dot.fetch(&app, Fetch::New).await;
+    assert_eq!(minted.state, TokenState::Valid);
+    assert_eq!(
+        dot.requests(),
+        [
+            json!({"grant_type": "client_credentials", "auth_method": "client_secret_basic",
+                "scope": "read", "status": 200})
+        ]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn introspection_shows_what_dot_reports_and_revocation_makes_the_token_inactive() {
     let dot = Dot::new("dot-introspection").await;
     // DOT's generator never starts an ID with "-"; this client's ID does, on purpose.

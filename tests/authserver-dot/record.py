@@ -37,7 +37,10 @@ class TokenRequests:
         response = self.get_response(request)
         noted["status"] = response.status_code
         if response.status_code != 200:
-            noted["error"] = json.loads(response.content).get("error")
+            try:
+                noted["error"] = json.loads(response.content).get("error")
+            except ValueError:
+                noted["error"] = None  # not an OAuth error body
         with _lock:
             _requests.append(noted)
         return response
