@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses its own part of this module
 
 pub mod authserver;
+pub mod authserver_dot;
 pub mod browser;
 pub mod fixture;
 

@@ -1037,3 +1037,100 @@ fn a_confidential_app_signs_in_on_its_registered_fixed_port_with_its_secret() {
     );
     assert!(!run.stderr.contains(&secret) && !run.stdout.contains(&secret));
 }
+
+/// The second test server, django-oauth-toolkit (tests/authserver-dot): the CLI fills an
+/// environment from its issuer alone, gets a client credentials token for a client whose ID
+/// starts with `-`, and signs in through the opener, the stand-in browser going through
+/// Django's login form and DOT's consent form.
+#[test]
+fn the_cli_discovers_django_oauth_toolkit_and_signs_in_on_its_pages_through_the_opener() {
+    let server = support::authserver_dot::DotServer::start(support::browser::PASSWORD);
+    let issuer = server.issuer.as_str();
+    let clients = &server.clients;
+    let home = Home::new("login-dot");
+    home.run(&[
+        "env",
+        "add",
+        "Dot",
+        "--kind",
+        "sandbox",
+        "--issuer",
+        issuer,
+        "--discover",
+    ])
+    .ok();
+    home.app(
+        "Dot",
+        "Dash",
+        &clients.dash.client_id,
+        &clients.dash.client_secret,
+    );
+    home.run(&[
+        "app",
+        "add",
+        "Native",
+        "--env",
+        "Dot",
+        "--client-id",
+        &clients.public.client_id,
+        "--public",
+        "--scope",
+        "openid profile read",
+    ])
+    .ok();
+
+    let token = home.run(&["token", "Dash"]);
+    let (_, values) = home.stored_token("Dash");
+    assert_eq!(token.ok(), format!("{}\n", values[0]));
+
+    let browser = StandinBrowser::register("sign-in");
+    let run = home.run_with(&browser, &["login", "Native"]);
+    assert_eq!(run.ok(), "", "nothing on stdout");
+    let port = port_of(&run.stderr);
+    assert_eq!(
+        browser.log(4),
+        [
+            format!("standin-browser: opened {issuer}/authorize/"),
+            "standin-browser: signed in as alice".to_owned(),
+            "standin-browser: consented".to_owned(),
+            format!(
+                "standin-browser: ended at http://127.0.0.1:{port}{} (HTTP 200)",
+                authdeck_core::loopback::RESULT_PATH
+            ),
+        ]
+    );
+    let stderr: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        stderr[4], "authdeck: signed in as 1; stored for “Native” in “Dot”:",
+        "{run:#?}"
+    );
+    let (stored, values) = home.stored_token("Native");
+    assert_eq!(stored["source"], "authorization_code");
+    assert_eq!(
+        values.len(),
+        3,
+        "access, refresh and ID token in the keychain"
+    );
+    let requests: Vec<(Value, Value, Value)> = server
+        .token_requests()
+        .iter()
+        .map(|r| {
+            (
+                r["grant_type"].clone(),
+                r["auth_method"].clone(),
+                r["status"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        requests,
+        [
+            (
+                json!("client_credentials"),
+                json!("client_secret_basic"),
+                json!(200)
+            ),
+            (json!("authorization_code"), json!("none"), json!(200)),
+        ]
+    );
+}
