@@ -44,6 +44,7 @@ impl Dot {
                 kind: EnvironmentKind::Sandbox,
                 color: "#0c4b33".into(),
                 endpoints: discovery.endpoints.clone(),
+                profile: ProviderProfile::Standard,
                 rotation_days: DEFAULT_ROTATION_DAYS,
             })
             .unwrap();
