@@ -44,6 +44,7 @@ fn export_all(dir: &Path) {
         Introspection,
         TokenInfo,
         Discovery,
+        StartupMarks,
         ProfileDescription,
         ApiRequest,
         ApiResponse,

@@ -2,7 +2,8 @@
 
 use crate::clipboard::CopyGeneration;
 use crate::ipc::{
-    AppInfo, CopyStarted, IpcError, RevealedSecret, STORE_CHANGED, StoreChanged, StoreScope,
+    AppInfo, CopyStarted, IpcError, RevealedSecret, STORE_CHANGED, StartupMarks, StoreChanged,
+    StoreScope,
 };
 use crate::state::AppState;
 use authdeck_core::audit::{AuditEntry, AuditQuery};
@@ -458,4 +459,10 @@ pub(crate) fn copy_value<R: Runtime>(
     Ok(CopyStarted {
         clear_after_seconds,
     })
+}
+
+/// The desktop process's start-up marks, for the desktop benchmark (nothing secret in them).
+#[tauri::command]
+pub fn startup_marks(startup: State<'_, crate::Startup>) -> StartupMarks {
+    startup.marks()
 }

@@ -121,3 +121,22 @@ pub const CALLBACK_REFUSED: &str = "callback-refused";
 pub const TOKEN_RENEWED: &str = "token-renewed";
 /// Event names, shared with the UI through the bindings check.
 pub const CLIPBOARD_CLEARED: &str = "clipboard-cleared";
+
+/// One start-up phase of the desktop process: milliseconds after `main` began.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct StartupMark {
+    pub name: String,
+    pub at_ms: f64,
+}
+
+/// The desktop process's start-up marks, with the epoch times that put them on one time line
+/// with the webview's performance timeline (`performance.timeOrigin`).
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct StartupMarks {
+    /// When `main` began, in milliseconds since the Unix epoch.
+    pub main_epoch_ms: f64,
+    /// When the kernel started the process (before the dynamic libraries were loaded), where
+    /// the platform tells (Linux).
+    pub process_epoch_ms: Option<f64>,
+    pub marks: Vec<StartupMark>,
+}

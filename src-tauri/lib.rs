@@ -8,7 +8,10 @@ mod demo;
 pub mod ipc;
 mod login;
 mod remote;
+mod startup;
 mod state;
+
+pub use startup::Startup;
 
 #[cfg(test)]
 mod bindings;
@@ -24,17 +27,21 @@ pub enum Mode {
 
 /// Starts the desktop app; returns when its last window closes. Demo mode returns an error
 /// before any window opens when its server cannot start.
-pub fn run(mode: Mode) -> Result<(), String> {
+pub fn run(mode: Mode, startup: Startup) -> Result<(), String> {
     let state = match mode {
         Mode::Normal => state::AppState::open(),
         Mode::Demo => state::AppState::demo(demo::start_server()?),
     };
+    startup.mark("store-opened");
     tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
+        .manage(startup)
         .manage(clipboard::CopyGeneration::default())
         .manage(login::Logins::default())
         .setup(|app| {
+            use tauri::Manager;
+            app.state::<Startup>().mark("set-up");
             background::start(app.handle().clone());
             Ok(())
         })
@@ -97,6 +104,7 @@ pub fn run(mode: Mode) -> Result<(), String> {
             commands::preview_import,
             commands::apply_import,
             commands::audit_log,
+            commands::startup_marks,
         ])
         .build(tauri::generate_context!())
         .map_err(|e| format!("The Authdeck window could not be started: {e}"))?
@@ -105,9 +113,13 @@ pub fn run(mode: Mode) -> Result<(), String> {
             // On ExitRequested, not Exit: the clipboard plugin lets go of the clipboard on Exit
             // (before this handler runs), handing its contents to the desktop's clipboard
             // manager, and reading it after that panics.
-            if let tauri::RunEvent::ExitRequested { .. } = event {
-                use tauri::Manager;
-                app.state::<clipboard::CopyGeneration>().clear_on_exit(app);
+            use tauri::Manager;
+            match event {
+                tauri::RunEvent::Ready => app.state::<Startup>().mark("event-loop-ready"),
+                tauri::RunEvent::ExitRequested { .. } => {
+                    app.state::<clipboard::CopyGeneration>().clear_on_exit(app);
+                }
+                _ => {}
             }
         });
     Ok(())

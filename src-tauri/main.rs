@@ -10,6 +10,7 @@ const USAGE: &str = "Usage: authdeck-desktop [--demo]
            (its own data folder and keychain namespace; your data is not touched)";
 
 fn main() -> ExitCode {
+    let startup = authdeck_app::Startup::begin();
     let mut mode = Mode::Normal;
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    match authdeck_app::run(mode) {
+    match authdeck_app::run(mode, startup) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("authdeck-desktop: {message}");

@@ -1,11 +1,12 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { TokenRenewed } from "./bindings/TokenRenewed";
 import type { Environment } from "./bindings/Environment";
 import type { LinkedApp } from "./bindings/LinkedApp";
 import { api, toIpcError } from "./api/client";
 import { useStoreEvents, useTokenRenewed } from "./api/events";
 import { invalidateScope, keys, useApps, useEnvironments, useSettings } from "./api/queries";
+import { mark, markOnce, recordProcessMarks } from "./lib/marks";
 import { plural } from "./lib/time";
 import { useTheme } from "./lib/useTheme";
 import { AppDetail } from "./components/AppDetail";
@@ -68,16 +69,23 @@ export function App() {
 
   const select = useCallback(
     (appId: string | null) => {
+      if (appId) mark("open-app-start");
       if (active) setSelected((current) => ({ ...current, [active.id]: appId }));
     },
     [active],
   );
+  useEffect(() => {
+    markOnce("first-render");
+    // after the first paint, nothing waits for it: the process's marks join the timeline
+    api.startupMarks().then(recordProcessMarks, () => undefined);
+  }, []);
   const closeDetail = useCallback(() => {
     select(null);
   }, [select]);
 
   /** Switches environment; the open app's linked app there (same link) is opened with it. */
   const switchEnvironment = async (id: string) => {
+    mark("switch-start");
     try {
       const linked = selectedAppId ? await api.linkedApps(selectedAppId).catch(() => []) : [];
       const next = await api.setActiveEnvironment(id);

@@ -5,7 +5,10 @@ import { App } from "./App";
 import { ClipboardProvider } from "./components/Clipboard";
 import { ProblemsProvider } from "./components/Problems";
 import { ToastProvider } from "./components/Toasts";
+import { markOnce } from "./lib/marks";
 import "./styles.css";
+
+markOnce("script");
 
 // The backend announces every change (store-changed), so cached data is fresh until then.
 const client = new QueryClient({

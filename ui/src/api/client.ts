@@ -29,6 +29,7 @@ import type { Discovery } from "../bindings/Discovery";
 import type { Endpoints } from "../bindings/Endpoints";
 import type { ProfileDescription } from "../bindings/ProfileDescription";
 import type { ProviderProfile } from "../bindings/ProviderProfile";
+import type { StartupMarks } from "../bindings/StartupMarks";
 import type { Introspection } from "../bindings/Introspection";
 import type { TokenDetails } from "../bindings/TokenDetails";
 import type { TokenInfo } from "../bindings/TokenInfo";
@@ -170,6 +171,7 @@ export const api = {
   setAutoRenew: (appId: AppId, on: boolean) => write<TokenStatus>(["tokens", "apps"], "set_auto_renew", { appId, on }),
   copyToken: (appId: AppId) => call<CopyStarted>("copy_token", { appId }),
   discover: (issuer: string) => call<Discovery>("discover", { issuer }),
+  startupMarks: () => call<StartupMarks>("startup_marks"),
   providerProfiles: () => call<ProfileDescription[]>("provider_profiles"),
   profileEndpoints: (profile: ProviderProfile, values: [string, string][]) =>
     call<Endpoints>("profile_endpoints", { profile, values }),

@@ -58,6 +58,7 @@ export const COMMANDS = [
   "preview_import",
   "apply_import",
   "audit_log",
+  "startup_marks",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {

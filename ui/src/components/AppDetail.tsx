@@ -2,7 +2,8 @@ import { useEffect, useState } from "react";
 import type { Environment } from "../bindings/Environment";
 import type { LinkedApp } from "../bindings/LinkedApp";
 import { api, toIpcError } from "../api/client";
-import { useApp, useLinkedApps } from "../api/queries";
+import { useApp, useLinkedApps, useTokenDetails } from "../api/queries";
+import { measureToFrame } from "../lib/marks";
 import { localDateTime, plural } from "../lib/time";
 import { AppForm } from "./AppForm";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -30,6 +31,12 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed }: Props)
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const missing = app.error ? toIpcError(app.error).code === "not_found" : false;
+  // The token panel's query (shared through the cache): the app is open once both are shown.
+  const token = useTokenDetails(appId);
+  const shown = app.isSuccess && !token.isPending;
+  useEffect(() => {
+    if (shown) measureToFrame("open-app", "open-app-start");
+  }, [shown]);
 
   // Deleted elsewhere (the CLI, another window) or just now: close the detail; the list is
   // refreshed by the same change.

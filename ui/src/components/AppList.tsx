@@ -2,6 +2,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { AppSummary } from "../bindings/AppSummary";
 import { filterIndexed, indexApps } from "../lib/filter";
+import { mark, markOnce, measureToFrame } from "../lib/marks";
 import { plural } from "../lib/time";
 import { AppRow, ROW_HEIGHT } from "./AppRow";
 import { Icon } from "./Icon";
@@ -51,6 +52,19 @@ export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate,
       window.removeEventListener("keydown", focusFilter);
     };
   }, []);
+
+  // The list as shown: at start-up, after a switch (a new list), after a keystroke (the
+  // filtered rows for what was typed last).
+  useEffect(() => {
+    if (loading || apps === undefined) return;
+    requestAnimationFrame(() => {
+      markOnce("list-interactive");
+    });
+    measureToFrame("switch", "switch-start");
+  }, [apps, loading]);
+  useEffect(() => {
+    if (deferredQuery === query) measureToFrame("filter", "filter-input");
+  }, [visible, deferredQuery, query]);
 
   // The highlight starts on the open app and stays on a visible row.
   const highlighted = visible.some((app) => app.id === highlightId) ? highlightId : (visible.find((app) => app.id === selectedId)?.id ?? null);
@@ -120,6 +134,7 @@ export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate,
             placeholder={total > 0 ? `Filter ${plural(total, "app")}` : "Filter apps"}
             value={query}
             onChange={(event) => {
+              mark("filter-input");
               setQuery(event.target.value);
             }}
             onKeyDown={onKeyDown}
