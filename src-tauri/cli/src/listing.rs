@@ -40,6 +40,12 @@ struct AppTokenJson<'a> {
     refresh_expires_at: Option<Timestamp>,
     /// An ID token (validated when it arrived) is held.
     has_id_token: bool,
+    /// When Authdeck revoked the token at the provider.
+    revoked_at: Option<Timestamp>,
+    /// When the provider ended the sign-in (refused its refresh token).
+    sign_in_ended_at: Option<Timestamp>,
+    /// The API base the provider named for this token (Salesforce's instance_url).
+    api_base_url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -109,6 +115,9 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
                     has_refresh_token: token.is_some_and(|t| t.has_refresh_token),
                     refresh_expires_at: token.and_then(|t| t.refresh_expires_at),
                     has_id_token: token.is_some_and(|t| t.has_id_token),
+                    revoked_at: token.and_then(|t| t.revoked_at),
+                    sign_in_ended_at: token.and_then(|t| t.sign_in_ended_at),
+                    api_base_url: token.and_then(|t| t.api_base_url.as_deref()),
                 }
             })
             .collect();
