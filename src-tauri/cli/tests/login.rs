@@ -465,7 +465,10 @@ fn a_sign_in_that_ended_hands_out_no_token_until_signed_in_again() {
     assert_eq!(native["state"], "sign_in_ended");
     assert_eq!(native["has_refresh_token"], false);
     let ended = native["sign_in_ended_at"].as_str().unwrap();
-    assert!(ended.ends_with('Z') && ended.len() == 20, "an RFC 3339 time: {ended}");
+    assert!(
+        ended.ends_with('Z') && ended.len() == 20,
+        "an RFC 3339 time: {ended}"
+    );
     assert_eq!(native["revoked_at"], Value::Null);
     assert!(
         native["seconds_left"].as_i64().unwrap() > 3000,
