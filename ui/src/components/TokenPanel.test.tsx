@@ -37,6 +37,17 @@ describe("TokenPanel", () => {
     vi.useRealTimers();
   });
 
+  it("does not copy a token Authdeck revoked", async () => {
+    const status = tokenStatus({ issued: Date.now(), revoked: true }, { state: "revoked" });
+    const backend = fakeBackend({ token_details: () => ({ status, jwt: null }), list_secrets: () => [] });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    const copy = await screen.findByTestId("token-copy");
+    expect(copy).toBeDisabled();
+    expect(copy).toHaveAttribute("title", "This token was revoked at the provider: get a new one to copy it.");
+    await userEvent.click(copy);
+    expect(backend.callsOf("copy_token")).toEqual([]);
+  });
+
   it("shows the API base a token's answer named, and Try it sends there", async () => {
     const instance = "https://acme.my.salesforce.com";
     const status = tokenStatus({ issued: Date.now(), token: { api_base_url: instance } });

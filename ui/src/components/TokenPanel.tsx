@@ -462,7 +462,13 @@ export function TokenPanel({ app, environment }: Props) {
               id={`token:${app.id}`}
               testId="token-copy"
               label={`Copy the access token of “${app.display_name}” to the clipboard`}
-              refused={token.sign_in_ended_at ? "The sign-in has ended: this token is not handed out. Sign in again." : undefined}
+              refused={
+                token.sign_in_ended_at
+                  ? "The sign-in has ended: this token is not handed out. Sign in again."
+                  : token.revoked_at
+                    ? "This token was revoked at the provider: get a new one to copy it."
+                    : undefined
+              }
               onCopy={() =>
                 void copyWith({ id: `token:${app.id}`, label: `Access token of “${app.display_name}”`, fingerprint: token.fingerprint }, () =>
                   api.copyToken(app.id),

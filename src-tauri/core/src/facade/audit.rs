@@ -4,7 +4,7 @@
 
 use super::Core;
 use crate::audit::{AuditAction, AuditEntry, AuditQuery};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{AppId, EnvironmentId, Secret, SecretId, TokenMeta};
 use crate::store::audit::{self, Subject};
 use rusqlite::Connection;
@@ -39,7 +39,14 @@ impl Core {
 
     /// The app's access token for copying, recorded in the audit log (without it).
     pub fn token_to_copy(&self, app: &AppId) -> Result<Secret> {
-        let (_, value) = self.token_value(app)?;
+        let (token, value) = self.token_value(app)?;
+        if token.revoked_at.is_some() {
+            return Err(Error::NotConfigured(format!(
+                "The token of “{}” was revoked at the provider, so every API refuses it. Get a \
+                 new token to copy one.",
+                self.app(app)?.display_name
+            )));
+        }
         self.store()?
             .write(|tx| self.note_app(tx, AuditAction::TokenCopied, app, ""))?;
         Ok(value)

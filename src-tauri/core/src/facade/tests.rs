@@ -917,6 +917,38 @@ fn forgetting_a_token_removes_value_and_row() {
 }
 
 #[test]
+fn a_token_authdeck_revoked_is_not_copied() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let token = f.core.store_token(&app.id, minted("token-value")).unwrap();
+    assert_eq!(
+        f.core.token_to_copy(&app.id).unwrap().expose(),
+        "token-value"
+    );
+    f.core
+        .store()
+        .unwrap()
+        .write(|tx| crate::store::tokens::set_revoked(tx, &token.id, f.core.now()))
+        .unwrap();
+    let refused = f.core.token_to_copy(&app.id).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::NotConfigured);
+    assert_eq!(
+        refused.to_string(),
+        "The token of “Billing sync” was revoked at the provider, so every API refuses it. Get \
+         a new token to copy one."
+    );
+    let copies = f
+        .core
+        .audit_log(&crate::audit::AuditQuery::default())
+        .unwrap()
+        .into_iter()
+        .filter(|entry| entry.action == crate::audit::AuditAction::TokenCopied)
+        .count();
+    assert_eq!(copies, 1, "only the copy that was made is in the log");
+}
+
+#[test]
 fn a_write_by_another_program_is_noticed_once() {
     let f = Fixture::new();
     assert!(
