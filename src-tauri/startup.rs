@@ -51,24 +51,26 @@ impl Startup {
     }
 }
 
-/// When the kernel started this process (Linux: /proc/self/stat's start time in clock ticks
-/// after boot, plus the boot time); None elsewhere, or when it cannot be read.
+/// When the kernel started this process, to 10 ms (Linux: its age is the time since boot,
+/// /proc/uptime, less its start in clock ticks after boot, /proc/self/stat; the boot time in
+/// /proc/stat is whole seconds, too coarse); None elsewhere, or when it cannot be read.
 fn process_start_epoch_ms() -> Option<f64> {
     #[cfg(target_os = "linux")]
     {
+        let now = epoch_ms(SystemTime::now());
+        let uptime: f64 = std::fs::read_to_string("/proc/uptime")
+            .ok()?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()?;
         let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
         // the command name (field 2) may hold spaces: count fields after its closing ')'
         let after_name = &stat[stat.rfind(')')? + 1..];
         let ticks: f64 = after_name.split_whitespace().nth(19)?.parse().ok()?;
-        let boot: f64 = std::fs::read_to_string("/proc/stat")
-            .ok()?
-            .lines()
-            .find_map(|line| line.strip_prefix("btime "))?
-            .trim()
-            .parse()
-            .ok()?;
         // /proc counts in USER_HZ, which the kernel's interface fixes at 100 per second
-        Some((boot + ticks / 100.0) * 1000.0)
+        let age_seconds = uptime - ticks / 100.0;
+        Some(now - age_seconds * 1000.0)
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -91,9 +93,9 @@ mod tests {
         let process = marks
             .process_epoch_ms
             .expect("Linux reports the process start");
-        // the kernel counts in clock ticks (10 ms): the process began at most a tick after main
+        // both /proc clocks count in hundredths: the process began at most two after main
         assert!(
-            process <= marks.main_epoch_ms + 10.0,
+            process <= marks.main_epoch_ms + 20.0,
             "{process} {}",
             marks.main_epoch_ms
         );

@@ -140,6 +140,9 @@ async function openApps(browser, count) {
     await browser.keys(["Escape"]);
     await filter.setValue(`bench-client-${n}`);
     await sleep(300);
+    // several apps match (bench-client-62, -620 …): highlight the first, then open it
+    await browser.keys(["ArrowDown"]);
+    await sleep(100);
     await browser.execute(() => performance.clearMeasures("authdeck:open-app"));
     await browser.keys(["Enter"]);
     const started = Date.now();
