@@ -42,6 +42,7 @@ pub fn run(mode: Mode, startup: Startup) -> Result<(), String> {
         .setup(|app| {
             use tauri::Manager;
             app.state::<Startup>().mark("set-up");
+            keep_no_web_cache(app);
             background::start(app.handle().clone());
             Ok(())
         })
@@ -123,4 +124,24 @@ pub fn run(mode: Mode, startup: Startup) -> Result<(), String> {
             }
         });
     Ok(())
+}
+
+/// Tells WebKit that the window shows one document with nothing to cache between pages: the
+/// app's assets are built in and it never navigates, and WebKit's default cache model keeps
+/// memory and disk caches for browsing (issue 14: idle memory).
+fn keep_no_web_cache<R: tauri::Runtime>(app: &tauri::App<R>) {
+    #[cfg(target_os = "linux")]
+    {
+        use tauri::Manager;
+        for window in app.webview_windows().into_values() {
+            let _ = window.with_webview(|webview| {
+                use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
+                if let Some(context) = webview.inner().context() {
+                    context.set_cache_model(CacheModel::DocumentViewer);
+                }
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
 }

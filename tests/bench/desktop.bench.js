@@ -101,10 +101,12 @@ async function launchOnce() {
     };
     const exec = at("process:exec");
     const phases = {};
-    for (const name of ["process:main", "process:store-opened", "process:set-up", "process:event-loop-ready", "script", "first-render", "list-interactive"]) {
+    for (const name of ["process:main", "process:store-opened", "process:set-up", "process:event-loop-ready"]) {
       phases[name] = at(name) - exec;
     }
+    // the webview's time origin: when it began loading the app's page
     phases["webview-origin"] = 0 - exec;
+    for (const name of ["script", "first-render", "list-interactive"]) phases[name] = at(name) - exec;
     return phases;
   } finally {
     await browser.deleteSession();
