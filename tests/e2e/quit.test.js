@@ -13,11 +13,21 @@ const DEMO_SECRETS = ["admin-secret", "basic-secret", "jwt-secret", "post-secret
 
 /** Starts a desktop program for this test; it is stopped in the test's `finally`. */
 function startDesktopProgram(command, args) {
-  const child = spawn(command, args, { stdio: "ignore" });
+  const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+  child.said = "";
+  child.stderr.on("data", (chunk) => {
+    child.said += chunk;
+  });
   child.on("error", (error) => {
     throw new Error(`${command} could not be started: ${error.message}`);
   });
   return child;
+}
+
+/** Whether `child` still runs; when it ended, the wait for it ends with what it said. */
+function stillRunning(child, command) {
+  if (child.exitCode === null && child.signalCode === null) return true;
+  throw new Error(`${command} ended (${child.exitCode ?? child.signalCode}) before its window appeared: ${child.said.trim()}`);
 }
 
 /** Whether a program succeeds, without output. */
@@ -43,8 +53,14 @@ test("closing the window after copying a secret quits cleanly and leaves no secr
   const desktop = [];
   let browser;
   try {
-    desktop.push(startDesktopProgram("xfsettingsd", ["--disable-wm-check", "--sm-client-disable"]));
-    await until("xfsettingsd's window", () => succeeds("xdotool", ["search", "--class", "Xfsettingsd"]));
+    const settings = startDesktopProgram("xfsettingsd", ["--disable-wm-check", "--sm-client-disable"]);
+    desktop.push(settings);
+    // it starts xfconfd over D-Bus first, which takes a while on a loaded machine
+    await until(
+      "xfsettingsd's window",
+      () => stillRunning(settings, "xfsettingsd") && succeeds("xdotool", ["search", "--class", "Xfsettingsd"]),
+      30000,
+    );
     browser = await launch({ args: ["--demo"], recordExit: true });
     await waitForText(browser, "status-environment", "Demo (local) · 5 apps", 20000);
     await openApp(browser, "Demo service");
