@@ -75,17 +75,16 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
     let (environment, app) =
         resolve::app_to_act_on(core, args.target.env.as_deref(), args.target.app.as_deref())?;
     let requested = requested_scopes(&args.scopes);
-    let scopes = match &requested {
-        Some(scopes) => scopes.clone(),
-        None => core.app(&app.id)?.default_scopes,
-    };
-
-    let status = core.token_status(&app.id)?;
-    let before = status.token.as_ref().map(|t| t.id.clone());
-    let refreshable = status.token.as_ref().is_some_and(|t| t.has_refresh_token);
+    let stored = core.stored_token(&app.id, requested.as_deref(), args.min_valid)?;
+    let before = stored.status.token.as_ref().map(|t| t.id.clone());
+    let refreshable = stored
+        .status
+        .token
+        .as_ref()
+        .is_some_and(|t| t.has_refresh_token);
     // Core's own rule for "stored token is good enough" (Fetch::IfNeeded), checked without
     // taking the cross-process lock or a runtime; anything else goes through fetch_token.
-    let fresh = !args.new && authdeck_core::status::serves(&status, &scopes, args.min_valid);
+    let fresh = !args.new && stored.serving().is_some();
     let mut fetch = if args.new {
         Fetch::New
     } else {

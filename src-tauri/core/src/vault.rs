@@ -19,6 +19,9 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, account: &str) -> Result<()>;
     /// Every account stored in this namespace (for consistency checks).
     fn accounts(&self) -> Result<Vec<String>>;
+    /// Whether the keychain is locked now, by a cheap check that reads no value (the agent asks
+    /// before it hands on a value it holds); an error where the platform offers no such check.
+    fn is_locked(&self) -> Result<bool>;
 }
 
 /// The largest value, in UTF-8 bytes, this platform's keychain takes. Windows' credential
@@ -67,6 +70,10 @@ pub struct KeychainVault {
     namespace: String,
     // Connected on first use, so the app starts (and shows a clear error) without a keychain.
     store: Mutex<Option<Arc<CredentialStore>>>,
+    // The lock check's own connection, also made on first use and then kept: keyring-core
+    // does not share its store's.
+    #[cfg(target_os = "linux")]
+    lock_check: Mutex<Option<secret_service::blocking::SecretService<'static>>>,
 }
 
 impl KeychainVault {
@@ -75,6 +82,8 @@ impl KeychainVault {
         Self {
             namespace: namespace.to_owned(),
             store: Mutex::new(None),
+            #[cfg(target_os = "linux")]
+            lock_check: Mutex::new(None),
         }
     }
 
@@ -195,6 +204,45 @@ impl SecretStore for KeychainVault {
         accounts.sort();
         Ok(accounts)
     }
+
+    #[cfg(target_os = "linux")]
+    fn is_locked(&self) -> Result<bool> {
+        use secret_service::EncryptionType;
+        use secret_service::blocking::SecretService;
+        let mut slot = self
+            .lock_check
+            .lock()
+            .map_err(|_| Error::Internal("The keychain connection was poisoned".into()))?;
+        if slot.is_none() {
+            // Plain: this connection never carries a secret, so no key exchange is needed.
+            let service = SecretService::connect(EncryptionType::Plain).map_err(|error| {
+                Error::KeychainUnavailable(format!(
+                    "The Secret Service could not be reached to check that the keychain is \
+                     unlocked ({error})."
+                ))
+            })?;
+            *slot = Some(service);
+        }
+        let service = slot.as_ref().expect("connected above");
+        // The collection keyring-core's Secret Service store writes to.
+        let checked = service
+            .get_default_collection()
+            .and_then(|collection| collection.is_locked());
+        checked.map_err(|error| {
+            // A broken connection is not kept: the next check connects again.
+            *slot = None;
+            Error::KeychainUnavailable(format!(
+                "Could not check that the keychain is unlocked ({error})."
+            ))
+        })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn is_locked(&self) -> Result<bool> {
+        Err(Error::KeychainUnavailable(
+            "This system's keychain offers no lock check to Authdeck yet.".into(),
+        ))
+    }
 }
 
 /// An in-memory vault for unit tests of the logic above the keychain; never used by the product.
@@ -202,6 +250,8 @@ impl SecretStore for KeychainVault {
 #[derive(Default)]
 pub struct MemoryVault {
     pub entries: Mutex<std::collections::BTreeMap<String, Secret>>,
+    /// What `is_locked` answers.
+    pub locked: std::sync::atomic::AtomicBool,
 }
 
 #[cfg(test)]
@@ -231,6 +281,10 @@ impl SecretStore for MemoryVault {
 
     fn accounts(&self) -> Result<Vec<String>> {
         Ok(self.entries.lock().unwrap().keys().cloned().collect())
+    }
+
+    fn is_locked(&self) -> Result<bool> {
+        Ok(self.locked.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
 
