@@ -188,7 +188,7 @@ fn confirm_by_hand(error: &authdeck_core::Error, app: &str) -> Result<(), Failur
 }
 
 /// With `-v`: what was done, on stderr. A token that cannot meet `--min-valid` is said always.
-fn report(got: &Got, verbose: bool, min_valid: i64) {
+pub(crate) fn report(got: &Got, verbose: bool, min_valid: i64) {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let left = got.meta.expires_at.map(|at| at.unix() - now);
     if verbose {
@@ -220,9 +220,19 @@ fn report(got: &Got, verbose: bool, min_valid: i64) {
     }
 }
 
+/// The token `args` ask for: from the agent when it has it (neither the store nor the
+/// keychain is opened then), else through [`get`]; the store is closed again before return.
+pub fn obtain(args: &TokenArgs, verbose: bool) -> Result<Got, Failure> {
+    if let Some(got) = crate::agent::ask(args, verbose) {
+        return Ok(got);
+    }
+    let core = crate::open()?;
+    get(&core, args, verbose)
+}
+
 /// `authdeck token`: the value on stdout, nothing else.
-pub fn token(core: &Core, args: &TokenArgs, verbose: bool) -> Result<u8, Failure> {
-    let got = get(core, args, verbose)?;
+pub fn token(args: &TokenArgs, verbose: bool) -> Result<u8, Failure> {
+    let got = obtain(args, verbose)?;
     printable_token(&got)?;
     output::print_exactly(&format!("{}\n", got.value.expose()))?;
     Ok(0)
@@ -246,14 +256,9 @@ fn check_vars(vars: &VarArgs) -> Result<(), Failure> {
 }
 
 /// `authdeck env [APP]`: `export` lines for eval.
-pub fn exports(
-    core: &Core,
-    args: &TokenArgs,
-    vars: &VarArgs,
-    verbose: bool,
-) -> Result<u8, Failure> {
+pub fn exports(args: &TokenArgs, vars: &VarArgs, verbose: bool) -> Result<u8, Failure> {
     check_vars(vars)?;
-    let got = get(core, args, verbose)?;
+    let got = obtain(args, verbose)?;
     printable_token(&got)?;
     let mut text = format!(
         "export {}={}\n",
@@ -289,10 +294,9 @@ fn printable_token(got: &Got) -> Result<(), Failure> {
 
 /// `authdeck exec [APP] -- CMD ARGS...`: CMD runs with the token in its environment, in
 /// place of this process on Unix, so its exit code and signals are its own.
-pub fn exec(core: Core, args: &ExecArgs, verbose: bool) -> Result<u8, Failure> {
+pub fn exec(args: &ExecArgs, verbose: bool) -> Result<u8, Failure> {
     check_vars(&args.vars)?;
-    let got = get(&core, &args.token, verbose)?;
-    drop(core);
+    let got = obtain(&args.token, verbose)?;
     let (program, rest) = args
         .command
         .split_first()

@@ -290,7 +290,10 @@ mod tests {
             revoked_at: Some(at(1500)),
             ..t
         };
-        assert_eq!(miss(&at_2000(Some(revoked)), &scopes, 0), Some(Miss::Revoked));
+        assert_eq!(
+            miss(&at_2000(Some(revoked)), &scopes, 0),
+            Some(Miss::Revoked)
+        );
     }
 
     #[test]
