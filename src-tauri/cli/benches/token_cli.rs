@@ -40,7 +40,7 @@ fn token_cli(c: &mut Criterion) {
     // The first call stores a token valid for an hour; every later one serves it.
     run(&mut home.command(&["token"]));
     group.bench_function("authdeck_cli_token_cached", |b| {
-        b.iter(|| run(&mut home.command(&["token"]).env("AUTHDECK_AGENT", "off")))
+        b.iter(|| run(home.command(&["token"]).env("AUTHDECK_AGENT", "off")))
     });
     // The agent holds the same token in memory once it has served it (its socket lives in the
     // private session's XDG_RUNTIME_DIR); stopped again so the other rows never ask it.

@@ -34,20 +34,16 @@ pub fn ask(args: &TokenArgs, verbose: bool) -> Option<Got> {
     };
     let answer = super::talk(&socket, &request, WAIT);
     match answer {
-        Some(Answer::Token {
-            environment,
-            app,
-            meta,
-            value,
-        }) => {
+        Some(Answer::Token(served)) => {
             if verbose {
                 say!("authdeck: served by the agent");
             }
+            let served = *served;
             let got = Got {
-                environment,
-                app,
-                meta,
-                value,
+                environment: served.environment,
+                app: served.app,
+                meta: served.meta,
+                value: served.value,
                 how: How::Cached,
             };
             crate::tokens::report(&got, verbose, args.min_valid);

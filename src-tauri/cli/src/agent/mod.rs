@@ -45,7 +45,9 @@ fn talk(socket: &Path, request: &Request, wait: Duration) -> Option<Answer> {
     BufReader::new(stream.take(wire::MAX_LINE))
         .read_line(&mut line)
         .ok()?;
-    serde_json::from_str(&line).ok()
+    let answer = serde_json::from_str(&line).ok();
+    zeroize::Zeroize::zeroize(&mut line);
+    answer
 }
 
 /// Where this process's agent listens, or why there can be none.

@@ -7,7 +7,7 @@
 //! is new to it. It never requests, renews or signs in.
 
 use super::place;
-use super::wire::{Answer, MAX_LINE, Request, Status};
+use super::wire::{Answer, MAX_LINE, Request, Served, Status};
 use crate::output::say;
 use crate::resolve;
 use authdeck_core::Core;
@@ -154,8 +154,9 @@ impl Agent {
                 false,
             ),
         };
-        let bytes = super::wire::line(&answer);
+        let mut bytes = super::wire::line(&answer);
         let _ = tokio::time::timeout(CONVERSATION, stream.write_all(&bytes)).await;
+        zeroize::Zeroize::zeroize(&mut bytes);
         stop
     }
 
@@ -246,12 +247,12 @@ impl Agent {
             app.display_name,
             environment.name
         );
-        Answer::Token {
+        Answer::Token(Box::new(Served {
             environment,
             app,
             meta,
             value,
-        }
+        }))
     }
 
     /// A miss: the app's held value (if any) is dropped, since its row no longer serves.

@@ -29,13 +29,7 @@ pub enum Request {
 #[serde(tag = "answer", rename_all = "kebab-case")]
 pub enum Answer {
     /// The stored token, valid as long as asked.
-    Token {
-        environment: Environment,
-        app: AppSummary,
-        meta: TokenMeta,
-        #[serde(serialize_with = "exposed")]
-        value: Secret,
-    },
+    Token(Box<Served>),
     /// Nothing to serve; the CLI goes its usual way.
     Miss { why: String },
     /// The keychain is locked: the agent dropped every value it held and serves none.
@@ -46,6 +40,16 @@ pub enum Answer {
     Stopping,
     /// The request could not be read.
     Unreadable { why: String },
+}
+
+/// A token handed on, and what `-v`, `env` and `exec` say of it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Served {
+    pub environment: Environment,
+    pub app: AppSummary,
+    pub meta: TokenMeta,
+    #[serde(serialize_with = "exposed")]
+    pub value: Secret,
 }
 
 /// The agent's state, for `authdeck agent status`.
