@@ -32,7 +32,7 @@ impl SecretStore for MemoryKeychain {
     fn accounts(&self) -> Result<Vec<String>> {
         Ok(self.0.lock().unwrap().keys().cloned().collect())
     }
-    fn is_locked(&self) -> Result<bool> {
+    fn is_locked(&self, _account: &str) -> Result<bool> {
         Ok(false)
     }
 }

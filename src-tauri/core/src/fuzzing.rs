@@ -332,7 +332,7 @@ impl SecretStore for NoKeychain {
     fn accounts(&self) -> Result<Vec<String>> {
         Ok(Vec::new())
     }
-    fn is_locked(&self) -> Result<bool> {
+    fn is_locked(&self, _account: &str) -> Result<bool> {
         Ok(false)
     }
 }

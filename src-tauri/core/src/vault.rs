@@ -19,9 +19,10 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, account: &str) -> Result<()>;
     /// Every account stored in this namespace (for consistency checks).
     fn accounts(&self) -> Result<Vec<String>>;
-    /// Whether the keychain is locked now, by a cheap check that reads no value (the agent asks
-    /// before it hands on a value it holds); an error where the platform offers no such check.
-    fn is_locked(&self) -> Result<bool>;
+    /// Whether the entry of `account` is locked now, by one cheap call that reads no value (the
+    /// agent asks before it hands on a value it holds); `Error::SecretMissing` when there is no
+    /// such entry, an error where the platform offers no such check.
+    fn is_locked(&self, account: &str) -> Result<bool>;
 }
 
 /// The largest value, in UTF-8 bytes, this platform's keychain takes. Windows' credential
@@ -206,7 +207,7 @@ impl SecretStore for KeychainVault {
     }
 
     #[cfg(target_os = "linux")]
-    fn is_locked(&self) -> Result<bool> {
+    fn is_locked(&self, account: &str) -> Result<bool> {
         use secret_service::EncryptionType;
         use secret_service::blocking::SecretService;
         let mut slot = self
@@ -224,21 +225,31 @@ impl SecretStore for KeychainVault {
             *slot = Some(service);
         }
         let service = slot.as_ref().expect("connected above");
-        // The collection keyring-core's Secret Service store writes to.
-        let checked = service
-            .get_default_collection()
-            .and_then(|collection| collection.is_locked());
-        checked.map_err(|error| {
-            // A broken connection is not kept: the next check connects again.
-            *slot = None;
-            Error::KeychainUnavailable(format!(
-                "Could not check that the keychain is unlocked ({error})."
-            ))
-        })
+        // One SearchItems call, by the attributes keyring-core's Secret Service store gives
+        // an entry: the service answers which matching items are locked, and reads none.
+        let attributes =
+            HashMap::from([("service", self.namespace.as_str()), ("username", account)]);
+        let found = service
+            .search_items(attributes)
+            .map(|found| (!found.locked.is_empty(), !found.unlocked.is_empty()));
+        match found {
+            Ok((true, _)) => Ok(true),
+            Ok((false, true)) => Ok(false),
+            Ok((false, false)) => Err(Error::SecretMissing(
+                "The keychain no longer holds this entry.".into(),
+            )),
+            Err(error) => {
+                // A broken connection is not kept: the next check connects again.
+                *slot = None;
+                Err(Error::KeychainUnavailable(format!(
+                    "Could not check that the keychain is unlocked ({error})."
+                )))
+            }
+        }
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn is_locked(&self) -> Result<bool> {
+    fn is_locked(&self, _account: &str) -> Result<bool> {
         Err(Error::KeychainUnavailable(
             "This system's keychain offers no lock check to Authdeck yet.".into(),
         ))
@@ -283,7 +294,8 @@ impl SecretStore for MemoryVault {
         Ok(self.entries.lock().unwrap().keys().cloned().collect())
     }
 
-    fn is_locked(&self) -> Result<bool> {
+    fn is_locked(&self, account: &str) -> Result<bool> {
+        self.get(account)?;
         Ok(self.locked.load(std::sync::atomic::Ordering::SeqCst))
     }
 }

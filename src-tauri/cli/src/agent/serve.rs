@@ -2,16 +2,17 @@
 //!
 //! Per token request it resolves the app and reads its token row as `authdeck token` does
 //! (so a token renewed, revoked or forgotten by any other program is seen at once), serves
-//! only what core's cached-path rule serves, checks the keychain is still unlocked, and hands
-//! on the value it holds for that token row, reading it from the keychain once when the row
-//! is new to it. It never requests, renews or signs in.
+//! only what core's cached-path rule serves, checks the token's keychain entry is still
+//! unlocked (one Secret Service call that reads no value), and hands on the value it holds for
+//! that token row, reading it from the keychain once when the row is new to it. It never
+//! requests, renews or signs in.
 
 use super::place;
 use super::wire::{Answer, MAX_LINE, Request, Served, Status};
 use crate::output::say;
 use crate::resolve;
-use authdeck_core::Core;
 use authdeck_core::model::{AppId, EnvironmentKind, Secret, TokenId};
+use authdeck_core::{Core, ErrorCode};
 use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
@@ -217,13 +218,17 @@ impl Agent {
         };
         // What keeps the agent no wider than the unlocked keychain: nothing is handed on
         // while it is locked, and nothing is held through a lock.
-        match self.core.keychain_locked() {
+        match self.core.token_locked(&meta) {
             Ok(false) => {}
             Ok(true) => {
                 self.held.clear();
                 self.missed += 1;
                 say!("authdeck agent: the keychain is locked; dropped every value held.");
                 return Answer::Locked;
+            }
+            // The entry is gone (removed outside Authdeck): the command's usual way replaces it.
+            Err(error) if error.code() == ErrorCode::SecretMissing => {
+                return self.miss(Some(&app.id), error.to_string());
             }
             Err(error) => {
                 self.held.clear();

@@ -51,8 +51,8 @@ impl SecretStore for FlakyVault {
     fn accounts(&self) -> Result<Vec<String>> {
         self.inner.accounts()
     }
-    fn is_locked(&self) -> Result<bool> {
-        self.inner.is_locked()
+    fn is_locked(&self, account: &str) -> Result<bool> {
+        self.inner.is_locked(account)
     }
 }
 

@@ -182,10 +182,11 @@ impl Core {
         })
     }
 
-    /// Whether the keychain is locked now (one cheap call that reads no value): a holder of
-    /// token values in memory, the agent, asks before each one it hands on.
-    pub fn keychain_locked(&self) -> Result<bool> {
-        self.vault.is_locked()
+    /// Whether the keychain entry of `token`'s value is locked now (one cheap call that reads
+    /// no value): a holder of token values in memory, the agent, asks before each one it hands
+    /// on. `Error::SecretMissing` when the entry is gone.
+    pub fn token_locked(&self, token: &TokenMeta) -> Result<bool> {
+        self.vault.is_locked(&token_account(&token.id))
     }
 
     /// The token's value to hand on (copying, the CLI, API calls): the stored one, unless its
