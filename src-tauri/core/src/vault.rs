@@ -23,6 +23,12 @@ pub trait SecretStore: Send + Sync {
     /// agent asks before it hands on a value it holds); `Error::SecretMissing` when there is no
     /// such entry, an error where the platform offers no such check.
     fn is_locked(&self, account: &str) -> Result<bool>;
+    /// Connects now rather than at first use, so a long-lived holder (the agent) pays the
+    /// connection's cost (a key exchange) before its first answer, and finds out at once when
+    /// there is no keychain.
+    fn connect(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The largest value, in UTF-8 bytes, this platform's keychain takes. Windows' credential
@@ -99,6 +105,31 @@ impl KeychainVault {
         let store = platform_store()?;
         *slot = Some(Arc::clone(&store));
         Ok(store)
+    }
+
+    /// The lock check's connection, made on first use.
+    #[cfg(target_os = "linux")]
+    fn lock_check(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, Option<secret_service::blocking::SecretService<'static>>>>
+    {
+        use secret_service::EncryptionType;
+        use secret_service::blocking::SecretService;
+        let mut slot = self
+            .lock_check
+            .lock()
+            .map_err(|_| Error::Internal("The keychain connection was poisoned".into()))?;
+        if slot.is_none() {
+            // Plain: this connection never carries a secret, so no key exchange is needed.
+            let service = SecretService::connect(EncryptionType::Plain).map_err(|error| {
+                Error::KeychainUnavailable(format!(
+                    "The Secret Service could not be reached to check that the keychain is \
+                     unlocked ({error})."
+                ))
+            })?;
+            *slot = Some(service);
+        }
+        Ok(slot)
     }
 
     fn entry(&self, account: &str) -> Result<Entry> {
@@ -208,23 +239,8 @@ impl SecretStore for KeychainVault {
 
     #[cfg(target_os = "linux")]
     fn is_locked(&self, account: &str) -> Result<bool> {
-        use secret_service::EncryptionType;
-        use secret_service::blocking::SecretService;
-        let mut slot = self
-            .lock_check
-            .lock()
-            .map_err(|_| Error::Internal("The keychain connection was poisoned".into()))?;
-        if slot.is_none() {
-            // Plain: this connection never carries a secret, so no key exchange is needed.
-            let service = SecretService::connect(EncryptionType::Plain).map_err(|error| {
-                Error::KeychainUnavailable(format!(
-                    "The Secret Service could not be reached to check that the keychain is \
-                     unlocked ({error})."
-                ))
-            })?;
-            *slot = Some(service);
-        }
-        let service = slot.as_ref().expect("connected above");
+        let mut slot = self.lock_check()?;
+        let service = slot.as_ref().expect("connected by lock_check");
         // One SearchItems call, by the attributes keyring-core's Secret Service store gives
         // an entry: the service answers which matching items are locked, and reads none.
         let attributes =
@@ -246,6 +262,13 @@ impl SecretStore for KeychainVault {
                 )))
             }
         }
+    }
+
+    fn connect(&self) -> Result<()> {
+        self.store()?;
+        #[cfg(target_os = "linux")]
+        drop(self.lock_check()?);
+        Ok(())
     }
 
     #[cfg(not(target_os = "linux"))]

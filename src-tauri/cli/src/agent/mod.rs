@@ -84,6 +84,7 @@ fn start(args: &AgentStartArgs) -> Result<u8, Failure> {
         ));
     }
     let core = crate::open()?;
+    core.connect_keychain()?;
     let home = core.home().canonicalize().map_err(|e| {
         Failure::new(
             exit::OTHER,

@@ -182,6 +182,12 @@ impl Core {
         })
     }
 
+    /// Connects to the keychain now rather than at first use (the agent, so its first answer
+    /// is quick and a missing keychain is found at its start).
+    pub fn connect_keychain(&self) -> Result<()> {
+        self.vault.connect()
+    }
+
     /// Whether the keychain entry of `token`'s value is locked now (one cheap call that reads
     /// no value): a holder of token values in memory, the agent, asks before each one it hands
     /// on. `Error::SecretMissing` when the entry is gone.
