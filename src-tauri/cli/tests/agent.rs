@@ -189,6 +189,21 @@ fn a_cached_token_is_served_by_the_agent_and_nothing_secret_is_logged() {
     );
     assert_eq!(exported.ok(), usual.ok(), "the same export line either way");
 
+    let executed = Run::from(
+        place
+            .command(&[
+                "exec",
+                "--",
+                "sh",
+                "-c",
+                "printf %s \"$AUTHDECK_ACCESS_TOKEN\"",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(executed.ok(), value, "exec is served by the agent too");
+
     // AUTHDECK_AGENT=off: the usual way, and nothing said of the agent.
     let off = Run::from(
         place
@@ -201,7 +216,7 @@ fn a_cached_token_is_served_by_the_agent_and_nothing_secret_is_logged() {
     assert!(!off.stderr.contains("agent"), "{}", off.stderr);
 
     let status = place.status();
-    assert_eq!(status["served"], 3);
+    assert_eq!(status["served"], 4);
     assert_eq!(status["missed"], 1);
     assert_eq!(status["refused"], 0);
     assert_eq!(status["held"], 1);
@@ -216,7 +231,7 @@ fn a_cached_token_is_served_by_the_agent_and_nothing_secret_is_logged() {
         "{log}"
     );
     assert!(
-        log.contains("stopped (SIGTERM); served 3, missed 1, refused 0."),
+        log.contains("stopped (SIGTERM); served 4, missed 1, refused 0."),
         "{log}"
     );
     assert!(!log.contains(&value), "the token in the agent's log: {log}");
@@ -317,6 +332,18 @@ fn the_agent_ends_when_idle_and_when_stopped() {
         "the agent's process ended"
     );
     assert_eq!(place.run(&["agent", "status"]).code, 3);
+}
+
+#[test]
+fn the_agent_ends_when_its_data_folder_is_removed() {
+    let (_server, home) = billing("agent-home-gone", &[]);
+    let place = Place::new(home);
+    let agent = place.agent("60");
+    let socket = agent.socket.clone();
+    std::fs::remove_dir_all(place.home.path()).unwrap();
+    let log = agent.ended_within(Duration::from_secs(10));
+    assert!(log.contains("stopped (its data folder is gone)"), "{log}");
+    assert!(!socket.exists(), "its socket is removed");
 }
 
 fn zombie_or_gone(pid: u64) -> bool {
