@@ -66,10 +66,9 @@ fn running(socket: &Path) -> Option<wire::Status> {
     }
 }
 
-fn listening_line(status: &wire::Status) -> String {
+fn listening_line(socket: &str, pid: u32, idle: u64) -> String {
     format!(
-        "authdeck agent: listening on {} (pid {}); it stops after {} s without a request.\n",
-        status.socket, status.pid, status.idle_limit_seconds
+        "authdeck agent: listening on {socket} (pid {pid}); it stops after {idle} s without a request.\n"
     )
 }
 
@@ -101,41 +100,39 @@ fn start(args: &AgentStartArgs) -> Result<u8, Failure> {
         ))?;
         return Ok(0);
     }
-    // A socket nobody answers on is a dead agent's: replace it.
-    if std::fs::symlink_metadata(&socket).is_ok() {
-        std::fs::remove_file(&socket).map_err(|e| cannot_listen(&socket, &e))?;
-    }
-    let listener =
-        std::os::unix::net::UnixListener::bind(&socket).map_err(|e| cannot_listen(&socket, &e))?;
-    std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600))
-        .map_err(|e| cannot_listen(&socket, &e))?;
-    let inode = std::fs::symlink_metadata(&socket)
-        .map_err(|e| cannot_listen(&socket, &e))?
-        .ino();
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| cannot_listen(&socket, &e))?;
-    let idle = Duration::from_secs(args.idle);
-    let agent = serve::Agent::new(core, socket.clone(), namespace, idle, inode);
-    let ready = wire::Status {
-        pid: std::process::id(),
-        socket: socket.display().to_string(),
-        home: home.display().to_string(),
-        namespace: agent.namespace.clone(),
-        served: 0,
-        missed: 0,
-        refused: 0,
-        held: 0,
-        idle_seconds: 0,
-        idle_limit_seconds: args.idle,
-    };
-    output::print(&listening_line(&ready))?;
+    let (listener, inode) = listen(&socket)?;
+    let agent = serve::Agent::new(
+        core,
+        socket.clone(),
+        namespace,
+        Duration::from_secs(args.idle),
+        inode,
+    );
+    output::print(&listening_line(
+        &socket.display().to_string(),
+        std::process::id(),
+        args.idle,
+    ))?;
     crate::tokens::block_on(async move {
         let listener = tokio::net::UnixListener::from_std(listener)?;
         agent.run(listener).await
     })?
     .map_err(|e| Failure::new(exit::OTHER, format!("The agent failed: {e}.")))?;
     Ok(0)
+}
+
+/// Binds the socket (replacing a dead agent's) as 0600; the listener and the socket's inode.
+fn listen(socket: &Path) -> Result<(std::os::unix::net::UnixListener, u64), Failure> {
+    let failed = |e: std::io::Error| cannot_listen(socket, &e);
+    // A socket nobody answers on is a dead agent's: replace it.
+    if std::fs::symlink_metadata(socket).is_ok() {
+        std::fs::remove_file(socket).map_err(failed)?;
+    }
+    let listener = std::os::unix::net::UnixListener::bind(socket).map_err(failed)?;
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o600)).map_err(failed)?;
+    let inode = std::fs::symlink_metadata(socket).map_err(failed)?.ino();
+    listener.set_nonblocking(true).map_err(failed)?;
+    Ok((listener, inode))
 }
 
 fn cannot_listen(socket: &Path, error: &std::io::Error) -> Failure {

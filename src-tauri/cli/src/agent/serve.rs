@@ -27,12 +27,12 @@ const LOOK: Duration = Duration::from_millis(250);
 
 /// A running agent: its core, the values it holds, and what it has done.
 pub struct Agent {
-    pub core: Core,
-    pub socket: PathBuf,
-    pub namespace: String,
-    pub idle: Duration,
+    core: Core,
+    socket: PathBuf,
+    namespace: String,
+    idle: Duration,
     /// The socket file's inode, to notice it removed or replaced.
-    pub inode: u64,
+    inode: u64,
     held: HashMap<AppId, (TokenId, Secret)>,
     served: u64,
     missed: u64,
