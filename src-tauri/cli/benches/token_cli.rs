@@ -1,6 +1,7 @@
 //! Benchmark: `authdeck token` as a whole process — start, open the store, read the
-//! keychain, print — with a cached token and with a renewed one (a token request to the local
-//! test authorization server, the token written to the keychain and SQLite), next to curl
+//! keychain, print — with a cached token, with the same token handed out by `authdeck agent`
+//! (no store, no keychain in the CLI's process), and with a renewed one (a token request to the
+//! local test authorization server, the token written to the keychain and SQLite), next to curl
 //! making the same token request as a process, and an empty process for scale.
 //!
 //! Run: `bash .ci/with-keychain cargo bench -p authdeck-cli --bench token_cli` (a private D-Bus
@@ -39,8 +40,16 @@ fn token_cli(c: &mut Criterion) {
     // The first call stores a token valid for an hour; every later one serves it.
     run(&mut home.command(&["token"]));
     group.bench_function("authdeck_cli_token_cached", |b| {
+        b.iter(|| run(home.command(&["token"]).env("AUTHDECK_AGENT", "off")))
+    });
+    // The agent holds the same token in memory once it has served it (its socket lives in the
+    // private session's XDG_RUNTIME_DIR); stopped again so the other rows never ask it.
+    run(&mut home.command(&["agent", "start", "--idle", "600"]));
+    run(&mut home.command(&["token"]));
+    group.bench_function("authdeck_cli_token_agent", |b| {
         b.iter(|| run(&mut home.command(&["token"])))
     });
+    run(&mut home.command(&["agent", "stop"]));
     // Tokens live 3600 s, so asking for 3601 renews on every call.
     group.bench_function("authdeck_cli_token_renewed", |b| {
         b.iter(|| run(&mut home.command(&["token", "--min-valid", "3601"])))

@@ -177,6 +177,14 @@ pub enum Command {
         json: bool,
     },
 
+    /// Keep tokens ready in memory for `authdeck token` (start, stop, status).
+    ///
+    /// A process of yours that hands the stored token of an app, while it stays valid, to
+    /// `token`, `env` and `exec` over a socket only your user can use, so they need not open
+    /// the keychain. It never requests, renews or signs in: anything else goes the usual way.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+
     /// Print a shell completion script.
     ///
     /// Example: authdeck completions bash > ~/.local/share/bash-completion/completions/authdeck
@@ -318,6 +326,34 @@ pub struct VarArgs {
     /// Also set this variable to the app's client ID.
     #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub client_id_var: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Start the agent of this data folder and keychain namespace, in the background unless
+    /// --foreground; prints where it listens. Nothing is done when it already runs.
+    Start(AgentStartArgs),
+    /// Stop the agent; the tokens it held in memory go with it.
+    Stop,
+    /// Whether the agent runs, where it listens and what it has done (exit code 3: it does
+    /// not run).
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AgentStartArgs {
+    /// Stay in the foreground and log to stderr (no secret is ever logged).
+    #[arg(long)]
+    pub foreground: bool,
+
+    /// Stop after this many seconds without a request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle: u64,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 // Everything shown goes through `output` (provider text must not drive the terminal).
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod agent;
 mod audit;
 mod cli;
 mod failure;
@@ -25,7 +26,7 @@ use authdeck_core::audit::Actor;
 use authdeck_core::vault::{KeychainVault, default_namespace};
 use authdeck_core::{Core, SystemClock};
 use clap::{CommandFactory, Parser};
-use cli::{AppCommand, Cli, Command, EnvAction};
+use cli::{AppCommand, Cli, Command, EnvAction, EnvCommand};
 use failure::{Failure, exit, one_line};
 use output::say;
 use std::process::ExitCode;
@@ -89,7 +90,7 @@ fn usage_error(error: clap::Error) -> ExitCode {
 }
 
 /// The desktop app's data folder and keychain namespace, so both programs share one store.
-fn open() -> Result<Core, Failure> {
+pub(crate) fn open() -> Result<Core, Failure> {
     let home = authdeck_core::default_home()?;
     let vault = Arc::new(KeychainVault::new(&default_namespace()));
     Ok(Core::open_as(
@@ -117,19 +118,29 @@ fn completions(shell: clap_complete::Shell) -> Result<u8, Failure> {
 
 fn run(cli: Cli) -> Result<u8, Failure> {
     let verbose = cli.verbose;
-    // These need neither the store nor the keychain.
-    match cli.command {
-        Command::Completions { shell } => return completions(shell),
-        Command::Profiles { json } => return listing::profiles(json),
+    // These need neither the store nor the keychain, or open them only when they must (a
+    // token the agent hands on needs neither).
+    match &cli.command {
+        Command::Completions { shell } => return completions(*shell),
+        Command::Profiles { json } => return listing::profiles(*json),
+        Command::Agent(command) => return agent::run(command),
+        Command::Token(args) => return tokens::token(args, verbose),
+        Command::Exec(args) => return tokens::exec(args, verbose),
+        Command::Env(EnvCommand {
+            action: None,
+            token,
+            vars,
+        }) => return tokens::exports(token, vars, verbose),
         _ => {}
     }
     let core = open()?;
     match cli.command {
-        Command::Token(args) => tokens::token(&core, &args, verbose),
+        Command::Token(_) | Command::Exec(_) | Command::Agent(_) => {
+            unreachable!("handled above")
+        }
         Command::Login(args) => login::login(&core, &args, verbose),
-        Command::Exec(args) => tokens::exec(core, &args, verbose),
         Command::Env(env) => match env.action {
-            None => tokens::exports(&core, &env.token, &env.vars, verbose),
+            None => unreachable!("handled above"),
             Some(EnvAction::Add(args)) => setup::env_add(&core, &args, verbose),
             Some(EnvAction::Edit(args)) => setup::env_edit(&core, &args, verbose),
             Some(EnvAction::Rm { name, with_apps }) => setup::env_rm(&core, &name, with_apps),

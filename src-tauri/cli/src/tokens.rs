@@ -75,17 +75,16 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
     let (environment, app) =
         resolve::app_to_act_on(core, args.target.env.as_deref(), args.target.app.as_deref())?;
     let requested = requested_scopes(&args.scopes);
-    let scopes = match &requested {
-        Some(scopes) => scopes.clone(),
-        None => core.app(&app.id)?.default_scopes,
-    };
-
-    let status = core.token_status(&app.id)?;
-    let before = status.token.as_ref().map(|t| t.id.clone());
-    let refreshable = status.token.as_ref().is_some_and(|t| t.has_refresh_token);
+    let stored = core.stored_token(&app.id, requested.as_deref(), args.min_valid)?;
+    let before = stored.status.token.as_ref().map(|t| t.id.clone());
+    let refreshable = stored
+        .status
+        .token
+        .as_ref()
+        .is_some_and(|t| t.has_refresh_token);
     // Core's own rule for "stored token is good enough" (Fetch::IfNeeded), checked without
     // taking the cross-process lock or a runtime; anything else goes through fetch_token.
-    let fresh = !args.new && authdeck_core::status::serves(&status, &scopes, args.min_valid);
+    let fresh = !args.new && stored.serving().is_some();
     let mut fetch = if args.new {
         Fetch::New
     } else {
@@ -189,7 +188,7 @@ fn confirm_by_hand(error: &authdeck_core::Error, app: &str) -> Result<(), Failur
 }
 
 /// With `-v`: what was done, on stderr. A token that cannot meet `--min-valid` is said always.
-fn report(got: &Got, verbose: bool, min_valid: i64) {
+pub(crate) fn report(got: &Got, verbose: bool, min_valid: i64) {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let left = got.meta.expires_at.map(|at| at.unix() - now);
     if verbose {
@@ -221,9 +220,19 @@ fn report(got: &Got, verbose: bool, min_valid: i64) {
     }
 }
 
+/// The token `args` ask for: from the agent when it has it (neither the store nor the
+/// keychain is opened then), else through [`get`]; the store is closed again before return.
+pub fn obtain(args: &TokenArgs, verbose: bool) -> Result<Got, Failure> {
+    if let Some(got) = crate::agent::ask(args, verbose) {
+        return Ok(got);
+    }
+    let core = crate::open()?;
+    get(&core, args, verbose)
+}
+
 /// `authdeck token`: the value on stdout, nothing else.
-pub fn token(core: &Core, args: &TokenArgs, verbose: bool) -> Result<u8, Failure> {
-    let got = get(core, args, verbose)?;
+pub fn token(args: &TokenArgs, verbose: bool) -> Result<u8, Failure> {
+    let got = obtain(args, verbose)?;
     printable_token(&got)?;
     output::print_exactly(&format!("{}\n", got.value.expose()))?;
     Ok(0)
@@ -247,14 +256,9 @@ fn check_vars(vars: &VarArgs) -> Result<(), Failure> {
 }
 
 /// `authdeck env [APP]`: `export` lines for eval.
-pub fn exports(
-    core: &Core,
-    args: &TokenArgs,
-    vars: &VarArgs,
-    verbose: bool,
-) -> Result<u8, Failure> {
+pub fn exports(args: &TokenArgs, vars: &VarArgs, verbose: bool) -> Result<u8, Failure> {
     check_vars(vars)?;
-    let got = get(core, args, verbose)?;
+    let got = obtain(args, verbose)?;
     printable_token(&got)?;
     let mut text = format!(
         "export {}={}\n",
@@ -290,10 +294,9 @@ fn printable_token(got: &Got) -> Result<(), Failure> {
 
 /// `authdeck exec [APP] -- CMD ARGS...`: CMD runs with the token in its environment, in
 /// place of this process on Unix, so its exit code and signals are its own.
-pub fn exec(core: Core, args: &ExecArgs, verbose: bool) -> Result<u8, Failure> {
+pub fn exec(args: &ExecArgs, verbose: bool) -> Result<u8, Failure> {
     check_vars(&args.vars)?;
-    let got = get(&core, &args.token, verbose)?;
-    drop(core);
+    let got = obtain(&args.token, verbose)?;
     let (program, rest) = args
         .command
         .split_first()

@@ -32,6 +32,9 @@ impl SecretStore for MemoryKeychain {
     fn accounts(&self) -> Result<Vec<String>> {
         Ok(self.0.lock().unwrap().keys().cloned().collect())
     }
+    fn is_locked(&self, _account: &str) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 /// An empty store in a temporary folder.

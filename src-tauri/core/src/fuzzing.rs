@@ -332,6 +332,9 @@ impl SecretStore for NoKeychain {
     fn accounts(&self) -> Result<Vec<String>> {
         Ok(Vec::new())
     }
+    fn is_locked(&self, _account: &str) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 struct FixedClock;

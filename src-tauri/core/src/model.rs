@@ -917,7 +917,8 @@ pub struct RemoteDeleted {
 }
 
 /// A secret value: a client secret, or later a token. Its Debug prints a redaction and it
-/// cannot be serialized, so it cannot leak through logs, panics or IPC responses by accident.
+/// cannot be serialized, so it cannot leak through logs, panics or IPC responses by accident;
+/// its memory is wiped when it is dropped.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS), ts(type = "string"))]
 #[serde(transparent)]
@@ -946,6 +947,14 @@ impl Secret {
             return String::new();
         }
         chars[chars.len() - 4..].iter().collect()
+    }
+}
+
+impl Drop for Secret {
+    // Whatever holds a value (the agent for minutes, any process for a moment) leaves no copy
+    // of it in freed memory.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 

@@ -83,18 +83,75 @@ pub fn token_status(app: AppFacts<'_>, token: Option<TokenMeta>, now: Timestamp)
     }
 }
 
-/// Whether a stored token serves a request for `scopes` that needs it valid `min_valid_seconds`
-/// more: not revoked, its sign-in (if any) not ended, minted for exactly these scopes, and not
-/// expiring sooner (a token without an expiry always serves). This is `Fetch::IfNeeded`'s
-/// rule, shared with the CLI's fast path.
-pub fn serves(status: &TokenStatus, scopes: &[String], min_valid_seconds: i64) -> bool {
-    status.token.as_ref().is_some_and(|token| {
-        token.revoked_at.is_none()
-            && token.sign_in_ended_at.is_none()
-            && token.requested_scopes == scopes
-    }) && status
+/// Why a stored token does not serve a request (see [`miss`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Miss {
+    /// The app holds no token.
+    NoToken,
+    /// The token was revoked.
+    Revoked,
+    /// The sign-in it came from has ended.
+    SignInEnded,
+    /// It was minted for other scopes than the request's.
+    OtherScopes,
+    /// It expires sooner than the request needs.
+    ExpiresTooSoon,
+}
+
+impl Miss {
+    /// In a few words, for `-v` and the agent's answer.
+    pub fn why(self) -> &'static str {
+        match self {
+            Miss::NoToken => "no token is stored",
+            Miss::Revoked => "the token was revoked",
+            Miss::SignInEnded => "the sign-in has ended",
+            Miss::OtherScopes => "the token has other scopes",
+            Miss::ExpiresTooSoon => "the token expires too soon",
+        }
+    }
+}
+
+/// Why a stored token does not serve a request for `scopes` that needs it valid
+/// `min_valid_seconds` more, or None when it does: not revoked, its sign-in (if any) not ended,
+/// minted for exactly these scopes, and not expiring sooner (a token without an expiry always
+/// serves). This is `Fetch::IfNeeded`'s rule, shared with the CLI's cached path and the agent.
+pub fn miss(status: &TokenStatus, scopes: &[String], min_valid_seconds: i64) -> Option<Miss> {
+    let Some(token) = status.token.as_ref() else {
+        return Some(Miss::NoToken);
+    };
+    if token.revoked_at.is_some() {
+        Some(Miss::Revoked)
+    } else if token.sign_in_ended_at.is_some() {
+        Some(Miss::SignInEnded)
+    } else if token.requested_scopes != scopes {
+        Some(Miss::OtherScopes)
+    } else if status
         .seconds_left
-        .is_none_or(|left| left >= min_valid_seconds)
+        .is_some_and(|left| left < min_valid_seconds)
+    {
+        Some(Miss::ExpiresTooSoon)
+    } else {
+        None
+    }
+}
+
+/// Whether a stored token serves the request: [`miss`] finds no reason it does not.
+pub fn serves(status: &TokenStatus, scopes: &[String], min_valid_seconds: i64) -> bool {
+    miss(status, scopes, min_valid_seconds).is_none()
+}
+
+/// An app's token status, and why its stored token does not serve a request (None: it does).
+#[derive(Clone, Debug)]
+pub struct StoredToken {
+    pub status: TokenStatus,
+    pub miss: Option<Miss>,
+}
+
+impl StoredToken {
+    /// The stored token, when it serves the request.
+    pub fn serving(&self) -> Option<&TokenMeta> {
+        self.status.token.as_ref().filter(|_| self.miss.is_none())
+    }
 }
 
 fn difference(these: &[String], those: &[String]) -> Vec<String> {
@@ -211,6 +268,31 @@ mod tests {
         assert_eq!(
             status(Some(token(1000, None)), 9_999_999).state,
             TokenState::Valid
+        );
+    }
+
+    #[test]
+    fn a_stored_token_that_does_not_serve_says_why() {
+        let t = token(1000, Some(4600));
+        let scopes = t.requested_scopes.clone();
+        let at_2000 = |token: Option<TokenMeta>| status(token, 2000);
+        assert_eq!(miss(&at_2000(None), &scopes, 0), Some(Miss::NoToken));
+        assert_eq!(miss(&at_2000(Some(t.clone())), &scopes, 2600), None);
+        assert_eq!(
+            miss(&at_2000(Some(t.clone())), &scopes, 2601),
+            Some(Miss::ExpiresTooSoon)
+        );
+        assert_eq!(
+            miss(&at_2000(Some(t.clone())), &["other".to_owned()], 0),
+            Some(Miss::OtherScopes)
+        );
+        let revoked = TokenMeta {
+            revoked_at: Some(at(1500)),
+            ..t
+        };
+        assert_eq!(
+            miss(&at_2000(Some(revoked)), &scopes, 0),
+            Some(Miss::Revoked)
         );
     }
 

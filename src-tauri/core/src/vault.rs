@@ -19,6 +19,16 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, account: &str) -> Result<()>;
     /// Every account stored in this namespace (for consistency checks).
     fn accounts(&self) -> Result<Vec<String>>;
+    /// Whether the entry of `account` is locked now, by one cheap call that reads no value (the
+    /// agent asks before it hands on a value it holds); `Error::SecretMissing` when there is no
+    /// such entry, an error where the platform offers no such check.
+    fn is_locked(&self, account: &str) -> Result<bool>;
+    /// Connects now rather than at first use, so a long-lived holder (the agent) pays the
+    /// connection's cost (a key exchange) before its first answer, and finds out at once when
+    /// there is no keychain.
+    fn connect(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The largest value, in UTF-8 bytes, this platform's keychain takes. Windows' credential
@@ -67,6 +77,10 @@ pub struct KeychainVault {
     namespace: String,
     // Connected on first use, so the app starts (and shows a clear error) without a keychain.
     store: Mutex<Option<Arc<CredentialStore>>>,
+    // The lock check's own connection, also made on first use and then kept: keyring-core
+    // does not share its store's.
+    #[cfg(target_os = "linux")]
+    lock_check: Mutex<Option<secret_service::blocking::SecretService<'static>>>,
 }
 
 impl KeychainVault {
@@ -75,6 +89,8 @@ impl KeychainVault {
         Self {
             namespace: namespace.to_owned(),
             store: Mutex::new(None),
+            #[cfg(target_os = "linux")]
+            lock_check: Mutex::new(None),
         }
     }
 
@@ -89,6 +105,31 @@ impl KeychainVault {
         let store = platform_store()?;
         *slot = Some(Arc::clone(&store));
         Ok(store)
+    }
+
+    /// The lock check's connection, made on first use.
+    #[cfg(target_os = "linux")]
+    fn lock_check(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, Option<secret_service::blocking::SecretService<'static>>>>
+    {
+        use secret_service::EncryptionType;
+        use secret_service::blocking::SecretService;
+        let mut slot = self
+            .lock_check
+            .lock()
+            .map_err(|_| Error::Internal("The keychain connection was poisoned".into()))?;
+        if slot.is_none() {
+            // Plain: this connection never carries a secret, so no key exchange is needed.
+            let service = SecretService::connect(EncryptionType::Plain).map_err(|error| {
+                Error::KeychainUnavailable(format!(
+                    "The Secret Service could not be reached to check that the keychain is \
+                     unlocked ({error})."
+                ))
+            })?;
+            *slot = Some(service);
+        }
+        Ok(slot)
     }
 
     fn entry(&self, account: &str) -> Result<Entry> {
@@ -195,6 +236,47 @@ impl SecretStore for KeychainVault {
         accounts.sort();
         Ok(accounts)
     }
+
+    #[cfg(target_os = "linux")]
+    fn is_locked(&self, account: &str) -> Result<bool> {
+        let mut slot = self.lock_check()?;
+        let service = slot.as_ref().expect("connected by lock_check");
+        // One SearchItems call, by the attributes keyring-core's Secret Service store gives
+        // an entry: the service answers which matching items are locked, and reads none.
+        let attributes =
+            HashMap::from([("service", self.namespace.as_str()), ("username", account)]);
+        let found = service
+            .search_items(attributes)
+            .map(|found| (!found.locked.is_empty(), !found.unlocked.is_empty()));
+        match found {
+            Ok((true, _)) => Ok(true),
+            Ok((false, true)) => Ok(false),
+            Ok((false, false)) => Err(Error::SecretMissing(
+                "The keychain no longer holds this entry.".into(),
+            )),
+            Err(error) => {
+                // A broken connection is not kept: the next check connects again.
+                *slot = None;
+                Err(Error::KeychainUnavailable(format!(
+                    "Could not check that the keychain is unlocked ({error})."
+                )))
+            }
+        }
+    }
+
+    fn connect(&self) -> Result<()> {
+        self.store()?;
+        #[cfg(target_os = "linux")]
+        drop(self.lock_check()?);
+        Ok(())
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn is_locked(&self, _account: &str) -> Result<bool> {
+        Err(Error::KeychainUnavailable(
+            "This system's keychain offers no lock check to Authdeck yet.".into(),
+        ))
+    }
 }
 
 /// An in-memory vault for unit tests of the logic above the keychain; never used by the product.
@@ -202,6 +284,8 @@ impl SecretStore for KeychainVault {
 #[derive(Default)]
 pub struct MemoryVault {
     pub entries: Mutex<std::collections::BTreeMap<String, Secret>>,
+    /// What `is_locked` answers.
+    pub locked: std::sync::atomic::AtomicBool,
 }
 
 #[cfg(test)]
@@ -231,6 +315,11 @@ impl SecretStore for MemoryVault {
 
     fn accounts(&self) -> Result<Vec<String>> {
         Ok(self.entries.lock().unwrap().keys().cloned().collect())
+    }
+
+    fn is_locked(&self, account: &str) -> Result<bool> {
+        self.get(account)?;
+        Ok(self.locked.load(std::sync::atomic::Ordering::SeqCst))
     }
 }
 

@@ -51,6 +51,9 @@ impl SecretStore for FlakyVault {
     fn accounts(&self) -> Result<Vec<String>> {
         self.inner.accounts()
     }
+    fn is_locked(&self, account: &str) -> Result<bool> {
+        self.inner.is_locked(account)
+    }
 }
 
 struct Fixture {

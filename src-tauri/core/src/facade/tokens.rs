@@ -107,6 +107,24 @@ impl Core {
         ))
     }
 
+    /// The app's token status and whether its stored token serves a request for `requested`
+    /// scopes (the app's default scopes when None) valid `min_valid_seconds` more, by
+    /// `Fetch::IfNeeded`'s rule. Reads the store only, never the keychain: the CLI's cached
+    /// path and the agent both decide here.
+    pub fn stored_token(
+        &self,
+        app: &AppId,
+        requested: Option<&[String]>,
+        min_valid_seconds: i64,
+    ) -> Result<status::StoredToken> {
+        let app = self.app(app)?;
+        let scopes = requested.map_or_else(|| app.default_scopes.clone(), <[String]>::to_vec);
+        let token = tokens::of_app(&self.store()?.conn, &app.id)?;
+        let status = self.facts_status(&app, token)?;
+        let miss = status::miss(&status, &scopes, min_valid_seconds);
+        Ok(status::StoredToken { status, miss })
+    }
+
     /// The status of an app's token.
     pub fn token_status(&self, app: &AppId) -> Result<TokenStatus> {
         let app = self.app(app)?;
@@ -162,6 +180,19 @@ impl Core {
             jwt,
             id_claims,
         })
+    }
+
+    /// Connects to the keychain now rather than at first use (the agent, so its first answer
+    /// is quick and a missing keychain is found at its start).
+    pub fn connect_keychain(&self) -> Result<()> {
+        self.vault.connect()
+    }
+
+    /// Whether the keychain entry of `token`'s value is locked now (one cheap call that reads
+    /// no value): a holder of token values in memory, the agent, asks before each one it hands
+    /// on. `Error::SecretMissing` when the entry is gone.
+    pub fn token_locked(&self, token: &TokenMeta) -> Result<bool> {
+        self.vault.is_locked(&token_account(&token.id))
     }
 
     /// The token's value to hand on (copying, the CLI, API calls): the stored one, unless its

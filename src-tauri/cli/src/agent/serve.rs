@@ -1,0 +1,281 @@
+//! The agent's process: one listener, one request per connection, answered in turn.
+//!
+//! Per token request it resolves the app and reads its token row as `authdeck token` does
+//! (so a token renewed, revoked or forgotten by any other program is seen at once), serves
+//! only what core's cached-path rule serves, checks the token's keychain entry is still
+//! unlocked (one Secret Service call that reads no value), and hands on the value it holds for
+//! that token row, reading it from the keychain once when the row is new to it. It never
+//! requests, renews or signs in.
+
+use super::place;
+use super::wire::{Answer, MAX_LINE, Request, Served, Status};
+use crate::output::say;
+use crate::resolve;
+use authdeck_core::model::{AppId, EnvironmentKind, Secret, TokenId};
+use authdeck_core::{Core, ErrorCode};
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+
+/// How long one connection may take to send its request and read the answer.
+const CONVERSATION: Duration = Duration::from_secs(2);
+/// How often the agent looks at its idle time, its socket and its data folder.
+const LOOK: Duration = Duration::from_millis(250);
+
+/// A running agent: its core, the values it holds, and what it has done.
+pub struct Agent {
+    core: Core,
+    socket: PathBuf,
+    namespace: String,
+    idle: Duration,
+    /// The socket file's inode, to notice it removed or replaced.
+    inode: u64,
+    held: HashMap<AppId, (TokenId, Secret)>,
+    served: u64,
+    missed: u64,
+    refused: u64,
+    last: Instant,
+}
+
+/// Why the agent ended.
+enum Ending {
+    Stopped,
+    Idle,
+    Signal(&'static str),
+    HomeGone,
+    SocketGone,
+}
+
+impl Agent {
+    pub fn new(core: Core, socket: PathBuf, namespace: String, idle: Duration, inode: u64) -> Self {
+        Self {
+            core,
+            socket,
+            namespace,
+            idle,
+            inode,
+            held: HashMap::new(),
+            served: 0,
+            missed: 0,
+            refused: 0,
+            last: Instant::now(),
+        }
+    }
+
+    /// Serves until stopped, idle, signalled, or its socket or data folder is gone; then
+    /// removes its socket (when it is still its own) and drops what it held.
+    pub async fn run(mut self, listener: UnixListener) -> std::io::Result<()> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut look = tokio::time::interval(LOOK);
+        let ending = loop {
+            tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => {
+                        if self.converse(stream).await {
+                            break Ending::Stopped;
+                        }
+                    }
+                    Err(error) => say!("authdeck agent: a connection failed: {error}"),
+                },
+                _ = terminate.recv() => break Ending::Signal("SIGTERM"),
+                _ = interrupt.recv() => break Ending::Signal("SIGINT"),
+                _ = look.tick() => if let Some(ending) = self.ended() {
+                    break ending;
+                },
+            }
+        };
+        if self.socket_is_ours() {
+            let _ = std::fs::remove_file(&self.socket);
+        }
+        self.held.clear();
+        let why = match ending {
+            Ending::Stopped => "asked to stop".to_owned(),
+            Ending::Idle => format!("no request for {} s", self.idle.as_secs()),
+            Ending::Signal(name) => name.to_owned(),
+            Ending::HomeGone => "its data folder is gone".to_owned(),
+            Ending::SocketGone => "its socket was removed".to_owned(),
+        };
+        say!(
+            "authdeck agent: stopped ({why}); served {}, missed {}, refused {}.",
+            self.served,
+            self.missed,
+            self.refused
+        );
+        Ok(())
+    }
+
+    fn ended(&self) -> Option<Ending> {
+        if self.last.elapsed() >= self.idle {
+            Some(Ending::Idle)
+        } else if !self.core.home().is_dir() {
+            Some(Ending::HomeGone)
+        } else if !self.socket_is_ours() {
+            Some(Ending::SocketGone)
+        } else {
+            None
+        }
+    }
+
+    fn socket_is_ours(&self) -> bool {
+        std::fs::symlink_metadata(&self.socket).is_ok_and(|meta| meta.ino() == self.inode)
+    }
+
+    /// One connection: another user's is closed unanswered; ours gets one answer. True when
+    /// asked to stop.
+    async fn converse(&mut self, mut stream: UnixStream) -> bool {
+        match place::peer_uid(&stream) {
+            Ok(uid) if uid == place::own_uid() => {}
+            Ok(uid) => {
+                self.refused += 1;
+                say!("authdeck agent: refused a connection from uid {uid} (not you).");
+                return false;
+            }
+            Err(error) => {
+                self.refused += 1;
+                say!("authdeck agent: refused a connection whose user is unknown ({error}).");
+                return false;
+            }
+        }
+        let request = tokio::time::timeout(CONVERSATION, read_request(&mut stream)).await;
+        let (answer, stop) = match request {
+            Ok(Ok(request)) => {
+                self.last = Instant::now();
+                self.answer(request)
+            }
+            Ok(Err(why)) => (Answer::Unreadable { why }, false),
+            Err(_) => (
+                Answer::Unreadable {
+                    why: "no request in time".into(),
+                },
+                false,
+            ),
+        };
+        let mut bytes = super::wire::line(&answer);
+        let _ = tokio::time::timeout(CONVERSATION, stream.write_all(&bytes)).await;
+        zeroize::Zeroize::zeroize(&mut bytes);
+        stop
+    }
+
+    fn answer(&mut self, request: Request) -> (Answer, bool) {
+        match request {
+            Request::Token {
+                app,
+                env,
+                min_valid,
+            } => (self.token(app.as_deref(), env.as_deref(), min_valid), false),
+            Request::Status => (Answer::Status(self.status()), false),
+            Request::Stop => (Answer::Stopping, true),
+        }
+    }
+
+    fn status(&self) -> Status {
+        Status {
+            pid: std::process::id(),
+            socket: self.socket.display().to_string(),
+            home: self.core.home().display().to_string(),
+            namespace: self.namespace.clone(),
+            served: self.served,
+            missed: self.missed,
+            refused: self.refused,
+            held: self.held.len(),
+            idle_seconds: self.last.elapsed().as_secs(),
+            idle_limit_seconds: self.idle.as_secs(),
+        }
+    }
+
+    /// The token answer: the stored token when core's cached-path rule serves it and the
+    /// keychain is unlocked, else a miss that says why.
+    fn token(&mut self, app: Option<&str>, env: Option<&str>, min_valid: i64) -> Answer {
+        let environment = match resolve::environment(&self.core, env) {
+            Ok(environment) => environment,
+            Err(failure) => return self.miss(None, failure.line()),
+        };
+        let app = match resolve::app(&self.core, &environment, app) {
+            Ok(app) => app,
+            Err(failure) => return self.miss(None, failure.line()),
+        };
+        if environment.kind == EnvironmentKind::Production && env.is_none() {
+            // `authdeck token` asks on a terminal or refuses; that is its decision, not ours.
+            return self.miss(
+                None,
+                "a production app whose environment was not named".into(),
+            );
+        }
+        let meta = match self.core.stored_token(&app.id, None, min_valid) {
+            Ok(stored) => match (stored.serving(), stored.miss) {
+                (Some(meta), _) => meta.clone(),
+                (None, miss) => {
+                    let why = miss.map_or("nothing to serve", |m| m.why());
+                    return self.miss(Some(&app.id), why.into());
+                }
+            },
+            Err(error) => return self.miss(Some(&app.id), error.to_string()),
+        };
+        // What keeps the agent no wider than the unlocked keychain: nothing is handed on
+        // while it is locked, and nothing is held through a lock.
+        match self.core.token_locked(&meta) {
+            Ok(false) => {}
+            Ok(true) => {
+                self.held.clear();
+                self.missed += 1;
+                say!("authdeck agent: the keychain is locked; dropped every value held.");
+                return Answer::Locked;
+            }
+            // The entry is gone (removed outside Authdeck): the command's usual way replaces it.
+            Err(error) if error.code() == ErrorCode::SecretMissing => {
+                return self.miss(Some(&app.id), error.to_string());
+            }
+            Err(error) => {
+                self.held.clear();
+                return self.miss(None, error.to_string());
+            }
+        }
+        let value = match self.held.get(&app.id) {
+            Some((id, value)) if *id == meta.id => value.clone(),
+            _ => match self.core.token_value(&app.id) {
+                Ok((read, value)) if read.id == meta.id => {
+                    self.held.insert(app.id.clone(), (read.id, value.clone()));
+                    value
+                }
+                Ok(_) => return self.miss(Some(&app.id), "the token was just replaced".into()),
+                Err(error) => return self.miss(Some(&app.id), error.to_string()),
+            },
+        };
+        self.served += 1;
+        say!(
+            "authdeck agent: served the token of “{}” in “{}”.",
+            app.display_name,
+            environment.name
+        );
+        Answer::Token(Box::new(Served {
+            environment,
+            app,
+            meta,
+            value,
+        }))
+    }
+
+    /// A miss: the app's held value (if any) is dropped, since its row no longer serves.
+    fn miss(&mut self, app: Option<&AppId>, why: String) -> Answer {
+        if let Some(app) = app {
+            self.held.remove(app);
+        }
+        self.missed += 1;
+        say!("authdeck agent: miss ({why}).");
+        Answer::Miss { why }
+    }
+}
+
+async fn read_request(stream: &mut UnixStream) -> Result<Request, String> {
+    let mut line = String::new();
+    BufReader::new(stream.take(MAX_LINE))
+        .read_line(&mut line)
+        .await
+        .map_err(|e| format!("unreadable: {e}"))?;
+    serde_json::from_str(&line).map_err(|e| format!("not a request: {e}"))
+}

@@ -1,0 +1,582 @@
+//! `authdeck agent`: the real binary as the agent and as its clients, against the real keychain
+//! and the real test authorization server. Each test has a runtime folder of its own (the
+//! agent's socket lives there) beside its own data folder and keychain namespace.
+
+mod common;
+
+use common::{Home, Run, billing};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A home and a runtime folder (0700, as a login session makes it) of one test's own.
+struct Place {
+    home: Home,
+    runtime: tempfile::TempDir,
+    /// A keychain of the test's own, instead of the one all tests share.
+    keychain: Option<PrivateKeychain>,
+}
+
+impl Place {
+    fn new(home: Home) -> Self {
+        let runtime = tempfile::tempdir().expect("a runtime folder");
+        std::fs::set_permissions(runtime.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+        Self {
+            home,
+            runtime,
+            keychain: None,
+        }
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = self.home.command(args);
+        command
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .env_remove("AUTHDECK_AGENT");
+        if let Some(keychain) = &self.keychain {
+            command.env("DBUS_SESSION_BUS_ADDRESS", &keychain.address);
+        }
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.command(args).output().expect("run authdeck"))
+    }
+
+    /// `token -v`: (the value, stderr).
+    fn token(&self) -> (String, String) {
+        let run = self.run(&["token", "-v"]);
+        (run.ok().trim_end().to_owned(), run.stderr)
+    }
+
+    fn folder(&self) -> PathBuf {
+        self.runtime.path().join("authdeck")
+    }
+
+    /// The agent in the foreground, once it says where it listens.
+    fn agent(&self, idle: &str) -> Agent {
+        let mut child = self
+            .command(&["agent", "start", "--foreground", "--idle", idle])
+            .spawn()
+            .expect("start the agent");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let socket = line
+            .strip_prefix("authdeck agent: listening on ")
+            .and_then(|rest| rest.split(" (pid ").next())
+            .unwrap_or_else(|| panic!("where the agent listens: {line:?}"))
+            .into();
+        Agent { child, socket }
+    }
+
+    fn status(&self) -> Value {
+        self.run(&["agent", "status", "--json"]).json()
+    }
+}
+
+/// An agent run by a test; ended (SIGTERM) when dropped, if it has not ended.
+struct Agent {
+    child: Child,
+    socket: PathBuf,
+}
+
+impl Agent {
+    /// Ends it with SIGTERM; what it said on stderr.
+    fn end(mut self) -> String {
+        signal_term(self.child.id());
+        self.log()
+    }
+
+    /// Waits (up to `within`) for it to end by itself; what it said on stderr.
+    fn ended_within(mut self, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "the agent did not end in time");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.log()
+    }
+
+    fn log(&mut self) -> String {
+        let status = self.child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "the agent's exit");
+        let mut said = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut said)
+            .unwrap();
+        said
+    }
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            signal_term(self.child.id());
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn signal_term(pid: u32) {
+    let done = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(done.success());
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[test]
+fn a_cached_token_is_served_by_the_agent_and_nothing_secret_is_logged() {
+    let (_server, home) = billing("agent-served", &[]);
+    let place = Place::new(home);
+    let agent = place.agent("60");
+    assert_eq!(mode(&place.folder()), 0o700);
+    assert_eq!(mode(&agent.socket), 0o600);
+
+    // The first token is requested the usual way: the agent holds none.
+    let (value, said) = place.token();
+    assert!(
+        said.contains("authdeck: agent: miss (no token is stored)\n"),
+        "{said}"
+    );
+    assert!(said.contains("renewed token for “Billing sync”"), "{said}");
+
+    let (served, said) = place.token();
+    assert_eq!(served, value);
+    assert!(
+        said.starts_with("authdeck: served by the agent\n"),
+        "{said}"
+    );
+    assert!(said.contains("cached token for “Billing sync”"), "{said}");
+
+    // The CLI asks before it opens the keychain: it needs none when the agent serves.
+    let run = Run::from(
+        place
+            .command(&["token"])
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(run.ok().trim_end(), value);
+    let exported = place.run(&["env", "Billing sync", "-v"]);
+    assert!(
+        exported
+            .stderr
+            .starts_with("authdeck: served by the agent\n")
+    );
+    let usual = Run::from(
+        place
+            .command(&["env", "Billing sync"])
+            .env("AUTHDECK_AGENT", "off")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(exported.ok(), usual.ok(), "the same export line either way");
+
+    let executed = Run::from(
+        place
+            .command(&[
+                "exec",
+                "--",
+                "sh",
+                "-c",
+                "printf %s \"$AUTHDECK_ACCESS_TOKEN\"",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(executed.ok(), value, "exec is served by the agent too");
+
+    // AUTHDECK_AGENT=off: the usual way, and nothing said of the agent.
+    let off = Run::from(
+        place
+            .command(&["token", "-v"])
+            .env("AUTHDECK_AGENT", "off")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(off.ok().trim_end(), value);
+    assert!(!off.stderr.contains("agent"), "{}", off.stderr);
+
+    let status = place.status();
+    assert_eq!(status["served"], 4);
+    assert_eq!(status["missed"], 1);
+    assert_eq!(status["refused"], 0);
+    assert_eq!(status["held"], 1);
+    assert_eq!(status["socket"], agent.socket.display().to_string());
+    let text = place.run(&["agent", "status"]);
+    assert!(text.ok().starts_with("The agent runs (pid "), "{text:?}");
+
+    let socket = agent.socket.clone();
+    let log = agent.end();
+    assert!(
+        log.contains("served the token of “Billing sync” in “Local”"),
+        "{log}"
+    );
+    assert!(
+        log.contains("stopped (SIGTERM); served 4, missed 1, refused 0."),
+        "{log}"
+    );
+    assert!(!log.contains(&value), "the token in the agent's log: {log}");
+    assert!(!log.contains(&value[value.len() - 8..]), "{log}");
+    assert!(!socket.exists(), "its socket is removed");
+}
+
+#[test]
+fn a_token_renewed_by_another_program_is_what_the_agent_serves_next() {
+    let (_server, home) = billing("agent-renewed", &[]);
+    let place = Place::new(home);
+    let _agent = place.agent("60");
+    let (first, _) = place.token();
+    let (served, said) = place.token();
+    assert_eq!(served, first);
+    assert!(
+        said.starts_with("authdeck: served by the agent\n"),
+        "{said}"
+    );
+
+    let renewed = place.run(&["token", "--new"]).ok().trim_end().to_owned();
+    assert_ne!(renewed, first);
+    let (served, said) = place.token();
+    assert_eq!(served, renewed, "the renewed token, not the one held");
+    assert!(
+        said.starts_with("authdeck: served by the agent\n"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_revoked_or_forgotten_token_is_not_served_by_the_agent() {
+    let (_server, home) = billing("agent-revoked", &[]);
+    let place = Place::new(home);
+    let _agent = place.agent("60");
+    let (first, _) = place.token();
+    assert_eq!(place.token().0, first);
+
+    place.run(&["revoke"]).ok();
+    let (after_revoke, said) = place.token();
+    assert!(
+        said.contains("authdeck: agent: miss (the token was revoked)\n"),
+        "{said}"
+    );
+    assert!(said.contains("renewed token"), "{said}");
+    assert_ne!(after_revoke, first);
+    assert_eq!(place.token().0, after_revoke);
+
+    place.run(&["forget"]).ok();
+    let (after_forget, said) = place.token();
+    assert!(
+        said.contains("authdeck: agent: miss (no token is stored)\n"),
+        "{said}"
+    );
+    assert!(said.contains("renewed token"), "{said}");
+    assert_ne!(after_forget, after_revoke);
+    assert_eq!(
+        place.status()["held"],
+        0,
+        "nothing held for a forgotten token"
+    );
+}
+
+#[test]
+fn the_agent_ends_when_idle_and_when_stopped() {
+    let (_server, home) = billing("agent-ends", &[]);
+    let place = Place::new(home);
+    let agent = place.agent("1");
+    let socket = agent.socket.clone();
+    let log = agent.ended_within(Duration::from_secs(10));
+    assert!(log.contains("stopped (no request for 1 s)"), "{log}");
+    assert!(!socket.exists(), "its socket is removed");
+    let run = place.run(&["agent", "status"]);
+    assert_eq!(run.code, 3, "{run:?}");
+
+    // In the background: start returns once it listens; stop ends it.
+    let started = place.run(&["agent", "start", "--idle", "60"]);
+    assert!(
+        started.ok().starts_with("authdeck agent: listening on "),
+        "{started:?}"
+    );
+    let pid = place.status()["pid"].as_u64().unwrap();
+    let again = place.run(&["agent", "start"]);
+    assert!(
+        again
+            .ok()
+            .starts_with("authdeck agent: already running, listening on "),
+        "{again:?}"
+    );
+    let stopped = place.run(&["agent", "stop"]);
+    assert_eq!(
+        stopped.ok(),
+        "Stopped the agent; the tokens it held in memory went with it.\n"
+    );
+    assert!(!socket.exists());
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists() || zombie_or_gone(pid),
+        "the agent's process ended"
+    );
+    assert_eq!(place.run(&["agent", "status"]).code, 3);
+}
+
+#[test]
+fn the_agent_ends_when_its_data_folder_is_removed() {
+    let (_server, home) = billing("agent-home-gone", &[]);
+    let place = Place::new(home);
+    let agent = place.agent("60");
+    let socket = agent.socket.clone();
+    std::fs::remove_dir_all(place.home.path()).unwrap();
+    let log = agent.ended_within(Duration::from_secs(10));
+    assert!(log.contains("stopped (its data folder is gone)"), "{log}");
+    assert!(!socket.exists(), "its socket is removed");
+}
+
+fn zombie_or_gone(pid: u64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => return true,
+            Ok(stat) if stat.contains(") Z ") => return true,
+            Ok(_) if Instant::now() > deadline => return false,
+            Ok(_) => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
+#[test]
+fn the_agent_refuses_a_folder_open_to_others_and_a_session_without_a_runtime_folder() {
+    let (_server, home) = billing("agent-folder", &[]);
+    let place = Place::new(home);
+    std::fs::create_dir(place.folder()).unwrap();
+    std::fs::set_permissions(place.folder(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let refused = place.run(&["agent", "start", "--foreground"]);
+    let message = refused.failed(1);
+    assert_eq!(
+        message,
+        format!(
+            "The agent's folder {} is not yours alone: its mode is 755, not 700. Remove it (or \
+             `chmod 700` it if it is yours); the agent did not start.",
+            place.folder().display()
+        )
+    );
+    let unset = Run::from(
+        place
+            .command(&["agent", "start"])
+            .env_remove("XDG_RUNTIME_DIR")
+            .output()
+            .unwrap(),
+    );
+    assert!(
+        unset.failed(8).starts_with("XDG_RUNTIME_DIR is not set"),
+        "{unset:?}"
+    );
+}
+
+#[test]
+fn another_users_connection_is_closed_unanswered() {
+    assert_eq!(
+        rustix_uid(),
+        0,
+        "this test acts as another user (nobody) and must run as root, as CI does"
+    );
+    let (_server, home) = billing("agent-other-user", &[]);
+    let place = Place::new(home);
+    let agent = place.agent("60");
+    let (value, _) = place.token();
+    // Open the way to the socket, as a mistake could; the peer check must still refuse.
+    for path in [place.runtime.path(), &place.folder(), &place.home.path()] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::set_permissions(&agent.socket, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let command = place.command(&["token", "-v"]);
+    let program = command.get_program().to_owned();
+    let args: Vec<_> = command.get_args().map(|a| a.to_owned()).collect();
+    let mut as_nobody = Command::new("setpriv");
+    as_nobody
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&program)
+        .args(&args)
+        .envs(command.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+        .stdin(Stdio::null());
+    let run = Run::from(as_nobody.output().expect("setpriv (util-linux)"));
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(!run.stdout.contains(&value), "{run:?}");
+    assert!(
+        run.stderr.contains("authdeck: agent: miss (no answer)\n"),
+        "{run:?}"
+    );
+    assert_eq!(place.status()["refused"], 1);
+    let log = agent.end();
+    assert!(
+        log.contains("refused a connection from uid 65534 (not you)."),
+        "{log}"
+    );
+}
+
+fn rustix_uid() -> u32 {
+    let output = Command::new("id").arg("-u").output().unwrap();
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+/// A keychain of one test's own: gnome-keyring in a D-Bus session of its own (as
+/// .ci/with-keychain starts one), so the test can lock it without disturbing the others. Ends
+/// with its session when dropped.
+struct PrivateKeychain {
+    session: Child,
+    address: String,
+    _folders: tempfile::TempDir,
+}
+
+impl PrivateKeychain {
+    fn start() -> Self {
+        const SESSION: &str = r#"
+            echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 70
+            for _ in $(seq 1 100); do
+              if dbus-send --session --print-reply --dest=org.freedesktop.DBus \
+                   /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \
+                   string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true"; then
+                echo "$DBUS_SESSION_BUS_ADDRESS"
+                read -r _
+                exit 0
+              fi
+              sleep 0.05
+            done
+            exit 70"#;
+        let folders = tempfile::tempdir().unwrap();
+        for name in ["data", "runtime"] {
+            std::fs::create_dir(folders.path().join(name)).unwrap();
+        }
+        let mut session = Command::new("dbus-run-session")
+            .args(["--", "bash", "-c", SESSION])
+            .env("XDG_DATA_HOME", folders.path().join("data"))
+            .env("XDG_RUNTIME_DIR", folders.path().join("runtime"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-run-session (dbus) must be installed");
+        let mut address = String::new();
+        BufReader::new(session.stdout.take().unwrap())
+            .read_line(&mut address)
+            .unwrap();
+        assert!(
+            address.starts_with("unix:"),
+            "a private keychain session did not start: {address:?}"
+        );
+        Self {
+            session,
+            address: address.trim_end().to_owned(),
+            _folders: folders,
+        }
+    }
+
+    /// Locks the default collection, as the desktop does on a screen lock.
+    fn lock(&self) {
+        let done = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.secrets",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.Secret.Service.Lock",
+                "array:objpath:/org/freedesktop/secrets/aliases/default",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(done.success(), "the keychain was not locked");
+    }
+}
+
+impl Drop for PrivateKeychain {
+    fn drop(&mut self) {
+        // Its `read` ends when stdin closes, and the session with it.
+        drop(self.session.stdin.take());
+        let _ = self.session.wait();
+    }
+}
+
+#[test]
+fn a_locked_keychain_makes_the_agent_serve_nothing() {
+    let server = common::Server::start(&[]);
+    let mut place = Place::new(Home::new("agent-locked"));
+    place.keychain = Some(PrivateKeychain::start());
+    place.home.local_environment(&server);
+    let setup = [
+        "app",
+        "add",
+        "Billing sync",
+        "--env",
+        "Local",
+        "--client-id",
+        "basic-client",
+    ];
+    place.run(&setup).ok();
+    let mut secret = place
+        .command(&["secret", "add", "Billing sync", "--env", "Local"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut secret.stdin.take().unwrap(), b"basic-secret\n").unwrap();
+    assert!(secret.wait().unwrap().success());
+    let agent = place.agent("60");
+    let (value, _) = place.token();
+    let (served, said) = place.token();
+    assert_eq!(served, value);
+    assert!(
+        said.starts_with("authdeck: served by the agent\n"),
+        "{said}"
+    );
+    assert_eq!(place.status()["held"], 1);
+
+    place.keychain.as_ref().unwrap().lock();
+    let run = place.run(&["token", "-v"]);
+    assert!(
+        run.stderr
+            .starts_with("authdeck: agent: miss (the keychain is locked)\n"),
+        "{run:?}"
+    );
+    // Then the CLI does what it does today with a locked keychain.
+    let usual = Run::from(
+        place
+            .command(&["token"])
+            .env("AUTHDECK_AGENT", "off")
+            .output()
+            .unwrap(),
+    );
+    let message = usual.failed(5).to_owned();
+    assert_eq!(run.code, 5);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.ends_with(&format!("authdeck: {message}\n")),
+        "{run:?}"
+    );
+    assert!(message.contains("locked"), "{message}");
+    assert_eq!(place.status()["held"], 0, "every value dropped");
+    let log = agent.end();
+    assert!(
+        log.contains("the keychain is locked; dropped every value held."),
+        "{log}"
+    );
+    assert!(!log.contains(&value), "{log}");
+}
