@@ -37,7 +37,7 @@
 // The hostile provider (hostile.js): {"hostile": {"endpoint": "token", "shape": "trickle"}} in
 // /test/config answers that endpoint with that malformed or hostile shape until set to null;
 //   GET /test/hostile-shapes   every shape and the endpoints it applies to
-import { createHash, generateKeyPairSync } from "node:crypto";
+import { createHash, createPrivateKey, generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createServer as createTlsServer } from "node:https";
@@ -167,8 +167,15 @@ clients.push({
   scope: "openid profile offline_access read write",
 });
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const signingKey = { ...privateKey.export({ format: "jwk" }), kid: "test-key", use: "sig", alg: "RS256" };
+// Generated as PEM and read back: exporting the generated key object itself as a JWK can
+// deadlock Node 20 when a garbage collection runs during the export (the key-generation job's
+// destructor waits for the key's lock, which the export holds); the server then hung at start.
+const { privateKey: pem } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: "spki", format: "pem" },
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+});
+const signingKey = { ...createPrivateKey(pem).export({ format: "jwk" }), kid: "test-key", use: "sig", alg: "RS256" };
 
 // Listen first so the issuer can carry the port the system chose.
 let handler = (_req, res) => {
