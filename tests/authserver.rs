@@ -14,7 +14,7 @@ fn form_encoded(text: &str) -> String {
 #[test]
 fn the_test_authorization_server_answers_records_and_stops_with_its_test() {
     let server = AuthServer::start(&["--strict"]);
-    let http = reqwest::blocking::Client::builder()
+    let http = support::http_client()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();

@@ -194,7 +194,10 @@ impl Table {
         f.connect_registration();
         Self {
             f,
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder()
+                .tls_backend_preconfigured(authdeck_core::http::tls_settings().unwrap())
+                .build()
+                .unwrap(),
             cc,
             introspected,
             public,

@@ -233,7 +233,9 @@ async fn forged_and_wrong_callbacks_make_no_token_request_and_the_login_keeps_wa
     let old_port = old.started.port;
     sign_in(&f.core, old).await.unwrap();
     tokio::task::block_in_place(|| {
-        reqwest::blocking::Client::new()
+        support::http_client()
+            .build()
+            .unwrap()
             .post(format!("{}/test/token-requests/clear", f.server.issuer))
             .send()
             .unwrap()
@@ -524,7 +526,9 @@ async fn a_refused_refresh_token_asks_to_sign_in_again_and_is_deleted() {
     let stolen = vault.get(&format!("refresh:{}", token.id)).unwrap();
     let issuer = f.server.issuer.clone();
     let status = tokio::task::block_in_place(|| {
-        reqwest::blocking::Client::new()
+        support::http_client()
+            .build()
+            .unwrap()
             .post(format!("{issuer}/token"))
             .form(&[
                 ("grant_type", "refresh_token"),
@@ -574,7 +578,9 @@ async fn an_ended_sign_in_hands_out_no_token_but_is_still_introspected_revoked_a
     let issuer = f.server.issuer.clone();
     let client_id = app.client_id.clone();
     let revoked = tokio::task::block_in_place(|| {
-        reqwest::blocking::Client::new()
+        support::http_client()
+            .build()
+            .unwrap()
             .post(format!("{issuer}/token/revocation"))
             .basic_auth(&client_id, Some(&secret))
             .form(&[

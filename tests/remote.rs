@@ -17,7 +17,7 @@ use support::fixture::Fixture;
 /// The test server's own view of its OAuth apps, through its REST API as admin-client.
 fn server_api(f: &Fixture, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     tokio::task::block_in_place(|| {
-        let http = reqwest::blocking::Client::new();
+        let http = support::http_client().build().unwrap();
         let token: Value = http
             .post(format!("{}/token", f.server.issuer))
             .basic_auth("admin-client", Some("admin-secret"))
@@ -44,7 +44,9 @@ fn server_api(f: &Fixture, method: &str, path: &str, body: Option<Value>) -> (u1
 /// Whether client credentials with this ID and secret get a token from the server.
 fn can_get_token(f: &Fixture, client_id: &str, secret: &str) -> bool {
     tokio::task::block_in_place(|| {
-        reqwest::blocking::Client::new()
+        support::http_client()
+            .build()
+            .unwrap()
             .post(format!("{}/token", f.server.issuer))
             .basic_auth(client_id, Some(secret))
             .form(&[("grant_type", "client_credentials"), ("scope", "read")])

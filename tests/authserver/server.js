@@ -7,6 +7,9 @@
 //   --token-ttl SECONDS   access token lifetime (default 3600)
 //   --delay-ms MS         wait this long before answering a token request (default 0)
 //   --strict              answer 415 to a token request that is not form-urlencoded
+//   --tls DIR             serve https with DIR/server.pem and DIR/server-key.pem (made by
+//                         test-ca.sh, signed by its throw-away CA DIR/ca.pem); the issuer is then
+//                         https://127.0.0.1:PORT
 //
 // Test-only routes (never part of a real provider):
 //   GET  /test/token-requests   what each token request sent: client, grant, auth method, type
@@ -34,8 +37,10 @@
 // The hostile provider (hostile.js): {"hostile": {"endpoint": "token", "shape": "trickle"}} in
 // /test/config answers that endpoint with that malformed or hostile shape until set to null;
 //   GET /test/hostile-shapes   every shape and the endpoints it applies to
-import { createHash, generateKeyPairSync } from "node:crypto";
+import { createHash, createPrivateKey, generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import Provider, { errors } from "oidc-provider";
 import { answerHostile, shapeTable } from "./hostile.js";
 
@@ -162,17 +167,30 @@ clients.push({
   scope: "openid profile offline_access read write",
 });
 
-const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const signingKey = { ...privateKey.export({ format: "jwk" }), kid: "test-key", use: "sig", alg: "RS256" };
+// Generated as PEM and read back: exporting the generated key object itself as a JWK can
+// deadlock Node 20 when a garbage collection runs during the export (the key-generation job's
+// destructor waits for the key's lock, which the export holds); the server then hung at start.
+const { privateKey: pem } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: "spki", format: "pem" },
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+});
+const signingKey = { ...createPrivateKey(pem).export({ format: "jwk" }), kid: "test-key", use: "sig", alg: "RS256" };
 
 // Listen first so the issuer can carry the port the system chose.
 let handler = (_req, res) => {
   res.statusCode = 503;
   res.end();
 };
-const server = createServer((req, res) => handler(req, res));
+const tlsDir = option("--tls", null);
+const server = tlsDir
+  ? createTlsServer(
+      { cert: readFileSync(`${tlsDir}/server.pem`), key: readFileSync(`${tlsDir}/server-key.pem`) },
+      (req, res) => handler(req, res),
+    )
+  : createServer((req, res) => handler(req, res));
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-const issuer = `http://127.0.0.1:${server.address().port}`;
+const issuer = `${tlsDir ? "https" : "http"}://127.0.0.1:${server.address().port}`;
 
 const provider = new Provider(issuer, {
   clients,

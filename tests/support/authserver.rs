@@ -17,6 +17,47 @@ fn server_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| panic!("no tests/authserver/server.js above {}", start.display()))
 }
 
+/// A throw-away certificate authority and the server certificate for 127.0.0.1 it signed
+/// (tests/authserver/test-ca.sh; the CA's private key is gone once it has signed).
+pub struct TestCa {
+    dir: std::path::PathBuf,
+    _made: Option<tempfile::TempDir>,
+}
+
+impl TestCa {
+    /// Makes one with the openssl command; panics with the reason when it cannot.
+    pub fn make() -> Self {
+        let made = tempfile::tempdir().expect("a temporary folder");
+        let output = Command::new("bash")
+            .arg(server_dir().join("test-ca.sh"))
+            .arg(made.path())
+            .output()
+            .expect("run bash");
+        assert!(
+            output.status.success(),
+            "test-ca.sh failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        Self {
+            dir: made.path().to_owned(),
+            _made: Some(made),
+        }
+    }
+
+    /// One test-ca.sh made earlier in `dir` (the benchmark's, made by .ci/bench).
+    pub fn at(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_owned(),
+            _made: None,
+        }
+    }
+
+    /// The CA's certificate: what a client must trust.
+    pub fn certificate(&self) -> std::path::PathBuf {
+        self.dir.join("ca.pem")
+    }
+}
+
 /// A running test authorization server.
 pub struct AuthServer {
     /// `http://127.0.0.1:PORT`, as the server's metadata names itself.
@@ -29,6 +70,17 @@ impl AuthServer {
     /// Starts the server with extra command-line options (`--strict`, `--token-ttl 60` ...).
     /// Panics with the reason when it cannot (Node or its packages missing), never skips.
     pub fn start(options: &[&str]) -> Self {
+        Self::spawn(options)
+    }
+
+    /// Starts the server behind TLS with `ca`'s certificate for 127.0.0.1; its issuer is
+    /// `https://127.0.0.1:PORT`.
+    pub fn start_tls(ca: &TestCa, options: &[&str]) -> Self {
+        let dir = ca.dir.to_str().expect("a UTF-8 folder");
+        Self::spawn(&[&["--tls", dir], options].concat())
+    }
+
+    fn spawn(options: &[&str]) -> Self {
         let dir = server_dir();
         assert!(
             dir.join("node_modules/oidc-provider").is_dir(),
@@ -61,7 +113,11 @@ impl AuthServer {
     /// What each token request the server received sent (client, auth method, scope ...).
     pub fn token_requests(&self) -> Vec<serde_json::Value> {
         let url = format!("{}/test/token-requests", self.issuer);
-        let list: serde_json::Value = reqwest::blocking::get(url)
+        let list: serde_json::Value = super::http_client()
+            .build()
+            .unwrap()
+            .get(url)
+            .send()
             .expect("ask the server")
             .json()
             .expect("JSON");
@@ -73,7 +129,11 @@ impl AuthServer {
     /// and the answer's status.
     pub fn revocation_requests(&self) -> Vec<serde_json::Value> {
         let url = format!("{}/test/revocation-requests", self.issuer);
-        let list: serde_json::Value = reqwest::blocking::get(url)
+        let list: serde_json::Value = super::http_client()
+            .build()
+            .unwrap()
+            .get(url)
+            .send()
             .expect("ask the server")
             .json()
             .expect("JSON");
@@ -83,7 +143,9 @@ impl AuthServer {
     /// Changes the server's behaviour (`{"token_ttl": 2}`, `{"fault": "html_500"}` ...).
     pub fn configure(&self, config: serde_json::Value) {
         let url = format!("{}/test/config", self.issuer);
-        let status = reqwest::blocking::Client::new()
+        let status = super::http_client()
+            .build()
+            .unwrap()
             .post(url)
             .json(&config)
             .send()

@@ -11,7 +11,7 @@ use reqwest::blocking::{Client, Response};
 pub const PASSWORD: &str = "x";
 
 fn browser() -> Client {
-    Client::builder()
+    super::http_client()
         .cookie_store(true)
         .build()
         .expect("a cookie-jar HTTP client")
@@ -198,7 +198,9 @@ pub fn approve_device(verification_uri_complete: &str) -> String {
 
 /// Registers a confidential client (RFC 7591) with one redirect URI; returns its ID and secret.
 pub fn register_client(issuer: &str, redirect_uri: &str) -> (String, String) {
-    let answer: serde_json::Value = Client::new()
+    let answer: serde_json::Value = super::http_client()
+        .build()
+        .unwrap()
         .post(format!("{issuer}/reg"))
         .json(&serde_json::json!({
             "redirect_uris": [redirect_uri],

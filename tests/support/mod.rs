@@ -14,6 +14,13 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
+/// An HTTP client for the tests' own requests to the test servers, with Authdeck's TLS
+/// settings (reqwest is built without a TLS provider of its own).
+pub fn http_client() -> reqwest::blocking::ClientBuilder {
+    reqwest::blocking::Client::builder()
+        .tls_backend_preconfigured(authdeck_core::http::tls_settings().expect("TLS settings"))
+}
+
 /// A keychain namespace no other test (or person) uses.
 pub fn unique_namespace(test: &str) -> String {
     format!("authdeck-test-{test}-{}", std::process::id())

@@ -1,64 +1,304 @@
-//! Benchmark: `authdeck token` as a whole process — start, open the store, read the
-//! keychain, print — with a cached token, with the same token handed out by `authdeck agent`
-//! (no store, no keychain in the CLI's process), and with a renewed one (a token request to the
-//! local test authorization server, the token written to the keychain and SQLite), next to curl
-//! making the same token request as a process, and an empty process for scale.
+//! Benchmark: the `authdeck` command as whole processes, next to curl in the same run, printed
+//! as one Markdown table with the machine and the date (README, Performance).
 //!
-//! Run: `bash .ci/with-keychain cargo bench -p authdeck-cli --bench token_cli` (a private D-Bus
-//! session with gnome-keyring; the benchmark starts the server and sets up its own data folder
-//! and keychain namespace). Method and figures: README, Performance.
+//! Run `bash .ci/bench`: it builds the release binaries, makes a throw-away test CA, and runs
+//! this in a private keychain (.ci/with-keychain) and a private mount namespace whose system CA
+//! bundle also holds the test CA, which the rows with `SSL_CERT_*` unset need.
+//!
+//! Method: every figure is RUNS new processes after WARM_UPS warm-ups. Each run of Authdeck is
+//! followed at once by a run of its reference (curl making the same kind of token request, or
+//! one `authdeck token` for the concurrency row), so both see the same load; a row gives the
+//! median and the 10th–90th percentile of each, and the ratio of the medians.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use common::support::authserver::TestCa;
 use common::{Home, Server};
-use criterion::{Criterion, criterion_group, criterion_main};
-use std::process::Command;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-fn run(command: &mut Command) {
-    let output = command.output().expect("start the process");
+const RUNS: usize = 21;
+const WARM_UPS: usize = 3;
+/// Importing 10,000 apps takes most of a second: fewer runs.
+const IMPORT_RUNS: usize = 7;
+const APPS: usize = 10_000;
+const CONCURRENT: usize = 50;
+
+/// The variable `AUTHDECK_BENCH_TLS`: the folder .ci/bench made with test-ca.sh, plus
+/// `bundle.pem` (the system's roots and the test CA).
+fn tls_dir() -> PathBuf {
+    let dir = std::env::var_os("AUTHDECK_BENCH_TLS")
+        .map(PathBuf::from)
+        .expect("AUTHDECK_BENCH_TLS is not set: run this benchmark through `bash .ci/bench`");
+    assert!(dir.join("bundle.pem").is_file(), "no bundle.pem in {dir:?}");
+    dir
+}
+
+/// `SSL_CERT_FILE` and `SSL_CERT_DIR` set (to the system's roots plus the test CA), or unset.
+#[derive(Clone, Copy)]
+enum Roots<'a> {
+    Set(&'a Path),
+    Unset,
+}
+
+impl Roots<'_> {
+    fn apply(self, command: &mut Command) -> &mut Command {
+        match self {
+            Roots::Set(bundle) => command
+                .env("SSL_CERT_FILE", bundle)
+                .env("SSL_CERT_DIR", "/etc/ssl/certs"),
+            Roots::Unset => command
+                .env_remove("SSL_CERT_FILE")
+                .env_remove("SSL_CERT_DIR"),
+        }
+    }
+}
+
+fn time(command: &mut Command) -> Duration {
+    let started = Instant::now();
+    let output = command.stdin(Stdio::null()).output().expect("start");
+    let elapsed = started.elapsed();
     assert!(
         output.status.success(),
-        "{}",
+        "{command:?}: {}",
         String::from_utf8_lossy(&output.stderr)
+    );
+    elapsed
+}
+
+/// Durations in milliseconds, sorted.
+struct Samples(Vec<f64>);
+
+impl Samples {
+    fn at(&self, fraction: f64) -> f64 {
+        let last = self.0.len() - 1;
+        self.0[((last as f64) * fraction).round() as usize]
+    }
+
+    fn show(&self) -> String {
+        format!(
+            "{:.1} ms | {:.1}–{:.1}",
+            self.at(0.5),
+            self.at(0.1),
+            self.at(0.9)
+        )
+    }
+}
+
+/// RUNS pairs (after warm-ups) of `ours` then `reference`.
+fn paired(
+    runs: usize,
+    mut ours: impl FnMut() -> Duration,
+    mut reference: impl FnMut() -> Duration,
+) -> (Samples, Samples) {
+    for _ in 0..WARM_UPS.min(runs) {
+        ours();
+        reference();
+    }
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        a.push(ours().as_secs_f64() * 1000.0);
+        b.push(reference().as_secs_f64() * 1000.0);
+    }
+    a.sort_by(f64::total_cmp);
+    b.sort_by(f64::total_cmp);
+    (Samples(a), Samples(b))
+}
+
+/// Prints one row of the table.
+fn row(what: &str, reference: &str, (ours, theirs): (Samples, Samples)) {
+    println!(
+        "| {what} | {} | {reference} | {} | {:.2} |",
+        ours.show(),
+        theirs.show(),
+        ours.at(0.5) / theirs.at(0.5)
     );
 }
 
-fn token_cli(c: &mut Criterion) {
-    let server = Server::start(&[]);
-    let home = Home::new("bench");
-    home.local_environment(&server);
+/// A home with "Local" pointing at `server` and "Billing sync" holding a valid token.
+fn home_for(name: &str, server: &Server, roots: Roots) -> Home {
+    let home = Home::new(name);
+    home.run(&[
+        "env",
+        "add",
+        "Local",
+        "--kind",
+        "sandbox",
+        "--token-url",
+        &format!("{}/token", server.issuer),
+    ])
+    .ok();
     home.app("Local", "Billing sync", "basic-client", "basic-secret");
-
-    let mut group = c.benchmark_group("token_whole_process");
-    group.sample_size(50);
-    group.measurement_time(Duration::from_secs(8));
-    group.bench_function("empty_process_true", |b| {
-        b.iter(|| run(&mut Command::new("true")))
-    });
-    // The first call stores a token valid for an hour; every later one serves it.
-    run(&mut home.command(&["token"]));
-    group.bench_function("authdeck_cli_token_cached", |b| {
-        b.iter(|| run(home.command(&["token"]).env("AUTHDECK_AGENT", "off")))
-    });
-    // The agent holds the same token in memory once it has served it (its socket lives in the
-    // private session's XDG_RUNTIME_DIR); stopped again so the other rows never ask it.
-    run(&mut home.command(&["agent", "start", "--idle", "600"]));
-    run(&mut home.command(&["token"]));
-    group.bench_function("authdeck_cli_token_agent", |b| {
-        b.iter(|| run(&mut home.command(&["token"])))
-    });
-    run(&mut home.command(&["agent", "stop"]));
-    // Tokens live 3600 s, so asking for 3601 renews on every call.
-    group.bench_function("authdeck_cli_token_renewed", |b| {
-        b.iter(|| run(&mut home.command(&["token", "--min-valid", "3601"])))
-    });
-    group.bench_function("curl_token_request", |b| {
-        b.iter(|| run(&mut server.curl_token_request()))
-    });
-    group.finish();
+    time(roots.apply(&mut home.command(&["token"])));
+    home
 }
 
-criterion_group!(benches, token_cli);
-criterion_main!(benches);
+/// An export file of "Local" with `APPS` apps, made from `home`'s own export.
+fn file_of_many_apps(home: &Home) -> PathBuf {
+    let mut export: serde_json::Value =
+        serde_json::from_str(home.run(&["export", "-"]).ok()).expect("export JSON");
+    let template = export["environments"][0]["apps"][0].clone();
+    let apps: Vec<serde_json::Value> = (0..APPS)
+        .map(|i| {
+            let mut app = template.clone();
+            app["display_name"] = format!("Imported app {i:05}").into();
+            app["client_id"] = format!("imported-{i:05}").into();
+            app
+        })
+        .collect();
+    export["environments"][0]["apps"] = apps.into();
+    let file = home.path().join(format!("{APPS}-apps.json"));
+    std::fs::write(&file, export.to_string()).expect("write the file");
+    file
+}
+
+/// CONCURRENT `authdeck token` processes started at once; the time until the last one ends.
+fn all_at_once(home: &Home) -> Duration {
+    let started = Instant::now();
+    let children: Vec<_> = (0..CONCURRENT)
+        .map(|_| {
+            home.command(&["token", "Billing sync"])
+                .spawn()
+                .expect("start")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("wait");
+        assert!(output.status.success());
+    }
+    started.elapsed()
+}
+
+fn main() {
+    let tls = tls_dir();
+    let bundle = tls.join("bundle.pem");
+    let set = Roots::Set(&bundle);
+    let ca = TestCa::at(&tls);
+    let http = Server::start(&[]);
+    let https = Server::start_tls(&ca, &[]);
+    let plain = home_for("bench-http", &http, set);
+    let secure = home_for("bench-https", &https, set);
+    // The system's own store must trust the test CA for the "unset" rows (.ci/bench).
+    time(Roots::Unset.apply(&mut https.curl_token_request()));
+    let many = home_for("bench-many", &http, set);
+    let file = file_of_many_apps(&plain);
+    time(&mut many.command(&["import", file.to_str().expect("UTF-8 path")]));
+
+    let load_before = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!("| what | median | p10–p90 | reference | its median | p10–p90 | ratio |");
+    println!("| --- | ---: | ---: | --- | ---: | ---: | ---: |");
+    let curl = |server: &Server, roots: Roots| time(roots.apply(&mut server.curl_token_request()));
+    let ours =
+        |home: &Home, args: &[&str], roots: Roots| time(roots.apply(&mut home.command(args)));
+    let cached = ["token", "Billing sync"];
+    let renew = ["token", "Billing sync", "--min-valid", "3601"];
+    let curl_http = "curl, token request (http)";
+
+    row(
+        "`authdeck token`, cached (1 app)",
+        curl_http,
+        paired(RUNS, || ours(&plain, &cached, set), || curl(&http, set)),
+    );
+    // The same token handed out by `authdeck agent` once it has served it (its socket is in
+    // the private session's XDG_RUNTIME_DIR); stopped again, so no other row asks it.
+    time(&mut plain.command(&["agent", "start", "--idle", "600"]));
+    time(set.apply(&mut plain.command(&cached)));
+    row(
+        "`authdeck token`, cached, served by `authdeck agent`",
+        curl_http,
+        paired(RUNS, || ours(&plain, &cached, set), || curl(&http, set)),
+    );
+    time(&mut plain.command(&["agent", "stop"]));
+    row(
+        "`authdeck --version` (the binary's own start, for scale)",
+        curl_http,
+        paired(RUNS, || ours(&plain, &["--version"], set), || curl(&http, set)),
+    );
+    for (roots, label) in [(set, "set"), (Roots::Unset, "unset")] {
+        row(
+            &format!("`authdeck token`, renewed, http, `SSL_CERT_*` {label}"),
+            &format!("curl (http, {label})"),
+            paired(RUNS, || ours(&plain, &renew, roots), || curl(&http, roots)),
+        );
+        row(
+            &format!("`authdeck token`, renewed, https (test CA), `SSL_CERT_*` {label}"),
+            &format!("curl (https, {label})"),
+            paired(
+                RUNS,
+                || ours(&secure, &renew, roots),
+                || curl(&https, roots),
+            ),
+        );
+    }
+    row(
+        &format!("`authdeck token`, cached, {APPS} apps in the environment"),
+        curl_http,
+        paired(RUNS, || ours(&many, &cached, set), || curl(&http, set)),
+    );
+    for args in [["status", "--json"], ["apps", "--json"]] {
+        row(
+            &format!("`authdeck {}`, {APPS} apps", args.join(" ")),
+            curl_http,
+            paired(RUNS, || ours(&many, &args, set), || curl(&http, set)),
+        );
+    }
+    let path = file.to_str().expect("UTF-8 path");
+    row(
+        &format!("`authdeck import` of {APPS} new apps (empty data folder)"),
+        curl_http,
+        paired(
+            IMPORT_RUNS,
+            || time(&mut Home::new("bench-import").command(&["import", path])),
+            || curl(&http, set),
+        ),
+    );
+    row(
+        &format!("{CONCURRENT} `authdeck token` at once (cached), until the last ends"),
+        "one `authdeck token` (cached)",
+        paired(RUNS, || all_at_once(&plain), || ours(&plain, &cached, set)),
+    );
+    let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!();
+    println!("{}", machine());
+    println!(
+        "Load average (1, 5, 15 min) before: {}; after: {}.",
+        first_three(&load_before),
+        first_three(&load_after)
+    );
+    for home in [plain, secure, many] {
+        common::support::clear_namespace(&home.namespace);
+    }
+}
+
+fn first_three(loadavg: &str) -> String {
+    loadavg
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "Machine: 2 cores, <CPU model>, <OS>; <UTC date>."
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).to_owned())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let release = std::fs::read_to_string("/etc/os-release").unwrap_or_default();
+    let os = release
+        .lines()
+        .find_map(|line| line.strip_prefix("PRETTY_NAME="))
+        .map(|name| name.trim_matches('"').to_owned())
+        .unwrap_or_else(|| "unknown OS".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let date = Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_default();
+    format!("Machine: {cores} cores, {cpu}, {os}; {date}.")
+}

@@ -352,7 +352,9 @@ fn token_without_a_sign_in_exits_9_and_with_login_signs_in_first() {
 /// The provider forgets the grant: its refresh token is revoked (RFC 7009), which ends the
 /// whole grant at the test server, its access tokens with it.
 fn revoke_grant(server: &Server, refresh_token: &str) {
-    let revoked = reqwest::blocking::Client::new()
+    let revoked = support::http_client()
+        .build()
+        .unwrap()
         .post(format!("{}/token/revocation", server.issuer))
         .form(&[
             ("token", refresh_token),
@@ -368,7 +370,9 @@ fn revoke_grant(server: &Server, refresh_token: &str) {
 /// The HTTP status of the server's token-info answer for an access token: 200 while the
 /// server accepts it, 401 once it does not.
 fn token_info_status(server: &Server, access_token: &str) -> u16 {
-    reqwest::blocking::Client::new()
+    support::http_client()
+        .build()
+        .unwrap()
         .get(format!("{}/oauth/token/info", server.issuer))
         .bearer_auth(access_token)
         .send()

@@ -286,7 +286,9 @@ fn forget_removes_the_token_here_and_sends_the_provider_nothing() {
     assert_eq!(status(&home)["state"], "none");
     assert!(server.revocation_requests().is_empty());
     // the provider still takes it
-    let answer = reqwest::blocking::Client::new()
+    let answer = common::support::http_client()
+        .build()
+        .unwrap()
         .get(format!("{}/oauth/token/info", server.issuer))
         .bearer_auth(&value)
         .send()

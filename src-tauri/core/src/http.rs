@@ -99,6 +99,15 @@ pub fn media_type(headers: &http::HeaderMap) -> String {
         .unwrap_or_default()
 }
 
+/// The TLS settings of every HTTP client Authdeck builds (rustls with the platform's
+/// verifier, roots read on the first https handshake); the tests' own clients use them too.
+pub fn tls_settings() -> Result<rustls::ClientConfig, NetError> {
+    crate::tls::client_config().map_err(|e| NetError::Other {
+        host: String::new(),
+        detail: format!("the HTTP client could not start ({e})"),
+    })
+}
+
 /// The HTTP client.
 #[derive(Clone, Debug)]
 pub struct HttpClient {
@@ -110,6 +119,7 @@ impl HttpClient {
     /// A client with these limits.
     pub fn new(limits: HttpLimits) -> Result<Self, NetError> {
         let inner = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_settings()?)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(limits.connect_timeout)
             .timeout(limits.timeout)
@@ -202,8 +212,7 @@ impl HttpClient {
         let detail = chain(error);
         if error.is_connect() {
             // Connecting covers the TLS handshake: either way nothing of the request left.
-            let lower = detail.to_ascii_lowercase();
-            if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") {
+            if crate::tls::is_tls_failure(error) {
                 return NetError::Tls { host, detail };
             }
             return NetError::Connect { host, detail };

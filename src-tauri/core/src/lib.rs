@@ -17,6 +17,7 @@ pub mod status;
 mod store;
 #[cfg(test)]
 mod test_server;
+mod tls;
 pub mod validate;
 pub mod vault;
 

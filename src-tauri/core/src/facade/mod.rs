@@ -135,8 +135,8 @@ pub struct Core {
     reconciled_at_open: Reconciled,
     /// Held for the core's lifetime: tells reconcilers elsewhere that its intents are live.
     writer: writer::WriterLock,
-    /// Built on first use: loading the system's TLS roots costs tens of milliseconds, which a
-    /// CLI call that only reads a cached token should not pay.
+    /// Built on first use (a CLI call that serves a cached token never needs one); the TLS
+    /// roots are read later still, on the first https handshake (`tls.rs`).
     http: std::sync::OnceLock<HttpClient>,
     http_limits: HttpLimits,
     /// The store's `data_version` when last polled (0: never).

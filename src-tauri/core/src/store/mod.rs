@@ -91,8 +91,15 @@ impl Store {
             .map_err(store_error)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(store_error)?;
-        conn.pragma_update(None, "application_id", APPLICATION_ID)
+        // Stamped once, on a new file: stamping it again would be a write transaction (an
+        // fsync) at every start of every CLI call.
+        let stamped: i32 = conn
+            .query_row("PRAGMA application_id", [], |row| row.get(0))
             .map_err(store_error)?;
+        if stamped != APPLICATION_ID {
+            conn.pragma_update(None, "application_id", APPLICATION_ID)
+                .map_err(store_error)?;
+        }
         Migrations::from_slice(MIGRATIONS)
             .to_latest(&mut conn)
             .map_err(|e| Error::Store(format!("Could not upgrade the database: {e}")))?;
@@ -295,4 +302,30 @@ pub(crate) fn list_json(list: &[String]) -> String {
 /// Runs a query expected to return at most one row.
 pub(crate) fn optional<T>(result: rusqlite::Result<T>) -> Result<Option<T>> {
     result.optional().map_err(store_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_an_existing_store_commits_nothing() {
+        let home = tempfile::tempdir().unwrap();
+        drop(Store::open(home.path(), Integrity::AsRead).unwrap());
+        // data_version changes, for this connection, whenever another one commits.
+        let watcher = Connection::open(home.path().join(DATABASE_FILE)).unwrap();
+        let version = || -> i64 {
+            watcher
+                .query_row("PRAGMA data_version", [], |row| row.get(0))
+                .unwrap()
+        };
+        let before = version();
+        let store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        assert_eq!(version(), before);
+        let id: i32 = store
+            .conn
+            .query_row("PRAGMA application_id", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(id, APPLICATION_ID);
+    }
 }
