@@ -214,7 +214,11 @@ fn main() {
     row(
         "`authdeck --version` (the binary's own start, for scale)",
         curl_http,
-        paired(RUNS, || ours(&plain, &["--version"], set), || curl(&http, set)),
+        paired(
+            RUNS,
+            || ours(&plain, &["--version"], set),
+            || curl(&http, set),
+        ),
     );
     for (roots, label) in [(set, "set"), (Roots::Unset, "unset")] {
         row(
