@@ -155,23 +155,9 @@ fn field(fields: &[Field], name: &str) -> Option<String> {
 
 /// Signs in through the stand-in browser beside `finish_login`; the stored token's status.
 async fn sign_in(core: &Arc<Core>, login: PendingLogin) -> TokenStatus {
-    let url = login.started.url.clone();
-    let finishing = {
-        let core = core.clone();
-        tokio::spawn(async move { core.finish_login(login, std::future::pending()).await })
-    };
-    let (status, last) = tokio::task::spawn_blocking(move || browser::sign_in(&url))
+    browser::sign_in_beside(core, login)
         .await
-        .unwrap();
-    assert_eq!(
-        status, 200,
-        "the browser ends on the listener's page ({last})"
-    );
-    finishing
-        .await
-        .unwrap()
         .expect("the sign-in completes")
-        .expect("not cancelled")
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -356,7 +342,9 @@ async fn introspection_shows_what_dot_reports_and_revocation_makes_the_token_ina
 /// A refresh request with `refresh_token` sent straight to DOT, as the public client.
 fn refresh_directly(dot: &Dot, refresh_token: &str) -> (u16, Value) {
     tokio::task::block_in_place(|| {
-        let answer = reqwest::blocking::Client::new()
+        let answer = support::http_client()
+            .build()
+            .expect("an HTTP client")
             .post(dot.discovery.endpoints.token_url.clone().unwrap())
             .form(&[
                 ("grant_type", "refresh_token"),

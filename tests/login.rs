@@ -72,22 +72,7 @@ async fn registered_app(f: &Fixture) -> (ClientApp, String, u16) {
 
 /// Runs the stand-in browser on the login's URL beside `finish_login`.
 async fn sign_in(core: &Arc<Core>, login: PendingLogin) -> authdeck_core::Result<TokenStatus> {
-    let url = login.started.url.clone();
-    let finishing = {
-        let core = core.clone();
-        tokio::spawn(async move { core.finish_login(login, std::future::pending()).await })
-    };
-    let (status, last) = tokio::task::spawn_blocking(move || browser::sign_in(&url))
-        .await
-        .unwrap();
-    assert_eq!(
-        status, 200,
-        "the browser ends on the listener's page ({last})"
-    );
-    finishing
-        .await
-        .unwrap()
-        .map(|done| done.expect("not cancelled"))
+    browser::sign_in_beside(core, login).await
 }
 
 /// One raw HTTP request to the listener; the status line and headers of its answer.

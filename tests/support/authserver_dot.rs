@@ -130,7 +130,11 @@ impl DotServer {
     /// What each token request the server received sent: grant, auth method, scope, status.
     pub fn token_requests(&self) -> Vec<serde_json::Value> {
         let url = format!("{}/test/token-requests", self.origin);
-        let list: serde_json::Value = reqwest::blocking::get(url)
+        let list: serde_json::Value = super::http_client()
+            .build()
+            .expect("an HTTP client")
+            .get(url)
+            .send()
             .expect("ask the server")
             .json()
             .expect("JSON");

@@ -224,3 +224,28 @@ pub fn register_client(issuer: &str, redirect_uri: &str) -> (String, String) {
             .to_owned(),
     )
 }
+
+/// Runs the stand-in browser on a pending sign-in's address beside `finish_login`, as a person
+/// at the browser does while the app waits; the sign-in's outcome (asserting the browser ended
+/// on the listener's page).
+pub async fn sign_in_beside(
+    core: &std::sync::Arc<authdeck_core::Core>,
+    login: authdeck_core::PendingLogin,
+) -> authdeck_core::Result<authdeck_core::model::TokenStatus> {
+    let url = login.started.url.clone();
+    let finishing = {
+        let core = core.clone();
+        tokio::spawn(async move { core.finish_login(login, std::future::pending()).await })
+    };
+    let (status, last) = tokio::task::spawn_blocking(move || sign_in(&url))
+        .await
+        .unwrap();
+    assert_eq!(
+        status, 200,
+        "the browser ends on the listener's page ({last})"
+    );
+    finishing
+        .await
+        .unwrap()
+        .map(|done| done.expect("not cancelled"))
+}
