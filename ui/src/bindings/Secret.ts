@@ -2,6 +2,7 @@
 
 /**
  * A secret value: a client secret, or later a token. Its Debug prints a redaction and it
- * cannot be serialized, so it cannot leak through logs, panics or IPC responses by accident.
+ * cannot be serialized, so it cannot leak through logs, panics or IPC responses by accident;
+ * its memory is wiped when it is dropped.
  */
 export type Secret = string;
