@@ -120,16 +120,7 @@ fn row(what: &str, reference: &str, (ours, theirs): (Samples, Samples)) {
 /// A home with "Local" pointing at `server` and "Billing sync" holding a valid token.
 fn home_for(name: &str, server: &Server, roots: Roots) -> Home {
     let home = Home::new(name);
-    home.run(&[
-        "env",
-        "add",
-        "Local",
-        "--kind",
-        "sandbox",
-        "--token-url",
-        &format!("{}/token", server.issuer),
-    ])
-    .ok();
+    home.local_environment(server);
     home.app("Local", "Billing sync", "basic-client", "basic-secret");
     time(roots.apply(&mut home.command(&["token"])));
     home

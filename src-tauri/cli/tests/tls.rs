@@ -11,16 +11,7 @@ use std::time::{Duration, Instant};
 /// "Local" with its token endpoint at `server` and "Billing sync" with its secret.
 fn home_for(test: &str, server: &Server) -> Home {
     let home = Home::new(test);
-    home.run(&[
-        "env",
-        "add",
-        "Local",
-        "--kind",
-        "sandbox",
-        "--token-url",
-        &format!("{}/token", server.issuer),
-    ])
-    .ok();
+    home.local_environment(server);
     home.app("Local", "Billing sync", "basic-client", "basic-secret");
     home
 }

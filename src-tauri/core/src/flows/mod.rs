@@ -165,14 +165,15 @@ fn token_type_name(token_type: &BasicTokenType) -> String {
     }
 }
 
-/// What the last response looked like, for messages about answers oauth2 could not parse.
-#[derive(Clone, Debug)]
+/// What the last response looked like, for messages about answers oauth2 could not parse. No
+/// Debug: the body may hold tokens.
+#[derive(Clone)]
 struct Seen {
     /// The status the provider sent (not the one a profile's rewrite gave oauth2).
     status: u16,
     media_type: String,
-    /// A known provider's answer shape, when the body has one.
-    shape: Option<&'static str>,
+    /// The body as oauth2 got it, read again only when oauth2 could not read it.
+    body: Vec<u8>,
 }
 
 /// One exchange's transport: [`HttpClient`] under oauth2, remembering what came back and
@@ -199,7 +200,7 @@ impl<'h> Exchange<'h> {
         if let Ok(mut seen) = self.seen.lock() {
             *seen = Some(Seen {
                 status: response.status,
-                shape: answers::recognize(&media_type, &answer.body),
+                body: answer.body.clone(),
                 media_type,
             });
         }
@@ -272,9 +273,13 @@ pub(crate) fn request_error<T: oauth2::ErrorResponse + 'static>(
     let seen = exchange.seen();
     let status = seen.as_ref().map_or(0, |seen| seen.status);
     // An unreadable answer of a known provider's shape: say whose, and which profile reads it.
-    if let (RequestTokenError::Parse(..) | RequestTokenError::Other(_), Some(shape)) =
-        (&error, seen.as_ref().and_then(|seen| seen.shape))
-    {
+    let shape = match (&error, &seen) {
+        (RequestTokenError::Parse(..) | RequestTokenError::Other(_), Some(seen)) => {
+            answers::recognize(&seen.media_type, &seen.body)
+        }
+        _ => None,
+    };
+    if let Some(shape) = shape {
         return Error::BadResponse(format!("{} to {} got {shape}.", doing.what, doing.host()));
     }
     match error {
