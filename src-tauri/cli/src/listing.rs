@@ -7,7 +7,6 @@ use crate::resolve;
 use authdeck_core::Core;
 use authdeck_core::model::*;
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Serialize)]
 struct EnvironmentRef<'a> {
@@ -21,7 +20,7 @@ struct EnvironmentRef<'a> {
 struct AppTokenJson<'a> {
     app_id: &'a AppId,
     name: &'a str,
-    client_id: Option<&'a str>,
+    client_id: &'a str,
     client_type: ClientType,
     state: TokenState,
     seconds_left: Option<i64>,
@@ -86,11 +85,6 @@ fn kind_word(kind: EnvironmentKind) -> &'static str {
 pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
     let environment = resolve::environment(core, args.env.as_deref())?;
     let statuses = core.token_statuses(&environment.id)?;
-    let client_ids: HashMap<AppId, String> = core
-        .apps(&environment.id)?
-        .into_iter()
-        .map(|a| (a.id, a.client_id))
-        .collect();
     if args.json {
         let apps = statuses
             .iter()
@@ -99,7 +93,7 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
                 AppTokenJson {
                     app_id: &s.app_id,
                     name: &s.app_name,
-                    client_id: client_ids.get(&s.app_id).map(String::as_str),
+                    client_id: &s.client_id,
                     client_type: s.client_type,
                     state: s.state,
                     seconds_left: s.seconds_left,
@@ -148,7 +142,7 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
             };
             let mut row = vec![
                 s.app_name.clone(),
-                client_ids.get(&s.app_id).cloned().unwrap_or_default(),
+                s.client_id.clone(),
                 state_word(s.state).to_owned(),
                 left,
             ];

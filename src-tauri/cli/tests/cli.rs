@@ -192,7 +192,10 @@ fn status_json_lists_the_active_environments_apps_with_token_state() {
     home.run(&["token", "billing-sync-typo"]).failed(3);
     token_value(&home.run(&["token", "basic-client"]));
 
-    let status = home.run(&["status", "--json"]).json();
+    let out = home.run(&["status", "--json"]);
+    // Piped, the JSON is one line (a terminal gets it indented).
+    assert_eq!(out.ok().lines().count(), 1, "{out:#?}");
+    let status = out.json();
     assert_eq!(status["environment"]["name"], "Local");
     assert_eq!(status["environment"]["kind"], "sandbox");
     let apps = status["apps"].as_array().unwrap();

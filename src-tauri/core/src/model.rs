@@ -594,6 +594,7 @@ pub enum TokenState {
 pub struct TokenStatus {
     pub app_id: AppId,
     pub app_name: String,
+    pub client_id: String,
     pub client_type: ClientType,
     pub state: TokenState,
     pub token: Option<TokenMeta>,

@@ -25,6 +25,7 @@ pub fn renew_window(token: &TokenMeta) -> u32 {
 pub struct AppFacts<'a> {
     pub id: &'a AppId,
     pub name: &'a str,
+    pub client_id: &'a str,
     pub client_type: ClientType,
     pub auto_renew: bool,
     pub renewal_paused: bool,
@@ -70,6 +71,7 @@ pub fn token_status(app: AppFacts<'_>, token: Option<TokenMeta>, now: Timestamp)
     TokenStatus {
         app_id: app.id.clone(),
         app_name: app.name.to_owned(),
+        client_id: app.client_id.to_owned(),
         client_type: app.client_type,
         state,
         token,
@@ -241,6 +243,7 @@ mod tests {
         let app = AppFacts {
             id: &id,
             name: "App",
+            client_id: "client-a",
             client_type: ClientType::Confidential,
             auto_renew: true,
             renewal_paused: false,

@@ -8,7 +8,7 @@ import type { TokenState } from "./TokenState";
 /**
  * One app's token as the panels show it, computed from stored metadata and the clock.
  */
-export type TokenStatus = { app_id: AppId, app_name: string, client_type: ClientType, state: TokenState, token: TokenMeta | null, 
+export type TokenStatus = { app_id: AppId, app_name: string, client_id: string, client_type: ClientType, state: TokenState, token: TokenMeta | null, 
 /**
  * Seconds until expiry at `computed_at` (negative once expired).
  */

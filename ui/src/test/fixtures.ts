@@ -123,6 +123,7 @@ export const tokenStatus = (
   return {
     app_id: "app-1",
     app_name: "Billing sync",
+    client_id: "billing-sbx-123",
     client_type: "confidential",
     state: token ? "valid" : "none",
     token,

@@ -98,6 +98,7 @@ impl Core {
             AppFacts {
                 id: &app.id,
                 name: &app.display_name,
+                client_id: &app.client_id,
                 client_type: app.client_type,
                 auto_renew: app.auto_renew,
                 renewal_paused,
@@ -149,6 +150,7 @@ impl Core {
                     AppFacts {
                         id: &facts.id,
                         name: &facts.name,
+                        client_id: &facts.client_id,
                         client_type: facts.client_type,
                         auto_renew: facts.auto_renew,
                         renewal_paused: facts.renewal_paused,

@@ -81,21 +81,22 @@ pub fn named(
 
 fn summaries(conn: &Connection, sql: &str, params: &[&str]) -> Result<Vec<SummaryRow>> {
     let mut statement = conn.prepare_cached(sql).map_err(store_error)?;
+    // By position in SUMMARY_COLUMNS.
     let rows = statement
         .query_map(rusqlite::params_from_iter(params), |row| {
             Ok(SummaryRow {
                 summary: AppSummary {
-                    id: AppId(row.get("id")?),
-                    environment_id: EnvironmentId(row.get("environment_id")?),
-                    display_name: row.get("display_name")?,
-                    client_id: row.get("client_id")?,
-                    client_type: enum_at(row, "client_type", ClientType::parse)?,
-                    labels: list_at(row, "labels")?,
-                    link: row.get("link")?,
-                    active_secrets: row.get("active_secrets")?,
+                    id: AppId(row.get(0)?),
+                    environment_id: EnvironmentId(row.get(1)?),
+                    display_name: row.get(2)?,
+                    client_id: row.get(3)?,
+                    client_type: enum_at(row, 4, ClientType::parse)?,
+                    labels: list_at(row, 5)?,
+                    link: row.get(6)?,
+                    active_secrets: row.get(7)?,
                     rotation_due: false,
                 },
-                oldest_active_secret: row.get("oldest")?,
+                oldest_active_secret: row.get(8)?,
             })
         })
         .map_err(store_error)?;
@@ -315,6 +316,7 @@ pub fn renewal_paused(conn: &Connection, id: &AppId) -> Result<bool> {
 pub struct TokenFacts {
     pub id: AppId,
     pub name: String,
+    pub client_id: String,
     pub client_type: ClientType,
     pub auto_renew: bool,
     pub renewal_paused: bool,
@@ -324,19 +326,21 @@ pub struct TokenFacts {
 pub fn token_facts(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<TokenFacts>> {
     let mut statement = conn
         .prepare_cached(
-            "SELECT id, display_name, client_type, auto_renew, \
+            "SELECT id, display_name, client_id, client_type, auto_renew, \
              renewal_paused_at IS NOT NULL AS renewal_paused FROM apps \
              WHERE environment_id = ?1 ORDER BY display_name COLLATE NOCASE",
         )
         .map_err(store_error)?;
     let rows = statement
         .query_map([environment.as_str()], |row| {
+            // By position in the SELECT above.
             Ok(TokenFacts {
-                id: AppId(row.get("id")?),
-                name: row.get("display_name")?,
-                client_type: enum_at(row, "client_type", ClientType::parse)?,
-                auto_renew: row.get("auto_renew")?,
-                renewal_paused: row.get("renewal_paused")?,
+                id: AppId(row.get(0)?),
+                name: row.get(1)?,
+                client_id: row.get(2)?,
+                client_type: enum_at(row, 3, ClientType::parse)?,
+                auto_renew: row.get(4)?,
+                renewal_paused: row.get(5)?,
             })
         })
         .map_err(store_error)?;

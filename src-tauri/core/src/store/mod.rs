@@ -257,8 +257,14 @@ pub(crate) fn store_error(error: rusqlite::Error) -> Error {
     }
 }
 
+/// A column named, or at a position (a list of 10,000 rows reads by position: rusqlite finds
+/// a name by comparing it with every column's name, for every row).
+pub(crate) trait Column: rusqlite::RowIndex + Copy + std::fmt::Display {}
+impl Column for &str {}
+impl Column for usize {}
+
 /// A timestamp column.
-pub(crate) fn time_at(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Timestamp> {
+pub(crate) fn time_at(row: &rusqlite::Row<'_>, column: impl Column) -> rusqlite::Result<Timestamp> {
     let seconds: i64 = row.get(column)?;
     Timestamp::from_unix(seconds).ok_or_else(|| bad_column(column))
 }
@@ -266,7 +272,7 @@ pub(crate) fn time_at(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result
 /// An optional timestamp column.
 pub(crate) fn optional_time_at(
     row: &rusqlite::Row<'_>,
-    column: &str,
+    column: impl Column,
 ) -> rusqlite::Result<Option<Timestamp>> {
     let seconds: Option<i64> = row.get(column)?;
     seconds
@@ -275,7 +281,10 @@ pub(crate) fn optional_time_at(
 }
 
 /// A JSON list-of-strings column.
-pub(crate) fn list_at(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result<Vec<String>> {
+pub(crate) fn list_at(
+    row: &rusqlite::Row<'_>,
+    column: impl Column,
+) -> rusqlite::Result<Vec<String>> {
     let text: String = row.get(column)?;
     serde_json::from_str(&text).map_err(|_| bad_column(column))
 }
@@ -283,15 +292,15 @@ pub(crate) fn list_at(row: &rusqlite::Row<'_>, column: &str) -> rusqlite::Result
 /// An enum column, parsed by `parse`.
 pub(crate) fn enum_at<T>(
     row: &rusqlite::Row<'_>,
-    column: &str,
+    column: impl Column,
     parse: fn(&str) -> Option<T>,
 ) -> rusqlite::Result<T> {
     let text: String = row.get(column)?;
     parse(&text).ok_or_else(|| bad_column(column))
 }
 
-fn bad_column(column: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnName(format!("unexpected value in {column}"))
+fn bad_column(column: impl Column) -> rusqlite::Error {
+    rusqlite::Error::InvalidColumnName(format!("unexpected value in column {column}"))
 }
 
 /// Serializes a list for a JSON column.
