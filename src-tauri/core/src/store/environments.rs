@@ -5,8 +5,8 @@ use crate::error::Result;
 use crate::model::{Endpoints, Environment, EnvironmentId, EnvironmentKind, ProviderProfile};
 use rusqlite::{Connection, Row, params};
 
-const SELECT: &str = "SELECT e.*, (SELECT count(*) FROM apps a WHERE a.environment_id = e.id) \
-                      AS app_count FROM environments e";
+/// `app_count` is kept by triggers (schema 14), so reading an environment scans no apps.
+const SELECT: &str = "SELECT e.* FROM environments e";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Environment> {
     Ok(Environment {

@@ -40,6 +40,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0008_intent_owner.sql")),
     M::up(include_str!("migrations/0009_sign_in_ended.sql")),
     M::up(include_str!("migrations/0010_provider_profiles.sql")),
+    M::up(include_str!("migrations/0014_app_counts.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -316,6 +317,102 @@ pub(crate) fn optional<T>(result: rusqlite::Result<T>) -> Result<Option<T>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn app_counts(conn: &Connection) -> Vec<(String, i64)> {
+        let mut statement = conn
+            .prepare("SELECT id, app_count FROM environments ORDER BY id")
+            .unwrap();
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)));
+        rows.unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    fn add_environment(conn: &Connection, id: &str) {
+        conn.execute(
+            "INSERT INTO environments (id, name, kind, color, rotation_days, created_at, \
+             updated_at) VALUES (?1, ?1, 'sandbox', '#000000', 90, 0, 0)",
+            [id],
+        )
+        .unwrap();
+    }
+
+    fn add_app(conn: &Connection, id: &str, environment: &str) {
+        conn.execute(
+            "INSERT INTO apps (id, environment_id, display_name, client_id, client_type, \
+             auth_method, created_at, updated_at) \
+             VALUES (?1, ?2, ?1, ?1, 'confidential', 'client_secret_basic', 0, 0)",
+            [id, environment],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn schema_14_counts_the_apps_a_database_already_has() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS.len() - 1;
+        assert_eq!(
+            MIGRATIONS[before],
+            M::up(include_str!("migrations/0014_app_counts.sql"))
+        );
+        Migrations::from_slice(&MIGRATIONS[..before])
+            .to_latest(&mut conn)
+            .unwrap();
+        add_environment(&conn, "a");
+        add_environment(&conn, "b");
+        add_app(&conn, "a1", "a");
+        add_app(&conn, "a2", "a");
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
+        assert_eq!(app_counts(&conn), [("a".into(), 2), ("b".into(), 0)]);
+    }
+
+    #[test]
+    fn app_counts_follow_adding_moving_and_deleting_apps() {
+        let home = tempfile::tempdir().unwrap();
+        let store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        let conn = &store.conn;
+        add_environment(conn, "a");
+        add_environment(conn, "b");
+        add_app(conn, "a1", "a");
+        add_app(conn, "a2", "a");
+        add_app(conn, "b1", "b");
+        assert_eq!(app_counts(conn), [("a".into(), 2), ("b".into(), 1)]);
+        conn.execute("UPDATE apps SET environment_id = 'b' WHERE id = 'a1'", [])
+            .unwrap();
+        // An update that leaves the environment as it is counts nothing.
+        conn.execute(
+            "UPDATE apps SET environment_id = 'b', display_name = 'B1' WHERE id = 'b1'",
+            [],
+        )
+        .unwrap();
+        assert_eq!(app_counts(conn), [("a".into(), 1), ("b".into(), 2)]);
+        // Saving a stored app again (the upsert an edit or an import does) is an update.
+        conn.execute(
+            "INSERT INTO apps (id, environment_id, display_name, client_id, client_type, \
+             auth_method, created_at, updated_at) \
+             VALUES ('b1', 'b', 'b1', 'b1', 'confidential', 'client_secret_basic', 0, 0) \
+             ON CONFLICT (id) DO UPDATE SET display_name = 'Bee'",
+            [],
+        )
+        .unwrap();
+        assert_eq!(app_counts(conn), [("a".into(), 1), ("b".into(), 2)]);
+        conn.execute("DELETE FROM apps WHERE id = 'a2'", [])
+            .unwrap();
+        assert_eq!(app_counts(conn), [("a".into(), 0), ("b".into(), 2)]);
+        // Deleting an environment deletes its apps; the other environment is untouched.
+        add_app(conn, "a3", "a");
+        conn.execute("DELETE FROM environments WHERE id = 'a'", [])
+            .unwrap();
+        assert_eq!(app_counts(conn), [("b".into(), 2)]);
+        let counted: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM apps WHERE environment_id = 'b'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(counted, 2);
+    }
 
     #[test]
     fn opening_an_existing_store_commits_nothing() {
