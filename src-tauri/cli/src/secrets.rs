@@ -13,8 +13,13 @@ use std::io::{IsTerminal, Read};
 /// Reads the secret: a prompt without echo on a terminal, else all of stdin (one trailing
 /// line break removed, as `echo` and here-strings add one).
 fn read_secret(app: &str) -> Result<Secret, Failure> {
+    read_value(&format!("Client secret for “{app}” (not shown): "))
+}
+
+/// Reads a value as `read_secret` does, prompting with `prompt` on a terminal.
+pub(crate) fn read_value(prompt: &str) -> Result<Secret, Failure> {
     if std::io::stdin().is_terminal() {
-        let value = rpassword::prompt_password(format!("Client secret for “{app}” (not shown): "))
+        let value = rpassword::prompt_password(prompt)
             .map_err(|e| Failure::new(exit::OTHER, format!("Could not read the secret: {e}")))?;
         return Ok(Secret::new(value));
     }
