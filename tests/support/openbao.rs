@@ -192,6 +192,16 @@ impl OpenBao {
         assert_eq!(status, 204, "revoke a token: {body}");
     }
 
+    /// The keys under a KV v2 folder at `path` under `secret/`, as root; empty when none.
+    pub fn kv_keys(&self, path: &str) -> Vec<String> {
+        let (status, body) = self.list(&format!("{MOUNT}/metadata/{path}"), &self.root_token);
+        match status {
+            200 => serde_json::from_value(body["data"]["keys"].clone()).expect("a list of keys"),
+            404 => Vec::new(),
+            other => panic!("list {path}: HTTP {other}: {body}"),
+        }
+    }
+
     /// The current data of a KV v2 entry at `path` under `secret/`, as root; `None` when absent.
     pub fn kv_data(&self, path: &str) -> Option<Value> {
         let (status, body) = self.get(&format!("{MOUNT}/data/{path}"), &self.root_token);

@@ -428,6 +428,15 @@ pub enum TeamCommand {
     /// Example: authdeck team add acme --address https://bao.example.com:8200 --path
     /// authdeck/acme --token-stdin <<< "$BAO_TOKEN"
     Add(TeamAddArgs),
+    /// Give a team vault a new vault token (checked by the vault, then kept in the keychain
+    /// in place of the old one).
+    Login {
+        /// The team vault's name.
+        name: String,
+        /// Read the vault token from stdin (else it is asked for on a terminal, without echo).
+        #[arg(long)]
+        token_stdin: bool,
+    },
     /// What the vault says of each team vault's token (or NAME's): the address that answered,
     /// time left and policies.
     Status {

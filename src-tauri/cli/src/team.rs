@@ -15,6 +15,17 @@ use std::io::IsTerminal;
 pub fn run(core: &Core, command: TeamCommand) -> Result<u8, Failure> {
     match command {
         TeamCommand::Add(args) => add(core, args),
+        TeamCommand::Login { name, token_stdin } => {
+            let token = read_token(&name, token_stdin)?;
+            let status = block_on(core.replace_team_token(&name, token))??;
+            output::print(&format!(
+                "The team vault “{}” has a new token in the keychain ({}, policies: {}).\n",
+                status.vault.name,
+                output::time_left(status.ttl_seconds),
+                status.policies.join(", ")
+            ))?;
+            Ok(0)
+        }
         TeamCommand::Status { name, json } => status(core, name.as_deref(), json),
         TeamCommand::Rm { name } => {
             core.remove_team(&name)?;
@@ -27,12 +38,7 @@ pub fn run(core: &Core, command: TeamCommand) -> Result<u8, Failure> {
 }
 
 fn add(core: &Core, args: TeamAddArgs) -> Result<u8, Failure> {
-    if !args.token_stdin && !std::io::stdin().is_terminal() {
-        return Err(Failure::usage(
-            "Give the vault token on stdin with --token-stdin (or run on a terminal to be asked).",
-        ));
-    }
-    let token = read_value(&format!("Vault token for “{}” (not shown): ", args.name))?;
+    let token = read_token(&args.name, args.token_stdin)?;
     let status = block_on(core.add_team(TeamVaultInput {
         name: args.name,
         addresses: args.addresses,
@@ -50,6 +56,16 @@ fn add(core: &Core, args: TeamAddArgs) -> Result<u8, Failure> {
         status.policies.join(", ")
     ))?;
     Ok(0)
+}
+
+/// The vault token: from stdin with --token-stdin, else asked for on a terminal.
+fn read_token(team: &str, from_stdin: bool) -> Result<authdeck_core::model::Secret, Failure> {
+    if !from_stdin && !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(
+            "Give the vault token on stdin with --token-stdin (or run on a terminal to be asked).",
+        ));
+    }
+    read_value(&format!("Vault token for “{team}” (not shown): "))
 }
 
 fn status(core: &Core, name: Option<&str>, json: bool) -> Result<u8, Failure> {

@@ -208,3 +208,191 @@ fn a_member_who_joins_mints_with_the_secret_from_the_vault_and_keeps_no_copy() {
     common::support::clear_namespace(&admin.namespace);
     common::support::clear_namespace(&member.namespace);
 }
+
+/// A server, an admin whose "Local" (with "Billing sync" and its secret `secret`) is shared in
+/// `acme`, and a member connected to `acme` with `member_policies`, who has joined it.
+fn shared_and_joined(
+    test: &str,
+    secret: &str,
+    member_policies: &[&str],
+) -> (common::Server, OpenBao, Home, Home, String) {
+    let server = common::Server::start(&[]);
+    let bao = OpenBao::start();
+    bao.put_policy("acme-member", MEMBER_POLICY);
+    let admin = Home::new(&format!("{test}-admin"));
+    admin.local_environment(&server);
+    admin.app("Local", "Billing sync", "basic-client", secret);
+    add_team(&admin, &bao, &bao.token_with(&["acme-member"])).ok();
+    admin.run(&["env", "share", "Local", "--team", "acme"]).ok();
+    let member = Home::new(&format!("{test}-member"));
+    let member_token = bao.token_with(member_policies);
+    add_team(&member, &bao, &member_token).ok();
+    member.run(&["env", "join", "acme", "Local"]).ok();
+    (server, bao, admin, member, member_token)
+}
+
+#[test]
+fn joining_an_environment_the_vault_does_not_hold_names_the_path() {
+    let bao = OpenBao::start();
+    bao.put_policy("acme-member", MEMBER_POLICY);
+    let member = Home::new("team-join-missing");
+    add_team(&member, &bao, &bao.token_with(&["acme-member"])).ok();
+    let missing = member.run(&["env", "join", "acme", "Staging EU"]);
+    assert_eq!(
+        missing.failed(3),
+        "The team vault “acme” holds no environment “Staging EU” (path \
+         secret/authdeck/acme/staging-eu/setup)."
+    );
+    assert_eq!(member.run(&["envs", "--json"]).json(), json!([]));
+    common::support::clear_namespace(&member.namespace);
+}
+
+#[test]
+fn a_member_whose_policy_does_not_allow_the_secret_is_told_its_path() {
+    const SETUP_ONLY: &str = r#"
+path "secret/data/authdeck/acme/+/setup" { capabilities = ["read"] }
+"#;
+    let bao_policy = |bao: &OpenBao| bao.put_policy("acme-setup-only", SETUP_ONLY);
+    let server = common::Server::start(&[]);
+    let bao = OpenBao::start();
+    bao.put_policy("acme-member", MEMBER_POLICY);
+    bao_policy(&bao);
+    let admin = Home::new("team-policy-admin");
+    admin.local_environment(&server);
+    admin.app("Local", "Billing sync", "basic-client", "basic-secret");
+    add_team(&admin, &bao, &bao.token_with(&["acme-member"])).ok();
+    admin.run(&["env", "share", "Local", "--team", "acme"]).ok();
+    let member = Home::new("team-policy-member");
+    add_team(&member, &bao, &bao.token_with(&["acme-setup-only"])).ok();
+    member.run(&["env", "join", "acme", "Local"]).ok();
+
+    let id = member
+        .run(&["secret", "list", "Billing sync", "--env", "Local", "--json"])
+        .json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = member.run(&["token", "Billing sync", "--env", "Local"]);
+    assert_eq!(
+        refused.failed(4),
+        format!(
+            "Your vault policy does not allow reading this secret (path \
+             secret/authdeck/acme/local/secrets/{id}; HTTP 403: 1 error occurred: * permission \
+             denied)."
+        )
+    );
+    common::support::clear_namespace(&admin.namespace);
+    common::support::clear_namespace(&member.namespace);
+}
+
+#[test]
+fn a_revoked_vault_token_fails_the_next_mint_and_team_login_restores_it() {
+    let (_server, bao, admin, member, member_token) =
+        shared_and_joined("team-revoked", "basic-secret", &["acme-member"]);
+    member
+        .run(&["token", "Billing sync", "--env", "Local"])
+        .ok();
+    bao.revoke(&member_token);
+    let refused = member.run(&["token", "Billing sync", "--env", "Local", "--new"]);
+    let message = refused.failed(4);
+    assert!(
+        message
+            .starts_with("The team vault “acme” refused the token (HTTP 403: permission denied)"),
+        "{message}"
+    );
+    let fresh = bao.token_with(&["acme-member"]);
+    member
+        .run_with_stdin(
+            &["team", "login", "acme", "--token-stdin"],
+            &format!("{fresh}\n"),
+        )
+        .ok();
+    member
+        .run(&["token", "Billing sync", "--env", "Local", "--new"])
+        .ok();
+    assert!(!folder_holds(&member, &fresh) && !folder_holds(&member, "basic-secret"));
+    common::support::clear_namespace(&admin.namespace);
+    common::support::clear_namespace(&member.namespace);
+}
+
+#[test]
+fn a_secret_added_by_one_member_is_what_the_others_next_token_uses() {
+    // The shared secret is stale: the provider refuses it, until the admin adds the real one.
+    let (_server, bao, admin, member, _) =
+        shared_and_joined("team-rotate", "stale-secret", &["acme-member"]);
+    let refused = member.run(&["token", "Billing sync", "--env", "Local"]);
+    assert_eq!(refused.code, 4, "{refused:#?}");
+
+    let added = admin.run_with_stdin(
+        &[
+            "secret",
+            "add",
+            "Billing sync",
+            "--env",
+            "Local",
+            "--label",
+            "rotated",
+        ],
+        "basic-secret\n",
+    );
+    assert!(
+        added.ok().ends_with("in “Local” in the team vault.\n"),
+        "{added:#?}"
+    );
+    let setup = bao.kv_data("authdeck/acme/local/setup").unwrap();
+    assert_eq!(setup["secrets"].as_array().unwrap().len(), 2);
+    assert_eq!(setup["secrets"][1]["label"], "rotated");
+
+    member
+        .run(&["token", "Billing sync", "--env", "Local"])
+        .ok();
+    let listed = member.run(&["secret", "list", "Billing sync", "--env", "Local", "--json"]);
+    assert_eq!(listed.json()[0]["label"], "rotated");
+    // Neither member keeps a value in the keychain: only vault tokens and access tokens.
+    for home in [&admin, &member] {
+        let accounts = common::support::keychain(&home.namespace)
+            .accounts()
+            .unwrap();
+        assert!(
+            accounts
+                .iter()
+                .all(|a| a == "team:acme" || a.starts_with("token:")),
+            "{accounts:?}"
+        );
+        assert!(!folder_holds(home, "basic-secret"));
+    }
+    common::support::clear_namespace(&admin.namespace);
+    common::support::clear_namespace(&member.namespace);
+}
+
+#[test]
+fn sharing_over_another_environment_in_the_vault_writes_nothing() {
+    let (server, bao, admin, _member, _) =
+        shared_and_joined("team-clash", "basic-secret", &["acme-member"]);
+    let before = bao.kv_keys("authdeck/acme/local/secrets");
+    assert_eq!(before.len(), 1);
+    let other = Home::new("team-clash-other");
+    other.local_environment(&server);
+    other.app("Local", "Billing sync", "basic-client", "other-secret");
+    add_team(&other, &bao, &bao.token_with(&["acme-member"])).ok();
+    let clash = other.run(&["env", "share", "Local", "--team", "acme"]);
+    assert_eq!(
+        clash.failed(7),
+        "team: The team vault already holds an environment at secret/authdeck/acme/local (“Local”, 1 \
+         secrets; yours: “Local”, 1 secrets); nothing was written. Join it, or rename yours and \
+         share again."
+    );
+    assert_eq!(bao.kv_keys("authdeck/acme/local/secrets"), before);
+    // Still a local environment with its secret in the keychain.
+    other.run(&["token", "Billing sync", "--env", "Local"]);
+    let accounts = common::support::keychain(&other.namespace)
+        .accounts()
+        .unwrap();
+    assert!(
+        accounts.iter().any(|a| a.starts_with("secret:")),
+        "{accounts:?}"
+    );
+    for home in [&admin, &other] {
+        common::support::clear_namespace(&home.namespace);
+    }
+}

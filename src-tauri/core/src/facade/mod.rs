@@ -12,6 +12,7 @@ mod portable;
 mod remote;
 mod secrets;
 mod team;
+mod team_secrets;
 mod team_share;
 mod tokens;
 mod writer;

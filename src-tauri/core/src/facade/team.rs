@@ -65,6 +65,20 @@ impl Core {
         Ok(status)
     }
 
+    /// Replaces a team vault's token (a new one from the vault's sign-in) once the vault has
+    /// accepted it.
+    pub async fn replace_team_token(&self, name: &str, token: Secret) -> Result<TeamStatus> {
+        let vault = self.team(name)?;
+        let token = Secret::new(token.expose().trim());
+        if token.expose().is_empty() {
+            return Err(Error::invalid("token", "The vault token is empty."));
+        }
+        let status = self.look_up(&vault, &token).await?;
+        // One keychain write that replaces the value: the row already refers to it.
+        self.vault.put(&token_account(&vault.name), &token)?;
+        Ok(status)
+    }
+
     /// What the vault says now of the team vault's token: the address that answered, the
     /// token's time left and policies.
     pub async fn team_status(&self, name: &str) -> Result<TeamStatus> {

@@ -48,6 +48,7 @@ impl Core {
         let kv = self.team_client(&vault, &token)?;
         let key = environment_key(&environment.name);
         let (setup, values) = self.setup_of(&environment)?;
+        refuse_taken(&kv, &key, &setup).await?;
         for (id, value) in &values {
             let shared = setup.secrets.iter().find(|s| s.id == id.0);
             let data = json!({
@@ -147,19 +148,16 @@ impl Core {
         let kv = self.team_client(&vault, &token)?;
         let key = environment_key(name);
         let path = setup_path(&key);
-        let entry = kv.read(&path).await?.ok_or_else(|| {
-            Error::NotFound(format!(
-                "The team vault “{}” holds no environment “{name}” (path {}).",
-                vault.name,
-                kv.shown_path(&path)
-            ))
-        })?;
-        let setup: SharedSetup = serde_json::from_value(entry.data).map_err(|e| {
-            Error::BadResponse(format!(
-                "The set-up at {} is not one Authdeck wrote ({e}).",
-                kv.shown_path(&path)
-            ))
-        })?;
+        let setup = match super::team_secrets::read_setup(&kv, &key).await {
+            Err(Error::NotFound(_)) => {
+                return Err(Error::NotFound(format!(
+                    "The team vault “{}” holds no environment “{name}” (path {}).",
+                    vault.name,
+                    kv.shown_path(&path)
+                )));
+            }
+            other => other?.0,
+        };
         let [shared_environment] = setup.export.environments.as_slice() else {
             return Err(Error::BadResponse(format!(
                 "The set-up at {} does not hold exactly one environment.",
@@ -192,7 +190,7 @@ impl Core {
 }
 
 /// A secret's metadata row in a joined environment (its value stays in the vault).
-fn insert_shared_secret(
+pub(super) fn insert_shared_secret(
     tx: &rusqlite::Connection,
     environment: &EnvironmentId,
     secret: &SharedSecret,
@@ -241,6 +239,41 @@ async fn create_or_find(kv: &Kv<'_>, path: &str, data: Value, field: &str) -> Re
         },
         Err(error) => Err(error),
     }
+}
+
+/// Refuses to share where the vault already holds another environment's set-up (a share cut
+/// short and run again finds its own, with the same secrets, and goes on); nothing is written.
+async fn refuse_taken(kv: &Kv<'_>, key: &str, ours: &SharedSetup) -> Result<()> {
+    let theirs = match super::team_secrets::read_setup(kv, key).await {
+        Ok((theirs, _)) => theirs,
+        Err(Error::NotFound(_)) => return Ok(()),
+        Err(error) => return Err(error),
+    };
+    let ids = |setup: &SharedSetup| -> Vec<String> {
+        setup.secrets.iter().map(|s| s.id.clone()).collect()
+    };
+    if ids(&theirs) == ids(ours) {
+        return Ok(());
+    }
+    let name = |setup: &SharedSetup| {
+        setup
+            .export
+            .environments
+            .first()
+            .map_or_else(String::new, |e| e.name.clone())
+    };
+    Err(Error::Conflict {
+        field: "team".into(),
+        message: format!(
+            "The team vault already holds an environment at {} (“{}”, {} secrets; yours: “{}”, \
+             {} secrets); nothing was written. Join it, or rename yours and share again.",
+            kv.shown_path(key),
+            name(&theirs),
+            theirs.secrets.len(),
+            name(ours),
+            ours.secrets.len()
+        ),
+    })
 }
 
 /// Step (2): every value and the set-up are in the vault, as written.

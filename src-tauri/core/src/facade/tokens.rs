@@ -227,6 +227,8 @@ impl Core {
                 let id = match secret {
                     Some(id) => id.clone(),
                     None => {
+                        // A team member's newest secret may have been added by someone else.
+                        self.follow_team_secrets(&app.environment_id).await?;
                         secrets::newest_active(&self.store()?.conn, &app.id)?.ok_or_else(|| {
                             Error::NotConfigured(format!(
                                 "“{}” has no active client secret. Add the secret the \

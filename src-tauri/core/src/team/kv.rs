@@ -63,7 +63,19 @@ impl Kv<'_> {
                 data: answer["data"]["data"].clone(),
             })),
             Err(Error::NotFound(_)) => Ok(None),
-            Err(error) => Err(error),
+            Err(error) => Err(self.why_refused(error).await),
+        }
+    }
+
+    /// A vault answers 403 both for a path the policy does not allow and for a token it no
+    /// longer takes: asking about the token tells the two apart, so the message says which.
+    async fn why_refused(&self, error: Error) -> Error {
+        if !matches!(error, Error::VaultRefused(_)) {
+            return error;
+        }
+        match self.look_up_token().await {
+            Err(token_refused @ Error::VaultRefused(_)) => token_refused,
+            _ => error,
         }
     }
 
@@ -73,9 +85,13 @@ impl Kv<'_> {
         let full = self.full_path(path);
         let api = format!("{}/data/{full}", self.vault.mount);
         let body = json!({ "data": data, "options": { "cas": cas } });
-        let (_, answer) = self
+        let (_, answer) = match self
             .send(http::Method::POST, &api, Some(body), Purpose::Write(&full))
-            .await?;
+            .await
+        {
+            Ok(sent) => sent,
+            Err(error) => return Err(self.why_refused(error).await),
+        };
         answer["data"]["version"].as_u64().ok_or_else(|| {
             Error::BadResponse(format!(
                 "The team vault “{}” did not say which version it wrote at {full}.",
@@ -178,6 +194,8 @@ fn errors_of(answer: &Value) -> String {
             errors
                 .iter()
                 .filter_map(Value::as_str)
+                // Vault's multi-error text ("1 error occurred:\n\t* …") on one line.
+                .map(|error| error.split_whitespace().collect::<Vec<_>>().join(" "))
                 .collect::<Vec<_>>()
                 .join("; ")
         })
@@ -193,7 +211,7 @@ fn check(vault: &TeamVault, status: u16, answer: &Value, purpose: Purpose<'_>) -
         (200..=299, _) => Ok(()),
         (403, Purpose::LookUpToken) => Err(Error::VaultRefused(format!(
             "The team vault “{}” refused the token (HTTP 403: {why}): it is wrong, expired or \
-             revoked. Add the team vault again with a valid token.",
+             revoked. Give it a valid token (team login).",
             vault.name
         ))),
         (403, Purpose::Read(path)) => Err(Error::VaultRefused(format!(

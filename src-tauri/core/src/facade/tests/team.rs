@@ -1,0 +1,105 @@
+//! Sharing an environment through a team vault, cut short by a crash at each step: the next
+//! start leaves every secret in exactly one store. The vault here is a small in-memory KV v2
+//! stand-in (check-and-set included); the real OpenBao is exercised in the CLI's tests.
+
+use super::*;
+use crate::team::TeamVaultInput;
+use crate::test_server::{Reply, Seen, TestServer};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// A KV v2 engine at `secret/` that takes any token: each path's data and version.
+async fn kv_stand_in() -> TestServer {
+    let entries: Mutex<HashMap<String, (Value, u64)>> = Mutex::default();
+    TestServer::start(move |seen: &Seen| {
+        let answer = |status, body: Value| Reply::Answer(status, "application/json", body.to_string());
+        if seen.path == "/v1/auth/token/lookup-self" {
+            return answer(200, json!({ "data": { "ttl": 3600, "policies": ["default"] } }));
+        }
+        let Some(path) = seen.path.strip_prefix("/v1/secret/data/") else {
+            return answer(404, json!({ "errors": [] }));
+        };
+        let mut entries = entries.lock().unwrap();
+        match seen.method.as_str() {
+            "GET" => match entries.get(path) {
+                Some((data, version)) => answer(
+                    200,
+                    json!({ "data": { "data": data, "metadata": { "version": version } } }),
+                ),
+                None => answer(404, json!({ "errors": [] })),
+            },
+            _ => {
+                let body: Value = serde_json::from_str(&seen.body).unwrap();
+                let current = entries.get(path).map_or(0, |(_, version)| *version);
+                if body["options"]["cas"].as_u64() != Some(current) {
+                    return answer(
+                        400,
+                        json!({ "errors": ["check-and-set parameter did not match the current version"] }),
+                    );
+                }
+                entries.insert(path.to_owned(), (body["data"].clone(), current + 1));
+                answer(200, json!({ "data": { "version": current + 1 } }))
+            }
+        }
+    })
+    .await
+}
+
+async fn connected(f: &Fixture, vault: &TestServer) {
+    f.core
+        .add_team(TeamVaultInput {
+            name: "acme".into(),
+            addresses: vec![vault.url.clone()],
+            namespace: None,
+            mount: "secret".into(),
+            path: "authdeck/acme".into(),
+            token: Secret::new("s.member-token"),
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_at_any_step_of_a_share_leaves_each_secret_in_exactly_one_store() {
+    for step in [
+        "share: vault written",
+        "share: marked",
+        "share: copies removed",
+    ] {
+        let vault = kv_stand_in().await;
+        let mut f = Fixture::new();
+        connected(&f, &vault).await;
+        let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+        let app = f.app(&sandbox, "Billing sync");
+        let secret = f.secret(&app, "shared-secret");
+        f.crash_at(step);
+        assert!(
+            f.core.share_environment(&sandbox.id, "acme").await.is_err(),
+            "{step}"
+        );
+
+        let reconciled = f.restart_after(0);
+        f.assert_stores_agree();
+        let shared = f.core.is_team_environment(&sandbox.id).unwrap();
+        let copy = f.vault.inner.get(&secret_account(&secret.id));
+        if step == "share: vault written" {
+            // Not yet marked: still local and whole; sharing again finds its own writes.
+            assert!(!shared && copy.is_ok(), "{step}");
+            assert_eq!(reconciled, Reconciled::default(), "{step}");
+            f.core.share_environment(&sandbox.id, "acme").await.unwrap();
+            f.assert_stores_agree();
+        } else {
+            // Marked: the next start removed the copy the keychain may still have held.
+            assert!(shared, "{step}");
+            assert!(matches!(copy, Err(Error::SecretMissing(_))), "{step}");
+            assert_eq!(reconciled.undone_puts, 1, "{step}");
+        }
+        assert!(f.core.is_team_environment(&sandbox.id).unwrap());
+        assert_eq!(
+            f.vault.inner.accounts().unwrap(),
+            vec!["team:acme".to_owned()],
+            "{step}"
+        );
+        assert_eq!(f.core.secrets(&app.id).unwrap()[0].id, secret.id, "{step}");
+    }
+}
