@@ -217,7 +217,8 @@ impl Core {
 
     /// A secret's value, read from the keychain (for copy and reveal only).
     pub fn secret_value(&self, id: &SecretId) -> Result<Secret> {
-        self.secret(id)?;
+        let (_, app) = self.secret(id)?;
+        self.refuse_in_team(&app, "copy or reveal")?;
         self.vault.get(&secret_account(id))
     }
 

@@ -103,3 +103,21 @@ async fn a_crash_at_any_step_of_a_share_leaves_each_secret_in_exactly_one_store(
         assert_eq!(f.core.secrets(&app.id).unwrap()[0].id, secret.id, "{step}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_secret_is_not_read_from_the_keychain_for_copy_or_reveal() {
+    let vault = kv_stand_in().await;
+    let f = Fixture::new();
+    connected(&f, &vault).await;
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let secret = f.secret(&app, "shared-secret");
+    f.core.share_environment(&sandbox.id, "acme").await.unwrap();
+    let refused = f.core.secret_value(&secret.id).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::NotConfigured);
+    assert_eq!(
+        refused.to_string(),
+        "“Billing sync” is in a team environment: its secrets live in the team vault, and this \
+         version cannot copy or reveal one there yet."
+    );
+}
