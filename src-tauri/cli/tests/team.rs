@@ -396,3 +396,32 @@ fn sharing_over_another_environment_in_the_vault_writes_nothing() {
         common::support::clear_namespace(&home.namespace);
     }
 }
+
+#[test]
+fn an_address_that_does_not_answer_is_passed_over_for_the_next() {
+    let bao = OpenBao::start();
+    bao.put_policy("acme-member", MEMBER_POLICY);
+    let home = Home::new("team-next-address");
+    let gone = format!("http://127.0.0.1:{}", common::support::free_port());
+    let token = bao.token_with(&["acme-member"]);
+    home.run_with_stdin(
+        &[
+            "team",
+            "add",
+            "acme",
+            "--address",
+            &gone,
+            "--address",
+            &bao.address,
+            "--path",
+            "authdeck/acme",
+            "--token-stdin",
+        ],
+        &format!("{token}\n"),
+    )
+    .ok();
+    let status = home.run(&["team", "status", "acme", "--json"]).json();
+    assert_eq!(status[0]["address"], bao.address.as_str());
+    assert_eq!(status[0]["vault"]["addresses"], json!([gone, bao.address]));
+    common::support::clear_namespace(&home.namespace);
+}
