@@ -6,6 +6,7 @@ pub mod authserver;
 pub mod authserver_dot;
 pub mod browser;
 pub mod fixture;
+pub mod openbao;
 
 use authdeck_core::model::*;
 use authdeck_core::vault::{KeychainVault, SecretStore};

@@ -11,7 +11,7 @@ Exit codes:
   2    usage: bad arguments, or a production app without --env and no terminal to confirm on
   3    not found, or a name that matches several apps or environments
   4    refused by the provider (wrong client secret, scope not allowed, a secret verify
-       or secret rotate checked ...)
+       or secret rotate checked ...), or by the team vault (its policy, its token)
   5    keychain unavailable, locked, or missing the entry
   6    network failure, timeout (a sign-in not finished in time too), or an answer that is not
        OAuth
@@ -176,6 +176,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+
+    /// Team vaults (OpenBao / HashiCorp Vault KV v2) that hold shared environments: add,
+    /// status, rm.
+    #[command(subcommand)]
+    Team(TeamCommand),
 
     /// Keep tokens ready in memory for `authdeck token` (start, stop, status).
     ///
@@ -388,6 +393,23 @@ pub enum EnvAction {
     Add(EnvAddArgs),
     /// Change an environment (only the flags given change; an empty URL removes it).
     Edit(EnvEditArgs),
+    /// Push an environment to a team vault: its set-up and its secrets' values, which then
+    /// leave this keychain (read back from the vault first).
+    Share {
+        /// The environment's name.
+        env: String,
+        /// The team vault (see `authdeck team status`).
+        #[arg(long, value_name = "TEAM")]
+        team: String,
+    },
+    /// Set up an environment shared in a team vault here; its secrets stay in the vault and
+    /// are read from it when a token is minted.
+    Join {
+        /// The team vault.
+        team: String,
+        /// The shared environment's name.
+        env: String,
+    },
     /// Delete an environment.
     Rm {
         /// The environment's name.
@@ -396,6 +418,62 @@ pub enum EnvAction {
         #[arg(long)]
         with_apps: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Connect to a team vault with a vault token (checked by the vault, then kept in the
+    /// keychain only).
+    ///
+    /// Example: authdeck team add acme --address https://bao.example.com:8200 --path
+    /// authdeck/acme --token-stdin <<< "$BAO_TOKEN"
+    Add(TeamAddArgs),
+    /// Give a team vault a new vault token (checked by the vault, then kept in the keychain
+    /// in place of the old one).
+    Login {
+        /// The team vault's name.
+        name: String,
+        /// Read the vault token from stdin (else it is asked for on a terminal, without echo).
+        #[arg(long)]
+        token_stdin: bool,
+    },
+    /// What the vault says of each team vault's token (or NAME's): the address that answered,
+    /// time left and policies.
+    Status {
+        /// Only this team vault.
+        name: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a team vault connection and its token from the keychain (nothing changes in the
+    /// vault).
+    Rm {
+        /// The team vault's name.
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct TeamAddArgs {
+    /// A name for the team vault, used by `env share --team` and `env join`.
+    pub name: String,
+    /// The vault's address (https, or http on loopback); repeat for each node of a cluster,
+    /// tried in order.
+    #[arg(long = "address", value_name = "URL", required = true)]
+    pub addresses: Vec<String>,
+    /// The vault namespace (Vault Enterprise, OpenBao namespaces).
+    #[arg(long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// The KV version 2 engine's mount.
+    #[arg(long, value_name = "MOUNT", default_value = "secret")]
+    pub mount: String,
+    /// The team's base path inside the mount, such as authdeck/acme.
+    #[arg(long, value_name = "PATH")]
+    pub path: String,
+    /// Read the vault token from stdin (else it is asked for on a terminal, without echo).
+    #[arg(long)]
+    pub token_stdin: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -73,7 +73,7 @@ pub fn one_line(text: &str) -> String {
 pub fn exit_code(code: ErrorCode) -> u8 {
     match code {
         ErrorCode::NotFound => exit::NOT_FOUND,
-        ErrorCode::Provider => exit::PROVIDER,
+        ErrorCode::Provider | ErrorCode::VaultRefused => exit::PROVIDER,
         ErrorCode::KeychainUnavailable
         | ErrorCode::KeychainLocked
         | ErrorCode::Keychain

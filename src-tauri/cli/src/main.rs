@@ -19,6 +19,7 @@ mod resolve;
 mod rotation;
 mod secrets;
 mod setup;
+mod team;
 mod token_state;
 mod tokens;
 
@@ -144,6 +145,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             Some(EnvAction::Add(args)) => setup::env_add(&core, &args, verbose),
             Some(EnvAction::Edit(args)) => setup::env_edit(&core, &args, verbose),
             Some(EnvAction::Rm { name, with_apps }) => setup::env_rm(&core, &name, with_apps),
+            Some(EnvAction::Share { env, team }) => team::share(&core, &env, &team),
+            Some(EnvAction::Join { team, env }) => team::join(&core, &team, &env),
         },
         Command::Status(args) => listing::status(&core, &args),
         Command::Introspect(args) => inspect::introspect(&core, &args),
@@ -170,6 +173,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         } => portable::import(&core, &file, dry_run, json, &envs),
         Command::Audit(args) => audit::audit(&core, &args),
         Command::Remote(command) => remote::run(&core, command),
+        Command::Team(command) => team::run(&core, command),
         Command::Discover { issuer, json } => setup::discover(&core, &issuer, json),
         Command::Completions { shell } => completions(shell),
     }

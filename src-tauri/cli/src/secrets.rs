@@ -13,8 +13,13 @@ use std::io::{IsTerminal, Read};
 /// Reads the secret: a prompt without echo on a terminal, else all of stdin (one trailing
 /// line break removed, as `echo` and here-strings add one).
 fn read_secret(app: &str) -> Result<Secret, Failure> {
+    read_value(&format!("Client secret for “{app}” (not shown): "))
+}
+
+/// Reads a value as `read_secret` does, prompting with `prompt` on a terminal.
+pub(crate) fn read_value(prompt: &str) -> Result<Secret, Failure> {
     if std::io::stdin().is_terminal() {
-        let value = rpassword::prompt_password(format!("Client secret for “{app}” (not shown): "))
+        let value = rpassword::prompt_password(prompt)
             .map_err(|e| Failure::new(exit::OTHER, format!("Could not read the secret: {e}")))?;
         return Ok(Secret::new(value));
     }
@@ -78,21 +83,28 @@ pub fn add(
 ) -> Result<SecretMeta, Failure> {
     let provider_created_at = args.created_at.as_deref().map(parse_time).transpose()?;
     let value = read_secret(&app.display_name)?;
-    let added = core.add_secret(SecretInput {
+    let input = SecretInput {
         app_id: app.id.clone(),
         label: args.label.clone().unwrap_or_default(),
         value,
         provider_created_at,
-    })?;
+    };
+    let in_team = core.is_team_environment(&environment.id)?;
+    let added = if in_team {
+        crate::tokens::block_on(core.add_team_secret(input))??
+    } else {
+        core.add_secret(input)?
+    };
     if added.trimmed {
         say!("authdeck: spaces or line breaks around the value were removed.");
     }
     output::print(&format!(
-        "Stored “{}” ({}) for “{}” in “{}” in the keychain.\n",
+        "Stored “{}” ({}) for “{}” in “{}” in the {}.\n",
         added.secret.label,
         output::ending(&added.secret.fingerprint),
         app.display_name,
-        environment.name
+        environment.name,
+        if in_team { "team vault" } else { "keychain" }
     ))?;
     Ok(added.secret)
 }

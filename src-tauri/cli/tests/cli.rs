@@ -963,7 +963,7 @@ fn no_secret_or_token_value_appears_in_any_other_output() {
     // nor in the data folder
     let mut values: Vec<&[u8]> = vec![token.as_bytes(), secret.as_bytes(), b"canary-secret-value"];
     values.extend(signed_in.iter().map(|v| v.as_bytes()));
-    for entry in walk(&home.path()) {
+    for entry in common::files_under(&home.path()) {
         let bytes = std::fs::read(&entry).unwrap();
         for &value in &values {
             assert!(
@@ -973,19 +973,6 @@ fn no_secret_or_token_value_appears_in_any_other_output() {
             );
         }
     }
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 #[test]

@@ -98,6 +98,10 @@ pub enum Error {
         message: String,
     },
 
+    /// A team vault refused the token or the path (HTTP 403): the message says which and why.
+    #[error("{0}")]
+    VaultRefused(String),
+
     /// Any other database failure.
     #[error("{0}")]
     Store(String),
@@ -137,6 +141,7 @@ pub enum ErrorCode {
     LoginRequired,
     RenewalPaused,
     ProductionUnconfirmed,
+    VaultRefused,
     Internal,
 }
 
@@ -165,6 +170,7 @@ impl Error {
             Self::LoginRequired(_) => ErrorCode::LoginRequired,
             Self::RenewalPaused(_) => ErrorCode::RenewalPaused,
             Self::ProductionUnconfirmed { .. } => ErrorCode::ProductionUnconfirmed,
+            Self::VaultRefused(_) => ErrorCode::VaultRefused,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

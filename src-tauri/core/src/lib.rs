@@ -15,6 +15,7 @@ pub mod portable;
 pub mod profile;
 pub mod status;
 mod store;
+pub mod team;
 #[cfg(test)]
 mod test_server;
 mod tls;

@@ -73,6 +73,7 @@ const CODES: readonly ErrorCode[] = [
   "login_required",
   "renewal_paused",
   "production_unconfirmed",
+  "vault_refused",
   "internal",
 ];
 

@@ -36,6 +36,7 @@ export function presentationOf(code: ErrorCode): Presentation {
     case "login_required":
     case "renewal_paused":
     case "production_unconfirmed":
+    case "vault_refused":
       return "notice";
     case "secret_missing":
     case "internal":

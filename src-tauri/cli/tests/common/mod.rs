@@ -169,6 +169,20 @@ impl Home {
     }
 }
 
+/// Every file under `dir`, in its sub-folders too (for canary searches of a data folder).
+pub fn files_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read the folder") {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
 /// A server, a home with "Local" (sandbox) and "Billing sync" (basic-client) with its secret.
 pub fn billing(test: &str, server_options: &[&str]) -> (Server, Home) {
     let server = Server::start(server_options);

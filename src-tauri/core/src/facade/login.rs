@@ -282,7 +282,7 @@ impl Core {
     /// (PKCE S256, fresh `state`, `nonce` for OpenID). Open `started.url` in the system
     /// browser, then call [`Core::finish_login`].
     pub async fn start_login(&self, app: &AppId, options: LoginOptions) -> Result<PendingLogin> {
-        let credentials = self.credentials(app, None)?;
+        let credentials = self.credentials(app, None).await?;
         let environment = &credentials.environment;
         let app_row = &credentials.app;
         let authorize_url = environment
@@ -381,7 +381,7 @@ impl Core {
             }
             Some(Callback::Code(code)) => code,
         };
-        let credentials = self.credentials(&app, None)?;
+        let credentials = self.credentials(&app, None).await?;
         let minted = flows::exchange_code(
             self.http()?,
             Self::token_url(&credentials.environment)?,
@@ -410,7 +410,7 @@ impl Core {
         app: &AppId,
         options: LoginOptions,
     ) -> Result<PendingDeviceLogin> {
-        let credentials = self.credentials(app, None)?;
+        let credentials = self.credentials(app, None).await?;
         let environment = &credentials.environment;
         let device_url = environment
             .endpoints
@@ -463,7 +463,7 @@ impl Core {
         cancel: impl Future<Output = ()>,
     ) -> Result<Option<TokenStatus>> {
         let app = login.started.app_id.clone();
-        let credentials = self.credentials(&app, None)?;
+        let credentials = self.credentials(&app, None).await?;
         let token_url = Self::token_url(&credentials.environment)?;
         let waited = login
             .timeout
@@ -588,7 +588,7 @@ impl Core {
         token: TokenMeta,
         scopes: &[String],
     ) -> Result<TokenMeta> {
-        let credentials = self.credentials(app, None)?;
+        let credentials = self.credentials(app, None).await?;
         let token_url = Self::token_url(&credentials.environment)?.to_owned();
         if tokens::refresh_sent_at(&self.store()?.conn, &token.id)?.is_some() {
             return Err(self.retire_refresh(

@@ -11,6 +11,9 @@ mod login;
 mod portable;
 mod remote;
 mod secrets;
+mod team;
+mod team_secrets;
+mod team_share;
 mod tokens;
 mod writer;
 
@@ -303,16 +306,21 @@ impl Core {
         Ok(())
     }
 
-    /// Whether the row a keychain entry under `account` belongs to exists.
+    /// Whether a row that needs the keychain entry under `account` exists.
     fn put_has_row(&self, account: &str) -> Result<bool> {
         let conn = &self.store()?.conn;
-        if let Some(app) = account.strip_prefix("registration:") {
+        if let Some(team) = account.strip_prefix("team:") {
+            Ok(store::teams::get(conn, team)?.is_some())
+        } else if let Some(app) = account.strip_prefix("registration:") {
             Ok(store::connectors::link_of(conn, &AppId(app.to_owned()))?.is_some())
         } else if let Some(id) = token_of_account(account) {
             store::tokens::exists(conn, &id)
         } else {
+            // A team environment's secret has a row but needs no keychain entry: a copy left
+            // by a share cut short is removed like an add that never got its row.
             let id = SecretId(account.trim_start_matches("secret:").to_owned());
-            Ok(store::secrets::get(conn, &id)?.is_some())
+            Ok(store::secrets::get(conn, &id)?.is_some()
+                && !store::teams::team_secret_ids(conn)?.contains(&id.0))
         }
     }
 
@@ -320,14 +328,22 @@ impl Core {
     /// namespace; after a reconcile the two are equal.
     pub fn consistency(&self) -> Result<(Vec<String>, Vec<String>)> {
         let conn = &self.store()?.conn;
+        // A team environment's secrets are in its team vault, not in the keychain.
+        let in_teams = store::teams::team_secret_ids(conn)?;
         let mut expected: Vec<String> = store::secrets::all_ids(conn)?
             .iter()
+            .filter(|id| !in_teams.contains(&id.0))
             .map(secret_account)
             .chain(store::tokens::all(conn)?.iter().flat_map(token_accounts))
             .chain(
                 store::connectors::registered_apps(conn)?
                     .iter()
                     .map(remote::registration_account),
+            )
+            .chain(
+                store::teams::list(conn)?
+                    .iter()
+                    .map(|team| crate::team::token_account(&team.name)),
             )
             .collect();
         expected.sort();

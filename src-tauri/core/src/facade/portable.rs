@@ -91,7 +91,7 @@ impl Core {
 }
 
 /// Nothing is imported while any item has a problem: the error names the first.
-fn refuse_problems(report: &ImportReport) -> Result<()> {
+pub(super) fn refuse_problems(report: &ImportReport) -> Result<()> {
     let Some(first) = report.problems.first() else {
         return Ok(());
     };
@@ -172,7 +172,7 @@ impl Core {
 }
 
 /// Merges the file into the store as `tx` sees it, writing every item that has no problem.
-fn merge(tx: &Connection, file: &ExportFile, now: Timestamp) -> Result<ImportReport> {
+pub(super) fn merge(tx: &Connection, file: &ExportFile, now: Timestamp) -> Result<ImportReport> {
     let mut report = ImportReport {
         applied: false,
         endpoint_changes: Vec::new(),

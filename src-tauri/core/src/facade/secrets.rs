@@ -46,8 +46,39 @@ impl Core {
     }
 
     /// Stores a new secret: the value in the keychain, the metadata in the store. Whitespace
-    /// around a pasted value is removed (and reported).
+    /// around a pasted value is removed (and reported). A team environment's secrets are added
+    /// with `add_team_secret`, which writes the team vault.
     pub fn add_secret(&self, input: SecretInput) -> Result<SecretAdded> {
+        let (app, secret, value, trimmed) = self.new_secret(input)?;
+        self.refuse_in_team(&app, "add")?;
+        let now = secret.added_at;
+        let intent = Intent::put(secret_account(&secret.id));
+        self.store()?
+            .write(|tx| intents::record(tx, &intent, now))?;
+        self.crash_point("add: intent recorded")?;
+        if let Err(error) = self.vault.put(&intent.account, &value) {
+            // Nothing reached the keychain: drop the intent so nothing is left anywhere.
+            self.store()?
+                .write(|tx| intents::clear(tx, &intent.account))?;
+            return Err(error);
+        }
+        self.crash_point("add: keychain written")?;
+        self.store()?.write(|tx| {
+            secrets::insert(tx, &secret)?;
+            intents::clear(tx, &intent.account)?;
+            self.note_app(tx, AuditAction::SecretAdded, &app.id, &secret.label)
+        })?;
+        Ok(SecretAdded {
+            secret: self.secret_meta(&secret.id)?,
+            trimmed,
+        })
+    }
+
+    /// A new secret's metadata and trimmed value, every rule of its input checked.
+    pub(super) fn new_secret(
+        &self,
+        input: SecretInput,
+    ) -> Result<(ClientApp, SecretMeta, Secret, bool)> {
         let app = self.app(&input.app_id)?;
         if app.client_type == ClientType::Public {
             return Err(Error::invalid(
@@ -99,26 +130,21 @@ impl Core {
             age_days: 0,
             rotation_due: false,
         };
-        let intent = Intent::put(secret_account(&secret.id));
-        self.store()?
-            .write(|tx| intents::record(tx, &intent, now))?;
-        self.crash_point("add: intent recorded")?;
-        if let Err(error) = self.vault.put(&intent.account, &value) {
-            // Nothing reached the keychain: drop the intent so nothing is left anywhere.
-            self.store()?
-                .write(|tx| intents::clear(tx, &intent.account))?;
-            return Err(error);
+        Ok((app, secret, value, trimmed))
+    }
+
+    /// Refuses a change made only here to a team environment's secrets: the team vault holds
+    /// them, and every member reads them from there.
+    fn refuse_in_team(&self, app: &ClientApp, action: &str) -> Result<()> {
+        if crate::store::teams::of_environment(&self.store()?.conn, &app.environment_id)?.is_some()
+        {
+            return Err(Error::NotConfigured(format!(
+                "“{}” is in a team environment: its secrets live in the team vault, and this \
+                 version cannot {action} one there yet.",
+                app.display_name
+            )));
         }
-        self.crash_point("add: keychain written")?;
-        self.store()?.write(|tx| {
-            secrets::insert(tx, &secret)?;
-            intents::clear(tx, &intent.account)?;
-            self.note_app(tx, AuditAction::SecretAdded, &app.id, &secret.label)
-        })?;
-        Ok(SecretAdded {
-            secret: self.secret_meta(&secret.id)?,
-            trimmed,
-        })
+        Ok(())
     }
 
     /// Refuses to leave a confidential app without an active secret.
@@ -139,6 +165,7 @@ impl Core {
     /// Marks a secret retired: kept until deleted, no longer used.
     pub fn retire_secret(&self, id: &SecretId) -> Result<SecretMeta> {
         let (secret, app) = self.secret(id)?;
+        self.refuse_in_team(&app, "retire")?;
         self.guard_last_active(&secret, &app, "retired")?;
         self.store()?.write(|tx| {
             secrets::set_state(tx, id, SecretState::Retired)?;
@@ -150,6 +177,7 @@ impl Core {
     /// Puts a retired secret back in use.
     pub fn reactivate_secret(&self, id: &SecretId) -> Result<SecretMeta> {
         let (secret, app) = self.secret(id)?;
+        self.refuse_in_team(&app, "reactivate")?;
         self.store()?.write(|tx| {
             secrets::set_state(tx, id, SecretState::Active)?;
             self.note_app(tx, AuditAction::SecretReactivated, &app.id, &secret.label)
@@ -161,6 +189,7 @@ impl Core {
     /// confidential app.
     pub fn delete_secret(&self, id: &SecretId) -> Result<()> {
         let (secret, app) = self.secret(id)?;
+        self.refuse_in_team(&app, "delete")?;
         self.guard_last_active(&secret, &app, "deleted")?;
         self.delete_entries(vec![secret_account(id)])?;
         self.note_app_now(AuditAction::SecretDeleted, &app.id, &secret.label)
@@ -188,7 +217,8 @@ impl Core {
 
     /// A secret's value, read from the keychain (for copy and reveal only).
     pub fn secret_value(&self, id: &SecretId) -> Result<Secret> {
-        self.secret(id)?;
+        let (_, app) = self.secret(id)?;
+        self.refuse_in_team(&app, "copy or reveal")?;
         self.vault.get(&secret_account(id))
     }
 

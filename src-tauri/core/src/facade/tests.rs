@@ -1171,3 +1171,4 @@ mod owners;
 mod profiles;
 mod refresh;
 mod sign_in;
+mod team;

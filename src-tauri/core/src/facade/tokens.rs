@@ -12,9 +12,7 @@
 //! finds the token the other process stored and uses it.
 
 use super::apps::app_gone;
-use super::{
-    Core, id_token_account, refresh_account, secret_account, token_account, token_accounts,
-};
+use super::{Core, id_token_account, refresh_account, token_account, token_accounts};
 use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::flows::{self, ClientAuth, ClientCredentials, Minted};
@@ -218,7 +216,7 @@ impl Core {
         Ok((token, value))
     }
 
-    pub(super) fn credentials(
+    pub(super) async fn credentials(
         &self,
         app: &AppId,
         secret: Option<&SecretId>,
@@ -231,6 +229,8 @@ impl Core {
                 let id = match secret {
                     Some(id) => id.clone(),
                     None => {
+                        // A team member's newest secret may have been added by someone else.
+                        self.follow_team_secrets(&app.environment_id).await?;
                         secrets::newest_active(&self.store()?.conn, &app.id)?.ok_or_else(|| {
                             Error::NotConfigured(format!(
                                 "“{}” has no active client secret. Add the secret the \
@@ -240,7 +240,7 @@ impl Core {
                         })?
                     }
                 };
-                let value = self.vault.get(&secret_account(&id))?;
+                let value = self.secret_value_of(&app.id, &id).await?;
                 Some((id, value))
             }
         };
@@ -410,7 +410,7 @@ impl Core {
             }
             _ => {}
         }
-        let credentials = self.credentials(app, None)?;
+        let credentials = self.credentials(app, None).await?;
         self.refuse_while_paused(app, fetch)?;
         let minted = self.request_token(&credentials, scopes).await?;
         let secret_id = credentials.secret.as_ref().map(|(id, _)| id.clone());
@@ -577,7 +577,7 @@ impl Core {
             let app = apps::get(&store.conn, &secret.app_id)?.ok_or_else(app_gone)?;
             (secret, app)
         };
-        let credentials = self.credentials(&app.id, Some(&secret.id))?;
+        let credentials = self.credentials(&app.id, Some(&secret.id)).await?;
         let outcome = self.request_token(&credentials, &app.default_scopes).await;
         let now = self.now();
         match outcome {
@@ -597,7 +597,7 @@ impl Core {
 
     /// Asks the provider whether the app's token is active (RFC 7662).
     pub async fn introspect_token(&self, app: &AppId) -> Result<Introspection> {
-        let credentials = self.credentials(app, None)?;
+        let credentials = self.credentials(app, None).await?;
         let url = endpoint(
             &credentials.environment,
             &credentials.environment.endpoints.introspection_url,
@@ -647,7 +647,7 @@ impl Core {
     /// Revokes the app's token at the provider (RFC 7009) and marks it revoked. The value is
     /// kept, so introspection can show the provider now calls it inactive.
     pub async fn revoke_token(&self, app: &AppId) -> Result<TokenStatus> {
-        let credentials = self.credentials(app, None)?;
+        let credentials = self.credentials(app, None).await?;
         let url = endpoint(
             &credentials.environment,
             &credentials.environment.endpoints.revocation_url,

@@ -11,6 +11,7 @@ pub(crate) mod intents;
 pub(crate) mod issuers;
 pub(crate) mod secrets;
 pub(crate) mod settings;
+pub(crate) mod teams;
 pub(crate) mod tokens;
 
 use crate::error::{Error, Result};
@@ -40,6 +41,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0008_intent_owner.sql")),
     M::up(include_str!("migrations/0009_sign_in_ended.sql")),
     M::up(include_str!("migrations/0010_provider_profiles.sql")),
+    M::up(include_str!("migrations/0012_team_vaults.sql")),
     M::up(include_str!("migrations/0014_app_counts.sql")),
 ];
 

@@ -1,0 +1,178 @@
+//! Team vault connections: add (the token checked by the vault, then kept in the keychain
+//! only), status, remove; and reading a team environment's secret from its vault.
+//!
+//! Adding follows the two-store protocol of `secrets.rs`: a `put` intent for `team:<name>`,
+//! the keychain, then the row and the intent's removal in one transaction. Removing: a
+//! `delete` intent, the keychain entry, then the row (`intents::finish`).
+
+use super::Core;
+use crate::error::{Error, Result};
+use crate::model::{AppId, Secret, SecretId};
+use crate::store::intents::{self, Intent};
+use crate::store::{apps, teams};
+use crate::team::kv::Kv;
+use crate::team::{TeamStatus, TeamVault, TeamVaultInput, token_account};
+
+impl Core {
+    /// Every team vault connection, by name.
+    pub fn teams(&self) -> Result<Vec<TeamVault>> {
+        teams::list(&self.store()?.conn)
+    }
+
+    /// One team vault connection by name.
+    pub fn team(&self, name: &str) -> Result<TeamVault> {
+        teams::get(&self.store()?.conn, name)?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "There is no team vault named “{name}” (see `authdeck team status`)."
+            ))
+        })
+    }
+
+    /// Adds a team vault connection once the vault has accepted its token; the token goes to
+    /// the keychain only.
+    pub async fn add_team(&self, input: TeamVaultInput) -> Result<TeamStatus> {
+        input.validate()?;
+        let vault = TeamVault {
+            name: input.name.trim().to_owned(),
+            addresses: input.addresses,
+            namespace: input.namespace,
+            mount: input.mount,
+            path: input.path,
+            created_at: self.now(),
+        };
+        if teams::get(&self.store()?.conn, &vault.name)?.is_some() {
+            return Err(Error::Conflict {
+                field: "name".into(),
+                message: format!("A team vault named “{}” already exists.", vault.name),
+            });
+        }
+        let token = Secret::new(input.token.expose().trim());
+        let status = self.look_up(&vault, &token).await?;
+        let intent = Intent::put(token_account(&vault.name));
+        self.store()?
+            .write(|tx| intents::record(tx, &intent, self.now()))?;
+        self.crash_point("team add: intent recorded")?;
+        if let Err(error) = self.vault.put(&intent.account, &token) {
+            self.store()?
+                .write(|tx| intents::clear(tx, &intent.account))?;
+            return Err(error);
+        }
+        self.crash_point("team add: keychain written")?;
+        self.store()?.write(|tx| {
+            teams::insert(tx, &vault)?;
+            intents::clear(tx, &intent.account)
+        })?;
+        Ok(status)
+    }
+
+    /// Replaces a team vault's token (a new one from the vault's sign-in) once the vault has
+    /// accepted it.
+    pub async fn replace_team_token(&self, name: &str, token: Secret) -> Result<TeamStatus> {
+        let vault = self.team(name)?;
+        let token = Secret::new(token.expose().trim());
+        if token.expose().is_empty() {
+            return Err(Error::invalid("token", "The vault token is empty."));
+        }
+        let status = self.look_up(&vault, &token).await?;
+        // One keychain write that replaces the value: the row already refers to it.
+        self.vault.put(&token_account(&vault.name), &token)?;
+        Ok(status)
+    }
+
+    /// What the vault says now of the team vault's token: the address that answered, the
+    /// token's time left and policies.
+    pub async fn team_status(&self, name: &str) -> Result<TeamStatus> {
+        let vault = self.team(name)?;
+        let token = self.team_token(&vault)?;
+        self.look_up(&vault, &token).await
+    }
+
+    /// Removes a team vault connection and its token from the keychain; refused while an
+    /// environment is shared through it.
+    pub fn remove_team(&self, name: &str) -> Result<()> {
+        let vault = self.team(name)?;
+        let shared = teams::environments_of(&self.store()?.conn, &vault.name)?;
+        if !shared.is_empty() {
+            return Err(Error::Conflict {
+                field: "name".into(),
+                message: format!(
+                    "The team vault “{}” still holds these environments here: {}. Remove them \
+                     first (authdeck env rm NAME --with-apps).",
+                    vault.name,
+                    shared.join(", ")
+                ),
+            });
+        }
+        self.delete_entries(vec![token_account(&vault.name)])
+    }
+
+    /// The team vault token, from the keychain.
+    pub(super) fn team_token(&self, vault: &TeamVault) -> Result<Secret> {
+        self.vault.get(&token_account(&vault.name))
+    }
+
+    /// The vault client of a team vault with its token, for a few calls.
+    pub(super) fn team_client<'a>(
+        &'a self,
+        vault: &'a TeamVault,
+        token: &'a Secret,
+    ) -> Result<Kv<'a>> {
+        Ok(Kv {
+            http: self.http()?,
+            vault,
+            token,
+        })
+    }
+
+    async fn look_up(&self, vault: &TeamVault, token: &Secret) -> Result<TeamStatus> {
+        let (address, data) = self.team_client(vault, token)?.look_up_token().await?;
+        let ttl = data["ttl"].as_i64().unwrap_or(0);
+        Ok(TeamStatus {
+            vault: vault.clone(),
+            address,
+            // A token that never expires (root) has ttl 0 and no expire_time.
+            ttl_seconds: (ttl > 0 || !data["expire_time"].is_null()).then_some(ttl),
+            policies: data["policies"]
+                .as_array()
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|p| p.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            display_name: data["display_name"].as_str().unwrap_or_default().to_owned(),
+        })
+    }
+
+    /// A secret's value: from the team vault when the app's environment lives in one, else
+    /// from the keychain.
+    pub(super) async fn secret_value_of(&self, app: &AppId, id: &SecretId) -> Result<Secret> {
+        let environment = apps::get(&self.store()?.conn, app)?
+            .map(|app| app.environment_id)
+            .ok_or_else(|| Error::NotFound("That app no longer exists.".into()))?;
+        let team = teams::of_environment(&self.store()?.conn, &environment)?;
+        let Some((vault, key)) = team else {
+            return self.vault.get(&super::secret_account(id));
+        };
+        let token = self.team_token(&vault)?;
+        let kv = self.team_client(&vault, &token)?;
+        let path = super::team_share::secret_path(&key, id);
+        let entry = kv.read(&path).await?.ok_or_else(|| {
+            Error::SecretMissing(format!(
+                "The team vault “{}” no longer holds this secret (path {}). Ask an admin of \
+                 the team to add it again.",
+                vault.name,
+                kv.shown_path(&path)
+            ))
+        })?;
+        entry.data["value"]
+            .as_str()
+            .map(Secret::new)
+            .ok_or_else(|| {
+                Error::BadResponse(format!(
+                    "The team vault entry at {} holds no secret value.",
+                    kv.shown_path(&path)
+                ))
+            })
+    }
+}

@@ -1,0 +1,139 @@
+//! A team environment's secrets after it is shared: adding one writes the team vault (never
+//! the keychain), and each member's rows follow the set-up the vault holds, so a rotation by
+//! one member is what every other member's next token uses.
+//!
+//! Adding: (1) the value is written create-only at `secrets/<id>`; (2) the set-up is read and
+//! written back with the new secret's metadata, check-and-set on the version read (a change by
+//! someone else in between is read again and the secret added to it: nothing of theirs is
+//! overwritten); (3) the row is inserted here. A crash after (1) leaves a value no set-up
+//! names, which no member uses.
+
+use super::Core;
+use super::team_share::{secret_path, setup_path};
+use crate::audit::AuditAction;
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::store::{apps, secrets, teams};
+use crate::team::kv::Kv;
+use crate::team::{SharedSecret, SharedSetup};
+use serde_json::json;
+
+/// How often a set-up changed by someone else is read again before giving up.
+const CAS_TRIES: usize = 3;
+
+impl Core {
+    /// Whether an environment's secrets live in a team vault.
+    pub fn is_team_environment(&self, environment: &EnvironmentId) -> Result<bool> {
+        Ok(teams::of_environment(&self.store()?.conn, environment)?.is_some())
+    }
+
+    /// Adds a secret to an app of a team environment: the value in the team vault only, the
+    /// metadata in the vault's set-up and here.
+    pub async fn add_team_secret(&self, input: SecretInput) -> Result<SecretAdded> {
+        let (app, secret, value, trimmed) = self.new_secret(input)?;
+        let (vault, key) = teams::of_environment(&self.store()?.conn, &app.environment_id)?
+            .ok_or_else(|| {
+                Error::NotConfigured(format!(
+                    "“{}” is not in a team environment; its secrets go to the keychain.",
+                    app.display_name
+                ))
+            })?;
+        let token = self.team_token(&vault)?;
+        let kv = self.team_client(&vault, &token)?;
+        let data = json!({
+            "value": value.expose(),
+            "label": secret.label,
+            "client_id": app.client_id,
+            "added_at": secret.added_at,
+        });
+        kv.write(&secret_path(&key, &secret.id), data, 0).await?;
+        self.crash_point("team add: value written")?;
+        let shared = SharedSecret {
+            id: secret.id.0.clone(),
+            client_id: app.client_id.clone(),
+            label: secret.label.clone(),
+            fingerprint: secret.fingerprint.clone(),
+            state: secret.state,
+            added_at: secret.added_at,
+            provider_created_at: secret.provider_created_at,
+        };
+        list_in_setup(&kv, &key, shared).await?;
+        self.store()?.write(|tx| {
+            secrets::insert(tx, &secret)?;
+            self.note_app(tx, AuditAction::SecretAdded, &app.id, &secret.label)
+        })?;
+        Ok(SecretAdded {
+            secret: self
+                .secrets(&app.id)?
+                .into_iter()
+                .find(|s| s.id == secret.id)
+                .ok_or_else(|| Error::Internal("the added secret's row is gone".into()))?,
+            trimmed,
+        })
+    }
+
+    /// Brings the rows of a team environment's secrets in line with the set-up in its vault:
+    /// secrets added there appear, states changed there follow. A local environment is left
+    /// alone.
+    pub(super) async fn follow_team_secrets(&self, environment: &EnvironmentId) -> Result<()> {
+        let Some((vault, key)) = teams::of_environment(&self.store()?.conn, environment)? else {
+            return Ok(());
+        };
+        let token = self.team_token(&vault)?;
+        let kv = self.team_client(&vault, &token)?;
+        let (setup, _) = read_setup(&kv, &key).await?;
+        self.store()?.write(|tx| {
+            for shared in &setup.secrets {
+                let id = SecretId(shared.id.clone());
+                match secrets::get(tx, &id)? {
+                    Some(row) if row.state != shared.state => {
+                        secrets::set_state(tx, &id, shared.state)?
+                    }
+                    Some(_) => {}
+                    None => {
+                        if apps::by_client_id(tx, environment, &shared.client_id)?.is_some() {
+                            super::team_share::insert_shared_secret(tx, environment, shared)?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+/// A shared environment's set-up and its version.
+pub(super) async fn read_setup(kv: &Kv<'_>, key: &str) -> Result<(SharedSetup, u64)> {
+    let path = setup_path(key);
+    let entry = kv.read(&path).await?.ok_or_else(|| {
+        Error::NotFound(format!(
+            "The team vault “{}” holds no set-up at {}.",
+            kv.vault.name,
+            kv.shown_path(&path)
+        ))
+    })?;
+    let setup = serde_json::from_value(entry.data).map_err(|e| {
+        Error::BadResponse(format!(
+            "The set-up at {} is not one Authdeck wrote ({e}).",
+            kv.shown_path(&path)
+        ))
+    })?;
+    Ok((setup, entry.version))
+}
+
+/// Step (2): adds `shared` to the set-up with check-and-set, reading again when someone else
+/// wrote it in between.
+async fn list_in_setup(kv: &Kv<'_>, key: &str, shared: SharedSecret) -> Result<()> {
+    let mut last = None;
+    for _ in 0..CAS_TRIES {
+        let (mut setup, version) = read_setup(kv, key).await?;
+        setup.secrets.push(shared.clone());
+        let data = serde_json::to_value(&setup).map_err(|e| Error::Internal(e.to_string()))?;
+        match kv.write(&setup_path(key), data, version).await {
+            Ok(_) => return Ok(()),
+            Err(conflict @ Error::Conflict { .. }) => last = Some(conflict),
+            Err(error) => return Err(error),
+        }
+    }
+    Err(last.unwrap_or_else(|| Error::Internal("no check-and-set attempt was made".into())))
+}

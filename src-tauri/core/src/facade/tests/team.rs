@@ -1,0 +1,205 @@
+//! Sharing an environment through a team vault, cut short by a crash at each step: the next
+//! start leaves every secret in exactly one store. The vault here is a small in-memory KV v2
+//! stand-in (check-and-set included); the real OpenBao is exercised in the CLI's tests.
+
+use super::*;
+use crate::team::TeamVaultInput;
+use crate::test_server::{Reply, Seen, TestServer};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// What the stand-in holds: each path's data and version.
+type Entries = Arc<Mutex<HashMap<String, (Value, u64)>>>;
+
+/// A KV v2 engine at `secret/` that takes any token. While `interfere` is above zero, each
+/// write of a set-up is preceded by someone else's (a secret of another app listed, the
+/// version moved on), as another member writing at the same moment.
+async fn kv_stand_in() -> (TestServer, Entries, Arc<AtomicI64>) {
+    let entries: Entries = Arc::default();
+    let interfere = Arc::new(AtomicI64::new(0));
+    let (held, others) = (entries.clone(), interfere.clone());
+    let server = TestServer::start(move |seen: &Seen| {
+        let answer = |status, body: Value| Reply::Answer(status, "application/json", body.to_string());
+        if seen.path == "/v1/auth/token/lookup-self" {
+            return answer(200, json!({ "data": { "ttl": 3600, "policies": ["default"] } }));
+        }
+        let Some(path) = seen.path.strip_prefix("/v1/secret/data/") else {
+            return answer(404, json!({ "errors": [] }));
+        };
+        let mut entries = held.lock().unwrap();
+        match seen.method.as_str() {
+            "GET" => match entries.get(path) {
+                Some((data, version)) => answer(
+                    200,
+                    json!({ "data": { "data": data, "metadata": { "version": version } } }),
+                ),
+                None => answer(404, json!({ "errors": [] })),
+            },
+            _ => {
+                if path.ends_with("/setup") && others.fetch_sub(1, Ordering::SeqCst) > 0 {
+                    let (data, version) = entries.get_mut(path).unwrap();
+                    let mut foreign = data["secrets"][0].clone();
+                    foreign["id"] = json!(format!("theirs-{version}"));
+                    foreign["client_id"] = json!("their-client");
+                    data["secrets"].as_array_mut().unwrap().push(foreign);
+                    *version += 1;
+                }
+                let body: Value = serde_json::from_str(&seen.body).unwrap();
+                let current = entries.get(path).map_or(0, |(_, version)| *version);
+                if body["options"]["cas"].as_u64() != Some(current) {
+                    return answer(
+                        400,
+                        json!({ "errors": ["check-and-set parameter did not match the current version"] }),
+                    );
+                }
+                entries.insert(path.to_owned(), (body["data"].clone(), current + 1));
+                answer(200, json!({ "data": { "version": current + 1 } }))
+            }
+        }
+    })
+    .await;
+    (server, entries, interfere)
+}
+
+async fn connected(f: &Fixture, vault: &TestServer) {
+    f.core
+        .add_team(TeamVaultInput {
+            name: "acme".into(),
+            addresses: vec![vault.url.clone()],
+            namespace: None,
+            mount: "secret".into(),
+            path: "authdeck/acme".into(),
+            token: Secret::new("s.member-token"),
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_crash_at_any_step_of_a_share_leaves_each_secret_in_exactly_one_store() {
+    for step in [
+        "share: vault written",
+        "share: marked",
+        "share: copies removed",
+    ] {
+        let (vault, _, _) = kv_stand_in().await;
+        let mut f = Fixture::new();
+        connected(&f, &vault).await;
+        let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+        let app = f.app(&sandbox, "Billing sync");
+        let secret = f.secret(&app, "shared-secret");
+        f.crash_at(step);
+        assert!(
+            f.core.share_environment(&sandbox.id, "acme").await.is_err(),
+            "{step}"
+        );
+
+        let reconciled = f.restart_after(0);
+        f.assert_stores_agree();
+        let shared = f.core.is_team_environment(&sandbox.id).unwrap();
+        let copy = f.vault.inner.get(&secret_account(&secret.id));
+        if step == "share: vault written" {
+            // Not yet marked: still local and whole; sharing again finds its own writes.
+            assert!(!shared && copy.is_ok(), "{step}");
+            assert_eq!(reconciled, Reconciled::default(), "{step}");
+            f.core.share_environment(&sandbox.id, "acme").await.unwrap();
+            f.assert_stores_agree();
+        } else {
+            // Marked: the next start removed the copy the keychain may still have held.
+            assert!(shared, "{step}");
+            assert!(matches!(copy, Err(Error::SecretMissing(_))), "{step}");
+            assert_eq!(reconciled.undone_puts, 1, "{step}");
+        }
+        assert!(f.core.is_team_environment(&sandbox.id).unwrap());
+        assert_eq!(
+            f.vault.inner.accounts().unwrap(),
+            vec!["team:acme".to_owned()],
+            "{step}"
+        );
+        assert_eq!(f.core.secrets(&app.id).unwrap()[0].id, secret.id, "{step}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_secret_is_not_read_from_the_keychain_for_copy_or_reveal() {
+    let (vault, _, _) = kv_stand_in().await;
+    let f = Fixture::new();
+    connected(&f, &vault).await;
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let secret = f.secret(&app, "shared-secret");
+    f.core.share_environment(&sandbox.id, "acme").await.unwrap();
+    let refused = f.core.secret_value(&secret.id).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::NotConfigured);
+    assert_eq!(
+        refused.to_string(),
+        "“Billing sync” is in a team environment: its secrets live in the team vault, and this \
+         version cannot copy or reveal one there yet."
+    );
+}
+
+/// The secret IDs the shared set-up in the stand-in lists, in order.
+fn listed(entries: &Entries) -> Vec<String> {
+    let entries = entries.lock().unwrap();
+    let (setup, _) = &entries["authdeck/acme/sandbox/setup"];
+    setup["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_added_while_someone_else_writes_the_set_up_keeps_both() {
+    let (vault, entries, interfere) = kv_stand_in().await;
+    let f = Fixture::new();
+    connected(&f, &vault).await;
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let first = f.secret(&app, "first-secret");
+    f.core.share_environment(&sandbox.id, "acme").await.unwrap();
+
+    // Someone else writes between our read and our write, once: we read again and add ours.
+    interfere.store(1, Ordering::SeqCst);
+    let added = f
+        .core
+        .add_team_secret(SecretInput {
+            app_id: app.id.clone(),
+            label: "rotated".into(),
+            value: Secret::new("second-secret"),
+            provider_created_at: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        listed(&entries),
+        [
+            first.id.0.clone(),
+            "theirs-1".into(),
+            added.secret.id.0.clone()
+        ]
+    );
+
+    // Someone else wins every time: nothing of theirs is overwritten, and ours is not listed.
+    interfere.store(3, Ordering::SeqCst);
+    let lost = f
+        .core
+        .add_team_secret(SecretInput {
+            app_id: app.id.clone(),
+            label: "third".into(),
+            value: Secret::new("third-secret"),
+            provider_created_at: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(lost.code(), ErrorCode::Conflict);
+    assert_eq!(listed(&entries).len(), 6, "{:?}", listed(&entries));
+    assert!(
+        listed(&entries)[3..]
+            .iter()
+            .all(|id| id.starts_with("theirs-"))
+    );
+    assert_eq!(f.core.secrets(&app.id).unwrap().len(), 2);
+    f.assert_stores_agree();
+}

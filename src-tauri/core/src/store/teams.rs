@@ -1,0 +1,123 @@
+//! Team vault connections and the environments shared through them; the tokens are in the
+//! keychain under `team:<name>`.
+
+use super::{list_json, optional, store_error, time_at};
+use crate::error::{Error, Result};
+use crate::model::EnvironmentId;
+use crate::team::TeamVault;
+use rusqlite::{Connection, Row, params};
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<TeamVault> {
+    Ok(TeamVault {
+        name: row.get("name")?,
+        addresses: super::list_at(row, "addresses")?,
+        namespace: row.get("namespace")?,
+        mount: row.get("mount")?,
+        path: row.get("path")?,
+        created_at: time_at(row, "created_at")?,
+    })
+}
+
+/// Inserts a team vault; `Conflict` when the name is taken.
+pub fn insert(conn: &Connection, vault: &TeamVault) -> Result<()> {
+    conn.execute(
+        "INSERT INTO team_vaults (name, addresses, namespace, mount, path, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            vault.name,
+            list_json(&vault.addresses),
+            vault.namespace,
+            vault.mount,
+            vault.path,
+            vault.created_at.unix(),
+        ],
+    )
+    .map_err(|error| match error {
+        rusqlite::Error::SqliteFailure(code, _)
+            if code.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Error::Conflict {
+                field: "name".into(),
+                message: format!("A team vault named “{}” already exists.", vault.name),
+            }
+        }
+        other => store_error(other),
+    })?;
+    Ok(())
+}
+
+/// One team vault by name.
+pub fn get(conn: &Connection, name: &str) -> Result<Option<TeamVault>> {
+    optional(conn.query_row(
+        "SELECT * FROM team_vaults WHERE name = ?1",
+        [name],
+        from_row,
+    ))
+}
+
+/// Every team vault, by name.
+pub fn list(conn: &Connection) -> Result<Vec<TeamVault>> {
+    let mut statement = conn
+        .prepare_cached("SELECT * FROM team_vaults ORDER BY name")
+        .map_err(store_error)?;
+    let rows = statement.query_map([], from_row).map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// The names of the environments shared through `team`.
+pub fn environments_of(conn: &Connection, team: &str) -> Result<Vec<String>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT e.name FROM team_environments t JOIN environments e \
+             ON e.id = t.environment_id WHERE t.team = ?1 ORDER BY e.name",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([team], |row| row.get(0))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// Marks an environment as living in `team` under `key`.
+pub fn link(conn: &Connection, environment: &EnvironmentId, team: &str, key: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO team_environments (environment_id, team, key) VALUES (?1, ?2, ?3)",
+        params![environment.as_str(), team, key],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// The team vault and key of a team environment; `None` for a local one.
+pub fn of_environment(
+    conn: &Connection,
+    environment: &EnvironmentId,
+) -> Result<Option<(TeamVault, String)>> {
+    let link: Option<(String, String)> = optional(conn.query_row(
+        "SELECT team, key FROM team_environments WHERE environment_id = ?1",
+        [environment.as_str()],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    ))?;
+    let Some((team, key)) = link else {
+        return Ok(None);
+    };
+    let vault = get(conn, &team)?.ok_or_else(|| {
+        Error::Internal(format!("the team vault “{team}” of an environment is gone"))
+    })?;
+    Ok(Some((vault, key)))
+}
+
+/// The secrets (by ID) of every team environment: their values are in a team vault, not in
+/// the keychain.
+pub fn team_secret_ids(conn: &Connection) -> Result<Vec<String>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT s.id FROM secrets s JOIN apps a ON a.id = s.app_id \
+             JOIN team_environments t ON t.environment_id = a.environment_id",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([], |row| row.get(0))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}

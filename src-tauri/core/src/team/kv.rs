@@ -1,0 +1,243 @@
+//! The vault's HTTP API, as much as Authdeck uses: the token's own lookup and KV version 2
+//! reads and check-and-set writes, over the one HTTP client (`http.rs`: https except loopback,
+//! no redirects, bounded times and bodies).
+//!
+//! Hand-written rather than a Vault crate: the few calls are small JSON exchanges, and the
+//! crates (vaultrs and others) bring their own HTTP stack, which would bypass the client that
+//! holds Authdeck's transport rules.
+
+use super::TeamVault;
+use crate::error::{Error, Result};
+use crate::http::{HttpClient, NetError};
+use crate::model::Secret;
+use serde_json::{Value, json};
+
+/// What a request was for, so a refusal names what the person could not do.
+#[derive(Clone, Copy, Debug)]
+enum Purpose<'a> {
+    LookUpToken,
+    Read(&'a str),
+    Write(&'a str),
+}
+
+/// A KV version 2 entry as read: its data and version.
+#[derive(Debug)]
+pub struct Entry {
+    pub data: Value,
+    pub version: u64,
+}
+
+/// One team vault connection with its token, for a few calls.
+pub struct Kv<'a> {
+    pub http: &'a HttpClient,
+    pub vault: &'a TeamVault,
+    pub token: &'a Secret,
+}
+
+impl Kv<'_> {
+    /// The token's own lookup (`auth/token/lookup-self`): the address that answered and the
+    /// token's data (ttl, policies, display name).
+    pub async fn look_up_token(&self) -> Result<(String, Value)> {
+        let (address, answer) = self
+            .send(
+                http::Method::GET,
+                "auth/token/lookup-self",
+                None,
+                Purpose::LookUpToken,
+            )
+            .await?;
+        Ok((address, answer["data"].clone()))
+    }
+
+    /// The current version of the entry at `path` (under the team's base path); `None` when
+    /// there is none (never written, or its current version deleted).
+    pub async fn read(&self, path: &str) -> Result<Option<Entry>> {
+        let full = self.full_path(path);
+        let api = format!("{}/data/{full}", self.vault.mount);
+        match self
+            .send(http::Method::GET, &api, None, Purpose::Read(&full))
+            .await
+        {
+            Ok((_, answer)) => Ok(Some(Entry {
+                version: answer["data"]["metadata"]["version"].as_u64().unwrap_or(0),
+                data: answer["data"]["data"].clone(),
+            })),
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(error) => Err(self.why_refused(error).await),
+        }
+    }
+
+    /// A vault answers 403 both for a path the policy does not allow and for a token it no
+    /// longer takes: asking about the token tells the two apart, so the message says which.
+    async fn why_refused(&self, error: Error) -> Error {
+        if !matches!(error, Error::VaultRefused(_)) {
+            return error;
+        }
+        match self.look_up_token().await {
+            Err(token_refused @ Error::VaultRefused(_)) => token_refused,
+            _ => error,
+        }
+    }
+
+    /// Writes `data` at `path` only if the entry is still at version `cas` (0: only if it does
+    /// not exist); returns the new version. Another write in between is a `Conflict`.
+    pub async fn write(&self, path: &str, data: Value, cas: u64) -> Result<u64> {
+        let full = self.full_path(path);
+        let api = format!("{}/data/{full}", self.vault.mount);
+        let body = json!({ "data": data, "options": { "cas": cas } });
+        let (_, answer) = match self
+            .send(http::Method::POST, &api, Some(body), Purpose::Write(&full))
+            .await
+        {
+            Ok(sent) => sent,
+            Err(error) => return Err(self.why_refused(error).await),
+        };
+        answer["data"]["version"].as_u64().ok_or_else(|| {
+            Error::BadResponse(format!(
+                "The team vault “{}” did not say which version it wrote at {full}.",
+                self.vault.name
+            ))
+        })
+    }
+
+    /// `mount/path` as the person would name it (`secret/authdeck/acme/sandbox/setup`).
+    pub fn shown_path(&self, path: &str) -> String {
+        format!("{}/{}", self.vault.mount, self.full_path(path))
+    }
+
+    fn full_path(&self, path: &str) -> String {
+        format!("{}/{path}", self.vault.path)
+    }
+
+    /// Sends to each address in turn until one answers; only a failure that sent nothing
+    /// (no connection, TLS) moves on to the next, so a write is never sent twice.
+    async fn send(
+        &self,
+        method: http::Method,
+        api_path: &str,
+        body: Option<Value>,
+        purpose: Purpose<'_>,
+    ) -> Result<(String, Value)> {
+        let mut tried = Vec::new();
+        for address in &self.vault.addresses {
+            let request = self.request(address, &method, api_path, body.as_ref())?;
+            match self.http.send(request).await {
+                Ok(response) => {
+                    let answer = answer_of(&response.body);
+                    check(self.vault, response.status, &answer, purpose)?;
+                    return Ok((address.clone(), answer));
+                }
+                Err(error) if error.sent_nothing() => tried.push(format!("{address}: {error}")),
+                Err(NetError::Timeout { host, seconds }) => {
+                    return Err(Error::Timeout(format!(
+                        "The team vault “{}” at {host} did not answer within {seconds} s.",
+                        self.vault.name
+                    )));
+                }
+                Err(error) => {
+                    return Err(Error::Network(format!(
+                        "The team vault “{}” at {address} failed: {error}",
+                        self.vault.name
+                    )));
+                }
+            }
+        }
+        Err(Error::Network(format!(
+            "The team vault “{}” could not be reached; tried {}",
+            self.vault.name,
+            tried.join("; ")
+        )))
+    }
+
+    fn request(
+        &self,
+        address: &str,
+        method: &http::Method,
+        api_path: &str,
+        body: Option<&Value>,
+    ) -> Result<http::Request<Vec<u8>>> {
+        let url = format!("{}/v1/{api_path}", address.trim_end_matches('/'));
+        let mut builder = http::Request::builder()
+            .method(method.clone())
+            .uri(&url)
+            .header("X-Vault-Request", "true")
+            .header("X-Vault-Token", self.token.expose())
+            .header(http::header::ACCEPT, "application/json");
+        if let Some(namespace) = &self.vault.namespace {
+            builder = builder.header("X-Vault-Namespace", namespace);
+        }
+        let bytes = match body {
+            Some(body) => {
+                builder = builder.header(http::header::CONTENT_TYPE, "application/json");
+                serde_json::to_vec(body).map_err(|e| Error::Internal(e.to_string()))?
+            }
+            None => Vec::new(),
+        };
+        builder.body(bytes).map_err(|_| {
+            Error::invalid(
+                "addresses",
+                format!("“{url}” is not a URL a request can be sent to (or the token holds characters a header cannot)."),
+            )
+        })
+    }
+}
+
+fn answer_of(body: &[u8]) -> Value {
+    serde_json::from_slice(body).unwrap_or(Value::Null)
+}
+
+/// The vault's own words (`errors`), joined.
+fn errors_of(answer: &Value) -> String {
+    answer["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(Value::as_str)
+                // Vault's multi-error text ("1 error occurred:\n\t* …") on one line.
+                .map(|error| error.split_whitespace().collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| "no reason given".into())
+}
+
+/// Turns a refusal into the error that says what to do.
+fn check(vault: &TeamVault, status: u16, answer: &Value, purpose: Purpose<'_>) -> Result<()> {
+    let shown = |path: &str| format!("{}/{path}", vault.mount);
+    let why = errors_of(answer);
+    match (status, purpose) {
+        (200..=299, _) => Ok(()),
+        (403, Purpose::LookUpToken) => Err(Error::VaultRefused(format!(
+            "The team vault “{}” refused the token (HTTP 403: {why}): it is wrong, expired or \
+             revoked. Give it a valid token (team login).",
+            vault.name
+        ))),
+        (403, Purpose::Read(path)) => Err(Error::VaultRefused(format!(
+            "Your vault policy does not allow reading this secret (path {}; HTTP 403: {why}).",
+            shown(path)
+        ))),
+        (403, Purpose::Write(path)) => Err(Error::VaultRefused(format!(
+            "Your vault policy does not allow writing this (path {}; HTTP 403: {why}).",
+            shown(path)
+        ))),
+        (404, Purpose::Read(path) | Purpose::Write(path)) => Err(Error::NotFound(format!(
+            "The team vault “{}” holds nothing at {}.",
+            vault.name,
+            shown(path)
+        ))),
+        (400, Purpose::Write(path)) if why.contains("check-and-set") => Err(Error::Conflict {
+            field: "vault".into(),
+            message: format!(
+                "Someone else changed {} in the team vault since it was read; nothing was \
+                     overwritten. Read it again and retry.",
+                shown(path)
+            ),
+        }),
+        _ => Err(Error::BadResponse(format!(
+            "The team vault “{}” answered HTTP {status}: {why}.",
+            vault.name
+        ))),
+    }
+}

@@ -1,0 +1,197 @@
+//! Team vaults: a team's shared home for environments and their secrets' values, an OpenBao or
+//! HashiCorp Vault KV version 2 engine (DESIGN.md, "Beyond one desktop").
+//!
+//! A team vault is a connection: server addresses tried in order, an optional namespace, the KV
+//! mount and the team's base path. The vault token lives only in the keychain (`team:<name>`).
+//! A shared environment lives under `<path>/<key>/`: `setup` holds the export format of the
+//! environment (never a secret) and the metadata of its secrets, `secrets/<id>` each value.
+
+pub mod kv;
+
+use crate::error::{Error, Result};
+use crate::model::{Secret, SecretState, Timestamp};
+use crate::validate::check_endpoint;
+use serde::{Deserialize, Serialize};
+
+/// The KV v2 mount OpenBao and Vault dev servers (and most teams) use.
+pub const DEFAULT_MOUNT: &str = "secret";
+
+/// The keychain account that holds a team vault's token.
+pub fn token_account(team: &str) -> String {
+    format!("team:{team}")
+}
+
+/// A stored team vault connection.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TeamVault {
+    pub name: String,
+    /// Base URLs (`https://bao.example.com:8200`), tried in order.
+    pub addresses: Vec<String>,
+    pub namespace: Option<String>,
+    pub mount: String,
+    /// The team's base path inside the mount, without slashes around it.
+    pub path: String,
+    pub created_at: Timestamp,
+}
+
+/// What `team add` is given.
+#[derive(Debug)]
+pub struct TeamVaultInput {
+    pub name: String,
+    pub addresses: Vec<String>,
+    pub namespace: Option<String>,
+    pub mount: String,
+    pub path: String,
+    pub token: Secret,
+}
+
+/// What the vault says of the token a team vault connection holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TeamStatus {
+    pub vault: TeamVault,
+    /// The address that answered.
+    pub address: String,
+    /// Seconds the token has left; `None` for a token that never expires (a root token).
+    pub ttl_seconds: Option<i64>,
+    pub policies: Vec<String>,
+    /// The token's display name at the vault (`token`, `oidc-alice` ...).
+    pub display_name: String,
+}
+
+/// A shared environment's set-up as kept in the vault: the export format (never a secret) and
+/// its secrets' metadata (never a value).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedSetup {
+    pub export: crate::portable::ExportFile,
+    pub secrets: Vec<SharedSecret>,
+}
+
+/// One secret's metadata in a shared set-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedSecret {
+    pub id: String,
+    /// The client ID of the app it belongs to.
+    pub client_id: String,
+    pub label: String,
+    pub fingerprint: String,
+    pub state: SecretState,
+    pub added_at: Timestamp,
+    pub provider_created_at: Option<Timestamp>,
+}
+
+impl TeamVaultInput {
+    /// Checks every field; the first problem is the error.
+    pub fn validate(&self) -> Result<()> {
+        let name = self.name.trim();
+        if name.is_empty() || name.len() > 64 || name.chars().any(|c| c.is_control() || c == ':') {
+            return Err(Error::invalid(
+                "name",
+                "Name the team vault in 1 to 64 characters, without “:”.",
+            ));
+        }
+        if self.addresses.is_empty() {
+            return Err(Error::invalid(
+                "addresses",
+                "Give the vault's address (--address https://bao.example.com:8200).",
+            ));
+        }
+        for address in &self.addresses {
+            check_endpoint(address).map_err(|message| Error::invalid("addresses", message))?;
+        }
+        check_segments("mount", &self.mount)?;
+        check_segments("path", &self.path)?;
+        if let Some(namespace) = &self.namespace {
+            check_segments("namespace", namespace)?;
+        }
+        if self.token.expose().trim().is_empty() {
+            return Err(Error::invalid("token", "The vault token is empty."));
+        }
+        Ok(())
+    }
+}
+
+/// A vault path: segments of letters, digits and `-_.`, separated by single slashes.
+fn check_segments(field: &str, value: &str) -> Result<()> {
+    let good = |segment: &str| {
+        !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    };
+    if value.split('/').all(good) {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!(
+                "“{value}” is not a vault path: use letters, digits, “-”, “_” and “.” in parts \
+                 separated by single “/”, with none at either end."
+            ),
+        ))
+    }
+}
+
+/// The folder of an environment under a team's path: its name in lower case, every run of
+/// other characters one `-` (`Sandbox EU` → `sandbox-eu`).
+pub fn environment_key(name: &str) -> String {
+    let mut key = String::new();
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            key.push(c.to_ascii_lowercase());
+        } else if !key.ends_with('-') {
+            key.push('-');
+        }
+    }
+    key.trim_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> TeamVaultInput {
+        TeamVaultInput {
+            name: "acme".into(),
+            addresses: vec!["https://bao.example.com:8200".into()],
+            namespace: None,
+            mount: DEFAULT_MOUNT.into(),
+            path: "authdeck/acme".into(),
+            token: Secret::new("s.token"),
+        }
+    }
+
+    #[test]
+    fn a_plain_http_address_off_loopback_is_refused() {
+        let mut bad = input();
+        bad.addresses.push("http://bao.example.com:8200".into());
+        let error = bad.validate().unwrap_err();
+        assert_eq!(error.field(), Some("addresses"));
+        assert!(error.to_string().contains("https"), "{error}");
+    }
+
+    #[test]
+    fn paths_with_empty_or_dot_segments_are_refused() {
+        for path in [
+            "/authdeck",
+            "authdeck/",
+            "authdeck//acme",
+            "authdeck/../x",
+            "a b",
+        ] {
+            let mut bad = input();
+            bad.path = path.into();
+            assert_eq!(bad.validate().unwrap_err().field(), Some("path"), "{path}");
+        }
+        assert!(input().validate().is_ok());
+    }
+
+    #[test]
+    fn environment_keys_are_lower_case_with_dashes() {
+        assert_eq!(environment_key("Sandbox EU (2)"), "sandbox-eu-2");
+        assert_eq!(environment_key("  Prod  "), "prod");
+    }
+}
