@@ -172,6 +172,7 @@ export const api = {
   copyToken: (appId: AppId) => call<CopyStarted>("copy_token", { appId }),
   discover: (issuer: string) => call<Discovery>("discover", { issuer }),
   startupMarks: () => call<StartupMarks>("startup_marks"),
+  takeOpenRequest: () => call<ClientApp | null>("take_open_request"),
   providerProfiles: () => call<ProfileDescription[]>("provider_profiles"),
   profileEndpoints: (profile: ProviderProfile, values: [string, string][]) =>
     call<Endpoints>("profile_endpoints", { profile, values }),

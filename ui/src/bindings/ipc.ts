@@ -59,6 +59,7 @@ export const COMMANDS = [
   "apply_import",
   "audit_log",
   "startup_marks",
+  "take_open_request",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {
@@ -67,4 +68,5 @@ export const EVENTS = {
   tokenRenewed: "token-renewed",
   loginFinished: "login-finished",
   callbackRefused: "callback-refused",
+  openRequested: "open-requested",
 } as const;
