@@ -136,6 +136,17 @@ test("a second launch with --open APP shows that app in the running window", asy
   await screenshot(browser, "24-opened-by-a-second-launch");
 });
 
+test("`authdeck open APP` brings the running window forward on that app", async () => {
+  const [window] = shownWindows();
+  await minimize(window);
+  const said = cli(["open", "hand-over-1", "--env", ENV], { AUTHDECK_DESKTOP: APP });
+  assert.equal(said, `Authdeck shows “Hand-over first” of “${ENV}”.\n`);
+  await waitForText(browser, "app-title", "Hand-over first");
+  await until("the window shown again", () => shownWindows().includes(window));
+  await until("the window focused", () => activeWindow() === window);
+  await screenshot(browser, "25-opened-by-authdeck-open");
+});
+
 test("a launch on another data folder is its own instance, not handed over", async () => {
   const home = mkdtempSync(join(tmpdir(), "authdeck-other-home-"));
   const other = startDesktop([], { AUTHDECK_HOME: home });
@@ -155,5 +166,5 @@ test("a launch on another data folder is its own instance, not handed over", asy
     rmSync(home, { recursive: true, force: true });
   }
   // the first instance is untouched and still answers
-  await waitForText(browser, "app-title", "Hand-over second");
+  await waitForText(browser, "app-title", "Hand-over first");
 });
