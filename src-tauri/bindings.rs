@@ -59,6 +59,7 @@ fn export_all(dir: &Path) {
         RemoteDeleted,
         ExportSummary,
         ImportReport,
+        ChosenImport,
         AuditEntry,
         AuditQuery,
         // events

@@ -111,6 +111,14 @@ pub struct CallbackRefused {
     pub reason: String,
 }
 
+/// The file picked in the import dialog and what importing it would do; `apply_import` with
+/// this path imports it.
+#[derive(Debug, Serialize, TS)]
+pub struct ChosenImport {
+    pub path: String,
+    pub report: authdeck_core::portable::ImportReport,
+}
+
 /// Event names, shared with the UI through the bindings check.
 pub const STORE_CHANGED: &str = "store-changed";
 /// Event names, shared with the UI through the bindings check.

@@ -5,6 +5,7 @@ mod background;
 mod clipboard;
 mod commands;
 mod demo;
+mod files;
 mod instance;
 pub mod ipc;
 mod login;
@@ -74,6 +75,8 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), String> {
         // first, so a second instance hands over before anything else is set up
         .plugin(instance::plugin(instance_home, &namespace))
         .plugin(tauri_plugin_clipboard_manager::init())
+        // its commands are not granted to the webview: only Rust opens dialogs (files.rs)
+        .plugin(tauri_plugin_dialog::init())
         .manage(startup)
         .manage(clipboard::CopyGeneration::default())
         .manage(login::Logins::default())
@@ -143,6 +146,8 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), String> {
             commands::export_setup,
             commands::preview_import,
             commands::apply_import,
+            files::export_with_dialog,
+            files::preview_with_dialog,
             commands::audit_log,
             commands::startup_marks,
             commands::take_open_request,

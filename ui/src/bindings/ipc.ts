@@ -57,6 +57,8 @@ export const COMMANDS = [
   "export_setup",
   "preview_import",
   "apply_import",
+  "export_with_dialog",
+  "preview_with_dialog",
   "audit_log",
   "startup_marks",
   "take_open_request",
