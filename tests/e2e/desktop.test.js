@@ -17,6 +17,7 @@ const APP = process.env.AUTHDECK_APP;
 // AUTHDECK_CLI may point at another build of the CLI, as AUTHDECK_APP does for the app
 const CLI = process.env.AUTHDECK_CLI ?? join(ROOT, "target/debug/authdeck");
 const ENV = "Hand-over";
+const IMPORTED = "Dialog team"; // the environment the dialog test imports
 
 let browser;
 let openbox;
@@ -84,8 +85,12 @@ async function minimize(window) {
   await until("the window minimized", () => !shownWindows().includes(window));
 }
 
+// the run's data folder is shared with the specs after this one: left as it was found
+let activeBefore = null;
+
 before(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: cargo build -p authdeck-cli`);
+  activeBefore = JSON.parse(cli(["envs", "--json"])).find((environment) => environment.active)?.name ?? null;
   cli(["env", "add", ENV, "--kind", "sandbox", "--token-url", "https://hand-over.example/token"]);
   for (const [name, clientId] of [
     ["Hand-over first", "hand-over-1"],
@@ -110,6 +115,8 @@ before(async () => {
 after(async () => {
   await closeApp(browser);
   openbox?.kill();
+  if (activeBefore) cli(["use", activeBefore]);
+  for (const name of [ENV, IMPORTED]) cli(["env", "rm", name, "--with-apps"]);
 });
 
 test("a first launch with --open APP opens the window on that app", async () => {
@@ -272,7 +279,7 @@ test("Choose file… previews the file picked in the system's open dialog; Escap
     file,
     JSON.stringify({
       authdeck_export: 1,
-      environments: [{ name: "Dialog team", kind: "sandbox", color: "#27ae60", endpoints: { token_url: "https://team.example/token" }, apps: [] }],
+      environments: [{ name: IMPORTED, kind: "sandbox", color: "#27ae60", endpoints: { token_url: "https://team.example/token" }, apps: [] }],
     }),
   );
   await click(browser, "import-choose");
