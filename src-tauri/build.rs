@@ -1,6 +1,9 @@
 // The app manifest lists the app's own commands so each needs an explicit permission in the
 // capability (tauri.conf.json); a command not listed there cannot be called from the webview.
 fn main() {
+    // tauri-build names the files it watches, so cargo reruns this only for those: a command
+    // added to the list must rebuild the manifest too.
+    println!("cargo:rerun-if-changed=src-tauri/commands.txt");
     let commands: &'static [&'static str] = include_str!("commands.txt")
         .lines()
         .map(str::trim)

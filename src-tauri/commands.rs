@@ -466,3 +466,16 @@ pub(crate) fn copy_value<R: Runtime>(
 pub fn startup_marks(startup: State<'_, crate::Startup>) -> StartupMarks {
     startup.marks()
 }
+
+/// The app a launch asked to show (`--open APP`, or a later launch handed over), once; None
+/// when there is none. An app that is gone by now is a not-found error the UI shows.
+#[tauri::command(async)]
+pub fn take_open_request(
+    state: State<'_, AppState>,
+    request: State<'_, crate::instance::OpenRequest>,
+) -> Reply<Option<ClientApp>> {
+    match request.take() {
+        Some(id) => Ok(Some(state.core()?.app(&id)?)),
+        None => Ok(None),
+    }
+}

@@ -111,6 +111,14 @@ pub struct CallbackRefused {
     pub reason: String,
 }
 
+/// The file picked in the import dialog and what importing it would do; `apply_import` with
+/// this path imports it.
+#[derive(Debug, Serialize, TS)]
+pub struct ChosenImport {
+    pub path: String,
+    pub report: authdeck_core::portable::ImportReport,
+}
+
 /// Event names, shared with the UI through the bindings check.
 pub const STORE_CHANGED: &str = "store-changed";
 /// Event names, shared with the UI through the bindings check.
@@ -121,6 +129,9 @@ pub const CALLBACK_REFUSED: &str = "callback-refused";
 pub const TOKEN_RENEWED: &str = "token-renewed";
 /// Event names, shared with the UI through the bindings check.
 pub const CLIPBOARD_CLEARED: &str = "clipboard-cleared";
+/// Event `open-requested` (no payload): another launch asked to show an app; the UI takes it
+/// with `take_open_request`.
+pub const OPEN_REQUESTED: &str = "open-requested";
 
 /// One start-up phase of the desktop process: milliseconds after `main` began.
 #[derive(Clone, Debug, Serialize, TS)]

@@ -5,12 +5,15 @@ mod background;
 mod clipboard;
 mod commands;
 mod demo;
+mod files;
+mod instance;
 pub mod ipc;
 mod login;
 mod remote;
 mod startup;
 mod state;
 
+use authdeck_core::model::AppId;
 pub use startup::Startup;
 
 #[cfg(test)]
@@ -25,20 +28,59 @@ pub enum Mode {
     Demo,
 }
 
-/// Starts the desktop app; returns when its last window closes. Demo mode returns an error
-/// before any window opens when its server cannot start.
-pub fn run(mode: Mode, startup: Startup) -> Result<(), String> {
-    let state = match mode {
-        Mode::Normal => state::AppState::open(),
-        Mode::Demo => state::AppState::demo(demo::start_server()?),
-    };
-    startup.mark("store-opened");
-    tauri::Builder::default()
+/// What a launch asks for: its command line, read the same way in the process that was started
+/// and in the running instance it hands over to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Launch {
+    pub mode: Mode,
+    /// `--open APP`: the app (its ID) to show.
+    pub open: Option<AppId>,
+    /// `--help`: print the usage and exit.
+    pub help: bool,
+}
+
+impl Launch {
+    /// Reads the arguments after the program's name; the error names the argument it refuses.
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        let mut launch = Self {
+            mode: Mode::Normal,
+            open: None,
+            help: false,
+        };
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--demo" => launch.mode = Mode::Demo,
+                "--open" => match args.next() {
+                    Some(id) if !id.trim().is_empty() && !id.starts_with('-') => {
+                        launch.open = Some(AppId(id));
+                    }
+                    _ => return Err("--open needs an app ID".to_owned()),
+                },
+                "-h" | "--help" => launch.help = true,
+                other => return Err(format!("unknown argument “{other}”")),
+            }
+        }
+        Ok(launch)
+    }
+}
+
+/// Starts the desktop app; returns when its last window closes. When another Authdeck already
+/// runs on the same data folder, hands `launch` over to it and exits 0 instead. Demo mode
+/// returns an error before any window opens when its server cannot start.
+pub fn run(launch: Launch, startup: Startup) -> Result<(), String> {
+    let (home, namespace) = state::AppState::location(launch.mode);
+    let instance_home = home.as_deref().unwrap_or(std::path::Path::new(""));
+    let app = tauri::Builder::default()
+        // first, so a second instance hands over before anything else is set up
+        .plugin(instance::plugin(instance_home, &namespace))
         .plugin(tauri_plugin_clipboard_manager::init())
-        .manage(state)
+        // its commands are not granted to the webview: only Rust opens dialogs (files.rs)
+        .plugin(tauri_plugin_dialog::init())
         .manage(startup)
         .manage(clipboard::CopyGeneration::default())
         .manage(login::Logins::default())
+        .manage(instance::OpenRequest::default())
         .setup(|app| {
             use tauri::Manager;
             app.state::<Startup>().mark("set-up");
@@ -104,25 +146,40 @@ pub fn run(mode: Mode, startup: Startup) -> Result<(), String> {
             commands::export_setup,
             commands::preview_import,
             commands::apply_import,
+            files::export_with_dialog,
+            files::preview_with_dialog,
             commands::audit_log,
             commands::startup_marks,
+            commands::take_open_request,
         ])
         .build(tauri::generate_context!())
-        .map_err(|e| format!("The Authdeck window could not be started: {e}"))?
-        .run(|app, event| {
-            // A copied secret must not outlive the app whose countdown would have cleared it.
-            // On ExitRequested, not Exit: the clipboard plugin lets go of the clipboard on Exit
-            // (before this handler runs), handing its contents to the desktop's clipboard
-            // manager, and reading it after that panics.
-            use tauri::Manager;
-            match event {
-                tauri::RunEvent::Ready => app.state::<Startup>().mark("event-loop-ready"),
-                tauri::RunEvent::ExitRequested { .. } => {
-                    app.state::<clipboard::CopyGeneration>().clear_on_exit(app);
-                }
-                _ => {}
+        .map_err(|e| format!("The Authdeck window could not be started: {e}"))?;
+    // Only the one instance of this data folder gets here (the plugin's set-up above ended a
+    // second one): a second launch must not start a demo server, re-seed the demo's folder or
+    // run the store's start-up reconciliation under the running instance's feet.
+    use tauri::Manager;
+    let state = match launch.mode {
+        Mode::Normal => state::AppState::open(home, namespace),
+        Mode::Demo => state::AppState::demo(home, demo::start_server()?),
+    };
+    app.state::<Startup>().mark("store-opened");
+    app.manage(state);
+    if let Some(open) = launch.open {
+        app.state::<instance::OpenRequest>().set(open);
+    }
+    app.run(|app, event| {
+        // A copied secret must not outlive the app whose countdown would have cleared it.
+        // On ExitRequested, not Exit: the clipboard plugin lets go of the clipboard on Exit
+        // (before this handler runs), handing its contents to the desktop's clipboard
+        // manager, and reading it after that panics.
+        match event {
+            tauri::RunEvent::Ready => app.state::<Startup>().mark("event-loop-ready"),
+            tauri::RunEvent::ExitRequested { .. } => {
+                app.state::<clipboard::CopyGeneration>().clear_on_exit(app);
             }
-        });
+            _ => {}
+        }
+    });
     Ok(())
 }
 
@@ -144,4 +201,33 @@ fn keep_no_web_cache<R: tauri::Runtime>(app: &tauri::App<R>) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = app;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Launch, String> {
+        Launch::parse(args.iter().map(|arg| (*arg).to_owned()))
+    }
+
+    #[test]
+    fn a_launch_reads_demo_open_and_help() {
+        let launch = parse(&["--demo", "--open", "app-1"]).unwrap();
+        assert_eq!(launch.mode, Mode::Demo);
+        assert_eq!(launch.open, Some(AppId("app-1".into())));
+        assert!(!launch.help);
+        assert_eq!(parse(&[]).unwrap().open, None);
+        assert!(parse(&["-h"]).unwrap().help);
+    }
+
+    #[test]
+    fn a_launch_refuses_open_without_an_id_and_unknown_arguments() {
+        assert_eq!(parse(&["--open"]).unwrap_err(), "--open needs an app ID");
+        assert_eq!(
+            parse(&["--open", "--demo"]).unwrap_err(),
+            "--open needs an app ID"
+        );
+        assert_eq!(parse(&["--x"]).unwrap_err(), "unknown argument “--x”");
+    }
 }

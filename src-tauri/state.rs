@@ -1,5 +1,6 @@
 //! What the shell holds: the core facade, or why it could not be opened.
 
+use crate::Mode;
 use crate::demo::{self, DemoServer};
 use crate::ipc::{AppInfo, IpcError};
 use authdeck_core::audit::Actor;
@@ -19,19 +20,30 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Opens the store in the default data folder with the keychain vault.
-    pub fn open() -> Self {
-        let namespace = default_namespace();
-        let (data_dir, core) = match authdeck_core::default_home() {
+    /// The data folder and keychain namespace of `mode`, before anything is opened (the
+    /// single-instance check needs them first). A folder that cannot be found is an empty
+    /// path here; opening then reports why.
+    pub fn location(mode: Mode) -> (Result<PathBuf, IpcError>, String) {
+        let (home, namespace) = match mode {
+            Mode::Normal => (authdeck_core::default_home(), default_namespace()),
+            Mode::Demo => (authdeck_core::demo_home(), demo::DEMO_NAMESPACE.to_owned()),
+        };
+        (home.map_err(IpcError::from), namespace)
+    }
+
+    /// Opens the store in `home` with the keychain vault of `namespace`.
+    pub fn open(home: Result<PathBuf, IpcError>, namespace: String) -> Self {
+        let (data_dir, core) = match home {
             Ok(home) => {
                 let vault = Arc::new(KeychainVault::new(&namespace));
-                let core = Core::open_as(Actor::Desktop, &home, vault, Arc::new(SystemClock));
+                let core = Core::open_as(Actor::Desktop, &home, vault, Arc::new(SystemClock))
+                    .map_err(IpcError::from);
                 (home, core)
             }
             Err(error) => (PathBuf::new(), Err(error)),
         };
         Self {
-            core: core.map_err(IpcError::from),
+            core,
             data_dir,
             namespace,
             demo: None,
@@ -40,16 +52,16 @@ impl AppState {
 
     /// Demo mode: the demo's own data folder and keychain namespace, freshly seeded for the
     /// running demo server.
-    pub fn demo(server: DemoServer) -> Self {
-        let (data_dir, core) = match authdeck_core::demo_home() {
+    pub fn demo(home: Result<PathBuf, IpcError>, server: DemoServer) -> Self {
+        let (data_dir, core) = match home {
             Ok(home) => {
-                let core = demo::prepare(&home, &server.issuer);
+                let core = demo::prepare(&home, &server.issuer).map_err(IpcError::from);
                 (home, core)
             }
             Err(error) => (PathBuf::new(), Err(error)),
         };
         Self {
-            core: core.map_err(IpcError::from),
+            core,
             data_dir,
             namespace: demo::DEMO_NAMESPACE.to_owned(),
             demo: Some(server),

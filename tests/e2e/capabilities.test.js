@@ -39,6 +39,11 @@ const refusals = [
   ["plugin:webview|create_webview_window", {}, "webview.create_webview_window not allowed. Permissions associated with this command: core:webview:allow-create-webview-window"],
   ["plugin:path|resolve_directory", { directory: 1 }, "path.resolve_directory not allowed. Permissions associated with this command: core:path:allow-resolve-directory, core:path:default"],
   ["plugin:event|emit", { event: "token-renewed", payload: {} }, "event.emit not allowed. Permissions associated with this command: core:event:allow-emit, core:event:default"],
+  // the dialog plugin is installed (the backend opens import and export dialogs with it from
+  // Rust); none of its commands is granted, so the page can open no dialog and get no path
+  ["plugin:dialog|open", { options: {} }, "dialog.open not allowed. Permissions associated with this command: dialog:allow-open, dialog:default"],
+  ["plugin:dialog|save", { options: {} }, "dialog.save not allowed. Permissions associated with this command: dialog:allow-save, dialog:default"],
+  ["plugin:dialog|message", { message: "x" }, "dialog.message not allowed. Permissions associated with this command: dialog:allow-ask, dialog:allow-confirm, dialog:allow-message, dialog:default"],
   // plugins that are not in the app at all: no file system, no shell, no HTTP from the page
   ["plugin:fs|read_file", { path: "/etc/passwd" }, "fs.read_file not allowed. Plugin not found"],
   ["plugin:shell|execute", { program: "sh", args: ["-c", "id"] }, "shell.execute not allowed. Plugin not found"],

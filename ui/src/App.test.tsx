@@ -81,6 +81,31 @@ describe("App", () => {
     expect(screen.queryByTestId("env-banner")).toBeNull();
   });
 
+  it("shows the app a launch asked for, at start and when a later launch hands over, switching environment", async () => {
+    let requested: typeof sbxApp | null = prdApp;
+    const backend = twoEnvironments({
+      take_open_request: () => {
+        const app = requested;
+        requested = null;
+        return app;
+      },
+    });
+    renderWithProviders(<App />);
+    await waitFor(() => {
+      expect(screen.getByTestId("app-detail")).toHaveTextContent("billing-prd-456");
+    });
+    expect(backend.callsOf("set_active_environment")).toEqual([{ id: "env-prd" }]);
+
+    requested = sbxApp;
+    act(() => {
+      backend.emit("open-requested", null);
+    });
+    await waitFor(() => {
+      expect(screen.getByTestId("app-detail")).toHaveTextContent("billing-sbx-123");
+    });
+    expect(backend.callsOf("set_active_environment")).toEqual([{ id: "env-prd" }, { id: "env-sbx" }]);
+  });
+
   it("refuses to delete an environment with apps in the backend's words, then cascades when asked", async () => {
     const refusal = "“Sandbox” still holds 1 app. Delete the apps first, or delete them with it.";
     const backend = twoEnvironments({

@@ -1,10 +1,11 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useState } from "react";
 import type { TokenRenewed } from "./bindings/TokenRenewed";
+import type { ClientApp } from "./bindings/ClientApp";
 import type { Environment } from "./bindings/Environment";
 import type { LinkedApp } from "./bindings/LinkedApp";
 import { api, toIpcError } from "./api/client";
-import { useStoreEvents, useTokenRenewed } from "./api/events";
+import { useOpenRequests, useStoreEvents, useTokenRenewed } from "./api/events";
 import { invalidateScope, keys, useApps, useEnvironments, useSettings } from "./api/queries";
 import { mark, markOnce, recordProcessMarks } from "./lib/marks";
 import { plural } from "./lib/time";
@@ -96,17 +97,29 @@ export function App() {
       report(reason);
     }
   };
+  /** Shows `appId` of environment `environmentId`, switching to that environment. */
+  const showApp = useCallback(
+    (environmentId: string, appId: string) => {
+      setSelected((current) => ({ ...current, [environmentId]: appId }));
+      api.setActiveEnvironment(environmentId).then(
+        (next) => {
+          client.setQueryData(keys.settings, next);
+        },
+        (reason: unknown) => {
+          report(reason);
+        },
+      );
+    },
+    [client, report],
+  );
   const openLinked = (linked: LinkedApp) => {
-    setSelected((current) => ({ ...current, [linked.environment_id]: linked.app_id }));
-    api.setActiveEnvironment(linked.environment_id).then(
-      (next) => {
-        client.setQueryData(keys.settings, next);
-      },
-      (reason: unknown) => {
-        report(reason);
-      },
-    );
+    showApp(linked.environment_id, linked.app_id);
   };
+  // `authdeck open APP`; an open dialog stays open (it may hold unsaved input) over the app
+  useOpenRequests(
+    useCallback((app: ClientApp) => { showApp(app.environment_id, app.id); }, [showApp]),
+    report,
+  );
 
   const blocking = settings.error ?? environments.error;
   const loading = environments.isPending || settings.isPending;

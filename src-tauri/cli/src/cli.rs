@@ -190,6 +190,13 @@ pub enum Command {
     #[command(subcommand)]
     Agent(AgentCommand),
 
+    /// Bring the desktop app's window forward, on APP when given (Authdeck starts if it is
+    /// not running).
+    ///
+    /// APP is found as every command finds it; the desktop app is `authdeck-desktop` beside
+    /// this program or on PATH, or the program AUTHDECK_DESKTOP names.
+    Open(Target),
+
     /// Print a shell completion script.
     ///
     /// Example: authdeck completions bash > ~/.local/share/bash-completion/completions/authdeck

@@ -8,6 +8,7 @@
 mod agent;
 mod audit;
 mod cli;
+mod desktop;
 mod failure;
 mod inspect;
 mod listing;
@@ -125,6 +126,9 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Completions { shell } => return completions(*shell),
         Command::Profiles { json } => return listing::profiles(*json),
         Command::Agent(command) => return agent::run(command),
+        Command::Open(target) if !desktop::names_an_app(target) => {
+            return desktop::open(None, target);
+        }
         Command::Token(args) => return tokens::token(args, verbose),
         Command::Exec(args) => return tokens::exec(args, verbose),
         Command::Env(EnvCommand {
@@ -159,6 +163,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Profiles { json } => listing::profiles(json),
         Command::Apps(args) => listing::apps(&core, &args),
         Command::Use { env } => listing::use_environment(&core, &env),
+        Command::Open(target) => desktop::open(Some(&core), &target),
         Command::App(AppCommand::Add(args)) => setup::app_add(&core, &args),
         Command::App(AppCommand::Edit(args)) => setup::app_edit(&core, &args),
         Command::App(AppCommand::Rm { app, env }) => setup::app_rm(&core, &app, env.as_deref()),

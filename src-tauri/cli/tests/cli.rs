@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Home, Server, billing, production_billing, support};
+use common::{Home, Run, Server, billing, production_billing, support};
 use serde_json::{Value, json};
 use std::process::Stdio;
 
@@ -1135,5 +1135,158 @@ fn an_environment_takes_a_profile_whose_templates_fill_its_endpoints() {
             "proof",
             "propper"
         ]
+    );
+}
+
+/// A stand-in desktop program that writes its arguments to `args.txt` beside it and exits
+/// with `code`, as a hand-over to a running Authdeck does with 0.
+fn standin_desktop(dir: &std::path::Path, code: i32) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let program = dir.join("authdeck-desktop");
+    let record = dir.join("args.txt");
+    std::fs::write(
+        &program,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nexit {code}\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+    program
+}
+
+#[test]
+fn open_starts_the_desktop_app_on_the_app_it_names() {
+    let home = Home::new("open");
+    home.run(&[
+        "env",
+        "add",
+        "Work",
+        "--kind",
+        "sandbox",
+        "--token-url",
+        "https://work.example/token",
+    ])
+    .ok();
+    home.run(&[
+        "app",
+        "add",
+        "Billing",
+        "--env",
+        "Work",
+        "--client-id",
+        "billing-1",
+        "--public",
+    ])
+    .ok();
+    let id = home.run(&["apps", "--json"]).json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let desktop = tempfile::tempdir().unwrap();
+    let program = standin_desktop(desktop.path(), 0);
+
+    let opened = Run::from(
+        home.command(&["open", "billing-1"])
+            .env("AUTHDECK_DESKTOP", &program)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(opened.ok(), "Authdeck shows “Billing” of “Work”.\n");
+    let args = std::fs::read_to_string(desktop.path().join("args.txt")).unwrap();
+    assert_eq!(args, format!("--open\n{id}\n"));
+
+    // without an app it only brings the window forward
+    let forward = Run::from(
+        home.command(&["open"])
+            .env("AUTHDECK_DESKTOP", &program)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(forward.ok(), "Authdeck is in front.\n");
+    assert_eq!(
+        std::fs::read_to_string(desktop.path().join("args.txt")).unwrap(),
+        "\n"
+    );
+}
+
+#[test]
+fn open_fails_like_every_command_for_an_unknown_app_and_says_when_there_is_no_desktop_app() {
+    let home = Home::new("open-fails");
+    home.run(&[
+        "env",
+        "add",
+        "Work",
+        "--kind",
+        "sandbox",
+        "--token-url",
+        "https://work.example/token",
+    ])
+    .ok();
+    home.run(&[
+        "app",
+        "add",
+        "Billing",
+        "--env",
+        "Work",
+        "--client-id",
+        "billing-1",
+        "--public",
+    ])
+    .ok();
+    let desktop = tempfile::tempdir().unwrap();
+    let program = standin_desktop(desktop.path(), 0);
+
+    let unknown = Run::from(
+        home.command(&["open", "payroll"])
+            .env("AUTHDECK_DESKTOP", &program)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        unknown.failed(3),
+        "No app “payroll” in “Work”. Its apps: “Billing”."
+    );
+    assert!(
+        !desktop.path().join("args.txt").exists(),
+        "nothing was started"
+    );
+
+    // this CLI alone in a folder, nothing on PATH: no desktop app anywhere
+    let alone = tempfile::tempdir().unwrap();
+    let cli = alone.path().join("authdeck");
+    std::fs::hard_link(common::BIN, &cli)
+        .or_else(|_| std::fs::copy(common::BIN, &cli).map(|_| ()))
+        .unwrap();
+    let none = std::process::Command::new(&cli)
+        .args(["open", "Billing"])
+        .env("AUTHDECK_HOME", home.path())
+        .env("AUTHDECK_KEYCHAIN_NAMESPACE", &home.namespace)
+        .env("PATH", alone.path().join("empty"))
+        .env_remove("AUTHDECK_DESKTOP")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let none = Run::from(none);
+    assert_eq!(
+        none.failed(3),
+        "The Authdeck desktop app (authdeck-desktop) was not found beside this program or on \
+         PATH; install it, or set AUTHDECK_DESKTOP to its path."
+    );
+
+    let broken = standin_desktop(desktop.path(), 1);
+    let ended = Run::from(
+        home.command(&["open", "Billing"])
+            .env("AUTHDECK_DESKTOP", &broken)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(
+        ended.failed(1),
+        format!(
+            "{} ended with exit status: 1; run it yourself to see why.",
+            broken.display()
+        )
     );
 }

@@ -5,6 +5,7 @@ import type { AppDeleted } from "../bindings/AppDeleted";
 import type { AppId } from "../bindings/AppId";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AppSummary } from "../bindings/AppSummary";
+import type { ChosenImport } from "../bindings/ChosenImport";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { ClientAppInput } from "../bindings/ClientAppInput";
 import type { CopyStarted } from "../bindings/CopyStarted";
@@ -173,6 +174,7 @@ export const api = {
   copyToken: (appId: AppId) => call<CopyStarted>("copy_token", { appId }),
   discover: (issuer: string) => call<Discovery>("discover", { issuer }),
   startupMarks: () => call<StartupMarks>("startup_marks"),
+  takeOpenRequest: () => call<ClientApp | null>("take_open_request"),
   providerProfiles: () => call<ProfileDescription[]>("provider_profiles"),
   profileEndpoints: (profile: ProviderProfile, values: [string, string][]) =>
     call<Endpoints>("profile_endpoints", { profile, values }),
@@ -187,6 +189,9 @@ export const api = {
   suggestedExportPath: () => call<string | null>("suggested_export_path"),
   exportSetup: (path: string, overwrite: boolean) => call<ExportSummary>("export_setup", { path, overwrite }),
   previewImport: (path: string) => call<ImportReport>("preview_import", { path }),
+  // the system's file dialogs, opened by the backend; null when the user cancels
+  exportWithDialog: () => call<ExportSummary | null>("export_with_dialog"),
+  previewWithDialog: () => call<ChosenImport | null>("preview_with_dialog"),
   auditLog: (query: AuditQuery) => call<AuditEntry[]>("audit_log", { query }),
   applyImport: (path: string, confirmedProduction: string[]) =>
     write<ImportReport>(["environments", "apps", "settings", "tokens"], "apply_import", { path, confirmedProduction }),

@@ -9,7 +9,8 @@ import type { StoreScope } from "../bindings/StoreScope";
 import type { LoginFinished } from "../bindings/LoginFinished";
 import type { TokenRenewed } from "../bindings/TokenRenewed";
 import { EVENTS } from "../bindings/ipc";
-import { setAfterWrite } from "./client";
+import type { ClientApp } from "../bindings/ClientApp";
+import { api, setAfterWrite } from "./client";
 import { invalidateScope } from "./queries";
 
 /**
@@ -94,4 +95,26 @@ export function useLoginFinished(onFinished: (event: LoginFinished) => void): vo
 /** Calls `onRefused` each time a browser login's listener refuses a callback (the login goes on). */
 export function useCallbackRefused(onRefused: (event: CallbackRefused) => void): void {
   useBackendEvent(EVENTS.callbackRefused, onRefused);
+}
+
+/**
+ * Calls `onOpen` with each app a launch asked to show (`authdeck open APP`): the one this app
+ * was started with, then each one a later launch hands over. The request waits in the backend
+ * until taken, so one made before the listener was up is taken once it is.
+ */
+export function useOpenRequests(onOpen: (app: ClientApp) => void, onError: (reason: unknown) => void): void {
+  useEffect(() => {
+    const take = () => {
+      api.takeOpenRequest().then((app) => {
+        if (app) onOpen(app);
+      }, onError);
+    };
+    const unlisten = listen(EVENTS.openRequested, take);
+    void unlisten.then(take);
+    return () => {
+      void unlisten.then((stop) => {
+        stop();
+      });
+    };
+  }, [onOpen, onError]);
 }

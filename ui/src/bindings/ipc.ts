@@ -57,8 +57,11 @@ export const COMMANDS = [
   "export_setup",
   "preview_import",
   "apply_import",
+  "export_with_dialog",
+  "preview_with_dialog",
   "audit_log",
   "startup_marks",
+  "take_open_request",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {
@@ -67,4 +70,5 @@ export const EVENTS = {
   tokenRenewed: "token-renewed",
   loginFinished: "login-finished",
   callbackRefused: "callback-refused",
+  openRequested: "open-requested",
 } as const;

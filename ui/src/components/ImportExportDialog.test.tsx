@@ -317,6 +317,51 @@ describe("ImportExportDialog and where secrets go", () => {
 });
 
 describe("fieldLabel", () => {
+  it("exports through the system's save dialog, and a cancelled dialog changes nothing", async () => {
+    let picked: string | null = null;
+    const backend = fakeBackend({
+      suggested_export_path: () => "/home/ada/authdeck-export-2026-11-23.json",
+      export_with_dialog: () => (picked ? { path: picked, environments: 1, apps: 2 } : null),
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await screen.findByDisplayValue("/home/ada/authdeck-export-2026-11-23.json");
+
+    await userEvent.click(screen.getByTestId("export-choose"));
+    expect(backend.callsOf("export_with_dialog")).toEqual([{}]);
+    expect(screen.queryByTestId("export-done")).toBeNull();
+    expect(screen.getByTestId("export-path")).toHaveValue("/home/ada/authdeck-export-2026-11-23.json");
+
+    picked = "/home/ada/team/setup.json";
+    await userEvent.click(screen.getByTestId("export-choose"));
+    expect(await screen.findByTestId("export-done")).toHaveTextContent(
+      "Exported 1 environment and 2 apps to /home/ada/team/setup.json. The file holds no secrets and no tokens.",
+    );
+    expect(screen.getByTestId("export-path")).toHaveValue("/home/ada/team/setup.json");
+    expect(backend.callsOf("export_setup")).toEqual([]);
+  });
+
+  it("previews the file picked in the system's open dialog, then imports it by its path", async () => {
+    let picked = false;
+    const backend = fakeBackend({
+      preview_with_dialog: () => (picked ? { path: "/home/ada/team.json", report: preview() } : null),
+      apply_import: () => preview({ applied: true }),
+    });
+    renderWithProviders(<ImportExportDialog onClose={vi.fn()} />);
+    await userEvent.click(screen.getByTestId("tab-import"));
+
+    await userEvent.click(screen.getByTestId("import-choose"));
+    expect(screen.queryByTestId("import-preview")).toBeNull();
+    expect(screen.getByTestId("import-path")).toHaveValue("");
+
+    picked = true;
+    await userEvent.click(screen.getByTestId("import-choose"));
+    expect(await screen.findByTestId("import-summary")).toHaveTextContent("2 to add · 2 to change · 1 already the same");
+    expect(screen.getByTestId("import-path")).toHaveValue("/home/ada/team.json");
+    await userEvent.click(screen.getByTestId("import-apply"));
+    expect(await screen.findByTestId("import-summary")).toHaveTextContent("Imported: 2 added");
+    expect(backend.callsOf("apply_import")).toEqual([{ path: "/home/ada/team.json", confirmedProduction: [] }]);
+  });
+
   it("names fields as the forms do, list entries by their number", () => {
     expect(fieldLabel("endpoints.revocation_url")).toBe("Revocation endpoint");
     expect(fieldLabel("web_origins.2")).toBe("Allowed web origins #3");

@@ -85,12 +85,18 @@ function ExportPane({ onClose }: Props) {
     };
   }, []);
 
-  const save = async () => {
+  /** Exports to the typed path, or (`withDialog`) to the file picked in the system's save dialog. */
+  const save = async (withDialog: boolean) => {
     setBusy(true);
     clearErrors();
     setDone(null);
     try {
-      setDone(await api.exportSetup(path, overwrite));
+      const summary = withDialog ? await api.exportWithDialog() : await api.exportSetup(path, overwrite);
+      // a cancelled dialog changes nothing
+      if (summary) {
+        setDone(summary);
+        setPath(summary.path);
+      }
     } catch (reason) {
       const error = toIpcError(reason);
       if (!showError(error)) report(error);
@@ -105,11 +111,11 @@ function ExportPane({ onClose }: Props) {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        void save();
+        void save(false);
       }}
     >
       <p className="muted">Writes every environment and its apps — endpoints, client IDs, redirect URIs, scopes — as JSON.</p>
-      <Field label="Save to" field="path" errors={errors} hint="A full path; ~/ is your home folder.">
+      <Field label="Save to" field="path" errors={errors} hint="A full path (~/ is your home folder), or pick the file with Save as.">
         <input
           data-testid="export-path"
           value={path}
@@ -133,6 +139,9 @@ function ExportPane({ onClose }: Props) {
       <footer className="dialog-footer">
         <button type="button" onClick={onClose}>
           {done ? "Close" : "Cancel"}
+        </button>
+        <button type="button" data-testid="export-choose" disabled={busy} onClick={() => void save(true)}>
+          Save as…
         </button>
         <button type="submit" className="primary" data-testid="export-save" disabled={busy || path.trim() === ""}>
           {busy ? "Exporting…" : "Export"}
@@ -171,6 +180,26 @@ function ImportPane({ onClose }: Props) {
       setBusy(false);
     }
   };
+  /** The system's open dialog: the picked file's path and preview, as if typed and previewed. */
+  const choose = async () => {
+    setBusy(true);
+    clearErrors();
+    try {
+      const chosen = await api.previewWithDialog();
+      // a cancelled dialog changes nothing
+      if (chosen) {
+        setPath(chosen.path);
+        setPreview(chosen.report);
+        setDone(null);
+        setConfirmed([]);
+      }
+    } catch (reason) {
+      const error = toIpcError(reason);
+      if (!showError(error)) report(error);
+    } finally {
+      setBusy(false);
+    }
+  };
   const shown = done ?? preview;
   const blocked = preview !== null && preview.problems.length > 0;
   const nothingToDo = preview !== null && preview.added + preview.changed === 0;
@@ -189,7 +218,7 @@ function ImportPane({ onClose }: Props) {
         Shows first what the file adds, changes and leaves alone. Environments are matched by name, apps by client ID; nothing
         here is deleted.
       </p>
-      <Field label="File" field="path" errors={errors} hint="A full path; ~/ is your home folder.">
+      <Field label="File" field="path" errors={errors} hint="A full path (~/ is your home folder), or pick the file with Choose file.">
         <input
           data-testid="import-path"
           value={path}
@@ -218,6 +247,9 @@ function ImportPane({ onClose }: Props) {
       <footer className="dialog-footer">
         <button type="button" onClick={onClose}>
           {done ? "Close" : "Cancel"}
+        </button>
+        <button type="button" data-testid="import-choose" disabled={busy} onClick={() => void choose()}>
+          Choose file…
         </button>
         {preview === null ? (
           <button type="submit" className={done ? "" : "primary"} data-testid="import-preview-button" disabled={busy || path.trim() === ""}>

@@ -13,8 +13,12 @@ export interface FakeBackend {
   emit: (event: string, payload: unknown) => void;
 }
 
-/** Installs `handlers`; a handler that throws rejects the command with what it threw. */
-export function fakeBackend(handlers: Handlers): FakeBackend {
+/**
+ * Installs `handlers`; a handler that throws rejects the command with what it threw. No launch
+ * asked to open an app unless `take_open_request` says otherwise.
+ */
+export function fakeBackend(given: Handlers): FakeBackend {
+  const handlers: Handlers = { take_open_request: () => null, ...given };
   const calls: FakeBackend["calls"] = [];
   const listeners = new Map<string, Set<EventCallback<unknown>>>();
   vi.mocked(invoke).mockImplementation((command: string, args?: unknown) => {

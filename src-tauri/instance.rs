@@ -1,0 +1,107 @@
+//! One running Authdeck per data folder: a second launch hands its arguments to the running
+//! one (over the session bus, through tauri-plugin-single-instance) and exits 0; the running
+//! one comes forward and, for `--open APP`, shows that app (issue 17).
+//!
+//! The plugin claims the well-known D-Bus name `<id>.SingleInstance`, where `<id>` defaults to
+//! the bundle identifier: every Authdeck on the session bus would then be "the same instance",
+//! and the end-to-end tests, which run many apps with their own data folders and keychain
+//! namespaces side by side, would hand over to each other. So the id carries a digest of the
+//! data folder and the keychain namespace: one instance per (folder, namespace), as the store's
+//! own single-writer assumptions need.
+
+use crate::ipc::OPEN_REQUESTED;
+use authdeck_core::model::AppId;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::sync::Mutex;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+/// The single-instance plugin for the instance of `home` and `namespace`.
+pub fn plugin<R: Runtime>(home: &Path, namespace: &str) -> tauri::plugin::TauriPlugin<R> {
+    tauri_plugin_single_instance::Builder::new()
+        .dbus_id(bus_id(home, namespace))
+        .callback(|app, argv, _cwd| hand_over(app, &argv))
+        .build()
+}
+
+/// `dev.authdeck.app.i<digest>`: the bus name's elements allow only `[A-Za-z0-9_-]` and none
+/// may start with a digit, hence the hex digest behind a letter. 64 bits of SHA-256 keep two
+/// folders apart; the name stays far below the bus's 255-character limit.
+fn bus_id(home: &Path, namespace: &str) -> String {
+    // the same folder reached by another path (relative, through a link) is the same instance
+    let home = std::fs::canonicalize(home)
+        .or_else(|_| std::path::absolute(home))
+        .unwrap_or_else(|_| home.to_owned());
+    let mut digest = Sha256::new();
+    digest.update(home.as_os_str().as_encoded_bytes());
+    digest.update([0]);
+    digest.update(namespace.as_bytes());
+    let hex: String = digest.finalize()[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("dev.authdeck.app.i{hex}")
+}
+
+/// An app to show that a launch asked for (`--open APP`), until the UI takes it.
+#[derive(Default)]
+pub struct OpenRequest(Mutex<Option<AppId>>);
+
+impl OpenRequest {
+    /// Remembers `app` as the one to show, replacing an earlier request not yet shown.
+    pub fn set(&self, app: AppId) {
+        if let Ok(mut pending) = self.0.lock() {
+            *pending = Some(app);
+        }
+    }
+
+    /// The app to show, once.
+    pub fn take(&self) -> Option<AppId> {
+        self.0.lock().ok().and_then(|mut pending| pending.take())
+    }
+}
+
+/// Runs in the first instance when another launch hands over: the window comes forward and an
+/// `--open APP` among the arguments (the first is the program) is passed on to the UI.
+fn hand_over<R: Runtime>(app: &AppHandle<R>, argv: &[String]) {
+    if let Ok(launch) = crate::Launch::parse(argv.iter().skip(1).cloned())
+        && let Some(open) = launch.open
+    {
+        app.state::<OpenRequest>().set(open);
+        let _ = app.emit(OPEN_REQUESTED, ());
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_data_folder_and_namespace_is_its_own_instance() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let id = bus_id(a.path(), "authdeck");
+        assert_eq!(id, bus_id(a.path(), "authdeck"));
+        assert_ne!(id, bus_id(b.path(), "authdeck"));
+        assert_ne!(id, bus_id(a.path(), "authdeck-demo"));
+        // the same folder through a trailing `.` is the same instance
+        assert_eq!(id, bus_id(&a.path().join("."), "authdeck"));
+    }
+
+    #[test]
+    fn the_id_is_a_valid_bus_name_and_object_path() {
+        let id = bus_id(Path::new("/no such folder/ü"), "a b");
+        assert!(id.starts_with("dev.authdeck.app.i"), "{id}");
+        assert_eq!(id.len(), "dev.authdeck.app.i".len() + 16);
+        let last = id.rsplit('.').next().unwrap();
+        assert!(
+            last.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        );
+    }
+}
