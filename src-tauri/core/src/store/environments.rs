@@ -5,7 +5,7 @@ use crate::error::Result;
 use crate::model::{Endpoints, Environment, EnvironmentId, EnvironmentKind, ProviderProfile};
 use rusqlite::{Connection, Row, params};
 
-/// `app_count` is kept by triggers (schema 14), so reading an environment scans no apps.
+/// `app_count` is kept by triggers (schema 13), so reading an environment scans no apps.
 const SELECT: &str = "SELECT e.* FROM environments e";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Environment> {

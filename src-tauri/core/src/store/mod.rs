@@ -42,7 +42,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0009_sign_in_ended.sql")),
     M::up(include_str!("migrations/0010_provider_profiles.sql")),
     M::up(include_str!("migrations/0012_team_vaults.sql")),
-    M::up(include_str!("migrations/0014_app_counts.sql")),
+    M::up(include_str!("migrations/0013_app_counts.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -348,12 +348,12 @@ mod tests {
     }
 
     #[test]
-    fn schema_14_counts_the_apps_a_database_already_has() {
+    fn schema_13_counts_the_apps_a_database_already_has() {
         let mut conn = Connection::open_in_memory().unwrap();
         let before = MIGRATIONS.len() - 1;
         assert_eq!(
             MIGRATIONS[before],
-            M::up(include_str!("migrations/0014_app_counts.sql"))
+            M::up(include_str!("migrations/0013_app_counts.sql"))
         );
         Migrations::from_slice(&MIGRATIONS[..before])
             .to_latest(&mut conn)

@@ -1,4 +1,4 @@
--- Authdeck schema 14: each environment keeps its number of apps, kept right by triggers.
+-- Authdeck schema 13: each environment keeps its number of apps, kept right by triggers.
 -- Counting them on every read of an environment cost a scan of its apps (about 3 ms with
 -- 10,000 apps), paid by every command that names one, `authdeck token` included.
 ALTER TABLE environments ADD COLUMN app_count INTEGER NOT NULL DEFAULT 0;
