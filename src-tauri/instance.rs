@@ -11,7 +11,6 @@
 
 use crate::ipc::OPEN_REQUESTED;
 use authdeck_core::model::AppId;
-use sha2::{Digest, Sha256};
 use std::path::Path;
 use std::sync::Mutex;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -32,15 +31,10 @@ fn bus_id(home: &Path, namespace: &str) -> String {
     let home = std::fs::canonicalize(home)
         .or_else(|_| std::path::absolute(home))
         .unwrap_or_else(|_| home.to_owned());
-    let mut digest = Sha256::new();
-    digest.update(home.as_os_str().as_encoded_bytes());
-    digest.update([0]);
-    digest.update(namespace.as_bytes());
-    let hex: String = digest.finalize()[..8]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("dev.authdeck.app.i{hex}")
+    format!(
+        "dev.authdeck.app.i{}",
+        authdeck_core::store_tag(&home, namespace)
+    )
 }
 
 /// An app to show that a launch asked for (`--open APP`), until the UI takes it.

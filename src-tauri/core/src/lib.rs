@@ -51,6 +51,21 @@ pub fn default_home() -> Result<PathBuf> {
         })
 }
 
+/// 16 hex digits (64 bits of SHA-256) naming one store, a data folder as spelled (callers
+/// resolve links first) with a keychain namespace: what there is one of per store is named by
+/// it (the agent's socket, the desktop app's single-instance bus name).
+pub fn store_tag(home: &std::path::Path, namespace: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut digest = Sha256::new();
+    digest.update(home.as_os_str().as_encoded_bytes());
+    digest.update([0]);
+    digest.update(namespace.as_bytes());
+    digest.finalize()[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
 /// The environment variable that points demo mode at another data folder (tests).
 pub const DEMO_HOME_VARIABLE: &str = "AUTHDECK_DEMO_HOME";
 

@@ -7,7 +7,6 @@
 //! by side). Whoever connects must be this user (SO_PEERCRED), both ways.
 
 use crate::failure::{Failure, exit};
-use sha2::{Digest, Sha256};
 use std::os::fd::AsFd;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
@@ -32,15 +31,10 @@ pub fn folder() -> Result<PathBuf, Failure> {
 /// The socket of the agent of data folder `home` (as it is spelled after resolving links)
 /// and keychain `namespace`, in `folder`.
 pub fn socket(folder: &Path, home: &Path, namespace: &str) -> PathBuf {
-    let mut digest = Sha256::new();
-    digest.update(home.as_os_str().as_encoded_bytes());
-    digest.update([0]);
-    digest.update(namespace.as_bytes());
-    let hex: String = digest.finalize()[..8]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    folder.join(format!("agent-{hex}.sock"))
+    folder.join(format!(
+        "agent-{}.sock",
+        authdeck_core::store_tag(home, namespace)
+    ))
 }
 
 /// The socket of the agent this process's data folder and keychain namespace would have;
