@@ -491,6 +491,10 @@ pub enum Method {
     ClientSecretBasic,
     #[value(name = "client_secret_post")]
     ClientSecretPost,
+    #[value(name = "client_secret_jwt")]
+    ClientSecretJwt,
+    #[value(name = "private_key_jwt")]
+    PrivateKeyJwt,
     #[value(name = "none")]
     None,
 }

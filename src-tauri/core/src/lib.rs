@@ -2,6 +2,7 @@
 //! The desktop shell and the CLI both go through [`Core`]; nothing here knows about either.
 
 pub mod audit;
+mod clock;
 pub mod error;
 pub mod facade;
 pub mod flows;

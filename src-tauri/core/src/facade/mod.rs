@@ -6,6 +6,7 @@
 
 mod apps;
 mod audit;
+mod client_auth;
 mod environments;
 mod login;
 mod portable;
@@ -33,20 +34,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// Where "now" comes from; injected so logic can be tested at any time.
-pub trait Clock: Send + Sync {
-    /// The current time.
-    fn now(&self) -> Timestamp;
-}
-
-/// The real clock.
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Timestamp {
-        Timestamp(time::OffsetDateTime::now_utc())
-    }
-}
+pub use crate::clock::{Clock, SystemClock};
 
 /// Intents with no owner (written by versions before owners were recorded) younger than this
 /// may belong to another process that is still working; only older ones are treated as left by

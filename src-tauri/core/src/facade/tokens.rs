@@ -16,6 +16,7 @@ use super::{
     Core, id_token_account, refresh_account, secret_account, token_account, token_accounts,
 };
 use crate::audit::AuditAction;
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::flows::{self, ClientAuth, ClientCredentials, Minted};
 use crate::model::*;
@@ -69,12 +70,18 @@ pub(super) struct Credentials {
 }
 
 impl Credentials {
-    pub(super) fn auth(&self) -> ClientAuth<'_> {
+    /// How the app authenticates; JWT assertions are addressed to the environment's token
+    /// endpoint and dated by `clock`.
+    pub(super) fn auth<'a>(&'a self, clock: &'a dyn Clock) -> ClientAuth<'a> {
         ClientAuth {
             client_id: &self.app.client_id,
             secret: self.secret.as_ref().map(|(_, value)| value),
             method: self.app.auth_method,
             profile: self.environment.profile,
+            assertion: Some(flows::AssertionContext {
+                audience: self.environment.endpoints.token_url.as_deref(),
+                clock,
+            }),
         }
     }
 }
@@ -269,7 +276,7 @@ impl Core {
         }
         let request = ClientCredentials {
             token_url: Self::token_url(&credentials.environment)?,
-            auth: credentials.auth(),
+            auth: credentials.auth(self.clock.as_ref()),
             scopes,
             audience: credentials.app.audience.as_deref(),
             resource: credentials.app.resource.as_deref(),
@@ -612,8 +619,13 @@ impl Core {
             )));
         }
         let (_, value) = self.token_to_ask_about(app)?;
-        let (active, fields) =
-            flows::introspect(self.http()?, &url, credentials.auth(), &value).await?;
+        let (active, fields) = flows::introspect(
+            self.http()?,
+            &url,
+            credentials.auth(self.clock.as_ref()),
+            &value,
+        )
+        .await?;
         Ok(Introspection {
             active,
             fields,
@@ -652,7 +664,13 @@ impl Core {
             "revocation",
         )?;
         let (token, value) = self.token_to_ask_about(app)?;
-        flows::revoke(self.http()?, &url, credentials.auth(), &value).await?;
+        flows::revoke(
+            self.http()?,
+            &url,
+            credentials.auth(self.clock.as_ref()),
+            &value,
+        )
+        .await?;
         let now = self.now();
         self.store()?
             .write(|tx| tokens::set_revoked(tx, &token.id, now))?;
