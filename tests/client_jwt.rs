@@ -257,3 +257,290 @@ fn verify_independently(input: &Value) -> Result<Value, String> {
         Err(String::from_utf8_lossy(&output.stderr).trim().to_owned())
     }
 }
+
+/// A confidential private_key_jwt app with one generated `alg` key, registered at the server
+/// the way a provider's console takes it: its public JWKS from Authdeck, the client ID from the
+/// provider (RFC 7591), then set on the app.
+fn registered_key_app(f: &Fixture, alg: KeyAlg) -> (ClientApp, SigningKeyMeta) {
+    let input = ClientAppInput {
+        environment_id: f.environment.id.clone(),
+        display_name: format!("Keyed {}", alg.as_str()),
+        client_id: "to-be-registered".into(),
+        client_type: ClientType::Confidential,
+        auth_method: AuthMethod::PrivateKeyJwt,
+        description: String::new(),
+        logo_uri: None,
+        redirect_uris: vec![],
+        logout_urls: vec![],
+        web_origins: vec![],
+        default_scopes: vec!["read".into()],
+        labels: vec![],
+        link: None,
+        audience: None,
+        resource: None,
+    };
+    let app = f.core.create_app(input.clone()).unwrap();
+    let key = f
+        .core
+        .add_signing_key(SigningKeyInput {
+            app_id: app.id.clone(),
+            label: String::new(),
+            source: KeySource::Generate(alg),
+        })
+        .unwrap();
+    let jwks = f.core.public_jwks(&app.id).unwrap();
+    let registered = tokio::task::block_in_place(|| {
+        f.server.register_client(json!({
+            "token_endpoint_auth_method": "private_key_jwt",
+            "jwks": jwks,
+            "grant_types": ["client_credentials"],
+            "response_types": [],
+            "redirect_uris": [],
+            "scope": "read write",
+        }))
+    });
+    let client_id = registered["client_id"].as_str().unwrap().to_owned();
+    let app = f
+        .core
+        .update_app(&app.id, ClientAppInput { client_id, ..input })
+        .unwrap();
+    (app, key)
+}
+
+/// Checks one recorded request authenticated by a valid private_key_jwt assertion of `key`.
+fn assert_key_jwt(record: &Value, endpoint: &str, app: &ClientApp, key: &SigningKeyMeta) {
+    assert_eq!(record["endpoint"], endpoint, "{record}");
+    assert_eq!(record["status"], 200, "{record}");
+    assert_eq!(record["auth_method"], "private_key_jwt", "{record}");
+    assert_eq!(record["client_id"], app.client_id.as_str());
+    assert_eq!(record["client_secret_sent"], false);
+    assert_eq!(record["assertion_type"], ASSERTION_TYPE);
+    assert_eq!(
+        record["assertion"]["header"],
+        json!({"alg": key.alg.as_str(), "kid": key.kid, "typ": "JWT"})
+    );
+    let claims = &record["assertion"]["claims"];
+    assert_eq!(claims["iss"], app.client_id.as_str());
+    assert_eq!(claims["sub"], app.client_id.as_str());
+    let iat = claims["iat"].as_i64().unwrap();
+    assert_eq!(claims["exp"].as_i64().unwrap() - iat, 60);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn private_key_jwt_gets_tokens_with_es256_and_eddsa_keys_registered_by_their_jwks() {
+    let f = Fixture::new("key-jwt-token", &["--strict"]);
+    for alg in [KeyAlg::Es256, KeyAlg::EdDsa] {
+        let (app, key) = registered_key_app(&f, alg);
+        let got = f.new_token(&app).await.unwrap();
+        assert_eq!(got.state, TokenState::Valid, "{alg:?}");
+        let record = f.client_auth().pop().unwrap();
+        assert_key_jwt(&record, "token", &app, &key);
+        assert_eq!(
+            record["assertion"]["claims"]["aud"],
+            format!("{}/token", f.server.issuer)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn private_key_jwt_authenticates_introspection_and_revocation() {
+    let f = Fixture::new("key-jwt-inspect", &[]);
+    let (app, key) = registered_key_app(&f, KeyAlg::Es256);
+    f.new_token(&app).await.unwrap();
+    assert!(f.core.introspect_token(&app.id).await.unwrap().active);
+    f.core.revoke_token(&app.id).await.unwrap();
+    assert!(!f.core.introspect_token(&app.id).await.unwrap().active);
+
+    let records = f.client_auth();
+    let endpoints: Vec<&str> = records
+        .iter()
+        .map(|r| r["endpoint"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        endpoints,
+        ["token", "introspection", "revocation", "introspection"]
+    );
+    for record in &records {
+        assert_key_jwt(record, record["endpoint"].as_str().unwrap(), &app, &key);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_the_provider_does_not_hold_is_refused_until_it_is_retired() {
+    let f = Fixture::new("key-jwt-wrong", &[]);
+    let (app, registered) = registered_key_app(&f, KeyAlg::Es256);
+    // a newer key, never registered: the newest active key signs
+    let unregistered = f
+        .core
+        .add_signing_key(SigningKeyInput {
+            app_id: app.id.clone(),
+            label: "not registered".into(),
+            source: KeySource::Generate(KeyAlg::EdDsa),
+        })
+        .unwrap();
+
+    let error = f.new_token(&app).await.unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Provider, "{error}");
+    let refused = f.client_auth().pop().unwrap();
+    assert_eq!(refused["assertion"]["header"]["kid"], unregistered.kid);
+    assert_eq!(refused["error"], "invalid_client");
+    assert_eq!(
+        refused["error_detail"],
+        "no applicable key found in the JSON Web Key Set"
+    );
+
+    f.core.retire_signing_key(&unregistered.id).unwrap();
+    f.new_token(&app).await.unwrap();
+    let accepted = f.client_auth().pop().unwrap();
+    assert_key_jwt(&accepted, "token", &app, &registered);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_last_key_of_a_private_key_jwt_app_is_neither_retired_nor_deleted() {
+    let f = Fixture::new("key-jwt-last", &[]);
+    let (app, key) = registered_key_app(&f, KeyAlg::EdDsa);
+    let retire = f.core.retire_signing_key(&key.id).unwrap_err();
+    assert_eq!(retire.code(), ErrorCode::LastSecret);
+    let delete = f.core.delete_signing_key(&key.id).unwrap_err();
+    assert_eq!(delete.code(), ErrorCode::LastSecret);
+    assert!(
+        delete.to_string().starts_with(&format!(
+            "This is the last active signing key of “{}”",
+            app.display_name
+        )),
+        "{delete}"
+    );
+    assert_eq!(
+        f.core.signing_keys(&app.id).unwrap(),
+        std::slice::from_ref(&key)
+    );
+    let account = format!("signing-key:{}", key.id);
+    assert!(f.accounts().contains(&account));
+
+    // deleting the app takes its keys out of the keychain with it
+    f.core.delete_app(&app.id).unwrap();
+    assert!(!f.accounts().contains(&account), "{:?}", f.accounts());
+    assert_eq!(f.core.consistency().unwrap().0, f.accounts());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_assertion_verifies_with_an_independent_library_against_the_public_jwk() {
+    let f = Fixture::new("key-jwt-independent", &[]);
+    for alg in [KeyAlg::Es256, KeyAlg::EdDsa] {
+        let (app, key) = registered_key_app(&f, alg);
+        f.new_token(&app).await.unwrap();
+        let record = f.client_auth().pop().unwrap();
+        let jwk: Value = serde_json::from_str(&key.public_jwk).unwrap();
+        assert!(jwk.get("d").is_none(), "the public JWK is public: {jwk}");
+        let verified = verify_independently(&json!({
+            "jwt": record["assertion_jwt"],
+            "alg": alg.as_str(),
+            "jwk": jwk,
+        }))
+        .expect("jose accepts the signature");
+        assert_eq!(
+            verified["header"],
+            json!({"alg": alg.as_str(), "kid": key.kid, "typ": "JWT"})
+        );
+        let iat = verified["claims"]["iat"].as_i64().unwrap();
+        assert_eq!(
+            verified["claims"],
+            json!({
+                "iss": app.client_id,
+                "sub": app.client_id,
+                "aud": format!("{}/token", f.server.issuer),
+                "jti": record["assertion"]["claims"]["jti"],
+                "iat": iat,
+                "exp": iat + 60,
+            })
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_private_key_material_reaches_the_data_folder() {
+    use base64::Engine;
+    let f = Fixture::new("key-jwt-canary", &[]);
+    let mut needles: Vec<(String, Vec<u8>)> = Vec::new();
+    for alg in [KeyAlg::Es256, KeyAlg::EdDsa] {
+        let (app, key) = registered_key_app(&f, alg);
+        f.new_token(&app).await.unwrap();
+        f.core.introspect_token(&app.id).await.unwrap();
+        let pem = support::secret_tool_lookup(&f.namespace, &format!("signing-key:{}", key.id))
+            .expect("the private key is in the keychain");
+        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(&body)
+            .unwrap();
+        // the private scalar / seed: an OCTET STRING of 32 bytes (04 20 ...), first in the DER
+        let at = der.windows(2).position(|w| w == [0x04, 0x20]).unwrap() + 2;
+        let scalar = der[at..at + 32].to_vec();
+        let jwk_d = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&scalar);
+        needles.push((format!("{alg:?} DER"), der));
+        needles.push((format!("{alg:?} scalar"), scalar));
+        needles.push((format!("{alg:?} PEM body"), body.into_bytes()));
+        needles.push((format!("{alg:?} JWK d"), jwk_d.into_bytes()));
+    }
+    let files = files_under(f.home.path());
+    assert!(files.len() >= 2, "the database and a lock file: {files:?}");
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        for (what, needle) in &needles {
+            let found = bytes.windows(needle.len()).any(|w| w == needle.as_slice());
+            assert!(!found, "the {what} is in {}", path.display());
+        }
+    }
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|entry| {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files_under(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_provider_refuses_a_replayed_assertion_and_authdeck_never_sends_one_twice() {
+    let f = Fixture::new("key-jwt-replay", &[]);
+    let (app, _) = registered_key_app(&f, KeyAlg::Es256);
+    f.new_token(&app).await.unwrap();
+    let used = f.client_auth().pop().unwrap();
+
+    // the same assertion sent again, as an attacker who saw it would
+    let replayed = tokio::task::block_in_place(|| {
+        support::http_client()
+            .build()
+            .unwrap()
+            .post(format!("{}/token", f.server.issuer))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", app.client_id.as_str()),
+                ("client_assertion_type", ASSERTION_TYPE),
+                ("client_assertion", used["assertion_jwt"].as_str().unwrap()),
+            ])
+            .send()
+            .unwrap()
+            .status()
+    });
+    assert_eq!(replayed, 401);
+    let refused = f.client_auth().pop().unwrap();
+    assert_eq!(
+        refused["error_detail"],
+        "client assertion tokens must only be used once"
+    );
+
+    f.new_token(&app).await.unwrap();
+    let next = f.client_auth().pop().unwrap();
+    assert_eq!(next["status"], 200);
+    assert_ne!(
+        next["assertion"]["claims"]["jti"],
+        used["assertion"]["claims"]["jti"]
+    );
+}

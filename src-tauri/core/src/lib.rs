@@ -14,6 +14,7 @@ pub mod loopback;
 pub mod model;
 pub mod portable;
 pub mod profile;
+pub mod signing_key;
 pub mod status;
 mod store;
 #[cfg(test)]

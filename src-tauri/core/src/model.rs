@@ -10,6 +10,10 @@ use time::OffsetDateTime;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
 
+pub use crate::signing_key::{
+    KeyAlg, KeyOrigin, KeySource, SigningKeyId, SigningKeyInput, SigningKeyMeta,
+};
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*

@@ -12,6 +12,7 @@ mod login;
 mod portable;
 mod remote;
 mod secrets;
+mod signing_keys;
 mod tokens;
 mod writer;
 
@@ -45,6 +46,11 @@ pub const RECONCILE_AFTER_SECONDS: i64 = 60;
 /// The keychain account that holds a secret's value.
 pub fn secret_account(id: &SecretId) -> String {
     format!("secret:{id}")
+}
+
+/// The keychain account that holds a signing key's private key (PKCS#8 PEM).
+pub fn signing_key_account(id: &crate::signing_key::SigningKeyId) -> String {
+    format!("signing-key:{id}")
 }
 
 /// The keychain account that holds an access token's value.
@@ -89,6 +95,11 @@ pub(crate) fn app_accounts(conn: &rusqlite::Connection, app: &AppId) -> Result<V
     let mut accounts: Vec<String> = store::secrets::ids_of(conn, app)?
         .iter()
         .map(secret_account)
+        .chain(
+            store::signing_keys::ids(conn, Some(app))?
+                .iter()
+                .map(signing_key_account),
+        )
         .collect();
     if store::connectors::link_of(conn, app)?
         .is_some_and(|link| link.kind == crate::model::ConnectorKind::Registration)
@@ -298,6 +309,9 @@ impl Core {
             Ok(store::connectors::link_of(conn, &AppId(app.to_owned()))?.is_some())
         } else if let Some(id) = token_of_account(account) {
             store::tokens::exists(conn, &id)
+        } else if let Some(id) = account.strip_prefix("signing-key:") {
+            let id = crate::signing_key::SigningKeyId(id.to_owned());
+            Ok(store::signing_keys::get(conn, &id)?.is_some())
         } else {
             let id = SecretId(account.trim_start_matches("secret:").to_owned());
             Ok(store::secrets::get(conn, &id)?.is_some())
@@ -312,6 +326,11 @@ impl Core {
             .iter()
             .map(secret_account)
             .chain(store::tokens::all(conn)?.iter().flat_map(token_accounts))
+            .chain(
+                store::signing_keys::ids(conn, None)?
+                    .iter()
+                    .map(signing_key_account),
+            )
             .chain(
                 store::connectors::registered_apps(conn)?
                     .iter()

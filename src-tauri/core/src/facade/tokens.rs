@@ -67,6 +67,8 @@ pub(super) struct Credentials {
     pub(super) app: ClientApp,
     pub(super) environment: Environment,
     pub(super) secret: Option<(SecretId, Secret)>,
+    /// The key a private_key_jwt app signs its assertions with.
+    pub(super) signing_key: Option<(SigningKeyMeta, crate::signing_key::PrivateKey)>,
 }
 
 impl Credentials {
@@ -81,6 +83,10 @@ impl Credentials {
             assertion: Some(flows::AssertionContext {
                 audience: self.environment.endpoints.token_url.as_deref(),
                 clock,
+                signing_key: self
+                    .signing_key
+                    .as_ref()
+                    .map(|(meta, key)| (meta.kid.as_str(), key)),
             }),
         }
     }
@@ -230,6 +236,15 @@ impl Core {
     ) -> Result<Credentials> {
         let app = self.app(app)?;
         let environment = self.environment(&app.environment_id)?;
+        if app.auth_method == AuthMethod::PrivateKeyJwt {
+            let signing_key = Some(self.active_signing_key(&app)?);
+            return Ok(Credentials {
+                app,
+                environment,
+                secret: None,
+                signing_key,
+            });
+        }
         let secret = match app.client_type {
             ClientType::Public => None,
             ClientType::Confidential => {
@@ -253,6 +268,7 @@ impl Core {
             app,
             environment,
             secret,
+            signing_key: None,
         })
     }
 

@@ -10,6 +10,7 @@ use super::ClientAuth;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::AuthMethod;
+use crate::signing_key::{KeyAlg, PrivateKey};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
 
@@ -25,12 +26,15 @@ pub struct AssertionContext<'a> {
     /// The `aud`: the token endpoint's URL (RFC 7523 §3), None when the environment has none.
     pub audience: Option<&'a str>,
     pub clock: &'a dyn Clock,
+    /// For private_key_jwt: the key that signs, and its `kid`.
+    pub signing_key: Option<(&'a str, &'a PrivateKey)>,
 }
 
 impl std::fmt::Debug for AssertionContext<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AssertionContext")
             .field("audience", &self.audience)
+            .field("signing_key", &self.signing_key)
             .finish_non_exhaustive()
     }
 }
@@ -67,7 +71,7 @@ pub(crate) fn assertion_fields(
             auth.method.as_str()
         ))
     })?;
-    let (header, key) = signing(auth)?;
+    let (header, key) = signing(auth, &context)?;
     let now = context.clock.now().unix();
     let claims = Claims {
         iss: auth.client_id,
@@ -88,7 +92,7 @@ pub(crate) fn assertion_fields(
 }
 
 /// The header and key an assertion is signed with, by the app's method.
-fn signing(auth: &ClientAuth<'_>) -> Result<(Header, EncodingKey)> {
+fn signing(auth: &ClientAuth<'_>, context: &AssertionContext<'_>) -> Result<(Header, EncodingKey)> {
     match auth.method {
         AuthMethod::ClientSecretJwt => {
             let secret = auth.secret.ok_or_else(|| {
@@ -102,9 +106,20 @@ fn signing(auth: &ClientAuth<'_>) -> Result<(Header, EncodingKey)> {
                 .map_err(|_| Error::NotConfigured("The client secret is empty.".into()))?;
             Ok((Header::new(Algorithm::HS256), key))
         }
-        _ => Err(Error::NotConfigured(format!(
-            "Authdeck cannot yet sign assertions for {}.",
-            auth.method.as_str()
-        ))),
+        _ => {
+            let (kid, key) = context.signing_key.ok_or_else(|| {
+                Error::NotConfigured(
+                    "private_key_jwt signs with one of the app's keys, and it has no active \
+                     signing key. Add one and register its public key at the provider."
+                        .into(),
+                )
+            })?;
+            let mut header = Header::new(match key.alg() {
+                KeyAlg::Es256 => Algorithm::ES256,
+                KeyAlg::EdDsa => Algorithm::EdDSA,
+            });
+            header.kid = Some(kid.to_owned());
+            Ok((header, key.encoding_key()))
+        }
     }
 }

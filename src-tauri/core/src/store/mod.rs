@@ -11,6 +11,7 @@ pub(crate) mod intents;
 pub(crate) mod issuers;
 pub(crate) mod secrets;
 pub(crate) mod settings;
+pub(crate) mod signing_keys;
 pub(crate) mod tokens;
 
 use crate::error::{Error, Result};
