@@ -624,8 +624,9 @@ impl Core {
             &credentials.environment.endpoints.introspection_url,
             "introspection",
         )?;
+        // a confidential app authenticates by its secret or by a key (private_key_jwt)
         if crate::profile::rules(credentials.environment.profile).introspection_needs_secret
-            && credentials.secret.is_none()
+            && credentials.app.client_type == ClientType::Public
         {
             return Err(Error::NotConfigured(format!(
                 "{} answers introspection only for a confidential client authenticating with \
