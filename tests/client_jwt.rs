@@ -544,3 +544,54 @@ async fn the_provider_refuses_a_replayed_assertion_and_authdeck_never_sends_one_
         used["assertion"]["claims"]["jti"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_poll_of_a_device_login_carries_its_own_client_secret_jwt_assertion() {
+    let f = Fixture::new("secret-jwt-device", &[]);
+    let app = secret_jwt_app(&f);
+    f.configure(json!({ "device_interval": 1 }));
+    let login = f
+        .core
+        .start_device_login(&app.id, authdeck_core::LoginOptions::default())
+        .await
+        .unwrap();
+    let complete = login.started.verification_uri_complete.clone().unwrap();
+    let finishing = {
+        let core = f.core.clone();
+        tokio::spawn(async move {
+            core.finish_device_login(login, std::future::pending())
+                .await
+        })
+    };
+    // the first poll finds the login pending; then the person approves on "another device"
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    tokio::task::spawn_blocking(move || support::browser::approve_device(&complete))
+        .await
+        .unwrap();
+    finishing.await.unwrap().unwrap().unwrap();
+
+    let records = f.client_auth();
+    let endpoints: Vec<&str> = records
+        .iter()
+        .map(|r| r["endpoint"].as_str().unwrap())
+        .collect();
+    assert_eq!(endpoints[0], "device_authorization");
+    assert!(
+        endpoints[1..].iter().all(|e| *e == "token"),
+        "{endpoints:?}"
+    );
+    assert!(records.len() >= 3, "a pending poll, then the tokens");
+    let mut jtis: Vec<&str> = Vec::new();
+    for record in &records {
+        assert_eq!(record["auth_method"], "client_secret_jwt", "{record}");
+        assert_eq!(record["client_secret_sent"], false);
+        assert_ne!(record["error"], "invalid_client", "{record}");
+        jtis.push(record["assertion"]["claims"]["jti"].as_str().unwrap());
+    }
+    assert_eq!(records[1]["error"], "authorization_pending");
+    assert_eq!(records.last().unwrap()["status"], 200);
+    let mut unique = jtis.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), jtis.len(), "no jti twice: {jtis:?}");
+}

@@ -161,7 +161,9 @@ async function recordClientAuth(ctx, next) {
   const record = { endpoint: CLIENT_AUTH_ENDPOINTS[ctx.path] };
   clientAuthRequests.push(record);
   await next();
-  const params = ctx.oidc?.params ?? {};
+  // the request body as parsed: the device endpoint swaps ctx.oidc.params for the
+  // authorization parameters once the client is authenticated
+  const params = { ...(ctx.oidc?.params ?? {}), ...(ctx.oidc?.body ?? {}) };
   record.client_id = ctx.oidc?.client?.clientId ?? params.client_id ?? null;
   record.auth_method = authMethodOf(ctx, params);
   record.client_secret_sent = Boolean(params.client_secret);
