@@ -15,7 +15,11 @@
 //   GET  /test/token-requests   what each token request sent: client, grant, auth method, type
 //   GET  /test/revocation-requests   what each revocation request (RFC 7009) sent: client, auth
 //     method, token type hint, a digest of the token (never the token), and the answer's status
-//   POST /test/token-requests/clear   forgets both lists
+//   GET  /test/client-auth   how each client-authenticated request (token, introspection,
+//     revocation, device authorization) authenticated: endpoint, client, method, the JWT client
+//     assertion's decoded header and claims (RFC 7523), status, error and oidc-provider's
+//     error_detail (why a client authentication failed)
+//   POST /test/token-requests/clear   forgets the lists
 //   POST /test/config           {"token_ttl":60,"delay_ms":0,"strict":true,"fault":null}
 //     fault: make the token endpoint misbehave the way real servers do, after recording the
 //     request: "html_500", "html_200", "redirect", "huge", "status_415", "empty_500"; or
@@ -27,6 +31,8 @@
 //     Connect one without introspection, revocation and device endpoints, and an RFC 8414 one
 //     (/.well-known/oauth-authorization-server) with them; "other_issuer" makes the RFC 8414
 //     one name another issuer
+//     auth_methods_listed: ["client_secret_basic", ...] is what both metadata documents list as
+//     token_endpoint_auth_methods_supported (null: what oidc-provider offers)
 // Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token, and a
 // REST "OAuth apps" management API of the shape some providers offer (see below), backed by
 // the server's own client registration so an app created through it can get tokens at once:
@@ -63,6 +69,7 @@ const config = {
   metadata_split: false,
   // {"endpoint", "shape"}: the hostile provider (hostile.js) answers that endpoint
   hostile: null,
+  auth_methods_listed: null,
 };
 
 // The endpoints some providers name only in their RFC 8414 document.
@@ -124,6 +131,59 @@ function fault(ctx, kind) {
   }
 }
 const tokenRequests = [];
+const clientAuthRequests = [];
+// The client-authenticated endpoints, by path.
+const CLIENT_AUTH_ENDPOINTS = {
+  "/token": "token",
+  "/token/introspection": "introspection",
+  "/token/revocation": "revocation",
+  "/device/auth": "device_authorization",
+};
+/** A JWT's header and claims, decoded without checking anything (oidc-provider checks). */
+const decodeJwt = (jwt) => {
+  try {
+    const [header, claims] = jwt.split(".").slice(0, 2).map((part) => JSON.parse(Buffer.from(part, "base64url").toString()));
+    return { header, claims };
+  } catch {
+    return { undecodable: true };
+  }
+};
+/** Which method a request authenticated with, by what it carried. */
+const authMethodOf = (ctx, params) => {
+  if ((ctx.get("authorization") || "").startsWith("Basic ")) return "client_secret_basic";
+  if (params.client_assertion) {
+    return decodeJwt(params.client_assertion).header?.alg?.startsWith("HS") ? "client_secret_jwt" : "private_key_jwt";
+  }
+  return params.client_secret ? "client_secret_post" : "none";
+};
+/** Records how a client-authenticated request authenticated, once oidc-provider has answered. */
+async function recordClientAuth(ctx, next) {
+  const record = { endpoint: CLIENT_AUTH_ENDPOINTS[ctx.path] };
+  clientAuthRequests.push(record);
+  await next();
+  // the request body as parsed: the device endpoint swaps ctx.oidc.params for the
+  // authorization parameters once the client is authenticated
+  const params = { ...(ctx.oidc?.params ?? {}), ...(ctx.oidc?.body ?? {}) };
+  record.client_id = ctx.oidc?.client?.clientId ?? params.client_id ?? null;
+  record.auth_method = authMethodOf(ctx, params);
+  record.client_secret_sent = Boolean(params.client_secret);
+  record.assertion_type = params.client_assertion_type ?? null;
+  record.assertion = params.client_assertion ? decodeJwt(params.client_assertion) : null;
+  // kept for the tests' independent check of the signature; single-use, so harmless here
+  record.assertion_jwt = params.client_assertion ?? null;
+  record.status = ctx.status;
+  const body = typeof ctx.body === "string" ? (() => { try { return JSON.parse(ctx.body); } catch { return {}; } })() : (ctx.body ?? {});
+  record.error = ctx.status >= 400 ? (body.error ?? null) : null;
+  record.error_detail = ctx.state.errorDetail ?? null;
+}
+/** auth_methods_listed: the metadata lists only these client authentication methods. */
+async function listAuthMethods(ctx, next) {
+  await next();
+  const document = typeof ctx.body === "string" ? JSON.parse(ctx.body) : ctx.body;
+  if (document && typeof document === "object") {
+    ctx.body = { ...document, token_endpoint_auth_methods_supported: config.auth_methods_listed };
+  }
+}
 const revocationRequests = [];
 let tokenPolls = 0; // token requests seen, numbered from 1 (device_slow_down counts these)
 
@@ -150,6 +210,16 @@ const clients = [
   { client_id: "-Pk3dash-client", client_secret: "-dash-secret", token_endpoint_auth_method: "client_secret_basic" },
   // manages apps through the REST "OAuth apps" API
   { client_id: "admin-client", client_secret: "admin-secret", token_endpoint_auth_method: "client_secret_basic" },
+  // RFC 7523 §2.2 with an HS256 assertion over the secret (oidc-provider wants 32+ characters)
+  {
+    client_id: "secret-jwt-client",
+    client_secret: "secret-jwt-client-secret-0123456789abcdef",
+    // signs in on any loopback port, as Authdeck's listener picks one (RFC 8252 §7.3)
+    application_type: "native",
+    token_endpoint_auth_method: "client_secret_jwt",
+    introspection_endpoint_auth_method: "client_secret_jwt",
+    revocation_endpoint_auth_method: "client_secret_jwt",
+  },
 ].map((client) => ({
   ...client,
   grant_types: ["client_credentials", "authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
@@ -202,6 +272,8 @@ const provider = new Provider(issuer, {
     ClientCredentials: () => config.token_ttl,
     RefreshToken: () => 14 * 24 * 3600,
   },
+  // every method Authdeck speaks, named rather than left to the default
+  clientAuthMethods: ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"],
   features: {
     devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
@@ -239,6 +311,13 @@ const provider = new Provider(issuer, {
   },
 });
 provider.proxy = false;
+// Why a client authentication failed, for /test/client-auth (oidc-provider tells the client
+// only "invalid_client").
+for (const event of ["grant.error", "introspection.error", "revocation.error", "device_authorization.error"]) {
+  provider.on(event, (ctx, error) => {
+    ctx.state.errorDetail = error.error_detail ?? error.message ?? null;
+  });
+}
 
 const json = (ctx, status, body) => {
   ctx.status = status;
@@ -261,7 +340,9 @@ const readJson = (ctx) =>
 provider.use(async (ctx, next) => {
   if (ctx.path === "/test/token-requests" && ctx.method === "GET") return json(ctx, 200, tokenRequests);
   if (ctx.path === "/test/revocation-requests" && ctx.method === "GET") return json(ctx, 200, revocationRequests);
+  if (ctx.path === "/test/client-auth" && ctx.method === "GET") return json(ctx, 200, clientAuthRequests);
   if (ctx.path === "/test/token-requests/clear" && ctx.method === "POST") {
+    clientAuthRequests.length = 0;
     tokenRequests.length = 0;
     revocationRequests.length = 0;
     tokenPolls = 0;
@@ -275,7 +356,20 @@ provider.use(async (ctx, next) => {
   }
   if (ctx.path === "/test/hostile-shapes" && ctx.method === "GET") return json(ctx, 200, shapeTable());
   if (await answerHostile(ctx, config.hostile, issuer)) return undefined;
+  if (config.auth_methods_listed && ctx.method === "GET" && ctx.path.startsWith("/.well-known/")) {
+    return listAuthMethods(ctx, async () => {
+      if (!(config.metadata_split && (await splitMetadata(ctx, next)))) await next();
+    });
+  }
   if (config.metadata_split && ctx.method === "GET" && (await splitMetadata(ctx, next))) return undefined;
+  if (ctx.method === "POST" && CLIENT_AUTH_ENDPOINTS[ctx.path]) {
+    return recordClientAuth(ctx, () => routeClientAuth(ctx, next));
+  }
+  return routeClientAuth(ctx, next);
+});
+
+/** The client-authenticated endpoints and everything else, with the test's faults. */
+async function routeClientAuth(ctx, next) {
   if (ctx.path === "/oauth/token/info" && ctx.method === "GET") return tokenInfo(ctx);
   if (ctx.path === "/v1/oauthApps" || ctx.path.startsWith("/v1/oauthApps/")) return oauthApps(ctx);
   if (ctx.path === "/token/introspection" && config.introspection_fault === "active_string") {
@@ -294,7 +388,7 @@ provider.use(async (ctx, next) => {
     const params = ctx.oidc?.params ?? {};
     revocationRequests.push({
       client_id: ctx.oidc?.client?.clientId ?? null,
-      auth_method: basic ? "client_secret_basic" : params.client_secret ? "client_secret_post" : "none",
+      auth_method: basic ? "client_secret_basic" : authMethodOf(ctx, params),
       token_type_hint: params.token_type_hint ?? null,
       // which token was sent (a digest, never the value), as token requests record refresh tokens
       token_digest: params.token ? createHash("sha256").update(params.token).digest("hex").slice(0, 16) : null,
@@ -335,13 +429,13 @@ provider.use(async (ctx, next) => {
     record.refresh_token_digest = params.refresh_token
       ? createHash("sha256").update(params.refresh_token).digest("hex").slice(0, 16)
       : null;
-    if (!basic) record.auth_method = params.client_secret ? "client_secret_post" : "none";
+    if (!basic) record.auth_method = authMethodOf(ctx, params);
     record.status = ctx.status;
     record.error = ctx.status >= 400 ? (ctx.body?.error ?? null) : null;
     return undefined;
   }
   return next();
-});
+}
 
 // Doorkeeper's GET /oauth/token/info: what the provider knows of a Bearer token.
 async function tokenInfo(ctx) {

@@ -140,6 +140,40 @@ impl AuthServer {
         list.as_array().expect("a list").clone()
     }
 
+    /// How each client-authenticated request (token, introspection, revocation, device
+    /// authorization) authenticated: `endpoint`, `client_id`, `auth_method`,
+    /// `client_secret_sent`, `assertion_type`, the assertion's decoded `header` and `claims`
+    /// (`assertion`) and the raw `assertion_jwt`, `status`, `error`, and oidc-provider's
+    /// `error_detail` (why a client authentication failed).
+    pub fn client_auth_requests(&self) -> Vec<serde_json::Value> {
+        let url = format!("{}/test/client-auth", self.issuer);
+        let list: serde_json::Value = super::http_client()
+            .build()
+            .unwrap()
+            .get(url)
+            .send()
+            .expect("ask the server")
+            .json()
+            .expect("JSON");
+        list.as_array().expect("a list").clone()
+    }
+
+    /// Registers a client at the server's RFC 7591 endpoint (as a provider's console would)
+    /// and returns its registration answer.
+    pub fn register_client(&self, metadata: serde_json::Value) -> serde_json::Value {
+        let response = super::http_client()
+            .build()
+            .unwrap()
+            .post(format!("{}/reg", self.issuer))
+            .json(&metadata)
+            .send()
+            .expect("register a client");
+        let status = response.status();
+        let answer: serde_json::Value = response.json().expect("JSON");
+        assert_eq!(status, 201, "registration refused: {answer}");
+        answer
+    }
+
     /// Changes the server's behaviour (`{"token_ttl": 2}`, `{"fault": "html_500"}` ...).
     pub fn configure(&self, config: serde_json::Value) {
         let url = format!("{}/test/config", self.issuer);

@@ -145,6 +145,11 @@ impl Fixture {
         tokio::task::block_in_place(|| self.server.token_requests())
     }
 
+    /// How each client-authenticated request the server received authenticated.
+    pub fn client_auth(&self) -> Vec<Value> {
+        tokio::task::block_in_place(|| self.server.client_auth_requests())
+    }
+
     pub fn configure(&self, config: Value) {
         tokio::task::block_in_place(|| self.server.configure(config));
     }

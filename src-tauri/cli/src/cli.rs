@@ -126,6 +126,11 @@ pub enum Command {
     #[command(subcommand)]
     Secret(SecretCommand),
 
+    /// Signing keys for private_key_jwt: add (generate or import), list, jwks (the public keys
+    /// to register at the provider), retire, rm. Private keys stay in the keychain.
+    #[command(subcommand)]
+    Key(KeyCommand),
+
     /// Write every environment and app to a JSON file: never a secret or a token.
     ///
     /// The file's format is documented in the README ("Import and export").
@@ -576,6 +581,10 @@ pub enum Method {
     ClientSecretBasic,
     #[value(name = "client_secret_post")]
     ClientSecretPost,
+    #[value(name = "client_secret_jwt")]
+    ClientSecretJwt,
+    #[value(name = "private_key_jwt")]
+    PrivateKeyJwt,
     #[value(name = "none")]
     None,
 }
@@ -723,6 +732,76 @@ pub struct SecretRotateArgs {
     /// accepted it.
     #[arg(long, conflicts_with = "retire")]
     pub retire_all_older: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generate a signing key (ES256 by default), or import one with --import: a PKCS#8 PEM
+    /// or a private JWK, from a file or `-` (stdin). Prints its public JWK.
+    Add(KeyAddArgs),
+    /// List an app's signing keys: kid, algorithm, state; never the private key.
+    List {
+        /// The app: display name, client ID or link name.
+        app: String,
+        /// Its environment (default: the active one).
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the public JWKS of the app's active keys, to register at the provider.
+    Jwks {
+        /// The app: display name, client ID or link name.
+        app: String,
+        /// Its environment (default: the active one).
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+    },
+    /// Retire a key: kept, no longer signs (never the last active one of a private_key_jwt app).
+    Retire(KeyTarget),
+    /// Delete a key from the keychain (never the last active one of a private_key_jwt app).
+    Rm(KeyTarget),
+}
+
+/// The algorithms Authdeck generates keys for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyAlgArg {
+    #[value(name = "ES256")]
+    Es256,
+    #[value(name = "EdDSA")]
+    EdDsa,
+}
+
+#[derive(Debug, Args)]
+pub struct KeyAddArgs {
+    /// The app: display name, client ID or link name.
+    pub app: String,
+    /// Its environment (default: the active one).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// The algorithm of a generated key.
+    #[arg(long, value_enum, default_value = "ES256", conflicts_with = "import")]
+    pub alg: KeyAlgArg,
+    /// Import this private key (PKCS#8 PEM or private JWK) instead; `-` reads stdin.
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    pub import: Option<std::path::PathBuf>,
+    /// A label (default: "Key N").
+    #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
+    pub label: Option<String>,
+}
+
+/// One signing key of an app.
+#[derive(Debug, Args)]
+pub struct KeyTarget {
+    /// The app: display name, client ID or link name.
+    pub app: String,
+    /// The key's kid, ID or label.
+    #[arg(allow_hyphen_values = true)]
+    pub key: String,
+    /// Its environment (default: the active one).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: Option<String>,
 }
 
 /// One secret of an app.

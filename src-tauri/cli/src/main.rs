@@ -11,6 +11,7 @@ mod cli;
 mod desktop;
 mod failure;
 mod inspect;
+mod keys;
 mod listing;
 mod login;
 mod output;
@@ -168,6 +169,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::App(AppCommand::Edit(args)) => setup::app_edit(&core, &args),
         Command::App(AppCommand::Rm { app, env }) => setup::app_rm(&core, &app, env.as_deref()),
         Command::Secret(command) => secrets::run(&core, command),
+        Command::Key(command) => keys::run(&core, command),
         Command::Verify(args) => rotation::verify(&core, &args),
         Command::Export { file, force } => portable::export(&core, &file, force),
         Command::Import {

@@ -32,6 +32,8 @@ fn method(method: Method) -> AuthMethod {
     match method {
         Method::ClientSecretBasic => AuthMethod::ClientSecretBasic,
         Method::ClientSecretPost => AuthMethod::ClientSecretPost,
+        Method::ClientSecretJwt => AuthMethod::ClientSecretJwt,
+        Method::PrivateKeyJwt => AuthMethod::PrivateKeyJwt,
         Method::None => AuthMethod::None,
     }
 }
@@ -381,6 +383,9 @@ pub fn app_add(core: &Core, args: &AppAddArgs) -> Result<u8, Failure> {
     if !problems.is_empty() {
         return Err(Failure::invalid(&problems));
     }
+    if f.auth_method.is_some() {
+        block_on(core.check_auth_method(&input.environment_id, input.auth_method))??;
+    }
     let app = core.create_app(input)?;
     let mut text = format!("Added app {}", describe_app(&app, &environment.name));
     if app.client_type == ClientType::Confidential {
@@ -457,6 +462,9 @@ pub fn app_edit(core: &Core, args: &AppEditArgs) -> Result<u8, Failure> {
     let problems = core.validate_app(Some(&existing.id), &input)?;
     if !problems.is_empty() {
         return Err(Failure::invalid(&problems));
+    }
+    if f.auth_method.is_some() {
+        block_on(core.check_auth_method(&input.environment_id, input.auth_method))??;
     }
     let app = core.update_app(&existing.id, input)?;
     output::print(&format!("Changed app {}", describe_app(&app, &target.name))).map(|()| 0)

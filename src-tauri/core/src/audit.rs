@@ -83,6 +83,9 @@ actions! {
     SecretRetired = "secret_retired", "secret retired";
     SecretReactivated = "secret_reactivated", "secret reactivated";
     SecretDeleted = "secret_deleted", "secret deleted";
+    SigningKeyAdded = "signing_key_added", "signing key added";
+    SigningKeyRetired = "signing_key_retired", "signing key retired";
+    SigningKeyDeleted = "signing_key_deleted", "signing key deleted";
     TokenMinted = "token_minted", "token minted";
     TokenRefreshed = "token_refreshed", "token refreshed";
     TokenRevoked = "token_revoked", "token revoked";

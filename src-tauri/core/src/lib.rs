@@ -2,6 +2,7 @@
 //! The desktop shell and the CLI both go through [`Core`]; nothing here knows about either.
 
 pub mod audit;
+mod clock;
 pub mod error;
 pub mod facade;
 pub mod flows;
@@ -13,6 +14,7 @@ pub mod loopback;
 pub mod model;
 pub mod portable;
 pub mod profile;
+pub mod signing_key;
 pub mod status;
 mod store;
 pub mod team;

@@ -10,6 +10,10 @@ use time::OffsetDateTime;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
 
+pub use crate::signing_key::{
+    KeyAlg, KeyOrigin, KeySource, SigningKeyId, SigningKeyInput, SigningKeyMeta,
+};
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -257,6 +261,10 @@ impl ClientType {
 pub enum AuthMethod {
     ClientSecretBasic,
     ClientSecretPost,
+    /// A JWT signed (HS256) with the client secret (RFC 7523 §2.2, OpenID Connect Core §9).
+    ClientSecretJwt,
+    /// A JWT signed with one of the app's private keys, whose public part the provider holds.
+    PrivateKeyJwt,
     None,
 }
 
@@ -266,6 +274,8 @@ impl AuthMethod {
         match self {
             Self::ClientSecretBasic => "client_secret_basic",
             Self::ClientSecretPost => "client_secret_post",
+            Self::ClientSecretJwt => "client_secret_jwt",
+            Self::PrivateKeyJwt => "private_key_jwt",
             Self::None => "none",
         }
     }
@@ -275,6 +285,8 @@ impl AuthMethod {
         match text {
             "client_secret_basic" => Some(Self::ClientSecretBasic),
             "client_secret_post" => Some(Self::ClientSecretPost),
+            "client_secret_jwt" => Some(Self::ClientSecretJwt),
+            "private_key_jwt" => Some(Self::PrivateKeyJwt),
             "none" => Some(Self::None),
             _ => None,
         }

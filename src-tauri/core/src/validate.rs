@@ -308,8 +308,8 @@ pub(crate) fn app(input: &ClientAppInput) -> Problems {
         ),
         (ClientType::Confidential, AuthMethod::None) => problems.add(
             "auth_method",
-            "A confidential client authenticates with its secret: choose client_secret_basic \
-             or client_secret_post.",
+            "A confidential client authenticates itself: choose client_secret_basic, \
+             client_secret_post, client_secret_jwt or private_key_jwt.",
         ),
         (ClientType::Confidential, _) => {}
     }

@@ -97,6 +97,8 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
         >
           <option value="client_secret_basic">client_secret_basic — HTTP Basic</option>
           <option value="client_secret_post">client_secret_post — in the form body</option>
+          <option value="client_secret_jwt">client_secret_jwt — a JWT signed with the secret</option>
+          <option value="private_key_jwt">private_key_jwt — a JWT signed with the app's key</option>
           <option value="none">none — public client</option>
         </select>
       </Field>

@@ -87,6 +87,8 @@ pub fn open_in_browser(url: &str) -> Result<()> {
 pub(super) struct IssuerMetadata {
     jwks_uri: Option<String>,
     iss_parameter_supported: bool,
+    /// `token_endpoint_auth_methods_supported`; empty when the metadata does not say.
+    pub(super) auth_methods: Vec<String>,
 }
 
 /// The issuer facts an OpenID login checks its ID token against.
@@ -258,7 +260,7 @@ impl Core {
     }
 
     /// An issuer's metadata, discovered on first use in this run (a failure is not kept).
-    async fn issuer_metadata(&self, issuer: &str) -> Result<IssuerMetadata> {
+    pub(super) async fn issuer_metadata(&self, issuer: &str) -> Result<IssuerMetadata> {
         let known = self
             .issuers
             .lock()
@@ -271,6 +273,7 @@ impl Core {
         let metadata = IssuerMetadata {
             jwks_uri: found.jwks_uri,
             iss_parameter_supported: found.iss_parameter_supported,
+            auth_methods: found.token_endpoint_auth_methods_supported,
         };
         if let Ok(mut issuers) = self.issuers.lock() {
             issuers.insert(issuer.to_owned(), metadata.clone());
@@ -385,7 +388,7 @@ impl Core {
         let minted = flows::exchange_code(
             self.http()?,
             Self::token_url(&credentials.environment)?,
-            credentials.auth(),
+            credentials.auth(self.clock.as_ref()),
             &redirect_uri,
             &code,
             &login.verifier,
@@ -426,9 +429,13 @@ impl Core {
         Self::token_url(environment)?;
         let scopes = requested_scopes(&credentials.app, options.scopes.as_deref())?;
         let oidc = self.oidc_facts(environment, &scopes).await?;
-        let authorization =
-            flows::device_authorization(self.http()?, &device_url, credentials.auth(), &scopes)
-                .await?;
+        let authorization = flows::device_authorization(
+            self.http()?,
+            &device_url,
+            credentials.auth(self.clock.as_ref()),
+            &scopes,
+        )
+        .await?;
         let shown = authorization
             .verification_uri_complete
             .clone()
@@ -473,7 +480,7 @@ impl Core {
             minted = flows::poll_device_token(
                 self.http()?,
                 token_url,
-                credentials.auth(),
+                credentials.auth(self.clock.as_ref()),
                 &login.authorization,
             ) => minted?,
             () = tokio::time::sleep(waited) => {
@@ -621,7 +628,7 @@ impl Core {
         let outcome = flows::refresh(
             self.http()?,
             &token_url,
-            credentials.auth(),
+            credentials.auth(self.clock.as_ref()),
             &refresh_token,
             narrower,
         )

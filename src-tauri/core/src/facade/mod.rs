@@ -6,11 +6,13 @@
 
 mod apps;
 mod audit;
+mod client_auth;
 mod environments;
 mod login;
 mod portable;
 mod remote;
 mod secrets;
+mod signing_keys;
 mod team;
 mod team_secrets;
 mod team_share;
@@ -36,20 +38,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-/// Where "now" comes from; injected so logic can be tested at any time.
-pub trait Clock: Send + Sync {
-    /// The current time.
-    fn now(&self) -> Timestamp;
-}
-
-/// The real clock.
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> Timestamp {
-        Timestamp(time::OffsetDateTime::now_utc())
-    }
-}
+pub use crate::clock::{Clock, SystemClock};
 
 /// Intents with no owner (written by versions before owners were recorded) younger than this
 /// may belong to another process that is still working; only older ones are treated as left by
@@ -60,6 +49,11 @@ pub const RECONCILE_AFTER_SECONDS: i64 = 60;
 /// The keychain account that holds a secret's value.
 pub fn secret_account(id: &SecretId) -> String {
     format!("secret:{id}")
+}
+
+/// The keychain account that holds a signing key's private key (PKCS#8 PEM).
+pub fn signing_key_account(id: &crate::signing_key::SigningKeyId) -> String {
+    format!("signing-key:{id}")
 }
 
 /// The keychain account that holds an access token's value.
@@ -104,6 +98,11 @@ pub(crate) fn app_accounts(conn: &rusqlite::Connection, app: &AppId) -> Result<V
     let mut accounts: Vec<String> = store::secrets::ids_of(conn, app)?
         .iter()
         .map(secret_account)
+        .chain(
+            store::signing_keys::ids(conn, Some(app))?
+                .iter()
+                .map(signing_key_account),
+        )
         .collect();
     if store::connectors::link_of(conn, app)?
         .is_some_and(|link| link.kind == crate::model::ConnectorKind::Registration)
@@ -315,6 +314,9 @@ impl Core {
             Ok(store::connectors::link_of(conn, &AppId(app.to_owned()))?.is_some())
         } else if let Some(id) = token_of_account(account) {
             store::tokens::exists(conn, &id)
+        } else if let Some(id) = account.strip_prefix("signing-key:") {
+            let id = crate::signing_key::SigningKeyId(id.to_owned());
+            Ok(store::signing_keys::get(conn, &id)?.is_some())
         } else {
             // A team environment's secret has a row but needs no keychain entry: a copy left
             // by a share cut short is removed like an add that never got its row.
@@ -335,6 +337,11 @@ impl Core {
             .filter(|id| !in_teams.contains(&id.0))
             .map(secret_account)
             .chain(store::tokens::all(conn)?.iter().flat_map(token_accounts))
+            .chain(
+                store::signing_keys::ids(conn, None)?
+                    .iter()
+                    .map(signing_key_account),
+            )
             .chain(
                 store::connectors::registered_apps(conn)?
                     .iter()

@@ -366,7 +366,10 @@ fn merge_apps(
         };
         count(report, outcome);
         merged.push(AppImport {
-            needs_secret: input.client_type == ClientType::Confidential && active_secrets == 0,
+            // a private_key_jwt app signs with a key, never sends a secret
+            needs_secret: input.client_type == ClientType::Confidential
+                && input.auth_method != AuthMethod::PrivateKeyJwt
+                && active_secrets == 0,
             display_name: input.display_name,
             client_id: input.client_id,
             outcome,

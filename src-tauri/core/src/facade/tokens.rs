@@ -14,6 +14,7 @@
 use super::apps::app_gone;
 use super::{Core, id_token_account, refresh_account, token_account, token_accounts};
 use crate::audit::AuditAction;
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::flows::{self, ClientAuth, ClientCredentials, Minted};
 use crate::model::*;
@@ -64,15 +65,27 @@ pub(super) struct Credentials {
     pub(super) app: ClientApp,
     pub(super) environment: Environment,
     pub(super) secret: Option<(SecretId, Secret)>,
+    /// The key a private_key_jwt app signs its assertions with.
+    pub(super) signing_key: Option<(SigningKeyMeta, crate::signing_key::PrivateKey)>,
 }
 
 impl Credentials {
-    pub(super) fn auth(&self) -> ClientAuth<'_> {
+    /// How the app authenticates; JWT assertions are addressed to the environment's token
+    /// endpoint and dated by `clock`.
+    pub(super) fn auth<'a>(&'a self, clock: &'a dyn Clock) -> ClientAuth<'a> {
         ClientAuth {
             client_id: &self.app.client_id,
             secret: self.secret.as_ref().map(|(_, value)| value),
             method: self.app.auth_method,
             profile: self.environment.profile,
+            assertion: Some(flows::AssertionContext {
+                audience: self.environment.endpoints.token_url.as_deref(),
+                clock,
+                signing_key: self
+                    .signing_key
+                    .as_ref()
+                    .map(|(meta, key)| (meta.kid.as_str(), key)),
+            }),
         }
     }
 }
@@ -223,6 +236,15 @@ impl Core {
     ) -> Result<Credentials> {
         let app = self.app(app)?;
         let environment = self.environment(&app.environment_id)?;
+        if app.auth_method == AuthMethod::PrivateKeyJwt {
+            let signing_key = Some(self.active_signing_key(&app)?);
+            return Ok(Credentials {
+                app,
+                environment,
+                secret: None,
+                signing_key,
+            });
+        }
         let secret = match app.client_type {
             ClientType::Public => None,
             ClientType::Confidential => {
@@ -248,6 +270,7 @@ impl Core {
             app,
             environment,
             secret,
+            signing_key: None,
         })
     }
 
@@ -271,7 +294,7 @@ impl Core {
         }
         let request = ClientCredentials {
             token_url: Self::token_url(&credentials.environment)?,
-            auth: credentials.auth(),
+            auth: credentials.auth(self.clock.as_ref()),
             scopes,
             audience: credentials.app.audience.as_deref(),
             resource: credentials.app.resource.as_deref(),
@@ -603,8 +626,9 @@ impl Core {
             &credentials.environment.endpoints.introspection_url,
             "introspection",
         )?;
+        // a confidential app authenticates by its secret or by a key (private_key_jwt)
         if crate::profile::rules(credentials.environment.profile).introspection_needs_secret
-            && credentials.secret.is_none()
+            && credentials.app.client_type == ClientType::Public
         {
             return Err(Error::NotConfigured(format!(
                 "{} answers introspection only for a confidential client authenticating with \
@@ -614,8 +638,13 @@ impl Core {
             )));
         }
         let (_, value) = self.token_to_ask_about(app)?;
-        let (active, fields) =
-            flows::introspect(self.http()?, &url, credentials.auth(), &value).await?;
+        let (active, fields) = flows::introspect(
+            self.http()?,
+            &url,
+            credentials.auth(self.clock.as_ref()),
+            &value,
+        )
+        .await?;
         Ok(Introspection {
             active,
             fields,
@@ -654,7 +683,13 @@ impl Core {
             "revocation",
         )?;
         let (token, value) = self.token_to_ask_about(app)?;
-        flows::revoke(self.http()?, &url, credentials.auth(), &value).await?;
+        flows::revoke(
+            self.http()?,
+            &url,
+            credentials.auth(self.clock.as_ref()),
+            &value,
+        )
+        .await?;
         let now = self.now();
         self.store()?
             .write(|tx| tokens::set_revoked(tx, &token.id, now))?;

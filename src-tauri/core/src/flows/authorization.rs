@@ -63,6 +63,7 @@ pub fn authorization_request(request: &Authorize<'_>) -> Result<AuthorizationReq
         secret: None,
         method: crate::model::AuthMethod::None,
         profile: crate::model::ProviderProfile::Standard,
+        assertion: None,
     };
     let client = oauth_client(&auth)
         .set_auth_uri(auth_url)
@@ -110,7 +111,7 @@ pub async fn exchange_code(
     );
     let redirect = RedirectUrl::new(redirect_uri.to_owned())
         .map_err(|e| not_configured("redirect URI", redirect_uri, e))?;
-    let exchange = Exchange::new(http, auth.profile);
+    let exchange = Exchange::new(http, &auth);
     let response = client
         .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
         .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_owned()))
@@ -151,7 +152,7 @@ pub async fn refresh(
         TokenUrl::new(token_url.to_owned())
             .map_err(|e| RefreshFailure::NotSent(not_configured("token URL", token_url, e)))?,
     );
-    let exchange = Exchange::new(http, auth.profile);
+    let exchange = Exchange::new(http, &auth);
     let token = RefreshToken::new(refresh_token.expose().to_owned());
     let response = client
         .exchange_refresh_token(&token)

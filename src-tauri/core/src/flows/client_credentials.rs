@@ -87,7 +87,7 @@ pub async fn client_credentials(
     if let Some(resource) = shape.resource {
         exchange_request = exchange_request.add_extra_param("resource", resource.to_owned());
     }
-    let exchange = Exchange::new(http, request.auth.profile);
+    let exchange = Exchange::new(http, &request.auth);
     let response = exchange_request
         .request_async(&exchange)
         .await

@@ -64,7 +64,7 @@ pub async fn device_authorization(
         DeviceAuthorizationUrl::new(device_url.to_owned())
             .map_err(|e| invalid("device authorization URL", device_url, e))?,
     );
-    let exchange = Exchange::new(http, auth.profile);
+    let exchange = Exchange::new(http, &auth);
     let response: DeviceAuthorizationResponse<EmptyExtraDeviceAuthorizationFields> = client
         .exchange_device_code()
         .add_scopes(scopes.iter().cloned().map(Scope::new))
@@ -143,7 +143,7 @@ pub async fn poll_device_token(
     let client = oauth_client(&auth).set_token_uri(
         TokenUrl::new(token_url.to_owned()).map_err(|e| invalid("token URL", token_url, e))?,
     );
-    let exchange = Exchange::new(http, auth.profile);
+    let exchange = Exchange::new(http, &auth);
     let response = client
         .exchange_device_access_token(&authorization.response)
         .request_async(
@@ -187,6 +187,7 @@ mod tests {
             secret: None,
             method: AuthMethod::None,
             profile: crate::model::ProviderProfile::Standard,
+            assertion: None,
         };
         device_authorization(&http, &format!("{}/device", server.url), auth, &[]).await
     }
@@ -246,6 +247,7 @@ mod tests {
             secret: None,
             method: AuthMethod::None,
             profile: crate::model::ProviderProfile::Standard,
+            assertion: None,
         };
         let token_url = format!("{}/token", server.url);
         let polling = poll_device_token(&http, &token_url, auth, &authorization);

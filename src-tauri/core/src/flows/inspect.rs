@@ -30,7 +30,7 @@ pub async fn introspect(
     })?;
     let client = oauth_client(&auth).set_introspection_url(endpoint);
     let access_token = AccessToken::new(token.expose().to_owned());
-    let exchange = Exchange::new(http, auth.profile);
+    let exchange = Exchange::new(http, &auth);
     let answer = client
         .introspect(&access_token)
         .set_token_type_hint("access_token")

@@ -3,6 +3,7 @@
 //! provider's own `error` / `error_description` (RFC 6749 §5.2) and says what to check next.
 
 mod api;
+pub(crate) mod assertion;
 mod authorization;
 pub(crate) mod client_credentials;
 pub(crate) mod device;
@@ -13,6 +14,7 @@ mod lifetime;
 pub(crate) mod registry;
 
 pub use api::{call_api, curl_command};
+pub use assertion::{ASSERTION_LIFETIME_SECONDS, ASSERTION_TYPE, AssertionContext};
 pub use authorization::{
     AuthorizationRequest, Authorize, RefreshFailure, authorization_request, check_authorize_url,
     exchange_code, refresh,
@@ -51,6 +53,8 @@ pub struct ClientAuth<'a> {
     pub secret: Option<&'a Secret>,
     pub method: AuthMethod,
     pub profile: ProviderProfile,
+    /// For the JWT methods: where assertions are addressed and the clock that dates them.
+    pub assertion: Option<AssertionContext<'a>>,
 }
 
 /// A form POST authenticated as the client, for endpoints oauth2 will not call over loopback
@@ -77,6 +81,12 @@ pub(crate) fn client_form_post(
             let credentials = format!("{}:{}", encode(auth.client_id), encode(secret.expose()));
             let encoded = base64::engine::general_purpose::STANDARD.encode(credentials);
             builder = builder.header(http::header::AUTHORIZATION, format!("Basic {encoded}"));
+        }
+        (AuthMethod::ClientSecretJwt | AuthMethod::PrivateKeyJwt, _) => {
+            form.append_pair("client_id", auth.client_id);
+            for (name, value) in assertion::assertion_fields(auth)?.into_iter().flatten() {
+                form.append_pair(name, &value);
+            }
         }
         (_, secret) => {
             form.append_pair("client_id", auth.client_id);
@@ -141,11 +151,16 @@ type OauthClient = oauth2::Client<
     BasicRevocationErrorResponse,
 >;
 
+/// The oauth2 client for `auth`. With the JWT methods it sends only `client_id` (no secret, no
+/// Basic header); [`Exchange`] adds the assertion as each request leaves.
 fn oauth_client(auth: &ClientAuth<'_>) -> OauthClient {
     let client = OauthClient::new(ClientId::new(auth.client_id.to_owned())).set_auth_type(
         match auth.method {
             AuthMethod::ClientSecretBasic => AuthType::BasicAuth,
-            AuthMethod::ClientSecretPost | AuthMethod::None => AuthType::RequestBody,
+            AuthMethod::ClientSecretPost
+            | AuthMethod::ClientSecretJwt
+            | AuthMethod::PrivateKeyJwt
+            | AuthMethod::None => AuthType::RequestBody,
         },
     );
     match (auth.secret, auth.method) {
@@ -176,24 +191,44 @@ struct Seen {
     body: Vec<u8>,
 }
 
-/// One exchange's transport: [`HttpClient`] under oauth2, remembering what came back and
-/// rewriting answers of the profile's shape into the standard one.
+/// One exchange's transport: [`HttpClient`] under oauth2, authenticating each request by JWT
+/// when the client's method says so, remembering what came back and rewriting answers of the
+/// profile's shape into the standard one.
 pub(crate) struct Exchange<'h> {
     http: &'h HttpClient,
+    auth: ClientAuth<'h>,
     answers: profile::AnswerShape,
     seen: Mutex<Option<Seen>>,
 }
 
 impl<'h> Exchange<'h> {
-    fn new(http: &'h HttpClient, profile: ProviderProfile) -> Self {
+    fn new(http: &'h HttpClient, auth: &ClientAuth<'h>) -> Self {
         Self {
             http,
-            answers: profile::rules(profile).answers,
+            auth: *auth,
+            answers: profile::rules(auth.profile).answers,
             seen: Mutex::new(None),
         }
     }
 
+    /// Adds a fresh client assertion to a form request's body (oauth2 sent only `client_id`).
+    fn with_assertion(&self, mut request: HttpRequest) -> Result<HttpRequest, NetError> {
+        let fields = assertion::assertion_fields(&self.auth)
+            .map_err(|error| NetError::Refused(error.to_string()))?;
+        if let Some(fields) = fields {
+            let mut form = url::form_urlencoded::Serializer::new(String::new());
+            form.extend_pairs(fields.iter().map(|(name, value)| (*name, value.as_str())));
+            let body = request.body_mut();
+            if !body.is_empty() {
+                body.push(b'&');
+            }
+            body.extend_from_slice(form.finish().as_bytes());
+        }
+        Ok(request)
+    }
+
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, NetError> {
+        let request = self.with_assertion(request)?;
         let response = self.http.send(request).await?;
         let media_type = response.media_type();
         let answer = answers::normalize(self.answers, response.status, &media_type, response.body);

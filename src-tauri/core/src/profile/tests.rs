@@ -43,6 +43,7 @@ fn auth<'a>(profile: ProviderProfile, method: AuthMethod, secret: &'a Secret) ->
         secret: Some(secret),
         method,
         profile,
+        assertion: None,
     }
 }
 
@@ -303,6 +304,7 @@ async fn google_reads_its_device_answer_and_token_info_and_offers_no_client_cred
         secret: None,
         method: AuthMethod::None,
         profile: google,
+        assertion: None,
     };
     let device = flows::device_authorization(&http(), &device_url, public, &[])
         .await

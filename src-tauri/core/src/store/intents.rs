@@ -149,6 +149,10 @@ pub fn finish(conn: &Connection, intent: &Intent) -> Result<()> {
         conn.execute("DELETE FROM team_vaults WHERE name = ?1", [name])
             .map_err(store_error)?;
     }
+    if let Some(id) = intent.account.strip_prefix("signing-key:") {
+        conn.execute("DELETE FROM signing_keys WHERE id = ?1", [id])
+            .map_err(store_error)?;
+    }
     if let Some(id) = intent.account.strip_prefix("token:") {
         conn.execute("DELETE FROM tokens WHERE id = ?1", [id])
             .map_err(store_error)?;

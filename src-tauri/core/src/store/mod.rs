@@ -11,6 +11,7 @@ pub(crate) mod intents;
 pub(crate) mod issuers;
 pub(crate) mod secrets;
 pub(crate) mod settings;
+pub(crate) mod signing_keys;
 pub(crate) mod teams;
 pub(crate) mod tokens;
 
@@ -41,6 +42,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0008_intent_owner.sql")),
     M::up(include_str!("migrations/0009_sign_in_ended.sql")),
     M::up(include_str!("migrations/0010_provider_profiles.sql")),
+    // rebuilds `apps` (foreign keys are off while migrations run: see `Store::open`)
+    M::up(include_str!("migrations/0011_client_jwt.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0012_team_vaults.sql")),
     M::up(include_str!("migrations/0013_app_counts.sql")),
 ];
@@ -92,8 +95,6 @@ impl Store {
             .map_err(store_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(store_error)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(store_error)?;
         // Stamped once, on a new file: stamping it again would be a write transaction (an
         // fsync) at every start of every CLI call.
         let stamped: i32 = conn
@@ -103,9 +104,16 @@ impl Store {
             conn.pragma_update(None, "application_id", APPLICATION_ID)
                 .map_err(store_error)?;
         }
+        // Off while migrating (the bundled SQLite starts with them on): a migration that
+        // rebuilds a table (0011) drops the old one, which with foreign keys on would delete
+        // every row referring to it. Each such migration checks the keys before it commits.
+        conn.pragma_update(None, "foreign_keys", "OFF")
+            .map_err(store_error)?;
         Migrations::from_slice(MIGRATIONS)
             .to_latest(&mut conn)
             .map_err(|e| Error::Store(format!("Could not upgrade the database: {e}")))?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(store_error)?;
         // Who owns the intents this connection records (none until a writer says so).
         conn.execute_batch("CREATE TEMP TABLE intent_owner (owner TEXT NOT NULL)")
             .map_err(store_error)?;
@@ -435,5 +443,58 @@ mod tests {
             .query_row("PRAGMA application_id", [], |row| row.get(0))
             .unwrap();
         assert_eq!(id, APPLICATION_ID);
+    }
+
+    #[test]
+    fn schema_11_rebuilds_apps_keeping_them_and_what_refers_to_them() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join(DATABASE_FILE);
+        {
+            // a database of schema 10 with an app and its secret, opened as before schema 11
+            let mut old = Connection::open(&path).unwrap();
+            old.pragma_update(None, "foreign_keys", "ON").unwrap();
+            old.pragma_update(None, "application_id", APPLICATION_ID)
+                .unwrap();
+            Migrations::from_slice(&MIGRATIONS[..10])
+                .to_latest(&mut old)
+                .unwrap();
+            old.execute_batch(
+                "INSERT INTO environments (id, name, kind, color, rotation_days, created_at, \
+                 updated_at) VALUES ('e', 'Local', 'sandbox', '#000000', 90, 1, 1);
+                 INSERT INTO apps (id, environment_id, display_name, client_id, client_type, \
+                 auth_method, created_at, updated_at, audience) VALUES ('a', 'e', 'Billing', \
+                 'billing', 'confidential', 'client_secret_post', 1, 2, 'https://api');
+                 INSERT INTO secrets (id, app_id, label, added_at, fingerprint, state) \
+                 VALUES ('s', 'a', 'main', 1, '…1234', 'active');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(home.path(), Integrity::WholeFile).unwrap();
+        let count = |table: &str| -> i64 {
+            store
+                .conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                    row.get(0)
+                })
+                .unwrap()
+        };
+        assert_eq!((count("apps"), count("secrets")), (1, 1));
+        let (method, audience): (String, String) = store
+            .conn
+            .query_row("SELECT auth_method, audience FROM apps", [], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(
+            (method.as_str(), audience.as_str()),
+            ("client_secret_post", "https://api")
+        );
+        store
+            .conn
+            .execute("UPDATE apps SET auth_method = 'private_key_jwt'", [])
+            .unwrap();
+        // the secrets' reference to apps survived the rebuild, and foreign keys are on again
+        store.conn.execute("DELETE FROM apps", []).unwrap();
+        assert_eq!(count("secrets"), 0);
     }
 }

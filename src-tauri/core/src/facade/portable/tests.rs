@@ -158,6 +158,24 @@ fn the_export_holds_no_secret_and_imported_confidential_apps_need_one() {
 }
 
 #[test]
+fn an_imported_private_key_jwt_app_is_not_said_to_need_a_secret() {
+    let (_a, source) = populated();
+    let text = exported(&source).replace(
+        "\"auth_method\": \"client_secret_basic\"",
+        "\"auth_method\": \"private_key_jwt\"",
+    );
+    assert!(text.contains("private_key_jwt"), "{text}");
+    let (_b, target) = core();
+    let report = target.apply_import(&text, &[]).unwrap();
+    let needs: Vec<(&str, bool)> = report.environments[0]
+        .apps
+        .iter()
+        .map(|a| (a.client_id.as_str(), a.needs_secret))
+        .collect();
+    assert_eq!(needs, vec![("billing", false), ("web", false)]);
+}
+
+#[test]
 fn importing_the_same_file_again_skips_everything() {
     let (_a, core) = populated();
     let text = exported(&core);

@@ -139,6 +139,48 @@ async fn keycloak_introspection_is_not_asked_for_a_public_app() {
 }
 
 #[tokio::test]
+async fn keycloak_introspection_is_asked_for_a_private_key_jwt_app_with_its_assertion() {
+    let f = Fixture::new();
+    let server =
+        TestServer::start(|_| Reply::Answer(200, "application/json", r#"{"active":true}"#.into()))
+            .await;
+    let realm = format!("{}/realms/acme/protocol/openid-connect", server.url);
+    let environment = environment_with(
+        &f,
+        ProviderProfile::Keycloak,
+        Endpoints {
+            token_url: Some(format!("{realm}/token")),
+            introspection_url: Some(format!("{realm}/token/introspect")),
+            ..Endpoints::default()
+        },
+    );
+    let mut input = app_input(&environment, "Signer");
+    input.auth_method = AuthMethod::PrivateKeyJwt;
+    let app = f.core.create_app(input).unwrap();
+    f.core
+        .add_signing_key(SigningKeyInput {
+            app_id: app.id.clone(),
+            label: String::new(),
+            source: KeySource::Generate(KeyAlg::Es256),
+        })
+        .unwrap();
+    f.core.store_token(&app.id, signed_in("kc-access")).unwrap();
+
+    let answer = f.core.introspect_token(&app.id).await.unwrap();
+    assert!(answer.active);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0].body.contains(
+            "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+        ),
+        "{}",
+        seen[0].body
+    );
+    assert!(!seen[0].body.contains("client_secret"), "{}", seen[0].body);
+}
+
+#[tokio::test]
 async fn google_sign_ins_ask_for_offline_access() {
     let f = Fixture::new();
     let environment = environment_with(

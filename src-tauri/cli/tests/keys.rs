@@ -1,0 +1,212 @@
+//! `authdeck key` and `--auth-method private_key_jwt` as the real binary against the real
+//! keychain and the real test authorization server: keys generated and imported, their public
+//! JWKS registered at the provider, a token by private_key_jwt; and the private key material
+//! never printed, never in the data folder.
+
+mod common;
+
+use common::{Home, Server, support};
+use serde_json::{Value, json};
+
+/// A P-256 private key made by Node's own crypto, as PKCS#8 PEM and as a private JWK.
+fn node_p256_key() -> (String, Value) {
+    let output = std::process::Command::new("node")
+        .args([
+            "-e",
+            "const { generateKeyPairSync } = require('node:crypto');
+             const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+             console.log(JSON.stringify({
+               pem: privateKey.export({ type: 'pkcs8', format: 'pem' }),
+               jwk: privateKey.export({ format: 'jwk' }),
+             }));",
+        ])
+        .output()
+        .expect("node runs");
+    assert!(output.status.success());
+    let made: Value = serde_json::from_slice(&output.stdout).unwrap();
+    (
+        made["pem"].as_str().unwrap().to_owned(),
+        made["jwk"].clone(),
+    )
+}
+
+/// The last line of `key add`'s output: the public JWK it says to register.
+fn printed_jwk(stdout: &str) -> Value {
+    serde_json::from_str(stdout.lines().last().unwrap()).unwrap()
+}
+
+#[test]
+fn keys_are_generated_and_imported_printing_only_public_parts_and_sign_a_token() {
+    let server = Server::start(&[]);
+    let home = Home::new("keys");
+    home.local_environment(&server);
+    home.run(&[
+        "app",
+        "add",
+        "Signer",
+        "--env",
+        "Local",
+        "--client-id",
+        "pending",
+        "--auth-method",
+        "private_key_jwt",
+        "--scope",
+        "read",
+    ])
+    .ok();
+    let mut printed = String::new();
+
+    let generated = home.run(&["key", "add", "Signer", "--alg", "EdDSA", "--label", "made"]);
+    printed.push_str(generated.ok());
+    let generated_jwk = printed_jwk(&generated.stdout);
+    assert_eq!(generated_jwk["kty"], "OKP");
+    assert!(generated_jwk.get("d").is_none(), "{generated_jwk}");
+
+    let (pem, private_jwk) = node_p256_key();
+    let imported = home.run_with_stdin(&["key", "add", "Signer", "--import", "-"], &pem);
+    printed.push_str(imported.ok());
+    let imported_jwk = printed_jwk(&imported.stdout);
+    assert_eq!(
+        (&imported_jwk["x"], &imported_jwk["y"]),
+        (&private_jwk["x"], &private_jwk["y"]),
+        "the public half of the key imported"
+    );
+    assert!(imported_jwk.get("d").is_none());
+    // the same key again, as a JWK: refused, it is already there
+    let again = home.run_with_stdin(
+        &["key", "add", "Signer", "--import", "-"],
+        &private_jwk.to_string(),
+    );
+    assert!(
+        again.failed(7).contains("already has this key"),
+        "{again:?}"
+    );
+
+    let jwks = home.run(&["key", "jwks", "Signer"]);
+    printed.push_str(jwks.ok());
+    let jwks = jwks.json();
+    assert_eq!(jwks, json!({"keys": [imported_jwk, generated_jwk]}));
+    let list = home.run(&["key", "list", "Signer", "--json"]);
+    printed.push_str(list.ok());
+    assert_eq!(list.json().as_array().unwrap().len(), 2);
+
+    let registered = server.register_client(json!({
+        "token_endpoint_auth_method": "private_key_jwt",
+        "jwks": jwks,
+        "grant_types": ["client_credentials"],
+        "response_types": [],
+        "redirect_uris": [],
+        "scope": "read",
+    }));
+    let client_id = registered["client_id"].as_str().unwrap();
+    home.run(&["app", "edit", "Signer", "--client-id", client_id])
+        .ok();
+    let token = home.run(&["token", "Signer"]);
+    printed.push_str(token.ok());
+    let record = server.client_auth_requests().pop().unwrap();
+    assert_eq!(record["auth_method"], "private_key_jwt");
+    assert_eq!(record["status"], 200);
+    // the newest active key signs: the imported one
+    assert_eq!(record["assertion"]["header"]["kid"], imported_jwk["kid"]);
+
+    // nothing printed and nothing in the data folder holds private key material
+    let mut needles = vec![
+        private_jwk["d"].as_str().unwrap().to_owned(),
+        pem.lines().nth(1).unwrap().to_owned(),
+    ];
+    let accounts = support::open(&home.path(), &home.namespace)
+        .consistency()
+        .unwrap()
+        .1;
+    for account in accounts.iter().filter(|a| a.starts_with("signing-key:")) {
+        let stored = support::secret_tool_lookup(&home.namespace, account).unwrap();
+        needles.extend(
+            stored
+                .lines()
+                .filter(|l| !l.starts_with("-----"))
+                .map(str::to_owned),
+        );
+    }
+    assert!(needles.len() >= 4, "{}", needles.len());
+    for needle in &needles {
+        assert!(!printed.contains(needle.as_str()), "printed: {needle}");
+        for path in files_under(&home.path()) {
+            let bytes = std::fs::read(&path).unwrap();
+            let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+            assert!(!found, "private key material in {}", path.display());
+        }
+    }
+}
+
+#[test]
+fn the_last_key_of_a_private_key_jwt_app_stays_and_the_others_go() {
+    let server = Server::start(&[]);
+    let home = Home::new("keys-last");
+    home.local_environment(&server);
+    home.run(&[
+        "app",
+        "add",
+        "Signer",
+        "--env",
+        "Local",
+        "--client-id",
+        "signer",
+        "--auth-method",
+        "private_key_jwt",
+    ])
+    .ok();
+    let first = printed_jwk(home.run(&["key", "add", "Signer"]).ok());
+    let second = printed_jwk(home.run(&["key", "add", "Signer"]).ok());
+    let kid = |jwk: &Value| jwk["kid"].as_str().unwrap().to_owned();
+    home.run(&["key", "retire", "Signer", &kid(&first)]).ok();
+    let refused = home.run(&["key", "rm", "Signer", &kid(&second)]);
+    assert_eq!(
+        refused.failed(7),
+        "This is the last active signing key of “Signer”, which authenticates with \
+         private_key_jwt, so it cannot be deleted. Add the new key (and register it at the \
+         provider) first."
+    );
+    home.run(&["key", "rm", "Signer", &kid(&first)]).ok();
+    let left = home.run(&["key", "list", "Signer", "--json"]).json();
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left[0]["kid"], kid(&second));
+}
+
+#[test]
+fn an_auth_method_the_providers_metadata_leaves_out_is_refused() {
+    let server = Server::start(&[]);
+    server.configure(json!({"auth_methods_listed": ["client_secret_basic", "client_secret_post"]}));
+    let home = Home::new("keys-metadata");
+    home.local_environment(&server);
+    let refused = home.run(&[
+        "app",
+        "add",
+        "Signer",
+        "--env",
+        "Local",
+        "--client-id",
+        "signer",
+        "--auth-method",
+        "private_key_jwt",
+    ]);
+    assert_eq!(
+        refused.failed(7),
+        "--auth-method: The provider of “Local” does not accept private_key_jwt at its token \
+         endpoint; its metadata lists client_secret_basic, client_secret_post."
+    );
+    assert_eq!(home.run(&["apps", "--json"]).json(), json!([]));
+}
+
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|entry| {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files_under(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}

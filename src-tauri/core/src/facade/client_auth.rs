@@ -1,0 +1,71 @@
+//! Whether the provider accepts an app's client authentication method, by its metadata.
+
+use super::Core;
+use crate::error::{Error, Result};
+use crate::model::{AuthMethod, EnvironmentId};
+
+impl Core {
+    /// Refuses `method` when the environment's issuer publishes metadata whose
+    /// `token_endpoint_auth_methods_supported` does not list it, naming what it lists. Says
+    /// nothing when the environment has no issuer, or its metadata cannot be read or lists no
+    /// methods: the provider's own answer to a token request is then the judge.
+    pub async fn check_auth_method(
+        &self,
+        environment: &EnvironmentId,
+        method: AuthMethod,
+    ) -> Result<()> {
+        let environment = self.environment(environment)?;
+        let Some(issuer) = environment.endpoints.issuer_url.as_deref() else {
+            return Ok(());
+        };
+        let Ok(metadata) = self.issuer_metadata(issuer).await else {
+            return Ok(());
+        };
+        method_listed(method, &metadata.auth_methods, &environment.name)
+    }
+}
+
+/// Refuses a method the metadata's list leaves out (an empty list says nothing: RFC 8414 §2
+/// then means client_secret_basic, but many providers simply omit the field).
+pub(super) fn method_listed(
+    method: AuthMethod,
+    listed: &[String],
+    environment: &str,
+) -> Result<()> {
+    if method == AuthMethod::None
+        || listed.is_empty()
+        || listed.iter().any(|m| m == method.as_str())
+    {
+        return Ok(());
+    }
+    Err(Error::Validation {
+        field: "auth_method".into(),
+        message: format!(
+            "The provider of “{environment}” does not accept {} at its token endpoint; its \
+             metadata lists {}.",
+            method.as_str(),
+            listed.join(", ")
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_method_the_metadata_leaves_out_is_refused_naming_what_it_lists() {
+        let listed = [
+            "client_secret_basic".to_owned(),
+            "private_key_jwt".to_owned(),
+        ];
+        let error = method_listed(AuthMethod::ClientSecretJwt, &listed, "Sandbox").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "The provider of “Sandbox” does not accept client_secret_jwt at its token endpoint; \
+             its metadata lists client_secret_basic, private_key_jwt."
+        );
+        assert!(method_listed(AuthMethod::PrivateKeyJwt, &listed, "Sandbox").is_ok());
+        assert!(method_listed(AuthMethod::ClientSecretJwt, &[], "Sandbox").is_ok());
+    }
+}
