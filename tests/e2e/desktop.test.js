@@ -10,7 +10,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { click, closeApp, dismissToasts, launch, screenshot, waitForGone, waitForText } from "./support.js";
+import {
+  click,
+  closeApp,
+  dismissToasts,
+  launch,
+  screenshot,
+  startDesktopProgram,
+  stillRunning,
+  succeeds,
+  until,
+  waitForGone,
+  waitForText,
+} from "./support.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const APP = process.env.AUTHDECK_APP;
@@ -71,14 +83,6 @@ function activeWindow() {
   }
 }
 
-async function until(what, check, timeout = 15000) {
-  const deadline = Date.now() + timeout;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeout} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 /** Minimizes the app's window through the window manager, as its title bar's button does. */
 async function minimize(window) {
   execFileSync("xdotool", ["windowminimize", window], { timeout: 5000 });
@@ -99,15 +103,9 @@ before(async () => {
     cli(["app", "add", name, "--env", ENV, "--client-id", clientId, "--public"]);
   }
   for (const app of JSON.parse(cli(["apps", "--env", ENV, "--json"]))) apps[app.display_name] = app.id;
-  openbox = spawn("openbox", ["--sm-disable"], { stdio: "ignore" });
-  await until("a window manager", () => {
-    try {
-      execFileSync("wmctrl", ["-m"], { stdio: "ignore", timeout: 5000 });
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  openbox = startDesktopProgram("openbox", ["--sm-disable"]);
+  // slow to start on a loaded machine; if it ends instead, the error says what it said
+  await until("a window manager", () => stillRunning(openbox, "openbox") && succeeds("wmctrl", ["-m"]), 30000);
   // started on an app: `--open` when no Authdeck runs yet opens the window on it
   browser = await launch({ args: ["--open", apps["Hand-over first"]] });
 });

@@ -4,49 +4,24 @@
 // daemon, which implements the freedesktop clipboard-manager protocol (CLIPBOARD_MANAGER,
 // SAVE_TARGETS) that GNOME and Xfce desktops use to keep a quitting program's clipboard.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { test } from "node:test";
-import { EXIT_FILE, byTestId, clipboard, launch, openApp, recordForCanary, waitForText } from "./support.js";
+import {
+  EXIT_FILE,
+  byTestId,
+  clipboard,
+  launch,
+  openApp,
+  recordForCanary,
+  startDesktopProgram,
+  stillRunning,
+  succeeds,
+  until,
+  waitForText,
+} from "./support.js";
 
 const DEMO_SECRETS = ["admin-secret", "basic-secret", "jwt-secret", "post-secret"];
-
-/** Starts a desktop program for this test; it is stopped in the test's `finally`. */
-function startDesktopProgram(command, args) {
-  const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
-  child.said = "";
-  child.stderr.on("data", (chunk) => {
-    child.said += chunk;
-  });
-  child.on("error", (error) => {
-    throw new Error(`${command} could not be started: ${error.message}`);
-  });
-  return child;
-}
-
-/** Whether `child` still runs; when it ended, the wait for it ends with what it said. */
-function stillRunning(child, command) {
-  if (child.exitCode === null && child.signalCode === null) return true;
-  throw new Error(`${command} ended (${child.exitCode ?? child.signalCode}) before its window appeared: ${child.said.trim()}`);
-}
-
-/** Whether a program succeeds, without output. */
-function succeeds(command, args) {
-  try {
-    execFileSync(command, args, { stdio: "ignore", timeout: 5000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(what, check, timeout = 15000) {
-  const deadline = Date.now() + timeout;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeout} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test("closing the window after copying a secret quits cleanly and leaves no secret on the clipboard", async () => {
   rmSync(EXIT_FILE, { force: true });

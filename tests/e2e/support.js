@@ -325,3 +325,42 @@ export async function openApp(browser, name) {
   }
   throw new Error(`no app row named ${name}`);
 }
+
+/** Starts a desktop program (a window manager, a settings daemon) a test needs; what it says
+ * on stderr is kept for the error when it ends early. The test stops it. */
+export function startDesktopProgram(command, args) {
+  const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+  child.said = "";
+  child.stderr.on("data", (chunk) => {
+    child.said += chunk;
+  });
+  child.on("error", (error) => {
+    throw new Error(`${command} could not be started: ${error.message}`);
+  });
+  return child;
+}
+
+/** Whether `child` still runs; when it ended, the wait for it ends with what it said. */
+export function stillRunning(child, command) {
+  if (child.exitCode === null && child.signalCode === null) return true;
+  throw new Error(`${command} ended (${child.exitCode ?? child.signalCode}) before its window appeared: ${child.said.trim()}`);
+}
+
+/** Whether a program succeeds, without output. */
+export function succeeds(command, args) {
+  try {
+    execFileSync(command, args, { stdio: "ignore", timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `check` holds, polling every 100 ms. */
+export async function until(what, check, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
