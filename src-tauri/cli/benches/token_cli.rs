@@ -157,7 +157,12 @@ fn all_at_once(home: &Home) -> Duration {
         .collect();
     for child in children {
         let output = child.wait_with_output().expect("wait");
-        assert!(output.status.success());
+        assert!(
+            output.status.success(),
+            "one of {CONCURRENT} at once failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     started.elapsed()
 }
