@@ -110,9 +110,9 @@ impl AuthServer {
         }
     }
 
-    /// What each token request the server received sent (client, auth method, scope ...).
-    pub fn token_requests(&self) -> Vec<serde_json::Value> {
-        let url = format!("{}/test/token-requests", self.issuer);
+    /// The list the server keeps at `/test/<route>` (its records of what requests sent).
+    fn records(&self, route: &str) -> Vec<serde_json::Value> {
+        let url = format!("{}/test/{route}", self.issuer);
         let list: serde_json::Value = super::http_client()
             .build()
             .unwrap()
@@ -124,20 +124,16 @@ impl AuthServer {
         list.as_array().expect("a list").clone()
     }
 
+    /// What each token request the server received sent (client, auth method, scope ...).
+    pub fn token_requests(&self) -> Vec<serde_json::Value> {
+        self.records("token-requests")
+    }
+
     /// What each revocation request (RFC 7009) the server received sent: client, auth
     /// method, token type hint, `token_digest` (the first 16 hex digits of the token's SHA-256)
     /// and the answer's status.
     pub fn revocation_requests(&self) -> Vec<serde_json::Value> {
-        let url = format!("{}/test/revocation-requests", self.issuer);
-        let list: serde_json::Value = super::http_client()
-            .build()
-            .unwrap()
-            .get(url)
-            .send()
-            .expect("ask the server")
-            .json()
-            .expect("JSON");
-        list.as_array().expect("a list").clone()
+        self.records("revocation-requests")
     }
 
     /// How each client-authenticated request (token, introspection, revocation, device
@@ -146,16 +142,7 @@ impl AuthServer {
     /// (`assertion`) and the raw `assertion_jwt`, `status`, `error`, and oidc-provider's
     /// `error_detail` (why a client authentication failed).
     pub fn client_auth_requests(&self) -> Vec<serde_json::Value> {
-        let url = format!("{}/test/client-auth", self.issuer);
-        let list: serde_json::Value = super::http_client()
-            .build()
-            .unwrap()
-            .get(url)
-            .send()
-            .expect("ask the server")
-            .json()
-            .expect("JSON");
-        list.as_array().expect("a list").clone()
+        self.records("client-auth")
     }
 
     /// Registers a client at the server's RFC 7591 endpoint (as a provider's console would)
