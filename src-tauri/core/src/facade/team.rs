@@ -1,5 +1,6 @@
-//! Team vault connections: add (the token checked by the vault, then kept in the keychain
-//! only), status, remove; and reading a team environment's secret from its vault.
+//! Team vault connections: add and sign in (by token, userpass or AppRole; the token checked
+//! by the vault, then kept in the keychain only), status, remove; and reading a team
+//! environment's secret from its vault.
 //!
 //! Adding follows the two-store protocol of `secrets.rs`: a `put` intent for `team:<name>`,
 //! the keychain, then the row and the intent's removal in one transaction. Removing: a
@@ -11,7 +12,7 @@ use crate::model::{AppId, Secret, SecretId};
 use crate::store::intents::{self, Intent};
 use crate::store::{apps, teams};
 use crate::team::kv::Kv;
-use crate::team::{TeamStatus, TeamVault, TeamVaultInput, token_account};
+use crate::team::{SignIn, TeamStatus, TeamVault, TeamVaultInput, check_credential, token_account};
 
 impl Core {
     /// Every team vault connection, by name.
@@ -28,8 +29,8 @@ impl Core {
         })
     }
 
-    /// Adds a team vault connection once the vault has accepted its token; the token goes to
-    /// the keychain only.
+    /// Adds a team vault connection once the person has signed in and the vault has accepted
+    /// the token; the token goes to the keychain only, the password or secret ID nowhere.
     pub async fn add_team(&self, input: TeamVaultInput) -> Result<TeamStatus> {
         input.validate()?;
         let vault = TeamVault {
@@ -38,6 +39,7 @@ impl Core {
             namespace: input.namespace,
             mount: input.mount,
             path: input.path,
+            sign_in: input.sign_in,
             created_at: self.now(),
         };
         if teams::get(&self.store()?.conn, &vault.name)?.is_some() {
@@ -46,7 +48,7 @@ impl Core {
                 message: format!("A team vault named “{}” already exists.", vault.name),
             });
         }
-        let token = Secret::new(input.token.expose().trim());
+        let token = self.sign_in_to(&vault, &input.credential).await?;
         let status = self.look_up(&vault, &token).await?;
         let intent = Intent::put(token_account(&vault.name));
         self.store()?
@@ -65,18 +67,33 @@ impl Core {
         Ok(status)
     }
 
-    /// Replaces a team vault's token (a new one from the vault's sign-in) once the vault has
-    /// accepted it.
-    pub async fn replace_team_token(&self, name: &str, token: Secret) -> Result<TeamStatus> {
-        let vault = self.team(name)?;
-        let token = Secret::new(token.expose().trim());
-        if token.expose().is_empty() {
-            return Err(Error::invalid("token", "The vault token is empty."));
+    /// Signs in to a team vault again, by its kept method or by `sign_in` (which then
+    /// replaces it), and keeps the new token in place of the old once the vault accepted it.
+    pub async fn sign_in_team(
+        &self,
+        name: &str,
+        sign_in: Option<SignIn>,
+        credential: Secret,
+    ) -> Result<TeamStatus> {
+        let mut vault = self.team(name)?;
+        if let Some(sign_in) = sign_in {
+            sign_in.validate()?;
+            vault.sign_in = sign_in;
         }
+        check_credential(&vault.sign_in, &credential)?;
+        let token = self.sign_in_to(&vault, &credential).await?;
         let status = self.look_up(&vault, &token).await?;
         // One keychain write that replaces the value: the row already refers to it.
         self.vault.put(&token_account(&vault.name), &token)?;
+        self.store()?
+            .write(|tx| teams::set_sign_in(tx, &vault.name, &vault.sign_in))?;
         Ok(status)
+    }
+
+    /// The client token of a sign-in by the vault's method.
+    async fn sign_in_to(&self, vault: &TeamVault, credential: &Secret) -> Result<Secret> {
+        let none = Secret::new("");
+        self.team_client(vault, &none)?.sign_in(credential).await
     }
 
     /// What the vault says now of the team vault's token: the address that answered, the

@@ -1,12 +1,12 @@
-//! The vault's HTTP API, as much as Authdeck uses: the token's own lookup and KV version 2
-//! reads and check-and-set writes, over the one HTTP client (`http.rs`: https except loopback,
+//! The vault's HTTP API, as much as Authdeck uses: signing in (userpass, AppRole), the token's
+//! own lookup, and KV version 2 reads and check-and-set writes, over the one HTTP client (`http.rs`: https except loopback,
 //! no redirects, bounded times and bodies).
 //!
 //! Hand-written rather than a Vault crate: the few calls are small JSON exchanges, and the
 //! crates (vaultrs and others) bring their own HTTP stack, which would bypass the client that
 //! holds Authdeck's transport rules.
 
-use super::TeamVault;
+use super::{SignIn, TeamVault};
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, NetError};
 use crate::model::Secret;
@@ -15,6 +15,8 @@ use serde_json::{Value, json};
 /// What a request was for, so a refusal names what the person could not do.
 #[derive(Clone, Copy, Debug)]
 enum Purpose<'a> {
+    /// A login at `auth/<mount>/`, with the method's name.
+    SignIn(&'a str, &'a str),
     LookUpToken,
     Read(&'a str),
     Write(&'a str),
@@ -31,10 +33,43 @@ pub struct Entry {
 pub struct Kv<'a> {
     pub http: &'a HttpClient,
     pub vault: &'a TeamVault,
+    /// Empty for a sign-in, which is sent without a token.
     pub token: &'a Secret,
 }
 
 impl Kv<'_> {
+    /// Signs in by the vault's `sign_in` method with `credential` (the password or secret ID;
+    /// a `Token` sign-in is the credential itself): the client token the vault gives.
+    pub async fn sign_in(&self, credential: &Secret) -> Result<Secret> {
+        let (mount, api, body) = match &self.vault.sign_in {
+            SignIn::Token => return Ok(Secret::new(credential.expose().trim())),
+            SignIn::Userpass { username, mount } => (
+                mount,
+                format!("auth/{mount}/login/{username}"),
+                json!({ "password": credential.expose() }),
+            ),
+            SignIn::Approle { role_id, mount } => (
+                mount,
+                format!("auth/{mount}/login"),
+                json!({ "role_id": role_id, "secret_id": credential.expose() }),
+            ),
+        };
+        let purpose = Purpose::SignIn(self.vault.sign_in.method(), mount);
+        let (_, answer) = self
+            .send(http::Method::POST, &api, Some(body), purpose)
+            .await?;
+        answer["auth"]["client_token"]
+            .as_str()
+            .filter(|token| !token.is_empty())
+            .map(Secret::new)
+            .ok_or_else(|| {
+                Error::BadResponse(format!(
+                    "The team vault “{}” signed you in at auth/{mount}/ but gave no token.",
+                    self.vault.name
+                ))
+            })
+    }
+
     /// The token's own lookup (`auth/token/lookup-self`): the address that answered and the
     /// token's data (ttl, policies, display name).
     pub async fn look_up_token(&self) -> Result<(String, Value)> {
@@ -161,8 +196,10 @@ impl Kv<'_> {
             .method(method.clone())
             .uri(&url)
             .header("X-Vault-Request", "true")
-            .header("X-Vault-Token", self.token.expose())
             .header(http::header::ACCEPT, "application/json");
+        if !self.token.expose().is_empty() {
+            builder = builder.header("X-Vault-Token", self.token.expose());
+        }
         if let Some(namespace) = &self.vault.namespace {
             builder = builder.header("X-Vault-Namespace", namespace);
         }
@@ -209,6 +246,16 @@ fn check(vault: &TeamVault, status: u16, answer: &Value, purpose: Purpose<'_>) -
     let why = errors_of(answer);
     match (status, purpose) {
         (200..=299, _) => Ok(()),
+        // Login paths need no token: a 403 there means no such method is enabled at the mount.
+        (403..=405, Purpose::SignIn(method, mount)) => Err(Error::NotConfigured(format!(
+            "The team vault “{}” has no {method} sign-in at auth/{mount}/ (HTTP {status}: \
+             {why}): check the auth mount (--auth-mount) or ask the vault's admin to enable it.",
+            vault.name
+        ))),
+        (400, Purpose::SignIn(method, _)) => Err(Error::VaultRefused(format!(
+            "The team vault “{}” refused the {method} sign-in (HTTP 400: {why}).",
+            vault.name
+        ))),
         (403, Purpose::LookUpToken) => Err(Error::VaultRefused(format!(
             "The team vault “{}” refused the token (HTTP 403: {why}): it is wrong, expired or \
              revoked. Give it a valid token (team login).",

@@ -3,7 +3,7 @@
 //! stand-in (check-and-set included); the real OpenBao is exercised in the CLI's tests.
 
 use super::*;
-use crate::team::TeamVaultInput;
+use crate::team::{SignIn, TeamVaultInput};
 use crate::test_server::{Reply, Seen, TestServer};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -69,7 +69,8 @@ async fn connected(f: &Fixture, vault: &TestServer) {
             namespace: None,
             mount: "secret".into(),
             path: "authdeck/acme".into(),
-            token: Secret::new("s.member-token"),
+            sign_in: SignIn::Token,
+            credential: Secret::new("s.member-token"),
         })
         .await
         .unwrap();
