@@ -165,7 +165,7 @@ fn status(core: &Core, name: Option<&str>, json: bool) -> Result<u8, Failure> {
     }
     let rows: Vec<Vec<String>> = found.iter().map(row).collect();
     output::print(&table(
-        &["TEAM", "ADDRESS", "PATH", "TOKEN", "POLICIES"],
+        &["TEAM", "ADDRESS", "PATH", "TOKEN", "RENEWABLE", "POLICIES"],
         &rows,
     ))?;
     Ok(0)
@@ -177,6 +177,7 @@ fn row(status: &TeamStatus) -> Vec<String> {
         status.address.clone(),
         format!("{}/{}", status.vault.mount, status.vault.path),
         output::time_left(status.ttl_seconds),
+        if status.renewable { "yes" } else { "no" }.to_owned(),
         status.policies.join(","),
     ]
 }

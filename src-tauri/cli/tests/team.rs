@@ -5,7 +5,7 @@ mod common;
 
 use authdeck_core::vault::SecretStore;
 use common::support::openbao::OpenBao;
-use common::team::{MEMBER_POLICY, add_team, folder_holds};
+use common::team::{MEMBER_POLICY, add_team, folder_holds, shared_by_admin};
 use common::{Home, billing};
 use serde_json::json;
 
@@ -186,14 +186,7 @@ fn shared_and_joined(
     secret: &str,
     member_policies: &[&str],
 ) -> (common::Server, OpenBao, Home, Home, String) {
-    let server = common::Server::start(&[]);
-    let bao = OpenBao::start();
-    bao.put_policy("acme-member", MEMBER_POLICY);
-    let admin = Home::new(&format!("{test}-admin"));
-    admin.local_environment(&server);
-    admin.app("Local", "Billing sync", "basic-client", secret);
-    add_team(&admin, &bao, &bao.token_with(&["acme-member"])).ok();
-    admin.run(&["env", "share", "Local", "--team", "acme"]).ok();
+    let (server, bao, admin) = shared_by_admin(test, secret);
     let member = Home::new(&format!("{test}-member"));
     let member_token = bao.token_with(member_policies);
     add_team(&member, &bao, &member_token).ok();

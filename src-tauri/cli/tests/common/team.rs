@@ -2,7 +2,7 @@
 //! the canary search of a data folder.
 
 use super::support::openbao::OpenBao;
-use super::{Home, Run};
+use super::{Home, Run, Server};
 
 /// Members of the team read and write everything under the team's path.
 pub const MEMBER_POLICY: &str = r#"
@@ -37,4 +37,18 @@ pub fn folder_holds(home: &Home, value: &str) -> bool {
         let bytes = std::fs::read(file).expect("read a data file");
         bytes.windows(value.len()).any(|w| w == value.as_bytes())
     })
+}
+
+/// A server, a vault with the member policy, and an admin whose "Local" (with "Billing sync"
+/// and its secret `secret`) is shared in `acme`.
+pub fn shared_by_admin(test: &str, secret: &str) -> (Server, OpenBao, Home) {
+    let server = Server::start(&[]);
+    let bao = OpenBao::start();
+    bao.put_policy("acme-member", MEMBER_POLICY);
+    let admin = Home::new(&format!("{test}-admin"));
+    admin.local_environment(&server);
+    admin.app("Local", "Billing sync", "basic-client", secret);
+    add_team(&admin, &bao, &bao.token_with(&["acme-member"])).ok();
+    admin.run(&["env", "share", "Local", "--team", "acme"]).ok();
+    (server, bao, admin)
 }

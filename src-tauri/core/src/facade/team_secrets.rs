@@ -38,7 +38,7 @@ impl Core {
                     app.display_name
                 ))
             })?;
-        let token = self.team_token(&vault)?;
+        let token = self.team_token(&vault).await?;
         let kv = self.team_client(&vault, &token)?;
         let data = json!({
             "value": value.expose(),
@@ -79,7 +79,7 @@ impl Core {
         let Some((vault, key)) = teams::of_environment(&self.store()?.conn, environment)? else {
             return Ok(());
         };
-        let token = self.team_token(&vault)?;
+        let token = self.team_token(&vault).await?;
         let kv = self.team_client(&vault, &token)?;
         let (setup, _) = read_setup(&kv, &key).await?;
         self.store()?.write(|tx| {

@@ -4,6 +4,8 @@
 use super::{list_json, optional, store_error, time_at};
 use crate::error::{Error, Result};
 use crate::model::EnvironmentId;
+use crate::model::Timestamp;
+use crate::team::token_life::TokenLife;
 use crate::team::{DEFAULT_APPROLE_MOUNT, DEFAULT_USERPASS_MOUNT, SignIn, TeamVault};
 use rusqlite::{Connection, Row, params};
 
@@ -87,6 +89,50 @@ pub fn set_sign_in(conn: &Connection, team: &str, sign_in: &SignIn) -> Result<()
     )
     .map_err(store_error)?;
     Ok(())
+}
+
+/// Remembers what the vault last said of `team`'s token.
+pub fn set_token_life(conn: &Connection, team: &str, life: &TokenLife) -> Result<()> {
+    conn.execute(
+        "UPDATE team_vaults SET token_checked_at = ?2, token_ttl = ?3, token_creation_ttl = ?4, \
+         token_renewable = ?5 WHERE name = ?1",
+        params![
+            team,
+            life.checked_at.unix(),
+            life.ttl,
+            life.creation_ttl,
+            life.renewable
+        ],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// What the vault last said of `team`'s token; `None` when it was never asked.
+pub fn token_life(conn: &Connection, team: &str) -> Result<Option<TokenLife>> {
+    let found = optional(conn.query_row(
+        "SELECT token_checked_at, token_ttl, token_creation_ttl, token_renewable \
+         FROM team_vaults WHERE name = ?1 AND token_checked_at IS NOT NULL",
+        [team],
+        |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, Option<i64>>(1)?,
+                row.get::<_, Option<i64>>(2)?,
+                row.get::<_, Option<bool>>(3)?,
+            ))
+        },
+    ))?;
+    Ok(
+        found.and_then(|(checked_at, ttl, creation_ttl, renewable)| {
+            Some(TokenLife {
+                checked_at: Timestamp::from_unix(checked_at)?,
+                ttl,
+                creation_ttl: creation_ttl.unwrap_or(0),
+                renewable: renewable.unwrap_or(false),
+            })
+        }),
+    )
 }
 
 /// One team vault by name.

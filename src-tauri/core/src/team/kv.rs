@@ -18,6 +18,7 @@ enum Purpose<'a> {
     /// A login at `auth/<mount>/`, with the method's name.
     SignIn(&'a str, &'a str),
     LookUpToken,
+    RenewToken,
     Read(&'a str),
     Write(&'a str),
 }
@@ -82,6 +83,28 @@ impl Kv<'_> {
             )
             .await?;
         Ok((address, answer["data"].clone()))
+    }
+
+    /// Renews the token (`auth/token/renew-self`) by `increment` seconds: the seconds it now
+    /// has and whether the vault would renew it again.
+    pub async fn renew_token(&self, increment: i64) -> Result<(i64, bool)> {
+        let body = json!({ "increment": format!("{increment}s") });
+        let (_, answer) = self
+            .send(
+                http::Method::POST,
+                "auth/token/renew-self",
+                Some(body),
+                Purpose::RenewToken,
+            )
+            .await?;
+        let auth = &answer["auth"];
+        let lease = auth["lease_duration"].as_i64().ok_or_else(|| {
+            Error::BadResponse(format!(
+                "The team vault “{}” renewed its token but did not say for how long.",
+                self.vault.name
+            ))
+        })?;
+        Ok((lease, auth["renewable"].as_bool().unwrap_or(false)))
     }
 
     /// The current version of the entry at `path` (under the team's base path); `None` when
@@ -260,6 +283,11 @@ fn check(vault: &TeamVault, status: u16, answer: &Value, purpose: Purpose<'_>) -
             "The team vault “{}” refused the token (HTTP 403: {why}): it is wrong, expired or \
              revoked. Give it a valid token (team login).",
             vault.name
+        ))),
+        (400 | 403, Purpose::RenewToken) => Err(Error::VaultSignInRequired(format!(
+            "The team vault “{name}” would not renew its token (HTTP {status}: {why}): sign in \
+             again with `authdeck team login {name}`.",
+            name = vault.name
         ))),
         (403, Purpose::Read(path)) => Err(Error::VaultRefused(format!(
             "Your vault policy does not allow reading this secret (path {}; HTTP 403: {why}).",

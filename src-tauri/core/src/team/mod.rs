@@ -11,6 +11,7 @@
 //! later sign-in asks only for the password or secret ID, which is never kept anywhere.
 
 pub mod kv;
+pub mod token_life;
 
 use crate::error::{Error, Result};
 use crate::model::{Secret, SecretState, Timestamp};
@@ -117,6 +118,8 @@ pub struct TeamStatus {
     pub address: String,
     /// Seconds the token has left; `None` for a token that never expires (a root token).
     pub ttl_seconds: Option<i64>,
+    /// Whether the vault would renew the token (Authdeck renews it before it ends).
+    pub renewable: bool,
     pub policies: Vec<String>,
     /// The token's display name at the vault (`token`, `oidc-alice` ...).
     pub display_name: String,
