@@ -275,6 +275,15 @@ impl OpenBao {
         }
     }
 
+    /// Whether any version or metadata of the KV v2 entry at `path` under `secret/` remains.
+    pub fn kv_exists(&self, path: &str) -> bool {
+        match self.get(&format!("{MOUNT}/metadata/{path}"), &self.root_token) {
+            (200, _) => true,
+            (404, _) => false,
+            (status, body) => panic!("metadata of {path}: HTTP {status}: {body}"),
+        }
+    }
+
     /// The current data of a KV v2 entry at `path` under `secret/`, as root; `None` when absent.
     pub fn kv_data(&self, path: &str) -> Option<Value> {
         let (status, body) = self.get(&format!("{MOUNT}/data/{path}"), &self.root_token);

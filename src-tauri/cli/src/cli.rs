@@ -732,11 +732,13 @@ pub enum SecretCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Retire a secret: kept in the keychain, no longer used (never the last active one).
+    /// Retire a secret: kept in the keychain (a team secret: in the team vault), no longer
+    /// used (never the last active one).
     Retire(SecretTarget),
     /// Put a retired secret back in use.
     Reactivate(SecretTarget),
-    /// Delete a secret (never the last active one of a confidential app).
+    /// Delete a secret (never the last active one of a confidential app); a team secret is
+    /// removed from the team vault with every version.
     Rm(SecretTarget),
 }
 

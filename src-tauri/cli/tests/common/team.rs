@@ -10,6 +10,12 @@ path "secret/data/authdeck/acme/*" { capabilities = ["create", "read", "update"]
 path "secret/metadata/authdeck/acme/*" { capabilities = ["read", "list"] }
 "#;
 
+/// Admins also remove secrets: every version of a value goes with its metadata.
+pub const ADMIN_POLICY: &str = r#"
+path "secret/data/authdeck/acme/*" { capabilities = ["create", "read", "update"] }
+path "secret/metadata/authdeck/acme/*" { capabilities = ["read", "list", "delete"] }
+"#;
+
 /// Connects `home` to the team vault `acme` at `bao` with `token`.
 pub fn add_team(home: &Home, bao: &OpenBao, token: &str) -> Run {
     add_team_by(home, bao, &["--token-stdin"], token)
@@ -39,16 +45,17 @@ pub fn folder_holds(home: &Home, value: &str) -> bool {
     })
 }
 
-/// A server, a vault with the member policy, and an admin whose "Local" (with "Billing sync"
-/// and its secret `secret`) is shared in `acme`.
+/// A server, a vault with the member and admin policies, and an admin whose "Local" (with
+/// "Billing sync" and its secret `secret`) is shared in `acme`.
 pub fn shared_by_admin(test: &str, secret: &str) -> (Server, OpenBao, Home) {
     let server = Server::start(&[]);
     let bao = OpenBao::start();
     bao.put_policy("acme-member", MEMBER_POLICY);
+    bao.put_policy("acme-admin", ADMIN_POLICY);
     let admin = Home::new(&format!("{test}-admin"));
     admin.local_environment(&server);
     admin.app("Local", "Billing sync", "basic-client", secret);
-    add_team(&admin, &bao, &bao.token_with(&["acme-member"])).ok();
+    add_team(&admin, &bao, &bao.token_with(&["acme-admin"])).ok();
     admin.run(&["env", "share", "Local", "--team", "acme"]).ok();
     (server, bao, admin)
 }

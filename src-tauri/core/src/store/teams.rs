@@ -210,3 +210,17 @@ pub fn team_secret_ids(conn: &Connection) -> Result<Vec<String>> {
         .map_err(store_error)?;
     rows.collect::<rusqlite::Result<_>>().map_err(store_error)
 }
+
+/// The secrets (by ID) of one team environment.
+pub fn secret_ids_in(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<String>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT s.id FROM secrets s JOIN apps a ON a.id = s.app_id \
+             WHERE a.environment_id = ?1",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([environment.as_str()], |row| row.get(0))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}

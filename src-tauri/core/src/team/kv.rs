@@ -21,6 +21,8 @@ enum Purpose<'a> {
     RenewToken,
     Read(&'a str),
     Write(&'a str),
+    Destroy(&'a str),
+    Capabilities,
 }
 
 /// A KV version 2 entry as read: its data and version.
@@ -158,6 +160,39 @@ impl Kv<'_> {
         })
     }
 
+    /// Deletes every version of the entry at `path` and its metadata (KV v2 `metadata`
+    /// delete), so no version of it remains; done when there is none.
+    pub async fn destroy(&self, path: &str) -> Result<()> {
+        let full = self.full_path(path);
+        let api = format!("{}/metadata/{full}", self.vault.mount);
+        match self
+            .send(http::Method::DELETE, &api, None, Purpose::Destroy(&full))
+            .await
+        {
+            Ok(_) | Err(Error::NotFound(_)) => Ok(()),
+            Err(error) => Err(self.why_refused(error).await),
+        }
+    }
+
+    /// Whether the token's policy allows destroying the entry at `path` (asked of the vault,
+    /// `sys/capabilities-self`), so a removal that would stop half-way is refused first.
+    pub async fn may_destroy(&self, path: &str) -> Result<bool> {
+        let api = format!("{}/metadata/{}", self.vault.mount, self.full_path(path));
+        let body = json!({ "paths": [api] });
+        let (_, answer) = self
+            .send(
+                http::Method::POST,
+                "sys/capabilities-self",
+                Some(body),
+                Purpose::Capabilities,
+            )
+            .await?;
+        let granted = answer["data"][&api].as_array().cloned().unwrap_or_default();
+        Ok(granted
+            .iter()
+            .any(|c| c == "delete" || c == "root" || c == "sudo"))
+    }
+
     /// `mount/path` as the person would name it (`secret/authdeck/acme/sandbox/setup`).
     pub fn shown_path(&self, path: &str) -> String {
         format!("{}/{}", self.vault.mount, self.full_path(path))
@@ -279,7 +314,7 @@ fn check(vault: &TeamVault, status: u16, answer: &Value, purpose: Purpose<'_>) -
             "The team vault “{}” refused the {method} sign-in (HTTP 400: {why}).",
             vault.name
         ))),
-        (403, Purpose::LookUpToken) => Err(Error::VaultRefused(format!(
+        (403, Purpose::LookUpToken | Purpose::Capabilities) => Err(Error::VaultRefused(format!(
             "The team vault “{}” refused the token (HTTP 403: {why}): it is wrong, expired or \
              revoked. Give it a valid token (team login).",
             vault.name
@@ -297,11 +332,17 @@ fn check(vault: &TeamVault, status: u16, answer: &Value, purpose: Purpose<'_>) -
             "Your vault policy does not allow writing this (path {}; HTTP 403: {why}).",
             shown(path)
         ))),
-        (404, Purpose::Read(path) | Purpose::Write(path)) => Err(Error::NotFound(format!(
-            "The team vault “{}” holds nothing at {}.",
-            vault.name,
+        (403, Purpose::Destroy(path)) => Err(Error::VaultRefused(format!(
+            "Your vault policy does not allow deleting this secret (path {}; HTTP 403: {why}).",
             shown(path)
         ))),
+        (404, Purpose::Read(path) | Purpose::Write(path) | Purpose::Destroy(path)) => {
+            Err(Error::NotFound(format!(
+                "The team vault “{}” holds nothing at {}.",
+                vault.name,
+                shown(path)
+            )))
+        }
         (400, Purpose::Write(path)) if why.contains("check-and-set") => Err(Error::Conflict {
             field: "vault".into(),
             message: format!(
