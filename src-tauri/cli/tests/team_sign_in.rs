@@ -21,8 +21,14 @@ fn with_alice() -> OpenBao {
     bao
 }
 
-/// The vault token `home` keeps for `acme`, which must still be one the vault takes.
+/// The vault token `home` keeps for `acme`, which must still be one the vault takes, and the
+/// only entry of its keychain.
 fn kept_token(bao: &OpenBao, home: &Home) -> String {
+    use authdeck_core::vault::SecretStore;
+    let accounts = common::support::keychain(&home.namespace)
+        .accounts()
+        .unwrap();
+    assert_eq!(accounts, ["team:acme"]);
     let token = secret_tool_lookup(&home.namespace, "team:acme").expect("a token in the keychain");
     assert!(bao.look_up(&token).is_some(), "the kept token is refused");
     token
