@@ -378,6 +378,32 @@ mod tests {
     }
 
     #[test]
+    fn schema_14_reads_a_team_vault_added_before_it_as_a_token_sign_in_never_checked() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = 13;
+        assert_eq!(
+            MIGRATIONS[before],
+            M::up(include_str!("migrations/0014_team_sign_in.sql"))
+        );
+        Migrations::from_slice(&MIGRATIONS[..before])
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO team_vaults (name, addresses, mount, path, created_at) \
+             VALUES ('acme', '[\"https://bao.example.com\"]', 'secret', 'authdeck/acme', 0)",
+            [],
+        )
+        .unwrap();
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
+        let vault = teams::get(&conn, "acme").unwrap().unwrap();
+        assert_eq!(vault.sign_in, crate::team::SignIn::Token);
+        // Never checked: the next use asks the vault once (`Core::team_token`).
+        assert_eq!(teams::token_life(&conn, "acme").unwrap(), None);
+    }
+
+    #[test]
     fn app_counts_follow_adding_moving_and_deleting_apps() {
         let home = tempfile::tempdir().unwrap();
         let store = Store::open(home.path(), Integrity::AsRead).unwrap();
