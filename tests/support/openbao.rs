@@ -182,6 +182,79 @@ impl OpenBao {
             .to_owned()
     }
 
+    /// A new token made by root from `request` (`ttl`, `explicit_max_ttl`, `renewable` ...).
+    pub fn token_from(&self, request: Value) -> String {
+        let (status, body) = self.post("auth/token/create", &self.root_token, request);
+        assert_eq!(status, 200, "create a token: {body}");
+        body["auth"]["client_token"]
+            .as_str()
+            .expect("a client token")
+            .to_owned()
+    }
+
+    /// What the vault says of `token` (`auth/token/lookup-self` with it): `None` once it is
+    /// refused (expired, revoked).
+    pub fn look_up(&self, token: &str) -> Option<Value> {
+        match self.get("auth/token/lookup-self", token) {
+            (200, body) => Some(body["data"].clone()),
+            (403, _) => None,
+            (status, body) => panic!("look up a token: HTTP {status}: {body}"),
+        }
+    }
+
+    /// Enables the auth method `kind` (`userpass`, `approle`) at `auth/<mount>/`.
+    pub fn enable_auth(&self, mount: &str, kind: &str) {
+        let (status, body) = self.post(
+            &format!("sys/auth/{mount}"),
+            &self.root_token,
+            json!({ "type": kind }),
+        );
+        assert_eq!(status, 204, "enable {kind} at {mount}: {body}");
+    }
+
+    /// A userpass user at `auth/<mount>/` whose tokens carry `policies`.
+    pub fn add_user(&self, mount: &str, username: &str, password: &str, policies: &[&str]) {
+        let (status, body) = self.post(
+            &format!("auth/{mount}/users/{username}"),
+            &self.root_token,
+            json!({ "password": password, "token_policies": policies, "token_ttl": "1h" }),
+        );
+        assert_eq!(status, 204, "add the user {username}: {body}");
+    }
+
+    /// An AppRole role at `auth/<mount>/` whose tokens carry `policies`: its role ID.
+    pub fn add_role(&self, mount: &str, role: &str, policies: &[&str]) -> String {
+        let (status, body) = self.post(
+            &format!("auth/{mount}/role/{role}"),
+            &self.root_token,
+            json!({ "token_policies": policies, "token_ttl": "1h" }),
+        );
+        assert_eq!(status, 204, "add the role {role}: {body}");
+        let (status, body) = self.get(
+            &format!("auth/{mount}/role/{role}/role-id"),
+            &self.root_token,
+        );
+        assert_eq!(status, 200, "the role ID of {role}: {body}");
+        body["data"]["role_id"]
+            .as_str()
+            .expect("a role ID")
+            .to_owned()
+    }
+
+    /// A new secret ID for the AppRole `role` at `auth/<mount>/`.
+    pub fn new_secret_id(&self, mount: &str, role: &str) -> String {
+        let (status, body) = self.post(
+            &format!("auth/{mount}/role/{role}/secret-id"),
+            &self.root_token,
+            json!({}),
+        );
+        assert_eq!(status, 200, "a secret ID for {role}: {body}");
+        body["data"]["secret_id"]
+            .as_str()
+            .expect("a secret ID")
+            .to_owned()
+    }
+
     /// Revokes `token` (as root).
     pub fn revoke(&self, token: &str) {
         let (status, body) = self.post(
@@ -199,6 +272,15 @@ impl OpenBao {
             200 => serde_json::from_value(body["data"]["keys"].clone()).expect("a list of keys"),
             404 => Vec::new(),
             other => panic!("list {path}: HTTP {other}: {body}"),
+        }
+    }
+
+    /// Whether any version or metadata of the KV v2 entry at `path` under `secret/` remains.
+    pub fn kv_exists(&self, path: &str) -> bool {
+        match self.get(&format!("{MOUNT}/metadata/{path}"), &self.root_token) {
+            (200, _) => true,
+            (404, _) => false,
+            (status, body) => panic!("metadata of {path}: HTTP {status}: {body}"),
         }
     }
 

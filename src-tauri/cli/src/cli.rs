@@ -434,20 +434,22 @@ pub enum EnvAction {
 
 #[derive(Debug, Subcommand)]
 pub enum TeamCommand {
-    /// Connect to a team vault with a vault token (checked by the vault, then kept in the
-    /// keychain only).
+    /// Connect to a team vault: sign in with a vault token, a username and password, or an
+    /// AppRole; the vault token is checked by the vault, then kept in the keychain only.
     ///
     /// Example: authdeck team add acme --address https://bao.example.com:8200 --path
-    /// authdeck/acme --token-stdin <<< "$BAO_TOKEN"
+    /// authdeck/acme --method userpass --username alice
     Add(TeamAddArgs),
-    /// Give a team vault a new vault token (checked by the vault, then kept in the keychain
-    /// in place of the old one).
+    /// Sign in to a team vault again (its kept method: only the token, password or secret ID
+    /// is asked for); the new vault token is checked by the vault, then kept in the keychain
+    /// in place of the old one.
+    ///
+    /// Example: authdeck team login acme --password-stdin < password.txt
     Login {
         /// The team vault's name.
         name: String,
-        /// Read the vault token from stdin (else it is asked for on a terminal, without echo).
-        #[arg(long)]
-        token_stdin: bool,
+        #[command(flatten)]
+        sign_in: SignInArgs,
     },
     /// What the vault says of each team vault's token (or NAME's): the address that answered,
     /// time left and policies.
@@ -483,9 +485,42 @@ pub struct TeamAddArgs {
     /// The team's base path inside the mount, such as authdeck/acme.
     #[arg(long, value_name = "PATH")]
     pub path: String,
-    /// Read the vault token from stdin (else it is asked for on a terminal, without echo).
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+}
+
+/// How to sign in to a team vault. The password, secret ID or token is read from stdin with
+/// its --*-stdin flag, else asked for on a terminal without echo; it is never kept.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SignInArgs {
+    /// The sign-in method (default for `team add`: token; for `team login`: the one kept).
+    #[arg(long, value_enum)]
+    pub method: Option<SignInMethod>,
+    /// userpass: the username.
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
+    /// approle: the role ID (not secret; kept for later sign-ins).
+    #[arg(long, value_name = "ID")]
+    pub role_id: Option<String>,
+    /// Where the auth method is mounted (default: userpass, approle).
+    #[arg(long, value_name = "MOUNT")]
+    pub auth_mount: Option<String>,
+    /// token: read the vault token from stdin.
     #[arg(long)]
     pub token_stdin: bool,
+    /// userpass: read the password from stdin.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// approle: read the secret ID from stdin.
+    #[arg(long)]
+    pub secret_id_stdin: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignInMethod {
+    Token,
+    Userpass,
+    Approle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -697,11 +732,13 @@ pub enum SecretCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Retire a secret: kept in the keychain, no longer used (never the last active one).
+    /// Retire a secret: kept in the keychain (a team secret: in the team vault), no longer
+    /// used (never the last active one).
     Retire(SecretTarget),
     /// Put a retired secret back in use.
     Reactivate(SecretTarget),
-    /// Delete a secret (never the last active one of a confidential app).
+    /// Delete a secret (never the last active one of a confidential app); a team secret is
+    /// removed from the team vault with every version.
     Rm(SecretTarget),
 }
 

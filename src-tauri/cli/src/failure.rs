@@ -130,6 +130,9 @@ pub fn flag_of(field: &str) -> String {
         "resource" => "--resource",
         "value" => "secret",
         "provider_created_at" => "--created-at",
+        "username" => "--username",
+        "role_id" => "--role-id",
+        "auth_mount" => "--auth-mount",
         other => other,
     };
     match index {

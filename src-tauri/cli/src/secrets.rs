@@ -5,6 +5,7 @@ use crate::cli::{SecretAddArgs, SecretCommand, SecretTarget};
 use crate::failure::{Failure, exit};
 use crate::output::{self, say, table};
 use crate::resolve;
+use crate::tokens::block_on;
 use authdeck_core::Core;
 use authdeck_core::model::*;
 use authdeck_core::vault::MAX_SECRET_BYTES;
@@ -205,6 +206,15 @@ fn target(core: &Core, target: &SecretTarget) -> Result<(AppSummary, SecretMeta)
 /// `authdeck secret retire`: kept in the keychain, no longer used.
 fn retire(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
     let (app, secret) = target(core, which)?;
+    if core.is_team_environment(&app.environment_id)? {
+        let secret = block_on(core.set_team_secret_state(&secret.id, SecretState::Retired))??;
+        return output::print(&format!(
+            "Retired {} of “{}” in the team vault: kept there, no longer used by any member.\n",
+            named(&secret),
+            app.display_name
+        ))
+        .map(|()| 0);
+    }
     if secret.state == SecretState::Retired {
         return output::print(&format!(
             "{} of “{}” is already retired; nothing changed.\n",
@@ -225,6 +235,15 @@ fn retire(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
 /// `authdeck secret reactivate`: a retired secret back in use.
 fn reactivate(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
     let (app, secret) = target(core, which)?;
+    if core.is_team_environment(&app.environment_id)? {
+        let secret = block_on(core.set_team_secret_state(&secret.id, SecretState::Active))??;
+        return output::print(&format!(
+            "{} of “{}” is active in the team vault.\n",
+            named(&secret),
+            app.display_name
+        ))
+        .map(|()| 0);
+    }
     let said = if secret.state == SecretState::Active {
         "is already active; nothing changed"
     } else {
@@ -242,6 +261,15 @@ fn reactivate(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
 /// `authdeck secret rm`: by ID, or by label when it names one secret.
 fn rm(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
     let (app, secret) = target(core, which)?;
+    if core.is_team_environment(&app.environment_id)? {
+        block_on(core.remove_team_secret(&secret.id))??;
+        return output::print(&format!(
+            "Removed {} of “{}” from the team vault: no version of it remains.\n",
+            named(&secret),
+            app.display_name
+        ))
+        .map(|()| 0);
+    }
     core.delete_secret(&secret.id)?;
     output::print(&format!(
         "Deleted {} of “{}” from the keychain.\n",

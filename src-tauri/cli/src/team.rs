@@ -1,23 +1,29 @@
-//! `team add / status / rm` and `env share / join`: team vaults hold shared environments'
-//! set-ups and secrets; the vault token goes from stdin (or a no-echo prompt) to the keychain.
+//! `team add / login / status / rm` and `env share / join`: team vaults hold shared
+//! environments' set-ups and secrets. The token, password or secret ID comes from stdin (or a
+//! no-echo prompt); only the vault token it gives is kept, in the keychain.
 
-use crate::cli::{TeamAddArgs, TeamCommand};
+use crate::cli::{SignInArgs, SignInMethod, TeamAddArgs, TeamCommand};
 use crate::failure::Failure;
 use crate::output::{self, table};
 use crate::resolve;
 use crate::secrets::read_value;
 use crate::tokens::block_on;
 use authdeck_core::Core;
-use authdeck_core::team::{TeamStatus, TeamVaultInput};
+use authdeck_core::model::Secret;
+use authdeck_core::team::{
+    DEFAULT_APPROLE_MOUNT, DEFAULT_USERPASS_MOUNT, SignIn, TeamStatus, TeamVaultInput,
+};
 use std::io::IsTerminal;
 
 /// `authdeck team` and its subcommands.
 pub fn run(core: &Core, command: TeamCommand) -> Result<u8, Failure> {
     match command {
         TeamCommand::Add(args) => add(core, args),
-        TeamCommand::Login { name, token_stdin } => {
-            let token = read_token(&name, token_stdin)?;
-            let status = block_on(core.replace_team_token(&name, token))??;
+        TeamCommand::Login { name, sign_in } => {
+            let chosen = sign_in_of(&sign_in)?;
+            let kept = core.team(&name)?.sign_in;
+            let credential = read_credential(&name, chosen.as_ref().unwrap_or(&kept), &sign_in)?;
+            let status = block_on(core.sign_in_team(&name, chosen, credential))??;
             output::print(&format!(
                 "The team vault “{}” has a new token in the keychain ({}, policies: {}).\n",
                 status.vault.name,
@@ -38,14 +44,16 @@ pub fn run(core: &Core, command: TeamCommand) -> Result<u8, Failure> {
 }
 
 fn add(core: &Core, args: TeamAddArgs) -> Result<u8, Failure> {
-    let token = read_token(&args.name, args.token_stdin)?;
+    let sign_in = sign_in_of(&args.sign_in)?.unwrap_or(SignIn::Token);
+    let credential = read_credential(&args.name, &sign_in, &args.sign_in)?;
     let status = block_on(core.add_team(TeamVaultInput {
         name: args.name,
         addresses: args.addresses,
         namespace: args.namespace,
         mount: args.mount,
         path: args.path,
-        token,
+        sign_in,
+        credential,
     }))??;
     output::print(&format!(
         "Added the team vault “{}” ({} at {}); its token is in the keychain ({}, policies: {}).\n",
@@ -58,14 +66,84 @@ fn add(core: &Core, args: TeamAddArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
-/// The vault token: from stdin with --token-stdin, else asked for on a terminal.
-fn read_token(team: &str, from_stdin: bool) -> Result<authdeck_core::model::Secret, Failure> {
-    if !from_stdin && !std::io::stdin().is_terminal() {
-        return Err(Failure::usage(
-            "Give the vault token on stdin with --token-stdin (or run on a terminal to be asked).",
-        ));
+/// The sign-in the flags name; `None` when they name no method (login keeps its own).
+fn sign_in_of(args: &SignInArgs) -> Result<Option<SignIn>, Failure> {
+    let extra = |flag: &str, method: &str| {
+        Failure::usage(format!("{flag} does not go with --method {method}."))
+    };
+    let Some(method) = args.method else {
+        if args.username.is_some() || args.role_id.is_some() || args.auth_mount.is_some() {
+            return Err(Failure::usage(
+                "--username, --role-id and --auth-mount go with --method userpass or approle.",
+            ));
+        }
+        return Ok(None);
+    };
+    let sign_in = match method {
+        SignInMethod::Token => {
+            if args.username.is_some() || args.role_id.is_some() || args.auth_mount.is_some() {
+                return Err(extra("--username, --role-id or --auth-mount", "token"));
+            }
+            SignIn::Token
+        }
+        SignInMethod::Userpass => {
+            if args.role_id.is_some() {
+                return Err(extra("--role-id", "userpass"));
+            }
+            let username = args
+                .username
+                .clone()
+                .ok_or_else(|| Failure::usage("--method userpass needs --username NAME."))?;
+            let mount = args.auth_mount.as_deref().unwrap_or(DEFAULT_USERPASS_MOUNT);
+            SignIn::Userpass {
+                username,
+                mount: mount.to_owned(),
+            }
+        }
+        SignInMethod::Approle => {
+            if args.username.is_some() {
+                return Err(extra("--username", "approle"));
+            }
+            let role_id = args
+                .role_id
+                .clone()
+                .ok_or_else(|| Failure::usage("--method approle needs --role-id ID."))?;
+            let mount = args.auth_mount.as_deref().unwrap_or(DEFAULT_APPROLE_MOUNT);
+            SignIn::Approle {
+                role_id,
+                mount: mount.to_owned(),
+            }
+        }
+    };
+    Ok(Some(sign_in))
+}
+
+/// The token, password or secret ID `sign_in` needs: from stdin with its --*-stdin flag, else
+/// asked for on a terminal without echo.
+fn read_credential(team: &str, sign_in: &SignIn, args: &SignInArgs) -> Result<Secret, Failure> {
+    let flags = [
+        ("--token-stdin", args.token_stdin, "token"),
+        ("--password-stdin", args.password_stdin, "userpass"),
+        ("--secret-id-stdin", args.secret_id_stdin, "approle"),
+    ];
+    let (flag, given, _) = flags
+        .iter()
+        .find(|(_, _, method)| *method == sign_in.method())
+        .copied()
+        .unwrap_or(flags[0]);
+    let what = sign_in.credential_name();
+    if let Some((other, _, _)) = flags.iter().find(|(f, on, _)| *on && *f != flag) {
+        return Err(Failure::usage(format!(
+            "“{team}” signs in with {}: give the {what} with {flag}, not {other}.",
+            sign_in.method()
+        )));
     }
-    read_value(&format!("Vault token for “{team}” (not shown): "))
+    if !given && !std::io::stdin().is_terminal() {
+        return Err(Failure::usage(format!(
+            "Give the {what} on stdin with {flag} (or run on a terminal to be asked)."
+        )));
+    }
+    read_value(&format!("The {what} for “{team}” (not shown): "))
 }
 
 fn status(core: &Core, name: Option<&str>, json: bool) -> Result<u8, Failure> {
@@ -87,7 +165,7 @@ fn status(core: &Core, name: Option<&str>, json: bool) -> Result<u8, Failure> {
     }
     let rows: Vec<Vec<String>> = found.iter().map(row).collect();
     output::print(&table(
-        &["TEAM", "ADDRESS", "PATH", "TOKEN", "POLICIES"],
+        &["TEAM", "ADDRESS", "PATH", "TOKEN", "RENEWABLE", "POLICIES"],
         &rows,
     ))?;
     Ok(0)
@@ -99,6 +177,7 @@ fn row(status: &TeamStatus) -> Vec<String> {
         status.address.clone(),
         format!("{}/{}", status.vault.mount, status.vault.path),
         output::time_left(status.ttl_seconds),
+        if status.renewable { "yes" } else { "no" }.to_owned(),
         status.policies.join(","),
     ]
 }

@@ -125,7 +125,8 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
             };
             block_on(core.fetch_token(&app.id, input, Fetch::New))??;
         }
-        Err(error) if error.code() == ErrorCode::LoginRequired => {
+        // Only an app's own sign-in: a team vault's needs `team login`, which its message says.
+        Err(error @ authdeck_core::Error::LoginRequired(_)) => {
             let signing = Signing {
                 environment: &environment,
                 app: &app,

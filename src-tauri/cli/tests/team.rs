@@ -5,39 +5,9 @@ mod common;
 
 use authdeck_core::vault::SecretStore;
 use common::support::openbao::OpenBao;
-use common::{Home, Run, billing};
+use common::team::{MEMBER_POLICY, add_team, folder_holds, shared_by_admin};
+use common::{Home, billing};
 use serde_json::json;
-
-/// Members of the team read and write everything under the team's path.
-const MEMBER_POLICY: &str = r#"
-path "secret/data/authdeck/acme/*" { capabilities = ["create", "read", "update"] }
-path "secret/metadata/authdeck/acme/*" { capabilities = ["read", "list"] }
-"#;
-
-/// Connects `home` to the team vault `acme` at `bao` with `token`.
-fn add_team(home: &Home, bao: &OpenBao, token: &str) -> Run {
-    home.run_with_stdin(
-        &[
-            "team",
-            "add",
-            "acme",
-            "--address",
-            &bao.address,
-            "--path",
-            "authdeck/acme",
-            "--token-stdin",
-        ],
-        &format!("{token}\n"),
-    )
-}
-
-/// Whether any file of the data folder holds `value`.
-fn folder_holds(home: &Home, value: &str) -> bool {
-    common::files_under(&home.path()).iter().any(|file| {
-        let bytes = std::fs::read(file).expect("read a data file");
-        bytes.windows(value.len()).any(|w| w == value.as_bytes())
-    })
-}
 
 #[test]
 fn dev_server_keeps_kv_v2_versions_at_secret_with_check_and_set() {
@@ -216,14 +186,7 @@ fn shared_and_joined(
     secret: &str,
     member_policies: &[&str],
 ) -> (common::Server, OpenBao, Home, Home, String) {
-    let server = common::Server::start(&[]);
-    let bao = OpenBao::start();
-    bao.put_policy("acme-member", MEMBER_POLICY);
-    let admin = Home::new(&format!("{test}-admin"));
-    admin.local_environment(&server);
-    admin.app("Local", "Billing sync", "basic-client", secret);
-    add_team(&admin, &bao, &bao.token_with(&["acme-member"])).ok();
-    admin.run(&["env", "share", "Local", "--team", "acme"]).ok();
+    let (server, bao, admin) = shared_by_admin(test, secret);
     let member = Home::new(&format!("{test}-member"));
     let member_token = bao.token_with(member_policies);
     add_team(&member, &bao, &member_token).ok();

@@ -102,6 +102,13 @@ pub enum Error {
     #[error("{0}")]
     VaultRefused(String),
 
+    /// A team vault's token has ended (expired, past its longest life, or refused renewal):
+    /// the person signs in to the vault again (`team login`). Its code is `LoginRequired`,
+    /// the "sign-in needed" callers already act on; the variant keeps it apart from an app's
+    /// sign-in, which a browser login would mend.
+    #[error("{0}")]
+    VaultSignInRequired(String),
+
     /// Any other database failure.
     #[error("{0}")]
     Store(String),
@@ -171,6 +178,7 @@ impl Error {
             Self::RenewalPaused(_) => ErrorCode::RenewalPaused,
             Self::ProductionUnconfirmed { .. } => ErrorCode::ProductionUnconfirmed,
             Self::VaultRefused(_) => ErrorCode::VaultRefused,
+            Self::VaultSignInRequired(_) => ErrorCode::LoginRequired,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -9,6 +9,7 @@
 
 #[path = "../../../../tests/support/mod.rs"]
 pub mod support;
+pub mod team;
 
 use serde_json::Value;
 use std::io::Write;

@@ -14,6 +14,7 @@ mod remote;
 mod secrets;
 mod signing_keys;
 mod team;
+mod team_secret_states;
 mod team_secrets;
 mod team_share;
 mod tokens;
@@ -283,6 +284,10 @@ impl Core {
     /// Finishes or undoes each of `intents`, whose writer is gone.
     fn reclaim(&self, intents: Vec<store::intents::Intent>, done: &mut Reconciled) -> Result<()> {
         for intent in intents {
+            if intent.account.starts_with(team_secret_states::VAULT_SECRET) {
+                // A team secret's removal needs the team vault: its next use finishes it.
+                continue;
+            }
             if intent.action == IntentAction::Put && self.put_has_row(&intent.account)? {
                 // The row made it: the add completed, only the intent is left.
                 store::intents::clear(&self.store()?.conn, &intent.account)?;

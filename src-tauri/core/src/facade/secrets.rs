@@ -39,7 +39,7 @@ impl Core {
         Ok((secret, app))
     }
 
-    fn secret_meta(&self, id: &SecretId) -> Result<SecretMeta> {
+    pub(super) fn secret_meta(&self, id: &SecretId) -> Result<SecretMeta> {
         let (secret, app) = self.secret(id)?;
         let policy = self.environment(&app.environment_id)?.rotation_days;
         Ok(with_age(secret, self.now().unix(), policy))

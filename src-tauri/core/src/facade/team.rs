@@ -1,5 +1,6 @@
-//! Team vault connections: add (the token checked by the vault, then kept in the keychain
-//! only), status, remove; and reading a team environment's secret from its vault.
+//! Team vault connections: add and sign in (by token, userpass or AppRole; the token checked
+//! by the vault, then kept in the keychain only), status, remove; and reading a team
+//! environment's secret from its vault.
 //!
 //! Adding follows the two-store protocol of `secrets.rs`: a `put` intent for `team:<name>`,
 //! the keychain, then the row and the intent's removal in one transaction. Removing: a
@@ -11,7 +12,8 @@ use crate::model::{AppId, Secret, SecretId};
 use crate::store::intents::{self, Intent};
 use crate::store::{apps, teams};
 use crate::team::kv::Kv;
-use crate::team::{TeamStatus, TeamVault, TeamVaultInput, token_account};
+use crate::team::token_life::{Next, TokenLife};
+use crate::team::{SignIn, TeamStatus, TeamVault, TeamVaultInput, check_credential, token_account};
 
 impl Core {
     /// Every team vault connection, by name.
@@ -28,8 +30,8 @@ impl Core {
         })
     }
 
-    /// Adds a team vault connection once the vault has accepted its token; the token goes to
-    /// the keychain only.
+    /// Adds a team vault connection once the person has signed in and the vault has accepted
+    /// the token; the token goes to the keychain only, the password or secret ID nowhere.
     pub async fn add_team(&self, input: TeamVaultInput) -> Result<TeamStatus> {
         input.validate()?;
         let vault = TeamVault {
@@ -38,6 +40,7 @@ impl Core {
             namespace: input.namespace,
             mount: input.mount,
             path: input.path,
+            sign_in: input.sign_in,
             created_at: self.now(),
         };
         if teams::get(&self.store()?.conn, &vault.name)?.is_some() {
@@ -46,8 +49,8 @@ impl Core {
                 message: format!("A team vault named “{}” already exists.", vault.name),
             });
         }
-        let token = Secret::new(input.token.expose().trim());
-        let status = self.look_up(&vault, &token).await?;
+        let token = self.sign_in_to(&vault, &input.credential).await?;
+        let (status, life) = self.look_up(&vault, &token).await?;
         let intent = Intent::put(token_account(&vault.name));
         self.store()?
             .write(|tx| intents::record(tx, &intent, self.now()))?;
@@ -60,31 +63,52 @@ impl Core {
         self.crash_point("team add: keychain written")?;
         self.store()?.write(|tx| {
             teams::insert(tx, &vault)?;
+            teams::set_token_life(tx, &vault.name, &life)?;
             intents::clear(tx, &intent.account)
         })?;
         Ok(status)
     }
 
-    /// Replaces a team vault's token (a new one from the vault's sign-in) once the vault has
-    /// accepted it.
-    pub async fn replace_team_token(&self, name: &str, token: Secret) -> Result<TeamStatus> {
-        let vault = self.team(name)?;
-        let token = Secret::new(token.expose().trim());
-        if token.expose().is_empty() {
-            return Err(Error::invalid("token", "The vault token is empty."));
+    /// Signs in to a team vault again, by its kept method or by `sign_in` (which then
+    /// replaces it), and keeps the new token in place of the old once the vault accepted it.
+    pub async fn sign_in_team(
+        &self,
+        name: &str,
+        sign_in: Option<SignIn>,
+        credential: Secret,
+    ) -> Result<TeamStatus> {
+        let mut vault = self.team(name)?;
+        if let Some(sign_in) = sign_in {
+            sign_in.validate()?;
+            vault.sign_in = sign_in;
         }
-        let status = self.look_up(&vault, &token).await?;
+        check_credential(&vault.sign_in, &credential)?;
+        let token = self.sign_in_to(&vault, &credential).await?;
+        let (status, life) = self.look_up(&vault, &token).await?;
         // One keychain write that replaces the value: the row already refers to it.
         self.vault.put(&token_account(&vault.name), &token)?;
+        self.store()?.write(|tx| {
+            teams::set_sign_in(tx, &vault.name, &vault.sign_in)?;
+            teams::set_token_life(tx, &vault.name, &life)
+        })?;
         Ok(status)
+    }
+
+    /// The client token of a sign-in by the vault's method.
+    async fn sign_in_to(&self, vault: &TeamVault, credential: &Secret) -> Result<Secret> {
+        let none = Secret::new("");
+        self.team_client(vault, &none)?.sign_in(credential).await
     }
 
     /// What the vault says now of the team vault's token: the address that answered, the
     /// token's time left and policies.
     pub async fn team_status(&self, name: &str) -> Result<TeamStatus> {
         let vault = self.team(name)?;
-        let token = self.team_token(&vault)?;
-        self.look_up(&vault, &token).await
+        let token = self.vault.get(&token_account(&vault.name))?;
+        let (status, life) = self.look_up(&vault, &token).await?;
+        self.store()?
+            .write(|tx| teams::set_token_life(tx, &vault.name, &life))?;
+        Ok(status)
     }
 
     /// Removes a team vault connection and its token from the keychain; refused while an
@@ -106,9 +130,41 @@ impl Core {
         self.delete_entries(vec![token_account(&vault.name)])
     }
 
-    /// The team vault token, from the keychain.
-    pub(super) fn team_token(&self, vault: &TeamVault) -> Result<Secret> {
-        self.vault.get(&token_account(&vault.name))
+    /// The team vault token, from the keychain, renewed first when little of its life is left
+    /// (see `team::token_life`); an ended one is `VaultSignInRequired`.
+    pub(super) async fn team_token(&self, vault: &TeamVault) -> Result<Secret> {
+        let token = self.vault.get(&token_account(&vault.name))?;
+        // Bound first: the store's lock must not be held across the lookup's await.
+        let remembered = teams::token_life(&self.store()?.conn, &vault.name)?;
+        let life = match remembered {
+            Some(life) => life,
+            // A connection from before lifetimes were remembered: ask once.
+            None => {
+                let (_, life) = self.look_up(vault, &token).await?;
+                self.store()?
+                    .write(|tx| teams::set_token_life(tx, &vault.name, &life))?;
+                life
+            }
+        };
+        let now = self.now();
+        match life.next(now) {
+            Next::Use => {}
+            Next::SignIn => {
+                return Err(Error::VaultSignInRequired(format!(
+                    "The vault token of the team vault “{name}” has ended: sign in again with \
+                     `authdeck team login {name}`.",
+                    name = vault.name
+                )));
+            }
+            Next::Renew(increment) => {
+                let kv = self.team_client(vault, &token)?;
+                let (lease, renewable) = kv.renew_token(increment).await?;
+                let renewed = life.renewed(lease, renewable, now);
+                self.store()?
+                    .write(|tx| teams::set_token_life(tx, &vault.name, &renewed))?;
+            }
+        }
+        Ok(token)
     }
 
     /// The vault client of a team vault with its token, for a few calls.
@@ -124,14 +180,15 @@ impl Core {
         })
     }
 
-    async fn look_up(&self, vault: &TeamVault, token: &Secret) -> Result<TeamStatus> {
+    /// What the vault says of `token` now, and its lifetime to remember.
+    async fn look_up(&self, vault: &TeamVault, token: &Secret) -> Result<(TeamStatus, TokenLife)> {
         let (address, data) = self.team_client(vault, token)?.look_up_token().await?;
-        let ttl = data["ttl"].as_i64().unwrap_or(0);
-        Ok(TeamStatus {
+        let life = TokenLife::from_lookup(&data, self.now());
+        let status = TeamStatus {
             vault: vault.clone(),
             address,
-            // A token that never expires (root) has ttl 0 and no expire_time.
-            ttl_seconds: (ttl > 0 || !data["expire_time"].is_null()).then_some(ttl),
+            ttl_seconds: life.ttl,
+            renewable: life.renewable,
             policies: data["policies"]
                 .as_array()
                 .map(|list| {
@@ -141,7 +198,8 @@ impl Core {
                 })
                 .unwrap_or_default(),
             display_name: data["display_name"].as_str().unwrap_or_default().to_owned(),
-        })
+        };
+        Ok((status, life))
     }
 
     /// A secret's value: from the team vault when the app's environment lives in one, else
@@ -154,7 +212,7 @@ impl Core {
         let Some((vault, key)) = team else {
             return self.vault.get(&super::secret_account(id));
         };
-        let token = self.team_token(&vault)?;
+        let token = self.team_token(&vault).await?;
         let kv = self.team_client(&vault, &token)?;
         let path = super::team_share::secret_path(&key, id);
         let entry = kv.read(&path).await?.ok_or_else(|| {

@@ -38,7 +38,7 @@ impl Core {
                     app.display_name
                 ))
             })?;
-        let token = self.team_token(&vault)?;
+        let token = self.team_token(&vault).await?;
         let kv = self.team_client(&vault, &token)?;
         let data = json!({
             "value": value.expose(),
@@ -73,16 +73,23 @@ impl Core {
     }
 
     /// Brings the rows of a team environment's secrets in line with the set-up in its vault:
-    /// secrets added there appear, states changed there follow. A local environment is left
+    /// secrets added there appear, states changed there follow, secrets removed there go (and
+    /// a removal of this member's cut short is finished first). A local environment is left
     /// alone.
     pub(super) async fn follow_team_secrets(&self, environment: &EnvironmentId) -> Result<()> {
         let Some((vault, key)) = teams::of_environment(&self.store()?.conn, environment)? else {
             return Ok(());
         };
-        let token = self.team_token(&vault)?;
+        let token = self.team_token(&vault).await?;
         let kv = self.team_client(&vault, &token)?;
+        self.finish_team_removals(&kv, &key).await?;
         let (setup, _) = read_setup(&kv, &key).await?;
+        let listed: Vec<&str> = setup.secrets.iter().map(|s| s.id.as_str()).collect();
+        let rows = teams::secret_ids_in(&self.store()?.conn, environment)?;
         self.store()?.write(|tx| {
+            for id in rows.iter().filter(|id| !listed.contains(&id.as_str())) {
+                secrets::delete(tx, &SecretId(id.clone()))?;
+            }
             for shared in &setup.secrets {
                 let id = SecretId(shared.id.clone());
                 match secrets::get(tx, &id)? {
@@ -124,10 +131,27 @@ pub(super) async fn read_setup(kv: &Kv<'_>, key: &str) -> Result<(SharedSetup, u
 /// Step (2): adds `shared` to the set-up with check-and-set, reading again when someone else
 /// wrote it in between.
 async fn list_in_setup(kv: &Kv<'_>, key: &str, shared: SharedSecret) -> Result<()> {
+    change_setup(kv, key, |setup| {
+        setup.secrets.push(shared.clone());
+        Ok(true)
+    })
+    .await
+}
+
+/// Changes the set-up by `change` with check-and-set on the version read, reading again (and
+/// changing that) when someone else wrote in between: nothing of theirs is overwritten.
+/// `change` says whether there is anything to write.
+pub(super) async fn change_setup(
+    kv: &Kv<'_>,
+    key: &str,
+    change: impl Fn(&mut SharedSetup) -> Result<bool>,
+) -> Result<()> {
     let mut last = None;
     for _ in 0..CAS_TRIES {
         let (mut setup, version) = read_setup(kv, key).await?;
-        setup.secrets.push(shared.clone());
+        if !change(&mut setup)? {
+            return Ok(());
+        }
         let data = serde_json::to_value(&setup).map_err(|e| Error::Internal(e.to_string()))?;
         match kv.write(&setup_path(key), data, version).await {
             Ok(_) => return Ok(()),

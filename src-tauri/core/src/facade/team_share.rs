@@ -44,7 +44,7 @@ impl Core {
             });
         }
         let vault = self.team(team)?;
-        let token = self.team_token(&vault)?;
+        let token = self.team_token(&vault).await?;
         let kv = self.team_client(&vault, &token)?;
         let key = environment_key(&environment.name);
         let (setup, values) = self.setup_of(&environment)?;
@@ -144,7 +144,7 @@ impl Core {
     /// secret is copied (their values are read from the vault when needed).
     pub async fn join_environment(&self, team: &str, name: &str) -> Result<Environment> {
         let vault = self.team(team)?;
-        let token = self.team_token(&vault)?;
+        let token = self.team_token(&vault).await?;
         let kv = self.team_client(&vault, &token)?;
         let key = environment_key(name);
         let path = setup_path(&key);

@@ -98,6 +98,17 @@ pub fn of_owner(conn: &Connection, owner: &str) -> Result<Vec<Intent>> {
     select(conn, "WHERE owner = ?1", &[&owner])
 }
 
+/// The unfinished intents whose account starts with `prefix`, whoever owns them, oldest
+/// first.
+pub fn with_prefix(conn: &Connection, prefix: &str) -> Result<Vec<Intent>> {
+    // LIKE would read `_` and `%` in the prefix as wildcards: compare the prefix itself.
+    select(
+        conn,
+        "WHERE substr(account, 1, length(?1)) = ?1",
+        &[&prefix],
+    )
+}
+
 /// Every writer that owns an unfinished intent.
 pub fn owners(conn: &Connection) -> Result<Vec<String>> {
     let mut statement = conn

@@ -46,6 +46,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0011_client_jwt.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0012_team_vaults.sql")),
     M::up(include_str!("migrations/0013_app_counts.sql")),
+    M::up(include_str!("migrations/0014_team_sign_in.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -358,7 +359,7 @@ mod tests {
     #[test]
     fn schema_13_counts_the_apps_a_database_already_has() {
         let mut conn = Connection::open_in_memory().unwrap();
-        let before = MIGRATIONS.len() - 1;
+        let before = 12;
         assert_eq!(
             MIGRATIONS[before],
             M::up(include_str!("migrations/0013_app_counts.sql"))
@@ -370,10 +371,36 @@ mod tests {
         add_environment(&conn, "b");
         add_app(&conn, "a1", "a");
         add_app(&conn, "a2", "a");
-        Migrations::from_slice(MIGRATIONS)
+        Migrations::from_slice(&MIGRATIONS[..=before])
             .to_latest(&mut conn)
             .unwrap();
         assert_eq!(app_counts(&conn), [("a".into(), 2), ("b".into(), 0)]);
+    }
+
+    #[test]
+    fn schema_14_reads_a_team_vault_added_before_it_as_a_token_sign_in_never_checked() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = 13;
+        assert_eq!(
+            MIGRATIONS[before],
+            M::up(include_str!("migrations/0014_team_sign_in.sql"))
+        );
+        Migrations::from_slice(&MIGRATIONS[..before])
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute(
+            "INSERT INTO team_vaults (name, addresses, mount, path, created_at) \
+             VALUES ('acme', '[\"https://bao.example.com\"]', 'secret', 'authdeck/acme', 0)",
+            [],
+        )
+        .unwrap();
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
+        let vault = teams::get(&conn, "acme").unwrap().unwrap();
+        assert_eq!(vault.sign_in, crate::team::SignIn::Token);
+        // Never checked: the next use asks the vault once (`Core::team_token`).
+        assert_eq!(teams::token_life(&conn, "acme").unwrap(), None);
     }
 
     #[test]

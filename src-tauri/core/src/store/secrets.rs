@@ -78,6 +78,13 @@ pub fn set_state(conn: &Connection, id: &SecretId, state: SecretState) -> Result
     Ok(())
 }
 
+/// Deletes a secret's row (one whose value is not in the keychain: a team secret).
+pub fn delete(conn: &Connection, id: &SecretId) -> Result<()> {
+    conn.execute("DELETE FROM secrets WHERE id = ?1", [id.as_str()])
+        .map_err(store_error)?;
+    Ok(())
+}
+
 /// How many active secrets an app has.
 pub fn active_count(conn: &Connection, app: &AppId) -> Result<u32> {
     conn.query_row(

@@ -4,7 +4,9 @@
 use super::{list_json, optional, store_error, time_at};
 use crate::error::{Error, Result};
 use crate::model::EnvironmentId;
-use crate::team::TeamVault;
+use crate::model::Timestamp;
+use crate::team::token_life::TokenLife;
+use crate::team::{DEFAULT_APPROLE_MOUNT, DEFAULT_USERPASS_MOUNT, SignIn, TeamVault};
 use rusqlite::{Connection, Row, params};
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<TeamVault> {
@@ -14,15 +16,44 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<TeamVault> {
         namespace: row.get("namespace")?,
         mount: row.get("mount")?,
         path: row.get("path")?,
+        sign_in: sign_in_at(row)?,
         created_at: time_at(row, "created_at")?,
     })
 }
 
+fn sign_in_at(row: &Row<'_>) -> rusqlite::Result<SignIn> {
+    let method: String = row.get("sign_in")?;
+    let name: Option<String> = row.get("sign_in_name")?;
+    let mount: Option<String> = row.get("auth_mount")?;
+    let name = name.unwrap_or_default();
+    Ok(match method.as_str() {
+        "userpass" => SignIn::Userpass {
+            username: name,
+            mount: mount.unwrap_or_else(|| DEFAULT_USERPASS_MOUNT.into()),
+        },
+        "approle" => SignIn::Approle {
+            role_id: name,
+            mount: mount.unwrap_or_else(|| DEFAULT_APPROLE_MOUNT.into()),
+        },
+        _ => SignIn::Token,
+    })
+}
+
+/// The columns that keep a sign-in: the method, the username or role ID, the auth mount.
+fn sign_in_columns(sign_in: &SignIn) -> (&'static str, Option<&str>, Option<&str>) {
+    match sign_in {
+        SignIn::Token => ("token", None, None),
+        SignIn::Userpass { username, mount } => ("userpass", Some(username), Some(mount)),
+        SignIn::Approle { role_id, mount } => ("approle", Some(role_id), Some(mount)),
+    }
+}
+
 /// Inserts a team vault; `Conflict` when the name is taken.
 pub fn insert(conn: &Connection, vault: &TeamVault) -> Result<()> {
+    let (method, name, mount) = sign_in_columns(&vault.sign_in);
     conn.execute(
-        "INSERT INTO team_vaults (name, addresses, namespace, mount, path, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO team_vaults (name, addresses, namespace, mount, path, created_at, sign_in, \
+         sign_in_name, auth_mount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             vault.name,
             list_json(&vault.addresses),
@@ -30,6 +61,9 @@ pub fn insert(conn: &Connection, vault: &TeamVault) -> Result<()> {
             vault.mount,
             vault.path,
             vault.created_at.unix(),
+            method,
+            name,
+            mount,
         ],
     )
     .map_err(|error| match error {
@@ -44,6 +78,61 @@ pub fn insert(conn: &Connection, vault: &TeamVault) -> Result<()> {
         other => store_error(other),
     })?;
     Ok(())
+}
+
+/// Changes how the person signs in to `team`.
+pub fn set_sign_in(conn: &Connection, team: &str, sign_in: &SignIn) -> Result<()> {
+    let (method, name, mount) = sign_in_columns(sign_in);
+    conn.execute(
+        "UPDATE team_vaults SET sign_in = ?2, sign_in_name = ?3, auth_mount = ?4 WHERE name = ?1",
+        params![team, method, name, mount],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Remembers what the vault last said of `team`'s token.
+pub fn set_token_life(conn: &Connection, team: &str, life: &TokenLife) -> Result<()> {
+    conn.execute(
+        "UPDATE team_vaults SET token_checked_at = ?2, token_ttl = ?3, token_creation_ttl = ?4, \
+         token_renewable = ?5 WHERE name = ?1",
+        params![
+            team,
+            life.checked_at.unix(),
+            life.ttl,
+            life.creation_ttl,
+            life.renewable
+        ],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// What the vault last said of `team`'s token; `None` when it was never asked.
+pub fn token_life(conn: &Connection, team: &str) -> Result<Option<TokenLife>> {
+    let found = optional(conn.query_row(
+        "SELECT token_checked_at, token_ttl, token_creation_ttl, token_renewable \
+         FROM team_vaults WHERE name = ?1 AND token_checked_at IS NOT NULL",
+        [team],
+        |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, Option<i64>>(1)?,
+                row.get::<_, Option<i64>>(2)?,
+                row.get::<_, Option<bool>>(3)?,
+            ))
+        },
+    ))?;
+    Ok(
+        found.and_then(|(checked_at, ttl, creation_ttl, renewable)| {
+            Some(TokenLife {
+                checked_at: Timestamp::from_unix(checked_at)?,
+                ttl,
+                creation_ttl: creation_ttl.unwrap_or(0),
+                renewable: renewable.unwrap_or(false),
+            })
+        }),
+    )
 }
 
 /// One team vault by name.
@@ -118,6 +207,20 @@ pub fn team_secret_ids(conn: &Connection) -> Result<Vec<String>> {
         .map_err(store_error)?;
     let rows = statement
         .query_map([], |row| row.get(0))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// The secrets (by ID) of one team environment.
+pub fn secret_ids_in(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<String>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT s.id FROM secrets s JOIN apps a ON a.id = s.app_id \
+             WHERE a.environment_id = ?1",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([environment.as_str()], |row| row.get(0))
         .map_err(store_error)?;
     rows.collect::<rusqlite::Result<_>>().map_err(store_error)
 }

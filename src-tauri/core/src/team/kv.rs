@@ -1,12 +1,12 @@
-//! The vault's HTTP API, as much as Authdeck uses: the token's own lookup and KV version 2
-//! reads and check-and-set writes, over the one HTTP client (`http.rs`: https except loopback,
+//! The vault's HTTP API, as much as Authdeck uses: signing in (userpass, AppRole), the token's
+//! own lookup, and KV version 2 reads and check-and-set writes, over the one HTTP client (`http.rs`: https except loopback,
 //! no redirects, bounded times and bodies).
 //!
 //! Hand-written rather than a Vault crate: the few calls are small JSON exchanges, and the
 //! crates (vaultrs and others) bring their own HTTP stack, which would bypass the client that
 //! holds Authdeck's transport rules.
 
-use super::TeamVault;
+use super::{SignIn, TeamVault};
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, NetError};
 use crate::model::Secret;
@@ -15,9 +15,14 @@ use serde_json::{Value, json};
 /// What a request was for, so a refusal names what the person could not do.
 #[derive(Clone, Copy, Debug)]
 enum Purpose<'a> {
+    /// A login at `auth/<mount>/`, with the method's name.
+    SignIn(&'a str, &'a str),
     LookUpToken,
+    RenewToken,
     Read(&'a str),
     Write(&'a str),
+    Destroy(&'a str),
+    Capabilities,
 }
 
 /// A KV version 2 entry as read: its data and version.
@@ -31,10 +36,43 @@ pub struct Entry {
 pub struct Kv<'a> {
     pub http: &'a HttpClient,
     pub vault: &'a TeamVault,
+    /// Empty for a sign-in, which is sent without a token.
     pub token: &'a Secret,
 }
 
 impl Kv<'_> {
+    /// Signs in by the vault's `sign_in` method with `credential` (the password or secret ID;
+    /// a `Token` sign-in is the credential itself): the client token the vault gives.
+    pub async fn sign_in(&self, credential: &Secret) -> Result<Secret> {
+        let (mount, api, body) = match &self.vault.sign_in {
+            SignIn::Token => return Ok(Secret::new(credential.expose().trim())),
+            SignIn::Userpass { username, mount } => (
+                mount,
+                format!("auth/{mount}/login/{username}"),
+                json!({ "password": credential.expose() }),
+            ),
+            SignIn::Approle { role_id, mount } => (
+                mount,
+                format!("auth/{mount}/login"),
+                json!({ "role_id": role_id, "secret_id": credential.expose() }),
+            ),
+        };
+        let purpose = Purpose::SignIn(self.vault.sign_in.method(), mount);
+        let (_, answer) = self
+            .send(http::Method::POST, &api, Some(body), purpose)
+            .await?;
+        answer["auth"]["client_token"]
+            .as_str()
+            .filter(|token| !token.is_empty())
+            .map(Secret::new)
+            .ok_or_else(|| {
+                Error::BadResponse(format!(
+                    "The team vault “{}” signed you in at auth/{mount}/ but gave no token.",
+                    self.vault.name
+                ))
+            })
+    }
+
     /// The token's own lookup (`auth/token/lookup-self`): the address that answered and the
     /// token's data (ttl, policies, display name).
     pub async fn look_up_token(&self) -> Result<(String, Value)> {
@@ -47,6 +85,28 @@ impl Kv<'_> {
             )
             .await?;
         Ok((address, answer["data"].clone()))
+    }
+
+    /// Renews the token (`auth/token/renew-self`) by `increment` seconds: the seconds it now
+    /// has and whether the vault would renew it again.
+    pub async fn renew_token(&self, increment: i64) -> Result<(i64, bool)> {
+        let body = json!({ "increment": format!("{increment}s") });
+        let (_, answer) = self
+            .send(
+                http::Method::POST,
+                "auth/token/renew-self",
+                Some(body),
+                Purpose::RenewToken,
+            )
+            .await?;
+        let auth = &answer["auth"];
+        let lease = auth["lease_duration"].as_i64().ok_or_else(|| {
+            Error::BadResponse(format!(
+                "The team vault “{}” renewed its token but did not say for how long.",
+                self.vault.name
+            ))
+        })?;
+        Ok((lease, auth["renewable"].as_bool().unwrap_or(false)))
     }
 
     /// The current version of the entry at `path` (under the team's base path); `None` when
@@ -98,6 +158,39 @@ impl Kv<'_> {
                 self.vault.name
             ))
         })
+    }
+
+    /// Deletes every version of the entry at `path` and its metadata (KV v2 `metadata`
+    /// delete), so no version of it remains; done when there is none.
+    pub async fn destroy(&self, path: &str) -> Result<()> {
+        let full = self.full_path(path);
+        let api = format!("{}/metadata/{full}", self.vault.mount);
+        match self
+            .send(http::Method::DELETE, &api, None, Purpose::Destroy(&full))
+            .await
+        {
+            Ok(_) | Err(Error::NotFound(_)) => Ok(()),
+            Err(error) => Err(self.why_refused(error).await),
+        }
+    }
+
+    /// Whether the token's policy allows destroying the entry at `path` (asked of the vault,
+    /// `sys/capabilities-self`), so a removal that would stop half-way is refused first.
+    pub async fn may_destroy(&self, path: &str) -> Result<bool> {
+        let api = format!("{}/metadata/{}", self.vault.mount, self.full_path(path));
+        let body = json!({ "paths": [api] });
+        let (_, answer) = self
+            .send(
+                http::Method::POST,
+                "sys/capabilities-self",
+                Some(body),
+                Purpose::Capabilities,
+            )
+            .await?;
+        let granted = answer["data"][&api].as_array().cloned().unwrap_or_default();
+        Ok(granted
+            .iter()
+            .any(|c| c == "delete" || c == "root" || c == "sudo"))
     }
 
     /// `mount/path` as the person would name it (`secret/authdeck/acme/sandbox/setup`).
@@ -161,8 +254,10 @@ impl Kv<'_> {
             .method(method.clone())
             .uri(&url)
             .header("X-Vault-Request", "true")
-            .header("X-Vault-Token", self.token.expose())
             .header(http::header::ACCEPT, "application/json");
+        if !self.token.expose().is_empty() {
+            builder = builder.header("X-Vault-Token", self.token.expose());
+        }
         if let Some(namespace) = &self.vault.namespace {
             builder = builder.header("X-Vault-Namespace", namespace);
         }
@@ -209,10 +304,25 @@ fn check(vault: &TeamVault, status: u16, answer: &Value, purpose: Purpose<'_>) -
     let why = errors_of(answer);
     match (status, purpose) {
         (200..=299, _) => Ok(()),
-        (403, Purpose::LookUpToken) => Err(Error::VaultRefused(format!(
+        // Login paths need no token: a 403 there means no such method is enabled at the mount.
+        (403..=405, Purpose::SignIn(method, mount)) => Err(Error::NotConfigured(format!(
+            "The team vault “{}” has no {method} sign-in at auth/{mount}/ (HTTP {status}: \
+             {why}): check the auth mount (--auth-mount) or ask the vault's admin to enable it.",
+            vault.name
+        ))),
+        (400, Purpose::SignIn(method, _)) => Err(Error::VaultRefused(format!(
+            "The team vault “{}” refused the {method} sign-in (HTTP 400: {why}).",
+            vault.name
+        ))),
+        (403, Purpose::LookUpToken | Purpose::Capabilities) => Err(Error::VaultRefused(format!(
             "The team vault “{}” refused the token (HTTP 403: {why}): it is wrong, expired or \
              revoked. Give it a valid token (team login).",
             vault.name
+        ))),
+        (400 | 403, Purpose::RenewToken) => Err(Error::VaultSignInRequired(format!(
+            "The team vault “{name}” would not renew its token (HTTP {status}: {why}): sign in \
+             again with `authdeck team login {name}`.",
+            name = vault.name
         ))),
         (403, Purpose::Read(path)) => Err(Error::VaultRefused(format!(
             "Your vault policy does not allow reading this secret (path {}; HTTP 403: {why}).",
@@ -222,11 +332,17 @@ fn check(vault: &TeamVault, status: u16, answer: &Value, purpose: Purpose<'_>) -
             "Your vault policy does not allow writing this (path {}; HTTP 403: {why}).",
             shown(path)
         ))),
-        (404, Purpose::Read(path) | Purpose::Write(path)) => Err(Error::NotFound(format!(
-            "The team vault “{}” holds nothing at {}.",
-            vault.name,
+        (403, Purpose::Destroy(path)) => Err(Error::VaultRefused(format!(
+            "Your vault policy does not allow deleting this secret (path {}; HTTP 403: {why}).",
             shown(path)
         ))),
+        (404, Purpose::Read(path) | Purpose::Write(path) | Purpose::Destroy(path)) => {
+            Err(Error::NotFound(format!(
+                "The team vault “{}” holds nothing at {}.",
+                vault.name,
+                shown(path)
+            )))
+        }
         (400, Purpose::Write(path)) if why.contains("check-and-set") => Err(Error::Conflict {
             field: "vault".into(),
             message: format!(

@@ -5,8 +5,13 @@
 //! mount and the team's base path. The vault token lives only in the keychain (`team:<name>`).
 //! A shared environment lives under `<path>/<key>/`: `setup` holds the export format of the
 //! environment (never a secret) and the metadata of its secrets, `secrets/<id>` each value.
+//!
+//! A person signs in with a pasted token, a username and password (userpass) or an AppRole
+//! (CI machines); the method, username or role ID and the auth mount are kept in SQLite, so a
+//! later sign-in asks only for the password or secret ID, which is never kept anywhere.
 
 pub mod kv;
+pub mod token_life;
 
 use crate::error::{Error, Result};
 use crate::model::{Secret, SecretState, Timestamp};
@@ -21,6 +26,63 @@ pub fn token_account(team: &str) -> String {
     format!("team:{team}")
 }
 
+/// The userpass auth method's usual mount.
+pub const DEFAULT_USERPASS_MOUNT: &str = "userpass";
+
+/// The AppRole auth method's usual mount.
+pub const DEFAULT_APPROLE_MOUNT: &str = "approle";
+
+/// How a person signs in to a team vault; what is kept of it is never a secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "method", rename_all = "lowercase")]
+pub enum SignIn {
+    /// A vault token pasted by the person.
+    Token,
+    /// Username and password at `auth/<mount>/login/<username>`.
+    Userpass { username: String, mount: String },
+    /// A role ID and secret ID at `auth/<mount>/login` (machines, CI).
+    Approle { role_id: String, mount: String },
+}
+
+impl SignIn {
+    /// The method's name as the vault and the CLI call it.
+    pub fn method(&self) -> &'static str {
+        match self {
+            SignIn::Token => "token",
+            SignIn::Userpass { .. } => "userpass",
+            SignIn::Approle { .. } => "approle",
+        }
+    }
+
+    /// What the person gives at each sign-in, in their words.
+    pub fn credential_name(&self) -> &'static str {
+        match self {
+            SignIn::Token => "vault token",
+            SignIn::Userpass { .. } => "password",
+            SignIn::Approle { .. } => "secret ID",
+        }
+    }
+
+    /// Checks the username or role ID and the auth mount.
+    pub fn validate(&self) -> Result<()> {
+        let (field, name, mount) = match self {
+            SignIn::Token => return Ok(()),
+            SignIn::Userpass { username, mount } => ("username", username, mount),
+            SignIn::Approle { role_id, mount } => ("role_id", role_id, mount),
+        };
+        if name.trim().is_empty() || name.len() > 256 || name.chars().any(|c| c.is_control()) {
+            return Err(Error::invalid(
+                field,
+                "Give it in 1 to 256 characters, without control characters.",
+            ));
+        }
+        if field == "username" && name.contains('/') {
+            return Err(Error::invalid("username", "A vault username has no “/”."));
+        }
+        check_segments("auth_mount", mount)
+    }
+}
+
 /// A stored team vault connection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TeamVault {
@@ -31,6 +93,7 @@ pub struct TeamVault {
     pub mount: String,
     /// The team's base path inside the mount, without slashes around it.
     pub path: String,
+    pub sign_in: SignIn,
     pub created_at: Timestamp,
 }
 
@@ -42,7 +105,9 @@ pub struct TeamVaultInput {
     pub namespace: Option<String>,
     pub mount: String,
     pub path: String,
-    pub token: Secret,
+    pub sign_in: SignIn,
+    /// The token, password or secret ID, by `sign_in`; used once, never kept.
+    pub credential: Secret,
 }
 
 /// What the vault says of the token a team vault connection holds.
@@ -53,6 +118,8 @@ pub struct TeamStatus {
     pub address: String,
     /// Seconds the token has left; `None` for a token that never expires (a root token).
     pub ttl_seconds: Option<i64>,
+    /// Whether the vault would renew the token (Authdeck renews it before it ends).
+    pub renewable: bool,
     pub policies: Vec<String>,
     /// The token's display name at the vault (`token`, `oidc-alice` ...).
     pub display_name: String,
@@ -105,11 +172,20 @@ impl TeamVaultInput {
         if let Some(namespace) = &self.namespace {
             check_segments("namespace", namespace)?;
         }
-        if self.token.expose().trim().is_empty() {
-            return Err(Error::invalid("token", "The vault token is empty."));
-        }
-        Ok(())
+        self.sign_in.validate()?;
+        check_credential(&self.sign_in, &self.credential)
     }
+}
+
+/// A token, password or secret ID that is not empty.
+pub fn check_credential(sign_in: &SignIn, credential: &Secret) -> Result<()> {
+    if credential.expose().trim().is_empty() {
+        return Err(Error::invalid(
+            "credential",
+            format!("The {} is empty.", sign_in.credential_name()),
+        ));
+    }
+    Ok(())
 }
 
 /// A vault path: segments of letters, digits and `-_.`, separated by single slashes.
@@ -160,7 +236,8 @@ mod tests {
             namespace: None,
             mount: DEFAULT_MOUNT.into(),
             path: "authdeck/acme".into(),
-            token: Secret::new("s.token"),
+            sign_in: SignIn::Token,
+            credential: Secret::new("s.token"),
         }
     }
 

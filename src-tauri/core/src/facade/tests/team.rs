@@ -3,7 +3,7 @@
 //! stand-in (check-and-set included); the real OpenBao is exercised in the CLI's tests.
 
 use super::*;
-use crate::team::TeamVaultInput;
+use crate::team::{SignIn, TeamVaultInput};
 use crate::test_server::{Reply, Seen, TestServer};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -22,6 +22,17 @@ async fn kv_stand_in() -> (TestServer, Entries, Arc<AtomicI64>) {
         let answer = |status, body: Value| Reply::Answer(status, "application/json", body.to_string());
         if seen.path == "/v1/auth/token/lookup-self" {
             return answer(200, json!({ "data": { "ttl": 3600, "policies": ["default"] } }));
+        }
+        if seen.path == "/v1/sys/capabilities-self" {
+            let body: Value = serde_json::from_str(&seen.body).unwrap();
+            let path = body["paths"][0].as_str().unwrap().to_owned();
+            return answer(200, json!({ "data": { path: ["create", "read", "update", "delete"] } }));
+        }
+        if let Some(path) = seen.path.strip_prefix("/v1/secret/metadata/") {
+            // A metadata delete: every version gone.
+            assert_eq!(seen.method, "DELETE");
+            held.lock().unwrap().remove(path);
+            return answer(204, Value::Null);
         }
         let Some(path) = seen.path.strip_prefix("/v1/secret/data/") else {
             return answer(404, json!({ "errors": [] }));
@@ -69,7 +80,8 @@ async fn connected(f: &Fixture, vault: &TestServer) {
             namespace: None,
             mount: "secret".into(),
             path: "authdeck/acme".into(),
-            token: Secret::new("s.member-token"),
+            sign_in: SignIn::Token,
+            credential: Secret::new("s.member-token"),
         })
         .await
         .unwrap();
@@ -202,4 +214,49 @@ async fn a_secret_added_while_someone_else_writes_the_set_up_keeps_both() {
     );
     assert_eq!(f.core.secrets(&app.id).unwrap().len(), 2);
     f.assert_stores_agree();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_team_secret_removal_cut_short_at_any_step_is_finished_by_the_next_secret_verb() {
+    for step in [
+        "team rm: intent recorded",
+        "team rm: set-up written",
+        "team rm: value destroyed",
+    ] {
+        let (vault, entries, _) = kv_stand_in().await;
+        let mut f = Fixture::new();
+        connected(&f, &vault).await;
+        let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+        let app = f.app(&sandbox, "Billing sync");
+        let old = f.secret(&app, "old-secret");
+        let new = f.secret(&app, "new-secret");
+        f.core.share_environment(&sandbox.id, "acme").await.unwrap();
+        let value_path = format!("authdeck/acme/sandbox/secrets/{}", old.id);
+        assert!(entries.lock().unwrap().contains_key(&value_path));
+
+        f.crash_at(step);
+        assert!(f.core.remove_team_secret(&old.id).await.is_err(), "{step}");
+        // The start-up reconciler leaves the removal to a command that reaches the vault.
+        assert_eq!(f.restart_after(0), Reconciled::default(), "{step}");
+        let pending = store::intents::with_prefix(&f.core.store().unwrap().conn, "vault-secret:");
+        assert_eq!(pending.unwrap().len(), 1, "{step}");
+
+        f.core
+            .set_team_secret_state(&new.id, SecretState::Active)
+            .await
+            .unwrap();
+        assert_eq!(listed(&entries), std::slice::from_ref(&new.id.0), "{step}");
+        assert!(!entries.lock().unwrap().contains_key(&value_path), "{step}");
+        let rows: Vec<SecretId> = f
+            .core
+            .secrets(&app.id)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(rows, std::slice::from_ref(&new.id), "{step}");
+        let pending = store::intents::with_prefix(&f.core.store().unwrap().conn, "vault-secret:");
+        assert_eq!(pending.unwrap(), [], "{step}");
+        f.assert_stores_agree();
+    }
 }
