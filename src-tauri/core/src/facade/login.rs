@@ -388,7 +388,7 @@ impl Core {
         let minted = flows::exchange_code(
             self.http()?,
             Self::token_url(&credentials.environment)?,
-            credentials.auth(self.clock.as_ref()),
+            credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &redirect_uri,
             &code,
             &login.verifier,
@@ -432,7 +432,7 @@ impl Core {
         let authorization = flows::device_authorization(
             self.http()?,
             &device_url,
-            credentials.auth(self.clock.as_ref()),
+            credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &scopes,
         )
         .await?;
@@ -480,7 +480,7 @@ impl Core {
             minted = flows::poll_device_token(
                 self.http()?,
                 token_url,
-                credentials.auth(self.clock.as_ref()),
+                credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
                 &login.authorization,
             ) => minted?,
             () = tokio::time::sleep(waited) => {
@@ -628,7 +628,7 @@ impl Core {
         let outcome = flows::refresh(
             self.http()?,
             &token_url,
-            credentials.auth(self.clock.as_ref()),
+            credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &refresh_token,
             narrower,
         )
