@@ -107,6 +107,34 @@ async fn a_refresh_keeps_the_binding_with_a_proof_of_its_own() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_authorization_request_binds_the_code_to_the_apps_key() {
+    let f = Fixture::new("dpop-jkt", &[]);
+    let (app, jkt) = dpop_app(&f);
+    let login = f
+        .core
+        .start_login(&app.id, authdeck_core::LoginOptions::default())
+        .await
+        .unwrap();
+    let url = url::Url::parse(&login.started.url).unwrap();
+    let sent: Vec<String> = url
+        .query_pairs()
+        .filter(|(name, _)| name == "dpop_jkt")
+        .map(|(_, value)| value.into_owned())
+        .collect();
+    assert_eq!(sent, [jkt]);
+
+    // the sign-in of the refresh test above proves the server redeems such a code with a
+    // proof by this key; an app that is not DPoP-bound sends no dpop_jkt
+    let plain = f.public_app("native-client", &["openid"]);
+    let login = f
+        .core
+        .start_login(&plain.id, authdeck_core::LoginOptions::default())
+        .await
+        .unwrap();
+    assert!(!login.started.url.contains("dpop_jkt"), "an app not bound");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_servers_nonce_is_used_on_one_retry_and_remembered() {
     let f = Fixture::new("dpop-nonce", &[]);
     let (app, _) = dpop_app(&f);
@@ -144,7 +172,7 @@ async fn a_second_nonce_refusal_is_a_clear_error_and_nothing_is_stored() {
         "{message}"
     );
     assert!(
-        message.contains("refused the one retry made with the nonce it sent"),
+        message.contains("refused Authdeck's one retry with the nonce it sent"),
         "{message}"
     );
     let requests = f.requests();

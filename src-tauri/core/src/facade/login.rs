@@ -307,7 +307,16 @@ impl Core {
         let mut listen = loopback_redirect(app_row)?;
         let timeout = options.timeout.unwrap_or(DEFAULT_LOGIN_TIMEOUT);
         listen.timeout = timeout;
+        // RFC 9449 §10: the code is bound to the app's DPoP key, so only its holder redeems it.
+        let dpop_jkt = credentials
+            .dpop_key
+            .as_ref()
+            .map(crate::signing_key::PrivateKey::thumbprint)
+            .transpose()?;
         let mut extra: Vec<(&str, &str)> = Vec::new();
+        if let Some(jkt) = dpop_jkt.as_deref() {
+            extra.push(("dpop_jkt", jkt));
+        }
         if scopes.iter().any(|scope| scope == "offline_access") {
             // OpenID Connect Core §11: a refresh token for offline access needs consent.
             extra.push(("prompt", "consent"));

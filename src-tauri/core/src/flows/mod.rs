@@ -448,9 +448,9 @@ pub(crate) fn provider_error(
         }
         "invalid_target" => "Check the app's resource indicator.".to_owned(),
         "invalid_token" => "The token has expired or was revoked; get a new one.".to_owned(),
-        "use_dpop_nonce" => "The provider wants its DPoP nonce in the proof, and refused the \
-                             one retry made with the nonce it sent; try again, and check this \
-                             computer's clock."
+        "use_dpop_nonce" => "The provider wants its DPoP nonce in the proof, and refused \
+                             Authdeck's one retry with the nonce it sent (or sent none); try \
+                             again, and check this computer's clock."
             .to_owned(),
         "invalid_dpop_proof" => "The provider refused the app's DPoP proof; check this \
                                  computer's clock (a proof is dated by it)."
