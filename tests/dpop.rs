@@ -307,6 +307,31 @@ async fn a_resource_proof_holds_for_an_independent_verifier_and_no_other_key_doe
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn try_it_sends_a_proof_with_a_dpop_token() {
+    let f = Fixture::new("dpop-try-it", &[]);
+    let (app, jkt) = dpop_app(&f);
+    let request = |method: &str| ApiRequest {
+        app_id: app.id.clone(),
+        method: method.into(),
+        path: "/test/dpop-resource?x=1".into(),
+        headers: vec![],
+        body: String::new(),
+    };
+
+    let response = f.core.call_api(&request("GET")).await.unwrap();
+    assert_eq!(response.status, 200, "{}", response.body);
+    let answer: Value = serde_json::from_str(&response.body).unwrap();
+    assert_eq!(answer["client_id"], DPOP_CLIENT);
+    assert_eq!(answer["jkt"], jkt);
+    assert_eq!(
+        answer["htu"],
+        format!("{}/test/dpop-resource", f.server.issuer)
+    );
+    let response = f.core.call_api(&request("DELETE")).await.unwrap();
+    assert_eq!(response.status, 200, "{}", response.body);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_app_that_is_not_dpop_bound_sends_no_proof_and_gets_no_resource_proof() {
     let f = Fixture::new("dpop-off", &[]);
     let app = f.basic_app();

@@ -759,7 +759,31 @@ impl Core {
         // After the fetch: a new token may name its own API base (Salesforce's instance_url).
         let base = self.api_base(&request.app_id)?;
         let (token, value) = self.token_value(&request.app_id)?;
-        flows::call_api(self.http()?, &base, request, &token.token_type, &value).await
+        let key = match token.token_type.as_str() {
+            "DPoP" => Some(self.dpop_key(&self.app(&request.app_id)?)?.ok_or_else(|| {
+                Error::NotConfigured(
+                    "The app's token is bound to its DPoP key, and the app is no longer \
+                     DPoP-bound; get a new token."
+                        .into(),
+                )
+            })?),
+            _ => None,
+        };
+        let dpop = key.as_ref().map(|key| flows::DpopContext {
+            key,
+            clock: self.clock.as_ref(),
+            nonces: &self.dpop_nonces,
+        });
+        let http = self.http()?;
+        flows::call_api(
+            http,
+            &base,
+            request,
+            &token.token_type,
+            &value,
+            dpop.as_ref(),
+        )
+        .await
     }
 
     /// The request as a curl command; with the token's value only when `with_token`.

@@ -32,18 +32,24 @@ fn is_authorization(name: &str) -> bool {
     name.trim().eq_ignore_ascii_case("authorization")
 }
 
-/// Sends the request with `Authorization: <type> <token>`.
+/// Sends the request with `Authorization: <type> <token>`, and a DPoP proof for it made with
+/// `dpop` (RFC 9449 §7) when the token is DPoP-bound.
 pub async fn call_api(
     http: &HttpClient,
     base: &str,
     request: &ApiRequest,
     token_type: &str,
     token: &Secret,
+    dpop: Option<&super::DpopContext<'_>>,
 ) -> Result<ApiResponse> {
     let url = target(base, &request.path)?;
-    let mut builder = http::Request::builder()
-        .method(method(&request.method)?)
-        .uri(&url);
+    let method = method(&request.method)?;
+    let mut builder = http::Request::builder().method(method.clone()).uri(&url);
+    if let Some(dpop) = dpop {
+        let nonce = dpop.nonces.latest(&url);
+        let proof = super::dpop::proof(dpop, method.as_str(), &url, Some(token), nonce.as_deref())?;
+        builder = builder.header(super::dpop::DPOP_HEADER, proof);
+    }
     for header in &request.headers {
         if header.name.trim().is_empty() {
             continue;
