@@ -135,6 +135,47 @@ async fn the_authorization_request_binds_the_code_to_the_apps_key() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_device_login_polls_with_a_proof_each_and_gets_a_bound_token() {
+    let f = Fixture::new("dpop-device", &[]);
+    let (app, jkt) = dpop_app(&f);
+    f.configure(json!({ "device_interval": 1 }));
+    let login = f
+        .core
+        .start_device_login(&app.id, authdeck_core::LoginOptions::default())
+        .await
+        .unwrap();
+    let complete = login.started.verification_uri_complete.clone().unwrap();
+    let finishing = {
+        let core = f.core.clone();
+        tokio::spawn(async move {
+            core.finish_device_login(login, std::future::pending())
+                .await
+        })
+    };
+    // the first poll finds the login pending; then the person approves on "another device"
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tokio::task::spawn_blocking(move || support::browser::approve_device(&complete))
+        .await
+        .unwrap();
+    let done = finishing.await.unwrap().unwrap().unwrap();
+    assert_eq!(done.token.unwrap().token_type, "DPoP");
+    assert_eq!(introspected_cnf(&f, &app).await, json!({ "jkt": jkt }));
+    let polls = f.requests();
+    assert!(polls.len() >= 2, "pending, then approved: {polls:?}");
+    let jtis: std::collections::HashSet<Value> = polls
+        .iter()
+        .map(|poll| {
+            assert_eq!(
+                poll["grant_type"],
+                "urn:ietf:params:oauth:grant-type:device_code"
+            );
+            assert_token_proof(poll, &f)["jti"].clone()
+        })
+        .collect();
+    assert_eq!(jtis.len(), polls.len(), "each poll has its own proof");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_servers_nonce_is_used_on_one_retry_and_remembered() {
     let f = Fixture::new("dpop-nonce", &[]);
     let (app, _) = dpop_app(&f);
