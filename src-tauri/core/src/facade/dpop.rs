@@ -33,44 +33,46 @@ impl Core {
         Ok(DpopBinding { bound, jkt })
     }
 
-    /// Marks an app DPoP-bound (making its proof key if it has none) or not (keeping the key).
+    /// Marks an app DPoP-bound (its proof key made first if it has none, so a keychain that
+    /// refuses it leaves the app as it was) or not (keeping the key).
     pub fn set_dpop(&self, app: &AppId, on: bool) -> Result<DpopBinding> {
-        let app_row = self.app(app)?;
-        self.store()?.write(|tx| apps::set_dpop(tx, app, on))?;
+        self.app(app)?;
         if on {
-            self.dpop_key(&app_row)?;
+            self.proof_key(app)?;
         }
+        self.store()?.write(|tx| apps::set_dpop(tx, app, on))?;
         self.dpop_binding(app)
     }
 
     /// The proof key of a DPoP-bound app (made now if it has none yet), else None.
     pub(super) fn dpop_key(&self, app: &ClientApp) -> Result<Option<PrivateKey>> {
-        let (bound, jkt) = apps::dpop_of(&self.store()?.conn, &app.id)?;
-        let account = dpop_key_account(&app.id);
-        match (bound, jkt) {
-            (false, _) => Ok(None),
-            (true, Some(_)) => {
-                let pem = self.vault.get(&account)?;
-                Ok(Some(PrivateKey::from_pem(pem.expose())?))
-            }
-            (true, None) => {
-                let key = PrivateKey::generate(KeyAlg::Es256)?;
-                let jkt = key.thumbprint()?;
-                let now = self.now();
-                let intent = Intent::put(account.clone());
-                self.store()?
-                    .write(|tx| intents::record(tx, &intent, now))?;
-                if let Err(error) = self.vault.put(&account, &key.to_pem()) {
-                    self.store()?.write(|tx| intents::clear(tx, &account))?;
-                    return Err(error);
-                }
-                self.store()?.write(|tx| {
-                    apps::set_dpop_jkt(tx, &app.id, Some(&jkt))?;
-                    intents::clear(tx, &account)
-                })?;
-                Ok(Some(key))
-            }
+        let (bound, _) = apps::dpop_of(&self.store()?.conn, &app.id)?;
+        bound.then(|| self.proof_key(&app.id)).transpose()
+    }
+
+    /// The app's proof key from the keychain, made and stored first when it has none.
+    fn proof_key(&self, app: &AppId) -> Result<PrivateKey> {
+        let account = dpop_key_account(app);
+        if apps::dpop_of(&self.store()?.conn, app)?.1.is_some() {
+            let pem = self.vault.get(&account)?;
+            return PrivateKey::from_pem(pem.expose());
         }
+        let key = PrivateKey::generate(KeyAlg::Es256)?;
+        let jkt = key.thumbprint()?;
+        let now = self.now();
+        let intent = Intent::put(account.clone());
+        self.store()?
+            .write(|tx| intents::record(tx, &intent, now))?;
+        if let Err(error) = self.vault.put(&account, &key.to_pem()) {
+            self.store()?.write(|tx| intents::clear(tx, &account))?;
+            return Err(error);
+        }
+        self.crash_point("dpop key: keychain written")?;
+        self.store()?.write(|tx| {
+            apps::set_dpop_jkt(tx, app, Some(&jkt))?;
+            intents::clear(tx, &account)
+        })?;
+        Ok(key)
     }
 
     /// A DPoP proof for one `method` request to `url` with the app's access token `token`
