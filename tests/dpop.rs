@@ -370,6 +370,19 @@ async fn try_it_sends_a_proof_with_a_dpop_token() {
     );
     let response = f.core.call_api(&request("DELETE")).await.unwrap();
     assert_eq!(response.status, 200, "{}", response.body);
+
+    // "copy as curl": authdeck makes the headers, so no token (nor a proof soon stale) is in it
+    let (_, token) = f.core.token_value(&app.id).unwrap();
+    let command = f.core.curl_command(&request("GET"), true).unwrap();
+    assert_eq!(
+        command.expose(),
+        format!(
+            "authdeck curl 'App dpop-client' --env 'Local' -- -sS \
+             '{}/test/dpop-resource?x=1'",
+            f.server.issuer
+        )
+    );
+    assert!(!command.expose().contains(token.expose()));
 }
 
 #[tokio::test(flavor = "multi_thread")]

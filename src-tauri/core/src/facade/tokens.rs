@@ -786,11 +786,18 @@ impl Core {
         .await
     }
 
-    /// The request as a curl command; with the token's value only when `with_token`.
+    /// The request as a curl command; with the token's value only when `with_token`. For a
+    /// DPoP token, an `authdeck curl` command (a proof is made per request), never a value.
     pub fn curl_command(&self, request: &ApiRequest, with_token: bool) -> Result<Secret> {
         let base = self.api_base(&request.app_id)?;
         let token_type = tokens::of_app(&self.store()?.conn, &request.app_id)?
             .map_or_else(|| "Bearer".to_owned(), |token| token.token_type);
+        if token_type == "DPoP" {
+            let app = self.app(&request.app_id)?;
+            let environment = self.environment(&app.environment_id)?;
+            return flows::dpop_curl_command(&base, request, &app.display_name, &environment.name)
+                .map(Secret::new);
+        }
         let value = if with_token {
             Some(self.token_value(&request.app_id)?.1)
         } else {

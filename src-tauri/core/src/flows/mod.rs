@@ -14,7 +14,7 @@ pub(crate) mod inspect;
 mod lifetime;
 pub(crate) mod registry;
 
-pub use api::{call_api, curl_command};
+pub use api::{call_api, curl_command, dpop_curl_command};
 pub use assertion::{ASSERTION_LIFETIME_SECONDS, ASSERTION_TYPE, AssertionContext};
 pub use authorization::{
     AuthorizationRequest, Authorize, RefreshFailure, authorization_request, check_authorize_url,
