@@ -462,11 +462,9 @@ async fn no_private_key_material_reaches_the_data_folder() {
     use base64::Engine;
     let f = Fixture::new("key-jwt-canary", &[]);
     let mut needles: Vec<(String, Vec<u8>)> = Vec::new();
-    for alg in [KeyAlg::Es256, KeyAlg::EdDsa] {
-        let (app, key) = registered_key_app(&f, alg);
-        f.new_token(&app).await.unwrap();
-        f.core.introspect_token(&app.id).await.unwrap();
-        let pem = support::secret_tool_lookup(&f.namespace, &format!("signing-key:{}", key.id))
+    // every form a private key could leak in: its DER, scalar, PEM body and JWK `d`
+    let mut add_needles = |what: String, account: String| {
+        let pem = support::secret_tool_lookup(&f.namespace, &account)
             .expect("the private key is in the keychain");
         let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
         let der = base64::engine::general_purpose::STANDARD
@@ -476,10 +474,25 @@ async fn no_private_key_material_reaches_the_data_folder() {
         let at = der.windows(2).position(|w| w == [0x04, 0x20]).unwrap() + 2;
         let scalar = der[at..at + 32].to_vec();
         let jwk_d = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&scalar);
-        needles.push((format!("{alg:?} DER"), der));
-        needles.push((format!("{alg:?} scalar"), scalar));
-        needles.push((format!("{alg:?} PEM body"), body.into_bytes()));
-        needles.push((format!("{alg:?} JWK d"), jwk_d.into_bytes()));
+        needles.push((format!("{what} DER"), der));
+        needles.push((format!("{what} scalar"), scalar));
+        needles.push((format!("{what} PEM body"), body.into_bytes()));
+        needles.push((format!("{what} JWK d"), jwk_d.into_bytes()));
+    };
+    for alg in [KeyAlg::Es256, KeyAlg::EdDsa] {
+        let (app, key) = registered_key_app(&f, alg);
+        // DPoP-bound too (a proof is optional for these clients): its proof key is a canary
+        let dpop = alg == KeyAlg::Es256 && f.core.set_dpop(&app.id, true).unwrap().bound;
+        f.new_token(&app).await.unwrap();
+        f.core.introspect_token(&app.id).await.unwrap();
+        add_needles(format!("{alg:?}"), format!("signing-key:{}", key.id));
+        if dpop {
+            let (_, token) = f.core.token_value(&app.id).unwrap();
+            f.core
+                .resource_proof(&app.id, "GET", &f.server.issuer, &token)
+                .unwrap();
+            add_needles("DPoP".into(), format!("dpop-key:{}", app.id));
+        }
     }
     let files = files_under(f.home.path());
     assert!(files.len() >= 2, "the database and a lock file: {files:?}");

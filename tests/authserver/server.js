@@ -43,12 +43,19 @@
 // The hostile provider (hostile.js): {"hostile": {"endpoint": "token", "shape": "trickle"}} in
 // /test/config answers that endpoint with that malformed or hostile shape until set to null;
 //   GET /test/hostile-shapes   every shape and the endpoints it applies to
-import { createHash, createPrivateKey, generateKeyPairSync } from "node:crypto";
+// DPoP (RFC 9449) is on: a proof is optional except for dpop-client, whose tokens must be bound
+// (dpop_bound_access_tokens). Token requests record their proof's decoded header and claims
+// (`dpop`). In /test/config, dpop_require_nonce: true answers a proof without the server's
+// nonce with use_dpop_nonce and a DPoP-Nonce header; dpop_refuse_nonce: true answers every
+// proof so, with a new nonce each time. ANY /test/dpop-resource is a resource server that takes
+// only a DPoP-bound token with a valid proof (verify-dpop.js) and says whose token it was.
+import { createHash, createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import Provider, { errors } from "oidc-provider";
 import { answerHostile, shapeTable } from "./hostile.js";
+import { verifyDpop } from "./verify-dpop.js";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -70,6 +77,8 @@ const config = {
   // {"endpoint", "shape"}: the hostile provider (hostile.js) answers that endpoint
   hostile: null,
   auth_methods_listed: null,
+  dpop_require_nonce: false,
+  dpop_refuse_nonce: false,
 };
 
 // The endpoints some providers name only in their RFC 8414 document.
@@ -220,6 +229,8 @@ const clients = [
     introspection_endpoint_auth_method: "client_secret_jwt",
     revocation_endpoint_auth_method: "client_secret_jwt",
   },
+  // RFC 9449: its tokens must be DPoP-bound, so every token request must carry a proof
+  { client_id: "dpop-client", client_secret: "dpop-secret", token_endpoint_auth_method: "client_secret_basic", application_type: "native", dpop_bound_access_tokens: true },
 ].map((client) => ({
   ...client,
   grant_types: ["client_credentials", "authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
@@ -280,6 +291,7 @@ const provider = new Provider(issuer, {
     introspection: { enabled: true },
     revocation: { enabled: true },
     deviceFlow: { enabled: true },
+    dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => config.dpop_require_nonce },
     registration: { enabled: true },
     registrationManagement: { enabled: true, rotateRegistrationAccessToken: false },
     resourceIndicators: {
@@ -371,6 +383,7 @@ provider.use(async (ctx, next) => {
 /** The client-authenticated endpoints and everything else, with the test's faults. */
 async function routeClientAuth(ctx, next) {
   if (ctx.path === "/oauth/token/info" && ctx.method === "GET") return tokenInfo(ctx);
+  if (ctx.path === "/test/dpop-resource") return dpopResource(ctx);
   if (ctx.path === "/v1/oauthApps" || ctx.path.startsWith("/v1/oauthApps/")) return oauthApps(ctx);
   if (ctx.path === "/token/introspection" && config.introspection_fault === "active_string") {
     return json(ctx, 200, { active: "true" });
@@ -403,6 +416,13 @@ async function routeClientAuth(ctx, next) {
     tokenRequests.push(record);
     if (config.delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, config.delay_ms));
     if (config.fault && fault(ctx, config.fault)) return undefined;
+    record.dpop = ctx.get("dpop") ? decodeJwt(ctx.get("dpop")) : null;
+    if (config.dpop_refuse_nonce && record.dpop) {
+      ctx.set("DPoP-Nonce", `refused-${tokenRequests.length}`);
+      record.status = 400;
+      record.error = "use_dpop_nonce";
+      return json(ctx, 400, { error: "use_dpop_nonce", error_description: "nonce is required in the DPoP proof" });
+    }
     record.poll = ++tokenPolls;
     if (config.device_slow_down.includes(tokenPolls)) {
       record.grant_type = "urn:ietf:params:oauth:grant-type:device_code";
@@ -453,6 +473,27 @@ async function tokenInfo(ctx) {
     application: { uid: token.clientId },
     created_at: token.iat,
   });
+}
+
+// A resource server for DPoP-bound tokens (RFC 9449 §7): the token must be bound, and the
+// proof made for this request and this token by the key the token is bound to.
+async function dpopResource(ctx) {
+  const refuse = (description) => {
+    ctx.set("WWW-Authenticate", `DPoP error="invalid_token", error_description="${description}"`);
+    return json(ctx, 401, { error: "invalid_token", error_description: description });
+  };
+  const value = /^DPoP (.+)$/.exec(ctx.get("authorization") || "")?.[1];
+  if (!value) return refuse("a DPoP token is expected");
+  const token = (await provider.ClientCredentials.find(value)) ?? (await provider.AccessToken.find(value));
+  if (!token || token.isExpired) return refuse("the access token is invalid");
+  if (!token.jkt) return refuse("the access token is not DPoP-bound");
+  try {
+    const url = `${issuer}${ctx.originalUrl}`;
+    const checked = await verifyDpop({ proof: ctx.get("dpop"), method: ctx.method, url, access_token: value, jkt: token.jkt });
+    return json(ctx, 200, { client_id: token.clientId, jkt: checked.jkt, htm: checked.claims.htm, htu: checked.claims.htu });
+  } catch (error) {
+    return refuse(`the DPoP proof is invalid: ${error.message}`);
+  }
 }
 
 // The REST "OAuth apps" API. Each app is a client registered through the server's own RFC 7591

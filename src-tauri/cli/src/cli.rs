@@ -54,6 +54,20 @@ pub enum Command {
     /// Example: authdeck exec billing -- curl -H "Authorization: Bearer $AUTHDECK_ACCESS_TOKEN" …
     Exec(ExecArgs),
 
+    /// Print a DPoP proof (RFC 9449) for one request with a DPoP-bound app's token.
+    ///
+    /// The proof's `ath` is the hash of the token `authdeck token` gives (got first when
+    /// needed, by the same rules). Example: curl -H "Authorization: DPoP $(authdeck token
+    /// billing)" -H "DPoP: $(authdeck proof billing --method GET --url URL)" URL
+    Proof(ProofArgs),
+
+    /// Run curl with `Authorization: DPoP <token>` and a `DPoP` proof for its request.
+    ///
+    /// The method comes from -X/--request (else POST with a body, HEAD with -I, PUT with -T,
+    /// else GET), the URL from the one http(s) URL among the arguments. The headers reach curl
+    /// on its stdin, never on its command line. Example: authdeck curl billing -- -s URL
+    Curl(CurlArgs),
+
     /// Print `export` lines for eval, or set up environments (env add / edit / rm).
     ///
     /// Example: eval "$(authdeck env billing)". An app named add, edit or rm: put -- before
@@ -387,6 +401,30 @@ pub struct ExecArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ProofArgs {
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    /// The request's HTTP method (the proof's `htm`).
+    #[arg(long, value_name = "METHOD")]
+    pub method: String,
+
+    /// The request's URL (the proof's `htu` is it without query and fragment).
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CurlArgs {
+    #[command(flatten)]
+    pub token: TokenArgs,
+
+    /// curl's arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "CURL_ARGS")]
+    pub curl: Vec<String>,
+}
+
+#[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct EnvCommand {
     #[command(subcommand)]
@@ -667,6 +705,13 @@ pub struct AppFields {
     /// A label (repeat).
     #[arg(long = "label", value_name = "LABEL", allow_hyphen_values = true)]
     pub labels: Vec<String>,
+    /// DPoP-bound (RFC 9449): token requests carry proofs signed with the app's own key (made
+    /// now, kept in the keychain), so its tokens are bound to that key.
+    #[arg(long, conflicts_with = "no_dpop")]
+    pub dpop: bool,
+    /// Not DPoP-bound: plain Bearer tokens (the proof key is kept for a later --dpop).
+    #[arg(long)]
+    pub no_dpop: bool,
 }
 
 #[derive(Debug, Args)]

@@ -27,6 +27,9 @@ struct AppTokenJson<'a> {
     expires_at: Option<Timestamp>,
     issued_at: Option<Timestamp>,
     token_type: Option<&'a str>,
+    /// A DPoP token's binding: the thumbprint of the app's proof key (RFC 9449 `cnf.jkt`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dpop_jkt: Option<String>,
     requested_scopes: Option<&'a [String]>,
     granted_scopes: Option<&'a [String]>,
     scopes_missing: &'a [String],
@@ -90,7 +93,13 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
             .iter()
             .map(|s| {
                 let token = s.token.as_ref();
-                AppTokenJson {
+                // asked only for DPoP tokens: a status of thousands of apps stays one query
+                let dpop_jkt = match token {
+                    Some(t) if t.token_type == "DPoP" => core.dpop_binding(&s.app_id)?.jkt,
+                    _ => None,
+                };
+                Ok(AppTokenJson {
+                    dpop_jkt,
                     app_id: &s.app_id,
                     name: &s.app_name,
                     client_id: &s.client_id,
@@ -112,9 +121,9 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
                     revoked_at: token.and_then(|t| t.revoked_at),
                     sign_in_ended_at: token.and_then(|t| t.sign_in_ended_at),
                     api_base_url: token.and_then(|t| t.api_base_url.as_deref()),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, Failure>>()?;
         return output::print_json(&StatusJson {
             environment: EnvironmentRef {
                 id: &environment.id,

@@ -9,6 +9,7 @@ mod agent;
 mod audit;
 mod cli;
 mod desktop;
+mod dpop;
 mod failure;
 mod inspect;
 mod keys;
@@ -145,6 +146,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             unreachable!("handled above")
         }
         Command::Login(args) => login::login(&core, &args, verbose),
+        Command::Proof(args) => dpop::proof(&core, &args, verbose),
+        Command::Curl(args) => dpop::curl(&core, &args, verbose),
         Command::Env(env) => match env.action {
             None => unreachable!("handled above"),
             Some(EnvAction::Add(args)) => setup::env_add(&core, &args, verbose),

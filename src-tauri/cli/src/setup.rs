@@ -388,6 +388,7 @@ pub fn app_add(core: &Core, args: &AppAddArgs) -> Result<u8, Failure> {
     }
     let app = core.create_app(input)?;
     let mut text = format!("Added app {}", describe_app(&app, &environment.name));
+    text.push_str(&dpop_mark(core, &app, f)?);
     if app.client_type == ClientType::Confidential {
         text.push_str(&format!(
             "Store its secret with: authdeck secret add \"{}\" --env \"{}\"\n",
@@ -467,7 +468,26 @@ pub fn app_edit(core: &Core, args: &AppEditArgs) -> Result<u8, Failure> {
         block_on(core.check_auth_method(&input.environment_id, input.auth_method))??;
     }
     let app = core.update_app(&existing.id, input)?;
-    output::print(&format!("Changed app {}", describe_app(&app, &target.name))).map(|()| 0)
+    let mut text = format!("Changed app {}", describe_app(&app, &target.name));
+    text.push_str(&dpop_mark(core, &app, f)?);
+    output::print(&text).map(|()| 0)
+}
+
+/// Applies `--dpop` / `--no-dpop`, and says how a DPoP-bound app's tokens are bound.
+fn dpop_mark(core: &Core, app: &ClientApp, f: &AppFields) -> Result<String, Failure> {
+    let binding = if f.dpop || f.no_dpop {
+        core.set_dpop(&app.id, f.dpop)?
+    } else {
+        core.dpop_binding(&app.id)?
+    };
+    Ok(match (binding.bound, binding.jkt) {
+        (true, Some(jkt)) => {
+            format!("DPoP-bound: its tokens are bound to its proof key, thumbprint (jkt) {jkt}.\n")
+        }
+        (true, None) => "DPoP-bound: its proof key is made at its first token request.\n".into(),
+        (false, _) if f.no_dpop => "Not DPoP-bound: its tokens are Bearer tokens.\n".into(),
+        (false, _) => String::new(),
+    })
 }
 
 /// `authdeck app rm`.

@@ -114,7 +114,7 @@ pub fn token_response(data: &[u8]) {
     let parsed: std::result::Result<TokenResponse, _> =
         serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(data));
     let Ok(response) = parsed else { return };
-    let Ok(minted) = flows::client_credentials::minted_from(&response, &doing()) else {
+    let Ok(minted) = flows::client_credentials::minted_from(&response, &doing(), false) else {
         return;
     };
     let shown = format!("{minted:?}");

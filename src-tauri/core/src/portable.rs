@@ -111,6 +111,10 @@ pub struct ExportedApp {
     pub audience: Option<String>,
     #[serde(default)]
     pub resource: Option<String>,
+    /// DPoP-bound (RFC 9449); left out when not, so such a file stays readable by older
+    /// builds. The proof key is not exported: an imported app gets its own at first use.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dpop: bool,
 }
 
 impl ExportedEnvironment {
@@ -177,6 +181,8 @@ impl ExportedApp {
             link: app.link.clone(),
             audience: app.audience.clone(),
             resource: app.resource.clone(),
+            // the app row's own column, filled by the export
+            dpop: false,
         }
     }
 

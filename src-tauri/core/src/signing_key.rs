@@ -327,6 +327,25 @@ impl PrivateKey {
         }
     }
 
+    /// The JWS algorithm it signs with.
+    pub(crate) fn jws(&self) -> Algorithm {
+        self.alg.jws()
+    }
+
+    /// The public key as a JWK of its key members only (`kty`, `crv`, `x`[, `y`]): what a
+    /// DPoP proof's header carries.
+    pub(crate) fn bare_jwk(&self) -> Result<Jwk> {
+        Jwk::from_encoding_key(&self.encoding_key(), self.alg.jws())
+            .map_err(|e| Error::Internal(format!("the public key could not be derived ({e})")))
+    }
+
+    /// The RFC 7638 thumbprint of the public key (a DPoP key's `jkt`, a signing key's `kid`).
+    pub fn thumbprint(&self) -> Result<String> {
+        self.bare_jwk()?
+            .thumbprint(ThumbprintHash::SHA256)
+            .map_err(|e| Error::Internal(format!("the public key could not be derived ({e})")))
+    }
+
     /// The public JWK (`kty`, `crv`, `x`[, `y`], `kid` = RFC 7638 thumbprint, `alg`,
     /// `use` = sig) as JSON text, and its `kid`.
     pub fn public_jwk(&self) -> Result<(String, String)> {

@@ -307,7 +307,16 @@ impl Core {
         let mut listen = loopback_redirect(app_row)?;
         let timeout = options.timeout.unwrap_or(DEFAULT_LOGIN_TIMEOUT);
         listen.timeout = timeout;
+        // RFC 9449 §10: the code is bound to the app's DPoP key, so only its holder redeems it.
+        let dpop_jkt = credentials
+            .dpop_key
+            .as_ref()
+            .map(crate::signing_key::PrivateKey::thumbprint)
+            .transpose()?;
         let mut extra: Vec<(&str, &str)> = Vec::new();
+        if let Some(jkt) = dpop_jkt.as_deref() {
+            extra.push(("dpop_jkt", jkt));
+        }
         if scopes.iter().any(|scope| scope == "offline_access") {
             // OpenID Connect Core §11: a refresh token for offline access needs consent.
             extra.push(("prompt", "consent"));
@@ -388,7 +397,7 @@ impl Core {
         let minted = flows::exchange_code(
             self.http()?,
             Self::token_url(&credentials.environment)?,
-            credentials.auth(self.clock.as_ref()),
+            credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &redirect_uri,
             &code,
             &login.verifier,
@@ -432,7 +441,7 @@ impl Core {
         let authorization = flows::device_authorization(
             self.http()?,
             &device_url,
-            credentials.auth(self.clock.as_ref()),
+            credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &scopes,
         )
         .await?;
@@ -480,7 +489,7 @@ impl Core {
             minted = flows::poll_device_token(
                 self.http()?,
                 token_url,
-                credentials.auth(self.clock.as_ref()),
+                credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
                 &login.authorization,
             ) => minted?,
             () = tokio::time::sleep(waited) => {
@@ -628,7 +637,7 @@ impl Core {
         let outcome = flows::refresh(
             self.http()?,
             &token_url,
-            credentials.auth(self.clock.as_ref()),
+            credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &refresh_token,
             narrower,
         )

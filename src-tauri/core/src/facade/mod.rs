@@ -7,6 +7,7 @@
 mod apps;
 mod audit;
 mod client_auth;
+mod dpop;
 mod environments;
 mod login;
 mod portable;
@@ -21,6 +22,7 @@ mod tokens;
 mod writer;
 
 pub use audit::SecretUse;
+pub use dpop::DpopBinding;
 pub use login::{
     DEFAULT_LOGIN_TIMEOUT, LoginOptions, PendingDeviceLogin, PendingLogin, loopback_redirect,
     open_in_browser,
@@ -55,6 +57,11 @@ pub fn secret_account(id: &SecretId) -> String {
 /// The keychain account that holds a signing key's private key (PKCS#8 PEM).
 pub fn signing_key_account(id: &crate::signing_key::SigningKeyId) -> String {
     format!("signing-key:{id}")
+}
+
+/// The keychain account that holds a DPoP-bound app's proof key (PKCS#8 PEM).
+pub fn dpop_key_account(app: &AppId) -> String {
+    format!("dpop-key:{app}")
 }
 
 /// The keychain account that holds an access token's value.
@@ -110,6 +117,9 @@ pub(crate) fn app_accounts(conn: &rusqlite::Connection, app: &AppId) -> Result<V
     {
         accounts.push(remote::registration_account(app));
     }
+    if store::apps::dpop_of(conn, app)?.1.is_some() {
+        accounts.push(dpop_key_account(app));
+    }
     if let Some(token) = store::tokens::of_app(conn, app)? {
         accounts.extend(token_accounts(&token));
     }
@@ -149,6 +159,8 @@ pub struct Core {
     /// What each issuer's metadata said (its `jwks_uri`, whether it sends `iss`), read once
     /// per run: sign-ins and every refresh that brings an ID token need it.
     issuers: Mutex<HashMap<String, login::IssuerMetadata>>,
+    /// The latest DPoP nonce each server sent, for this process only (see `flows::dpop`).
+    dpop_nonces: crate::flows::Nonces,
     #[cfg(test)]
     crash_at: Mutex<Option<&'static str>>,
 }
@@ -190,6 +202,7 @@ impl Core {
             http: std::sync::OnceLock::new(),
             http_limits: HttpLimits::default(),
             flights: Mutex::new(HashMap::new()),
+            dpop_nonces: crate::flows::Nonces::default(),
             issuers: Mutex::new(HashMap::new()),
             data_version: std::sync::atomic::AtomicI64::new(0),
             #[cfg(test)]
@@ -319,6 +332,10 @@ impl Core {
             Ok(store::connectors::link_of(conn, &AppId(app.to_owned()))?.is_some())
         } else if let Some(id) = token_of_account(account) {
             store::tokens::exists(conn, &id)
+        } else if let Some(app) = account.strip_prefix("dpop-key:") {
+            Ok(store::apps::dpop_of(conn, &AppId(app.to_owned()))?
+                .1
+                .is_some())
         } else if let Some(id) = account.strip_prefix("signing-key:") {
             let id = crate::signing_key::SigningKeyId(id.to_owned());
             Ok(store::signing_keys::get(conn, &id)?.is_some())
@@ -346,6 +363,11 @@ impl Core {
                 store::signing_keys::ids(conn, None)?
                     .iter()
                     .map(signing_key_account),
+            )
+            .chain(
+                store::apps::with_dpop_key(conn)?
+                    .iter()
+                    .map(dpop_key_account),
             )
             .chain(
                 store::connectors::registered_apps(conn)?

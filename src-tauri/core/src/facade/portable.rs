@@ -29,7 +29,11 @@ impl Core {
         let mut exported = Vec::new();
         for environment in environments::list(&store.conn)? {
             let apps = apps::all_in(&store.conn, &environment.id)?;
-            exported.push(ExportedEnvironment::from_stored(&environment, &apps));
+            let mut environment = ExportedEnvironment::from_stored(&environment, &apps);
+            for (exported, app) in environment.apps.iter_mut().zip(&apps) {
+                exported.dpop = apps::dpop_of(&store.conn, &app.id)?.0;
+            }
+            exported.push(environment);
         }
         Ok(ExportFile {
             authdeck_export: portable::EXPORT_VERSION,
@@ -341,12 +345,25 @@ fn merge_apps(
         let (outcome, changes) = match stored {
             None => {
                 if clean {
-                    apps::save(tx, &from_input(AppId::new(), input.clone(), true, now, now))?;
+                    let id = AppId::new();
+                    apps::save(tx, &from_input(id.clone(), input.clone(), true, now, now))?;
+                    apps::set_dpop(tx, &id, app.dpop)?;
                 }
                 (ImportOutcome::Added, Vec::new())
             }
             Some(stored) => {
-                let changes = portable::app_changes(&stored, &input);
+                let mut changes = portable::app_changes(&stored, &input);
+                let dpop = apps::dpop_of(tx, &stored.id)?.0;
+                if dpop != app.dpop {
+                    changes.push(FieldChange {
+                        field: "dpop".into(),
+                        before: dpop.to_string(),
+                        after: app.dpop.to_string(),
+                    });
+                    if clean {
+                        apps::set_dpop(tx, &stored.id, app.dpop)?;
+                    }
+                }
                 if changes.is_empty() {
                     (ImportOutcome::Skipped, changes)
                 } else {

@@ -1167,6 +1167,7 @@ async fn a_symlink_planted_as_a_token_lock_is_refused_and_its_target_untouched()
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
 }
 
+mod dpop;
 mod owners;
 mod profiles;
 mod refresh;

@@ -16,7 +16,7 @@ use super::{Core, id_token_account, refresh_account, token_account, token_accoun
 use crate::audit::AuditAction;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::flows::{self, ClientAuth, ClientCredentials, Minted};
+use crate::flows::{self, ClientAuth, ClientCredentials, Minted, Nonces};
 use crate::model::*;
 use crate::status::{self, AppFacts, renew_window};
 use crate::store::intents::{self, Intent};
@@ -67,12 +67,14 @@ pub(super) struct Credentials {
     pub(super) secret: Option<(SecretId, Secret)>,
     /// The key a private_key_jwt app signs its assertions with.
     pub(super) signing_key: Option<(SigningKeyMeta, crate::signing_key::PrivateKey)>,
+    /// A DPoP-bound app's proof key.
+    pub(super) dpop_key: Option<crate::signing_key::PrivateKey>,
 }
 
 impl Credentials {
     /// How the app authenticates; JWT assertions are addressed to the environment's token
-    /// endpoint and dated by `clock`.
-    pub(super) fn auth<'a>(&'a self, clock: &'a dyn Clock) -> ClientAuth<'a> {
+    /// endpoint, they and DPoP proofs dated by `clock`, with the server's latest `nonces`.
+    pub(super) fn auth<'a>(&'a self, clock: &'a dyn Clock, nonces: &'a Nonces) -> ClientAuth<'a> {
         ClientAuth {
             client_id: &self.app.client_id,
             secret: self.secret.as_ref().map(|(_, value)| value),
@@ -86,6 +88,10 @@ impl Credentials {
                     .as_ref()
                     .map(|(meta, key)| (meta.kid.as_str(), key)),
             }),
+            dpop: self
+                .dpop_key
+                .as_ref()
+                .map(|key| flows::DpopContext { key, clock, nonces }),
         }
     }
 }
@@ -236,6 +242,7 @@ impl Core {
     ) -> Result<Credentials> {
         let app = self.app(app)?;
         let environment = self.environment(&app.environment_id)?;
+        let dpop_key = self.dpop_key(&app)?;
         if app.auth_method == AuthMethod::PrivateKeyJwt {
             let signing_key = Some(self.active_signing_key(&app)?);
             return Ok(Credentials {
@@ -243,6 +250,7 @@ impl Core {
                 environment,
                 secret: None,
                 signing_key,
+                dpop_key,
             });
         }
         let secret = match app.client_type {
@@ -271,6 +279,7 @@ impl Core {
             environment,
             secret,
             signing_key: None,
+            dpop_key,
         })
     }
 
@@ -294,7 +303,7 @@ impl Core {
         }
         let request = ClientCredentials {
             token_url: Self::token_url(&credentials.environment)?,
-            auth: credentials.auth(self.clock.as_ref()),
+            auth: credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             scopes,
             audience: credentials.app.audience.as_deref(),
             resource: credentials.app.resource.as_deref(),
@@ -641,7 +650,7 @@ impl Core {
         let (active, fields) = flows::introspect(
             self.http()?,
             &url,
-            credentials.auth(self.clock.as_ref()),
+            credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &value,
         )
         .await?;
@@ -686,7 +695,7 @@ impl Core {
         flows::revoke(
             self.http()?,
             &url,
-            credentials.auth(self.clock.as_ref()),
+            credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &value,
         )
         .await?;
@@ -750,14 +759,45 @@ impl Core {
         // After the fetch: a new token may name its own API base (Salesforce's instance_url).
         let base = self.api_base(&request.app_id)?;
         let (token, value) = self.token_value(&request.app_id)?;
-        flows::call_api(self.http()?, &base, request, &token.token_type, &value).await
+        let key = match token.token_type.as_str() {
+            "DPoP" => Some(self.dpop_key(&self.app(&request.app_id)?)?.ok_or_else(|| {
+                Error::NotConfigured(
+                    "The app's token is bound to its DPoP key, and the app is no longer \
+                     DPoP-bound; get a new token."
+                        .into(),
+                )
+            })?),
+            _ => None,
+        };
+        let dpop = key.as_ref().map(|key| flows::DpopContext {
+            key,
+            clock: self.clock.as_ref(),
+            nonces: &self.dpop_nonces,
+        });
+        let http = self.http()?;
+        flows::call_api(
+            http,
+            &base,
+            request,
+            &token.token_type,
+            &value,
+            dpop.as_ref(),
+        )
+        .await
     }
 
-    /// The request as a curl command; with the token's value only when `with_token`.
+    /// The request as a curl command; with the token's value only when `with_token`. For a
+    /// DPoP token, an `authdeck curl` command (a proof is made per request), never a value.
     pub fn curl_command(&self, request: &ApiRequest, with_token: bool) -> Result<Secret> {
         let base = self.api_base(&request.app_id)?;
         let token_type = tokens::of_app(&self.store()?.conn, &request.app_id)?
             .map_or_else(|| "Bearer".to_owned(), |token| token.token_type);
+        if token_type == "DPoP" {
+            let app = self.app(&request.app_id)?;
+            let environment = self.environment(&app.environment_id)?;
+            return flows::dpop_curl_command(&base, request, &app.display_name, &environment.name)
+                .map(Secret::new);
+        }
         let value = if with_token {
             Some(self.token_value(&request.app_id)?.1)
         } else {

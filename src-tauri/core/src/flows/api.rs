@@ -32,18 +32,24 @@ fn is_authorization(name: &str) -> bool {
     name.trim().eq_ignore_ascii_case("authorization")
 }
 
-/// Sends the request with `Authorization: <type> <token>`.
+/// Sends the request with `Authorization: <type> <token>`, and a DPoP proof for it made with
+/// `dpop` (RFC 9449 §7) when the token is DPoP-bound.
 pub async fn call_api(
     http: &HttpClient,
     base: &str,
     request: &ApiRequest,
     token_type: &str,
     token: &Secret,
+    dpop: Option<&super::DpopContext<'_>>,
 ) -> Result<ApiResponse> {
     let url = target(base, &request.path)?;
-    let mut builder = http::Request::builder()
-        .method(method(&request.method)?)
-        .uri(&url);
+    let method = method(&request.method)?;
+    let mut builder = http::Request::builder().method(method.clone()).uri(&url);
+    if let Some(dpop) = dpop {
+        let nonce = dpop.nonces.latest(&url);
+        let proof = super::dpop::proof(dpop, method.as_str(), &url, Some(token), nonce.as_deref())?;
+        builder = builder.header(super::dpop::DPOP_HEADER, proof);
+    }
     for header in &request.headers {
         if header.name.trim().is_empty() {
             continue;
@@ -115,21 +121,51 @@ pub fn curl_command(
     token_type: &str,
     token: Option<&Secret>,
 ) -> Result<String> {
+    curl_for(base, request, token_type, token, None)
+}
+
+/// The request as an `authdeck curl APP --env ENV -- …` command, for a DPoP-bound token: it
+/// needs a fresh proof for each request, which only Authdeck (holding the key) can make, so
+/// neither the token nor a proof goes into the text.
+pub fn dpop_curl_command(
+    base: &str,
+    request: &ApiRequest,
+    app: &str,
+    environment: &str,
+) -> Result<String> {
+    curl_for(base, request, "DPoP", None, Some((app, environment)))
+}
+
+fn curl_for(
+    base: &str,
+    request: &ApiRequest,
+    token_type: &str,
+    token: Option<&Secret>,
+    dpop_app: Option<(&str, &str)>,
+) -> Result<String> {
     let url = target(base, &request.path)?;
     let method = method(&request.method)?;
-    let mut parts = vec!["curl".to_owned(), "-sS".to_owned()];
+    let mut parts = match dpop_app {
+        Some((app, environment)) => vec![format!(
+            "authdeck curl {} --env {} -- -sS",
+            quote(app),
+            quote(environment)
+        )],
+        None => vec!["curl".to_owned(), "-sS".to_owned()],
+    };
     if method != http::Method::GET || !request.body.is_empty() {
         parts.push(format!("-X {}", method.as_str()));
     }
     parts.push(quote(&url));
     let scheme = bearer_scheme(token_type);
-    parts.push(match token {
-        Some(token) => format!(
+    match (dpop_app, token) {
+        (Some(_), _) => {}
+        (None, Some(token)) => parts.push(format!(
             "-H {}",
             quote(&format!("Authorization: {scheme} {}", token.expose()))
-        ),
-        None => format!("-H \"Authorization: {scheme} $TOKEN\""),
-    });
+        )),
+        (None, None) => parts.push(format!("-H \"Authorization: {scheme} $TOKEN\"")),
+    }
     for header in &request.headers {
         if !header.name.trim().is_empty() && !is_authorization(&header.name) {
             parts.push(format!(
@@ -160,6 +196,22 @@ mod tests {
             }],
             body: body.into(),
         }
+    }
+
+    #[test]
+    fn a_dpop_tokens_curl_command_lets_authdeck_make_the_headers() {
+        let command = dpop_curl_command(
+            "https://api.example.com/",
+            &request("/v1/x?a=1", "{\"a\":1}"),
+            "Billing's app",
+            "Sandbox",
+        )
+        .unwrap();
+        assert_eq!(
+            command,
+            "authdeck curl 'Billing'\\''s app' --env 'Sandbox' -- -sS -X POST \
+             'https://api.example.com/v1/x?a=1' -H 'X-Note: it'\\''s' --data-raw '{\"a\":1}'"
+        );
     }
 
     #[test]

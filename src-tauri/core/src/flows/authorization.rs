@@ -64,6 +64,7 @@ pub fn authorization_request(request: &Authorize<'_>) -> Result<AuthorizationReq
         method: crate::model::AuthMethod::None,
         profile: crate::model::ProviderProfile::Standard,
         assertion: None,
+        dpop: None,
     };
     let client = oauth_client(&auth)
         .set_auth_uri(auth_url)
@@ -111,7 +112,7 @@ pub async fn exchange_code(
     );
     let redirect = RedirectUrl::new(redirect_uri.to_owned())
         .map_err(|e| not_configured("redirect URI", redirect_uri, e))?;
-    let exchange = Exchange::new(http, &auth);
+    let exchange = Exchange::token(http, &auth);
     let response = client
         .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
         .set_pkce_verifier(PkceCodeVerifier::new(verifier.expose().to_owned()))
@@ -119,7 +120,7 @@ pub async fn exchange_code(
         .request_async(&exchange)
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
-    minted_from(&response, &doing)
+    minted_from(&response, &doing, auth.dpop.is_some())
 }
 
 /// Why a refresh failed, told by what it means for the refresh token.
@@ -152,7 +153,7 @@ pub async fn refresh(
         TokenUrl::new(token_url.to_owned())
             .map_err(|e| RefreshFailure::NotSent(not_configured("token URL", token_url, e)))?,
     );
-    let exchange = Exchange::new(http, &auth);
+    let exchange = Exchange::token(http, &auth);
     let token = RefreshToken::new(refresh_token.expose().to_owned());
     let response = client
         .exchange_refresh_token(&token)
@@ -167,5 +168,5 @@ pub async fn refresh(
             };
             failure(request_error(error, &exchange, &doing))
         })?;
-    minted_from(&response, &doing).map_err(RefreshFailure::Lost)
+    minted_from(&response, &doing, auth.dpop.is_some()).map_err(RefreshFailure::Lost)
 }

@@ -87,12 +87,12 @@ pub async fn client_credentials(
     if let Some(resource) = shape.resource {
         exchange_request = exchange_request.add_extra_param("resource", resource.to_owned());
     }
-    let exchange = Exchange::new(http, &request.auth);
+    let exchange = Exchange::token(http, &request.auth);
     let response = exchange_request
         .request_async(&exchange)
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
-    minted_from(&response, &doing)
+    minted_from(&response, &doing, request.auth.dpop.is_some())
 }
 
 /// Refuses a token value with characters RFC 6749 does not allow in one (only printable
@@ -115,25 +115,19 @@ pub(super) fn token_value(field: &str, value: &str, doing: &Doing<'_>) -> Result
     Ok(Secret::new(value.to_owned()))
 }
 
-/// The tokens of a successful token response.
-pub(crate) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) -> Result<Minted> {
+/// The tokens of a successful token response to a request with a DPoP proof (`dpop`) or
+/// without.
+pub(crate) fn minted_from(
+    response: &super::TokenResponse,
+    doing: &Doing<'_>,
+    dpop: bool,
+) -> Result<Minted> {
     let access_token = token_value("access_token", response.access_token().secret(), doing)?;
     let refresh_token = response
         .refresh_token()
         .map(|token| token_value("refresh_token", token.secret(), doing))
         .transpose()?;
-    // Authdeck sends tokens as Bearer; it holds no DPoP key to prove possession of a DPoP
-    // token, and MAC or other types are not usable at all.
-    let token_type = token_type_name(response.token_type());
-    if !token_type.eq_ignore_ascii_case("bearer") {
-        return Err(Error::BadResponse(format!(
-            "{} to {} got token_type “{}”; Authdeck can use only Bearer tokens, so the token \
-             was not stored.",
-            doing.what,
-            doing.host(),
-            super::clip(&token_type, 40)
-        )));
-    }
+    let token_type = usable_token_type(&token_type_name(response.token_type()), dpop, doing)?;
     let extras = response.extra_fields();
     let host = doing.host();
     let created_at = extras
@@ -177,4 +171,29 @@ pub(crate) fn minted_from(response: &super::TokenResponse, doing: &Doing<'_>) ->
             })
             .map(str::to_owned),
     })
+}
+
+/// The token type as RFC 9449 and RFC 6750 spell it (`DPoP`, `Bearer`; oauth2 lowercases
+/// the first), or a refusal of a token Authdeck could not use as asked: a DPoP-bound app's
+/// request must get a DPoP token (a Bearer one would not be bound to its key, RFC 9449 §5),
+/// and any other request a Bearer one (MAC or other types are not usable at all).
+fn usable_token_type(token_type: &str, dpop: bool, doing: &Doing<'_>) -> Result<String> {
+    let expected = if dpop { "DPoP" } else { "Bearer" };
+    if token_type.eq_ignore_ascii_case(expected) {
+        return Ok(expected.to_owned());
+    }
+    let (what, host) = (doing.what, doing.host());
+    let shown = super::clip(token_type, 40);
+    Err(Error::BadResponse(if dpop {
+        format!(
+            "{what} to {host} carried a DPoP proof and got token_type “{shown}”: the provider \
+             did not bind the token to the app's DPoP key, so it was not stored. Check that \
+             the provider supports DPoP for this client."
+        )
+    } else {
+        format!(
+            "{what} to {host} got token_type “{shown}”; Authdeck can use only Bearer tokens \
+             (and DPoP tokens for an app marked DPoP-bound), so the token was not stored."
+        )
+    }))
 }

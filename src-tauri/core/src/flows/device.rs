@@ -143,7 +143,7 @@ pub async fn poll_device_token(
     let client = oauth_client(&auth).set_token_uri(
         TokenUrl::new(token_url.to_owned()).map_err(|e| invalid("token URL", token_url, e))?,
     );
-    let exchange = Exchange::new(http, &auth);
+    let exchange = Exchange::token(http, &auth);
     let response = client
         .exchange_device_access_token(&authorization.response)
         .request_async(
@@ -153,7 +153,7 @@ pub async fn poll_device_token(
         )
         .await
         .map_err(|error| request_error(error, &exchange, &doing))?;
-    minted_from(&response, &doing)
+    minted_from(&response, &doing, auth.dpop.is_some())
 }
 
 #[cfg(test)]
@@ -188,6 +188,7 @@ mod tests {
             method: AuthMethod::None,
             profile: crate::model::ProviderProfile::Standard,
             assertion: None,
+            dpop: None,
         };
         device_authorization(&http, &format!("{}/device", server.url), auth, &[]).await
     }
@@ -248,6 +249,7 @@ mod tests {
             method: AuthMethod::None,
             profile: crate::model::ProviderProfile::Standard,
             assertion: None,
+            dpop: None,
         };
         let token_url = format!("{}/token", server.url);
         let polling = poll_device_token(&http, &token_url, auth, &authorization);

@@ -22,7 +22,7 @@ fn expiry_of(expires_in: &Value) -> Option<Option<Timestamp>> {
         url: "https://id.example.com/token",
         scopes: &[],
     };
-    let minted = minted_from(&response, &doing).ok()?;
+    let minted = minted_from(&response, &doing, false).ok()?;
     minted
         .expires_at(Timestamp::from_unix(ISSUED_AT).unwrap())
         .ok()

@@ -8,12 +8,13 @@ mod authorization;
 pub(crate) mod client_credentials;
 pub(crate) mod device;
 pub(crate) mod discovery;
+pub mod dpop;
 mod id_token;
 pub(crate) mod inspect;
 mod lifetime;
 pub(crate) mod registry;
 
-pub use api::{call_api, curl_command};
+pub use api::{call_api, curl_command, dpop_curl_command};
 pub use assertion::{ASSERTION_LIFETIME_SECONDS, ASSERTION_TYPE, AssertionContext};
 pub use authorization::{
     AuthorizationRequest, Authorize, RefreshFailure, authorization_request, check_authorize_url,
@@ -22,6 +23,7 @@ pub use authorization::{
 pub use client_credentials::{ClientCredentials, Minted, client_credentials};
 pub use device::{DeviceAuthorization, device_authorization, poll_device_token};
 pub use discovery::discover;
+pub use dpop::{DpopContext, Nonces};
 pub use id_token::{IdTokenCheck, fetch_jwks, validate_id_token};
 pub use inspect::{introspect, revoke, token_info};
 pub use lifetime::MAX_LIFETIME;
@@ -55,6 +57,8 @@ pub struct ClientAuth<'a> {
     pub profile: ProviderProfile,
     /// For the JWT methods: where assertions are addressed and the clock that dates them.
     pub assertion: Option<AssertionContext<'a>>,
+    /// For a DPoP-bound app: the key its token requests' proofs are signed with.
+    pub dpop: Option<DpopContext<'a>>,
 }
 
 /// A form POST authenticated as the client, for endpoints oauth2 will not call over loopback
@@ -202,13 +206,70 @@ pub(crate) struct Exchange<'h> {
 }
 
 impl<'h> Exchange<'h> {
+    /// An exchange with an endpoint other than the token endpoint: no DPoP proof.
     fn new(http: &'h HttpClient, auth: &ClientAuth<'h>) -> Self {
+        Self::token(
+            http,
+            &ClientAuth {
+                dpop: None,
+                ..*auth
+            },
+        )
+    }
+
+    /// A token request: with a DPoP proof when the app is DPoP-bound.
+    fn token(http: &'h HttpClient, auth: &ClientAuth<'h>) -> Self {
         Self {
             http,
             auth: *auth,
             answers: profile::rules(auth.profile).answers,
             seen: Mutex::new(None),
         }
+    }
+
+    /// Sends a token request with a DPoP proof. A `use_dpop_nonce` refusal that brings a
+    /// `DPoP-Nonce` is sent once more with it (RFC 9449 §8), with a fresh proof and assertion
+    /// (each `jti` is single-use); a second refusal is the caller's error to show.
+    async fn send_with_proof(
+        &self,
+        request: &HttpRequest,
+        dpop: &DpopContext<'_>,
+    ) -> Result<crate::http::Response, NetError> {
+        let url = request.uri().to_string();
+        let response = self.http.send(self.proven(request, dpop, &url)?).await?;
+        let nonce = dpop::nonce_of(&response.headers);
+        if let Some(nonce) = &nonce {
+            dpop.nonces.remember(&url, nonce);
+        }
+        if nonce.is_none() || response.status != 400 || !dpop::asks_for_nonce(&response.body) {
+            return Ok(response);
+        }
+        let retried = self.http.send(self.proven(request, dpop, &url)?).await?;
+        if let Some(nonce) = dpop::nonce_of(&retried.headers) {
+            dpop.nonces.remember(&url, &nonce);
+        }
+        Ok(retried)
+    }
+
+    /// A copy of `request` with a fresh DPoP proof (and client assertion) for it.
+    fn proven(
+        &self,
+        request: &HttpRequest,
+        dpop: &DpopContext<'_>,
+        url: &str,
+    ) -> Result<HttpRequest, NetError> {
+        let refused = |error: Error| NetError::Refused(error.to_string());
+        let nonce = dpop.nonces.latest(url);
+        let proof = dpop::proof(dpop, request.method().as_str(), url, None, nonce.as_deref())
+            .map_err(refused)?;
+        let mut copy = http::Request::new(request.body().clone());
+        *copy.method_mut() = request.method().clone();
+        *copy.uri_mut() = request.uri().clone();
+        *copy.headers_mut() = request.headers().clone();
+        let value = http::HeaderValue::from_str(&proof)
+            .map_err(|_| NetError::Refused("The DPoP proof is not a header value.".into()))?;
+        copy.headers_mut().insert(dpop::DPOP_HEADER, value);
+        self.with_assertion(copy)
     }
 
     /// Adds a fresh client assertion to a form request's body (oauth2 sent only `client_id`).
@@ -228,8 +289,10 @@ impl<'h> Exchange<'h> {
     }
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, NetError> {
-        let request = self.with_assertion(request)?;
-        let response = self.http.send(request).await?;
+        let response = match &self.auth.dpop {
+            Some(dpop) => self.send_with_proof(&request, dpop).await?,
+            None => self.http.send(self.with_assertion(request)?).await?,
+        };
         let media_type = response.media_type();
         let answer = answers::normalize(self.answers, response.status, &media_type, response.body);
         if let Ok(mut seen) = self.seen.lock() {
@@ -385,6 +448,13 @@ pub(crate) fn provider_error(
         }
         "invalid_target" => "Check the app's resource indicator.".to_owned(),
         "invalid_token" => "The token has expired or was revoked; get a new one.".to_owned(),
+        "use_dpop_nonce" => "The provider wants its DPoP nonce in the proof, and refused \
+                             Authdeck's one retry with the nonce it sent (or sent none); try \
+                             again, and check this computer's clock."
+            .to_owned(),
+        "invalid_dpop_proof" => "The provider refused the app's DPoP proof; check this \
+                                 computer's clock (a proof is dated by it)."
+            .to_owned(),
         _ if status == 415 => "The provider refused the request's content type (HTTP 415); \
                                Authdeck sends application/x-www-form-urlencoded, so check that \
                                the URL is the right endpoint."
@@ -545,7 +615,7 @@ mod tests {
     /// What a token answer of `body` gives.
     fn minted(body: &str) -> Result<Minted, Error> {
         let response: TokenResponse = serde_json::from_str(body).unwrap();
-        client_credentials::minted_from(&response, &token_request())
+        client_credentials::minted_from(&response, &token_request(), false)
     }
 
     /// What a token answer with a refresh token and the `extra` fields gives.

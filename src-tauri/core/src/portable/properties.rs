@@ -82,6 +82,7 @@ fn app(client_id: String) -> impl Strategy<Value = ExportedApp> {
                 link,
                 audience,
                 resource,
+                dpop: false,
             },
         )
 }

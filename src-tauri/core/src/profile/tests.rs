@@ -44,6 +44,7 @@ fn auth<'a>(profile: ProviderProfile, method: AuthMethod, secret: &'a Secret) ->
         method,
         profile,
         assertion: None,
+        dpop: None,
     }
 }
 
@@ -305,6 +306,7 @@ async fn google_reads_its_device_answer_and_token_info_and_offers_no_client_cred
         method: AuthMethod::None,
         profile: google,
         assertion: None,
+        dpop: None,
     };
     let device = flows::device_authorization(&http(), &device_url, public, &[])
         .await

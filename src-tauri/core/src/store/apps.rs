@@ -281,6 +281,47 @@ pub fn set_auto_renew(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
     Ok(())
 }
 
+/// Whether an app is DPoP-bound, and the thumbprint of its proof key once it has one.
+pub fn dpop_of(conn: &Connection, id: &AppId) -> Result<(bool, Option<String>)> {
+    optional(conn.query_row(
+        "SELECT dpop, dpop_jkt FROM apps WHERE id = ?1",
+        [id.as_str()],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    ))
+    .map(Option::unwrap_or_default)
+}
+
+/// Marks an app DPoP-bound or not.
+pub fn set_dpop(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
+    conn.execute(
+        "UPDATE apps SET dpop = ?2 WHERE id = ?1",
+        params![id.as_str(), on],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Records the thumbprint of an app's proof key (None: the key is gone).
+pub fn set_dpop_jkt(conn: &Connection, id: &AppId, jkt: Option<&str>) -> Result<()> {
+    conn.execute(
+        "UPDATE apps SET dpop_jkt = ?2 WHERE id = ?1",
+        params![id.as_str(), jkt],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// The apps that have a DPoP proof key in the keychain.
+pub fn with_dpop_key(conn: &Connection) -> Result<Vec<AppId>> {
+    let mut statement = conn
+        .prepare_cached("SELECT id FROM apps WHERE dpop_jkt IS NOT NULL")
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([], |row| Ok(AppId(row.get(0)?)))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
 /// Pauses automatic renewal of every app of an environment (an import changed an endpoint
 /// its secrets or tokens go to) until a token is got by hand.
 pub fn pause_renewal(conn: &Connection, environment: &EnvironmentId, now: Timestamp) -> Result<()> {

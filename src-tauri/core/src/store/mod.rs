@@ -47,6 +47,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0012_team_vaults.sql")),
     M::up(include_str!("migrations/0013_app_counts.sql")),
     M::up(include_str!("migrations/0014_team_sign_in.sql")),
+    M::up(include_str!("migrations/0015_dpop.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -357,13 +358,36 @@ mod tests {
     }
 
     #[test]
+    fn schema_15_leaves_existing_apps_not_dpop_bound() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| *m == M::up(include_str!("migrations/0015_dpop.sql")))
+            .unwrap();
+        Migrations::from_slice(&MIGRATIONS[..before])
+            .to_latest(&mut conn)
+            .unwrap();
+        add_environment(&conn, "a");
+        add_app(&conn, "a1", "a");
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
+        let app = crate::model::AppId("a1".into());
+        assert_eq!(apps::dpop_of(&conn, &app).unwrap(), (false, None));
+        assert!(
+            conn.execute("UPDATE apps SET dpop = 2", []).is_err(),
+            "a mark is 0 or 1"
+        );
+    }
+
+    #[test]
     fn schema_13_counts_the_apps_a_database_already_has() {
         let mut conn = Connection::open_in_memory().unwrap();
-        let before = 12;
-        assert_eq!(
-            MIGRATIONS[before],
-            M::up(include_str!("migrations/0013_app_counts.sql"))
-        );
+        // found by content: later migrations follow it
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| *m == M::up(include_str!("migrations/0013_app_counts.sql")))
+            .unwrap();
         Migrations::from_slice(&MIGRATIONS[..before])
             .to_latest(&mut conn)
             .unwrap();

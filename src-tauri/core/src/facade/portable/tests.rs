@@ -2,6 +2,7 @@
 //! writes nothing. Over an in-memory keychain; the CLI's tests run it against the real one.
 
 use super::*;
+use crate::facade::DpopBinding;
 use crate::portable::{EndpointChange, FieldChange};
 use crate::vault::MemoryVault;
 use crate::{Clock, ErrorCode, Fetch};
@@ -173,6 +174,46 @@ fn an_imported_private_key_jwt_app_is_not_said_to_need_a_secret() {
         .map(|a| (a.client_id.as_str(), a.needs_secret))
         .collect();
     assert_eq!(needs, vec![("billing", false), ("web", false)]);
+}
+
+#[test]
+fn the_dpop_mark_travels_in_the_export_and_an_older_file_still_reads() {
+    let (_a, source) = populated();
+    let billing = &source.apps(&source.environments().unwrap()[0].id).unwrap()[0];
+    let key = source.set_dpop(&billing.id, true).unwrap().jkt.unwrap();
+    let text = exported(&source);
+    assert_eq!(text.matches("\"dpop\": true").count(), 1, "{text}");
+    assert!(!text.contains("\"dpop\": false"), "left out when not bound");
+    assert!(!text.contains(&key), "the key is the computer's own");
+
+    let (_b, target) = core();
+    target.apply_import(&text, &[]).unwrap();
+    let apps = target.apps(&target.environments().unwrap()[0].id).unwrap();
+    let binding = |core: &Core, app: &AppId| core.dpop_binding(app).unwrap();
+    assert_eq!(
+        binding(&target, &apps[0].id),
+        DpopBinding {
+            bound: true,
+            jkt: None
+        },
+        "its key is made at first use"
+    );
+    assert!(!binding(&target, &apps[1].id).bound);
+
+    // a file of a build before DPoP, read into the store that has it: a change, listed
+    let older = text.replace(",\n          \"dpop\": true", "");
+    assert!(!older.contains("dpop"), "{older}");
+    let report = source.apply_import(&older, &[]).unwrap();
+    let change = &report.environments[0].apps[0].changes;
+    assert_eq!(
+        change,
+        &vec![FieldChange {
+            field: "dpop".into(),
+            before: "true".into(),
+            after: "false".into()
+        }]
+    );
+    assert!(!binding(&source, &billing.id).bound);
 }
 
 #[test]
