@@ -1,0 +1,162 @@
+// What the command palette (Ctrl+K) searches and how it ranks: every app of every environment
+// and every command, matched against keys lower-cased once per list (not per keystroke), with
+// only the best few kept, so a keystroke stays cheap with tens of thousands of apps.
+
+import type { AppSummary } from "../bindings/AppSummary";
+import type { Environment } from "../bindings/Environment";
+
+/** What can be done to one app from the palette: the token and secret panels' own actions. */
+export type AppAction = "get-token" | "copy-token" | "copy-secret" | "sign-in" | "introspect" | "revoke";
+
+/** An action on an app asked for from the palette; `serial` tells two asks for the same apart. */
+export interface AppRequest {
+  appId: string;
+  action: AppAction;
+  serial: number;
+}
+
+/** What choosing a palette entry does. */
+export type Command =
+  | { kind: "open-app"; environmentId: string; appId: string }
+  | { kind: "app-action"; environmentId: string; appId: string; action: AppAction }
+  | { kind: "switch-environment"; environmentId: string }
+  | { kind: "settings" | "import-export" | "audit" | "tokens" | "new-environment" | "new-app" };
+
+/** One palette entry with its search keys. */
+export interface Entry {
+  /** Unique in the list: the option's DOM id is made from it. */
+  id: string;
+  title: string;
+  /** Shown after the title (a client ID, the app an action is for). */
+  detail: string;
+  /** An app's environment, shown beside it. */
+  environment: Environment | null;
+  command: Command;
+  /** The app an app entry stands for (its actions can be listed). */
+  app: AppSummary | null;
+  /** Lower-cased title. */
+  name: string;
+  /** Lower-cased other keys (client ID, link, labels), each matched as a whole too. */
+  keys: string[];
+}
+
+export const APP_ACTIONS: readonly { action: AppAction; title: string }[] = [
+  { action: "get-token", title: "Get token" },
+  { action: "copy-token", title: "Copy token" },
+  { action: "copy-secret", title: "Copy a secret" },
+  { action: "sign-in", title: "Sign in with browser" },
+  { action: "introspect", title: "Introspect token" },
+  { action: "revoke", title: "Revoke token" },
+];
+
+/** How the palette names `action`. */
+export function actionTitle(action: AppAction): string {
+  return APP_ACTIONS.find((known) => known.action === action)?.title ?? action;
+}
+
+function entry(id: string, title: string, detail: string, command: Command, keys: string[] = [], environment: Environment | null = null, app: AppSummary | null = null): Entry {
+  return { id, title, detail, command, environment, app, name: title.toLowerCase(), keys: keys.map((key) => key.toLowerCase()) };
+}
+
+/** One entry per app, with its environment beside it. */
+export function appEntries(apps: readonly AppSummary[], environment: Environment): Entry[] {
+  return apps.map((app) =>
+    entry(
+      `app-${app.id}`,
+      app.display_name,
+      app.client_id,
+      { kind: "open-app", environmentId: environment.id, appId: app.id },
+      [app.client_id, ...(app.link ? [app.link] : []), ...app.labels],
+      environment,
+      app,
+    ),
+  );
+}
+
+/** The actions on one app, each naming it (copying a secret only where there is one). */
+export function actionEntries(app: AppSummary, environment: Environment): Entry[] {
+  const offered = APP_ACTIONS.filter(({ action }) => action !== "copy-secret" || app.active_secrets > 0);
+  return offered.map(({ action, title }) =>
+    entry(
+      `action-${action}-${app.id}`,
+      title,
+      app.display_name,
+      { kind: "app-action", environmentId: environment.id, appId: app.id, action },
+      [app.display_name, app.client_id],
+      environment,
+      app,
+    ),
+  );
+}
+
+/** The commands that need no app: switching to another environment, the dialogs. */
+export function commandEntries(environments: readonly Environment[], active: Environment | null): Entry[] {
+  const switches = environments
+    .filter((environment) => environment.id !== active?.id)
+    .map((environment) =>
+      entry(`switch-${environment.id}`, `Switch to “${environment.name}”`, environment.kind, { kind: "switch-environment", environmentId: environment.id }, ["environment", environment.name], environment),
+    );
+  const dialogs: Entry[] = [
+    entry("settings", "Open settings", "", { kind: "settings" }, ["preferences"]),
+    entry("import-export", "Import or export", "", { kind: "import-export" }, ["import", "export"]),
+    entry("audit", "Audit log", "", { kind: "audit" }, ["history"]),
+  ];
+  if (active) {
+    dialogs.push(
+      entry("tokens", "Token overview", active.name, { kind: "tokens" }, ["tokens"]),
+      entry("new-app", "New app", active.name, { kind: "new-app" }, ["create", "add"]),
+    );
+  }
+  dialogs.push(entry("new-environment", "New environment", "", { kind: "new-environment" }, ["create", "add"]));
+  return [...switches, ...dialogs];
+}
+
+/** `query`'s letters in order within `text`: a score for how tightly, or -1. */
+export function subsequence(query: string, text: string): number {
+  let at = -1;
+  let gaps = 0;
+  for (const letter of query) {
+    const next = text.indexOf(letter, at + 1);
+    if (next < 0) return -1;
+    if (at >= 0) gaps += next - at - 1;
+    at = next;
+  }
+  return Math.max(0, 100 - gaps);
+}
+
+/** Ranks: exact name or key, then prefix, then word start, then anywhere, then letters in order. */
+export function score(entry: Entry, query: string): number {
+  const { name, keys } = entry;
+  if (name === query || keys.includes(query)) return 5000;
+  if (name.startsWith(query)) return 4000 - name.length;
+  if (keys.some((key) => key.startsWith(query))) return 3500;
+  const at = name.indexOf(query);
+  if (at > 0 && !/[a-z0-9]/.test(name.charAt(at - 1))) return 3000 - at;
+  if (at > 0) return 2500 - at;
+  if (keys.some((key) => key.includes(query))) return 2000;
+  const words = query.split(/\s+/).filter(Boolean);
+  if (words.length > 1 && words.every((word) => name.includes(word) || keys.some((key) => key.includes(word)))) return 1500;
+  const loose = subsequence(query.replace(/\s+/g, ""), name);
+  return loose < 0 ? -1 : 1000 + loose;
+}
+
+/**
+ * The best `limit` entries for `query`, best first (ties keep the list's order). An empty query
+ * keeps the first `limit` entries as listed.
+ */
+export function search(entries: readonly Entry[], query: string, limit: number): Entry[] {
+  const wanted = query.trim().toLowerCase();
+  if (wanted === "") return entries.slice(0, limit);
+  // the best so far, kept sorted: a new entry enters only when it beats the last one
+  const best: { entry: Entry; score: number }[] = [];
+  for (const candidate of entries) {
+    const value = score(candidate, wanted);
+    if (value < 0) continue;
+    if (best.length === limit && value <= (best[limit - 1]?.score ?? -1)) continue;
+    let slot = best.length;
+    while (slot > 0 && (best[slot - 1]?.score ?? 0) < value) slot--;
+    best.splice(slot, 0, { entry: candidate, score: value });
+    if (best.length > limit) best.pop();
+  }
+  return best.map((found) => found.entry);
+}
