@@ -99,7 +99,7 @@ export function CommandPalette({ entries, loading, onChoose, onClose }: Props) {
   };
 
   return (
-    <Dialog title="Go to an app or run a command" testId="palette" onClose={onClose} subtitle={scope ? undefined : "Apps of every environment, and every action"}>
+    <Dialog title="Go to an app or run a command" testId="palette" className="dialog-palette" onClose={onClose} subtitle={scope ? undefined : "Apps of every environment, and every action"}>
       <div className="palette">
         <div className="palette-field">
           {scope && (
@@ -128,7 +128,15 @@ export function CommandPalette({ entries, loading, onChoose, onClose }: Props) {
             onKeyDown={onKeyDown}
           />
         </div>
-        <ul ref={list} id="palette-results" className="palette-results" role="listbox" aria-label="Results" data-testid="palette-results">
+        <ul
+          ref={list}
+          id="palette-results"
+          className="palette-results"
+          role="listbox"
+          aria-label="Results"
+          aria-busy={loading}
+          data-testid="palette-results"
+        >
           {results.map((entry, index) => (
             <PaletteOption key={entry.id} entry={entry} id={optionId(entry)} highlighted={index === Math.min(highlight, results.length - 1)} onChoose={onChoose} />
           ))}

@@ -43,6 +43,10 @@ export function usePaletteEntries(environments: readonly Environment[], active: 
     () => [...commandEntries(environments, active), ...(openApp && active ? actionEntries(openApp, active) : [])],
     [environments, active, openApp],
   );
-  const apps = useMemo(() => ordered.flatMap((environment, at) => appEntries(lists[at] ?? [], environment)), [ordered, lists]);
+  // built only while the palette is open: the app list's own start-up does not pay for it
+  const apps = useMemo(
+    () => (enabled ? ordered.flatMap((environment, at) => appEntries(lists[at] ?? [], environment)) : []),
+    [enabled, ordered, lists],
+  );
   return useMemo(() => ({ entries: [...commands, ...apps], loading: lists.some((list) => list === undefined) }), [commands, apps, lists]);
 }
