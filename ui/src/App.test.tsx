@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { App } from "./App";
 import type { Settings } from "./bindings/Settings";
 import { fakeBackend, type Handlers } from "./test/backend";
-import { clientApp, environment, settings as settingsOf, summaryOf, tokenStatus } from "./test/fixtures";
+import { clientApp, environment, secret, settings as settingsOf, summaryOf, tokenStatus } from "./test/fixtures";
 import { renderWithProviders } from "./test/render";
 
 const sandbox = environment({ id: "env-sbx", name: "Sandbox", app_count: 1 });
@@ -304,5 +304,27 @@ describe("the command palette", () => {
     await userEvent.keyboard("{Enter}");
     expect(await screen.findByText("Introspect token for “Billing sync”: Add an introspection endpoint to the environment first")).toBeInTheDocument();
     expect(backend.callsOf("introspect_token")).toEqual([]);
+  });
+
+  it("copies an app's first active secret through the clipboard's own path, and stays shut while a dialog is open", async () => {
+    const backend = twoEnvironments({
+      list_secrets: () => [secret({ id: "sec-retired", app_id: "app-sbx", state: "retired" }), secret({ id: "sec-active", app_id: "app-sbx" })],
+      token_details: () => ({ status: tokenStatus({ none: true }, { app_id: "app-sbx" }), jwt: null }),
+      copy_secret: () => ({ clear_after_seconds: 30 }),
+      audit_log: () => [],
+    });
+    renderWithProviders(<App />);
+    await screen.findByText("Billing sync", { selector: ".app-row-name" });
+    await userEvent.type(await openPalette(), "billing-sbx");
+    expect(await screen.findAllByTestId("palette-option")).toHaveLength(1);
+    await userEvent.keyboard("{Tab}copy a secret{Enter}");
+    await waitFor(() => {
+      expect(backend.callsOf("copy_secret")).toEqual([{ id: "sec-active" }]);
+    });
+    expect(await screen.findByTestId("clipboard-countdown")).toHaveTextContent("“CI runner”");
+
+    await userEvent.click(screen.getByTestId("audit-open"));
+    await userEvent.keyboard("{Control>}k{/Control}");
+    expect(screen.queryByTestId("palette")).toBeNull();
   });
 });
