@@ -33,7 +33,7 @@ interface Props {
   onRequestTaken?: (serial: number) => void;
 }
 
-const NO_TOKEN = "there is no token yet: get one first";
+const NO_TOKEN = "There is no token yet; get one first.";
 /** The palette's actions this panel runs. */
 type PanelAction = "get-token" | "copy-token" | "sign-in" | "introspect" | "revoke";
 const PANEL_ACTIONS: readonly PanelAction[] = ["get-token", "copy-token", "sign-in", "introspect", "revoke"];

@@ -38,6 +38,8 @@ export interface Entry {
   name: string;
   /** Lower-cased other keys (client ID, link, labels), each matched as a whole too. */
   keys: string[];
+  /** The name and the keys, one a line: searched once for the whole query. */
+  all: string;
 }
 
 export const APP_ACTIONS: readonly { action: AppAction; title: string }[] = [
@@ -55,7 +57,9 @@ export function actionTitle(action: AppAction): string {
 }
 
 function entry(id: string, title: string, detail: string, command: Command, keys: string[] = [], environment: Environment | null = null, app: AppSummary | null = null): Entry {
-  return { id, title, detail, command, environment, app, name: title.toLowerCase(), keys: keys.map((key) => key.toLowerCase()) };
+  const name = title.toLowerCase();
+  const lowered = keys.map((key) => key.toLowerCase());
+  return { id, title, detail, command, environment, app, name, keys: lowered, all: [name, ...lowered].join("\n") };
 }
 
 /** One entry per app, with its environment beside it. */
@@ -124,19 +128,39 @@ export function subsequence(query: string, text: string): number {
   return Math.max(0, 100 - gaps);
 }
 
-/** Ranks: exact name or key, then prefix, then word start, then anywhere, then letters in order. */
-export function score(entry: Entry, query: string): number {
-  const { name, keys } = entry;
-  if (name === query || keys.includes(query)) return 5000;
-  if (name.startsWith(query)) return 4000 - name.length;
-  if (keys.some((key) => key.startsWith(query))) return 3500;
-  const at = name.indexOf(query);
-  if (at > 0 && !/[a-z0-9]/.test(name.charAt(at - 1))) return 3000 - at;
-  if (at > 0) return 2500 - at;
-  if (keys.some((key) => key.includes(query))) return 2000;
-  const words = query.split(/\s+/).filter(Boolean);
-  if (words.length > 1 && words.every((word) => name.includes(word) || keys.some((key) => key.includes(word)))) return 1500;
-  const loose = subsequence(query.replace(/\s+/g, ""), name);
+/** A query as every entry is scored against it: worked out once per keystroke, not per entry. */
+interface Query {
+  text: string;
+  words: string[];
+  /** The query without spaces, for letters in order. */
+  letters: string;
+}
+
+function prepare(query: string): Query {
+  const text = query.trim().toLowerCase();
+  return { text, words: text.split(/\s+/).filter(Boolean), letters: text.replace(/\s+/g, "") };
+}
+
+const wordCharacter = (character: string) => (character >= "a" && character <= "z") || (character >= "0" && character <= "9");
+
+/**
+ * Ranks: exact name or key, then name prefix, key prefix, a word of the name, inside the name,
+ * inside a key, every word somewhere, and last the name's letters in order; -1 for no match.
+ * One search of all the entry's text rules most entries out before anything else is tried.
+ */
+function scoreQuery(entry: Entry, query: Query): number {
+  const { name, keys, all } = entry;
+  const at = all.indexOf(query.text);
+  if (at >= 0) {
+    if (name === query.text || keys.includes(query.text)) return 5000;
+    if (at === 0) return 4000 - name.length;
+    if (keys.some((key) => key.startsWith(query.text))) return 3500;
+    // a match cannot run from the name into a key: the query holds no line break
+    if (at < name.length) return (wordCharacter(name.charAt(at - 1)) ? 2500 : 3000) - at;
+    return 2000;
+  }
+  if (query.words.length > 1 && query.words.every((word) => all.includes(word))) return 1500;
+  const loose = subsequence(query.letters, name);
   return loose < 0 ? -1 : 1000 + loose;
 }
 
@@ -145,12 +169,12 @@ export function score(entry: Entry, query: string): number {
  * keeps the first `limit` entries as listed.
  */
 export function search(entries: readonly Entry[], query: string, limit: number): Entry[] {
-  const wanted = query.trim().toLowerCase();
-  if (wanted === "") return entries.slice(0, limit);
+  const wanted = prepare(query);
+  if (wanted.text === "") return entries.slice(0, limit);
   // the best so far, kept sorted: a new entry enters only when it beats the last one
   const best: { entry: Entry; score: number }[] = [];
   for (const candidate of entries) {
-    const value = score(candidate, wanted);
+    const value = scoreQuery(candidate, wanted);
     if (value < 0) continue;
     if (best.length === limit && value <= (best[limit - 1]?.score ?? -1)) continue;
     let slot = best.length;

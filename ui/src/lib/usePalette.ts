@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from "react";
+import { useEffect, useMemo, useRef } from "react";
 import type { AppSummary } from "../bindings/AppSummary";
 import type { Environment } from "../bindings/Environment";
 import { useAppsOf } from "../api/queries";
@@ -43,10 +43,20 @@ export function usePaletteEntries(environments: readonly Environment[], active: 
     () => [...commandEntries(environments, active), ...(openApp && active ? actionEntries(openApp, active) : [])],
     [environments, active, openApp],
   );
-  // built only while the palette is open: the app list's own start-up does not pay for it
-  const apps = useMemo(
-    () => (enabled ? ordered.flatMap((environment, at) => appEntries(lists[at] ?? [], environment)) : []),
-    [enabled, ordered, lists],
-  );
+  // Built only while the palette is open (the app list's own start-up does not pay for it), and
+  // kept per list: reopening it does not build 20,000 entries again, a changed list is rebuilt.
+  const built = useRef(new WeakMap<readonly AppSummary[], { environment: Environment; entries: Entry[] }>());
+  const apps = useMemo(() => {
+    if (!enabled) return [];
+    return ordered.flatMap((environment, at) => {
+      const list = lists[at];
+      if (!list) return [];
+      const kept = built.current.get(list);
+      if (kept?.environment === environment) return kept.entries;
+      const entries = appEntries(list, environment);
+      built.current.set(list, { environment, entries });
+      return entries;
+    });
+  }, [enabled, ordered, lists]);
   return useMemo(() => ({ entries: [...commands, ...apps], loading: lists.some((list) => list === undefined) }), [commands, apps, lists]);
 }
