@@ -1,7 +1,7 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from "react";
 import type { AppSummary } from "../bindings/AppSummary";
 import type { Environment } from "../bindings/Environment";
-import { mark, measureToFrame } from "../lib/marks";
+import { mark, measureSince, measureToFrame } from "../lib/marks";
 import { actionEntries, search, type Command, type Entry } from "../lib/palette";
 import { Dialog } from "./Dialog";
 
@@ -30,8 +30,11 @@ export function CommandPalette({ entries, loading, onChoose, onClose }: Props) {
   const searched = useMemo(() => (scope ? actionEntries(scope.app, scope.environment) : entries), [scope, entries]);
   const results = useMemo(() => search(searched, deferredQuery, SHOWN), [searched, deferredQuery]);
   const list = useRef<HTMLUListElement>(null);
+  // the results for what was typed last: in the DOM, then on screen
   useEffect(() => {
-    if (deferredQuery === query) measureToFrame("palette", "palette-input");
+    if (deferredQuery !== query) return;
+    measureSince("palette-results", "palette-input");
+    measureToFrame("palette", "palette-input");
   }, [results, deferredQuery, query]);
 
   const current = results[Math.min(highlight, results.length - 1)] ?? null;
