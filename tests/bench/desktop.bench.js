@@ -93,6 +93,23 @@ async function until(browser, name, timeout = 30000) {
   }
 }
 
+/**
+ * Waits until no app process of this build runs: a launch while the last one is still shutting
+ * down finds its single-instance name on the bus, hands over to it, and fails when it goes.
+ */
+async function appGone(timeout = 20000) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      execFileSync("pgrep", ["-f", APP], { stdio: "ignore" });
+    } catch {
+      return; // pgrep exits 1 when nothing matches
+    }
+    if (Date.now() - started > timeout) throw new Error(`the app still ran ${timeout} ms after its session ended`);
+    await sleep(100);
+  }
+}
+
 /** The start-up phases of one launch, in ms after the kernel started the process. */
 async function launchOnce() {
   const browser = await startApp();
@@ -116,6 +133,7 @@ async function launchOnce() {
     return phases;
   } finally {
     await browser.deleteSession();
+    await appGone();
   }
 }
 
@@ -260,6 +278,7 @@ async function measure(size) {
     row(size, `idle memory after ${IDLE_SECONDS} s, PSS of ${pss.processes} processes`, [pss.mib], "MiB");
   } finally {
     await browser.deleteSession();
+    await appGone();
   }
 }
 

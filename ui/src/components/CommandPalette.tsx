@@ -2,11 +2,11 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState, type CSSPropert
 import type { AppSummary } from "../bindings/AppSummary";
 import type { Environment } from "../bindings/Environment";
 import { mark, measureSince, measureToFrame } from "../lib/marks";
-import { actionEntries, search, type Command, type Entry } from "../lib/palette";
+import { actionEntries, search, type Command, type Entry, type Found } from "../lib/palette";
 import { Dialog } from "./Dialog";
 
 /** Entries shown at most: the rest are found by typing more. */
-export const SHOWN = 50;
+export const SHOWN = 30;
 
 interface Props {
   /** Every entry the palette searches: commands, the open app's actions, every app. */
@@ -28,7 +28,12 @@ export function CommandPalette({ entries, loading, onChoose, onClose }: Props) {
   const [highlight, setHighlight] = useState(0);
   const deferredQuery = useDeferredValue(query);
   const searched = useMemo(() => (scope ? actionEntries(scope.app, scope.environment) : entries), [scope, entries]);
-  const results = useMemo(() => search(searched, deferredQuery, SHOWN), [searched, deferredQuery]);
+  // the last search, so that typing on narrows it (read and written only by the memo below)
+  const last = useRef<Found | null>(null);
+  const results = useMemo(() => {
+    last.current = search(searched, deferredQuery, SHOWN, last.current);
+    return last.current.best;
+  }, [searched, deferredQuery]);
   const list = useRef<HTMLUListElement>(null);
   // the results for what was typed last: in the DOM, then on screen
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { clientApp, environment, summaryOf } from "../test/fixtures";
-import { actionEntries, appEntries, commandEntries, search, subsequence } from "./palette";
+import { actionEntries, appEntries, commandEntries, search, subsequence, type Found } from "./palette";
 
 const sandbox = environment({ id: "env-sbx", name: "Sandbox" });
 const production = environment({ id: "env-prd", name: "Production", kind: "production" });
@@ -14,7 +14,7 @@ const sandboxApps = [
 ];
 const productionApps = [summary("p1", "Ledger export", "ledger-prd-1", "env-prd")];
 const entries = [...commandEntries([sandbox, production], sandbox), ...appEntries(sandboxApps, sandbox), ...appEntries(productionApps, production)];
-const titles = (query: string, limit = 10) => search(entries, query, limit).map((entry) => entry.title);
+const titles = (query: string, limit = 10) => search(entries, query, limit).best.map((entry) => entry.title);
 
 describe("palette search", () => {
   it("ranks an exact name first, then prefixes, then a word inside a name", () => {
@@ -24,7 +24,7 @@ describe("palette search", () => {
     expect(titles("bil").slice(0, 2)).toEqual(["Bill", "Billing sync"]);
   });
   it("finds apps of every environment, by client ID, label and link, with their environment", () => {
-    const found = search(entries, "ledger-prd", 10);
+    const found = search(entries, "ledger-prd", 10).best;
     expect(found.map((entry) => [entry.title, entry.environment?.name])).toEqual([["Ledger export", "Production"]]);
     expect(titles("payments")).toEqual(["Billing sync"]);
     expect(titles("mobile")).toEqual(["Mobile app"]);
@@ -43,7 +43,7 @@ describe("palette search", () => {
   });
   it("keeps only the best `limit` entries, and the list's order for an empty query", () => {
     expect(titles("b", 2)).toEqual(["Bill", "Billing sync"]);
-    expect(search(entries, "  ", 3).map((entry) => entry.id)).toEqual(["switch-env-prd", "settings", "import-export"]);
+    expect(search(entries, "  ", 3).best.map((entry) => entry.id)).toEqual(["switch-env-prd", "settings", "import-export"]);
   });
   it("lists every action on an app, naming the app and carrying its environment", () => {
     const [first] = productionApps;
@@ -51,7 +51,25 @@ describe("palette search", () => {
     const actions = actionEntries(first, production);
     expect(actions.map((entry) => entry.title)).toEqual(["Get token", "Copy token", "Copy a secret", "Sign in with browser", "Introspect token", "Revoke token"]);
     expect(actions[5]?.command).toEqual({ kind: "app-action", environmentId: "env-prd", appId: "p1", action: "revoke" });
-    expect(search(actions, "rev", 10).map((entry) => entry.title)).toEqual(["Revoke token"]);
+    expect(search(actions, "rev", 10).best.map((entry) => entry.title)).toEqual(["Revoke token"]);
+  });
+  it("narrows from the last search when the query grows, finding exactly what a search of everything finds", () => {
+    const typed = ["b", "bi", "bil", "bill", "bill ", "bill s", "bill sy", "bl", "ldg", "ldgexp"];
+    let previous: Found | null = null;
+    for (const query of typed) {
+      const narrowed = search(entries, query, 10, previous);
+      const whole = search(entries, query, 10);
+      expect({ query, best: narrowed.best.map((entry) => entry.id), matched: narrowed.matched.length }).toEqual({
+        query,
+        best: whole.best.map((entry) => entry.id),
+        matched: whole.matched.length,
+      });
+      previous = narrowed;
+    }
+    // a longer query scores only what matched the shorter one
+    const bill = search(entries, "bill", 10);
+    expect(search(entries, "bill sync", 10, bill).matched).toHaveLength(1);
+    expect(bill.matched.length).toBeGreaterThan(1);
   });
   it("scores a subsequence by how tightly it matches", () => {
     expect(subsequence("abc", "abc")).toBe(100);

@@ -164,23 +164,40 @@ function scoreQuery(entry: Entry, query: Query): number {
   return loose < 0 ? -1 : 1000 + loose;
 }
 
+/** A search's outcome, kept so that the next keystroke can look only at what matched. */
+export interface Found {
+  /** The best entries, best first (ties keep the list's order). */
+  best: Entry[];
+  /** Every entry that matched, in the list's order. */
+  matched: readonly Entry[];
+  /** The list and the query searched. */
+  entries: readonly Entry[];
+  query: string;
+}
+
 /**
- * The best `limit` entries for `query`, best first (ties keep the list's order). An empty query
- * keeps the first `limit` entries as listed.
+ * The best `limit` entries for `query`. An empty query keeps the first `limit` entries as
+ * listed. When `query` only adds to the `previous` search's query over the same list, only
+ * what matched then is scored: an entry that missed a query misses every longer one too
+ * (each rank needs the shorter query's text, words or letters in order as well).
  */
-export function search(entries: readonly Entry[], query: string, limit: number): Entry[] {
+export function search(entries: readonly Entry[], query: string, limit: number, previous: Found | null = null): Found {
   const wanted = prepare(query);
-  if (wanted.text === "") return entries.slice(0, limit);
+  if (wanted.text === "") return { best: entries.slice(0, limit), matched: entries, entries, query: "" };
+  const narrowing = previous !== null && previous.entries === entries && previous.query !== "" && wanted.text.startsWith(previous.query);
+  const candidates = narrowing ? previous.matched : entries;
+  const matched: Entry[] = [];
   // the best so far, kept sorted: a new entry enters only when it beats the last one
   const best: { entry: Entry; score: number }[] = [];
-  for (const candidate of entries) {
+  for (const candidate of candidates) {
     const value = scoreQuery(candidate, wanted);
     if (value < 0) continue;
+    matched.push(candidate);
     if (best.length === limit && value <= (best[limit - 1]?.score ?? -1)) continue;
     let slot = best.length;
     while (slot > 0 && (best[slot - 1]?.score ?? 0) < value) slot--;
     best.splice(slot, 0, { entry: candidate, score: value });
     if (best.length > limit) best.pop();
   }
-  return best.map((found) => found.entry);
+  return { best: best.map((found) => found.entry), matched, entries, query: wanted.text };
 }
