@@ -93,19 +93,25 @@ async function until(browser, name, timeout = 30000) {
   }
 }
 
+/** Whether the app's single-instance name is still owned on the run's private session bus. */
+function instanceOnBus() {
+  const names = execFileSync(
+    "dbus-send",
+    ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"],
+    { encoding: "utf8", timeout: 5000 },
+  );
+  return /"dev\.authdeck\.app\.[^"]*SingleInstance"/.test(names);
+}
+
 /**
- * Waits until no app process of this build runs: a launch while the last one is still shutting
- * down finds its single-instance name on the bus, hands over to it, and fails when it goes.
+ * Waits until the last launch has left the bus: a launch while its single-instance name is
+ * still owned hands over to the old instance and fails with it. (The name, not the process, is
+ * watched: it is private to this run's bus, where a process name could be another run's.)
  */
 async function appGone(timeout = 20000) {
   const started = Date.now();
-  for (;;) {
-    try {
-      execFileSync("pgrep", ["-f", APP], { stdio: "ignore" });
-    } catch {
-      return; // pgrep exits 1 when nothing matches
-    }
-    if (Date.now() - started > timeout) throw new Error(`the app still ran ${timeout} ms after its session ended`);
+  while (instanceOnBus()) {
+    if (Date.now() - started > timeout) throw new Error(`the app's name was still on the bus ${timeout} ms after its session ended`);
     await sleep(100);
   }
 }
