@@ -338,6 +338,18 @@ test("palette: an action run from it (switch environment), and Escape closes it 
   await waitForGone(browser, "palette");
   assert.equal(await browser.execute(() => document.activeElement?.getAttribute("data-testid")), "app-filter");
 
+  // Tab on an app lists its actions, each for that app; Escape goes back, then closes
+  await openPalette();
+  await browser.keys([..."faraway", "Tab"]);
+  await waitForText(browser, "palette-scope", "Faraway ledger");
+  assert.deepEqual((await textsOf(browser, "palette-option")).slice(0, 2), [`Get tokenFaraway ledger${FAR}`, `Copy tokenFaraway ledger${FAR}`]);
+  await browser.pause(1000); // WebKit under Xvfb paints late
+  await screenshot(browser, "29-command-palette-app-actions");
+  await browser.keys(["Escape"]);
+  await waitForGone(browser, "palette-scope");
+  await browser.keys(["Escape"]);
+  await waitForGone(browser, "palette");
+
   await openPalette();
   await browser.keys([..."switch hand"]);
   await waitForText(browser, "palette-option", `Switch to “${ENV}”`);
