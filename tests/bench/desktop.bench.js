@@ -1,8 +1,9 @@
 // The desktop benchmark (issue 14): the real app (a release build) under Xvfb with a real
 // keychain, on a data folder with 1,000 and then 10,000 apps in each of two environments. It
 // reports the app's own marks (ui/src/lib/marks.ts, src-tauri/startup.rs): start-up phases from
-// the kernel's process start, opening an app, a filter keystroke, an environment switch (each
-// until the next frame), and the PSS of the whole process tree after a minute idle.
+// the kernel's process start, opening an app, a filter keystroke, a command palette keystroke
+// (over the apps of both environments), an environment switch (each until the next frame), and
+// the PSS of the whole process tree after a minute idle.
 // Run it with `bash tests/bench/desktop` (which builds and sets up what this needs); results
 // go to stdout and to $AUTHDECK_BENCH_OUT as a Markdown table.
 import { execFileSync } from "node:child_process";
@@ -10,7 +11,7 @@ import { writeFileSync, appendFileSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { test } from "node:test";
-import { byTestId, startApp, select } from "../e2e/support.js";
+import { Key, byTestId, startApp, select } from "../e2e/support.js";
 
 const CLI = process.env.AUTHDECK_CLI;
 const APP = process.env.AUTHDECK_APP;
@@ -32,6 +33,11 @@ function summary(values) {
 }
 
 function row(size, what, values, unit = "ms") {
+  if (values.length === 0) {
+    rows.push(`| ${size.toLocaleString("en")} | ${what} | none measured | — | 0 |`);
+    console.log(`${size} apps, ${what}: none measured`);
+    return;
+  }
   const { median, spread, n } = summary(values);
   rows.push(`| ${size.toLocaleString("en")} | ${what} | ${median} ${unit} | ${spread} ${unit} | ${n} |`);
   console.log(`${size} apps, ${what}: median ${median} ${unit} (${spread}, n=${n})`);
@@ -87,6 +93,29 @@ async function until(browser, name, timeout = 30000) {
   }
 }
 
+/** Whether the app's single-instance name is still owned on the run's private session bus. */
+function instanceOnBus() {
+  const names = execFileSync(
+    "dbus-send",
+    ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"],
+    { encoding: "utf8", timeout: 5000 },
+  );
+  return /"dev\.authdeck\.app\.[^"]*SingleInstance"/.test(names);
+}
+
+/**
+ * Waits until the last launch has left the bus: a launch while its single-instance name is
+ * still owned hands over to the old instance and fails with it. (The name, not the process, is
+ * watched: it is private to this run's bus, where a process name could be another run's.)
+ */
+async function appGone(timeout = 20000) {
+  const started = Date.now();
+  while (instanceOnBus()) {
+    if (Date.now() - started > timeout) throw new Error(`the app's name was still on the bus ${timeout} ms after its session ended`);
+    await sleep(100);
+  }
+}
+
 /** The start-up phases of one launch, in ms after the kernel started the process. */
 async function launchOnce() {
   const browser = await startApp();
@@ -110,6 +139,7 @@ async function launchOnce() {
     return phases;
   } finally {
     await browser.deleteSession();
+    await appGone();
   }
 }
 
@@ -126,6 +156,38 @@ async function keystrokes(browser) {
     }
     const entries = await timeline(browser);
     durations.push(...entries.filter((e) => e.name === "authdeck:filter").map((e) => e.duration));
+    await browser.keys(["Escape"]);
+    await sleep(200);
+  }
+  return durations;
+}
+
+/**
+ * Real key presses into the command palette (Ctrl+K), which searches the apps of both
+ * environments (twice the list's count) and the commands; the measures from each keystroke to
+ * its results in the DOM and to its frame. Each round opens the palette anew, as a person does.
+ */
+async function paletteKeystrokes(browser) {
+  const durations = { results: [], frame: [] };
+  for (let round = 0; round < Math.ceil(SAMPLES / 8); round++) {
+    await browser.keys([Key.Ctrl, "k"]);
+    await byTestId(browser, "palette-input").waitForDisplayed({ timeout: 10000 });
+    // the first opening loads the other environment's apps
+    await browser.waitUntil(async () => (await byTestId(browser, "palette-results").getAttribute("aria-busy")) === "false", {
+      timeout: 30000,
+      timeoutMsg: "the palette never had every environment's apps",
+    });
+    await browser.execute(() => {
+      performance.clearMeasures("authdeck:palette");
+      performance.clearMeasures("authdeck:palette-results");
+    });
+    for (const key of "app 12 7") {
+      await browser.keys([key]);
+      await sleep(120);
+    }
+    const entries = await timeline(browser);
+    durations.results.push(...entries.filter((e) => e.name === "authdeck:palette-results").map((e) => e.duration));
+    durations.frame.push(...entries.filter((e) => e.name === "authdeck:palette").map((e) => e.duration));
     await browser.keys(["Escape"]);
     await sleep(200);
   }
@@ -209,6 +271,11 @@ async function measure(size) {
   try {
     await until(browser, "authdeck:list-interactive");
     row(size, "filter: keystroke to frame", await keystrokes(browser));
+    const palette = await paletteKeystrokes(browser);
+    const apps = (2 * size).toLocaleString("en");
+    row(size, `palette (${apps} apps): keystroke to results in the DOM`, palette.results);
+    // fewer than one per keystroke when WebKit holds frames back while keys arrive
+    row(size, `palette (${apps} apps): keystroke to frame`, palette.frame);
     row(size, "open an app: Enter to token panel frame", await openApps(browser, size));
     row(size, "switch environment: choice to list frame", await switches(browser));
     await browser.keys(["Escape"]);
@@ -217,6 +284,7 @@ async function measure(size) {
     row(size, `idle memory after ${IDLE_SECONDS} s, PSS of ${pss.processes} processes`, [pss.mib], "MiB");
   } finally {
     await browser.deleteSession();
+    await appGone();
   }
 }
 

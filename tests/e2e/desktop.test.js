@@ -2,7 +2,7 @@
 // brings the running window forward and the new process exits 0 (tauri-plugin-single-instance,
 // over the session bus); `--open APP` and `authdeck open APP` show that app, at start and
 // through the hand-over; a launch on another data folder is its own instance. Import and export
-// through the system's file dialogs. One app session serves every test here; a window manager
+// through the system's file dialogs. The command palette (Ctrl+K), keyboard only. One app session serves every test here; a window manager
 // (openbox) runs so that minimizing and coming forward mean what they mean on a desktop.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
+  Key,
+  byTestId,
   click,
   closeApp,
   dismissToasts,
@@ -19,6 +21,7 @@ import {
   startDesktopProgram,
   stillRunning,
   succeeds,
+  textsOf,
   until,
   waitForGone,
   waitForText,
@@ -30,6 +33,7 @@ const APP = process.env.AUTHDECK_APP;
 const CLI = process.env.AUTHDECK_CLI ?? join(ROOT, "target/debug/authdeck");
 const ENV = "Hand-over";
 const IMPORTED = "Dialog team"; // the environment the dialog test imports
+const FAR = "Palette far"; // another environment, for the palette to reach into
 
 let browser;
 let openbox;
@@ -103,6 +107,8 @@ before(async () => {
     cli(["app", "add", name, "--env", ENV, "--client-id", clientId, "--public"]);
   }
   for (const app of JSON.parse(cli(["apps", "--env", ENV, "--json"]))) apps[app.display_name] = app.id;
+  cli(["env", "add", FAR, "--kind", "production", "--token-url", "https://far.example/token"]);
+  cli(["app", "add", "Faraway ledger", "--env", FAR, "--client-id", "faraway-ledger-1", "--public"]);
   openbox = startDesktopProgram("openbox", ["--sm-disable"]);
   // slow to start on a loaded machine; if it ends instead, the error says what it said
   await until("a window manager", () => stillRunning(openbox, "openbox") && succeeds("wmctrl", ["-m"]), 30000);
@@ -114,7 +120,7 @@ after(async () => {
   await closeApp(browser);
   openbox?.kill();
   if (activeBefore) cli(["use", activeBefore]);
-  for (const name of [ENV, IMPORTED]) cli(["env", "rm", name, "--with-apps"]);
+  for (const name of [ENV, IMPORTED, FAR]) cli(["env", "rm", name, "--with-apps"]);
 });
 
 test("a first launch with --open APP opens the window on that app", async () => {
@@ -289,4 +295,67 @@ test("Choose file… previews the file picked in the system's open dialog; Escap
   await waitForText(browser, "import-summary", "Imported: 1 added");
   await browser.keys("Escape");
   await waitForGone(browser, "import-export-dialog");
+});
+
+/** The name of the active environment, as the switcher shows it. */
+const activeEnvironment = () =>
+  browser.execute(() => document.querySelector('[data-testid="env-switcher"]')?.selectedOptions[0]?.textContent ?? "");
+
+/** Presses Ctrl+K as a person does (real key events) and waits for the palette's field. */
+async function openPalette() {
+  await browser.keys([Key.Ctrl, "k"]);
+  const input = byTestId(browser, "palette-input");
+  await input.waitForDisplayed({ timeout: 10000 });
+  await browser.waitUntil(async () => browser.execute(() => document.activeElement?.getAttribute("data-testid") === "palette-input"), {
+    timeout: 5000,
+    timeoutMsg: "the palette's field never had the focus",
+  });
+}
+
+test("palette: Ctrl+K, part of an app of another environment, Enter: that environment is active and the app shown", async () => {
+  await dismissToasts(browser);
+  assert.equal(await activeEnvironment(), ENV);
+  await openPalette();
+  // keyboard only from here: letters in order of “Faraway ledger”, not a whole word
+  await browser.keys([..."farledg"]);
+  await waitForText(browser, "palette-option", "Faraway ledger");
+  const [first] = await textsOf(browser, "palette-option");
+  assert.equal(first, `Faraway ledgerfaraway-ledger-1${FAR}`, "the best match first, its environment beside it");
+  assert.equal(await byTestId(browser, "palette-input").getValue(), "farledg");
+  // WebKit under Xvfb paints late (see the README's desktop performance notes)
+  await browser.pause(1000);
+  await screenshot(browser, "28-command-palette");
+  await browser.keys(["Enter"]);
+  await waitForGone(browser, "palette");
+  await waitForText(browser, "app-title", "Faraway ledger");
+  assert.equal(await activeEnvironment(), FAR);
+});
+
+test("palette: an action run from it (switch environment), and Escape closes it with the focus back where it was", async () => {
+  await click(browser, "app-filter");
+  await openPalette();
+  await browser.keys(["Escape"]);
+  await waitForGone(browser, "palette");
+  assert.equal(await browser.execute(() => document.activeElement?.getAttribute("data-testid")), "app-filter");
+
+  // Tab on an app lists its actions, each for that app; Escape goes back, then closes
+  await openPalette();
+  await browser.keys([..."faraway", "Tab"]);
+  await waitForText(browser, "palette-scope", "Faraway ledger");
+  assert.deepEqual((await textsOf(browser, "palette-option")).slice(0, 2), [`Get tokenFaraway ledger${FAR}`, `Copy tokenFaraway ledger${FAR}`]);
+  await browser.pause(1000); // WebKit under Xvfb paints late
+  await screenshot(browser, "29-command-palette-app-actions");
+  await browser.keys(["Escape"]);
+  await waitForGone(browser, "palette-scope");
+  await browser.keys(["Escape"]);
+  await waitForGone(browser, "palette");
+
+  await openPalette();
+  await browser.keys([..."switch hand"]);
+  await waitForText(browser, "palette-option", `Switch to “${ENV}”`);
+  await browser.keys(["Enter"]);
+  await waitForGone(browser, "palette");
+  await browser.waitUntil(async () => (await activeEnvironment()) === ENV, { timeout: 10000, timeoutMsg: `${ENV} never became active` });
+  // the environment's open app is shown again, as a switch from the switcher does
+  await waitForText(browser, "app-title", "Hand-over first");
 });

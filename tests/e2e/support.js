@@ -4,6 +4,8 @@ import { execFileSync, spawn } from "node:child_process";
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { remote } from "webdriverio";
+// WebDriver's key codes (Key.Ctrl …), for specs and the benchmark, which cannot import webdriverio
+export { Key } from "webdriverio";
 
 export const HOME = required("AUTHDECK_HOME");
 export const NAMESPACE = required("AUTHDECK_KEYCHAIN_NAMESPACE");

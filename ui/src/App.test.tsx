@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { App } from "./App";
 import type { Settings } from "./bindings/Settings";
 import { fakeBackend, type Handlers } from "./test/backend";
-import { clientApp, environment, settings as settingsOf, summaryOf, tokenStatus } from "./test/fixtures";
+import { clientApp, environment, secret, settings as settingsOf, summaryOf, tokenStatus } from "./test/fixtures";
 import { renderWithProviders } from "./test/render";
 
 const sandbox = environment({ id: "env-sbx", name: "Sandbox", app_count: 1 });
@@ -218,5 +218,113 @@ describe("App", () => {
     const again = await screen.findAllByTestId("token-overview-row");
     expect(again[1]).toHaveAttribute("aria-current", "true");
     expect(again[0]).not.toHaveAttribute("aria-current");
+  });
+});
+
+describe("the command palette", () => {
+  const openPalette = async () => {
+    await userEvent.keyboard("{Control>}k{/Control}");
+    return screen.findByRole("combobox", { name: "Search apps and commands" });
+  };
+
+  it("opens with Ctrl+K from the filter, finds an app of another environment, and Enter switches there and shows it", async () => {
+    const backend = twoEnvironments();
+    renderWithProviders(<App />);
+    await screen.findByText("Billing sync", { selector: ".app-row-name" });
+    const filter = screen.getByTestId("app-filter");
+    filter.focus();
+    const input = await openPalette();
+    expect(input).toHaveFocus();
+    // Escape closes it and the focus is back in the filter
+    await userEvent.keyboard("{Escape}");
+    expect(screen.queryByTestId("palette")).toBeNull();
+    expect(filter).toHaveFocus();
+
+    await userEvent.type(await openPalette(), "prd-456");
+    const [found] = await screen.findAllByTestId("palette-option");
+    expect(found).toHaveTextContent("Billing syncbilling-prd-456Production");
+    await userEvent.keyboard("{Enter}");
+    await waitFor(() => {
+      expect(screen.getByTestId("app-detail")).toHaveTextContent("billing-prd-456");
+    });
+    expect(screen.queryByTestId("palette")).toBeNull();
+    expect(backend.callsOf("set_active_environment")).toEqual([{ id: "env-prd" }]);
+    expect(screen.getByTestId("env-banner")).toBeInTheDocument();
+  });
+
+  it("runs an app's action with its panel's own handler: a revoke in production asks first, naming production", async () => {
+    const withRevocation = { ...production, endpoints: { ...production.endpoints, revocation_url: "https://id.example.com/revoke" } };
+    const valid = tokenStatus({ issued: Date.now() }, { app_id: "app-prd" });
+    const backend = twoEnvironments({
+      list_environments: () => [withRevocation, sandbox],
+      token_details: () => ({ status: valid, jwt: null }),
+      revoke_token: () => ({ ...valid, state: "revoked" }),
+    });
+    renderWithProviders(<App />);
+    await screen.findByText("Billing sync", { selector: ".app-row-name" });
+    await userEvent.type(await openPalette(), "billing-prd");
+    await screen.findByText("billing-prd-456");
+    await userEvent.keyboard("{Tab}");
+    expect(screen.getByTestId("palette-scope")).toHaveTextContent("Billing sync ›");
+    await userEvent.keyboard("revoke{Enter}");
+
+    const confirm = await screen.findByTestId("confirm-dialog");
+    expect(confirm).toHaveTextContent("Revoke the token of “Billing sync”?");
+    expect(confirm).toHaveTextContent("“Production” is a production environment");
+    expect(screen.getByTestId("app-detail")).toHaveTextContent("billing-prd-456");
+    expect(backend.callsOf("revoke_token")).toEqual([]);
+    await userEvent.click(within(confirm).getByTestId("confirm-ok"));
+    await waitFor(() => {
+      expect(backend.callsOf("revoke_token")).toEqual([{ appId: "app-prd" }]);
+    });
+  });
+
+  it("gets a token for the open app from its actions, and says why an action cannot run", async () => {
+    let status = tokenStatus({ none: true }, { app_id: "app-sbx" });
+    const backend = twoEnvironments({
+      token_details: () => ({ status, jwt: null }),
+      get_token: () => {
+        status = tokenStatus({ issued: Date.now() }, { app_id: "app-sbx" });
+        return status;
+      },
+    });
+    renderWithProviders(<App />);
+    await userEvent.click(await screen.findByText("Billing sync", { selector: ".app-row-name" }));
+    await screen.findByTestId("token-state");
+    // the open app's actions are listed without choosing it first
+    await userEvent.type(await openPalette(), "get token");
+    expect(screen.getAllByTestId("palette-option")[0]).toHaveTextContent("Get tokenBilling syncSandbox");
+    await userEvent.keyboard("{Enter}");
+    await waitFor(() => {
+      expect(backend.callsOf("get_token")).toEqual([{ appId: "app-sbx", input: { scopes: [] } }]);
+    });
+    expect(await screen.findByText(/New token for “Billing sync”/)).toBeInTheDocument();
+
+    await userEvent.type(await openPalette(), "introspect");
+    await userEvent.keyboard("{Enter}");
+    expect(await screen.findByText("Introspect token for “Billing sync”: Add an introspection endpoint to the environment first")).toBeInTheDocument();
+    expect(backend.callsOf("introspect_token")).toEqual([]);
+  });
+
+  it("copies an app's first active secret through the clipboard's own path, and stays shut while a dialog is open", async () => {
+    const backend = twoEnvironments({
+      list_secrets: () => [secret({ id: "sec-retired", app_id: "app-sbx", state: "retired" }), secret({ id: "sec-active", app_id: "app-sbx" })],
+      token_details: () => ({ status: tokenStatus({ none: true }, { app_id: "app-sbx" }), jwt: null }),
+      copy_secret: () => ({ clear_after_seconds: 30 }),
+      audit_log: () => [],
+    });
+    renderWithProviders(<App />);
+    await screen.findByText("Billing sync", { selector: ".app-row-name" });
+    await userEvent.type(await openPalette(), "billing-sbx");
+    expect(await screen.findAllByTestId("palette-option")).toHaveLength(1);
+    await userEvent.keyboard("{Tab}copy a secret{Enter}");
+    await waitFor(() => {
+      expect(backend.callsOf("copy_secret")).toEqual([{ id: "sec-active" }]);
+    });
+    expect(await screen.findByTestId("clipboard-countdown")).toHaveTextContent("“CI runner”");
+
+    await userEvent.click(screen.getByTestId("audit-open"));
+    await userEvent.keyboard("{Control>}k{/Control}");
+    expect(screen.queryByTestId("palette")).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { TokenRenewed } from "./bindings/TokenRenewed";
 import type { ClientApp } from "./bindings/ClientApp";
 import type { Environment } from "./bindings/Environment";
@@ -8,11 +8,14 @@ import { api, toIpcError } from "./api/client";
 import { useOpenRequests, useStoreEvents, useTokenRenewed } from "./api/events";
 import { invalidateScope, keys, useApps, useEnvironments, useSettings } from "./api/queries";
 import { mark, markOnce, recordProcessMarks } from "./lib/marks";
+import type { AppRequest, Command } from "./lib/palette";
 import { plural } from "./lib/time";
+import { usePaletteEntries, usePaletteKey } from "./lib/usePalette";
 import { useTheme } from "./lib/useTheme";
 import { AppDetail } from "./components/AppDetail";
 import { AppList } from "./components/AppList";
 import { AuditLogDialog } from "./components/AuditLogDialog";
+import { CommandPalette } from "./components/CommandPalette";
 import { DeleteEnvironmentDialog } from "./components/DeleteEnvironmentDialog";
 import { EmptyDetail } from "./components/EmptyDetail";
 import { EnvironmentForm } from "./components/EnvironmentForm";
@@ -51,6 +54,11 @@ export function App() {
   // The open app of each environment, so switching back returns to where you were.
   const [selected, setSelected] = useState<Record<string, string | null>>({});
   const [open, setOpen] = useState<Open>(null);
+  const [palette, setPalette] = useState(false);
+  // an action chosen in the palette, run by the open app's panel that owns it
+  const [request, setRequest] = useState<AppRequest | null>(null);
+  const requests = useRef(0);
+  usePaletteKey(useCallback(() => { setPalette(true); }, []));
   useTokenRenewed(
     useCallback(
       (event: TokenRenewed) => {
@@ -71,6 +79,7 @@ export function App() {
   const select = useCallback(
     (appId: string | null) => {
       if (appId) mark("open-app-start");
+      setRequest(null);
       if (active) setSelected((current) => ({ ...current, [active.id]: appId }));
     },
     [active],
@@ -87,6 +96,7 @@ export function App() {
   /** Switches environment; the open app's linked app there (same link) is opened with it. */
   const switchEnvironment = async (id: string) => {
     mark("switch-start");
+    setRequest(null);
     try {
       const linked = selectedAppId ? await api.linkedApps(selectedAppId).catch(() => []) : [];
       const next = await api.setActiveEnvironment(id);
@@ -100,6 +110,7 @@ export function App() {
   /** Shows `appId` of environment `environmentId`, switching to that environment. */
   const showApp = useCallback(
     (environmentId: string, appId: string) => {
+      setRequest(null);
       setSelected((current) => ({ ...current, [environmentId]: appId }));
       api.setActiveEnvironment(environmentId).then(
         (next) => {
@@ -120,6 +131,40 @@ export function App() {
     useCallback((app: ClientApp) => { showApp(app.environment_id, app.id); }, [showApp]),
     report,
   );
+
+  const requestTaken = useCallback((serial: number) => {
+    setRequest((current) => (current?.serial === serial ? null : current));
+  }, []);
+  const openApp = apps.data?.find((app) => app.id === selectedAppId) ?? null;
+  const paletteEntries = usePaletteEntries(environments.data ?? [], active, openApp, palette);
+  /** Runs what was chosen in the palette with the handlers the rest of the window uses. */
+  const run = (command: Command) => {
+    switch (command.kind) {
+      case "open-app":
+        mark("open-app-start");
+        showApp(command.environmentId, command.appId);
+        break;
+      case "app-action":
+        showApp(command.environmentId, command.appId);
+        setRequest({ appId: command.appId, action: command.action, serial: ++requests.current });
+        break;
+      case "switch-environment":
+        void switchEnvironment(command.environmentId);
+        break;
+      case "tokens":
+      case "new-app":
+        if (active) setOpen({ kind: command.kind, environment: active });
+        break;
+      default:
+        setOpen({ kind: command.kind });
+    }
+  };
+  const choose = (command: Command) => {
+    setPalette(false);
+    // once the palette has closed and given the focus back, so that a dialog opened now
+    // returns it to the same place when it closes
+    setTimeout(() => { run(command); }, 0);
+  };
 
   const blocking = settings.error ?? environments.error;
   const loading = environments.isPending || settings.isPending;
@@ -171,7 +216,15 @@ export function App() {
             environmentName={active?.name ?? null}
           />
           {selectedAppId && active ? (
-            <AppDetail key={selectedAppId} appId={selectedAppId} environment={active} onOpenLinked={openLinked} onClosed={closeDetail} />
+            <AppDetail
+              key={selectedAppId}
+              appId={selectedAppId}
+              environment={active}
+              onOpenLinked={openLinked}
+              onClosed={closeDetail}
+              request={request?.appId === selectedAppId ? request : null}
+              onRequestTaken={requestTaken}
+            />
           ) : (
             <EmptyDetail hasApps={(apps.data?.length ?? 0) > 0} />
           )}
@@ -232,6 +285,9 @@ export function App() {
           onClose={() => { setOpen(null); }}
           onImportExport={() => { setOpen({ kind: "import-export" }); }}
         />
+      )}
+      {palette && (
+        <CommandPalette entries={paletteEntries.entries} loading={paletteEntries.loading} onChoose={choose} onClose={() => { setPalette(false); }} />
       )}
       {open?.kind === "import-export" && <ImportExportDialog onClose={() => { setOpen(null); }} />}
       {open?.kind === "audit" && <AuditLogDialog onClose={() => { setOpen(null); }} />}

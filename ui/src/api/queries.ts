@@ -1,5 +1,6 @@
 // Query keys in one place, and the hooks the components read server state through.
-import { useQuery, type QueryClient } from "@tanstack/react-query";
+import { useQueries, useQuery, type QueryClient } from "@tanstack/react-query";
+import type { AppSummary } from "../bindings/AppSummary";
 import type { AppId } from "../bindings/AppId";
 import type { EnvironmentId } from "../bindings/EnvironmentId";
 import type { StoreScope } from "../bindings/StoreScope";
@@ -48,6 +49,20 @@ export const useApps = (environmentId: EnvironmentId | null) =>
     queryFn: () => api.listApps(environmentId ?? ""),
     enabled: environmentId !== null,
   });
+
+/**
+ * The apps of each of `environmentIds` (the command palette's), one list_apps each and shared
+ * with the app list's cache; undefined for a list not loaded yet. Fetched only when `enabled`.
+ */
+export function useAppsOf(environmentIds: readonly EnvironmentId[], enabled: boolean): (AppSummary[] | undefined)[] {
+  return useQueries({
+    queries: environmentIds.map((id) => ({ queryKey: keys.apps(id), queryFn: () => api.listApps(id), enabled })),
+    combine: dataOf,
+  });
+}
+
+// one function for every render, so the combined lists are recomputed only when one changes
+const dataOf = <T,>(results: readonly { data: T | undefined }[]) => results.map((result) => result.data);
 
 export const useApp = (id: AppId | null) =>
   useQuery({ queryKey: keys.app(id ?? ""), queryFn: () => api.getApp(id ?? ""), enabled: id !== null });

@@ -4,6 +4,7 @@ import type { LinkedApp } from "../bindings/LinkedApp";
 import { api, toIpcError } from "../api/client";
 import { useApp, useLinkedApps, useTokenDetails } from "../api/queries";
 import { measureToFrame } from "../lib/marks";
+import type { AppRequest } from "../lib/palette";
 import { localDateTime, plural } from "../lib/time";
 import { AppForm } from "./AppForm";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -20,10 +21,13 @@ interface Props {
   onOpenLinked: (linked: LinkedApp) => void;
   /** The app is gone (deleted here or elsewhere): close the detail. */
   onClosed: () => void;
+  /** An action on this app asked for from the command palette, and where to say it was taken. */
+  request?: AppRequest | null;
+  onRequestTaken?: (serial: number) => void;
 }
 
 /** Everything about one client app: its secrets, linked apps in other environments, its fields. */
-export function AppDetail({ appId, environment, onOpenLinked, onClosed }: Props) {
+export function AppDetail({ appId, environment, onOpenLinked, onClosed, request, onRequestTaken }: Props) {
   const app = useApp(appId);
   const linked = useLinkedApps(appId);
   const toast = useToast();
@@ -114,10 +118,10 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed }: Props)
           ))}
         </nav>
       )}
-      <TokenPanel key={current.id + current.updated_at} app={current} environment={environment} />
+      <TokenPanel key={current.id + current.updated_at} app={current} environment={environment} request={request} onRequestTaken={onRequestTaken} />
       <RemotePanel app={current} environment={environment} onDeleted={onClosed} />
       {current.client_type === "confidential" ? (
-        <SecretsPanel app={current} environment={environment} />
+        <SecretsPanel app={current} environment={environment} request={request} onRequestTaken={onRequestTaken} />
       ) : (
         <div className="notice" data-testid="public-client-notice">
           <strong>Public client — no secret.</strong> Native and browser apps cannot keep a secret, so this app

@@ -10,6 +10,8 @@ interface Props {
   subtitle?: ReactNode;
   /** Marks the dialog as acting on production. */
   production?: boolean;
+  /** A class of its own, for a dialog laid out differently (the command palette). */
+  className?: string;
 }
 
 const FOCUSABLE = 'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
@@ -18,7 +20,7 @@ const FOCUSABLE = 'input:not([disabled]), select:not([disabled]), textarea:not([
  * A modal dialog: the first field gets focus, Tab stays inside, Escape closes, and focus goes
  * back to what had it before.
  */
-export function Dialog({ title, testId, onClose, children, wide, subtitle, production }: Props) {
+export function Dialog({ title, testId, onClose, children, wide, subtitle, production, className }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   // What had focus when the dialog opened, taken once (an effect that runs twice in development
@@ -60,7 +62,7 @@ export function Dialog({ title, testId, onClose, children, wide, subtitle, produ
     }
   };
 
-  const classes = ["dialog", wide ? "dialog-wide" : "", production ? "dialog-production" : ""].filter(Boolean).join(" ");
+  const classes = ["dialog", wide ? "dialog-wide" : "", production ? "dialog-production" : "", className ?? ""].filter(Boolean).join(" ");
   return (
     <dialog
       ref={ref}

@@ -8,7 +8,10 @@ import { keys, useSecrets } from "../api/queries";
 import { ending } from "../lib/ending";
 import { presentationOf } from "../lib/errors";
 import { plural } from "../lib/time";
+import type { AppRequest } from "../lib/palette";
+import { usePaletteRequest } from "../lib/usePaletteRequest";
 import { AddSecretDialog } from "./AddSecretDialog";
+import { useClipboard } from "./Clipboard";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
@@ -18,14 +21,19 @@ import { useToast } from "./Toasts";
 interface Props {
   app: ClientApp;
   environment: Environment;
+  /** An action asked for from the command palette (copying a secret is this panel's). */
+  request?: AppRequest | null;
+  onRequestTaken?: (serial: number) => void;
 }
+
+const PANEL_ACTIONS = ["copy-secret"] as const;
 
 type Pending = { kind: "delete"; secret: SecretMeta } | { kind: "retire"; secrets: SecretMeta[] } | null;
 
 const names = (secrets: readonly SecretMeta[]) => secrets.map((s) => `“${s.label || ending(s.fingerprint)}”`).join(", ");
 
 /** The secrets of a confidential app: add, copy, reveal, rotate, retire, reactivate, delete. */
-export function SecretsPanel({ app, environment }: Props) {
+export function SecretsPanel({ app, environment, request, onRequestTaken }: Props) {
   const secrets = useSecrets(app.id);
   const client = useQueryClient();
   const toast = useToast();
@@ -37,10 +45,22 @@ export function SecretsPanel({ app, environment }: Props) {
   const [trimmed, setTrimmed] = useState<string | null>(null);
   const [verifying, setVerifying] = useState<string | null>(null);
   const production = environment.kind === "production";
+  const { copy } = useClipboard();
 
   const all = secrets.data ?? [];
   const active = all.filter((secret) => secret.state === "active");
   const retired = all.filter((secret) => secret.state === "retired");
+  // the palette copies the first active secret, as its row's Copy button does
+  usePaletteRequest({
+    appId: app.id,
+    appName: app.display_name,
+    actions: PANEL_ACTIONS,
+    request,
+    onRequestTaken,
+    ready: secrets.data !== undefined,
+    refusal: () => (active[0] ? null : "it has no active secret"),
+    perform: { "copy-secret": () => { if (active[0]) void copy(active[0]); } },
+  });
 
   /** Runs an action; a refusal to remove the last active secret is explained in place. */
   const run = async (action: () => Promise<unknown>, done: string) => {

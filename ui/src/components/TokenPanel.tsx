@@ -11,6 +11,8 @@ import { api, toIpcError } from "../api/client";
 import { keys, useTokenDetails } from "../api/queries";
 import { presentationOf } from "../lib/errors";
 import { NO_ENDING, ending } from "../lib/ending";
+import type { AppRequest } from "../lib/palette";
+import { usePaletteRequest } from "../lib/usePaletteRequest";
 import { useFocusReturn } from "../lib/useFocusReturn";
 import { localDateTime } from "../lib/time";
 import { STATE_LABEL, countdown, duration, expiredAgo, liveState, parseScopes, useNow } from "../lib/tokens";
@@ -25,7 +27,16 @@ import { TryItDialog } from "./TryItDialog";
 interface Props {
   app: ClientApp;
   environment: Environment;
+  /** An action asked for from the command palette, run here once the token's state is known. */
+  request?: AppRequest | null;
+  /** The request was taken (run, or refused with its reason). */
+  onRequestTaken?: (serial: number) => void;
 }
+
+const NO_TOKEN = "There is no token yet; get one first.";
+/** The palette's actions this panel runs. */
+type PanelAction = "get-token" | "copy-token" | "sign-in" | "introspect" | "revoke";
+const PANEL_ACTIONS: readonly PanelAction[] = ["get-token", "copy-token", "sign-in", "introspect", "revoke"];
 
 type Action = "get" | "introspect" | "info" | "revoke" | "forget" | "renew-toggle";
 
@@ -107,7 +118,7 @@ function Scopes({ scopes, testId, tone }: { scopes: readonly string[]; testId: s
  * An app's access token: its state with a live countdown, what it carries, and what the provider
  * says of it. Getting, introspecting, token info, revoking and copying are one click each.
  */
-export function TokenPanel({ app, environment }: Props) {
+export function TokenPanel({ app, environment, request, onRequestTaken }: Props) {
   const details = useTokenDetails(app.id);
   const client = useQueryClient();
   const now = useNow();
@@ -192,6 +203,53 @@ export function TokenPanel({ app, environment }: Props) {
     setResult(null);
     toast(`Signed in to “${app.display_name}”: ${timeLeft(got, Date.now())}`, "success");
   };
+  const copyToken = () => {
+    if (!token) return;
+    void copyWith({ id: `token:${app.id}`, label: `Access token of “${app.display_name}”`, fingerprint: token.fingerprint }, () => api.copyToken(app.id));
+  };
+  const introspect = () => void run("introspect", () => api.introspectToken(app.id), (value) => { setResult({ kind: "introspection", value }); });
+  /** Why each action cannot run now, in its button's words; null when it can. */
+  const refusals: Record<PanelAction, string | null> = {
+    "get-token": !endpoints.token_url
+      ? "Add a token endpoint to the environment first"
+      : !canGet
+        ? "A public client gets its tokens by signing a user in"
+        : null,
+    "copy-token": !token
+      ? NO_TOKEN
+      : token.sign_in_ended_at
+        ? "The sign-in has ended: this token is not handed out. Sign in again."
+        : token.revoked_at
+          ? "This token was revoked at the provider: get a new one to copy it."
+          : null,
+    "sign-in": browserBlocked,
+    introspect: !token ? NO_TOKEN : endpoints.introspection_url ? null : "Add an introspection endpoint to the environment first",
+    revoke: !token
+      ? NO_TOKEN
+      : !endpoints.revocation_url
+        ? "Add a revocation endpoint to the environment first"
+        : token.revoked_at
+          ? "Already revoked"
+          : null,
+  };
+  // the same handlers as the buttons below; revoking still asks first
+  const perform: Record<PanelAction, () => void> = {
+    "get-token": () => void getToken(),
+    "copy-token": copyToken,
+    "sign-in": () => { setLogin("browser"); },
+    introspect,
+    revoke: () => { setConfirmRevoke(true); },
+  };
+  usePaletteRequest({
+    appId: app.id,
+    appName: app.display_name,
+    actions: PANEL_ACTIONS,
+    request,
+    onRequestTaken,
+    ready: status !== null,
+    refusal: (action) => (busy !== null ? "another action is still running" : refusals[action]),
+    perform,
+  });
 
   return (
     <section className="panel token-panel" data-testid="token-panel" aria-labelledby="token-title" aria-busy={busy !== null}>
@@ -414,14 +472,11 @@ export function TokenPanel({ app, environment }: Props) {
             type="button"
             className="primary"
             data-testid="token-get"
-            disabled={busy !== null || !canGet}
+            disabled={busy !== null || refusals["get-token"] !== null}
             aria-busy={busy === "get"}
             title={
-              !endpoints.token_url
-                ? "Add a token endpoint to the environment first"
-                : refreshes
-                  ? "Use the refresh token for a new access token (it rotates)"
-                  : "Ask the token endpoint for a new token (client credentials)"
+              refusals["get-token"] ??
+              (refreshes ? "Use the refresh token for a new access token (it rotates)" : "Ask the token endpoint for a new token (client credentials)")
             }
             onClick={() => void getToken()}
           >
@@ -435,9 +490,9 @@ export function TokenPanel({ app, environment }: Props) {
             type="button"
             className={confidential || refreshes ? undefined : "primary"}
             data-testid="login-browser"
-            disabled={busy !== null || browserBlocked !== null}
-            title={browserBlocked ?? "Sign a user in through the system browser (authorization code with PKCE)"}
-            onClick={() => { setLogin("browser"); }}
+            disabled={busy !== null || refusals["sign-in"] !== null}
+            title={refusals["sign-in"] ?? "Sign a user in through the system browser (authorization code with PKCE)"}
+            onClick={perform["sign-in"]}
           >
             Sign in with browser
           </button>
@@ -462,26 +517,16 @@ export function TokenPanel({ app, environment }: Props) {
               id={`token:${app.id}`}
               testId="token-copy"
               label={`Copy the access token of “${app.display_name}” to the clipboard`}
-              refused={
-                token.sign_in_ended_at
-                  ? "The sign-in has ended: this token is not handed out. Sign in again."
-                  : token.revoked_at
-                    ? "This token was revoked at the provider: get a new one to copy it."
-                    : undefined
-              }
-              onCopy={() =>
-                void copyWith({ id: `token:${app.id}`, label: `Access token of “${app.display_name}”`, fingerprint: token.fingerprint }, () =>
-                  api.copyToken(app.id),
-                )
-              }
+              refused={refusals["copy-token"] ?? undefined}
+              onCopy={copyToken}
             />
             <button
               type="button"
               data-testid="token-introspect"
-              disabled={busy !== null || !endpoints.introspection_url}
+              disabled={busy !== null || refusals.introspect !== null}
               aria-busy={busy === "introspect"}
-              title={endpoints.introspection_url ? "Ask the provider whether the token is active (RFC 7662)" : "Add an introspection endpoint to the environment first"}
-              onClick={() => void run("introspect", () => api.introspectToken(app.id), (value) => { setResult({ kind: "introspection", value }); })}
+              title={refusals.introspect ?? "Ask the provider whether the token is active (RFC 7662)"}
+              onClick={introspect}
             >
               {busy === "introspect" ? "Asking…" : "Introspect"}
             </button>
@@ -499,16 +544,10 @@ export function TokenPanel({ app, environment }: Props) {
               type="button"
               className="danger-text"
               data-testid="token-revoke"
-              disabled={busy !== null || !endpoints.revocation_url || token.revoked_at !== null}
+              disabled={busy !== null || refusals.revoke !== null}
               aria-busy={busy === "revoke"}
-              title={
-                !endpoints.revocation_url
-                  ? "Add a revocation endpoint to the environment first"
-                  : token.revoked_at
-                    ? "Already revoked"
-                    : "Revoke the token at the provider (RFC 7009)"
-              }
-              onClick={() => { setConfirmRevoke(true); }}
+              title={refusals.revoke ?? "Revoke the token at the provider (RFC 7009)"}
+              onClick={perform.revoke}
             >
               {busy === "revoke" ? "Revoking…" : "Revoke"}
             </button>

@@ -1,4 +1,4 @@
-import { mark, markOnce, measureToFrame, recordProcessMarks } from "./marks";
+import { mark, markOnce, measureSince, measureToFrame, recordProcessMarks } from "./marks";
 
 describe("marks", () => {
   beforeEach(() => {
@@ -25,6 +25,16 @@ describe("marks", () => {
     measureToFrame("open-app", "open-app-start");
     expect(performance.getEntriesByName("authdeck:open-app", "measure")).toHaveLength(1);
     expect(performance.getEntriesByName("authdeck:open-app-start", "mark")).toHaveLength(0);
+  });
+
+  it("measures from a start to now and leaves the start for the frame's measure", () => {
+    mark("palette-input");
+    measureSince("palette-results", "palette-input");
+    expect(performance.getEntriesByName("authdeck:palette-results", "measure")).toHaveLength(1);
+    measureToFrame("palette", "palette-input");
+    expect(performance.getEntriesByName("authdeck:palette", "measure")).toHaveLength(1);
+    measureSince("palette-results", "palette-input");
+    expect(performance.getEntriesByName("authdeck:palette-results", "measure")).toHaveLength(1);
   });
 
   it("measures nothing without a start", () => {

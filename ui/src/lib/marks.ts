@@ -20,6 +20,17 @@ export function markOnce(name: string): void {
 }
 
 /**
+ * Measures from the latest `start` mark to now: the change is in the DOM, not yet painted. The
+ * mark stays, for measureToFrame. What the page's own work costs, apart from the painting
+ * (which WebKit under Xvfb can hold back for many keystrokes: see the README).
+ */
+export function measureSince(name: string, start: string): void {
+  if (performance.getEntriesByName(PREFIX + start, "mark").length === 0) return;
+  if (performance.getEntriesByName(PREFIX + name, "measure").length >= KEPT) performance.clearMeasures(PREFIX + name);
+  performance.measure(PREFIX + name, PREFIX + start);
+}
+
+/**
  * On the next animation frame (when the change is about to be painted), measures from the
  * latest `start` mark, which is then cleared: a second call without a new start measures nothing.
  */

@@ -14,3 +14,5 @@ afterEach(() => {
 // rows. Give elements the size the app list has in the real window.
 Object.defineProperty(HTMLElement.prototype, "clientHeight", { configurable: true, get: () => 600 });
 Object.defineProperty(HTMLElement.prototype, "clientWidth", { configurable: true, get: () => 320 });
+// Nor does it scroll: the palette keeps its highlighted option in view.
+Element.prototype.scrollIntoView = () => undefined;
