@@ -24,12 +24,28 @@ impl WriterLock {
     /// only then renamed into place, so a lock file under its real name is never seen unlocked
     /// while its writer lives.
     pub(crate) fn acquire(locks: &Path) -> Result<Self> {
+        Self::acquire_with(locks, || uuid::Uuid::new_v4().to_string())
+    }
+
+    /// [`Self::acquire`] with the ids it tries drawn from `new_id`.
+    fn acquire_with(locks: &Path, mut new_id: impl FnMut() -> String) -> Result<Self> {
+        // Another start's reconciler may take a staging file for a dead writer's in the
+        // instant between its creation and its lock (remove_dead_staging): it then holds the
+        // file's lock for a moment and removes the file. Either way, a new id is tried.
+        const ATTEMPTS: u32 = 5;
         let mut attempt = 1;
         loop {
-            let id = uuid::Uuid::new_v4().to_string();
+            let id = new_id();
             let staging = locks.join(format!(".{PREFIX}{id}.new"));
             let file = crate::folder::open_lock(&staging)?;
-            file.try_lock().map_err(|e| lock_error(&staging, &e))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) if attempt < ATTEMPTS => {
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) => return Err(lock_error(&staging, &e)),
+            }
             let path = lock_path(locks, &id);
             match std::fs::rename(&staging, &path) {
                 Ok(()) => {
@@ -39,9 +55,7 @@ impl WriterLock {
                         _file: file,
                     });
                 }
-                // another start's reconciler took the staging file for a dead writer's in the
-                // instant before it was locked (remove_dead_staging): try a new one
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempt < 3 => {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && attempt < ATTEMPTS => {
                     attempt += 1;
                 }
                 Err(e) => {
@@ -213,6 +227,21 @@ mod tests {
             lock_file_owners(dir.path()).unwrap(),
             vec![live.id().to_owned()]
         );
+    }
+
+    #[test]
+    fn a_start_whose_staging_file_another_reconciler_holds_tries_a_new_id() {
+        // Seen with 50 `authdeck token` at once: one start's reconciler took another's fresh
+        // staging file for a dead writer's and held its lock when that writer tried to lock it.
+        let dir = tempfile::tempdir().unwrap();
+        let ids = [uuid::Uuid::new_v4(), uuid::Uuid::new_v4()].map(|id| id.to_string());
+        let held =
+            crate::folder::open_lock(&dir.path().join(format!(".{PREFIX}{}.new", ids[0]))).unwrap();
+        held.try_lock().unwrap();
+        let mut next = ids.iter().cloned();
+        let writer = WriterLock::acquire_with(dir.path(), || next.next().unwrap()).unwrap();
+        assert_eq!(writer.id(), ids[1]);
+        assert_eq!(lock_file_owners(dir.path()).unwrap(), vec![ids[1].clone()]);
     }
 
     #[test]
