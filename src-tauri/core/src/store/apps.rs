@@ -293,11 +293,9 @@ pub fn dpop_of(conn: &Connection, id: &AppId) -> Result<(bool, Option<String>)> 
 
 /// Marks an app DPoP-bound or not.
 pub fn set_dpop(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
-    conn.execute(
-        "UPDATE apps SET dpop = ?2 WHERE id = ?1",
-        params![id.as_str(), on],
-    )
-    .map_err(store_error)?;
+    conn.prepare_cached("UPDATE apps SET dpop = ?2 WHERE id = ?1")
+        .and_then(|mut statement| statement.execute(params![id.as_str(), on]))
+        .map_err(store_error)?;
     Ok(())
 }
 
