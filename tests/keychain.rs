@@ -142,36 +142,3 @@ fn a_secret_removed_outside_authdeck_is_reported_as_missing() {
             .starts_with("The keychain no longer holds this secret")
     );
 }
-
-/// Authdeck's builds before oo7 wrote entries through keyring-core's Secret Service store; a
-/// user's existing secrets and tokens must stay readable, replaceable and removable.
-#[cfg(target_os = "linux")]
-#[test]
-fn entries_written_by_earlier_builds_are_read_replaced_and_deleted() {
-    let namespace = unique_namespace("earlier");
-    use keyring_core::api::CredentialStoreApi;
-    let earlier = zbus_secret_service_keyring_store::Store::new().expect("the earlier store");
-    let entry = earlier
-        .build(&namespace, "secret:earlier", None)
-        .expect("an entry");
-    entry.set_password("written-by-keyring-core").unwrap();
-
-    let vault = keychain(&namespace);
-    assert_eq!(vault.accounts().unwrap(), ["secret:earlier"]);
-    assert_eq!(
-        vault.get("secret:earlier").unwrap().expose(),
-        "written-by-keyring-core"
-    );
-    vault
-        .put("secret:earlier", &Secret::new("replaced-by-oo7"))
-        .unwrap();
-    // Replaced in place: still one item, which the earlier store reads too.
-    assert_eq!(vault.accounts().unwrap(), ["secret:earlier"]);
-    assert_eq!(entry.get_password().unwrap(), "replaced-by-oo7");
-    vault.delete("secret:earlier").unwrap();
-    assert!(matches!(
-        entry.get_password(),
-        Err(keyring_core::Error::NoEntry)
-    ));
-    assert_eq!(secret_tool_lookup(&namespace, "secret:earlier"), None);
-}
