@@ -176,6 +176,10 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), String> {
             tauri::RunEvent::Ready => app.state::<Startup>().mark("event-loop-ready"),
             tauri::RunEvent::ExitRequested { .. } => {
                 app.state::<clipboard::CopyGeneration>().clear_on_exit(app);
+                // The exit is decided (nothing prevents it): a launch from now on starts its
+                // own instance rather than hand over to this one, which would end without
+                // answering (the plugin would let go of its bus name only at the very end).
+                tauri_plugin_single_instance::destroy(app);
             }
             _ => {}
         }
