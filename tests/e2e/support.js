@@ -1,7 +1,8 @@
 // The one shared helper of the end-to-end tests: sessions of the real app, lookups by
 // data-testid, screenshots, and the other processes a test reads from (clipboard, keychain).
 import { execFileSync, spawn } from "node:child_process";
-import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { appendFileSync, existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { remote } from "webdriverio";
 // WebDriver's key codes (Key.Ctrl …), for specs and the benchmark, which cannot import webdriverio
@@ -30,6 +31,8 @@ export async function launch({ args = [], recordExit = false } = {}) {
   const browser = await startApp({ args, application: recordExit ? EXIT_RECORDER : APP });
   await byTestId(browser, "env-switcher").waitForExist({ timeout: 20000 });
   await recordIpc(browser);
+  // closeApp waits for this name to go: it must be the one the app owns
+  if (!instanceOnBus()) throw new Error("the app does not own the single-instance name closeApp waits on");
   return browser;
 }
 
@@ -44,7 +47,30 @@ export async function closeApp(browser) {
     await recordForCanary(browser);
   } finally {
     await browser.deleteSession();
+    // A launch while the ended app still owns its single-instance name hands over to it and
+    // fails with it ("recipient disconnected"): the next launch waits for the name to go.
+    await until("the closed app's single-instance name left the session bus", () => !instanceOnBus(), 20000);
   }
+}
+
+/** The single-instance bus name of the app on `home` and `namespace` (src-tauri/instance.rs). */
+function instanceName(home, namespace) {
+  const digest = createHash("sha256").update(home).update(Buffer.from([0])).update(namespace).digest("hex");
+  return `dev.authdeck.app.i${digest.slice(0, 16)}.SingleInstance`;
+}
+
+/** Whether this run's app (its data folder, or demo mode) still owns its name on the bus. */
+function instanceOnBus() {
+  const names = execFileSync(
+    "dbus-send",
+    ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"],
+    { encoding: "utf8", timeout: 5000 },
+  );
+  const ours = [instanceName(realpathSync(HOME), NAMESPACE)];
+  // demo mode (`--demo`) keeps its own data folder and keychain namespace
+  const demoHome = process.env.AUTHDECK_DEMO_HOME;
+  if (demoHome && existsSync(demoHome)) ours.push(instanceName(realpathSync(demoHome), DEMO_NAMESPACE));
+  return ours.some((name) => names.includes(`"${name}"`));
 }
 
 /** Saves what the canary sweep needs of a session that is about to end some other way than closeApp. */
