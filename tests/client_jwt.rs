@@ -562,26 +562,10 @@ async fn the_provider_refuses_a_replayed_assertion_and_authdeck_never_sends_one_
 async fn each_poll_of_a_device_login_carries_its_own_client_secret_jwt_assertion() {
     let f = Fixture::new("secret-jwt-device", &[]);
     let app = secret_jwt_app(&f);
-    f.configure(json!({ "device_interval": 1 }));
-    let login = f
-        .core
-        .start_device_login(&app.id, authdeck_core::LoginOptions::default())
-        .await
-        .unwrap();
-    let complete = login.started.verification_uri_complete.clone().unwrap();
-    let finishing = {
-        let core = f.core.clone();
-        tokio::spawn(async move {
-            core.finish_device_login(login, std::future::pending())
-                .await
-        })
-    };
     // the first poll finds the login pending; then the person approves on "another device"
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    tokio::task::spawn_blocking(move || support::browser::approve_device(&complete))
+    f.device_login_approved_after(&app.id, std::time::Duration::from_millis(1500))
         .await
         .unwrap();
-    finishing.await.unwrap().unwrap().unwrap();
 
     let records = f.client_auth();
     let endpoints: Vec<&str> = records

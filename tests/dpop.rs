@@ -138,26 +138,11 @@ async fn the_authorization_request_binds_the_code_to_the_apps_key() {
 async fn a_device_login_polls_with_a_proof_each_and_gets_a_bound_token() {
     let f = Fixture::new("dpop-device", &[]);
     let (app, jkt) = dpop_app(&f);
-    f.configure(json!({ "device_interval": 1 }));
-    let login = f
-        .core
-        .start_device_login(&app.id, authdeck_core::LoginOptions::default())
-        .await
-        .unwrap();
-    let complete = login.started.verification_uri_complete.clone().unwrap();
-    let finishing = {
-        let core = f.core.clone();
-        tokio::spawn(async move {
-            core.finish_device_login(login, std::future::pending())
-                .await
-        })
-    };
     // the first poll finds the login pending; then the person approves on "another device"
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    tokio::task::spawn_blocking(move || support::browser::approve_device(&complete))
+    let done = f
+        .device_login_approved_after(&app.id, std::time::Duration::from_millis(300))
         .await
         .unwrap();
-    let done = finishing.await.unwrap().unwrap().unwrap();
     assert_eq!(done.token.unwrap().token_type, "DPoP");
     assert_eq!(introspected_cnf(&f, &app).await, json!({ "jkt": jkt }));
     let polls = f.requests();

@@ -154,6 +154,32 @@ impl Fixture {
         tokio::task::block_in_place(|| self.server.configure(config));
     }
 
+    /// Runs a device login of `app` to its end (polling every second), approved in the
+    /// browser `pending_for` after it starts, so the first polls find it pending.
+    pub async fn device_login_approved_after(
+        &self,
+        app: &AppId,
+        pending_for: std::time::Duration,
+    ) -> Option<TokenStatus> {
+        self.configure(serde_json::json!({ "device_interval": 1 }));
+        let login = self
+            .core
+            .start_device_login(app, authdeck_core::LoginOptions::default())
+            .await
+            .unwrap();
+        let complete = login.started.verification_uri_complete.clone().unwrap();
+        let core = self.core.clone();
+        let finishing = tokio::spawn(async move {
+            core.finish_device_login(login, std::future::pending())
+                .await
+        });
+        tokio::time::sleep(pending_for).await;
+        tokio::task::spawn_blocking(move || super::browser::approve_device(&complete))
+            .await
+            .unwrap();
+        finishing.await.unwrap().unwrap()
+    }
+
     /// Every keychain account in the test's namespace.
     pub fn accounts(&self) -> Vec<String> {
         let (_, held) = self.core.consistency().unwrap();

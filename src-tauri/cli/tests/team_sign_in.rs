@@ -11,6 +11,14 @@ use common::team::{MEMBER_POLICY, add_team_by, folder_holds};
 use serde_json::json;
 
 const PASSWORD: &str = "canary-password-8f3e1c";
+/// How alice signs in: username and password, the password on stdin.
+const ALICE_BY_PASSWORD: &[&str] = &[
+    "--method",
+    "userpass",
+    "--username",
+    "alice",
+    "--password-stdin",
+];
 
 /// A dev server with userpass at `auth/userpass/` and the user alice (member policy).
 fn with_alice() -> OpenBao {
@@ -38,18 +46,7 @@ fn kept_token(bao: &OpenBao, home: &Home) -> String {
 fn userpass_sign_in_keeps_the_username_and_the_token_never_the_password() {
     let bao = with_alice();
     let home = Home::new("team-userpass");
-    let added = add_team_by(
-        &home,
-        &bao,
-        &[
-            "--method",
-            "userpass",
-            "--username",
-            "alice",
-            "--password-stdin",
-        ],
-        PASSWORD,
-    );
+    let added = add_team_by(&home, &bao, ALICE_BY_PASSWORD, PASSWORD);
     assert!(
         added.ok().starts_with("Added the team vault “acme”"),
         "{added:#?}"
@@ -90,18 +87,7 @@ fn userpass_sign_in_keeps_the_username_and_the_token_never_the_password() {
 fn a_wrong_password_is_refused_in_the_vaults_words_and_keeps_the_old_token() {
     let bao = with_alice();
     let home = Home::new("team-userpass-wrong");
-    let wrong = add_team_by(
-        &home,
-        &bao,
-        &[
-            "--method",
-            "userpass",
-            "--username",
-            "alice",
-            "--password-stdin",
-        ],
-        "not-the-password",
-    );
+    let wrong = add_team_by(&home, &bao, ALICE_BY_PASSWORD, "not-the-password");
     assert_eq!(
         wrong.failed(4),
         "The team vault “acme” refused the userpass sign-in (HTTP 400: invalid username or \
@@ -110,19 +96,7 @@ fn a_wrong_password_is_refused_in_the_vaults_words_and_keeps_the_old_token() {
     assert_eq!(home.run(&["team", "status", "--json"]).json(), json!([]));
     assert_eq!(secret_tool_lookup(&home.namespace, "team:acme"), None);
 
-    add_team_by(
-        &home,
-        &bao,
-        &[
-            "--method",
-            "userpass",
-            "--username",
-            "alice",
-            "--password-stdin",
-        ],
-        PASSWORD,
-    )
-    .ok();
+    add_team_by(&home, &bao, ALICE_BY_PASSWORD, PASSWORD).ok();
     let kept = kept_token(&bao, &home);
     let wrong_login = home.run_with_stdin(
         &["team", "login", "acme", "--password-stdin"],
@@ -203,18 +177,7 @@ fn approle_sign_in_keeps_the_role_id_and_never_the_secret_id() {
 fn a_sign_in_method_the_vault_has_not_enabled_names_the_mount() {
     let bao = OpenBao::start();
     let home = Home::new("team-no-method");
-    let missing = add_team_by(
-        &home,
-        &bao,
-        &[
-            "--method",
-            "userpass",
-            "--username",
-            "alice",
-            "--password-stdin",
-        ],
-        PASSWORD,
-    );
+    let missing = add_team_by(&home, &bao, ALICE_BY_PASSWORD, PASSWORD);
     assert_eq!(
         missing.failed(8),
         "The team vault “acme” has no userpass sign-in at auth/userpass/ (HTTP 403: permission \
