@@ -29,9 +29,10 @@ impl Core {
         let mut exported = Vec::new();
         for environment in environments::list(&store.conn)? {
             let apps = apps::all_in(&store.conn, &environment.id)?;
+            let bound = apps::dpop_bound_in(&store.conn, &environment.id)?;
             let mut environment = ExportedEnvironment::from_stored(&environment, &apps);
             for (exported, app) in environment.apps.iter_mut().zip(&apps) {
-                exported.dpop = apps::dpop_of(&store.conn, &app.id)?.0;
+                exported.dpop = bound.contains(app.id.as_str());
             }
             exported.push(environment);
         }

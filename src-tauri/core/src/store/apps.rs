@@ -291,6 +291,20 @@ pub fn dpop_of(conn: &Connection, id: &AppId) -> Result<(bool, Option<String>)> 
     .map(Option::unwrap_or_default)
 }
 
+/// The IDs of an environment's DPoP-bound apps, in one query (the export reads every app).
+pub fn dpop_bound_in(
+    conn: &Connection,
+    environment: &EnvironmentId,
+) -> Result<std::collections::HashSet<String>> {
+    let mut statement = conn
+        .prepare_cached("SELECT id FROM apps WHERE environment_id = ?1 AND dpop = 1")
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([environment.as_str()], |row| row.get(0))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
 /// Marks an app DPoP-bound or not.
 pub fn set_dpop(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
     conn.prepare_cached("UPDATE apps SET dpop = ?2 WHERE id = ?1")
