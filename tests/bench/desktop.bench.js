@@ -11,7 +11,7 @@ import { writeFileSync, appendFileSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { test } from "node:test";
-import { Key, byTestId, startApp, select } from "../e2e/support.js";
+import { Key, byTestId, instanceNamesOnBus, startApp, select } from "../e2e/support.js";
 
 const CLI = process.env.AUTHDECK_CLI;
 const APP = process.env.AUTHDECK_APP;
@@ -93,16 +93,6 @@ async function until(browser, name, timeout = 30000) {
   }
 }
 
-/** Whether the app's single-instance name is still owned on the run's private session bus. */
-function instanceOnBus() {
-  const names = execFileSync(
-    "dbus-send",
-    ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"],
-    { encoding: "utf8", timeout: 5000 },
-  );
-  return /"dev\.authdeck\.app\.[^"]*SingleInstance"/.test(names);
-}
-
 /**
  * Waits until the last launch has left the bus: a launch while its single-instance name is
  * still owned hands over to the old instance and fails with it. (The name, not the process, is
@@ -110,7 +100,7 @@ function instanceOnBus() {
  */
 async function appGone(timeout = 20000) {
   const started = Date.now();
-  while (instanceOnBus()) {
+  while (instanceNamesOnBus().length > 0) {
     if (Date.now() - started > timeout) throw new Error(`the app's name was still on the bus ${timeout} ms after its session ended`);
     await sleep(100);
   }

@@ -59,18 +59,24 @@ function instanceName(home, namespace) {
   return `dev.authdeck.app.i${digest.slice(0, 16)}.SingleInstance`;
 }
 
-/** Whether this run's app (its data folder, or demo mode) still owns its name on the bus. */
-function instanceOnBus() {
-  const names = execFileSync(
+/** The single-instance names of every Authdeck app on the session bus now. */
+export function instanceNamesOnBus() {
+  const reply = execFileSync(
     "dbus-send",
     ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"],
     { encoding: "utf8", timeout: 5000 },
   );
+  return [...reply.matchAll(/"(dev\.authdeck\.app\.[^"]*\.SingleInstance)"/g)].map((match) => match[1]);
+}
+
+/** Whether this run's app (its data folder, or demo mode) still owns its name on the bus. */
+function instanceOnBus() {
+  const names = instanceNamesOnBus();
   const ours = [instanceName(realpathSync(HOME), NAMESPACE)];
   // demo mode (`--demo`) keeps its own data folder and keychain namespace
   const demoHome = process.env.AUTHDECK_DEMO_HOME;
   if (demoHome && existsSync(demoHome)) ours.push(instanceName(realpathSync(demoHome), DEMO_NAMESPACE));
-  return ours.some((name) => names.includes(`"${name}"`));
+  return ours.some((name) => names.includes(name));
 }
 
 /** Saves what the canary sweep needs of a session that is about to end some other way than closeApp. */
