@@ -161,6 +161,8 @@ pub struct Core {
     issuers: Mutex<HashMap<String, login::IssuerMetadata>>,
     /// The latest DPoP nonce each server sent, for this process only (see `flows::dpop`).
     dpop_nonces: crate::flows::Nonces,
+    /// The access token just stored, for the read that follows (saves a keychain round trip).
+    just_stored: tokens::JustStored,
     #[cfg(test)]
     crash_at: Mutex<Option<&'static str>>,
 }
@@ -203,6 +205,7 @@ impl Core {
             http_limits: HttpLimits::default(),
             flights: Mutex::new(HashMap::new()),
             dpop_nonces: crate::flows::Nonces::default(),
+            just_stored: tokens::JustStored::default(),
             issuers: Mutex::new(HashMap::new()),
             data_version: std::sync::atomic::AtomicI64::new(0),
             #[cfg(test)]

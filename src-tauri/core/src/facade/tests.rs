@@ -892,6 +892,44 @@ fn a_replaced_token_whose_old_entry_could_not_be_removed_is_cleaned_up_at_next_s
 }
 
 #[test]
+fn a_token_just_stored_is_handed_over_once_without_the_keychain_then_read_from_it() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let stored = f.core.store_token(&app.id, minted("token-value")).unwrap();
+    // what the keychain holds now differs, so each read shows where its value came from
+    let account = super::token_account(&stored.id);
+    f.vault
+        .put(&account, &Secret::new("keychain-value"))
+        .unwrap();
+    assert_eq!(
+        f.core.token_value(&app.id).unwrap().1.expose(),
+        "token-value"
+    );
+    assert_eq!(
+        f.core.token_value(&app.id).unwrap().1.expose(),
+        "keychain-value"
+    );
+}
+
+#[test]
+fn a_token_stored_more_than_two_seconds_ago_is_read_from_the_keychain() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let stored = f.core.store_token(&app.id, minted("token-value")).unwrap();
+    let account = super::token_account(&stored.id);
+    f.vault
+        .put(&account, &Secret::new("keychain-value"))
+        .unwrap();
+    f.clock.0.fetch_add(3, Ordering::SeqCst);
+    assert_eq!(
+        f.core.token_value(&app.id).unwrap().1.expose(),
+        "keychain-value"
+    );
+}
+
+#[test]
 fn deleting_an_app_removes_its_token_from_the_keychain() {
     let f = Fixture::new();
     let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);

@@ -45,6 +45,39 @@ pub(crate) struct Flight {
     last: Mutex<Option<(Vec<String>, Result<TokenMeta>)>>,
 }
 
+/// The access token this process has just stored, for the read that follows at once (the CLI
+/// prints what it minted, the agent hands it on): handed over once, and only within
+/// [`JUST_STORED_FOR_SECONDS`], so the keychain round trip is saved without the value outliving
+/// the moment it was in memory anyway. A long-running desktop keeps no copy beyond that moment,
+/// and a keychain locked later is asked again, as for any other read.
+#[derive(Default)]
+pub(crate) struct JustStored(Mutex<Option<(TokenId, Secret, Timestamp)>>);
+
+/// How long a just-stored value waits for its read; a read later goes to the keychain.
+const JUST_STORED_FOR_SECONDS: i64 = 2;
+
+impl JustStored {
+    fn keep(&self, token: &TokenId, value: Secret, now: Timestamp) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some((token.clone(), value, now));
+        }
+    }
+
+    /// The value of `token` when it is the one just stored, taken out of the slot.
+    fn take(&self, token: &TokenId, now: Timestamp) -> Option<Secret> {
+        let mut slot = self.0.lock().ok()?;
+        match slot.take() {
+            Some((id, value, at))
+                if id == *token && now.unix() - at.unix() <= JUST_STORED_FOR_SECONDS =>
+            {
+                Some(value)
+            }
+            // another token's, or too old: dropped (and wiped) either way
+            _ => None,
+        }
+    }
+}
+
 /// A token response to keep, and what it came from.
 pub(super) struct Keep {
     /// The response; its refresh token is the one to keep (rotated, or carried over when the
@@ -222,7 +255,10 @@ impl Core {
         if token.sign_in_ended_at.is_some() {
             return Err(sign_in_ended(&app_row));
         }
-        let value = self.vault.get(&token_account(&token.id))?;
+        let value = match self.just_stored.take(&token.id, self.now()) {
+            Some(value) => value,
+            None => self.vault.get(&token_account(&token.id))?,
+        };
         Ok((token, value))
     }
 
@@ -582,6 +618,10 @@ impl Core {
             if self.vault.delete(&intent.account).is_ok() {
                 self.store()?.write(|tx| intents::finish(tx, &intent))?;
             }
+        }
+        // the access token is written last (see `entries`)
+        if let Some((_, value)) = entries.pop() {
+            self.just_stored.keep(&token.id, value, self.now());
         }
         Ok(token)
     }
