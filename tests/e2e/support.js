@@ -200,10 +200,15 @@ export async function waitForText(browser, id, text, timeout = 10000) {
 
 /** Waits until no element with `id` exists. */
 export async function waitForGone(browser, id, timeout = 10000) {
-  await browser.waitUntil(async () => (await allByTestId(browser, id)).length === 0, {
-    timeout,
-    timeoutMsg: `[data-testid=${id}] never went away`,
-  });
+  await browser
+    .waitUntil(async () => (await allByTestId(browser, id)).length === 0, {
+      timeout,
+      timeoutMsg: `[data-testid=${id}] never went away`,
+    })
+    .catch(async (error) => {
+      await browser.saveScreenshot(join(SHOTS, `failure-gone-${id.replaceAll(" ", "-")}.png`));
+      throw error;
+    });
 }
 
 /** Replaces a field's text the way a person would: empty it, then type `value` key by key. */
