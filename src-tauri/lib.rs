@@ -65,10 +65,37 @@ impl Launch {
     }
 }
 
+/// Why the desktop app did not start.
+#[derive(Debug, PartialEq, Eq)]
+pub enum NotStarted {
+    /// Another launch holds this data folder's instance name on the session bus but did not
+    /// take the hand-over (it was ending, or hung): a new launch once the name is free starts
+    /// normally.
+    HandOverFailed(String),
+    /// Anything else, said for the person who launched it.
+    Failed(String),
+}
+
+impl std::fmt::Display for NotStarted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::HandOverFailed(reason) => write!(
+                f,
+                "Authdeck already runs on this data folder but did not answer ({reason}). \
+                 Quit it, or end its process, and start Authdeck again."
+            ),
+            Self::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
+/// The plugin's name in tauri's error for a failed plugin set-up.
+const SINGLE_INSTANCE_PLUGIN: &str = "single-instance";
+
 /// Starts the desktop app; returns when its last window closes. When another Authdeck already
 /// runs on the same data folder, hands `launch` over to it and exits 0 instead. Demo mode
 /// returns an error before any window opens when its server cannot start.
-pub fn run(launch: Launch, startup: Startup) -> Result<(), String> {
+pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
     let (home, namespace) = state::AppState::location(launch.mode);
     let instance_home = home.as_deref().unwrap_or(std::path::Path::new(""));
     let app = tauri::Builder::default()
@@ -153,14 +180,25 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), String> {
             commands::take_open_request,
         ])
         .build(tauri::generate_context!())
-        .map_err(|e| format!("The Authdeck window could not be started: {e}"))?;
+        .map_err(|error| match error {
+            tauri::Error::PluginInitialization(plugin, reason)
+                if plugin == SINGLE_INSTANCE_PLUGIN =>
+            {
+                NotStarted::HandOverFailed(reason)
+            }
+            error => {
+                NotStarted::Failed(format!("The Authdeck window could not be started: {error}"))
+            }
+        })?;
     // Only the one instance of this data folder gets here (the plugin's set-up above ended a
     // second one): a second launch must not start a demo server, re-seed the demo's folder or
     // run the store's start-up reconciliation under the running instance's feet.
     use tauri::Manager;
     let state = match launch.mode {
         Mode::Normal => state::AppState::open(home, namespace),
-        Mode::Demo => state::AppState::demo(home, demo::start_server()?),
+        Mode::Demo => {
+            state::AppState::demo(home, demo::start_server().map_err(NotStarted::Failed)?)
+        }
     };
     app.state::<Startup>().mark("store-opened");
     app.manage(state);

@@ -6,7 +6,7 @@
 // (openbox) runs so that minimizing and coming forward mean what they mean on a desktop.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -16,7 +16,10 @@ import {
   click,
   closeApp,
   dismissToasts,
+  instanceName,
+  instanceNamesOnBus,
   launch,
+  NAMESPACE,
   screenshot,
   startDesktopProgram,
   stillRunning,
@@ -179,6 +182,64 @@ test("a launch on another data folder is its own instance, not handed over", asy
     rmSync(home, { recursive: true, force: true });
   }
   // the first instance is untouched and still answers
+  await waitForText(browser, "app-title", "Hand-over first");
+});
+
+/** The PID of the process that owns `name` on the session bus; null while nobody does. */
+function ownerPid(name) {
+  let reply;
+  try {
+    reply = execFileSync(
+      "dbus-send",
+      ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.GetConnectionUnixProcessID", `string:${name}`],
+      { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "pipe"] },
+    );
+  } catch (error) {
+    // the name can be let go of between a listing and this question
+    if (String(error.stderr).includes("NameHasNoOwner")) return null;
+    throw error;
+  }
+  return Number(/uint32 (\d+)/.exec(reply)[1]);
+}
+
+test("a launch whose running instance dies during the hand-over starts as the instance itself", async () => {
+  const home = mkdtempSync(join(tmpdir(), "authdeck-dying-home-"));
+  const name = instanceName(realpathSync(home), NAMESPACE);
+  const first = startDesktop([], { AUTHDECK_HOME: home });
+  // sees the hand-over call on the bus, so the first instance dies exactly while it is asked
+  const monitor = spawn("dbus-monitor", ["--session", "type='method_call',interface='org.SingleInstance.DBus'"], { stdio: ["ignore", "pipe", "ignore"] });
+  let calls = "";
+  monitor.stdout.on("data", (chunk) => {
+    calls += chunk;
+  });
+  let second = null;
+  try {
+    await until("the first instance on the bus", () => stillRunning(first, "the first launch") && instanceNamesOnBus().includes(name), 30000);
+    // stopped, it cannot answer; killed once the call is out, the bus answers for it
+    process.kill(first.pid, "SIGSTOP");
+    second = startDesktop([], { AUTHDECK_HOME: home });
+    await until("the second launch's hand-over call", () => stillRunning(second, "the second launch") && calls.includes("member=ExecuteCallback"), 30000);
+    process.kill(first.pid, "SIGKILL");
+    await until(
+      "the second launch owning the instance name",
+      () => stillRunning(second, "the second launch") && ownerPid(name) === second.pid,
+      30000,
+    );
+    // the same process, started again once: its hand-over failed, then it became the instance
+    const environment = readFileSync(`/proc/${second.pid}/environ`, "utf8").split("\0");
+    assert.ok(environment.includes("AUTHDECK_HAND_OVER_TRIES=1"), "the launch started again after its hand-over failed");
+    await until("its window", () => stillRunning(second, "the second launch") && shownWindows().length === 2, 30000);
+  } finally {
+    monitor.kill();
+    for (const child of [first, second]) {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGKILL");
+        await child.exited;
+      }
+    }
+    rmSync(home, { recursive: true, force: true });
+  }
+  // the first instance of the run's own data folder is untouched and still answers
   await waitForText(browser, "app-title", "Hand-over first");
 });
 

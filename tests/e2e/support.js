@@ -54,7 +54,7 @@ export async function closeApp(browser) {
 }
 
 /** The single-instance bus name of the app on `home` and `namespace` (src-tauri/instance.rs). */
-function instanceName(home, namespace) {
+export function instanceName(home, namespace) {
   const digest = createHash("sha256").update(home).update(Buffer.from([0])).update(namespace).digest("hex");
   return `dev.authdeck.app.i${digest.slice(0, 16)}.SingleInstance`;
 }
