@@ -334,3 +334,28 @@ fn flags_of_another_method_are_usage_errors_before_anything_is_asked() {
     }
     nothing_stored(&home);
 }
+
+#[test]
+fn a_callback_port_another_program_holds_is_named_and_nothing_is_asked_of_the_vault() {
+    let server = Server::start(&[]);
+    let bao = OpenBao::start();
+    with_oidc(&server, &bao);
+    let home = Home::new("team-oidc-busy");
+    // Held by this test for its whole run, so no other program can take it in between.
+    let held = std::net::TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = held.local_addr().unwrap().port().to_string();
+    let mut args = add_by_oidc(&bao, &[]);
+    let at = args.iter().position(|a| *a == "0").unwrap();
+    args[at] = &port;
+    let busy = home.run(&args);
+    assert_eq!(
+        busy.failed(6),
+        format!(
+            "Could not listen on localhost:{port} for the vault's OIDC callback: another program \
+             uses that port (another sign-in, or the vault CLI's own OIDC login). Close it, or \
+             sign in with --callback-port set to a port the vault's role allows."
+        )
+    );
+    nothing_stored(&home);
+    drop(held);
+}

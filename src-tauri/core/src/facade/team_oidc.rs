@@ -4,8 +4,8 @@
 //! back, giving its client token — kept in the keychain exactly as the other methods' tokens.
 //!
 //! Two steps, like the browser login (`login.rs`), so the caller shows the URL and offers a
-//! cancel while it waits: [`Core::start_team_oidc`] asks the vault and binds the listener
-//! (nothing listens before the vault has accepted the role and callback), and
+//! cancel while it waits: [`Core::start_team_oidc`] binds the listener (the callback's port
+//! goes into the vault's request) and asks the vault, closing it again when the vault refuses;
 //! [`Core::finish_team_oidc`] waits for the callback and keeps the token. Nothing is stored
 //! before the vault has given a token it then accepts.
 
@@ -107,7 +107,16 @@ impl Core {
             path: CALLBACK_PATH.into(),
             timeout,
         })
-        .await?;
+        .await
+        .map_err(|error| match (error, *callback_port) {
+            (Error::Network(_), port) if port != 0 => Error::Network(format!(
+                "Could not listen on localhost:{port} for the vault's OIDC callback: another \
+                 program uses that port (another sign-in, or the vault CLI's own OIDC login). \
+                 Close it, or sign in with --callback-port set to a port the vault's role \
+                 allows."
+            )),
+            (error, _) => error,
+        })?;
         let redirect_uri = listener.redirect_uri();
         let client_nonce = Secret::new(oauth2::CsrfToken::new_random_len(32).secret());
         let none = Secret::new("");
