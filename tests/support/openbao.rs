@@ -255,6 +255,40 @@ impl OpenBao {
             .to_owned()
     }
 
+    /// The OIDC auth method at `auth/<mount>/`, signing in at the provider `issuer` (its
+    /// discovery document) as the client `client_id`, `secret` (registered there with the
+    /// vault's callback as redirect URI); its default role is `developer`.
+    pub fn enable_oidc(&self, mount: &str, issuer: &str, client_id: &str, secret: &str) {
+        self.enable_auth(mount, "oidc");
+        let (status, body) = self.post(
+            &format!("auth/{mount}/config"),
+            &self.root_token,
+            json!({
+                "oidc_discovery_url": issuer,
+                "oidc_client_id": client_id,
+                "oidc_client_secret": secret,
+                "default_role": "developer",
+            }),
+        );
+        assert_eq!(status, 204, "configure OIDC at {mount}: {body}");
+    }
+
+    /// An OIDC role at `auth/<mount>/` for the vault's usual callback (a loopback one, so any
+    /// port is allowed), naming the user by `sub`, whose tokens carry `policies`.
+    pub fn add_oidc_role(&self, mount: &str, role: &str, policies: &[&str]) {
+        let (status, body) = self.post(
+            &format!("auth/{mount}/role/{role}"),
+            &self.root_token,
+            json!({
+                "allowed_redirect_uris": ["http://localhost:8250/oidc/callback"],
+                "user_claim": "sub",
+                "token_policies": policies,
+                "token_ttl": "1h",
+            }),
+        );
+        assert_eq!(status, 204, "add the OIDC role {role}: {body}");
+    }
+
     /// Revokes `token` (as root).
     pub fn revoke(&self, token: &str) {
         let (status, body) = self.post(

@@ -472,15 +472,16 @@ pub enum EnvAction {
 
 #[derive(Debug, Subcommand)]
 pub enum TeamCommand {
-    /// Connect to a team vault: sign in with a vault token, a username and password, or an
-    /// AppRole; the vault token is checked by the vault, then kept in the keychain only.
+    /// Connect to a team vault: sign in with a vault token, a username and password, an
+    /// AppRole, or in the browser through the vault's OIDC method; the vault token is checked
+    /// by the vault, then kept in the keychain only.
     ///
     /// Example: authdeck team add acme --address https://bao.example.com:8200 --path
-    /// authdeck/acme --method userpass --username alice
+    /// authdeck/acme --method oidc --role developer
     Add(TeamAddArgs),
     /// Sign in to a team vault again (its kept method: only the token, password or secret ID
-    /// is asked for); the new vault token is checked by the vault, then kept in the keychain
-    /// in place of the old one.
+    /// is asked for, or the browser opens for OIDC); the new vault token is checked by the
+    /// vault, then kept in the keychain in place of the old one.
     ///
     /// Example: authdeck team login acme --password-stdin < password.txt
     Login {
@@ -540,7 +541,22 @@ pub struct SignInArgs {
     /// approle: the role ID (not secret; kept for later sign-ins).
     #[arg(long, value_name = "ID")]
     pub role_id: Option<String>,
-    /// Where the auth method is mounted (default: userpass, approle).
+    /// oidc: the vault's OIDC role (default: the mount's default_role).
+    #[arg(long, value_name = "ROLE")]
+    pub role: Option<String>,
+    /// oidc: the port of the vault's callback http://localhost:PORT/oidc/callback, which the
+    /// role must allow (default 8250, as the vault CLI; 0: any free port, for a provider and
+    /// role that allow any loopback port).
+    #[arg(long, value_name = "PORT")]
+    pub callback_port: Option<u16>,
+    /// oidc: give up when the browser sign-in has not finished after this many seconds
+    /// (default 300).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// oidc: do not open the browser; only print the address to open.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Where the auth method is mounted (default: userpass, approle, oidc).
     #[arg(long, value_name = "MOUNT")]
     pub auth_mount: Option<String>,
     /// token: read the vault token from stdin.
@@ -559,6 +575,7 @@ pub enum SignInMethod {
     Token,
     Userpass,
     Approle,
+    Oidc,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -12,7 +12,7 @@ pub mod exit {
     pub const NETWORK: u8 = 6;
     pub const INVALID: u8 = 7;
     pub const NOT_CONFIGURED: u8 = 8;
-    /// The app needs a (new) browser or device login.
+    /// The app needs a (new) browser or device login, or a team vault a new `team login`.
     pub const LOGIN_REQUIRED: u8 = 9;
     /// Interrupted (Ctrl-C) while waiting for a sign-in, as shells report SIGINT.
     pub const INTERRUPTED: u8 = 130;
@@ -85,7 +85,7 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         | ErrorCode::EnvironmentNotEmpty => exit::INVALID,
         ErrorCode::NotConfigured | ErrorCode::RenewalPaused => exit::NOT_CONFIGURED,
         ErrorCode::ProductionUnconfirmed => exit::USAGE,
-        ErrorCode::LoginRequired => exit::LOGIN_REQUIRED,
+        ErrorCode::LoginRequired | ErrorCode::VaultSignInRequired => exit::LOGIN_REQUIRED,
         ErrorCode::StoreTooNew
         | ErrorCode::StoreCorrupt
         | ErrorCode::Store

@@ -71,7 +71,7 @@ pub fn login(core: &Core, args: &LoginArgs, verbose: bool) -> Result<u8, Failure
 /// Ctrl-C, listened for from the moment this is made: tokio's `ctrl_c()` starts listening
 /// only when first awaited, and a press between showing the address and that first wait would
 /// end the process without closing the listener or saying so. Call inside the runtime.
-struct CtrlC {
+pub(crate) struct CtrlC {
     #[cfg(unix)]
     signal: Option<tokio::signal::unix::Signal>,
     #[cfg(windows)]
@@ -79,7 +79,7 @@ struct CtrlC {
 }
 
 impl CtrlC {
-    fn listen() -> Self {
+    pub(crate) fn listen() -> Self {
         Self {
             #[cfg(unix)]
             signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok(),
@@ -89,7 +89,7 @@ impl CtrlC {
     }
 
     /// Completes at the first Ctrl-C; never when no handler could be installed.
-    async fn pressed(mut self) {
+    pub(crate) async fn pressed(mut self) {
         #[cfg(any(unix, windows))]
         if let Some(signal) = self.signal.as_mut() {
             signal.recv().await;
@@ -116,7 +116,7 @@ fn scopes_line(core: &Core, app: &AppSummary, scopes: &Option<Vec<String>>) -> S
 }
 
 /// `12s`, `5m 00s`: a duration as the rest of the CLI says times.
-fn span(duration: Duration) -> String {
+pub(crate) fn span(duration: Duration) -> String {
     output::time_left(Some(duration.as_secs().max(1) as i64))
 }
 

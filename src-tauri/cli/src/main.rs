@@ -23,6 +23,7 @@ mod rotation;
 mod secrets;
 mod setup;
 mod team;
+mod team_oidc;
 mod token_state;
 mod tokens;
 

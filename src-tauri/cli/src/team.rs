@@ -1,6 +1,7 @@
 //! `team add / login / status / rm` and `env share / join`: team vaults hold shared
 //! environments' set-ups and secrets. The token, password or secret ID comes from stdin (or a
-//! no-echo prompt); only the vault token it gives is kept, in the keychain.
+//! no-echo prompt), or the person signs in in the browser (OIDC, `team_oidc.rs`); only the
+//! vault token it gives is kept, in the keychain.
 
 use crate::cli::{SignInArgs, SignInMethod, TeamAddArgs, TeamCommand};
 use crate::failure::Failure;
@@ -8,11 +9,12 @@ use crate::output::{self, table};
 use crate::resolve;
 use crate::secrets::read_value;
 use crate::tokens::block_on;
-use authdeck_core::Core;
 use authdeck_core::model::Secret;
 use authdeck_core::team::{
-    DEFAULT_APPROLE_MOUNT, DEFAULT_USERPASS_MOUNT, SignIn, TeamStatus, TeamVaultInput,
+    DEFAULT_APPROLE_MOUNT, DEFAULT_CALLBACK_PORT, DEFAULT_OIDC_MOUNT, DEFAULT_USERPASS_MOUNT,
+    SignIn, TeamStatus, TeamVaultInput,
 };
+use authdeck_core::{Core, TeamSignInFor};
 use std::io::IsTerminal;
 
 /// `authdeck team` and its subcommands.
@@ -22,8 +24,18 @@ pub fn run(core: &Core, command: TeamCommand) -> Result<u8, Failure> {
         TeamCommand::Login { name, sign_in } => {
             let chosen = sign_in_of(&sign_in)?;
             let kept = core.team(&name)?.sign_in;
-            let credential = read_credential(&name, chosen.as_ref().unwrap_or(&kept), &sign_in)?;
-            let status = block_on(core.sign_in_team(&name, chosen, credential))??;
+            let method = chosen.as_ref().unwrap_or(&kept);
+            let status = if method.needs_credential() {
+                check_no_browser_flags(&name, method, &sign_in)?;
+                let credential = read_credential(&name, method, &sign_in)?;
+                block_on(core.sign_in_team(&name, chosen, credential))??
+            } else {
+                let target = TeamSignInFor::Login {
+                    name: name.clone(),
+                    sign_in: chosen,
+                };
+                crate::team_oidc::sign_in(core, &name, target, &sign_in)?
+            };
             output::print(&format!(
                 "The team vault “{}” has a new token in the keychain ({}, policies: {}).\n",
                 status.vault.name,
@@ -45,8 +57,16 @@ pub fn run(core: &Core, command: TeamCommand) -> Result<u8, Failure> {
 
 fn add(core: &Core, args: TeamAddArgs) -> Result<u8, Failure> {
     let sign_in = sign_in_of(&args.sign_in)?.unwrap_or(SignIn::Token);
-    let credential = read_credential(&args.name, &sign_in, &args.sign_in)?;
-    let status = block_on(core.add_team(TeamVaultInput {
+    let browser = !sign_in.needs_credential();
+    let credential = if browser {
+        // Nothing to give: the person signs in at the identity provider.
+        Secret::new("")
+    } else {
+        check_no_browser_flags(&args.name, &sign_in, &args.sign_in)?;
+        read_credential(&args.name, &sign_in, &args.sign_in)?
+    };
+    let name = args.name.clone();
+    let input = TeamVaultInput {
         name: args.name,
         addresses: args.addresses,
         namespace: args.namespace,
@@ -54,7 +74,12 @@ fn add(core: &Core, args: TeamAddArgs) -> Result<u8, Failure> {
         path: args.path,
         sign_in,
         credential,
-    }))??;
+    };
+    let status = if browser {
+        crate::team_oidc::sign_in(core, &name, TeamSignInFor::Add(input), &args.sign_in)?
+    } else {
+        block_on(core.add_team(input))??
+    };
     output::print(&format!(
         "Added the team vault “{}” ({} at {}); its token is in the keychain ({}, policies: {}).\n",
         status.vault.name,
@@ -66,56 +91,79 @@ fn add(core: &Core, args: TeamAddArgs) -> Result<u8, Failure> {
     Ok(0)
 }
 
+/// The flags that describe a sign-in method, and the methods each goes with.
+fn method_flags(args: &SignInArgs) -> [(&'static str, bool, &'static [&'static str]); 5] {
+    [
+        ("--username", args.username.is_some(), &["userpass"]),
+        ("--role-id", args.role_id.is_some(), &["approle"]),
+        ("--role", args.role.is_some(), &["oidc"]),
+        ("--callback-port", args.callback_port.is_some(), &["oidc"]),
+        (
+            "--auth-mount",
+            args.auth_mount.is_some(),
+            &["userpass", "approle", "oidc"],
+        ),
+    ]
+}
+
 /// The sign-in the flags name; `None` when they name no method (login keeps its own).
 fn sign_in_of(args: &SignInArgs) -> Result<Option<SignIn>, Failure> {
-    let extra = |flag: &str, method: &str| {
-        Failure::usage(format!("{flag} does not go with --method {method}."))
-    };
+    let flags = method_flags(args);
     let Some(method) = args.method else {
-        if args.username.is_some() || args.role_id.is_some() || args.auth_mount.is_some() {
-            return Err(Failure::usage(
-                "--username, --role-id and --auth-mount go with --method userpass or approle.",
-            ));
+        if let Some((flag, _, methods)) = flags.iter().find(|(_, given, _)| *given) {
+            return Err(Failure::usage(format!(
+                "{flag} goes with --method {}.",
+                methods.join(" or ")
+            )));
         }
         return Ok(None);
     };
-    let sign_in = match method {
-        SignInMethod::Token => {
-            if args.username.is_some() || args.role_id.is_some() || args.auth_mount.is_some() {
-                return Err(extra("--username, --role-id or --auth-mount", "token"));
-            }
-            SignIn::Token
-        }
-        SignInMethod::Userpass => {
-            if args.role_id.is_some() {
-                return Err(extra("--role-id", "userpass"));
-            }
-            let username = args
+    let name = match method {
+        SignInMethod::Token => "token",
+        SignInMethod::Userpass => "userpass",
+        SignInMethod::Approle => "approle",
+        SignInMethod::Oidc => "oidc",
+    };
+    if let Some((flag, _, _)) = flags
+        .iter()
+        .find(|(_, given, methods)| *given && !methods.contains(&name))
+    {
+        return Err(Failure::usage(format!(
+            "{flag} does not go with --method {name}."
+        )));
+    }
+    let mount = |default: &str| args.auth_mount.as_deref().unwrap_or(default).to_owned();
+    let needs = |flag: &str| Failure::usage(format!("--method {name} needs {flag}."));
+    Ok(Some(match method {
+        SignInMethod::Token => SignIn::Token,
+        SignInMethod::Userpass => SignIn::Userpass {
+            username: args
                 .username
                 .clone()
-                .ok_or_else(|| Failure::usage("--method userpass needs --username NAME."))?;
-            let mount = args.auth_mount.as_deref().unwrap_or(DEFAULT_USERPASS_MOUNT);
-            SignIn::Userpass {
-                username,
-                mount: mount.to_owned(),
-            }
-        }
-        SignInMethod::Approle => {
-            if args.username.is_some() {
-                return Err(extra("--username", "approle"));
-            }
-            let role_id = args
-                .role_id
-                .clone()
-                .ok_or_else(|| Failure::usage("--method approle needs --role-id ID."))?;
-            let mount = args.auth_mount.as_deref().unwrap_or(DEFAULT_APPROLE_MOUNT);
-            SignIn::Approle {
-                role_id,
-                mount: mount.to_owned(),
-            }
-        }
-    };
-    Ok(Some(sign_in))
+                .ok_or_else(|| needs("--username NAME"))?,
+            mount: mount(DEFAULT_USERPASS_MOUNT),
+        },
+        SignInMethod::Approle => SignIn::Approle {
+            role_id: args.role_id.clone().ok_or_else(|| needs("--role-id ID"))?,
+            mount: mount(DEFAULT_APPROLE_MOUNT),
+        },
+        SignInMethod::Oidc => SignIn::Oidc {
+            role: args.role.clone(),
+            mount: mount(DEFAULT_OIDC_MOUNT),
+            callback_port: args.callback_port.unwrap_or(DEFAULT_CALLBACK_PORT),
+        },
+    }))
+}
+
+/// `--timeout` and `--no-browser` are for a browser sign-in only.
+fn check_no_browser_flags(team: &str, sign_in: &SignIn, args: &SignInArgs) -> Result<(), Failure> {
+    if args.timeout.is_some() || args.no_browser {
+        return Err(Failure::usage(format!(
+            "“{team}” signs in with {}: --timeout and --no-browser go with --method oidc.",
+            sign_in.method()
+        )));
+    }
+    Ok(())
 }
 
 /// The token, password or secret ID `sign_in` needs: from stdin with its --*-stdin flag, else

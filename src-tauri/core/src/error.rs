@@ -103,9 +103,9 @@ pub enum Error {
     VaultRefused(String),
 
     /// A team vault's token has ended (expired, past its longest life, or refused renewal):
-    /// the person signs in to the vault again (`team login`). Its code is `LoginRequired`,
-    /// the "sign-in needed" callers already act on; the variant keeps it apart from an app's
-    /// sign-in, which a browser login would mend.
+    /// the person signs in to the vault again (`team login`). A code of its own, apart from
+    /// an app's `LoginRequired`, which the app's browser login would mend and this one not;
+    /// the CLI gives both the "sign-in needed" exit code.
     #[error("{0}")]
     VaultSignInRequired(String),
 
@@ -149,6 +149,7 @@ pub enum ErrorCode {
     RenewalPaused,
     ProductionUnconfirmed,
     VaultRefused,
+    VaultSignInRequired,
     Internal,
 }
 
@@ -178,7 +179,7 @@ impl Error {
             Self::RenewalPaused(_) => ErrorCode::RenewalPaused,
             Self::ProductionUnconfirmed { .. } => ErrorCode::ProductionUnconfirmed,
             Self::VaultRefused(_) => ErrorCode::VaultRefused,
-            Self::VaultSignInRequired(_) => ErrorCode::LoginRequired,
+            Self::VaultSignInRequired(_) => ErrorCode::VaultSignInRequired,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -202,3 +203,20 @@ impl Error {
 
 /// Core's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ended_team_vault_token_has_a_code_apart_from_an_apps_sign_in() {
+        let vault = Error::VaultSignInRequired("sign in with `authdeck team login acme`".into());
+        let app = Error::LoginRequired("sign in again".into());
+        assert_eq!(vault.code(), ErrorCode::VaultSignInRequired);
+        assert_eq!(app.code(), ErrorCode::LoginRequired);
+        assert_eq!(
+            serde_json::to_value(vault.code()).unwrap(),
+            "vault_sign_in_required"
+        );
+    }
+}

@@ -27,8 +27,9 @@ pub mod vault;
 pub use error::{Error, ErrorCode, Result};
 pub use facade::{
     Clock, Core, DEFAULT_LOGIN_TIMEOUT, Fetch, LoginOptions, PendingDeviceLogin, PendingLogin,
-    RECONCILE_AFTER_SECONDS, Reconciled, SecretUse, SystemClock, id_token_account, open_in_browser,
-    refresh_account, registration_account, secret_account, token_account,
+    PendingTeamSignIn, RECONCILE_AFTER_SECONDS, Reconciled, SecretUse, SystemClock, TeamSignInFor,
+    TeamSignInStarted, id_token_account, open_in_browser, refresh_account, registration_account,
+    secret_account, token_account,
 };
 pub use store::DATABASE_FILE;
 

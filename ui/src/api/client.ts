@@ -75,6 +75,7 @@ const CODES: readonly ErrorCode[] = [
   "renewal_paused",
   "production_unconfirmed",
   "vault_refused",
+  "vault_sign_in_required",
   "internal",
 ];
 

@@ -474,4 +474,25 @@ describe("TokenPanel, actions", () => {
     expect(await screen.findByTestId("token-error")).toHaveTextContent("invalid_grant");
     expect(screen.getByTestId("token-sign-in-again")).toBeEnabled();
   });
+
+  it("says to sign in to the team vault, not to the provider, when the vault token ended", async () => {
+    const ended =
+      "The vault token of the team vault “acme” has ended: sign in again with `authdeck team login acme`.";
+    fakeBackend({
+      token_details: () => ({ status: tokenStatus({ none: true }), jwt: null }),
+      get_token: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw { code: "vault_sign_in_required", field: null, message: ended };
+      },
+    });
+    const signIn = environment({ endpoints: { ...everyEndpoint.endpoints, authorization_url: "https://id.example.com/auth" } });
+    renderWithProviders(<TokenPanel app={clientApp({ redirect_uris: ["http://127.0.0.1/callback"] })} environment={signIn} />);
+    await userEvent.click(await screen.findByTestId("token-get"));
+    expect(await screen.findByTestId("token-error")).toHaveTextContent(ended);
+    expect(screen.getByTestId("token-vault-sign-in")).toHaveTextContent(
+      "Run that command in a terminal to sign in to the team vault, then try again.",
+    );
+    // the app's own browser sign-in would not mend the vault's token
+    expect(screen.queryByTestId("token-sign-in-again")).toBeNull();
+  });
 });

@@ -9,7 +9,7 @@ import type { TokenMeta } from "../bindings/TokenMeta";
 import type { TokenStatus } from "../bindings/TokenStatus";
 import { api, toIpcError } from "../api/client";
 import { keys, useTokenDetails } from "../api/queries";
-import { presentationOf } from "../lib/errors";
+import { presentationOf, WHAT_TO_DO } from "../lib/errors";
 import { NO_ENDING, ending } from "../lib/ending";
 import type { AppRequest } from "../lib/palette";
 import { usePaletteRequest } from "../lib/usePaletteRequest";
@@ -127,7 +127,9 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
   const { copyWith } = useClipboard();
   const [scopesText, setScopesText] = useState(app.default_scopes.join(" "));
   const [busy, setBusy] = useState<Action | null>(null);
-  const [error, setError] = useState<{ action: Action; message: string; signIn?: boolean } | null>(null);
+  const [error, setError] = useState<{ action: Action; message: string; signIn?: boolean; vaultSignIn?: boolean } | null>(
+    null,
+  );
   const [result, setResult] = useState<Result>(null);
   const [confirmRevoke, setConfirmRevoke] = useState(false);
   const [trying, setTrying] = useState(false);
@@ -149,7 +151,12 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
     } catch (reason) {
       const failure = toIpcError(reason);
       if (presentationOf(failure.code) === "notice" || failure.code === "validation")
-        setError({ action, message: failure.message, signIn: failure.code === "login_required" });
+        setError({
+          action,
+          message: failure.message,
+          signIn: failure.code === "login_required",
+          vaultSignIn: failure.code === "vault_sign_in_required",
+        });
       else report(failure);
     } finally {
       setBusy(null);
@@ -591,6 +598,7 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
           <Icon name="warning" />
           <span className="action-error">
             <strong>{ACTION_LABEL[error.action]} failed.</strong> {error.message}
+            {error.vaultSignIn && <span data-testid="token-vault-sign-in"> {WHAT_TO_DO.vault_sign_in_required}</span>}
           </span>
           {error.signIn && browserBlocked === null && (
             <button type="button" className="primary" data-testid="token-sign-in-again" onClick={() => { setLogin("browser"); }}>

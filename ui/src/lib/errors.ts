@@ -37,6 +37,7 @@ export function presentationOf(code: ErrorCode): Presentation {
     case "renewal_paused":
     case "production_unconfirmed":
     case "vault_refused":
+    case "vault_sign_in_required":
       return "notice";
     case "secret_missing":
     case "internal":
@@ -57,4 +58,6 @@ export const WHAT_TO_DO: Partial<Record<ErrorCode, string>> = {
   store_corrupt:
     "Move the damaged file aside (or restore a backup) and start Authdeck again. The file was not changed.",
   store: "Check that the data folder is writable and the disk is not full, then try again.",
+  // the message names the command (`authdeck team login <team>`); the desktop has no vault sign-in yet
+  vault_sign_in_required: "Run that command in a terminal to sign in to the team vault, then try again.",
 };

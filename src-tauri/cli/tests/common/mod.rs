@@ -287,7 +287,8 @@ pub struct StandinBrowser {
     pub dir: tempfile::TempDir,
     /// The variables `register` printed: Some(value) to set, None to remove.
     vars: Vec<(String, Option<String>)>,
-    /// What the stand-in does: "sign-in", or "ignore" (a person who never signs in).
+    /// What the stand-in does: "sign-in", "ignore" (a person who never signs in) or "deny"
+    /// (a person who refuses access at the provider).
     pub action: &'static str,
 }
 

@@ -15,6 +15,7 @@ mod remote;
 mod secrets;
 mod signing_keys;
 mod team;
+mod team_oidc;
 mod team_secret_states;
 mod team_secrets;
 mod team_share;
@@ -28,6 +29,7 @@ pub use login::{
     open_in_browser,
 };
 pub use remote::{drift, registration_account};
+pub use team_oidc::{PendingTeamSignIn, TeamSignInFor, TeamSignInStarted};
 pub use tokens::Fetch;
 
 use crate::audit::Actor;

@@ -1,5 +1,5 @@
-//! Team vault connections: add and sign in (by token, userpass or AppRole; the token checked
-//! by the vault, then kept in the keychain only), status, remove; and reading a team
+//! Team vault connections: add and sign in (by token, userpass or AppRole; OIDC in
+//! `team_oidc.rs`; the token checked by the vault, then kept in the keychain only), status, remove; and reading a team
 //! environment's secret from its vault.
 //!
 //! Adding follows the two-store protocol of `secrets.rs`: a `put` intent for `team:<name>`,
@@ -33,14 +33,21 @@ impl Core {
     /// Adds a team vault connection once the person has signed in and the vault has accepted
     /// the token; the token goes to the keychain only, the password or secret ID nowhere.
     pub async fn add_team(&self, input: TeamVaultInput) -> Result<TeamStatus> {
+        let vault = self.new_team(&input)?;
+        let token = self.sign_in_to(&vault, &input.credential).await?;
+        self.keep_new_team(&vault, &token).await
+    }
+
+    /// A new connection from `input`, checked, under a name not yet taken.
+    pub(super) fn new_team(&self, input: &TeamVaultInput) -> Result<TeamVault> {
         input.validate()?;
         let vault = TeamVault {
             name: input.name.trim().to_owned(),
-            addresses: input.addresses,
-            namespace: input.namespace,
-            mount: input.mount,
-            path: input.path,
-            sign_in: input.sign_in,
+            addresses: input.addresses.clone(),
+            namespace: input.namespace.clone(),
+            mount: input.mount.clone(),
+            path: input.path.clone(),
+            sign_in: input.sign_in.clone(),
             created_at: self.now(),
         };
         if teams::get(&self.store()?.conn, &vault.name)?.is_some() {
@@ -49,20 +56,29 @@ impl Core {
                 message: format!("A team vault named “{}” already exists.", vault.name),
             });
         }
-        let token = self.sign_in_to(&vault, &input.credential).await?;
-        let (status, life) = self.look_up(&vault, &token).await?;
+        Ok(vault)
+    }
+
+    /// Keeps a new connection and the token its sign-in gave, once the vault has accepted it:
+    /// a `put` intent, the keychain, then the row.
+    pub(super) async fn keep_new_team(
+        &self,
+        vault: &TeamVault,
+        token: &Secret,
+    ) -> Result<TeamStatus> {
+        let (status, life) = self.look_up(vault, token).await?;
         let intent = Intent::put(token_account(&vault.name));
         self.store()?
             .write(|tx| intents::record(tx, &intent, self.now()))?;
         self.crash_point("team add: intent recorded")?;
-        if let Err(error) = self.vault.put(&intent.account, &token) {
+        if let Err(error) = self.vault.put(&intent.account, token) {
             self.store()?
                 .write(|tx| intents::clear(tx, &intent.account))?;
             return Err(error);
         }
         self.crash_point("team add: keychain written")?;
         self.store()?.write(|tx| {
-            teams::insert(tx, &vault)?;
+            teams::insert(tx, vault)?;
             teams::set_token_life(tx, &vault.name, &life)?;
             intents::clear(tx, &intent.account)
         })?;
@@ -77,16 +93,32 @@ impl Core {
         sign_in: Option<SignIn>,
         credential: Secret,
     ) -> Result<TeamStatus> {
+        let vault = self.team_signing_in(name, sign_in)?;
+        check_credential(&vault.sign_in, &credential)?;
+        let token = self.sign_in_to(&vault, &credential).await?;
+        self.keep_team_token(&vault, &token).await
+    }
+
+    /// The connection `name` with the sign-in `sign_in` (checked) in place of its kept one.
+    pub(super) fn team_signing_in(&self, name: &str, sign_in: Option<SignIn>) -> Result<TeamVault> {
         let mut vault = self.team(name)?;
         if let Some(sign_in) = sign_in {
             sign_in.validate()?;
             vault.sign_in = sign_in;
         }
-        check_credential(&vault.sign_in, &credential)?;
-        let token = self.sign_in_to(&vault, &credential).await?;
-        let (status, life) = self.look_up(&vault, &token).await?;
+        Ok(vault)
+    }
+
+    /// Keeps the token of a new sign-in to a known connection, once the vault accepted it, in
+    /// place of the old, with the sign-in it came by.
+    pub(super) async fn keep_team_token(
+        &self,
+        vault: &TeamVault,
+        token: &Secret,
+    ) -> Result<TeamStatus> {
+        let (status, life) = self.look_up(vault, token).await?;
         // One keychain write that replaces the value: the row already refers to it.
-        self.vault.put(&token_account(&vault.name), &token)?;
+        self.vault.put(&token_account(&vault.name), token)?;
         self.store()?.write(|tx| {
             teams::set_sign_in(tx, &vault.name, &vault.sign_in)?;
             teams::set_token_life(tx, &vault.name, &life)

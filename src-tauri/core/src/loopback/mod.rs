@@ -61,13 +61,19 @@ pub enum Issuer {
     /// No issuer URL is known: the authorization endpoint's origin (`https://host[:port]`),
     /// so a callback naming another server is still refused.
     AuthorizationOrigin(String),
+    /// The code goes on to a team vault, which redeems it at the one provider its OIDC mount
+    /// is configured with: no mix-up of providers can happen (RFC 9207 §1), and Authdeck does
+    /// not know that provider's issuer (often a path under its origin), so `iss` is not
+    /// compared. The state still is, and the vault checks it and the nonce again.
+    RedeemedByVault,
 }
 
 impl Issuer {
-    /// The value an `iss` must equal.
-    pub fn value(&self) -> &str {
+    /// The value an `iss` must equal; `None` when it is not compared.
+    pub fn value(&self) -> Option<&str> {
         match self {
-            Self::Known(issuer) | Self::AuthorizationOrigin(issuer) => issuer,
+            Self::Known(issuer) | Self::AuthorizationOrigin(issuer) => Some(issuer),
+            Self::RedeemedByVault => None,
         }
     }
 }

@@ -203,6 +203,23 @@ fn with_no_issuer_known_an_iss_must_name_the_authorization_endpoints_origin() {
 }
 
 #[test]
+fn for_a_team_vault_any_iss_is_passed_over_but_the_state_is_still_checked() {
+    let mut rules = rules(false);
+    rules.expected.issuer = Issuer::RedeemedByVault;
+    let judged = |query: &str| {
+        let target = format!("/callback?code=abc{query}");
+        judge(&rules, &Method::GET, &target.parse().unwrap(), HOST)
+    };
+    let accepted = Judgement::Accept(Callback::Code(Secret::new("abc")));
+    // Keycloak names itself with a path under its origin: its real callback must be taken.
+    for iss in ["", "&iss=https%3A%2F%2Fkc.example.com%2Frealms%2Facme"] {
+        assert_eq!(judged(&format!("&state={STATE}{iss}")), accepted, "{iss}");
+    }
+    let why = refused(judged("&state=forged"));
+    assert!(why.contains("not this sign-in's"), "{why}");
+}
+
+#[test]
 fn pages_escape_what_they_show() {
     let html = page("Sign-in refused", "<script>alert(1)</script> & \"quotes\"");
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));

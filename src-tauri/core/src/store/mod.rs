@@ -48,6 +48,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0013_app_counts.sql")),
     M::up(include_str!("migrations/0014_team_sign_in.sql")),
     M::up(include_str!("migrations/0015_dpop.sql")),
+    // 0016 is another change's number; this one was assigned 0017
+    M::up(include_str!("migrations/0017_team_oidc.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -425,6 +427,39 @@ mod tests {
         assert_eq!(vault.sign_in, crate::team::SignIn::Token);
         // Never checked: the next use asks the vault once (`Core::team_token`).
         assert_eq!(teams::token_life(&conn, "acme").unwrap(), None);
+    }
+
+    #[test]
+    fn an_oidc_sign_in_keeps_its_role_mount_and_callback_port() {
+        use crate::team::{SignIn, TeamVault};
+        let home = tempfile::tempdir().unwrap();
+        let store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        let conn = &store.conn;
+        let oidc = |role: Option<&str>, port| SignIn::Oidc {
+            role: role.map(str::to_owned),
+            mount: "sso".into(),
+            callback_port: port,
+        };
+        let vault = TeamVault {
+            name: "acme".into(),
+            addresses: vec!["https://bao.example.com".into()],
+            namespace: None,
+            mount: "secret".into(),
+            path: "authdeck/acme".into(),
+            sign_in: oidc(Some("developer"), 8250),
+            created_at: crate::model::Timestamp::from_unix(0).unwrap(),
+        };
+        teams::insert(conn, &vault).unwrap();
+        assert_eq!(teams::get(conn, "acme").unwrap().unwrap(), vault);
+        // No role: the mount's default role; port 0: any free one.
+        teams::set_sign_in(conn, "acme", &oidc(None, 0)).unwrap();
+        let changed = teams::get(conn, "acme").unwrap().unwrap();
+        assert_eq!(changed.sign_in, oidc(None, 0));
+        teams::set_sign_in(conn, "acme", &SignIn::Token).unwrap();
+        assert_eq!(
+            teams::get(conn, "acme").unwrap().unwrap().sign_in,
+            SignIn::Token
+        );
     }
 
     #[test]

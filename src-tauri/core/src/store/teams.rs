@@ -6,7 +6,10 @@ use crate::error::{Error, Result};
 use crate::model::EnvironmentId;
 use crate::model::Timestamp;
 use crate::team::token_life::TokenLife;
-use crate::team::{DEFAULT_APPROLE_MOUNT, DEFAULT_USERPASS_MOUNT, SignIn, TeamVault};
+use crate::team::{
+    DEFAULT_APPROLE_MOUNT, DEFAULT_CALLBACK_PORT, DEFAULT_OIDC_MOUNT, DEFAULT_USERPASS_MOUNT,
+    SignIn, TeamVault,
+};
 use rusqlite::{Connection, Row, params};
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<TeamVault> {
@@ -35,25 +38,40 @@ fn sign_in_at(row: &Row<'_>) -> rusqlite::Result<SignIn> {
             role_id: name,
             mount: mount.unwrap_or_else(|| DEFAULT_APPROLE_MOUNT.into()),
         },
+        "oidc" => SignIn::Oidc {
+            role: (!name.is_empty()).then_some(name),
+            mount: mount.unwrap_or_else(|| DEFAULT_OIDC_MOUNT.into()),
+            callback_port: row
+                .get::<_, Option<u16>>("callback_port")?
+                .unwrap_or(DEFAULT_CALLBACK_PORT),
+        },
         _ => SignIn::Token,
     })
 }
 
-/// The columns that keep a sign-in: the method, the username or role ID, the auth mount.
-fn sign_in_columns(sign_in: &SignIn) -> (&'static str, Option<&str>, Option<&str>) {
+/// The columns that keep a sign-in: the method, the username, role ID or OIDC role, the auth
+/// mount, the OIDC callback port.
+type SignInColumns<'a> = (&'static str, Option<&'a str>, Option<&'a str>, Option<u16>);
+
+fn sign_in_columns(sign_in: &SignIn) -> SignInColumns<'_> {
     match sign_in {
-        SignIn::Token => ("token", None, None),
-        SignIn::Userpass { username, mount } => ("userpass", Some(username), Some(mount)),
-        SignIn::Approle { role_id, mount } => ("approle", Some(role_id), Some(mount)),
+        SignIn::Token => ("token", None, None, None),
+        SignIn::Userpass { username, mount } => ("userpass", Some(username), Some(mount), None),
+        SignIn::Approle { role_id, mount } => ("approle", Some(role_id), Some(mount), None),
+        SignIn::Oidc {
+            role,
+            mount,
+            callback_port,
+        } => ("oidc", role.as_deref(), Some(mount), Some(*callback_port)),
     }
 }
 
 /// Inserts a team vault; `Conflict` when the name is taken.
 pub fn insert(conn: &Connection, vault: &TeamVault) -> Result<()> {
-    let (method, name, mount) = sign_in_columns(&vault.sign_in);
+    let (method, name, mount, port) = sign_in_columns(&vault.sign_in);
     conn.execute(
         "INSERT INTO team_vaults (name, addresses, namespace, mount, path, created_at, sign_in, \
-         sign_in_name, auth_mount) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         sign_in_name, auth_mount, callback_port) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             vault.name,
             list_json(&vault.addresses),
@@ -64,6 +82,7 @@ pub fn insert(conn: &Connection, vault: &TeamVault) -> Result<()> {
             method,
             name,
             mount,
+            port,
         ],
     )
     .map_err(|error| match error {
@@ -82,10 +101,11 @@ pub fn insert(conn: &Connection, vault: &TeamVault) -> Result<()> {
 
 /// Changes how the person signs in to `team`.
 pub fn set_sign_in(conn: &Connection, team: &str, sign_in: &SignIn) -> Result<()> {
-    let (method, name, mount) = sign_in_columns(sign_in);
+    let (method, name, mount, port) = sign_in_columns(sign_in);
     conn.execute(
-        "UPDATE team_vaults SET sign_in = ?2, sign_in_name = ?3, auth_mount = ?4 WHERE name = ?1",
-        params![team, method, name, mount],
+        "UPDATE team_vaults SET sign_in = ?2, sign_in_name = ?3, auth_mount = ?4, \
+         callback_port = ?5 WHERE name = ?1",
+        params![team, method, name, mount, port],
     )
     .map_err(store_error)?;
     Ok(())

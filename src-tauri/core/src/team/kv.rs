@@ -1,4 +1,4 @@
-//! The vault's HTTP API, as much as Authdeck uses: signing in (userpass, AppRole), the token's
+//! The vault's HTTP API, as much as Authdeck uses: signing in (userpass, AppRole, OIDC), the token's
 //! own lookup, and KV version 2 reads and check-and-set writes, over the one HTTP client (`http.rs`: https except loopback,
 //! no redirects, bounded times and bodies).
 //!
@@ -56,11 +56,75 @@ impl Kv<'_> {
                 format!("auth/{mount}/login"),
                 json!({ "role_id": role_id, "secret_id": credential.expose() }),
             ),
+            SignIn::Oidc { .. } => {
+                return Err(Error::invalid(
+                    "method",
+                    "An OIDC sign-in happens in the browser, not with a credential.",
+                ));
+            }
         };
         let purpose = Purpose::SignIn(self.vault.sign_in.method(), mount);
         let (_, answer) = self
             .send(http::Method::POST, &api, Some(body), purpose)
             .await?;
+        self.client_token(&answer, mount)
+    }
+
+    /// Starts an OIDC sign-in (`auth/<mount>/oidc/auth_url`): the provider's authorization URL
+    /// the vault built for `role` (its own state, nonce and PKCE) with the callback
+    /// `redirect_uri` and Authdeck's `client_nonce`, which the callback must repeat.
+    pub async fn oidc_auth_url(
+        &self,
+        mount: &str,
+        role: Option<&str>,
+        redirect_uri: &str,
+        client_nonce: &str,
+    ) -> Result<String> {
+        let mut body = json!({ "redirect_uri": redirect_uri, "client_nonce": client_nonce });
+        if let Some(role) = role {
+            body["role"] = json!(role);
+        }
+        let api = format!("auth/{mount}/oidc/auth_url");
+        let purpose = Purpose::SignIn("oidc", mount);
+        let (_, answer) = self
+            .send(http::Method::POST, &api, Some(body), purpose)
+            .await?;
+        // The vault answers an empty URL when the role does not allow the redirect URI.
+        match answer["data"]["auth_url"].as_str() {
+            Some(url) if !url.is_empty() => Ok(url.to_owned()),
+            _ => Err(Error::NotConfigured(format!(
+                "The team vault “{}” would not start an OIDC sign-in at auth/{mount}/ with the \
+                 role {} and the callback {redirect_uri}: ask the vault's admin to add that \
+                 callback to the role's allowed_redirect_uris (or use the port it allows, \
+                 --callback-port).",
+                self.vault.name,
+                role.map_or_else(|| "the mount's default".to_owned(), |r| format!("“{r}”"))
+            ))),
+        }
+    }
+
+    /// Finishes an OIDC sign-in (`auth/<mount>/oidc/callback`) with what the provider sent
+    /// the browser back with: the vault exchanges the code and gives its client token.
+    pub async fn oidc_callback(
+        &self,
+        mount: &str,
+        state: &str,
+        code: &Secret,
+        client_nonce: &str,
+    ) -> Result<Secret> {
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("state", state)
+            .append_pair("code", code.expose())
+            .append_pair("client_nonce", client_nonce)
+            .finish();
+        let api = format!("auth/{mount}/oidc/callback?{query}");
+        let purpose = Purpose::SignIn("oidc", mount);
+        let (_, answer) = self.send(http::Method::GET, &api, None, purpose).await?;
+        self.client_token(&answer, mount)
+    }
+
+    /// The client token of a login's answer.
+    fn client_token(&self, answer: &Value, mount: &str) -> Result<Secret> {
         answer["auth"]["client_token"]
             .as_str()
             .filter(|token| !token.is_empty())

@@ -6,9 +6,11 @@
 //! A shared environment lives under `<path>/<key>/`: `setup` holds the export format of the
 //! environment (never a secret) and the metadata of its secrets, `secrets/<id>` each value.
 //!
-//! A person signs in with a pasted token, a username and password (userpass) or an AppRole
-//! (CI machines); the method, username or role ID and the auth mount are kept in SQLite, so a
-//! later sign-in asks only for the password or secret ID, which is never kept anywhere.
+//! A person signs in with a pasted token, a username and password (userpass), an AppRole
+//! (CI machines) or the vault's OIDC method (a browser sign-in at the team's identity provider,
+//! `facade/team_oidc.rs`); the method, username, role ID or OIDC role, the auth mount and the
+//! OIDC callback port are kept in SQLite, so a later sign-in asks only for the password or
+//! secret ID (never kept anywhere), or opens the browser again.
 
 pub mod kv;
 pub mod token_life;
@@ -32,6 +34,13 @@ pub const DEFAULT_USERPASS_MOUNT: &str = "userpass";
 /// The AppRole auth method's usual mount.
 pub const DEFAULT_APPROLE_MOUNT: &str = "approle";
 
+/// The OIDC auth method's usual mount.
+pub const DEFAULT_OIDC_MOUNT: &str = "oidc";
+
+/// The port of the vault CLI's OIDC callback (`http://localhost:8250/oidc/callback`), which
+/// admins allow in their roles' `allowed_redirect_uris`.
+pub const DEFAULT_CALLBACK_PORT: u16 = 8250;
+
 /// How a person signs in to a team vault; what is kept of it is never a secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "method", rename_all = "lowercase")]
@@ -42,6 +51,14 @@ pub enum SignIn {
     Userpass { username: String, mount: String },
     /// A role ID and secret ID at `auth/<mount>/login` (machines, CI).
     Approle { role_id: String, mount: String },
+    /// A browser sign-in through the vault's OIDC method at `auth/<mount>/oidc/`, with the
+    /// vault's callback on `http://localhost:<callback_port>/oidc/callback` (0: any free port,
+    /// for a provider that allows any loopback port). No role: the mount's `default_role`.
+    Oidc {
+        role: Option<String>,
+        mount: String,
+        callback_port: u16,
+    },
 }
 
 impl SignIn {
@@ -51,7 +68,13 @@ impl SignIn {
             SignIn::Token => "token",
             SignIn::Userpass { .. } => "userpass",
             SignIn::Approle { .. } => "approle",
+            SignIn::Oidc { .. } => "oidc",
         }
+    }
+
+    /// Whether the person gives something at each sign-in (OIDC signs in at the browser).
+    pub fn needs_credential(&self) -> bool {
+        !matches!(self, SignIn::Oidc { .. })
     }
 
     /// What the person gives at each sign-in, in their words.
@@ -60,15 +83,24 @@ impl SignIn {
             SignIn::Token => "vault token",
             SignIn::Userpass { .. } => "password",
             SignIn::Approle { .. } => "secret ID",
+            SignIn::Oidc { .. } => "browser sign-in",
         }
     }
 
-    /// Checks the username or role ID and the auth mount.
+    /// Checks the username, role ID or OIDC role and the auth mount.
     pub fn validate(&self) -> Result<()> {
         let (field, name, mount) = match self {
             SignIn::Token => return Ok(()),
             SignIn::Userpass { username, mount } => ("username", username, mount),
             SignIn::Approle { role_id, mount } => ("role_id", role_id, mount),
+            SignIn::Oidc {
+                role: None, mount, ..
+            } => return check_segments("auth_mount", mount),
+            SignIn::Oidc {
+                role: Some(role),
+                mount,
+                ..
+            } => ("role", role, mount),
         };
         if name.trim().is_empty() || name.len() > 256 || name.chars().any(|c| c.is_control()) {
             return Err(Error::invalid(
@@ -76,8 +108,11 @@ impl SignIn {
                 "Give it in 1 to 256 characters, without control characters.",
             ));
         }
-        if field == "username" && name.contains('/') {
-            return Err(Error::invalid("username", "A vault username has no “/”."));
+        if (field == "username" || field == "role") && name.contains('/') {
+            return Err(Error::invalid(
+                field,
+                format!("A vault {field} has no “/”."),
+            ));
         }
         check_segments("auth_mount", mount)
     }
@@ -177,9 +212,9 @@ impl TeamVaultInput {
     }
 }
 
-/// A token, password or secret ID that is not empty.
+/// A token, password or secret ID that is not empty (an OIDC sign-in takes none).
 pub fn check_credential(sign_in: &SignIn, credential: &Secret) -> Result<()> {
-    if credential.expose().trim().is_empty() {
+    if sign_in.needs_credential() && credential.expose().trim().is_empty() {
         return Err(Error::invalid(
             "credential",
             format!("The {} is empty.", sign_in.credential_name()),
@@ -264,6 +299,37 @@ mod tests {
             assert_eq!(bad.validate().unwrap_err().field(), Some("path"), "{path}");
         }
         assert!(input().validate().is_ok());
+    }
+
+    #[test]
+    fn an_oidc_sign_in_takes_no_credential_and_checks_its_role_and_mount() {
+        let oidc = |role: Option<&str>, mount: &str| TeamVaultInput {
+            sign_in: SignIn::Oidc {
+                role: role.map(str::to_owned),
+                mount: mount.into(),
+                callback_port: DEFAULT_CALLBACK_PORT,
+            },
+            credential: Secret::new(""),
+            ..input()
+        };
+        assert!(oidc(None, DEFAULT_OIDC_MOUNT).validate().is_ok());
+        assert!(oidc(Some("developer"), "sso/corp").validate().is_ok());
+        for (role, mount, field) in [
+            (Some("a/b"), "oidc", "role"),
+            (Some(" "), "oidc", "role"),
+            (None, "oidc/", "auth_mount"),
+        ] {
+            let error = oidc(role, mount).validate().unwrap_err();
+            assert_eq!(error.field(), Some(field), "{role:?} {mount}");
+        }
+        // The other methods still need theirs.
+        let mut userpass = input();
+        userpass.sign_in = SignIn::Userpass {
+            username: "alice".into(),
+            mount: DEFAULT_USERPASS_MOUNT.into(),
+        };
+        userpass.credential = Secret::new(" ");
+        assert_eq!(userpass.validate().unwrap_err().field(), Some("credential"));
     }
 
     #[test]
