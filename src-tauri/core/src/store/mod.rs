@@ -48,8 +48,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0013_app_counts.sql")),
     M::up(include_str!("migrations/0014_team_sign_in.sql")),
     M::up(include_str!("migrations/0015_dpop.sql")),
-    // 0016 is another change's number; this one was assigned 0017
-    M::up(include_str!("migrations/0017_team_oidc.sql")),
+    M::up(include_str!("migrations/0016_team_oidc.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.
