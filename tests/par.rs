@@ -327,6 +327,22 @@ async fn an_html_answer_to_the_push_is_a_bad_answer() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_push_left_unanswered_times_out() {
+    let limits = authdeck_core::http::HttpLimits {
+        timeout: std::time::Duration::from_secs(2),
+        ..Default::default()
+    };
+    let f = Fixture::with_limits("par-hang", &[], limits);
+    f.configure(json!({"par_fault": "hang"}));
+    let app = par_app(&f);
+    f.core.set_pushes_requests(&app.id, true).unwrap();
+    let error = refused_start(&f, &app).await;
+    assert_eq!(error.code(), ErrorCode::Timeout, "{error}");
+    assert_eq!(par_requests(&f).len(), 1, "the push is what timed out");
+    assert!(authorization_requests(&f).is_empty(), "no browser went");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_opt_in_without_an_endpoint_is_refused_before_anything_listens() {
     let f = Fixture::new("par-no-endpoint", &[]);
     f.configure(json!({"par_metadata": "absent"}));

@@ -40,7 +40,8 @@
 //     token_endpoint_auth_methods_supported (null: what oidc-provider offers)
 //     par_metadata: "required" makes the metadata say require_pushed_authorization_requests;
 //     "absent" leaves out pushed_authorization_request_endpoint (a provider without PAR)
-//     par_fault: as fault, for the pushed authorization request endpoint (POST /request)
+//     par_fault: as fault, for the pushed authorization request endpoint (POST /request), or
+//     "hang": its answer comes after 5 s
 // Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token, and a
 // REST "OAuth apps" management API of the shape some providers offer (see below), backed by
 // the server's own client registration so an app created through it can get tokens at once:
@@ -167,7 +168,9 @@ const CLIENT_CREDENTIALS = ["client_secret", "client_assertion", "client_asserti
 async function recordPar(ctx, next) {
   const record = {};
   parRequests.push(record);
-  if (config.par_fault && fault(ctx, config.par_fault)) return;
+  // "hang": answer only after 5 s, longer than a test's client waits
+  if (config.par_fault === "hang") await new Promise((resolve) => setTimeout(resolve, 5000));
+  else if (config.par_fault && fault(ctx, config.par_fault)) return;
   await next();
   const body = ctx.oidc?.body ?? {};
   record.client_id = ctx.oidc?.client?.clientId ?? body.client_id ?? null;

@@ -346,15 +346,9 @@ impl Core {
             extra: &extra,
         })?;
         if let Some(par_url) = &par_url {
-            let pushed = flows::push_authorization(
-                self.http()?,
-                par_url,
-                credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
-                &flows::pushed_parameters(&request.url, &authorize_url)?,
-            )
-            .await?;
-            request.url =
-                flows::pushed_url(&authorize_url, &app_row.client_id, &pushed.request_uri)?;
+            request.url = self
+                .pushed_address(&credentials, par_url, &request.url, &authorize_url)
+                .await?;
         }
         let expires_at = self.later(timeout).unwrap_or_else(|| self.now());
         Ok(PendingLogin {

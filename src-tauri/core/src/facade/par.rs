@@ -8,7 +8,9 @@
 
 use super::Core;
 use super::login::IssuerMetadata;
+use super::tokens::Credentials;
 use crate::error::{Error, Result};
+use crate::flows;
 use crate::model::{AppId, ClientApp, Environment, EnvironmentId};
 use crate::store::apps;
 
@@ -34,6 +36,29 @@ impl Core {
         self.app(app)?;
         self.store()?.write(|tx| apps::set_par(tx, app, on))?;
         self.pushes_requests(app)
+    }
+
+    /// The browser's address for the authorization request `url`: its parameters pushed to
+    /// `par_url` as the app, then `authorize_url` with `client_id` and `request_uri` only.
+    pub(super) async fn pushed_address(
+        &self,
+        credentials: &Credentials,
+        par_url: &str,
+        url: &str,
+        authorize_url: &str,
+    ) -> Result<String> {
+        let pushed = flows::push_authorization(
+            self.http()?,
+            par_url,
+            credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
+            &flows::pushed_parameters(url, authorize_url)?,
+        )
+        .await?;
+        flows::pushed_url(
+            authorize_url,
+            &credentials.app.client_id,
+            &pushed.request_uri,
+        )
     }
 
     /// Where a browser login of `app` pushes its request: the metadata's endpoint when the app
