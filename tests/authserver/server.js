@@ -19,6 +19,11 @@
 //     revocation, device authorization) authenticated: endpoint, client, method, the JWT client
 //     assertion's decoded header and claims (RFC 7523), status, error and oidc-provider's
 //     error_detail (why a client authentication failed)
+//   GET  /test/par-requests   what each pushed authorization request (RFC 9126, POST /request)
+//     carried: client, its parameters (never a client secret or assertion), the answer's status,
+//     error and request_uri
+//   GET  /test/authorization-requests   the parameter names (and client_id, request_uri) of each
+//     request to the authorization endpoint, as the browser sent it
 //   POST /test/token-requests/clear   forgets the lists
 //   POST /test/config           {"token_ttl":60,"delay_ms":0,"strict":true,"fault":null}
 //     fault: make the token endpoint misbehave the way real servers do, after recording the
@@ -33,6 +38,10 @@
 //     one name another issuer
 //     auth_methods_listed: ["client_secret_basic", ...] is what both metadata documents list as
 //     token_endpoint_auth_methods_supported (null: what oidc-provider offers)
+//     par_metadata: "required" makes the metadata say require_pushed_authorization_requests;
+//     "absent" leaves out pushed_authorization_request_endpoint (a provider without PAR)
+//     par_fault: as fault, for the pushed authorization request endpoint (POST /request), or
+//     "hang": its answer comes after 5 s
 // Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token, and a
 // REST "OAuth apps" management API of the shape some providers offer (see below), backed by
 // the server's own client registration so an app created through it can get tokens at once:
@@ -79,6 +88,8 @@ const config = {
   auth_methods_listed: null,
   dpop_require_nonce: false,
   dpop_refuse_nonce: false,
+  par_metadata: null,
+  par_fault: null,
 };
 
 // The endpoints some providers name only in their RFC 8414 document.
@@ -147,7 +158,40 @@ const CLIENT_AUTH_ENDPOINTS = {
   "/token/introspection": "introspection",
   "/token/revocation": "revocation",
   "/device/auth": "device_authorization",
+  "/request": "pushed_authorization",
 };
+const parRequests = [];
+const authorizationRequests = [];
+// What a pushed request's record leaves out: the client's credentials.
+const CLIENT_CREDENTIALS = ["client_secret", "client_assertion", "client_assertion_type"];
+/** Records what a pushed authorization request carried, once oidc-provider has answered. */
+async function recordPar(ctx, next) {
+  const record = {};
+  parRequests.push(record);
+  // "hang": answer only after 5 s, longer than a test's client waits
+  if (config.par_fault === "hang") await new Promise((resolve) => setTimeout(resolve, 5000));
+  else if (config.par_fault && fault(ctx, config.par_fault)) return;
+  await next();
+  const body = ctx.oidc?.body ?? {};
+  record.client_id = ctx.oidc?.client?.clientId ?? body.client_id ?? null;
+  record.params = Object.fromEntries(Object.entries(body).filter(([key]) => !CLIENT_CREDENTIALS.includes(key)));
+  record.dpop = Boolean(ctx.get("dpop"));
+  record.status = ctx.status;
+  const answer = typeof ctx.body === "string" ? (() => { try { return JSON.parse(ctx.body); } catch { return {}; } })() : (ctx.body ?? {});
+  record.error = ctx.status >= 400 ? (answer.error ?? null) : null;
+  record.request_uri = answer.request_uri ?? null;
+}
+/** par_metadata: the metadata requires PAR, or names no PAR endpoint. */
+async function parMetadata(ctx, next) {
+  await next();
+  const document = typeof ctx.body === "string" ? JSON.parse(ctx.body) : ctx.body;
+  if (document && typeof document === "object") {
+    const changed = { ...document };
+    if (config.par_metadata === "required") changed.require_pushed_authorization_requests = true;
+    if (config.par_metadata === "absent") delete changed.pushed_authorization_request_endpoint;
+    ctx.body = changed;
+  }
+}
 /** A JWT's header and claims, decoded without checking anything (oidc-provider checks). */
 const decodeJwt = (jwt) => {
   try {
@@ -229,6 +273,8 @@ const clients = [
     introspection_endpoint_auth_method: "client_secret_jwt",
     revocation_endpoint_auth_method: "client_secret_jwt",
   },
+  // RFC 9126 §6: takes authorization requests only pushed
+  { client_id: "par-client", client_secret: "par-secret", token_endpoint_auth_method: "client_secret_basic", application_type: "native", require_pushed_authorization_requests: true },
   // RFC 9449: its tokens must be DPoP-bound, so every token request must carry a proof
   { client_id: "dpop-client", client_secret: "dpop-secret", token_endpoint_auth_method: "client_secret_basic", application_type: "native", dpop_bound_access_tokens: true },
 ].map((client) => ({
@@ -325,7 +371,7 @@ const provider = new Provider(issuer, {
 provider.proxy = false;
 // Why a client authentication failed, for /test/client-auth (oidc-provider tells the client
 // only "invalid_client").
-for (const event of ["grant.error", "introspection.error", "revocation.error", "device_authorization.error"]) {
+for (const event of ["grant.error", "introspection.error", "revocation.error", "device_authorization.error", "pushed_authorization_request.error"]) {
   provider.on(event, (ctx, error) => {
     ctx.state.errorDetail = error.error_detail ?? error.message ?? null;
   });
@@ -353,10 +399,14 @@ provider.use(async (ctx, next) => {
   if (ctx.path === "/test/token-requests" && ctx.method === "GET") return json(ctx, 200, tokenRequests);
   if (ctx.path === "/test/revocation-requests" && ctx.method === "GET") return json(ctx, 200, revocationRequests);
   if (ctx.path === "/test/client-auth" && ctx.method === "GET") return json(ctx, 200, clientAuthRequests);
+  if (ctx.path === "/test/par-requests" && ctx.method === "GET") return json(ctx, 200, parRequests);
+  if (ctx.path === "/test/authorization-requests" && ctx.method === "GET") return json(ctx, 200, authorizationRequests);
   if (ctx.path === "/test/token-requests/clear" && ctx.method === "POST") {
     clientAuthRequests.length = 0;
     tokenRequests.length = 0;
     revocationRequests.length = 0;
+    parRequests.length = 0;
+    authorizationRequests.length = 0;
     tokenPolls = 0;
     return json(ctx, 200, { cleared: true });
   }
@@ -374,6 +424,17 @@ provider.use(async (ctx, next) => {
     });
   }
   if (config.metadata_split && ctx.method === "GET" && (await splitMetadata(ctx, next))) return undefined;
+  if (config.par_metadata && ctx.method === "GET" && ctx.path.startsWith("/.well-known/")) return parMetadata(ctx, next);
+  if (ctx.path === "/auth" && ctx.method === "GET") {
+    authorizationRequests.push({
+      names: [...new URL(ctx.href).searchParams.keys()],
+      client_id: ctx.query.client_id ?? null,
+      request_uri: ctx.query.request_uri ?? null,
+    });
+  }
+  if (ctx.method === "POST" && ctx.path === "/request") {
+    return recordClientAuth(ctx, () => recordPar(ctx, () => routeClientAuth(ctx, next)));
+  }
   if (ctx.method === "POST" && CLIENT_AUTH_ENDPOINTS[ctx.path]) {
     return recordClientAuth(ctx, () => routeClientAuth(ctx, next));
   }

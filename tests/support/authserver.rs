@@ -145,6 +145,19 @@ impl AuthServer {
         self.records("client-auth")
     }
 
+    /// What each pushed authorization request (RFC 9126) the server received carried:
+    /// `client_id`, `params` (every parameter but the client's credentials), `dpop` (whether a
+    /// DPoP header came), `status`, `error` and the `request_uri` it answered with.
+    pub fn par_requests(&self) -> Vec<serde_json::Value> {
+        self.records("par-requests")
+    }
+
+    /// Each request to the authorization endpoint as the browser sent it: its parameter
+    /// `names`, `client_id` and `request_uri`.
+    pub fn authorization_requests(&self) -> Vec<serde_json::Value> {
+        self.records("authorization-requests")
+    }
+
     /// Registers a client at the server's RFC 7591 endpoint (as a provider's console would)
     /// and returns its registration answer.
     pub fn register_client(&self, metadata: serde_json::Value) -> serde_json::Value {

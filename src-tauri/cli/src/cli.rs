@@ -729,6 +729,13 @@ pub struct AppFields {
     /// Not DPoP-bound: plain Bearer tokens (the proof key is kept for a later --dpop).
     #[arg(long)]
     pub no_dpop: bool,
+    /// Push browser logins' authorization requests (PAR, RFC 9126) to the provider's endpoint
+    /// from its metadata; the browser gets only client_id and request_uri.
+    #[arg(long, conflicts_with = "no_par")]
+    pub par: bool,
+    /// Push only when the provider's metadata requires it.
+    #[arg(long)]
+    pub no_par: bool,
 }
 
 #[derive(Debug, Args)]

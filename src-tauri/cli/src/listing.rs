@@ -30,6 +30,9 @@ struct AppTokenJson<'a> {
     /// A DPoP token's binding: the thumbprint of the app's proof key (RFC 9449 `cnf.jkt`).
     #[serde(skip_serializing_if = "Option::is_none")]
     dpop_jkt: Option<String>,
+    /// Browser logins push their authorization requests (RFC 9126) though the provider's
+    /// metadata does not require it.
+    par: bool,
     requested_scopes: Option<&'a [String]>,
     granted_scopes: Option<&'a [String]>,
     scopes_missing: &'a [String],
@@ -89,10 +92,13 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
     let environment = resolve::environment(core, args.env.as_deref())?;
     let statuses = core.token_statuses(&environment.id)?;
     if args.json {
+        // one query for the environment, as the statuses are
+        let pushing = core.apps_pushing_requests(&environment.id)?;
         let apps = statuses
             .iter()
             .map(|s| {
                 let token = s.token.as_ref();
+                let par = pushing.contains(s.app_id.as_str());
                 // asked only for DPoP tokens: a status of thousands of apps stays one query
                 let dpop_jkt = match token {
                     Some(t) if t.token_type == "DPoP" => core.dpop_binding(&s.app_id)?.jkt,
@@ -100,6 +106,7 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
                 };
                 Ok(AppTokenJson {
                     dpop_jkt,
+                    par,
                     app_id: &s.app_id,
                     name: &s.app_name,
                     client_id: &s.client_id,

@@ -389,6 +389,7 @@ pub fn app_add(core: &Core, args: &AppAddArgs) -> Result<u8, Failure> {
     let app = core.create_app(input)?;
     let mut text = format!("Added app {}", describe_app(&app, &environment.name));
     text.push_str(&dpop_mark(core, &app, f)?);
+    text.push_str(&par_mark(core, &app, f)?);
     if app.client_type == ClientType::Confidential {
         text.push_str(&format!(
             "Store its secret with: authdeck secret add \"{}\" --env \"{}\"\n",
@@ -470,7 +471,25 @@ pub fn app_edit(core: &Core, args: &AppEditArgs) -> Result<u8, Failure> {
     let app = core.update_app(&existing.id, input)?;
     let mut text = format!("Changed app {}", describe_app(&app, &target.name));
     text.push_str(&dpop_mark(core, &app, f)?);
+    text.push_str(&par_mark(core, &app, f)?);
     output::print(&text).map(|()| 0)
+}
+
+/// Applies `--par` / `--no-par`, and says when the app's browser logins push their requests.
+fn par_mark(core: &Core, app: &ClientApp, f: &AppFields) -> Result<String, Failure> {
+    let pushes = if f.par || f.no_par {
+        core.set_pushes_requests(&app.id, f.par)?
+    } else {
+        core.pushes_requests(&app.id)?
+    };
+    Ok(if pushes {
+        "PAR: its browser logins push their authorization requests (RFC 9126).\n".into()
+    } else if f.no_par {
+        "No PAR: its browser logins push their requests only when the provider requires it.\n"
+            .into()
+    } else {
+        String::new()
+    })
 }
 
 /// Applies `--dpop` / `--no-dpop`, and says how a DPoP-bound app's tokens are bound.

@@ -768,6 +768,15 @@ pub struct Discovery {
     pub jwks_uri: Option<String>,
     /// RFC 9207: the server names itself (`iss`) on every authorization response.
     pub iss_parameter_supported: bool,
+    /// RFC 9126: where authorization requests are pushed. Read by the browser login (the
+    /// forms do not show it).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub par_endpoint: Option<String>,
+    /// RFC 9126 §5: the server takes authorization requests only pushed.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub par_required: bool,
 }
 
 /// The metadata document an endpoint was read from.

@@ -115,6 +115,10 @@ pub struct ExportedApp {
     /// builds. The proof key is not exported: an imported app gets its own at first use.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub dpop: bool,
+    /// Browser logins push their authorization requests (RFC 9126); left out when not, as
+    /// `dpop` is.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub par: bool,
 }
 
 impl ExportedEnvironment {
@@ -181,8 +185,9 @@ impl ExportedApp {
             link: app.link.clone(),
             audience: app.audience.clone(),
             resource: app.resource.clone(),
-            // the app row's own column, filled by the export
+            // the app row's own columns, filled by the export
             dpop: false,
+            par: false,
         }
     }
 

@@ -89,6 +89,10 @@ pub(super) struct IssuerMetadata {
     iss_parameter_supported: bool,
     /// `token_endpoint_auth_methods_supported`; empty when the metadata does not say.
     pub(super) auth_methods: Vec<String>,
+    /// `pushed_authorization_request_endpoint` (RFC 9126).
+    pub(super) par_endpoint: Option<String>,
+    /// `require_pushed_authorization_requests`.
+    pub(super) par_required: bool,
 }
 
 /// The issuer facts an OpenID login checks its ID token against.
@@ -274,6 +278,8 @@ impl Core {
             jwks_uri: found.jwks_uri,
             iss_parameter_supported: found.iss_parameter_supported,
             auth_methods: found.token_endpoint_auth_methods_supported,
+            par_endpoint: found.par_endpoint,
+            par_required: found.par_required,
         };
         if let Ok(mut issuers) = self.issuers.lock() {
             issuers.insert(issuer.to_owned(), metadata.clone());
@@ -304,6 +310,7 @@ impl Core {
         flows::check_authorize_url(&authorize_url)?;
         let oidc = self.oidc_facts(environment, &scopes).await?;
         let (issuer, iss_required) = self.callback_issuer(environment, &authorize_url).await?;
+        let par_url = self.pushed_endpoint(environment, app_row).await?;
         let mut listen = loopback_redirect(app_row)?;
         let timeout = options.timeout.unwrap_or(DEFAULT_LOGIN_TIMEOUT);
         listen.timeout = timeout;
@@ -331,13 +338,18 @@ impl Core {
         // Nothing listens before the request is known to be good.
         let listener = Listener::bind(listen).await?;
         let redirect_uri = listener.redirect_uri();
-        let request = flows::authorization_request(&Authorize {
+        let mut request = flows::authorization_request(&Authorize {
             authorize_url: &authorize_url,
             client_id: &app_row.client_id,
             redirect_uri: &redirect_uri,
             scopes: &scopes,
             extra: &extra,
         })?;
+        if let Some(par_url) = &par_url {
+            request.url = self
+                .pushed_address(&credentials, par_url, &request.url, &authorize_url)
+                .await?;
+        }
         let expires_at = self.later(timeout).unwrap_or_else(|| self.now());
         Ok(PendingLogin {
             started: LoginStarted {

@@ -10,6 +10,7 @@ mod client_auth;
 mod dpop;
 mod environments;
 mod login;
+mod par;
 mod portable;
 mod remote;
 mod secrets;

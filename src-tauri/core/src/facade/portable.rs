@@ -30,9 +30,11 @@ impl Core {
         for environment in environments::list(&store.conn)? {
             let apps = apps::all_in(&store.conn, &environment.id)?;
             let bound = apps::dpop_bound_in(&store.conn, &environment.id)?;
+            let pushing = apps::par_in(&store.conn, &environment.id)?;
             let mut environment = ExportedEnvironment::from_stored(&environment, &apps);
             for (exported, app) in environment.apps.iter_mut().zip(&apps) {
                 exported.dpop = bound.contains(app.id.as_str());
+                exported.par = pushing.contains(app.id.as_str());
             }
             exported.push(environment);
         }
@@ -353,6 +355,9 @@ fn merge_apps(
                     if app.dpop {
                         apps::set_dpop(tx, &id, true)?;
                     }
+                    if app.par {
+                        apps::set_par(tx, &id, true)?;
+                    }
                 }
                 (ImportOutcome::Added, Vec::new())
             }
@@ -367,6 +372,17 @@ fn merge_apps(
                     });
                     if clean {
                         apps::set_dpop(tx, &stored.id, app.dpop)?;
+                    }
+                }
+                let par = apps::par_of(tx, &stored.id)?;
+                if par != app.par {
+                    changes.push(FieldChange {
+                        field: "par".into(),
+                        before: par.to_string(),
+                        after: app.par.to_string(),
+                    });
+                    if clean {
+                        apps::set_par(tx, &stored.id, app.par)?;
                     }
                 }
                 if changes.is_empty() {

@@ -28,6 +28,10 @@ struct Metadata {
     /// RFC 9207: the server puts `iss` on every authorization response.
     #[serde(default)]
     authorization_response_iss_parameter_supported: bool,
+    /// RFC 9126 §5.
+    pushed_authorization_request_endpoint: Option<String>,
+    #[serde(default)]
+    require_pushed_authorization_requests: bool,
 }
 
 /// Where an issuer publishes its metadata, in the order their endpoints are preferred: OpenID
@@ -222,6 +226,11 @@ fn merged(issuer: &str, documents: Vec<(Url, Metadata)>) -> Discovery {
         iss_parameter_supported: documents
             .iter()
             .any(|(_, metadata)| metadata.authorization_response_iss_parameter_supported),
+        par_endpoint: first_of(|m| &m.pushed_authorization_request_endpoint),
+        // the stricter reading, as for `iss`
+        par_required: documents
+            .iter()
+            .any(|(_, metadata)| metadata.require_pushed_authorization_requests),
     }
 }
 

@@ -4,7 +4,7 @@
 use super::lifetime::lifetime_of;
 use super::{
     ClientAuth, Doing, Exchange, IntrospectionResponse, client_form_post, fields_of, net_error,
-    oauth_client, provider_error, request_error, unexpected_answer,
+    oauth_client, oauth_error, provider_error, request_error,
 };
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, Response};
@@ -72,27 +72,7 @@ pub async fn revoke(
     if response.status == 200 {
         return Ok(());
     }
-    let json: Option<serde_json::Value> = serde_json::from_slice(&response.body).ok();
-    match json
-        .as_ref()
-        .and_then(|j| j.get("error"))
-        .and_then(|e| e.as_str())
-    {
-        Some(code) => Err(provider_error(
-            response.status,
-            code.to_owned(),
-            json.as_ref()
-                .and_then(|j| j.get("error_description"))
-                .and_then(|d| d.as_str())
-                .map(str::to_owned),
-            &doing,
-        )),
-        None => Err(unexpected_answer(
-            response.status,
-            &response.media_type(),
-            &doing,
-        )),
-    }
+    Err(oauth_error(&response, &doing))
 }
 
 /// Asks a token-info endpoint about the token: Doorkeeper-style (GET with the token as Bearer),

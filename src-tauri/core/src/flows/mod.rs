@@ -12,6 +12,7 @@ pub mod dpop;
 mod id_token;
 pub(crate) mod inspect;
 mod lifetime;
+mod par;
 pub(crate) mod registry;
 
 pub use api::{call_api, curl_command, dpop_curl_command};
@@ -28,6 +29,7 @@ pub use id_token::{IdTokenCheck, fetch_jwks, validate_id_token};
 pub use inspect::{introspect, revoke, token_info};
 pub use lifetime::MAX_LIFETIME;
 pub(crate) use lifetime::expiry;
+pub use par::{Pushed, push_authorization, pushed_parameters, pushed_url};
 pub use registry::{AppRegistry, Created, OauthAppsApi, Registration, Remote};
 
 use crate::error::Error;
@@ -477,6 +479,26 @@ pub(crate) fn provider_error(
         )
         .trim_end()
         .to_owned(),
+    }
+}
+
+/// An answer other than success from an endpoint Authdeck calls without oauth2: the
+/// provider's OAuth error (RFC 6749 §5.2) when it sent one, else what it sent instead.
+pub(crate) fn oauth_error(response: &crate::http::Response, doing: &Doing<'_>) -> Error {
+    let json: Option<serde_json::Value> = serde_json::from_slice(&response.body).ok();
+    let said = |field: &str| {
+        json.as_ref()
+            .and_then(|json| json.get(field))
+            .and_then(serde_json::Value::as_str)
+    };
+    match said("error") {
+        Some(code) => provider_error(
+            response.status,
+            clip(code, 100),
+            said("error_description").map(|text| clip(text, 300)),
+            doing,
+        ),
+        None => unexpected_answer(response.status, &response.media_type(), doing),
     }
 }
 

@@ -83,6 +83,7 @@ fn app(client_id: String) -> impl Strategy<Value = ExportedApp> {
                 audience,
                 resource,
                 dpop: false,
+                par: false,
             },
         )
 }

@@ -77,7 +77,8 @@ fn an_unknown_field_is_refused_with_where_it_is() {
             "Line 10, column 63: environments[0].apps[0].client_secret: unknown field \
              `client_secret`, expected one of `display_name`, `client_id`, `client_type`, \
              `auth_method`, `description`, `logo_uri`, `redirect_uris`, `logout_urls`, \
-             `web_origins`, `default_scopes`, `labels`, `link`, `audience`, `resource`, `dpop`."
+             `web_origins`, `default_scopes`, `labels`, `link`, `audience`, `resource`, `dpop`, \
+             `par`."
                 .into()
         )
     );

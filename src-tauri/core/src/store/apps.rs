@@ -281,6 +281,39 @@ pub fn set_auto_renew(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
     Ok(())
 }
 
+/// Whether an app's browser logins push their authorization requests (RFC 9126).
+pub fn par_of(conn: &Connection, id: &AppId) -> Result<bool> {
+    optional(
+        conn.query_row("SELECT par FROM apps WHERE id = ?1", [id.as_str()], |row| {
+            row.get(0)
+        }),
+    )
+    .map(Option::unwrap_or_default)
+}
+
+/// The IDs of an environment's apps that push their authorization requests, in one query (the
+/// export reads every app).
+pub fn par_in(
+    conn: &Connection,
+    environment: &EnvironmentId,
+) -> Result<std::collections::HashSet<String>> {
+    let mut statement = conn
+        .prepare_cached("SELECT id FROM apps WHERE environment_id = ?1 AND par = 1")
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([environment.as_str()], |row| row.get(0))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// Makes an app's browser logins push their authorization requests, or not.
+pub fn set_par(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
+    conn.prepare_cached("UPDATE apps SET par = ?2 WHERE id = ?1")
+        .and_then(|mut statement| statement.execute(params![id.as_str(), on]))
+        .map_err(store_error)?;
+    Ok(())
+}
+
 /// Whether an app is DPoP-bound, and the thumbprint of its proof key once it has one.
 pub fn dpop_of(conn: &Connection, id: &AppId) -> Result<(bool, Option<String>)> {
     optional(conn.query_row(

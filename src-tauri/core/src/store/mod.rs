@@ -49,6 +49,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0014_team_sign_in.sql")),
     M::up(include_str!("migrations/0015_dpop.sql")),
     M::up(include_str!("migrations/0016_team_oidc.sql")),
+    M::up(include_str!("migrations/0017_par.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -356,6 +357,31 @@ mod tests {
             [id, environment],
         )
         .unwrap();
+    }
+
+    #[test]
+    fn schema_17_leaves_existing_apps_without_pushed_requests() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| *m == M::up(include_str!("migrations/0017_par.sql")))
+            .unwrap();
+        Migrations::from_slice(&MIGRATIONS[..before])
+            .to_latest(&mut conn)
+            .unwrap();
+        add_environment(&conn, "a");
+        add_app(&conn, "a1", "a");
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
+        let app = crate::model::AppId("a1".into());
+        assert!(!apps::par_of(&conn, &app).unwrap());
+        apps::set_par(&conn, &app, true).unwrap();
+        assert!(apps::par_of(&conn, &app).unwrap());
+        assert!(
+            conn.execute("UPDATE apps SET par = 2", []).is_err(),
+            "a mark is 0 or 1"
+        );
     }
 
     #[test]

@@ -217,6 +217,39 @@ fn the_dpop_mark_travels_in_the_export_and_an_older_file_still_reads() {
 }
 
 #[test]
+fn the_par_mark_travels_in_the_export_and_an_older_file_still_reads() {
+    let (_a, source) = populated();
+    let billing = &source.apps(&source.environments().unwrap()[0].id).unwrap()[0];
+    assert!(source.set_pushes_requests(&billing.id, true).unwrap());
+    let text = exported(&source);
+    assert_eq!(text.matches("\"par\": true").count(), 1, "{text}");
+    assert!(
+        !text.contains("\"par\": false"),
+        "left out when not pushing"
+    );
+
+    let (_b, target) = core();
+    target.apply_import(&text, &[]).unwrap();
+    let apps = target.apps(&target.environments().unwrap()[0].id).unwrap();
+    assert!(target.pushes_requests(&apps[0].id).unwrap());
+    assert!(!target.pushes_requests(&apps[1].id).unwrap());
+
+    // a file of a build before PAR, read into the store that has it: a change, listed
+    let older = text.replace(",\n          \"par\": true", "");
+    assert!(!older.contains("\"par\""), "{older}");
+    let report = source.apply_import(&older, &[]).unwrap();
+    assert_eq!(
+        report.environments[0].apps[0].changes,
+        vec![FieldChange {
+            field: "par".into(),
+            before: "true".into(),
+            after: "false".into()
+        }]
+    );
+    assert!(!source.pushes_requests(&billing.id).unwrap());
+}
+
+#[test]
 fn importing_the_same_file_again_skips_everything() {
     let (_a, core) = populated();
     let text = exported(&core);
