@@ -116,6 +116,32 @@ fn scopes_line(core: &Core, app: &AppSummary, scopes: &Option<Vec<String>>) -> S
 }
 
 /// `12s`, `5m 00s`: a duration as the rest of the CLI says times.
+/// Runs `finish`, a sign-in waiting for its callback, telling each callback its listener
+/// refuses meanwhile (a forged or an old one) as it arrives, and any left when it ends.
+pub(crate) async fn telling_refusals<T>(
+    finish: impl std::future::Future<Output = T>,
+    refusals: &authdeck_core::loopback::Refusals,
+    redirect_uri: &str,
+) -> T {
+    let mut refused = refusals.feed();
+    let tell = |reason: String| {
+        say!(
+            "authdeck: a callback to {redirect_uri} was refused, still waiting for a valid one: {reason}"
+        );
+    };
+    tokio::pin!(finish);
+    let outcome = loop {
+        tokio::select! {
+            outcome = &mut finish => break outcome,
+            Some(reason) = refused.recv() => tell(reason),
+        }
+    };
+    while let Ok(reason) = refused.try_recv() {
+        tell(reason);
+    }
+    outcome
+}
+
 pub(crate) fn span(duration: Duration) -> String {
     output::time_left(Some(duration.as_secs().max(1) as i64))
 }
@@ -188,24 +214,8 @@ pub fn browser(
         );
         let began = Instant::now();
         let refusals = pending.refusals();
-        let mut refused = refusals.feed();
-        let tell = |reason: String| {
-            say!(
-                "authdeck: a callback to {} was refused, still waiting for a valid one: {reason}",
-                started.redirect_uri
-            );
-        };
         let finish = core.finish_login(pending, ctrl_c.pressed());
-        tokio::pin!(finish);
-        let outcome = loop {
-            tokio::select! {
-                outcome = &mut finish => break outcome,
-                Some(reason) = refused.recv() => tell(reason),
-            }
-        };
-        while let Ok(reason) = refused.try_recv() {
-            tell(reason);
-        }
+        let outcome = telling_refusals(finish, &refusals, &started.redirect_uri).await;
         match outcome {
             Ok(Some(status)) => Ok(status),
             Ok(None) => Err(Failure::new(

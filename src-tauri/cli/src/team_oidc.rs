@@ -5,7 +5,7 @@
 
 use crate::cli::SignInArgs;
 use crate::failure::{Failure, exit};
-use crate::login::{CtrlC, span};
+use crate::login::{CtrlC, span, telling_refusals};
 use crate::output::{self, say};
 use crate::tokens::block_on;
 use authdeck_core::team::TeamStatus;
@@ -67,24 +67,8 @@ pub fn sign_in(
         );
         let began = Instant::now();
         let refusals = pending.refusals();
-        let mut refused = refusals.feed();
-        let tell = |reason: String| {
-            say!(
-                "authdeck: a callback to {} was refused, still waiting for a valid one: {reason}",
-                started.redirect_uri
-            );
-        };
         let finish = core.finish_team_oidc(pending, ctrl_c.pressed());
-        tokio::pin!(finish);
-        let outcome = loop {
-            tokio::select! {
-                outcome = &mut finish => break outcome,
-                Some(reason) = refused.recv() => tell(reason),
-            }
-        };
-        while let Ok(reason) = refused.try_recv() {
-            tell(reason);
-        }
+        let outcome = telling_refusals(finish, &refusals, &started.redirect_uri).await;
         let port = started.port;
         match outcome {
             Ok(Some(status)) => Ok(status),
