@@ -359,13 +359,11 @@ mod tests {
         .unwrap();
     }
 
-    #[test]
-    fn schema_17_leaves_existing_apps_without_pushed_requests() {
+    /// A database with the app `a1` (environment `a`) made before the migration `sql`, then
+    /// migrated to the latest schema.
+    fn app_a1_from_before(sql: &'static str) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| *m == M::up(include_str!("migrations/0017_par.sql")))
-            .unwrap();
+        let before = MIGRATIONS.iter().position(|m| *m == M::up(sql)).unwrap();
         Migrations::from_slice(&MIGRATIONS[..before])
             .to_latest(&mut conn)
             .unwrap();
@@ -374,6 +372,12 @@ mod tests {
         Migrations::from_slice(MIGRATIONS)
             .to_latest(&mut conn)
             .unwrap();
+        conn
+    }
+
+    #[test]
+    fn schema_17_leaves_existing_apps_without_pushed_requests() {
+        let conn = app_a1_from_before(include_str!("migrations/0017_par.sql"));
         let app = crate::model::AppId("a1".into());
         assert!(!apps::par_of(&conn, &app).unwrap());
         apps::set_par(&conn, &app, true).unwrap();
@@ -386,19 +390,7 @@ mod tests {
 
     #[test]
     fn schema_15_leaves_existing_apps_not_dpop_bound() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| *m == M::up(include_str!("migrations/0015_dpop.sql")))
-            .unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
-        add_environment(&conn, "a");
-        add_app(&conn, "a1", "a");
-        Migrations::from_slice(MIGRATIONS)
-            .to_latest(&mut conn)
-            .unwrap();
+        let conn = app_a1_from_before(include_str!("migrations/0015_dpop.sql"));
         let app = crate::model::AppId("a1".into());
         assert_eq!(apps::dpop_of(&conn, &app).unwrap(), (false, None));
         assert!(
