@@ -3,7 +3,17 @@
 // thumbprint; its next token is a DPoP token whose cnf.jkt the token panel shows as that key.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { byTestId, click, closeApp, dismissToasts, launch, openApp, screenshot, waitForText } from "./support.js";
+import {
+  byTestId,
+  click,
+  clipboard,
+  closeApp,
+  dismissToasts,
+  launch,
+  openApp,
+  screenshot,
+  waitForText,
+} from "./support.js";
 
 let browser;
 
@@ -30,6 +40,8 @@ test("an app turned DPoP-bound gets a DPoP token bound to its own key, and the p
   const jkt = (await textOf("binding-jkt")).trim();
   assert.match(jkt, /^[A-Za-z0-9_-]{43}$/, "the thumbprint is an RFC 7638 SHA-256 thumbprint, base64url");
   await waitForText(browser, "token-binding", "the next token will be");
+  await click(browser, "binding-jkt-copy");
+  await browser.waitUntil(() => clipboard() === jkt, { timeout: 5000, timeoutMsg: "the thumbprint never reached the clipboard" });
 
   await dismissToasts(browser);
   await click(browser, "token-get");
