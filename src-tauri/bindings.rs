@@ -43,6 +43,7 @@ fn export_all(dir: &Path) {
         TokenRequestInput,
         Introspection,
         TokenInfo,
+        AppBinding,
         Discovery,
         StartupMarks,
         ProfileDescription,

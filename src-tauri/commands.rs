@@ -2,8 +2,8 @@
 
 use crate::clipboard::CopyGeneration;
 use crate::ipc::{
-    AppInfo, CopyStarted, IpcError, RevealedSecret, STORE_CHANGED, StartupMarks, StoreChanged,
-    StoreScope,
+    AppBinding, AppInfo, CopyStarted, IpcError, RevealedSecret, STORE_CHANGED, StartupMarks,
+    StoreChanged, StoreScope,
 };
 use crate::state::AppState;
 use authdeck_core::audit::{AuditEntry, AuditQuery};
@@ -320,6 +320,49 @@ pub fn set_auto_renew<R: Runtime>(
     let status = state.core()?.set_auto_renew(&app_id, on)?;
     changed(&app, &[StoreScope::Tokens, StoreScope::Apps]);
     Ok(status)
+}
+
+/// How the app's tokens are bound (DPoP) and its authorization requests sent (PAR).
+#[tauri::command(async)]
+pub fn app_binding(state: State<'_, AppState>, app_id: AppId) -> Reply<AppBinding> {
+    binding_of(state.core()?, &app_id)
+}
+
+/// Marks the app DPoP-bound (making its proof key) or not; its next token follows.
+#[tauri::command(async)]
+pub fn set_dpop<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+    on: bool,
+) -> Reply<AppBinding> {
+    let core = state.core()?;
+    core.set_dpop(&app_id, on)?;
+    changed(&app, &[StoreScope::Apps]);
+    binding_of(core, &app_id)
+}
+
+/// Makes the app's browser logins push their authorization requests, or not.
+#[tauri::command(async)]
+pub fn set_par<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+    on: bool,
+) -> Reply<AppBinding> {
+    let core = state.core()?;
+    core.set_pushes_requests(&app_id, on)?;
+    changed(&app, &[StoreScope::Apps]);
+    binding_of(core, &app_id)
+}
+
+fn binding_of(core: &authdeck_core::Core, app_id: &AppId) -> Reply<AppBinding> {
+    let dpop = core.dpop_binding(app_id)?;
+    Ok(AppBinding {
+        dpop: dpop.bound,
+        jkt: dpop.jkt,
+        par: core.pushes_requests(app_id)?,
+    })
 }
 
 /// Copies the app's access token under the same rules as a secret.

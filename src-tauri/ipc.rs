@@ -48,6 +48,18 @@ pub struct CopyStarted {
     pub clear_after_seconds: u32,
 }
 
+/// How an app's tokens are bound and its authorization requests sent, as its settings show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub struct AppBinding {
+    /// Token requests carry DPoP proofs, so the tokens are bound to the app's proof key.
+    pub dpop: bool,
+    /// The RFC 7638 thumbprint of the app's proof key (its tokens' `cnf.jkt`), once it exists.
+    pub jkt: Option<String>,
+    /// Browser logins push their authorization requests (PAR) even when the metadata does not
+    /// require it.
+    pub par: bool,
+}
+
 /// Which part of the store changed, so the UI refetches just that.
 #[derive(Clone, Copy, Debug, Serialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -1,6 +1,7 @@
 // The one module that talks to the backend. Every command is typed with the generated
 // bindings; every failure becomes an IpcError the UI can act on by its code.
 import { invoke } from "@tauri-apps/api/core";
+import type { AppBinding } from "../bindings/AppBinding";
 import type { AppDeleted } from "../bindings/AppDeleted";
 import type { AppId } from "../bindings/AppId";
 import type { AppInfo } from "../bindings/AppInfo";
@@ -173,6 +174,9 @@ export const api = {
   forgetToken: (appId: AppId) => write<TokenStatus>(["tokens"], "forget_token", { appId }),
   setAutoRenew: (appId: AppId, on: boolean) => write<TokenStatus>(["tokens", "apps"], "set_auto_renew", { appId, on }),
   copyToken: (appId: AppId) => call<CopyStarted>("copy_token", { appId }),
+  appBinding: (appId: AppId) => call<AppBinding>("app_binding", { appId }),
+  setDpop: (appId: AppId, on: boolean) => write<AppBinding>(["apps"], "set_dpop", { appId, on }),
+  setPar: (appId: AppId, on: boolean) => write<AppBinding>(["apps"], "set_par", { appId, on }),
   discover: (issuer: string) => call<Discovery>("discover", { issuer }),
   startupMarks: () => call<StartupMarks>("startup_marks"),
   takeOpenRequest: () => call<ClientApp | null>("take_open_request"),

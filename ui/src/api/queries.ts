@@ -12,6 +12,8 @@ export const keys = {
   appInfo: ["app-info"] as const,
   apps: (environmentId: EnvironmentId) => ["apps", environmentId] as const,
   app: (id: AppId) => ["app", id] as const,
+  /** Under the app's key, so whatever refreshes the app refreshes it. */
+  binding: (id: AppId) => ["app", id, "binding"] as const,
   linked: (id: AppId) => ["linked", id] as const,
   secrets: (appId: AppId) => ["secrets", appId] as const,
   tokens: (environmentId: EnvironmentId) => ["tokens", environmentId] as const,
@@ -88,3 +90,7 @@ export const useTokenStatuses = (environmentId: EnvironmentId | null) =>
 /** One app's token status, with its decoded JWT when it is one. */
 export const useTokenDetails = (appId: AppId | null) =>
   useQuery({ queryKey: keys.token(appId ?? ""), queryFn: () => api.tokenDetails(appId ?? ""), enabled: appId !== null });
+
+/** How an app's tokens are bound (DPoP) and its authorization requests sent (PAR). */
+export const useAppBinding = (appId: AppId | null) =>
+  useQuery({ queryKey: keys.binding(appId ?? ""), queryFn: () => api.appBinding(appId ?? ""), enabled: appId !== null });

@@ -7,6 +7,7 @@ import { measureToFrame } from "../lib/marks";
 import type { AppRequest } from "../lib/palette";
 import { localDateTime, plural } from "../lib/time";
 import { AppForm } from "./AppForm";
+import { BindingSettings } from "./BindingSettings";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
@@ -132,6 +133,7 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
         <header className="panel-header">
           <h3 id="app-settings-title">Settings</h3>
         </header>
+        <BindingSettings app={current} environment={environment} />
         <AppForm
           key={current.id + current.updated_at}
           app={current}

@@ -496,3 +496,78 @@ describe("TokenPanel, actions", () => {
     expect(screen.queryByTestId("token-sign-in-again")).toBeNull();
   });
 });
+
+describe("TokenPanel, DPoP binding", () => {
+  const APP_JKT = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+  const bound = { dpop: true, jkt: APP_JKT, par: false };
+  const dpopJwt = (jkt: string) => ({
+    status: tokenStatus({ issued: Date.now(), token: { token_type: "DPoP", is_jwt: true } }),
+    jwt: {
+      header: [{ name: "alg", value: "RS256", note: null }],
+      claims: [{ name: "cnf", value: JSON.stringify({ jkt }), note: null }],
+    },
+  });
+
+  it("shows a DPoP JWT whose cnf.jkt is the app's key thumbprint as bound to this app's key", async () => {
+    fakeBackend({ token_details: () => dpopJwt(APP_JKT), app_binding: () => bound });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-type")).toHaveTextContent("DPoP · JWT");
+    const binding = await screen.findByTestId("token-binding");
+    await vi.waitFor(() => { expect(binding).toHaveAttribute("data-binding", "this_key"); });
+    expect(binding).toHaveTextContent(`${APP_JKT} bound to this app’s key`);
+  });
+
+  it("warns when a DPoP JWT is bound to another key than the app's", async () => {
+    fakeBackend({ token_details: () => dpopJwt("another-thumbprint"), app_binding: () => bound });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    const binding = await screen.findByTestId("token-binding");
+    await vi.waitFor(() => { expect(binding).toHaveAttribute("data-binding", "other_key"); });
+    expect(binding).toHaveTextContent("another-thumbprint");
+    expect(binding).toHaveTextContent("bound to another key than this app’s");
+    expect(binding).not.toHaveTextContent("bound to this app’s key");
+  });
+
+  it("reads the binding of an opaque DPoP token from its introspection", async () => {
+    fakeBackend({
+      token_details: () => ({ status: tokenStatus({ issued: Date.now(), token: { token_type: "DPoP" } }), jwt: null }),
+      app_binding: () => bound,
+      introspect_token: () => ({
+        active: true,
+        fields: [
+          { name: "active", value: "true", note: null },
+          { name: "cnf", value: JSON.stringify({ jkt: APP_JKT }), note: null },
+        ],
+        checked_at: new Date().toISOString(),
+      }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    const binding = await screen.findByTestId("token-binding");
+    expect(binding).toHaveAttribute("data-binding", "unseen");
+    expect(binding).toHaveTextContent("introspect it to see the key");
+    await userEvent.click(screen.getByTestId("token-introspect"));
+    await vi.waitFor(() => { expect(screen.getByTestId("token-binding")).toHaveAttribute("data-binding", "this_key"); });
+    expect(screen.getByTestId("token-binding")).toHaveTextContent("bound to this app’s key");
+  });
+
+  it("says a Bearer token of a DPoP-bound app is not bound and the next token will be", async () => {
+    fakeBackend({
+      token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }),
+      app_binding: () => bound,
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-type")).toHaveTextContent("Bearer");
+    const binding = await screen.findByTestId("token-binding");
+    expect(binding).toHaveTextContent("not bound (Bearer, issued before DPoP was turned on) — the next token will be");
+  });
+
+  it("says nothing of binding for a Bearer token of an app that is not DPoP-bound", async () => {
+    const backend = fakeBackend({
+      token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }),
+      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-type")).toHaveTextContent("Bearer");
+    await vi.waitFor(() => { expect(backend.callsOf("app_binding")).toEqual([{ appId: "app-1" }]); });
+    expect(screen.queryByTestId("token-binding")).toBeNull();
+  });
+});

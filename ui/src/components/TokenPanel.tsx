@@ -8,7 +8,8 @@ import type { TokenInfo } from "../bindings/TokenInfo";
 import type { TokenMeta } from "../bindings/TokenMeta";
 import type { TokenStatus } from "../bindings/TokenStatus";
 import { api, toIpcError } from "../api/client";
-import { keys, useTokenDetails } from "../api/queries";
+import { keys, useAppBinding, useTokenDetails } from "../api/queries";
+import { cnfJkt, tokenBinding, type TokenBinding } from "../lib/binding";
 import { presentationOf, WHAT_TO_DO } from "../lib/errors";
 import { NO_ENDING, ending } from "../lib/ending";
 import type { AppRequest } from "../lib/palette";
@@ -114,12 +115,44 @@ function Scopes({ scopes, testId, tone }: { scopes: readonly string[]; testId: s
   );
 }
 
+/** The token's sender binding, as a row of its facts; nothing for a Bearer token of an unbound app. */
+function BindingFact({ binding }: { binding: TokenBinding }) {
+  if (binding.kind === "none") return null;
+  return (
+    <>
+      <dt>Binding</dt>
+      <dd data-testid="token-binding" data-binding={binding.kind}>
+        {binding.kind === "this_key" || binding.kind === "other_key" ? (
+          <>
+            <code className="fingerprint token-binding-jkt" title="cnf.jkt: the thumbprint of the key the token is bound to">
+              {binding.jkt}
+            </code>{" "}
+            {binding.kind === "this_key" ? (
+              <span className="binding-match">bound to this app’s key</span>
+            ) : (
+              <span className="hint-warning">
+                <Icon name="warning" size={13} /> bound to another key
+                {binding.appJkt ? " than this app’s" : " — this app has no DPoP key"}: requests with this app’s proofs fail
+              </span>
+            )}
+          </>
+        ) : binding.kind === "unseen" ? (
+          <span className="muted">DPoP-bound; introspect it to see the key (cnf.jkt)</span>
+        ) : (
+          <span className="muted">not bound (Bearer, issued before DPoP was turned on) — the next token will be</span>
+        )}
+      </dd>
+    </>
+  );
+}
+
 /**
  * An app's access token: its state with a live countdown, what it carries, and what the provider
  * says of it. Getting, introspecting, token info, revoking and copying are one click each.
  */
 export function TokenPanel({ app, environment, request, onRequestTaken }: Props) {
   const details = useTokenDetails(app.id);
+  const appBinding = useAppBinding(app.id);
   const client = useQueryClient();
   const now = useNow();
   const toast = useToast();
@@ -188,6 +221,9 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
   const requested = parseScopes(scopesText);
   const defaults = app.default_scopes.join(" ");
   const autoRenew = status?.auto_renew ?? app.auto_renew;
+  // an introspection on show speaks for the token now; else the JWT's own claims
+  const shownJkt = cnfJkt(result?.kind === "introspection" ? result.value.fields : undefined) ?? cnfJkt(details.data?.jwt?.claims);
+  const binding = token ? tokenBinding(token.token_type, shownJkt, appBinding.data) : null;
   // what the environment lacks for each action, said on the button and under the actions
   const lacking = [
     { endpoint: "introspection", action: "Introspect", present: endpoints.introspection_url },
@@ -319,6 +355,7 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
           <dl className="token-facts">
             <dt>Type</dt>
             <dd data-testid="token-type">{token.token_type}{token.is_jwt ? " · JWT" : " · opaque"}</dd>
+            {binding && <BindingFact binding={binding} />}
             <dt>From</dt>
             <dd data-testid="token-source">{SOURCE_LABEL[token.source]}</dd>
             {token.source !== "client_credentials" && (

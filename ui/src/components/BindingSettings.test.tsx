@@ -1,0 +1,85 @@
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import type { AppBinding } from "../bindings/AppBinding";
+import { fakeBackend } from "../test/backend";
+import { clientApp, environment } from "../test/fixtures";
+import { renderWithProviders } from "../test/render";
+import { BindingSettings } from "./BindingSettings";
+
+const JKT = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+
+/** A backend whose binding changes as set_dpop and set_par say. */
+function bindingBackend(start: AppBinding) {
+  let binding = start;
+  return fakeBackend({
+    app_binding: () => binding,
+    set_dpop: ({ on }) => {
+      binding = { ...binding, dpop: Boolean(on), jkt: binding.jkt ?? JKT };
+      return binding;
+    },
+    set_par: ({ on }) => {
+      binding = { ...binding, par: Boolean(on) };
+      return binding;
+    },
+  });
+}
+
+describe("BindingSettings", () => {
+  it("turns DPoP on and then shows the proof key's thumbprint to register", async () => {
+    const backend = bindingBackend({ dpop: false, jkt: null, par: false });
+    renderWithProviders(<BindingSettings app={clientApp()} environment={environment()} />);
+    const dpop = await screen.findByTestId("binding-dpop");
+    expect(dpop).not.toBeChecked();
+    expect(screen.queryByTestId("binding-jkt")).toBeNull();
+    expect(dpop.parentElement).toHaveTextContent("Takes effect on the next token.");
+    await userEvent.click(dpop);
+    expect(backend.callsOf("set_dpop")).toEqual([{ appId: "app-1", on: true }]);
+    expect(await screen.findByTestId("binding-jkt")).toHaveTextContent(JKT);
+    expect(screen.getByTestId("binding-dpop")).toBeChecked();
+  });
+
+  it("turns PAR on, its hint saying it is used anyway when the provider's metadata requires it", async () => {
+    const backend = bindingBackend({ dpop: false, jkt: null, par: false });
+    renderWithProviders(<BindingSettings app={clientApp()} environment={environment()} />);
+    const par = await screen.findByTestId("binding-par");
+    expect(par.parentElement).toHaveTextContent("used anyway when the provider’s metadata requires it");
+    await userEvent.click(par);
+    expect(backend.callsOf("set_par")).toEqual([{ appId: "app-1", on: true }]);
+    await vi.waitFor(() => { expect(screen.getByTestId("binding-par")).toBeChecked(); });
+  });
+
+  it("asks before a change in production, naming production, and changes nothing when cancelled", async () => {
+    const backend = bindingBackend({ dpop: true, jkt: JKT, par: false });
+    const production = environment({ kind: "production", name: "Prod" });
+    renderWithProviders(<BindingSettings app={clientApp()} environment={production} />);
+    await userEvent.click(await screen.findByTestId("binding-dpop"));
+    const dialog = screen.getByTestId("confirm-dialog");
+    expect(dialog).toHaveTextContent("“Prod” is a production environment");
+    expect(dialog).toHaveTextContent("The app’s next token is a plain Bearer token.");
+    await userEvent.click(within(dialog).getByTestId("confirm-cancel"));
+    expect(backend.callsOf("set_dpop")).toEqual([]);
+    expect(screen.getByTestId("binding-dpop")).toBeChecked();
+
+    await userEvent.click(screen.getByTestId("binding-dpop"));
+    await userEvent.click(within(screen.getByTestId("confirm-dialog")).getByRole("button", { name: "Turn off" }));
+    expect(backend.callsOf("set_dpop")).toEqual([{ appId: "app-1", on: false }]);
+    await vi.waitFor(() => { expect(screen.getByTestId("binding-dpop")).not.toBeChecked(); });
+    // the key is kept for when DPoP comes back
+    expect(screen.getByTestId("binding-jkt")).toHaveTextContent(JKT);
+  });
+
+  it("shows a refusal in place, in the backend's words, and leaves the switch as it was", async () => {
+    const message = "The team vault refused to store the app's DPoP proof key.";
+    fakeBackend({
+      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+      set_dpop: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw { code: "vault_refused", message, field: null };
+      },
+    });
+    renderWithProviders(<BindingSettings app={clientApp()} environment={environment()} />);
+    await userEvent.click(await screen.findByTestId("binding-dpop"));
+    expect(await screen.findByTestId("binding-error")).toHaveTextContent(message);
+    expect(screen.getByTestId("binding-dpop")).not.toBeChecked();
+  });
+});
