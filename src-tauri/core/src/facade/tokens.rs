@@ -460,6 +460,16 @@ impl Core {
             Some(token) if token.sign_in_ended_at.is_some() => {
                 return Err(sign_in_ended(&self.app(app)?));
             }
+            // Its subject token is another grant's: renewing by the app's own credentials
+            // would quietly hand out a token of other rights.
+            Some(token) if token.source == TokenSource::TokenExchange => {
+                return Err(Error::LoginRequired(format!(
+                    "“{}” holds a token got by token exchange; it is not renewed by itself. \
+                     Run `authdeck exchange` again, or forget the token to use the app's own \
+                     credentials.",
+                    self.app(app)?.display_name
+                )));
+            }
             Some(token) if token.has_refresh_token => {
                 self.refuse_while_paused(app, fetch)?;
                 return self.refresh_login(app, token, scopes).await;
@@ -547,6 +557,7 @@ impl Core {
             has_id_token: minted.id_token.is_some(),
             sign_in_ended_at: None,
             api_base_url,
+            issued_token_type: minted.issued_token_type,
         };
         // The refresh token first: it is the one that cannot be got again.
         let mut entries = Vec::new();
