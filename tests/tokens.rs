@@ -115,21 +115,6 @@ async fn the_token_lives_in_the_keychain_and_survives_a_restart() {
     assert!(f.core.secrets(&app.id).unwrap()[0].last_used_at.is_some());
 }
 
-/// Every file under `dir`, at any depth.
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .flat_map(|entry| {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                files_under(&path)
-            } else {
-                vec![path]
-            }
-        })
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn no_token_value_reaches_the_data_folder() {
     let f = Fixture::new("canary", &[]);
@@ -139,7 +124,7 @@ async fn no_token_value_reaches_the_data_folder() {
     assert!(value.expose().len() >= 20);
     f.core.introspect_token(&app.id).await.unwrap();
     f.core.revoke_token(&app.id).await.unwrap();
-    let files = files_under(f.home.path());
+    let files = support::files_under(f.home.path());
     assert!(files.len() >= 2, "the database and a lock file: {files:?}");
     for path in files {
         let bytes = std::fs::read(&path).unwrap();

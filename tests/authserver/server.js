@@ -24,6 +24,9 @@
 //     error and request_uri
 //   GET  /test/authorization-requests   the parameter names (and client_id, request_uri) of each
 //     request to the authorization endpoint, as the browser sent it
+//   GET  /test/exchange-requests   what each token exchange (RFC 8693) saw: the requesting
+//     client, the subject token's client and scope, the audiences, resources, scope, actor and
+//     requested token type asked for, and the answer's status and error (never a token)
 //   POST /test/token-requests/clear   forgets the lists
 //   POST /test/config           {"token_ttl":60,"delay_ms":0,"strict":true,"fault":null}
 //     fault: make the token endpoint misbehave the way real servers do, after recording the
@@ -42,6 +45,7 @@
 //     "absent" leaves out pushed_authorization_request_endpoint (a provider without PAR)
 //     par_fault: as fault, for the pushed authorization request endpoint (POST /request), or
 //     "hang": its answer comes after 5 s
+//     exchange_omit_issued_type: true leaves issued_token_type out of token-exchange answers
 // Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token, and a
 // REST "OAuth apps" management API of the shape some providers offer (see below), backed by
 // the server's own client registration so an app created through it can get tokens at once:
@@ -90,6 +94,8 @@ const config = {
   dpop_refuse_nonce: false,
   par_metadata: null,
   par_fault: null,
+  // true: a token exchange's answer leaves out issued_token_type (required by RFC 8693 §2.2.1)
+  exchange_omit_issued_type: false,
 };
 
 // The endpoints some providers name only in their RFC 8414 document.
@@ -244,6 +250,9 @@ let tokenPolls = 0; // token requests seen, numbered from 1 (device_slow_down co
 const API = "https://api.authdeck.test/";
 const JWT_API = "https://jwt-api.authdeck.test/";
 const LOOPBACK = "http://127.0.0.1/callback";
+const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+const exchangeRequests = [];
 const SCOPES = ["openid", "profile", "offline_access", "read", "write"];
 const resourceServer = (resource) => ({
   scope: "read write",
@@ -279,7 +288,7 @@ const clients = [
   { client_id: "dpop-client", client_secret: "dpop-secret", token_endpoint_auth_method: "client_secret_basic", application_type: "native", dpop_bound_access_tokens: true },
 ].map((client) => ({
   ...client,
-  grant_types: ["client_credentials", "authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
+  grant_types: ["client_credentials", "authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code", TOKEN_EXCHANGE],
   response_types: ["code"],
   redirect_uris: [LOOPBACK],
   scope: "openid profile offline_access read write",
@@ -369,6 +378,64 @@ const provider = new Provider(issuer, {
   },
 });
 provider.proxy = false;
+
+// RFC 8693 token exchange: the subject token must be one this server issued (an access or
+// client-credentials token, unexpired), the scope asked for within the subject's; the new token
+// is an opaque client-credentials token of the requesting client. What it saw is recorded.
+const list = (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+provider.registerGrantType(
+  TOKEN_EXCHANGE,
+  async (ctx) => {
+    const params = ctx.oidc.params;
+    const body = ctx.oidc.body ?? {};
+    const record = {
+      client_id: ctx.oidc.client.clientId,
+      subject_client_id: null,
+      subject_scope: null,
+      audience: list(body.audience),
+      resource: list(body.resource),
+      scope: params.scope ?? null,
+      actor: params.actor_token ? params.actor_token_type ?? "" : null,
+      requested_token_type: params.requested_token_type ?? null,
+      status: 400,
+      error: null,
+    };
+    exchangeRequests.push(record);
+    try {
+      if (params.subject_token_type !== ACCESS_TOKEN_TYPE) {
+        throw new errors.InvalidRequest("subject_token_type must be an access token's");
+      }
+      const subject =
+        (await ctx.oidc.provider.AccessToken.find(params.subject_token)) ??
+        (await ctx.oidc.provider.ClientCredentials.find(params.subject_token));
+      if (!subject || subject.isExpired) throw new errors.InvalidGrant("subject token is invalid or expired");
+      record.subject_client_id = subject.clientId;
+      record.subject_scope = subject.scope ?? "";
+      const held = new Set((subject.scope ?? "").split(" ").filter(Boolean));
+      const asked = (params.scope ?? "").split(" ").filter(Boolean);
+      const beyond = asked.filter((scope) => !held.has(scope));
+      if (beyond.length > 0) throw new errors.InvalidScope("scope exceeds the subject token's", beyond.join(" "));
+      const token = new ctx.oidc.provider.ClientCredentials({
+        client: ctx.oidc.client,
+        scope: (asked.length > 0 ? asked : [...held]).join(" ") || undefined,
+      });
+      const value = await token.save();
+      ctx.body = {
+        access_token: value,
+        ...(config.exchange_omit_issued_type ? {} : { issued_token_type: ACCESS_TOKEN_TYPE }),
+        token_type: "Bearer",
+        expires_in: token.expiration,
+        scope: token.scope,
+      };
+      record.status = 200;
+    } catch (error) {
+      record.error = error.error ?? "server_error";
+      throw error;
+    }
+  },
+  ["subject_token", "subject_token_type", "audience", "resource", "scope", "requested_token_type", "actor_token", "actor_token_type"],
+  ["audience", "resource"],
+);
 // Why a client authentication failed, for /test/client-auth (oidc-provider tells the client
 // only "invalid_client").
 for (const event of ["grant.error", "introspection.error", "revocation.error", "device_authorization.error", "pushed_authorization_request.error"]) {
@@ -400,12 +467,14 @@ provider.use(async (ctx, next) => {
   if (ctx.path === "/test/revocation-requests" && ctx.method === "GET") return json(ctx, 200, revocationRequests);
   if (ctx.path === "/test/client-auth" && ctx.method === "GET") return json(ctx, 200, clientAuthRequests);
   if (ctx.path === "/test/par-requests" && ctx.method === "GET") return json(ctx, 200, parRequests);
+  if (ctx.path === "/test/exchange-requests" && ctx.method === "GET") return json(ctx, 200, exchangeRequests);
   if (ctx.path === "/test/authorization-requests" && ctx.method === "GET") return json(ctx, 200, authorizationRequests);
   if (ctx.path === "/test/token-requests/clear" && ctx.method === "POST") {
     clientAuthRequests.length = 0;
     tokenRequests.length = 0;
     revocationRequests.length = 0;
     parRequests.length = 0;
+    exchangeRequests.length = 0;
     authorizationRequests.length = 0;
     tokenPolls = 0;
     return json(ctx, 200, { cleared: true });

@@ -152,6 +152,27 @@ impl AuthServer {
         self.records("par-requests")
     }
 
+    /// What each token exchange (RFC 8693) the server received saw: `client_id`,
+    /// `subject_client_id`, `subject_scope`, `audience` and `resource` (lists), `scope`,
+    /// `actor`, `requested_token_type`, `status` and `error`.
+    pub fn exchange_requests(&self) -> Vec<serde_json::Value> {
+        self.records("exchange-requests")
+    }
+
+    /// Revokes `token` at the server as `client` (client_secret_basic), behind Authdeck's back.
+    pub fn revoke(&self, client: &str, secret: &str, token: &str) {
+        let status = super::http_client()
+            .build()
+            .unwrap()
+            .post(format!("{}/token/revocation", self.issuer))
+            .basic_auth(client, Some(secret))
+            .form(&[("token", token), ("token_type_hint", "access_token")])
+            .send()
+            .expect("revoke at the server")
+            .status();
+        assert_eq!(status, 200);
+    }
+
     /// Each request to the authorization endpoint as the browser sent it: its parameter
     /// `names`, `client_id` and `request_uri`.
     pub fn authorization_requests(&self) -> Vec<serde_json::Value> {

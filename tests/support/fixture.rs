@@ -150,6 +150,11 @@ impl Fixture {
         tokio::task::block_in_place(|| self.server.client_auth_requests())
     }
 
+    /// What each token exchange the server received saw.
+    pub fn exchanges(&self) -> Vec<Value> {
+        tokio::task::block_in_place(|| self.server.exchange_requests())
+    }
+
     pub fn configure(&self, config: Value) {
         tokio::task::block_in_place(|| self.server.configure(config));
     }

@@ -42,6 +42,14 @@ pub enum Command {
     /// credentials with the app's secret from the keychain. A sign-in only with --login.
     Token(TokenArgs),
 
+    /// Exchange another app's access token for a token of this app (RFC 8693).
+    ///
+    /// The subject token is APP2's current access token (got first when needed, as
+    /// `authdeck token` would); the new token replaces APP's and is printed like `token`.
+    /// It is not renewed by itself: run `exchange` again. Example: authdeck exchange
+    /// reports --subject-token-from billing --audience https://reports.example
+    Exchange(ExchangeArgs),
+
     /// Sign in as a user: in the system browser (authorization code with PKCE on a loopback
     /// redirect), or with a code on another device (--device).
     ///
@@ -316,6 +324,37 @@ pub struct TokenArgs {
     /// code 9.
     #[arg(long)]
     pub login: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExchangeArgs {
+    #[command(flatten)]
+    pub target: Target,
+
+    /// The app whose current access token is exchanged (in the same environment; may be APP
+    /// itself).
+    #[arg(long, value_name = "APP2")]
+    pub subject_token_from: String,
+
+    /// The `audience` to ask for (repeat for several).
+    #[arg(long = "audience", value_name = "A", allow_hyphen_values = true)]
+    pub audiences: Vec<String>,
+
+    /// The `resource` to ask for (RFC 8707; repeat for several).
+    #[arg(long = "resource", value_name = "R", allow_hyphen_values = true)]
+    pub resources: Vec<String>,
+
+    /// Ask for these scopes (repeat, or separate by spaces); at most the subject token's.
+    #[arg(long = "scope", value_name = "S", allow_hyphen_values = true)]
+    pub scopes: Vec<String>,
+
+    /// The `requested_token_type` (a token-type URI, RFC 8693 §3).
+    #[arg(long, value_name = "T")]
+    pub requested_token_type: Option<String>,
+
+    /// Print the new token's status as JSON instead of its value.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Args)]

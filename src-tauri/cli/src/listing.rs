@@ -38,7 +38,8 @@ struct AppTokenJson<'a> {
     scopes_missing: &'a [String],
     auto_renew: bool,
     renew_error: Option<&'a str>,
-    /// How the token was obtained: client_credentials, authorization_code, device_code.
+    /// How the token was obtained: client_credentials, authorization_code, device_code,
+    /// token_exchange.
     source: Option<TokenSource>,
     /// A refresh token is held (a sign-in's token): `token` refreshes instead of signing in.
     has_refresh_token: bool,
@@ -321,6 +322,7 @@ mod tests {
             has_id_token: false,
             sign_in_ended_at: None,
             api_base_url: None,
+            issued_token_type: None,
         }
     }
 

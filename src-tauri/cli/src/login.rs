@@ -414,6 +414,7 @@ pub fn report(core: &Core, signing: &Signing, status: &TokenStatus) -> Result<()
         TokenSource::AuthorizationCode => "browser sign-in",
         TokenSource::DeviceCode => "device sign-in",
         TokenSource::ClientCredentials => "client credentials",
+        TokenSource::TokenExchange => "token exchange",
     };
     lines.push(format!(
         "  access token   {} ({}, {kind}) {}, {}",

@@ -147,6 +147,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             unreachable!("handled above")
         }
         Command::Login(args) => login::login(&core, &args, verbose),
+        Command::Exchange(args) => tokens::exchange(&core, &args, verbose),
         Command::Proof(args) => dpop::proof(&core, &args, verbose),
         Command::Curl(args) => dpop::curl(&core, &args, verbose),
         Command::Env(env) => match env.action {

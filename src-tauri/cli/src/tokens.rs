@@ -1,6 +1,6 @@
 //! `token`, `exec` and `env` (exports): a valid access token for an app, handed on.
 
-use crate::cli::{ExecArgs, TokenArgs, VarArgs};
+use crate::cli::{ExchangeArgs, ExecArgs, TokenArgs, VarArgs};
 use crate::failure::{Failure, exit, one_line};
 use crate::login::{self, Signing};
 use crate::output::{self, is_variable_name, say, shell_quote};
@@ -8,7 +8,7 @@ use crate::resolve;
 use authdeck_core::model::{
     AppSummary, Environment, Secret, TokenMeta, TokenRequestInput, TokenSource,
 };
-use authdeck_core::{Core, ErrorCode, Fetch};
+use authdeck_core::{Core, ErrorCode, ExchangeRequest, Fetch};
 
 /// How the token handed on was obtained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +21,8 @@ pub enum How {
     Refreshed,
     /// A new one from a sign-in just now (`--login`).
     SignedIn,
+    /// A new one by token exchange (`authdeck exchange`).
+    Exchanged,
 }
 
 impl How {
@@ -30,6 +32,7 @@ impl How {
             How::Renewed => "renewed",
             How::Refreshed => "refreshed",
             How::SignedIn => "signed-in",
+            How::Exchanged => "exchanged",
         }
     }
 }
@@ -77,6 +80,7 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
     let requested = requested_scopes(&args.scopes);
     let stored = core.stored_token(&app.id, requested.as_deref(), args.min_valid)?;
     let before = stored.status.token.as_ref().map(|t| t.id.clone());
+    let stored_source = stored.status.token.as_ref().map(|t| t.source);
     let refreshable = stored
         .status
         .token
@@ -124,6 +128,10 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
                 scopes: requested.clone(),
             };
             block_on(core.fetch_token(&app.id, input, Fetch::New))??;
+        }
+        // An exchanged token is got again only by `authdeck exchange`, which its message says.
+        Err(error) if stored_source == Some(TokenSource::TokenExchange) => {
+            return Err(error.into());
         }
         // Only an app's own sign-in: a team vault's needs `team login`, which its message says.
         Err(error @ authdeck_core::Error::LoginRequired(_)) => {
@@ -234,6 +242,38 @@ pub fn obtain(args: &TokenArgs, verbose: bool) -> Result<Got, Failure> {
 /// `authdeck token`: the value on stdout, nothing else.
 pub fn token(args: &TokenArgs, verbose: bool) -> Result<u8, Failure> {
     let got = obtain(args, verbose)?;
+    printable_token(&got)?;
+    output::print_exactly(&format!("{}\n", got.value.expose()))?;
+    Ok(0)
+}
+
+/// `authdeck exchange`: APP2's access token exchanged for one of APP (RFC 8693), stored as
+/// APP's token; its value on stdout, or its status with `--json`.
+pub fn exchange(core: &Core, args: &ExchangeArgs, verbose: bool) -> Result<u8, Failure> {
+    let (environment, app) =
+        resolve::app_to_act_on(core, args.target.env.as_deref(), args.target.app.as_deref())?;
+    let subject = resolve::app(core, &environment, Some(&args.subject_token_from))?;
+    let request = ExchangeRequest {
+        subject_app: subject.id.clone(),
+        audiences: args.audiences.clone(),
+        resources: args.resources.clone(),
+        scopes: requested_scopes(&args.scopes),
+        requested_token_type: args.requested_token_type.clone(),
+    };
+    let status = block_on(core.exchange_token(&app.id, &request))??;
+    if args.json {
+        output::print_json(&status)?;
+        return Ok(0);
+    }
+    let (meta, value) = core.token_value(&app.id)?;
+    let got = Got {
+        environment,
+        app,
+        meta,
+        value,
+        how: How::Exchanged,
+    };
+    report(&got, verbose, 0);
     printable_token(&got)?;
     output::print_exactly(&format!("{}\n", got.value.expose()))?;
     Ok(0)

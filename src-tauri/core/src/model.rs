@@ -523,6 +523,8 @@ pub enum TokenSource {
     AuthorizationCode,
     /// A device login (RFC 8628), or a refresh of one.
     DeviceCode,
+    /// An exchange of another token (RFC 8693); never renewed by itself.
+    TokenExchange,
 }
 
 impl TokenSource {
@@ -532,6 +534,7 @@ impl TokenSource {
             Self::ClientCredentials => "client_credentials",
             Self::AuthorizationCode => "authorization_code",
             Self::DeviceCode => "device_code",
+            Self::TokenExchange => "token_exchange",
         }
     }
 
@@ -541,6 +544,7 @@ impl TokenSource {
             "client_credentials" => Some(Self::ClientCredentials),
             "authorization_code" => Some(Self::AuthorizationCode),
             "device_code" => Some(Self::DeviceCode),
+            "token_exchange" => Some(Self::TokenExchange),
             _ => None,
         }
     }
@@ -584,6 +588,8 @@ pub struct TokenMeta {
     /// The API base the provider named for this token (Salesforce's `instance_url`): shown in
     /// the token panel and where "Try it" sends requests.
     pub api_base_url: Option<String>,
+    /// The `issued_token_type` of an exchanged token (RFC 8693 §2.2.1); None for other sources.
+    pub issued_token_type: Option<String>,
 }
 
 /// What a token panel shows first.

@@ -235,6 +235,7 @@ mod tests {
             has_id_token: false,
             sign_in_ended_at: None,
             api_base_url: None,
+            issued_token_type: None,
         }
     }
 

@@ -66,4 +66,8 @@ sign_in_ended_at: Timestamp | null,
  * The API base the provider named for this token (Salesforce's `instance_url`): shown in
  * the token panel and where "Try it" sends requests.
  */
-api_base_url: string | null, };
+api_base_url: string | null, 
+/**
+ * The `issued_token_type` of an exchanged token (RFC 8693 §2.2.1); None for other sources.
+ */
+issued_token_type: string | null, };

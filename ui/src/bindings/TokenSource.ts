@@ -3,4 +3,4 @@
 /**
  * How a token was obtained.
  */
-export type TokenSource = "client_credentials" | "authorization_code" | "device_code";
+export type TokenSource = "client_credentials" | "authorization_code" | "device_code" | "token_exchange";

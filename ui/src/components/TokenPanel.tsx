@@ -54,6 +54,7 @@ const SOURCE_LABEL: Record<TokenMeta["source"], string> = {
   client_credentials: "Client credentials",
   authorization_code: "Browser sign-in",
   device_code: "Device sign-in",
+  token_exchange: "Token exchange",
 };
 type Result = { kind: "introspection"; value: Introspection } | { kind: "info"; value: TokenInfo } | null;
 

@@ -118,6 +118,7 @@ export const tokenStatus = (
         renew_error: null,
         sign_in_ended_at: null,
         api_base_url: null,
+        issued_token_type: null,
         ...options.token,
       };
   return {

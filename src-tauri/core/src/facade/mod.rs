@@ -9,6 +9,7 @@ mod audit;
 mod client_auth;
 mod dpop;
 mod environments;
+mod exchange;
 mod login;
 mod par;
 mod portable;
@@ -25,6 +26,7 @@ mod writer;
 
 pub use audit::SecretUse;
 pub use dpop::DpopBinding;
+pub use exchange::ExchangeRequest;
 pub use login::{
     DEFAULT_LOGIN_TIMEOUT, LoginOptions, PendingDeviceLogin, PendingLogin, loopback_redirect,
     open_in_browser,

@@ -797,6 +797,7 @@ pub(super) fn minted(value: &str) -> super::tokens::Keep {
             id_token: None,
             refresh_expires_in: None,
             instance_url: None,
+            issued_token_type: None,
         },
         source: TokenSource::ClientCredentials,
         scopes: vec![],

@@ -169,8 +169,11 @@ impl Core {
         min_valid_seconds: i64,
     ) -> Result<status::StoredToken> {
         let app = self.app(app)?;
-        let scopes = requested.map_or_else(|| app.default_scopes.clone(), <[String]>::to_vec);
         let token = tokens::of_app(&self.store()?.conn, &app.id)?;
+        let scopes = match requested {
+            Some(scopes) => scopes.to_vec(),
+            None => default_scopes(&app, token.as_ref()),
+        };
         let status = self.facts_status(&app, token)?;
         let miss = status::miss(&status, &scopes, min_valid_seconds);
         Ok(status::StoredToken { status, miss })
@@ -355,7 +358,10 @@ impl Core {
         fetch: Fetch,
     ) -> Result<TokenStatus> {
         let app_row = self.app(app)?;
-        let scopes = requested_scopes(&app_row, input.scopes.as_deref())?;
+        let scopes = match input.scopes.as_deref() {
+            Some(given) => requested_scopes(&app_row, Some(given))?,
+            None => default_scopes(&app_row, tokens::of_app(&self.store()?.conn, app)?.as_ref()),
+        };
         let stored_before = tokens::id_of(&self.store()?.conn, app)?;
         let flight = self.flight(app)?;
         let seen = flight.completed.load(Ordering::SeqCst);
@@ -460,6 +466,16 @@ impl Core {
             Some(token) if token.sign_in_ended_at.is_some() => {
                 return Err(sign_in_ended(&self.app(app)?));
             }
+            // Its subject token is another grant's: renewing by the app's own credentials
+            // would quietly hand out a token of other rights.
+            Some(token) if token.source == TokenSource::TokenExchange => {
+                return Err(Error::LoginRequired(format!(
+                    "“{}” holds a token got by token exchange; it is not renewed by itself. \
+                     Run `authdeck exchange` again, or forget the token to use the app's own \
+                     credentials.",
+                    self.app(app)?.display_name
+                )));
+            }
             Some(token) if token.has_refresh_token => {
                 self.refuse_while_paused(app, fetch)?;
                 return self.refresh_login(app, token, scopes).await;
@@ -547,6 +563,7 @@ impl Core {
             has_id_token: minted.id_token.is_some(),
             sign_in_ended_at: None,
             api_base_url,
+            issued_token_type: minted.issued_token_type,
         };
         // The refresh token first: it is the one that cannot be got again.
         let mut entries = Vec::new();
@@ -885,6 +902,16 @@ pub(super) fn requested_scopes(app: &ClientApp, given: Option<&[String]>) -> Res
         crate::validate::check_scope(scope).map_err(|m| Error::invalid("scopes", m))?;
     }
     Ok(scopes)
+}
+
+/// The scopes a request that names none asks for: the app's defaults, except for an exchanged
+/// token, whose scopes are what its exchange asked for (the defaults are a client-credentials
+/// request's), so `token` hands it out while it is valid.
+fn default_scopes(app: &ClientApp, stored: Option<&TokenMeta>) -> Vec<String> {
+    match stored {
+        Some(token) if token.source == TokenSource::TokenExchange => token.requested_scopes.clone(),
+        _ => app.default_scopes.clone(),
+    }
 }
 
 fn no_token() -> Error {

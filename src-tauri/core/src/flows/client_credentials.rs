@@ -39,6 +39,8 @@ pub struct Minted {
     /// The API base the answer named for this token (Salesforce's `instance_url`), when it is
     /// an address Authdeck would send the token to (https, or http on loopback).
     pub instance_url: Option<String>,
+    /// The `issued_token_type` of a token exchange's answer (RFC 8693 §2.2.1).
+    pub issued_token_type: Option<String>,
 }
 
 impl Minted {
@@ -170,6 +172,7 @@ pub(crate) fn minted_from(
                 url::Url::parse(url).is_ok_and(|url| crate::http::check_target(&url).is_ok())
             })
             .map(str::to_owned),
+        issued_token_type: None,
     })
 }
 

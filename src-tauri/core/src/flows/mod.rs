@@ -14,6 +14,7 @@ pub(crate) mod inspect;
 mod lifetime;
 mod par;
 pub(crate) mod registry;
+pub(crate) mod token_exchange;
 
 pub use api::{call_api, curl_command, dpop_curl_command};
 pub use assertion::{ASSERTION_LIFETIME_SECONDS, ASSERTION_TYPE, AssertionContext};
@@ -31,6 +32,7 @@ pub use lifetime::MAX_LIFETIME;
 pub(crate) use lifetime::expiry;
 pub use par::{Pushed, push_authorization, pushed_parameters, pushed_url};
 pub use registry::{AppRegistry, Created, OauthAppsApi, Registration, Remote};
+pub use token_exchange::{TokenExchange, exchange_token};
 
 use crate::error::Error;
 use crate::http::{HttpClient, NetError, host_of};

@@ -50,6 +50,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0015_dpop.sql")),
     M::up(include_str!("migrations/0016_team_oidc.sql")),
     M::up(include_str!("migrations/0017_par.sql")),
+    // rebuilds `tokens` to widen its source CHECK (foreign keys off: see `Store::open`)
+    M::up(include_str!("migrations/0018_token_exchange.sql")).foreign_key_check(),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -357,6 +359,58 @@ mod tests {
             [id, environment],
         )
         .unwrap();
+    }
+
+    #[test]
+    fn schema_18_rebuilds_tokens_keeping_them_and_takes_exchanged_ones() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| {
+                *m == M::up(include_str!("migrations/0018_token_exchange.sql")).foreign_key_check()
+            })
+            .unwrap();
+        Migrations::from_slice(&MIGRATIONS[..before])
+            .to_latest(&mut conn)
+            .unwrap();
+        add_environment(&conn, "a");
+        add_app(&conn, "a1", "a");
+        add_app(&conn, "a2", "a");
+        conn.execute(
+            "INSERT INTO tokens (id, app_id, source, token_type, issued_at, is_jwt, fingerprint, \
+             has_refresh_token, api_base_url) \
+             VALUES ('t1', 'a1', 'authorization_code', 'Bearer', 5, 0, 'wxyz', 1, 'https://api')",
+            [],
+        )
+        .unwrap();
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
+        let kept = tokens::of_app(&conn, &crate::model::AppId("a1".into()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.source, crate::model::TokenSource::AuthorizationCode);
+        assert!(kept.has_refresh_token);
+        assert_eq!(kept.api_base_url.as_deref(), Some("https://api"));
+        assert_eq!(kept.issued_token_type, None);
+        let mut exchanged = kept.clone();
+        exchanged.id = crate::model::TokenId("t2".into());
+        exchanged.app_id = crate::model::AppId("a2".into());
+        exchanged.source = crate::model::TokenSource::TokenExchange;
+        exchanged.issued_token_type = Some("urn:ietf:params:oauth:token-type:access_token".into());
+        tokens::replace(&conn, &exchanged, None).unwrap();
+        assert_eq!(
+            tokens::of_app(&conn, &exchanged.app_id).unwrap(),
+            Some(exchanged)
+        );
+        // the app's cascade still reaches the rebuilt table
+        conn.execute("PRAGMA foreign_keys = ON", []).unwrap();
+        conn.execute("DELETE FROM apps WHERE id = 'a1'", [])
+            .unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM tokens", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(left, 1);
     }
 
     /// A database with the app `a1` (environment `a`) made before the migration `sql`, then

@@ -29,6 +29,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<TokenMeta> {
         has_id_token: row.get("has_id_token")?,
         sign_in_ended_at: optional_time_at(row, "sign_in_ended_at")?,
         api_base_url: row.get("api_base_url")?,
+        issued_token_type: row.get("issued_token_type")?,
     })
 }
 
@@ -66,9 +67,9 @@ pub fn replace(conn: &Connection, token: &TokenMeta, id_claims: Option<&str>) ->
         "INSERT INTO tokens (id, app_id, source, token_type, issued_at, expires_at, \
          requested_scopes, granted_scopes, is_jwt, secret_id, revoked_at, fingerprint, \
          renew_error, has_refresh_token, refresh_expires_at, has_id_token, id_claims, \
-         sign_in_ended_at, api_base_url) \
+         sign_in_ended_at, api_base_url, issued_token_type) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
-         ?19)",
+         ?19, ?20)",
         params![
             token.id.as_str(),
             token.app_id.as_str(),
@@ -89,6 +90,7 @@ pub fn replace(conn: &Connection, token: &TokenMeta, id_claims: Option<&str>) ->
             id_claims,
             token.sign_in_ended_at.map(|t| t.unix()),
             token.api_base_url,
+            token.issued_token_type,
         ],
     )
     .map_err(store_error)?;
