@@ -17,6 +17,12 @@ pub struct HttpLimits {
     pub timeout: Duration,
     /// The largest response body accepted, in bytes.
     pub max_body: usize,
+    /// How long a kept-alive connection may wait unused and still carry the next request.
+    /// Servers close idle connections after their own time, often 5 s (Node's default, Apache's);
+    /// a request sent on one at the moment the server closes it is lost with "connection reset"
+    /// (a sign-in's code exchange then fails, and its code cannot be sent again). Kept well under
+    /// those 5 s, a connection is reused only while its server still keeps it.
+    pub idle_connection: Duration,
 }
 
 impl Default for HttpLimits {
@@ -25,6 +31,7 @@ impl Default for HttpLimits {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             max_body: 1024 * 1024,
+            idle_connection: Duration::from_secs(2),
         }
     }
 }
@@ -123,6 +130,7 @@ impl HttpClient {
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(limits.connect_timeout)
             .timeout(limits.timeout)
+            .pool_idle_timeout(limits.idle_connection)
             .user_agent(concat!("Authdeck/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| NetError::Other {
@@ -271,6 +279,62 @@ mod tests {
         assert!(
             matches!(check_target(&credentials), Err(NetError::Refused(m)) if m.contains("credentials"))
         );
+    }
+
+    /// A server that keeps each connection alive after its first answer, and resets it when a
+    /// second request arrives on it, as a server does that closed it at that moment.
+    async fn closing_idle_connections() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>)
+    {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/token", listener.local_addr().unwrap());
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = connections.clone();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut buffer = [0u8; 4096];
+                    let mut read = 0;
+                    while !buffer[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buffer[read..]).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => read += n,
+                        }
+                    }
+                    let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\
+                                  Content-Length: 2\r\nConnection: keep-alive\r\n\r\n{}";
+                    if stream.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    // the next request on this connection: reset, unanswered
+                    if matches!(stream.read(&mut buffer).await, Ok(n) if n > 0) {
+                        let _ = stream.set_zero_linger();
+                    }
+                });
+            }
+        });
+        (url, connections)
+    }
+
+    #[tokio::test]
+    async fn a_connection_left_idle_is_not_reused_for_the_next_request() {
+        let (url, connections) = closing_idle_connections().await;
+        let client = HttpClient::new(HttpLimits {
+            idle_connection: Duration::from_millis(200),
+            ..HttpLimits::default()
+        })
+        .unwrap();
+        let request = || {
+            http::Request::post(url.as_str())
+                .body(b"grant_type=client_credentials".to_vec())
+                .unwrap()
+        };
+        assert_eq!(client.send(request()).await.unwrap().status, 200);
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let second = client.send(request()).await;
+        assert_eq!(second.map(|answer| answer.status), Ok(200));
+        assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 2);
     }
 
     #[test]
