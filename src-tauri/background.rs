@@ -166,11 +166,7 @@ fn look_for_notices<R: Runtime>(app: &AppHandle<R>) {
                 if token.renew_error.is_none() {
                     told.renewal_recovered(&status.app_id);
                 }
-                let ending = token.has_refresh_token
-                    && token.refresh_expires_at.is_some_and(|at| {
-                        at.unix() - now.unix() <= notices::SIGN_IN_ENDING_SECONDS
-                    });
-                if ending && told.sign_in_needed(&token.id) {
+                if notices::sign_in_ending(&token, now) && told.sign_in_needed(&token.id) {
                     raised.push(Notice::sign_in_ending(
                         status.app_id,
                         &status.app_name,

@@ -10,14 +10,14 @@
 
 use crate::instance;
 use authdeck_core::Core;
-use authdeck_core::model::{AppId, NotificationSettings, Timestamp, TokenId};
+use authdeck_core::model::{AppId, NotificationSettings, Timestamp, TokenId, TokenMeta};
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
 
 /// A sign-in whose refresh token expires within this many seconds needs the user soon.
-pub const SIGN_IN_ENDING_SECONDS: i64 = 24 * 60 * 60;
+const SIGN_IN_ENDING_SECONDS: i64 = 24 * 60 * 60;
 /// A secret past its rotation policy is told about at most this often, per app.
 const ROTATION_EVERY_SECONDS: i64 = 24 * 60 * 60;
 /// The key of the notification's extra data that names the app a click shows.
@@ -156,6 +156,16 @@ impl Told {
     }
 }
 
+/// The token's sign-in ends within a day at `now` (its refresh token expires; one already
+/// expired ends too): the user must sign in again soon.
+pub fn sign_in_ending(token: &TokenMeta, now: Timestamp) -> bool {
+    token.has_refresh_token
+        && token.sign_in_ended_at.is_none()
+        && token
+            .refresh_expires_at
+            .is_some_and(|at| at.unix() - now.unix() <= SIGN_IN_ENDING_SECONDS)
+}
+
 /// The app's notification state, kept for its lifetime.
 #[derive(Default)]
 pub struct Notices(pub Mutex<Told>);
@@ -284,6 +294,53 @@ mod tests {
         assert!(told.rotation_due(&AppId("other".into()), at(start + 60)));
         assert!(told.rotation_due(&billing, at(start + ROTATION_EVERY_SECONDS)));
         assert!(!told.rotation_due(&billing, at(start + ROTATION_EVERY_SECONDS + 1)));
+    }
+
+    #[test]
+    fn a_sign_in_ends_soon_when_its_refresh_token_expires_within_a_day() {
+        let now = 1_790_000_000;
+        let token = |refresh_expires: Option<i64>| TokenMeta {
+            id: TokenId("t".into()),
+            app_id: AppId("a".into()),
+            source: authdeck_core::model::TokenSource::AuthorizationCode,
+            token_type: "Bearer".into(),
+            issued_at: at(now - 60),
+            expires_at: Some(at(now + 3600)),
+            requested_scopes: vec![],
+            granted_scopes: None,
+            is_jwt: false,
+            secret_id: None,
+            revoked_at: None,
+            fingerprint: "abcd".into(),
+            renew_error: None,
+            has_refresh_token: refresh_expires.is_some(),
+            refresh_expires_at: refresh_expires.map(at),
+            has_id_token: false,
+            sign_in_ended_at: None,
+            api_base_url: None,
+        };
+        assert!(sign_in_ending(
+            &token(Some(now + SIGN_IN_ENDING_SECONDS)),
+            at(now)
+        ));
+        assert!(sign_in_ending(&token(Some(now - 1)), at(now)));
+        assert!(!sign_in_ending(
+            &token(Some(now + SIGN_IN_ENDING_SECONDS + 1)),
+            at(now)
+        ));
+        assert!(!sign_in_ending(&token(None), at(now)), "no refresh token");
+        let mut no_expiry = token(Some(now));
+        no_expiry.refresh_expires_at = None;
+        assert!(
+            !sign_in_ending(&no_expiry, at(now)),
+            "a refresh token with no known end"
+        );
+        let mut ended = token(Some(now));
+        ended.sign_in_ended_at = Some(at(now - 5));
+        assert!(
+            !sign_in_ending(&ended, at(now)),
+            "an ended sign-in was told when it ended"
+        );
     }
 
     #[test]

@@ -54,7 +54,7 @@ export function SettingsDialog({ settings, onClose, onImportExport }: Props) {
   const general = errors.filter((error) => error.field === "");
 
   return (
-    <Dialog title="Settings" subtitle="How long secrets stay on the clipboard and on screen." testId="settings-dialog" onClose={onClose}>
+    <Dialog title="Settings" subtitle="How long secrets stay on the clipboard and on screen, and what Authdeck notifies you of." testId="settings-dialog" onClose={onClose}>
       <form
         className="dialog-body"
         noValidate
