@@ -90,6 +90,21 @@ async function signInThenEndTheGrant() {
   await openApp(browser, "Demo sign-in");
   const button = (await byTestId(browser, "token-ended-sign-in").isExisting()) ? "token-ended-sign-in" : "login-browser";
   await click(browser, button);
+  // On a busy machine the code exchange has met a connection the test server's Node had just
+  // closed (it drops idle keep-alive connections after 5 s): "Connection reset by peer". That
+  // is the core's HTTP client's to handle, not what this spec is about: one retry, as a person
+  // would press "Try again"; any other failure fails the test.
+  await browser.waitUntil(
+    async () =>
+      (await byTestId(browser, "login-error").isExisting()) ||
+      ((await byTestId(browser, "token-state").getProperty("textContent")) ?? "").includes("Valid"),
+    { timeout: 30000, timeoutMsg: "the sign-in neither finished nor failed" },
+  );
+  if (await byTestId(browser, "login-error").isExisting()) {
+    const error = (await byTestId(browser, "login-error").getProperty("textContent")) ?? "";
+    assert.match(error, /Connection reset by peer/, `the sign-in failed: ${error}`);
+    await click(browser, "login-retry");
+  }
   await waitForText(browser, "token-state", "Valid", 30000);
   await waitForGone(browser, "login-dialog");
   const tokens = keychainValues(DEMO_NAMESPACE).filter((value) => !SEEDED.includes(value));
