@@ -58,9 +58,15 @@ impl OpenRequest {
 /// Runs in the first instance when another launch hands over: the window comes forward and an
 /// `--open APP` among the arguments (the first is the program) is passed on to the UI.
 fn hand_over<R: Runtime>(app: &AppHandle<R>, argv: &[String]) {
-    if let Ok(launch) = crate::Launch::parse(argv.iter().skip(1).cloned())
-        && let Some(open) = launch.open
-    {
+    let open = crate::Launch::parse(argv.iter().skip(1).cloned())
+        .ok()
+        .and_then(|launch| launch.open);
+    bring_forward(app, open);
+}
+
+/// Brings the window forward, on `open` when given (a hand-over, a notification's click).
+pub fn bring_forward<R: Runtime>(app: &AppHandle<R>, open: Option<AppId>) {
+    if let Some(open) = open {
         app.state::<OpenRequest>().set(open);
         let _ = app.emit(OPEN_REQUESTED, ());
     }

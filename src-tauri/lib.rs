@@ -9,6 +9,7 @@ mod files;
 mod instance;
 pub mod ipc;
 mod login;
+mod notices;
 mod remote;
 mod startup;
 mod state;
@@ -104,14 +105,18 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
         .plugin(tauri_plugin_clipboard_manager::init())
         // its commands are not granted to the webview: only Rust opens dialogs (files.rs)
         .plugin(tauri_plugin_dialog::init())
+        // its commands are not granted to the webview either: only Rust raises notifications
+        .plugin(tauri_plugin_notification::init())
         .manage(startup)
         .manage(clipboard::CopyGeneration::default())
         .manage(login::Logins::default())
         .manage(instance::OpenRequest::default())
+        .manage(notices::Notices::default())
         .setup(|app| {
             use tauri::Manager;
             app.state::<Startup>().mark("set-up");
             keep_no_web_cache(app);
+            notices::follow_clicks(app.handle());
             background::start(app.handle().clone());
             Ok(())
         })

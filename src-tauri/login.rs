@@ -56,7 +56,10 @@ where
         let outcome = finish(app.clone(), cancelled).await;
         app.state::<Logins>().remove(&login_id);
         let (outcome, status, error) = match outcome {
-            Ok(Some(status)) => (LoginOutcome::SignedIn, Some(status), None),
+            Ok(Some(status)) => {
+                tell_signed_in(&app, &app_id);
+                (LoginOutcome::SignedIn, Some(status), None)
+            }
             Ok(None) => (LoginOutcome::Cancelled, None, None),
             Err(error) => (LoginOutcome::Failed, None, Some(IpcError::from(error))),
         };
@@ -77,6 +80,21 @@ where
             },
         );
     });
+}
+
+/// Notifies a finished sign-in when the window is hidden or in the background (the user is
+/// in the browser, most likely): clicking it brings Authdeck forward on the app.
+fn tell_signed_in<R: Runtime>(app: &AppHandle<R>, app_id: &AppId) {
+    if crate::notices::window_in_front(app) {
+        return;
+    }
+    let Ok(core) = core_of(app) else {
+        return;
+    };
+    if let Some((name, environment)) = crate::notices::names(core, app_id) {
+        let notice = crate::notices::Notice::sign_in_completed(app_id.clone(), &name, &environment);
+        crate::notices::raise(app, core, notice);
+    }
 }
 
 /// The core, from a task that holds only the app handle.

@@ -44,6 +44,13 @@ const refusals = [
   ["plugin:dialog|open", { options: {} }, "dialog.open not allowed. Permissions associated with this command: dialog:allow-open, dialog:default"],
   ["plugin:dialog|save", { options: {} }, "dialog.save not allowed. Permissions associated with this command: dialog:allow-save, dialog:default"],
   ["plugin:dialog|message", { message: "x" }, "dialog.message not allowed. Permissions associated with this command: dialog:allow-ask, dialog:allow-confirm, dialog:allow-message, dialog:default"],
+  // the notification plugin is installed (the backend raises notifications with it from Rust,
+  // issue 17); none of its commands is granted, so the page can neither show a notification
+  // nor listen to what the user does with one
+  ["plugin:notification|notify", { options: { title: "x" } }, "notification.notify not allowed. Permissions associated with this command: notification:allow-notify, notification:default"],
+  ["plugin:notification|request_permission", {}, "notification.request_permission not allowed. Permissions associated with this command: notification:allow-request-permission, notification:default"],
+  ["plugin:notification|is_permission_granted", {}, "notification.is_permission_granted not allowed. Permissions associated with this command: notification:allow-is-permission-granted, notification:default"],
+  ["plugin:notification|register_listener", { event: "actionPerformed", handler: 0 }, "notification.register_listener not allowed. Permissions associated with this command: notification:allow-register-listener, notification:default"],
   // plugins that are not in the app at all: no file system, no shell, no HTTP from the page
   ["plugin:fs|read_file", { path: "/etc/passwd" }, "fs.read_file not allowed. Plugin not found"],
   ["plugin:shell|execute", { program: "sh", args: ["-c", "id"] }, "shell.execute not allowed. Plugin not found"],

@@ -501,6 +501,9 @@ pub struct Settings {
     pub clipboard_clear_seconds: u32,
     /// Seconds a revealed secret stays visible.
     pub reveal_seconds: u32,
+    /// Which desktop notifications the app raises (all on when a caller leaves them out).
+    #[serde(default)]
+    pub notifications: NotificationSettings,
 }
 
 impl Default for Settings {
@@ -509,6 +512,32 @@ impl Default for Settings {
             active_environment_id: None,
             clipboard_clear_seconds: 30,
             reveal_seconds: 10,
+            notifications: NotificationSettings::default(),
+        }
+    }
+}
+
+/// The desktop notifications, each kind on or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct NotificationSettings {
+    /// A sign-in needs the user: its refresh token was refused, or expires within a day.
+    pub sign_in_needed: bool,
+    /// Automatic renewal failed (the provider down, a bad answer).
+    pub renewal_failed: bool,
+    /// A secret is older than its environment's rotation policy.
+    pub rotation_due: bool,
+    /// A browser sign-in finished while the window was hidden or in the background.
+    pub sign_in_completed: bool,
+}
+
+impl Default for NotificationSettings {
+    fn default() -> Self {
+        Self {
+            sign_in_needed: true,
+            renewal_failed: true,
+            rotation_due: true,
+            sign_in_completed: true,
         }
     }
 }

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { FieldError } from "../bindings/FieldError";
+import type { NotificationSettings } from "../bindings/NotificationSettings";
 import type { Settings } from "../bindings/Settings";
 import { api, toIpcError } from "../api/client";
 import { useAppInfo } from "../api/queries";
@@ -16,13 +17,22 @@ interface Props {
   onImportExport: () => void;
 }
 
-/** Clipboard and reveal timings, and where Authdeck keeps things. */
+/** The notification kinds, each with the switch's label and what it tells. */
+const NOTIFICATION_KINDS: { key: keyof NotificationSettings; label: string; hint: string }[] = [
+  { key: "sign_in_needed", label: "A sign-in needs you", hint: "Its refresh token was refused, or expires within a day." },
+  { key: "renewal_failed", label: "Automatic renewal failed", hint: "Once per failure, not at every retry." },
+  { key: "rotation_due", label: "A secret is due for rotation", hint: "Older than its environment's policy; at most once a day." },
+  { key: "sign_in_completed", label: "A browser sign-in finished", hint: "While Authdeck was hidden or in the background." },
+];
+
+/** Clipboard and reveal timings, notifications, and where Authdeck keeps things. */
 export function SettingsDialog({ settings, onClose, onImportExport }: Props) {
   const info = useAppInfo();
   const toast = useToast();
   const report = useReportError();
   const [clear, setClear] = useState(String(settings.clipboard_clear_seconds));
   const [reveal, setReveal] = useState(String(settings.reveal_seconds));
+  const [notifications, setNotifications] = useState<NotificationSettings>(settings.notifications);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saving, setSaving] = useState(false);
 
@@ -30,7 +40,7 @@ export function SettingsDialog({ settings, onClose, onImportExport }: Props) {
     setSaving(true);
     setErrors([]);
     try {
-      await api.updateSettings({ ...settings, clipboard_clear_seconds: Number(clear), reveal_seconds: Number(reveal) });
+      await api.updateSettings({ ...settings, clipboard_clear_seconds: Number(clear), reveal_seconds: Number(reveal), notifications });
       toast("Settings saved", "success");
       onClose();
     } catch (reason) {
@@ -44,7 +54,7 @@ export function SettingsDialog({ settings, onClose, onImportExport }: Props) {
   const general = errors.filter((error) => error.field === "");
 
   return (
-    <Dialog title="Settings" subtitle="How long secrets stay on the clipboard and on screen." testId="settings-dialog" onClose={onClose}>
+    <Dialog title="Settings" subtitle="How long secrets stay on the clipboard and on screen, and what Authdeck notifies you of." testId="settings-dialog" onClose={onClose}>
       <form
         className="dialog-body"
         noValidate
@@ -66,6 +76,26 @@ export function SettingsDialog({ settings, onClose, onImportExport }: Props) {
             {general.map((error) => error.message).join(" ")}
           </p>
         )}
+        <section className="about" aria-labelledby="notifications-title" data-testid="settings-notifications">
+          <h3 id="notifications-title">Notifications</h3>
+          <p className="muted">Clicking one opens the app it is about. They name the app and environment, never a token or secret.</p>
+          {NOTIFICATION_KINDS.map(({ key, label, hint }) => (
+            <label key={key} className="checkbox-row">
+              <input
+                type="checkbox"
+                data-testid={`settings-notify-${key}`}
+                checked={notifications[key]}
+                onChange={(event) => {
+                  const on = event.target.checked;
+                  setNotifications((current) => ({ ...current, [key]: on }));
+                }}
+              />
+              <span>
+                {label} <span className="muted">— {hint}</span>
+              </span>
+            </label>
+          ))}
+        </section>
         <section className="about" aria-labelledby="share-title">
           <h3 id="share-title">Share your setup</h3>
           <p className="muted">Environments and apps to a file and back, for your team. Secrets and tokens never go in it.</p>

@@ -86,6 +86,7 @@ export const settings = (overrides: Partial<Settings> = {}): Settings => ({
   active_environment_id: "env-sbx",
   clipboard_clear_seconds: 30,
   reveal_seconds: 10,
+  notifications: { sign_in_needed: true, renewal_failed: true, rotation_due: true, sign_in_completed: true },
   ...overrides,
 });
 

@@ -272,7 +272,8 @@ impl Core {
             .map_err(|_| Error::Internal("The store is unusable after an earlier failure".into()))
     }
 
-    fn now(&self) -> Timestamp {
+    /// The time now, from the clock the core was opened with.
+    pub fn now(&self) -> Timestamp {
         self.clock.now()
     }
 

@@ -185,6 +185,32 @@ fn app_input(environment: &Environment, name: &str) -> ClientAppInput {
 }
 
 #[test]
+fn notification_kinds_are_on_until_turned_off_and_stay_off_after_a_restart() {
+    let mut f = Fixture::new();
+    assert_eq!(
+        f.core.settings().unwrap().notifications,
+        NotificationSettings::default()
+    );
+    let kinds = NotificationSettings {
+        sign_in_needed: false,
+        renewal_failed: true,
+        rotation_due: false,
+        sign_in_completed: true,
+    };
+    let current = f.core.settings().unwrap();
+    f.core
+        .update_settings(Settings {
+            notifications: kinds,
+            ..current
+        })
+        .unwrap();
+    f.restart_after(1);
+    let reloaded = f.core.settings().unwrap();
+    assert_eq!(reloaded.notifications, kinds);
+    assert_eq!(reloaded.clipboard_clear_seconds, 30);
+}
+
+#[test]
 fn the_first_environment_becomes_active_and_inputs_are_trimmed() {
     let f = Fixture::new();
     let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);

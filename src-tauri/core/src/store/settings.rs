@@ -2,7 +2,7 @@
 
 use super::{optional, store_error};
 use crate::error::Result;
-use crate::model::{EnvironmentId, Settings};
+use crate::model::{EnvironmentId, NotificationSettings, Settings};
 use rusqlite::{Connection, params};
 
 fn read(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -41,7 +41,48 @@ pub fn load(conn: &Connection) -> Result<Settings> {
             defaults.clipboard_clear_seconds,
         )?,
         reveal_seconds: number("reveal_seconds", defaults.reveal_seconds)?,
+        notifications: load_notifications(conn)?,
     })
+}
+
+/// The notification kinds' keys; a kind never set is on.
+const NOTIFY_KEYS: [&str; 4] = [
+    "notify_sign_in_needed",
+    "notify_renewal_failed",
+    "notify_rotation_due",
+    "notify_sign_in_completed",
+];
+
+fn load_notifications(conn: &Connection) -> Result<NotificationSettings> {
+    let mut on = [true; 4];
+    for (value, key) in on.iter_mut().zip(NOTIFY_KEYS) {
+        *value = read(conn, key)?.is_none_or(|text| text != "off");
+    }
+    let [
+        sign_in_needed,
+        renewal_failed,
+        rotation_due,
+        sign_in_completed,
+    ] = on;
+    Ok(NotificationSettings {
+        sign_in_needed,
+        renewal_failed,
+        rotation_due,
+        sign_in_completed,
+    })
+}
+
+fn save_notifications(conn: &Connection, kinds: &NotificationSettings) -> Result<()> {
+    let on = [
+        kinds.sign_in_needed,
+        kinds.renewal_failed,
+        kinds.rotation_due,
+        kinds.sign_in_completed,
+    ];
+    for (value, key) in on.into_iter().zip(NOTIFY_KEYS) {
+        write(conn, key, Some(if value { "on" } else { "off" }))?;
+    }
+    Ok(())
 }
 
 /// Saves every setting.
@@ -63,5 +104,6 @@ pub fn save(conn: &Connection, settings: &Settings) -> Result<()> {
         conn,
         "reveal_seconds",
         Some(&settings.reveal_seconds.to_string()),
-    )
+    )?;
+    save_notifications(conn, &settings.notifications)
 }
