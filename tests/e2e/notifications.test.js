@@ -90,10 +90,7 @@ async function signInThenEndTheGrant() {
   await openApp(browser, "Demo sign-in");
   const button = (await byTestId(browser, "token-ended-sign-in").isExisting()) ? "token-ended-sign-in" : "login-browser";
   await click(browser, button);
-  // On a busy machine the code exchange has met a connection the test server's Node had just
-  // closed (it drops idle keep-alive connections after 5 s): "Connection reset by peer". That
-  // is the core's HTTP client's to handle, not what this spec is about: one retry, as a person
-  // would press "Try again"; any other failure fails the test.
+  // a failed sign-in fails the test with what the dialog says, not with a timeout
   await browser.waitUntil(
     async () =>
       (await byTestId(browser, "login-error").isExisting()) ||
@@ -101,9 +98,7 @@ async function signInThenEndTheGrant() {
     { timeout: 30000, timeoutMsg: "the sign-in neither finished nor failed" },
   );
   if (await byTestId(browser, "login-error").isExisting()) {
-    const error = (await byTestId(browser, "login-error").getProperty("textContent")) ?? "";
-    assert.match(error, /Connection reset by peer/, `the sign-in failed: ${error}`);
-    await click(browser, "login-retry");
+    assert.fail(`the sign-in failed: ${(await byTestId(browser, "login-error").getProperty("textContent")) ?? ""}`);
   }
   await waitForText(browser, "token-state", "Valid", 30000);
   await waitForGone(browser, "login-dialog");
@@ -175,7 +170,7 @@ test("each kind is on at first and has a switch in the settings", async () => {
     sign_in_completed: true,
   });
   // the finished sign-ins of the tests below are not what they are about
-  await turnOff("sign_in_completed", { shot: "30-settings-notifications" });
+  await turnOff("sign_in_completed", { shot: "32-settings-notifications" });
   assert.equal((await command("get_settings")).notifications.sign_in_completed, false, "kept in the settings");
 });
 
