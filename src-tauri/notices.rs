@@ -318,6 +318,7 @@ mod tests {
             has_id_token: false,
             sign_in_ended_at: None,
             api_base_url: None,
+            issued_token_type: None,
         };
         assert!(sign_in_ending(
             &token(Some(now + SIGN_IN_ENDING_SECONDS)),

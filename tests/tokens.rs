@@ -361,6 +361,7 @@ async fn every_misbehaving_answer_is_a_typed_error_and_stores_nothing() {
         connect_timeout: Duration::from_secs(2),
         timeout: Duration::from_secs(1),
         max_body: 64 * 1024,
+        ..HttpLimits::default()
     };
     let f = Fixture::with_limits("faults", &[], limits);
     f.basic_app();
