@@ -377,12 +377,21 @@ export function startDesktopProgram(command, args) {
   child.on("error", (error) => {
     throw new Error(`${command} could not be started: ${error.message}`);
   });
+  // "close" comes after the last of its stderr was read ("exit" can come before it)
+  child.closed = false;
+  child.on("close", () => {
+    child.closed = true;
+  });
   return child;
 }
 
-/** Whether `child` still runs; when it ended, the wait for it ends with what it said. */
+/**
+ * Whether `child` still runs; when it ended, the wait for it ends with what it said (once its
+ * stderr is read to the end: a program that fails at once says why).
+ */
 export function stillRunning(child, command) {
   if (child.exitCode === null && child.signalCode === null) return true;
+  if (child.closed === false) return false; // ended; its last words are still on the way
   throw new Error(`${command} ended (${child.exitCode ?? child.signalCode}) before its window appeared: ${child.said.trim()}`);
 }
 
