@@ -96,6 +96,26 @@ async function minimize(window) {
   await until("the window minimized", () => !shownWindows().includes(window));
 }
 
+/**
+ * Starts openbox and waits until it manages the display. In the full suite's run (never alone,
+ * nor in 20 looped runs of this spec) openbox has ended at once with exit 1 and said nothing;
+ * the cause is not known yet. The window manager is this spec's set-up, not what it proves: a
+ * start that ends at once is logged, with its exit code, and tried again twice.
+ */
+async function startWindowManager() {
+  for (let attempt = 1; ; attempt += 1) {
+    const started = startDesktopProgram("openbox", ["--sm-disable"]);
+    try {
+      // slow to start on a loaded machine; if it ends instead, the error says what it said
+      await until("a window manager", () => stillRunning(started, "openbox") && succeeds("wmctrl", ["-m"]), 30000);
+      return started;
+    } catch (error) {
+      if (attempt === 3 || started.exitCode === null) throw error;
+      console.log(`openbox start ${attempt} failed, trying again: ${error.message}`);
+    }
+  }
+}
+
 // the run's data folder is shared with the specs after this one: left as it was found
 let activeBefore = null;
 
@@ -112,9 +132,7 @@ before(async () => {
   for (const app of JSON.parse(cli(["apps", "--env", ENV, "--json"]))) apps[app.display_name] = app.id;
   cli(["env", "add", FAR, "--kind", "production", "--token-url", "https://far.example/token"]);
   cli(["app", "add", "Faraway ledger", "--env", FAR, "--client-id", "faraway-ledger-1", "--public"]);
-  openbox = startDesktopProgram("openbox", ["--sm-disable"]);
-  // slow to start on a loaded machine; if it ends instead, the error says what it said
-  await until("a window manager", () => stillRunning(openbox, "openbox") && succeeds("wmctrl", ["-m"]), 30000);
+  openbox = await startWindowManager();
   // started on an app: `--open` when no Authdeck runs yet opens the window on it
   browser = await launch({ args: ["--open", apps["Hand-over first"]] });
 });
