@@ -338,8 +338,7 @@ pub fn set_dpop<R: Runtime>(
 ) -> Reply<AppBinding> {
     let core = state.core()?;
     core.set_dpop(&app_id, on)?;
-    changed(&app, &[StoreScope::Apps]);
-    binding_of(core, &app_id)
+    binding_changed(&app, core, &app_id)
 }
 
 /// Makes the app's browser logins push their authorization requests, or not.
@@ -352,8 +351,17 @@ pub fn set_par<R: Runtime>(
 ) -> Reply<AppBinding> {
     let core = state.core()?;
     core.set_pushes_requests(&app_id, on)?;
-    changed(&app, &[StoreScope::Apps]);
-    binding_of(core, &app_id)
+    binding_changed(&app, core, &app_id)
+}
+
+/// Tells the window the apps changed and answers with the binding as it is now.
+fn binding_changed<R: Runtime>(
+    app: &AppHandle<R>,
+    core: &authdeck_core::Core,
+    app_id: &AppId,
+) -> Reply<AppBinding> {
+    changed(app, &[StoreScope::Apps]);
+    binding_of(core, app_id)
 }
 
 fn binding_of(core: &authdeck_core::Core, app_id: &AppId) -> Reply<AppBinding> {

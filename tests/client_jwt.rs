@@ -494,7 +494,7 @@ async fn no_private_key_material_reaches_the_data_folder() {
             add_needles("DPoP".into(), format!("dpop-key:{}", app.id));
         }
     }
-    let files = files_under(f.home.path());
+    let files = support::files_under(f.home.path());
     assert!(files.len() >= 2, "the database and a lock file: {files:?}");
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
@@ -503,20 +503,6 @@ async fn no_private_key_material_reaches_the_data_folder() {
             assert!(!found, "the {what} is in {}", path.display());
         }
     }
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .flat_map(|entry| {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                files_under(&path)
-            } else {
-                vec![path]
-            }
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -130,7 +130,7 @@ fn keys_are_generated_and_imported_printing_only_public_parts_and_sign_a_token()
     assert!(needles.len() >= 4, "{}", needles.len());
     for needle in &needles {
         assert!(!printed.contains(needle.as_str()), "printed: {needle}");
-        for path in files_under(&home.path()) {
+        for path in common::files_under(&home.path()) {
             let bytes = std::fs::read(&path).unwrap();
             let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
             assert!(!found, "private key material in {}", path.display());
@@ -195,18 +195,4 @@ fn an_auth_method_the_providers_metadata_leaves_out_is_refused() {
          endpoint; its metadata lists client_secret_basic, client_secret_post."
     );
     assert_eq!(home.run(&["apps", "--json"]).json(), json!([]));
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .flat_map(|entry| {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                files_under(&path)
-            } else {
-                vec![path]
-            }
-        })
-        .collect()
 }
