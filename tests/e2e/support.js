@@ -234,11 +234,38 @@ export async function click(browser, id) {
   const element = byTestId(browser, id);
   try {
     await element.waitForClickable({ timeout: 10000 });
+    await settled(browser, id);
   } catch (error) {
     await browser.saveScreenshot(join(SHOTS, `failure-${id.replaceAll(" ", "-")}.png`));
     throw error;
   }
   await element.click();
+}
+
+/**
+ * Brings the element into view and waits until its box stays put between two looks 100 ms
+ * apart. WebDriver's click aims at where the element was when it scrolled: a dialog whose body
+ * was still scrolling or growing (a form laying out its sections) took the click elsewhere.
+ */
+async function settled(browser, id) {
+  const box = () =>
+    browser.execute((css) => {
+      const element = document.querySelector(css);
+      if (!element) return "gone";
+      element.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "instant" });
+      const { x, y, width, height } = element.getBoundingClientRect();
+      return [x, y, width, height].map(Math.round).join(",");
+    }, selector(id));
+  let last = await box();
+  await browser.waitUntil(
+    async () => {
+      const now = await box();
+      const still = now === last;
+      last = now;
+      return still;
+    },
+    { timeout: 10000, interval: 100, timeoutMsg: `[data-testid=${id}] kept moving (last box ${last})` },
+  );
 }
 
 /**
