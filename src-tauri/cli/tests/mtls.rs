@@ -8,7 +8,7 @@
 mod common;
 
 use common::support::authserver::TestCa;
-use common::{Home, Run, Server};
+use common::{Home, Run, Server, support};
 use serde_json::{Value, json};
 
 /// A provider behind TLS and a home with "Local" pointing at it.
@@ -89,24 +89,12 @@ impl Setup {
     }
 }
 
-/// The client certificate the CA signed and its key, imported for "Mtls".
+/// The client certificate the CA signed and its key, imported for "Mtls"; its x5t#S256.
 fn import_ca_signed(setup: &Setup) -> String {
-    let cert = setup.ca.client_certificate();
-    let key = setup.ca.client_key();
-    let added = setup.run(&[
-        "cert",
-        "add",
-        "Mtls",
-        "--cert",
-        cert.to_str().unwrap(),
-        "--key",
-        key.to_str().unwrap(),
-    ]);
+    let added = import_ca_signed_output(setup);
     assert!(
-        added
-            .ok()
-            .contains("(CN=authdeck-mtls-client, valid until "),
-        "{added:?}"
+        added.contains("(CN=authdeck-mtls-client, valid until "),
+        "{added}"
     );
     setup.thumbprint()
 }
@@ -345,4 +333,72 @@ fn a_key_of_another_certificate_or_an_unreadable_pem_is_refused_on_import() {
     );
     let list = setup.run(&["cert", "list", "Mtls"]);
     assert_eq!(list.ok(), "“Mtls” holds no client certificate.\n");
+}
+
+#[test]
+fn no_private_key_material_is_printed_or_reaches_the_data_folder() {
+    let setup = Setup::new("mtls-canary");
+    setup.app("pending", "self_signed_tls_client_auth");
+    let mut printed = String::new();
+    printed.push_str(import_ca_signed_output(&setup).as_str());
+    for args in [
+        &["cert", "generate", "Mtls"][..],
+        &["cert", "generate", "Mtls", "--json"],
+        &["cert", "list", "Mtls"],
+        &["cert", "list", "Mtls", "--json"],
+    ] {
+        printed.push_str(setup.run(args).ok());
+    }
+    // the key lines of the imported file and of every key the keychain holds
+    let key_file = std::fs::read_to_string(setup.ca.client_key()).unwrap();
+    let mut needles: Vec<String> = key_file
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .map(str::to_owned)
+        .collect();
+    let accounts = support::open(&setup.home.path(), &setup.home.namespace)
+        .consistency()
+        .unwrap()
+        .1;
+    let held: Vec<&String> = accounts
+        .iter()
+        .filter(|a| a.starts_with("client-cert:"))
+        .collect();
+    assert_eq!(held.len(), 3, "{accounts:?}");
+    for account in held {
+        let stored = support::secret_tool_lookup(&setup.home.namespace, account).unwrap();
+        assert!(stored.contains("PRIVATE KEY-----"), "a PEM key");
+        needles.extend(
+            stored
+                .lines()
+                .filter(|line| !line.starts_with("-----"))
+                .map(str::to_owned),
+        );
+    }
+    for needle in &needles {
+        assert!(!printed.contains(needle.as_str()), "printed: {needle}");
+        for path in common::files_under(&setup.home.path()) {
+            let bytes = std::fs::read(&path).unwrap();
+            let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+            assert!(!found, "private key material in {}", path.display());
+        }
+    }
+}
+
+/// What `cert add` printed for the CA-signed certificate.
+fn import_ca_signed_output(setup: &Setup) -> String {
+    let cert = setup.ca.client_certificate();
+    let key = setup.ca.client_key();
+    setup
+        .run(&[
+            "cert",
+            "add",
+            "Mtls",
+            "--cert",
+            cert.to_str().unwrap(),
+            "--key",
+            key.to_str().unwrap(),
+        ])
+        .ok()
+        .to_owned()
 }

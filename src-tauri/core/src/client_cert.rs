@@ -147,6 +147,13 @@ pub struct ClientIdentity {
     key: PrivateKeyDer<'static>,
 }
 
+impl Drop for ClientIdentity {
+    // The TLS client built from it keeps its own copy for the run (`Core::http_presenting`).
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.key);
+    }
+}
+
 impl std::fmt::Debug for ClientIdentity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
