@@ -9,7 +9,11 @@
 //   --strict              answer 415 to a token request that is not form-urlencoded
 //   --tls DIR             serve https with DIR/server.pem and DIR/server-key.pem (made by
 //                         test-ca.sh, signed by its throw-away CA DIR/ca.pem); the issuer is then
-//                         https://127.0.0.1:PORT
+//                         https://127.0.0.1:PORT. The server asks every client for a
+//                         certificate (mutual TLS, RFC 8705) and lets oidc-provider judge it:
+//                         one signed by DIR/ca.pem is "authorized" (tls_client_auth), any other
+//                         is checked against the client's registered keys
+//                         (self_signed_tls_client_auth), none is refused where one is needed
 //
 // Test-only routes (never part of a real provider):
 //   GET  /test/token-requests   what each token request sent: client, grant, auth method, type
@@ -21,7 +25,9 @@
 //     error_detail (why a client authentication failed)
 //   GET  /test/par-requests   what each pushed authorization request (RFC 9126, POST /request)
 //     carried: client, its parameters (never a client secret or assertion), the answer's status,
-//     error and request_uri
+//     error and request_uri. Each record also says where the request arrived (`arrived_at`, the
+//     path as sent) and the client certificate its TLS connection presented (`certificate`:
+//     subject, x5t#S256, whether it chains to the test CA; null when none)
 //   GET  /test/authorization-requests   the parameter names (and client_id, request_uri) of each
 //     request to the authorization endpoint, as the browser sent it
 //   GET  /test/exchange-requests   what each token exchange (RFC 8693) saw: the requesting
@@ -46,6 +52,9 @@
 //     par_fault: as fault, for the pushed authorization request endpoint (POST /request), or
 //     "hang": its answer comes after 5 s
 //     exchange_omit_issued_type: true leaves issued_token_type out of token-exchange answers
+//     mtls_aliases: true makes the metadata name mtls_endpoint_aliases (RFC 8705 §5): the token,
+//     introspection, revocation, device and PAR endpoints under /mtls/ (the same server; each
+//     record's `arrived_at` says which path a request came to)
 // Plus a Doorkeeper-style token-info route: GET /oauth/token/info with a Bearer token, and a
 // REST "OAuth apps" management API of the shape some providers offer (see below), backed by
 // the server's own client registration so an app created through it can get tokens at once:
@@ -62,7 +71,7 @@
 // nonce with use_dpop_nonce and a DPoP-Nonce header; dpop_refuse_nonce: true answers every
 // proof so, with a new nonce each time. ANY /test/dpop-resource is a resource server that takes
 // only a DPoP-bound token with a valid proof (verify-dpop.js) and says whose token it was.
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { createServer as createTlsServer } from "node:https";
@@ -96,7 +105,43 @@ const config = {
   par_fault: null,
   // true: a token exchange's answer leaves out issued_token_type (required by RFC 8693 §2.2.1)
   exchange_omit_issued_type: false,
+  // true: the metadata names mtls_endpoint_aliases under /mtls/
+  mtls_aliases: false,
 };
+
+/** The client certificate the request's TLS connection presented, or undefined (none, or http). */
+const peerCertificate = (ctx) => {
+  const peer = typeof ctx.socket.getPeerCertificate === "function" ? ctx.socket.getPeerCertificate() : null;
+  return peer?.raw ? new X509Certificate(peer.raw) : undefined;
+};
+/** What a request's client certificate was, for the records. */
+const certificateSeen = (ctx) => {
+  const certificate = peerCertificate(ctx);
+  if (!certificate) return null;
+  return {
+    subject: certificate.subject.replace(/\n/g, ", "),
+    x5t_s256: createHash("sha256").update(certificate.raw).digest("base64url"),
+    authorized: Boolean(ctx.socket.authorized),
+  };
+};
+/** mtls_aliases: both metadata documents name the /mtls/ aliases. */
+async function mtlsMetadata(ctx, next) {
+  await next();
+  const document = typeof ctx.body === "string" ? JSON.parse(ctx.body) : ctx.body;
+  if (document && typeof document === "object") {
+    const alias = (path) => `${issuer}/mtls${path}`;
+    ctx.body = {
+      ...document,
+      mtls_endpoint_aliases: {
+        token_endpoint: alias("/token"),
+        introspection_endpoint: alias("/token/introspection"),
+        revocation_endpoint: alias("/token/revocation"),
+        device_authorization_endpoint: alias("/device/auth"),
+        pushed_authorization_request_endpoint: alias("/request"),
+      },
+    };
+  }
+}
 
 // The endpoints some providers name only in their RFC 8414 document.
 const OAUTH_ONLY = ["introspection_endpoint", "revocation_endpoint", "device_authorization_endpoint"];
@@ -213,11 +258,15 @@ const authMethodOf = (ctx, params) => {
   if (params.client_assertion) {
     return decodeJwt(params.client_assertion).header?.alg?.startsWith("HS") ? "client_secret_jwt" : "private_key_jwt";
   }
+  // a certificate and no secret: the client's registered mTLS method is what was checked
+  const registered = ctx.oidc?.client?.tokenEndpointAuthMethod;
+  if (!params.client_secret && peerCertificate(ctx) && registered?.endsWith("tls_client_auth")) return registered;
   return params.client_secret ? "client_secret_post" : "none";
 };
 /** Records how a client-authenticated request authenticated, once oidc-provider has answered. */
 async function recordClientAuth(ctx, next) {
-  const record = { endpoint: CLIENT_AUTH_ENDPOINTS[ctx.path] };
+  const record = { endpoint: CLIENT_AUTH_ENDPOINTS[ctx.path], arrived_at: ctx.state.arrivedAt ?? ctx.path };
+  record.certificate = certificateSeen(ctx);
   clientAuthRequests.push(record);
   await next();
   // the request body as parsed: the device endpoint swaps ctx.oidc.params for the
@@ -321,7 +370,14 @@ let handler = (_req, res) => {
 const tlsDir = option("--tls", null);
 const server = tlsDir
   ? createTlsServer(
-      { cert: readFileSync(`${tlsDir}/server.pem`), key: readFileSync(`${tlsDir}/server-key.pem`) },
+      {
+        cert: readFileSync(`${tlsDir}/server.pem`),
+        key: readFileSync(`${tlsDir}/server-key.pem`),
+        // mutual TLS: ask for a certificate, take any (oidc-provider decides per client)
+        ca: readFileSync(`${tlsDir}/ca.pem`),
+        requestCert: true,
+        rejectUnauthorized: false,
+      },
       (req, res) => handler(req, res),
     )
   : createServer((req, res) => handler(req, res));
@@ -339,7 +395,10 @@ const provider = new Provider(issuer, {
     RefreshToken: () => 14 * 24 * 3600,
   },
   // every method Authdeck speaks, named rather than left to the default
-  clientAuthMethods: ["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt", "none"],
+  clientAuthMethods: [
+    "client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt",
+    "tls_client_auth", "self_signed_tls_client_auth", "none",
+  ],
   features: {
     devInteractions: { enabled: true },
     clientCredentials: { enabled: true },
@@ -347,6 +406,18 @@ const provider = new Provider(issuer, {
     revocation: { enabled: true },
     deviceFlow: { enabled: true },
     dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => config.dpop_require_nonce },
+    // RFC 8705, with TLS terminated by this server itself (--tls): the peer certificate is
+    // read from the request's socket
+    mTLS: {
+      enabled: true,
+      certificateBoundAccessTokens: true,
+      tlsClientAuth: true,
+      selfSignedTlsClientAuth: true,
+      getCertificate: peerCertificate,
+      certificateAuthorized: (ctx) => Boolean(ctx.socket.authorized),
+      certificateSubjectMatches: (ctx, property, expected) =>
+        property === "tls_client_auth_subject_dn" && certificateSeen(ctx)?.subject === expected,
+    },
     registration: { enabled: true },
     registrationManagement: { enabled: true, rotateRegistrationAccessToken: false },
     resourceIndicators: {
@@ -463,6 +534,11 @@ const readJson = (ctx) =>
   });
 
 provider.use(async (ctx, next) => {
+  // an mTLS alias is the endpoint it stands for, reached by another path
+  if (ctx.path.startsWith("/mtls/")) {
+    ctx.state.arrivedAt = ctx.path;
+    ctx.path = ctx.path.slice("/mtls".length);
+  }
   if (ctx.path === "/test/token-requests" && ctx.method === "GET") return json(ctx, 200, tokenRequests);
   if (ctx.path === "/test/revocation-requests" && ctx.method === "GET") return json(ctx, 200, revocationRequests);
   if (ctx.path === "/test/client-auth" && ctx.method === "GET") return json(ctx, 200, clientAuthRequests);
@@ -492,6 +568,7 @@ provider.use(async (ctx, next) => {
       if (!(config.metadata_split && (await splitMetadata(ctx, next)))) await next();
     });
   }
+  if (config.mtls_aliases && ctx.method === "GET" && ctx.path.startsWith("/.well-known/")) return mtlsMetadata(ctx, next);
   if (config.metadata_split && ctx.method === "GET" && (await splitMetadata(ctx, next))) return undefined;
   if (config.par_metadata && ctx.method === "GET" && ctx.path.startsWith("/.well-known/")) return parMetadata(ctx, next);
   if (ctx.path === "/auth" && ctx.method === "GET") {
@@ -542,7 +619,13 @@ async function routeClientAuth(ctx, next) {
   if (ctx.path === "/token" && ctx.method === "POST") {
     const type = (ctx.get("content-type") || "").split(";")[0].trim();
     const basic = (ctx.get("authorization") || "").startsWith("Basic ");
-    const record = { content_type: type, auth_method: basic ? "client_secret_basic" : "unknown", at: Date.now() };
+    const record = {
+      content_type: type,
+      auth_method: basic ? "client_secret_basic" : "unknown",
+      at: Date.now(),
+      arrived_at: ctx.state.arrivedAt ?? ctx.path,
+      certificate: certificateSeen(ctx),
+    };
     tokenRequests.push(record);
     if (config.delay_ms > 0) await new Promise((resolve) => setTimeout(resolve, config.delay_ms));
     if (config.fault && fault(ctx, config.fault)) return undefined;

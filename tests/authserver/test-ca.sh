@@ -3,7 +3,9 @@
 # the test authorization server behind TLS (`node server.js --tls DIR`). Nothing of it is ever
 # committed: each test run and each benchmark run makes its own.
 #   bash test-ca.sh DIR   writes DIR/ca.pem (the CA's certificate, to trust),
-#                         DIR/server.pem and DIR/server-key.pem (the server's, mode 600)
+#                         DIR/server.pem and DIR/server-key.pem (the server's, mode 600), and
+#                         DIR/client.pem and DIR/client-key.pem: a client certificate for
+#                         mutual TLS (tls_client_auth), subject CN=authdeck-mtls-client
 # The CA's private key is deleted as soon as the server's certificate is signed, so a CA left
 # in a trust store can vouch for nothing else. Both certificates expire after two days.
 set -euo pipefail
@@ -26,5 +28,10 @@ printf '%s\n' "subjectAltName=IP:127.0.0.1" "basicConstraints=critical,CA:FALSE"
   "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >server.ext
 run openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -set_serial "0x$(openssl rand -hex 16)" \
   -days 2 -extfile server.ext -out server.pem
-rm -f ca-key.pem server.csr server.ext openssl.log
-chmod 644 ca.pem server.pem
+run openssl req "${curve[@]}" -keyout client-key.pem -out client.csr -subj "/CN=authdeck-mtls-client"
+printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+  "extendedKeyUsage=clientAuth" >client.ext
+run openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -set_serial "0x$(openssl rand -hex 16)" \
+  -days 2 -extfile client.ext -out client.pem
+rm -f ca-key.pem server.csr server.ext client.csr client.ext openssl.log
+chmod 644 ca.pem server.pem client.pem

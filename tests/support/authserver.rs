@@ -56,12 +56,24 @@ impl TestCa {
     pub fn certificate(&self) -> std::path::PathBuf {
         self.dir.join("ca.pem")
     }
+
+    /// A client certificate the CA signed (subject `CN=authdeck-mtls-client`), for mutual TLS.
+    pub fn client_certificate(&self) -> std::path::PathBuf {
+        self.dir.join("client.pem")
+    }
+
+    /// The client certificate's private key (PKCS#8 PEM).
+    pub fn client_key(&self) -> std::path::PathBuf {
+        self.dir.join("client-key.pem")
+    }
 }
 
 /// A running test authorization server.
 pub struct AuthServer {
     /// `http://127.0.0.1:PORT`, as the server's metadata names itself.
     pub issuer: String,
+    /// Behind TLS: the CA the tests' own requests trust.
+    ca: Option<std::path::PathBuf>,
     child: Child,
     stdin: Option<ChildStdin>,
 }
@@ -77,7 +89,19 @@ impl AuthServer {
     /// `https://127.0.0.1:PORT`.
     pub fn start_tls(ca: &TestCa, options: &[&str]) -> Self {
         let dir = ca.dir.to_str().expect("a UTF-8 folder");
-        Self::spawn(&[&["--tls", dir], options].concat())
+        let mut server = Self::spawn(&[&["--tls", dir], options].concat());
+        server.ca = Some(ca.certificate());
+        server
+    }
+
+    /// The client for the tests' own requests to this server (trusting its test CA).
+    fn client(&self) -> reqwest::blocking::Client {
+        match &self.ca {
+            Some(ca) => super::http_client_trusting(ca),
+            None => super::http_client(),
+        }
+        .build()
+        .unwrap()
     }
 
     fn spawn(options: &[&str]) -> Self {
@@ -105,6 +129,7 @@ impl AuthServer {
         let issuer = line["issuer"].as_str().expect("an issuer").to_owned();
         Self {
             issuer,
+            ca: None,
             child,
             stdin,
         }
@@ -113,9 +138,8 @@ impl AuthServer {
     /// The list the server keeps at `/test/<route>` (its records of what requests sent).
     fn records(&self, route: &str) -> Vec<serde_json::Value> {
         let url = format!("{}/test/{route}", self.issuer);
-        let list: serde_json::Value = super::http_client()
-            .build()
-            .unwrap()
+        let list: serde_json::Value = self
+            .client()
             .get(url)
             .send()
             .expect("ask the server")
@@ -161,9 +185,8 @@ impl AuthServer {
 
     /// Revokes `token` at the server as `client` (client_secret_basic), behind Authdeck's back.
     pub fn revoke(&self, client: &str, secret: &str, token: &str) {
-        let status = super::http_client()
-            .build()
-            .unwrap()
+        let status = self
+            .client()
             .post(format!("{}/token/revocation", self.issuer))
             .basic_auth(client, Some(secret))
             .form(&[("token", token), ("token_type_hint", "access_token")])
@@ -182,9 +205,8 @@ impl AuthServer {
     /// Registers a client at the server's RFC 7591 endpoint (as a provider's console would)
     /// and returns its registration answer.
     pub fn register_client(&self, metadata: serde_json::Value) -> serde_json::Value {
-        let response = super::http_client()
-            .build()
-            .unwrap()
+        let response = self
+            .client()
             .post(format!("{}/reg", self.issuer))
             .json(&metadata)
             .send()
@@ -198,9 +220,8 @@ impl AuthServer {
     /// Changes the server's behaviour (`{"token_ttl": 2}`, `{"fault": "html_500"}` ...).
     pub fn configure(&self, config: serde_json::Value) {
         let url = format!("{}/test/config", self.issuer);
-        let status = super::http_client()
-            .build()
-            .unwrap()
+        let status = self
+            .client()
             .post(url)
             .json(&config)
             .send()

@@ -22,6 +22,24 @@ pub fn http_client() -> reqwest::blocking::ClientBuilder {
         .tls_backend_preconfigured(authdeck_core::http::tls_settings().expect("TLS settings"))
 }
 
+/// [`http_client`] trusting only the test CA in the PEM file `ca` (a server behind TLS).
+pub fn http_client_trusting(ca: &Path) -> reqwest::blocking::ClientBuilder {
+    use rustls::pki_types::{CertificateDer, pem::PemObject};
+    let mut roots = rustls::RootCertStore::empty();
+    for certificate in CertificateDer::pem_file_iter(ca).expect("read the test CA") {
+        roots
+            .add(certificate.expect("a PEM certificate"))
+            .expect("the test CA as a root");
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    reqwest::blocking::Client::builder().tls_backend_preconfigured(tls)
+}
+
 /// A keychain namespace no other test (or person) uses.
 pub fn unique_namespace(test: &str) -> String {
     format!("authdeck-test-{test}-{}", std::process::id())

@@ -153,6 +153,12 @@ pub enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
 
+    /// Client certificates for mutual TLS (tls_client_auth, self_signed_tls_client_auth): add
+    /// (import a certificate and its key), generate (self-signed), list, retire, rm. Private
+    /// keys stay in the keychain.
+    #[command(subcommand)]
+    Cert(CertCommand),
+
     /// Write every environment and app to a JSON file: never a secret or a token.
     ///
     /// The file's format is documented in the README ("Import and export").
@@ -714,6 +720,10 @@ pub enum Method {
     ClientSecretJwt,
     #[value(name = "private_key_jwt")]
     PrivateKeyJwt,
+    #[value(name = "tls_client_auth")]
+    TlsClientAuth,
+    #[value(name = "self_signed_tls_client_auth")]
+    SelfSignedTlsClientAuth,
     #[value(name = "none")]
     None,
 }
@@ -907,6 +917,76 @@ pub enum KeyCommand {
     Retire(KeyTarget),
     /// Delete a key from the keychain (never the last active one of a private_key_jwt app).
     Rm(KeyTarget),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// Import a client certificate (PEM, then any chain) and its private key (PEM); the key
+    /// must be the certificate's, and an expired certificate is refused.
+    Add(CertAddArgs),
+    /// Generate a self-signed P-256 certificate (for self_signed_tls_client_auth); prints its
+    /// public JWK (with x5c) and x5t#S256 to register at the provider.
+    Generate {
+        /// The app: display name, client ID or link name.
+        app: String,
+        /// Its environment (default: the active one).
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+        /// A label (default: "Certificate N").
+        #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
+        label: Option<String>,
+        /// Print JSON: the certificate's metadata and its public JWK.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List an app's client certificates: subject, not-after, x5t#S256, state.
+    List {
+        /// The app: display name, client ID or link name.
+        app: String,
+        /// Its environment (default: the active one).
+        #[arg(short, long, value_name = "ENV")]
+        env: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retire a certificate: kept, no longer presented (never the last active one of an app
+    /// that authenticates by mutual TLS).
+    Retire(CertTarget),
+    /// Delete a certificate and its key (never the last active one of an app that
+    /// authenticates by mutual TLS).
+    Rm(CertTarget),
+}
+
+#[derive(Debug, Args)]
+pub struct CertAddArgs {
+    /// The app: display name, client ID or link name.
+    pub app: String,
+    /// Its environment (default: the active one).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// The certificate file (PEM); `-` reads stdin.
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    pub cert: std::path::PathBuf,
+    /// Its private key (PEM: PKCS#8, SEC1 or PKCS#1, unencrypted); `-` reads stdin.
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    pub key: std::path::PathBuf,
+    /// A label (default: "Certificate N").
+    #[arg(long, value_name = "LABEL", allow_hyphen_values = true)]
+    pub label: Option<String>,
+}
+
+/// One client certificate of an app.
+#[derive(Debug, Args)]
+pub struct CertTarget {
+    /// The app: display name, client ID or link name.
+    pub app: String,
+    /// The certificate's x5t#S256, ID or label.
+    #[arg(allow_hyphen_values = true)]
+    pub cert: String,
+    /// Its environment (default: the active one).
+    #[arg(short, long, value_name = "ENV")]
+    pub env: Option<String>,
 }
 
 /// The algorithms Authdeck generates keys for.

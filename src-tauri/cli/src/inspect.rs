@@ -37,8 +37,9 @@ pub fn introspect(core: &Core, args: &AskArgs) -> Result<u8, Failure> {
         "not active (revoked, expired, or unknown to it)"
     };
     output::print(&format!(
-        "The provider says the token of {named} is {verdict}.\n{}",
-        fields(&answer.fields)
+        "The provider says the token of {named} is {verdict}.\n{}{}",
+        fields(&answer.fields),
+        binding(core, &app, &answer.fields)?
     ))
     .map(|()| 0)
 }
@@ -99,9 +100,10 @@ pub fn claims(core: &Core, args: &AskArgs) -> Result<u8, Failure> {
         Some(jwt) => {
             text.push_str(&format!(
                 "The token of {named} is a JWT, decoded here but NOT verified (do not trust \
-                 its claims).\nHeader:\n{}Claims:\n{}",
+                 its claims).\nHeader:\n{}Claims:\n{}{}",
                 fields(&jwt.header),
-                fields(&jwt.claims)
+                fields(&jwt.claims),
+                binding(core, &app, &jwt.claims)?
             ));
         }
         None => text.push_str(&format!("The token of {named} is not a JWT.\n")),
@@ -114,6 +116,32 @@ pub fn claims(core: &Core, args: &AskArgs) -> Result<u8, Failure> {
         ));
     }
     output::print(&text).map(|()| 0)
+}
+
+/// The line about a certificate-bound token (RFC 8705 §3 `cnf.x5t#S256`): which of the app's
+/// certificates it is bound to; nothing for a token bound to none.
+fn binding(core: &Core, app: &AppSummary, fields: &[Field]) -> Result<String, Failure> {
+    let Some(binding) = core.certificate_binding(&app.id, fields)? else {
+        return Ok(String::new());
+    };
+    let whose = match (&binding.certificate, binding.presented_now) {
+        (Some(cert), true) => format!(
+            "it matches the app's active certificate “{}” ({})",
+            cert.label, cert.subject
+        ),
+        (Some(cert), false) => format!(
+            "it matches the app's certificate “{}”, which is no longer the one presented; \
+             get a new token",
+            cert.label
+        ),
+        (None, _) => "it matches NONE of the app's certificates; the API will refuse it when \
+                      Authdeck presents the app's certificate"
+            .to_owned(),
+    };
+    Ok(format!(
+        "Bound to a client certificate (cnf x5t#S256 {}): {whose}.\n",
+        binding.x5t_s256
+    ))
 }
 
 /// A provider's value on one line of a table (its line breaks and tabs written out).

@@ -43,8 +43,8 @@ pub fn run(core: &Core, command: KeyCommand) -> Result<u8, Failure> {
     }
 }
 
-/// Reads the private key to import: the file, or all of stdin for `-`.
-fn read_key(path: &std::path::Path) -> Result<Secret, Failure> {
+/// Reads a private key (or certificate) to import: the file, or all of stdin for `-`.
+pub(crate) fn read_key(path: &std::path::Path) -> Result<Secret, Failure> {
     let mut bytes = Vec::new();
     let read = if path.as_os_str() == "-" {
         std::io::stdin()

@@ -7,6 +7,7 @@
 
 mod agent;
 mod audit;
+mod certs;
 mod cli;
 mod desktop;
 mod dpop;
@@ -175,6 +176,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::App(AppCommand::Rm { app, env }) => setup::app_rm(&core, &app, env.as_deref()),
         Command::Secret(command) => secrets::run(&core, command),
         Command::Key(command) => keys::run(&core, command),
+        Command::Cert(command) => certs::run(&core, command),
         Command::Verify(args) => rotation::verify(&core, &args),
         Command::Export { file, force } => portable::export(&core, &file, force),
         Command::Import {

@@ -34,6 +34,8 @@ fn method(method: Method) -> AuthMethod {
         Method::ClientSecretPost => AuthMethod::ClientSecretPost,
         Method::ClientSecretJwt => AuthMethod::ClientSecretJwt,
         Method::PrivateKeyJwt => AuthMethod::PrivateKeyJwt,
+        Method::TlsClientAuth => AuthMethod::TlsClientAuth,
+        Method::SelfSignedTlsClientAuth => AuthMethod::SelfSignedTlsClientAuth,
         Method::None => AuthMethod::None,
     }
 }
@@ -390,7 +392,13 @@ pub fn app_add(core: &Core, args: &AppAddArgs) -> Result<u8, Failure> {
     let mut text = format!("Added app {}", describe_app(&app, &environment.name));
     text.push_str(&dpop_mark(core, &app, f)?);
     text.push_str(&par_mark(core, &app, f)?);
-    if app.client_type == ClientType::Confidential {
+    if app.auth_method.uses_certificate() {
+        text.push_str(&format!(
+            "Add its client certificate with: authdeck cert add (or cert generate) \"{}\" \
+             --env \"{}\"\n",
+            app.display_name, environment.name
+        ));
+    } else if app.client_type == ClientType::Confidential {
         text.push_str(&format!(
             "Store its secret with: authdeck secret add \"{}\" --env \"{}\"\n",
             app.display_name, environment.name

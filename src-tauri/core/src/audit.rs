@@ -86,6 +86,9 @@ actions! {
     SigningKeyAdded = "signing_key_added", "signing key added";
     SigningKeyRetired = "signing_key_retired", "signing key retired";
     SigningKeyDeleted = "signing_key_deleted", "signing key deleted";
+    ClientCertAdded = "client_cert_added", "client certificate added";
+    ClientCertRetired = "client_cert_retired", "client certificate retired";
+    ClientCertDeleted = "client_cert_deleted", "client certificate deleted";
     TokenMinted = "token_minted", "token minted";
     TokenRefreshed = "token_refreshed", "token refreshed";
     TokenRevoked = "token_revoked", "token revoked";

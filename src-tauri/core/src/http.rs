@@ -125,8 +125,27 @@ pub struct HttpClient {
 impl HttpClient {
     /// A client with these limits.
     pub fn new(limits: HttpLimits) -> Result<Self, NetError> {
+        Self::with_tls(limits, tls_settings()?)
+    }
+
+    /// A client with these limits that presents `identity` (a client certificate and its
+    /// key) when a server asks for one: mutual TLS (RFC 8705).
+    pub fn presenting(
+        limits: HttpLimits,
+        identity: &crate::client_cert::ClientIdentity,
+    ) -> Result<Self, NetError> {
+        let (chain, key) = identity.for_tls();
+        let tls =
+            crate::tls::client_config_presenting(chain, key).map_err(|e| NetError::Other {
+                host: String::new(),
+                detail: format!("the client certificate cannot be used for TLS ({e})"),
+            })?;
+        Self::with_tls(limits, tls)
+    }
+
+    fn with_tls(limits: HttpLimits, tls: rustls::ClientConfig) -> Result<Self, NetError> {
         let inner = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_settings()?)
+            .tls_backend_preconfigured(tls)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(limits.connect_timeout)
             .timeout(limits.timeout)

@@ -2,6 +2,7 @@
 //! The desktop shell and the CLI both go through [`Core`]; nothing here knows about either.
 
 pub mod audit;
+pub mod client_cert;
 mod clock;
 pub mod error;
 pub mod facade;
@@ -26,10 +27,10 @@ pub mod vault;
 
 pub use error::{Error, ErrorCode, Result};
 pub use facade::{
-    Clock, Core, DEFAULT_LOGIN_TIMEOUT, ExchangeRequest, Fetch, LoginOptions, PendingDeviceLogin,
-    PendingLogin, PendingTeamSignIn, RECONCILE_AFTER_SECONDS, Reconciled, SecretUse, SystemClock,
-    TeamSignInFor, TeamSignInStarted, id_token_account, open_in_browser, refresh_account,
-    registration_account, secret_account, token_account,
+    AddedCert, Clock, Core, DEFAULT_LOGIN_TIMEOUT, ExchangeRequest, Fetch, LoginOptions,
+    PendingDeviceLogin, PendingLogin, PendingTeamSignIn, RECONCILE_AFTER_SECONDS, Reconciled,
+    SecretUse, SystemClock, TeamSignInFor, TeamSignInStarted, id_token_account, open_in_browser,
+    refresh_account, registration_account, secret_account, token_account,
 };
 pub use store::DATABASE_FILE;
 

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
 
+pub use crate::client_cert::{CertSource, ClientCertId, ClientCertInput, ClientCertMeta};
 pub use crate::signing_key::{
     KeyAlg, KeyOrigin, KeySource, SigningKeyId, SigningKeyInput, SigningKeyMeta,
 };
@@ -265,6 +266,10 @@ pub enum AuthMethod {
     ClientSecretJwt,
     /// A JWT signed with one of the app's private keys, whose public part the provider holds.
     PrivateKeyJwt,
+    /// Mutual TLS with a certificate from a CA the provider trusts (RFC 8705 §2.1).
+    TlsClientAuth,
+    /// Mutual TLS with a self-signed certificate the provider holds (RFC 8705 §2.2).
+    SelfSignedTlsClientAuth,
     None,
 }
 
@@ -276,8 +281,16 @@ impl AuthMethod {
             Self::ClientSecretPost => "client_secret_post",
             Self::ClientSecretJwt => "client_secret_jwt",
             Self::PrivateKeyJwt => "private_key_jwt",
+            Self::TlsClientAuth => "tls_client_auth",
+            Self::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
             Self::None => "none",
         }
+    }
+
+    /// Whether the client authenticates by presenting its certificate (RFC 8705): no secret
+    /// is sent, only `client_id`.
+    pub fn uses_certificate(self) -> bool {
+        matches!(self, Self::TlsClientAuth | Self::SelfSignedTlsClientAuth)
     }
 
     /// Parses the stored spelling.
@@ -287,6 +300,8 @@ impl AuthMethod {
             "client_secret_post" => Some(Self::ClientSecretPost),
             "client_secret_jwt" => Some(Self::ClientSecretJwt),
             "private_key_jwt" => Some(Self::PrivateKeyJwt),
+            "tls_client_auth" => Some(Self::TlsClientAuth),
+            "self_signed_tls_client_auth" => Some(Self::SelfSignedTlsClientAuth),
             "none" => Some(Self::None),
             _ => None,
         }
@@ -812,6 +827,11 @@ pub struct Discovery {
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     pub par_required: bool,
+    /// RFC 8705 §5: the endpoints to use instead when the client authenticates by mutual TLS
+    /// (token, introspection, revocation, device authorization, PAR), by metadata name.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub mtls_endpoint_aliases: std::collections::BTreeMap<String, String>,
 }
 
 /// The metadata document an endpoint was read from.

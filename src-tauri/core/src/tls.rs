@@ -10,13 +10,29 @@
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use std::sync::{Arc, OnceLock};
 
 /// The TLS settings of the HTTP client: safe protocol versions, no client certificate, and
 /// certificates checked by the platform's verifier, made on first use.
 pub fn client_config() -> Result<rustls::ClientConfig, rustls::Error> {
+    Ok(verifying()?.with_no_client_auth())
+}
+
+/// [`client_config`] presenting a client certificate chain and its key (mutual TLS).
+pub fn client_config_presenting(
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+) -> Result<rustls::ClientConfig, rustls::Error> {
+    verifying()?.with_client_auth_cert(chain, key)
+}
+
+/// Safe protocol versions and the platform's verifier: everything but the client's identity.
+fn verifying() -> Result<
+    rustls::ConfigBuilder<rustls::ClientConfig, rustls::client::WantsClientCert>,
+    rustls::Error,
+> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     Ok(
         rustls::ClientConfig::builder_with_provider(Arc::clone(&provider))
@@ -26,8 +42,7 @@ pub fn client_config() -> Result<rustls::ClientConfig, rustls::Error> {
             .with_custom_certificate_verifier(Arc::new(PlatformOnFirstUse {
                 provider,
                 verifier: OnceLock::new(),
-            }))
-            .with_no_client_auth(),
+            })),
     )
 }
 

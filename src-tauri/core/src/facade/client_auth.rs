@@ -2,7 +2,8 @@
 
 use super::Core;
 use crate::error::{Error, Result};
-use crate::model::{AuthMethod, EnvironmentId};
+use crate::model::{AuthMethod, Environment, EnvironmentId};
+use std::collections::BTreeMap;
 
 impl Core {
     /// Refuses `method` when the environment's issuer publishes metadata whose
@@ -23,6 +24,41 @@ impl Core {
         };
         method_listed(method, &metadata.auth_methods, &environment.name)
     }
+
+    /// The environment with the endpoints an mTLS client must use instead (RFC 8705 §5: the
+    /// metadata's `mtls_endpoint_aliases`), when its issuer's metadata names any. Unchanged when
+    /// there is no issuer or its metadata cannot be read: the provider's answer then judges.
+    pub(super) async fn with_mtls_aliases(&self, environment: Environment) -> Environment {
+        let Some(issuer) = environment.endpoints.issuer_url.as_deref() else {
+            return environment;
+        };
+        match self.issuer_metadata(issuer).await {
+            Ok(metadata) => aliased(environment, &metadata.mtls_aliases),
+            Err(_) => environment,
+        }
+    }
+}
+
+/// `environment` with each endpoint that has an mTLS alias replaced by it.
+pub(super) fn aliased(
+    mut environment: Environment,
+    aliases: &BTreeMap<String, String>,
+) -> Environment {
+    let endpoints = &mut environment.endpoints;
+    for (name, url) in [
+        ("token_endpoint", &mut endpoints.token_url),
+        ("introspection_endpoint", &mut endpoints.introspection_url),
+        ("revocation_endpoint", &mut endpoints.revocation_url),
+        (
+            "device_authorization_endpoint",
+            &mut endpoints.device_authorization_url,
+        ),
+    ] {
+        if let Some(alias) = aliases.get(name) {
+            *url = Some(alias.clone());
+        }
+    }
+    environment
 }
 
 /// Refuses a method the metadata's list leaves out (an empty list says nothing: RFC 8414 §2

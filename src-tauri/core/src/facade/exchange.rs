@@ -46,7 +46,7 @@ impl Core {
         let _across_processes = self.process_lock(app).await?;
         let credentials = self.credentials(app, None).await?;
         let minted = flows::exchange_token(
-            self.http()?,
+            &self.http_for(&credentials)?,
             &TokenExchange {
                 token_url: Self::token_url(&credentials.environment)?,
                 auth: credentials.auth(self.clock.as_ref(), &self.dpop_nonces),

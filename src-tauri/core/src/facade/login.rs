@@ -93,6 +93,8 @@ pub(super) struct IssuerMetadata {
     pub(super) par_endpoint: Option<String>,
     /// `require_pushed_authorization_requests`.
     pub(super) par_required: bool,
+    /// `mtls_endpoint_aliases` (RFC 8705 §5).
+    pub(super) mtls_aliases: std::collections::BTreeMap<String, String>,
 }
 
 /// The issuer facts an OpenID login checks its ID token against.
@@ -280,6 +282,7 @@ impl Core {
             auth_methods: found.token_endpoint_auth_methods_supported,
             par_endpoint: found.par_endpoint,
             par_required: found.par_required,
+            mtls_aliases: found.mtls_endpoint_aliases,
         };
         if let Ok(mut issuers) = self.issuers.lock() {
             issuers.insert(issuer.to_owned(), metadata.clone());
@@ -407,7 +410,7 @@ impl Core {
         };
         let credentials = self.credentials(&app, None).await?;
         let minted = flows::exchange_code(
-            self.http()?,
+            &self.http_for(&credentials)?,
             Self::token_url(&credentials.environment)?,
             credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &redirect_uri,
@@ -451,7 +454,7 @@ impl Core {
         let scopes = requested_scopes(&credentials.app, options.scopes.as_deref())?;
         let oidc = self.oidc_facts(environment, &scopes).await?;
         let authorization = flows::device_authorization(
-            self.http()?,
+            &self.http_for(&credentials)?,
             &device_url,
             credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &scopes,
@@ -497,9 +500,10 @@ impl Core {
             .timeout
             .unwrap_or(login.authorization.expires_in)
             .min(login.authorization.expires_in);
+        let http = self.http_for(&credentials)?;
         let minted = tokio::select! {
             minted = flows::poll_device_token(
-                self.http()?,
+                &http,
                 token_url,
                 credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
                 &login.authorization,
@@ -647,7 +651,7 @@ impl Core {
             scopes
         };
         let outcome = flows::refresh(
-            self.http()?,
+            &self.http_for(&credentials)?,
             &token_url,
             credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &refresh_token,

@@ -7,6 +7,7 @@
 mod apps;
 mod audit;
 mod client_auth;
+mod client_certs;
 mod dpop;
 mod environments;
 mod exchange;
@@ -25,6 +26,7 @@ mod tokens;
 mod writer;
 
 pub use audit::SecretUse;
+pub use client_certs::AddedCert;
 pub use dpop::DpopBinding;
 pub use exchange::ExchangeRequest;
 pub use login::{
@@ -62,6 +64,11 @@ pub fn secret_account(id: &SecretId) -> String {
 /// The keychain account that holds a signing key's private key (PKCS#8 PEM).
 pub fn signing_key_account(id: &crate::signing_key::SigningKeyId) -> String {
     format!("signing-key:{id}")
+}
+
+/// The keychain account that holds a client certificate's private key (PEM).
+pub fn client_cert_account(id: &crate::client_cert::ClientCertId) -> String {
+    format!("client-cert:{id}")
 }
 
 /// The keychain account that holds a DPoP-bound app's proof key (PKCS#8 PEM).
@@ -116,6 +123,11 @@ pub(crate) fn app_accounts(conn: &rusqlite::Connection, app: &AppId) -> Result<V
                 .iter()
                 .map(signing_key_account),
         )
+        .chain(
+            store::client_certs::ids(conn, Some(app))?
+                .iter()
+                .map(client_cert_account),
+        )
         .collect();
     if store::connectors::link_of(conn, app)?
         .is_some_and(|link| link.kind == crate::model::ConnectorKind::Registration)
@@ -156,6 +168,10 @@ pub struct Core {
     /// Built on first use (a CLI call that serves a cached token never needs one); the TLS
     /// roots are read later still, on the first https handshake (`tls.rs`).
     http: std::sync::OnceLock<HttpClient>,
+    /// One client per client certificate (mTLS), built on its first use and kept by the
+    /// certificate's `x5t#S256`: a TLS client identity is fixed per connection pool, so each
+    /// certificate gets its own client and the shared one above never changes.
+    presenting: Mutex<HashMap<String, HttpClient>>,
     http_limits: HttpLimits,
     /// The store's `data_version` when last polled (0: never).
     data_version: std::sync::atomic::AtomicI64,
@@ -207,6 +223,7 @@ impl Core {
             reconciled_at_open: Reconciled::default(),
             writer,
             http: std::sync::OnceLock::new(),
+            presenting: Mutex::new(HashMap::new()),
             http_limits: HttpLimits::default(),
             flights: Mutex::new(HashMap::new()),
             dpop_nonces: crate::flows::Nonces::default(),
@@ -229,6 +246,7 @@ impl Core {
     pub fn set_http_limits(&mut self, limits: HttpLimits) -> Result<()> {
         self.http_limits = limits;
         self.http = std::sync::OnceLock::new();
+        self.presenting = Mutex::new(HashMap::new());
         Ok(())
     }
 
@@ -240,6 +258,26 @@ impl Core {
         let client =
             HttpClient::new(self.http_limits).map_err(|e| Error::Internal(e.to_string()))?;
         Ok(self.http.get_or_init(|| client))
+    }
+
+    /// The HTTP client that presents `identity` (an app's client certificate) in its TLS
+    /// handshakes: built on first use for that certificate, then kept for this run.
+    fn http_presenting(
+        &self,
+        x5t_s256: &str,
+        identity: &crate::client_cert::ClientIdentity,
+    ) -> Result<HttpClient> {
+        let mut clients = self
+            .presenting
+            .lock()
+            .map_err(|_| Error::Internal("the HTTP clients are unusable".into()))?;
+        if let Some(client) = clients.get(x5t_s256) {
+            return Ok(client.clone());
+        }
+        let client = HttpClient::presenting(self.http_limits, identity)
+            .map_err(|e| Error::NotConfigured(e.to_string()))?;
+        clients.insert(x5t_s256.to_owned(), client.clone());
+        Ok(client)
     }
 
     /// Whether another program (the CLI, a second window) has committed to the store since the
@@ -348,6 +386,9 @@ impl Core {
         } else if let Some(id) = account.strip_prefix("signing-key:") {
             let id = crate::signing_key::SigningKeyId(id.to_owned());
             Ok(store::signing_keys::get(conn, &id)?.is_some())
+        } else if let Some(id) = account.strip_prefix("client-cert:") {
+            let id = crate::client_cert::ClientCertId(id.to_owned());
+            Ok(store::client_certs::get(conn, &id)?.is_some())
         } else {
             // A team environment's secret has a row but needs no keychain entry: a copy left
             // by a share cut short is removed like an add that never got its row.
@@ -372,6 +413,11 @@ impl Core {
                 store::signing_keys::ids(conn, None)?
                     .iter()
                     .map(signing_key_account),
+            )
+            .chain(
+                store::client_certs::ids(conn, None)?
+                    .iter()
+                    .map(client_cert_account),
             )
             .chain(
                 store::apps::with_dpop_key(conn)?

@@ -48,7 +48,7 @@ impl Core {
         authorize_url: &str,
     ) -> Result<String> {
         let pushed = flows::push_authorization(
-            self.http()?,
+            &self.http_for(credentials)?,
             par_url,
             credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &flows::pushed_parameters(url, authorize_url)?,
@@ -95,10 +95,16 @@ impl Core {
         let Some(IssuerMetadata {
             par_endpoint,
             par_required,
+            mtls_aliases,
             ..
         }) = metadata
         else {
             return Ok(None);
+        };
+        // an mTLS client pushes to the alias when there is one (RFC 8705 §5)
+        let par_endpoint = match mtls_aliases.get("pushed_authorization_request_endpoint") {
+            Some(alias) if app.auth_method.uses_certificate() => Some(alias.clone()),
+            _ => par_endpoint,
         };
         if !(opted_in || par_required) {
             return Ok(None);

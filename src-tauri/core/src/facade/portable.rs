@@ -407,6 +407,7 @@ fn merge_apps(
             // a private_key_jwt app signs with a key, never sends a secret
             needs_secret: input.client_type == ClientType::Confidential
                 && input.auth_method != AuthMethod::PrivateKeyJwt
+                && !input.auth_method.uses_certificate()
                 && active_secrets == 0,
             display_name: input.display_name,
             client_id: input.client_id,

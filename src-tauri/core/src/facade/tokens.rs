@@ -17,6 +17,7 @@ use crate::audit::AuditAction;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::flows::{self, ClientAuth, ClientCredentials, Minted, Nonces};
+use crate::http::HttpClient;
 use crate::model::*;
 use crate::status::{self, AppFacts, renew_window};
 use crate::store::intents::{self, Intent};
@@ -102,6 +103,9 @@ pub(super) struct Credentials {
     pub(super) signing_key: Option<(SigningKeyMeta, crate::signing_key::PrivateKey)>,
     /// A DPoP-bound app's proof key.
     pub(super) dpop_key: Option<crate::signing_key::PrivateKey>,
+    /// The client certificate an mTLS app presents (its requests go through a client that
+    /// presents it: [`Core::http_for`]).
+    pub(super) certificate: Option<(ClientCertMeta, crate::client_cert::ClientIdentity)>,
 }
 
 impl Credentials {
@@ -290,6 +294,19 @@ impl Core {
                 secret: None,
                 signing_key,
                 dpop_key,
+                certificate: None,
+            });
+        }
+        if app.auth_method.uses_certificate() {
+            let certificate = Some(self.active_client_cert(&app)?);
+            let environment = self.with_mtls_aliases(environment).await;
+            return Ok(Credentials {
+                app,
+                environment,
+                secret: None,
+                signing_key: None,
+                dpop_key,
+                certificate,
             });
         }
         let secret = match app.client_type {
@@ -319,7 +336,17 @@ impl Core {
             secret,
             signing_key: None,
             dpop_key,
+            certificate: None,
         })
+    }
+
+    /// The HTTP client for the app's requests to its provider: one that presents the app's
+    /// client certificate when it authenticates by mutual TLS, else the shared one.
+    pub(super) fn http_for(&self, credentials: &Credentials) -> Result<HttpClient> {
+        match &credentials.certificate {
+            Some((meta, identity)) => self.http_presenting(&meta.x5t_s256, identity),
+            None => Ok(self.http()?.clone()),
+        }
     }
 
     pub(super) fn token_url(environment: &Environment) -> Result<&str> {
@@ -347,7 +374,7 @@ impl Core {
             audience: credentials.app.audience.as_deref(),
             resource: credentials.app.resource.as_deref(),
         };
-        flows::client_credentials(self.http()?, &request).await
+        flows::client_credentials(&self.http_for(credentials)?, &request).await
     }
 
     /// Gets a token for an app with its active secret (client credentials), single-flight.
@@ -705,7 +732,7 @@ impl Core {
         }
         let (_, value) = self.token_to_ask_about(app)?;
         let (active, fields) = flows::introspect(
-            self.http()?,
+            &self.http_for(&credentials)?,
             &url,
             credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &value,
@@ -750,7 +777,7 @@ impl Core {
         )?;
         let (token, value) = self.token_to_ask_about(app)?;
         flows::revoke(
-            self.http()?,
+            &self.http_for(&credentials)?,
             &url,
             credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
             &value,
@@ -831,9 +858,16 @@ impl Core {
             clock: self.clock.as_ref(),
             nonces: &self.dpop_nonces,
         });
-        let http = self.http()?;
+        // an mTLS app presents its certificate to the API too: its tokens may be bound to it
+        let app = self.app(&request.app_id)?;
+        let http = if app.auth_method.uses_certificate() {
+            let (meta, identity) = self.active_client_cert(&app)?;
+            self.http_presenting(&meta.x5t_s256, &identity)?
+        } else {
+            self.http()?.clone()
+        };
         flows::call_api(
-            http,
+            &http,
             &base,
             request,
             &token.token_type,

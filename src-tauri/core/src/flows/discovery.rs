@@ -32,6 +32,9 @@ struct Metadata {
     pushed_authorization_request_endpoint: Option<String>,
     #[serde(default)]
     require_pushed_authorization_requests: bool,
+    /// RFC 8705 §5; an alias that is not a string is left out.
+    #[serde(default)]
+    mtls_endpoint_aliases: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Where an issuer publishes its metadata, in the order their endpoints are preferred: OpenID
@@ -231,6 +234,17 @@ fn merged(issuer: &str, documents: Vec<(Url, Metadata)>) -> Discovery {
         par_required: documents
             .iter()
             .any(|(_, metadata)| metadata.require_pushed_authorization_requests),
+        mtls_endpoint_aliases: documents
+            .iter()
+            .map(|(_, metadata)| &metadata.mtls_endpoint_aliases)
+            .find(|aliases| !aliases.is_empty())
+            .map(|aliases| {
+                aliases
+                    .iter()
+                    .filter_map(|(name, url)| Some((name.clone(), url.as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 

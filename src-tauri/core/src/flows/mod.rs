@@ -168,6 +168,8 @@ fn oauth_client(auth: &ClientAuth<'_>) -> OauthClient {
             AuthMethod::ClientSecretPost
             | AuthMethod::ClientSecretJwt
             | AuthMethod::PrivateKeyJwt
+            | AuthMethod::TlsClientAuth
+            | AuthMethod::SelfSignedTlsClientAuth
             | AuthMethod::None => AuthType::RequestBody,
         },
     );

@@ -164,6 +164,10 @@ pub fn finish(conn: &Connection, intent: &Intent) -> Result<()> {
         conn.execute("DELETE FROM signing_keys WHERE id = ?1", [id])
             .map_err(store_error)?;
     }
+    if let Some(id) = intent.account.strip_prefix("client-cert:") {
+        conn.execute("DELETE FROM client_certs WHERE id = ?1", [id])
+            .map_err(store_error)?;
+    }
     if let Some(id) = intent.account.strip_prefix("token:") {
         conn.execute("DELETE FROM tokens WHERE id = ?1", [id])
             .map_err(store_error)?;

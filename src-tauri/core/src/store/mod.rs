@@ -5,6 +5,7 @@
 
 pub(crate) mod apps;
 pub(crate) mod audit;
+pub(crate) mod client_certs;
 pub(crate) mod connectors;
 pub(crate) mod environments;
 pub(crate) mod intents;
@@ -52,6 +53,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0017_par.sql")),
     // rebuilds `tokens` to widen its source CHECK (foreign keys off: see `Store::open`)
     M::up(include_str!("migrations/0018_token_exchange.sql")).foreign_key_check(),
+    // rebuilds `apps` to widen its auth method CHECK (foreign keys off: see `Store::open`)
+    M::up(include_str!("migrations/0019_mtls.sql")).foreign_key_check(),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -383,6 +386,8 @@ mod tests {
             [],
         )
         .unwrap();
+        // as `Store::open` migrates: schema 19 rebuilds `apps`, whose drop would cascade
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
         Migrations::from_slice(MIGRATIONS)
             .to_latest(&mut conn)
             .unwrap();
@@ -427,6 +432,69 @@ mod tests {
             .to_latest(&mut conn)
             .unwrap();
         conn
+    }
+
+    #[test]
+    fn schema_19_rebuilds_apps_keeping_their_rows_tokens_counts_and_marks() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let sql = include_str!("migrations/0019_mtls.sql");
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| *m == M::up(sql).foreign_key_check())
+            .unwrap();
+        Migrations::from_slice(&MIGRATIONS[..before])
+            .to_latest(&mut conn)
+            .unwrap();
+        add_environment(&conn, "a");
+        add_app(&conn, "a1", "a");
+        conn.execute_batch(
+            "UPDATE apps SET auth_method = 'private_key_jwt', dpop = 1, dpop_jkt = 'jkt', \
+             par = 1 WHERE id = 'a1';
+             INSERT INTO tokens (id, app_id, source, token_type, issued_at, is_jwt, fingerprint) \
+             VALUES ('t1', 'a1', 'client_credentials', 'Bearer', 5, 0, 'wxyz');",
+        )
+        .unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let app = crate::model::AppId("a1".into());
+        let kept = apps::get(&conn, &app).unwrap().unwrap();
+        assert_eq!(kept.auth_method, crate::model::AuthMethod::PrivateKeyJwt);
+        assert_eq!(
+            apps::dpop_of(&conn, &app).unwrap(),
+            (true, Some("jkt".into()))
+        );
+        assert!(apps::par_of(&conn, &app).unwrap());
+        assert!(tokens::of_app(&conn, &app).unwrap().is_some());
+        // the new methods are taken, an unknown one is not; the count triggers are back
+        conn.execute(
+            "UPDATE apps SET auth_method = 'self_signed_tls_client_auth' WHERE id = 'a1'",
+            [],
+        )
+        .unwrap();
+        assert!(
+            conn.execute("UPDATE apps SET auth_method = 'mtls'", [])
+                .is_err()
+        );
+        add_app(&conn, "a2", "a");
+        let count = |conn: &Connection| -> i64 {
+            conn.query_row(
+                "SELECT app_count FROM environments WHERE id = 'a'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(count(&conn), 2);
+        conn.execute("DELETE FROM apps WHERE id = 'a1'", [])
+            .unwrap();
+        assert_eq!(count(&conn), 1);
+        let tokens_left: i64 = conn
+            .query_row("SELECT count(*) FROM tokens", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(tokens_left, 0, "the cascade reaches the tokens");
     }
 
     #[test]

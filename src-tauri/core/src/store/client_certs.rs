@@ -1,0 +1,112 @@
+//! Client certificates' rows: the certificate (public) and the lifecycle; the private key is in
+//! the keychain under `client-cert:<id>`.
+
+use super::{enum_at, optional, store_error, time_at};
+use crate::client_cert::{ClientCertId, ClientCertMeta};
+use crate::error::Result;
+use crate::model::{AppId, SecretState};
+use crate::signing_key::KeyOrigin;
+use rusqlite::{Connection, Row, params};
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<ClientCertMeta> {
+    Ok(ClientCertMeta {
+        id: ClientCertId(row.get("id")?),
+        app_id: AppId(row.get("app_id")?),
+        subject: row.get("subject")?,
+        not_after: time_at(row, "not_after")?,
+        x5t_s256: row.get("x5t_s256")?,
+        cert_pem: row.get("cert_pem")?,
+        label: row.get("label")?,
+        origin: enum_at(row, "origin", KeyOrigin::parse)?,
+        added_at: time_at(row, "added_at")?,
+        state: enum_at(row, "state", SecretState::parse)?,
+    })
+}
+
+/// An app's certificates, active first, then newest first.
+pub fn list(conn: &Connection, app: &AppId) -> Result<Vec<ClientCertMeta>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT * FROM client_certs WHERE app_id = ?1 \
+             ORDER BY state = 'retired', added_at DESC, rowid DESC",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([app.as_str()], from_row)
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// One certificate's row.
+pub fn get(conn: &Connection, id: &ClientCertId) -> Result<Option<ClientCertMeta>> {
+    optional(conn.query_row(
+        "SELECT * FROM client_certs WHERE id = ?1",
+        [id.as_str()],
+        from_row,
+    ))
+}
+
+/// Inserts a certificate's row.
+pub fn insert(conn: &Connection, cert: &ClientCertMeta) -> Result<()> {
+    conn.execute(
+        "INSERT INTO client_certs (id, app_id, cert_pem, subject, not_after, x5t_s256, label, \
+         origin, added_at, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            cert.id.as_str(),
+            cert.app_id.as_str(),
+            cert.cert_pem,
+            cert.subject,
+            cert.not_after.unix(),
+            cert.x5t_s256,
+            cert.label,
+            cert.origin.as_str(),
+            cert.added_at.unix(),
+            cert.state.as_str(),
+        ],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Sets a certificate's state.
+pub fn set_state(conn: &Connection, id: &ClientCertId, state: SecretState) -> Result<()> {
+    conn.execute(
+        "UPDATE client_certs SET state = ?2 WHERE id = ?1",
+        params![id.as_str(), state.as_str()],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// How many active certificates an app has.
+pub fn active_count(conn: &Connection, app: &AppId) -> Result<u32> {
+    conn.query_row(
+        "SELECT count(*) FROM client_certs WHERE app_id = ?1 AND state = 'active'",
+        [app.as_str()],
+        |row| row.get(0),
+    )
+    .map_err(store_error)
+}
+
+/// The certificate TLS presents: the newest active one.
+pub fn newest_active(conn: &Connection, app: &AppId) -> Result<Option<ClientCertMeta>> {
+    optional(conn.query_row(
+        "SELECT * FROM client_certs WHERE app_id = ?1 AND state = 'active' \
+         ORDER BY added_at DESC, rowid DESC LIMIT 1",
+        [app.as_str()],
+        from_row,
+    ))
+}
+
+/// The ids of every certificate of an app, or of every app when `app` is None.
+pub fn ids(conn: &Connection, app: Option<&AppId>) -> Result<Vec<ClientCertId>> {
+    let mut statement = conn
+        .prepare_cached("SELECT id FROM client_certs WHERE ?1 IS NULL OR app_id = ?1 ORDER BY id")
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([app.map(AppId::as_str)], |row| {
+            Ok(ClientCertId(row.get(0)?))
+        })
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
