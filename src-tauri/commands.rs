@@ -2,15 +2,15 @@
 
 use crate::clipboard::CopyGeneration;
 use crate::ipc::{
-    AppBinding, AppInfo, CopyStarted, IpcError, RevealedSecret, STORE_CHANGED, StartupMarks,
-    StoreChanged, StoreScope,
+    AppBinding, AppInfo, CopyStarted, ExchangeError, IpcError, RevealedSecret, STORE_CHANGED,
+    StartupMarks, StoreChanged, StoreScope,
 };
 use crate::state::AppState;
 use authdeck_core::audit::{AuditEntry, AuditQuery};
 use authdeck_core::model::*;
 use authdeck_core::portable::{self, ExportSummary, ImportReport};
 use authdeck_core::validate::FieldError;
-use authdeck_core::{Fetch, SecretUse};
+use authdeck_core::{ExchangeRequest, Fetch, SecretUse};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -320,6 +320,21 @@ pub fn set_auto_renew<R: Runtime>(
     let status = state.core()?.set_auto_renew(&app_id, on)?;
     changed(&app, &[StoreScope::Tokens, StoreScope::Apps]);
     Ok(status)
+}
+
+/// Exchanges another app's token for one of `app_id` (RFC 8693), kept as its token; a failure
+/// says which part of the request it is about.
+#[tauri::command]
+pub async fn exchange_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+    request: ExchangeRequest,
+) -> Result<TokenStatus, ExchangeError> {
+    let outcome = state.core()?.exchange_token(&app_id, &request).await;
+    // the subject app may have got a token first, whatever the exchange did
+    changed(&app, &[StoreScope::Tokens]);
+    Ok(outcome?)
 }
 
 /// How the app's tokens are bound (DPoP) and its authorization requests sent (PAR).

@@ -152,6 +152,7 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
             commands::revoke_token,
             commands::forget_token,
             commands::set_auto_renew,
+            commands::exchange_token,
             commands::app_binding,
             commands::set_dpop,
             commands::set_par,

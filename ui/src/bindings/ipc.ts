@@ -31,6 +31,7 @@ export const COMMANDS = [
   "revoke_token",
   "forget_token",
   "set_auto_renew",
+  "exchange_token",
   "app_binding",
   "set_dpop",
   "set_par",
