@@ -28,6 +28,7 @@ fn export_all(dir: &Path) {
         Settings,
         ClientApp,
         ClientAppInput,
+        AuthMethodChoices,
         AppSummary,
         LinkedApp,
         AppDeleted,

@@ -180,6 +180,16 @@ pub fn validate_app(
     Ok(state.core()?.validate_app(id.as_ref(), &input)?)
 }
 
+/// The client authentication methods the app form offers in an environment, each marked
+/// whether the provider's metadata lists it.
+#[tauri::command]
+pub async fn auth_methods(
+    state: State<'_, AppState>,
+    environment_id: EnvironmentId,
+) -> Reply<AuthMethodChoices> {
+    Ok(state.core()?.auth_method_choices(&environment_id).await?)
+}
+
 #[tauri::command(async)]
 pub fn list_secrets(state: State<'_, AppState>, app_id: AppId) -> Reply<Vec<SecretMeta>> {
     Ok(state.core()?.secrets(&app_id)?)

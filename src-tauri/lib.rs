@@ -137,6 +137,7 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
             commands::update_app,
             commands::delete_app,
             commands::validate_app,
+            commands::auth_methods,
             commands::list_secrets,
             commands::add_secret,
             commands::retire_secret,

@@ -269,6 +269,26 @@ pub enum AuthMethod {
 }
 
 impl AuthMethod {
+    /// Every method, in the order the app form offers them.
+    pub const ALL: [Self; 5] = [
+        Self::ClientSecretBasic,
+        Self::ClientSecretPost,
+        Self::ClientSecretJwt,
+        Self::PrivateKeyJwt,
+        Self::None,
+    ];
+
+    /// What the method sends, in a few words for the app form.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "the secret by HTTP Basic",
+            Self::ClientSecretPost => "the secret in the form body",
+            Self::ClientSecretJwt => "a JWT signed with the secret",
+            Self::PrivateKeyJwt => "a JWT signed with the app's key",
+            Self::None => "public client, no secret",
+        }
+    }
+
     /// The stored spelling, as in RFC 8414 metadata.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -291,6 +311,28 @@ impl AuthMethod {
             _ => None,
         }
     }
+}
+
+/// One client authentication method as the app form offers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AuthMethodChoice {
+    pub method: AuthMethod,
+    /// What it sends, in a few words.
+    pub summary: String,
+    /// The provider's metadata lists it (or lists nothing, so says nothing against it).
+    pub listed: bool,
+}
+
+/// The client authentication methods the app form offers in one environment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AuthMethodChoices {
+    /// The metadata's `token_endpoint_auth_methods_supported`, as it lists them; None when the
+    /// environment has no issuer, or its metadata cannot be read or lists none.
+    pub listed_by_provider: Option<Vec<String>>,
+    /// Every method Authdeck has, in order.
+    pub methods: Vec<AuthMethodChoice>,
 }
 
 /// The redirect URI a new app gets unless the user says otherwise (RFC 8252 §7.3).

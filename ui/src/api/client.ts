@@ -6,6 +6,7 @@ import type { AppDeleted } from "../bindings/AppDeleted";
 import type { AppId } from "../bindings/AppId";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AppSummary } from "../bindings/AppSummary";
+import type { AuthMethodChoices } from "../bindings/AuthMethodChoices";
 import type { ChosenImport } from "../bindings/ChosenImport";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { ClientAppInput } from "../bindings/ClientAppInput";
@@ -181,6 +182,7 @@ export const api = {
     write<ClientApp>(["apps", "environments"], "update_app", { id, input }),
   deleteApp: (id: AppId) => write<AppDeleted>(["apps", "secrets", "environments"], "delete_app", { id }),
   validateApp: (id: AppId | null, input: ClientAppInput) => call<FieldError[]>("validate_app", { id, input }),
+  authMethods: (environmentId: EnvironmentId) => call<AuthMethodChoices>("auth_methods", { environmentId }),
 
   listSecrets: (appId: AppId) => call<SecretMeta[]>("list_secrets", { appId }),
   addSecret: (input: SecretInput) => write<SecretAdded>(["secrets", "apps"], "add_secret", { input }),

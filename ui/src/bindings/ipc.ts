@@ -16,6 +16,7 @@ export const COMMANDS = [
   "update_app",
   "delete_app",
   "validate_app",
+  "auth_methods",
   "list_secrets",
   "add_secret",
   "retire_secret",

@@ -175,14 +175,14 @@ export function ExchangeDialog({ app, environment, initial, onExchanged, onClose
             <Failure error={error} part="request" />
           </p>
         )}
-        <div className="form-actions form-span">
+        <footer className="dialog-footer form-span">
           <button type="button" data-testid="exchange-cancel" onClick={onClose}>
             Cancel
           </button>
           <button type="submit" className="primary" data-testid="exchange-submit" disabled={busy || !subject} aria-busy={busy}>
             {busy ? "Exchanging…" : "Exchange"}
           </button>
-        </div>
+        </footer>
       </form>
       {confirming && (
         <ConfirmDialog
