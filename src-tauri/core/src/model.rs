@@ -845,14 +845,11 @@ pub struct Discovery {
     pub jwks_uri: Option<String>,
     /// RFC 9207: the server names itself (`iss`) on every authorization response.
     pub iss_parameter_supported: bool,
-    /// RFC 9126: where authorization requests are pushed. Read by the browser login (the
-    /// forms do not show it).
-    #[serde(skip)]
-    #[cfg_attr(feature = "ts", ts(skip))]
+    /// RFC 9126's `pushed_authorization_request_endpoint`: where authorization requests are
+    /// pushed (the browser login reads it; the environment form shows it).
     pub par_endpoint: Option<String>,
-    /// RFC 9126 §5: the server takes authorization requests only pushed.
-    #[serde(skip)]
-    #[cfg_attr(feature = "ts", ts(skip))]
+    /// RFC 9126 §5's `require_pushed_authorization_requests`: the server takes authorization
+    /// requests only pushed.
     pub par_required: bool,
 }
 
