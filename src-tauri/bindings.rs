@@ -2,6 +2,7 @@
 //! fails when they are stale; `UPDATE_BINDINGS=1 cargo test -p authdeck bindings` rewrites them.
 
 use crate::ipc::*;
+use authdeck_core::ExchangeRequest;
 use authdeck_core::audit::{AuditEntry, AuditQuery};
 use authdeck_core::model::*;
 use authdeck_core::portable::{ExportSummary, ImportReport};
@@ -27,6 +28,7 @@ fn export_all(dir: &Path) {
         Settings,
         ClientApp,
         ClientAppInput,
+        AuthMethodChoices,
         AppSummary,
         LinkedApp,
         AppDeleted,
@@ -44,6 +46,8 @@ fn export_all(dir: &Path) {
         Introspection,
         TokenInfo,
         AppBinding,
+        ExchangeRequest,
+        ExchangeError,
         Discovery,
         StartupMarks,
         ProfileDescription,

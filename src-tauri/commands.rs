@@ -2,15 +2,15 @@
 
 use crate::clipboard::CopyGeneration;
 use crate::ipc::{
-    AppBinding, AppInfo, CopyStarted, IpcError, RevealedSecret, STORE_CHANGED, StartupMarks,
-    StoreChanged, StoreScope,
+    AppBinding, AppInfo, CopyStarted, ExchangeError, IpcError, RevealedSecret, STORE_CHANGED,
+    StartupMarks, StoreChanged, StoreScope,
 };
 use crate::state::AppState;
 use authdeck_core::audit::{AuditEntry, AuditQuery};
 use authdeck_core::model::*;
 use authdeck_core::portable::{self, ExportSummary, ImportReport};
 use authdeck_core::validate::FieldError;
-use authdeck_core::{Fetch, SecretUse};
+use authdeck_core::{ExchangeRequest, Fetch, SecretUse};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -180,6 +180,16 @@ pub fn validate_app(
     Ok(state.core()?.validate_app(id.as_ref(), &input)?)
 }
 
+/// The client authentication methods the app form offers in an environment, each marked
+/// whether the provider's metadata lists it.
+#[tauri::command]
+pub async fn auth_methods(
+    state: State<'_, AppState>,
+    environment_id: EnvironmentId,
+) -> Reply<AuthMethodChoices> {
+    Ok(state.core()?.auth_method_choices(&environment_id).await?)
+}
+
 #[tauri::command(async)]
 pub fn list_secrets(state: State<'_, AppState>, app_id: AppId) -> Reply<Vec<SecretMeta>> {
     Ok(state.core()?.secrets(&app_id)?)
@@ -320,6 +330,21 @@ pub fn set_auto_renew<R: Runtime>(
     let status = state.core()?.set_auto_renew(&app_id, on)?;
     changed(&app, &[StoreScope::Tokens, StoreScope::Apps]);
     Ok(status)
+}
+
+/// Exchanges another app's token for one of `app_id` (RFC 8693), kept as its token; a failure
+/// says which part of the request it is about.
+#[tauri::command]
+pub async fn exchange_token<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+    request: ExchangeRequest,
+) -> Result<TokenStatus, ExchangeError> {
+    let outcome = state.core()?.exchange_token(&app_id, &request).await;
+    // the subject app may have got a token first, whatever the exchange did
+    changed(&app, &[StoreScope::Tokens]);
+    Ok(outcome?)
 }
 
 /// How the app's tokens are bound (DPoP) and its authorization requests sent (PAR).

@@ -1,7 +1,7 @@
 //! The types that exist only at the IPC boundary: errors as `{ code, message, field }`, the
 //! responses that carry more than a core type, and the events the UI listens to.
 
-use authdeck_core::{Error, ErrorCode};
+use authdeck_core::{Error, ErrorCode, ExchangeFailure, ExchangePart};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -20,6 +20,50 @@ impl From<Error> for IpcError {
             code: error.code(),
             field: error.field().map(str::to_owned),
             message: error.to_string(),
+        }
+    }
+}
+
+/// A failed token exchange as the exchange dialog shows it: next to the part of the request
+/// it is about, with the provider's own words when it refused.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct ExchangeError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub part: ExchangePart,
+    /// The provider's `error`, when it refused (RFC 6749 §5.2).
+    pub provider_error: Option<String>,
+    /// The provider's `error_description`, when it gave one.
+    pub provider_description: Option<String>,
+}
+
+impl From<ExchangeFailure> for ExchangeError {
+    fn from(failure: ExchangeFailure) -> Self {
+        let (provider_error, provider_description) = match &failure.error {
+            Error::Provider {
+                error, description, ..
+            } => (Some(error.clone()), description.clone()),
+            _ => (None, None),
+        };
+        Self {
+            code: failure.error.code(),
+            message: failure.error.to_string(),
+            part: failure.part,
+            provider_error,
+            provider_description,
+        }
+    }
+}
+
+/// The store could not be opened: nothing of the request was tried.
+impl From<IpcError> for ExchangeError {
+    fn from(error: IpcError) -> Self {
+        Self {
+            code: error.code,
+            message: error.message,
+            part: ExchangePart::Request,
+            provider_error: None,
+            provider_description: None,
         }
     }
 }

@@ -5,7 +5,7 @@
 mod support;
 
 use authdeck_core::model::*;
-use authdeck_core::{Core, ErrorCode, ExchangeRequest, Fetch, token_account};
+use authdeck_core::{Core, ErrorCode, ExchangePart, ExchangeRequest, Fetch, token_account};
 use serde_json::json;
 use support::fixture::Fixture;
 
@@ -125,7 +125,9 @@ async fn an_exchange_may_narrow_the_scope_and_is_refused_a_wider_one() {
         ..from(&subject)
     };
     let before = f.new_token(&app).await.unwrap().token.unwrap();
-    let error = f.core.exchange_token(&app.id, &wider).await.unwrap_err();
+    let failure = f.core.exchange_token(&app.id, &wider).await.unwrap_err();
+    assert_eq!(failure.part, ExchangePart::Scope);
+    let error = failure.error;
     assert_eq!(provider_code(&error), "invalid_scope");
     assert!(error.to_string().contains("exceeds the subject"), "{error}");
     assert_eq!(f.core.token_status(&app.id).unwrap().token.unwrap(), before);
@@ -163,11 +165,13 @@ async fn a_revoked_subject_token_is_invalid_grant_and_the_apps_token_is_kept() {
             .revoke("basic-client", "basic-secret", &subject_value)
     });
 
-    let error = f
+    let failure = f
         .core
         .exchange_token(&app.id, &from(&subject))
         .await
         .unwrap_err();
+    assert_eq!(failure.part, ExchangePart::Subject);
+    let error = failure.error;
     assert_eq!(provider_code(&error), "invalid_grant");
     assert!(error.to_string().contains("invalid_grant"), "{error}");
     let seen = f.exchanges();
@@ -189,11 +193,13 @@ async fn an_answer_without_issued_token_type_is_a_bad_answer_and_nothing_is_kept
     let (app, subject) = apps(&f);
     let before = f.new_token(&app).await.unwrap().token.unwrap();
     f.configure(json!({"exchange_omit_issued_type": true}));
-    let error = f
+    let failure = f
         .core
         .exchange_token(&app.id, &from(&subject))
         .await
         .unwrap_err();
+    assert_eq!(failure.part, ExchangePart::Request);
+    let error = failure.error;
     assert_eq!(error.code(), ErrorCode::BadResponse);
     assert!(error.to_string().contains("issued_token_type"), "{error}");
     assert_eq!(f.exchanges()[0]["status"], 200);
@@ -206,5 +212,50 @@ async fn an_answer_without_issued_token_type_is_a_bad_answer_and_nothing_is_kept
             .count(),
         2,
         "the app's and the subject's tokens only"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_whose_metadata_leaves_the_grant_out_is_not_sent_the_exchange() {
+    let f = Fixture::new("exchange-unlisted", &[]);
+    let (app, subject) = apps(&f);
+    let before = f.new_token(&app).await.unwrap().token.unwrap();
+    f.configure(json!({"grant_types_listed": ["client_credentials", "refresh_token"]}));
+    let failure = f
+        .core
+        .exchange_token(&app.id, &from(&subject))
+        .await
+        .unwrap_err();
+    assert_eq!(failure.part, ExchangePart::Grant);
+    assert_eq!(failure.error.code(), ErrorCode::NotConfigured);
+    assert_eq!(
+        failure.error.to_string(),
+        "The provider of “Local” does not offer token exchange: its metadata's \
+         grant_types_supported lists client_credentials, refresh_token, not \
+         urn:ietf:params:oauth:grant-type:token-exchange; nothing was sent."
+    );
+    assert!(
+        f.exchanges().is_empty(),
+        "nothing reached the token endpoint"
+    );
+    assert_eq!(f.core.token_status(&app.id).unwrap().token.unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_subject_app_that_cannot_get_a_token_is_the_subjects_failure() {
+    let f = Fixture::new("exchange-no-subject", &[]);
+    let (app, _) = apps(&f);
+    // a public client gets its tokens only by a user's sign-in
+    let subject = f.public_app("native-client", &["read"]);
+    let failure = f
+        .core
+        .exchange_token(&app.id, &from(&subject))
+        .await
+        .unwrap_err();
+    assert_eq!(failure.part, ExchangePart::Subject);
+    assert_eq!(failure.error.code(), ErrorCode::LoginRequired);
+    assert!(
+        f.exchanges().is_empty(),
+        "nothing reached the token endpoint"
     );
 }

@@ -47,6 +47,8 @@
 //     one name another issuer
 //     auth_methods_listed: ["client_secret_basic", ...] is what both metadata documents list as
 //     token_endpoint_auth_methods_supported (null: what oidc-provider offers)
+//     grant_types_listed: ["client_credentials", ...] is what the metadata lists as
+//     grant_types_supported (null: what oidc-provider offers, token exchange among them)
 //     par_metadata: "required" makes the metadata say require_pushed_authorization_requests;
 //     "absent" leaves out pushed_authorization_request_endpoint (a provider without PAR)
 //     par_fault: as fault, for the pushed authorization request endpoint (POST /request), or
@@ -99,6 +101,7 @@ const config = {
   // {"endpoint", "shape"}: the hostile provider (hostile.js) answers that endpoint
   hostile: null,
   auth_methods_listed: null,
+  grant_types_listed: null,
   dpop_require_nonce: false,
   dpop_refuse_nonce: false,
   par_metadata: null,
@@ -290,6 +293,14 @@ async function listAuthMethods(ctx, next) {
   const document = typeof ctx.body === "string" ? JSON.parse(ctx.body) : ctx.body;
   if (document && typeof document === "object") {
     ctx.body = { ...document, token_endpoint_auth_methods_supported: config.auth_methods_listed };
+  }
+}
+/** grant_types_listed: the metadata lists only these grants. */
+async function listGrantTypes(ctx, next) {
+  await next();
+  const document = typeof ctx.body === "string" ? JSON.parse(ctx.body) : ctx.body;
+  if (document && typeof document === "object") {
+    ctx.body = { ...document, grant_types_supported: config.grant_types_listed };
   }
 }
 const revocationRequests = [];
@@ -563,6 +574,9 @@ provider.use(async (ctx, next) => {
   }
   if (ctx.path === "/test/hostile-shapes" && ctx.method === "GET") return json(ctx, 200, shapeTable());
   if (await answerHostile(ctx, config.hostile, issuer)) return undefined;
+  if (config.grant_types_listed && ctx.method === "GET" && ctx.path.startsWith("/.well-known/")) {
+    return listGrantTypes(ctx, next);
+  }
   if (config.auth_methods_listed && ctx.method === "GET" && ctx.path.startsWith("/.well-known/")) {
     return listAuthMethods(ctx, async () => {
       if (!(config.metadata_split && (await splitMetadata(ctx, next)))) await next();

@@ -291,8 +291,11 @@ export async function select(browser, id, valueOrText) {
   if (!chosen) throw new Error(`[data-testid=${id}] has no option “${valueOrText}”`);
 }
 
-/** Closes the transient notices (as a person would) so they do not cover a screenshot. */
-export async function dismissToasts(browser) {
+/**
+ * Closes the transient notices (as a person would) so they do not cover a screenshot; fails
+ * when some are still there after `timeout` ms.
+ */
+export async function dismissToasts(browser, { timeout = 5000 } = {}) {
   // a notice that arrives while the others close (a renewal, a cleared clipboard) is closed too
   let texts = [];
   await browser
@@ -305,7 +308,7 @@ export async function dismissToasts(browser) {
         });
         return texts.length === 0;
       },
-      { timeout: 5000, interval: 250 },
+      { timeout, interval: 250 },
     )
     .catch(async () => {
       await browser.saveScreenshot(join(SHOTS, "failure-toast.png"));

@@ -260,7 +260,8 @@ pub fn exchange(core: &Core, args: &ExchangeArgs, verbose: bool) -> Result<u8, F
         scopes: requested_scopes(&args.scopes),
         requested_token_type: args.requested_token_type.clone(),
     };
-    let status = block_on(core.exchange_token(&app.id, &request))??;
+    let status =
+        block_on(core.exchange_token(&app.id, &request))?.map_err(authdeck_core::Error::from)?;
     if args.json {
         output::print_json(&status)?;
         return Ok(0);

@@ -95,6 +95,10 @@ actions! {
     TokenCopied = "token_copied", "token copied";
     AppCreated = "app_created", "app created";
     AppDeleted = "app_deleted", "app deleted";
+    /// An app's tokens turned DPoP-bound or not; the detail says which (and the key's thumbprint).
+    DpopSwitched = "dpop_switched", "DPoP binding switched";
+    /// An app's browser sign-ins turned to push their requests (PAR) or not.
+    ParSwitched = "par_switched", "PAR switched";
     EnvironmentCreated = "environment_created", "environment created";
     EnvironmentDeleted = "environment_deleted", "environment deleted";
     EnvironmentSwitched = "environment_switched", "environment switched";

@@ -274,6 +274,32 @@ pub enum AuthMethod {
 }
 
 impl AuthMethod {
+    /// Every method, in the order the app form offers them.
+    pub const ALL: [Self; 7] = [
+        Self::ClientSecretBasic,
+        Self::ClientSecretPost,
+        Self::ClientSecretJwt,
+        Self::PrivateKeyJwt,
+        Self::TlsClientAuth,
+        Self::SelfSignedTlsClientAuth,
+        Self::None,
+    ];
+
+    /// What the method sends, in a few words for the app form.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::ClientSecretBasic => "the secret by HTTP Basic",
+            Self::ClientSecretPost => "the secret in the form body",
+            Self::ClientSecretJwt => "a JWT signed with the secret",
+            Self::PrivateKeyJwt => "a JWT signed with the app's key",
+            Self::TlsClientAuth => "a CA-issued client certificate (`authdeck cert add`)",
+            Self::SelfSignedTlsClientAuth => {
+                "a self-signed client certificate (`authdeck cert generate`)"
+            }
+            Self::None => "public client, no secret",
+        }
+    }
+
     /// The stored spelling, as in RFC 8414 metadata.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -306,6 +332,28 @@ impl AuthMethod {
             _ => None,
         }
     }
+}
+
+/// One client authentication method as the app form offers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AuthMethodChoice {
+    pub method: AuthMethod,
+    /// What it sends, in a few words.
+    pub summary: String,
+    /// The provider's metadata lists it (or lists nothing, so says nothing against it).
+    pub listed: bool,
+}
+
+/// The client authentication methods the app form offers in one environment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AuthMethodChoices {
+    /// The metadata's `token_endpoint_auth_methods_supported`, as it lists them; None when the
+    /// environment has no issuer, or its metadata cannot be read or lists none.
+    pub listed_by_provider: Option<Vec<String>>,
+    /// Every method Authdeck has, in order.
+    pub methods: Vec<AuthMethodChoice>,
 }
 
 /// The redirect URI a new app gets unless the user says otherwise (RFC 8252 §7.3).
@@ -818,14 +866,11 @@ pub struct Discovery {
     pub jwks_uri: Option<String>,
     /// RFC 9207: the server names itself (`iss`) on every authorization response.
     pub iss_parameter_supported: bool,
-    /// RFC 9126: where authorization requests are pushed. Read by the browser login (the
-    /// forms do not show it).
-    #[serde(skip)]
-    #[cfg_attr(feature = "ts", ts(skip))]
+    /// RFC 9126's `pushed_authorization_request_endpoint`: where authorization requests are
+    /// pushed (the browser login reads it; the environment form shows it).
     pub par_endpoint: Option<String>,
-    /// RFC 9126 §5: the server takes authorization requests only pushed.
-    #[serde(skip)]
-    #[cfg_attr(feature = "ts", ts(skip))]
+    /// RFC 9126 §5's `require_pushed_authorization_requests`: the server takes authorization
+    /// requests only pushed.
     pub par_required: bool,
     /// RFC 8705 §5: the endpoints to use instead when the client authenticates by mutual TLS
     /// (token, introspection, revocation, device authorization, PAR), by metadata name.

@@ -6,6 +6,7 @@ import type { AppDeleted } from "../bindings/AppDeleted";
 import type { AppId } from "../bindings/AppId";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { AppSummary } from "../bindings/AppSummary";
+import type { AuthMethodChoices } from "../bindings/AuthMethodChoices";
 import type { ChosenImport } from "../bindings/ChosenImport";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { ClientAppInput } from "../bindings/ClientAppInput";
@@ -51,6 +52,9 @@ import type { RemoteCreated } from "../bindings/RemoteCreated";
 import type { RemoteDeleted } from "../bindings/RemoteDeleted";
 import type { RemoteFields } from "../bindings/RemoteFields";
 import type { RemoteLink } from "../bindings/RemoteLink";
+import type { ExchangeError } from "../bindings/ExchangeError";
+import type { ExchangePart } from "../bindings/ExchangePart";
+import type { ExchangeRequest } from "../bindings/ExchangeRequest";
 import type { Command } from "../bindings/ipc";
 
 const CODES: readonly ErrorCode[] = [
@@ -119,6 +123,30 @@ export function setAfterWrite(listener: AfterWrite | null): void {
   afterWrite = listener ?? (() => Promise.resolve());
 }
 
+const PARTS: readonly ExchangePart[] = ["subject", "grant", "target", "scope", "request"];
+const textOrNull = (value: unknown) => (typeof value === "string" ? value : null);
+
+/** Turns what exchange_token rejected with into an ExchangeError; anything else is about the request. */
+export function toExchangeError(reason: unknown): ExchangeError {
+  const { code, message } = toIpcError(reason);
+  const given = (typeof reason === "object" && reason !== null ? reason : {}) as Record<string, unknown>;
+  const part = PARTS.find((known) => known === given.part) ?? "request";
+  return { code, message, part, provider_error: textOrNull(given.provider_error), provider_description: textOrNull(given.provider_description) };
+}
+
+/** The exchange keeps its error's part and the provider's words, which `call` would drop. */
+async function exchange(appId: AppId, request: ExchangeRequest): Promise<TokenStatus> {
+  try {
+    return await invoke<TokenStatus>("exchange_token" satisfies Command, { appId, request });
+  } catch (reason) {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- ExchangeError is the exchange's error shape
+    throw toExchangeError(reason);
+  } finally {
+    // the subject app may have got a token first, whatever the exchange did
+    await afterWrite(["tokens"]).catch(() => undefined);
+  }
+}
+
 async function write<T>(scopes: readonly StoreScope[], command: Command, args?: Record<string, unknown>): Promise<T> {
   const result = await call<T>(command, args);
   try {
@@ -154,6 +182,7 @@ export const api = {
     write<ClientApp>(["apps", "environments"], "update_app", { id, input }),
   deleteApp: (id: AppId) => write<AppDeleted>(["apps", "secrets", "environments"], "delete_app", { id }),
   validateApp: (id: AppId | null, input: ClientAppInput) => call<FieldError[]>("validate_app", { id, input }),
+  authMethods: (environmentId: EnvironmentId) => call<AuthMethodChoices>("auth_methods", { environmentId }),
 
   listSecrets: (appId: AppId) => call<SecretMeta[]>("list_secrets", { appId }),
   addSecret: (input: SecretInput) => write<SecretAdded>(["secrets", "apps"], "add_secret", { input }),
@@ -173,6 +202,7 @@ export const api = {
   revokeToken: (appId: AppId) => write<TokenStatus>(["tokens"], "revoke_token", { appId }),
   forgetToken: (appId: AppId) => write<TokenStatus>(["tokens"], "forget_token", { appId }),
   setAutoRenew: (appId: AppId, on: boolean) => write<TokenStatus>(["tokens", "apps"], "set_auto_renew", { appId, on }),
+  exchangeToken: exchange,
   copyToken: (appId: AppId) => call<CopyStarted>("copy_token", { appId }),
   appBinding: (appId: AppId) => call<AppBinding>("app_binding", { appId }),
   setDpop: (appId: AppId, on: boolean) => write<AppBinding>(["apps"], "set_dpop", { appId, on }),

@@ -19,13 +19,15 @@ export const keys = {
   tokens: (environmentId: EnvironmentId) => ["tokens", environmentId] as const,
   token: (appId: AppId) => ["token", appId] as const,
   audit: ["audit"] as const,
+  authMethods: (environmentId: EnvironmentId) => ["auth-methods", environmentId] as const,
 };
 
 /** Which cached queries a change of `scope` makes stale. */
 export function keysForScope(scope: StoreScope): readonly (readonly string[])[] {
   switch (scope) {
     case "environments":
-      return [keys.environments, ["linked"]];
+      // a changed issuer may list other client authentication methods
+      return [keys.environments, ["linked"], ["auth-methods"]];
     case "apps":
       return [["apps"], ["app"], ["linked"], ["tokens"], ["token"]];
     case "secrets":
@@ -94,3 +96,7 @@ export const useTokenDetails = (appId: AppId | null) =>
 /** How an app's tokens are bound (DPoP) and its authorization requests sent (PAR). */
 export const useAppBinding = (appId: AppId | null) =>
   useQuery({ queryKey: keys.binding(appId ?? ""), queryFn: () => api.appBinding(appId ?? ""), enabled: appId !== null });
+
+/** The client authentication methods the app form offers in an environment (by its metadata). */
+export const useAuthMethods = (environmentId: EnvironmentId) =>
+  useQuery({ queryKey: keys.authMethods(environmentId), queryFn: () => api.authMethods(environmentId) });

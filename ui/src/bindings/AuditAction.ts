@@ -3,4 +3,4 @@
 /**
  * What was done.
  */
-export type AuditAction = "secret_added" | "secret_copied" | "secret_revealed" | "secret_retired" | "secret_reactivated" | "secret_deleted" | "signing_key_added" | "signing_key_retired" | "signing_key_deleted" | "client_cert_added" | "client_cert_retired" | "client_cert_deleted" | "token_minted" | "token_refreshed" | "token_revoked" | "token_copied" | "app_created" | "app_deleted" | "environment_created" | "environment_deleted" | "environment_switched" | "import_applied" | "remote_app_created" | "remote_app_deleted";
+export type AuditAction = "secret_added" | "secret_copied" | "secret_revealed" | "secret_retired" | "secret_reactivated" | "secret_deleted" | "signing_key_added" | "signing_key_retired" | "signing_key_deleted" | "client_cert_added" | "client_cert_retired" | "client_cert_deleted" | "token_minted" | "token_refreshed" | "token_revoked" | "token_copied" | "app_created" | "app_deleted" | "dpop_switched" | "par_switched" | "environment_created" | "environment_deleted" | "environment_switched" | "import_applied" | "remote_app_created" | "remote_app_deleted";

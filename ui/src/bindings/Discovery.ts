@@ -25,4 +25,14 @@ jwks_uri: string | null,
 /**
  * RFC 9207: the server names itself (`iss`) on every authorization response.
  */
-iss_parameter_supported: boolean, };
+iss_parameter_supported: boolean, 
+/**
+ * RFC 9126's `pushed_authorization_request_endpoint`: where authorization requests are
+ * pushed (the browser login reads it; the environment form shows it).
+ */
+par_endpoint: string | null, 
+/**
+ * RFC 9126 §5's `require_pushed_authorization_requests`: the server takes authorization
+ * requests only pushed.
+ */
+par_required: boolean, };

@@ -1,7 +1,7 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeBackend } from "../test/backend";
-import { clientApp } from "../test/fixtures";
+import { authMethodChoices, clientApp } from "../test/fixtures";
 import { renderWithProviders } from "../test/render";
 import { AppForm } from "./AppForm";
 
@@ -97,5 +97,31 @@ describe("AppForm", () => {
       audience: "https://api.example.com",
       resource: "https://api.example.com/",
     });
+  });
+
+  it("offers only the methods the provider's metadata lists, and says which it lists", async () => {
+    const backend = fakeBackend({ validate_app: () => [], auth_methods: () => authMethodChoices(["client_secret_basic", "private_key_jwt"]) });
+    renderWithProviders(<AppForm app={clientApp()} environmentId="env-sbx" onSaved={vi.fn()} onCancel={vi.fn()} />);
+    expect(await screen.findByTestId("app-auth-methods-listed")).toHaveTextContent("The provider lists client_secret_basic, private_key_jwt.");
+    const options = within(screen.getByTestId("app-auth-method")).getAllByRole<HTMLOptionElement>("option");
+    expect(options.map((option) => [option.value, option.disabled, option.textContent])).toEqual([
+      ["client_secret_basic", false, "client_secret_basic — the secret by HTTP Basic"],
+      ["client_secret_post", true, "client_secret_post — the secret in the form body — not listed by the provider"],
+      ["client_secret_jwt", true, "client_secret_jwt — a JWT signed with the secret — not listed by the provider"],
+      ["private_key_jwt", false, "private_key_jwt — a JWT signed with the app's key"],
+      ["none", false, "none — public client, no secret"],
+    ]);
+    expect(backend.callsOf("auth_methods")).toEqual([{ environmentId: "env-sbx" }]);
+  });
+
+  it("offers every method, all enabled, when the environment has no metadata listing them", async () => {
+    fakeBackend({ validate_app: () => [], auth_methods: () => authMethodChoices() });
+    renderWithProviders(<AppForm app={clientApp()} environmentId="env-sbx" onSaved={vi.fn()} onCancel={vi.fn()} />);
+    const select = screen.getByTestId("app-auth-method");
+    await waitFor(() => {
+      expect(within(select).getAllByRole("option")).toHaveLength(5);
+    });
+    expect(within(select).getAllByRole<HTMLOptionElement>("option").every((option) => !option.disabled)).toBe(true);
+    expect(screen.queryByTestId("app-auth-methods-listed")).toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import type { ClientAppInput } from "../bindings/ClientAppInput";
 import type { ClientType } from "../bindings/ClientType";
 import type { FieldError } from "../bindings/FieldError";
 import { api, toIpcError } from "../api/client";
+import { useAuthMethods } from "../api/queries";
 import { draftOf, inputOf, withField, type AppDraft } from "../lib/appDraft";
 import { presentationOf } from "../lib/errors";
 import { useFieldErrors } from "../lib/useFieldErrors";
@@ -34,6 +35,10 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
   );
   const dirty = JSON.stringify(draft) !== JSON.stringify(draftOf(app));
   const isPublic = draft.client_type === "public";
+  const authMethods = useAuthMethods(environmentId);
+  // until the backend answers, the method set is the only one offered
+  const choices = authMethods.data?.methods ?? [{ method: draft.auth_method, summary: "", listed: true }];
+  const providerLists = authMethods.data?.listed_by_provider ?? null;
 
   const set = <K extends keyof AppDraft>(key: K, value: AppDraft[K]) => {
     setTouched((current) => new Set(current).add(key));
@@ -87,7 +92,13 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
         label="Token endpoint authentication"
         field="auth_method"
         errors={shown}
-        hint={isPublic ? "Public clients never send a secret: PKCE protects their logins." : undefined}
+        hint={
+          isPublic ? (
+            "Public clients never send a secret: PKCE protects their logins."
+          ) : providerLists ? (
+            <span data-testid="app-auth-methods-listed">The provider lists {providerLists.join(", ")}.</span>
+          ) : undefined
+        }
       >
         <select
           data-testid="app-auth-method"
@@ -95,11 +106,14 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
           disabled={isPublic}
           onChange={(e) => { set("auth_method", e.target.value as AuthMethod); }}
         >
-          <option value="client_secret_basic">client_secret_basic — HTTP Basic</option>
-          <option value="client_secret_post">client_secret_post — in the form body</option>
-          <option value="client_secret_jwt">client_secret_jwt — a JWT signed with the secret</option>
-          <option value="private_key_jwt">private_key_jwt — a JWT signed with the app's key</option>
-          <option value="none">none — public client</option>
+          {/* the methods come from the backend, so a method it learns appears here unasked */}
+          {choices.map((choice) => (
+            <option key={choice.method} value={choice.method} disabled={!choice.listed}>
+              {choice.method}
+              {choice.summary ? ` — ${choice.summary}` : ""}
+              {choice.listed ? "" : " — not listed by the provider"}
+            </option>
+          ))}
         </select>
       </Field>
       <Field label="Redirect URIs" field="redirect_uris" errors={shown} hint="One per line. A loopback URI (127.0.0.1) suits desktop logins.">

@@ -32,6 +32,8 @@ const found = (endpoints: Partial<Discovery["endpoints"]>): Discovery => ({
   registration_endpoint: null,
   jwks_uri: null,
   iss_parameter_supported: false,
+  par_endpoint: null,
+  par_required: false,
 });
 
 describe("withDiscovered", () => {
@@ -63,6 +65,24 @@ describe("withDiscovered", () => {
 
 describe("EnvironmentForm discovery", () => {
   const ISSUER = "https://id.example.com";
+
+  it("shows the issuer's pushed authorization request endpoint, and whether it requires PAR", async () => {
+    let discovery = { ...found({}), par_endpoint: `${ISSUER}/request`, par_required: false };
+    fakeBackend({ validate_environment: () => [], discover: () => discovery });
+    const existing = environment({ endpoints: { ...environment().endpoints, issuer_url: ISSUER } });
+    renderWithProviders(<EnvironmentForm environment={existing} onClose={vi.fn()} onSaved={vi.fn()} />);
+    await userEvent.click(screen.getByTestId("env-discover"));
+    expect(await screen.findByTestId("env-discovery-par")).toHaveTextContent(
+      "https://id.example.com/request — offered; apps that opt in push their sign-ins",
+    );
+    discovery = { ...discovery, par_required: true };
+    await userEvent.click(screen.getByTestId("env-discover"));
+    await vi.waitFor(() => {
+      expect(screen.getByTestId("env-discovery-par")).toHaveTextContent(
+        "https://id.example.com/request — required for every sign-in (require_pushed_authorization_requests): Authdeck pushes them",
+      );
+    });
+  });
 
   it("fills the endpoints the issuer names, keeps token info and the API base, says what changed; all stay editable", async () => {
     const backend = fakeBackend({
@@ -107,6 +127,7 @@ describe("EnvironmentForm discovery", () => {
     );
     expect(result).toHaveTextContent("client_credentials, authorization_code");
     expect(result).toHaveTextContent("client_secret_basic, client_secret_post");
+    expect(screen.getByTestId("env-discovery-par")).toHaveTextContent("not offered");
     expect(result).toHaveTextContent("Kept yours: Token info endpoint and API base URL");
     expect(screen.getByTestId("env-token-url")).toHaveValue(`${ISSUER}/token`);
     expect(screen.getByTestId("env-authorization-url")).toHaveValue(`${ISSUER}/auth`);

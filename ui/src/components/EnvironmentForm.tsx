@@ -388,6 +388,21 @@ function DiscoveryResult({ discovered, kept, onClose }: { discovered: Discovered
           <dd>{list(discovery.grant_types_supported)}</dd>
           <dt>Client authentication</dt>
           <dd>{list(discovery.token_endpoint_auth_methods_supported)}</dd>
+          <dt title="pushed_authorization_request_endpoint (RFC 9126)">Pushed requests (PAR)</dt>
+          <dd data-testid="env-discovery-par">
+            {discovery.par_endpoint ? (
+              <>
+                <code>{discovery.par_endpoint}</code>
+                {discovery.par_required
+                  ? " — required for every sign-in (require_pushed_authorization_requests): Authdeck pushes them"
+                  : " — offered; apps that opt in push their sign-ins"}
+              </>
+            ) : discovery.par_required ? (
+              "required (require_pushed_authorization_requests), yet no endpoint named: sign-ins will be refused"
+            ) : (
+              "not offered"
+            )}
+          </dd>
           {discovery.code_challenge_methods_supported.length > 0 && (
             <>
               <dt>PKCE</dt>

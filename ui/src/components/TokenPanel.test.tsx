@@ -571,3 +571,24 @@ describe("TokenPanel, DPoP binding", () => {
     expect(screen.queryByTestId("token-binding")).toBeNull();
   });
 });
+
+describe("TokenPanel, token exchange", () => {
+  it("shows an exchanged token's source and issued type, and offers to exchange again instead of renewing", async () => {
+    const exchanged = tokenStatus({
+      issued: Date.now(),
+      token: { source: "token_exchange", issued_token_type: "urn:ietf:params:oauth:token-type:access_token", requested_scopes: ["read"] },
+    });
+    const backend = fakeBackend({ token_details: () => ({ status: exchanged, jwt: null }), token_statuses: () => [], list_secrets: () => [] });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-source")).toHaveTextContent("Token exchange");
+    expect(screen.getByTestId("token-issued-type")).toHaveTextContent("Access token urn:ietf:params:oauth:token-type:access_token");
+    expect(screen.getByTestId("token-refresh")).toHaveTextContent("not renewed by itself: exchange again when it expires");
+    const again = screen.getByTestId("token-get");
+    expect(again).toHaveTextContent("Exchange again");
+    await userEvent.click(again);
+    expect(await screen.findByTestId("exchange-dialog")).toBeInTheDocument();
+    // the last exchange's scopes, not the app's defaults
+    expect(screen.getByTestId("exchange-scope")).toHaveValue("read");
+    expect(backend.callsOf("get_token")).toEqual([]);
+  });
+});

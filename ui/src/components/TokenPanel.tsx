@@ -10,6 +10,7 @@ import type { TokenStatus } from "../bindings/TokenStatus";
 import { api, toIpcError } from "../api/client";
 import { keys, useAppBinding, useTokenDetails } from "../api/queries";
 import { cnfJkt, tokenBinding, type TokenBinding } from "../lib/binding";
+import { tokenTypeName } from "../lib/exchange";
 import { presentationOf, WHAT_TO_DO } from "../lib/errors";
 import { NO_ENDING, ending } from "../lib/ending";
 import type { AppRequest } from "../lib/palette";
@@ -23,6 +24,7 @@ import { LoginDialog, type LoginMode } from "./LoginDialog";
 import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
 import { useToast } from "./Toasts";
+import { ExchangeDialog, type ExchangeForm } from "./ExchangeDialog";
 import { TryItDialog } from "./TryItDialog";
 
 interface Props {
@@ -167,6 +169,9 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
   const [result, setResult] = useState<Result>(null);
   const [confirmRevoke, setConfirmRevoke] = useState(false);
   const [trying, setTrying] = useState(false);
+  // the exchange dialog, open with the fields of this panel's last exchange
+  const [exchanging, setExchanging] = useState(false);
+  const [lastExchange, setLastExchange] = useState<Partial<ExchangeForm>>({});
   const [login, setLogin] = useState<LoginMode | null>(null);
   const rememberFocus = useFocusReturn(busy !== null);
   const endpoints = environment.endpoints;
@@ -204,7 +209,9 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
   const added = status?.scopes_added ?? [];
   const confidential = app.client_type === "confidential";
   const refreshes = token?.has_refresh_token ?? false;
-  const getLabel = refreshes ? "Refresh now" : token ? "Get new token" : "Get token";
+  // an exchanged token stands for its subject's rights: only another exchange replaces it
+  const exchanged = token?.source === "token_exchange";
+  const getLabel = exchanged ? "Exchange again" : refreshes ? "Refresh now" : token ? "Get new token" : "Get token";
   const canGet = Boolean(endpoints.token_url) && (confidential || refreshes);
   const loopback = app.redirect_uris.some((uri) => /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(uri));
   const browserBlocked = !endpoints.authorization_url
@@ -232,8 +239,22 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
     { endpoint: "revocation", action: "Revoke", present: endpoints.revocation_url },
   ].filter((need) => !need.present);
 
-  const getToken = () =>
-    run(
+  const exchangeAgain = () => {
+    setExchanging(true);
+  };
+  const exchangedNow = (got: TokenStatus, form: ExchangeForm) => {
+    setExchanging(false);
+    setLastExchange(form);
+    setError(null);
+    setResult(null);
+    toast(`Exchanged a token for “${app.display_name}”: ${timeLeft(got, Date.now())}`, "success");
+  };
+  const getToken = async () => {
+    if (exchanged) {
+      exchangeAgain();
+      return;
+    }
+    await run(
       "get",
       () => api.getToken(app.id, { scopes: requested }),
       (got) => {
@@ -241,6 +262,7 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
         toast(`${refreshes ? "Refreshed the token" : "New token"} for “${app.display_name}”: ${timeLeft(got, Date.now())}`, "success");
       },
     );
+  };
   const signedIn = (got: TokenStatus) => {
     setLogin(null);
     setError(null);
@@ -309,6 +331,15 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
           )}
         </h3>
         <div className="panel-actions">
+          <button
+            type="button"
+            data-testid="token-exchange-open"
+            disabled={busy !== null || !endpoints.token_url}
+            onClick={exchangeAgain}
+            title={endpoints.token_url ? "Trade another app's access token for a token of this app (RFC 8693)" : "Add a token endpoint to the environment first"}
+          >
+            Exchange…
+          </button>
           <button type="button" data-testid="try-it-open" onClick={() => { setTrying(true); }} title="Send a request to the API with this app's token">
             Try it
           </button>
@@ -347,9 +378,11 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
             </span>
             {live.state === "expiring_soon" && (
               <span className="token-clock-note">
-                {autoRenew && !token.renew_error && !status?.renewal_paused
-                  ? "renewal due: Authdeck renews it now"
-                  : "inside the renewal window"}
+                {exchanged
+                  ? "not renewed by itself: exchange again"
+                  : autoRenew && !token.renew_error && !status?.renewal_paused
+                    ? "renewal due: Authdeck renews it now"
+                    : "inside the renewal window"}
               </span>
             )}
           </div>
@@ -359,6 +392,14 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
             {binding && <BindingFact binding={binding} />}
             <dt>From</dt>
             <dd data-testid="token-source">{SOURCE_LABEL[token.source]}</dd>
+            {token.issued_token_type && (
+              <>
+                <dt>Issued as</dt>
+                <dd data-testid="token-issued-type">
+                  {tokenTypeName(token.issued_token_type)} <code className="muted">{token.issued_token_type}</code>
+                </dd>
+              </>
+            )}
             {token.source !== "client_credentials" && (
               <>
                 <dt>Refresh token</dt>
@@ -376,6 +417,8 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
                     </>
                   ) : token.sign_in_ended_at ? (
                     <span className="muted">none — the provider ended the sign-in</span>
+                  ) : exchanged ? (
+                    <span className="muted">none — not renewed by itself: exchange again when it expires</span>
                   ) : (
                     <span className="muted">none — sign in again when this token expires</span>
                   )}
@@ -521,7 +564,11 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
             aria-busy={busy === "get"}
             title={
               refusals["get-token"] ??
-              (refreshes ? "Use the refresh token for a new access token (it rotates)" : "Ask the token endpoint for a new token (client credentials)")
+              (exchanged
+                ? "An exchanged token is not renewed by itself: exchange a token again"
+                : refreshes
+                  ? "Use the refresh token for a new access token (it rotates)"
+                  : "Ask the token endpoint for a new token (client credentials)")
             }
             onClick={() => void getToken()}
           >
@@ -748,6 +795,15 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
           scopes={scopesText}
           onSignedIn={signedIn}
           onClose={() => { setLogin(null); }}
+        />
+      )}
+      {exchanging && (
+        <ExchangeDialog
+          app={app}
+          environment={environment}
+          initial={{ scopes: exchanged ? token.requested_scopes.join(" ") : "", ...lastExchange }}
+          onExchanged={exchangedNow}
+          onClose={() => { setExchanging(false); }}
         />
       )}
       {trying && <TryItDialog app={app} environment={environment} tokenBase={token?.api_base_url} onClose={() => { setTrying(false); }} />}

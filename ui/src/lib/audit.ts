@@ -21,6 +21,8 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   token_copied: "Token copied",
   app_created: "App created",
   app_deleted: "App deleted",
+  dpop_switched: "DPoP binding switched",
+  par_switched: "PAR switched",
   environment_created: "Environment created",
   environment_deleted: "Environment deleted",
   environment_switched: "Environment switched",

@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type EventCallback } from "@tauri-apps/api/event";
 import type { Command } from "../bindings/ipc";
+import { authMethodChoices } from "./fixtures";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 export type Handlers = Partial<Record<Command, Handler>>;
@@ -15,10 +16,11 @@ export interface FakeBackend {
 
 /**
  * Installs `handlers`; a handler that throws rejects the command with what it threw. No launch
- * asked to open an app unless `take_open_request` says otherwise.
+ * asked to open an app unless `take_open_request` says otherwise, and no environment has
+ * metadata listing client authentication methods unless `auth_methods` says otherwise.
  */
 export function fakeBackend(given: Handlers): FakeBackend {
-  const handlers: Handlers = { take_open_request: () => null, ...given };
+  const handlers: Handlers = { take_open_request: () => null, auth_methods: () => authMethodChoices(), ...given };
   const calls: FakeBackend["calls"] = [];
   const listeners = new Map<string, Set<EventCallback<unknown>>>();
   vi.mocked(invoke).mockImplementation((command: string, args?: unknown) => {

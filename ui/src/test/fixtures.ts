@@ -1,4 +1,6 @@
 import type { AppSummary } from "../bindings/AppSummary";
+import type { AuthMethod } from "../bindings/AuthMethod";
+import type { AuthMethodChoices } from "../bindings/AuthMethodChoices";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
 import type { SecretMeta } from "../bindings/SecretMeta";
@@ -139,3 +141,21 @@ export const tokenStatus = (
     ...overrides,
   };
 };
+
+const METHODS: readonly [AuthMethod, string][] = [
+  ["client_secret_basic", "the secret by HTTP Basic"],
+  ["client_secret_post", "the secret in the form body"],
+  ["client_secret_jwt", "a JWT signed with the secret"],
+  ["private_key_jwt", "a JWT signed with the app's key"],
+  ["none", "public client, no secret"],
+];
+
+/** The auth_methods answer, as core makes it, for metadata listing `listed` (none: no metadata). */
+export const authMethodChoices = (listed?: AuthMethod[]): AuthMethodChoices => ({
+  listed_by_provider: listed ?? null,
+  methods: METHODS.map(([method, summary]) => ({
+    method,
+    summary,
+    listed: !listed || method === "none" || listed.includes(method),
+  })),
+});

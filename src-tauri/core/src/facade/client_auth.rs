@@ -2,7 +2,9 @@
 
 use super::Core;
 use crate::error::{Error, Result};
-use crate::model::{AuthMethod, Environment, EnvironmentId};
+use crate::model::{
+    AuthMethod, AuthMethodChoice, AuthMethodChoices, Environment, EnvironmentId,
+};
 use std::collections::BTreeMap;
 
 impl Core {
@@ -37,6 +39,24 @@ impl Core {
             Err(_) => environment,
         }
     }
+
+    /// Every method, each marked whether the environment's metadata lists it (by the rule of
+    /// [`Core::check_auth_method`]), with what the metadata lists.
+    pub async fn auth_method_choices(
+        &self,
+        environment: &EnvironmentId,
+    ) -> Result<AuthMethodChoices> {
+        let environment = self.environment(environment)?;
+        let listed = match environment.endpoints.issuer_url.as_deref() {
+            Some(issuer) => self
+                .issuer_metadata(issuer)
+                .await
+                .map(|metadata| metadata.auth_methods)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        Ok(choices(&listed, &environment.name))
+    }
 }
 
 /// `environment` with each endpoint that has an mTLS alias replaced by it.
@@ -59,6 +79,21 @@ pub(super) fn aliased(
         }
     }
     environment
+}
+
+/// The form's choices for what the metadata lists (empty: it says nothing).
+fn choices(listed: &[String], environment: &str) -> AuthMethodChoices {
+    AuthMethodChoices {
+        listed_by_provider: (!listed.is_empty()).then(|| listed.to_vec()),
+        methods: AuthMethod::ALL
+            .iter()
+            .map(|&method| AuthMethodChoice {
+                method,
+                summary: method.summary().to_owned(),
+                listed: method_listed(method, listed, environment).is_ok(),
+            })
+            .collect(),
+    }
 }
 
 /// Refuses a method the metadata's list leaves out (an empty list says nothing: RFC 8414 §2
@@ -103,5 +138,54 @@ mod tests {
         );
         assert!(method_listed(AuthMethod::PrivateKeyJwt, &listed, "Sandbox").is_ok());
         assert!(method_listed(AuthMethod::ClientSecretJwt, &[], "Sandbox").is_ok());
+    }
+
+    #[test]
+    fn the_form_offers_every_method_marking_those_the_metadata_leaves_out() {
+        let listed = [
+            "client_secret_basic".to_owned(),
+            "private_key_jwt".to_owned(),
+        ];
+        let offered = choices(&listed, "Sandbox");
+        assert_eq!(offered.listed_by_provider, Some(listed.to_vec()));
+        let marks: Vec<(&str, bool)> = offered
+            .methods
+            .iter()
+            .map(|choice| (choice.method.as_str(), choice.listed))
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                ("client_secret_basic", true),
+                ("client_secret_post", false),
+                ("client_secret_jwt", false),
+                ("private_key_jwt", true),
+                // a public client sends no client authentication at all
+                ("none", true),
+            ]
+        );
+        let unsaid = choices(&[], "Sandbox");
+        assert_eq!(unsaid.listed_by_provider, None);
+        assert!(unsaid.methods.iter().all(|choice| choice.listed));
+    }
+
+    /// `ALL` is what the form offers: a method missing from it could never be chosen there.
+    #[test]
+    fn every_method_is_offered_once() {
+        for method in AuthMethod::ALL {
+            // a new variant fails to compile here until it is added to `ALL` too
+            match method {
+                AuthMethod::ClientSecretBasic
+                | AuthMethod::ClientSecretPost
+                | AuthMethod::ClientSecretJwt
+                | AuthMethod::PrivateKeyJwt
+                | AuthMethod::None => {}
+            }
+            assert_eq!(AuthMethod::parse(method.as_str()), Some(method));
+        }
+        let mut spellings: Vec<&str> = AuthMethod::ALL.iter().map(|m| m.as_str()).collect();
+        spellings.sort_unstable();
+        spellings.dedup();
+        assert_eq!(spellings.len(), AuthMethod::ALL.len());
     }
 }

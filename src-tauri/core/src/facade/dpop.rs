@@ -8,6 +8,7 @@
 //! Writing the key follows the secrets' protocol: a `put` intent, the keychain, then the row.
 
 use super::{Core, dpop_key_account};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::flows::{self, DpopContext};
 use crate::model::{AppId, ClientApp, Secret};
@@ -34,13 +35,26 @@ impl Core {
     }
 
     /// Marks an app DPoP-bound (its proof key made first if it has none, so a keychain that
-    /// refuses it leaves the app as it was) or not (keeping the key).
+    /// refuses it leaves the app as it was) or not (keeping the key); a change is audited.
     pub fn set_dpop(&self, app: &AppId, on: bool) -> Result<DpopBinding> {
         self.app(app)?;
         if on {
             self.proof_key(app)?;
         }
-        self.store()?.write(|tx| apps::set_dpop(tx, app, on))?;
+        self.store()?.write(|tx| {
+            let (was, jkt) = apps::dpop_of(tx, app)?;
+            apps::set_dpop(tx, app, on)?;
+            // a switch that changes nothing is no change to record
+            if was == on {
+                return Ok(());
+            }
+            let detail = match (on, jkt) {
+                (true, Some(jkt)) => format!("on, key {jkt}"),
+                (true, None) => "on".to_owned(),
+                (false, _) => "off, key kept".to_owned(),
+            };
+            self.note_app(tx, AuditAction::DpopSwitched, app, &detail)
+        })?;
         self.dpop_binding(app)
     }
 

@@ -89,6 +89,8 @@ pub(super) struct IssuerMetadata {
     iss_parameter_supported: bool,
     /// `token_endpoint_auth_methods_supported`; empty when the metadata does not say.
     pub(super) auth_methods: Vec<String>,
+    /// `grant_types_supported`; empty when the metadata does not say.
+    pub(super) grant_types: Vec<String>,
     /// `pushed_authorization_request_endpoint` (RFC 9126).
     pub(super) par_endpoint: Option<String>,
     /// `require_pushed_authorization_requests`.
@@ -280,6 +282,7 @@ impl Core {
             jwks_uri: found.jwks_uri,
             iss_parameter_supported: found.iss_parameter_supported,
             auth_methods: found.token_endpoint_auth_methods_supported,
+            grant_types: found.grant_types_supported,
             par_endpoint: found.par_endpoint,
             par_required: found.par_required,
             mtls_aliases: found.mtls_endpoint_aliases,

@@ -28,7 +28,7 @@ mod writer;
 pub use audit::SecretUse;
 pub use client_certs::AddedCert;
 pub use dpop::DpopBinding;
-pub use exchange::ExchangeRequest;
+pub use exchange::{ExchangeFailure, ExchangePart, ExchangeRequest};
 pub use login::{
     DEFAULT_LOGIN_TIMEOUT, LoginOptions, PendingDeviceLogin, PendingLogin, loopback_redirect,
     open_in_browser,

@@ -9,6 +9,7 @@
 use super::Core;
 use super::login::IssuerMetadata;
 use super::tokens::Credentials;
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::flows;
 use crate::model::{AppId, ClientApp, Environment, EnvironmentId};
@@ -31,10 +32,19 @@ impl Core {
     }
 
     /// Makes an app's browser logins push their authorization requests, or not (then only
-    /// when the provider's metadata requires it).
+    /// when the provider's metadata requires it); a change is audited.
     pub fn set_pushes_requests(&self, app: &AppId, on: bool) -> Result<bool> {
         self.app(app)?;
-        self.store()?.write(|tx| apps::set_par(tx, app, on))?;
+        self.store()?.write(|tx| {
+            let was = apps::par_of(tx, app)?;
+            apps::set_par(tx, app, on)?;
+            // a switch that changes nothing is no change to record
+            if was == on {
+                return Ok(());
+            }
+            let detail = if on { "on" } else { "off" };
+            self.note_app(tx, AuditAction::ParSwitched, app, detail)
+        })?;
         self.pushes_requests(app)
     }
 

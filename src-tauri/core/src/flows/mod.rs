@@ -32,7 +32,7 @@ pub use lifetime::MAX_LIFETIME;
 pub(crate) use lifetime::expiry;
 pub use par::{Pushed, push_authorization, pushed_parameters, pushed_url};
 pub use registry::{AppRegistry, Created, OauthAppsApi, Registration, Remote};
-pub use token_exchange::{TokenExchange, exchange_token};
+pub use token_exchange::{TOKEN_EXCHANGE_GRANT, TokenExchange, exchange_token};
 
 use crate::error::Error;
 use crate::http::{HttpClient, NetError, host_of};

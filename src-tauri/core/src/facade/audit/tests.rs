@@ -168,6 +168,39 @@ fn each_action_is_recorded_with_the_names_it_had_and_the_actor() {
 }
 
 #[test]
+fn switching_dpop_and_par_is_recorded_once_per_change_with_the_key() {
+    use AuditAction::*;
+    let (_dir, core) = open(Actor::Desktop);
+    let sandbox = environment(&core, "Sandbox");
+    let billing = app(&core, &sandbox, "Billing");
+    let jkt = core.set_dpop(&billing.id, true).unwrap().jkt.unwrap();
+    core.set_dpop(&billing.id, true).unwrap(); // no change: not recorded
+    core.set_dpop(&billing.id, false).unwrap();
+    core.set_pushes_requests(&billing.id, true).unwrap();
+    core.set_pushes_requests(&billing.id, true).unwrap(); // no change: not recorded
+    core.set_pushes_requests(&billing.id, false).unwrap();
+    core.set_pushes_requests(&billing.id, false).unwrap(); // no change: not recorded
+
+    assert_eq!(
+        lines(&core)[2..],
+        [
+            line(
+                DpopSwitched,
+                "Sandbox",
+                "Billing",
+                &format!("on, key {jkt}")
+            ),
+            line(DpopSwitched, "Sandbox", "Billing", "off, key kept"),
+            line(ParSwitched, "Sandbox", "Billing", "on"),
+            line(ParSwitched, "Sandbox", "Billing", "off"),
+        ]
+    );
+    let entries = core.audit_log(&AuditQuery::default()).unwrap();
+    assert!(entries.iter().all(|e| e.actor == Actor::Desktop));
+    assert_eq!(entries[0].app_id, Some(billing.id.clone()));
+}
+
+#[test]
 fn no_secret_or_token_value_reaches_the_log_or_the_database() {
     let (dir, core) = open(Actor::Desktop);
     let sandbox = environment(&core, "Sandbox");
