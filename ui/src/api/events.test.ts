@@ -65,7 +65,7 @@ describe("useStoreEvents", () => {
     await act(async () => {
       await vi.advanceTimersByTimeAsync(120);
     });
-    // apps → apps, app, linked, tokens, token; environments → environments, linked
+    // apps → apps, app, linked, tokens, token; environments → environments, linked, team
     expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([
       ["apps"],
       ["app"],
@@ -74,6 +74,7 @@ describe("useStoreEvents", () => {
       ["token"],
       ["environments"],
       ["linked"],
+      ["team"],
     ]);
   });
 

@@ -7,7 +7,7 @@ describe("store-changed invalidation", () => {
     expect(keysForScope("settings")).toEqual([["settings"]]);
     expect(keysForScope("apps")).toEqual([["apps"], ["app"], ["linked"], ["tokens"], ["token"]]);
     expect(keysForScope("tokens")).toEqual([["tokens"], ["token"]]);
-    expect(keysForScope("environments")).toEqual([["environments"], ["linked"]]);
+    expect(keysForScope("environments")).toEqual([["environments"], ["linked"], ["team"]]);
   });
 
   it("marks only the matching cached queries stale", async () => {

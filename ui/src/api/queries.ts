@@ -19,13 +19,17 @@ export const keys = {
   tokens: (environmentId: EnvironmentId) => ["tokens", environmentId] as const,
   token: (appId: AppId) => ["token", appId] as const,
   audit: ["audit"] as const,
+  /** The team vault an environment is shared through (null: a local one). */
+  team: (environmentId: EnvironmentId) => ["team", environmentId] as const,
+  /** What the last look at a team environment's set-up in its vault found. */
+  vault: (environmentId: EnvironmentId) => ["vault", environmentId] as const,
 };
 
 /** Which cached queries a change of `scope` makes stale. */
 export function keysForScope(scope: StoreScope): readonly (readonly string[])[] {
   switch (scope) {
     case "environments":
-      return [keys.environments, ["linked"]];
+      return [keys.environments, ["linked"], ["team"]];
     case "apps":
       return [["apps"], ["app"], ["linked"], ["tokens"], ["token"]];
     case "secrets":
@@ -94,3 +98,10 @@ export const useTokenDetails = (appId: AppId | null) =>
 /** How an app's tokens are bound (DPoP) and its authorization requests sent (PAR). */
 export const useAppBinding = (appId: AppId | null) =>
   useQuery({ queryKey: keys.binding(appId ?? ""), queryFn: () => api.appBinding(appId ?? ""), enabled: appId !== null });
+
+export const useTeam = (environmentId: EnvironmentId | null) =>
+  useQuery({
+    queryKey: keys.team(environmentId ?? ""),
+    queryFn: () => api.teamOfEnvironment(environmentId ?? ""),
+    enabled: environmentId !== null,
+  });

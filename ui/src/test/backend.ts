@@ -15,10 +15,11 @@ export interface FakeBackend {
 
 /**
  * Installs `handlers`; a handler that throws rejects the command with what it threw. No launch
- * asked to open an app unless `take_open_request` says otherwise.
+ * asked to open an app unless `take_open_request` says otherwise, and every environment is a
+ * local one unless `team_of_environment` says otherwise.
  */
 export function fakeBackend(given: Handlers): FakeBackend {
-  const handlers: Handlers = { take_open_request: () => null, ...given };
+  const handlers: Handlers = { take_open_request: () => null, team_of_environment: () => null, ...given };
   const calls: FakeBackend["calls"] = [];
   const listeners = new Map<string, Set<EventCallback<unknown>>>();
   vi.mocked(invoke).mockImplementation((command: string, args?: unknown) => {
