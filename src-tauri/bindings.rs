@@ -67,6 +67,8 @@ fn export_all(dir: &Path) {
         ChosenImport,
         AuditEntry,
         AuditQuery,
+        crate::team::TeamBadge,
+        crate::team::TeamWatch,
         // events
         StoreChanged,
         ClipboardCleared,

@@ -195,46 +195,74 @@ pub fn list_secrets(state: State<'_, AppState>, app_id: AppId) -> Reply<Vec<Secr
     Ok(state.core()?.secrets(&app_id)?)
 }
 
-#[tauri::command(async)]
-pub fn add_secret<R: Runtime>(
+/// Adds a secret: to the keychain, or for a team environment to its vault (as `authdeck
+/// secret add` does).
+#[tauri::command]
+pub async fn add_secret<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: SecretInput,
 ) -> Reply<SecretAdded> {
-    let added = state.core()?.add_secret(input)?;
+    let core = state.core()?;
+    let environment = core.app(&input.app_id)?.environment_id;
+    let added = if core.is_team_environment(&environment)? {
+        core.add_team_secret(input).await?
+    } else {
+        core.add_secret(input)?
+    };
     changed(&app, &[StoreScope::Secrets, StoreScope::Apps]);
     Ok(added)
 }
 
-#[tauri::command(async)]
-pub fn retire_secret<R: Runtime>(
+/// Retires a secret; a team secret in its vault's set-up, for every member.
+#[tauri::command]
+pub async fn retire_secret<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: SecretId,
 ) -> Reply<SecretMeta> {
-    let secret = state.core()?.retire_secret(&id)?;
+    let core = state.core()?;
+    let secret = if core.is_team_secret(&id)? {
+        core.set_team_secret_state(&id, SecretState::Retired)
+            .await?
+    } else {
+        core.retire_secret(&id)?
+    };
     changed(&app, &[StoreScope::Secrets, StoreScope::Apps]);
     Ok(secret)
 }
 
-#[tauri::command(async)]
-pub fn reactivate_secret<R: Runtime>(
+/// Puts a retired secret back in use; a team secret in its vault's set-up, for every member.
+#[tauri::command]
+pub async fn reactivate_secret<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: SecretId,
 ) -> Reply<SecretMeta> {
-    let secret = state.core()?.reactivate_secret(&id)?;
+    let core = state.core()?;
+    let secret = if core.is_team_secret(&id)? {
+        core.set_team_secret_state(&id, SecretState::Active).await?
+    } else {
+        core.reactivate_secret(&id)?
+    };
     changed(&app, &[StoreScope::Secrets, StoreScope::Apps]);
     Ok(secret)
 }
 
-#[tauri::command(async)]
-pub fn delete_secret<R: Runtime>(
+/// Deletes a secret; a team secret from its vault (every version), after the vault said the
+/// policy allows it.
+#[tauri::command]
+pub async fn delete_secret<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: SecretId,
 ) -> Reply<()> {
-    state.core()?.delete_secret(&id)?;
+    let core = state.core()?;
+    if core.is_team_secret(&id)? {
+        core.remove_team_secret(&id).await?;
+    } else {
+        core.delete_secret(&id)?;
+    }
     changed(&app, &[StoreScope::Secrets, StoreScope::Apps]);
     Ok(())
 }

@@ -13,6 +13,7 @@ mod notices;
 mod remote;
 mod startup;
 mod state;
+mod team;
 
 use authdeck_core::model::AppId;
 pub use startup::Startup;
@@ -112,6 +113,8 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
         .manage(login::Logins::default())
         .manage(instance::OpenRequest::default())
         .manage(notices::Notices::default())
+        .manage(team::SeenSetups::default())
+        .manage(team::TeamSignIns::default())
         .setup(|app| {
             use tauri::Manager;
             app.state::<Startup>().mark("set-up");
@@ -188,6 +191,11 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
             commands::audit_log,
             commands::startup_marks,
             commands::take_open_request,
+            team::team_of_environment,
+            team::watch_team,
+            team::sign_in_team,
+            team::sign_in_team_oidc,
+            team::cancel_team_sign_in,
         ])
         .build(tauri::generate_context!())
         .map_err(|error| match error {

@@ -6,12 +6,13 @@ import type { Environment } from "./bindings/Environment";
 import type { LinkedApp } from "./bindings/LinkedApp";
 import { api, toIpcError } from "./api/client";
 import { useOpenRequests, useStoreEvents, useTokenRenewed } from "./api/events";
-import { invalidateScope, keys, useApps, useEnvironments, useSettings } from "./api/queries";
+import { invalidateScope, keys, useApps, useEnvironments, useSettings, useTeam } from "./api/queries";
 import { mark, markOnce, recordProcessMarks } from "./lib/marks";
 import type { AppRequest, Command } from "./lib/palette";
 import { plural } from "./lib/time";
 import { usePaletteEntries, usePaletteKey } from "./lib/usePalette";
 import { useTheme } from "./lib/useTheme";
+import { useVaultState } from "./lib/vault";
 import { AppDetail } from "./components/AppDetail";
 import { AppList } from "./components/AppList";
 import { AuditLogDialog } from "./components/AuditLogDialog";
@@ -27,6 +28,7 @@ import { ProviderDialog } from "./components/ProviderDialog";
 import { SettingsDialog } from "./components/SettingsDialog";
 import { StatusBar } from "./components/StatusBar";
 import { TokenOverview } from "./components/TokenOverview";
+import { VaultSignInBanner } from "./components/VaultSignIn";
 import { useToast } from "./components/Toasts";
 import { ProductionBanner, TopBar } from "./components/TopBar";
 import { Welcome } from "./components/Welcome";
@@ -74,6 +76,9 @@ export function App() {
   const activeId = settings.data?.active_environment_id ?? null;
   const active = environments.data?.find((environment) => environment.id === activeId) ?? null;
   const apps = useApps(active?.id ?? null);
+  // a shared environment follows its set-up in the team vault while the window shows it
+  const team = useTeam(active?.id ?? null).data ?? null;
+  const vault = useVaultState(active?.id ?? null, team !== null).data;
   const selectedAppId = active ? (selected[active.id] ?? null) : null;
 
   const select = useCallback(
@@ -187,9 +192,11 @@ export function App() {
         onProvider={() => { if (active) setOpen({ kind: "provider", environment: active }); }}
         onToggleTheme={toggleTheme}
         theme={theme}
+        team={team}
       />
       {active && production && <ProductionBanner environment={active} />}
       <ProblemBanner />
+      {active && team && <VaultSignInBanner environmentId={active.id} team={team} state={vault} />}
       {blocking ? (
         <main className="blocked">
           <ErrorBanner
@@ -230,7 +237,7 @@ export function App() {
           )}
         </main>
       )}
-      <StatusBar active={active} />
+      <StatusBar active={active} team={team} vault={vault} />
       {(open?.kind === "new-environment" || open?.kind === "edit-environment") && (
         <EnvironmentForm
           environment={open.kind === "edit-environment" ? open.environment : null}

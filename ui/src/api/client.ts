@@ -55,6 +55,8 @@ import type { RemoteLink } from "../bindings/RemoteLink";
 import type { ExchangeError } from "../bindings/ExchangeError";
 import type { ExchangePart } from "../bindings/ExchangePart";
 import type { ExchangeRequest } from "../bindings/ExchangeRequest";
+import type { TeamBadge } from "../bindings/TeamBadge";
+import type { TeamWatch } from "../bindings/TeamWatch";
 import type { Command } from "../bindings/ipc";
 
 const CODES: readonly ErrorCode[] = [
@@ -244,4 +246,12 @@ export const api = {
   pushRemote: (appId: AppId) => call<RemoteApp>("push_remote", { appId }),
   deleteRemoteApp: (appId: AppId, revokeFirst: boolean) =>
     write<RemoteDeleted>(["apps", "secrets", "tokens", "environments"], "delete_remote_app", { appId, revokeFirst }),
+
+  teamOfEnvironment: (environmentId: EnvironmentId) => call<TeamBadge | null>("team_of_environment", { environmentId }),
+  // the backend announces what it changed when the set-up moved on (store-changed)
+  watchTeam: (environmentId: EnvironmentId) => call<TeamWatch>("watch_team", { environmentId }),
+  signInTeam: (team: string, username: string | null, credential: string) =>
+    call<null>("sign_in_team", { team, username, credential }),
+  signInTeamOidc: (team: string) => call<boolean>("sign_in_team_oidc", { team }),
+  cancelTeamSignIn: (team: string) => call<null>("cancel_team_sign_in", { team }),
 };

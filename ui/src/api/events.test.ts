@@ -65,7 +65,7 @@ describe("useStoreEvents", () => {
     await act(async () => {
       await vi.advanceTimersByTimeAsync(120);
     });
-    // apps → apps, app, linked, tokens, token; environments → environments, linked, auth-methods
+    // apps → apps, app, linked, tokens, token; environments → environments, linked, auth-methods, team
     expect(invalidate.mock.calls.map(([filters]) => filters?.queryKey)).toEqual([
       ["apps"],
       ["app"],
@@ -75,6 +75,7 @@ describe("useStoreEvents", () => {
       ["environments"],
       ["linked"],
       ["auth-methods"],
+      ["team"],
     ]);
   });
 

@@ -7,7 +7,7 @@ describe("store-changed invalidation", () => {
     expect(keysForScope("settings")).toEqual([["settings"]]);
     expect(keysForScope("apps")).toEqual([["apps"], ["app"], ["linked"], ["tokens"], ["token"]]);
     expect(keysForScope("tokens")).toEqual([["tokens"], ["token"]]);
-    expect(keysForScope("environments")).toEqual([["environments"], ["linked"], ["auth-methods"]]);
+    expect(keysForScope("environments")).toEqual([["environments"], ["linked"], ["auth-methods"], ["team"]]);
   });
 
   it("marks only the matching cached queries stale", async () => {

@@ -20,6 +20,10 @@ export const keys = {
   token: (appId: AppId) => ["token", appId] as const,
   audit: ["audit"] as const,
   authMethods: (environmentId: EnvironmentId) => ["auth-methods", environmentId] as const,
+  /** The team vault an environment is shared through (null: a local one). */
+  team: (environmentId: EnvironmentId) => ["team", environmentId] as const,
+  /** What the last look at a team environment's set-up in its vault found. */
+  vault: (environmentId: EnvironmentId) => ["vault", environmentId] as const,
 };
 
 /** Which cached queries a change of `scope` makes stale. */
@@ -27,7 +31,7 @@ export function keysForScope(scope: StoreScope): readonly (readonly string[])[] 
   switch (scope) {
     case "environments":
       // a changed issuer may list other client authentication methods
-      return [keys.environments, ["linked"], ["auth-methods"]];
+      return [keys.environments, ["linked"], ["auth-methods"], ["team"]];
     case "apps":
       return [["apps"], ["app"], ["linked"], ["tokens"], ["token"]];
     case "secrets":
@@ -100,3 +104,9 @@ export const useAppBinding = (appId: AppId | null) =>
 /** The client authentication methods the app form offers in an environment (by its metadata). */
 export const useAuthMethods = (environmentId: EnvironmentId) =>
   useQuery({ queryKey: keys.authMethods(environmentId), queryFn: () => api.authMethods(environmentId) });
+export const useTeam = (environmentId: EnvironmentId | null) =>
+  useQuery({
+    queryKey: keys.team(environmentId ?? ""),
+    queryFn: () => api.teamOfEnvironment(environmentId ?? ""),
+    enabled: environmentId !== null,
+  });

@@ -67,6 +67,11 @@ export const COMMANDS = [
   "audit_log",
   "startup_marks",
   "take_open_request",
+  "team_of_environment",
+  "watch_team",
+  "sign_in_team",
+  "sign_in_team_oidc",
+  "cancel_team_sign_in",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {

@@ -1,14 +1,18 @@
 import type { Environment } from "../bindings/Environment";
+import type { TeamBadge } from "../bindings/TeamBadge";
+import { Icon } from "./Icon";
 
 interface Props {
   environments: Environment[];
   active: Environment | null;
   loading: boolean;
   onSwitch: (id: string) => void;
+  /** The team vault the active environment is shared through; null for a local one. */
+  team?: TeamBadge | null;
 }
 
 /** The native select of environments, coloured with the active one's colour. */
-export function EnvironmentSwitcher({ environments, active, loading, onSwitch }: Props) {
+export function EnvironmentSwitcher({ environments, active, loading, onSwitch, team }: Props) {
   return (
     <label className={active?.kind === "production" ? "env-switcher env-switcher-production" : "env-switcher"}>
       <span className="env-dot" aria-hidden="true" />
@@ -30,6 +34,11 @@ export function EnvironmentSwitcher({ environments, active, loading, onSwitch }:
         ))}
       </select>
       {active && <span className={`kind-badge kind-${active.kind}`}>{active.kind}</span>}
+      {active && team && (
+        <span className="team-badge" data-testid="team-badge" title={`Shared through the team vault “${team.team}”: its secrets are read from there`}>
+          <Icon name="lock" size={11} /> {team.team}
+        </span>
+      )}
     </label>
   );
 }

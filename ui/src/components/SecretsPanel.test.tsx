@@ -122,4 +122,50 @@ describe("SecretsPanel", () => {
     expect(verified).toHaveAttribute("data-ok", "false");
     expect(verified).toHaveTextContent("Failed just now: The provider refused the client (invalid_client).");
   });
+
+  describe("in a team environment", () => {
+    const TEAM_LAST =
+      "This is the last active secret of “Billing sync” in the team vault, so it cannot be retired or removed. Add the new secret first, then retire or remove this one.";
+    const shared = { team_of_environment: () => ({ team: "acme", method: "token", username: null }) };
+
+    it("retires a secret through the same command as a local one, and says so", async () => {
+      let secrets: SecretMeta[] = [secret(), secret({ id: "sec-2", label: "New", fingerprint: "2222" })];
+      const backend = fakeBackend({
+        ...shared,
+        list_secrets: () => secrets,
+        retire_secret: (args) => {
+          secrets = secrets.map((s) => (s.id === args.id ? { ...s, state: "retired" } : s));
+          return secrets.find((s) => s.id === args.id);
+        },
+      });
+      renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
+      expect(await screen.findAllByTestId("secret-row")).toHaveLength(2);
+      await userEvent.click(screen.getAllByTestId("secret-retire")[0] as HTMLElement);
+      await waitFor(() => {
+        expect(backend.callsOf("retire_secret")).toEqual([{ id: "sec-1" }]);
+      });
+      expect(await screen.findByTestId("toast")).toHaveTextContent(`Retired “${secret().label}”`);
+    });
+
+    it("asks before removing from the team vault, naming it, and shows the vault's refusal of the last active secret in place", async () => {
+      fakeBackend({
+        ...shared,
+        list_secrets: () => [secret()],
+        delete_secret: () => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+          throw { code: "last_secret", message: TEAM_LAST, field: null };
+        },
+      });
+      renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
+      await userEvent.click(await screen.findByTestId("secret-delete"));
+      await waitFor(() => {
+        expect(screen.getByTestId("confirm-dialog")).toHaveTextContent(
+          "is removed from the team vault “acme” with every version, for every member",
+        );
+      });
+      await userEvent.click(screen.getByTestId("confirm-ok"));
+      expect(await screen.findByTestId("action-error")).toHaveTextContent(TEAM_LAST);
+      expect(screen.getByTestId("secret-row")).toHaveAttribute("data-state", "active");
+    });
+  });
 });

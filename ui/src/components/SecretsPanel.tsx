@@ -4,7 +4,7 @@ import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
 import type { SecretMeta } from "../bindings/SecretMeta";
 import { api, toIpcError } from "../api/client";
-import { keys, useSecrets } from "../api/queries";
+import { keys, useSecrets, useTeam } from "../api/queries";
 import { ending } from "../lib/ending";
 import { presentationOf } from "../lib/errors";
 import { plural } from "../lib/time";
@@ -45,6 +45,9 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
   const [trimmed, setTrimmed] = useState<string | null>(null);
   const [verifying, setVerifying] = useState<string | null>(null);
   const production = environment.kind === "production";
+  // a team environment's secrets are in its vault: changes there reach every member
+  const team = useTeam(environment.id).data ?? null;
+  const home = team ? `the team vault “${team.team}”` : "the keychain";
   const { copy } = useClipboard();
 
   const all = secrets.data ?? [];
@@ -155,7 +158,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
       {secrets.data && all.length === 0 && (
         <div className="empty empty-inline" data-testid="secrets-empty">
           <p className="empty-title">No secret stored for this app</p>
-          <p>Paste the one the provider showed you when it created the app; it goes straight to the keychain.</p>
+          <p>Paste the one the provider showed you when it created the app; it goes straight to {home}.</p>
         </div>
       )}
       {secrets.data && all.length > 0 && active.length === 0 && (
@@ -205,7 +208,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
             setAdding(null);
             setRefusal(null);
             setTrimmed(added.trimmed ? names([added.secret]) : null);
-            toast(`Stored ${names([added.secret])} in the keychain`, "success");
+            toast(`Stored ${names([added.secret])} in ${home}`, "success");
             if (olderActive.length > 0) setOfferRetire(olderActive);
           }}
         />
@@ -219,7 +222,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
           onConfirm={() => {
             const secret = pending.secret;
             setPending(null);
-            void run(() => api.deleteSecret(secret.id), `Deleted ${names([secret])} from the keychain`);
+            void run(() => api.deleteSecret(secret.id), `Deleted ${names([secret])} from ${home}`);
           }}
         >
           <p>
@@ -230,7 +233,10 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
             ) : (
               <>The secret “{pending.secret.label}”</>
             )}{" "}
-            is removed from the keychain and cannot be recovered here. At the provider it stays valid until you delete it there too.
+            {team
+              ? `is removed from ${home} with every version, for every member, and cannot be recovered there.`
+              : "is removed from the keychain and cannot be recovered here."}{" "}
+            At the provider it stays valid until you delete it there too.
           </p>
         </ConfirmDialog>
       )}
@@ -246,7 +252,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
             void retire(targets);
           }}
         >
-          <p>Retired secrets stay in the keychain but are no longer used. You can reactivate them later.</p>
+          <p>Retired secrets stay in {home} but are no longer used{team ? " by any member" : ""}. You can reactivate them later.</p>
         </ConfirmDialog>
       )}
     </section>

@@ -490,7 +490,7 @@ describe("TokenPanel, actions", () => {
     await userEvent.click(await screen.findByTestId("token-get"));
     expect(await screen.findByTestId("token-error")).toHaveTextContent(ended);
     expect(screen.getByTestId("token-vault-sign-in")).toHaveTextContent(
-      "Run that command in a terminal to sign in to the team vault, then try again.",
+      "Sign in to the team vault with “Sign in to the vault” at the top of the window (or that command in a terminal), then try again.",
     );
     // the app's own browser sign-in would not mend the vault's token
     expect(screen.queryByTestId("token-sign-in-again")).toBeNull();

@@ -189,6 +189,8 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
       done?.(value);
     } catch (reason) {
       const failure = toIpcError(reason);
+      // the window's vault banner (its sign-in) need not wait for the next look at the vault
+      if (failure.code === "vault_sign_in_required") void client.invalidateQueries({ queryKey: keys.vault(environment.id) });
       if (presentationOf(failure.code) === "notice" || failure.code === "validation")
         setError({
           action,

@@ -1,5 +1,6 @@
 import type { CSSProperties } from "react";
 import type { Environment } from "../bindings/Environment";
+import type { TeamBadge } from "../bindings/TeamBadge";
 import type { Theme } from "../lib/useTheme";
 import { EnvironmentSwitcher } from "./EnvironmentSwitcher";
 import { Icon } from "./Icon";
@@ -18,10 +19,12 @@ interface Props {
   onProvider: () => void;
   onToggleTheme: () => void;
   theme: Theme;
+  /** The team vault the active environment is shared through, for its badge. */
+  team?: TeamBadge | null;
 }
 
 /** Product name, the always-visible environment switcher and the environment actions. */
-export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit, onDelete, onSettings, onTokens, onAudit, onProvider, onToggleTheme, theme }: Props) {
+export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit, onDelete, onSettings, onTokens, onAudit, onProvider, onToggleTheme, theme, team }: Props) {
   const style = { "--env-color": active?.color ?? "var(--border-strong)" } as CSSProperties;
   const production = active?.kind === "production";
   return (
@@ -32,7 +35,7 @@ export function TopBar({ environments, active, loading, onSwitch, onNew, onEdit,
         </span>
         <span>Authdeck</span>
       </div>
-      <EnvironmentSwitcher environments={environments} active={active} loading={loading} onSwitch={onSwitch} />
+      <EnvironmentSwitcher environments={environments} active={active} loading={loading} onSwitch={onSwitch} team={team} />
       <div className="env-actions" role="group" aria-label="Environment">
         <button type="button" className="ghost" data-testid="env-new" onClick={onNew} title="New environment">
           + New

@@ -58,6 +58,7 @@ export const WHAT_TO_DO: Partial<Record<ErrorCode, string>> = {
   store_corrupt:
     "Move the damaged file aside (or restore a backup) and start Authdeck again. The file was not changed.",
   store: "Check that the data folder is writable and the disk is not full, then try again.",
-  // the message names the command (`authdeck team login <team>`); the desktop has no vault sign-in yet
-  vault_sign_in_required: "Run that command in a terminal to sign in to the team vault, then try again.",
+  // the message names the command (`authdeck team login <team>`); the window's banner signs in too
+  vault_sign_in_required:
+    "Sign in to the team vault with “Sign in to the vault” at the top of the window (or that command in a terminal), then try again.",
 };

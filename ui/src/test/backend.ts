@@ -17,10 +17,16 @@ export interface FakeBackend {
 /**
  * Installs `handlers`; a handler that throws rejects the command with what it threw. No launch
  * asked to open an app unless `take_open_request` says otherwise, and no environment has
- * metadata listing client authentication methods unless `auth_methods` says otherwise.
+ * metadata listing client authentication methods unless `auth_methods` says otherwise, and
+ * every environment is a local one unless `team_of_environment` says otherwise.
  */
 export function fakeBackend(given: Handlers): FakeBackend {
-  const handlers: Handlers = { take_open_request: () => null, auth_methods: () => authMethodChoices(), ...given };
+  const handlers: Handlers = {
+    take_open_request: () => null,
+    auth_methods: () => authMethodChoices(),
+    team_of_environment: () => null,
+    ...given,
+  };
   const calls: FakeBackend["calls"] = [];
   const listeners = new Map<string, Set<EventCallback<unknown>>>();
   vi.mocked(invoke).mockImplementation((command: string, args?: unknown) => {

@@ -22,6 +22,7 @@ mod team_oidc;
 mod team_secret_states;
 mod team_secrets;
 mod team_share;
+mod team_watch;
 mod tokens;
 mod writer;
 

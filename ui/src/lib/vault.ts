@@ -1,0 +1,64 @@
+// Following a team environment's set-up in its vault while the window shows it: a look every
+// few seconds (none while the window is hidden), whose outcome the status line, the sign-in
+// banner and the badge read. A failed look is a state to show quietly, never an error to raise.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { EnvironmentId } from "../bindings/EnvironmentId";
+import { api, toIpcError } from "../api/client";
+import { keys } from "../api/queries";
+
+/** How often the vault is asked while the window is visible: a rotation shows within 10 s. */
+export const WATCH_INTERVAL_MS = 5000;
+
+/** What the last look at a team environment's set-up found. */
+export type VaultState =
+  | { kind: "following"; version: number }
+  /** The vault could not be reached since `since` (ms); tokens already minted are still served. */
+  | { kind: "unreachable"; since: number; message: string }
+  /** The vault token has ended or was revoked: a sign-in mends it. */
+  | { kind: "sign_in"; message: string }
+  /** The vault refused for another reason (its policy, a missing set-up). */
+  | { kind: "refused"; message: string };
+
+/**
+ * Looks at the set-up once. An outage keeps the time it began across looks, so the status
+ * line says since when, not since the last try.
+ */
+export async function lookAtVault(
+  environmentId: EnvironmentId,
+  previous: VaultState | undefined,
+  now: () => number = Date.now,
+): Promise<VaultState> {
+  try {
+    const watch = await api.watchTeam(environmentId);
+    return { kind: "following", version: watch.version };
+  } catch (reason) {
+    const error = toIpcError(reason);
+    switch (error.code) {
+      case "network":
+      case "timeout":
+        return { kind: "unreachable", since: previous?.kind === "unreachable" ? previous.since : now(), message: error.message };
+      case "vault_sign_in_required":
+        return { kind: "sign_in", message: error.message };
+      default:
+        return { kind: "refused", message: error.message };
+    }
+  }
+}
+
+/**
+ * The vault state of the active environment when it is a team one, looked at every
+ * WATCH_INTERVAL_MS while the window is visible (React Query pauses the interval while the
+ * document is hidden: minimized, or closed to the tray).
+ */
+export function useVaultState(environmentId: EnvironmentId | null, shared: boolean) {
+  const client = useQueryClient();
+  const key = keys.vault(environmentId ?? "");
+  return useQuery({
+    queryKey: key,
+    queryFn: () => lookAtVault(environmentId ?? "", client.getQueryData<VaultState>(key)),
+    enabled: environmentId !== null && shared,
+    refetchInterval: WATCH_INTERVAL_MS,
+    refetchIntervalInBackground: false,
+    staleTime: 0,
+  });
+}
