@@ -46,6 +46,7 @@ fn export_all(dir: &Path) {
         AppBinding,
         Discovery,
         StartupMarks,
+        OpenedApp,
         ProfileDescription,
         ApiRequest,
         ApiResponse,

@@ -87,7 +87,7 @@ describe("App", () => {
       take_open_request: () => {
         const app = requested;
         requested = null;
-        return app;
+        return app && { app, action: null };
       },
     });
     renderWithProviders(<App />);
