@@ -76,11 +76,14 @@ pub fn bring_forward<R: Runtime>(app: &AppHandle<R>, open: Option<Open>) {
         let _ = app.emit(OPEN_REQUESTED, ());
     }
     if let Some(window) = app.get_webview_window("main") {
+        let hidden = !window.is_visible().unwrap_or(true);
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
+        if hidden {
+            crate::tray::rebuild_soon(app); // its Show window is Hide window now
+        }
     }
-    crate::tray::rebuild_soon(app);
 }
 
 #[cfg(test)]

@@ -94,11 +94,11 @@ function entry(matches, parent = layout()) {
   return found;
 }
 
-/** Clicks the entry (an app's submenu entry when `app` is given) exactly as a panel does. */
+/** Clicks the entry `label` (in the submenu `app` when given) exactly as a panel does. */
 function clickTray(label, app) {
-  const parent = app === undefined ? layout() : entry(app);
   const { service, path } = item();
-  execFileSync("/usr/bin/python3", [WATCHER, "click", service, path, String(entry(label, parent).id)], { timeout: 10000 });
+  const labels = app === undefined ? [label] : [app, label];
+  execFileSync("/usr/bin/python3", [WATCHER, "click", service, path, ...labels], { timeout: 20000 });
 }
 
 /** Waits until the tray menu's top-level labels satisfy `check`; returns them. */
