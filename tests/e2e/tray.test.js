@@ -31,6 +31,8 @@ import {
 } from "./support.js";
 
 const SUPPORT = new URL("../support/", import.meta.url).pathname;
+// AUTHDECK_CLI may point at another build of the CLI, as AUTHDECK_APP does for the app
+const CLI = process.env.AUTHDECK_CLI ?? new URL("../../target/debug/authdeck", import.meta.url).pathname;
 const WATCHER = join(SUPPORT, "tray-watcher/tray-watcher");
 const LISTENER = join(SUPPORT, "notification-listener/notification-listener");
 const SCRATCH = dirname(process.env.XDG_DATA_HOME ?? "/nonexistent/x");
@@ -44,6 +46,7 @@ let watcher;
 let listener;
 let openbox;
 let browser;
+let issuer;
 
 /** Starts one of the Python stand-ins and resolves once it says "ready". */
 function startStandIn(program, args) {
@@ -141,10 +144,38 @@ before(async () => {
   listener = await startStandIn(LISTENER, [NOTIFICATIONS, join(SCRATCH, "tray-notification-clicks")]);
   openbox = startDesktopProgram("openbox", ["--sm-disable"]);
   await until("a window manager", () => succeeds("wmctrl", ["-l"]), 20000);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: cargo build -p authdeck-cli`);
   browser = await launchDemo();
+  issuer = (await browser.execute(async () => window.__TAURI_INTERNALS__.invoke("app_info", {}))).demo_issuer;
+  assert.match(issuer ?? "", /^http:\/\/127\.0\.0\.1:\d+$/, "demo mode names its issuer");
 });
 
+/** Configures the demo's authorization server (tests/authserver, POST /test/config). */
+async function configureServer(config) {
+  const answer = await fetch(`${issuer}/test/config`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(config),
+  });
+  assert.equal(answer.status, 200, "the test server took the configuration");
+}
+
+/**
+ * The token values (not the demo's seeded secrets) the demo's keychain holds now, or null when
+ * the keychain changed under the search (a renewal deletes the old entry between secret-tool's
+ * listing and its read: "No such secret item"); the callers poll, so they ask again.
+ */
+function tokensInKeychain() {
+  try {
+    return keychainValues(DEMO_NAMESPACE).filter((value) => !SEEDED.includes(value));
+  } catch (error) {
+    if (String(error.stderr ?? "").includes("No such secret item")) return null;
+    throw error;
+  }
+}
+
 after(async () => {
+  if (issuer) await configureServer({ token_ttl: 600 }).catch(() => {});
   watcher?.kill("SIGTERM");
   listener?.kill("SIGTERM");
   openbox?.kill();
@@ -190,7 +221,7 @@ test("Copy token gets a token and puts it on the clipboard, and the menu shows i
   // (never the value itself in a message: the canary sweep searches the test logs)
   const tokenCopied = () => {
     const copied = clipboard();
-    return copied !== "" && keychainValues(DEMO_NAMESPACE).filter((value) => !SEEDED.includes(value)).includes(copied);
+    return copied !== "" && (tokensInKeychain()?.includes(copied) ?? false);
   };
   await until("the access token the keychain holds on the clipboard", tokenCopied, 20000);
   await menuShows("the token valid", (shown) => shown.some((label) => /^Demo service — Valid · \d+ min$/.test(label)));
@@ -235,6 +266,37 @@ test("closing the window keeps Authdeck running in the tray, and says so once", 
   await browser.pause(2000);
   assert.equal(keptInTrayNotices().length, 1, "the second close was told too");
   assert.equal(existsSync(EXIT_FILE), false, "the app ended at the second close");
+});
+
+test("automatic renewal goes on while Authdeck is only in the tray", async () => {
+  assert.equal(windowShown(), false, "the window is closed into the tray");
+  // a 20 s token is renewed in the last quarter of its life: about 15 s after it was got
+  await configureServer({ token_ttl: 20 });
+  clickTray("Copy token", "Demo JWT API — No token");
+  await menuShows("the short token valid", (shown) => shown.some((label) => /^Demo JWT API — Valid · \d+ s$/.test(label)), 20000);
+  let got = null;
+  await until("the keychain read", () => (got = tokensInKeychain()) !== null);
+  const renewed = () => tokensInKeychain()?.some((value) => !got.includes(value)) ?? false;
+  await until("a renewed token in the keychain", renewed, 45000);
+  assert.equal(windowShown(), false, "the window stayed closed");
+  await configureServer({ token_ttl: 600 });
+});
+
+test("Switch environment in the tray switches the window and the menu", async () => {
+  // another program (the CLI) adds an environment: the app follows the store and so does the menu
+  execFileSync(CLI, ["env", "add", "--kind", "production", "Live"], {
+    encoding: "utf8",
+    timeout: 20000,
+    env: { ...process.env, AUTHDECK_HOME: process.env.AUTHDECK_DEMO_HOME, AUTHDECK_KEYCHAIN_NAMESPACE: DEMO_NAMESPACE },
+  });
+  await until("the switch in the menu", () => layout().children.some((child) => child.label === "Switch environment"), 15000);
+  assert.deepEqual(entry("Switch environment").children.map((child) => child.label), ["Live (production)"]);
+  clickTray("Live (production)", "Switch environment");
+  await menuShows("the new environment", (shown) => shown[0] === "Environment: Live (production)" && shown.includes("No apps in this environment"));
+  clickTray("Show window");
+  await waitForText(browser, "status-environment", "Live · 0 apps", 10000);
+  clickTray("Demo (local)", "Switch environment");
+  await waitForText(browser, "status-environment", "Demo (local) · 5 apps", 10000);
 });
 
 test("Quit in the tray ends the app", async () => {
