@@ -50,6 +50,7 @@ fn export_all(dir: &Path) {
         ExchangeError,
         Discovery,
         StartupMarks,
+        OpenedApp,
         ProfileDescription,
         ApiRequest,
         ApiResponse,

@@ -2,8 +2,8 @@
 
 use crate::clipboard::CopyGeneration;
 use crate::ipc::{
-    AppBinding, AppInfo, CopyStarted, ExchangeError, IpcError, RevealedSecret, STORE_CHANGED,
-    StartupMarks, StoreChanged, StoreScope,
+    AppBinding, AppInfo, CopyStarted, ExchangeError, IpcError, OpenedApp, RevealedSecret,
+    STORE_CHANGED, StartupMarks, StoreChanged, StoreScope,
 };
 use crate::state::AppState;
 use authdeck_core::audit::{AuditEntry, AuditQuery};
@@ -571,15 +571,18 @@ pub fn startup_marks(startup: State<'_, crate::Startup>) -> StartupMarks {
     startup.marks()
 }
 
-/// The app a launch asked to show (`--open APP`, or a later launch handed over), once; None
-/// when there is none. An app that is gone by now is a not-found error the UI shows.
+/// The app a launch, a notification or the tray asked to show (and what to do on it), once;
+/// None when there is none. An app that is gone by now is a not-found error the UI shows.
 #[tauri::command(async)]
 pub fn take_open_request(
     state: State<'_, AppState>,
     request: State<'_, crate::instance::OpenRequest>,
-) -> Reply<Option<ClientApp>> {
+) -> Reply<Option<OpenedApp>> {
     match request.take() {
-        Some(id) => Ok(Some(state.core()?.app(&id)?)),
+        Some((id, action)) => Ok(Some(OpenedApp {
+            app: state.core()?.app(&id)?,
+            action,
+        })),
         None => Ok(None),
     }
 }

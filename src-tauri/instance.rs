@@ -9,7 +9,7 @@
 //! data folder and the keychain namespace: one instance per (folder, namespace), as the store's
 //! own single-writer assumptions need.
 
-use crate::ipc::OPEN_REQUESTED;
+use crate::ipc::{OPEN_REQUESTED, OpenAction};
 use authdeck_core::model::AppId;
 use std::path::Path;
 use std::sync::Mutex;
@@ -37,20 +37,24 @@ fn bus_id(home: &Path, namespace: &str) -> String {
     )
 }
 
-/// An app to show that a launch asked for (`--open APP`), until the UI takes it.
+/// An app to show, and what to do on it.
+pub type Open = (AppId, Option<OpenAction>);
+
+/// An app to show that a launch (`--open APP`), a notification or the tray asked for, until the
+/// UI takes it.
 #[derive(Default)]
-pub struct OpenRequest(Mutex<Option<AppId>>);
+pub struct OpenRequest(Mutex<Option<Open>>);
 
 impl OpenRequest {
-    /// Remembers `app` as the one to show, replacing an earlier request not yet shown.
-    pub fn set(&self, app: AppId) {
+    /// Remembers `open` as the app to show, replacing an earlier request not yet shown.
+    pub fn set(&self, open: Open) {
         if let Ok(mut pending) = self.0.lock() {
-            *pending = Some(app);
+            *pending = Some(open);
         }
     }
 
     /// The app to show, once.
-    pub fn take(&self) -> Option<AppId> {
+    pub fn take(&self) -> Option<Open> {
         self.0.lock().ok().and_then(|mut pending| pending.take())
     }
 }
@@ -61,19 +65,24 @@ fn hand_over<R: Runtime>(app: &AppHandle<R>, argv: &[String]) {
     let open = crate::Launch::parse(argv.iter().skip(1).cloned())
         .ok()
         .and_then(|launch| launch.open);
-    bring_forward(app, open);
+    bring_forward(app, open.map(|id| (id, None)));
 }
 
-/// Brings the window forward, on `open` when given (a hand-over, a notification's click).
-pub fn bring_forward<R: Runtime>(app: &AppHandle<R>, open: Option<AppId>) {
+/// Brings the window forward, on `open` when given (a hand-over, a notification's click, the
+/// tray).
+pub fn bring_forward<R: Runtime>(app: &AppHandle<R>, open: Option<Open>) {
     if let Some(open) = open {
         app.state::<OpenRequest>().set(open);
         let _ = app.emit(OPEN_REQUESTED, ());
     }
     if let Some(window) = app.get_webview_window("main") {
+        let hidden = !window.is_visible().unwrap_or(true);
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
+        if hidden {
+            crate::tray::rebuild_soon(app); // its Show window is Hide window now
+        }
     }
 }
 

@@ -189,6 +189,21 @@ pub const CLIPBOARD_CLEARED: &str = "clipboard-cleared";
 /// with `take_open_request`.
 pub const OPEN_REQUESTED: &str = "open-requested";
 
+/// What the window does on an app it was asked to show, besides showing it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum OpenAction {
+    /// Starts its browser sign-in, as its Sign in button does (the tray's "Sign in…").
+    SignIn,
+}
+
+/// An app a launch, a notification or the tray asked to show.
+#[derive(Debug, Serialize, TS)]
+pub struct OpenedApp {
+    pub app: authdeck_core::model::ClientApp,
+    pub action: Option<OpenAction>,
+}
+
 /// One start-up phase of the desktop process: milliseconds after `main` began.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct StartupMark {

@@ -14,6 +14,7 @@ mod remote;
 mod startup;
 mod state;
 mod team;
+mod tray;
 
 use authdeck_core::model::AppId;
 pub use startup::Startup;
@@ -121,8 +122,13 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
             keep_no_web_cache(app);
             notices::follow_clicks(app.handle());
             background::start(app.handle().clone());
+            // No tray is no failure: the window works as before and closing it quits.
+            if let Err(error) = tray::start(app.handle()) {
+                eprintln!("authdeck-desktop: no tray icon: {error}");
+            }
             Ok(())
         })
+        .on_window_event(tray::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_environments,
@@ -221,7 +227,7 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
     app.state::<Startup>().mark("store-opened");
     app.manage(state);
     if let Some(open) = launch.open {
-        app.state::<instance::OpenRequest>().set(open);
+        app.state::<instance::OpenRequest>().set((open, None));
     }
     app.run(|app, event| {
         // A copied secret must not outlive the app whose countdown would have cleared it.

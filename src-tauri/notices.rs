@@ -184,30 +184,51 @@ pub fn raise<R: Runtime>(app: &AppHandle<R>, core: &Core, notice: Notice) {
         .settings()
         .map(|settings| notice.kind.is_on(&settings.notifications))
         .unwrap_or(true);
-    if !on {
+    if on {
+        let about = format!("{:?}, app {}", notice.kind, notice.app_id);
+        show(app, about, notice.title, notice.body, Some(notice.app_id));
+    }
+}
+
+/// Says once per data folder, when the window is first closed into the tray, that Authdeck
+/// still runs there. A notification and not a note in the window: the window has just gone,
+/// and a note would wait unseen until it comes back. A click shows the window again.
+pub fn tell_kept_in_tray<R: Runtime>(app: &AppHandle<R>, core: &Core) {
+    if !core.first_close_to_tray().unwrap_or(false) {
         return;
     }
+    show(
+        app,
+        "kept in the tray".to_owned(),
+        "Authdeck is still running in the tray".to_owned(),
+        "Closing the window keeps Authdeck in the tray, renewing tokens. Quit it from the tray's \
+         menu, or turn this off in Settings."
+            .to_owned(),
+        None,
+    );
+}
+
+/// Shows a notification off the caller's thread; a click shows `app_id` (the window alone
+/// when None). Never fails: what could not be shown is logged by `about`, nothing more.
+fn show<R: Runtime>(
+    app: &AppHandle<R>,
+    about: String,
+    title: String,
+    body: String,
+    app_id: Option<AppId>,
+) {
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         if let Err(why) = server_answers() {
-            eprintln!(
-                "authdeck-desktop: a notification ({:?}, app {}) was not shown: {why}",
-                notice.kind, notice.app_id
-            );
+            eprintln!("authdeck-desktop: a notification ({about}) was not shown: {why}");
             return;
         }
-        let shown = app
-            .notification()
-            .builder()
-            .title(&notice.title)
-            .body(&notice.body)
-            .extra(APP_KEY, notice.app_id.as_str())
-            .show();
-        if let Err(why) = shown {
-            eprintln!(
-                "authdeck-desktop: a notification ({:?}, app {}) was not shown: {why}",
-                notice.kind, notice.app_id
-            );
+        let mut builder = app.notification().builder().title(&title).body(&body);
+        if let Some(id) = &app_id {
+            builder = builder.extra(APP_KEY, id.as_str());
+        }
+        if let Err(why) = builder.show() {
+            eprintln!("authdeck-desktop: a notification ({about}) was not shown: {why}");
         }
     });
 }
@@ -236,7 +257,7 @@ pub fn follow_clicks<R: Runtime>(app: &AppHandle<R>) {
             .notification()
             .and_then(|n| n.extra().get(APP_KEY))
             .and_then(|id| id.as_str())
-            .map(|id| AppId(id.to_owned()));
+            .map(|id| (AppId(id.to_owned()), None));
         instance::bring_forward(&handle, shown);
     });
 }

@@ -51,6 +51,14 @@ const refusals = [
   ["plugin:notification|request_permission", {}, "notification.request_permission not allowed. Permissions associated with this command: notification:allow-request-permission, notification:default"],
   ["plugin:notification|is_permission_granted", {}, "notification.is_permission_granted not allowed. Permissions associated with this command: notification:allow-is-permission-granted, notification:default"],
   ["plugin:notification|register_listener", { event: "actionPerformed", handler: 0 }, "notification.register_listener not allowed. Permissions associated with this command: notification:allow-register-listener, notification:default"],
+  // the tray (issue 17) is built and driven from Rust only (src-tauri/tray): the page can make
+  // no tray icon or menu, nor reach the app's own icon by its id to change, hide or remove it
+  ["plugin:tray|new", { options: { id: "x" } }, "tray.new not allowed. Permissions associated with this command: core:tray:allow-new, core:tray:default"],
+  ["plugin:tray|get_by_id", { id: "authdeck" }, "tray.get_by_id not allowed. Permissions associated with this command: core:tray:allow-get-by-id, core:tray:default"],
+  ["plugin:tray|remove_by_id", { id: "authdeck" }, "tray.remove_by_id not allowed. Permissions associated with this command: core:tray:allow-remove-by-id, core:tray:default"],
+  ["plugin:tray|set_visible", { rid: 1, visible: false }, "tray.set_visible not allowed. Permissions associated with this command: core:tray:allow-set-visible, core:tray:default"],
+  ["plugin:tray|set_menu", { rid: 1, menu: null }, "tray.set_menu not allowed. Permissions associated with this command: core:tray:allow-set-menu, core:tray:default"],
+  ["plugin:menu|new", { kind: "Menu", options: {} }, "menu.new not allowed. Permissions associated with this command: core:menu:allow-new, core:menu:default"],
   // plugins that are not in the app at all: no file system, no shell, no HTTP from the page
   ["plugin:fs|read_file", { path: "/etc/passwd" }, "fs.read_file not allowed. Plugin not found"],
   ["plugin:shell|execute", { program: "sh", args: ["-c", "id"] }, "shell.execute not allowed. Plugin not found"],

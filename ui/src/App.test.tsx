@@ -87,7 +87,7 @@ describe("App", () => {
       take_open_request: () => {
         const app = requested;
         requested = null;
-        return app;
+        return app && { app, action: null };
       },
     });
     renderWithProviders(<App />);
@@ -104,6 +104,40 @@ describe("App", () => {
       expect(screen.getByTestId("app-detail")).toHaveTextContent("billing-sbx-123");
     });
     expect(backend.callsOf("set_active_environment")).toEqual([{ id: "env-prd" }, { id: "env-sbx" }]);
+  });
+
+  it("starts the sign-in of the app the tray asked to sign in, in that app's environment", async () => {
+    const signable = { ...sandbox, endpoints: { ...sandbox.endpoints, authorization_url: "https://sandbox.example.com/oauth/authorize" } };
+    let requested: { app: typeof sbxApp; action: "sign_in" } | null = null;
+    const backend = twoEnvironments({
+      list_environments: () => [production, signable],
+      get_settings: () => settingsOf({ active_environment_id: "env-prd" }),
+      token_details: () => ({ status: tokenStatus({ none: true }, { app_id: "app-sbx" }), jwt: null }),
+      start_login: () => ({
+        login_id: "login-1",
+        app_id: "app-sbx",
+        url: "https://sandbox.example.com/oauth/authorize?state=s",
+        redirect_uri: "http://127.0.0.1:43123/callback",
+        port: 43123,
+        expires_at: new Date(Date.now() + 300_000).toISOString(),
+      }),
+      cancel_login: () => null,
+      take_open_request: () => {
+        const taken = requested;
+        requested = null;
+        return taken;
+      },
+    });
+    renderWithProviders(<App />);
+    await screen.findByTestId("env-switcher");
+    requested = { app: sbxApp, action: "sign_in" };
+    act(() => {
+      backend.emit("open-requested", null);
+    });
+    await screen.findByTestId("login-dialog");
+    expect(backend.callsOf("set_active_environment")).toEqual([{ id: "env-sbx" }]);
+    expect(backend.callsOf("start_login")).toHaveLength(1);
+    expect(backend.callsOf("start_login")[0]).toMatchObject({ appId: "app-sbx" });
   });
 
   it("refuses to delete an environment with apps in the backend's words, then cascades when asked", async () => {

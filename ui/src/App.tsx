@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { TokenRenewed } from "./bindings/TokenRenewed";
-import type { ClientApp } from "./bindings/ClientApp";
+import type { OpenedApp } from "./bindings/OpenedApp";
 import type { Environment } from "./bindings/Environment";
 import type { LinkedApp } from "./bindings/LinkedApp";
 import { api, toIpcError } from "./api/client";
@@ -131,9 +131,16 @@ export function App() {
   const openLinked = (linked: LinkedApp) => {
     showApp(linked.environment_id, linked.app_id);
   };
-  // `authdeck open APP`; an open dialog stays open (it may hold unsaved input) over the app
+  // `authdeck open APP`, a notification, the tray; an open dialog stays open (it may hold
+  // unsaved input) over the app. The tray's "Sign in…" runs as the palette's sign-in does.
   useOpenRequests(
-    useCallback((app: ClientApp) => { showApp(app.environment_id, app.id); }, [showApp]),
+    useCallback(
+      ({ app, action }: OpenedApp) => {
+        showApp(app.environment_id, app.id);
+        if (action === "sign_in") setRequest({ appId: app.id, action: "sign-in", serial: ++requests.current });
+      },
+      [showApp],
+    ),
     report,
   );
 

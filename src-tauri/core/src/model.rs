@@ -567,6 +567,14 @@ pub struct Settings {
     /// Which desktop notifications the app raises (all on when a caller leaves them out).
     #[serde(default)]
     pub notifications: NotificationSettings,
+    /// Closing the desktop app's window keeps it running in the system tray (where the desktop
+    /// shows one); on when a caller leaves it out.
+    #[serde(default = "on")]
+    pub keep_in_tray: bool,
+}
+
+fn on() -> bool {
+    true
 }
 
 impl Default for Settings {
@@ -576,6 +584,7 @@ impl Default for Settings {
             clipboard_clear_seconds: 30,
             reveal_seconds: 10,
             notifications: NotificationSettings::default(),
+            keep_in_tray: true,
         }
     }
 }

@@ -19,6 +19,7 @@ import type { ErrorCode } from "../bindings/ErrorCode";
 import type { FieldError } from "../bindings/FieldError";
 import type { IpcError } from "../bindings/IpcError";
 import type { LinkedApp } from "../bindings/LinkedApp";
+import type { OpenedApp } from "../bindings/OpenedApp";
 import type { RevealedSecret } from "../bindings/RevealedSecret";
 import type { SecretAdded } from "../bindings/SecretAdded";
 import type { SecretId } from "../bindings/SecretId";
@@ -211,7 +212,7 @@ export const api = {
   setPar: (appId: AppId, on: boolean) => write<AppBinding>(["apps"], "set_par", { appId, on }),
   discover: (issuer: string) => call<Discovery>("discover", { issuer }),
   startupMarks: () => call<StartupMarks>("startup_marks"),
-  takeOpenRequest: () => call<ClientApp | null>("take_open_request"),
+  takeOpenRequest: () => call<OpenedApp | null>("take_open_request"),
   providerProfiles: () => call<ProfileDescription[]>("provider_profiles"),
   profileEndpoints: (profile: ProviderProfile, values: [string, string][]) =>
     call<Endpoints>("profile_endpoints", { profile, values }),

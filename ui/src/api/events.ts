@@ -9,7 +9,7 @@ import type { StoreScope } from "../bindings/StoreScope";
 import type { LoginFinished } from "../bindings/LoginFinished";
 import type { TokenRenewed } from "../bindings/TokenRenewed";
 import { EVENTS } from "../bindings/ipc";
-import type { ClientApp } from "../bindings/ClientApp";
+import type { OpenedApp } from "../bindings/OpenedApp";
 import { api, setAfterWrite } from "./client";
 import { invalidateScope } from "./queries";
 
@@ -99,14 +99,15 @@ export function useCallbackRefused(onRefused: (event: CallbackRefused) => void):
 
 /**
  * Calls `onOpen` with each app a launch asked to show (`authdeck open APP`): the one this app
- * was started with, then each one a later launch hands over. The request waits in the backend
- * until taken, so one made before the listener was up is taken once it is.
+ * was started with, then each one a later launch, a notification or the tray hands over (the
+ * tray's "Sign in…" with its action). The request waits in the backend until taken, so one
+ * made before the listener was up is taken once it is.
  */
-export function useOpenRequests(onOpen: (app: ClientApp) => void, onError: (reason: unknown) => void): void {
+export function useOpenRequests(onOpen: (opened: OpenedApp) => void, onError: (reason: unknown) => void): void {
   useEffect(() => {
     const take = () => {
-      api.takeOpenRequest().then((app) => {
-        if (app) onOpen(app);
+      api.takeOpenRequest().then((opened) => {
+        if (opened) onOpen(opened);
       }, onError);
     };
     const unlisten = listen(EVENTS.openRequested, take);

@@ -17,4 +17,9 @@ reveal_seconds: number,
 /**
  * Which desktop notifications the app raises (all on when a caller leaves them out).
  */
-notifications: NotificationSettings, };
+notifications: NotificationSettings, 
+/**
+ * Closing the desktop app's window keeps it running in the system tray (where the desktop
+ * shows one); on when a caller leaves it out.
+ */
+keep_in_tray: boolean, };

@@ -28,4 +28,13 @@ describe("SettingsDialog", () => {
     ]);
     expect(onClose).toHaveBeenCalledOnce();
   });
+
+  it("keeps running in the tray at first and saves the switch turned off", async () => {
+    const backend = fakeBackend({ app_info: () => info, update_settings: (args) => args.settings });
+    renderWithProviders(<SettingsDialog settings={settings()} onClose={vi.fn()} onImportExport={vi.fn()} />);
+    expect(screen.getByTestId("settings-keep-in-tray")).toBeChecked();
+    await userEvent.click(screen.getByTestId("settings-keep-in-tray"));
+    await userEvent.click(screen.getByTestId("settings-save"));
+    expect(backend.callsOf("update_settings")).toEqual([{ settings: { ...settings(), keep_in_tray: false } }]);
+  });
 });

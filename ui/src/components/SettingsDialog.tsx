@@ -33,6 +33,7 @@ export function SettingsDialog({ settings, onClose, onImportExport }: Props) {
   const [clear, setClear] = useState(String(settings.clipboard_clear_seconds));
   const [reveal, setReveal] = useState(String(settings.reveal_seconds));
   const [notifications, setNotifications] = useState<NotificationSettings>(settings.notifications);
+  const [keepInTray, setKeepInTray] = useState(settings.keep_in_tray);
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [saving, setSaving] = useState(false);
 
@@ -40,7 +41,7 @@ export function SettingsDialog({ settings, onClose, onImportExport }: Props) {
     setSaving(true);
     setErrors([]);
     try {
-      await api.updateSettings({ ...settings, clipboard_clear_seconds: Number(clear), reveal_seconds: Number(reveal), notifications });
+      await api.updateSettings({ ...settings, clipboard_clear_seconds: Number(clear), reveal_seconds: Number(reveal), notifications, keep_in_tray: keepInTray });
       toast("Settings saved", "success");
       onClose();
     } catch (reason) {
@@ -95,6 +96,21 @@ export function SettingsDialog({ settings, onClose, onImportExport }: Props) {
               </span>
             </label>
           ))}
+        </section>
+        <section className="about" aria-labelledby="tray-title" data-testid="settings-tray">
+          <h3 id="tray-title">Tray</h3>
+          <label className="checkbox-row">
+            <input
+              type="checkbox"
+              data-testid="settings-keep-in-tray"
+              checked={keepInTray}
+              onChange={(event) => { setKeepInTray(event.target.checked); }}
+            />
+            <span>
+              Keep running in the tray when the window is closed{" "}
+              <span className="muted">— tokens keep renewing; Quit is in the tray's menu. Where the desktop shows no tray, closing quits.</span>
+            </span>
+          </label>
         </section>
         <section className="about" aria-labelledby="share-title">
           <h3 id="share-title">Share your setup</h3>

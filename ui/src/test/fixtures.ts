@@ -89,6 +89,7 @@ export const settings = (overrides: Partial<Settings> = {}): Settings => ({
   clipboard_clear_seconds: 30,
   reveal_seconds: 10,
   notifications: { sign_in_needed: true, renewal_failed: true, rotation_due: true, sign_in_completed: true },
+  keep_in_tray: true,
   ...overrides,
 });
 

@@ -2,9 +2,7 @@
 
 use super::Core;
 use crate::error::{Error, Result};
-use crate::model::{
-    AuthMethod, AuthMethodChoice, AuthMethodChoices, Environment, EnvironmentId,
-};
+use crate::model::{AuthMethod, AuthMethodChoice, AuthMethodChoices, Environment, EnvironmentId};
 use std::collections::BTreeMap;
 
 impl Core {

@@ -215,6 +215,13 @@ impl Core {
         Ok(current)
     }
 
+    /// Whether the user is yet to be told that closing the window keeps the desktop app in the
+    /// tray: true once per data folder, the first time it is asked.
+    pub fn first_close_to_tray(&self) -> Result<bool> {
+        self.store()?
+            .write(|tx| settings::first_time(tx, "told_close_to_tray"))
+    }
+
     /// Saves the user's settings.
     pub fn update_settings(&self, new: Settings) -> Result<Settings> {
         validate::settings(&new).refuse(&[])?;

@@ -211,6 +211,30 @@ fn notification_kinds_are_on_until_turned_off_and_stay_off_after_a_restart() {
 }
 
 #[test]
+fn keeping_in_the_tray_is_on_until_turned_off_and_stays_off_after_a_restart() {
+    let mut f = Fixture::new();
+    assert!(f.core.settings().unwrap().keep_in_tray);
+    let current = f.core.settings().unwrap();
+    f.core
+        .update_settings(Settings {
+            keep_in_tray: false,
+            ..current
+        })
+        .unwrap();
+    f.restart_after(1);
+    assert!(!f.core.settings().unwrap().keep_in_tray);
+}
+
+#[test]
+fn the_first_close_to_the_tray_is_told_once_per_data_folder() {
+    let mut f = Fixture::new();
+    assert!(f.core.first_close_to_tray().unwrap());
+    assert!(!f.core.first_close_to_tray().unwrap());
+    f.restart_after(1);
+    assert!(!f.core.first_close_to_tray().unwrap(), "kept in the store");
+}
+
+#[test]
 fn the_first_environment_becomes_active_and_inputs_are_trimmed() {
     let f = Fixture::new();
     let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);

@@ -42,7 +42,17 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         )?,
         reveal_seconds: number("reveal_seconds", defaults.reveal_seconds)?,
         notifications: load_notifications(conn)?,
+        keep_in_tray: read(conn, "keep_in_tray")?.is_none_or(|text| text != "off"),
     })
+}
+
+/// True the first time it is asked for `key`, false ever after (a hint the user gets once).
+pub fn first_time(conn: &Connection, key: &str) -> Result<bool> {
+    if read(conn, key)?.is_some() {
+        return Ok(false);
+    }
+    write(conn, key, Some("told"))?;
+    Ok(true)
 }
 
 /// The notification kinds' keys; a kind never set is on.
@@ -104,6 +114,11 @@ pub fn save(conn: &Connection, settings: &Settings) -> Result<()> {
         conn,
         "reveal_seconds",
         Some(&settings.reveal_seconds.to_string()),
+    )?;
+    write(
+        conn,
+        "keep_in_tray",
+        Some(if settings.keep_in_tray { "on" } else { "off" }),
     )?;
     save_notifications(conn, &settings.notifications)
 }

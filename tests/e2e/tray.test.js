@@ -1,0 +1,322 @@
+// The system tray (issue 17), driven the way a desktop panel drives it: the panel owns
+// org.kde.StatusNotifierWatcher on the session bus, the app (through libayatana-appindicator)
+// registers its StatusNotifierItem there, and the panel reads the item's menu and sends clicks
+// over com.canonical.dbusmenu. tests/support/tray-watcher is that panel, on the run's private
+// bus: every label and click below goes through the real tray icon's exported menu, not a
+// test hook. The real app runs in demo mode (its local authorization server gives real tokens).
+// A notification listener (tests/support/notification-listener) records the one-time note of
+// the first close; openbox closes the window as its title bar's × does.
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { after, before, test } from "node:test";
+import {
+  DEMO_NAMESPACE,
+  EXIT_FILE,
+  byTestId,
+  click,
+  clipboard,
+  instanceName,
+  instanceNamesOnBus,
+  keychainValues,
+  launch,
+  recordForCanary,
+  screenshot,
+  startDesktopProgram,
+  succeeds,
+  until,
+  waitForGone,
+  waitForText,
+} from "./support.js";
+
+const SUPPORT = new URL("../support/", import.meta.url).pathname;
+// AUTHDECK_CLI may point at another build of the CLI, as AUTHDECK_APP does for the app
+const CLI = process.env.AUTHDECK_CLI ?? new URL("../../target/debug/authdeck", import.meta.url).pathname;
+const WATCHER = join(SUPPORT, "tray-watcher/tray-watcher");
+const LISTENER = join(SUPPORT, "notification-listener/notification-listener");
+const SCRATCH = dirname(process.env.XDG_DATA_HOME ?? "/nonexistent/x");
+const ITEMS = join(SCRATCH, "tray-items.jsonl");
+const NOTIFICATIONS = join(SCRATCH, "tray-notifications.jsonl");
+// the demo's own client secrets (src-tauri/demo.rs); any other keychain value is a token
+const SEEDED = ["admin-secret", "basic-secret", "jwt-secret", "post-secret"];
+const KEPT_IN_TRAY = "Authdeck is still running in the tray";
+
+let watcher;
+let listener;
+let openbox;
+let browser;
+let issuer;
+
+/** Starts one of the Python stand-ins and resolves once it says "ready". */
+function startStandIn(program, args) {
+  if (!existsSync("/usr/bin/python3")) throw new Error("/usr/bin/python3 is missing; run .ci/install-deps");
+  const child = spawn("/usr/bin/python3", [program, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let said = "";
+  child.stderr.on("data", (chunk) => {
+    said += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (chunk) => {
+      if (String(chunk).includes("ready")) resolve(child);
+    });
+    child.on("exit", (code) => {
+      reject(new Error(`${program} ended (${code}) before it was ready: ${said.trim()} (python3-dbus, python3-gi: run .ci/install-deps)`));
+    });
+  });
+}
+
+/** The tray items registered with the stand-in watcher so far. */
+function items() {
+  if (!existsSync(ITEMS)) return [];
+  return readFileSync(ITEMS, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
+}
+
+/** The registered item of the running app (the last one: each launch registers anew). */
+function item() {
+  const all = items();
+  assert.ok(all.length > 0, "the app registered a tray item with the watcher");
+  return all[all.length - 1];
+}
+
+/** The tray menu as the panel reads it (GetLayout): the root entry and its children. */
+function layout() {
+  const { service, path } = item();
+  return JSON.parse(execFileSync("/usr/bin/python3", [WATCHER, "layout", service, path], { encoding: "utf8", timeout: 10000 }));
+}
+
+/** The labels of the visible top-level entries, separators as "—". */
+function labels(root = layout()) {
+  return root.children.filter((entry) => entry.visible).map((entry) => (entry.type === "separator" ? "—" : entry.label));
+}
+
+/** The entry whose label `matches` (a string: exactly; a RegExp: tested), at the top or in `parent`. */
+function entry(matches, parent = layout()) {
+  const found = parent.children.find((child) => (typeof matches === "string" ? child.label === matches : matches.test(child.label)));
+  assert.ok(found, `no tray entry ${String(matches)} among ${JSON.stringify(labels(parent))}`);
+  return found;
+}
+
+/** Clicks the entry `label` (in the submenu `app` when given) exactly as a panel does. */
+function clickTray(label, app) {
+  const { service, path } = item();
+  const labels = app === undefined ? [label] : [app, label];
+  execFileSync("/usr/bin/python3", [WATCHER, "click", service, path, ...labels], { timeout: 20000 });
+}
+
+/** Waits until the tray menu's top-level labels satisfy `check`; returns them. */
+async function menuShows(what, check, timeout = 10000) {
+  let last = [];
+  await until(`the tray menu shows ${what} (last: ${JSON.stringify(last)})`, () => check((last = labels())), timeout);
+  return last;
+}
+
+/** Whether the Authdeck window is on screen (mapped), as the X server sees it. */
+const windowShown = () => succeeds("xdotool", ["search", "--onlyvisible", "--name", "^Authdeck$"]);
+
+/** Whether the demo app still owns its single-instance name: the process runs. */
+const demoOnBus = () =>
+  instanceNamesOnBus().includes(instanceName(realpathSync(process.env.AUTHDECK_DEMO_HOME), DEMO_NAMESPACE));
+
+function keptInTrayNotices() {
+  if (!existsSync(NOTIFICATIONS)) return [];
+  return readFileSync(NOTIFICATIONS, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .filter((notice) => notice.summary === KEPT_IN_TRAY);
+}
+
+/** Starts the demo app with its exit status recorded; resolves once its tray item registered. */
+async function launchDemo() {
+  rmSync(EXIT_FILE, { force: true });
+  const before = items().length;
+  const session = await launch({ args: ["--demo"], recordExit: true });
+  await waitForText(session, "status-environment", "Demo (local) · 5 apps", 20000);
+  if (watcher) await until("the app's tray item registered with the watcher", () => items().length > before, 15000);
+  return session;
+}
+
+before(async () => {
+  rmSync(ITEMS, { force: true });
+  rmSync(NOTIFICATIONS, { force: true });
+  watcher = await startStandIn(WATCHER, ["serve", ITEMS]);
+  listener = await startStandIn(LISTENER, [NOTIFICATIONS, join(SCRATCH, "tray-notification-clicks")]);
+  openbox = startDesktopProgram("openbox", ["--sm-disable"]);
+  await until("a window manager", () => succeeds("wmctrl", ["-l"]), 20000);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: cargo build -p authdeck-cli`);
+  browser = await launchDemo();
+  issuer = (await browser.execute(async () => window.__TAURI_INTERNALS__.invoke("app_info", {}))).demo_issuer;
+  assert.match(issuer ?? "", /^http:\/\/127\.0\.0\.1:\d+$/, "demo mode names its issuer");
+});
+
+/** Configures the demo's authorization server (tests/authserver, POST /test/config). */
+async function configureServer(config) {
+  const answer = await fetch(`${issuer}/test/config`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(config),
+  });
+  assert.equal(answer.status, 200, "the test server took the configuration");
+}
+
+/**
+ * The token values (not the demo's seeded secrets) the demo's keychain holds now, or null when
+ * the keychain changed under the search (a renewal deletes the old entry between secret-tool's
+ * listing and its read: "No such secret item"); the callers poll, so they ask again.
+ */
+function tokensInKeychain() {
+  try {
+    return keychainValues(DEMO_NAMESPACE).filter((value) => !SEEDED.includes(value));
+  } catch (error) {
+    if (String(error.stderr ?? "").includes("No such secret item")) return null;
+    throw error;
+  }
+}
+
+after(async () => {
+  if (issuer) await configureServer({ token_ttl: 600 }).catch(() => {});
+  watcher?.kill("SIGTERM");
+  listener?.kill("SIGTERM");
+  openbox?.kill();
+  // the app quit through the tray or its window: ending its session may fail
+  await browser?.deleteSession().catch(() => {});
+});
+
+test("the settings keep Authdeck in the tray by default", async () => {
+  await click(browser, "settings-open");
+  const toggle = byTestId(browser, "settings-keep-in-tray");
+  await toggle.waitForDisplayed({ timeout: 10000 });
+  assert.equal(await toggle.isSelected(), true);
+  await byTestId(browser, "settings-tray").scrollIntoView();
+  // WebKit under Xvfb paints late (README, desktop performance)
+  await browser.pause(2500);
+  await screenshot(browser, "33-settings-tray");
+  await click(browser, "settings-save");
+  await waitForGone(browser, "settings-dialog");
+});
+
+test("the tray menu names the active environment and each app with its token state", async () => {
+  assert.deepEqual(labels(), [
+    "Environment: Demo (local)",
+    "—",
+    "Demo admin — No token",
+    "Demo JWT API — No token",
+    "Demo service — No token",
+    "Demo service (post) — No token",
+    "Demo sign-in — Sign-in needed",
+    "—",
+    "Hide window",
+    "Quit Authdeck",
+  ]);
+  const service = entry("Demo service — No token");
+  assert.deepEqual(service.children.map((child) => child.label), ["Copy token", "Open"]);
+  const signIn = entry("Demo sign-in — Sign-in needed");
+  assert.deepEqual(signIn.children.map((child) => child.label), ["Sign in…", "Open"]);
+  assert.equal(entry("Environment: Demo (local)").enabled, false, "the environment is a heading, not an action");
+});
+
+test("Copy token gets a token and puts it on the clipboard, and the menu shows it valid", async () => {
+  clickTray("Copy token", "Demo service — No token");
+  // (never the value itself in a message: the canary sweep searches the test logs)
+  const tokenCopied = () => {
+    const copied = clipboard();
+    return copied !== "" && (tokensInKeychain()?.includes(copied) ?? false);
+  };
+  await until("the access token the keychain holds on the clipboard", tokenCopied, 20000);
+  await menuShows("the token valid", (shown) => shown.some((label) => /^Demo service — Valid · \d+ min$/.test(label)));
+});
+
+test("Open shows the window on the app", async () => {
+  clickTray("Open", "Demo service (post) — No token");
+  await waitForText(browser, "app-title", "Demo service (post)", 10000);
+});
+
+test("Sign in… opens the window on the app's sign-in, which then shows in the menu", async () => {
+  clickTray("Sign in…", "Demo sign-in — Sign-in needed");
+  await waitForText(browser, "app-title", "Demo sign-in", 10000);
+  // the stand-in browser signs in as alice (tests/support/standin-browser)
+  await waitForText(browser, "token-state", "Valid", 30000);
+  await waitForGone(browser, "login-dialog", 15000);
+  await menuShows("the sign-in valid", (shown) => shown.some((label) => /^Demo sign-in — Valid · \d+ (min|s)$/.test(label)));
+});
+
+test("Hide window and Show window hide and show it", async () => {
+  assert.equal(windowShown(), true);
+  clickTray("Hide window");
+  await until("the window hidden", () => !windowShown());
+  await menuShows("Show window", (shown) => shown.includes("Show window"));
+  clickTray("Show window");
+  await until("the window shown", windowShown);
+  await menuShows("Hide window", (shown) => shown.includes("Hide window"));
+});
+
+test("closing the window keeps Authdeck running in the tray, and says so once", async () => {
+  execFileSync("wmctrl", ["-c", "Authdeck"], { timeout: 5000 });
+  await until("the window hidden", () => !windowShown());
+  await until("the first close told", () => keptInTrayNotices().length === 1, 10000);
+  assert.equal(existsSync(EXIT_FILE), false, "the app ended when its window was closed");
+  assert.equal(demoOnBus(), true, "the app left the session bus");
+  await menuShows("Show window", (shown) => shown.includes("Show window"));
+
+  clickTray("Show window");
+  await until("the window shown", windowShown);
+  execFileSync("wmctrl", ["-c", "Authdeck"], { timeout: 5000 });
+  await until("the window hidden again", () => !windowShown());
+  await browser.pause(2000);
+  assert.equal(keptInTrayNotices().length, 1, "the second close was told too");
+  assert.equal(existsSync(EXIT_FILE), false, "the app ended at the second close");
+});
+
+test("automatic renewal goes on while Authdeck is only in the tray", async () => {
+  assert.equal(windowShown(), false, "the window is closed into the tray");
+  // a 20 s token is renewed in the last quarter of its life: about 15 s after it was got
+  await configureServer({ token_ttl: 20 });
+  clickTray("Copy token", "Demo JWT API — No token");
+  await menuShows("the short token valid", (shown) => shown.some((label) => /^Demo JWT API — Valid · \d+ s$/.test(label)), 20000);
+  let got = null;
+  await until("the keychain read", () => (got = tokensInKeychain()) !== null);
+  const renewed = () => tokensInKeychain()?.some((value) => !got.includes(value)) ?? false;
+  await until("a renewed token in the keychain", renewed, 45000);
+  assert.equal(windowShown(), false, "the window stayed closed");
+  await configureServer({ token_ttl: 600 });
+});
+
+test("Switch environment in the tray switches the window and the menu", async () => {
+  // another program (the CLI) adds an environment: the app follows the store and so does the menu
+  execFileSync(CLI, ["env", "add", "--kind", "production", "Live"], {
+    encoding: "utf8",
+    timeout: 20000,
+    env: { ...process.env, AUTHDECK_HOME: process.env.AUTHDECK_DEMO_HOME, AUTHDECK_KEYCHAIN_NAMESPACE: DEMO_NAMESPACE },
+  });
+  await until("the switch in the menu", () => layout().children.some((child) => child.label === "Switch environment"), 15000);
+  assert.deepEqual(entry("Switch environment").children.map((child) => child.label), ["Live (production)"]);
+  clickTray("Live (production)", "Switch environment");
+  await menuShows("the new environment", (shown) => shown[0] === "Environment: Live (production)" && shown.includes("No apps in this environment"));
+  clickTray("Show window");
+  await waitForText(browser, "status-environment", "Live · 0 apps", 10000);
+  clickTray("Demo (local)", "Switch environment");
+  await waitForText(browser, "status-environment", "Demo (local) · 5 apps", 10000);
+});
+
+test("Quit in the tray ends the app", async () => {
+  await recordForCanary(browser);
+  clickTray("Quit Authdeck");
+  await until("the app's exit", () => existsSync(EXIT_FILE), 15000);
+  assert.equal(readFileSync(EXIT_FILE, "utf8").trim(), "0");
+  await until("the app's single-instance name gone", () => !demoOnBus(), 20000);
+  await browser.deleteSession().catch(() => {});
+  browser = undefined;
+});
+
+test("where no tray is shown, closing the window quits as before", async () => {
+  watcher.kill("SIGTERM");
+  await until("the watcher gone", () => watcher.exitCode !== null || watcher.signalCode !== null);
+  watcher = undefined;
+  browser = await launchDemo();
+  await recordForCanary(browser);
+  execFileSync("wmctrl", ["-c", "Authdeck"], { timeout: 5000 });
+  await until("the app's exit", () => existsSync(EXIT_FILE), 15000);
+  assert.equal(readFileSync(EXIT_FILE, "utf8").trim(), "0");
+  await until("the app's single-instance name gone", () => !demoOnBus(), 20000);
+});
