@@ -205,11 +205,7 @@ impl Core {
         vault: &'a TeamVault,
         token: &'a Secret,
     ) -> Result<Kv<'a>> {
-        Ok(Kv {
-            http: self.http()?,
-            vault,
-            token,
-        })
+        Ok(Kv::new(self.http()?, vault, token))
     }
 
     /// What the vault says of `token` now, and its lifetime to remember.
