@@ -52,6 +52,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0017_par.sql")),
     // rebuilds `tokens` to widen its source CHECK (foreign keys off: see `Store::open`)
     M::up(include_str!("migrations/0018_token_exchange.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0022_team_audit.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.
