@@ -304,7 +304,7 @@ async fn a_team_secret_the_vault_does_not_give_back_is_not_added() {
         "{message}"
     );
     // Not listed in the vault's set-up, no row here.
-    assert_eq!(listed(&entries), [first.id.0.clone()]);
+    assert_eq!(listed(&entries), vec![first.id.0.clone()]);
     let rows: Vec<SecretId> = f
         .core
         .secrets(&app.id)
