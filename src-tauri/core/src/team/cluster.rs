@@ -5,9 +5,10 @@
 //! - An address is passed over when nothing reached it (no connection, TLS), or when it
 //!   answered 503 (sealed, or a standby with no leader: the request was not handled), or,
 //!   for a read, any other 5xx. Anything else may have been acted on: it is the answer.
-//! - A standby may redirect (307 or 308, which keep the method and body) to the active node's `api_addr`. The request, with the
-//!   vault token, is sent there again only when that address is one of the team vault's own
-//!   (same scheme, host and port); otherwise the token goes nowhere and the error names both.
+//! - A standby may redirect (307 or 308, which keep the method and body) to the active node's
+//!   `api_addr`. The request, with the vault token, is sent there again only when that address
+//!   is one of the team vault's own (same scheme, host and port); otherwise the token goes
+//!   nowhere and the error names both. One hop: a node that redirects again is passed over.
 //! - OpenBao's standbys answer reads from their own copy, which can trail the leader by a
 //!   moment, so a secret just written through one node could read as missing on another (a
 //!   share's read-back, or a write's next read). Every answer carries `X-Vault-Index`; the
