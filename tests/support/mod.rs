@@ -7,6 +7,7 @@ pub mod authserver_dot;
 pub mod browser;
 pub mod fixture;
 pub mod openbao;
+pub mod openbao_cluster;
 
 use authdeck_core::model::*;
 use authdeck_core::vault::{KeychainVault, SecretStore};

@@ -141,21 +141,7 @@ impl OpenBao {
         token: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let mut request = client()
-            .request(method, format!("{}/v1/{path}", self.address))
-            .header("X-Vault-Token", token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().expect("OpenBao answers");
-        let status = response.status().as_u16();
-        let text = response.text().expect("a body");
-        let value = if text.trim().is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("JSON ({e}): {text}"))
-        };
-        (status, value)
+        call_at(&self.address, method, path, token, body)
     }
 
     /// Writes an ACL policy (HCL) named `name`.
@@ -334,6 +320,33 @@ impl Drop for OpenBao {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `METHOD /v1/{path}` at the server `address` with `token` (none when empty) and a JSON
+/// body: the status and the JSON answer (`null` when empty).
+pub fn call_at(
+    address: &str,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = client().request(method, format!("{address}/v1/{path}"));
+    if !token.is_empty() {
+        request = request.header("X-Vault-Token", token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().expect("OpenBao answers");
+    let status = response.status().as_u16();
+    let text = response.text().expect("a body");
+    let value = if text.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("JSON ({e}): {text}"))
+    };
+    (status, value)
 }
 
 fn client() -> reqwest::blocking::Client {

@@ -55,6 +55,10 @@ pub fn run(core: &Core, command: RemoteCommand) -> Result<u8, Failure> {
             if json {
                 return output::print_json(&created).map(|()| 0);
             }
+            let kept_in = match core.is_team_environment(&environment.id)? {
+                true => "the team vault",
+                false => "the keychain",
+            };
             output::print(&format!(
                 "Created “{}” at the provider ({}), client ID {}.\n{}",
                 created.app.display_name,
@@ -62,7 +66,7 @@ pub fn run(core: &Core, command: RemoteCommand) -> Result<u8, Failure> {
                 created.app.client_id,
                 match &created.secret {
                     Some(secret) => format!(
-                        "Its secret ({}) is in the keychain, the only place it is kept.\n",
+                        "Its secret ({}) is in {kept_in}, the only place it is kept.\n",
                         output::ending(&secret.fingerprint)
                     ),
                     None => "The provider returned no secret.\n".to_owned(),

@@ -388,3 +388,187 @@ fn an_address_that_does_not_answer_is_passed_over_for_the_next() {
     assert_eq!(status[0]["vault"]["addresses"], json!([gone, bao.address]));
     common::support::clear_namespace(&home.namespace);
 }
+
+#[test]
+fn the_audit_log_says_who_read_and_wrote_a_team_secret_and_never_its_value() {
+    let (_server, _bao, admin) = shared_by_admin("team-audit", "basic-secret");
+    let as_alice = |args: &[&str], stdin: Option<&str>| {
+        let mut command = admin.command(args);
+        command.env("USER", "alice");
+        match stdin {
+            None => common::Run::from(command.output().expect("run authdeck")),
+            Some(input) => {
+                use std::io::Write;
+                let mut child = command
+                    .stdin(std::process::Stdio::piped())
+                    .spawn()
+                    .expect("run authdeck");
+                let mut pipe = child.stdin.take().expect("piped stdin");
+                pipe.write_all(input.as_bytes()).expect("write stdin");
+                drop(pipe);
+                common::Run::from(child.wait_with_output().expect("wait for authdeck"))
+            }
+        }
+    };
+    let listed = admin.run(&["secret", "list", "Billing sync", "--env", "Local", "--json"]);
+    let shared = listed.json()[0].clone();
+    let shared_id = shared["id"].as_str().expect("an ID").to_owned();
+    let shared_label = shared["label"].as_str().expect("a label").to_owned();
+
+    as_alice(&["token", "Billing sync", "--env", "Local", "--new"], None).ok();
+    let verify = [
+        "verify",
+        "Billing sync",
+        shared_id.as_str(),
+        "--env",
+        "Local",
+    ];
+    as_alice(&verify, None).ok();
+    as_alice(
+        &[
+            "secret",
+            "add",
+            "Billing sync",
+            "--env",
+            "Local",
+            "--label",
+            "2026-12",
+        ],
+        Some("audit-canary-added\n"),
+    )
+    .ok();
+    let listed = admin.run(&["secret", "list", "Billing sync", "--env", "Local", "--json"]);
+    let added = listed.json().as_array().expect("a list").clone();
+    let added_id = added
+        .iter()
+        .find(|s| s["label"] == "2026-12")
+        .and_then(|s| s["id"].as_str())
+        .expect("the added secret")
+        .to_owned();
+
+    let log = admin.run(&["audit", "--json"]);
+    let entries = log.json();
+    // Newest first: the add, the verification, the mint, then the share's entry.
+    assert_eq!(entries[0]["action"], "secret_added");
+    assert_eq!(entries[0]["app_name"], "Billing sync");
+    assert_eq!(entries[0]["environment_name"], "Local");
+    assert_eq!(
+        entries[0]["detail"],
+        format!(
+            "secret “2026-12” ({added_id}) added to the team vault “acme” by token (local user \
+             alice)"
+        )
+    );
+    let read = format!(
+        "secret “{shared_label}” ({shared_id}) read from the team vault “acme” by token (local \
+         user alice)"
+    );
+    assert_eq!(entries[1]["action"], "token_minted");
+    assert_eq!(
+        entries[1]["detail"],
+        format!("to verify: {read}; the token was not kept")
+    );
+    assert_eq!(entries[2]["action"], "token_minted");
+    assert_eq!(entries[2]["detail"], format!("read write; {read}"));
+    assert_eq!(
+        entries[2]["detail"],
+        format!(
+            "read write; secret “{shared_label}” ({shared_id}) read from the team vault “acme” \
+             by token (local user alice)"
+        )
+    );
+    let share = entries
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| {
+            e["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("shared to"))
+        })
+        .expect("an entry for the share");
+    assert_eq!(share["action"], "secret_added");
+    let detail = share["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with(&format!(
+            "secret “{shared_label}” ({shared_id}) shared to the team vault “acme” by token"
+        )),
+        "{detail}"
+    );
+    for canary in ["basic-secret", "audit-canary-added"] {
+        assert!(!log.stdout.contains(canary), "{canary} in the audit log");
+        assert!(!folder_holds(&admin, canary), "{canary} in the data folder");
+    }
+    common::support::clear_namespace(&admin.namespace);
+}
+
+#[test]
+fn remote_create_in_a_team_environment_puts_the_new_secret_in_the_vault_only() {
+    let server = common::Server::start(&[]);
+    let bao = OpenBao::start();
+    bao.put_policy("acme-member", MEMBER_POLICY);
+    let admin = Home::new("team-remote-create");
+    admin.local_environment(&server);
+    admin.app("Local", "Admin", "admin-client", "admin-secret");
+    add_team(&admin, &bao, &bao.token_with(&["acme-member"])).ok();
+    admin.run(&["env", "share", "Local", "--team", "acme"]).ok();
+    admin
+        .run(&[
+            "remote",
+            "connector",
+            "--kind",
+            "oauth-apps",
+            "--url",
+            &server.issuer,
+            "--auth-app",
+            "Admin",
+        ])
+        .ok();
+
+    let created = admin.run(&["remote", "create", "Reports", "--scope", "read"]);
+    let text = created.ok().to_owned();
+    assert!(
+        text.starts_with("Created “Reports” at the provider (oauthApps/app0001), client ID "),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("is in the team vault, the only place it is kept.\n"),
+        "{text}"
+    );
+    let listed = admin.run(&["secret", "list", "Reports", "--env", "Local", "--json"]);
+    let secret = listed.json()[0].clone();
+    let id = secret["id"].as_str().expect("a secret ID");
+    assert_eq!(secret["label"], "Created at the provider");
+    // The value is in the vault, listed in the set-up every member reads.
+    let held = bao
+        .kv_data(&format!("authdeck/acme/local/secrets/{id}"))
+        .expect("the value in the vault");
+    let value = held["value"].as_str().expect("a value").to_owned();
+    assert!(value.len() > 16, "{held}");
+    let setup = bao
+        .kv_data("authdeck/acme/local/setup")
+        .expect("the set-up");
+    assert!(
+        setup["secrets"]
+            .as_array()
+            .expect("secrets")
+            .iter()
+            .any(|s| s["id"] == id && s["label"] == "Created at the provider"),
+        "{setup}"
+    );
+    // ... and nowhere on this computer: not in the keychain, not in the data folder, not
+    // printed.
+    let keychain = common::support::keychain(&admin.namespace);
+    for account in keychain.accounts().expect("list the keychain") {
+        let stored = keychain.get(&account).expect("read an entry");
+        assert_ne!(stored.expose(), value, "{account} holds the new secret");
+    }
+    assert!(
+        !folder_holds(&admin, &value),
+        "the new secret in the data folder"
+    );
+    assert!(!created.stdout.contains(&value) && !created.stderr.contains(&value));
+    // The new app mints with the secret from the vault.
+    admin.run(&["token", "Reports", "--env", "Local"]).ok();
+    common::support::clear_namespace(&admin.namespace);
+}

@@ -11,6 +11,9 @@ use tokio::task::JoinHandle;
 pub(crate) enum Reply {
     /// Answers with this status, content type and body.
     Answer(u16, &'static str, String),
+    /// Answers with this status, these extra headers (a redirect's `Location` ...) and a JSON
+    /// body.
+    AnswerWith(u16, Vec<(&'static str, String)>, String),
     /// Reads the request, then closes the connection without a byte of answer.
     HangUp,
 }
@@ -90,15 +93,33 @@ async fn serve(mut stream: TcpStream, record: &Mutex<Vec<Seen>>, script: &Script
     match script(&seen) {
         Reply::HangUp => drop(stream),
         Reply::Answer(status, media_type, body) => {
-            let answer = format!(
-                "HTTP/1.1 {status} Test\r\nContent-Type: {media_type}\r\nContent-Length: {}\r\n\
-                 Connection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(answer.as_bytes()).await;
-            let _ = stream.shutdown().await;
+            answer(
+                &mut stream,
+                status,
+                &format!("Content-Type: {media_type}\r\n"),
+                &body,
+            )
+            .await
+        }
+        Reply::AnswerWith(status, headers, body) => {
+            let mut extra = "Content-Type: application/json\r\n".to_owned();
+            for (name, value) in headers {
+                extra.push_str(&format!("{name}: {value}\r\n"));
+            }
+            answer(&mut stream, status, &extra, &body).await
         }
     }
+}
+
+/// Writes one answer with `headers` (each line ending in CRLF) and closes the connection.
+async fn answer(stream: &mut TcpStream, status: u16, headers: &str, body: &str) {
+    let answer = format!(
+        "HTTP/1.1 {status} Test\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n\
+         {body}",
+        body.len()
+    );
+    let _ = stream.write_all(answer.as_bytes()).await;
+    let _ = stream.shutdown().await;
 }
 
 /// Reads one request: the head, then as many body bytes as Content-Length says.

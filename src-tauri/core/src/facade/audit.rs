@@ -5,8 +5,9 @@
 use super::Core;
 use crate::audit::{AuditAction, AuditEntry, AuditQuery};
 use crate::error::{Error, Result};
-use crate::model::{AppId, EnvironmentId, Secret, SecretId, TokenMeta};
+use crate::model::{AppId, EnvironmentId, Secret, SecretId, SecretMeta, TokenMeta};
 use crate::store::audit::{self, Subject};
+use crate::store::{apps, secrets, teams};
 use rusqlite::Connection;
 
 /// Why a secret's value is read from the keychain; each is recorded.
@@ -90,20 +91,62 @@ impl Core {
         )
     }
 
-    /// Records a token just stored (minted, or got by refresh), with the scopes asked for.
+    /// Records a token just stored (minted, or got by refresh), with the scopes asked for and,
+    /// when the secret it used was read from a team vault, that read.
     pub(super) fn note_minted(
         &self,
         conn: &Connection,
         token: &TokenMeta,
         refreshed: bool,
     ) -> Result<()> {
-        let scopes = token.requested_scopes.join(" ");
+        let mut scopes = token.requested_scopes.join(" ");
+        if let Some(read) = self.team_read(conn, token.secret_id.as_ref(), "read from")? {
+            scopes = format!("{scopes}; {read}");
+        }
         let action = if refreshed {
             AuditAction::TokenRefreshed
         } else {
             AuditAction::TokenMinted
         };
         self.note_app(conn, action, &token.app_id, &scopes)
+    }
+
+    /// Appends an entry about a team secret: its label and ID, the team vault and who acted
+    /// (`team_secret_detail`).
+    pub(super) fn note_team_secret(
+        &self,
+        conn: &Connection,
+        action: AuditAction,
+        secret: &SecretMeta,
+        team: &str,
+        verb: &str,
+    ) -> Result<()> {
+        let detail = team_secret_detail(conn, secret, team, verb)?;
+        self.note_app(conn, action, &secret.app_id, &detail)
+    }
+
+    /// The detail of a read of `secret` when it is a team environment's (its value came from
+    /// the team vault), else `None`.
+    pub(super) fn team_read(
+        &self,
+        conn: &Connection,
+        secret: Option<&SecretId>,
+        verb: &str,
+    ) -> Result<Option<String>> {
+        let Some(secret) = secret
+            .map(|id| secrets::get(conn, id))
+            .transpose()?
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        let Some(app) = apps::get(conn, &secret.app_id)? else {
+            return Ok(None);
+        };
+        match teams::of_environment(conn, &app.environment_id)? {
+            Some((vault, _)) => team_secret_detail(conn, &secret, &vault.name, verb).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Appends an entry in a transaction of its own (for actions whose write is elsewhere).
@@ -116,6 +159,38 @@ impl Core {
         self.store()?
             .write(|tx| self.note_app(tx, action, app, detail))
     }
+}
+
+/// What an entry about a team secret says, never its value: `secret “2026-12” (ID) added to
+/// the team vault “acme” by oidc-alice (local user alice)`: the vault's name for the token's
+/// owner as it last said it, and the person signed in to this computer, each when known.
+fn team_secret_detail(
+    conn: &Connection,
+    secret: &SecretMeta,
+    team: &str,
+    verb: &str,
+) -> Result<String> {
+    let vault_user = teams::signed_in_as(conn, team)?;
+    let who = match (vault_user, local_user()) {
+        (Some(vault), Some(local)) => format!(" by {vault} (local user {local})"),
+        (Some(vault), None) => format!(" by {vault}"),
+        (None, Some(local)) => format!(" by local user {local}"),
+        (None, None) => String::new(),
+    };
+    Ok(format!(
+        "secret “{}” ({}) {verb} the team vault “{team}”{who}",
+        secret.label, secret.id
+    ))
+}
+
+/// The name of the person signed in to this computer, from the environment the program was
+/// started with.
+fn local_user() -> Option<String> {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty() && !name.chars().any(char::is_control))
 }
 
 #[cfg(test)]

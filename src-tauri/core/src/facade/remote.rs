@@ -1,6 +1,7 @@
 //! Admin work at the provider through an environment's connector: create an app there (its
-//! secret goes straight from the answer into the keychain), import the ones it lists, show
-//! drift and pull or push it, delete it there (revoking Authdeck's token first if asked).
+//! secret goes straight from the answer into the keychain, or a team environment's vault),
+//! import the ones it lists, show drift and pull or push it, delete it there (revoking
+//! Authdeck's token first if asked).
 //!
 //! Nothing local changes when the provider refuses or fails. Creating checks the local app
 //! before asking the provider, and undoes the remote app if it cannot be kept here.
@@ -330,7 +331,7 @@ impl Core {
         }
         let mut registry = self.registry(&connector, None).await?;
         let created = registry.create(&fields).await?;
-        match self.keep_created(connector.kind, &created, input) {
+        match self.keep_created(connector.kind, &created, input).await {
             Ok(done) => Ok(done),
             Err(error) => {
                 // Not kept here: do not leave an app at the provider nobody has the secret of.
@@ -350,7 +351,7 @@ impl Core {
         }
     }
 
-    fn keep_created(
+    async fn keep_created(
         &self,
         kind: ConnectorKind,
         created: &Created,
@@ -358,30 +359,9 @@ impl Core {
     ) -> Result<RemoteCreated> {
         input.client_id = created.remote.client_id.clone();
         let app = self.create_app(input)?;
-        let keep = || -> Result<Option<SecretMeta>> {
+        let keep = async {
             let secret = match &created.client_secret {
-                Some(value) => Some(
-                    self.add_secret(SecretInput {
-                        app_id: app.id.clone(),
-                        label: "Created at the provider".into(),
-                        value: value.clone(),
-                        provider_created_at: created
-                            .remote
-                            .create_time
-                            .as_deref()
-                            .and_then(|text| {
-                                time::OffsetDateTime::parse(
-                                    text,
-                                    &time::format_description::well_known::Rfc3339,
-                                )
-                                .ok()
-                            })
-                            // to the second, and never after now (clocks differ)
-                            .and_then(|at| Timestamp::from_unix(at.unix_timestamp()))
-                            .map(|at| if at > self.now() { self.now() } else { at }),
-                    })?
-                    .secret,
-                ),
+                Some(value) => Some(self.keep_created_secret(&app, created, value).await?),
                 None => None,
             };
             let put = match &created.registration_token {
@@ -402,9 +382,9 @@ impl Core {
                     &created.remote.remote_id,
                 )
             })?;
-            Ok(secret)
+            Ok::<_, Error>(secret)
         };
-        match keep() {
+        match keep.await {
             Ok(secret) => Ok(RemoteCreated {
                 remote: self.remote_app(kind, created.remote.clone())?,
                 app: self.app(&app.id)?,
@@ -417,6 +397,41 @@ impl Core {
                 Err(error)
             }
         }
+    }
+
+    /// Keeps the secret the provider showed once as the new app's first secret: in the team
+    /// vault for a team environment (written, read back, then listed), else in the keychain.
+    async fn keep_created_secret(
+        &self,
+        app: &ClientApp,
+        created: &Created,
+        value: &Secret,
+    ) -> Result<SecretMeta> {
+        let input = SecretInput {
+            app_id: app.id.clone(),
+            label: "Created at the provider".into(),
+            value: value.clone(),
+            provider_created_at: created
+                .remote
+                .create_time
+                .as_deref()
+                .and_then(|text| {
+                    time::OffsetDateTime::parse(
+                        text,
+                        &time::format_description::well_known::Rfc3339,
+                    )
+                    .ok()
+                })
+                // to the second, and never after now (clocks differ)
+                .and_then(|at| Timestamp::from_unix(at.unix_timestamp()))
+                .map(|at| if at > self.now() { self.now() } else { at }),
+        };
+        let added = if self.is_team_environment(&app.environment_id)? {
+            self.add_team_secret(input).await?
+        } else {
+            self.add_secret(input)?
+        };
+        Ok(added.secret)
     }
 
     /// Writes an app's registration access token under a `put` intent, like a secret; the

@@ -80,6 +80,7 @@ impl Core {
         self.store()?.write(|tx| {
             teams::insert(tx, vault)?;
             teams::set_token_life(tx, &vault.name, &life)?;
+            teams::set_signed_in_as(tx, &vault.name, &status.display_name)?;
             intents::clear(tx, &intent.account)
         })?;
         Ok(status)
@@ -121,7 +122,8 @@ impl Core {
         self.vault.put(&token_account(&vault.name), token)?;
         self.store()?.write(|tx| {
             teams::set_sign_in(tx, &vault.name, &vault.sign_in)?;
-            teams::set_token_life(tx, &vault.name, &life)
+            teams::set_token_life(tx, &vault.name, &life)?;
+            teams::set_signed_in_as(tx, &vault.name, &status.display_name)
         })?;
         Ok(status)
     }
@@ -138,8 +140,10 @@ impl Core {
         let vault = self.team(name)?;
         let token = self.vault.get(&token_account(&vault.name))?;
         let (status, life) = self.look_up(&vault, &token).await?;
-        self.store()?
-            .write(|tx| teams::set_token_life(tx, &vault.name, &life))?;
+        self.store()?.write(|tx| {
+            teams::set_token_life(tx, &vault.name, &life)?;
+            teams::set_signed_in_as(tx, &vault.name, &status.display_name)
+        })?;
         Ok(status)
     }
 
@@ -172,9 +176,11 @@ impl Core {
             Some(life) => life,
             // A connection from before lifetimes were remembered: ask once.
             None => {
-                let (_, life) = self.look_up(vault, &token).await?;
-                self.store()?
-                    .write(|tx| teams::set_token_life(tx, &vault.name, &life))?;
+                let (status, life) = self.look_up(vault, &token).await?;
+                self.store()?.write(|tx| {
+                    teams::set_token_life(tx, &vault.name, &life)?;
+                    teams::set_signed_in_as(tx, &vault.name, &status.display_name)
+                })?;
                 life
             }
         };
@@ -205,11 +211,7 @@ impl Core {
         vault: &'a TeamVault,
         token: &'a Secret,
     ) -> Result<Kv<'a>> {
-        Ok(Kv {
-            http: self.http()?,
-            vault,
-            token,
-        })
+        Ok(Kv::new(self.http()?, vault, token))
     }
 
     /// What the vault says of `token` now, and its lifetime to remember.

@@ -58,13 +58,13 @@ impl Core {
             Ok(true)
         })
         .await?;
-        let action = match state {
-            SecretState::Retired => AuditAction::SecretRetired,
-            _ => AuditAction::SecretReactivated,
+        let (action, verb) = match state {
+            SecretState::Retired => (AuditAction::SecretRetired, "retired in"),
+            _ => (AuditAction::SecretReactivated, "reactivated in"),
         };
         self.store()?.write(|tx| {
             secrets::set_state(tx, id, state)?;
-            self.note_app(tx, action, &app.id, &secret.label)
+            self.note_team_secret(tx, action, &secret, &vault.name, verb)
         })?;
         self.secret_meta(id)
     }
@@ -96,7 +96,10 @@ impl Core {
             .write(|tx| intents::record(tx, &intent, self.now()))?;
         self.crash_point("team rm: intent recorded")?;
         self.finish_team_removal(&kv, &key, id, &intent).await?;
-        self.note_app_now(AuditAction::SecretDeleted, &app.id, &secret.label)
+        self.store()?.write(|tx| {
+            let (action, verb) = (AuditAction::SecretDeleted, "removed from");
+            self.note_team_secret(tx, action, &secret, &vault.name, verb)
+        })
     }
 
     /// Finishes the removals of this team environment's secrets that were cut short.

@@ -2,14 +2,15 @@
 //! the keychain), and each member's rows follow the set-up the vault holds, so a rotation by
 //! one member is what every other member's next token uses.
 //!
-//! Adding: (1) the value is written create-only at `secrets/<id>`; (2) the set-up is read and
-//! written back with the new secret's metadata, check-and-set on the version read (a change by
-//! someone else in between is read again and the secret added to it: nothing of theirs is
-//! overwritten); (3) the row is inserted here. A crash after (1) leaves a value no set-up
-//! names, which no member uses.
+//! Adding: (1) the value is written create-only at `secrets/<id>` and read back (a secret the
+//! provider showed once, from `remote create`, is not marked done unless the vault gives it
+//! back); (2) the set-up is read and written back with the new secret's metadata,
+//! check-and-set on the version read (a change by someone else in between is read again and
+//! the secret added to it: nothing of theirs is overwritten); (3) the row is inserted here. A
+//! crash after (1) leaves a value no set-up names, which no member uses.
 
 use super::Core;
-use super::team_share::{secret_path, setup_path};
+use super::team_share::{holds_value, secret_path, setup_path};
 use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::model::*;
@@ -46,8 +47,15 @@ impl Core {
             "client_id": app.client_id,
             "added_at": secret.added_at,
         });
-        kv.write(&secret_path(&key, &secret.id), data, 0).await?;
+        let path = secret_path(&key, &secret.id);
+        kv.write(&path, data, 0).await?;
         self.crash_point("team add: value written")?;
+        if !holds_value(&kv, &path, &value).await? {
+            return Err(Error::BadResponse(format!(
+                "The team vault did not give back the secret written at {}; it was not added.",
+                kv.shown_path(&path)
+            )));
+        }
         let shared = SharedSecret {
             id: secret.id.0.clone(),
             client_id: app.client_id.clone(),
@@ -60,7 +68,13 @@ impl Core {
         list_in_setup(&kv, &key, shared).await?;
         self.store()?.write(|tx| {
             secrets::insert(tx, &secret)?;
-            self.note_app(tx, AuditAction::SecretAdded, &app.id, &secret.label)
+            self.note_team_secret(
+                tx,
+                AuditAction::SecretAdded,
+                &secret,
+                &vault.name,
+                "added to",
+            )
         })?;
         Ok(SecretAdded {
             secret: self

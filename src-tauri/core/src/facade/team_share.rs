@@ -13,6 +13,7 @@
 
 use super::Core;
 use super::portable::{merge, refuse_problems};
+use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::portable::{EXPORT_VERSION, ExportFile, ExportedEnvironment};
@@ -123,6 +124,12 @@ impl Core {
             teams::link(tx, environment, team, key)?;
             for intent in &copies {
                 intents::record(tx, intent, now)?;
+            }
+            for (id, _) in values {
+                if let Some(secret) = secrets::get(tx, id)? {
+                    let action = AuditAction::SecretAdded;
+                    self.note_team_secret(tx, action, &secret, team, "shared to")?;
+                }
             }
             Ok(())
         })?;
@@ -276,12 +283,18 @@ async fn refuse_taken(kv: &Kv<'_>, key: &str, ours: &SharedSetup) -> Result<()> 
     })
 }
 
+/// Whether the vault gives back `value` at `path` (a write read back before anything relies
+/// on it).
+pub(super) async fn holds_value(kv: &Kv<'_>, path: &str, value: &Secret) -> Result<bool> {
+    let held = kv.read(path).await?;
+    Ok(held.as_ref().and_then(|entry| entry.data["value"].as_str()) == Some(value.expose()))
+}
+
 /// Step (2): every value and the set-up are in the vault, as written.
 async fn read_back(kv: &Kv<'_>, key: &str, values: &[(SecretId, Secret)]) -> Result<()> {
     for (id, value) in values {
         let path = secret_path(key, id);
-        let held = kv.read(&path).await?;
-        if held.as_ref().and_then(|entry| entry.data["value"].as_str()) != Some(value.expose()) {
+        if !holds_value(kv, &path, value).await? {
             return Err(Error::BadResponse(format!(
                 "The team vault did not give back the secret written at {}; the local copy \
                  was kept.",

@@ -697,9 +697,17 @@ impl Core {
         let outcome = self.request_token(&credentials, &app.default_scopes).await;
         let now = self.now();
         match outcome {
-            Ok(_) => self
-                .store()?
-                .write(|tx| secrets::set_verified(tx, id, now, true, None))?,
+            Ok(_) => self.store()?.write(|tx| {
+                secrets::set_verified(tx, id, now, true, None)?;
+                // The provider issued a token (not kept); a team secret was read to get it.
+                match self.team_read(tx, Some(id), "read from")? {
+                    Some(read) => {
+                        let detail = format!("to verify: {read}; the token was not kept");
+                        self.note_app(tx, AuditAction::TokenMinted, &app.id, &detail)
+                    }
+                    None => Ok(()),
+                }
+            })?,
             Err(Error::Provider { message, .. }) => self
                 .store()?
                 .write(|tx| secrets::set_verified(tx, id, now, false, Some(&message)))?,

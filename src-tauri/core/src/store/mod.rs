@@ -55,6 +55,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0018_token_exchange.sql")).foreign_key_check(),
     // rebuilds `apps` to widen its auth method CHECK (foreign keys off: see `Store::open`)
     M::up(include_str!("migrations/0019_mtls.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0020_team_audit.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.

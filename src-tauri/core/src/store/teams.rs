@@ -128,6 +128,27 @@ pub fn set_token_life(conn: &Connection, team: &str, life: &TokenLife) -> Result
     Ok(())
 }
 
+/// Remembers who the vault says `team`'s token belongs to (its display name).
+pub fn set_signed_in_as(conn: &Connection, team: &str, display_name: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE team_vaults SET signed_in_as = ?2 WHERE name = ?1",
+        params![team, display_name],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
+/// Who the vault last said `team`'s token belongs to; `None` when it was not asked since.
+pub fn signed_in_as(conn: &Connection, team: &str) -> Result<Option<String>> {
+    Ok(optional(conn.query_row(
+        "SELECT signed_in_as FROM team_vaults WHERE name = ?1",
+        [team],
+        |row| row.get::<_, Option<String>>(0),
+    ))?
+    .flatten()
+    .filter(|name| !name.is_empty()))
+}
+
 /// What the vault last said of `team`'s token; `None` when it was never asked.
 pub fn token_life(conn: &Connection, team: &str) -> Result<Option<TokenLife>> {
     let found = optional(conn.query_row(

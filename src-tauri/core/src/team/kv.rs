@@ -1,6 +1,7 @@
 //! The vault's HTTP API, as much as Authdeck uses: signing in (userpass, AppRole, OIDC), the token's
-//! own lookup, and KV version 2 reads and check-and-set writes, over the one HTTP client (`http.rs`: https except loopback,
-//! no redirects, bounded times and bodies).
+//! own lookup, and KV version 2 reads and check-and-set writes, over the one HTTP client
+//! (`http.rs`: https except loopback, no redirects of its own, bounded times and bodies), sent
+//! to a cluster's nodes as `team/cluster.rs` says.
 //!
 //! Hand-written rather than a Vault crate: the few calls are small JSON exchanges, and the
 //! crates (vaultrs and others) bring their own HTTP stack, which would bypass the client that
@@ -8,9 +9,10 @@
 
 use super::{SignIn, TeamVault};
 use crate::error::{Error, Result};
-use crate::http::{HttpClient, NetError};
+use crate::http::HttpClient;
 use crate::model::Secret;
 use serde_json::{Value, json};
+use std::sync::Mutex;
 
 /// What a request was for, so a refusal names what the person could not do.
 #[derive(Clone, Copy, Debug)]
@@ -38,6 +40,21 @@ pub struct Kv<'a> {
     pub vault: &'a TeamVault,
     /// Empty for a sign-in, which is sent without a token.
     pub token: &'a Secret,
+    /// The cluster's replication index of the last answer, sent with the next request
+    /// (`team/cluster.rs`).
+    pub(super) index: Mutex<Option<http::HeaderValue>>,
+}
+
+impl<'a> Kv<'a> {
+    /// A connection to `vault` over `http` with `token` (empty for a sign-in).
+    pub fn new(http: &'a HttpClient, vault: &'a TeamVault, token: &'a Secret) -> Self {
+        Self {
+            http,
+            vault,
+            token,
+            index: Mutex::new(None),
+        }
+    }
 }
 
 impl Kv<'_> {
@@ -282,8 +299,8 @@ impl Kv<'_> {
         format!("{}/{path}", self.vault.path)
     }
 
-    /// Sends to each address in turn until one answers; only a failure that sent nothing
-    /// (no connection, TLS) moves on to the next, so a write is never sent twice.
+    /// Sends to the vault's addresses (`team/cluster.rs`) and checks the answer: the address
+    /// that answered and the answer.
     async fn send(
         &self,
         method: http::Method,
@@ -291,48 +308,24 @@ impl Kv<'_> {
         body: Option<Value>,
         purpose: Purpose<'_>,
     ) -> Result<(String, Value)> {
-        let mut tried = Vec::new();
-        for address in &self.vault.addresses {
-            let request = self.request(address, &method, api_path, body.as_ref())?;
-            match self.http.send(request).await {
-                Ok(response) => {
-                    let answer = answer_of(&response.body);
-                    check(self.vault, response.status, &answer, purpose)?;
-                    return Ok((address.clone(), answer));
-                }
-                Err(error) if error.sent_nothing() => tried.push(format!("{address}: {error}")),
-                Err(NetError::Timeout { host, seconds }) => {
-                    return Err(Error::Timeout(format!(
-                        "The team vault “{}” at {host} did not answer within {seconds} s.",
-                        self.vault.name
-                    )));
-                }
-                Err(error) => {
-                    return Err(Error::Network(format!(
-                        "The team vault “{}” at {address} failed: {error}",
-                        self.vault.name
-                    )));
-                }
-            }
-        }
-        Err(Error::Network(format!(
-            "The team vault “{}” could not be reached; tried {}",
-            self.vault.name,
-            tried.join("; ")
-        )))
+        let (address, response) = self
+            .send_to_cluster(&method, api_path, body.as_ref())
+            .await?;
+        let answer = answer_of(&response.body);
+        check(self.vault, response.status, &answer, purpose)?;
+        Ok((address, answer))
     }
 
-    fn request(
+    /// The request to `url` with the token, the namespace and the last replication index.
+    pub(super) fn request(
         &self,
-        address: &str,
+        url: &str,
         method: &http::Method,
-        api_path: &str,
         body: Option<&Value>,
     ) -> Result<http::Request<Vec<u8>>> {
-        let url = format!("{}/v1/{api_path}", address.trim_end_matches('/'));
         let mut builder = http::Request::builder()
             .method(method.clone())
-            .uri(&url)
+            .uri(url)
             .header("X-Vault-Request", "true")
             .header(http::header::ACCEPT, "application/json");
         if !self.token.expose().is_empty() {
@@ -340,6 +333,12 @@ impl Kv<'_> {
         }
         if let Some(namespace) = &self.vault.namespace {
             builder = builder.header("X-Vault-Namespace", namespace);
+        }
+        let index = self.index.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(index) = index {
+            builder = builder
+                .header(super::cluster::INDEX, index)
+                .header(super::cluster::INCONSISTENT, super::cluster::FORWARD);
         }
         let bytes = match body {
             Some(body) => {
@@ -357,12 +356,12 @@ impl Kv<'_> {
     }
 }
 
-fn answer_of(body: &[u8]) -> Value {
+pub(super) fn answer_of(body: &[u8]) -> Value {
     serde_json::from_slice(body).unwrap_or(Value::Null)
 }
 
 /// The vault's own words (`errors`), joined.
-fn errors_of(answer: &Value) -> String {
+pub(super) fn errors_of(answer: &Value) -> String {
     answer["errors"]
         .as_array()
         .map(|errors| {

@@ -12,6 +12,7 @@
 //! OIDC callback port are kept in SQLite, so a later sign-in asks only for the password or
 //! secret ID (never kept anywhere), or opens the browser again.
 
+mod cluster;
 pub mod kv;
 pub mod token_life;
 

@@ -7,6 +7,7 @@ use crate::team::{SignIn, TeamVaultInput};
 use crate::test_server::{Reply, Seen, TestServer};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::sync::atomic::AtomicBool;
 
 /// What the stand-in holds: each path's data and version.
 type Entries = Arc<Mutex<HashMap<String, (Value, u64)>>>;
@@ -15,9 +16,17 @@ type Entries = Arc<Mutex<HashMap<String, (Value, u64)>>>;
 /// write of a set-up is preceded by someone else's (a secret of another app listed, the
 /// version moved on), as another member writing at the same moment.
 async fn kv_stand_in() -> (TestServer, Entries, Arc<AtomicI64>) {
+    let (server, entries, interfere, _) = kv_stand_in_losing().await;
+    (server, entries, interfere)
+}
+
+/// The same; while the flag is set, a secret's value is answered as written and not kept (a
+/// vault that loses a write).
+async fn kv_stand_in_losing() -> (TestServer, Entries, Arc<AtomicI64>, Arc<AtomicBool>) {
     let entries: Entries = Arc::default();
     let interfere = Arc::new(AtomicI64::new(0));
-    let (held, others) = (entries.clone(), interfere.clone());
+    let lose = Arc::new(AtomicBool::new(false));
+    let (held, others, losing) = (entries.clone(), interfere.clone(), lose.clone());
     let server = TestServer::start(move |seen: &Seen| {
         let answer = |status, body: Value| Reply::Answer(status, "application/json", body.to_string());
         if seen.path == "/v1/auth/token/lookup-self" {
@@ -55,6 +64,9 @@ async fn kv_stand_in() -> (TestServer, Entries, Arc<AtomicI64>) {
                     data["secrets"].as_array_mut().unwrap().push(foreign);
                     *version += 1;
                 }
+                if path.contains("/secrets/") && losing.load(Ordering::SeqCst) {
+                    return answer(200, json!({ "data": { "version": 1 } }));
+                }
                 let body: Value = serde_json::from_str(&seen.body).unwrap();
                 let current = entries.get(path).map_or(0, |(_, version)| *version);
                 if body["options"]["cas"].as_u64() != Some(current) {
@@ -69,7 +81,7 @@ async fn kv_stand_in() -> (TestServer, Entries, Arc<AtomicI64>) {
         }
     })
     .await;
-    (server, entries, interfere)
+    (server, entries, interfere, lose)
 }
 
 async fn connected(f: &Fixture, vault: &TestServer) {
@@ -259,4 +271,46 @@ async fn a_team_secret_removal_cut_short_at_any_step_is_finished_by_the_next_sec
         assert_eq!(pending.unwrap(), [], "{step}");
         f.assert_stores_agree();
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_team_secret_the_vault_does_not_give_back_is_not_added() {
+    let (vault, entries, _, lose) = kv_stand_in_losing().await;
+    let f = Fixture::new();
+    connected(&f, &vault).await;
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    let app = f.app(&sandbox, "Billing sync");
+    let first = f.secret(&app, "first-secret");
+    f.core.share_environment(&sandbox.id, "acme").await.unwrap();
+
+    lose.store(true, Ordering::SeqCst);
+    let error = f
+        .core
+        .add_team_secret(SecretInput {
+            app_id: app.id.clone(),
+            label: "shown once".into(),
+            value: Secret::new("created-at-the-provider"),
+            provider_created_at: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::BadResponse(_)), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(
+            "The team vault did not give back the secret written at \
+             secret/authdeck/acme/sandbox/secrets/"
+        ) && message.ends_with("; it was not added."),
+        "{message}"
+    );
+    // Not listed in the vault's set-up, no row here.
+    assert_eq!(listed(&entries), vec![first.id.0.clone()]);
+    let rows: Vec<SecretId> = f
+        .core
+        .secrets(&app.id)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    assert_eq!(rows, [first.id]);
 }
