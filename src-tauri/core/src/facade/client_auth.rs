@@ -158,6 +158,8 @@ mod tests {
                 ("client_secret_post", false),
                 ("client_secret_jwt", false),
                 ("private_key_jwt", true),
+                ("tls_client_auth", false),
+                ("self_signed_tls_client_auth", false),
                 // a public client sends no client authentication at all
                 ("none", true),
             ]
@@ -177,6 +179,8 @@ mod tests {
                 | AuthMethod::ClientSecretPost
                 | AuthMethod::ClientSecretJwt
                 | AuthMethod::PrivateKeyJwt
+                | AuthMethod::TlsClientAuth
+                | AuthMethod::SelfSignedTlsClientAuth
                 | AuthMethod::None => {}
             }
             assert_eq!(AuthMethod::parse(method.as_str()), Some(method));
