@@ -22,35 +22,10 @@ use ts_rs::TS;
 /// How long a certificate made by `cert generate` is valid.
 pub const GENERATED_VALID_DAYS: i64 = 365;
 
-/// Identifies one client certificate of an app (its key's keychain entry is `client-cert:<id>`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
-#[serde(transparent)]
-pub struct ClientCertId(pub String);
-
-impl ClientCertId {
-    /// A fresh random identifier.
-    pub fn new() -> Self {
-        Self(uuid::Uuid::new_v4().to_string())
-    }
-
-    /// The identifier as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Default for ClientCertId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Display for ClientCertId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::model::id_type!(
+    /// Identifies one client certificate of an app (its key's keychain entry is `client-cert:<id>`).
+    ClientCertId
+);
 
 /// What is known of a client certificate; its private key lives only in the keychain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

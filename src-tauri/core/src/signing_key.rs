@@ -20,35 +20,10 @@ use zeroize::Zeroizing;
 #[cfg(feature = "ts")]
 use ts_rs::TS;
 
-/// Identifies one signing key of an app (its keychain entry is `signing-key:<id>`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(TS))]
-#[serde(transparent)]
-pub struct SigningKeyId(pub String);
-
-impl SigningKeyId {
-    /// A fresh random identifier.
-    pub fn new() -> Self {
-        Self(uuid::Uuid::new_v4().to_string())
-    }
-
-    /// The identifier as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl Default for SigningKeyId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl std::fmt::Display for SigningKeyId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::model::id_type!(
+    /// Identifies one signing key of an app (its keychain entry is `signing-key:<id>`).
+    SigningKeyId
+);
 
 /// The JWS algorithm a key signs with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
