@@ -23,7 +23,7 @@ pub fn plugin<R: Runtime>(home: &Path, namespace: &str) -> tauri::plugin::TauriP
         .build()
 }
 
-/// `dev.authdeck.app.i<digest>`: the bus name's elements allow only `[A-Za-z0-9_-]` and none
+/// `dev.authdeck.desktop.i<digest>`: the bus name's elements allow only `[A-Za-z0-9_-]` and none
 /// may start with a digit, hence the hex digest behind a letter. 64 bits of SHA-256 keep two
 /// folders apart; the name stays far below the bus's 255-character limit.
 fn bus_id(home: &Path, namespace: &str) -> String {
@@ -32,7 +32,7 @@ fn bus_id(home: &Path, namespace: &str) -> String {
         .or_else(|_| std::path::absolute(home))
         .unwrap_or_else(|_| home.to_owned());
     format!(
-        "dev.authdeck.app.i{}",
+        "dev.authdeck.desktop.i{}",
         authdeck_core::store_tag(&home, namespace)
     )
 }
@@ -105,8 +105,8 @@ mod tests {
     #[test]
     fn the_id_is_a_valid_bus_name_and_object_path() {
         let id = bus_id(Path::new("/no such folder/ü"), "a b");
-        assert!(id.starts_with("dev.authdeck.app.i"), "{id}");
-        assert_eq!(id.len(), "dev.authdeck.app.i".len() + 16);
+        assert!(id.starts_with("dev.authdeck.desktop.i"), "{id}");
+        assert_eq!(id.len(), "dev.authdeck.desktop.i".len() + 16);
         let last = id.rsplit('.').next().unwrap();
         assert!(
             last.chars()

@@ -57,7 +57,7 @@ export async function closeApp(browser) {
 /** The single-instance bus name of the app on `home` and `namespace` (src-tauri/instance.rs). */
 export function instanceName(home, namespace) {
   const digest = createHash("sha256").update(home).update(Buffer.from([0])).update(namespace).digest("hex");
-  return `dev.authdeck.app.i${digest.slice(0, 16)}.SingleInstance`;
+  return `dev.authdeck.desktop.i${digest.slice(0, 16)}.SingleInstance`;
 }
 
 /** The single-instance names of every Authdeck app on the session bus now. */
@@ -67,7 +67,7 @@ export function instanceNamesOnBus() {
     ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.ListNames"],
     { encoding: "utf8", timeout: 5000 },
   );
-  return [...reply.matchAll(/"(dev\.authdeck\.app\.[^"]*\.SingleInstance)"/g)].map((match) => match[1]);
+  return [...reply.matchAll(/"(dev\.authdeck\.desktop\.[^"]*\.SingleInstance)"/g)].map((match) => match[1]);
 }
 
 /** Whether this run's app (its data folder, or demo mode) still owns its name on the bus. */
