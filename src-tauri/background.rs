@@ -120,7 +120,7 @@ fn tell_renewal<R: Runtime>(
                 .token_status(app_id)
                 .ok()
                 .and_then(|status| status.token);
-            if !token.is_some_and(|token| told.sign_in_needed(&token.id)) {
+            if !token.is_some_and(|token| notices::sign_in_to_tell(core, &token.id)) {
                 return;
             }
             Notice::sign_in_refused
@@ -166,7 +166,8 @@ fn look_for_notices<R: Runtime>(app: &AppHandle<R>) {
                 if token.renew_error.is_none() {
                     told.renewal_recovered(&status.app_id);
                 }
-                if notices::sign_in_ending(&token, now) && told.sign_in_needed(&token.id) {
+                if notices::sign_in_ending(&token, now) && notices::sign_in_to_tell(core, &token.id)
+                {
                     raised.push(Notice::sign_in_ending(
                         status.app_id,
                         &status.app_name,
@@ -175,7 +176,7 @@ fn look_for_notices<R: Runtime>(app: &AppHandle<R>) {
                 }
             }
             for summary in core.apps(&environment.id).unwrap_or_default() {
-                if summary.rotation_due && told.rotation_due(&summary.id, now) {
+                if summary.rotation_due && notices::rotation_to_tell(core, &summary.id) {
                     raised.push(Notice::rotation_due(
                         summary.id,
                         &summary.display_name,

@@ -9,9 +9,10 @@
 //! logged and nothing else happens.
 
 use crate::instance;
+use crate::state::AppState;
 use authdeck_core::Core;
 use authdeck_core::model::{AppId, NotificationSettings, Timestamp, TokenId, TokenMeta};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Mutex;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_notification::NotificationExt;
@@ -117,22 +118,16 @@ impl Notice {
     }
 }
 
-/// What has been told already, so nothing is told twice: a sign-in once per token, a renewal
-/// failure once per failure streak of an app, a due rotation at most once a day per app. The
-/// time is passed in, never read here.
+/// The renewal failure streaks told already: a failure is told once per streak of an app. A
+/// streak lives as long as the app runs (a restart tells a still-failing renewal again, once).
+/// Sign-ins (once per token) and due rotations (once a day per app) are kept in the store
+/// instead, through [`sign_in_to_tell`] and [`rotation_to_tell`], so a restart does not tell them again.
 #[derive(Default)]
 pub struct Told {
-    sign_ins: HashSet<TokenId>,
     failing: HashSet<AppId>,
-    rotations: HashMap<AppId, i64>,
 }
 
 impl Told {
-    /// A sign-in (its token) needs the user: true the first time only.
-    pub fn sign_in_needed(&mut self, token: &TokenId) -> bool {
-        self.sign_ins.insert(token.clone())
-    }
-
     /// Automatic renewal of `app` failed: true for the first failure of a streak only.
     pub fn renewal_failed(&mut self, app: &AppId) -> bool {
         self.failing.insert(app.clone())
@@ -142,18 +137,19 @@ impl Told {
     pub fn renewal_recovered(&mut self, app: &AppId) {
         self.failing.remove(app);
     }
+}
 
-    /// A secret of `app` is past its rotation policy at `now`: true at most once a day.
-    pub fn rotation_due(&mut self, app: &AppId, now: Timestamp) -> bool {
-        let now = now.unix();
-        match self.rotations.get(app) {
-            Some(told) if now - told < ROTATION_EVERY_SECONDS => false,
-            _ => {
-                self.rotations.insert(app.clone(), now);
-                true
-            }
-        }
-    }
+/// A sign-in (its token) needs the user: true the first time only, across restarts. A store
+/// that cannot say is taken as told: a notice is not worth repeating on every look.
+pub fn sign_in_to_tell(core: &Core, token: &TokenId) -> bool {
+    core.notice_due(&format!("sign_in:{token}"), None)
+        .unwrap_or(false)
+}
+
+/// A secret of `app` is past its rotation policy: true at most once a day, across restarts.
+pub fn rotation_to_tell(core: &Core, app: &AppId) -> bool {
+    core.notice_due(&format!("rotation:{app}"), Some(ROTATION_EVERY_SECONDS))
+        .unwrap_or(false)
 }
 
 /// The token's sign-in ends within a day at `now` (its refresh token expires; one already
@@ -192,20 +188,32 @@ pub fn raise<R: Runtime>(app: &AppHandle<R>, core: &Core, notice: Notice) {
 
 /// Says once per data folder, when the window is first closed into the tray, that Authdeck
 /// still runs there. A notification and not a note in the window: the window has just gone,
-/// and a note would wait unseen until it comes back. A click shows the window again.
-pub fn tell_kept_in_tray<R: Runtime>(app: &AppHandle<R>, core: &Core) {
-    if !core.first_close_to_tray().unwrap_or(false) {
-        return;
-    }
-    show(
-        app,
-        "kept in the tray".to_owned(),
-        "Authdeck is still running in the tray".to_owned(),
-        "Closing the window keeps Authdeck in the tray, renewing tokens. Quit it from the tray's \
-         menu, or turn this off in Settings."
-            .to_owned(),
-        None,
-    );
+/// and a note would wait unseen until it comes back. A click shows the window again. Counted
+/// as told only when a notification server answers, so a session without one (a notification
+/// daemon started later, say) still hears it once.
+pub fn tell_kept_in_tray<R: Runtime>(app: &AppHandle<R>) {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Err(why) = server_answers() {
+            eprintln!("authdeck-desktop: a notification (kept in the tray) was not shown: {why}");
+            return;
+        }
+        let state = app.state::<AppState>();
+        let Ok(core) = state.core() else {
+            return;
+        };
+        if !core.first_close_to_tray().unwrap_or(false) {
+            return;
+        }
+        notify(
+            &app,
+            "kept in the tray",
+            "Authdeck is still running in the tray",
+            "Closing the window keeps Authdeck in the tray, renewing tokens. Quit it from the \
+             tray's menu, or turn this off in Settings.",
+            None,
+        );
+    });
 }
 
 /// Shows a notification off the caller's thread; a click shows `app_id` (the window alone
@@ -223,14 +231,25 @@ fn show<R: Runtime>(
             eprintln!("authdeck-desktop: a notification ({about}) was not shown: {why}");
             return;
         }
-        let mut builder = app.notification().builder().title(&title).body(&body);
-        if let Some(id) = &app_id {
-            builder = builder.extra(APP_KEY, id.as_str());
-        }
-        if let Err(why) = builder.show() {
-            eprintln!("authdeck-desktop: a notification ({about}) was not shown: {why}");
-        }
+        notify(&app, &about, &title, &body, app_id.as_ref());
     });
+}
+
+/// Hands a notification to the server (known to answer); a failure is logged by `about`.
+fn notify<R: Runtime>(
+    app: &AppHandle<R>,
+    about: &str,
+    title: &str,
+    body: &str,
+    app_id: Option<&AppId>,
+) {
+    let mut builder = app.notification().builder().title(title).body(body);
+    if let Some(id) = app_id {
+        builder = builder.extra(APP_KEY, id.as_str());
+    }
+    if let Err(why) = builder.show() {
+        eprintln!("authdeck-desktop: a notification ({about}) was not shown: {why}");
+    }
 }
 
 /// Whether a notification server answers on the session bus (asking starts one that D-Bus
@@ -291,30 +310,6 @@ mod tests {
         told.renewal_recovered(&billing);
         assert!(told.renewal_failed(&billing));
         assert!(!told.renewal_failed(&other));
-    }
-
-    #[test]
-    fn a_sign_in_is_told_once_per_token() {
-        let mut told = Told::default();
-        let first = TokenId("token-1".into());
-        assert!(told.sign_in_needed(&first));
-        // the same token later refused after its "ends soon" notice: not told again
-        assert!(!told.sign_in_needed(&first));
-        // a new sign-in is a new token
-        assert!(told.sign_in_needed(&TokenId("token-2".into())));
-    }
-
-    #[test]
-    fn a_due_rotation_is_told_at_most_once_a_day_per_app() {
-        let mut told = Told::default();
-        let billing = AppId("billing".into());
-        let start = 1_790_000_000;
-        assert!(told.rotation_due(&billing, at(start)));
-        assert!(!told.rotation_due(&billing, at(start + 60)));
-        assert!(!told.rotation_due(&billing, at(start + ROTATION_EVERY_SECONDS - 1)));
-        assert!(told.rotation_due(&AppId("other".into()), at(start + 60)));
-        assert!(told.rotation_due(&billing, at(start + ROTATION_EVERY_SECONDS)));
-        assert!(!told.rotation_due(&billing, at(start + ROTATION_EVERY_SECONDS + 1)));
     }
 
     #[test]

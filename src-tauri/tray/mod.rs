@@ -95,7 +95,7 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &tauri::Win
     }
     api.prevent_close();
     let _ = window.hide();
-    crate::notices::tell_kept_in_tray(app, core);
+    crate::notices::tell_kept_in_tray(app);
     rebuild_soon(app);
 }
 

@@ -222,6 +222,15 @@ impl Core {
             .write(|tx| settings::first_time(tx, "told_close_to_tray"))
     }
 
+    /// Whether the desktop's notification about `subject` (its kind and what it is about) is
+    /// due now: never told, or told `every_seconds` or more ago (`None`: once only). Recorded
+    /// in the store when due, so the rule holds across restarts of the app.
+    pub fn notice_due(&self, subject: &str, every_seconds: Option<i64>) -> Result<bool> {
+        let now = self.now().unix();
+        self.store()?
+            .write(|tx| settings::notice_due(tx, subject, now, every_seconds))
+    }
+
     /// Saves the user's settings.
     pub fn update_settings(&self, new: Settings) -> Result<Settings> {
         validate::settings(&new).refuse(&[])?;

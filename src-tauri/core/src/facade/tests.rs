@@ -235,6 +235,34 @@ fn the_first_close_to_the_tray_is_told_once_per_data_folder() {
 }
 
 #[test]
+fn a_notice_is_due_once_or_once_per_span_across_restarts() {
+    let mut f = Fixture::new();
+    let day = 24 * 60 * 60;
+    assert!(f.core.notice_due("rotation:billing", Some(day)).unwrap());
+    assert!(!f.core.notice_due("rotation:billing", Some(day)).unwrap());
+    assert!(f.core.notice_due("rotation:other", Some(day)).unwrap());
+    assert!(f.core.notice_due("sign_in:token-1", None).unwrap());
+    f.restart_after(day - 1);
+    assert!(
+        !f.core.notice_due("rotation:billing", Some(day)).unwrap(),
+        "kept in the store"
+    );
+    assert!(!f.core.notice_due("sign_in:token-1", None).unwrap());
+    f.restart_after(1);
+    assert!(
+        f.core.notice_due("rotation:billing", Some(day)).unwrap(),
+        "a day later"
+    );
+    assert!(
+        !f.core.notice_due("sign_in:token-1", None).unwrap(),
+        "once only"
+    );
+    // a mark 90 days old is forgotten: what it was about is told again at most that often
+    f.restart_after(91 * day);
+    assert!(f.core.notice_due("sign_in:token-1", None).unwrap());
+}
+
+#[test]
 fn the_first_environment_becomes_active_and_inputs_are_trimmed() {
     let f = Fixture::new();
     let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);

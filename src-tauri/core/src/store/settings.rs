@@ -55,6 +55,32 @@ pub fn first_time(conn: &Connection, key: &str) -> Result<bool> {
     Ok(true)
 }
 
+/// Told marks older than this are dropped: the apps and tokens they were about are long gone
+/// or replaced, and one that still matters is told again, at most once in this span.
+const FORGET_TOLD_AFTER_SECONDS: i64 = 90 * 24 * 60 * 60;
+
+/// Whether the notice `subject` is due at `now`: never told, or told `every` seconds or more
+/// before (`None`: told once only). When due, `now` is recorded as its time. Kept as a
+/// `told:<subject>` row, so "once" and "once a day" outlive the desktop app's restarts.
+pub fn notice_due(conn: &Connection, subject: &str, now: i64, every: Option<i64>) -> Result<bool> {
+    conn.execute(
+        "DELETE FROM settings WHERE key LIKE 'told:%' AND CAST(value AS INTEGER) < ?1",
+        [now - FORGET_TOLD_AFTER_SECONDS],
+    )
+    .map_err(store_error)?;
+    let key = format!("told:{subject}");
+    let told = read(conn, &key)?.and_then(|text| text.parse::<i64>().ok());
+    let due = match (told, every) {
+        (None, _) => true,
+        (Some(_), None) => false,
+        (Some(at), Some(every)) => now - at >= every,
+    };
+    if due {
+        write(conn, &key, Some(&now.to_string()))?;
+    }
+    Ok(due)
+}
+
 /// The notification kinds' keys; a kind never set is on.
 const NOTIFY_KEYS: [&str; 4] = [
     "notify_sign_in_needed",
