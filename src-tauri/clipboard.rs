@@ -83,6 +83,13 @@ impl CopyGeneration {
         Ok(())
     }
 
+    /// The number of the last copy while its value may still be on the clipboard (its
+    /// countdown has not run, and the app has not cleared it); None once it is gone.
+    pub fn on_clipboard(&self) -> Option<u64> {
+        let last = lock(&self.0);
+        last.fingerprint.as_ref().map(|_| last.generation)
+    }
+
     /// Clears the clipboard if it still holds the last copy Authdeck made (the app is quitting:
     /// its countdown will not run).
     pub fn clear_on_exit<R: Runtime>(&self, app: &AppHandle<R>) {

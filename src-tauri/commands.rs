@@ -560,6 +560,8 @@ pub(crate) fn copy_value<R: Runtime>(
         value,
         Duration::from_secs(u64::from(clear_after_seconds)),
     )?;
+    // the tray's note of a token it copied goes once anything else is copied
+    crate::tray::rebuild_soon(app);
     Ok(CopyStarted {
         clear_after_seconds,
     })

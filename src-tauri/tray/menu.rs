@@ -86,6 +86,9 @@ pub struct Facts<'a> {
     /// The active environment's apps' token states (no keychain read: metadata only).
     pub statuses: &'a [TokenStatus],
     pub window_visible: bool,
+    /// A token the tray copied that is still on the clipboard: its app's name and how many
+    /// seconds after the copy the clipboard is cleared.
+    pub copied: Option<(&'a str, u32)>,
 }
 
 /// The whole menu, top to bottom.
@@ -94,6 +97,11 @@ pub fn menu(facts: &Facts<'_>) -> Vec<Entry> {
         .active
         .and_then(|id| facts.environments.iter().find(|e| &e.id == id));
     let mut entries = environment_entries(facts.environments, active);
+    if let Some((app, seconds)) = facts.copied {
+        entries.push(Entry::Note(format!(
+            "Copied: {app}’s token (cleared {seconds} s after copying)"
+        )));
+    }
     entries.push(Entry::Separator);
     if active.is_some() {
         entries.extend(app_entries(facts.statuses));

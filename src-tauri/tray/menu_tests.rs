@@ -179,6 +179,7 @@ fn a_production_token_is_copied_from_the_tray_as_the_window_copies_it() {
         active: Some(&production.id),
         statuses: &statuses,
         window_visible: true,
+        copied: None,
     });
     assert_eq!(
         entries[0],
@@ -198,6 +199,7 @@ fn the_menu_names_the_active_environment_switches_to_the_others_and_ends_with_wi
         active: Some(&sandbox.id),
         statuses: &statuses,
         window_visible: false,
+        copied: None,
     });
     assert_eq!(entries.len(), 7, "{entries:#?}");
     assert_eq!(entries[0], Entry::Note("Environment: Sandbox".into()));
@@ -224,6 +226,7 @@ fn the_menu_names_the_active_environment_switches_to_the_others_and_ends_with_wi
         active: Some(&sandbox.id),
         statuses: &[],
         window_visible: true,
+        copied: None,
     });
     assert_eq!(
         shown,
@@ -246,6 +249,7 @@ fn a_first_run_menu_has_only_the_window_and_quit() {
         active: None,
         statuses: &[],
         window_visible: true,
+        copied: None,
     });
     assert_eq!(
         entries,
@@ -296,4 +300,25 @@ fn time_left_reads_as_the_window_counts_down() {
     assert_eq!(time_left(2 * 3600 + 5 * 60), "2 h 05 min");
     assert_eq!(time_left(3 * 86_400 + 4 * 3600), "3 d 4 h");
     assert_eq!(time_left(-5), "0 s");
+}
+
+#[test]
+fn a_token_the_tray_copied_is_named_under_the_environment_with_its_clearing_time() {
+    let sandbox = environment("s", "Sandbox", EnvironmentKind::Sandbox);
+    let statuses = [confidential("Billing", TokenState::Valid)];
+    let entries = menu(&Facts {
+        environments: std::slice::from_ref(&sandbox),
+        active: Some(&sandbox.id),
+        statuses: &statuses,
+        window_visible: true,
+        copied: Some(("Billing & Co", 30)),
+    });
+    assert_eq!(
+        entries[..3],
+        [
+            Entry::Note("Environment: Sandbox".into()),
+            Entry::Note("Copied: Billing & Co’s token (cleared 30 s after copying)".into()),
+            Entry::Separator,
+        ]
+    );
 }

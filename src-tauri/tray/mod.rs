@@ -16,11 +16,12 @@ use crate::clipboard::CopyGeneration;
 use crate::commands::{changed, copy_value};
 use crate::instance;
 use crate::ipc::OpenAction;
-use crate::ipc::{STORE_CHANGED, StoreScope, TOKEN_RENEWED};
+use crate::ipc::{CLIPBOARD_CLEARED, STORE_CHANGED, StoreScope, TOKEN_RENEWED};
 use crate::state::AppState;
 use authdeck_core::model::{AppId, EnvironmentId, TokenRequestInput};
 use authdeck_core::{Core, Fetch};
 use menu::{Action, Entry, Facts};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tauri::menu::{Menu, MenuItem, MenuItemKind, PredefinedMenuItem, Submenu};
@@ -41,9 +42,15 @@ const EVERY_MINUTE: Duration = Duration::from_secs(60);
 #[derive(Default)]
 pub struct Rebuild(AtomicBool);
 
+/// The tray's last token copy: the copy's number (see `CopyGeneration`) and the app's name.
+/// The menu names it while that copy is still on the clipboard.
+#[derive(Default)]
+struct TrayCopy(Mutex<Option<(u64, String)>>);
+
 /// Puts the icon in the tray and keeps its menu current for the app's lifetime.
 pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     app.manage(Rebuild::default());
+    app.manage(TrayCopy::default());
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .tooltip("Authdeck")
         .menu(&native_menu(app, &current(app))?)
@@ -53,7 +60,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
-    for event in [STORE_CHANGED, TOKEN_RENEWED] {
+    for event in [STORE_CHANGED, TOKEN_RENEWED, CLIPBOARD_CLEARED] {
         let handle = app.clone();
         app.listen_any(event, move |event| {
             // a secret's change shows nowhere in the menu
@@ -139,11 +146,22 @@ fn current<R: Runtime>(app: &AppHandle<R>) -> Vec<Entry> {
         (Some(core), Some(active)) => core.token_statuses(active).unwrap_or_default(),
         _ => Vec::new(),
     };
+    let on_clipboard = app.state::<CopyGeneration>().on_clipboard();
+    let copied = app
+        .try_state::<TrayCopy>()
+        .and_then(|copy| copy.0.lock().ok()?.clone())
+        .filter(|(generation, _)| Some(*generation) == on_clipboard);
+    let clear_seconds = core
+        .and_then(|core| core.settings().ok())
+        .map_or(0, |settings| settings.clipboard_clear_seconds);
     menu::menu(&Facts {
         environments: &environments,
         active: active.as_ref(),
         statuses: &statuses,
         window_visible,
+        copied: copied
+            .as_ref()
+            .map(|(_, app)| (app.as_str(), clear_seconds)),
     })
 }
 
@@ -256,5 +274,12 @@ async fn fetch_and_copy<R: Runtime>(
     let value = core.token_to_copy(id).map_err(|error| error.code())?;
     let generation = app.state::<CopyGeneration>();
     copy_value(app, core, &generation, &value).map_err(|error| error.code)?;
+    let name = core.app(id).map(|app| app.display_name).ok();
+    if let (Some(copy), Some(name)) = (generation.on_clipboard(), name)
+        && let Ok(mut tray_copy) = app.state::<TrayCopy>().0.lock()
+    {
+        *tray_copy = Some((copy, name));
+    }
+    rebuild_soon(app);
     Ok(())
 }

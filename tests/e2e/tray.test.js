@@ -225,6 +225,8 @@ test("Copy token gets a token and puts it on the clipboard, and the menu shows i
   };
   await until("the access token the keychain holds on the clipboard", tokenCopied, 20000);
   await menuShows("the token valid", (shown) => shown.some((label) => /^Demo service — Valid · \d+ min$/.test(label)));
+  // the menu says what is on the clipboard, under the environment, until it is cleared
+  await menuShows("the copy named", (shown) => shown[1] === "Copied: Demo service’s token (cleared 30 s after copying)");
 });
 
 test("Open shows the window on the app", async () => {
