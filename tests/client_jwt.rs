@@ -259,8 +259,9 @@ fn verify_independently(input: &Value) -> Result<Value, String> {
 }
 
 /// A confidential private_key_jwt app with one generated `alg` key, registered at the server
-/// the way a provider's console takes it: its public JWKS from Authdeck, the client ID from the
-/// provider (RFC 7591), then set on the app.
+/// the way a provider's console takes it: its public JWKS from Authdeck and `alg` as the one
+/// signing algorithm the provider accepts from it, the client ID from the provider (RFC 7591),
+/// then set on the app.
 fn registered_key_app(f: &Fixture, alg: KeyAlg) -> (ClientApp, SigningKeyMeta) {
     let input = ClientAppInput {
         environment_id: f.environment.id.clone(),
@@ -292,6 +293,7 @@ fn registered_key_app(f: &Fixture, alg: KeyAlg) -> (ClientApp, SigningKeyMeta) {
     let registered = tokio::task::block_in_place(|| {
         f.server.register_client(json!({
             "token_endpoint_auth_method": "private_key_jwt",
+            "token_endpoint_auth_signing_alg": alg.as_str(),
             "jwks": jwks,
             "grant_types": ["client_credentials"],
             "response_types": [],
@@ -343,6 +345,78 @@ async fn private_key_jwt_gets_tokens_with_es256_and_eddsa_keys_registered_by_the
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn private_key_jwt_gets_tokens_with_rs256_and_ps256_keys_the_provider_verified() {
+    let f = Fixture::new("key-jwt-rsa", &["--strict"]);
+    for alg in [KeyAlg::Rs256, KeyAlg::Ps256] {
+        let (app, key) = registered_key_app(&f, alg);
+        let got = f.new_token(&app).await.unwrap();
+        assert_eq!(got.state, TokenState::Valid, "{alg:?}");
+        let record = f.client_auth().pop().unwrap();
+        assert_key_jwt(&record, "token", &app, &key);
+        let jwk: Value = serde_json::from_str(&key.public_jwk).unwrap();
+        assert_eq!(
+            (&jwk["kty"], &jwk["alg"]),
+            (&json!("RSA"), &json!(alg.as_str()))
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_rsa_key_the_provider_does_not_hold_or_an_alg_it_does_not_take_is_refused() {
+    let f = Fixture::new("key-jwt-rsa-wrong", &[]);
+    let (app, registered) = registered_key_app(&f, KeyAlg::Ps256);
+    let add = |alg: KeyAlg, label: &str| {
+        f.core
+            .add_signing_key(SigningKeyInput {
+                app_id: app.id.clone(),
+                label: label.into(),
+                source: KeySource::Generate(alg),
+            })
+            .unwrap()
+    };
+    // a newer key signs: never registered (PS256), then RS256, which this app may not use
+    for (alg, detail) in [
+        (
+            KeyAlg::Ps256,
+            "no applicable key found in the JSON Web Key Set",
+        ),
+        (KeyAlg::Rs256, "alg mismatch"),
+    ] {
+        let unregistered = add(alg, alg.as_str());
+        let error = f.new_token(&app).await.unwrap_err();
+        assert_eq!(error.code(), ErrorCode::Provider, "{error}");
+        let refused = f.client_auth().pop().unwrap();
+        assert_eq!(
+            refused["assertion"]["header"],
+            json!({"alg": alg.as_str(), "kid": unregistered.kid, "typ": "JWT"})
+        );
+        assert_eq!(refused["error"], "invalid_client");
+        assert_eq!(refused["error_detail"], detail);
+        f.core.retire_signing_key(&unregistered.id).unwrap();
+    }
+
+    // the registered PS256 key again, as RS256: refused, a key signs with one algorithm
+    let pem = support::secret_tool_lookup(&f.namespace, &format!("signing-key:{}", registered.id))
+        .expect("the private key is in the keychain");
+    let error = f
+        .core
+        .add_signing_key(SigningKeyInput {
+            app_id: app.id.clone(),
+            label: String::new(),
+            source: KeySource::ImportAs {
+                alg: KeyAlg::Rs256,
+                key: Secret::new(pem),
+            },
+        })
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Conflict, "{error}");
+
+    f.new_token(&app).await.unwrap();
+    let accepted = f.client_auth().pop().unwrap();
+    assert_key_jwt(&accepted, "token", &app, &registered);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn private_key_jwt_authenticates_introspection_and_revocation() {
     let f = Fixture::new("key-jwt-inspect", &[]);
     let (app, key) = registered_key_app(&f, KeyAlg::Es256);
@@ -375,7 +449,7 @@ async fn a_key_the_provider_does_not_hold_is_refused_until_it_is_retired() {
         .add_signing_key(SigningKeyInput {
             app_id: app.id.clone(),
             label: "not registered".into(),
-            source: KeySource::Generate(KeyAlg::EdDsa),
+            source: KeySource::Generate(KeyAlg::Es256),
         })
         .unwrap();
 
@@ -426,7 +500,7 @@ async fn the_last_key_of_a_private_key_jwt_app_is_neither_retired_nor_deleted() 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_key_assertion_verifies_with_an_independent_library_against_the_public_jwk() {
     let f = Fixture::new("key-jwt-independent", &[]);
-    for alg in [KeyAlg::Es256, KeyAlg::EdDsa] {
+    for alg in KeyAlg::ALL {
         let (app, key) = registered_key_app(&f, alg);
         f.new_token(&app).await.unwrap();
         let record = f.client_auth().pop().unwrap();
@@ -466,10 +540,19 @@ async fn no_private_key_material_reaches_the_data_folder() {
     let mut add_needles = |what: String, account: String| {
         let pem = support::secret_tool_lookup(&f.namespace, &account)
             .expect("the private key is in the keychain");
-        let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let lines: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let body = lines.concat();
         let der = base64::engine::general_purpose::STANDARD
             .decode(&body)
             .unwrap();
+        if what.starts_with("Rs") || what.starts_with("Ps") {
+            // an RSA key's private members fill most of its PEM: each line is a needle
+            for (n, line) in lines.iter().enumerate().skip(1) {
+                needles.push((format!("{what} PEM line {n}"), line.as_bytes().to_vec()));
+            }
+            needles.push((format!("{what} DER"), der));
+            return;
+        }
         // the private scalar / seed: an OCTET STRING of 32 bytes (04 20 ...), first in the DER
         let at = der.windows(2).position(|w| w == [0x04, 0x20]).unwrap() + 2;
         let scalar = der[at..at + 32].to_vec();
@@ -479,7 +562,7 @@ async fn no_private_key_material_reaches_the_data_folder() {
         needles.push((format!("{what} PEM body"), body.into_bytes()));
         needles.push((format!("{what} JWK d"), jwk_d.into_bytes()));
     };
-    for alg in [KeyAlg::Es256, KeyAlg::EdDsa] {
+    for alg in KeyAlg::ALL {
         let (app, key) = registered_key_app(&f, alg);
         // DPoP-bound too (a proof is optional for these clients): its proof key is a canary
         let dpop = alg == KeyAlg::Es256 && f.core.set_dpop(&app.id, true).unwrap().bound;

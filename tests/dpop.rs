@@ -392,3 +392,37 @@ async fn an_app_that_is_not_dpop_bound_sends_no_proof_and_gets_no_resource_proof
         }
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn try_it_retries_once_with_a_resource_servers_nonce_and_then_sends_it_at_once() {
+    let f = Fixture::new("dpop-resource-nonce", &[]);
+    let (app, _) = dpop_app(&f);
+    f.configure(json!({"dpop_resource_nonce": true}));
+    let request = ApiRequest {
+        app_id: app.id.clone(),
+        method: "GET".into(),
+        path: "/test/dpop-resource".into(),
+        headers: vec![],
+        body: String::new(),
+    };
+    let seen = || tokio::task::block_in_place(|| f.server.dpop_resource_requests());
+
+    let response = f.core.call_api(&request).await.unwrap();
+    assert_eq!(response.status, 200, "{}", response.body);
+    let first = seen();
+    assert_eq!(first.len(), 2, "a refusal, then the retry: {first:?}");
+    // the first proof has no nonce or the token endpoint's (same origin here), not this one's
+    assert_eq!(first[0]["status"], 401);
+    let nonce = first[1]["nonce"]
+        .as_str()
+        .expect("the retry carries the nonce");
+    assert_ne!(first[0]["nonce"], nonce);
+    assert_eq!(first[1]["status"], 200);
+
+    // remembered for the origin: the next request carries it at once
+    let response = f.core.call_api(&request).await.unwrap();
+    assert_eq!(response.status, 200, "{}", response.body);
+    let all = seen();
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(all[2], json!({"nonce": nonce, "status": 200}));
+}

@@ -72,7 +72,10 @@
 // (`dpop`). In /test/config, dpop_require_nonce: true answers a proof without the server's
 // nonce with use_dpop_nonce and a DPoP-Nonce header; dpop_refuse_nonce: true answers every
 // proof so, with a new nonce each time. ANY /test/dpop-resource is a resource server that takes
-// only a DPoP-bound token with a valid proof (verify-dpop.js) and says whose token it was.
+// only a DPoP-bound token with a valid proof (verify-dpop.js) and says whose token it was; with
+// dpop_resource_nonce: true it also wants its own nonce in the proof (RFC 9449 §9), answering
+// 401, WWW-Authenticate: DPoP error="use_dpop_nonce" and a DPoP-Nonce header without it.
+//   GET /test/dpop-resource-requests   each resource request: the proof's nonce and the status
 import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -104,6 +107,7 @@ const config = {
   grant_types_listed: null,
   dpop_require_nonce: false,
   dpop_refuse_nonce: false,
+  dpop_resource_nonce: false,
   par_metadata: null,
   par_fault: null,
   // true: a token exchange's answer leaves out issued_token_type (required by RFC 8693 §2.2.1)
@@ -555,6 +559,7 @@ provider.use(async (ctx, next) => {
   if (ctx.path === "/test/client-auth" && ctx.method === "GET") return json(ctx, 200, clientAuthRequests);
   if (ctx.path === "/test/par-requests" && ctx.method === "GET") return json(ctx, 200, parRequests);
   if (ctx.path === "/test/exchange-requests" && ctx.method === "GET") return json(ctx, 200, exchangeRequests);
+  if (ctx.path === "/test/dpop-resource-requests" && ctx.method === "GET") return json(ctx, 200, dpopResourceRequests);
   if (ctx.path === "/test/authorization-requests" && ctx.method === "GET") return json(ctx, 200, authorizationRequests);
   if (ctx.path === "/test/token-requests/clear" && ctx.method === "POST") {
     clientAuthRequests.length = 0;
@@ -704,10 +709,14 @@ async function tokenInfo(ctx) {
 
 // A resource server for DPoP-bound tokens (RFC 9449 §7): the token must be bound, and the
 // proof made for this request and this token by the key the token is bound to.
+const dpopResourceRequests = [];
+const resourceNonce = randomBytes(16).toString("base64url");
 async function dpopResource(ctx) {
-  const refuse = (description) => {
-    ctx.set("WWW-Authenticate", `DPoP error="invalid_token", error_description="${description}"`);
-    return json(ctx, 401, { error: "invalid_token", error_description: description });
+  const record = { nonce: null, status: 401 };
+  dpopResourceRequests.push(record);
+  const refuse = (description, error = "invalid_token") => {
+    ctx.set("WWW-Authenticate", `DPoP error="${error}", error_description="${description}"`);
+    return json(ctx, 401, { error, error_description: description });
   };
   const value = /^DPoP (.+)$/.exec(ctx.get("authorization") || "")?.[1];
   if (!value) return refuse("a DPoP token is expected");
@@ -717,6 +726,12 @@ async function dpopResource(ctx) {
   try {
     const url = `${issuer}${ctx.originalUrl}`;
     const checked = await verifyDpop({ proof: ctx.get("dpop"), method: ctx.method, url, access_token: value, jkt: token.jkt });
+    record.nonce = checked.claims.nonce ?? null;
+    if (config.dpop_resource_nonce && checked.claims.nonce !== resourceNonce) {
+      ctx.set("DPoP-Nonce", resourceNonce);
+      return refuse("Resource server requires nonce in DPoP proof", "use_dpop_nonce");
+    }
+    record.status = 200;
     return json(ctx, 200, { client_id: token.clientId, jkt: checked.jkt, htm: checked.claims.htm, htu: checked.claims.htu });
   } catch (error) {
     return refuse(`the DPoP proof is invalid: ${error.message}`);

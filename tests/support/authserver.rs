@@ -183,6 +183,12 @@ impl AuthServer {
         self.records("exchange-requests")
     }
 
+    /// Each request to the DPoP resource route: the `nonce` its proof carried (or null) and
+    /// the `status` it was answered with.
+    pub fn dpop_resource_requests(&self) -> Vec<serde_json::Value> {
+        self.records("dpop-resource-requests")
+    }
+
     /// Revokes `token` at the server as `client` (client_secret_basic), behind Authdeck's back.
     pub fn revoke(&self, client: &str, secret: &str, token: &str) {
         let status = self

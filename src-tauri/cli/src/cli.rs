@@ -996,6 +996,10 @@ pub enum KeyAlgArg {
     Es256,
     #[value(name = "EdDSA")]
     EdDsa,
+    #[value(name = "RS256")]
+    Rs256,
+    #[value(name = "PS256")]
+    Ps256,
 }
 
 #[derive(Debug, Args)]
@@ -1005,10 +1009,15 @@ pub struct KeyAddArgs {
     /// Its environment (default: the active one).
     #[arg(short, long, value_name = "ENV")]
     pub env: Option<String>,
-    /// The algorithm of a generated key.
-    #[arg(long, value_enum, default_value = "ES256", conflicts_with = "import")]
-    pub alg: KeyAlgArg,
-    /// Import this private key (PKCS#8 PEM or private JWK) instead; `-` reads stdin.
+    /// The algorithm of a generated key (default ES256), or the one an imported RSA key signs
+    /// (default: its JWK's `alg`, else RS256).
+    #[arg(long, value_enum)]
+    pub alg: Option<KeyAlgArg>,
+    /// The size of a generated RSA key (RS256, PS256): 2048 (default), 3072 or 4096 bits.
+    #[arg(long, value_name = "N", conflicts_with = "import")]
+    pub bits: Option<u16>,
+    /// Import this private key (PKCS#8 PEM, RSA PKCS#1 PEM or private JWK) instead; `-` reads
+    /// stdin.
     #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
     pub import: Option<std::path::PathBuf>,
     /// A label (default: "Key N").

@@ -9,7 +9,7 @@ use authdeck_core::Core;
 use authdeck_core::model::*;
 use std::io::Read;
 
-/// The largest key file read: a PEM or JWK of an EC or Ed25519 key is a few hundred bytes.
+/// The largest key file read: a PEM or JWK of a 4096-bit RSA key is about 3.3 KB.
 const MAX_KEY_BYTES: u64 = 16 * 1024;
 
 /// `authdeck key` and its subcommands.
@@ -68,12 +68,23 @@ pub(crate) fn read_key(path: &std::path::Path) -> Result<Secret, Failure> {
 /// `authdeck key add`: generates or imports, then prints the public JWK to register.
 fn add(core: &Core, args: &KeyAddArgs) -> Result<u8, Failure> {
     let (environment, app) = resolve::app_to_act_on(core, args.env.as_deref(), Some(&args.app))?;
-    let source = match &args.import {
-        Some(path) => KeySource::Import(read_key(path)?),
-        None => KeySource::Generate(match args.alg {
-            KeyAlgArg::Es256 => KeyAlg::Es256,
-            KeyAlgArg::EdDsa => KeyAlg::EdDsa,
-        }),
+    let alg = args.alg.map(|alg| match alg {
+        KeyAlgArg::Es256 => KeyAlg::Es256,
+        KeyAlgArg::EdDsa => KeyAlg::EdDsa,
+        KeyAlgArg::Rs256 => KeyAlg::Rs256,
+        KeyAlgArg::Ps256 => KeyAlg::Ps256,
+    });
+    let source = match (&args.import, alg, args.bits) {
+        (Some(path), None, _) => KeySource::Import(read_key(path)?),
+        (Some(path), Some(alg), _) => KeySource::ImportAs {
+            alg,
+            key: read_key(path)?,
+        },
+        (None, alg, Some(bits)) => KeySource::GenerateRsa {
+            alg: alg.unwrap_or(KeyAlg::Es256),
+            bits,
+        },
+        (None, alg, None) => KeySource::Generate(alg.unwrap_or(KeyAlg::Es256)),
     };
     let key = core.add_signing_key(SigningKeyInput {
         app_id: app.id.clone(),

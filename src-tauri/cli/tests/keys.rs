@@ -196,3 +196,126 @@ fn an_auth_method_the_providers_metadata_leaves_out_is_refused() {
     );
     assert_eq!(home.run(&["apps", "--json"]).json(), json!([]));
 }
+
+/// A 2048-bit RSA private key made by Node's own crypto, as PKCS#1 PEM and as a private JWK.
+fn node_rsa_key() -> (String, Value) {
+    let output = std::process::Command::new("node")
+        .args([
+            "-e",
+            "const { generateKeyPairSync } = require('node:crypto');
+             const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+             console.log(JSON.stringify({
+               pem: privateKey.export({ type: 'pkcs1', format: 'pem' }),
+               jwk: privateKey.export({ format: 'jwk' }),
+             }));",
+        ])
+        .output()
+        .expect("node runs");
+    assert!(output.status.success());
+    let made: Value = serde_json::from_slice(&output.stdout).unwrap();
+    (
+        made["pem"].as_str().unwrap().to_owned(),
+        made["jwk"].clone(),
+    )
+}
+
+#[test]
+fn rsa_keys_are_generated_by_size_and_imported_from_pkcs1_and_sign_ps256_and_rs256_tokens() {
+    let server = Server::start(&[]);
+    let home = Home::new("keys-rsa");
+    home.local_environment(&server);
+    home.run(&[
+        "app",
+        "add",
+        "Signer",
+        "--env",
+        "Local",
+        "--client-id",
+        "pending",
+        "--auth-method",
+        "private_key_jwt",
+        "--scope",
+        "read",
+    ])
+    .ok();
+    let mut printed = String::new();
+
+    let generated = home.run(&["key", "add", "Signer", "--alg", "PS256", "--bits", "3072"]);
+    printed.push_str(generated.ok());
+    let ps = printed_jwk(&generated.stdout);
+    let names: Vec<&String> = ps.as_object().unwrap().keys().collect();
+    assert_eq!(names, ["alg", "e", "kid", "kty", "n", "use"], "{ps}");
+    assert_eq!(
+        (&ps["kty"], &ps["alg"], &ps["e"]),
+        (&json!("RSA"), &json!("PS256"), &json!("AQAB"))
+    );
+    assert_eq!(ps["n"].as_str().unwrap().len(), 512, "3072 bits, base64url");
+
+    let (pem, private_jwk) = node_rsa_key();
+    assert!(pem.starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+    let imported = home.run_with_stdin(
+        &["key", "add", "Signer", "--import", "-", "--alg", "RS256"],
+        &pem,
+    );
+    printed.push_str(imported.ok());
+    let rs = printed_jwk(&imported.stdout);
+    assert_eq!(
+        (&rs["n"], &rs["e"], &rs["alg"]),
+        (&private_jwk["n"], &private_jwk["e"], &json!("RS256")),
+        "exactly the public half of the key imported"
+    );
+    let short = home.run(&["key", "add", "Signer", "--alg", "RS256", "--bits", "1024"]);
+    assert_eq!(
+        short.failed(7),
+        "bits: Authdeck makes RSA keys of 2048, 3072 or 4096 bits, not 1024."
+    );
+    let table = home.run(&["key", "list", "Signer"]);
+    printed.push_str(table.ok());
+    assert!(
+        table.stdout.contains(" RS256 ") && table.stdout.contains(" PS256 "),
+        "{}",
+        table.stdout
+    );
+
+    let jwks = home.run(&["key", "jwks", "Signer"]).json();
+    let registered = server.register_client(json!({
+        "token_endpoint_auth_method": "private_key_jwt",
+        "jwks": jwks,
+        "grant_types": ["client_credentials"],
+        "response_types": [],
+        "redirect_uris": [],
+        "scope": "read",
+    }));
+    let client_id = registered["client_id"].as_str().unwrap();
+    home.run(&["app", "edit", "Signer", "--client-id", client_id])
+        .ok();
+    // the newest active key signs: the imported RS256 one, then, once it is retired, PS256
+    for (alg, jwk) in [("RS256", &rs), ("PS256", &ps)] {
+        printed.push_str(home.run(&["token", "Signer", "--new"]).ok());
+        let record = server.client_auth_requests().pop().unwrap();
+        assert_eq!(record["auth_method"], "private_key_jwt");
+        assert_eq!(record["status"], 200, "{record}");
+        assert_eq!(
+            record["assertion"]["header"],
+            json!({"alg": alg, "kid": jwk["kid"], "typ": "JWT"})
+        );
+        if alg == "RS256" {
+            home.run(&["key", "retire", "Signer", jwk["kid"].as_str().unwrap()])
+                .ok();
+        }
+    }
+
+    let needles = [
+        private_jwk["d"].as_str().unwrap().to_owned(),
+        private_jwk["p"].as_str().unwrap().to_owned(),
+        pem.lines().nth(1).unwrap().to_owned(),
+    ];
+    for needle in &needles {
+        assert!(!printed.contains(needle.as_str()), "printed: {needle}");
+        for path in common::files_under(&home.path()) {
+            let bytes = std::fs::read(&path).unwrap();
+            let found = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+            assert!(!found, "private key material in {}", path.display());
+        }
+    }
+}

@@ -263,6 +263,7 @@ impl ClientIdentity {
         let PrivateKeyDer::Pkcs8(pkcs8) = &self.key else {
             return Ok(None);
         };
+        crate::signing_key::jose::install()?;
         let key = jsonwebtoken::EncodingKey::from_ec_der(pkcs8.secret_pkcs8_der());
         let Ok(mut jwk) =
             jsonwebtoken::jwk::Jwk::from_encoding_key(&key, jsonwebtoken::Algorithm::ES256)

@@ -33,6 +33,13 @@ impl Core {
         let (key, origin) = match &input.source {
             KeySource::Generate(alg) => (PrivateKey::generate(*alg)?, KeyOrigin::Generated),
             KeySource::Import(text) => (PrivateKey::import(text.expose())?, KeyOrigin::Imported),
+            KeySource::GenerateRsa { alg, bits } => {
+                (PrivateKey::generate_rsa(*alg, *bits)?, KeyOrigin::Generated)
+            }
+            KeySource::ImportAs { alg, key } => (
+                PrivateKey::import_as(key.expose(), Some(*alg))?,
+                KeyOrigin::Imported,
+            ),
         };
         let (public_jwk, kid) = key.public_jwk()?;
         let existing = signing_keys::list(&self.store()?.conn, &app.id)?;
@@ -147,6 +154,7 @@ impl Core {
             ))
         })?;
         let pem = self.vault.get(&signing_key_account(&meta.id))?;
-        Ok((meta, PrivateKey::from_pem(pem.expose())?))
+        let key = PrivateKey::from_pem_as(pem.expose(), Some(meta.alg))?;
+        Ok((meta, key))
     }
 }

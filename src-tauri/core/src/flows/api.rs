@@ -33,7 +33,10 @@ fn is_authorization(name: &str) -> bool {
 }
 
 /// Sends the request with `Authorization: <type> <token>`, and a DPoP proof for it made with
-/// `dpop` (RFC 9449 §7) when the token is DPoP-bound.
+/// `dpop` (RFC 9449 §7) when the token is DPoP-bound. A resource server's `use_dpop_nonce`
+/// refusal (401 with a `DPoP-Nonce`, §9) is sent once more with a fresh proof carrying that
+/// nonce, which is remembered for the origin as an authorization server's is; a second refusal
+/// is shown as it came.
 pub async fn call_api(
     http: &HttpClient,
     base: &str,
@@ -44,12 +47,62 @@ pub async fn call_api(
 ) -> Result<ApiResponse> {
     let url = target(base, &request.path)?;
     let method = method(&request.method)?;
-    let mut builder = http::Request::builder().method(method.clone()).uri(&url);
-    if let Some(dpop) = dpop {
-        let nonce = dpop.nonces.latest(&url);
-        let proof = super::dpop::proof(dpop, method.as_str(), &url, Some(token), nonce.as_deref())?;
-        builder = builder.header(super::dpop::DPOP_HEADER, proof);
+    let headers = extra_headers(request)?;
+    let send = || async {
+        let mut builder = http::Request::builder().method(method.clone()).uri(&url);
+        if let Some(dpop) = dpop {
+            let nonce = dpop.nonces.latest(&url);
+            let proof =
+                super::dpop::proof(dpop, method.as_str(), &url, Some(token), nonce.as_deref())?;
+            builder = builder.header(super::dpop::DPOP_HEADER, proof);
+        }
+        for (name, value) in &headers {
+            builder = builder.header(name, value);
+        }
+        builder = builder.header(
+            http::header::AUTHORIZATION,
+            format!("{} {}", bearer_scheme(token_type), token.expose()),
+        );
+        let http_request = builder
+            .body(request.body.clone().into_bytes())
+            .map_err(|e| Error::invalid("path", format!("The URL “{url}” is not valid ({e}).")))?;
+        let response = http.send(http_request).await.map_err(net_error)?;
+        let nonce = super::dpop::nonce_of(&response.headers);
+        if let (Some(dpop), Some(nonce)) = (dpop, &nonce) {
+            dpop.nonces.remember(&url, nonce);
+        }
+        Ok::<_, Error>((response, nonce.is_some()))
+    };
+    let (mut response, nonce_sent) = send().await?;
+    if dpop.is_some() && nonce_sent && response.status == 401 && asks_for_nonce(&response) {
+        response = send().await?.0;
     }
+    Ok(answer(url, response))
+}
+
+/// Whether a 401 is a DPoP challenge for the server's nonce: `WWW-Authenticate: DPoP
+/// error="use_dpop_nonce"` (RFC 9449 §9).
+fn asks_for_nonce(response: &crate::http::Response) -> bool {
+    response
+        .headers
+        .get_all(http::header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .any(|challenge| {
+            let (scheme, params) = challenge.trim().split_once(' ').unwrap_or((challenge, ""));
+            scheme.eq_ignore_ascii_case("DPoP")
+                && params.split(',').any(|param| {
+                    param.trim().split_once('=').is_some_and(|(name, value)| {
+                        name.trim().eq_ignore_ascii_case("error")
+                            && value.trim().trim_matches('"') == "use_dpop_nonce"
+                    })
+                })
+        })
+}
+
+/// The request's own headers, checked; never an Authorization header (Authdeck adds the token).
+fn extra_headers(request: &ApiRequest) -> Result<Vec<(http::HeaderName, http::HeaderValue)>> {
+    let mut headers = Vec::new();
     for header in &request.headers {
         if header.name.trim().is_empty() {
             continue;
@@ -72,23 +125,20 @@ pub async fn call_api(
                 format!("The value of “{}” is not valid.", header.name),
             )
         })?;
-        builder = builder.header(name, value);
+        headers.push((name, value));
     }
-    builder = builder.header(
-        http::header::AUTHORIZATION,
-        format!("{} {}", bearer_scheme(token_type), token.expose()),
-    );
-    let http_request = builder
-        .body(request.body.clone().into_bytes())
-        .map_err(|e| Error::invalid("path", format!("The URL “{url}” is not valid ({e}).")))?;
-    let response = http.send(http_request).await.map_err(net_error)?;
+    Ok(headers)
+}
+
+/// What "Try it" shows of an answer: JSON pretty-printed.
+fn answer(url: String, response: crate::http::Response) -> ApiResponse {
     let media = response.media_type();
     let pretty = (media.contains("json"))
         .then(|| serde_json::from_slice::<serde_json::Value>(&response.body).ok())
         .flatten()
         .and_then(|json| serde_json::to_string_pretty(&json).ok());
     let status = http::StatusCode::from_u16(response.status).ok();
-    Ok(ApiResponse {
+    ApiResponse {
         url,
         status: response.status,
         reason: status
@@ -106,7 +156,7 @@ pub async fn call_api(
         is_json: pretty.is_some(),
         body: pretty.unwrap_or_else(|| String::from_utf8_lossy(&response.body).into_owned()),
         elapsed_ms: response.elapsed.as_millis() as u64,
-    })
+    }
 }
 
 /// Quotes a word for a POSIX shell.
@@ -184,6 +234,39 @@ fn curl_for(
 mod tests {
     use super::*;
     use crate::model::AppId;
+
+    #[test]
+    fn only_a_dpop_challenge_for_use_dpop_nonce_asks_for_the_nonce() {
+        let answer = |challenges: &[&str]| {
+            let mut headers = http::HeaderMap::new();
+            for challenge in challenges {
+                headers.append(
+                    http::header::WWW_AUTHENTICATE,
+                    http::HeaderValue::from_str(challenge).unwrap(),
+                );
+            }
+            crate::http::Response {
+                status: 401,
+                headers,
+                body: Vec::new(),
+                elapsed: std::time::Duration::ZERO,
+            }
+        };
+        for asks in [
+            &["DPoP error=\"use_dpop_nonce\", error_description=\"nonce\""][..],
+            &["dpop algs=\"ES256\", error=use_dpop_nonce"],
+            &["Bearer realm=\"api\"", "DPoP error=\"use_dpop_nonce\""],
+        ] {
+            assert!(asks_for_nonce(&answer(asks)), "{asks:?}");
+        }
+        for not in [
+            &["DPoP error=\"invalid_token\""][..],
+            &["Bearer error=\"use_dpop_nonce\""],
+            &[],
+        ] {
+            assert!(!asks_for_nonce(&answer(not)), "{not:?}");
+        }
+    }
 
     fn request(path: &str, body: &str) -> ApiRequest {
         ApiRequest {

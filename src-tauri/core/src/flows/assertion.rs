@@ -10,7 +10,7 @@ use super::ClientAuth;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::model::AuthMethod;
-use crate::signing_key::{KeyAlg, PrivateKey};
+use crate::signing_key::PrivateKey;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
 
@@ -71,6 +71,8 @@ pub(crate) fn assertion_fields(
             auth.method.as_str()
         ))
     })?;
+    // first, so no JOSE call fixes another crypto provider for the process (HS256 included)
+    crate::signing_key::jose::install()?;
     let (header, key) = signing(auth, &context)?;
     let now = context.clock.now().unix();
     let claims = Claims {
@@ -114,12 +116,9 @@ fn signing(auth: &ClientAuth<'_>, context: &AssertionContext<'_>) -> Result<(Hea
                         .into(),
                 )
             })?;
-            let mut header = Header::new(match key.alg() {
-                KeyAlg::Es256 => Algorithm::ES256,
-                KeyAlg::EdDsa => Algorithm::EdDSA,
-            });
+            let mut header = Header::new(key.jws());
             header.kid = Some(kid.to_owned());
-            Ok((header, key.encoding_key()))
+            Ok((header, key.encoding_key()?))
         }
     }
 }

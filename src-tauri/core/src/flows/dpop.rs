@@ -99,7 +99,7 @@ pub fn proof(
         ath: token.map(|token| access_token_hash(token.expose())),
         nonce,
     };
-    jsonwebtoken::encode(&header, &claims, &context.key.encoding_key()).map_err(|e| {
+    jsonwebtoken::encode(&header, &claims, &context.key.encoding_key()?).map_err(|e| {
         // jsonwebtoken's messages name the problem, never the key
         Error::NotConfigured(format!("The DPoP proof could not be signed ({e})."))
     })

@@ -56,6 +56,8 @@ const MIGRATIONS: &[M<'static>] = &[
     // rebuilds `apps` to widen its auth method CHECK (foreign keys off: see `Store::open`)
     M::up(include_str!("migrations/0019_mtls.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0020_team_audit.sql")),
+    // rebuilds `signing_keys` to widen its alg CHECK (foreign keys off: see `Store::open`)
+    M::up(include_str!("migrations/0021_rsa_keys.sql")).foreign_key_check(),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -496,6 +498,64 @@ mod tests {
             .query_row("SELECT count(*) FROM tokens", [], |row| row.get(0))
             .unwrap();
         assert_eq!(tokens_left, 0, "the cascade reaches the tokens");
+    }
+
+    #[test]
+    fn schema_21_rebuilds_signing_keys_keeping_their_rows_and_takes_rsa_keys() {
+        use crate::model::{AppId, KeyAlg, SigningKeyId};
+        let mut conn = Connection::open_in_memory().unwrap();
+        let sql = include_str!("migrations/0021_rsa_keys.sql");
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| *m == M::up(sql).foreign_key_check())
+            .unwrap();
+        Migrations::from_slice(&MIGRATIONS[..before])
+            .to_latest(&mut conn)
+            .unwrap();
+        add_environment(&conn, "a");
+        add_app(&conn, "a1", "a");
+        conn.execute_batch(
+            "INSERT INTO signing_keys (id, app_id, alg, kid, public_jwk, label, origin, \
+             added_at, last_used_at, state) VALUES \
+             ('k1', 'a1', 'ES256', 'kid1', '{}', 'Key 1', 'generated', 5, 7, 'active'), \
+             ('k2', 'a1', 'EdDSA', 'kid2', '{}', 'Key 2', 'imported', 6, NULL, 'retired');",
+        )
+        .unwrap();
+        let rsa_refused = conn.execute("UPDATE signing_keys SET alg = 'RS256' WHERE id = 'k1'", []);
+        assert!(rsa_refused.is_err(), "schema 20 knows no RSA key");
+        let app = AppId("a1".into());
+        let kept_before = signing_keys::list(&conn, &app).unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        assert_eq!(signing_keys::list(&conn, &app).unwrap(), kept_before);
+        assert_eq!(kept_before.len(), 2);
+        // RS256 and PS256 are taken, an unknown alg is not; the kid stays unique per app
+        for (id, alg) in [("k1", "RS256"), ("k2", "PS256")] {
+            conn.execute("UPDATE signing_keys SET alg = ?2 WHERE id = ?1", [id, alg])
+                .unwrap();
+        }
+        let k2 = signing_keys::get(&conn, &SigningKeyId("k2".into()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(k2.alg, KeyAlg::Ps256);
+        assert!(
+            conn.execute("UPDATE signing_keys SET alg = 'RS512'", [])
+                .is_err()
+        );
+        assert!(
+            conn.execute("UPDATE signing_keys SET kid = 'kid1' WHERE id = 'k2'", [])
+                .is_err()
+        );
+        // the app's cascade still reaches the rebuilt table
+        conn.execute("DELETE FROM apps WHERE id = 'a1'", [])
+            .unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM signing_keys", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
     }
 
     #[test]
