@@ -38,6 +38,9 @@ pub enum KeyAlg {
 }
 
 impl KeyAlg {
+    /// Every algorithm a key can be generated for, in the order the desktop offers them.
+    pub const ALL: [KeyAlg; 2] = [Self::Es256, Self::EdDsa];
+
     /// The JWS name, as stored.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -353,6 +356,19 @@ fn not_a_key() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_algorithm_is_listed_once_and_reads_back_from_its_name() {
+        // A new variant stops this match from compiling until it is weighed for ALL too.
+        let listed = |alg: KeyAlg| match alg {
+            KeyAlg::Es256 | KeyAlg::EdDsa => KeyAlg::ALL.iter().filter(|a| **a == alg).count(),
+        };
+        for alg in KeyAlg::ALL {
+            assert_eq!(listed(alg), 1, "{alg:?}");
+            assert_eq!(KeyAlg::parse(alg.as_str()), Some(alg));
+        }
+        assert_eq!(KeyAlg::ALL, [KeyAlg::Es256, KeyAlg::EdDsa]);
+    }
 
     #[test]
     fn a_generated_key_has_a_public_jwk_without_d_whose_kid_is_its_thumbprint() {
