@@ -92,6 +92,14 @@ pub struct CopyStarted {
     pub clear_after_seconds: u32,
 }
 
+/// A client certificate just added, with the public JWK (`x5c`, `x5t#S256`) to register for
+/// self_signed_tls_client_auth when its key is a P-256 one. Public parts only.
+#[derive(Debug, Serialize, TS)]
+pub struct CertAdded {
+    pub certificate: authdeck_core::model::ClientCertMeta,
+    pub public_jwk: Option<String>,
+}
+
 /// How an app's tokens are bound and its authorization requests sent, as its settings show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub struct AppBinding {

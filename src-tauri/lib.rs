@@ -8,6 +8,7 @@ mod demo;
 mod files;
 mod instance;
 pub mod ipc;
+mod keys;
 mod login;
 mod notices;
 mod remote;
@@ -168,6 +169,21 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
             commands::set_par,
             commands::copy_token,
             commands::verify_secret,
+            keys::key_algorithms,
+            keys::list_signing_keys,
+            keys::add_signing_key,
+            keys::retire_signing_key,
+            keys::reactivate_signing_key,
+            keys::delete_signing_key,
+            keys::copy_public_jwk,
+            keys::copy_jwks,
+            keys::list_client_certs,
+            keys::add_client_cert,
+            keys::retire_client_cert,
+            keys::reactivate_client_cert,
+            keys::delete_client_cert,
+            keys::copy_cert_jwk,
+            keys::certificate_binding,
             commands::discover,
             commands::provider_profiles,
             commands::profile_endpoints,

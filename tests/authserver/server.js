@@ -76,6 +76,8 @@
 // dpop_resource_nonce: true it also wants its own nonce in the proof (RFC 9449 §9), answering
 // 401, WWW-Authenticate: DPoP error="use_dpop_nonce" and a DPoP-Nonce header without it.
 //   GET /test/dpop-resource-requests   each resource request: the proof's nonce and the status
+// ANY /test/mtls-resource is a resource server that says which client certificate a request's
+// TLS connection presented and which certificate (x5t#S256) its Bearer token is bound to.
 import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -610,6 +612,7 @@ provider.use(async (ctx, next) => {
 async function routeClientAuth(ctx, next) {
   if (ctx.path === "/oauth/token/info" && ctx.method === "GET") return tokenInfo(ctx);
   if (ctx.path === "/test/dpop-resource") return dpopResource(ctx);
+  if (ctx.path === "/test/mtls-resource") return mtlsResource(ctx);
   if (ctx.path === "/v1/oauthApps" || ctx.path.startsWith("/v1/oauthApps/")) return oauthApps(ctx);
   if (ctx.path === "/token/introspection" && config.introspection_fault === "active_string") {
     return json(ctx, 200, { active: "true" });
@@ -736,6 +739,15 @@ async function dpopResource(ctx) {
   } catch (error) {
     return refuse(`the DPoP proof is invalid: ${error.message}`);
   }
+}
+
+// A resource server for certificate-bound tokens (RFC 8705 §3): says which client certificate
+// the request's TLS connection presented and which one its Bearer token is bound to.
+async function mtlsResource(ctx) {
+  const value = /^Bearer (.+)$/.exec(ctx.get("authorization") || "")?.[1];
+  const token = value ? ((await provider.ClientCredentials.find(value)) ?? (await provider.AccessToken.find(value))) : undefined;
+  if (!token || token.isExpired) return json(ctx, 401, { error: "invalid_token", error_description: "the access token is invalid" });
+  return json(ctx, 200, { client_id: token.clientId, presented: certificateSeen(ctx), bound: token["x5t#S256"] ?? null });
 }
 
 // The REST "OAuth apps" API. Each app is a client registered through the server's own RFC 7591

@@ -1,5 +1,6 @@
 // The canary sweep: runs last, after every other spec has used the app through its screens
-// (secrets added, revealed and copied; tokens got, introspected, revoked, renewed, tried; a
+// (secrets added, revealed and copied; signing keys and client certificates made and their
+// public parts copied; tokens got, introspected, revoked, renewed, tried; a
 // browser sign-in and a device sign-in; an app created at the provider) with the values the
 // keychain held at each of those moments noted, and every IPC response and event recorded.
 // It adds an export and an import through the settings, then searches every byte the app,
@@ -152,7 +153,7 @@ test("canary: IPC carries a value only in the reveal_secret response the flows a
   const commands = new Set(calls.map((call) => call.command));
   t.diagnostic(`${calls.length} IPC responses and events recorded, ${commands.size} distinct commands and events`);
   // the recorder saw the screens that handle values, or this test could not fail
-  for (const expected of ["reveal_secret", "copy_secret", "get_token", "copy_token", "token_details", "introspect_token", "call_api", "start_login", "create_remote_app", "export_setup", "preview_import", "login-finished"]) {
+  for (const expected of ["reveal_secret", "copy_secret", "get_token", "copy_token", "token_details", "introspect_token", "call_api", "start_login", "create_remote_app", "export_setup", "preview_import", "login-finished", "add_signing_key", "list_signing_keys", "copy_public_jwk", "copy_jwks", "add_client_cert", "copy_cert_jwk"]) {
     assert.ok(commands.has(expected), `no ${expected} was recorded: ${[...commands].sort().join(", ")}`);
   }
   const values = canaries();

@@ -34,7 +34,16 @@ impl Fixture {
     }
 
     pub fn with_limits(test: &str, options: &[&str], limits: HttpLimits) -> Self {
-        let server = AuthServer::start(options);
+        Self::on(AuthServer::start(options), test, limits)
+    }
+
+    /// The server behind TLS with `ca`'s certificate (the process must trust `ca`: core reads
+    /// the platform's roots, SSL_CERT_FILE on Linux).
+    pub fn behind_tls(test: &str, ca: &super::authserver::TestCa) -> Self {
+        Self::on(AuthServer::start_tls(ca, &[]), test, HttpLimits::default())
+    }
+
+    fn on(server: AuthServer, test: &str, limits: HttpLimits) -> Self {
         let home = tempfile::tempdir().unwrap();
         let namespace = super::unique_namespace(test);
         let clock = Arc::new(MovableClock::default());

@@ -85,9 +85,11 @@ actions! {
     SecretDeleted = "secret_deleted", "secret deleted";
     SigningKeyAdded = "signing_key_added", "signing key added";
     SigningKeyRetired = "signing_key_retired", "signing key retired";
+    SigningKeyReactivated = "signing_key_reactivated", "signing key reactivated";
     SigningKeyDeleted = "signing_key_deleted", "signing key deleted";
     ClientCertAdded = "client_cert_added", "client certificate added";
     ClientCertRetired = "client_cert_retired", "client certificate retired";
+    ClientCertReactivated = "client_cert_reactivated", "client certificate reactivated";
     ClientCertDeleted = "client_cert_deleted", "client certificate deleted";
     TokenMinted = "token_minted", "token minted";
     TokenRefreshed = "token_refreshed", "token refreshed";

@@ -92,6 +92,7 @@ impl std::fmt::Debug for CertSource {
 /// A token bound to a client certificate (RFC 8705 §3): the `cnf.x5t#S256` it carries and
 /// the app's certificate that has that thumbprint, if any.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
 pub struct CertBinding {
     pub x5t_s256: String,
     /// The app's certificate with this thumbprint (None: none of its certificates).

@@ -734,8 +734,9 @@ pub struct TokenStatus {
     pub renew_window_seconds: u32,
 }
 
-/// One field of a JSON object the provider sent (claims, introspection), for display.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One field of a JSON object the provider sent (claims, introspection), for display; the
+/// window sends the shown ones back to ask whose certificate a token is bound to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct Field {
     pub name: String,

@@ -53,7 +53,8 @@ pub enum KeyAlg {
 }
 
 impl KeyAlg {
-    /// Every algorithm a signing key can have, in the order a picker offers them.
+    /// Every algorithm a signing key can have, in the order a picker offers them (the
+    /// desktop's Generate offers exactly these).
     pub const ALL: [KeyAlg; 4] = [Self::Es256, Self::EdDsa, Self::Ps256, Self::Rs256];
 
     /// The JWS name, as stored.
@@ -482,6 +483,24 @@ fn public_jwk_refused() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_algorithm_is_listed_once_and_reads_back_from_its_name() {
+        // A new variant stops this match from compiling until it is weighed for ALL too.
+        let listed = |alg: KeyAlg| match alg {
+            KeyAlg::Es256 | KeyAlg::EdDsa | KeyAlg::Ps256 | KeyAlg::Rs256 => {
+                KeyAlg::ALL.iter().filter(|a| **a == alg).count()
+            }
+        };
+        for alg in KeyAlg::ALL {
+            assert_eq!(listed(alg), 1, "{alg:?}");
+            assert_eq!(KeyAlg::parse(alg.as_str()), Some(alg));
+        }
+        assert_eq!(
+            KeyAlg::ALL,
+            [KeyAlg::Es256, KeyAlg::EdDsa, KeyAlg::Ps256, KeyAlg::Rs256]
+        );
+    }
 
     #[test]
     fn a_generated_key_has_a_public_jwk_without_d_whose_kid_is_its_thumbprint() {

@@ -58,6 +58,16 @@ import type { ExchangePart } from "../bindings/ExchangePart";
 import type { ExchangeRequest } from "../bindings/ExchangeRequest";
 import type { TeamBadge } from "../bindings/TeamBadge";
 import type { TeamWatch } from "../bindings/TeamWatch";
+import type { CertAdded } from "../bindings/CertAdded";
+import type { CertBinding } from "../bindings/CertBinding";
+import type { ClientCertId } from "../bindings/ClientCertId";
+import type { ClientCertInput } from "../bindings/ClientCertInput";
+import type { ClientCertMeta } from "../bindings/ClientCertMeta";
+import type { Field } from "../bindings/Field";
+import type { KeyAlg } from "../bindings/KeyAlg";
+import type { SigningKeyId } from "../bindings/SigningKeyId";
+import type { SigningKeyInput } from "../bindings/SigningKeyInput";
+import type { SigningKeyMeta } from "../bindings/SigningKeyMeta";
 import type { Command } from "../bindings/ipc";
 
 const CODES: readonly ErrorCode[] = [
@@ -195,6 +205,24 @@ export const api = {
   revealSecret: (id: SecretId) => call<RevealedSecret>("reveal_secret", { id }),
   copySecret: (id: SecretId) => call<CopyStarted>("copy_secret", { id }),
   verifySecret: (id: SecretId) => write<SecretMeta>(["secrets"], "verify_secret", { id }),
+
+  // signing keys (private_key_jwt) and client certificates (mTLS): replies carry public parts only
+  keyAlgorithms: () => call<KeyAlg[]>("key_algorithms"),
+  listSigningKeys: (appId: AppId) => call<SigningKeyMeta[]>("list_signing_keys", { appId }),
+  addSigningKey: (input: SigningKeyInput) => write<SigningKeyMeta>(["secrets"], "add_signing_key", { input }),
+  retireSigningKey: (id: SigningKeyId) => write<SigningKeyMeta>(["secrets"], "retire_signing_key", { id }),
+  reactivateSigningKey: (id: SigningKeyId) => write<SigningKeyMeta>(["secrets"], "reactivate_signing_key", { id }),
+  deleteSigningKey: (id: SigningKeyId) => write<null>(["secrets"], "delete_signing_key", { id }),
+  copyPublicJwk: (id: SigningKeyId) => call<CopyStarted>("copy_public_jwk", { id }),
+  copyJwks: (appId: AppId) => call<CopyStarted>("copy_jwks", { appId }),
+  listClientCerts: (appId: AppId) => call<ClientCertMeta[]>("list_client_certs", { appId }),
+  addClientCert: (input: ClientCertInput) => write<CertAdded>(["secrets"], "add_client_cert", { input }),
+  retireClientCert: (id: ClientCertId) => write<ClientCertMeta>(["secrets"], "retire_client_cert", { id }),
+  reactivateClientCert: (id: ClientCertId) => write<ClientCertMeta>(["secrets"], "reactivate_client_cert", { id }),
+  deleteClientCert: (id: ClientCertId) => write<null>(["secrets"], "delete_client_cert", { id }),
+  copyCertJwk: (id: ClientCertId) => call<CopyStarted>("copy_cert_jwk", { id }),
+  certificateBinding: (appId: AppId, fields: Field[]) =>
+    call<CertBinding | null>("certificate_binding", { appId, fields }),
 
   tokenStatuses: (environmentId: EnvironmentId) => call<TokenStatus[]>("token_statuses", { environmentId }),
   tokenDetails: (appId: AppId) => call<TokenDetails>("token_details", { appId }),

@@ -16,6 +16,10 @@ export const keys = {
   binding: (id: AppId) => ["app", id, "binding"] as const,
   linked: (id: AppId) => ["linked", id] as const,
   secrets: (appId: AppId) => ["secrets", appId] as const,
+  /** Under "secrets", so a change of the secrets scope refreshes them too. */
+  signingKeys: (appId: AppId) => ["secrets", appId, "signing-keys"] as const,
+  clientCerts: (appId: AppId) => ["secrets", appId, "client-certs"] as const,
+  keyAlgorithms: ["key-algorithms"] as const,
   tokens: (environmentId: EnvironmentId) => ["tokens", environmentId] as const,
   token: (appId: AppId) => ["token", appId] as const,
   audit: ["audit"] as const,
@@ -84,6 +88,14 @@ export const useSecrets = (appId: AppId | null) =>
     queryFn: () => api.listSecrets(appId ?? ""),
     enabled: appId !== null,
   });
+
+export const useSigningKeys = (appId: AppId) =>
+  useQuery({ queryKey: keys.signingKeys(appId), queryFn: () => api.listSigningKeys(appId) });
+export const useClientCerts = (appId: AppId) =>
+  useQuery({ queryKey: keys.clientCerts(appId), queryFn: () => api.listClientCerts(appId) });
+/** The algorithms a key can be generated for: core's list, the same for the whole run. */
+export const useKeyAlgorithms = () =>
+  useQuery({ queryKey: keys.keyAlgorithms, queryFn: api.keyAlgorithms, staleTime: Infinity });
 
 /** Every app's token status in an environment (the overview). */
 export const useTokenStatuses = (environmentId: EnvironmentId | null) =>

@@ -12,7 +12,9 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
 import { RemotePanel } from "./RemotePanel";
+import { ClientCertsPanel } from "./ClientCertsPanel";
 import { SecretsPanel } from "./SecretsPanel";
+import { SigningKeysPanel } from "./SigningKeysPanel";
 import { TokenPanel } from "./TokenPanel";
 import { useToast } from "./Toasts";
 
@@ -122,7 +124,11 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
       <TokenPanel key={current.id + current.updated_at} app={current} environment={environment} request={request} onRequestTaken={onRequestTaken} />
       <RemotePanel app={current} environment={environment} onDeleted={onClosed} />
       {current.client_type === "confidential" ? (
-        <SecretsPanel app={current} environment={environment} request={request} onRequestTaken={onRequestTaken} />
+        <>
+          <SecretsPanel app={current} environment={environment} request={request} onRequestTaken={onRequestTaken} />
+          <SigningKeysPanel app={current} environment={environment} />
+          <ClientCertsPanel app={current} environment={environment} />
+        </>
       ) : (
         <div className="notice" data-testid="public-client-notice">
           <strong>Public client — no secret.</strong> Native and browser apps cannot keep a secret, so this app

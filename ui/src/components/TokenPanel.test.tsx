@@ -592,3 +592,63 @@ describe("TokenPanel, token exchange", () => {
     expect(backend.callsOf("get_token")).toEqual([]);
   });
 });
+
+describe("TokenPanel, mTLS binding", () => {
+  const X5T = "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2";
+  const mtlsApp = clientApp({ auth_method: "self_signed_tls_client_auth" });
+  const boundJwt = {
+    status: tokenStatus({ issued: Date.now(), token: { is_jwt: true } }),
+    jwt: {
+      header: [{ name: "alg", value: "RS256", note: null }],
+      claims: [{ name: "cnf", value: JSON.stringify({ "x5t#S256": X5T }), note: null }],
+    },
+  };
+  const certificate = {
+    id: "cert-1",
+    app_id: "app-1",
+    subject: "CN=Authdeck billing",
+    not_after: "2099-01-01T00:00:00Z",
+    x5t_s256: X5T,
+    cert_pem: "",
+    label: "Certificate 1",
+    origin: "generated" as const,
+    added_at: "2026-11-20T10:00:00Z",
+    state: "active" as const,
+  };
+
+  it("shows cnf.x5t#S256 as the app's certificate when core finds it is the one presented now", async () => {
+    const backend = fakeBackend({
+      token_details: () => boundJwt,
+      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+      certificate_binding: () => ({ x5t_s256: X5T, certificate, presented_now: true }),
+    });
+    renderWithProviders(<TokenPanel app={mtlsApp} environment={everyEndpoint} />);
+    const row = await screen.findByTestId("token-cert-binding");
+    await vi.waitFor(() => { expect(row).toHaveAttribute("data-binding", "this_certificate"); });
+    expect(row).toHaveTextContent(`${X5T} bound to this app’s certificate “Certificate 1”`);
+    expect(backend.callsOf("certificate_binding")).toEqual([{ appId: "app-1", fields: boundJwt.jwt.claims }]);
+  });
+
+  it("warns when the token is bound to a certificate the app does not hold", async () => {
+    fakeBackend({
+      token_details: () => boundJwt,
+      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+      certificate_binding: () => ({ x5t_s256: X5T, certificate: null, presented_now: false }),
+    });
+    renderWithProviders(<TokenPanel app={mtlsApp} environment={everyEndpoint} />);
+    const row = await screen.findByTestId("token-cert-binding");
+    await vi.waitFor(() => { expect(row).toHaveAttribute("data-binding", "other_certificate"); });
+    expect(row).toHaveTextContent("bound to a certificate this app does not hold");
+  });
+
+  it("shows no certificate row for a token without cnf.x5t#S256 and asks core nothing", async () => {
+    const backend = fakeBackend({
+      token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }),
+      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+    });
+    renderWithProviders(<TokenPanel app={mtlsApp} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-type")).toHaveTextContent("Bearer");
+    expect(screen.queryByTestId("token-cert-binding")).toBeNull();
+    expect(backend.callsOf("certificate_binding")).toEqual([]);
+  });
+});

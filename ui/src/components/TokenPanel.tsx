@@ -9,7 +9,7 @@ import type { TokenMeta } from "../bindings/TokenMeta";
 import type { TokenStatus } from "../bindings/TokenStatus";
 import { api, toIpcError } from "../api/client";
 import { keys, useAppBinding, useTokenDetails } from "../api/queries";
-import { cnfJkt, tokenBinding, type TokenBinding } from "../lib/binding";
+import { cnfJkt, cnfX5t, tokenBinding, type TokenBinding } from "../lib/binding";
 import { tokenTypeName } from "../lib/exchange";
 import { presentationOf, WHAT_TO_DO } from "../lib/errors";
 import { NO_ENDING, ending } from "../lib/ending";
@@ -18,6 +18,7 @@ import { usePaletteRequest } from "../lib/usePaletteRequest";
 import { useFocusReturn } from "../lib/useFocusReturn";
 import { localDateTime } from "../lib/time";
 import { STATE_LABEL, countdown, duration, expiredAgo, liveState, parseScopes, useNow } from "../lib/tokens";
+import { CertBindingFact } from "./CertBindingFact";
 import { CopyButton, useClipboard } from "./Clipboard";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { LoginDialog, type LoginMode } from "./LoginDialog";
@@ -233,6 +234,9 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
   const autoRenew = status?.auto_renew ?? app.auto_renew;
   // an introspection on show speaks for the token now; else the JWT's own claims
   const shownJkt = cnfJkt(result?.kind === "introspection" ? result.value.fields : undefined) ?? cnfJkt(details.data?.jwt?.claims);
+  // the same for an mTLS-bound token's certificate (cnf.x5t#S256)
+  const certFields =
+    result?.kind === "introspection" && cnfX5t(result.value.fields) !== null ? result.value.fields : details.data?.jwt?.claims;
   const binding = token ? tokenBinding(token.token_type, shownJkt, appBinding.data) : null;
   // what the environment lacks for each action, said on the button and under the actions
   const lacking = [
@@ -392,6 +396,7 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
             <dt>Type</dt>
             <dd data-testid="token-type">{token.token_type}{token.is_jwt ? " · JWT" : " · opaque"}</dd>
             {binding && <BindingFact binding={binding} />}
+            <CertBindingFact appId={app.id} fields={certFields} />
             <dt>From</dt>
             <dd data-testid="token-source">{SOURCE_LABEL[token.source]}</dd>
             {token.issued_token_type && (

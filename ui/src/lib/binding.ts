@@ -36,3 +36,16 @@ export function tokenBinding(tokenType: string, jkt: string | null, app: AppBind
   }
   return app?.dpop ? { kind: "bearer_of_bound_app" } : { kind: "none" };
 }
+
+/** The `x5t#S256` of a `cnf` claim among `fields`: the certificate an mTLS-bound token is bound to (RFC 8705 §3.1). */
+export function cnfX5t(fields: readonly Field[] | undefined): string | null {
+  const cnf = fields?.find((field) => field.name === "cnf");
+  if (!cnf) return null;
+  try {
+    const parsed: unknown = JSON.parse(cnf.value);
+    if (parsed && typeof parsed === "object" && "x5t#S256" in parsed && typeof parsed["x5t#S256"] === "string") return parsed["x5t#S256"];
+  } catch {
+    // a provider's cnf that is not JSON names no certificate
+  }
+  return null;
+}

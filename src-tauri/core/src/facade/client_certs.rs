@@ -139,6 +139,25 @@ impl Core {
         Ok(self.client_cert(id)?.0)
     }
 
+    /// Puts a retired certificate back in use: presented again when it is the newest active one.
+    pub fn reactivate_client_cert(&self, id: &ClientCertId) -> Result<ClientCertMeta> {
+        let (cert, app) = self.client_cert(id)?;
+        self.store()?.write(|tx| {
+            client_certs::set_state(tx, id, SecretState::Active)?;
+            self.note_app(tx, AuditAction::ClientCertReactivated, &app.id, &cert.label)
+        })?;
+        Ok(self.client_cert(id)?.0)
+    }
+
+    /// The public JWK (`x5c`, `x5t#S256`) of a stored P-256 certificate, to register for
+    /// self_signed_tls_client_auth; None for other keys. Reads the key from the keychain only to
+    /// derive its public part.
+    pub fn client_cert_public_jwk(&self, id: &ClientCertId) -> Result<Option<String>> {
+        let (cert, _) = self.client_cert(id)?;
+        let key = self.vault.get(&client_cert_account(id))?;
+        ClientIdentity::from_stored(&cert.cert_pem, key.expose())?.public_jwk()
+    }
+
     /// Deletes a certificate from the keychain and the store; never the last active one of an
     /// app that authenticates with mutual TLS.
     pub fn delete_client_cert(&self, id: &ClientCertId) -> Result<()> {

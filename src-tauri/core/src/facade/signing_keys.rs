@@ -120,6 +120,16 @@ impl Core {
         Ok(self.signing_key(id)?.0)
     }
 
+    /// Puts a retired key back in use: it signs again when it is the newest active one.
+    pub fn reactivate_signing_key(&self, id: &SigningKeyId) -> Result<SigningKeyMeta> {
+        let (key, app) = self.signing_key(id)?;
+        self.store()?.write(|tx| {
+            signing_keys::set_state(tx, id, SecretState::Active)?;
+            self.note_app(tx, AuditAction::SigningKeyReactivated, &app.id, &key.label)
+        })?;
+        Ok(self.signing_key(id)?.0)
+    }
+
     /// Deletes a key from the keychain and the store; never the last active one of an app
     /// that authenticates with private_key_jwt.
     pub fn delete_signing_key(&self, id: &SigningKeyId) -> Result<()> {
@@ -127,6 +137,11 @@ impl Core {
         self.guard_last_key(&key, &app, "deleted")?;
         self.delete_entries(vec![signing_key_account(id)])?;
         self.note_app_now(AuditAction::SigningKeyDeleted, &app.id, &key.label)
+    }
+
+    /// One key's public JWK (JSON text): what to register at the provider for it alone.
+    pub fn public_jwk_of(&self, id: &SigningKeyId) -> Result<String> {
+        Ok(self.signing_key(id)?.0.public_jwk)
     }
 
     /// The public JWKS of an app's active keys: what to register at the provider.

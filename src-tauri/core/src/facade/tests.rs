@@ -1285,6 +1285,7 @@ async fn a_symlink_planted_as_a_token_lock_is_refused_and_its_target_untouched()
 }
 
 mod dpop;
+mod keys;
 mod owners;
 mod profiles;
 mod refresh;

@@ -1,0 +1,114 @@
+import { useState } from "react";
+import type { ClientApp } from "../bindings/ClientApp";
+import type { Environment } from "../bindings/Environment";
+import type { FieldError } from "../bindings/FieldError";
+import type { KeyAlg } from "../bindings/KeyAlg";
+import type { SigningKeyMeta } from "../bindings/SigningKeyMeta";
+import { api, toIpcError } from "../api/client";
+import { useKeyAlgorithms } from "../api/queries";
+import { presentationOf } from "../lib/errors";
+import { Dialog } from "./Dialog";
+import { Field } from "./Field";
+import { useReportError } from "./Problems";
+
+interface Props {
+  app: ClientApp;
+  environment: Environment;
+  onClose: () => void;
+  onAdded: (key: SigningKeyMeta) => void;
+}
+
+/**
+ * Generates a signing key (an algorithm from core's list) or imports one pasted as PKCS#8 PEM
+ * or a private JWK. The pasted text goes to core and the keychain, never back to the window.
+ */
+export function AddSigningKeyDialog({ app, environment, onClose, onAdded }: Props) {
+  const algorithms = useKeyAlgorithms();
+  const [mode, setMode] = useState<"generate" | "import">("generate");
+  const [chosen, setChosen] = useState<KeyAlg | null>(null);
+  const [label, setLabel] = useState("");
+  const [pasted, setPasted] = useState("");
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [saving, setSaving] = useState(false);
+  const report = useReportError();
+  const alg = chosen ?? algorithms.data?.[0] ?? null;
+
+  const save = async () => {
+    if (mode === "generate" && alg === null) return;
+    setSaving(true);
+    setErrors([]);
+    try {
+      const source = mode === "generate" && alg !== null ? { kind: "generate" as const, value: alg } : { kind: "import" as const, value: pasted };
+      const added = await api.addSigningKey({ app_id: app.id, label: label.trim(), source });
+      setPasted("");
+      onAdded(added);
+    } catch (reason) {
+      const error = toIpcError(reason);
+      setErrors([{ field: presentationOf(error.code) === "field" ? (error.field ?? "") : "", message: error.message }]);
+      if (presentationOf(error.code) === "banner") report(error);
+    } finally {
+      setSaving(false);
+    }
+  };
+  const general = errors.filter((error) => error.field === "");
+  const ready = mode === "generate" ? alg !== null : pasted.trim() !== "";
+
+  return (
+    <Dialog
+      title={`Add a signing key to “${app.display_name}”`}
+      subtitle={`${environment.name} · client ID ${app.client_id}`}
+      testId="key-form"
+      onClose={onClose}
+      production={environment.kind === "production"}
+    >
+      <form className="dialog-body" noValidate onSubmit={(event) => { event.preventDefault(); void save(); }}>
+        <fieldset className="choice-row">
+          <legend>Key</legend>
+          <label>
+            <input type="radio" name="key-mode" data-testid="key-mode-generate" checked={mode === "generate"} onChange={() => { setMode("generate"); }} /> Generate in Authdeck
+          </label>
+          <label>
+            <input type="radio" name="key-mode" data-testid="key-mode-import" checked={mode === "import"} onChange={() => { setMode("import"); }} /> Import mine
+          </label>
+        </fieldset>
+        {mode === "generate" ? (
+          <Field label="Algorithm" field="alg" errors={errors} hint="The private key is made here and kept in the system keychain only.">
+            <select data-testid="key-alg-choice" value={alg ?? ""} onChange={(e) => { setChosen(e.target.value as KeyAlg); }} disabled={!algorithms.data}>
+              {(algorithms.data ?? []).map((name) => (
+                <option key={name} value={name}>{name}</option>
+              ))}
+            </select>
+          </Field>
+        ) : (
+          <Field label="Private key" field="key" errors={errors} hint="Paste a PKCS#8 PEM (BEGIN PRIVATE KEY) or a private JWK. It goes straight to the keychain and is never shown here again.">
+            <textarea
+              data-testid="key-import-text"
+              className="mono masked"
+              rows={5}
+              autoComplete="off"
+              spellCheck={false}
+              autoCorrect="off"
+              autoCapitalize="off"
+              value={pasted}
+              onChange={(e) => { setPasted(e.target.value); }}
+            />
+          </Field>
+        )}
+        <Field label="Label" field="label" errors={errors} hint="Optional: where it is registered, or when.">
+          <input data-testid="key-label-input" autoComplete="off" placeholder="Key 1" value={label} onChange={(e) => { setLabel(e.target.value); }} />
+        </Field>
+        {general.length > 0 && (
+          <p className="action-error" data-testid="action-error" role="alert">
+            {general.map((error) => error.message).join(" ")}
+          </p>
+        )}
+        <footer className="dialog-footer">
+          <button type="button" data-testid="key-cancel" onClick={onClose}>Cancel</button>
+          <button type="submit" className="primary" data-testid="key-save" disabled={saving || !ready}>
+            {saving ? "Storing…" : mode === "generate" ? "Generate key" : "Store in keychain"}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  );
+}
