@@ -3,4 +3,4 @@
 /**
  * The JWS algorithm a key signs with.
  */
-export type KeyAlg = "ES256" | "EdDSA";
+export type KeyAlg = "ES256" | "EdDSA" | "RS256" | "PS256";

@@ -5,4 +5,4 @@ import type { Secret } from "./Secret";
 /**
  * Where a new key comes from.
  */
-export type KeySource = { "kind": "generate", "value": KeyAlg } | { "kind": "import", "value": Secret };
+export type KeySource = { "kind": "generate", "value": KeyAlg } | { "kind": "generate_rsa", "value": { alg: KeyAlg, bits: number, } } | { "kind": "import", "value": Secret } | { "kind": "import_as", "value": { alg: KeyAlg, key: Secret, } };
