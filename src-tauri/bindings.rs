@@ -77,6 +77,7 @@ fn export_all(dir: &Path) {
         AuditQuery,
         crate::team::TeamBadge,
         crate::team::TeamWatch,
+        authdeck_core::TeamPermissions,
         // events
         StoreChanged,
         ClipboardCleared,

@@ -268,26 +268,40 @@ pub async fn delete_secret<R: Runtime>(
 }
 
 /// The one command that sends a secret value to the webview, because the user asked to see it.
-#[tauri::command(async)]
-pub fn reveal_secret(state: State<'_, AppState>, id: SecretId) -> Reply<RevealedSecret> {
+#[tauri::command]
+pub async fn reveal_secret(state: State<'_, AppState>, id: SecretId) -> Reply<RevealedSecret> {
     let core = state.core()?;
-    let value = core.secret_for(&id, SecretUse::Reveal)?;
+    let value = secret_for(core, &id, SecretUse::Reveal).await?;
     Ok(RevealedSecret {
         value: value.expose().to_owned(),
         hide_after_seconds: core.settings()?.reveal_seconds,
     })
 }
 
-#[tauri::command(async)]
-pub fn copy_secret<R: Runtime>(
+#[tauri::command]
+pub async fn copy_secret<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     generation: State<'_, CopyGeneration>,
     id: SecretId,
 ) -> Reply<CopyStarted> {
     let core = state.core()?;
-    let value = core.secret_for(&id, SecretUse::Copy)?;
+    let value = secret_for(core, &id, SecretUse::Copy).await?;
     copy_value(&app, core, &generation, &value)
+}
+
+/// A secret's value for copying or revealing: a team secret read from its vault, else from
+/// the keychain; either read is recorded in the audit log.
+async fn secret_for(
+    core: &authdeck_core::Core,
+    id: &SecretId,
+    purpose: SecretUse,
+) -> authdeck_core::Result<authdeck_core::model::Secret> {
+    if core.is_team_secret(id)? {
+        core.team_secret_for(id, purpose).await
+    } else {
+        core.secret_for(id, purpose)
+    }
 }
 
 #[tauri::command(async)]

@@ -15,6 +15,7 @@ mod remote;
 mod startup;
 mod state;
 mod team;
+mod team_permissions;
 mod tray;
 
 use authdeck_core::model::AppId;
@@ -117,6 +118,7 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
         .manage(notices::Notices::default())
         .manage(team::SeenSetups::default())
         .manage(team::TeamSignIns::default())
+        .manage(team_permissions::KnownPermissions::default())
         .setup(|app| {
             use tauri::Manager;
             app.state::<Startup>().mark("set-up");
@@ -218,6 +220,7 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
             team::sign_in_team,
             team::sign_in_team_oidc,
             team::cancel_team_sign_in,
+            team_permissions::team_permissions,
         ])
         .build(tauri::generate_context!())
         .map_err(|error| match error {

@@ -5,6 +5,7 @@
 use crate::commands::changed;
 use crate::ipc::{IpcError, StoreScope};
 use crate::state::AppState;
+use crate::team_permissions::KnownPermissions;
 use authdeck_core::model::{EnvironmentId, Secret};
 use authdeck_core::team::SignIn;
 use authdeck_core::{TeamSignInFor, open_in_browser};
@@ -40,6 +41,13 @@ pub struct TeamWatch {
 #[derive(Default)]
 pub struct SeenSetups(Mutex<HashMap<EnvironmentId, u64>>);
 
+impl SeenSetups {
+    /// The version last seen of an environment's set-up.
+    pub fn version_of(&self, environment: &EnvironmentId) -> Option<u64> {
+        self.0.lock().ok().and_then(|s| s.get(environment).copied())
+    }
+}
+
 /// The browser sign-ins to a team vault under way, each with the means to cancel it.
 #[derive(Default)]
 pub struct TeamSignIns(Mutex<HashMap<String, oneshot::Sender<()>>>);
@@ -70,11 +78,7 @@ pub async fn watch_team<R: Runtime>(
     seen: State<'_, SeenSetups>,
     environment_id: EnvironmentId,
 ) -> Reply<TeamWatch> {
-    let last = seen
-        .0
-        .lock()
-        .ok()
-        .and_then(|s| s.get(&environment_id).copied());
+    let last = seen.version_of(&environment_id);
     let version = state
         .core()?
         .follow_team_setup(&environment_id, last)
@@ -101,6 +105,7 @@ pub async fn watch_team<R: Runtime>(
 pub async fn sign_in_team<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
+    known: State<'_, KnownPermissions>,
     team: String,
     username: Option<String>,
     credential: String,
@@ -119,6 +124,7 @@ pub async fn sign_in_team<R: Runtime>(
     };
     core.sign_in_team(&team, sign_in, Secret::new(credential))
         .await?;
+    known.forget();
     changed(&app, &[StoreScope::Secrets, StoreScope::Tokens]);
     Ok(())
 }
@@ -130,6 +136,7 @@ pub async fn sign_in_team_oidc<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     sign_ins: State<'_, TeamSignIns>,
+    known: State<'_, KnownPermissions>,
     team: String,
 ) -> Reply<bool> {
     let core = state.core()?;
@@ -159,6 +166,7 @@ pub async fn sign_in_team_oidc<R: Runtime>(
     }
     let signed_in = outcome?;
     if signed_in {
+        known.forget();
         changed(&app, &[StoreScope::Secrets, StoreScope::Tokens]);
     }
     Ok(signed_in)

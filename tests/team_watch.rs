@@ -5,9 +5,9 @@
 mod support;
 
 use authdeck_core::model::*;
-use authdeck_core::team::{DEFAULT_MOUNT, SignIn, TeamVaultInput};
 use authdeck_core::{Core, ErrorCode};
 use support::openbao::OpenBao;
+use support::team::{Member, connect, member};
 use tokio::runtime::Runtime;
 
 const POLICY: &str = r#"
@@ -19,41 +19,6 @@ path "secret/metadata/authdeck/acme/*" { capabilities = ["read", "list"] }
 const NO_METADATA_POLICY: &str = r#"
 path "secret/data/authdeck/acme/*" { capabilities = ["create", "read", "update"] }
 "#;
-
-struct Member {
-    core: Core,
-    namespace: String,
-    _home: tempfile::TempDir,
-}
-
-impl Drop for Member {
-    fn drop(&mut self) {
-        support::clear_namespace(&self.namespace);
-    }
-}
-
-fn member(test: &str) -> Member {
-    let home = tempfile::tempdir().unwrap();
-    let namespace = support::unique_namespace(test);
-    Member {
-        core: support::open(home.path(), &namespace),
-        namespace,
-        _home: home,
-    }
-}
-
-fn connect(rt: &Runtime, member: &Member, bao: &OpenBao, token: &str) {
-    rt.block_on(member.core.add_team(TeamVaultInput {
-        name: "acme".into(),
-        addresses: vec![bao.address.clone()],
-        namespace: None,
-        mount: DEFAULT_MOUNT.into(),
-        path: "authdeck/acme".into(),
-        sign_in: SignIn::Token,
-        credential: Secret::new(token),
-    }))
-    .expect("connect to the team vault");
-}
 
 /// A vault, a member who shared "Sandbox" (one app, secret "first") and one who joined it:
 /// the vault, the sharer with their environment and app, and the other member's app. The

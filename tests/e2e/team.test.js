@@ -3,7 +3,9 @@
 // the CLI, and a second member (a data folder and keychain namespace of their own) who rotates
 // its secret with the CLI. The window follows the rotation within 10 s, retires and refuses to
 // remove the last active secret through the vault, and, once the vault revoked its token, asks
-// for a sign-in that a pasted token mends.
+// for a sign-in that a pasted token mends. Signed in again with a read-only member's token, the
+// window disables what the vault says that policy does not allow, and still copies a team
+// secret read from the vault.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -14,6 +16,7 @@ import { after, before, test } from "node:test";
 import {
   NAMESPACE,
   click,
+  clipboard,
   closeApp,
   dataFiles,
   dismissToasts,
@@ -40,6 +43,11 @@ const FOLLOW_WITHIN_MS = 10000;
 const POLICY = `
 path "secret/data/authdeck/acme/*"     { capabilities = ["create", "read", "update"] }
 path "secret/metadata/authdeck/acme/*" { capabilities = ["read", "list", "delete"] }
+`;
+// A member who reads everything and changes nothing.
+const READ_ONLY_POLICY = `
+path "secret/data/authdeck/acme/*"     { capabilities = ["read"] }
+path "secret/metadata/authdeck/acme/*" { capabilities = ["read", "list"] }
 `;
 
 const scratch = mkdtempSync(join(tmpdir(), "authdeck-team-e2e-"));
@@ -108,9 +116,9 @@ async function startOpenBao() {
   throw new Error(`OpenBao did not start in 5 tries; its last log:\n${log}`);
 }
 
-/** A new vault token with the team's policy. */
-async function memberToken() {
-  const { status, body } = await vault("POST", "auth/token/create", { policies: ["acme-member"], ttl: "1h" });
+/** A new vault token with the team's policy (or another). */
+async function memberToken(policy = "acme-member") {
+  const { status, body } = await vault("POST", "auth/token/create", { policies: [policy], ttl: "1h" });
   assert.equal(status, 200, JSON.stringify(body));
   return body.auth.client_token;
 }
@@ -172,6 +180,7 @@ before(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: cargo build -p authdeck-cli`);
   bao = await startOpenBao();
   assert.equal((await vault("POST", "sys/policies/acl/acme-member", { policy: POLICY })).status, 204);
+  assert.equal((await vault("POST", "sys/policies/acl/acme-read-only", { policy: READ_ONLY_POLICY })).status, 204);
   const team = ["team", "add", TEAM, "--address", bao.address, "--path", "authdeck/acme", "--method", "token", "--token-stdin"];
   // this desktop's member: an environment of their own, shared through the team vault
   activeBefore = JSON.parse(cli(["envs", "--json"])).find((environment) => environment.active)?.name ?? null;
@@ -262,4 +271,44 @@ test("a revoked vault token brings the sign-in banner; a pasted token mends it",
       assert.equal(file.bytes.includes(value), false, `${file.path} holds a team secret`);
     }
   }
+});
+
+test("a read-only member finds Add, Retire and Delete disabled with the vault's reason, and copies a team secret", async () => {
+  await dismissToasts(browser);
+  // this member's token is revoked, and the sign-in gives them a read-only one
+  const held = execFileSync("secret-tool", ["lookup", "service", NAMESPACE, "username", `team:${TEAM}`], { encoding: "utf8" }).trim();
+  assert.equal((await vault("POST", "auth/token/revoke", { token: held })).status, 204);
+  await waitForText(browser, "vault-sign-in-banner", "The team vault “acme” needs a sign-in", FOLLOW_WITHIN_MS);
+  await click(browser, "vault-sign-in");
+  await type(browser, "vault-credential", await memberToken("acme-read-only"));
+  await click(browser, "vault-sign-in-submit");
+  await waitForGone(browser, "vault-sign-in-banner", FOLLOW_WITHIN_MS);
+  // the vault's answer (sys/capabilities-self), asked again after the sign-in
+  const setup = "secret/data/authdeck/acme/team-sandbox/setup";
+  const metadata = "secret/metadata/authdeck/acme/team-sandbox/secrets/*";
+  await waitForText(browser, "team-policy-note", `Your vault policy does not allow updating ${setup} (it needs “update” there).`, FOLLOW_WITHIN_MS);
+  await waitForText(browser, "team-policy-note", `Your vault policy does not allow deleting ${metadata} (it needs “delete” there).`);
+  const disabled = (selector) => browser.execute((s) => [...document.querySelectorAll(s)].map((b) => b.disabled), selector);
+  assert.deepEqual(await disabled('[data-testid="secret-add"]'), [true]);
+  assert.deepEqual(await disabled('[data-testid="secret-rotate"]'), [true]);
+  assert.deepEqual(await disabled('[data-testid="secret-retire"]'), [true, true]);
+  assert.deepEqual(await disabled('[data-testid="secret-delete"]'), [true, true]);
+  assert.deepEqual(await disabled('[data-testid="secret-copy"]'), [false, false]);
+  assert.deepEqual(await disabled('[data-testid="secret-reveal"]'), [false, false]);
+  assert.equal(
+    await browser.$('[data-testid="secret-add"]').getAttribute("title"),
+    `Your vault policy does not allow updating ${setup} (it needs “update” there).`,
+  );
+  // the earlier test's refusal and the sign-in's toast are not part of this screen
+  await browser.execute(() => document.querySelector('[data-testid="action-error"] button')?.click());
+  await dismissToasts(browser);
+  await screenshot(browser, "40-team-policy-disabled");
+  // reading is allowed: Copy reads the value from the vault onto the clipboard, not into the page
+  await onRow("first", "secret-copy");
+  const value = "team-secret-first-value-1111";
+  await browser.waitUntil(() => clipboard() === value, { timeout: 10000, timeoutMsg: "the team secret never reached the clipboard" });
+  assert.ok(!(await browser.getPageSource()).includes(value), "the value is not in the page");
+  const copied = JSON.parse(cli(["audit", "--json"])).find((entry) => entry.action === "secret_copied");
+  assert.match(copied?.detail ?? "", /^secret “first” \(.+\) copied from the team vault “acme” by /);
+  await dismissToasts(browser);
 });

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod fixture;
 pub mod openbao;
 pub mod openbao_cluster;
+pub mod team;
 
 use authdeck_core::model::*;
 use authdeck_core::vault::{KeychainVault, SecretStore};

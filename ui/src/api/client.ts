@@ -57,6 +57,7 @@ import type { ExchangeError } from "../bindings/ExchangeError";
 import type { ExchangePart } from "../bindings/ExchangePart";
 import type { ExchangeRequest } from "../bindings/ExchangeRequest";
 import type { TeamBadge } from "../bindings/TeamBadge";
+import type { TeamPermissions } from "../bindings/TeamPermissions";
 import type { TeamWatch } from "../bindings/TeamWatch";
 import type { CertAdded } from "../bindings/CertAdded";
 import type { CertBinding } from "../bindings/CertBinding";
@@ -283,4 +284,6 @@ export const api = {
     call<null>("sign_in_team", { team, username, credential }),
   signInTeamOidc: (team: string) => call<boolean>("sign_in_team_oidc", { team }),
   cancelTeamSignIn: (team: string) => call<null>("cancel_team_sign_in", { team }),
+  // asked of the vault once per set-up version the window has seen, and after a sign-in
+  teamPermissions: (environmentId: EnvironmentId) => call<TeamPermissions>("team_permissions", { environmentId }),
 };

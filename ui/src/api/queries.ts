@@ -28,6 +28,12 @@ export const keys = {
   team: (environmentId: EnvironmentId) => ["team", environmentId] as const,
   /** What the last look at a team environment's set-up in its vault found. */
   vault: (environmentId: EnvironmentId) => ["vault", environmentId] as const,
+  /**
+   * What the member's vault policy allows in a team environment. Under the secrets' key: a
+   * moved-on set-up and a new sign-in are each announced as a secrets change, and either may
+   * bring another answer.
+   */
+  teamPermissions: (environmentId: EnvironmentId) => ["secrets", "team-permissions", environmentId] as const,
 };
 
 /** Which cached queries a change of `scope` makes stale. */
@@ -116,6 +122,15 @@ export const useAppBinding = (appId: AppId | null) =>
 /** The client authentication methods the app form offers in an environment (by its metadata). */
 export const useAuthMethods = (environmentId: EnvironmentId) =>
   useQuery({ queryKey: keys.authMethods(environmentId), queryFn: () => api.authMethods(environmentId) });
+/** What the member's vault policy allows in a team environment; nothing is asked for a local one. */
+export const useTeamPermissions = (environmentId: EnvironmentId, shared: boolean) =>
+  useQuery({
+    queryKey: keys.teamPermissions(environmentId),
+    queryFn: () => api.teamPermissions(environmentId),
+    enabled: shared,
+    // asked again only when a secrets change is announced, not on every mount
+    staleTime: Infinity,
+  });
 export const useTeam = (environmentId: EnvironmentId | null) =>
   useQuery({
     queryKey: keys.team(environmentId ?? ""),

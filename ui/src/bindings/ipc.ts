@@ -87,6 +87,7 @@ export const COMMANDS = [
   "sign_in_team",
   "sign_in_team_oidc",
   "cancel_team_sign_in",
+  "team_permissions",
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 export const EVENTS = {

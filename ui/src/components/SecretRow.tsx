@@ -1,5 +1,6 @@
 import type { SecretMeta } from "../bindings/SecretMeta";
 import { NO_ENDING, ending } from "../lib/ending";
+import { NO_REFUSALS, type PolicyRefusals } from "../lib/vault";
 import { daysAgo, daysSince, localDate, localDateTime, relativeTime } from "../lib/time";
 import { useNow } from "../lib/tokens";
 import { CopyButton, useClipboard } from "./Clipboard";
@@ -15,6 +16,8 @@ interface Props {
   onVerify: (secret: SecretMeta) => void;
   /** A verification of this secret is under way. */
   verifying: boolean;
+  /** What the member's vault policy does not allow (a team secret); those buttons are disabled. */
+  refusals?: PolicyRefusals;
 }
 
 /** How old a secret is, in words: the provider's creation date when known, else when it was added. */
@@ -35,7 +38,7 @@ export function verifiedWords(secret: SecretMeta, now: number = Date.now()): str
 }
 
 /** One secret: what it is, how old, and what can be done with it. The value is never shown unasked. */
-export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDelete, onVerify, verifying }: Props) {
+export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDelete, onVerify, verifying, refusals = NO_REFUSALS }: Props) {
   const { copy } = useClipboard();
   const reveal = useReveal(secret.id);
   const active = secret.state === "active";
@@ -90,10 +93,13 @@ export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDele
           testId="secret-copy"
           label={`Copy “${secret.label || secret.fingerprint}” to the clipboard`}
           onCopy={() => void copy(secret)}
+          refused={refusals.read ?? undefined}
         />
         <button
           type="button"
           data-testid="secret-reveal"
+          disabled={refusals.read !== null && reveal.value === null}
+          title={refusals.read ?? undefined}
           onClick={reveal.toggle}
           aria-pressed={reveal.value !== null}
           aria-label={reveal.value === null ? `Reveal “${secret.label || secret.fingerprint}”` : "Hide the value"}
@@ -103,20 +109,32 @@ export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDele
         <button
           type="button"
           data-testid="secret-verify"
-          disabled={verifying}
+          disabled={verifying || refusals.read !== null}
           onClick={() => { onVerify(secret); }}
           aria-busy={verifying}
           aria-label={`Verify “${secret.label || secret.fingerprint}” with a real token request`}
-          title="Make a real token request with this secret and record the result"
+          title={refusals.read ?? "Make a real token request with this secret and record the result"}
         >
           {verifying ? "Verifying…" : "Verify"}
         </button>
         {active ? (
-          <button type="button" data-testid="secret-retire" onClick={() => { onRetire(secret); }} title="Keep it, but stop using it">
+          <button
+            type="button"
+            data-testid="secret-retire"
+            disabled={refusals.change !== null}
+            onClick={() => { onRetire(secret); }}
+            title={refusals.change ?? "Keep it, but stop using it"}
+          >
             Retire
           </button>
         ) : (
-          <button type="button" data-testid="secret-reactivate" onClick={() => { onReactivate(secret); }}>
+          <button
+            type="button"
+            data-testid="secret-reactivate"
+            disabled={refusals.change !== null}
+            title={refusals.change ?? undefined}
+            onClick={() => { onReactivate(secret); }}
+          >
             Reactivate
           </button>
         )}
@@ -124,9 +142,10 @@ export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDele
           type="button"
           className="icon-button danger-text"
           data-testid="secret-delete"
+          disabled={refusals.remove !== null}
           onClick={() => { onDelete(secret); }}
           aria-label={`Delete “${secret.label || secret.fingerprint}”`}
-          title="Delete from the keychain"
+          title={refusals.remove ?? "Delete from the keychain"}
         >
           <Icon name="trash" size={14} />
         </button>

@@ -123,10 +123,79 @@ describe("SecretsPanel", () => {
     expect(verified).toHaveTextContent("Failed just now: The provider refused the client (invalid_client).");
   });
 
+  it("asks nothing of a vault for a local environment, and disables nothing", async () => {
+    const backend = fakeBackend({ list_secrets: () => [secret()] });
+    renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
+    expect(await screen.findByTestId("secret-row")).toBeInTheDocument();
+    expect(screen.queryByTestId("team-policy-note")).toBeNull();
+    for (const id of ["secret-add", "secret-copy", "secret-reveal", "secret-retire", "secret-delete"]) expect(screen.getByTestId(id)).toBeEnabled();
+    expect(backend.callsOf("team_permissions")).toEqual([]);
+  });
+
   describe("in a team environment", () => {
     const TEAM_LAST =
       "This is the last active secret of “Billing sync” in the team vault, so it cannot be retired or removed. Add the new secret first, then retire or remove this one.";
-    const shared = { team_of_environment: () => ({ team: "acme", method: "token", username: null }) };
+    const setup = "secret/data/authdeck/acme/sandbox/setup";
+    const values = "secret/data/authdeck/acme/sandbox/secrets/*";
+    const metadata = "secret/metadata/authdeck/acme/sandbox/secrets/*";
+    const may = (capability: string, path: string, allowed: boolean) => ({
+      allowed,
+      capability,
+      path,
+      refusal: allowed ? null : `Your vault policy does not allow ${capability === "read" ? "reading" : capability === "update" ? "updating" : "deleting"} ${path} (it needs “${capability}” there).`,
+    });
+    const rights = (change: boolean, read: boolean, remove: boolean) => () => ({
+      change_setup: may("update", setup, change),
+      read_secrets: may("read", values, read),
+      remove_secrets: may("delete", metadata, remove),
+    });
+    const shared = {
+      team_of_environment: () => ({ team: "acme", method: "token", username: null }),
+      team_permissions: rights(true, true, true),
+    };
+    const UPDATE_REFUSED = `Your vault policy does not allow updating ${setup} (it needs “update” there).`;
+    const DELETE_REFUSED = `Your vault policy does not allow deleting ${metadata} (it needs “delete” there).`;
+    const READ_REFUSED = `Your vault policy does not allow reading ${values} (it needs “read” there).`;
+
+    it("disables for a read-only member what the vault says their policy does not allow, naming capability and path", async () => {
+      const backend = fakeBackend({
+        ...shared,
+        team_permissions: rights(false, true, false),
+        list_secrets: () => [secret(), secret({ id: "sec-2", label: "Old", fingerprint: "2222", state: "retired" })],
+        copy_secret: () => ({ clear_after_seconds: 30 }),
+      });
+      renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
+      const note = await screen.findByTestId("team-policy-note");
+      expect(within(note).getAllByRole("listitem").map((item) => item.textContent)).toEqual([UPDATE_REFUSED, DELETE_REFUSED]);
+      for (const id of ["secret-add", "secret-rotate", "secret-retire", "secret-reactivate"]) {
+        expect(screen.getByTestId(id)).toBeDisabled();
+        expect(screen.getByTestId(id)).toHaveAttribute("title", UPDATE_REFUSED);
+      }
+      for (const button of screen.getAllByTestId("secret-delete")) {
+        expect(button).toBeDisabled();
+        expect(button).toHaveAttribute("title", DELETE_REFUSED);
+      }
+      // reading is allowed: copy, reveal and verify stay
+      for (const id of ["secret-copy", "secret-reveal", "secret-verify"]) {
+        for (const button of screen.getAllByTestId(id)) expect(button).toBeEnabled();
+      }
+      await userEvent.click(screen.getAllByTestId("secret-copy")[0] as HTMLElement);
+      await waitFor(() => {
+        expect(backend.callsOf("copy_secret")).toEqual([{ id: "sec-1" }]);
+      });
+      expect(backend.callsOf("team_permissions")).toEqual([{ environmentId: environment().id }]);
+    });
+
+    it("disables copy, reveal and verify when the policy does not allow reading the values", async () => {
+      fakeBackend({ ...shared, team_permissions: rights(true, false, true), list_secrets: () => [secret()] });
+      renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
+      expect(await screen.findByTestId("team-policy-note")).toHaveTextContent(READ_REFUSED);
+      for (const id of ["secret-copy", "secret-reveal", "secret-verify"]) {
+        expect(screen.getByTestId(id)).toBeDisabled();
+        expect(screen.getByTestId(id)).toHaveAttribute("title", READ_REFUSED);
+      }
+      for (const id of ["secret-add", "secret-rotate", "secret-retire", "secret-delete"]) expect(screen.getByTestId(id)).toBeEnabled();
+    });
 
     it("retires a secret through the same command as a local one, and says so", async () => {
       let secrets: SecretMeta[] = [secret(), secret({ id: "sec-2", label: "New", fingerprint: "2222" })];

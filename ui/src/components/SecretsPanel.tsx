@@ -4,12 +4,13 @@ import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
 import type { SecretMeta } from "../bindings/SecretMeta";
 import { api, toIpcError } from "../api/client";
-import { keys, useSecrets, useTeam } from "../api/queries";
+import { keys, useSecrets, useTeam, useTeamPermissions } from "../api/queries";
 import { ending } from "../lib/ending";
 import { presentationOf } from "../lib/errors";
 import { plural } from "../lib/time";
 import type { AppRequest } from "../lib/palette";
 import { usePaletteRequest } from "../lib/usePaletteRequest";
+import { policyRefusals } from "../lib/vault";
 import { AddSecretDialog } from "./AddSecretDialog";
 import { useClipboard } from "./Clipboard";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -48,6 +49,9 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
   // a team environment's secrets are in its vault: changes there reach every member
   const team = useTeam(environment.id).data ?? null;
   const home = team ? `the team vault “${team.team}”` : "the keychain";
+  // what the member's vault policy does not allow is disabled, by the vault's own answer
+  const refusals = policyRefusals(useTeamPermissions(environment.id, team !== null).data);
+  const policyNotes = [...new Set([refusals.change, refusals.read, refusals.remove].filter((note) => note !== null))];
   const { copy } = useClipboard();
 
   const all = secrets.data ?? [];
@@ -61,7 +65,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
     request,
     onRequestTaken,
     ready: secrets.data !== undefined,
-    refusal: () => (active[0] ? null : "it has no active secret"),
+    refusal: () => refusals.read ?? (active[0] ? null : "it has no active secret"),
     perform: { "copy-secret": () => { if (active[0]) void copy(active[0]); } },
   });
 
@@ -114,15 +118,36 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
         </h3>
         <div className="panel-actions">
           {active.length > 0 && (
-            <button type="button" data-testid="secret-rotate" onClick={() => { setAdding("rotate"); }} title="Add the new secret, then retire the old one">
+            <button
+              type="button"
+              data-testid="secret-rotate"
+              disabled={refusals.change !== null}
+              onClick={() => { setAdding("rotate"); }}
+              title={refusals.change ?? "Add the new secret, then retire the old one"}
+            >
               <Icon name="rotate" size={14} /> Rotate
             </button>
           )}
-          <button type="button" className="primary" data-testid="secret-add" onClick={() => { setAdding("add"); }}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="secret-add"
+            disabled={refusals.change !== null}
+            title={refusals.change ?? undefined}
+            onClick={() => { setAdding("add"); }}
+          >
             <Icon name="plus" size={14} /> Add secret
           </button>
         </div>
       </header>
+      {policyNotes.length > 0 && (
+        <div className="notice" data-testid="team-policy-note" role="note">
+          <Icon name="lock" />
+          <ul className="policy-notes">
+            {policyNotes.map((note) => <li key={note}>{note}</li>)}
+          </ul>
+        </div>
+      )}
       {refusal && (
         <div className="notice notice-refusal" data-testid="action-error" role="alert">
           <Icon name="warning" />
@@ -175,6 +200,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
             onDelete={(s) => { setPending({ kind: "delete", secret: s }); }}
             onVerify={(s) => void verify(s)}
             verifying={verifying === secret.id}
+            refusals={refusals}
           />
         ))}
       </ul>
@@ -192,6 +218,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
                 onDelete={(s) => { setPending({ kind: "delete", secret: s }); }}
                 onVerify={(s) => void verify(s)}
                 verifying={verifying === secret.id}
+                refusals={refusals}
               />
             ))}
           </ul>

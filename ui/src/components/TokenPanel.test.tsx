@@ -48,6 +48,30 @@ describe("TokenPanel", () => {
     expect(backend.callsOf("copy_token")).toEqual([]);
   });
 
+  it("disables getting a token of a team app whose secrets the member's vault policy does not let them read", async () => {
+    const values = "secret/data/authdeck/acme/sandbox/secrets/*";
+    const refusal = `Your vault policy does not allow reading ${values} (it needs “read” there).`;
+    const may = { allowed: true, capability: "update", path: "secret/data/authdeck/acme/sandbox/setup", refusal: null };
+    const backend = fakeBackend({
+      token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }),
+      list_secrets: () => [],
+      team_of_environment: () => ({ team: "acme", method: "token", username: null }),
+      team_permissions: () => ({
+        change_setup: may,
+        read_secrets: { allowed: false, capability: "read", path: values, refusal },
+        remove_secrets: { ...may, capability: "delete" },
+      }),
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={withEndpoints} />);
+    const get = await screen.findByTestId("token-get");
+    await vi.waitFor(() => {
+      expect(get).toBeDisabled();
+    });
+    expect(get).toHaveAttribute("title", refusal);
+    await userEvent.click(get);
+    expect(backend.callsOf("get_token")).toEqual([]);
+  });
+
   it("shows the API base a token's answer named, and Try it sends there", async () => {
     const instance = "https://acme.my.salesforce.com";
     const status = tokenStatus({ issued: Date.now(), token: { api_base_url: instance } });

@@ -8,7 +8,8 @@ import type { TokenInfo } from "../bindings/TokenInfo";
 import type { TokenMeta } from "../bindings/TokenMeta";
 import type { TokenStatus } from "../bindings/TokenStatus";
 import { api, toIpcError } from "../api/client";
-import { keys, useAppBinding, useTokenDetails } from "../api/queries";
+import { keys, useAppBinding, useTeam, useTeamPermissions, useTokenDetails } from "../api/queries";
+import { policyRefusals } from "../lib/vault";
 import { cnfJkt, cnfX5t, tokenBinding, type TokenBinding } from "../lib/binding";
 import { tokenTypeName } from "../lib/exchange";
 import { presentationOf, WHAT_TO_DO } from "../lib/errors";
@@ -280,13 +281,18 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
     void copyWith({ id: `token:${app.id}`, label: `Access token of “${app.display_name}”`, fingerprint: token.fingerprint }, () => api.copyToken(app.id));
   };
   const introspect = () => void run("introspect", () => api.introspectToken(app.id), (value) => { setResult({ kind: "introspection", value }); });
+  // a confidential app of a team environment needs to read its secret from the vault
+  const shared = useTeam(environment.id).data != null;
+  const vaultRefusals = policyRefusals(useTeamPermissions(environment.id, shared).data);
   /** Why each action cannot run now, in its button's words; null when it can. */
   const refusals: Record<PanelAction, string | null> = {
     "get-token": !endpoints.token_url
       ? "Add a token endpoint to the environment first"
       : !canGet
         ? "A public client gets its tokens by signing a user in"
-        : null,
+        : confidential
+          ? vaultRefusals.read
+          : null,
     "copy-token": !token
       ? NO_TOKEN
       : token.sign_in_ended_at

@@ -3,6 +3,7 @@
 // banner and the badge read. A failed look is a state to show quietly, never an error to raise.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { EnvironmentId } from "../bindings/EnvironmentId";
+import type { TeamPermissions } from "../bindings/TeamPermissions";
 import { api, toIpcError } from "../api/client";
 import { keys } from "../api/queries";
 
@@ -61,4 +62,27 @@ export function useVaultState(environmentId: EnvironmentId | null, shared: boole
     refetchIntervalInBackground: false,
     staleTime: 0,
   });
+}
+
+/** Why the member's vault policy keeps each kind of secret action from them; null: allowed. */
+export interface PolicyRefusals {
+  /** Adding, rotating, retiring, reactivating (update on the set-up). */
+  change: string | null;
+  /** Copying, revealing, verifying (read on the values). */
+  read: string | null;
+  /** Deleting (delete on the values' metadata). */
+  remove: string | null;
+}
+
+/** Everything allowed: a local environment, or a team one whose answer has not come yet. */
+export const NO_REFUSALS: PolicyRefusals = { change: null, read: null, remove: null };
+
+/** The refusals in the vault's answer (`team_permissions`), each naming the capability and path. */
+export function policyRefusals(permissions: TeamPermissions | null | undefined): PolicyRefusals {
+  if (!permissions) return NO_REFUSALS;
+  return {
+    change: permissions.change_setup.refusal,
+    read: permissions.read_secrets.refusal,
+    remove: permissions.remove_secrets.refusal,
+  };
 }

@@ -19,6 +19,8 @@ mod secrets;
 mod signing_keys;
 mod team;
 mod team_oidc;
+mod team_permissions;
+mod team_secret_reads;
 mod team_secret_states;
 mod team_secrets;
 mod team_share;
@@ -36,6 +38,7 @@ pub use login::{
 };
 pub use remote::{drift, registration_account};
 pub use team_oidc::{PendingTeamSignIn, TeamSignInFor, TeamSignInStarted};
+pub use team_permissions::{TeamPermission, TeamPermissions};
 pub use tokens::Fetch;
 
 use crate::audit::Actor;

@@ -274,8 +274,15 @@ impl Kv<'_> {
     /// Whether the token's policy allows destroying the entry at `path` (asked of the vault,
     /// `sys/capabilities-self`), so a removal that would stop half-way is refused first.
     pub async fn may_destroy(&self, path: &str) -> Result<bool> {
-        let api = format!("{}/metadata/{}", self.vault.mount, self.full_path(path));
-        let body = json!({ "paths": [api] });
+        let api = self.api_path("metadata", path);
+        let granted = self.capabilities(std::slice::from_ref(&api)).await?;
+        Ok(grants(&granted[0], "delete"))
+    }
+
+    /// The token's capabilities on each vault API path (`secret/data/authdeck/acme/…`), in
+    /// the order asked, from one `sys/capabilities-self` request.
+    pub async fn capabilities(&self, api_paths: &[String]) -> Result<Vec<Vec<String>>> {
+        let body = json!({ "paths": api_paths });
         let (_, answer) = self
             .send(
                 http::Method::POST,
@@ -284,10 +291,25 @@ impl Kv<'_> {
                 Purpose::Capabilities,
             )
             .await?;
-        let granted = answer["data"][&api].as_array().cloned().unwrap_or_default();
-        Ok(granted
+        Ok(api_paths
             .iter()
-            .any(|c| c == "delete" || c == "root" || c == "sudo"))
+            .map(|path| {
+                answer["data"][path]
+                    .as_array()
+                    .map(|list| {
+                        list.iter()
+                            .filter_map(|c| c.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect())
+    }
+
+    /// The vault API path of the entry at `path` (under the team's base path) in the KV v2
+    /// `part` (`data` or `metadata`): `secret/metadata/authdeck/acme/sandbox/secrets/<id>`.
+    pub fn api_path(&self, part: &str, path: &str) -> String {
+        format!("{}/{part}/{}", self.vault.mount, self.full_path(path))
     }
 
     /// `mount/path` as the person would name it (`secret/authdeck/acme/sandbox/setup`).
@@ -377,6 +399,12 @@ pub(super) fn errors_of(answer: &Value) -> String {
         .unwrap_or_else(|| "no reason given".into())
 }
 
+/// Whether `granted` (a path's capabilities) allows `needed`; a root token may do anything,
+/// and an explicit `deny` wins over everything.
+pub fn grants(granted: &[String], needed: &str) -> bool {
+    !granted.iter().any(|c| c == "deny") && granted.iter().any(|c| c == needed || c == "root")
+}
+
 /// Turns a refusal into the error that says what to do.
 fn check(vault: &TeamVault, status: u16, answer: &Value, purpose: Purpose<'_>) -> Result<()> {
     let shown = |path: &str| format!("{}/{path}", vault.mount);
@@ -434,5 +462,25 @@ fn check(vault: &TeamVault, status: u16, answer: &Value, purpose: Purpose<'_>) -
             "The team vault “{}” answered HTTP {status}: {why}.",
             vault.name
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grants;
+
+    fn granted(list: &[&str]) -> Vec<String> {
+        list.iter().map(|c| (*c).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_capability_is_granted_by_name_or_root_and_never_past_a_deny() {
+        assert!(grants(&granted(&["create", "read", "update"]), "update"));
+        assert!(grants(&granted(&["root"]), "delete"));
+        assert!(!grants(&granted(&["create", "read"]), "update"));
+        // sudo opens root-protected paths; it grants no delete by itself
+        assert!(!grants(&granted(&["sudo"]), "delete"));
+        assert!(!grants(&granted(&["deny", "read"]), "read"));
+        assert!(!grants(&granted(&[]), "read"));
     }
 }
