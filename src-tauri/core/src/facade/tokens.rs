@@ -4,7 +4,8 @@
 //! Storing a new token follows the secrets' protocol: (1) commit a `put` intent for the new
 //! entry, (2) write the keychain, (3) in one transaction replace the app's token row, drop the
 //! intent and record a `delete` intent for the old entry, (4) remove the old entry and finish
-//! that intent. A crash anywhere leaves nothing the reconciler cannot finish or undo.
+//! that intent (a commit not waited for: losing it leaves an intent the reconciler finishes
+//! again). A crash anywhere leaves nothing the reconciler cannot finish or undo.
 //!
 //! Token requests for one app are single-flight: a caller that arrives while a request for the
 //! same app (and scopes) is under way waits for it and shares its outcome. Across processes
@@ -657,11 +658,20 @@ impl Core {
             self.undo_puts(&entries, &puts)?;
             return Err(app_gone());
         };
-        for intent in old {
-            // A keychain that fails now leaves the intent; the reconciler finishes it later.
-            if self.vault.delete(&intent.account).is_ok() {
-                self.store()?.write(|tx| intents::finish(tx, &intent))?;
-            }
+        // A keychain that fails now leaves the intent; the reconciler finishes it later.
+        let removed: Vec<Intent> = old
+            .into_iter()
+            .filter(|intent| self.vault.delete(&intent.account).is_ok())
+            .collect();
+        self.crash_point("token: old entries removed")?;
+        if !removed.is_empty() {
+            // One commit for them all, not fsynced: losing it in a power cut only leaves
+            // intents the reconciler finishes again (their entries are gone already).
+            self.store()?.write_redoable(|tx| {
+                removed
+                    .iter()
+                    .try_for_each(|intent| intents::finish(tx, intent))
+            })?;
         }
         // the access token is written last (see `entries`)
         if let Some((_, value)) = entries.pop() {
