@@ -91,15 +91,12 @@ fn kind_word(kind: EnvironmentKind) -> &'static str {
 /// `authdeck status`: the apps of an environment with token state and time left.
 pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
     let environment = resolve::environment(core, args.env.as_deref())?;
-    let statuses = core.token_statuses(&environment.id)?;
     if args.json {
-        // one query for the environment, as the statuses are
-        let pushing = core.apps_pushing_requests(&environment.id)?;
+        let statuses = core.token_statuses_with_par(&environment.id)?;
         let apps = statuses
             .iter()
-            .map(|s| {
-                let token = s.token.as_ref();
-                let par = pushing.contains(s.app_id.as_str());
+            .map(|(s, par)| {
+                let (token, par) = (s.token.as_ref(), *par);
                 // asked only for DPoP tokens: a status of thousands of apps stays one query
                 let dpop_jkt = match token {
                     Some(t) if t.token_type == "DPoP" => core.dpop_binding(&s.app_id)?.jkt,
@@ -142,6 +139,7 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
         })
         .map(|()| 0);
     }
+    let statuses = core.token_statuses(&environment.id)?;
     // The REFRESH column appears once a token of the list came from a sign-in.
     let signed_in = statuses.iter().any(|s| {
         s.token

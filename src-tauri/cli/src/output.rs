@@ -112,108 +112,54 @@ fn written(outcome: std::io::Result<()>) -> Result<(), Failure> {
 }
 
 /// Prints a value as JSON: indented on a terminal, on one line for a program (`status --json`
-/// of 10,000 apps is 6.5 MB indented, and a program reads both alike). serde_json escapes C0
-/// controls but writes DEL, C1 and the bidirectional controls as they are; they are escaped
-/// here too (`\u009b`), which is the same JSON to a program and harmless on a terminal.
+/// of 10,000 apps is 6.5 MB indented, and a program reads both alike), with no character that
+/// drives a terminal ([`terminal_json`]).
 pub fn print_json(value: &impl Serialize) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let pretty = stdout.is_terminal();
-    // Streamed: the values serialize infallibly, so the only error left is the reader's.
-    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    written(
-        write_terminal_json(&mut stdout, value, pretty)
-            .map_err(std::io::Error::from)
-            .and_then(|()| stdout.write_all(b"\n"))
-            .and_then(|()| stdout.flush()),
-    )
+    let mut text = terminal_json(value, pretty)
+        .map_err(|e| Failure::new(exit::OTHER, format!("Could not write the output: {e}")))?;
+    text.push(b'\n');
+    // At once: stdout is line-buffered, and a stream of chunks without a line break was
+    // searched for one chunk by chunk.
+    let mut stdout = stdout.lock();
+    written(stdout.write_all(&text).and_then(|()| stdout.flush()))
 }
 
-/// Writes `value` as JSON with no character that drives a terminal, escaped as it is written.
-fn write_terminal_json(
-    writer: impl Write,
-    value: &impl Serialize,
-    pretty: bool,
-) -> serde_json::Result<()> {
-    use serde_json::ser::{CompactFormatter, PrettyFormatter, Serializer};
+/// `value` as JSON, with the characters serde_json leaves raw that drive a terminal (DEL, C1
+/// such as U+009B, the bidirectional controls) escaped as `\u009b`: the same JSON to a program,
+/// harmless on a terminal. They can only be inside strings (JSON outside them is ASCII), and
+/// every one is a byte at or above DEL, so all-ASCII output (the usual) is checked in one scan
+/// and kept as is; otherwise only the characters from DEL up are looked at.
+fn terminal_json(value: &impl Serialize, pretty: bool) -> serde_json::Result<Vec<u8>> {
+    let mut json = Vec::with_capacity(1 << 16);
     if pretty {
-        let formatter = TerminalSafe(PrettyFormatter::new());
-        value.serialize(&mut Serializer::with_formatter(writer, formatter))
+        serde_json::to_writer_pretty(&mut json, value)?;
     } else {
-        value.serialize(&mut Serializer::with_formatter(
-            writer,
-            TerminalSafe(CompactFormatter),
-        ))
+        serde_json::to_writer(&mut json, value)?;
     }
-}
-
-/// serde_json's layout `F`, with the characters it leaves raw inside strings escaped: they
-/// can only be inside strings, as JSON outside them is ASCII.
-struct TerminalSafe<F>(F);
-
-impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for TerminalSafe<F> {
-    fn write_string_fragment<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        // Every character to escape is DEL or above: ASCII without DEL needs no closer look.
-        if fragment.is_ascii() && !fragment.as_bytes().contains(&0x7f) {
-            return writer.write_all(fragment.as_bytes());
+    if json.is_ascii() && !json.contains(&0x7f) {
+        return Ok(json);
+    }
+    let json = String::from_utf8_lossy(&json);
+    let mut safe = String::with_capacity(json.len() + 64);
+    let mut rest: &str = &json;
+    // A byte from DEL up found from a character's start is one too (the first of a UTF-8
+    // sequence), so `at` is always a character boundary.
+    while let Some(at) = rest.bytes().position(|b| b >= 0x7f) {
+        safe.push_str(&rest[..at]);
+        let Some(c) = rest[at..].chars().next() else {
+            break;
+        };
+        if drives_terminal(c) {
+            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            safe.push(c);
         }
-        let mut start = 0;
-        for (at, c) in fragment.char_indices() {
-            if drives_terminal(c) {
-                writer.write_all(&fragment.as_bytes()[start..at])?;
-                write!(writer, "\\u{:04x}", u32::from(c))?;
-                start = at + c.len_utf8();
-            }
-        }
-        writer.write_all(&fragment.as_bytes()[start..])
+        rest = &rest[at + c.len_utf8()..];
     }
-
-    fn begin_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.0.begin_array(writer)
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.0.end_array(writer)
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_array_value(writer, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.0.end_array_value(writer)
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.0.begin_object(writer)
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.0.end_object(writer)
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        writer: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_object_key(writer, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.0.begin_object_value(writer)
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        self.0.end_object_value(writer)
-    }
+    safe.push_str(rest);
+    Ok(safe.into_bytes())
 }
 
 /// Columns padded to their widest cell (by characters), two spaces apart.
@@ -383,14 +329,21 @@ mod tests {
             ),
             (false, r#"{"name":"a\u001bb\u009bc\u007fd\u202ee"}"#),
         ] {
-            let mut text = Vec::new();
-            write_terminal_json(&mut text, &value, pretty).unwrap();
-            let text = String::from_utf8(text).unwrap();
+            let text = String::from_utf8(terminal_json(&value, pretty).unwrap()).unwrap();
             assert_eq!(text, expected);
             assert!(!has_terminal_controls(&text));
             let back: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert_eq!(back, value);
         }
+    }
+
+    #[test]
+    fn json_keeps_ordinary_non_ascii_text_around_escaped_controls() {
+        let value = serde_json::json!({ "név": "Café ✓\u{9b}“x”\u{2066}日本", "n": 1 });
+        let text = String::from_utf8(terminal_json(&value, false).unwrap()).unwrap();
+        assert_eq!(text, r#"{"n":1,"név":"Café ✓\u009b“x”\u2066日本"}"#);
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
 
     #[test]

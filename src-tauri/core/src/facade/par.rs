@@ -12,7 +12,7 @@ use super::tokens::Credentials;
 use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::flows;
-use crate::model::{AppId, ClientApp, Environment, EnvironmentId};
+use crate::model::{AppId, ClientApp, Environment};
 use crate::store::apps;
 
 impl Core {
@@ -21,14 +21,6 @@ impl Core {
     pub fn pushes_requests(&self, app: &AppId) -> Result<bool> {
         self.app(app)?;
         apps::par_of(&self.store()?.conn, app)
-    }
-
-    /// The IDs of an environment's apps that opted in to pushing their requests.
-    pub fn apps_pushing_requests(
-        &self,
-        environment: &EnvironmentId,
-    ) -> Result<std::collections::HashSet<String>> {
-        apps::par_in(&self.store()?.conn, environment)
     }
 
     /// Makes an app's browser logins push their authorization requests, or not (then only

@@ -946,6 +946,33 @@ fn a_crash_at_any_step_of_storing_a_token_keeps_the_old_one_and_leaves_no_orphan
 }
 
 #[test]
+fn a_crash_after_the_old_entries_are_removed_keeps_the_new_token_and_reconciles() {
+    // The step after the removal is committed without an fsync: a power cut can lose it,
+    // which leaves the same state as this crash, and the reconciler must finish it.
+    for (keep, old_entries) in [
+        (minted as fn(&str) -> super::tokens::Keep, 1),
+        (signed_in, 3),
+    ] {
+        let mut f = Fixture::new();
+        let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+        let app = f.app(&sandbox, "Billing sync");
+        let old = f.core.store_token(&app.id, keep("old")).unwrap();
+        f.crash_at("token: old entries removed");
+        assert!(f.core.store_token(&app.id, keep("new")).is_err());
+        assert!(f.vault.get(&super::token_account(&old.id)).is_err());
+        assert_eq!(
+            f.restart_after(RECONCILE_AFTER_SECONDS + 1)
+                .finished_deletes,
+            old_entries
+        );
+        let (kept, value) = f.core.token_value(&app.id).unwrap();
+        assert_ne!(kept.id, old.id);
+        assert_eq!(value.expose(), "new");
+        f.assert_stores_agree();
+    }
+}
+
+#[test]
 fn a_replaced_token_whose_old_entry_could_not_be_removed_is_cleaned_up_at_next_start() {
     let mut f = Fixture::new();
     let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);

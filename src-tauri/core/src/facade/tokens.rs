@@ -4,7 +4,8 @@
 //! Storing a new token follows the secrets' protocol: (1) commit a `put` intent for the new
 //! entry, (2) write the keychain, (3) in one transaction replace the app's token row, drop the
 //! intent and record a `delete` intent for the old entry, (4) remove the old entry and finish
-//! that intent. A crash anywhere leaves nothing the reconciler cannot finish or undo.
+//! that intent (a commit not waited for: losing it leaves an intent the reconciler finishes
+//! again). A crash anywhere leaves nothing the reconciler cannot finish or undo.
 //!
 //! Token requests for one app are single-flight: a caller that arrives while a request for the
 //! same app (and scopes) is under way waits for it and shares its outcome. Across processes
@@ -192,6 +193,20 @@ impl Core {
 
     /// The token status of every app of an environment, by app name.
     pub fn token_statuses(&self, environment: &EnvironmentId) -> Result<Vec<TokenStatus>> {
+        Ok(self
+            .token_statuses_with_par(environment)?
+            .into_iter()
+            .map(|(status, _)| status)
+            .collect())
+    }
+
+    /// [`Core::token_statuses`], each with whether the app pushes its authorization requests
+    /// (PAR), read in the same pass over the environment's apps (`status --json`: a second
+    /// query for it read all 10,000 apps' rows again).
+    pub fn token_statuses_with_par(
+        &self,
+        environment: &EnvironmentId,
+    ) -> Result<Vec<(TokenStatus, bool)>> {
         self.environment(environment)?;
         let store = self.store()?;
         let mut by_app: std::collections::HashMap<AppId, TokenMeta> =
@@ -203,7 +218,7 @@ impl Core {
         Ok(apps::token_facts(&store.conn, environment)?
             .into_iter()
             .map(|facts| {
-                status::token_status(
+                let status = status::token_status(
                     AppFacts {
                         id: &facts.id,
                         name: &facts.name,
@@ -214,7 +229,8 @@ impl Core {
                     },
                     by_app.remove(&facts.id),
                     now,
-                )
+                );
+                (status, facts.par)
             })
             .collect())
     }
@@ -657,11 +673,20 @@ impl Core {
             self.undo_puts(&entries, &puts)?;
             return Err(app_gone());
         };
-        for intent in old {
-            // A keychain that fails now leaves the intent; the reconciler finishes it later.
-            if self.vault.delete(&intent.account).is_ok() {
-                self.store()?.write(|tx| intents::finish(tx, &intent))?;
-            }
+        // A keychain that fails now leaves the intent; the reconciler finishes it later.
+        let removed: Vec<Intent> = old
+            .into_iter()
+            .filter(|intent| self.vault.delete(&intent.account).is_ok())
+            .collect();
+        self.crash_point("token: old entries removed")?;
+        if !removed.is_empty() {
+            // One commit for them all, not fsynced: losing it in a power cut only leaves
+            // intents the reconciler finishes again (their entries are gone already).
+            self.store()?.write_redoable(|tx| {
+                removed
+                    .iter()
+                    .try_for_each(|intent| intents::finish(tx, intent))
+            })?;
         }
         // the access token is written last (see `entries`)
         if let Some((_, value)) = entries.pop() {

@@ -406,6 +406,8 @@ pub struct TokenFacts {
     pub client_type: ClientType,
     pub auto_renew: bool,
     pub renewal_paused: bool,
+    /// Its browser logins push their authorization requests (PAR).
+    pub par: bool,
 }
 
 /// The token facts of an environment's apps, by display name.
@@ -413,7 +415,7 @@ pub fn token_facts(conn: &Connection, environment: &EnvironmentId) -> Result<Vec
     let mut statement = conn
         .prepare_cached(
             "SELECT id, display_name, client_id, client_type, auto_renew, \
-             renewal_paused_at IS NOT NULL AS renewal_paused FROM apps \
+             renewal_paused_at IS NOT NULL AS renewal_paused, par FROM apps \
              WHERE environment_id = ?1 ORDER BY display_name COLLATE NOCASE",
         )
         .map_err(store_error)?;
@@ -427,6 +429,7 @@ pub fn token_facts(conn: &Connection, environment: &EnvironmentId) -> Result<Vec
                 client_type: enum_at(row, 3, ClientType::parse)?,
                 auto_renew: row.get(4)?,
                 renewal_paused: row.get(5)?,
+                par: row.get(6)?,
             })
         })
         .map_err(store_error)?;
