@@ -45,7 +45,15 @@ test("closing the window after copying a secret quits cleanly and leaves no secr
     await waitForText(browser, "clipboard-countdown", "cleared in");
 
     desktop.push(startDesktopProgram("openbox", ["--sm-disable"]));
-    await until("a window manager", () => succeeds("wmctrl", ["-l"]));
+    // a window manager started after the window takes it over a moment later: close it only
+    // once the manager lists it (wmctrl -c fails on a window it does not manage yet)
+    await until("the window manager managing the window", () => {
+      try {
+        return /\sAuthdeck$/m.test(execFileSync("wmctrl", ["-l"], { encoding: "utf8", timeout: 5000 }));
+      } catch {
+        return false;
+      }
+    });
     await recordForCanary(browser);
     execFileSync("wmctrl", ["-c", "Authdeck"], { timeout: 5000 });
     await until("the app's exit", () => existsSync(EXIT_FILE));
