@@ -9,6 +9,7 @@ import { localDateTime, plural } from "../lib/time";
 import { AppForm } from "./AppForm";
 import { BindingSettings } from "./BindingSettings";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { DetailLoading } from "./EmptyDetail";
 import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
 import { RemotePanel } from "./RemotePanel";
@@ -50,14 +51,7 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
   }, [missing, onClosed]);
 
   if (missing) return <section className="detail detail-empty" aria-label="The app no longer exists" />;
-  if (app.isPending) {
-    return (
-      <section className="detail" aria-busy="true" aria-label="Loading the app">
-        <div className="skeleton-title" />
-        <div className="skeleton-block" />
-      </section>
-    );
-  }
+  if (app.isPending) return <DetailLoading />;
   if (app.isError) {
     return (
       <section className="detail detail-empty">
