@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import type { Environment } from "../bindings/Environment";
 import type { LinkedApp } from "../bindings/LinkedApp";
 import { api, toIpcError } from "../api/client";
-import { useApp, useLinkedApps, useTokenDetails } from "../api/queries";
+import { useApp, useAppBinding, useLinkedApps, useSecrets, useTokenDetails } from "../api/queries";
 import { measureToFrame } from "../lib/marks";
 import type { AppRequest } from "../lib/palette";
 import { localDateTime, plural } from "../lib/time";
@@ -37,9 +37,13 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const missing = app.error ? toIpcError(app.error).code === "not_found" : false;
-  // The token panel's query (shared through the cache): the app is open once both are shown.
+  // What the panels show first, asked for now with the app rather than once it has arrived and
+  // the panels are drawn (a second round trip): they read the same cache. The app is open once
+  // its token panel and its secrets are shown.
   const token = useTokenDetails(appId);
-  const shown = app.isSuccess && !token.isPending;
+  const secrets = useSecrets(appId);
+  const binding = useAppBinding(appId);
+  const shown = app.isSuccess && !token.isPending && !secrets.isPending && !binding.isPending;
   useEffect(() => {
     if (shown) measureToFrame("open-app", "open-app-start");
   }, [shown]);
