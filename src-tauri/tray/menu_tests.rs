@@ -297,3 +297,26 @@ fn time_left_reads_as_the_window_counts_down() {
     assert_eq!(time_left(3 * 86_400 + 4 * 3600), "3 d 4 h");
     assert_eq!(time_left(-5), "0 s");
 }
+
+#[test]
+fn the_menu_while_the_store_opens_says_so_and_offers_only_the_window_and_quit() {
+    assert_eq!(
+        opening(true),
+        vec![
+            Entry::Note("Opening…".to_owned()),
+            Entry::Separator,
+            Entry::Item {
+                label: "Hide window".to_owned(),
+                action: Action::HideWindow
+            },
+            Entry::Item {
+                label: "Quit Authdeck".to_owned(),
+                action: Action::Quit
+            },
+        ]
+    );
+    assert!(opening(false).contains(&Entry::Item {
+        label: "Show window".to_owned(),
+        action: Action::ShowWindow
+    }));
+}

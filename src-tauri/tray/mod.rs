@@ -41,18 +41,21 @@ const EVERY_MINUTE: Duration = Duration::from_secs(60);
 #[derive(Default)]
 pub struct Rebuild(AtomicBool);
 
-/// Puts the icon in the tray and keeps its menu current for the app's lifetime.
+/// Puts the icon in the tray and keeps its menu current for the app's lifetime. Called on the
+/// main thread while the window is made: the menu from the store follows moments later, off
+/// that thread (reading every app's token state is not the window's to wait for).
 pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     app.manage(Rebuild::default());
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .tooltip("Authdeck")
-        .menu(&native_menu(app, &current(app))?)
+        .menu(&native_menu(app, &menu::opening(window_visible(app)))?)
         .show_menu_on_left_click(true)
         .on_menu_event(|app, event| act(app, event.id().as_ref()));
     if let Some(icon) = app.default_window_icon() {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
+    rebuild_soon(app);
     for event in [STORE_CHANGED, TOKEN_RENEWED] {
         let handle = app.clone();
         app.listen_any(event, move |event| {
@@ -124,9 +127,7 @@ pub fn rebuild_soon<R: Runtime>(app: &AppHandle<R>) {
 
 /// The menu as the store and the window are now.
 fn current<R: Runtime>(app: &AppHandle<R>) -> Vec<Entry> {
-    let window_visible = app
-        .get_webview_window("main")
-        .is_some_and(|window| window.is_visible().unwrap_or(false));
+    let window_visible = window_visible(app);
     let state = app.try_state::<AppState>();
     let core = state.as_ref().and_then(|state| state.core().ok());
     let environments = core
@@ -145,6 +146,11 @@ fn current<R: Runtime>(app: &AppHandle<R>) -> Vec<Entry> {
         statuses: &statuses,
         window_visible,
     })
+}
+
+fn window_visible<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.get_webview_window("main")
+        .is_some_and(|window| window.is_visible().unwrap_or(false))
 }
 
 fn native_menu<R: Runtime>(app: &AppHandle<R>, entries: &[Entry]) -> tauri::Result<Menu<R>> {
