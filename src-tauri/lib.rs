@@ -237,13 +237,17 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
     // second one): a second launch must not start a demo server, re-seed the demo's folder or
     // run the store's start-up reconciliation under the running instance's feet.
     use tauri::Manager;
-    let state = match launch.mode {
-        Mode::Normal => state::AppState::open(home, namespace),
+    let (state, opening) = match launch.mode {
+        Mode::Normal => state::AppState::normal(home, namespace),
         Mode::Demo => {
             state::AppState::demo(home, demo::start_server().map_err(NotStarted::Failed)?)
         }
     };
-    app.state::<Startup>().mark("store-opened");
+    // While the window and its webview are made on this thread (the first command waits).
+    let handle = app.handle().clone();
+    state.open_in_background(opening, move || {
+        handle.state::<Startup>().mark("store-opened");
+    });
     app.manage(state);
     if let Some(open) = launch.open {
         app.state::<instance::OpenRequest>().set((open, None));

@@ -91,6 +91,25 @@ pub struct Facts<'a> {
     pub copied: Option<(&'a str, u32)>,
 }
 
+/// The menu while the store is still opening (the first moments after a launch): the
+/// window's own entries, without a word about environments the store has not told yet.
+pub fn opening(window_visible: bool) -> Vec<Entry> {
+    vec![
+        Entry::Note("Opening…".to_owned()),
+        Entry::Separator,
+        window_entry(window_visible),
+        item("Quit Authdeck", Action::Quit),
+    ]
+}
+
+fn window_entry(visible: bool) -> Entry {
+    if visible {
+        item("Hide window", Action::HideWindow)
+    } else {
+        item("Show window", Action::ShowWindow)
+    }
+}
+
 /// The whole menu, top to bottom.
 pub fn menu(facts: &Facts<'_>) -> Vec<Entry> {
     let active = facts
@@ -107,11 +126,7 @@ pub fn menu(facts: &Facts<'_>) -> Vec<Entry> {
         entries.extend(app_entries(facts.statuses));
         entries.push(Entry::Separator);
     }
-    entries.push(if facts.window_visible {
-        item("Hide window", Action::HideWindow)
-    } else {
-        item("Show window", Action::ShowWindow)
-    });
+    entries.push(window_entry(facts.window_visible));
     entries.push(item("Quit Authdeck", Action::Quit));
     entries
 }

@@ -322,3 +322,26 @@ fn a_token_the_tray_copied_is_named_under_the_environment_with_its_clearing_time
         ]
     );
 }
+
+#[test]
+fn the_menu_while_the_store_opens_says_so_and_offers_only_the_window_and_quit() {
+    assert_eq!(
+        opening(true),
+        vec![
+            Entry::Note("Opening…".to_owned()),
+            Entry::Separator,
+            Entry::Item {
+                label: "Hide window".to_owned(),
+                action: Action::HideWindow
+            },
+            Entry::Item {
+                label: "Quit Authdeck".to_owned(),
+                action: Action::Quit
+            },
+        ]
+    );
+    assert!(opening(false).contains(&Entry::Item {
+        label: "Show window".to_owned(),
+        action: Action::ShowWindow
+    }));
+}

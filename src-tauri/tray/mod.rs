@@ -47,19 +47,22 @@ pub struct Rebuild(AtomicBool);
 #[derive(Default)]
 struct TrayCopy(Mutex<Option<(u64, String)>>);
 
-/// Puts the icon in the tray and keeps its menu current for the app's lifetime.
+/// Puts the icon in the tray and keeps its menu current for the app's lifetime. Called on the
+/// main thread while the window is made: the menu from the store follows moments later, off
+/// that thread (reading every app's token state is not the window's to wait for).
 pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     app.manage(Rebuild::default());
     app.manage(TrayCopy::default());
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .tooltip("Authdeck")
-        .menu(&native_menu(app, &current(app))?)
+        .menu(&native_menu(app, &menu::opening(window_visible(app)))?)
         .show_menu_on_left_click(true)
         .on_menu_event(|app, event| act(app, event.id().as_ref()));
     if let Some(icon) = app.default_window_icon() {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
+    rebuild_soon(app);
     for event in [STORE_CHANGED, TOKEN_RENEWED, CLIPBOARD_CLEARED] {
         let handle = app.clone();
         app.listen_any(event, move |event| {
@@ -131,17 +134,16 @@ pub fn rebuild_soon<R: Runtime>(app: &AppHandle<R>) {
 
 /// The menu as the store and the window are now.
 fn current<R: Runtime>(app: &AppHandle<R>) -> Vec<Entry> {
-    let window_visible = app
-        .get_webview_window("main")
-        .is_some_and(|window| window.is_visible().unwrap_or(false));
+    let window_visible = window_visible(app);
     let state = app.try_state::<AppState>();
     let core = state.as_ref().and_then(|state| state.core().ok());
     let environments = core
         .and_then(|core| core.environments().ok())
         .unwrap_or_default();
-    let active = core
-        .and_then(|core| core.settings().ok())
-        .and_then(|settings| settings.active_environment_id);
+    let settings = core.and_then(|core| core.settings().ok());
+    let active = settings
+        .as_ref()
+        .and_then(|settings| settings.active_environment_id.clone());
     let statuses = match (core, &active) {
         (Some(core), Some(active)) => core.token_statuses(active).unwrap_or_default(),
         _ => Vec::new(),
@@ -151,9 +153,7 @@ fn current<R: Runtime>(app: &AppHandle<R>) -> Vec<Entry> {
         .try_state::<TrayCopy>()
         .and_then(|copy| copy.0.lock().ok()?.clone())
         .filter(|(generation, _)| Some(*generation) == on_clipboard);
-    let clear_seconds = core
-        .and_then(|core| core.settings().ok())
-        .map_or(0, |settings| settings.clipboard_clear_seconds);
+    let clear_seconds = settings.map_or(0, |settings| settings.clipboard_clear_seconds);
     menu::menu(&Facts {
         environments: &environments,
         active: active.as_ref(),
@@ -163,6 +163,11 @@ fn current<R: Runtime>(app: &AppHandle<R>) -> Vec<Entry> {
             .as_ref()
             .map(|(_, app)| (app.as_str(), clear_seconds)),
     })
+}
+
+fn window_visible<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.get_webview_window("main")
+        .is_some_and(|window| window.is_visible().unwrap_or(false))
 }
 
 fn native_menu<R: Runtime>(app: &AppHandle<R>, entries: &[Entry]) -> tauri::Result<Menu<R>> {

@@ -19,6 +19,11 @@ const OUT = process.env.AUTHDECK_BENCH_OUT;
 const LAUNCHES = Number(process.env.AUTHDECK_BENCH_LAUNCHES ?? 7);
 const SAMPLES = Number(process.env.AUTHDECK_BENCH_SAMPLES ?? 15);
 const IDLE_SECONDS = Number(process.env.AUTHDECK_BENCH_IDLE ?? 60);
+// Another build of the app (an earlier commit's) whose launches alternate with this one's, so
+// both see the same load on a busy machine; its rows say "before".
+const BEFORE = process.env.AUTHDECK_BENCH_BEFORE;
+// "1": the start-up phases only (no interactions, no idle minute).
+const STARTUP_ONLY = process.env.AUTHDECK_BENCH_STARTUP_ONLY === "1";
 if (!CLI || !APP || !OUT) throw new Error("run the desktop benchmark through tests/bench/desktop");
 
 const rows = [];
@@ -106,9 +111,9 @@ async function appGone(timeout = 20000) {
   }
 }
 
-/** The start-up phases of one launch, in ms after the kernel started the process. */
-async function launchOnce() {
-  const browser = await startApp();
+/** The start-up phases of one launch of `application`, in ms after the kernel started the process. */
+async function launchOnce(application = APP) {
+  const browser = await startApp({ application });
   try {
     // the process's marks arrive after the first render, the list a frame after its data
     await until(browser, "authdeck:list-interactive");
@@ -255,8 +260,18 @@ function treePss() {
 
 async function measure(size) {
   const launches = [];
-  for (let i = 0; i < LAUNCHES; i++) launches.push(await launchOnce());
-  for (const phase of Object.keys(launches[0])) row(size, `start-up: ${phase} (after the process started)`, launches.map((l) => l[phase]));
+  const before = [];
+  for (let i = 0; i < LAUNCHES; i++) {
+    // interleaved, each build first every other time
+    if (BEFORE && i % 2 === 0) before.push(await launchOnce(BEFORE));
+    launches.push(await launchOnce());
+    if (BEFORE && i % 2 === 1) before.push(await launchOnce(BEFORE));
+  }
+  for (const phase of Object.keys(launches[0])) {
+    if (BEFORE) row(size, `start-up: ${phase} (after the process started), before`, before.map((l) => l[phase]));
+    row(size, `start-up: ${phase} (after the process started)`, launches.map((l) => l[phase]));
+  }
+  if (STARTUP_ONLY) return;
   const browser = await startApp();
   try {
     await until(browser, "authdeck:list-interactive");

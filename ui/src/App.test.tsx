@@ -5,6 +5,13 @@ import type { Settings } from "./bindings/Settings";
 import { fakeBackend, type Handlers } from "./test/backend";
 import { clientApp, environment, secret, settings as settingsOf, summaryOf, tokenStatus } from "./test/fixtures";
 import { renderWithProviders } from "./test/render";
+import { loadTheRest } from "./later";
+
+// The detail and the dialogs are chunks the window loads once its list is shown; these tests
+// open them at once, so they are loaded first (their loading behind Suspense is not the subject).
+beforeAll(async () => {
+  await loadTheRest();
+});
 
 const sandbox = environment({ id: "env-sbx", name: "Sandbox", app_count: 1 });
 const production = environment({ id: "env-prd", name: "Production", kind: "production", color: "#d64545", app_count: 1 });

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { Suspense, useCallback, useEffect, useRef, useState } from "react";
 import type { TokenRenewed } from "./bindings/TokenRenewed";
 import type { OpenedApp } from "./bindings/OpenedApp";
 import type { Environment } from "./bindings/Environment";
@@ -13,25 +13,28 @@ import { plural } from "./lib/time";
 import { usePaletteEntries, usePaletteKey } from "./lib/usePalette";
 import { useTheme } from "./lib/useTheme";
 import { useVaultState } from "./lib/vault";
-import { AppDetail } from "./components/AppDetail";
 import { AppList } from "./components/AppList";
-import { AuditLogDialog } from "./components/AuditLogDialog";
-import { CommandPalette } from "./components/CommandPalette";
-import { DeleteEnvironmentDialog } from "./components/DeleteEnvironmentDialog";
-import { EmptyDetail } from "./components/EmptyDetail";
-import { EnvironmentForm } from "./components/EnvironmentForm";
+import { DetailLoading, EmptyDetail } from "./components/EmptyDetail";
 import { ErrorBanner } from "./components/ErrorBanner";
-import { ImportExportDialog } from "./components/ImportExportDialog";
-import { NewAppDialog } from "./components/NewAppDialog";
 import { ProblemBanner, useReportError } from "./components/Problems";
-import { ProviderDialog } from "./components/ProviderDialog";
-import { SettingsDialog } from "./components/SettingsDialog";
 import { StatusBar } from "./components/StatusBar";
-import { TokenOverview } from "./components/TokenOverview";
 import { VaultSignInBanner } from "./components/VaultSignIn";
 import { useToast } from "./components/Toasts";
 import { ProductionBanner, TopBar } from "./components/TopBar";
 import { Welcome } from "./components/Welcome";
+import {
+  AppDetail,
+  AuditLogDialog,
+  CommandPalette,
+  DeleteEnvironmentDialog,
+  EnvironmentForm,
+  ImportExportDialog,
+  NewAppDialog,
+  ProviderDialog,
+  SettingsDialog,
+  TokenOverview,
+  loadTheRest,
+} from "./later";
 
 type Open =
   | { kind: "new-environment" }
@@ -182,6 +185,14 @@ export function App() {
   const loading = environments.isPending || settings.isPending;
   const production = active?.kind === "production";
   const firstRun = environments.data?.length === 0;
+  // the first screen is up (the list, the welcome or the error): the rest loads behind it
+  const firstScreenUp = !loading && (apps.data !== undefined || active === null || blocking !== null);
+  useEffect(() => {
+    if (!firstScreenUp) return;
+    // after the frame that shows it
+    const frame = requestAnimationFrame(() => setTimeout(() => void loadTheRest(), 0));
+    return () => { cancelAnimationFrame(frame); };
+  }, [firstScreenUp]);
 
   return (
     <div className={production ? "app-shell production" : "app-shell"}>
@@ -230,21 +241,24 @@ export function App() {
             environmentName={active?.name ?? null}
           />
           {selectedAppId && active ? (
-            <AppDetail
-              key={selectedAppId}
-              appId={selectedAppId}
-              environment={active}
-              onOpenLinked={openLinked}
-              onClosed={closeDetail}
-              request={request?.appId === selectedAppId ? request : null}
-              onRequestTaken={requestTaken}
-            />
+            <Suspense fallback={<DetailLoading />}>
+              <AppDetail
+                key={selectedAppId}
+                appId={selectedAppId}
+                environment={active}
+                onOpenLinked={openLinked}
+                onClosed={closeDetail}
+                request={request?.appId === selectedAppId ? request : null}
+                onRequestTaken={requestTaken}
+              />
+            </Suspense>
           ) : (
             <EmptyDetail hasApps={(apps.data?.length ?? 0) > 0} />
           )}
         </main>
       )}
       <StatusBar active={active} team={team} vault={vault} />
+      <Suspense fallback={null}>
       {(open?.kind === "new-environment" || open?.kind === "edit-environment") && (
         <EnvironmentForm
           environment={open.kind === "edit-environment" ? open.environment : null}
@@ -315,6 +329,7 @@ export function App() {
           }}
         />
       )}
+      </Suspense>
     </div>
   );
 }

@@ -2,13 +2,14 @@ import { useEffect, useState } from "react";
 import type { Environment } from "../bindings/Environment";
 import type { LinkedApp } from "../bindings/LinkedApp";
 import { api, toIpcError } from "../api/client";
-import { useApp, useLinkedApps, useTokenDetails } from "../api/queries";
+import { useApp, useAppBinding, useLinkedApps, useSecrets, useTokenDetails } from "../api/queries";
 import { measureToFrame } from "../lib/marks";
 import type { AppRequest } from "../lib/palette";
 import { localDateTime, plural } from "../lib/time";
 import { AppForm } from "./AppForm";
 import { BindingSettings } from "./BindingSettings";
 import { ConfirmDialog } from "./ConfirmDialog";
+import { DetailLoading } from "./EmptyDetail";
 import { Icon } from "./Icon";
 import { useReportError } from "./Problems";
 import { RemotePanel } from "./RemotePanel";
@@ -38,9 +39,13 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const missing = app.error ? toIpcError(app.error).code === "not_found" : false;
-  // The token panel's query (shared through the cache): the app is open once both are shown.
+  // What the panels show first, asked for now with the app rather than once it has arrived and
+  // the panels are drawn (a second round trip): they read the same cache. The app is open once
+  // its token panel and its secrets are shown.
   const token = useTokenDetails(appId);
-  const shown = app.isSuccess && !token.isPending;
+  const secrets = useSecrets(appId);
+  const binding = useAppBinding(appId);
+  const shown = app.isSuccess && !token.isPending && !secrets.isPending && !binding.isPending;
   useEffect(() => {
     if (shown) measureToFrame("open-app", "open-app-start");
   }, [shown]);
@@ -52,14 +57,7 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
   }, [missing, onClosed]);
 
   if (missing) return <section className="detail detail-empty" aria-label="The app no longer exists" />;
-  if (app.isPending) {
-    return (
-      <section className="detail" aria-busy="true" aria-label="Loading the app">
-        <div className="skeleton-title" />
-        <div className="skeleton-block" />
-      </section>
-    );
-  }
+  if (app.isPending) return <DetailLoading />;
   if (app.isError) {
     return (
       <section className="detail detail-empty">

@@ -16,3 +16,13 @@ export function EmptyDetail({ hasApps }: { hasApps: boolean }) {
     </section>
   );
 }
+
+/** The right column while an app is loading (its data, or its detail's code). */
+export function DetailLoading() {
+  return (
+    <section className="detail" aria-busy="true" aria-label="Loading the app">
+      <div className="skeleton-title" />
+      <div className="skeleton-block" />
+    </section>
+  );
+}
