@@ -21,6 +21,7 @@ mod team;
 mod team_oidc;
 mod team_secret_states;
 mod team_secrets;
+mod team_setup;
 mod team_share;
 mod team_watch;
 mod tokens;
@@ -36,6 +37,7 @@ pub use login::{
 };
 pub use remote::{drift, registration_account};
 pub use team_oidc::{PendingTeamSignIn, TeamSignInFor, TeamSignInStarted};
+pub use team_setup::AppSwitches;
 pub use tokens::Fetch;
 
 use crate::audit::Actor;
