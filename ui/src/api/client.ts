@@ -173,8 +173,8 @@ export const api = {
   listEnvironments: () => call<Environment[]>("list_environments"),
   createEnvironment: (input: EnvironmentInput) =>
     write<Environment>(["environments", "settings"], "create_environment", { input }),
-  updateEnvironment: (id: EnvironmentId, input: EnvironmentInput) =>
-    write<Environment>(["environments", "apps"], "update_environment", { id, input }),
+  updateEnvironment: (id: EnvironmentId, input: EnvironmentInput, choices?: Choices) =>
+    write<Environment>(["environments", "apps"], "update_environment", choices ? { id, input, choices } : { id, input }),
   deleteEnvironment: (id: EnvironmentId, withApps: boolean) =>
     write<EnvironmentDeleted>(["environments", "apps", "secrets", "settings"], "delete_environment", { id, withApps }),
   validateEnvironment: (id: EnvironmentId | null, input: EnvironmentInput) =>

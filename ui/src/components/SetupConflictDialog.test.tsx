@@ -2,9 +2,10 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { SetupConflicts } from "../bindings/SetupConflicts";
 import { fakeBackend } from "../test/backend";
-import { clientApp } from "../test/fixtures";
+import { clientApp, environment } from "../test/fixtures";
 import { renderWithProviders } from "../test/render";
 import { AppForm } from "./AppForm";
+import { EnvironmentForm } from "./EnvironmentForm";
 import { SetupConflictDialog } from "./SetupConflictDialog";
 
 const conflicts: SetupConflicts = {
@@ -76,5 +77,35 @@ describe("SetupConflictDialog", () => {
       each: [{ client_id: "billing-sbx-123", field: "description", side: "mine" }],
     });
     expect(screen.queryByTestId("setup-conflict-dialog")).toBeNull();
+  });
+
+  it("opens from the environment form on a conflict and saves again with the choices", async () => {
+    const onSaved = vi.fn();
+    let tries = 0;
+    const tokenUrl = { client_id: null, app: null, field: "endpoints.token_url", mine: '"https://a.example/token"', theirs: '"https://b.example/token"' };
+    const backend = fakeBackend({
+      validate_environment: () => [],
+      update_environment: (args) => {
+        tries += 1;
+        if (tries === 1) {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+          throw { code: "setup_conflict", message: "Another member changed the same field.", field: null, conflicts: { fields: [tokenUrl], theirs_written_at: null } };
+        }
+        return { ...environment(), ...(args.input as object) };
+      },
+    });
+    renderWithProviders(<EnvironmentForm environment={environment()} onClose={vi.fn()} onSaved={onSaved} />);
+    await userEvent.click(screen.getByTestId("env-save"));
+    const dialog = await screen.findByTestId("setup-conflict-dialog");
+    expect(within(dialog).getByTestId("setup-conflict")).toHaveTextContent("The environment: endpoints.token_url");
+    await userEvent.click(within(dialog).getByTestId("setup-conflict-theirs"));
+    await userEvent.click(within(dialog).getByTestId("setup-conflict-save"));
+    await waitFor(() => {
+      expect(onSaved).toHaveBeenCalled();
+    });
+    expect(backend.callsOf("update_environment")[1]?.choices).toEqual({
+      all: null,
+      each: [{ client_id: null, field: "endpoints.token_url", side: "theirs" }],
+    });
   });
 });
