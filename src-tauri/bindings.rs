@@ -47,6 +47,8 @@ fn export_all(dir: &Path) {
         RevealedSecret,
         CopyStarted,
         IpcError,
+        SetupConflicts,
+        authdeck_core::team::merge::Choices,
         TokenStatus,
         TokenDetails,
         TokenRequestInput,

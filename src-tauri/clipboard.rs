@@ -115,6 +115,7 @@ fn clipboard_error(error: &tauri_plugin_clipboard_manager::Error) -> IpcError {
         code: ErrorCode::Internal,
         message: format!("Could not write to the clipboard: {error}"),
         field: None,
+        conflicts: None,
     }
 }
 

@@ -9,8 +9,9 @@ use crate::state::AppState;
 use authdeck_core::audit::{AuditEntry, AuditQuery};
 use authdeck_core::model::*;
 use authdeck_core::portable::{self, ExportSummary, ImportReport};
+use authdeck_core::team::merge::Choices;
 use authdeck_core::validate::FieldError;
-use authdeck_core::{ExchangeRequest, Fetch, SecretUse};
+use authdeck_core::{AppSwitches, ExchangeRequest, Fetch, SecretUse};
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
@@ -44,14 +45,21 @@ pub fn create_environment<R: Runtime>(
     Ok(environment)
 }
 
-#[tauri::command(async)]
-pub fn update_environment<R: Runtime>(
+/// Changes an environment; a team environment's in its vault's set-up first (`choices`
+/// settle a conflict with another member's change).
+#[tauri::command]
+pub async fn update_environment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: EnvironmentId,
     input: EnvironmentInput,
+    choices: Option<Choices>,
 ) -> Reply<Environment> {
-    let environment = state.core()?.update_environment(&id, input)?;
+    let choices = choices.unwrap_or_default();
+    let environment = state
+        .core()?
+        .update_environment_in_setup(&id, input, &choices)
+        .await?;
     changed(&app, &[StoreScope::Environments, StoreScope::Apps]);
     Ok(environment)
 }
@@ -130,36 +138,51 @@ pub fn linked_apps(state: State<'_, AppState>, id: AppId) -> Reply<Vec<LinkedApp
     Ok(state.core()?.linked_apps(&id)?)
 }
 
-#[tauri::command(async)]
-pub fn create_app<R: Runtime>(
+/// Creates an app; in a team environment in its vault's set-up first.
+#[tauri::command]
+pub async fn create_app<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     input: ClientAppInput,
+    choices: Option<Choices>,
 ) -> Reply<ClientApp> {
-    let created = state.core()?.create_app(input)?;
+    let choices = choices.unwrap_or_default();
+    let created = state
+        .core()?
+        .create_app_in_setup(input, AppSwitches::default(), &choices)
+        .await?;
     changed(&app, &[StoreScope::Apps, StoreScope::Environments]);
     Ok(created)
 }
 
-#[tauri::command(async)]
-pub fn update_app<R: Runtime>(
+/// Changes an app; in a team environment in its vault's set-up first.
+#[tauri::command]
+pub async fn update_app<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: AppId,
     input: ClientAppInput,
+    choices: Option<Choices>,
 ) -> Reply<ClientApp> {
-    let updated = state.core()?.update_app(&id, input)?;
+    let choices = choices.unwrap_or_default();
+    let updated = state
+        .core()?
+        .update_app_in_setup(&id, input, AppSwitches::default(), &choices)
+        .await?;
     changed(&app, &[StoreScope::Apps, StoreScope::Environments]);
     Ok(updated)
 }
 
-#[tauri::command(async)]
-pub fn delete_app<R: Runtime>(
+/// Deletes an app; in a team environment from its vault's set-up first.
+#[tauri::command]
+pub async fn delete_app<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: AppId,
+    choices: Option<Choices>,
 ) -> Reply<AppDeleted> {
-    let deleted = state.core()?.delete_app(&id)?;
+    let choices = choices.unwrap_or_default();
+    let deleted = state.core()?.delete_app_in_setup(&id, &choices).await?;
     changed(
         &app,
         &[
@@ -396,28 +419,38 @@ pub fn app_binding(state: State<'_, AppState>, app_id: AppId) -> Reply<AppBindin
 }
 
 /// Marks the app DPoP-bound (making its proof key) or not; its next token follows.
-#[tauri::command(async)]
-pub fn set_dpop<R: Runtime>(
+#[tauri::command]
+pub async fn set_dpop<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     app_id: AppId,
     on: bool,
 ) -> Reply<AppBinding> {
     let core = state.core()?;
-    core.set_dpop(&app_id, on)?;
+    let switches = AppSwitches {
+        dpop: Some(on),
+        par: None,
+    };
+    core.switch_app_in_setup(&app_id, switches, &Choices::default())
+        .await?;
     binding_changed(&app, core, &app_id)
 }
 
 /// Makes the app's browser logins push their authorization requests, or not.
-#[tauri::command(async)]
-pub fn set_par<R: Runtime>(
+#[tauri::command]
+pub async fn set_par<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     app_id: AppId,
     on: bool,
 ) -> Reply<AppBinding> {
     let core = state.core()?;
-    core.set_pushes_requests(&app_id, on)?;
+    let switches = AppSwitches {
+        dpop: None,
+        par: Some(on),
+    };
+    core.switch_app_in_setup(&app_id, switches, &Choices::default())
+        .await?;
     binding_changed(&app, core, &app_id)
 }
 

@@ -1,6 +1,7 @@
 //! The types that exist only at the IPC boundary: errors as `{ code, message, field }`, the
 //! responses that carry more than a core type, and the events the UI listens to.
 
+use authdeck_core::team::merge::SetupConflict;
 use authdeck_core::{Error, ErrorCode, ExchangeFailure, ExchangePart};
 use serde::Serialize;
 use ts_rs::TS;
@@ -12,14 +13,38 @@ pub struct IpcError {
     pub message: String,
     /// The input field the error belongs to, when there is one.
     pub field: Option<String>,
+    /// A `setup_conflict`'s fields, each with both members' values, for the member to choose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub conflicts: Option<SetupConflicts>,
+}
+
+/// Both sides of a conflict with another member's change of a team environment's set-up.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct SetupConflicts {
+    pub fields: Vec<SetupConflict>,
+    /// When the other member's version was written, as the vault says (RFC 3339).
+    pub theirs_written_at: Option<String>,
 }
 
 impl From<Error> for IpcError {
     fn from(error: Error) -> Self {
+        let conflicts = match &error {
+            Error::SetupConflict {
+                conflicts,
+                theirs_written_at,
+                ..
+            } => Some(SetupConflicts {
+                fields: conflicts.clone(),
+                theirs_written_at: theirs_written_at.clone(),
+            }),
+            _ => None,
+        };
         Self {
             code: error.code(),
             field: error.field().map(str::to_owned),
             message: error.to_string(),
+            conflicts,
         }
     }
 }

@@ -112,6 +112,7 @@ impl AppState {
             code: error.code,
             message: error.message.clone(),
             field: None,
+            conflicts: None,
         })
     }
 

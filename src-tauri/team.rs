@@ -88,9 +88,15 @@ pub async fn watch_team<R: Runtime>(
     }
     let changed_now = last != Some(version);
     if changed_now {
+        // the set-up holds the environment's own fields and its apps too
         changed(
             &app,
-            &[StoreScope::Apps, StoreScope::Secrets, StoreScope::Tokens],
+            &[
+                StoreScope::Environments,
+                StoreScope::Apps,
+                StoreScope::Secrets,
+                StoreScope::Tokens,
+            ],
         );
     }
     Ok(TeamWatch {

@@ -2,10 +2,11 @@
 // `bao` binary .ci/install-deps put in the tools folder), an environment shared through it with
 // the CLI, and a second member (a data folder and keychain namespace of their own) who rotates
 // its secret with the CLI. The window follows the rotation within 10 s, retires and refuses to
-// remove the last active secret through the vault, and, once the vault revoked its token, asks
-// for a sign-in that a pasted token mends. Signed in again with a read-only member's token, the
-// window disables what the vault says that policy does not allow, and still copies a team
-// secret read from the vault.
+// remove the last active secret through the vault, shows an app the other member adds, shows
+// a conflict with the other member's change of the same field as a dialog of both sides, and,
+// once the vault revoked its token, asks for a sign-in that a pasted token mends. Signed in
+// again with a read-only member's token, the window disables what the vault says that policy
+// does not allow, and still copies a team secret read from the vault.
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -23,6 +24,7 @@ import {
   launch,
   openApp,
   screenshot,
+  textsOf,
   type,
   waitForGone,
   waitForText,
@@ -242,6 +244,49 @@ test("removing the last active team secret is refused in place and changes nothi
   await waitForText(browser, "action-error", "This is the last active secret of “Team billing” in the team vault, so it cannot be retired or removed.");
   assert.deepEqual(await listedInVault(), { first: "active", second: "retired" });
   assert.deepEqual(await rowsShown(), { first: "active", second: "retired" });
+});
+
+/** The description of the app named `name` in the vault's set-up. */
+async function describedInVault(name) {
+  const { status, body } = await vault("GET", "secret/data/authdeck/acme/team-sandbox/setup");
+  assert.equal(status, 200, JSON.stringify(body));
+  return body.data.data.export.environments[0].apps.find((app) => app.display_name === name)?.description;
+}
+
+/** The set-up version the status line shows (0 before the first look). */
+async function versionShown() {
+  const [status = ""] = await textsOf(browser, "vault-status");
+  return Number(/set-up version (\d+)/.exec(status)?.[1] ?? 0);
+}
+
+test("an app another member adds shows in the window within 10 s", async () => {
+  cli(["app", "add", "Team reports", "--env", ENV, "--client-id", "team-reports-1", "--public"], { env: other });
+  const started = Date.now();
+  await browser.waitUntil(async () => (await textsOf(browser, "app-row")).some((row) => row.includes("Team reports")), {
+    timeout: FOLLOW_WITHIN_MS,
+    timeoutMsg: "the other member's app did not show within 10 s",
+  });
+  console.log(`the window showed the other member's app ${Date.now() - started} ms after it was added`);
+});
+
+test("the same field changed by another member is a dialog of both sides; the one chosen is the vault's", async () => {
+  await dismissToasts(browser);
+  await type(browser, "app-description", "set in this window");
+  // Another member's change to another app, which the window follows: its next look at the
+  // vault is then about 5 s away, so the change below stays unread when this window saves.
+  const seen = await versionShown();
+  cli(["app", "edit", "Team reports", "--env", ENV, "--description", "monthly"], { env: other });
+  await browser.waitUntil(async () => (await versionShown()) > seen, { timeout: FOLLOW_WITHIN_MS });
+  cli(["app", "edit", APP, "--env", ENV, "--description", "set by the other member"], { env: other });
+  await click(browser, "app-save");
+  await waitForText(browser, "setup-conflict-dialog", "set by the other member");
+  await waitForText(browser, "setup-conflict-mine-value", "set in this window");
+  await screenshot(browser, "41-team-setup-conflict");
+  await click(browser, "setup-conflict-mine");
+  await click(browser, "setup-conflict-save");
+  await waitForGone(browser, "setup-conflict-dialog");
+  assert.equal(await describedInVault(APP), "set in this window");
+  assert.equal(await describedInVault("Team reports"), "monthly");
 });
 
 test("a revoked vault token brings the sign-in banner; a pasted token mends it", async () => {

@@ -698,6 +698,21 @@ pub struct EnvEditArgs {
     pub kind: Option<Kind>,
     #[command(flatten)]
     pub fields: EndpointArgs,
+    #[command(flatten)]
+    pub conflicts: ConflictArgs,
+}
+
+/// How a conflict with another member's change of a team environment's set-up is settled.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct ConflictArgs {
+    /// Where another member changed the same fields of a team environment's set-up: write
+    /// yours over theirs.
+    #[arg(long, conflicts_with = "take_theirs")]
+    pub keep_mine: bool,
+    /// Where another member changed the same fields of a team environment's set-up: keep
+    /// theirs (your other changes are still written).
+    #[arg(long)]
+    pub take_theirs: bool,
 }
 
 #[derive(Debug, Args)]
@@ -742,6 +757,8 @@ pub enum AppCommand {
         /// Its environment (default: the active one).
         #[arg(short, long, value_name = "ENV")]
         env: Option<String>,
+        #[command(flatten)]
+        conflicts: ConflictArgs,
     },
 }
 
@@ -802,6 +819,8 @@ pub struct AppAddArgs {
     pub public: bool,
     #[command(flatten)]
     pub fields: AppFields,
+    #[command(flatten)]
+    pub conflicts: ConflictArgs,
 }
 
 #[derive(Debug, Args)]
@@ -828,6 +847,8 @@ pub struct AppEditArgs {
     pub move_to: Option<String>,
     #[command(flatten)]
     pub fields: AppFields,
+    #[command(flatten)]
+    pub conflicts: ConflictArgs,
 }
 
 #[derive(Debug, Subcommand)]

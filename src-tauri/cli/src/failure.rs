@@ -1,5 +1,6 @@
 //! Why a command failed, as one line on stderr and a documented exit code.
 
+use authdeck_core::team::merge::SetupConflict;
 use authdeck_core::{Error, ErrorCode};
 
 /// The documented exit codes (README, CLI section; `--help`).
@@ -82,7 +83,8 @@ pub fn exit_code(code: ErrorCode) -> u8 {
         ErrorCode::Validation
         | ErrorCode::Conflict
         | ErrorCode::LastSecret
-        | ErrorCode::EnvironmentNotEmpty => exit::INVALID,
+        | ErrorCode::EnvironmentNotEmpty
+        | ErrorCode::SetupConflict => exit::INVALID,
         ErrorCode::NotConfigured | ErrorCode::RenewalPaused => exit::NOT_CONFIGURED,
         ErrorCode::ProductionUnconfirmed => exit::USAGE,
         ErrorCode::LoginRequired | ErrorCode::VaultSignInRequired => exit::LOGIN_REQUIRED,
@@ -143,12 +145,49 @@ pub fn flag_of(field: &str) -> String {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
+        if let Error::SetupConflict {
+            conflicts,
+            theirs_written_at,
+            ..
+        } = &error
+        {
+            return setup_conflict(conflicts, theirs_written_at.as_deref());
+        }
         let message = match error.field() {
             Some(field) => format!("{}: {error}", flag_of(field)),
             None => error.to_string(),
         };
         Self::new(exit_code(error.code()), message)
     }
+}
+
+/// A conflict with another member's change: a line, then both sides of each field, then how
+/// to choose.
+fn setup_conflict(conflicts: &[SetupConflict], written_at: Option<&str>) -> Failure {
+    let when = written_at.map_or_else(String::new, |at| format!(" (theirs written {at})"));
+    let mut failure = Failure::new(
+        exit::INVALID,
+        format!(
+            "Another member changed the same fields of this team environment's set-up{when}; nothing              was written:"
+        ),
+    );
+    let side = |value: &Option<String>| value.clone().unwrap_or_else(|| "(removed)".into());
+    for conflict in conflicts {
+        let place = match (&conflict.app, &conflict.client_id) {
+            (Some(app), Some(id)) => format!("app “{app}” ({id})"),
+            _ => "the environment".into(),
+        };
+        failure.more.push(format!(
+            "{place} {}: yours {}, theirs {}",
+            conflict.field,
+            side(&conflict.mine),
+            side(&conflict.theirs)
+        ));
+    }
+    failure
+        .more
+        .push("Run it again with --keep-mine or --take-theirs.".into());
+    failure
 }
 
 #[cfg(test)]

@@ -255,6 +255,10 @@ pub fn envs(core: &Core, json: bool) -> Result<u8, Failure> {
 /// `authdeck apps`.
 pub fn apps(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
     let environment = resolve::environment(core, args.env.as_deref())?;
+    if core.is_team_environment(&environment.id)? {
+        // what other members changed in the vault's set-up shows here too
+        crate::tokens::block_on(core.follow_team_setup(&environment.id, None))??;
+    }
     let apps = core.apps(&environment.id)?;
     if args.json {
         return output::print_json(&apps).map(|()| 0);

@@ -173,7 +173,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Open(target) => desktop::open(Some(&core), &target),
         Command::App(AppCommand::Add(args)) => setup::app_add(&core, &args),
         Command::App(AppCommand::Edit(args)) => setup::app_edit(&core, &args),
-        Command::App(AppCommand::Rm { app, env }) => setup::app_rm(&core, &app, env.as_deref()),
+        Command::App(AppCommand::Rm {
+            app,
+            env,
+            conflicts,
+        }) => setup::app_rm(&core, &app, env.as_deref(), conflicts),
         Command::Secret(command) => secrets::run(&core, command),
         Command::Key(command) => keys::run(&core, command),
         Command::Cert(command) => certs::run(&core, command),

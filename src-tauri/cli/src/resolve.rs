@@ -169,7 +169,18 @@ pub fn app_to_act_on(
     query: Option<&str>,
 ) -> Result<(Environment, AppSummary), Failure> {
     let environment = environment(core, env)?;
-    let app = app(core, &environment, query)?;
+    let app = match app(core, &environment, query) {
+        // an app another member added to a team environment: this member's rows follow the
+        // vault's set-up, then look again
+        Err(failure)
+            if failure.code == crate::failure::exit::NOT_FOUND
+                && core.is_team_environment(&environment.id)? =>
+        {
+            crate::tokens::block_on(core.follow_team_setup(&environment.id, None))??;
+            app(core, &environment, query)?
+        }
+        other => other?,
+    };
     production_guard(
         &environment,
         env.is_some(),

@@ -2,14 +2,16 @@
 //! core's validation and messages.
 
 use crate::cli::{
-    AppAddArgs, AppEditArgs, AppFields, EndpointArgs, EnvAddArgs, EnvEditArgs, Kind, Method,
+    AppAddArgs, AppEditArgs, AppFields, ConflictArgs, EndpointArgs, EnvAddArgs, EnvEditArgs, Kind,
+    Method,
 };
 use crate::failure::Failure;
 use crate::output::{self, say};
 use crate::resolve;
 use crate::tokens::block_on;
 use authdeck_core::model::*;
-use authdeck_core::{Core, ErrorCode};
+use authdeck_core::team::merge::{Choices, Side};
+use authdeck_core::{AppSwitches, Core, ErrorCode};
 
 fn kind(kind: Kind) -> EnvironmentKind {
     match kind {
@@ -279,7 +281,8 @@ pub fn env_edit(core: &Core, args: &EnvEditArgs, verbose: bool) -> Result<u8, Fa
     if !problems.is_empty() {
         return Err(Failure::invalid(&problems));
     }
-    let environment = core.update_environment(&existing.id, input)?;
+    let choices = choices(args.conflicts);
+    let environment = block_on(core.update_environment_in_setup(&existing.id, input, &choices))??;
     output::print(&format!("Changed environment {}", describe(&environment))).map(|()| 0)
 }
 
@@ -388,7 +391,7 @@ pub fn app_add(core: &Core, args: &AppAddArgs) -> Result<u8, Failure> {
     if f.auth_method.is_some() {
         block_on(core.check_auth_method(&input.environment_id, input.auth_method))??;
     }
-    let app = core.create_app(input)?;
+    let app = block_on(core.create_app_in_setup(input, switches(f), &choices(args.conflicts)))??;
     let mut text = format!("Added app {}", describe_app(&app, &environment.name));
     text.push_str(&dpop_mark(core, &app, f)?);
     text.push_str(&par_mark(core, &app, f)?);
@@ -476,20 +479,39 @@ pub fn app_edit(core: &Core, args: &AppEditArgs) -> Result<u8, Failure> {
     if f.auth_method.is_some() {
         block_on(core.check_auth_method(&input.environment_id, input.auth_method))??;
     }
-    let app = core.update_app(&existing.id, input)?;
+    let choices = choices(args.conflicts);
+    let app = block_on(core.update_app_in_setup(&existing.id, input, switches(f), &choices))??;
     let mut text = format!("Changed app {}", describe_app(&app, &target.name));
     text.push_str(&dpop_mark(core, &app, f)?);
     text.push_str(&par_mark(core, &app, f)?);
     output::print(&text).map(|()| 0)
 }
 
-/// Applies `--par` / `--no-par`, and says when the app's browser logins push their requests.
-fn par_mark(core: &Core, app: &ClientApp, f: &AppFields) -> Result<String, Failure> {
-    let pushes = if f.par || f.no_par {
-        core.set_pushes_requests(&app.id, f.par)?
-    } else {
-        core.pushes_requests(&app.id)?
+/// The `--dpop` / `--no-dpop` and `--par` / `--no-par` switches as given (absent: as they are).
+fn switches(f: &AppFields) -> AppSwitches {
+    let given = |on: bool, off: bool| (on || off).then_some(on);
+    AppSwitches {
+        dpop: given(f.dpop, f.no_dpop),
+        par: given(f.par, f.no_par),
+    }
+}
+
+/// `--keep-mine` / `--take-theirs` as core's choice for every conflicting field.
+fn choices(args: ConflictArgs) -> Choices {
+    let all = match (args.keep_mine, args.take_theirs) {
+        (true, _) => Some(Side::Mine),
+        (_, true) => Some(Side::Theirs),
+        _ => None,
     };
+    Choices {
+        all,
+        each: Vec::new(),
+    }
+}
+
+/// Says when the app's browser logins push their requests (the switch was applied with it).
+fn par_mark(core: &Core, app: &ClientApp, f: &AppFields) -> Result<String, Failure> {
+    let pushes = core.pushes_requests(&app.id)?;
     Ok(if pushes {
         "PAR: its browser logins push their authorization requests (RFC 9126).\n".into()
     } else if f.no_par {
@@ -500,13 +522,9 @@ fn par_mark(core: &Core, app: &ClientApp, f: &AppFields) -> Result<String, Failu
     })
 }
 
-/// Applies `--dpop` / `--no-dpop`, and says how a DPoP-bound app's tokens are bound.
+/// Says how a DPoP-bound app's tokens are bound (the switch was applied with it).
 fn dpop_mark(core: &Core, app: &ClientApp, f: &AppFields) -> Result<String, Failure> {
-    let binding = if f.dpop || f.no_dpop {
-        core.set_dpop(&app.id, f.dpop)?
-    } else {
-        core.dpop_binding(&app.id)?
-    };
+    let binding = core.dpop_binding(&app.id)?;
     Ok(match (binding.bound, binding.jkt) {
         (true, Some(jkt)) => {
             format!("DPoP-bound: its tokens are bound to its proof key, thumbprint (jkt) {jkt}.\n")
@@ -518,9 +536,14 @@ fn dpop_mark(core: &Core, app: &ClientApp, f: &AppFields) -> Result<String, Fail
 }
 
 /// `authdeck app rm`.
-pub fn app_rm(core: &Core, name: &str, env: Option<&str>) -> Result<u8, Failure> {
+pub fn app_rm(
+    core: &Core,
+    name: &str,
+    env: Option<&str>,
+    conflicts: ConflictArgs,
+) -> Result<u8, Failure> {
     let (environment, app) = resolve::app_to_act_on(core, env, Some(name))?;
-    let deleted = core.delete_app(&app.id)?;
+    let deleted = block_on(core.delete_app_in_setup(&app.id, &choices(conflicts)))??;
     output::print(&format!(
         "Deleted app “{}” from “{}” and {} keychain entr{}. Tokens the provider already issued \
          stay valid until they expire.\n",

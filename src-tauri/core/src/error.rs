@@ -109,6 +109,17 @@ pub enum Error {
     #[error("{0}")]
     VaultSignInRequired(String),
 
+    /// Another member changed the same fields of a shared environment's set-up as this
+    /// change (or removed what it changes): nothing was written; the member chooses a side for
+    /// each and writes again.
+    #[error("{message}")]
+    SetupConflict {
+        conflicts: Vec<crate::team::merge::SetupConflict>,
+        /// When the vault's version was written, as its metadata says (RFC 3339).
+        theirs_written_at: Option<String>,
+        message: String,
+    },
+
     /// Any other database failure.
     #[error("{0}")]
     Store(String),
@@ -150,6 +161,7 @@ pub enum ErrorCode {
     ProductionUnconfirmed,
     VaultRefused,
     VaultSignInRequired,
+    SetupConflict,
     Internal,
 }
 
@@ -180,6 +192,7 @@ impl Error {
             Self::ProductionUnconfirmed { .. } => ErrorCode::ProductionUnconfirmed,
             Self::VaultRefused(_) => ErrorCode::VaultRefused,
             Self::VaultSignInRequired(_) => ErrorCode::VaultSignInRequired,
+            Self::SetupConflict { .. } => ErrorCode::SetupConflict,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }

@@ -169,7 +169,8 @@ impl ExportedEnvironment {
 }
 
 impl ExportedApp {
-    fn from_stored(app: &ClientApp) -> Self {
+    /// The stored app as exported, without DPoP and PAR (columns of their own).
+    pub fn from_stored(app: &ClientApp) -> Self {
         Self {
             display_name: app.display_name.clone(),
             client_id: app.client_id.clone(),

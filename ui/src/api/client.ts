@@ -1,6 +1,7 @@
 // The one module that talks to the backend. Every command is typed with the generated
 // bindings; every failure becomes an IpcError the UI can act on by its code.
 import { invoke } from "@tauri-apps/api/core";
+import type { Choices } from "../bindings/Choices";
 import type { AppBinding } from "../bindings/AppBinding";
 import type { AppDeleted } from "../bindings/AppDeleted";
 import type { AppId } from "../bindings/AppId";
@@ -95,6 +96,7 @@ const CODES: readonly ErrorCode[] = [
   "production_unconfirmed",
   "vault_refused",
   "vault_sign_in_required",
+  "setup_conflict",
   "internal",
 ];
 
@@ -110,7 +112,12 @@ function isIpcError(value: unknown): value is IpcError {
 
 /** Turns whatever a command rejected with into an IpcError. */
 export function toIpcError(reason: unknown): IpcError {
-  if (isIpcError(reason)) return { code: reason.code, message: reason.message, field: reason.field ?? null };
+  if (isIpcError(reason)) {
+    const error: IpcError = { code: reason.code, message: reason.message, field: reason.field ?? null };
+    // both sides of a conflict with another member's change, for the member to choose
+    if (reason.conflicts) error.conflicts = reason.conflicts;
+    return error;
+  }
   const message =
     typeof reason === "string" ? reason : reason instanceof Error ? reason.message : "Something went wrong.";
   return { code: "internal", message, field: null };
@@ -177,8 +184,8 @@ export const api = {
   listEnvironments: () => call<Environment[]>("list_environments"),
   createEnvironment: (input: EnvironmentInput) =>
     write<Environment>(["environments", "settings"], "create_environment", { input }),
-  updateEnvironment: (id: EnvironmentId, input: EnvironmentInput) =>
-    write<Environment>(["environments", "apps"], "update_environment", { id, input }),
+  updateEnvironment: (id: EnvironmentId, input: EnvironmentInput, choices?: Choices) =>
+    write<Environment>(["environments", "apps"], "update_environment", choices ? { id, input, choices } : { id, input }),
   deleteEnvironment: (id: EnvironmentId, withApps: boolean) =>
     write<EnvironmentDeleted>(["environments", "apps", "secrets", "settings"], "delete_environment", { id, withApps }),
   validateEnvironment: (id: EnvironmentId | null, input: EnvironmentInput) =>
@@ -191,9 +198,11 @@ export const api = {
   listApps: (environmentId: EnvironmentId) => call<AppSummary[]>("list_apps", { environmentId }),
   getApp: (id: AppId) => call<ClientApp>("get_app", { id }),
   linkedApps: (id: AppId) => call<LinkedApp[]>("linked_apps", { id }),
-  createApp: (input: ClientAppInput) => write<ClientApp>(["apps", "environments"], "create_app", { input }),
-  updateApp: (id: AppId, input: ClientAppInput) =>
-    write<ClientApp>(["apps", "environments"], "update_app", { id, input }),
+  // `choices` settle a conflict with another member's change of a team environment's set-up
+  createApp: (input: ClientAppInput, choices?: Choices) =>
+    write<ClientApp>(["apps", "environments"], "create_app", choices ? { input, choices } : { input }),
+  updateApp: (id: AppId, input: ClientAppInput, choices?: Choices) =>
+    write<ClientApp>(["apps", "environments"], "update_app", choices ? { id, input, choices } : { id, input }),
   deleteApp: (id: AppId) => write<AppDeleted>(["apps", "secrets", "environments"], "delete_app", { id }),
   validateApp: (id: AppId | null, input: ClientAppInput) => call<FieldError[]>("validate_app", { id, input }),
   authMethods: (environmentId: EnvironmentId) => call<AuthMethodChoices>("auth_methods", { environmentId }),

@@ -3,4 +3,4 @@
 /**
  * The stable code of an error, as sent over IPC and mapped to exit codes by the CLI.
  */
-export type ErrorCode = "validation" | "not_found" | "conflict" | "last_secret" | "environment_not_empty" | "keychain_unavailable" | "keychain_locked" | "keychain" | "secret_missing" | "store_too_new" | "store_corrupt" | "store" | "file" | "provider" | "bad_response" | "network" | "timeout" | "not_configured" | "login_required" | "renewal_paused" | "production_unconfirmed" | "vault_refused" | "vault_sign_in_required" | "internal";
+export type ErrorCode = "validation" | "not_found" | "conflict" | "last_secret" | "environment_not_empty" | "keychain_unavailable" | "keychain_locked" | "keychain" | "secret_missing" | "store_too_new" | "store_corrupt" | "store" | "file" | "provider" | "bad_response" | "network" | "timeout" | "not_configured" | "login_required" | "renewal_paused" | "production_unconfirmed" | "vault_refused" | "vault_sign_in_required" | "setup_conflict" | "internal";

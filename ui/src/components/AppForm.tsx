@@ -1,9 +1,11 @@
 import { useState } from "react";
 import type { AuthMethod } from "../bindings/AuthMethod";
+import type { Choices } from "../bindings/Choices";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { ClientAppInput } from "../bindings/ClientAppInput";
 import type { ClientType } from "../bindings/ClientType";
 import type { FieldError } from "../bindings/FieldError";
+import type { SetupConflicts } from "../bindings/SetupConflicts";
 import { api, toIpcError } from "../api/client";
 import { useAuthMethods } from "../api/queries";
 import { draftOf, inputOf, withField, type AppDraft } from "../lib/appDraft";
@@ -11,6 +13,7 @@ import { presentationOf } from "../lib/errors";
 import { useFieldErrors } from "../lib/useFieldErrors";
 import { Field } from "./Field";
 import { useReportError } from "./Problems";
+import { SetupConflictDialog } from "./SetupConflictDialog";
 
 interface Props {
   app: ClientApp | null;
@@ -26,6 +29,8 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
   const [touched, setTouched] = useState<Set<string>>(() => new Set(app ? ["*"] : []));
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
+  // another member changed the same fields of the team environment's set-up
+  const [conflicts, setConflicts] = useState<SetupConflicts | null>(null);
   const report = useReportError();
   const input = inputOf(draft, environmentId);
   const id = app?.id ?? null;
@@ -46,14 +51,17 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
     setDraft((current) => withField(current, key, value));
   };
 
-  const save = async () => {
+  const save = async (choices?: Choices) => {
     setTouched(new Set(["*"]));
     setSaving(true);
     try {
-      onSaved(id ? await api.updateApp(id, input) : await api.createApp(input));
+      const saved = id ? await api.updateApp(id, input, choices) : await api.createApp(input, choices);
+      setConflicts(null);
+      onSaved(saved);
     } catch (reason) {
       const error = toIpcError(reason);
-      if (presentationOf(error.code) === "field") setSaveErrors([{ field: error.field ?? "", message: error.message }]);
+      if (error.code === "setup_conflict" && error.conflicts) setConflicts(error.conflicts);
+      else if (presentationOf(error.code) === "field") setSaveErrors([{ field: error.field ?? "", message: error.message }]);
       else report(error);
     } finally {
       setSaving(false);
@@ -150,6 +158,16 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
         <p className="action-error form-span" data-testid="action-error" role="alert">
           {generalErrors.map((error) => error.message).join(" ")}
         </p>
+      )}
+      {conflicts && (
+        <SetupConflictDialog
+          conflicts={conflicts}
+          busy={saving}
+          onChoose={(choices) => void save(choices)}
+          onCancel={() => {
+            setConflicts(null);
+          }}
+        />
       )}
       <div className="form-actions form-span">
         {app && dirty && <span className="unsaved muted">Unsaved changes</span>}

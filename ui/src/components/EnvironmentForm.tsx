@@ -1,10 +1,12 @@
 import { useState } from "react";
+import type { Choices } from "../bindings/Choices";
 import type { Discovery } from "../bindings/Discovery";
 import type { Endpoints } from "../bindings/Endpoints";
 import type { Environment } from "../bindings/Environment";
 import type { EnvironmentInput } from "../bindings/EnvironmentInput";
 import type { EnvironmentKind } from "../bindings/EnvironmentKind";
 import type { FieldError } from "../bindings/FieldError";
+import type { SetupConflicts } from "../bindings/SetupConflicts";
 import { api, toIpcError } from "../api/client";
 import { presentationOf } from "../lib/errors";
 import { useFieldErrors } from "../lib/useFieldErrors";
@@ -13,6 +15,7 @@ import { Dialog } from "./Dialog";
 import { Field } from "./Field";
 import { useReportError } from "./Problems";
 import { ProfilePicker } from "./ProfilePicker";
+import { SetupConflictDialog } from "./SetupConflictDialog";
 
 const ENDPOINTS: { key: keyof Endpoints; label: string; testId: string; placeholder: string }[] = [
   { key: "issuer_url", label: "Issuer", testId: "env-issuer-url", placeholder: "https://id.example.com" },
@@ -102,6 +105,8 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
   const [touched, setTouched] = useState<Set<string>>(() => new Set(environment ? ["*"] : []));
   const [saving, setSaving] = useState(false);
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
+  // another member changed the same fields of the team environment's set-up
+  const [conflicts, setConflicts] = useState<SetupConflicts | null>(null);
   const [discovering, setDiscovering] = useState(false);
   const [discovered, setDiscovered] = useState<Discovered | null>(null);
   const [discoveryFailure, setDiscoveryFailure] = useState<DiscoveryFailure | null>(null);
@@ -154,14 +159,17 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
     setTemplated({ name, changed });
   };
 
-  const save = async () => {
+  const save = async (choices?: Choices) => {
     setTouched(new Set(["*"]));
     setSaving(true);
     try {
-      onSaved(id ? await api.updateEnvironment(id, input) : await api.createEnvironment(input));
+      const saved = id ? await api.updateEnvironment(id, input, choices) : await api.createEnvironment(input);
+      setConflicts(null);
+      onSaved(saved);
     } catch (reason) {
       const failure = toIpcError(reason);
-      if (presentationOf(failure.code) === "field") setSaveErrors([{ field: failure.field ?? "", message: failure.message }]);
+      if (failure.code === "setup_conflict" && failure.conflicts) setConflicts(failure.conflicts);
+      else if (presentationOf(failure.code) === "field") setSaveErrors([{ field: failure.field ?? "", message: failure.message }]);
       else report(failure);
     } finally {
       setSaving(false);
@@ -335,6 +343,16 @@ export function EnvironmentForm({ environment, onClose, onSaved }: Props) {
           <p className="action-error form-span" data-testid="action-error" role="alert">
             {shown.filter((error) => error.field === "").map((error) => error.message).join(" ")}
           </p>
+        )}
+        {conflicts && (
+          <SetupConflictDialog
+            conflicts={conflicts}
+            busy={saving}
+            onChoose={(choices) => void save(choices)}
+            onCancel={() => {
+              setConflicts(null);
+            }}
+          />
         )}
         <footer className="dialog-footer form-span">
           <button type="button" data-testid="env-cancel" onClick={onClose}>Cancel</button>

@@ -38,6 +38,7 @@ export function presentationOf(code: ErrorCode): Presentation {
     case "production_unconfirmed":
     case "vault_refused":
     case "vault_sign_in_required":
+    case "setup_conflict":
       return "notice";
     case "secret_missing":
     case "internal":

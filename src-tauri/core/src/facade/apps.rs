@@ -117,13 +117,18 @@ impl Core {
         app_problems(&self.store()?.conn, id, input)
     }
 
-    fn checked_app(&self, id: Option<&AppId>, input: &ClientAppInput) -> Result<ClientAppInput> {
+    pub(super) fn checked_app(
+        &self,
+        id: Option<&AppId>,
+        input: &ClientAppInput,
+    ) -> Result<ClientAppInput> {
         self.app_problems(id, input)?.refuse(validate::APP_FIELDS)?;
         Ok(normalize(input))
     }
 
     /// Creates an app.
     pub fn create_app(&self, input: ClientAppInput) -> Result<ClientApp> {
+        self.refuse_shared(&input.environment_id)?;
         let input = self.checked_app(None, &input)?;
         let now = self.now();
         let app = from_input(AppId::new(), input, true, now, now);
@@ -137,6 +142,8 @@ impl Core {
     /// Replaces an app's fields (it may move to another environment).
     pub fn update_app(&self, id: &AppId, input: ClientAppInput) -> Result<ClientApp> {
         let existing = self.app(id)?;
+        self.refuse_shared(&existing.environment_id)?;
+        self.refuse_shared(&input.environment_id)?;
         let input = self.checked_app(Some(id), &input)?;
         let app = from_input(
             existing.id,
@@ -152,6 +159,12 @@ impl Core {
     /// Deletes an app and its keychain entries. Tokens the provider already issued stay valid;
     /// the caller says so to the user.
     pub fn delete_app(&self, id: &AppId) -> Result<AppDeleted> {
+        self.refuse_shared(&self.app(id)?.environment_id)?;
+        self.delete_app_here(id)
+    }
+
+    /// Deletes an app and its keychain entries here, whatever environment holds it.
+    pub(super) fn delete_app_here(&self, id: &AppId) -> Result<AppDeleted> {
         self.app(id)?;
         let now = self.now();
         // named as it was: the entry is written once the app is gone

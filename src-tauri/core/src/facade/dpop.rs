@@ -37,7 +37,7 @@ impl Core {
     /// Marks an app DPoP-bound (its proof key made first if it has none, so a keychain that
     /// refuses it leaves the app as it was) or not (keeping the key); a change is audited.
     pub fn set_dpop(&self, app: &AppId, on: bool) -> Result<DpopBinding> {
-        self.app(app)?;
+        self.refuse_shared(&self.app(app)?.environment_id)?;
         if on {
             self.proof_key(app)?;
         }

@@ -68,7 +68,7 @@ impl Core {
         environment_problems(&self.store()?.conn, id, input)
     }
 
-    fn checked_environment(
+    pub(super) fn checked_environment(
         &self,
         id: Option<&EnvironmentId>,
         input: &EnvironmentInput,
@@ -112,6 +112,7 @@ impl Core {
         id: &EnvironmentId,
         input: EnvironmentInput,
     ) -> Result<Environment> {
+        self.refuse_shared(id)?;
         let existing = self.environment(id)?;
         let input = self.checked_environment(Some(id), &input)?;
         let environment = Environment {

@@ -23,6 +23,7 @@ mod team_permissions;
 mod team_secret_reads;
 mod team_secret_states;
 mod team_secrets;
+mod team_setup;
 mod team_share;
 mod team_watch;
 mod tokens;
@@ -39,6 +40,7 @@ pub use login::{
 pub use remote::{drift, registration_account};
 pub use team_oidc::{PendingTeamSignIn, TeamSignInFor, TeamSignInStarted};
 pub use team_permissions::{TeamPermission, TeamPermissions};
+pub use team_setup::AppSwitches;
 pub use tokens::Fetch;
 
 use crate::audit::Actor;

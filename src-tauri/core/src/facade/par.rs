@@ -26,7 +26,7 @@ impl Core {
     /// Makes an app's browser logins push their authorization requests, or not (then only
     /// when the provider's metadata requires it); a change is audited.
     pub fn set_pushes_requests(&self, app: &AppId, on: bool) -> Result<bool> {
-        self.app(app)?;
+        self.refuse_shared(&self.app(app)?.environment_id)?;
         self.store()?.write(|tx| {
             let was = apps::par_of(tx, app)?;
             apps::set_par(tx, app, on)?;

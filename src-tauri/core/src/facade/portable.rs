@@ -28,15 +28,7 @@ impl Core {
         let store = self.store()?;
         let mut exported = Vec::new();
         for environment in environments::list(&store.conn)? {
-            let apps = apps::all_in(&store.conn, &environment.id)?;
-            let bound = apps::dpop_bound_in(&store.conn, &environment.id)?;
-            let pushing = apps::par_in(&store.conn, &environment.id)?;
-            let mut environment = ExportedEnvironment::from_stored(&environment, &apps);
-            for (exported, app) in environment.apps.iter_mut().zip(&apps) {
-                exported.dpop = bound.contains(app.id.as_str());
-                exported.par = pushing.contains(app.id.as_str());
-            }
-            exported.push(environment);
+            exported.push(exported_environment(&store.conn, &environment)?);
         }
         Ok(ExportFile {
             authdeck_export: portable::EXPORT_VERSION,
@@ -95,6 +87,22 @@ impl Core {
             Ok(report)
         })
     }
+}
+
+/// One stored environment and its apps as the export has them, DPoP and PAR included.
+pub(super) fn exported_environment(
+    conn: &Connection,
+    environment: &Environment,
+) -> Result<ExportedEnvironment> {
+    let apps = apps::all_in(conn, &environment.id)?;
+    let bound = apps::dpop_bound_in(conn, &environment.id)?;
+    let pushing = apps::par_in(conn, &environment.id)?;
+    let mut exported = ExportedEnvironment::from_stored(environment, &apps);
+    for (exported, app) in exported.apps.iter_mut().zip(&apps) {
+        exported.dpop = bound.contains(app.id.as_str());
+        exported.par = pushing.contains(app.id.as_str());
+    }
+    Ok(exported)
 }
 
 /// Nothing is imported while any item has a problem: the error names the first.

@@ -358,7 +358,9 @@ impl Core {
         mut input: ClientAppInput,
     ) -> Result<RemoteCreated> {
         input.client_id = created.remote.client_id.clone();
-        let app = self.create_app(input)?;
+        let app = self
+            .create_app_in_setup(input, Default::default(), &Default::default())
+            .await?;
         let keep = async {
             let secret = match &created.client_secret {
                 Some(value) => Some(self.keep_created_secret(&app, created, value).await?),
@@ -393,7 +395,7 @@ impl Core {
             Err(error) => {
                 // the local half goes (its keychain entries with it); the caller undoes the
                 // remote half
-                let _ = self.delete_app(&app.id);
+                let _ = self.delete_app_in_setup(&app.id, &Default::default()).await;
                 Err(error)
             }
         }
@@ -478,7 +480,10 @@ impl Core {
             .await?
             .get(remote_id)
             .await?;
-        let app = self.create_app(input_with(None, environment, &remote, connector.kind))?;
+        let input = input_with(None, environment, &remote, connector.kind);
+        let app = self
+            .create_app_in_setup(input, Default::default(), &Default::default())
+            .await?;
         let link = self.link(&app.id, connector.kind, &remote);
         self.store()?.write(|tx| connectors::save_link(tx, &link))?;
         Ok(app)
@@ -522,10 +527,10 @@ impl Core {
     /// Takes the provider's fields into the local app.
     pub async fn pull_remote(&self, app: &AppId) -> Result<ClientApp> {
         let (app_row, link, remote) = self.both_sides(app).await?;
-        let updated = self.update_app(
-            app,
-            input_with(Some(&app_row), &app_row.environment_id, &remote, link.kind),
-        )?;
+        let input = input_with(Some(&app_row), &app_row.environment_id, &remote, link.kind);
+        let updated = self
+            .update_app_in_setup(app, input, Default::default(), &Default::default())
+            .await?;
         let link = self.link(app, link.kind, &remote);
         self.store()?.write(|tx| connectors::save_link(tx, &link))?;
         Ok(updated)
@@ -569,7 +574,7 @@ impl Core {
             .delete(&link.remote_id)
             .await?;
         self.note_app_now(AuditAction::RemoteAppDeleted, app, &link.remote_id)?;
-        let app_deleted = self.delete_app(app)?;
+        let app_deleted = self.delete_app_in_setup(app, &Default::default()).await?;
         Ok(RemoteDeleted {
             token_revoked,
             app_deleted,

@@ -98,33 +98,49 @@ impl Core {
         let kv = self.team_client(&vault, &token)?;
         self.finish_team_removals(&kv, &key).await?;
         let (setup, _) = read_setup(&kv, &key).await?;
-        let listed: Vec<&str> = setup.secrets.iter().map(|s| s.id.as_str()).collect();
-        let rows = teams::secret_ids_in(&self.store()?.conn, environment)?;
-        self.store()?.write(|tx| {
-            for id in rows.iter().filter(|id| !listed.contains(&id.as_str())) {
-                secrets::delete(tx, &SecretId(id.clone()))?;
-            }
-            for shared in &setup.secrets {
-                let id = SecretId(shared.id.clone());
-                match secrets::get(tx, &id)? {
-                    Some(row) if row.state != shared.state => {
-                        secrets::set_state(tx, &id, shared.state)?
-                    }
-                    Some(_) => {}
-                    None => {
-                        if apps::by_client_id(tx, environment, &shared.client_id)?.is_some() {
-                            super::team_share::insert_shared_secret(tx, environment, shared)?;
-                        }
-                    }
+        self.follow_setup(environment, &setup).map(|_| ())
+    }
+}
+
+/// The rows of a team environment's secrets as `setup` lists them, in the transaction that
+/// brought its apps in line (`team_setup.rs`).
+pub(super) fn follow_secrets(
+    tx: &rusqlite::Connection,
+    environment: &EnvironmentId,
+    setup: &SharedSetup,
+) -> Result<()> {
+    let listed: Vec<&str> = setup.secrets.iter().map(|s| s.id.as_str()).collect();
+    let rows = teams::secret_ids_in(tx, environment)?;
+    for id in rows.iter().filter(|id| !listed.contains(&id.as_str())) {
+        secrets::delete(tx, &SecretId(id.clone()))?;
+    }
+    for shared in &setup.secrets {
+        let id = SecretId(shared.id.clone());
+        match secrets::get(tx, &id)? {
+            Some(row) if row.state != shared.state => secrets::set_state(tx, &id, shared.state)?,
+            Some(_) => {}
+            None => {
+                if apps::by_client_id(tx, environment, &shared.client_id)?.is_some() {
+                    super::team_share::insert_shared_secret(tx, environment, shared)?;
                 }
             }
-            Ok(())
-        })
+        }
     }
+    Ok(())
 }
 
 /// A shared environment's set-up and its version.
 pub(super) async fn read_setup(kv: &Kv<'_>, key: &str) -> Result<(SharedSetup, u64)> {
+    read_setup_entry(kv, key)
+        .await
+        .map(|(setup, version, _)| (setup, version))
+}
+
+/// A shared environment's set-up, its version and when the vault says it was written.
+pub(super) async fn read_setup_entry(
+    kv: &Kv<'_>,
+    key: &str,
+) -> Result<(SharedSetup, u64, Option<String>)> {
     let path = setup_path(key);
     let entry = kv.read(&path).await?.ok_or_else(|| {
         Error::NotFound(format!(
@@ -139,7 +155,7 @@ pub(super) async fn read_setup(kv: &Kv<'_>, key: &str) -> Result<(SharedSetup, u
             kv.shown_path(&path)
         ))
     })?;
-    Ok((setup, entry.version))
+    Ok((setup, entry.version, entry.written_at))
 }
 
 /// Step (2): adds `shared` to the set-up with check-and-set, reading again when someone else

@@ -16,7 +16,7 @@ use super::portable::{merge, refuse_problems};
 use crate::audit::AuditAction;
 use crate::error::{Error, Result};
 use crate::model::*;
-use crate::portable::{EXPORT_VERSION, ExportFile, ExportedEnvironment};
+use crate::portable::{EXPORT_VERSION, ExportFile};
 use crate::store::intents::{self, Intent};
 use crate::store::{apps, environments, secrets, teams};
 use crate::team::kv::Kv;
@@ -96,7 +96,10 @@ impl Core {
         let export = ExportFile {
             authdeck_export: EXPORT_VERSION,
             exported_at: Timestamp::from_unix(self.now().unix()),
-            environments: vec![ExportedEnvironment::from_stored(environment, &app_rows)],
+            environments: vec![super::portable::exported_environment(
+                &self.store()?.conn,
+                environment,
+            )?],
         };
         Ok((
             SharedSetup {

@@ -32,6 +32,8 @@ enum Purpose<'a> {
 pub struct Entry {
     pub data: Value,
     pub version: u64,
+    /// When the vault says this version was written (RFC 3339, its metadata's `created_time`).
+    pub written_at: Option<String>,
 }
 
 /// One team vault connection with its token, for a few calls.
@@ -201,6 +203,9 @@ impl Kv<'_> {
         {
             Ok((_, answer)) => Ok(Some(Entry {
                 version: answer["data"]["metadata"]["version"].as_u64().unwrap_or(0),
+                written_at: answer["data"]["metadata"]["created_time"]
+                    .as_str()
+                    .map(str::to_owned),
                 data: answer["data"]["data"].clone(),
             })),
             Err(Error::NotFound(_)) => Ok(None),

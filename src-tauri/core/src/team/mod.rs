@@ -14,6 +14,7 @@
 
 mod cluster;
 pub mod kv;
+pub mod merge;
 pub mod token_life;
 
 use crate::error::{Error, Result};

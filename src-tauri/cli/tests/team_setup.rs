@@ -1,0 +1,229 @@
+//! Apps added, edited and removed in a shared environment reach the other member through the
+//! vault's set-up, and two members' changes of the same field are a conflict shown with both
+//! sides, against a real OpenBao dev server, the real keychain and the real test
+//! authorization server.
+
+mod common;
+
+use authdeck_core::vault::SecretStore;
+use common::Home;
+use common::support::openbao::OpenBao;
+use common::team::{add_team, shared_by_admin};
+use serde_json::Value;
+
+/// The shared "Local" (with "Billing sync") and a member who joined it.
+fn two_members(test: &str) -> (common::Server, OpenBao, Home, Home) {
+    let (server, bao, admin) = shared_by_admin(test, "basic-secret");
+    let member = Home::new(&format!("{test}-member"));
+    add_team(&member, &bao, &bao.token_with(&["acme-member"])).ok();
+    member.run(&["env", "join", "acme", "Local"]).ok();
+    (server, bao, admin, member)
+}
+
+/// The apps the vault's set-up of "Local" holds, by client ID.
+fn in_vault(bao: &OpenBao) -> Vec<Value> {
+    let setup = bao
+        .kv_data("authdeck/acme/local/setup")
+        .expect("the set-up");
+    setup["export"]["environments"][0]["apps"]
+        .as_array()
+        .expect("a list")
+        .clone()
+}
+
+/// The description of the app with `client_id` in the vault's set-up.
+fn described_in_vault(bao: &OpenBao, client_id: &str) -> String {
+    let app = in_vault(bao)
+        .into_iter()
+        .find(|a| a["client_id"] == client_id)
+        .unwrap_or_else(|| panic!("{client_id} in the vault's set-up"));
+    app["description"].as_str().unwrap().to_owned()
+}
+
+/// (client ID, description) of each app `home` has in "Local", after listing its apps (which
+/// follows the vault's set-up), as its export shows them.
+fn listed(home: &Home) -> Vec<(String, String)> {
+    home.run(&["apps", "--env", "Local", "--json"]).ok();
+    let export = home.run(&["export", "-"]).json();
+    let mut apps: Vec<(String, String)> = export["environments"][0]["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|app| {
+            (
+                app["client_id"].as_str().unwrap().to_owned(),
+                app["description"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    apps.sort();
+    apps
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
+
+fn describe(home: &Home, app: &str, text: &str, extra: &[&str]) -> common::Run {
+    let mut args = vec!["app", "edit", app, "--env", "Local", "--description", text];
+    args.extend_from_slice(extra);
+    home.run(&args)
+}
+
+fn clear(homes: &[&Home]) {
+    for home in homes {
+        common::support::clear_namespace(&home.namespace);
+    }
+}
+
+#[test]
+fn an_app_added_by_one_member_appears_for_the_other_and_goes_when_removed() {
+    let (_server, bao, admin, member) = two_members("team-setup-add");
+    admin
+        .run(&[
+            "app",
+            "add",
+            "Reports",
+            "--env",
+            "Local",
+            "--client-id",
+            "reports-client",
+            "--public",
+            "--description",
+            "monthly",
+            "--dpop",
+        ])
+        .ok();
+    let reports = in_vault(&bao)
+        .into_iter()
+        .find(|a| a["client_id"] == "reports-client")
+        .expect("the new app in the vault's set-up");
+    assert_eq!(reports["display_name"], "Reports");
+    assert_eq!(reports["dpop"], true);
+    assert_eq!(
+        listed(&member),
+        pairs(&[("basic-client", ""), ("reports-client", "monthly")])
+    );
+    // The member's token of an app the admin removes leaves the member's keychain with it.
+    member
+        .run(&["token", "Billing sync", "--env", "Local"])
+        .ok();
+    admin
+        .run(&["app", "rm", "Billing sync", "--env", "Local"])
+        .ok();
+    assert_eq!(
+        in_vault(&bao)
+            .iter()
+            .map(|a| a["client_id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["reports-client"]
+    );
+    let setup = bao.kv_data("authdeck/acme/local/setup").unwrap();
+    assert_eq!(setup["secrets"], serde_json::json!([]));
+    assert_eq!(listed(&member), pairs(&[("reports-client", "monthly")]));
+    let accounts = common::support::keychain(&member.namespace)
+        .accounts()
+        .unwrap();
+    assert!(
+        accounts
+            .iter()
+            .all(|a| a.starts_with("team:") || a.starts_with("dpop")),
+        "{accounts:?}"
+    );
+    clear(&[&admin, &member]);
+}
+
+#[test]
+fn edits_of_different_apps_by_two_members_are_both_kept() {
+    let (_server, bao, admin, member) = two_members("team-setup-merge");
+    admin
+        .run(&[
+            "app",
+            "add",
+            "Reports",
+            "--env",
+            "Local",
+            "--client-id",
+            "reports-client",
+            "--public",
+        ])
+        .ok();
+    listed(&member);
+    // The member edits without reading the admin's change first: merged, not overwritten.
+    describe(&admin, "Billing sync", "by the admin", &[]).ok();
+    describe(&member, "Reports", "by the member", &[]).ok();
+    assert_eq!(described_in_vault(&bao, "basic-client"), "by the admin");
+    assert_eq!(described_in_vault(&bao, "reports-client"), "by the member");
+    let both = pairs(&[
+        ("basic-client", "by the admin"),
+        ("reports-client", "by the member"),
+    ]);
+    assert_eq!(listed(&member), both);
+    assert_eq!(listed(&admin), both);
+    clear(&[&admin, &member]);
+}
+
+#[test]
+fn the_same_field_edited_by_both_is_a_conflict_showing_both_until_one_is_chosen() {
+    let (_server, bao, admin, member) = two_members("team-setup-conflict");
+    describe(&admin, "Billing sync", "by the admin", &[]).ok();
+    let conflict = describe(&member, "Billing sync", "by the member", &[]);
+    assert_eq!(conflict.code, 7, "{conflict:#?}");
+    assert_eq!(conflict.stdout, "");
+    let lines: Vec<&str> = conflict.stderr.lines().collect();
+    assert!(
+        lines[0].starts_with("authdeck: Another member changed the same fields of this team environment's set-up (theirs written 20"),
+        "{lines:?}"
+    );
+    assert!(lines[0].ends_with("); nothing was written:"), "{lines:?}");
+    assert_eq!(
+        &lines[1..],
+        [
+            "authdeck: app “Billing sync” (basic-client) description: yours \"by the member\", theirs \"by the admin\"",
+            "authdeck: Run it again with --keep-mine or --take-theirs.",
+        ]
+    );
+    assert_eq!(described_in_vault(&bao, "basic-client"), "by the admin");
+
+    describe(&member, "Billing sync", "by the member", &["--keep-mine"]).ok();
+    assert_eq!(described_in_vault(&bao, "basic-client"), "by the member");
+    // The admin, not having read that, now conflicts and takes the member's.
+    let again = describe(&admin, "Billing sync", "the admin's second", &[]);
+    assert_eq!(again.code, 7, "{again:#?}");
+    describe(
+        &admin,
+        "Billing sync",
+        "the admin's second",
+        &["--take-theirs"],
+    )
+    .ok();
+    assert_eq!(described_in_vault(&bao, "basic-client"), "by the member");
+    let theirs = pairs(&[("basic-client", "by the member")]);
+    assert_eq!(listed(&admin), theirs);
+    assert_eq!(listed(&member), theirs);
+    clear(&[&admin, &member]);
+}
+
+#[test]
+fn removing_an_app_another_member_edited_is_a_conflict() {
+    let (_server, bao, admin, member) = two_members("team-setup-removal");
+    describe(&admin, "Billing sync", "by the admin", &[]).ok();
+    let conflict = member.run(&["app", "rm", "Billing sync", "--env", "Local"]);
+    assert_eq!(conflict.code, 7, "{conflict:#?}");
+    assert_eq!(
+        conflict.stderr.lines().nth(1),
+        Some(
+            "authdeck: app “Billing sync” (basic-client) app: yours (removed), theirs {\"description\":\"by the admin\"}"
+        )
+    );
+    assert_eq!(described_in_vault(&bao, "basic-client"), "by the admin");
+
+    member
+        .run(&["app", "rm", "Billing sync", "--env", "Local", "--keep-mine"])
+        .ok();
+    assert_eq!(in_vault(&bao), Vec::<Value>::new());
+    assert_eq!(listed(&admin), Vec::<(String, String)>::new());
+    clear(&[&admin, &member]);
+}

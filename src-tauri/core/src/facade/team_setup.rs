@@ -1,0 +1,384 @@
+//! A shared environment's set-up changed by a member: apps added, edited (every field of the
+//! export format) and removed, and the environment's own fields edited, for every member.
+//!
+//! The vault first, then here: (1) this member's change is made to the set-up its own rows
+//! hold (the one it last read: rows change only when the vault took a change or when they
+//! follow the vault); (2) the vault's set-up is read and the two changes are merged three-way
+//! (`team/merge.rs`); (3) the merge is written with check-and-set on the version read, read
+//! and merged again when someone wrote in between; (4) the rows here follow the set-up
+//! written. A crash between (3) and (4) loses nothing: the vault holds the change, and the
+//! next follow (before a token, the window's watch) brings the rows in line. A conflict
+//! writes nothing anywhere and is the error, with both sides.
+//!
+//! The other direction, `follow_setup`: a member's rows follow the set-up the vault holds —
+//! apps added, changed and removed by others appear, change and go (a removed app's tokens and
+//! keys leave the keychain as when it is deleted here), then the secrets' rows.
+
+use super::Core;
+use super::apps::from_input;
+use super::portable::{exported_environment, merge as import_merge, refuse_problems};
+use super::team_secrets::read_setup_entry;
+use super::team_share::setup_path;
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::portable::{ExportedApp, ExportedEnvironment};
+use crate::store::{apps, environments, teams};
+use crate::team::SharedSetup;
+use crate::team::kv::Kv;
+use crate::team::merge::{self, Choices, SetupConflict};
+
+/// How often a set-up changed by someone else is read and merged again before giving up.
+const CAS_TRIES: usize = 3;
+
+/// An app's DPoP and PAR switches as a change sets them (`None`: left as they are).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AppSwitches {
+    pub dpop: Option<bool>,
+    pub par: Option<bool>,
+}
+
+impl Core {
+    /// Creates an app; in a team environment in its vault's set-up first, then here.
+    pub async fn create_app_in_setup(
+        &self,
+        input: ClientAppInput,
+        switches: AppSwitches,
+        choices: &Choices,
+    ) -> Result<ClientApp> {
+        if !self.is_team_environment(&input.environment_id)? {
+            let app = self.create_app(input)?;
+            self.switch_here(&app.id, switches)?;
+            return Ok(app);
+        }
+        let input = self.checked_app(None, &input)?;
+        let now = self.now();
+        let mut exported =
+            ExportedApp::from_stored(&from_input(AppId::new(), input.clone(), true, now, now));
+        exported.dpop = switches.dpop.unwrap_or(false);
+        exported.par = switches.par.unwrap_or(false);
+        let environment = &input.environment_id;
+        self.write_setup(environment, choices, |setup| {
+            setup.apps.push(exported.clone());
+            Ok(())
+        })
+        .await?;
+        self.app_here(environment, &input.client_id)
+    }
+
+    /// Changes an app's fields and switches; in a team environment in its vault's set-up
+    /// first. An app of a team environment keeps its environment and client ID (other members'
+    /// rows know it by that): remove it and add it again instead.
+    pub async fn update_app_in_setup(
+        &self,
+        id: &AppId,
+        input: ClientAppInput,
+        switches: AppSwitches,
+        choices: &Choices,
+    ) -> Result<ClientApp> {
+        let existing = self.app(id)?;
+        let shared = self.is_team_environment(&existing.environment_id)?;
+        if !shared && !self.is_team_environment(&input.environment_id)? {
+            let app = self.update_app(id, input)?;
+            self.switch_here(&app.id, switches)?;
+            return Ok(app);
+        }
+        refuse_moving(&existing, &input)?;
+        let input = self.checked_app(Some(id), &input)?;
+        let now = self.now();
+        let app = from_input(
+            id.clone(),
+            input,
+            existing.auto_renew,
+            existing.created_at,
+            now,
+        );
+        let client_id = existing.client_id.clone();
+        self.write_setup(&existing.environment_id, choices, |setup| {
+            let Some(exported) = setup.apps.iter_mut().find(|a| a.client_id == client_id) else {
+                return Err(super::apps::app_gone());
+            };
+            let (dpop, par) = (exported.dpop, exported.par);
+            *exported = ExportedApp::from_stored(&app);
+            exported.dpop = switches.dpop.unwrap_or(dpop);
+            exported.par = switches.par.unwrap_or(par);
+            Ok(())
+        })
+        .await?;
+        self.app_here(&existing.environment_id, &client_id)
+    }
+
+    /// Sets an app's DPoP and PAR switches; in a team environment in its vault's set-up first.
+    pub async fn switch_app_in_setup(
+        &self,
+        id: &AppId,
+        switches: AppSwitches,
+        choices: &Choices,
+    ) -> Result<()> {
+        let existing = self.app(id)?;
+        if !self.is_team_environment(&existing.environment_id)? {
+            return self.switch_here(id, switches);
+        }
+        let client_id = existing.client_id.clone();
+        self.write_setup(&existing.environment_id, choices, |setup| {
+            let Some(exported) = setup.apps.iter_mut().find(|a| a.client_id == client_id) else {
+                return Err(super::apps::app_gone());
+            };
+            exported.dpop = switches.dpop.unwrap_or(exported.dpop);
+            exported.par = switches.par.unwrap_or(exported.par);
+            Ok(())
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// Deletes an app; in a team environment from its vault's set-up first (with its
+    /// secrets' listing), then here with its keychain entries.
+    pub async fn delete_app_in_setup(&self, id: &AppId, choices: &Choices) -> Result<AppDeleted> {
+        let existing = self.app(id)?;
+        if !self.is_team_environment(&existing.environment_id)? {
+            return self.delete_app(id);
+        }
+        let client_id = existing.client_id.clone();
+        let removed = self
+            .write_setup(&existing.environment_id, choices, |setup| {
+                setup.apps.retain(|a| a.client_id != client_id);
+                Ok(())
+            })
+            .await?;
+        Ok(AppDeleted {
+            keychain_entries_removed: removed,
+        })
+    }
+
+    /// Changes an environment's fields; a team environment's in its vault's set-up first.
+    pub async fn update_environment_in_setup(
+        &self,
+        id: &EnvironmentId,
+        input: EnvironmentInput,
+        choices: &Choices,
+    ) -> Result<Environment> {
+        if !self.is_team_environment(id)? {
+            return self.update_environment(id, input);
+        }
+        let input = self.checked_environment(Some(id), &input)?;
+        self.write_setup(id, choices, |setup| {
+            let apps = std::mem::take(&mut setup.apps);
+            *setup = ExportedEnvironment::from_stored(
+                &Environment {
+                    name: input.name.clone(),
+                    kind: input.kind,
+                    color: input.color.clone(),
+                    endpoints: input.endpoints.clone(),
+                    profile: input.profile,
+                    rotation_days: input.rotation_days,
+                    ..self.environment(id)?
+                },
+                &[],
+            );
+            setup.apps = apps;
+            Ok(())
+        })
+        .await?;
+        self.environment(id)
+    }
+
+    /// Steps (1) to (4) for the change `edit` makes: the number of keychain entries removed
+    /// here with the apps the set-up no longer holds.
+    async fn write_setup(
+        &self,
+        environment: &EnvironmentId,
+        choices: &Choices,
+        edit: impl Fn(&mut ExportedEnvironment) -> Result<()>,
+    ) -> Result<u32> {
+        let (vault, key) = teams::of_environment(&self.store()?.conn, environment)?
+            .ok_or_else(|| Error::NotConfigured("This environment is not shared.".into()))?;
+        let token = self.team_token(&vault).await?;
+        let kv = self.team_client(&vault, &token)?;
+        let here = self.environment(environment)?;
+        let base = exported_environment(&self.store()?.conn, &here)?;
+        let mut mine = base.clone();
+        edit(&mut mine)?;
+        let mut last = None;
+        for _ in 0..CAS_TRIES {
+            let (setup, version, written_at) = read_setup_entry(&kv, &key).await?;
+            let merged = merged_setup(&kv, &key, &setup, &base, &mine, choices)
+                .map_err(|conflicts| conflict_error(conflicts, written_at))?;
+            if merged == setup {
+                return self.follow_setup(environment, &merged);
+            }
+            let data = serde_json::to_value(&merged).map_err(|e| Error::Internal(e.to_string()))?;
+            match kv.write(&setup_path(&key), data, version).await {
+                Ok(_) => {
+                    self.crash_point("team setup: written")?;
+                    return self.follow_setup(environment, &merged);
+                }
+                Err(conflict @ Error::Conflict { .. }) => last = Some(conflict),
+                Err(error) => return Err(error),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::Internal("no check-and-set attempt was made".into())))
+    }
+
+    /// Brings this member's rows of a team environment in line with `setup`: its own fields
+    /// and apps (added, changed, removed), then its secrets; the number of keychain entries
+    /// removed with the apps it no longer holds.
+    pub(super) fn follow_setup(
+        &self,
+        environment: &EnvironmentId,
+        setup: &SharedSetup,
+    ) -> Result<u32> {
+        let [shared] = setup.export.environments.as_slice() else {
+            return Err(Error::BadResponse(
+                "The team vault's set-up does not hold exactly one environment.".into(),
+            ));
+        };
+        let now = self.now();
+        let gone = self.store()?.write(|tx| {
+            let here = environments::get(tx, environment)?
+                .ok_or_else(|| Error::NotFound("That environment no longer exists.".into()))?;
+            if here.name != shared.name {
+                // renamed by a member: the import matches environments by name
+                environments::save(
+                    tx,
+                    &Environment {
+                        name: shared.name.clone(),
+                        ..here
+                    },
+                )?;
+            }
+            let mut file = setup.export.clone();
+            file.environments = vec![shared.clone()];
+            refuse_problems(&import_merge(tx, &file, now)?)?;
+            let mut gone = Vec::new();
+            for app in apps::all_in(tx, environment)? {
+                if !shared.apps.iter().any(|a| a.client_id == app.client_id) {
+                    gone.push(app.id);
+                }
+            }
+            super::team_secrets::follow_secrets(tx, environment, setup)?;
+            Ok(gone)
+        })?;
+        let mut removed = 0;
+        for app in &gone {
+            removed += self.delete_app_here(app)?.keychain_entries_removed;
+        }
+        Ok(removed)
+    }
+
+    /// The app of `environment` with `client_id`, as stored here.
+    fn app_here(&self, environment: &EnvironmentId, client_id: &str) -> Result<ClientApp> {
+        apps::by_client_id(&self.store()?.conn, environment, client_id)?
+            .ok_or_else(super::apps::app_gone)
+    }
+
+    /// A local app's DPoP and PAR switches.
+    fn switch_here(&self, app: &AppId, switches: AppSwitches) -> Result<()> {
+        if let Some(on) = switches.dpop {
+            self.set_dpop(app, on)?;
+        }
+        if let Some(on) = switches.par {
+            self.set_pushes_requests(app, on)?;
+        }
+        Ok(())
+    }
+
+    /// Refuses a change of a team environment's set-up made around it (it would last only
+    /// until this member's rows next follow the vault).
+    pub(super) fn refuse_shared(&self, environment: &EnvironmentId) -> Result<()> {
+        match teams::of_environment(&self.store()?.conn, environment)? {
+            Some((vault, _)) => Err(Error::NotConfigured(format!(
+                "This environment is shared through the team vault “{}”: its set-up changes \
+                 there first (the `_in_setup` calls).",
+                vault.name
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The set-up to write: the vault's with the two changes merged, the secrets of apps no
+/// longer there unlisted.
+fn merged_setup(
+    kv: &Kv<'_>,
+    key: &str,
+    setup: &SharedSetup,
+    base: &ExportedEnvironment,
+    mine: &ExportedEnvironment,
+    choices: &Choices,
+) -> Result<SharedSetup, Vec<SetupConflict>> {
+    let [theirs] = setup.export.environments.as_slice() else {
+        return Err(vec![SetupConflict {
+            client_id: None,
+            app: None,
+            field: "set-up".into(),
+            mine: None,
+            theirs: Some(format!(
+                "the set-up at {} does not hold exactly one environment",
+                kv.shown_path(&setup_path(key))
+            )),
+        }]);
+    };
+    let merged = merge::merge(base, mine, theirs, choices)?;
+    let mut written = setup.clone();
+    written
+        .secrets
+        .retain(|s| merged.apps.iter().any(|a| a.client_id == s.client_id));
+    written.export.environments = vec![merged];
+    Ok(written)
+}
+
+/// A team environment's app keeps its environment and client ID.
+fn refuse_moving(existing: &ClientApp, input: &ClientAppInput) -> Result<()> {
+    if input.environment_id != existing.environment_id {
+        return Err(Error::invalid(
+            "environment_id",
+            "An app of a team environment stays in it: add it to the other environment and \
+             remove it here instead.",
+        ));
+    }
+    if input.client_id.trim() != existing.client_id {
+        return Err(Error::invalid(
+            "client_id",
+            "The client ID of an app in a team environment is how every member's Authdeck \
+             knows it: remove the app and add it again with the new client ID.",
+        ));
+    }
+    Ok(())
+}
+
+/// The conflicts as one error: each field with both sides, and when theirs was written.
+fn conflict_error(conflicts: Vec<SetupConflict>, theirs_written_at: Option<String>) -> Error {
+    let shown = |side: &Option<String>| side.clone().unwrap_or_else(|| "(removed)".into());
+    let lines: Vec<String> = conflicts
+        .iter()
+        .map(|c| {
+            let place = match (&c.app, &c.client_id) {
+                (Some(app), Some(id)) => format!("app “{app}” ({id}), "),
+                _ => "the environment, ".into(),
+            };
+            format!(
+                "{place}{}: yours {}, theirs {}",
+                c.field,
+                shown(&c.mine),
+                shown(&c.theirs)
+            )
+        })
+        .collect();
+    let when = theirs_written_at
+        .as_deref()
+        .map_or_else(String::new, |at| format!(" (theirs written {at})"));
+    Error::SetupConflict {
+        message: format!(
+            "Another member changed the same {} of this shared environment{when}; nothing was \
+             written. {}. Choose yours or theirs and make the change again.",
+            if conflicts.len() == 1 {
+                "field"
+            } else {
+                "fields"
+            },
+            lines.join("; ")
+        ),
+        conflicts,
+        theirs_written_at,
+    }
+}
