@@ -227,3 +227,109 @@ fn removing_an_app_another_member_edited_is_a_conflict() {
     assert_eq!(listed(&admin), Vec::<(String, String)>::new());
     clear(&[&admin, &member]);
 }
+
+/// An app in "Local" that only `home`'s store holds, as an Authdeck from before app changes
+/// went through the vault left one: added in another environment, then moved under the shared
+/// one in the store itself, and the store's mark that its rows followed the vault taken away
+/// (that Authdeck never made one).
+fn app_only_here(home: &Home, name: &str, client_id: &str) {
+    home.run(&["env", "add", "Scratch", "--kind", "sandbox"])
+        .ok();
+    home.run(&[
+        "app",
+        "add",
+        name,
+        "--env",
+        "Scratch",
+        "--client-id",
+        client_id,
+        "--public",
+    ])
+    .ok();
+    let store = rusqlite::Connection::open(home.path().join(authdeck_core::DATABASE_FILE))
+        .expect("the store");
+    let moved = store
+        .execute(
+            "UPDATE apps SET environment_id = \
+             (SELECT id FROM environments WHERE name = 'Local') WHERE client_id = ?1",
+            [client_id],
+        )
+        .unwrap();
+    assert_eq!(moved, 1);
+    let unmarked = store
+        .execute(
+            "DELETE FROM settings WHERE key LIKE 'team_rows_in_line:%'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(unmarked, 1);
+}
+
+#[test]
+fn an_app_only_this_computer_holds_is_offered_to_the_vault_not_removed() {
+    let (_server, bao, admin, member) = two_members("team-setup-adopt");
+    app_only_here(&admin, "Legacy", "-legacy-client");
+    // the admin's next follow puts it in the set-up instead of removing it here
+    assert_eq!(
+        listed(&admin),
+        pairs(&[("-legacy-client", ""), ("basic-client", "")])
+    );
+    assert!(
+        in_vault(&bao)
+            .iter()
+            .any(|a| a["client_id"] == "-legacy-client"),
+        "the app only the admin held is in the vault's set-up"
+    );
+    assert_eq!(
+        listed(&member),
+        pairs(&[("-legacy-client", ""), ("basic-client", "")])
+    );
+    // once offered, the set-up is the truth: removed by the member, it goes for the admin too
+    member.run(&["app", "rm", "Legacy", "--env", "Local"]).ok();
+    assert_eq!(listed(&admin), pairs(&[("basic-client", "")]));
+    clear(&[&admin, &member]);
+}
+
+#[test]
+fn an_app_only_here_stays_when_the_vault_does_not_take_it_and_an_import_there_is_refused() {
+    let (_server, bao, admin, member) = two_members("team-setup-keep");
+    // the member's policy may not update the set-up (acme-member reads and writes secrets)
+    bao.put_policy(
+        "acme-read",
+        r#"
+path "secret/data/authdeck/acme/*" { capabilities = ["read"] }
+path "secret/metadata/authdeck/acme/*" { capabilities = ["read", "list"] }
+"#,
+    );
+    let read_only = bao.token_with(&["acme-read"]);
+    member
+        .run_with_stdin(
+            &["team", "login", "acme", "--token-stdin"],
+            &format!("{read_only}\n"),
+        )
+        .ok();
+    app_only_here(&member, "Legacy", "legacy-client");
+    assert_eq!(
+        listed(&member),
+        pairs(&[("basic-client", ""), ("legacy-client", "")]),
+        "kept here while the vault does not take it"
+    );
+    assert!(
+        in_vault(&bao)
+            .iter()
+            .all(|a| a["client_id"] != "legacy-client")
+    );
+    // an import into a shared environment would be undone by the next follow: refused whole
+    let export = admin.run(&["export", "-"]).json();
+    let mut file = export.clone();
+    file["environments"][0]["apps"][0]["description"] = "imported".into();
+    let refused = admin.run_with_stdin(&["import", "-"], &file.to_string());
+    assert!(
+        refused
+            .failed(8)
+            .starts_with("Nothing was imported: it changes “Local”, an environment shared"),
+        "{refused:#?}"
+    );
+    assert_eq!(described_in_vault(&bao, "basic-client"), "");
+    clear(&[&admin, &member]);
+}

@@ -15,7 +15,7 @@ use crate::portable::{
     self, AppImport, EnvironmentImport, ExportFile, ExportSummary, ExportedEnvironment,
     FieldChange, ImportOutcome, ImportProblem, ImportReport,
 };
-use crate::store::{apps, environments, secrets, settings};
+use crate::store::{apps, environments, secrets, settings, teams};
 use crate::validate::{APP_FIELDS, ENVIRONMENT_FIELDS, FieldError};
 use rusqlite::Connection;
 use std::collections::HashSet;
@@ -76,6 +76,7 @@ impl Core {
         self.store()?.write(|tx| {
             let mut report = merge(tx, &file, now)?;
             refuse_problems(&report)?;
+            refuse_shared_changes(tx, &report)?;
             refuse_unconfirmed(&report, confirmed_production)?;
             report.applied = true;
             self.note_created(tx, &report)?;
@@ -129,6 +130,32 @@ pub(super) fn refuse_problems(report: &ImportReport) -> Result<()> {
 
 /// Nothing is imported while it changes a stored production environment the user did not
 /// confirm by name: the error names each one left.
+/// Refuses an import that changes a shared (team) environment: its set-up lives in the team
+/// vault, so rows changed only here would be undone, apps added here removed, by the next
+/// follow of the vault. Change it with the app and environment verbs, which go through the
+/// vault; an import that leaves it exactly as it is passes.
+fn refuse_shared_changes(conn: &Connection, report: &ImportReport) -> Result<()> {
+    for environment in &report.environments {
+        let touched = environment.outcome != ImportOutcome::Skipped
+            || environment
+                .apps
+                .iter()
+                .any(|app| app.outcome != ImportOutcome::Skipped);
+        let Some(stored) = environments::by_name(conn, &environment.name)? else {
+            continue;
+        };
+        if touched && teams::of_environment(conn, &stored.id)?.is_some() {
+            return Err(Error::NotConfigured(format!(
+                "Nothing was imported: it changes “{}”, an environment shared through a team \
+                 vault, whose set-up changes in the vault. Add or edit its apps with `authdeck \
+                 app add` / `app edit` (or in the window), or leave it out of the file.",
+                stored.name
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn refuse_unconfirmed(report: &ImportReport, confirmed: &[String]) -> Result<()> {
     let unconfirmed: Vec<String> = report
         .production_to_confirm

@@ -98,7 +98,12 @@ impl Core {
         let kv = self.team_client(&vault, &token)?;
         self.finish_team_removals(&kv, &key).await?;
         let (setup, _) = read_setup(&kv, &key).await?;
-        self.follow_setup(environment, &setup).map(|_| ())
+        let only_here = match self.adopt_unshared_apps(environment, &setup).await {
+            super::team_setup::Adoption::Followed => return Ok(()),
+            super::team_setup::Adoption::Keep(only_here) => only_here,
+        };
+        self.follow_setup(environment, &setup, &only_here)
+            .map(|_| ())
     }
 }
 

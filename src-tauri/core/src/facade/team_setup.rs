@@ -22,13 +22,21 @@ use super::team_share::setup_path;
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::portable::{ExportedApp, ExportedEnvironment};
-use crate::store::{apps, environments, teams};
+use crate::store::{apps, environments, settings, teams};
 use crate::team::SharedSetup;
 use crate::team::kv::Kv;
 use crate::team::merge::{self, Choices, SetupConflict};
 
 /// How often a set-up changed by someone else is read and merged again before giving up.
 const CAS_TRIES: usize = 3;
+
+/// What offering the vault the apps only this computer holds came to.
+pub(super) enum Adoption {
+    /// They are in the set-up now, and the rows here followed it.
+    Followed,
+    /// The apps (client IDs) still only here: the follow keeps them.
+    Keep(Vec<String>),
+}
 
 /// An app's DPoP and PAR switches as a change sets them (`None`: left as they are).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -195,22 +203,37 @@ impl Core {
         let token = self.team_token(&vault).await?;
         let kv = self.team_client(&vault, &token)?;
         let here = self.environment(environment)?;
-        let base = exported_environment(&self.store()?.conn, &here)?;
-        let mut mine = base.clone();
+        let (rows, in_line) = {
+            let store = self.store()?;
+            let rows = exported_environment(&store.conn, &here)?;
+            (
+                rows,
+                settings::flag(&store.conn, &in_line_flag(environment))?,
+            )
+        };
+        let mut mine = rows.clone();
         edit(&mut mine)?;
         let mut last = None;
         for _ in 0..CAS_TRIES {
             let (setup, version, written_at) = read_setup_entry(&kv, &key).await?;
+            let mut base = rows.clone();
+            if !in_line {
+                // rows an older Authdeck kept here only: this member's additions, never
+                // taken for apps the vault removed (see `adopt_unshared_apps`)
+                let shared = shared_client_ids(&setup);
+                base.apps
+                    .retain(|app| shared.contains(&app.client_id.as_str()));
+            }
             let merged = merged_setup(&kv, &key, &setup, &base, &mine, choices)
                 .map_err(|conflicts| conflict_error(conflicts, written_at))?;
             if merged == setup {
-                return self.follow_setup(environment, &merged);
+                return self.follow_setup(environment, &merged, &[]);
             }
             let data = serde_json::to_value(&merged).map_err(|e| Error::Internal(e.to_string()))?;
             match kv.write(&setup_path(&key), data, version).await {
                 Ok(_) => {
                     self.crash_point("team setup: written")?;
-                    return self.follow_setup(environment, &merged);
+                    return self.follow_setup(environment, &merged, &[]);
                 }
                 Err(conflict @ Error::Conflict { .. }) => last = Some(conflict),
                 Err(error) => return Err(error),
@@ -219,13 +242,58 @@ impl Core {
         Err(last.unwrap_or_else(|| Error::Internal("no check-and-set attempt was made".into())))
     }
 
+    /// Offers the vault the apps of a team environment that its set-up does not hold and this
+    /// computer's rows were never in line with it since: kept here by an Authdeck from before
+    /// app changes went through the vault. The vault's set-up has been the truth since, and
+    /// following it would remove them; instead they are written to it as this member's
+    /// additions (`write_setup` does, while the rows are not yet in line). Returns the client
+    /// IDs still only here, which the follow keeps: when the vault does not take them (no
+    /// `update` in the policy, a conflict, no answer) they stay as they were, offered again at
+    /// the next follow. Rows are in line once they followed the set-up (or were shared or
+    /// joined) with nothing kept back; from then on an app the set-up lacks was removed by a
+    /// member and goes here too. (An app a member removed before this computer's first follow
+    /// since the upgrade is offered back: brought back, never lost.)
+    pub(super) async fn adopt_unshared_apps(
+        &self,
+        environment: &EnvironmentId,
+        setup: &SharedSetup,
+    ) -> Adoption {
+        let here = {
+            let Ok(store) = self.store() else {
+                return Adoption::Keep(Vec::new());
+            };
+            match settings::flag(&store.conn, &in_line_flag(environment)) {
+                Ok(false) => apps::all_in(&store.conn, environment).unwrap_or_default(),
+                _ => return Adoption::Keep(Vec::new()),
+            }
+        };
+        let shared = shared_client_ids(setup);
+        let only_here: Vec<String> = here
+            .into_iter()
+            .map(|app| app.client_id)
+            .filter(|id| !shared.contains(&id.as_str()))
+            .collect();
+        if only_here.is_empty() {
+            return Adoption::Keep(only_here);
+        }
+        match self
+            .write_setup(environment, &Choices::default(), |_| Ok(()))
+            .await
+        {
+            Ok(_) => Adoption::Followed,
+            Err(_) => Adoption::Keep(only_here),
+        }
+    }
+
     /// Brings this member's rows of a team environment in line with `setup`: its own fields
-    /// and apps (added, changed, removed), then its secrets; the number of keychain entries
-    /// removed with the apps it no longer holds.
+    /// and apps (added, changed, removed; the client IDs in `keep` stay though the set-up
+    /// lacks them), then its secrets; the number of keychain entries removed with the apps it
+    /// no longer holds.
     pub(super) fn follow_setup(
         &self,
         environment: &EnvironmentId,
         setup: &SharedSetup,
+        keep: &[String],
     ) -> Result<u32> {
         let [shared] = setup.export.environments.as_slice() else {
             return Err(Error::BadResponse(
@@ -251,11 +319,16 @@ impl Core {
             refuse_problems(&import_merge(tx, &file, now)?)?;
             let mut gone = Vec::new();
             for app in apps::all_in(tx, environment)? {
-                if !shared.apps.iter().any(|a| a.client_id == app.client_id) {
+                if !shared.apps.iter().any(|a| a.client_id == app.client_id)
+                    && !keep.contains(&app.client_id)
+                {
                     gone.push(app.id);
                 }
             }
             super::team_secrets::follow_secrets(tx, environment, setup)?;
+            if keep.is_empty() {
+                mark_in_line(tx, environment)?;
+            }
             Ok(gone)
         })?;
         let mut removed = 0;
@@ -294,6 +367,28 @@ impl Core {
             None => Ok(()),
         }
     }
+}
+
+/// The settings flag set once this computer's rows of `environment` are in line with its
+/// team vault's set-up (see `Core::adopt_unshared_apps`).
+fn in_line_flag(environment: &EnvironmentId) -> String {
+    format!("team_rows_in_line:{environment}")
+}
+
+/// Records that the rows of `environment` are in line with its vault's set-up: shared or
+/// joined just now, or having followed it with nothing kept back.
+pub(super) fn mark_in_line(tx: &rusqlite::Connection, environment: &EnvironmentId) -> Result<()> {
+    settings::set_flag(tx, &in_line_flag(environment))
+}
+
+/// The client IDs of the apps a set-up holds.
+fn shared_client_ids(setup: &SharedSetup) -> Vec<&str> {
+    setup
+        .export
+        .environments
+        .iter()
+        .flat_map(|e| e.apps.iter().map(|a| a.client_id.as_str()))
+        .collect()
 }
 
 /// The set-up to write: the vault's with the two changes merged, the secrets of apps no

@@ -125,6 +125,7 @@ impl Core {
         let now = self.now();
         self.store()?.write(|tx| {
             teams::link(tx, environment, team, key)?;
+            super::team_setup::mark_in_line(tx, environment)?;
             for intent in &copies {
                 intents::record(tx, intent, now)?;
             }
@@ -193,6 +194,7 @@ impl Core {
                 insert_shared_secret(tx, &joined.id, secret)?;
             }
             teams::link(tx, &joined.id, &vault.name, &key)?;
+            super::team_setup::mark_in_line(tx, &joined.id)?;
             Ok(joined)
         })?;
         Ok(joined)

@@ -55,6 +55,16 @@ pub fn first_time(conn: &Connection, key: &str) -> Result<bool> {
     Ok(true)
 }
 
+/// Whether the flag `key` is set (a one-time step done).
+pub fn flag(conn: &Connection, key: &str) -> Result<bool> {
+    Ok(read(conn, key)?.is_some())
+}
+
+/// Sets the flag `key` for good.
+pub fn set_flag(conn: &Connection, key: &str) -> Result<()> {
+    write(conn, key, Some("done"))
+}
+
 /// Told marks older than this are dropped: the apps and tokens they were about are long gone
 /// or replaced, and one that still matters is told again, at most once in this span.
 const FORGET_TOLD_AFTER_SECONDS: i64 = 90 * 24 * 60 * 60;
