@@ -1,4 +1,4 @@
-//! `cert add / generate / list / retire / rm`: client certificates for mutual TLS. A private
+//! `cert add / generate / list / retire / reactivate / rm`: client certificates for mutual TLS. A private
 //! key goes from the file straight to core and the keychain; only certificates, their
 //! thumbprints and public JWKs are printed.
 
@@ -37,6 +37,16 @@ pub fn run(core: &Core, command: CertCommand) -> Result<u8, Failure> {
             let cert = core.retire_client_cert(&cert.id)?;
             output::print(&format!(
                 "Retired certificate {} of “{}”: kept, no longer presented.\n",
+                cert.x5t_s256, app.display_name
+            ))
+            .map(|()| 0)
+        }
+        CertCommand::Reactivate(target) => {
+            let (app, cert) = find(core, &target)?;
+            let cert = core.reactivate_client_cert(&cert.id)?;
+            output::print(&format!(
+                "Reactivated certificate {} of “{}”: active again (of its active certificates, \
+                 the newest is presented).\n",
                 cert.x5t_s256, app.display_name
             ))
             .map(|()| 0)

@@ -936,6 +936,8 @@ pub enum KeyCommand {
     },
     /// Retire a key: kept, no longer signs (never the last active one of a private_key_jwt app).
     Retire(KeyTarget),
+    /// Put a retired key back in use: it signs again.
+    Reactivate(KeyTarget),
     /// Delete a key from the keychain (never the last active one of a private_key_jwt app).
     Rm(KeyTarget),
 }
@@ -974,6 +976,8 @@ pub enum CertCommand {
     /// Retire a certificate: kept, no longer presented (never the last active one of an app
     /// that authenticates by mutual TLS).
     Retire(CertTarget),
+    /// Put a retired certificate back in use: it is presented again.
+    Reactivate(CertTarget),
     /// Delete a certificate and its key (never the last active one of an app that
     /// authenticates by mutual TLS).
     Rm(CertTarget),

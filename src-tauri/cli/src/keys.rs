@@ -1,4 +1,4 @@
-//! `key add / list / jwks / retire / rm`: signing keys for private_key_jwt. A private key goes
+//! `key add / list / jwks / retire / reactivate / rm`: signing keys for private_key_jwt. A private key goes
 //! from the file or stdin straight to core and the keychain; only public JWKs are printed.
 
 use crate::cli::{KeyAddArgs, KeyAlgArg, KeyCommand, KeyTarget};
@@ -27,6 +27,15 @@ pub fn run(core: &Core, command: KeyCommand) -> Result<u8, Failure> {
             let key = core.retire_signing_key(&key.id)?;
             output::print(&format!(
                 "Retired key {} of “{}”: kept, no longer signs.\n",
+                key.kid, app.display_name
+            ))
+            .map(|()| 0)
+        }
+        KeyCommand::Reactivate(target) => {
+            let (app, key) = find(core, &target)?;
+            let key = core.reactivate_signing_key(&key.id)?;
+            output::print(&format!(
+                "Reactivated key {} of “{}”: active again (of its active keys, the newest signs).\n",
                 key.kid, app.display_name
             ))
             .map(|()| 0)

@@ -166,10 +166,40 @@ fn the_last_key_of_a_private_key_jwt_app_stays_and_the_others_go() {
          private_key_jwt, so it cannot be deleted. Add the new key (and register it at the \
          provider) first."
     );
+    // a retired key is put back in use; with two active keys the last one may go again
+    let reactivated = home.run(&["key", "reactivate", "Signer", &kid(&first)]);
+    assert_eq!(
+        reactivated.ok(),
+        format!(
+            "Reactivated key {} of “Signer”: active again (of its active keys, the newest \
+             signs).\n",
+            kid(&first)
+        )
+    );
+    let states = |home: &Home| -> Vec<(String, String)> {
+        let listed = home.run(&["key", "list", "Signer", "--json"]).json();
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                (
+                    k["kid"].as_str().unwrap().to_owned(),
+                    k["state"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        states(&home),
+        [
+            (kid(&second), "active".to_owned()),
+            (kid(&first), "active".to_owned())
+        ]
+    );
+    home.run(&["key", "retire", "Signer", &kid(&first)]).ok();
     home.run(&["key", "rm", "Signer", &kid(&first)]).ok();
-    let left = home.run(&["key", "list", "Signer", "--json"]).json();
-    assert_eq!(left.as_array().unwrap().len(), 1);
-    assert_eq!(left[0]["kid"], kid(&second));
+    assert_eq!(states(&home), [(kid(&second), "active".to_owned())]);
 }
 
 #[test]

@@ -406,3 +406,42 @@ fn import_ca_signed_output(setup: &Setup) -> String {
         .ok()
         .to_owned()
 }
+
+#[test]
+fn a_retired_certificate_is_reactivated_and_an_unknown_one_is_not_found() {
+    let setup = Setup::new("mtls-reactivate");
+    setup.app("pending", "self_signed_tls_client_auth");
+    let generated = |setup: &Setup| -> String {
+        let made = setup.run(&["cert", "generate", "Mtls", "--json"]).json();
+        made["certificate"]["x5t_s256"].as_str().unwrap().to_owned()
+    };
+    let first = generated(&setup);
+    let second = generated(&setup);
+    let state_of = |setup: &Setup, x5t: &str| -> String {
+        let list = setup.run(&["cert", "list", "Mtls", "--json"]).json();
+        let cert = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["x5t_s256"] == x5t)
+            .unwrap_or_else(|| panic!("{x5t} listed: {list}"))
+            .clone();
+        cert["state"].as_str().unwrap().to_owned()
+    };
+    setup.run(&["cert", "retire", "Mtls", &second]).ok();
+    assert_eq!(state_of(&setup, &second), "retired");
+    let reactivated = setup.run(&["cert", "reactivate", "Mtls", &second]);
+    assert_eq!(
+        reactivated.ok(),
+        format!(
+            "Reactivated certificate {second} of “Mtls”: active again (of its active \
+             certificates, the newest is presented).\n"
+        )
+    );
+    assert_eq!(state_of(&setup, &second), "active");
+    assert_eq!(state_of(&setup, &first), "active");
+    // with two active, either may be retired again
+    setup.run(&["cert", "retire", "Mtls", &first]).ok();
+    let unknown = setup.run(&["cert", "reactivate", "Mtls", "-no-such-thumbprint"]);
+    assert_eq!(unknown.code, 3, "{unknown:?}");
+}
