@@ -315,6 +315,14 @@ impl AuthMethod {
         }
     }
 
+    /// Whether the method authenticates with the client secret (sent, or signing a JWT).
+    pub fn uses_secret(self) -> bool {
+        matches!(
+            self,
+            Self::ClientSecretBasic | Self::ClientSecretPost | Self::ClientSecretJwt
+        )
+    }
+
     /// Whether the client authenticates by presenting its certificate (RFC 8705): no secret
     /// is sent, only `client_id`.
     pub fn uses_certificate(self) -> bool {
@@ -454,6 +462,9 @@ pub struct AppSummary {
     pub active_secrets: u32,
     /// True when an active secret is older than the environment's rotation policy.
     pub rotation_due: bool,
+    /// Whether the app authenticates with a client secret (a confidential app with a
+    /// `client_secret_*` method): one with a signing key or a certificate needs none.
+    pub uses_secret: bool,
 }
 
 /// An app of the same link in another environment.

@@ -10,4 +10,9 @@ export type AppSummary = { id: AppId, environment_id: EnvironmentId, display_nam
 /**
  * True when an active secret is older than the environment's rotation policy.
  */
-rotation_due: boolean, };
+rotation_due: boolean, 
+/**
+ * Whether the app authenticates with a client secret (a confidential app with a
+ * `client_secret_*` method): one with a signing key or a certificate needs none.
+ */
+uses_secret: boolean, };

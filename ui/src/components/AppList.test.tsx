@@ -37,6 +37,14 @@ describe("AppList", () => {
     expect(reports?.querySelector(".dot-warning")).not.toBeNull();
   });
 
+  it("asks no secret of a confidential app that signs with a key", () => {
+    const signed = summaryOf(clientApp({ id: "d", display_name: "Signed service", client_id: "signed-1", auth_method: "private_key_jwt" }), { active_secrets: 0 });
+    list({ apps: [signed] });
+    const [row] = screen.getAllByTestId("app-row");
+    expect(row).toHaveTextContent("confidential");
+    expect(row).not.toHaveTextContent("no secret");
+  });
+
   it("filters as you type, and Escape clears the filter", async () => {
     list();
     const filter = screen.getByTestId("app-filter");

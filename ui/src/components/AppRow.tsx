@@ -15,7 +15,8 @@ interface Props {
 export const AppRow = memo(function AppRow({ app, selected, highlighted, top, onOpen }: Props) {
   const style: CSSProperties = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
   const classes = ["app-row", selected ? "app-row-selected" : "", highlighted ? "app-row-highlighted" : ""].filter(Boolean).join(" ");
-  const noSecret = app.client_type === "confidential" && app.active_secrets === 0;
+  // an app that signs with a key or presents a certificate needs no secret
+  const noSecret = app.uses_secret && app.active_secrets === 0;
   return (
     <div
       id={`app-row-${app.id}`}

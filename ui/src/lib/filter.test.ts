@@ -11,6 +11,7 @@ const app = (display_name: string, client_id: string, labels: string[] = [], lin
   link,
   active_secrets: 1,
   rotation_due: false,
+  uses_secret: true,
 });
 
 const apps = [

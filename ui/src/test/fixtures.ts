@@ -64,6 +64,7 @@ export const summaryOf = (app: ClientApp, overrides: Partial<AppSummary> = {}): 
   link: app.link,
   active_secrets: 1,
   rotation_due: false,
+  uses_secret: app.client_type === "confidential" && app.auth_method.startsWith("client_secret"),
   ...overrides,
 });
 

@@ -185,6 +185,56 @@ fn app_input(environment: &Environment, name: &str) -> ClientAppInput {
 }
 
 #[test]
+fn the_app_list_says_which_apps_authenticate_with_a_secret() {
+    let f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    for (name, client_type, method) in [
+        (
+            "Basic",
+            ClientType::Confidential,
+            AuthMethod::ClientSecretBasic,
+        ),
+        (
+            "Hmac",
+            ClientType::Confidential,
+            AuthMethod::ClientSecretJwt,
+        ),
+        ("Keyed", ClientType::Confidential, AuthMethod::PrivateKeyJwt),
+        (
+            "Certified",
+            ClientType::Confidential,
+            AuthMethod::TlsClientAuth,
+        ),
+        ("Native", ClientType::Public, AuthMethod::None),
+    ] {
+        f.core
+            .create_app(ClientAppInput {
+                client_type,
+                auth_method: method,
+                ..app_input(&sandbox, name)
+            })
+            .unwrap();
+    }
+    let listed: Vec<(String, bool)> = f
+        .core
+        .apps(&sandbox.id)
+        .unwrap()
+        .into_iter()
+        .map(|app| (app.display_name, app.uses_secret))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("Basic".to_owned(), true),
+            ("Certified".to_owned(), false),
+            ("Hmac".to_owned(), true),
+            ("Keyed".to_owned(), false),
+            ("Native".to_owned(), false),
+        ]
+    );
+}
+
+#[test]
 fn notification_kinds_are_on_until_turned_off_and_stay_off_after_a_restart() {
     let mut f = Fixture::new();
     assert_eq!(

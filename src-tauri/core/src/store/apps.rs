@@ -41,7 +41,8 @@ const SUMMARY_COLUMNS: &str = "a.id, a.environment_id, a.display_name, a.client_
      (SELECT count(*) FROM secrets s WHERE s.app_id = a.id AND s.state = 'active') \
        AS active_secrets, \
      (SELECT min(coalesce(s.provider_created_at, s.added_at)) FROM secrets s \
-       WHERE s.app_id = a.id AND s.state = 'active') AS oldest";
+       WHERE s.app_id = a.id AND s.state = 'active') AS oldest, \
+     a.auth_method";
 
 /// The apps of an environment, by display name.
 pub fn list(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<SummaryRow>> {
@@ -84,17 +85,20 @@ fn summaries(conn: &Connection, sql: &str, params: &[&str]) -> Result<Vec<Summar
     // By position in SUMMARY_COLUMNS.
     let rows = statement
         .query_map(rusqlite::params_from_iter(params), |row| {
+            let client_type = enum_at(row, 4, ClientType::parse)?;
+            let method = enum_at(row, 9, AuthMethod::parse)?;
             Ok(SummaryRow {
                 summary: AppSummary {
                     id: AppId(row.get(0)?),
                     environment_id: EnvironmentId(row.get(1)?),
                     display_name: row.get(2)?,
                     client_id: row.get(3)?,
-                    client_type: enum_at(row, 4, ClientType::parse)?,
+                    client_type,
                     labels: list_at(row, 5)?,
                     link: row.get(6)?,
                     active_secrets: row.get(7)?,
                     rotation_due: false,
+                    uses_secret: method.uses_secret() && client_type == ClientType::Confidential,
                 },
                 oldest_active_secret: row.get(8)?,
             })
