@@ -378,7 +378,12 @@ fn in_line_flag(environment: &EnvironmentId) -> String {
 /// Records that the rows of `environment` are in line with its vault's set-up: shared or
 /// joined just now, or having followed it with nothing kept back.
 pub(super) fn mark_in_line(tx: &rusqlite::Connection, environment: &EnvironmentId) -> Result<()> {
-    settings::set_flag(tx, &in_line_flag(environment))
+    let flag = in_line_flag(environment);
+    // every follow lands here (before each token): write the row once, not at every follow
+    if settings::flag(tx, &flag)? {
+        return Ok(());
+    }
+    settings::set_flag(tx, &flag)
 }
 
 /// The client IDs of the apps a set-up holds.
