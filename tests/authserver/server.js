@@ -33,6 +33,8 @@
 //   GET  /test/exchange-requests   what each token exchange (RFC 8693) saw: the requesting
 //     client, the subject token's client and scope, the audiences, resources, scope, actor and
 //     requested token type asked for, and the answer's status and error (never a token)
+//   GET  /test/metadata-requests   each request for a metadata document (/.well-known/…): its
+//     path and the client certificate its TLS connection presented (null when none)
 //   POST /test/token-requests/clear   forgets the lists
 //   POST /test/config           {"token_ttl":60,"delay_ms":0,"strict":true,"fault":null}
 //     fault: make the token endpoint misbehave the way real servers do, after recording the
@@ -222,6 +224,7 @@ const CLIENT_AUTH_ENDPOINTS = {
 };
 const parRequests = [];
 const authorizationRequests = [];
+const metadataRequests = [];
 // What a pushed request's record leaves out: the client's credentials.
 const CLIENT_CREDENTIALS = ["client_secret", "client_assertion", "client_assertion_type"];
 /** Records what a pushed authorization request carried, once oidc-provider has answered. */
@@ -563,6 +566,10 @@ provider.use(async (ctx, next) => {
   if (ctx.path === "/test/exchange-requests" && ctx.method === "GET") return json(ctx, 200, exchangeRequests);
   if (ctx.path === "/test/dpop-resource-requests" && ctx.method === "GET") return json(ctx, 200, dpopResourceRequests);
   if (ctx.path === "/test/authorization-requests" && ctx.method === "GET") return json(ctx, 200, authorizationRequests);
+  if (ctx.path === "/test/metadata-requests" && ctx.method === "GET") return json(ctx, 200, metadataRequests);
+  if (ctx.method === "GET" && ctx.path.startsWith("/.well-known/")) {
+    metadataRequests.push({ path: ctx.path, certificate: certificateSeen(ctx) });
+  }
   if (ctx.path === "/test/token-requests/clear" && ctx.method === "POST") {
     clientAuthRequests.length = 0;
     tokenRequests.length = 0;
@@ -570,6 +577,7 @@ provider.use(async (ctx, next) => {
     parRequests.length = 0;
     exchangeRequests.length = 0;
     authorizationRequests.length = 0;
+    metadataRequests.length = 0;
     tokenPolls = 0;
     return json(ctx, 200, { cleared: true });
   }

@@ -208,6 +208,12 @@ impl AuthServer {
         self.records("authorization-requests")
     }
 
+    /// Each request for a metadata document (`/.well-known/…`) the server received: its
+    /// `path` and the client `certificate` its TLS connection presented (null when none).
+    pub fn metadata_requests(&self) -> Vec<serde_json::Value> {
+        self.records("metadata-requests")
+    }
+
     /// Registers a client at the server's RFC 7591 endpoint (as a provider's console would)
     /// and returns its registration answer.
     pub fn register_client(&self, metadata: serde_json::Value) -> serde_json::Value {

@@ -17,6 +17,14 @@ fn browser() -> Client {
         .expect("a cookie-jar HTTP client")
 }
 
+/// [`browser`] trusting only the test CA `ca` (a server behind TLS).
+fn browser_trusting(ca: &std::path::Path) -> Client {
+    super::http_client_trusting(ca)
+        .cookie_store(true)
+        .build()
+        .expect("a cookie-jar HTTP client")
+}
+
 /// A page as the browser ended on it.
 struct Page {
     status: u16,
@@ -132,9 +140,17 @@ pub fn sign_in_and_cancel_on_dot(url: &str) -> (u16, String) {
 /// Opens an authorization URL, signs in and consents; returns the final page's status and
 /// address (the app's listener).
 pub fn sign_in(url: &str) -> (u16, String) {
-    let browser = browser();
+    sign_in_with(&browser(), url)
+}
+
+/// [`sign_in`] at a server behind TLS whose certificate the test CA `ca` signed.
+pub fn sign_in_trusting(url: &str, ca: &std::path::Path) -> (u16, String) {
+    sign_in_with(&browser_trusting(ca), url)
+}
+
+fn sign_in_with(browser: &Client, url: &str) -> (u16, String) {
     let first = browser.get(url).send().expect("open the authorization URL");
-    let last = log_in_and_consent(&browser, first);
+    let last = log_in_and_consent(browser, first);
     (last.status, last.url.to_string())
 }
 
@@ -177,7 +193,15 @@ fn unescape(value: &str) -> String {
 /// Approves a device login: opens the verification URI (with the code filled in), confirms,
 /// signs in and consents. Returns the final page's text.
 pub fn approve_device(verification_uri_complete: &str) -> String {
-    let browser = browser();
+    approve_device_with(&browser(), verification_uri_complete)
+}
+
+/// [`approve_device`] at a server behind TLS whose certificate the test CA `ca` signed.
+pub fn approve_device_trusting(verification_uri_complete: &str, ca: &std::path::Path) -> String {
+    approve_device_with(&browser_trusting(ca), verification_uri_complete)
+}
+
+fn approve_device_with(browser: &Client, verification_uri_complete: &str) -> String {
     let page = browser
         .get(verification_uri_complete)
         .send()
@@ -193,7 +217,7 @@ pub fn approve_device(verification_uri_complete: &str) -> String {
         .form(&form)
         .send()
         .expect("confirm the code");
-    log_in_and_consent(&browser, confirmed).text
+    log_in_and_consent(browser, confirmed).text
 }
 
 /// Registers a confidential client (RFC 7591) with one redirect URI; returns its ID and secret.

@@ -121,15 +121,22 @@ fn list(core: &Core, app: &str, env: Option<&str>, json: bool) -> Result<u8, Fai
         ))
         .map(|()| 0);
     }
+    let now = core.now().unix();
     let rows: Vec<Vec<String>> = certs
         .iter()
         .map(|cert| {
+            // an expired certificate is never presented, whatever its state
+            let expired = if cert.not_after.unix() <= now {
+                ", expired"
+            } else {
+                ""
+            };
             vec![
                 cert.label.clone(),
                 cert.subject.clone(),
                 output::when(&cert.not_after),
                 cert.x5t_s256.clone(),
-                cert.state.as_str().to_owned(),
+                format!("{}{expired}", cert.state.as_str()),
                 cert.origin.as_str().to_owned(),
             ]
         })

@@ -5,6 +5,7 @@ use crate::failure::Failure;
 use crate::output::{self, table};
 use crate::resolve;
 use authdeck_core::Core;
+use authdeck_core::client_cert::TokenCertBinding;
 use authdeck_core::model::*;
 use serde::Serialize;
 
@@ -30,6 +31,9 @@ struct AppTokenJson<'a> {
     /// A DPoP token's binding: the thumbprint of the app's proof key (RFC 9449 `cnf.jkt`).
     #[serde(skip_serializing_if = "Option::is_none")]
     dpop_jkt: Option<String>,
+    /// The token's client-certificate binding (RFC 8705 §3), for an app holding certificates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cert_binding: Option<CertBindingJson>,
     /// Browser logins push their authorization requests (RFC 9126) though the provider's
     /// metadata does not require it.
     par: bool,
@@ -52,6 +56,55 @@ struct AppTokenJson<'a> {
     sign_in_ended_at: Option<Timestamp>,
     /// The API base the provider named for this token (Salesforce's instance_url).
     api_base_url: Option<&'a str>,
+}
+
+/// A token's certificate binding in `status --json`, from the token's own claims (no network).
+#[derive(Serialize)]
+struct CertBindingJson {
+    /// `bound` (a JWT with `cnf.x5t#S256`), `not_bound` (a JWT without), or `not_in_view` (an
+    /// opaque token: `authdeck introspect` asks the provider).
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x5t_s256: Option<String>,
+    /// Whether it is the certificate the app presents now (its newest active, unexpired one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matches_active_certificate: Option<bool>,
+    /// The label of the app's certificate with that thumbprint (None: none of the app's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate: Option<String>,
+}
+
+impl CertBindingJson {
+    fn of(binding: &TokenCertBinding) -> Self {
+        let (state, bound) = match binding {
+            TokenCertBinding::Bound(bound) => ("bound", Some(bound)),
+            TokenCertBinding::NotBound => ("not_bound", None),
+            TokenCertBinding::NotInView => ("not_in_view", None),
+        };
+        Self {
+            state,
+            x5t_s256: bound.map(|b| b.x5t_s256.clone()),
+            matches_active_certificate: bound.map(|b| b.presented_now),
+            certificate: bound.and_then(|b| b.certificate.as_ref().map(|c| c.label.clone())),
+        }
+    }
+}
+
+/// The CERTIFICATE cell: what the token is bound to, as `introspect` says it in words.
+fn cert_word(binding: Option<&TokenCertBinding>) -> String {
+    match binding {
+        None => "-".to_owned(),
+        Some(TokenCertBinding::NotBound) => "not bound".to_owned(),
+        Some(TokenCertBinding::NotInView) => "opaque: see introspect".to_owned(),
+        Some(TokenCertBinding::Bound(bound)) => {
+            let short: String = bound.x5t_s256.chars().take(8).collect();
+            match (&bound.certificate, bound.presented_now) {
+                (Some(cert), true) => format!("{short}… “{}”, presented", cert.label),
+                (Some(cert), false) => format!("{short}… “{}”, NOT presented", cert.label),
+                (None, _) => format!("{short}… none of the app's"),
+            }
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -91,6 +144,11 @@ fn kind_word(kind: EnvironmentKind) -> &'static str {
 /// `authdeck status`: the apps of an environment with token state and time left.
 pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
     let environment = resolve::environment(core, args.env.as_deref())?;
+    // read only for apps holding client certificates: none in most environments
+    let bindings: std::collections::HashMap<AppId, TokenCertBinding> = core
+        .token_cert_bindings(&environment.id)?
+        .into_iter()
+        .collect();
     if args.json {
         let statuses = core.token_statuses_with_par(&environment.id)?;
         let apps = statuses
@@ -104,6 +162,7 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
                 };
                 Ok(AppTokenJson {
                     dpop_jkt,
+                    cert_binding: bindings.get(&s.app_id).map(CertBindingJson::of),
                     par,
                     app_id: &s.app_id,
                     name: &s.app_name,
@@ -164,19 +223,25 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
             if signed_in {
                 row.push(refresh_word(s.token.as_ref(), now));
             }
+            if !bindings.is_empty() {
+                row.push(cert_word(bindings.get(&s.app_id)));
+            }
             row
         })
         .collect();
     let mut text = format!("{} ({})\n", environment.name, kind_word(environment.kind));
+    let mut headers = vec!["APP", "CLIENT ID", "TOKEN", "TIME LEFT"];
+    if signed_in {
+        headers.push("REFRESH");
+    }
+    // The CERTIFICATE column appears once an app of the list holds a certificate and a token.
+    if !bindings.is_empty() {
+        headers.push("CERTIFICATE");
+    }
     if rows.is_empty() {
         text.push_str("No apps yet.\n");
-    } else if signed_in {
-        text.push_str(&table(
-            &["APP", "CLIENT ID", "TOKEN", "TIME LEFT", "REFRESH"],
-            &rows,
-        ));
     } else {
-        text.push_str(&table(&["APP", "CLIENT ID", "TOKEN", "TIME LEFT"], &rows));
+        text.push_str(&table(&headers, &rows));
     }
     output::print(&text).map(|()| 0)
 }

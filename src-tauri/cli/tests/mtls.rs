@@ -7,108 +7,9 @@
 
 mod common;
 
-use common::support::authserver::TestCa;
-use common::{Home, Run, Server, support};
+use common::mtls::{Setup, assert_mtls, import_ca_signed, import_ca_signed_output};
+use common::support;
 use serde_json::{Value, json};
-
-/// A provider behind TLS and a home with "Local" pointing at it.
-struct Setup {
-    ca: TestCa,
-    server: Server,
-    home: Home,
-    /// An empty folder: the only roots trusted are the test CA's.
-    no_roots: tempfile::TempDir,
-}
-
-impl Setup {
-    fn new(test: &str) -> Self {
-        let ca = TestCa::make();
-        let server = Server::start_tls(&ca, &[]);
-        let home = Home::new(test);
-        let setup = Self {
-            ca,
-            server,
-            home,
-            no_roots: tempfile::tempdir().unwrap(),
-        };
-        setup.home.local_environment(&setup.server);
-        setup
-    }
-
-    /// The CLI trusting the test CA.
-    fn run(&self, args: &[&str]) -> Run {
-        let output = self
-            .home
-            .command(args)
-            .env("SSL_CERT_FILE", self.ca.certificate())
-            .env("SSL_CERT_DIR", self.no_roots.path())
-            .output()
-            .expect("run authdeck");
-        Run::from(output)
-    }
-
-    /// Adds the app "Mtls" for `client_id` authenticating with `method`.
-    fn app(&self, client_id: &str, method: &str) {
-        self.run(&[
-            "app",
-            "add",
-            "Mtls",
-            "--env",
-            "Local",
-            "--client-id",
-            client_id,
-            "--auth-method",
-            method,
-            "--scope",
-            "read",
-        ])
-        .ok();
-    }
-
-    /// Registers a client-credentials client with these extra metadata.
-    fn register(&self, metadata: Value) -> String {
-        let mut full = json!({
-            "grant_types": ["client_credentials"],
-            "response_types": [],
-            "redirect_uris": [],
-            "scope": "read",
-            "tls_client_certificate_bound_access_tokens": true,
-        });
-        full.as_object_mut()
-            .unwrap()
-            .extend(metadata.as_object().unwrap().clone());
-        let registered = self.server.register_client(full);
-        registered["client_id"].as_str().unwrap().to_owned()
-    }
-
-    /// The app's only certificate's x5t#S256, as `cert list` gives it.
-    fn thumbprint(&self) -> String {
-        let list = self.run(&["cert", "list", "Mtls", "--json"]).json();
-        assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
-        list[0]["x5t_s256"].as_str().unwrap().to_owned()
-    }
-}
-
-/// The client certificate the CA signed and its key, imported for "Mtls"; its x5t#S256.
-fn import_ca_signed(setup: &Setup) -> String {
-    let added = import_ca_signed_output(setup);
-    assert!(
-        added.contains("(CN=authdeck-mtls-client, valid until "),
-        "{added}"
-    );
-    setup.thumbprint()
-}
-
-/// Checks a recorded client-authenticated request: `endpoint`, answered 200, authenticated by
-/// `method` with the certificate `x5t` and no secret.
-fn assert_mtls(record: &Value, endpoint: &str, method: &str, x5t: &str) {
-    assert_eq!(record["endpoint"], endpoint, "{record}");
-    assert_eq!(record["status"], 200, "{record}");
-    assert_eq!(record["auth_method"], method, "{record}");
-    assert_eq!(record["client_secret_sent"], false, "{record}");
-    assert_eq!(record["assertion"], Value::Null, "{record}");
-    assert_eq!(record["certificate"]["x5t_s256"], x5t, "{record}");
-}
 
 #[test]
 fn tls_client_auth_gets_a_token_bound_to_the_certificate_the_server_verified() {
@@ -387,24 +288,6 @@ fn private_lines(pem: &str) -> Vec<String> {
         .collect();
     lines.pop();
     lines
-}
-
-/// What `cert add` printed for the CA-signed certificate.
-fn import_ca_signed_output(setup: &Setup) -> String {
-    let cert = setup.ca.client_certificate();
-    let key = setup.ca.client_key();
-    setup
-        .run(&[
-            "cert",
-            "add",
-            "Mtls",
-            "--cert",
-            cert.to_str().unwrap(),
-            "--key",
-            key.to_str().unwrap(),
-        ])
-        .ok()
-        .to_owned()
 }
 
 #[test]

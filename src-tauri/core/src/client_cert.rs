@@ -101,6 +101,18 @@ pub struct CertBinding {
     pub presented_now: bool,
 }
 
+/// What is known here, without the network, of a stored token's certificate binding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenCertBinding {
+    /// A JWT whose `cnf.x5t#S256` names a certificate.
+    Bound(Box<CertBinding>),
+    /// A JWT without `cnf.x5t#S256`: not bound to a certificate.
+    NotBound,
+    /// An opaque token (only its provider's introspection says), or one the keychain did not
+    /// give.
+    NotInView,
+}
+
 /// The `cnf.x5t#S256` in a token's claims or an introspection answer, as shown fields.
 pub fn bound_thumbprint(fields: &[crate::model::Field]) -> Option<String> {
     let cnf = fields.iter().find(|field| field.name == "cnf")?;
@@ -324,6 +336,18 @@ pub fn x5t_s256(der: &[u8]) -> String {
 
 fn day_of(at: Timestamp) -> String {
     at.0.date().to_string()
+}
+
+/// A certificate's expiry as errors name it: `2026-12-01 08:50:03 UTC`.
+pub fn moment_of(at: Timestamp) -> String {
+    let time = at.0.time();
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        at.0.date(),
+        time.hour(),
+        time.minute(),
+        time.second()
+    )
 }
 
 #[cfg(test)]

@@ -35,6 +35,18 @@ describe("ClientCertsPanel", () => {
     expect(within(second).getByTestId("cert-not-after")).toHaveTextContent("Expired");
   });
 
+  it("says the app cannot get tokens when every active certificate has expired, and not while one is valid", async () => {
+    const old = cert({ id: "cert-0", label: "Old", not_after: "2020-01-01T00:00:00Z" });
+    fakeBackend({ list_client_certs: () => [old, cert({ id: "cert-9", state: "retired" })] });
+    const { unmount } = renderWithProviders(<ClientCertsPanel app={mtlsApp} environment={environment()} />);
+    expect(await screen.findByTestId("certs-all-expired")).toHaveTextContent("Every active certificate has expired");
+    unmount();
+    fakeBackend({ list_client_certs: () => [old, cert()] });
+    renderWithProviders(<ClientCertsPanel app={mtlsApp} environment={environment()} />);
+    expect(await screen.findAllByTestId("cert-row")).toHaveLength(2);
+    expect(screen.queryByTestId("certs-all-expired")).toBeNull();
+  });
+
   it("generates a self-signed certificate and shows its public JWK to register, copied by the backend", async () => {
     const jwk = '{"kty":"EC","crv":"P-256","x":"x","y":"y","x5c":["MIIB"],"x5t#S256":"x5t-one"}';
     const backend = fakeBackend({

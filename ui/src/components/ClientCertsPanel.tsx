@@ -65,6 +65,11 @@ export function ClientCertsPanel({ app, environment }: Props) {
       {uses && certs.data && all.length > 0 && active.length === 0 && (
         <p className="hint-warning">No active certificate: this app cannot get tokens until you add or reactivate one.</p>
       )}
+      {uses && active.length > 0 && active.every((cert) => expired(cert, now)) && (
+        <p className="hint-warning" data-testid="certs-all-expired">
+          Every active certificate has expired, and an expired one is never presented: this app cannot get tokens until you add a new one and register it at the provider.
+        </p>
+      )}
       <ul className="secret-list">
         {all.map((cert) => {
           const past = expired(cert, now);

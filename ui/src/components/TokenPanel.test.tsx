@@ -125,6 +125,21 @@ describe("TokenPanel", () => {
     expect(await screen.findByTestId("token-error")).toHaveTextContent(message);
   });
 
+  it("shows why an expired client certificate was not presented, as core says it", async () => {
+    const message =
+      "The client certificate “Certificate 2” of “Billing” (CN=short-lived) expired on 2026-12-01 08:50:03 UTC, and “Billing” has no other active certificate that is still valid, so nothing was sent. Add a new one (authdeck cert generate, or cert add with the certificate your provider issues), register it at the provider, then retire the expired one.";
+    fakeBackend({
+      token_details: () => ({ status: tokenStatus({ none: true }), jwt: null }),
+      get_token: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw { code: "not_configured", message, field: null };
+      },
+    });
+    renderWithProviders(<TokenPanel app={clientApp({ auth_method: "self_signed_tls_client_auth" })} environment={withEndpoints} />);
+    await userEvent.click(await screen.findByTestId("token-get"));
+    expect(await screen.findByTestId("token-error")).toHaveTextContent(message);
+  });
+
   it("introspects only where the environment has the endpoint, and shows active as the provider said", async () => {
     const backend = fakeBackend({
       token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }),

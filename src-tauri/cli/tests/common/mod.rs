@@ -7,6 +7,7 @@
 //! tests/support.
 #![allow(dead_code)] // the tests and the benchmark each use their own part
 
+pub mod mtls;
 #[path = "../../../../tests/support/mod.rs"]
 pub mod support;
 pub mod team;

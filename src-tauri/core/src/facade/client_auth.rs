@@ -3,7 +3,12 @@
 use super::Core;
 use crate::error::{Error, Result};
 use crate::model::{AuthMethod, AuthMethodChoice, AuthMethodChoices, Environment, EnvironmentId};
+use crate::store::settings::{self, KeptAliases};
 use std::collections::BTreeMap;
+
+/// How long aliases a discovery found are used before the issuer is asked again: an hour, so
+/// a script's every run does not ask, and a provider that moves its aliases is followed soon.
+const ALIASES_FRESH_SECONDS: i64 = 60 * 60;
 
 impl Core {
     /// Refuses `method` when the environment's issuer publishes metadata whose
@@ -27,14 +32,56 @@ impl Core {
 
     /// The environment with the endpoints an mTLS client must use instead (RFC 8705 §5: the
     /// metadata's `mtls_endpoint_aliases`), when its issuer's metadata names any. Unchanged when
-    /// there is no issuer or its metadata cannot be read: the provider's answer then judges.
+    /// there is no issuer or no aliases are known: the provider's answer then judges.
     pub(super) async fn with_mtls_aliases(&self, environment: Environment) -> Environment {
-        let Some(issuer) = environment.endpoints.issuer_url.as_deref() else {
+        let Some(issuer) = environment.endpoints.issuer_url.clone() else {
             return environment;
         };
+        match self.mtls_aliases(&issuer).await {
+            Some(aliases) => aliased(environment, &aliases),
+            None => environment,
+        }
+    }
+
+    /// An issuer's `mtls_endpoint_aliases`: what this run's discovery found; else what a
+    /// discovery (of any process) found less than [`ALIASES_FRESH_SECONDS`] ago, kept in the
+    /// store; else discovered now and kept; when that fails, the last kept whatever its age.
+    /// Other apps' endpoints are in the environment itself, filled from discovery once; an mTLS
+    /// app needs the aliases too, and without a kept copy every CLI process paid a discovery
+    /// (two or three metadata documents) before its token request.
+    async fn mtls_aliases(&self, issuer: &str) -> Option<BTreeMap<String, String>> {
+        let this_run = self
+            .issuers
+            .lock()
+            .ok()
+            .and_then(|issuers| issuers.get(issuer).map(|known| known.mtls_aliases.clone()));
+        if this_run.is_some() {
+            return this_run;
+        }
+        let now = self.now().unix();
+        let kept = self
+            .store()
+            .ok()
+            .and_then(|store| settings::mtls_aliases(&store.conn, issuer).ok().flatten());
+        if let Some(kept) = &kept
+            && (0..ALIASES_FRESH_SECONDS).contains(&(now - kept.seen_at))
+        {
+            return Some(kept.aliases.clone());
+        }
         match self.issuer_metadata(issuer).await {
-            Ok(metadata) => aliased(environment, &metadata.mtls_aliases),
-            Err(_) => environment,
+            Ok(metadata) => {
+                let found = KeptAliases {
+                    seen_at: now,
+                    aliases: metadata.mtls_aliases,
+                };
+                // a cache: not keeping it costs the next process one discovery, nothing more
+                if let Ok(mut store) = self.store() {
+                    let _ =
+                        store.write_redoable(|tx| settings::keep_mtls_aliases(tx, issuer, &found));
+                }
+                Some(found.aliases)
+            }
+            Err(_) => kept.map(|kept| kept.aliases),
         }
     }
 

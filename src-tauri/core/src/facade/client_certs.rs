@@ -6,7 +6,7 @@
 use super::apps::app_gone;
 use super::{Core, client_cert_account};
 use crate::audit::AuditAction;
-use crate::client_cert::{CertBinding, ClientIdentity};
+use crate::client_cert::{CertBinding, ClientIdentity, TokenCertBinding};
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::client_certs;
@@ -177,12 +177,10 @@ impl Core {
         let Some(x5t_s256) = crate::client_cert::bound_thumbprint(fields) else {
             return Ok(None);
         };
-        let conn = &self.store()?.conn;
-        let certificate = client_certs::list(conn, app)?
-            .into_iter()
-            .find(|cert| cert.x5t_s256 == x5t_s256);
-        let presented_now = client_certs::newest_active(conn, app)?
-            .is_some_and(|active| active.x5t_s256 == x5t_s256);
+        let certs = client_certs::list(&self.store()?.conn, app)?;
+        let presented_now =
+            presented(&certs, self.now()).is_some_and(|presented| presented.x5t_s256 == x5t_s256);
+        let certificate = certs.into_iter().find(|cert| cert.x5t_s256 == x5t_s256);
         Ok(Some(CertBinding {
             x5t_s256,
             certificate,
@@ -190,22 +188,94 @@ impl Core {
         }))
     }
 
-    /// The certificate an mTLS app presents now: its newest active one, with its key from the
-    /// keychain.
+    /// The certificate binding of the stored token of each app of `environment` that holds
+    /// client certificates, from what is kept here only (no network; `status`): a JWT's own
+    /// `cnf.x5t#S256`, read from the keychain. An opaque token's binding is known only to its
+    /// provider (introspection); a token the keychain does not give is not in view either.
+    pub fn token_cert_bindings(
+        &self,
+        environment: &EnvironmentId,
+    ) -> Result<Vec<(AppId, TokenCertBinding)>> {
+        let held = {
+            let conn = &self.store()?.conn;
+            let mut held = Vec::new();
+            for app in client_certs::apps_holding(conn, environment)? {
+                if let Some(token) = crate::store::tokens::of_app(conn, &app)? {
+                    held.push((app, token));
+                }
+            }
+            held
+        };
+        let mut bindings = Vec::with_capacity(held.len());
+        for (app, token) in held {
+            let claims = if token.is_jwt {
+                self.vault
+                    .get(&super::token_account(&token.id))
+                    .ok()
+                    .and_then(|value| crate::status::decode_jwt(value.expose()))
+                    .map(|jwt| jwt.claims)
+            } else {
+                None
+            };
+            let binding = match claims {
+                None => TokenCertBinding::NotInView,
+                Some(claims) => match self.certificate_binding(&app, &claims)? {
+                    Some(binding) => TokenCertBinding::Bound(Box::new(binding)),
+                    None => TokenCertBinding::NotBound,
+                },
+            };
+            bindings.push((app, binding));
+        }
+        Ok(bindings)
+    }
+
+    /// The certificate an mTLS app presents now: its newest active one that has not expired,
+    /// with its key from the keychain.
     pub(super) fn active_client_cert(
         &self,
         app: &ClientApp,
     ) -> Result<(ClientCertMeta, ClientIdentity)> {
-        let meta = client_certs::newest_active(&self.store()?.conn, &app.id)?.ok_or_else(|| {
-            Error::NotConfigured(format!(
-                "“{}” authenticates with {} and has no active client certificate. Add one \
-                 (authdeck cert add or cert generate) and register it at the provider.",
-                app.display_name,
-                app.auth_method.as_str()
-            ))
-        })?;
+        let certs = client_certs::list(&self.store()?.conn, &app.id)?;
+        let meta = match presented(&certs, self.now()) {
+            Some(meta) => meta.clone(),
+            None => return Err(nothing_to_present(app, &certs)),
+        };
         let key = self.vault.get(&client_cert_account(&meta.id))?;
         let identity = ClientIdentity::from_stored(&meta.cert_pem, key.expose())?;
         Ok((meta, identity))
     }
+}
+
+/// The certificate TLS presents among an app's `certs` (as `client_certs::list` orders them:
+/// active first, newest first): the newest active one that has not expired at `now`. An
+/// expired one is never sent: it is no longer valid (RFC 5280 §4.1.2.5), and a provider's
+/// refusal of it would say only `invalid_client`.
+fn presented(certs: &[ClientCertMeta], now: Timestamp) -> Option<&ClientCertMeta> {
+    certs
+        .iter()
+        .find(|cert| cert.state == SecretState::Active && cert.not_after.unix() > now.unix())
+}
+
+/// Why an mTLS app presents no certificate: it has no active one, or (named by label, subject
+/// and expiry: the newest) every active one has expired; and what to do.
+fn nothing_to_present(app: &ClientApp, certs: &[ClientCertMeta]) -> Error {
+    let name = &app.display_name;
+    Error::NotConfigured(
+        match certs.iter().find(|c| c.state == SecretState::Active) {
+            Some(newest) => format!(
+                "The client certificate “{}” of “{name}” ({}) expired on {}, and “{name}” has no \
+             other active certificate that is still valid, so nothing was sent. Add a new one \
+             (authdeck cert generate, or cert add with the certificate your provider issues), \
+             register it at the provider, then retire the expired one.",
+                newest.label,
+                newest.subject,
+                crate::client_cert::moment_of(newest.not_after),
+            ),
+            None => format!(
+                "“{name}” authenticates with {} and has no active client certificate. Add one \
+             (authdeck cert add or cert generate) and register it at the provider.",
+                app.auth_method.as_str()
+            ),
+        },
+    )
 }

@@ -4,7 +4,7 @@
 use super::{enum_at, optional, store_error, time_at};
 use crate::client_cert::{ClientCertId, ClientCertMeta};
 use crate::error::Result;
-use crate::model::{AppId, SecretState};
+use crate::model::{AppId, EnvironmentId, SecretState};
 use crate::signing_key::KeyOrigin;
 use rusqlite::{Connection, Row, params};
 
@@ -88,14 +88,19 @@ pub fn active_count(conn: &Connection, app: &AppId) -> Result<u32> {
     .map_err(store_error)
 }
 
-/// The certificate TLS presents: the newest active one.
-pub fn newest_active(conn: &Connection, app: &AppId) -> Result<Option<ClientCertMeta>> {
-    optional(conn.query_row(
-        "SELECT * FROM client_certs WHERE app_id = ?1 AND state = 'active' \
-         ORDER BY added_at DESC, rowid DESC LIMIT 1",
-        [app.as_str()],
-        from_row,
-    ))
+/// The apps of `environment` that hold at least one client certificate. Read from the
+/// certificates' side, so an environment of thousands of apps without any costs nothing.
+pub fn apps_holding(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<AppId>> {
+    let mut statement = conn
+        .prepare_cached(
+            "SELECT DISTINCT c.app_id FROM client_certs c JOIN apps a ON a.id = c.app_id \
+             WHERE a.environment_id = ?1 ORDER BY c.app_id",
+        )
+        .map_err(store_error)?;
+    let rows = statement
+        .query_map([environment.as_str()], |row| Ok(AppId(row.get(0)?)))
+        .map_err(store_error)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
 }
 
 /// The ids of every certificate of an app, or of every app when `app` is None.

@@ -65,6 +65,38 @@ pub fn set_flag(conn: &Connection, key: &str) -> Result<()> {
     write(conn, key, Some("done"))
 }
 
+/// An issuer's `mtls_endpoint_aliases` (RFC 8705 §5) as a discovery found them, and when.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeptAliases {
+    pub seen_at: i64,
+    pub aliases: std::collections::BTreeMap<String, String>,
+}
+
+/// Kept aliases older than this are dropped when others are kept (an issuer no longer used).
+const FORGET_ALIASES_AFTER_SECONDS: i64 = 30 * 24 * 60 * 60;
+
+/// The aliases last kept for `issuer`, if any. They are kept as an `mtls_aliases:<issuer>` row:
+/// a cache each CLI process reads instead of discovering the issuer again, kept here because
+/// the store is the one place every process shares (a column beside `issuer_metadata` needs a
+/// schema change of its own).
+pub fn mtls_aliases(conn: &Connection, issuer: &str) -> Result<Option<KeptAliases>> {
+    Ok(read(conn, &format!("mtls_aliases:{issuer}"))?
+        .and_then(|text| serde_json::from_str(&text).ok()))
+}
+
+/// Keeps what a discovery of `issuer` found (no aliases is kept too: it is an answer).
+pub fn keep_mtls_aliases(conn: &Connection, issuer: &str, kept: &KeptAliases) -> Result<()> {
+    conn.execute(
+        "DELETE FROM settings WHERE key LIKE 'mtls_aliases:%' \
+         AND json_extract(value, '$.seen_at') < ?1",
+        [kept.seen_at - FORGET_ALIASES_AFTER_SECONDS],
+    )
+    .map_err(store_error)?;
+    let text = serde_json::to_string(kept)
+        .map_err(|e| crate::error::Error::Internal(format!("aliases not written ({e})")))?;
+    write(conn, &format!("mtls_aliases:{issuer}"), Some(&text))
+}
+
 /// Told marks older than this are dropped: the apps and tokens they were about are long gone
 /// or replaced, and one that still matters is told again, at most once in this span.
 const FORGET_TOLD_AFTER_SECONDS: i64 = 90 * 24 * 60 * 60;
