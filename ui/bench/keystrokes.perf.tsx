@@ -1,10 +1,13 @@
 // UI micro-benchmarks (issue 14/17): what one keystroke in the app list's filter and in the
 // command palette, and one environment switch, cost the page's own code over generated apps
 // shaped like tests/bench/desktop's (React renders and commits in jsdom; no layout, no paint).
-// Run with `npm --prefix ui run bench` (BENCH_ROUNDS rounds, default 20). Figures are for
+// Run with `npm --prefix ui run bench` (BENCH_ROUNDS rounds, default 20), or `bash
+// ui/bench/compare REV` to alternate with an earlier commit's UI: React's production build, as
+// in the app, each keystroke a real input event, timed by the app's own marks. Figures are for
 // comparing two builds interleaved on one machine, not absolute webview times.
-import { Profiler, act, type ProfilerOnRenderCallback } from "react";
-import { fireEvent, render, screen } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { flushSync } from "react-dom";
+import { createRoot, type Root } from "react-dom/client";
 import type { AppSummary } from "../src/bindings/AppSummary";
 import { AppList } from "../src/components/AppList";
 import { CommandPalette } from "../src/components/CommandPalette";
@@ -58,62 +61,93 @@ const report = (what: string, line: string) => {
   results.push(`${what}: ${line}`);
 };
 
-/** Commits counted by a Profiler around what is measured. */
-let commits = 0;
-const onRender: ProfilerOnRenderCallback = () => {
-  commits++;
+let root: Root | null = null;
+/** Renders `node` into a fresh document body, synchronously. */
+function mount(node: ReactNode): Root {
+  root?.unmount();
+  document.body.innerHTML = "";
+  const container = document.createElement("div");
+  document.body.append(container);
+  root = createRoot(container);
+  const mounted = root;
+  flushSync(() => {
+    mounted.render(node);
+  });
+  return mounted;
+}
+const byTestId = (id: string): HTMLElement => {
+  const found = document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  if (!found) throw new Error(`no ${id}`);
+  return found;
 };
 
-/** Types TYPED a key at a time into `input` (and clears it after), each key flushed by act. */
-function typeInto(input: HTMLElement, times: number[], commitCounts: number[]): void {
+// jsdom paints nothing: a frame is asked for, it comes at once. So the app's "to the next
+// frame" measures (ui/src/lib/marks.ts) end when the effect that asks for the frame runs: after
+// the commit that shows what was typed, whether that commit is the keystroke's own or deferred.
+window.requestAnimationFrame = (callback) => {
+  callback(performance.now());
+  return 0;
+};
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Waits for the app's measure `name` (work React deferred runs in later tasks), and clears it. */
+async function measured(name: string): Promise<number> {
+  for (let waited = 0; waited < 5000; waited++) {
+    const [entry] = performance.getEntriesByName(`authdeck:${name}`, "measure");
+    if (entry) {
+      performance.clearMeasures(`authdeck:${name}`);
+      return entry.duration;
+    }
+    await nextTask();
+  }
+  throw new Error(`no ${name} measure`);
+}
+
+/**
+ * Types TYPED a key at a time into `input` (then clears it), each key a real input event; per
+ * key, the app's own measure `name` from the keystroke to the commit that shows its result.
+ */
+async function typeInto(input: HTMLElement, name: string, times: number[]): Promise<void> {
+  // the value set past React's own tracking of it, then the event a keystroke sends
+  const value = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value");
+  if (!value?.set) throw new Error("no value setter");
+  const type = (typed: string) => {
+    flushSync(() => {
+      value.set?.call(input, typed);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  };
   for (let round = 0; round < ROUNDS; round++) {
     for (let length = 1; length <= TYPED.length; length++) {
-      commits = 0;
-      const started = performance.now();
-      act(() => {
-        fireEvent.change(input, { target: { value: TYPED.slice(0, length) } });
-      });
-      times.push(performance.now() - started);
-      commitCounts.push(commits);
+      type(TYPED.slice(0, length));
+      times.push(await measured(name));
     }
-    act(() => {
-      fireEvent.change(input, { target: { value: "" } });
-    });
+    type("");
+    await measured(name);
   }
 }
 
 afterAll(() => {
+  root?.unmount();
   console.log(`\nUI micro-benchmarks, ${SIZE.toLocaleString("en")} apps per environment, ${ROUNDS} rounds of "${TYPED}"\n${results.join("\n")}\n`);
 });
 
 describe("keystrokes", () => {
-  it("filter: a keystroke in the app list's filter, to its rows in the DOM", () => {
-    render(
-      <Profiler id="list" onRender={onRender}>
-        <AppList apps={listA} loading={false} selectedId={null} onSelect={() => undefined} onNew={() => undefined} canCreate environmentName="Bench A" />
-      </Profiler>,
-    );
+  it("filter: a keystroke in the app list's filter, to its rows in the DOM", async () => {
+    mount(<AppList apps={listA} loading={false} selectedId={null} onSelect={() => undefined} onNew={() => undefined} canCreate environmentName="Bench A" />);
     const times: number[] = [];
-    const counts: number[] = [];
-    typeInto(screen.getByTestId("app-filter"), times, counts);
+    await typeInto(byTestId("app-filter"), "filter", times);
     report("filter (10,000 apps): keystroke to DOM", stats(times));
     report("filter: median per keystroke", perKey(times));
-    report("filter: React commits per keystroke", (counts.reduce((a, b) => a + b, 0) / counts.length).toFixed(2));
   });
 
-  it("palette: a keystroke in the command palette, to its results in the DOM", () => {
+  it("palette: a keystroke in the command palette, to its results in the DOM", async () => {
     const entries = [...commandEntries([envA, envB], envA), ...appEntries(listA, envA), ...appEntries(listB, envB)];
-    render(
-      <Profiler id="palette" onRender={onRender}>
-        <CommandPalette entries={entries} loading={false} onChoose={() => undefined} onClose={() => undefined} />
-      </Profiler>,
-    );
+    mount(<CommandPalette entries={entries} loading={false} onChoose={() => undefined} onClose={() => undefined} />);
     const times: number[] = [];
-    const counts: number[] = [];
-    typeInto(screen.getByTestId("palette-input"), times, counts);
+    await typeInto(byTestId("palette-input"), "palette-results", times);
     report("palette (20,000 apps): keystroke to DOM", stats(times));
     report("palette: median per keystroke", perKey(times));
-    report("palette: React commits per keystroke", (counts.reduce((a, b) => a + b, 0) / counts.length).toFixed(2));
   });
 
   it("palette search alone, per keystroke over 20,000 apps", () => {
@@ -131,21 +165,19 @@ describe("keystrokes", () => {
     report("palette search alone: median per keystroke", perKey(times));
   });
 
-  it("switch: the list of the other environment shown (10,000 apps)", () => {
+  it("switch: the list of the other environment shown (10,000 apps)", async () => {
     const view = (list: AppSummary[], name: string) => (
-      <Profiler id="switch" onRender={onRender}>
-        <AppList key={name} apps={list} loading={false} selectedId={null} onSelect={() => undefined} onNew={() => undefined} canCreate environmentName={name} />
-      </Profiler>
+      <AppList key={name} apps={list} loading={false} selectedId={null} onSelect={() => undefined} onNew={() => undefined} canCreate environmentName={name} />
     );
-    const { rerender } = render(view(listA, "Bench A"));
+    const shown = mount(view(listA, "Bench A"));
     const times: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const [list, name] = round % 2 ? [listA, "Bench A"] : [listB, "Bench B"];
-      const started = performance.now();
-      act(() => {
-        rerender(view(list, name));
+      performance.mark("authdeck:switch-start");
+      flushSync(() => {
+        shown.render(view(list, name));
       });
-      times.push(performance.now() - started);
+      times.push(await measured("switch"));
     }
     report("switch: another environment's cached list mounted (10,000 apps)", stats(times));
   });
