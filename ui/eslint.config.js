@@ -20,4 +20,6 @@ export default tseslint.config(
     },
   },
   { files: ["src/bindings/**"], rules: { "@typescript-eslint/no-redundant-type-constituents": "off" } },
+  // the micro-benchmarks print their results
+  { files: ["bench/**"], rules: { "no-console": "off" } },
 );

@@ -88,6 +88,54 @@ describe("App", () => {
     expect(screen.queryByTestId("env-banner")).toBeNull();
   });
 
+  it("shows the chosen environment's apps without waiting for the store to record the switch", async () => {
+    let recorded: (settings: Settings) => void = () => undefined;
+    const backend = twoEnvironments({
+      set_active_environment: (args) =>
+        new Promise<Settings>((resolve) => {
+          recorded = resolve;
+          expect(args.id).toBe("env-prd");
+        }),
+    });
+    renderWithProviders(<App />);
+    await screen.findByText("billing-sbx-123");
+
+    await userEvent.selectOptions(screen.getByTestId("env-switcher"), "env-prd");
+    expect(await screen.findByText("billing-prd-456")).toBeInTheDocument();
+    expect(screen.queryByText("billing-sbx-123")).toBeNull();
+    expect(screen.getByTestId("env-switcher")).toHaveValue("env-prd");
+    expect(backend.callsOf("set_active_environment")).toEqual([{ id: "env-prd" }]);
+
+    // the store's answer stands
+    act(() => {
+      recorded(settingsOf({ active_environment_id: "env-prd" }));
+    });
+    await waitFor(() => {
+      expect(backend.callsOf("get_settings")).toHaveLength(2);
+    });
+    expect(screen.getByTestId("env-switcher")).toHaveValue("env-prd");
+    expect(screen.getByText("billing-prd-456")).toBeInTheDocument();
+  });
+
+  it("goes back to the environment still active when the store refuses a switch, and says why", async () => {
+    twoEnvironments({
+      set_active_environment: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw { code: "store", message: "the store is read-only", field: null };
+      },
+    });
+    renderWithProviders(<App />);
+    await screen.findByText("billing-sbx-123");
+
+    await userEvent.selectOptions(screen.getByTestId("env-switcher"), "env-prd");
+    expect(await screen.findByTestId("action-error")).toHaveTextContent("the store is read-only");
+    await waitFor(() => {
+      expect(screen.getByTestId("env-switcher")).toHaveValue("env-sbx");
+    });
+    expect(screen.getByText("billing-sbx-123")).toBeInTheDocument();
+    expect(screen.queryByText("billing-prd-456")).toBeNull();
+  });
+
   it("shows the app a launch asked for, at start and when a later launch hands over, switching environment", async () => {
     let requested: typeof sbxApp | null = prdApp;
     const backend = twoEnvironments({

@@ -4,6 +4,7 @@ import type { TokenRenewed } from "./bindings/TokenRenewed";
 import type { OpenedApp } from "./bindings/OpenedApp";
 import type { Environment } from "./bindings/Environment";
 import type { LinkedApp } from "./bindings/LinkedApp";
+import type { Settings } from "./bindings/Settings";
 import { api, toIpcError } from "./api/client";
 import { useOpenRequests, useStoreEvents, useTokenRenewed } from "./api/events";
 import { invalidateScope, keys, useApps, useEnvironments, useSettings, useTeam } from "./api/queries";
@@ -101,35 +102,40 @@ export function App() {
     select(null);
   }, [select]);
 
+  /**
+   * Makes `id` the active environment: shown at once (its list from the cache when it was loaded
+   * before), then told to the store, whose answer replaces it. A refusal is reported and the
+   * settings are read again, so the window shows the environment that is still active.
+   */
+  const activate = useCallback(
+    async (id: string) => {
+      client.setQueryData<Settings>(keys.settings, (current) => (current ? { ...current, active_environment_id: id } : current));
+      try {
+        client.setQueryData(keys.settings, await api.setActiveEnvironment(id));
+      } catch (reason) {
+        report(reason);
+        await client.invalidateQueries({ queryKey: keys.settings });
+      }
+    },
+    [client, report],
+  );
   /** Switches environment; the open app's linked app there (same link) is opened with it. */
   const switchEnvironment = async (id: string) => {
     mark("switch-start");
     setRequest(null);
-    try {
-      const linked = selectedAppId ? await api.linkedApps(selectedAppId).catch(() => []) : [];
-      const next = await api.setActiveEnvironment(id);
-      const follow = linked.find((other) => other.environment_id === id);
-      if (follow) setSelected((current) => ({ ...current, [id]: follow.app_id }));
-      client.setQueryData(keys.settings, next);
-    } catch (reason) {
-      report(reason);
-    }
+    const linked = selectedAppId ? await api.linkedApps(selectedAppId).catch(() => []) : [];
+    const follow = linked.find((other) => other.environment_id === id);
+    if (follow) setSelected((current) => ({ ...current, [id]: follow.app_id }));
+    await activate(id);
   };
   /** Shows `appId` of environment `environmentId`, switching to that environment. */
   const showApp = useCallback(
     (environmentId: string, appId: string) => {
       setRequest(null);
       setSelected((current) => ({ ...current, [environmentId]: appId }));
-      api.setActiveEnvironment(environmentId).then(
-        (next) => {
-          client.setQueryData(keys.settings, next);
-        },
-        (reason: unknown) => {
-          report(reason);
-        },
-      );
+      void activate(environmentId);
     },
-    [client, report],
+    [activate],
   );
   const openLinked = (linked: LinkedApp) => {
     showApp(linked.environment_id, linked.app_id);

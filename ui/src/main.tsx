@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
+import { prefetchFirstScreen } from "./api/queries";
 import { ClipboardProvider } from "./components/Clipboard";
 import { ProblemsProvider } from "./components/Problems";
 import { ToastProvider } from "./components/Toasts";
@@ -14,6 +15,9 @@ markOnce("script");
 const client = new QueryClient({
   defaultOptions: { queries: { staleTime: Infinity, retry: false, refetchOnWindowFocus: false } },
 });
+
+// asked for now, answered while React renders the first time
+void prefetchFirstScreen(client);
 
 const root = document.getElementById("root");
 if (root) {

@@ -57,6 +57,22 @@ export async function invalidateScope(client: QueryClient, scope: StoreScope): P
   await Promise.all(keysForScope(scope).map((queryKey) => client.invalidateQueries({ queryKey })));
 }
 
+/**
+ * Starts what the first screen needs before React renders it: the environments and the settings
+ * together, then the active environment's apps as soon as the settings name it, without waiting
+ * for a render in between. The IPC round trips (and the wait for the store to open) overlap the
+ * bundle's first render instead of following it; the hooks below find the answers in the cache,
+ * or in flight. A failure is left to the hooks, which ask again and show it.
+ */
+export async function prefetchFirstScreen(client: QueryClient): Promise<void> {
+  const leftToTheHooks = () => undefined;
+  const environments = client.query({ queryKey: keys.environments, queryFn: api.listEnvironments }).catch(leftToTheHooks);
+  const apps = client.query({ queryKey: keys.settings, queryFn: api.getSettings }).then(async ({ active_environment_id: active }) => {
+    if (active !== null) await client.query({ queryKey: keys.apps(active), queryFn: () => api.listApps(active) });
+  }).catch(leftToTheHooks);
+  await Promise.all([environments, apps]);
+}
+
 export const useEnvironments = () => useQuery({ queryKey: keys.environments, queryFn: api.listEnvironments });
 export const useSettings = () => useQuery({ queryKey: keys.settings, queryFn: api.getSettings });
 export const useAppInfo = () => useQuery({ queryKey: keys.appInfo, queryFn: api.appInfo, staleTime: Infinity });

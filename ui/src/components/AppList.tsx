@@ -1,9 +1,9 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import type { AppSummary } from "../bindings/AppSummary";
-import { filterIndexed, indexApps } from "../lib/filter";
+import { filterIndexed, indexApps, type Filtered } from "../lib/filter";
 import { mark, markOnce, measureToFrame } from "../lib/marks";
-import { plural } from "../lib/time";
+import { grouped, plural } from "../lib/time";
 import { AppRow, ROW_HEIGHT } from "./AppRow";
 import { Icon } from "./Icon";
 
@@ -25,9 +25,15 @@ interface Props {
 export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate, environmentName }: Props) {
   const [query, setQuery] = useState("");
   const [highlightId, setHighlightId] = useState<string | null>(null);
-  const deferredQuery = useDeferredValue(query);
   const index = useMemo(() => indexApps(apps ?? []), [apps]);
-  const visible = useMemo(() => filterIndexed(index, deferredQuery), [index, deferredQuery]);
+  // The last filter, so that typing on narrows it (read and written only by the memo below).
+  // Filtered in the keystroke's own render, not deferred: narrowed from the last keystroke's
+  // matches, it costs less than the second render and frame a deferred one would add.
+  const last = useRef<Filtered | null>(null);
+  const visible = useMemo(() => {
+    last.current = filterIndexed(index, query, last.current);
+    return last.current.apps;
+  }, [index, query]);
   const scroller = useRef<HTMLDivElement>(null);
   const filter = useRef<HTMLInputElement>(null);
   const virtualizer = useVirtualizer({
@@ -63,12 +69,18 @@ export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate,
     measureToFrame("switch", "switch-start");
   }, [apps, loading]);
   useEffect(() => {
-    if (deferredQuery === query) measureToFrame("filter", "filter-input");
-  }, [visible, deferredQuery, query]);
+    measureToFrame("filter", "filter-input");
+  }, [query]);
 
   // The highlight starts on the open app and stays on a visible row.
-  const highlighted = visible.some((app) => app.id === highlightId) ? highlightId : (visible.find((app) => app.id === selectedId)?.id ?? null);
-  const highlightIndex = visible.findIndex((app) => app.id === highlighted);
+  // (each look is a pass over up to every app: none is made for an id that is not there)
+  const highlighted =
+    highlightId !== null && visible.some((app) => app.id === highlightId)
+      ? highlightId
+      : selectedId !== null
+        ? (visible.find((app) => app.id === selectedId)?.id ?? null)
+        : null;
+  const highlightIndex = highlighted === null ? -1 : visible.findIndex((app) => app.id === highlighted);
 
   const move = (delta: number) => {
     if (visible.length === 0) return;
@@ -149,9 +161,9 @@ export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate,
           <Icon name="plus" size={14} /> App
         </button>
       </div>
-      {ready && total > 0 && deferredQuery.trim() !== "" && visible.length > 0 && (
+      {ready && total > 0 && query.trim() !== "" && visible.length > 0 && (
         <div className="app-list-count muted" aria-live="polite">
-          {visible.length.toLocaleString()} of {plural(total, "app")}
+          {grouped(visible.length)} of {plural(total, "app")}
         </div>
       )}
       {(loading || (apps === undefined && canCreate)) && (
@@ -176,7 +188,7 @@ export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate,
       )}
       {ready && total > 0 && visible.length === 0 && (
         <div className="empty" data-testid="app-no-match">
-          <p className="empty-title">No app matches “{deferredQuery.trim()}”</p>
+          <p className="empty-title">No app matches “{query.trim()}”</p>
           <p>The filter looks at names, client IDs, labels and links.</p>
           <button
             type="button"
@@ -204,9 +216,11 @@ export function AppList({ apps, loading, selectedId, onSelect, onNew, canCreate,
           {virtualizer.getVirtualItems().map((item) => {
             const app = visible[item.index];
             if (!app) return null;
+            // keyed by the row's place, not the app: a keystroke that changes which apps are
+            // shown updates the rows on screen instead of replacing them
             return (
               <AppRow
-                key={app.id}
+                key={item.index}
                 app={app}
                 selected={app.id === selectedId}
                 highlighted={app.id === highlighted && app.id !== selectedId}

@@ -145,8 +145,9 @@ export function CommandPalette({ entries, loading, onChoose, onClose }: Props) {
           aria-busy={loading}
           data-testid="palette-results"
         >
+          {/* keyed by place, not entry: a keystroke updates the options shown instead of replacing them */}
           {results.map((entry, index) => (
-            <PaletteOption key={entry.id} entry={entry} id={optionId(entry)} highlighted={index === Math.min(highlight, results.length - 1)} onChoose={onChoose} />
+            <PaletteOption key={index} entry={entry} id={optionId(entry)} highlighted={index === Math.min(highlight, results.length - 1)} onChoose={onChoose} />
           ))}
         </ul>
         {results.length === 0 && (

@@ -1,5 +1,5 @@
 import type { AppSummary } from "../bindings/AppSummary";
-import { filterApps } from "./filter";
+import { filterApps, filterIndexed, indexApps, type Filtered } from "./filter";
 
 const app = (display_name: string, client_id: string, labels: string[] = [], link: string | null = null): AppSummary => ({
   id: client_id,
@@ -44,5 +44,36 @@ describe("filterApps", () => {
   it("finds one app among 10,000", () => {
     const many = Array.from({ length: 10_000 }, (_, n) => app(`App ${n}`, `client-${n}`, ["x"]));
     expect(filterApps(many, "client-9999").map((a) => a.client_id)).toEqual(["client-9999"]);
+  });
+
+  it("finds the same apps narrowing from the last keystroke as searching every app", () => {
+    const many = Array.from({ length: 300 }, (_, n) => app(`App ${n}`, `client-${n}`, [n % 2 ? "odd" : "even"], n % 7 ? null : `Link ${n}`));
+    const index = indexApps(many);
+    let last: Filtered | null = null;
+    // typed on, with spaces, then a Backspace (not a longer query: all apps looked at again)
+    for (const query of ["A", "Ap", "App", "App ", "App 1", "App 12", "App 12 ", "App 12 o", "App 12 od", "App 12 o", "li", "link 14"]) {
+      last = filterIndexed(index, query, last);
+      expect(last.apps.map((a) => a.id), query).toEqual(filterApps(many, query).map((a) => a.id));
+    }
+    expect(last?.apps.map((a) => a.display_name)).toEqual(["App 14", "App 140", "App 147"]);
+  });
+
+  it("gives back the same array when a keystroke drops no app, so the list need not render again", () => {
+    const index = indexApps(apps);
+    const everything = filterIndexed(index, "");
+    const typed = filterIndexed(index, "e", everything);
+    expect(typed.apps.map((a) => a.display_name)).toEqual(["Billing sync", "Reports exporter", "Mobile app"]);
+    expect(typed.apps).toBe(everything.apps);
+    const billing = filterIndexed(index, "e syn", typed);
+    expect(billing.apps.map((a) => a.display_name)).toEqual(["Billing sync"]);
+    expect(filterIndexed(index, "e sync", billing).apps).toBe(billing.apps);
+    // another list is filtered afresh
+    const other = indexApps([...apps]);
+    expect(filterIndexed(other, "e sync", billing).apps).not.toBe(billing.apps);
+  });
+
+  it("indexes a list once while it is kept", () => {
+    expect(indexApps(apps)).toBe(indexApps(apps));
+    expect(indexApps([...apps])).not.toBe(indexApps(apps));
   });
 });

@@ -33,7 +33,16 @@ export function localDate(iso: string): string {
   return new Date(iso).toLocaleDateString(undefined, { dateStyle: "medium" });
 }
 
+// The user's number format, made once: `toLocaleString` makes one at every call, and the app
+// list shows counts at every keystroke.
+const numbers = new Intl.NumberFormat();
+
+/** A count grouped the user's way ("10,002"), as `toLocaleString()` writes it. */
+export function grouped(count: number): string {
+  return numbers.format(count);
+}
+
 /** "1 app", "3 apps", "10,002 apps" (grouped the user's way). */
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString()} ${count === 1 ? one : many}`;
+  return `${grouped(count)} ${count === 1 ? one : many}`;
 }
