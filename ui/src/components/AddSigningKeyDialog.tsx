@@ -3,6 +3,7 @@ import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
 import type { FieldError } from "../bindings/FieldError";
 import type { KeyAlg } from "../bindings/KeyAlg";
+import type { KeySource } from "../bindings/KeySource";
 import type { SigningKeyMeta } from "../bindings/SigningKeyMeta";
 import { api, toIpcError } from "../api/client";
 import { useKeyAlgorithms } from "../api/queries";
@@ -10,6 +11,11 @@ import { presentationOf } from "../lib/errors";
 import { Dialog } from "./Dialog";
 import { Field } from "./Field";
 import { useReportError } from "./Problems";
+
+/** The RSA key sizes core generates (its RSA_BITS, as `authdeck key add --bits` offers). */
+const RSA_BITS = [2048, 3072, 4096] as const;
+type RsaBits = (typeof RSA_BITS)[number];
+const isRsa = (alg: KeyAlg) => alg === "RS256" || alg === "PS256";
 
 interface Props {
   app: ClientApp;
@@ -32,13 +38,20 @@ export function AddSigningKeyDialog({ app, environment, onClose, onAdded }: Prop
   const [saving, setSaving] = useState(false);
   const report = useReportError();
   const alg = chosen ?? algorithms.data?.[0] ?? null;
+  const [bits, setBits] = useState<RsaBits>(RSA_BITS[0]);
+  const rsa = alg !== null && isRsa(alg);
 
   const save = async () => {
     if (mode === "generate" && alg === null) return;
     setSaving(true);
     setErrors([]);
     try {
-      const source = mode === "generate" && alg !== null ? { kind: "generate" as const, value: alg } : { kind: "import" as const, value: pasted };
+      const source: KeySource =
+        mode === "import" || alg === null
+          ? { kind: "import", value: pasted }
+          : isRsa(alg)
+            ? { kind: "generate_rsa", value: { alg, bits } }
+            : { kind: "generate", value: alg };
       const added = await api.addSigningKey({ app_id: app.id, label: label.trim(), source });
       setPasted("");
       onAdded(added);
@@ -79,7 +92,17 @@ export function AddSigningKeyDialog({ app, environment, onClose, onAdded }: Prop
               ))}
             </select>
           </Field>
-        ) : (
+        ) : null}
+        {mode === "generate" && rsa && (
+          <Field label="Key size" field="bits" errors={errors} hint="2048 bits is the least RFC 7518 allows; larger keys take longer to make.">
+            <select data-testid="key-bits-choice" value={bits} onChange={(e) => { setBits(Number(e.target.value) as RsaBits); }}>
+              {RSA_BITS.map((size) => (
+                <option key={size} value={size}>{size} bits</option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {mode === "import" && (
           <Field label="Private key" field="key" errors={errors} hint="Paste a PKCS#8 PEM (BEGIN PRIVATE KEY) or a private JWK. It goes straight to the keychain and is never shown here again.">
             <textarea
               data-testid="key-import-text"
@@ -105,7 +128,7 @@ export function AddSigningKeyDialog({ app, environment, onClose, onAdded }: Prop
         <footer className="dialog-footer">
           <button type="button" data-testid="key-cancel" onClick={onClose}>Cancel</button>
           <button type="submit" className="primary" data-testid="key-save" disabled={saving || !ready}>
-            {saving ? "Storing…" : mode === "generate" ? "Generate key" : "Store in keychain"}
+            {saving ? (mode === "generate" ? "Generating…" : "Storing…") : mode === "generate" ? "Generate key" : "Store in keychain"}
           </button>
         </footer>
       </form>
