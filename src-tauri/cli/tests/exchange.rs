@@ -170,7 +170,7 @@ fn a_refused_actor_token_is_the_actors_failure_and_the_apps_token_is_kept() {
     assert_eq!(seen[0]["actor_token_type"], ACCESS_TOKEN_TYPE);
     assert_eq!(seen[0]["actor_client_id"], serde_json::Value::Null);
     assert_eq!(seen[0]["error"], "invalid_request");
-    assert_eq!(home.stored_token("Reports").1, [kept.clone()]);
+    assert_eq!(home.stored_token("Reports").1, std::slice::from_ref(&kept));
     assert_eq!(
         home.stored_token("Reports").0["source"],
         "client_credentials"
