@@ -31,8 +31,9 @@
 //   GET  /test/authorization-requests   the parameter names (and client_id, request_uri) of each
 //     request to the authorization endpoint, as the browser sent it
 //   GET  /test/exchange-requests   what each token exchange (RFC 8693) saw: the requesting
-//     client, the subject token's client and scope, the audiences, resources, scope, actor and
-//     requested token type asked for, and the answer's status and error (never a token)
+//     client, the subject token's client and scope, the audiences, resources, scope and
+//     requested token type asked for, the actor token's type and (once verified) its client,
+//     the issued token's `act` claim, and the answer's status and error (never a token)
 //   GET  /test/metadata-requests   each request for a metadata document (/.well-known/…): its
 //     path and the client certificate its TLS connection presented (null when none)
 //   POST /test/token-requests/clear   forgets the lists
@@ -457,6 +458,8 @@ const provider = new Provider(issuer, {
     },
   },
   scopes: SCOPES,
+  // a token exchange with an actor token names the actor (RFC 8693 §4.1)
+  extraTokenClaims: (ctx) => (ctx?.state?.act ? { act: ctx.state.act } : undefined),
   claims: { openid: ["sub"], profile: ["name", "email"] },
   findAccount: (_ctx, sub) => ({
     accountId: sub,
@@ -472,7 +475,10 @@ provider.proxy = false;
 
 // RFC 8693 token exchange: the subject token must be one this server issued (an access or
 // client-credentials token, unexpired), the scope asked for within the subject's; the new token
-// is an opaque client-credentials token of the requesting client. What it saw is recorded.
+// is an opaque client-credentials token of the requesting client. With an actor token (§2.1),
+// which must be such a token too (else invalid_request, as §2.2.2 says for either token), the
+// new token is a JWT access token whose `act` claim (§4.1) names the actor's client, as a
+// delegation is. What it saw is recorded.
 const list = (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 provider.registerGrantType(
   TOKEN_EXCHANGE,
@@ -486,7 +492,9 @@ provider.registerGrantType(
       audience: list(body.audience),
       resource: list(body.resource),
       scope: params.scope ?? null,
-      actor: params.actor_token ? params.actor_token_type ?? "" : null,
+      actor_token_type: params.actor_token ? params.actor_token_type ?? "" : null,
+      actor_client_id: null,
+      act: null,
       requested_token_type: params.requested_token_type ?? null,
       status: 400,
       error: null,
@@ -501,6 +509,20 @@ provider.registerGrantType(
         (await ctx.oidc.provider.ClientCredentials.find(params.subject_token));
       if (!subject || subject.isExpired) throw new errors.InvalidGrant("subject token is invalid or expired");
       record.subject_client_id = subject.clientId;
+      let act;
+      if (params.actor_token !== undefined) {
+        if (params.actor_token_type !== ACCESS_TOKEN_TYPE) {
+          throw new errors.InvalidRequest("actor_token_type must be an access token's");
+        }
+        const actor =
+          (await ctx.oidc.provider.AccessToken.find(params.actor_token)) ??
+          (await ctx.oidc.provider.ClientCredentials.find(params.actor_token));
+        if (!actor || actor.isExpired) throw new errors.InvalidRequest("actor_token is invalid or expired");
+        record.actor_client_id = actor.clientId;
+        act = { sub: actor.clientId };
+      } else if (params.actor_token_type !== undefined) {
+        throw new errors.InvalidRequest("actor_token_type without actor_token");
+      }
       record.subject_scope = subject.scope ?? "";
       const held = new Set((subject.scope ?? "").split(" ").filter(Boolean));
       const asked = (params.scope ?? "").split(" ").filter(Boolean);
@@ -510,7 +532,11 @@ provider.registerGrantType(
         client: ctx.oidc.client,
         scope: (asked.length > 0 ? asked : [...held]).join(" ") || undefined,
       });
+      // oidc-provider sets a token's extra claims from extraTokenClaims when it saves it
+      if (act) ctx.state.act = act;
+      if (act) token.resourceServer = resourceServer(JWT_API);
       const value = await token.save();
+      record.act = act ?? null;
       ctx.body = {
         access_token: value,
         ...(config.exchange_omit_issued_type ? {} : { issued_token_type: ACCESS_TOKEN_TYPE }),

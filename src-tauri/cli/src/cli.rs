@@ -342,6 +342,11 @@ pub struct ExchangeArgs {
     #[arg(long, value_name = "APP2")]
     pub subject_token_from: String,
 
+    /// The app whose current access token is sent as the actor token (RFC 8693 §2.1): the
+    /// party acting for the subject, for delegation (in the same environment).
+    #[arg(long, value_name = "APP3")]
+    pub actor_token_from: Option<String>,
+
     /// The `audience` to ask for (repeat for several).
     #[arg(long = "audience", value_name = "A", allow_hyphen_values = true)]
     pub audiences: Vec<String>,

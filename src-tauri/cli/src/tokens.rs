@@ -8,7 +8,7 @@ use crate::resolve;
 use authdeck_core::model::{
     AppSummary, Environment, Secret, TokenMeta, TokenRequestInput, TokenSource,
 };
-use authdeck_core::{Core, ErrorCode, ExchangeRequest, Fetch};
+use authdeck_core::{Core, ErrorCode, ExchangePart, ExchangeRequest, Fetch};
 
 /// How the token handed on was obtained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -253,15 +253,31 @@ pub fn exchange(core: &Core, args: &ExchangeArgs, verbose: bool) -> Result<u8, F
     let (environment, app) =
         resolve::app_to_act_on(core, args.target.env.as_deref(), args.target.app.as_deref())?;
     let subject = resolve::app(core, &environment, Some(&args.subject_token_from))?;
+    let actor = args
+        .actor_token_from
+        .as_deref()
+        .map(|name| resolve::app(core, &environment, Some(name)))
+        .transpose()?;
     let request = ExchangeRequest {
         subject_app: subject.id.clone(),
+        actor_app: actor.as_ref().map(|actor| actor.id.clone()),
         audiences: args.audiences.clone(),
         resources: args.resources.clone(),
         scopes: requested_scopes(&args.scopes),
         requested_token_type: args.requested_token_type.clone(),
     };
-    let status =
-        block_on(core.exchange_token(&app.id, &request))?.map_err(authdeck_core::Error::from)?;
+    let status = block_on(core.exchange_token(&app.id, &request))?.map_err(|failure| {
+        let part = failure.part;
+        let mut said = Failure::from(failure.error);
+        // the actor token is the one part the provider's own words may leave unnamed
+        if let (ExchangePart::Actor, Some(actor)) = (part, &actor) {
+            said.message = format!(
+                "The actor token (from “{}”) was not accepted: {}",
+                actor.display_name, said.message
+            );
+        }
+        said
+    })?;
     if args.json {
         output::print_json(&status)?;
         return Ok(0);

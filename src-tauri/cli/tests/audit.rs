@@ -203,3 +203,81 @@ fn an_import_is_recorded_with_what_it_did() {
         ]
     );
 }
+
+#[test]
+fn adding_editing_and_removing_apps_and_environments_is_recorded_with_the_fields_changed() {
+    let home = Home::new("audit-edits");
+    home.run(&["env", "add", "Sandbox", "--kind", "sandbox"])
+        .ok();
+    home.run(&[
+        "app",
+        "add",
+        "Billing",
+        "--env",
+        "Sandbox",
+        "--client-id",
+        "billing",
+    ])
+    .ok();
+    home.run(&[
+        "app",
+        "edit",
+        "Billing",
+        "--env",
+        "Sandbox",
+        "--rename",
+        "Billing sync",
+        "--redirect-uri",
+        "http://127.0.0.1:8400/callback",
+    ])
+    .ok();
+    // the same values again: nothing changed, nothing recorded
+    home.run(&[
+        "app",
+        "edit",
+        "Billing sync",
+        "--env",
+        "Sandbox",
+        "--client-id",
+        "billing",
+    ])
+    .ok();
+    home.run(&[
+        "env",
+        "edit",
+        "Sandbox",
+        "--rename",
+        "Test bed",
+        "--token-url",
+        "https://auth.example/token",
+    ])
+    .ok();
+    home.run(&["app", "rm", "Billing sync", "--env", "Test bed"])
+        .ok();
+    home.run(&["env", "rm", "Test bed"]).ok();
+
+    assert_eq!(
+        entries(&home, &[]),
+        vec![
+            cli("environment_deleted", "Test bed", "-", ""),
+            cli("app_deleted", "Test bed", "Billing sync", ""),
+            cli(
+                "environment_edited",
+                "Test bed",
+                "-",
+                "changed name (was “Sandbox”), endpoints.token_url"
+            ),
+            cli(
+                "app_edited",
+                "Sandbox",
+                "Billing sync",
+                "changed display_name (was “Billing”), redirect_uris"
+            ),
+            cli("app_created", "Sandbox", "Billing", ""),
+            cli("environment_created", "Sandbox", "-", ""),
+        ]
+    );
+    let table = home.run(&["audit", "--limit", "4"]).ok().to_owned();
+    assert!(table.contains("environment edited"), "{table}");
+    assert!(table.contains("app edited"), "{table}");
+}

@@ -96,12 +96,16 @@ actions! {
     TokenRevoked = "token_revoked", "token revoked";
     TokenCopied = "token_copied", "token copied";
     AppCreated = "app_created", "app created";
+    /// An app's fields changed; the detail names the fields, never a value of a secret.
+    AppEdited = "app_edited", "app edited";
     AppDeleted = "app_deleted", "app deleted";
     /// An app's tokens turned DPoP-bound or not; the detail says which (and the key's thumbprint).
     DpopSwitched = "dpop_switched", "DPoP binding switched";
     /// An app's browser sign-ins turned to push their requests (PAR) or not.
     ParSwitched = "par_switched", "PAR switched";
     EnvironmentCreated = "environment_created", "environment created";
+    /// An environment's fields changed; the detail names the fields.
+    EnvironmentEdited = "environment_edited", "environment edited";
     EnvironmentDeleted = "environment_deleted", "environment deleted";
     EnvironmentSwitched = "environment_switched", "environment switched";
     ImportApplied = "import_applied", "import applied";

@@ -144,7 +144,7 @@ export function setAfterWrite(listener: AfterWrite | null): void {
   afterWrite = listener ?? (() => Promise.resolve());
 }
 
-const PARTS: readonly ExchangePart[] = ["subject", "grant", "target", "scope", "request"];
+const PARTS: readonly ExchangePart[] = ["subject", "actor", "grant", "target", "scope", "request"];
 const textOrNull = (value: unknown) => (typeof value === "string" ? value : null);
 
 /** Turns what exchange_token rejected with into an ExchangeError; anything else is about the request. */

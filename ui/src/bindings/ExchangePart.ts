@@ -3,4 +3,4 @@
 /**
  * The part of an exchange request a failure is about, so a form shows it next to that part.
  */
-export type ExchangePart = "subject" | "grant" | "target" | "scope" | "request";
+export type ExchangePart = "subject" | "actor" | "grant" | "target" | "scope" | "request";

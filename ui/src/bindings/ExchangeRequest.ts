@@ -8,7 +8,12 @@ export type ExchangeRequest = {
 /**
  * The app whose current access token is the subject token (minted first if needed).
  */
-subject_app: AppId, audiences: Array<string>, resources: Array<string>, 
+subject_app: AppId, 
+/**
+ * The app whose current access token is the actor token (RFC 8693 §2.1): the party
+ * acting for the subject (minted first if needed); None for no actor.
+ */
+actor_app?: AppId | null, audiences: Array<string>, resources: Array<string>, 
 /**
  * None asks for no particular scope (the server decides, at most the subject's).
  */

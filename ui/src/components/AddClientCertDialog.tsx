@@ -2,12 +2,10 @@ import { useState } from "react";
 import type { CertAdded } from "../bindings/CertAdded";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
-import type { FieldError } from "../bindings/FieldError";
-import { api, toIpcError } from "../api/client";
-import { presentationOf } from "../lib/errors";
+import { api } from "../api/client";
+import { CredentialFooter, type CredentialMode, GeneralErrors, LabelField, ModeChoice, useCredentialSave } from "./AddCredential";
 import { Dialog } from "./Dialog";
 import { Field } from "./Field";
-import { useReportError } from "./Problems";
 
 interface Props {
   app: ClientApp;
@@ -21,31 +19,19 @@ interface Props {
  * PEM; the key goes to core and the keychain, never back to the window.
  */
 export function AddClientCertDialog({ app, environment, onClose, onAdded }: Props) {
-  const [mode, setMode] = useState<"generate" | "import">("generate");
+  const [mode, setMode] = useState<CredentialMode>("generate");
   const [label, setLabel] = useState("");
   const [certificate, setCertificate] = useState("");
   const [key, setKey] = useState("");
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [saving, setSaving] = useState(false);
-  const report = useReportError();
+  const { errors, general, saving, save } = useCredentialSave();
 
-  const save = async () => {
-    setSaving(true);
-    setErrors([]);
-    try {
+  const store = () =>
+    save(async () => {
       const source = mode === "generate" ? { kind: "generate" as const } : { kind: "import" as const, certificate, key };
       const added = await api.addClientCert({ app_id: app.id, label: label.trim(), source });
       setKey("");
       onAdded(added);
-    } catch (reason) {
-      const error = toIpcError(reason);
-      setErrors([{ field: presentationOf(error.code) === "field" ? (error.field ?? "") : "", message: error.message }]);
-      if (presentationOf(error.code) === "banner") report(error);
-    } finally {
-      setSaving(false);
-    }
-  };
-  const general = errors.filter((error) => error.field === "");
+    });
   const ready = mode === "generate" || (certificate.trim() !== "" && key.trim() !== "");
 
   return (
@@ -56,16 +42,8 @@ export function AddClientCertDialog({ app, environment, onClose, onAdded }: Prop
       onClose={onClose}
       production={environment.kind === "production"}
     >
-      <form className="dialog-body" noValidate onSubmit={(event) => { event.preventDefault(); void save(); }}>
-        <fieldset className="choice-row">
-          <legend>Certificate</legend>
-          <label>
-            <input type="radio" name="cert-mode" data-testid="cert-mode-generate" checked={mode === "generate"} onChange={() => { setMode("generate"); }} /> Generate self-signed
-          </label>
-          <label>
-            <input type="radio" name="cert-mode" data-testid="cert-mode-import" checked={mode === "import"} onChange={() => { setMode("import"); }} /> Import mine
-          </label>
-        </fieldset>
+      <form className="dialog-body" noValidate onSubmit={(event) => { event.preventDefault(); void store(); }}>
+        <ModeChoice stem="cert" legend="Certificate" generateLabel="Generate self-signed" mode={mode} onChange={setMode} />
         {mode === "generate" ? (
           <p className="muted">A P-256 key and a self-signed certificate are made here (for self_signed_tls_client_auth); its public JWK is shown to register.</p>
         ) : (
@@ -88,25 +66,14 @@ export function AddClientCertDialog({ app, environment, onClose, onAdded }: Prop
             </Field>
           </>
         )}
-        <Field label="Label" field="label" errors={errors} hint="Optional: where it is registered, or when.">
-          <input data-testid="cert-label-input" autoComplete="off" placeholder="Certificate 1" value={label} onChange={(e) => { setLabel(e.target.value); }} />
-        </Field>
+        <LabelField stem="cert" placeholder="Certificate 1" label={label} onLabel={setLabel} errors={errors} />
         {errors.some((error) => error.field === "expiry" || error.field === "key_pair") && (
           <p className="action-error" data-testid="cert-pair-error" role="alert">
             {errors.map((error) => error.message).join(" ")}
           </p>
         )}
-        {general.length > 0 && (
-          <p className="action-error" data-testid="action-error" role="alert">
-            {general.map((error) => error.message).join(" ")}
-          </p>
-        )}
-        <footer className="dialog-footer">
-          <button type="button" data-testid="cert-cancel" onClick={onClose}>Cancel</button>
-          <button type="submit" className="primary" data-testid="cert-save" disabled={saving || !ready}>
-            {saving ? "Storing…" : mode === "generate" ? "Generate certificate" : "Store in keychain"}
-          </button>
-        </footer>
+        <GeneralErrors general={general} />
+        <CredentialFooter stem="cert" saving={saving} ready={ready} mode={mode} generateLabel="Generate certificate" onClose={onClose} />
       </form>
     </Dialog>
   );

@@ -1,15 +1,19 @@
 import { useState } from "react";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
-import type { FieldError } from "../bindings/FieldError";
 import type { KeyAlg } from "../bindings/KeyAlg";
+import type { KeySource } from "../bindings/KeySource";
 import type { SigningKeyMeta } from "../bindings/SigningKeyMeta";
-import { api, toIpcError } from "../api/client";
+import { api } from "../api/client";
 import { useKeyAlgorithms } from "../api/queries";
-import { presentationOf } from "../lib/errors";
+import { CredentialFooter, type CredentialMode, GeneralErrors, LabelField, ModeChoice, useCredentialSave } from "./AddCredential";
 import { Dialog } from "./Dialog";
 import { Field } from "./Field";
-import { useReportError } from "./Problems";
+
+/** The RSA key sizes core generates (its RSA_BITS, as `authdeck key add --bits` offers). */
+const RSA_BITS = [2048, 3072, 4096] as const;
+type RsaBits = (typeof RSA_BITS)[number];
+const isRsa = (alg: KeyAlg) => alg === "RS256" || alg === "PS256";
 
 interface Props {
   app: ClientApp;
@@ -19,38 +23,34 @@ interface Props {
 }
 
 /**
- * Generates a signing key (an algorithm from core's list) or imports one pasted as PKCS#8 PEM
- * or a private JWK. The pasted text goes to core and the keychain, never back to the window.
+ * Generates a signing key (an algorithm from core's list; an RSA one of the size chosen) or
+ * imports one pasted as PKCS#8 PEM or a private JWK. The pasted text goes to core and the
+ * keychain, never back to the window.
  */
 export function AddSigningKeyDialog({ app, environment, onClose, onAdded }: Props) {
   const algorithms = useKeyAlgorithms();
-  const [mode, setMode] = useState<"generate" | "import">("generate");
+  const [mode, setMode] = useState<CredentialMode>("generate");
   const [chosen, setChosen] = useState<KeyAlg | null>(null);
+  const [bits, setBits] = useState<RsaBits>(RSA_BITS[0]);
   const [label, setLabel] = useState("");
   const [pasted, setPasted] = useState("");
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [saving, setSaving] = useState(false);
-  const report = useReportError();
+  const { errors, general, saving, save } = useCredentialSave();
   const alg = chosen ?? algorithms.data?.[0] ?? null;
 
-  const save = async () => {
+  const store = async () => {
     if (mode === "generate" && alg === null) return;
-    setSaving(true);
-    setErrors([]);
-    try {
-      const source = mode === "generate" && alg !== null ? { kind: "generate" as const, value: alg } : { kind: "import" as const, value: pasted };
+    await save(async () => {
+      const source: KeySource =
+        mode === "import" || alg === null
+          ? { kind: "import", value: pasted }
+          : isRsa(alg)
+            ? { kind: "generate_rsa", value: { alg, bits } }
+            : { kind: "generate", value: alg };
       const added = await api.addSigningKey({ app_id: app.id, label: label.trim(), source });
       setPasted("");
       onAdded(added);
-    } catch (reason) {
-      const error = toIpcError(reason);
-      setErrors([{ field: presentationOf(error.code) === "field" ? (error.field ?? "") : "", message: error.message }]);
-      if (presentationOf(error.code) === "banner") report(error);
-    } finally {
-      setSaving(false);
-    }
+    });
   };
-  const general = errors.filter((error) => error.field === "");
   const ready = mode === "generate" ? alg !== null : pasted.trim() !== "";
 
   return (
@@ -61,24 +61,27 @@ export function AddSigningKeyDialog({ app, environment, onClose, onAdded }: Prop
       onClose={onClose}
       production={environment.kind === "production"}
     >
-      <form className="dialog-body" noValidate onSubmit={(event) => { event.preventDefault(); void save(); }}>
-        <fieldset className="choice-row">
-          <legend>Key</legend>
-          <label>
-            <input type="radio" name="key-mode" data-testid="key-mode-generate" checked={mode === "generate"} onChange={() => { setMode("generate"); }} /> Generate in Authdeck
-          </label>
-          <label>
-            <input type="radio" name="key-mode" data-testid="key-mode-import" checked={mode === "import"} onChange={() => { setMode("import"); }} /> Import mine
-          </label>
-        </fieldset>
+      <form className="dialog-body" noValidate onSubmit={(event) => { event.preventDefault(); void store(); }}>
+        <ModeChoice stem="key" legend="Key" generateLabel="Generate in Authdeck" mode={mode} onChange={setMode} />
         {mode === "generate" ? (
-          <Field label="Algorithm" field="alg" errors={errors} hint="The private key is made here and kept in the system keychain only.">
-            <select data-testid="key-alg-choice" value={alg ?? ""} onChange={(e) => { setChosen(e.target.value as KeyAlg); }} disabled={!algorithms.data}>
-              {(algorithms.data ?? []).map((name) => (
-                <option key={name} value={name}>{name}</option>
-              ))}
-            </select>
-          </Field>
+          <>
+            <Field label="Algorithm" field="alg" errors={errors} hint="The private key is made here and kept in the system keychain only.">
+              <select data-testid="key-alg-choice" value={alg ?? ""} onChange={(e) => { setChosen(e.target.value as KeyAlg); }} disabled={!algorithms.data}>
+                {(algorithms.data ?? []).map((name) => (
+                  <option key={name} value={name}>{name}</option>
+                ))}
+              </select>
+            </Field>
+            {alg !== null && isRsa(alg) && (
+              <Field label="Key size" field="bits" errors={errors} hint="2048 bits is the least RFC 7518 allows; larger keys take longer to make.">
+                <select data-testid="key-bits-choice" value={bits} onChange={(e) => { setBits(Number(e.target.value) as RsaBits); }}>
+                  {RSA_BITS.map((size) => (
+                    <option key={size} value={size}>{size} bits</option>
+                  ))}
+                </select>
+              </Field>
+            )}
+          </>
         ) : (
           <Field label="Private key" field="key" errors={errors} hint="Paste a PKCS#8 PEM (BEGIN PRIVATE KEY) or a private JWK. It goes straight to the keychain and is never shown here again.">
             <textarea
@@ -94,20 +97,9 @@ export function AddSigningKeyDialog({ app, environment, onClose, onAdded }: Prop
             />
           </Field>
         )}
-        <Field label="Label" field="label" errors={errors} hint="Optional: where it is registered, or when.">
-          <input data-testid="key-label-input" autoComplete="off" placeholder="Key 1" value={label} onChange={(e) => { setLabel(e.target.value); }} />
-        </Field>
-        {general.length > 0 && (
-          <p className="action-error" data-testid="action-error" role="alert">
-            {general.map((error) => error.message).join(" ")}
-          </p>
-        )}
-        <footer className="dialog-footer">
-          <button type="button" data-testid="key-cancel" onClick={onClose}>Cancel</button>
-          <button type="submit" className="primary" data-testid="key-save" disabled={saving || !ready}>
-            {saving ? "Storing…" : mode === "generate" ? "Generate key" : "Store in keychain"}
-          </button>
-        </footer>
+        <LabelField stem="key" placeholder="Key 1" label={label} onLabel={setLabel} errors={errors} />
+        <GeneralErrors general={general} />
+        <CredentialFooter stem="key" saving={saving} ready={ready} mode={mode} generateLabel="Generate key" onClose={onClose} />
       </form>
     </Dialog>
   );

@@ -1,8 +1,9 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import type { Environment } from "../bindings/Environment";
 import type { LinkedApp } from "../bindings/LinkedApp";
 import { api, toIpcError } from "../api/client";
 import { useApp, useAppBinding, useLinkedApps, useSecrets, useTokenDetails } from "../api/queries";
+import { credentialOf } from "../lib/authMethod";
 import { measureToFrame } from "../lib/marks";
 import type { AppRequest } from "../lib/palette";
 import { localDateTime, plural } from "../lib/time";
@@ -122,11 +123,12 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
       <TokenPanel key={current.id + current.updated_at} app={current} environment={environment} request={request} onRequestTaken={onRequestTaken} />
       <RemotePanel app={current} environment={environment} onDeleted={onClosed} />
       {current.client_type === "confidential" ? (
-        <>
-          <SecretsPanel app={current} environment={environment} request={request} onRequestTaken={onRequestTaken} />
-          <SigningKeysPanel app={current} environment={environment} />
-          <ClientCertsPanel app={current} environment={environment} />
-        </>
+        <CredentialPanels
+          credential={credentialOf(current.auth_method)}
+          secrets={<SecretsPanel app={current} environment={environment} request={request} onRequestTaken={onRequestTaken} />}
+          keys={<SigningKeysPanel app={current} environment={environment} />}
+          certificates={<ClientCertsPanel app={current} environment={environment} />}
+        />
       ) : (
         <div className="notice" data-testid="public-client-notice">
           <strong>Public client — no secret.</strong> Native and browser apps cannot keep a secret, so this app
@@ -167,4 +169,12 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
       )}
     </section>
   );
+}
+
+/** The credential panels, the one the app authenticates with first. */
+function CredentialPanels(props: { credential: ReturnType<typeof credentialOf>; secrets: ReactNode; keys: ReactNode; certificates: ReactNode }) {
+  const { credential, secrets, keys, certificates } = props;
+  if (credential === "key") return <>{keys}{secrets}{certificates}</>;
+  if (credential === "certificate") return <>{certificates}{secrets}{keys}</>;
+  return <>{secrets}{keys}{certificates}</>;
 }

@@ -54,6 +54,7 @@ describe("ExchangeDialog", () => {
         appId: "app-1",
         request: {
           subject_app: "app-3",
+          actor_app: null,
           audiences: ["https://reports.example", "urn:other"],
           resources: ["https://api.example.com/"],
           scopes: null,
@@ -109,6 +110,48 @@ describe("ExchangeDialog", () => {
     const grant = await screen.findByTestId("exchange-error");
     expect(grant).toHaveAttribute("data-part", "grant");
     expect(grant.closest(".notice")).not.toBeNull();
+    expect(screen.getByTestId("exchange-subject")).not.toHaveAttribute("aria-invalid");
+  });
+
+  it("sends an actor token's app when one is chosen, any other app of the environment", async () => {
+    const backend = fakeBackend({ token_statuses: statuses, exchange_token: () => exchangedStatus });
+    const { onExchanged } = open();
+    const actor = await screen.findByTestId("exchange-actor");
+    await within(actor).findByText("Sign-in — no token yet");
+    expect(within(actor).getAllByRole("option").map((option) => option.textContent)).toEqual([
+      "None",
+      "Reports — Valid",
+      "Nightly — Expired",
+      "Sign-in — no token yet",
+    ]);
+    expect(actor).toHaveValue("");
+    await userEvent.selectOptions(actor, "app-4");
+    await userEvent.click(screen.getByTestId("exchange-submit"));
+    expect(backend.callsOf("exchange_token")).toEqual([
+      {
+        appId: "app-1",
+        request: expect.objectContaining({ subject_app: "app-2", actor_app: "app-4" }) as unknown,
+      },
+    ]);
+    expect(onExchanged).toHaveBeenCalledWith(exchangedStatus, expect.objectContaining({ subject: "app-2", actor: "app-4" }));
+  });
+
+  it("shows a refused actor token next to the actor field", async () => {
+    fakeBackend({
+      token_statuses: statuses,
+      exchange_token: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with ExchangeError objects
+        throw refusal({ part: "actor", provider_error: "invalid_request", provider_description: "actor_token is invalid or expired" });
+      },
+    });
+    open();
+    await within(await screen.findByTestId("exchange-actor")).findByText("Reports — Valid");
+    await userEvent.selectOptions(screen.getByTestId("exchange-actor"), "app-2");
+    await userEvent.click(screen.getByTestId("exchange-submit"));
+    const error = await screen.findByTestId("exchange-error");
+    expect(error).toHaveAttribute("data-part", "actor");
+    expect(error).toHaveTextContent("The provider said invalid_request: actor_token is invalid or expired.");
+    expect(screen.getByTestId("exchange-actor")).toHaveAttribute("aria-invalid", "true");
     expect(screen.getByTestId("exchange-subject")).not.toHaveAttribute("aria-invalid");
   });
 

@@ -17,6 +17,8 @@ import { Icon } from "./Icon";
 /** What the dialog starts from: the last exchange's fields, when there was one. */
 export interface ExchangeForm {
   subject: string;
+  /** The app whose token is the actor token (RFC 8693 §2.1); "" for none. */
+  actor: string;
   audiences: string;
   resources: string;
   scopes: string;
@@ -59,6 +61,7 @@ export function ExchangeDialog({ app, environment, initial, onExchanged, onClose
   const subjects = (statuses.data ?? []).filter((status) => status.app_id !== app.id && status.token !== null);
   const [form, setForm] = useState<ExchangeForm>({
     subject: initial?.subject ?? "",
+    actor: initial?.actor ?? "",
     audiences: initial?.audiences ?? "",
     resources: initial?.resources ?? "",
     scopes: initial?.scopes ?? "",
@@ -71,6 +74,9 @@ export function ExchangeDialog({ app, environment, initial, onExchanged, onClose
   const production = environment.kind === "production";
   // a remembered subject that no longer holds a token is not offered
   const subject = subjects.some((status) => status.app_id === form.subject) ? form.subject : (subjects[0]?.app_id ?? "");
+  // any other app may act for the subject: the backend gets its token first where it can
+  const actors = (statuses.data ?? []).filter((status) => status.app_id !== app.id);
+  const actor = actors.some((status) => status.app_id === form.actor) ? form.actor : "";
   const set = (key: keyof ExchangeForm) => (event: { target: { value: string } }) => {
     setError(null);
     setForm((current) => ({ ...current, [key]: event.target.value }));
@@ -82,8 +88,8 @@ export function ExchangeDialog({ app, environment, initial, onExchanged, onClose
     setBusy(true);
     setError(null);
     try {
-      const status = await api.exchangeToken(app.id, exchangeRequest(subject, form));
-      onExchanged(status, { ...form, subject });
+      const status = await api.exchangeToken(app.id, exchangeRequest(subject, { ...form, actor }));
+      onExchanged(status, { ...form, subject, actor });
     } catch (reason) {
       setError(toExchangeError(reason));
     } finally {
@@ -141,6 +147,23 @@ export function ExchangeDialog({ app, environment, initial, onExchanged, onClose
             No other app of “{environment.name}” holds a token. Get one for the app whose token is to be exchanged first.
           </p>
         )}
+        <Field
+          label="Actor token from"
+          field="actor_app"
+          errors={[]}
+          wide
+          hint="Optional, for delegation: its current access token is sent as the actor token, the party acting for the subject."
+          refusal={refusalFor("actor")}
+        >
+          <select data-testid="exchange-actor" value={actor} onChange={set("actor")}>
+            <option value="">None</option>
+            {actors.map((status) => (
+              <option key={status.app_id} value={status.app_id}>
+                {status.app_name} — {status.token ? STATE_LABEL[liveState(status, now).state] : "no token yet"}
+              </option>
+            ))}
+          </select>
+        </Field>
         <Field label="Audience" field="audiences" errors={[]} hint="Where the new token is to be used; separate several by spaces.">
           <input data-testid="exchange-audience" className="mono" spellCheck={false} autoComplete="off" value={form.audiences} onChange={set("audiences")} />
         </Field>

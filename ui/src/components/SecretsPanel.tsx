@@ -5,6 +5,7 @@ import type { Environment } from "../bindings/Environment";
 import type { SecretMeta } from "../bindings/SecretMeta";
 import { api, toIpcError } from "../api/client";
 import { keys, useSecrets, useTeam, useTeamPermissions } from "../api/queries";
+import { credentialOf } from "../lib/authMethod";
 import { ending } from "../lib/ending";
 import { presentationOf } from "../lib/errors";
 import { plural } from "../lib/time";
@@ -110,36 +111,38 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
     else void retire(targets);
   };
 
-  return (
-    <section className="panel secrets-panel" aria-labelledby="secrets-title">
-      <header className="panel-header">
-        <h3 id="secrets-title">
-          Client secrets {all.length > 0 && <span className="count">{active.length} active</span>}
-        </h3>
-        <div className="panel-actions">
-          {active.length > 0 && (
-            <button
-              type="button"
-              data-testid="secret-rotate"
-              disabled={refusals.change !== null}
-              onClick={() => { setAdding("rotate"); }}
-              title={refusals.change ?? "Add the new secret, then retire the old one"}
-            >
-              <Icon name="rotate" size={14} /> Rotate
-            </button>
-          )}
+  const header = (
+    <header className="panel-header">
+      <h3 id="secrets-title">
+        Client secrets {all.length > 0 && <span className="count">{active.length} active</span>}
+      </h3>
+      <div className="panel-actions">
+        {active.length > 0 && (
           <button
             type="button"
-            className="primary"
-            data-testid="secret-add"
+            data-testid="secret-rotate"
             disabled={refusals.change !== null}
-            title={refusals.change ?? undefined}
-            onClick={() => { setAdding("add"); }}
+            onClick={() => { setAdding("rotate"); }}
+            title={refusals.change ?? "Add the new secret, then retire the old one"}
           >
-            <Icon name="plus" size={14} /> Add secret
+            <Icon name="rotate" size={14} /> Rotate
           </button>
-        </div>
-      </header>
+        )}
+        <button
+          type="button"
+          className="primary"
+          data-testid="secret-add"
+          disabled={refusals.change !== null}
+          title={refusals.change ?? undefined}
+          onClick={() => { setAdding("add"); }}
+        >
+          <Icon name="plus" size={14} /> Add secret
+        </button>
+      </div>
+    </header>
+  );
+  const body = (
+    <>
       {policyNotes.length > 0 && (
         <div className="notice" data-testid="team-policy-note" role="note">
           <Icon name="lock" />
@@ -222,6 +225,37 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
               />
             ))}
           </ul>
+        </details>
+      )}
+    </>
+  );
+  // A key or certificate app holds secrets only from before its auth method changed: they are
+  // out of the way, and say why and how they come back.
+  const unusedBy = credentialOf(app.auth_method) === "secret" ? null : app.auth_method;
+  const unusedWhy = (
+    <>
+      not used: this app authenticates with <code>{unusedBy}</code>, not a client secret. Switching its auth method in
+      Settings brings them back.
+    </>
+  );
+
+  return (
+    <section className={`panel secrets-panel${unusedBy ? " secrets-unused" : ""}`} aria-labelledby="secrets-title">
+      {unusedBy === null ? (
+        <>
+          {header}
+          {body}
+        </>
+      ) : secrets.data && all.length === 0 ? (
+        <p className="panel-note muted" id="secrets-title" data-testid="secrets-unused">
+          Client secrets — {unusedWhy}
+        </p>
+      ) : (
+        <details data-testid="secrets-collapsed">
+          <summary id="secrets-title">
+            Client secrets ({all.length}) — {unusedWhy}
+          </summary>
+          {body}
         </details>
       )}
       {adding && (

@@ -51,6 +51,43 @@ describe("SigningKeysPanel", () => {
     ]);
   });
 
+  it("offers 2048, 3072 and 4096 bits for an RSA key, as the CLI's --bits does, and none for another", async () => {
+    const made = key({ id: "key-3", alg: "PS256", label: "Big" });
+    const backend = fakeBackend({ list_signing_keys: () => [], key_algorithms: () => ["ES256", "PS256", "RS256"], add_signing_key: () => made });
+    renderWithProviders(<SigningKeysPanel app={jwtApp} environment={environment()} />);
+    await userEvent.click(await screen.findByTestId("key-add"));
+    const choice = await screen.findByTestId("key-alg-choice");
+    await within(choice).findByText("PS256");
+    // an EC key has no size to choose
+    expect(screen.queryByTestId("key-bits-choice")).toBeNull();
+    await userEvent.selectOptions(choice, "PS256");
+    const bits = screen.getByTestId("key-bits-choice");
+    expect(within(bits).getAllByRole("option").map((option) => option.textContent)).toEqual(["2048 bits", "3072 bits", "4096 bits"]);
+    expect(bits).toHaveValue("2048");
+    await userEvent.selectOptions(bits, "4096");
+    await userEvent.type(screen.getByTestId("key-label-input"), "Big");
+    await userEvent.click(screen.getByTestId("key-save"));
+    await waitFor(() => {
+      expect(screen.queryByTestId("key-form")).toBeNull();
+    });
+    expect(backend.callsOf("add_signing_key")).toEqual([
+      { input: { app_id: "app-1", label: "Big", source: { kind: "generate_rsa", value: { alg: "PS256", bits: 4096 } } } },
+    ]);
+  });
+
+  it("generates an RSA key of 2048 bits when no other size is chosen", async () => {
+    const backend = fakeBackend({ list_signing_keys: () => [], key_algorithms: () => ["RS256"], add_signing_key: () => key({ alg: "RS256" }) });
+    renderWithProviders(<SigningKeysPanel app={jwtApp} environment={environment()} />);
+    await userEvent.click(await screen.findByTestId("key-add"));
+    await within(await screen.findByTestId("key-alg-choice")).findByText("RS256");
+    await userEvent.click(screen.getByTestId("key-save"));
+    await waitFor(() => {
+      expect(backend.callsOf("add_signing_key")).toEqual([
+        { input: { app_id: "app-1", label: "", source: { kind: "generate_rsa", value: { alg: "RS256", bits: 2048 } } } },
+      ]);
+    });
+  });
+
   it("imports a pasted key through a masked field and never shows it back", async () => {
     const pem = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----";
     const backend = fakeBackend({ list_signing_keys: () => [], key_algorithms: () => ["ES256"], add_signing_key: () => key({ origin: "imported" }) });

@@ -632,6 +632,35 @@ describe("TokenPanel, token exchange", () => {
   });
 });
 
+describe("TokenPanel, delegated token", () => {
+  it("names the acting party of a JWT carrying an act claim, and those it acted for", async () => {
+    const exchanged = tokenStatus({ issued: Date.now(), token: { source: "token_exchange", is_jwt: true } });
+    const act = { sub: "-agent-client", act: { sub: "scheduler", client_id: "cron" } };
+    fakeBackend({
+      token_details: () => ({
+        status: exchanged,
+        jwt: { header: [{ name: "alg", value: "RS256", note: null }], claims: [{ name: "act", value: JSON.stringify(act), note: null }] },
+      }),
+      token_statuses: () => [],
+      list_secrets: () => [],
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-act")).toHaveTextContent("-agent-client · for “scheduler (client cron)” · act claim");
+  });
+
+  it("shows no acting party for a token without an act claim", async () => {
+    const plain = tokenStatus({ issued: Date.now(), token: { is_jwt: true } });
+    fakeBackend({
+      token_details: () => ({ status: plain, jwt: { header: [], claims: [{ name: "sub", value: "billing", note: null }] } }),
+      token_statuses: () => [],
+      list_secrets: () => [],
+    });
+    renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
+    expect(await screen.findByTestId("token-type")).toHaveTextContent("Bearer · JWT");
+    expect(screen.queryByTestId("token-act")).toBeNull();
+  });
+});
+
 describe("TokenPanel, mTLS binding", () => {
   const X5T = "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2";
   const mtlsApp = clientApp({ auth_method: "self_signed_tls_client_auth" });

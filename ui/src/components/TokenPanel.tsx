@@ -11,7 +11,7 @@ import { api, toIpcError } from "../api/client";
 import { keys, useAppBinding, useTeam, useTeamPermissions, useTokenDetails } from "../api/queries";
 import { policyRefusals } from "../lib/vault";
 import { cnfJkt, cnfX5t, tokenBinding, type TokenBinding } from "../lib/binding";
-import { tokenTypeName } from "../lib/exchange";
+import { actingParties, tokenTypeName } from "../lib/exchange";
 import { presentationOf, WHAT_TO_DO } from "../lib/errors";
 import { NO_ENDING, ending } from "../lib/ending";
 import type { AppRequest } from "../lib/palette";
@@ -234,6 +234,8 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
   const defaults = app.default_scopes.join(" ");
   const autoRenew = status?.auto_renew ?? app.auto_renew;
   // an introspection on show speaks for the token now; else the JWT's own claims
+  // a delegated token names who acts for its subject (RFC 8693 §4.1)
+  const acting = actingParties(details.data?.jwt?.claims);
   const shownJkt = cnfJkt(result?.kind === "introspection" ? result.value.fields : undefined) ?? cnfJkt(details.data?.jwt?.claims);
   // the same for an mTLS-bound token's certificate (cnf.x5t#S256)
   const certFields =
@@ -410,6 +412,16 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
                 <dt>Issued as</dt>
                 <dd data-testid="token-issued-type">
                   {tokenTypeName(token.issued_token_type)} <code className="muted">{token.issued_token_type}</code>
+                </dd>
+              </>
+            )}
+            {acting && (
+              <>
+                <dt>Acting party</dt>
+                <dd data-testid="token-act" title="The JWT's act claim (RFC 8693 §4.1): who acts for the token's subject">
+                  <code>{acting[0]}</code>
+                  {acting.length > 1 && <span className="muted"> · for {acting.slice(1).map((party) => `“${party}”`).join(", then ")}</span>}
+                  <span className="muted"> · act claim</span>
                 </dd>
               </>
             )}

@@ -145,6 +145,7 @@ impl Core {
         self.refuse_shared(&existing.environment_id)?;
         self.refuse_shared(&input.environment_id)?;
         let input = self.checked_app(Some(id), &input)?;
+        let detail = edit_detail(&existing, &input, |id| self.environment_name(id));
         let app = from_input(
             existing.id,
             input,
@@ -152,8 +153,20 @@ impl Core {
             existing.created_at,
             self.now(),
         );
-        self.store()?.write(|tx| apps::save(tx, &app))?;
+        self.store()?.write(|tx| {
+            apps::save(tx, &app)?;
+            match &detail {
+                Some(detail) => self.note_app(tx, AuditAction::AppEdited, &app.id, detail),
+                None => Ok(()),
+            }
+        })?;
         Ok(app)
+    }
+
+    /// An environment's name for an audit detail, or its ID when it is gone.
+    fn environment_name(&self, id: &EnvironmentId) -> String {
+        self.environment(id)
+            .map_or_else(|_| id.to_string(), |environment| environment.name)
     }
 
     /// Deletes an app and its keychain entries. Tokens the provider already issued stay valid;
@@ -249,6 +262,33 @@ pub(super) fn app_problems(
         }
     }
     Ok(problems)
+}
+
+/// What an edit changed, for the audit log: the fields by the forms' names (a rename and a
+/// move also say what it was before: names are never secrets), or None when nothing changed.
+fn edit_detail(
+    stored: &ClientApp,
+    edited: &ClientAppInput,
+    environment_name: impl Fn(&EnvironmentId) -> String,
+) -> Option<String> {
+    let mut fields = Vec::new();
+    if stored.environment_id != edited.environment_id {
+        fields.push(format!(
+            "moved from “{}”",
+            environment_name(&stored.environment_id)
+        ));
+    }
+    if stored.client_id != edited.client_id {
+        fields.push("client_id".to_owned());
+    }
+    for change in crate::portable::app_changes(stored, edited) {
+        if change.field == "display_name" {
+            fields.push(format!("display_name (was “{}”)", change.before));
+        } else {
+            fields.push(change.field);
+        }
+    }
+    (!fields.is_empty()).then(|| format!("changed {}", fields.join(", ")))
 }
 
 pub(super) fn from_input(

@@ -115,6 +115,7 @@ impl Core {
         self.refuse_shared(id)?;
         let existing = self.environment(id)?;
         let input = self.checked_environment(Some(id), &input)?;
+        let detail = edit_detail(&existing, &input);
         let environment = Environment {
             name: input.name,
             kind: input.kind,
@@ -125,8 +126,15 @@ impl Core {
             updated_at: self.now(),
             ..existing
         };
-        self.store()?
-            .write(|tx| environments::save(tx, &environment))?;
+        self.store()?.write(|tx| {
+            environments::save(tx, &environment)?;
+            match &detail {
+                Some(detail) => {
+                    self.note_environment(tx, AuditAction::EnvironmentEdited, id, detail)
+                }
+                None => Ok(()),
+            }
+        })?;
         Ok(environment)
     }
 
@@ -305,4 +313,19 @@ pub(super) fn plural(count: u32) -> &'static str {
 
 pub(super) fn environment_gone() -> Error {
     Error::NotFound("That environment no longer exists.".into())
+}
+
+/// What an edit changed, for the audit log: the fields by the forms' names (a rename also says
+/// the name before), or None when nothing changed.
+fn edit_detail(stored: &Environment, edited: &EnvironmentInput) -> Option<String> {
+    let mut fields = Vec::new();
+    if stored.name != edited.name {
+        fields.push(format!("name (was “{}”)", stored.name));
+    }
+    fields.extend(
+        crate::portable::environment_changes(stored, edited)
+            .into_iter()
+            .map(|change| change.field),
+    );
+    (!fields.is_empty()).then(|| format!("changed {}", fields.join(", ")))
 }

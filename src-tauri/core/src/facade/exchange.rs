@@ -17,6 +17,11 @@ use ts_rs::TS;
 pub struct ExchangeRequest {
     /// The app whose current access token is the subject token (minted first if needed).
     pub subject_app: AppId,
+    /// The app whose current access token is the actor token (RFC 8693 §2.1): the party
+    /// acting for the subject (minted first if needed); None for no actor.
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
+    pub actor_app: Option<AppId>,
     #[serde(default)]
     pub audiences: Vec<String>,
     #[serde(default)]
@@ -39,6 +44,10 @@ pub enum ExchangePart {
     /// The subject token: the subject app has none to give, or the provider no longer takes it
     /// (`invalid_grant`).
     Subject,
+    /// The actor token: the actor app has none to give, or the provider refused it (an
+    /// `invalid_request` whose description names the actor token: RFC 8693 §2.2.2 gives both
+    /// tokens that one code, so only the description tells them apart).
+    Actor,
     /// The grant itself: the provider's metadata does not list it, or the provider does not
     /// offer it to this client (`unsupported_grant_type`, `unauthorized_client`).
     Grant,
@@ -72,6 +81,15 @@ fn about<T>(part: ExchangePart, outcome: Result<T>) -> std::result::Result<T, Ex
 /// The part a provider's refusal of the exchange is about, by its RFC 8693 §2.2.2 code.
 fn refused_part(error: &Error) -> ExchangePart {
     match error {
+        Error::Provider {
+            error, description, ..
+        } if matches!(error.as_str(), "invalid_request" | "invalid_grant")
+            && description
+                .as_deref()
+                .is_some_and(|text| text.to_ascii_lowercase().contains("actor")) =>
+        {
+            ExchangePart::Actor
+        }
         Error::Provider { error, .. } => match error.as_str() {
             "invalid_grant" => ExchangePart::Subject,
             "unsupported_grant_type" | "unauthorized_client" => ExchangePart::Grant,
@@ -110,6 +128,23 @@ impl Core {
             .await,
         )?;
         let (_, subject_token) = about(Subject, self.token_value(&request.subject_app))?;
+        let actor_token = match &request.actor_app {
+            Some(actor) => {
+                about(
+                    Actor,
+                    self.fetch_token(
+                        actor,
+                        TokenRequestInput::default(),
+                        Fetch::IfNeeded {
+                            min_valid_seconds: 10,
+                        },
+                    )
+                    .await,
+                )?;
+                Some(about(Actor, self.token_value(actor))?.1)
+            }
+            None => None,
+        };
         let flight = about(Request, self.flight(app))?;
         let _turn = flight.lock.lock().await;
         let _across_processes = about(Request, self.process_lock(app).await)?;
@@ -121,6 +156,7 @@ impl Core {
                 token_url,
                 auth: credentials.auth(self.clock.as_ref(), &self.dpop_nonces),
                 subject_token: &subject_token,
+                actor_token: actor_token.as_ref(),
                 audiences: &request.audiences,
                 resources: &request.resources,
                 scopes: &scopes,
@@ -206,6 +242,13 @@ mod tests {
             ExchangePart::Target
         );
         assert_eq!(refused_part(&refusal("invalid_scope")), ExchangePart::Scope);
+        let about_actor = Error::Provider {
+            status: 400,
+            error: "invalid_request".into(),
+            description: Some("actor_token is invalid or expired".into()),
+            message: String::new(),
+        };
+        assert_eq!(refused_part(&about_actor), ExchangePart::Actor);
         assert_eq!(
             refused_part(&refusal("invalid_request")),
             ExchangePart::Request

@@ -191,21 +191,45 @@ fn refuse_unconfirmed(report: &ImportReport, confirmed: &[String]) -> Result<()>
 }
 
 impl Core {
-    /// Records what an applied import created, as if each had been created by hand.
+    /// Records what an applied import created or changed, as if each had been done by hand
+    /// (a change names its fields, never their values).
     fn note_created(&self, tx: &Connection, report: &ImportReport) -> Result<()> {
+        let changed = |changes: &[FieldChange]| {
+            let fields: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+            format!("by import: changed {}", fields.join(", "))
+        };
         for imported in &report.environments {
             let Some(environment) = environments::by_name(tx, &imported.name)? else {
                 continue;
             };
-            if imported.outcome == ImportOutcome::Added {
-                let id = &environment.id;
-                self.note_environment(tx, AuditAction::EnvironmentCreated, id, "by import")?;
+            let id = &environment.id;
+            match imported.outcome {
+                ImportOutcome::Added => {
+                    self.note_environment(tx, AuditAction::EnvironmentCreated, id, "by import")?
+                }
+                ImportOutcome::Changed => self.note_environment(
+                    tx,
+                    AuditAction::EnvironmentEdited,
+                    id,
+                    &changed(&imported.changes),
+                )?,
+                ImportOutcome::Skipped => {}
             }
             for app in &imported.apps {
-                if app.outcome == ImportOutcome::Added
-                    && let Some(stored) = apps::by_client_id(tx, &environment.id, &app.client_id)?
-                {
-                    self.note_app(tx, AuditAction::AppCreated, &stored.id, "by import")?;
+                let Some(stored) = apps::by_client_id(tx, id, &app.client_id)? else {
+                    continue;
+                };
+                match app.outcome {
+                    ImportOutcome::Added => {
+                        self.note_app(tx, AuditAction::AppCreated, &stored.id, "by import")?
+                    }
+                    ImportOutcome::Changed => self.note_app(
+                        tx,
+                        AuditAction::AppEdited,
+                        &stored.id,
+                        &changed(&app.changes),
+                    )?,
+                    ImportOutcome::Skipped => {}
                 }
             }
         }

@@ -25,6 +25,8 @@ pub struct TokenExchange<'a> {
     pub auth: ClientAuth<'a>,
     /// An access token, sent as `subject_token`.
     pub subject_token: &'a Secret,
+    /// An access token of the party acting for the subject, sent as `actor_token` (§2.1).
+    pub actor_token: Option<&'a Secret>,
     pub audiences: &'a [String],
     pub resources: &'a [String],
     pub scopes: &'a [String],
@@ -45,6 +47,10 @@ pub async fn exchange_token(http: &HttpClient, request: &TokenExchange<'_>) -> R
         ("subject_token", request.subject_token.expose()),
         ("subject_token_type", ACCESS_TOKEN_TYPE),
     ];
+    if let Some(actor) = request.actor_token {
+        params.push(("actor_token", actor.expose()));
+        params.push(("actor_token_type", ACCESS_TOKEN_TYPE));
+    }
     params.extend(request.audiences.iter().map(|a| ("audience", a.as_str())));
     params.extend(request.resources.iter().map(|r| ("resource", r.as_str())));
     if !scope.is_empty() {

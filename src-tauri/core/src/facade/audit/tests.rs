@@ -325,3 +325,156 @@ fn a_refused_action_records_nothing() {
     assert!(core.secret_for(&SecretId::new(), SecretUse::Copy).is_err());
     assert_eq!(core.audit_log(&AuditQuery::default()).unwrap(), before);
 }
+
+#[test]
+fn editing_an_app_records_the_fields_it_changed_and_no_change_records_nothing() {
+    use AuditAction::*;
+    let (_dir, core) = open(Actor::Desktop);
+    let sandbox = environment(&core, "Sandbox");
+    let staging = environment(&core, "Staging");
+    let billing = app(&core, &sandbox, "Billing");
+    core.update_app(&billing.id, billing.input()).unwrap(); // saved as it was: not recorded
+    let renamed = core
+        .update_app(
+            &billing.id,
+            ClientAppInput {
+                display_name: "Billing sync".into(),
+                redirect_uris: vec!["http://127.0.0.1/callback".into()],
+                auth_method: AuthMethod::ClientSecretPost,
+                ..billing.input()
+            },
+        )
+        .unwrap();
+    core.update_app(
+        &billing.id,
+        ClientAppInput {
+            environment_id: staging.id.clone(),
+            client_id: "billing-2".into(),
+            ..renamed.input()
+        },
+    )
+    .unwrap();
+
+    assert_eq!(
+        lines(&core)[3..],
+        [
+            line(
+                AppEdited,
+                "Sandbox",
+                "Billing sync",
+                "changed display_name (was “Billing”), auth_method, redirect_uris"
+            ),
+            line(
+                AppEdited,
+                "Staging",
+                "Billing sync",
+                "changed moved from “Sandbox”, client_id"
+            ),
+        ]
+    );
+    let entries = core.audit_log(&AuditQuery::default()).unwrap();
+    assert_eq!(entries[0].app_id, Some(billing.id.clone()));
+    assert_eq!(entries[0].actor, Actor::Desktop);
+}
+
+#[test]
+fn editing_an_environment_records_the_fields_it_changed_and_no_change_records_nothing() {
+    use AuditAction::*;
+    let (_dir, core) = open(Actor::Cli);
+    let sandbox = environment(&core, "Sandbox");
+    let input = EnvironmentInput {
+        name: "Sandbox".into(),
+        kind: EnvironmentKind::Sandbox,
+        color: "#2f80ed".into(),
+        endpoints: Endpoints::default(),
+        profile: ProviderProfile::Standard,
+        rotation_days: 90,
+    };
+    core.update_environment(&sandbox.id, input.clone()).unwrap(); // not recorded
+    core.update_environment(
+        &sandbox.id,
+        EnvironmentInput {
+            name: "Test bed".into(),
+            endpoints: Endpoints {
+                token_url: Some("https://auth.example/token".into()),
+                ..Endpoints::default()
+            },
+            rotation_days: 30,
+            ..input
+        },
+    )
+    .unwrap();
+
+    assert_eq!(
+        lines(&core),
+        [
+            line(EnvironmentCreated, "Sandbox", "", ""),
+            line(
+                EnvironmentEdited,
+                "Test bed",
+                "",
+                "changed name (was “Sandbox”), endpoints.token_url, rotation_days"
+            ),
+        ]
+    );
+    let entries = core.audit_log(&AuditQuery::default()).unwrap();
+    assert_eq!(entries[0].environment_id, Some(sandbox.id.clone()));
+    assert_eq!(entries[0].actor, Actor::Cli);
+}
+
+#[test]
+fn an_import_that_changes_an_app_and_an_environment_records_the_fields() {
+    let (_a, source) = open(Actor::Desktop);
+    let sandbox = environment(&source, "Sandbox");
+    let billing = app(&source, &sandbox, "Billing");
+    let (_b, target) = open(Actor::Cli);
+    let text = crate::portable::render(&source.export().unwrap()).unwrap();
+    target.apply_import(&text, &[]).unwrap();
+    source
+        .update_app(
+            &billing.id,
+            ClientAppInput {
+                description: "Nightly billing run".into(),
+                ..billing.input()
+            },
+        )
+        .unwrap();
+    source
+        .update_environment(
+            &sandbox.id,
+            EnvironmentInput {
+                name: sandbox.name.clone(),
+                kind: sandbox.kind,
+                color: sandbox.color.clone(),
+                endpoints: sandbox.endpoints.clone(),
+                profile: sandbox.profile,
+                rotation_days: 45,
+            },
+        )
+        .unwrap();
+    let text = crate::portable::render(&source.export().unwrap()).unwrap();
+    target.apply_import(&text, &[]).unwrap();
+    assert_eq!(
+        lines(&target)[3..],
+        [
+            line(
+                AuditAction::EnvironmentEdited,
+                "Sandbox",
+                "",
+                "by import: changed rotation_days"
+            ),
+            line(
+                AuditAction::AppEdited,
+                "Sandbox",
+                "Billing",
+                "by import: changed description"
+            ),
+            line(
+                AuditAction::ImportApplied,
+                "",
+                "",
+                "0 added, 2 changed, 0 skipped"
+            ),
+        ]
+    );
+}
