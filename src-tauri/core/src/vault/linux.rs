@@ -130,6 +130,20 @@ fn method_error(error: &ServiceError) -> Option<&str> {
     }
 }
 
+/// Whether a call failed because its item no longer exists: another program (or another
+/// Authdeck process that replaced the token) removed it between the search and this call.
+/// gnome-keyring answers `UnknownMethod` ("Object does not exist at path") for it.
+fn is_gone(error: &ServiceError) -> bool {
+    matches!(
+        method_error(error),
+        Some(
+            "org.freedesktop.Secret.Error.NoSuchObject"
+                | "org.freedesktop.DBus.Error.UnknownObject"
+                | "org.freedesktop.DBus.Error.UnknownMethod"
+        )
+    )
+}
+
 fn is_locked_error(error: &ServiceError) -> bool {
     matches!(error, ServiceError::Locked)
         || method_error(error) == Some("org.freedesktop.Secret.Error.IsLocked")
@@ -187,16 +201,7 @@ impl super::SecretStore for KeychainVault {
                         .and_then(|()| create(alias))
                         .map_err(|error| failure(error, "write"))
                 }
-                Err(error)
-                    if matches!(
-                        method_error(&error),
-                        Some(
-                            "org.freedesktop.Secret.Error.NoSuchObject"
-                                | "org.freedesktop.DBus.Error.UnknownObject"
-                                | "org.freedesktop.DBus.Error.UnknownMethod"
-                        )
-                    ) =>
-                {
+                Err(error) if is_gone(&error) => {
                     // A service without alias paths: ask where the default collection is.
                     let path = service
                         .get_default_collection()
@@ -210,15 +215,22 @@ impl super::SecretStore for KeychainVault {
     }
 
     fn get(&self, account: &str) -> Result<Secret> {
+        let missing = || {
+            Error::SecretMissing(
+                "The keychain no longer holds this secret (it was removed outside Authdeck). \
+                 Paste it again or delete this entry."
+                    .into(),
+            )
+        };
         self.with(|connected| {
             let Some(item) = self.find(connected, account)? else {
-                return Err(Error::SecretMissing(
-                    "The keychain no longer holds this secret (it was removed outside \
-                     Authdeck). Paste it again or delete this entry."
-                        .into(),
-                ));
+                return Err(missing());
             };
-            let bytes = item.get_secret().map_err(|error| failure(error, "read"))?;
+            let bytes = match item.get_secret() {
+                Ok(bytes) => bytes,
+                Err(error) if is_gone(&error) => return Err(missing()),
+                Err(error) => return Err(failure(error, "read")),
+            };
             String::from_utf8(bytes).map(Secret::new).map_err(|_| {
                 Error::Keychain(
                     "The keychain could not read the entry: its value is not UTF-8 text (it \
@@ -236,7 +248,7 @@ impl super::SecretStore for KeychainVault {
             };
             // The search told whether it was locked (and `find` unlocked it), so the item is
             // deleted at once, not after the crate's own lock check (one round trip fewer).
-            let prompt: OwnedObjectPath = connected
+            let prompt: OwnedObjectPath = match connected
                 .bus
                 .call_method(
                     Some(BUS_NAME),
@@ -246,7 +258,13 @@ impl super::SecretStore for KeychainVault {
                     &(),
                 )
                 .and_then(|reply| reply.body().deserialize())
-                .map_err(|error| failure(ServiceError::Zbus(error), "delete"))?;
+                .map_err(ServiceError::Zbus)
+            {
+                Ok(prompt) => prompt,
+                // Removed by someone else since the search: gone, as asked.
+                Err(error) if is_gone(&error) => return Ok(()),
+                Err(error) => return Err(failure(error, "delete")),
+            };
             if prompt.as_str() == "/" {
                 return Ok(());
             }
