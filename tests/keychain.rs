@@ -142,3 +142,67 @@ fn a_secret_removed_outside_authdeck_is_reported_as_missing() {
             .starts_with("The keychain no longer holds this secret")
     );
 }
+
+/// How many entries the keychain holds for `account` of `namespace`, by secret-tool.
+fn entries_for(namespace: &str, account: &str) -> usize {
+    let output = std::process::Command::new("secret-tool")
+        .args(["search", "--all", "service", namespace, "username", account])
+        .output()
+        .expect("secret-tool (libsecret-tools) must be installed");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| line.starts_with('['))
+        .count()
+}
+
+#[test]
+fn an_entry_written_by_another_client_is_read_replaced_and_deleted() {
+    // Entries stored before Authdeck called the Secret Service itself (keyring-core's store:
+    // attributes `service` and `username` in the default collection) stay Authdeck's.
+    let namespace = unique_namespace("layout");
+    let account = "secret:layout";
+    let mut store = std::process::Command::new("secret-tool")
+        .args([
+            "store",
+            "--label",
+            &format!("keyring:{account}@{namespace}"),
+            "service",
+            &namespace,
+            "username",
+            account,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut store.stdin.take().unwrap(), b"kc-layout-1").unwrap();
+    assert!(store.wait().unwrap().success());
+    let vault = keychain(&namespace);
+    assert_eq!(vault.get(account).unwrap().expose(), "kc-layout-1");
+    assert_eq!(vault.accounts().unwrap(), [account]);
+
+    vault.put(account, &Secret::new("kc-layout-2")).unwrap();
+    assert_eq!(entries_for(&namespace, account), 1, "replaced, not added");
+    assert_eq!(
+        secret_tool_lookup(&namespace, account).as_deref(),
+        Some("kc-layout-2")
+    );
+
+    vault.delete(account).unwrap();
+    assert_eq!(entries_for(&namespace, account), 0);
+    vault.delete(account).unwrap(); // nothing left to delete is no error
+    assert_eq!(
+        vault.get(account).unwrap_err().code(),
+        ErrorCode::SecretMissing
+    );
+}
+
+#[test]
+fn writing_an_entry_again_replaces_its_value() {
+    let namespace = unique_namespace("rewrite");
+    let vault = keychain(&namespace);
+    vault.put("token:again", &Secret::new("kc-first")).unwrap();
+    vault.put("token:again", &Secret::new("kc-second")).unwrap();
+    assert_eq!(entries_for(&namespace, "token:again"), 1);
+    assert_eq!(vault.get("token:again").unwrap().expose(), "kc-second");
+    clear_namespace(&namespace);
+}

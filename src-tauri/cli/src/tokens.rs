@@ -111,8 +111,15 @@ pub fn get(core: &Core, args: &TokenArgs, verbose: bool) -> Result<Got, Failure>
             }
             // Replaced by another program since the status was read: ask again below.
             Ok(_) => {}
-            // The keychain lost the token's entry: only a new token helps.
-            Err(error) if error.code() == ErrorCode::SecretMissing => fetch = Fetch::New,
+            // Another program replaced the token and removed the old entry between the two
+            // reads: the request below serves its new one. Else the keychain lost the entry,
+            // and only a new token helps.
+            Err(error) if error.code() == ErrorCode::SecretMissing => {
+                let now = core.stored_token(&app.id, requested.as_deref(), args.min_valid)?;
+                if now.status.token.map(|token| token.id) == before {
+                    fetch = Fetch::New;
+                }
+            }
             Err(error) => return Err(error.into()),
         }
     }

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::keychain::PrivateKeychain;
 use common::{Home, Run, billing};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
@@ -435,85 +436,6 @@ fn rustix_uid() -> u32 {
         .trim()
         .parse()
         .unwrap()
-}
-
-/// A keychain of one test's own: gnome-keyring in a D-Bus session of its own (as
-/// .ci/with-keychain starts one), so the test can lock it without disturbing the others. Ends
-/// with its session when dropped.
-struct PrivateKeychain {
-    session: Child,
-    address: String,
-    _folders: tempfile::TempDir,
-}
-
-impl PrivateKeychain {
-    fn start() -> Self {
-        const SESSION: &str = r#"
-            echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 70
-            for _ in $(seq 1 100); do
-              if dbus-send --session --print-reply --dest=org.freedesktop.DBus \
-                   /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner \
-                   string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true"; then
-                echo "$DBUS_SESSION_BUS_ADDRESS"
-                read -r _
-                exit 0
-              fi
-              sleep 0.05
-            done
-            exit 70"#;
-        let folders = tempfile::tempdir().unwrap();
-        for name in ["data", "runtime"] {
-            std::fs::create_dir(folders.path().join(name)).unwrap();
-        }
-        let mut session = Command::new("dbus-run-session")
-            .args(["--", "bash", "-c", SESSION])
-            .env("XDG_DATA_HOME", folders.path().join("data"))
-            .env("XDG_RUNTIME_DIR", folders.path().join("runtime"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-run-session (dbus) must be installed");
-        let mut address = String::new();
-        BufReader::new(session.stdout.take().unwrap())
-            .read_line(&mut address)
-            .unwrap();
-        assert!(
-            address.starts_with("unix:"),
-            "a private keychain session did not start: {address:?}"
-        );
-        Self {
-            session,
-            address: address.trim_end().to_owned(),
-            _folders: folders,
-        }
-    }
-
-    /// Locks the default collection, as the desktop does on a screen lock.
-    fn lock(&self) {
-        let done = Command::new("dbus-send")
-            .args([
-                "--session",
-                "--print-reply",
-                "--dest=org.freedesktop.secrets",
-                "/org/freedesktop/secrets",
-                "org.freedesktop.Secret.Service.Lock",
-                "array:objpath:/org/freedesktop/secrets/aliases/default",
-            ])
-            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(done.success(), "the keychain was not locked");
-    }
-}
-
-impl Drop for PrivateKeychain {
-    fn drop(&mut self) {
-        // Its `read` ends when stdin closes, and the session with it.
-        drop(self.session.stdin.take());
-        let _ = self.session.wait();
-    }
 }
 
 #[test]

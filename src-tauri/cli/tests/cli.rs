@@ -19,6 +19,30 @@ fn token_value(run: &common::Run) -> String {
 }
 
 #[test]
+fn a_token_whose_keychain_entry_was_removed_is_got_anew() {
+    let (server, home) = billing("entry-removed", &[]);
+    let first = token_value(&home.run(&["token"]));
+    let (token, _) = home.stored_token("Billing sync");
+    let account = format!("token:{}", token["id"].as_str().unwrap());
+    let cleared = std::process::Command::new("secret-tool")
+        .args(["clear", "service", &home.namespace, "username", &account])
+        .status()
+        .unwrap();
+    assert!(cleared.success());
+    // The stored token is still valid by its row, but the keychain no longer holds it and no
+    // other program replaced it: only a new token helps.
+    let second = home.run(&["token", "-v"]);
+    let value = token_value(&second);
+    assert_ne!(value, first);
+    assert!(
+        second.stderr.starts_with("authdeck: renewed token for"),
+        "{second:#?}"
+    );
+    assert_eq!(server.token_requests().len(), 2);
+    assert_eq!(home.stored_token("Billing sync").1, [value]);
+}
+
+#[test]
 fn token_is_reused_while_valid_and_renewed_when_short_or_expired() {
     let (server, home) = billing("cached", &[]);
     let first = home.run(&["token", "-v"]);

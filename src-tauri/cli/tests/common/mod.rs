@@ -7,6 +7,7 @@
 //! tests/support.
 #![allow(dead_code)] // the tests and the benchmark each use their own part
 
+pub mod keychain;
 pub mod mtls;
 #[path = "../../../../tests/support/mod.rs"]
 pub mod support;
@@ -72,6 +73,8 @@ impl Run {
 pub struct Home {
     pub dir: tempfile::TempDir,
     pub namespace: String,
+    /// A session bus of the test's own (a private keychain's) instead of the shared one.
+    pub bus: Option<String>,
 }
 
 impl Home {
@@ -80,6 +83,7 @@ impl Home {
         Self {
             dir: tempfile::tempdir().expect("a temporary data folder"),
             namespace: format!("authdeck-cli-test-{test}-{}", std::process::id()),
+            bus: None,
         }
     }
 
@@ -97,6 +101,9 @@ impl Home {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        if let Some(bus) = &self.bus {
+            command.env("DBUS_SESSION_BUS_ADDRESS", bus);
+        }
         command
     }
 
