@@ -69,9 +69,9 @@ pub fn curl(core: &Core, args: &CurlArgs, verbose: bool) -> Result<u8, Failure> 
         }
         if ran.dropped {
             if verbose {
-                eprintln!(
+                output::to_stderr(
                     "The API asked for its DPoP nonce; sending the request again with a proof \
-                     that carries it."
+                     that carries it.\n",
                 );
             }
             may_retry = false;

@@ -116,10 +116,10 @@ pub(super) fn request_of(words: &[String]) -> Result<Request, Failure> {
                 ));
             }
             // the flags before D stay curl's
-            if let Some(flags) = text.strip_prefix('-').and_then(|c| c.split_once('D')) {
-                if !flags.0.is_empty() {
-                    arguments.push(format!("-{}", flags.0));
-                }
+            if let Some((flags, _)) = text.strip_prefix('-').and_then(|c| c.split_once('D'))
+                && !flags.is_empty()
+            {
+                arguments.push(format!("-{flags}"));
             }
             dump_header = Some(file);
             continue;

@@ -150,13 +150,13 @@ fn read_headers(
             });
         } else if text.is_empty() {
             // a block's end: the first final one is the request's answer
-            if let Some(answer) = current.take().filter(|a| a.status >= 200) {
-                if first.is_none() {
-                    if let Some(decided) = decided.take() {
-                        decided(Some(&answer));
-                    }
-                    first = Some(answer);
+            if let Some(answer) = current.take().filter(|a| a.status >= 200)
+                && first.is_none()
+            {
+                if let Some(decided) = decided.take() {
+                    decided(Some(&answer));
                 }
+                first = Some(answer);
             }
         } else if let (Some(answer), Some((name, value))) = (current.as_mut(), text.split_once(':'))
         {
@@ -186,14 +186,14 @@ fn pass_on(mut stdout: impl Read, decided: &mpsc::Receiver<bool>) -> bool {
         }
     };
     loop {
-        if shown.is_none() {
-            if let Ok(show) = decided.try_recv() {
-                shown = Some(show);
-                if show {
-                    out(&held, &mut writing);
-                }
-                held = Vec::new();
+        if shown.is_none()
+            && let Ok(show) = decided.try_recv()
+        {
+            shown = Some(show);
+            if show {
+                out(&held, &mut writing);
             }
+            held = Vec::new();
         }
         let read = match stdout.read(&mut chunk) {
             Ok(0) => break,
