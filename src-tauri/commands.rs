@@ -436,6 +436,21 @@ pub async fn set_dpop<R: Runtime>(
     binding_changed(&app, core, &app_id)
 }
 
+/// Signs the app's DPoP proofs with a new key of `alg` (refused when the provider's metadata
+/// lists DPoP algorithms without it); the DPoP token bound to the old key is forgotten.
+#[tauri::command]
+pub async fn set_dpop_alg<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    app_id: AppId,
+    alg: authdeck_core::model::KeyAlg,
+) -> Reply<AppBinding> {
+    let core = state.core()?;
+    core.set_dpop_alg(&app_id, alg).await?;
+    changed(&app, &[StoreScope::Tokens]);
+    binding_changed(&app, core, &app_id)
+}
+
 /// Makes the app's browser logins push their authorization requests, or not.
 #[tauri::command]
 pub async fn set_par<R: Runtime>(
@@ -469,6 +484,7 @@ fn binding_of(core: &authdeck_core::Core, app_id: &AppId) -> Reply<AppBinding> {
     Ok(AppBinding {
         dpop: dpop.bound,
         jkt: dpop.jkt,
+        alg: dpop.alg,
         par: core.pushes_requests(app_id)?,
     })
 }

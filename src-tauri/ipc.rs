@@ -132,6 +132,8 @@ pub struct AppBinding {
     pub dpop: bool,
     /// The RFC 7638 thumbprint of the app's proof key (its tokens' `cnf.jkt`), once it exists.
     pub jkt: Option<String>,
+    /// The algorithm the proof key signs with (ES256 unless another was chosen), once it exists.
+    pub alg: Option<authdeck_core::model::KeyAlg>,
     /// Browser logins push their authorization requests (PAR) even when the metadata does not
     /// require it.
     pub par: bool,

@@ -168,6 +168,7 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
             commands::exchange_token,
             commands::app_binding,
             commands::set_dpop,
+            commands::set_dpop_alg,
             commands::set_par,
             commands::copy_token,
             commands::verify_secret,

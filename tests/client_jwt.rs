@@ -564,18 +564,19 @@ async fn no_private_key_material_reaches_the_data_folder() {
     };
     for alg in KeyAlg::ALL {
         let (app, key) = registered_key_app(&f, alg);
-        // DPoP-bound too (a proof is optional for these clients): its proof key is a canary
-        let dpop = alg == KeyAlg::Es256 && f.core.set_dpop(&app.id, true).unwrap().bound;
+        // DPoP-bound too (a proof is optional for these clients), by a proof key of the same
+        // algorithm: a canary of each kind
+        assert!(f.core.set_dpop(&app.id, true).unwrap().bound);
+        let binding = f.core.set_dpop_alg(&app.id, alg).await.unwrap();
+        assert_eq!(binding.alg, Some(alg));
         f.new_token(&app).await.unwrap();
         f.core.introspect_token(&app.id).await.unwrap();
         add_needles(format!("{alg:?}"), format!("signing-key:{}", key.id));
-        if dpop {
-            let (_, token) = f.core.token_value(&app.id).unwrap();
-            f.core
-                .resource_proof(&app.id, "GET", &f.server.issuer, &token)
-                .unwrap();
-            add_needles("DPoP".into(), format!("dpop-key:{}", app.id));
-        }
+        let (_, token) = f.core.token_value(&app.id).unwrap();
+        f.core
+            .resource_proof(&app.id, "GET", &f.server.issuer, &token)
+            .unwrap();
+        add_needles(format!("{alg:?} DPoP"), format!("dpop-key:{}", app.id));
     }
     let files = support::files_under(f.home.path());
     assert!(files.len() >= 2, "the database and a lock file: {files:?}");

@@ -388,7 +388,8 @@ async fn an_app_that_is_not_dpop_bound_sends_no_proof_and_gets_no_resource_proof
         f.core.dpop_binding(&app.id).unwrap(),
         authdeck_core::facade::DpopBinding {
             bound: false,
-            jkt: None
+            jkt: None,
+            alg: None
         }
     );
 }
@@ -425,4 +426,115 @@ async fn try_it_retries_once_with_a_resource_servers_nonce_and_then_sends_it_at_
     let all = seen();
     assert_eq!(all.len(), 3, "{all:?}");
     assert_eq!(all[2], json!({"nonce": nonce, "status": 200}));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_authorization_and_a_resource_servers_nonces_on_one_origin_keep_their_own_slots() {
+    let f = Fixture::new("dpop-nonce-slots", &[]);
+    let (app, _) = dpop_app(&f);
+    // one origin serves both, each wanting its own nonce
+    f.configure(json!({"dpop_require_nonce": true, "dpop_resource_nonce": true}));
+    let request = ApiRequest {
+        app_id: app.id.clone(),
+        method: "GET".into(),
+        path: "/test/dpop-resource".into(),
+        headers: vec![],
+        body: String::new(),
+    };
+    let resource_requests = || tokio::task::block_in_place(|| f.server.dpop_resource_requests());
+
+    // each server's first request is refused once for its nonce
+    f.new_token(&app).await.unwrap();
+    assert_eq!(f.requests().len(), 2, "{:?}", f.requests());
+    assert_eq!(f.core.call_api(&request).await.unwrap().status, 200);
+    assert_eq!(resource_requests().len(), 2, "{:?}", resource_requests());
+
+    // then neither is: the resource server's nonce did not take the token endpoint's slot
+    f.new_token(&app).await.unwrap();
+    let token_requests = f.requests();
+    assert_eq!(token_requests.len(), 3, "no retry: {token_requests:?}");
+    assert_eq!(token_requests[2]["status"], 200);
+    assert_eq!(f.core.call_api(&request).await.unwrap().status, 200);
+    let seen = resource_requests();
+    assert_eq!(seen.len(), 3, "no retry: {seen:?}");
+    assert_eq!(seen[2]["status"], 200);
+    assert_eq!(seen[2]["nonce"], seen[1]["nonce"]);
+    assert_ne!(
+        token_requests[2]["dpop"]["claims"]["nonce"], seen[2]["nonce"],
+        "two servers, two nonces"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_proof_key_of_each_algorithm_binds_the_token_and_holds_for_an_independent_verifier() {
+    let f = Fixture::new("dpop-algs", &[]);
+    let (app, first_jkt) = dpop_app(&f);
+    assert_eq!(
+        f.core.dpop_binding(&app.id).unwrap().alg,
+        Some(KeyAlg::Es256)
+    );
+    let url = format!("{}/test/dpop-resource", f.server.issuer);
+    let mut jkts = std::collections::HashSet::new();
+    for alg in KeyAlg::ALL {
+        let binding = f.core.set_dpop_alg(&app.id, alg).await.unwrap();
+        assert_eq!((binding.bound, binding.alg), (true, Some(alg)));
+        let jkt = binding.jkt.unwrap();
+        assert_eq!(jkt == first_jkt, alg == KeyAlg::Es256, "a new key: {alg:?}");
+        assert!(jkts.insert(jkt.clone()), "a key of its own: {alg:?}");
+        // none yet (ES256), or the one bound to the key replaced, forgotten with it
+        let held = f.core.token_status(&app.id).unwrap().token;
+        assert!(held.is_none(), "{alg:?}: {held:?}");
+
+        let status = f.new_token(&app).await.unwrap();
+        assert_eq!(status.token.unwrap().token_type, "DPoP");
+        let record = f.requests().pop().unwrap();
+        assert_eq!(record["status"], 200, "{record}");
+        assert_eq!(record["dpop"]["header"]["alg"], alg.as_str());
+        assert!(record["dpop"]["header"]["jwk"].get("d").is_none());
+        assert_eq!(introspected_cnf(&f, &app).await, json!({ "jkt": jkt }));
+
+        let (_, token) = f.core.token_value(&app.id).unwrap();
+        let proof = f.core.resource_proof(&app.id, "GET", &url, &token).unwrap();
+        let checked = verify_independently(&json!({
+            "proof": proof, "method": "GET", "url": url,
+            "access_token": token.expose(), "jkt": jkt,
+        }))
+        .unwrap();
+        assert_eq!(checked["header"]["alg"], alg.as_str());
+        assert_eq!(checked["jkt"], jkt);
+        let (status, answer) = call_resource(&url, token.expose(), &proof);
+        assert_eq!(status, 200, "{alg:?}: {answer}");
+        assert_eq!(answer["jkt"], jkt);
+    }
+    // the same algorithm again: the same key, the token kept
+    let again = f.core.set_dpop_alg(&app.id, KeyAlg::Rs256).await.unwrap();
+    assert!(jkts.contains(again.jkt.as_deref().unwrap()));
+    assert!(f.core.token_status(&app.id).unwrap().token.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_algorithm_the_providers_metadata_does_not_list_is_refused_and_nothing_changes() {
+    let f = Fixture::new("dpop-alg-refused", &[]);
+    let (app, jkt) = dpop_app(&f);
+    f.configure(json!({"dpop_algs_listed": ["ES256", "EdDSA"]}));
+    f.new_token(&app).await.unwrap();
+
+    let error = f
+        .core
+        .set_dpop_alg(&app.id, KeyAlg::Ps256)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), ErrorCode::Validation, "{error}");
+    assert_eq!(error.field(), Some("dpop_alg"));
+    assert_eq!(
+        error.to_string(),
+        "The provider of “Local” takes DPoP proofs signed with ES256, EdDSA (its metadata's \
+         dpop_signing_alg_values_supported), not PS256; choose one of those."
+    );
+    let binding = f.core.dpop_binding(&app.id).unwrap();
+    assert_eq!((binding.alg, binding.jkt), (Some(KeyAlg::Es256), Some(jkt)));
+    assert!(f.core.token_status(&app.id).unwrap().token.is_some());
+    // one it lists is taken
+    let binding = f.core.set_dpop_alg(&app.id, KeyAlg::EdDsa).await.unwrap();
+    assert_eq!(binding.alg, Some(KeyAlg::EdDsa));
 }

@@ -72,8 +72,10 @@
 //   GET /test/hostile-shapes   every shape and the endpoints it applies to
 // DPoP (RFC 9449) is on: a proof is optional except for dpop-client, whose tokens must be bound
 // (dpop_bound_access_tokens). Token requests record their proof's decoded header and claims
-// (`dpop`). In /test/config, dpop_require_nonce: true answers a proof without the server's
-// nonce with use_dpop_nonce and a DPoP-Nonce header; dpop_refuse_nonce: true answers every
+// (`dpop`); proofs may be signed ES256, EdDSA, PS256 or RS256, and dpop_algs_listed (in
+// /test/config) makes the metadata list only some. In /test/config, dpop_require_nonce: true
+// answers a proof without the server's nonce with use_dpop_nonce and a DPoP-Nonce header;
+// dpop_refuse_nonce: true answers every
 // proof so, with a new nonce each time. ANY /test/dpop-resource is a resource server that takes
 // only a DPoP-bound token with a valid proof (verify-dpop.js) and says whose token it was; with
 // dpop_resource_nonce: true it also wants its own nonce in the proof (RFC 9449 §9), answering
@@ -113,6 +115,9 @@ const config = {
   dpop_require_nonce: false,
   dpop_refuse_nonce: false,
   dpop_resource_nonce: false,
+  // ["ES256", ...]: what the metadata lists as dpop_signing_alg_values_supported (null: what
+  // the server takes, every algorithm Authdeck signs with)
+  dpop_algs_listed: null,
   par_metadata: null,
   par_fault: null,
   // true: a token exchange's answer leaves out issued_token_type (required by RFC 8693 §2.2.1)
@@ -305,6 +310,14 @@ async function listAuthMethods(ctx, next) {
     ctx.body = { ...document, token_endpoint_auth_methods_supported: config.auth_methods_listed };
   }
 }
+/** dpop_algs_listed: the metadata lists only these DPoP algorithms. */
+async function listDpopAlgs(ctx, next) {
+  await next();
+  const document = typeof ctx.body === "string" ? JSON.parse(ctx.body) : ctx.body;
+  if (document && typeof document === "object") {
+    ctx.body = { ...document, dpop_signing_alg_values_supported: config.dpop_algs_listed };
+  }
+}
 /** grant_types_listed: the metadata lists only these grants. */
 async function listGrantTypes(ctx, next) {
   await next();
@@ -415,6 +428,9 @@ const provider = new Provider(issuer, {
     ClientCredentials: () => config.token_ttl,
     RefreshToken: () => 14 * 24 * 3600,
   },
+  // DPoP proofs by every kind of key Authdeck signs with (oidc-provider takes only ES256 and
+  // Ed25519 / EdDSA unless told); the metadata lists them as dpop_signing_alg_values_supported
+  enabledJWA: { dPoPSigningAlgValues: ["ES256", "Ed25519", "EdDSA", "PS256", "RS256"] },
   // every method Authdeck speaks, named rather than left to the default
   clientAuthMethods: [
     "client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt",
@@ -615,6 +631,9 @@ provider.use(async (ctx, next) => {
   }
   if (ctx.path === "/test/hostile-shapes" && ctx.method === "GET") return json(ctx, 200, shapeTable());
   if (await answerHostile(ctx, config.hostile, issuer)) return undefined;
+  if (config.dpop_algs_listed && ctx.method === "GET" && ctx.path.startsWith("/.well-known/")) {
+    return listDpopAlgs(ctx, next);
+  }
   if (config.grant_types_listed && ctx.method === "GET" && ctx.path.startsWith("/.well-known/")) {
     return listGrantTypes(ctx, next);
   }

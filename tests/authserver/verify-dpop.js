@@ -11,7 +11,7 @@ import { calculateJwkThumbprint, EmbeddedJWK, jwtVerify } from "jose";
 export async function verifyDpop({ proof, method, url, access_token: accessToken, jkt }) {
   const { protectedHeader, payload } = await jwtVerify(proof, EmbeddedJWK, {
     typ: "dpop+jwt",
-    algorithms: ["ES256", "EdDSA", "Ed25519"],
+    algorithms: ["ES256", "EdDSA", "Ed25519", "PS256", "RS256"],
   });
   const fail = (why) => {
     throw Object.assign(new Error(why), { code: "ERR_DPOP" });

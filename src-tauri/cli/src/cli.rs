@@ -800,6 +800,11 @@ pub struct AppFields {
     /// Not DPoP-bound: plain Bearer tokens (the proof key is kept for a later --dpop).
     #[arg(long)]
     pub no_dpop: bool,
+    /// The algorithm of the DPoP proof key: ES256 (the default), EdDSA, PS256 or RS256. Another
+    /// than the key's makes a new key (and forgets the token bound to the old one); refused
+    /// when the provider's metadata lists DPoP algorithms without it.
+    #[arg(long, value_name = "ALG", requires = "dpop", value_parser = dpop_alg)]
+    pub dpop_alg: Option<authdeck_core::model::KeyAlg>,
     /// Push browser logins' authorization requests (PAR, RFC 9126) to the provider's endpoint
     /// from its metadata; the browser gets only client_id and request_uri.
     #[arg(long, conflicts_with = "no_par")]
@@ -1270,5 +1275,14 @@ fn parse_profile(text: &str) -> Result<ProviderProfile, String> {
             "no profile is named “{text}”; the profiles are {}",
             known.join(", ")
         )
+    })
+}
+
+/// Parses `--dpop-alg`: a JWS name as signing keys have them.
+fn dpop_alg(text: &str) -> Result<authdeck_core::model::KeyAlg, String> {
+    use authdeck_core::model::KeyAlg;
+    KeyAlg::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = KeyAlg::ALL.iter().map(|alg| alg.as_str()).collect();
+        format!("“{text}” is not one of {}", names.join(", "))
     })
 }

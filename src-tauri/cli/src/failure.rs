@@ -135,6 +135,7 @@ pub fn flag_of(field: &str) -> String {
         "username" => "--username",
         "role_id" => "--role-id",
         "auth_mount" => "--auth-mount",
+        "dpop_alg" => "--dpop-alg",
         other => other,
     };
     match index {

@@ -391,7 +391,13 @@ pub fn app_add(core: &Core, args: &AppAddArgs) -> Result<u8, Failure> {
     if f.auth_method.is_some() {
         block_on(core.check_auth_method(&input.environment_id, input.auth_method))??;
     }
+    if let Some(alg) = f.dpop_alg {
+        block_on(core.check_dpop_alg(&input.environment_id, alg))??;
+    }
     let app = block_on(core.create_app_in_setup(input, switches(f), &choices(args.conflicts)))??;
+    if let Some(alg) = f.dpop_alg {
+        block_on(core.set_dpop_alg(&app.id, alg))??;
+    }
     let mut text = format!("Added app {}", describe_app(&app, &environment.name));
     text.push_str(&dpop_mark(core, &app, f)?);
     text.push_str(&par_mark(core, &app, f)?);
@@ -479,8 +485,14 @@ pub fn app_edit(core: &Core, args: &AppEditArgs) -> Result<u8, Failure> {
     if f.auth_method.is_some() {
         block_on(core.check_auth_method(&input.environment_id, input.auth_method))??;
     }
+    if let Some(alg) = f.dpop_alg {
+        block_on(core.check_dpop_alg(&input.environment_id, alg))??;
+    }
     let choices = choices(args.conflicts);
     let app = block_on(core.update_app_in_setup(&existing.id, input, switches(f), &choices))??;
+    if let Some(alg) = f.dpop_alg {
+        block_on(core.set_dpop_alg(&app.id, alg))??;
+    }
     let mut text = format!("Changed app {}", describe_app(&app, &target.name));
     text.push_str(&dpop_mark(core, &app, f)?);
     text.push_str(&par_mark(core, &app, f)?);
@@ -525,10 +537,12 @@ fn par_mark(core: &Core, app: &ClientApp, f: &AppFields) -> Result<String, Failu
 /// Says how a DPoP-bound app's tokens are bound (the switch was applied with it).
 fn dpop_mark(core: &Core, app: &ClientApp, f: &AppFields) -> Result<String, Failure> {
     let binding = core.dpop_binding(&app.id)?;
+    let alg = binding.alg.map_or("ES256", |alg| alg.as_str());
     Ok(match (binding.bound, binding.jkt) {
-        (true, Some(jkt)) => {
-            format!("DPoP-bound: its tokens are bound to its proof key, thumbprint (jkt) {jkt}.\n")
-        }
+        (true, Some(jkt)) => format!(
+            "DPoP-bound: its tokens are bound to its proof key, thumbprint (jkt) {jkt}.\nIts \
+             proofs are signed {alg}.\n"
+        ),
         (true, None) => "DPoP-bound: its proof key is made at its first token request.\n".into(),
         (false, _) if f.no_dpop => "Not DPoP-bound: its tokens are Bearer tokens.\n".into(),
         (false, _) => String::new(),

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{Home, Server};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// A server and a home with "Local" and "Orders", the server's dpop-client (whose tokens must
 /// be DPoP-bound), added with --dpop; and the thumbprint `app add` printed.
@@ -118,6 +118,94 @@ fn curl_runs_curl_with_the_token_and_a_proof_for_its_method_and_url() {
 }
 
 #[test]
+fn curl_sends_again_with_the_apis_nonce_shows_only_that_answer_and_keeps_the_nonce() {
+    let (server, home, jkt) = orders("dpop-curl-nonce");
+    server.configure(json!({"dpop_resource_nonce": true}));
+    let url = format!("{}/test/dpop-resource", server.issuer);
+    let dumped = home.path().join("headers.txt");
+    let dumped_arg = dumped.to_str().unwrap();
+
+    // -i, -w and -D see the answer to the retry only
+    let run = home.run(&[
+        "curl",
+        "Orders",
+        "--",
+        "-s",
+        "-i",
+        "-w",
+        "\n%{http_code}",
+        "-D",
+        dumped_arg,
+        &url,
+    ]);
+    let out = run.ok();
+    assert!(out.starts_with("HTTP/1.1 200 OK\r\n"), "{run:#?}");
+    assert!(
+        !out.contains("401") && !out.contains("use_dpop_nonce"),
+        "{run:#?}"
+    );
+    let (head_and_body, code) = out.rsplit_once('\n').unwrap();
+    assert_eq!(code, "200");
+    let body = head_and_body.split("\r\n\r\n").nth(1).unwrap();
+    let answer: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(answer["client_id"], "dpop-client");
+    assert_eq!(answer["jkt"], jkt);
+    let headers = std::fs::read_to_string(&dumped).unwrap();
+    assert!(headers.starts_with("HTTP/1.1 200 OK\r\n"), "{headers}");
+    assert!(!headers.contains("401"), "{headers}");
+    assert_eq!(run.stderr, "", "{run:#?}");
+    let seen = server.dpop_resource_requests();
+    assert_eq!(seen.len(), 2, "a refusal, then the retry: {seen:?}");
+    assert_eq!(seen[0], json!({"nonce": null, "status": 401}));
+    let nonce = seen[1]["nonce"]
+        .as_str()
+        .expect("the retry carries the nonce");
+    assert_eq!(seen[1]["status"], 200);
+
+    // the next call (another process) sends the nonce at once
+    let run = home.run(&["curl", "Orders", "--", "-s", "-X", "DELETE", &url]);
+    let answer: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(answer["htm"], "DELETE");
+    let seen = server.dpop_resource_requests();
+    assert_eq!(seen.len(), 3, "no refusal this time: {seen:?}");
+    assert_eq!(seen[2], json!({"nonce": nonce, "status": 200}));
+    // the nonce is kept as a setting, never with the token or the key
+    let db = rusqlite::Connection::open(home.path().join("authdeck.db")).unwrap();
+    let kept: Vec<(String, String)> = db
+        .prepare("SELECT key, value FROM settings WHERE key LIKE 'dpop-nonce:%'")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(kept[0].0, format!("dpop-nonce:{}", server.issuer));
+    assert!(kept[0].1.ends_with(&format!(" {nonce}")), "{kept:?}");
+}
+
+#[test]
+fn curl_refuses_headers_to_stdout_and_no_clobber_which_a_retry_would_break() {
+    let (server, home, _) = orders("dpop-curl-refusals");
+    let url = format!("{}/test/dpop-resource", server.issuer);
+    let message = home
+        .run(&["curl", "Orders", "--", "-s", "-D", "-", &url])
+        .failed(2)
+        .to_owned();
+    assert_eq!(
+        message,
+        "authdeck curl reads the answer's headers itself (to see a resource server's DPoP \
+         nonce), so it cannot pass on -D - (headers to stdout); use -i to have them before the \
+         body."
+    );
+    let message = home
+        .run(&["curl", "Orders", "--", "--no-clobber", "-o", "x", &url])
+        .failed(2)
+        .to_owned();
+    assert!(message.ends_with("leave --no-clobber out."), "{message}");
+    assert_eq!(server.dpop_resource_requests(), Vec::<Value>::new());
+}
+
+#[test]
 fn proof_is_refused_for_an_app_whose_tokens_are_not_bound() {
     let server = Server::start(&[]);
     let home = Home::new("dpop-unbound");
@@ -152,4 +240,77 @@ fn proof_is_refused_for_an_app_whose_tokens_are_not_bound() {
             .contains("Not DPoP-bound: its tokens are Bearer tokens."),
         "{undone:#?}"
     );
+}
+
+#[test]
+fn dpop_alg_chooses_the_proof_keys_algorithm_and_one_the_provider_lacks_is_refused() {
+    let server = Server::start(&[]);
+    let home = Home::new("dpop-alg");
+    home.local_environment(&server);
+    server.configure(json!({"dpop_algs_listed": ["ES256", "PS256"]}));
+    let add = |alg: &str| {
+        home.run(&[
+            "app",
+            "add",
+            "Orders",
+            "--env",
+            "Local",
+            "--client-id",
+            "dpop-client",
+            "--scope",
+            "read",
+            "--dpop",
+            "--dpop-alg",
+            alg,
+        ])
+    };
+
+    // refused before anything is added
+    let message = add("EdDSA").failed(7).to_owned();
+    assert_eq!(
+        message,
+        "--dpop-alg: The provider of “Local” takes DPoP proofs signed with ES256, PS256 (its \
+         metadata's dpop_signing_alg_values_supported), not EdDSA; choose one of those."
+    );
+    let status = home.run(&["status", "--json"]).json();
+    assert_eq!(status["apps"], json!([]), "{status:#}");
+
+    let added = add("PS256");
+    let text = added.ok();
+    assert!(
+        text.contains("\nIts proofs are signed PS256.\n"),
+        "{added:#?}"
+    );
+    let jkt = text
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix(
+                "DPoP-bound: its tokens are bound to its proof key, thumbprint (jkt) ",
+            )
+        })
+        .and_then(|rest| rest.strip_suffix('.'))
+        .unwrap_or_else(|| panic!("{added:#?}"))
+        .to_owned();
+    home.run_with_stdin(&["secret", "add", "Orders"], "dpop-secret\n")
+        .ok();
+    let url = format!("{}/test/dpop-resource", server.issuer);
+    let answer: Value =
+        serde_json::from_str(home.run(&["curl", "Orders", "--", "-s", &url]).ok()).unwrap();
+    assert_eq!(answer["client_id"], "dpop-client");
+    assert_eq!(answer["jkt"], jkt);
+    let token_proof = &server.token_requests().pop().unwrap()["dpop"]["header"];
+    assert_eq!(token_proof["alg"], "PS256", "{token_proof}");
+
+    // a name that is no algorithm, and the choice without --dpop, are usage errors
+    let unknown = home.run(&["app", "edit", "Orders", "--dpop", "--dpop-alg", "HS256"]);
+    assert_eq!(unknown.code, 2, "{unknown:#?}");
+    assert!(
+        unknown
+            .stderr
+            .contains("“HS256” is not one of ES256, EdDSA, PS256, RS256"),
+        "{unknown:#?}"
+    );
+    let alone = home.run(&["app", "edit", "Orders", "--dpop-alg", "ES256"]);
+    assert_eq!(alone.code, 2, "{alone:#?}");
+    assert!(alone.stderr.contains("--dpop"), "{alone:#?}");
 }

@@ -900,6 +900,11 @@ pub struct Discovery {
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     pub mtls_endpoint_aliases: std::collections::BTreeMap<String, String>,
+    /// RFC 9449 §5.1: the JWS algorithms the server takes DPoP proofs signed with (empty when
+    /// the metadata does not say).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub dpop_signing_alg_values_supported: Vec<String>,
 }
 
 /// The metadata document an endpoint was read from.

@@ -247,6 +247,7 @@ export const api = {
   copyToken: (appId: AppId) => call<CopyStarted>("copy_token", { appId }),
   appBinding: (appId: AppId) => call<AppBinding>("app_binding", { appId }),
   setDpop: (appId: AppId, on: boolean) => write<AppBinding>(["apps"], "set_dpop", { appId, on }),
+  setDpopAlg: (appId: AppId, alg: KeyAlg) => write<AppBinding>(["apps", "tokens"], "set_dpop_alg", { appId, alg }),
   setPar: (appId: AppId, on: boolean) => write<AppBinding>(["apps"], "set_par", { appId, on }),
   discover: (issuer: string) => call<Discovery>("discover", { issuer }),
   startupMarks: () => call<StartupMarks>("startup_marks"),

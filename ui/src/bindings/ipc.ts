@@ -35,6 +35,7 @@ export const COMMANDS = [
   "exchange_token",
   "app_binding",
   "set_dpop",
+  "set_dpop_alg",
   "set_par",
   "copy_token",
   "verify_secret",

@@ -15,7 +15,7 @@ describe("AppDetail", () => {
       linked_apps: () => [],
       token_details: () => ({ status: tokenStatus({ none: true }), jwt: null }),
       list_secrets: () => [secret({ app_id: "app-1", label: "main" })],
-      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+      app_binding: () => ({ dpop: false, jkt: null, alg: null, par: false }),
       remote_link: () => null,
     });
     renderWithProviders(<AppDetail appId="app-1" environment={environment()} onOpenLinked={() => undefined} onClosed={() => undefined} />);

@@ -7,6 +7,7 @@ import { renderWithProviders } from "../test/render";
 import { BindingSettings } from "./BindingSettings";
 
 const JKT = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+const NEW_JKT = "nE0j9bGm0GlYQnF7f6bYx1g7lD6G5fW0zW3qR0kG6aU";
 
 /** A backend whose binding changes as set_dpop and set_par say. */
 function bindingBackend(start: AppBinding) {
@@ -21,12 +22,17 @@ function bindingBackend(start: AppBinding) {
       binding = { ...binding, par: Boolean(on) };
       return binding;
     },
+    set_dpop_alg: ({ alg }) => {
+      binding = { ...binding, alg: alg as AppBinding["alg"], jkt: NEW_JKT };
+      return binding;
+    },
+    key_algorithms: () => ["ES256", "EdDSA", "PS256", "RS256"],
   });
 }
 
 describe("BindingSettings", () => {
   it("turns DPoP on and then shows the proof key's thumbprint to register", async () => {
-    const backend = bindingBackend({ dpop: false, jkt: null, par: false });
+    const backend = bindingBackend({ dpop: false, jkt: null, alg: null, par: false });
     renderWithProviders(<BindingSettings app={clientApp()} environment={environment()} />);
     const dpop = await screen.findByTestId("binding-dpop");
     expect(dpop).not.toBeChecked();
@@ -39,7 +45,7 @@ describe("BindingSettings", () => {
   });
 
   it("turns PAR on, its hint saying it is used anyway when the provider's metadata requires it", async () => {
-    const backend = bindingBackend({ dpop: false, jkt: null, par: false });
+    const backend = bindingBackend({ dpop: false, jkt: null, alg: null, par: false });
     renderWithProviders(<BindingSettings app={clientApp()} environment={environment()} />);
     const par = await screen.findByTestId("binding-par");
     expect(par.parentElement).toHaveTextContent("used anyway when the provider’s metadata requires it");
@@ -49,7 +55,7 @@ describe("BindingSettings", () => {
   });
 
   it("asks before a change in production, naming production, and changes nothing when cancelled", async () => {
-    const backend = bindingBackend({ dpop: true, jkt: JKT, par: false });
+    const backend = bindingBackend({ dpop: true, jkt: JKT, alg: "ES256", par: false });
     const production = environment({ kind: "production", name: "Prod" });
     renderWithProviders(<BindingSettings app={clientApp()} environment={production} />);
     await userEvent.click(await screen.findByTestId("binding-dpop"));
@@ -71,7 +77,7 @@ describe("BindingSettings", () => {
   it("shows a refusal in place, in the backend's words, and leaves the switch as it was", async () => {
     const message = "The team vault refused to store the app's DPoP proof key.";
     fakeBackend({
-      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+      app_binding: () => ({ dpop: false, jkt: null, alg: null, par: false }),
       set_dpop: () => {
         // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
         throw { code: "vault_refused", message, field: null };
@@ -81,5 +87,38 @@ describe("BindingSettings", () => {
     await userEvent.click(await screen.findByTestId("binding-dpop"));
     expect(await screen.findByTestId("binding-error")).toHaveTextContent(message);
     expect(screen.getByTestId("binding-dpop")).not.toBeChecked();
+  });
+
+  it("chooses the proof key's algorithm: a new key, its thumbprint shown", async () => {
+    const backend = bindingBackend({ dpop: true, jkt: JKT, alg: "ES256", par: false });
+    renderWithProviders(<BindingSettings app={clientApp()} environment={environment()} />);
+    const picker = await screen.findByTestId("binding-alg");
+    expect(picker).toHaveValue("ES256");
+    expect(picker.parentElement).toHaveTextContent("forgets the token bound to this one");
+    await vi.waitFor(() => { expect(within(picker).getAllByRole("option")).toHaveLength(4); });
+    await userEvent.selectOptions(picker, "PS256");
+    expect(backend.callsOf("set_dpop_alg")).toEqual([{ appId: "app-1", alg: "PS256" }]);
+    await vi.waitFor(() => { expect(screen.getByTestId("binding-jkt")).toHaveTextContent(NEW_JKT); });
+    expect(screen.getByTestId("binding-alg")).toHaveValue("PS256");
+  });
+
+  it("shows the provider's refusal of an algorithm and keeps the key", async () => {
+    const message =
+      "The provider of “Local” takes DPoP proofs signed with ES256, EdDSA (its metadata's dpop_signing_alg_values_supported), not PS256; choose one of those.";
+    fakeBackend({
+      app_binding: () => ({ dpop: true, jkt: JKT, alg: "ES256", par: false }),
+      key_algorithms: () => ["ES256", "EdDSA", "PS256", "RS256"],
+      set_dpop_alg: () => {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
+        throw { code: "validation", message, field: "dpop_alg" };
+      },
+    });
+    renderWithProviders(<BindingSettings app={clientApp()} environment={environment()} />);
+    const picker = await screen.findByTestId("binding-alg");
+    await vi.waitFor(() => { expect(within(picker).getAllByRole("option")).toHaveLength(4); });
+    await userEvent.selectOptions(picker, "PS256");
+    expect(await screen.findByTestId("binding-error")).toHaveTextContent(message);
+    expect(screen.getByTestId("binding-alg")).toHaveValue("ES256");
+    expect(screen.getByTestId("binding-jkt")).toHaveTextContent(JKT);
   });
 });

@@ -3,8 +3,9 @@ import { useState } from "react";
 import type { AppBinding } from "../bindings/AppBinding";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { Environment } from "../bindings/Environment";
+import type { KeyAlg } from "../bindings/KeyAlg";
 import { api, toIpcError } from "../api/client";
-import { keys, useAppBinding } from "../api/queries";
+import { keys, useAppBinding, useKeyAlgorithms } from "../api/queries";
 import { presentationOf } from "../lib/errors";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { Icon } from "./Icon";
@@ -24,10 +25,12 @@ const OPTION_LABEL: Record<Option, string> = {
 
 /**
  * The app's per-app request options: DPoP-bound tokens (with the proof key's thumbprint to
- * register) and pushed authorization requests. Each takes effect on the app's next token.
+ * register and its algorithm) and pushed authorization requests. Each takes effect on the app's
+ * next token.
  */
 export function BindingSettings({ app, environment }: Props) {
   const binding = useAppBinding(app.id);
+  const algorithms = useKeyAlgorithms();
   const client = useQueryClient();
   const toast = useToast();
   const report = useReportError();
@@ -35,6 +38,7 @@ export function BindingSettings({ app, environment }: Props) {
   const [refusal, setRefusal] = useState<string | null>(null);
   // in production a change asks first, as other changes of live credentials do
   const [pending, setPending] = useState<{ option: Option; on: boolean } | null>(null);
+  const [pendingAlg, setPendingAlg] = useState<KeyAlg | null>(null);
   const production = environment.kind === "production";
 
   const change = async (option: Option, on: boolean) => {
@@ -53,6 +57,26 @@ export function BindingSettings({ app, environment }: Props) {
     } finally {
       setBusy(false);
     }
+  };
+  // another algorithm is another key: the token bound to the old one is forgotten
+  const changeAlg = async (alg: KeyAlg) => {
+    setBusy(true);
+    setRefusal(null);
+    try {
+      const saved = await api.setDpopAlg(app.id, alg);
+      client.setQueryData(keys.binding(app.id), saved);
+      toast(`“${app.display_name}” signs its DPoP proofs ${saved.alg ?? alg} with a new key: the next token is bound to it`, "success");
+    } catch (reason) {
+      const error = toIpcError(reason);
+      if (presentationOf(error.code) === "notice" || error.code === "validation") setRefusal(error.message);
+      else report(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const askAlg = (alg: KeyAlg) => {
+    if (production) setPendingAlg(alg);
+    else void changeAlg(alg);
   };
   const ask = (option: Option, on: boolean) => {
     if (production) setPending({ option, on });
@@ -100,6 +124,24 @@ export function BindingSettings({ app, environment }: Props) {
           {!current.dpop && <span className="muted"> · kept for when DPoP is turned on again</span>}
         </p>
       )}
+      {current?.jkt && (
+        <label className="binding-alg">
+          <span className="field-label">Proof key algorithm</span>{" "}
+          <select
+            data-testid="binding-alg"
+            value={current.alg ?? "ES256"}
+            disabled={busy || !algorithms.data}
+            onChange={(event) => { askAlg(event.target.value as KeyAlg); }}
+          >
+            {(algorithms.data ?? [current.alg ?? "ES256"]).map((alg) => (
+              <option key={alg} value={alg}>{alg}</option>
+            ))}
+          </select>
+          <span className="field-hint">
+            Another algorithm makes a new key (a new thumbprint to register) and forgets the token bound to this one.
+          </span>
+        </label>
+      )}
       <label className="binding-option">
         <input
           type="checkbox"
@@ -121,6 +163,25 @@ export function BindingSettings({ app, environment }: Props) {
           <span>{refusal}</span>
           <button type="button" className="link-button" onClick={() => { setRefusal(null); }}>Dismiss</button>
         </div>
+      )}
+      {pendingAlg && (
+        <ConfirmDialog
+          title={`Sign the DPoP proofs of “${app.display_name}” ${pendingAlg}?`}
+          confirmLabel="Make the new key"
+          environment={environment}
+          busy={busy}
+          onCancel={() => { setPendingAlg(null); }}
+          onConfirm={() => {
+            const alg = pendingAlg;
+            setPendingAlg(null);
+            void changeAlg(alg);
+          }}
+        >
+          <p>
+            A new {pendingAlg} proof key replaces the app’s key, so its thumbprint changes, and the DPoP token bound to
+            the old key is forgotten: anything using that token stops working. The next token is bound to the new key.
+          </p>
+        </ConfirmDialog>
       )}
       {pending && (
         <ConfirmDialog

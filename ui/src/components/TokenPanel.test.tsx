@@ -1,3 +1,4 @@
+import type { AppBinding } from "../bindings/AppBinding";
 import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeBackend } from "../test/backend";
@@ -538,7 +539,7 @@ describe("TokenPanel, actions", () => {
 
 describe("TokenPanel, DPoP binding", () => {
   const APP_JKT = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
-  const bound = { dpop: true, jkt: APP_JKT, par: false };
+  const bound: AppBinding = { dpop: true, jkt: APP_JKT, alg: "ES256", par: false };
   const dpopJwt = (jkt: string) => ({
     status: tokenStatus({ issued: Date.now(), token: { token_type: "DPoP", is_jwt: true } }),
     jwt: {
@@ -602,7 +603,7 @@ describe("TokenPanel, DPoP binding", () => {
   it("says nothing of binding for a Bearer token of an app that is not DPoP-bound", async () => {
     const backend = fakeBackend({
       token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }),
-      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+      app_binding: () => ({ dpop: false, jkt: null, alg: null, par: false }),
     });
     renderWithProviders(<TokenPanel app={clientApp()} environment={everyEndpoint} />);
     expect(await screen.findByTestId("token-type")).toHaveTextContent("Bearer");
@@ -687,7 +688,7 @@ describe("TokenPanel, mTLS binding", () => {
   it("shows cnf.x5t#S256 as the app's certificate when core finds it is the one presented now", async () => {
     const backend = fakeBackend({
       token_details: () => boundJwt,
-      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+      app_binding: () => ({ dpop: false, jkt: null, alg: null, par: false }),
       certificate_binding: () => ({ x5t_s256: X5T, certificate, presented_now: true }),
     });
     renderWithProviders(<TokenPanel app={mtlsApp} environment={everyEndpoint} />);
@@ -700,7 +701,7 @@ describe("TokenPanel, mTLS binding", () => {
   it("warns when the token is bound to a certificate the app does not hold", async () => {
     fakeBackend({
       token_details: () => boundJwt,
-      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+      app_binding: () => ({ dpop: false, jkt: null, alg: null, par: false }),
       certificate_binding: () => ({ x5t_s256: X5T, certificate: null, presented_now: false }),
     });
     renderWithProviders(<TokenPanel app={mtlsApp} environment={everyEndpoint} />);
@@ -712,7 +713,7 @@ describe("TokenPanel, mTLS binding", () => {
   it("shows no certificate row for a token without cnf.x5t#S256 and asks core nothing", async () => {
     const backend = fakeBackend({
       token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }),
-      app_binding: () => ({ dpop: false, jkt: null, par: false }),
+      app_binding: () => ({ dpop: false, jkt: null, alg: null, par: false }),
     });
     renderWithProviders(<TokenPanel app={mtlsApp} environment={everyEndpoint} />);
     expect(await screen.findByTestId("token-type")).toHaveTextContent("Bearer");

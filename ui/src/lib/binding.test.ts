@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { AppBinding } from "../bindings/AppBinding";
 import { cnfJkt, tokenBinding } from "./binding";
 
-const bound = { dpop: true, jkt: "app-key", par: false };
+const bound: AppBinding = { dpop: true, jkt: "app-key", alg: "ES256", par: false };
 
 describe("cnfJkt", () => {
   it("reads the jkt of a cnf claim given as JSON text", () => {
@@ -30,7 +31,7 @@ describe("tokenBinding", () => {
     expect(tokenBinding("Bearer", null, bound)).toEqual({ kind: "bearer_of_bound_app" });
   });
   it("says nothing of a Bearer token of an app that is not bound", () => {
-    expect(tokenBinding("Bearer", null, { dpop: false, jkt: null, par: false })).toEqual({ kind: "none" });
+    expect(tokenBinding("Bearer", null, { dpop: false, jkt: null, alg: null, par: false })).toEqual({ kind: "none" });
     expect(tokenBinding("Bearer", null, undefined)).toEqual({ kind: "none" });
   });
 });

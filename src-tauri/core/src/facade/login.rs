@@ -97,6 +97,8 @@ pub(super) struct IssuerMetadata {
     pub(super) par_required: bool,
     /// `mtls_endpoint_aliases` (RFC 8705 §5).
     pub(super) mtls_aliases: std::collections::BTreeMap<String, String>,
+    /// `dpop_signing_alg_values_supported` (RFC 9449 §5.1); empty when the metadata does not say.
+    pub(super) dpop_algs: Vec<String>,
 }
 
 /// The issuer facts an OpenID login checks its ID token against.
@@ -286,6 +288,7 @@ impl Core {
             par_endpoint: found.par_endpoint,
             par_required: found.par_required,
             mtls_aliases: found.mtls_endpoint_aliases,
+            dpop_algs: found.dpop_signing_alg_values_supported,
         };
         if let Ok(mut issuers) = self.issuers.lock() {
             issuers.insert(issuer.to_owned(), metadata.clone());

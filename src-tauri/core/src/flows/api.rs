@@ -1,6 +1,7 @@
 //! "Try it": one request to the environment's API with the app's token, and the same request
 //! as a curl command line.
 
+use super::dpop::NonceFrom;
 use super::inspect::bearer_scheme;
 use super::net_error;
 use crate::error::{Error, Result};
@@ -35,8 +36,8 @@ fn is_authorization(name: &str) -> bool {
 /// Sends the request with `Authorization: <type> <token>`, and a DPoP proof for it made with
 /// `dpop` (RFC 9449 §7) when the token is DPoP-bound. A resource server's `use_dpop_nonce`
 /// refusal (401 with a `DPoP-Nonce`, §9) is sent once more with a fresh proof carrying that
-/// nonce, which is remembered for the origin as an authorization server's is; a second refusal
-/// is shown as it came.
+/// nonce, which is remembered for the origin's resource server (apart from its authorization
+/// server's); a second refusal is shown as it came.
 pub async fn call_api(
     http: &HttpClient,
     base: &str,
@@ -51,7 +52,7 @@ pub async fn call_api(
     let send = || async {
         let mut builder = http::Request::builder().method(method.clone()).uri(&url);
         if let Some(dpop) = dpop {
-            let nonce = dpop.nonces.latest(&url);
+            let nonce = dpop.nonces.latest(NonceFrom::ResourceServer, &url);
             let proof =
                 super::dpop::proof(dpop, method.as_str(), &url, Some(token), nonce.as_deref())?;
             builder = builder.header(super::dpop::DPOP_HEADER, proof);
@@ -69,7 +70,7 @@ pub async fn call_api(
         let response = http.send(http_request).await.map_err(net_error)?;
         let nonce = super::dpop::nonce_of(&response.headers);
         if let (Some(dpop), Some(nonce)) = (dpop, &nonce) {
-            dpop.nonces.remember(&url, nonce);
+            dpop.nonces.remember(NonceFrom::ResourceServer, &url, nonce);
         }
         Ok::<_, Error>((response, nonce.is_some()))
     };
@@ -88,16 +89,7 @@ fn asks_for_nonce(response: &crate::http::Response) -> bool {
         .get_all(http::header::WWW_AUTHENTICATE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .any(|challenge| {
-            let (scheme, params) = challenge.trim().split_once(' ').unwrap_or((challenge, ""));
-            scheme.eq_ignore_ascii_case("DPoP")
-                && params.split(',').any(|param| {
-                    param.trim().split_once('=').is_some_and(|(name, value)| {
-                        name.trim().eq_ignore_ascii_case("error")
-                            && value.trim().trim_matches('"') == "use_dpop_nonce"
-                    })
-                })
-        })
+        .any(super::dpop::is_nonce_challenge)
 }
 
 /// The request's own headers, checked; never an Authorization header (Authdeck adds the token).

@@ -35,6 +35,9 @@ struct Metadata {
     /// RFC 8705 §5; an alias that is not a string is left out.
     #[serde(default)]
     mtls_endpoint_aliases: std::collections::BTreeMap<String, serde_json::Value>,
+    /// RFC 9449 §5.1.
+    #[serde(default)]
+    dpop_signing_alg_values_supported: Vec<String>,
 }
 
 /// Where an issuer publishes its metadata, in the order their endpoints are preferred: OpenID
@@ -245,6 +248,7 @@ fn merged(issuer: &str, documents: Vec<(Url, Metadata)>) -> Discovery {
                     .collect()
             })
             .unwrap_or_default(),
+        dpop_signing_alg_values_supported: first_list(|m| &m.dpop_signing_alg_values_supported),
     }
 }
 

@@ -4,10 +4,13 @@
 //! issues to that key; a resource request carries one with `ath`, the token's hash. The
 //! jsonwebtoken crate signs; nothing here signs by hand.
 //!
-//! A server may require its own nonce in proofs (`use_dpop_nonce`, §8): the latest `DPoP-Nonce`
-//! each server sent is remembered per origin for the life of the process. Not persisted: a nonce
-//! is short-lived by design (oidc-provider rotates it every minute or so), so one kept on disk
-//! would be stale at the next run and cost the same one retry a fresh start costs.
+//! A server may require its own nonce in proofs (`use_dpop_nonce`, §8 and §9): the latest
+//! `DPoP-Nonce` each server sent is remembered per origin and role — an authorization server's
+//! (token requests) apart from a resource server's (API requests), since the two often share an
+//! origin and each would otherwise overwrite the other's and cost a retry at every switch — for
+//! the life of the process. A nonce is short-lived by design (oidc-provider rotates it every
+//! minute or so); the facade keeps resource servers' nonces a few minutes longer, for the CLI's
+//! `authdeck curl`, whose next call is the next process.
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -43,26 +46,37 @@ impl std::fmt::Debug for DpopContext<'_> {
     }
 }
 
-/// The latest `DPoP-Nonce` each server sent, by origin (scheme, host, port), in memory only.
+/// Which kind of server a nonce came from: RFC 9449 gives each its own (§8, §9), and one origin
+/// may serve both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NonceFrom {
+    /// The token endpoint (and the other requests proofs go to on the authorization server).
+    AuthorizationServer,
+    /// An API: "Try it", `authdeck proof` and `authdeck curl`.
+    ResourceServer,
+}
+
+/// The latest `DPoP-Nonce` each server sent, by role and origin (scheme, host, port), in memory.
 #[derive(Debug, Default)]
-pub struct Nonces(Mutex<HashMap<String, String>>);
+pub struct Nonces(Mutex<HashMap<(NonceFrom, String), String>>);
 
 impl Nonces {
-    /// The nonce last heard from the origin of `url`.
-    pub fn latest(&self, url: &str) -> Option<String> {
+    /// The nonce last heard from the `from` server at the origin of `url`.
+    pub fn latest(&self, from: NonceFrom, url: &str) -> Option<String> {
         let origin = origin(url)?;
-        self.0.lock().ok()?.get(&origin).cloned()
+        self.0.lock().ok()?.get(&(from, origin)).cloned()
     }
 
-    /// Remembers the nonce the origin of `url` sent.
-    pub fn remember(&self, url: &str, nonce: &str) {
+    /// Remembers the nonce the `from` server at the origin of `url` sent.
+    pub fn remember(&self, from: NonceFrom, url: &str, nonce: &str) {
         if let (Some(origin), Ok(mut nonces)) = (origin(url), self.0.lock()) {
-            nonces.insert(origin, nonce.to_owned());
+            nonces.insert((from, origin), nonce.to_owned());
         }
     }
 }
 
-fn origin(url: &str) -> Option<String> {
+/// The origin of `url` as RFC 6454 serializes it (`https://host[:port]`).
+pub(crate) fn origin(url: &str) -> Option<String> {
     Some(url::Url::parse(url).ok()?.origin().ascii_serialization())
 }
 
@@ -118,6 +132,38 @@ pub(crate) fn asks_for_nonce(body: &[u8]) -> bool {
         error: String,
     }
     serde_json::from_slice::<Answer>(body).is_ok_and(|answer| answer.error == "use_dpop_nonce")
+}
+
+/// Whether one `WWW-Authenticate` challenge is DPoP's asking for the server's nonce:
+/// `DPoP error="use_dpop_nonce"` (RFC 9449 §9).
+pub fn is_nonce_challenge(challenge: &str) -> bool {
+    let challenge = challenge.trim();
+    let (scheme, params) = challenge.split_once(' ').unwrap_or((challenge, ""));
+    scheme.eq_ignore_ascii_case("DPoP")
+        && params.split(',').any(|param| {
+            param.trim().split_once('=').is_some_and(|(name, value)| {
+                name.trim().eq_ignore_ascii_case("error")
+                    && value.trim().trim_matches('"') == "use_dpop_nonce"
+            })
+        })
+}
+
+/// The nonce a resource server's answer asks the next proof to carry: a 401 with a DPoP
+/// `use_dpop_nonce` challenge and a `DPoP-Nonce` header (RFC 9449 §9); else None. `headers`
+/// are the answer's (name, value) pairs, names in any case.
+pub fn resource_nonce_asked<'a>(
+    status: u16,
+    headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Option<String> {
+    let (mut challenged, mut nonce) = (false, None);
+    for (name, value) in headers {
+        if name.eq_ignore_ascii_case("www-authenticate") {
+            challenged |= is_nonce_challenge(value);
+        } else if name.eq_ignore_ascii_case(NONCE_HEADER) {
+            nonce = Some(value.trim().to_owned());
+        }
+    }
+    nonce.filter(|nonce| status == 401 && challenged && !nonce.is_empty())
 }
 
 /// The `htu` of a request to `url`: the URL without its query and fragment (§4.2).
@@ -190,18 +236,45 @@ mod tests {
     }
 
     #[test]
-    fn nonces_are_remembered_per_origin() {
-        let nonces = Nonces::default();
-        nonces.remember("https://id.example.com/token", "one");
+    fn only_a_401_with_a_nonce_challenge_and_a_nonce_asks_for_one() {
+        let challenge = ("WWW-Authenticate", "DPoP error=\"use_dpop_nonce\"");
+        let nonce = ("dpop-nonce", "n-1");
         assert_eq!(
-            nonces.latest("https://id.example.com/other?x").as_deref(),
+            resource_nonce_asked(401, [challenge, nonce]).as_deref(),
+            Some("n-1")
+        );
+        assert_eq!(resource_nonce_asked(400, [challenge, nonce]), None);
+        assert_eq!(resource_nonce_asked(401, [challenge]), None);
+        assert_eq!(resource_nonce_asked(401, [nonce]), None);
+        let other = ("www-authenticate", "DPoP error=\"invalid_token\"");
+        assert_eq!(resource_nonce_asked(401, [other, nonce]), None);
+    }
+
+    #[test]
+    fn nonces_are_remembered_per_origin_and_role() {
+        use NonceFrom::{AuthorizationServer as As, ResourceServer as Rs};
+        let nonces = Nonces::default();
+        nonces.remember(As, "https://id.example.com/token", "one");
+        assert_eq!(
+            nonces
+                .latest(As, "https://id.example.com/other?x")
+                .as_deref(),
             Some("one")
         );
-        assert_eq!(nonces.latest("https://id.example.com:8443/token"), None);
-        nonces.remember("https://id.example.com/token", "two");
+        assert_eq!(nonces.latest(As, "https://id.example.com:8443/token"), None);
+        // the same origin's resource server has a slot of its own
+        assert_eq!(nonces.latest(Rs, "https://id.example.com/api"), None);
+        nonces.remember(Rs, "https://id.example.com/api", "api-1");
+        nonces.remember(As, "https://id.example.com/token", "two");
         assert_eq!(
-            nonces.latest("https://id.example.com/token").as_deref(),
+            nonces.latest(As, "https://id.example.com/token").as_deref(),
             Some("two")
+        );
+        assert_eq!(
+            nonces
+                .latest(Rs, "https://id.example.com/api/v2")
+                .as_deref(),
+            Some("api-1")
         );
     }
 }

@@ -25,7 +25,7 @@ pub use authorization::{
 pub use client_credentials::{ClientCredentials, Minted, client_credentials};
 pub use device::{DeviceAuthorization, device_authorization, poll_device_token};
 pub use discovery::discover;
-pub use dpop::{DpopContext, Nonces};
+pub use dpop::{DpopContext, NonceFrom, Nonces};
 pub use id_token::{IdTokenCheck, fetch_jwks, validate_id_token};
 pub use inspect::{introspect, revoke, token_info};
 pub use lifetime::MAX_LIFETIME;
@@ -245,14 +245,16 @@ impl<'h> Exchange<'h> {
         let response = self.http.send(self.proven(request, dpop, &url)?).await?;
         let nonce = dpop::nonce_of(&response.headers);
         if let Some(nonce) = &nonce {
-            dpop.nonces.remember(&url, nonce);
+            dpop.nonces
+                .remember(NonceFrom::AuthorizationServer, &url, nonce);
         }
         if nonce.is_none() || response.status != 400 || !dpop::asks_for_nonce(&response.body) {
             return Ok(response);
         }
         let retried = self.http.send(self.proven(request, dpop, &url)?).await?;
         if let Some(nonce) = dpop::nonce_of(&retried.headers) {
-            dpop.nonces.remember(&url, &nonce);
+            dpop.nonces
+                .remember(NonceFrom::AuthorizationServer, &url, &nonce);
         }
         Ok(retried)
     }
@@ -265,7 +267,7 @@ impl<'h> Exchange<'h> {
         url: &str,
     ) -> Result<HttpRequest, NetError> {
         let refused = |error: Error| NetError::Refused(error.to_string());
-        let nonce = dpop.nonces.latest(url);
+        let nonce = dpop.nonces.latest(NonceFrom::AuthorizationServer, url);
         let proof = dpop::proof(dpop, request.method().as_str(), url, None, nonce.as_deref())
             .map_err(refused)?;
         let mut copy = http::Request::new(request.body().clone());

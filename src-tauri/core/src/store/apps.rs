@@ -320,12 +320,40 @@ pub fn set_par(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
 
 /// Whether an app is DPoP-bound, and the thumbprint of its proof key once it has one.
 pub fn dpop_of(conn: &Connection, id: &AppId) -> Result<(bool, Option<String>)> {
-    optional(conn.query_row(
+    let (bound, key) = dpop_key_of(conn, id)?;
+    Ok((bound, key.map(|(_, jkt)| jkt)))
+}
+
+/// Whether an app is DPoP-bound, and its proof key's algorithm and thumbprint once it has one.
+///
+/// Schema 15's `dpop_jkt` column holds both: the thumbprint alone for an ES256 key (every key
+/// before other algorithms were offered), else the algorithm, a space and the thumbprint (a
+/// thumbprint is base64url, so never holds a space). Only this function and
+/// [`set_dpop_key`] read and write it.
+pub fn dpop_key_of(conn: &Connection, id: &AppId) -> Result<(bool, Option<(KeyAlg, String)>)> {
+    let row: Option<(bool, Option<String>)> = optional(conn.query_row(
         "SELECT dpop, dpop_jkt FROM apps WHERE id = ?1",
         [id.as_str()],
         |row| Ok((row.get(0)?, row.get(1)?)),
-    ))
-    .map(Option::unwrap_or_default)
+    ))?;
+    let Some((bound, column)) = row else {
+        return Ok((false, None));
+    };
+    let key = match column {
+        None => None,
+        Some(column) => Some(match column.split_once(' ') {
+            None => (KeyAlg::Es256, column),
+            Some((alg, jkt)) => (
+                KeyAlg::parse(alg).ok_or_else(|| {
+                    crate::error::Error::Store(format!(
+                        "An app's DPoP key is recorded with an unknown algorithm “{alg}”."
+                    ))
+                })?,
+                jkt.to_owned(),
+            ),
+        }),
+    };
+    Ok((bound, key))
 }
 
 /// The IDs of an environment's DPoP-bound apps, in one query (the export reads every app).
@@ -350,11 +378,16 @@ pub fn set_dpop(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
     Ok(())
 }
 
-/// Records the thumbprint of an app's proof key (None: the key is gone).
-pub fn set_dpop_jkt(conn: &Connection, id: &AppId, jkt: Option<&str>) -> Result<()> {
+/// Records the algorithm and thumbprint of an app's proof key (None: the key is gone), in the
+/// form [`dpop_key_of`] reads.
+pub fn set_dpop_key(conn: &Connection, id: &AppId, key: Option<(KeyAlg, &str)>) -> Result<()> {
+    let column = key.map(|(alg, jkt)| match alg {
+        KeyAlg::Es256 => jkt.to_owned(),
+        other => format!("{} {jkt}", other.as_str()),
+    });
     conn.execute(
         "UPDATE apps SET dpop_jkt = ?2 WHERE id = ?1",
-        params![id.as_str(), jkt],
+        params![id.as_str(), column],
     )
     .map_err(store_error)?;
     Ok(())

@@ -123,6 +123,40 @@ pub fn notice_due(conn: &Connection, subject: &str, now: i64, every: Option<i64>
     Ok(due)
 }
 
+/// How long a resource server's DPoP nonce is kept for a later process: a nonce is short-lived
+/// by design (oidc-provider's last a minute or two), and an older one would only cost the retry
+/// it was kept to save.
+pub const KEEP_DPOP_NONCE_SECONDS: i64 = 10 * 60;
+
+/// The DPoP nonce the resource server at `origin` sent within the last
+/// [`KEEP_DPOP_NONCE_SECONDS`] before `now`. A nonce is no secret (the server hands it to any
+/// caller, to be echoed in proofs), so it may be kept here, as `<unix time> <nonce>` in the
+/// `dpop-nonce:<origin>` row.
+pub fn dpop_nonce(conn: &Connection, origin: &str, now: i64) -> Result<Option<String>> {
+    let row = read(conn, &format!("dpop-nonce:{origin}"))?;
+    Ok(row.and_then(|row| {
+        let (at, nonce) = row.split_once(' ')?;
+        let fresh = at.parse::<i64>().ok()? >= now - KEEP_DPOP_NONCE_SECONDS;
+        fresh.then(|| nonce.to_owned())
+    }))
+}
+
+/// Keeps the DPoP nonce the resource server at `origin` sent at `now`, and drops the other
+/// origins' nonces too old to be of use.
+pub fn keep_dpop_nonce(conn: &Connection, origin: &str, nonce: &str, now: i64) -> Result<()> {
+    conn.execute(
+        "DELETE FROM settings WHERE key LIKE 'dpop-nonce:%' \
+         AND CAST(substr(value, 1, instr(value, ' ') - 1) AS INTEGER) < ?1",
+        [now - KEEP_DPOP_NONCE_SECONDS],
+    )
+    .map_err(store_error)?;
+    write(
+        conn,
+        &format!("dpop-nonce:{origin}"),
+        Some(&format!("{now} {nonce}")),
+    )
+}
+
 /// The notification kinds' keys; a kind never set is on.
 const NOTIFY_KEYS: [&str; 4] = [
     "notify_sign_in_needed",

@@ -194,7 +194,8 @@ fn the_dpop_mark_travels_in_the_export_and_an_older_file_still_reads() {
         binding(&target, &apps[0].id),
         DpopBinding {
             bound: true,
-            jkt: None
+            jkt: None,
+            alg: None
         },
         "its key is made at first use"
     );
