@@ -201,6 +201,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
             onVerify={(s) => void verify(s)}
             verifying={verifying === secret.id}
             refusals={refusals}
+            home={home}
           />
         ))}
       </ul>
@@ -219,6 +220,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
                 onVerify={(s) => void verify(s)}
                 verifying={verifying === secret.id}
                 refusals={refusals}
+                home={home}
               />
             ))}
           </ul>
