@@ -203,7 +203,8 @@ export const api = {
     write<ClientApp>(["apps", "environments"], "create_app", choices ? { input, choices } : { input }),
   updateApp: (id: AppId, input: ClientAppInput, choices?: Choices) =>
     write<ClientApp>(["apps", "environments"], "update_app", choices ? { id, input, choices } : { id, input }),
-  deleteApp: (id: AppId) => write<AppDeleted>(["apps", "secrets", "environments"], "delete_app", { id }),
+  deleteApp: (id: AppId, choices?: Choices) =>
+    write<AppDeleted>(["apps", "secrets", "environments"], "delete_app", choices ? { id, choices } : { id }),
   validateApp: (id: AppId | null, input: ClientAppInput) => call<FieldError[]>("validate_app", { id, input }),
   authMethods: (environmentId: EnvironmentId) => call<AuthMethodChoices>("auth_methods", { environmentId }),
 
