@@ -567,16 +567,22 @@ pub fn preview_import(state: State<'_, AppState>, path: String) -> Reply<ImportR
 }
 
 /// Imports the file; core refuses it when it changes a stored production environment the
-/// user did not confirm by name in the dialog (`confirmed_production`).
-#[tauri::command(async)]
-pub fn apply_import<R: Runtime>(
+/// user did not confirm by name in the dialog (`confirmed_production`). A team environment's
+/// changes go to its vault's set-up first.
+#[tauri::command]
+pub async fn apply_import<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     path: String,
     confirmed_production: Vec<String>,
+    choices: Option<Choices>,
 ) -> Reply<ImportReport> {
     let text = portable::read_file(&portable::chosen_path(&path)?)?;
-    let report = state.core()?.apply_import(&text, &confirmed_production)?;
+    let choices = choices.unwrap_or_default();
+    let report = state
+        .core()?
+        .apply_import_in_setup(&text, &confirmed_production, &choices)
+        .await?;
     // Tokens too: a changed endpoint pauses its apps' automatic renewal.
     changed(
         &app,
