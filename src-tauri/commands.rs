@@ -84,6 +84,39 @@ pub fn delete_environment<R: Runtime>(
     Ok(deleted)
 }
 
+/// Forgets a team environment on this computer only; the team vault keeps it.
+#[tauri::command(async)]
+pub fn leave_environment<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: EnvironmentId,
+) -> Reply<EnvironmentDeleted> {
+    let deleted = state.core()?.leave_environment(&id)?;
+    changed(&app, ENVIRONMENT_GONE);
+    Ok(deleted)
+}
+
+/// Deletes a team environment for every member: its set-up and secrets in the team vault,
+/// then here. The window confirms a production one by its name first.
+#[tauri::command]
+pub async fn delete_environment_for_team<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: EnvironmentId,
+) -> Reply<EnvironmentDeleted> {
+    let deleted = state.core()?.delete_environment_for_team(&id).await?;
+    changed(&app, ENVIRONMENT_GONE);
+    Ok(deleted)
+}
+
+/// What an environment's removal changes.
+const ENVIRONMENT_GONE: &[StoreScope] = &[
+    StoreScope::Environments,
+    StoreScope::Apps,
+    StoreScope::Secrets,
+    StoreScope::Settings,
+];
+
 #[tauri::command(async)]
 pub fn validate_environment(
     state: State<'_, AppState>,

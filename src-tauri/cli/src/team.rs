@@ -296,7 +296,10 @@ pub fn env_rm_for_team(core: &Core, env: &str, confirm: Option<&str>) -> Result<
                 )));
             }
             None if output::can_ask() => {
-                output::confirm(&format!("{what}. “{}” is production. Go on? [y/N] ", environment.name))?;
+                output::confirm(&format!(
+                    "{what}. “{}” is production. Go on? [y/N] ",
+                    environment.name
+                ))?;
             }
             None => {
                 return Err(Failure::usage(format!(

@@ -120,12 +120,18 @@ fn leaving_forgets_the_environment_here_and_leaves_the_vault_untouched() {
     let accounts = common::support::keychain(&member.namespace)
         .accounts()
         .unwrap();
-    assert_eq!(accounts, ["team:acme"], "only the team's connection is kept");
+    assert_eq!(
+        accounts,
+        ["team:acme"],
+        "only the team's connection is kept"
+    );
     assert_eq!(apps_in_vault(&bao), ["basic-client"]);
     assert_eq!(bao.kv_keys(SECRETS).len(), 1);
     admin.run(&["token", "Billing sync", "--env", "Local"]).ok();
     // a local environment is not left but deleted
-    admin.run(&["env", "add", "Scratch", "--kind", "sandbox"]).ok();
+    admin
+        .run(&["env", "add", "Scratch", "--kind", "sandbox"])
+        .ok();
     assert_eq!(
         admin.run(&["env", "leave", "Scratch"]).failed(8),
         "“Scratch” is not shared through a team vault, so there is nothing to leave: delete it \

@@ -226,7 +226,10 @@ fn removing_an_app_another_member_edited_is_a_conflict() {
         .run(&["app", "rm", "Billing sync", "--env", "Local", "--keep-mine"])
         .ok();
     assert_eq!(in_vault(&bao), Vec::<Value>::new());
-    assert_eq!(bao.kv_keys("authdeck/acme/local/secrets"), Vec::<String>::new());
+    assert_eq!(
+        bao.kv_keys("authdeck/acme/local/secrets"),
+        Vec::<String>::new()
+    );
     assert_eq!(listed(&member), Vec::<(String, String)>::new());
     clear(&[&admin, &member]);
 }
@@ -438,7 +441,9 @@ fn a_new_client_id_reaches_the_other_member_and_the_app_keeps_its_secret() {
 #[test]
 fn an_app_does_not_move_between_a_team_environment_and_a_local_one() {
     let (_server, bao, admin, member) = two_members("team-setup-move");
-    admin.run(&["env", "add", "Scratch", "--kind", "sandbox"]).ok();
+    admin
+        .run(&["env", "add", "Scratch", "--kind", "sandbox"])
+        .ok();
     let refused = admin.run(&[
         "app",
         "edit",

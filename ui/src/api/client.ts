@@ -188,6 +188,11 @@ export const api = {
     write<Environment>(["environments", "apps"], "update_environment", choices ? { id, input, choices } : { id, input }),
   deleteEnvironment: (id: EnvironmentId, withApps: boolean) =>
     write<EnvironmentDeleted>(["environments", "apps", "secrets", "settings"], "delete_environment", { id, withApps }),
+  // a team environment: forgotten here only, or deleted from its team vault for every member
+  leaveEnvironment: (id: EnvironmentId) =>
+    write<EnvironmentDeleted>(["environments", "apps", "secrets", "settings"], "leave_environment", { id }),
+  deleteEnvironmentForTeam: (id: EnvironmentId) =>
+    write<EnvironmentDeleted>(["environments", "apps", "secrets", "settings"], "delete_environment_for_team", { id }),
   validateEnvironment: (id: EnvironmentId | null, input: EnvironmentInput) =>
     call<FieldError[]>("validate_environment", { id, input }),
 

@@ -4,7 +4,7 @@ import type { Environment } from "../bindings/Environment";
 import type { SetupConflicts } from "../bindings/SetupConflicts";
 import type { LinkedApp } from "../bindings/LinkedApp";
 import { api, toIpcError } from "../api/client";
-import { useApp, useAppBinding, useLinkedApps, useSecrets, useTokenDetails } from "../api/queries";
+import { useApp, useAppBinding, useLinkedApps, useSecrets, useTeam, useTokenDetails } from "../api/queries";
 import { measureToFrame } from "../lib/marks";
 import type { AppRequest } from "../lib/palette";
 import { localDateTime, plural } from "../lib/time";
@@ -53,6 +53,7 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
   const token = useTokenDetails(appId);
   const secrets = useSecrets(appId);
   const binding = useAppBinding(appId);
+  const team = useTeam(environment.id).data ?? null;
   const shown = app.isSuccess && !token.isPending && !secrets.isPending && !binding.isPending;
   useEffect(() => {
     if (shown) measureToFrame("open-app", "open-app-start");
@@ -178,8 +179,9 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
           onConfirm={() => void remove()}
         >
           <p>
-            Its secrets are removed from this computer’s keychain and its settings from Authdeck. This cannot be undone
-            here.
+            {team
+              ? `It is removed from the team vault “${team.team}” for every member, with its secrets (every version), and its tokens from this computer’s keychain. This cannot be undone here.`
+              : "Its secrets are removed from this computer’s keychain and its settings from Authdeck. This cannot be undone here."}
           </p>
           <p>
             <strong>Tokens the provider already issued stay valid</strong> until they expire, and the app itself still

@@ -76,7 +76,11 @@ impl Core {
     }
 
     /// `apply_import` for a file whose environments are all local (or left as they are).
-    pub(super) fn apply_file(&self, file: &ExportFile, confirmed_production: &[String]) -> Result<ImportReport> {
+    pub(super) fn apply_file(
+        &self,
+        file: &ExportFile,
+        confirmed_production: &[String],
+    ) -> Result<ImportReport> {
         let now = self.now();
         self.store()?.write(|tx| {
             let mut report = merge(tx, file, now)?;

@@ -220,7 +220,10 @@ impl Core {
     }
 
     /// The team vault and key of a team environment.
-    fn team_and_key(&self, environment: &EnvironmentId) -> Result<(crate::team::TeamVault, String)> {
+    fn team_and_key(
+        &self,
+        environment: &EnvironmentId,
+    ) -> Result<(crate::team::TeamVault, String)> {
         teams::of_environment(&self.store()?.conn, environment)?.ok_or_else(|| {
             Error::NotConfigured("This environment is not shared through a team vault.".into())
         })

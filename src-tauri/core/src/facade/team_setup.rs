@@ -121,7 +121,8 @@ impl Core {
         self.write_setup_renaming(&existing.environment_id, choices, rename.as_ref(), edit)
             .await?;
         if let Some(rename) = &rename {
-            self.relabel_values(&existing.environment_id, rename).await?;
+            self.relabel_values(&existing.environment_id, rename)
+                .await?;
         }
         self.app_here(&existing.environment_id, &app.client_id)
     }
