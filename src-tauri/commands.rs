@@ -84,6 +84,39 @@ pub fn delete_environment<R: Runtime>(
     Ok(deleted)
 }
 
+/// Forgets a team environment on this computer only; the team vault keeps it.
+#[tauri::command(async)]
+pub fn leave_environment<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: EnvironmentId,
+) -> Reply<EnvironmentDeleted> {
+    let deleted = state.core()?.leave_environment(&id)?;
+    changed(&app, ENVIRONMENT_GONE);
+    Ok(deleted)
+}
+
+/// Deletes a team environment for every member: its set-up and secrets in the team vault,
+/// then here. The window confirms a production one by its name first.
+#[tauri::command]
+pub async fn delete_environment_for_team<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: EnvironmentId,
+) -> Reply<EnvironmentDeleted> {
+    let deleted = state.core()?.delete_environment_for_team(&id).await?;
+    changed(&app, ENVIRONMENT_GONE);
+    Ok(deleted)
+}
+
+/// What an environment's removal changes.
+const ENVIRONMENT_GONE: &[StoreScope] = &[
+    StoreScope::Environments,
+    StoreScope::Apps,
+    StoreScope::Secrets,
+    StoreScope::Settings,
+];
+
 #[tauri::command(async)]
 pub fn validate_environment(
     state: State<'_, AppState>,
@@ -583,16 +616,22 @@ pub fn preview_import(state: State<'_, AppState>, path: String) -> Reply<ImportR
 }
 
 /// Imports the file; core refuses it when it changes a stored production environment the
-/// user did not confirm by name in the dialog (`confirmed_production`).
-#[tauri::command(async)]
-pub fn apply_import<R: Runtime>(
+/// user did not confirm by name in the dialog (`confirmed_production`). A team environment's
+/// changes go to its vault's set-up first.
+#[tauri::command]
+pub async fn apply_import<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     path: String,
     confirmed_production: Vec<String>,
+    choices: Option<Choices>,
 ) -> Reply<ImportReport> {
     let text = portable::read_file(&portable::chosen_path(&path)?)?;
-    let report = state.core()?.apply_import(&text, &confirmed_production)?;
+    let choices = choices.unwrap_or_default();
+    let report = state
+        .core()?
+        .apply_import_in_setup(&text, &confirmed_production, &choices)
+        .await?;
     // Tokens too: a changed endpoint pauses its apps' automatic renewal.
     changed(
         &app,

@@ -138,6 +138,8 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
             commands::create_environment,
             commands::update_environment,
             commands::delete_environment,
+            commands::leave_environment,
+            commands::delete_environment_for_team,
             commands::validate_environment,
             commands::get_settings,
             commands::update_settings,

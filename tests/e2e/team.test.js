@@ -202,7 +202,8 @@ before(async () => {
 after(async () => {
   try {
     await closeApp(browser);
-    cli(["env", "rm", ENV, "--with-apps"]);
+    // a team environment is left, not deleted (the last test may have left it already)
+    if (JSON.parse(cli(["envs", "--json"])).some((environment) => environment.name === ENV)) cli(["env", "leave", ENV]);
     cli(["team", "rm", TEAM]);
     if (activeBefore) cli(["use", activeBefore]);
   } finally {
@@ -356,4 +357,21 @@ test("a read-only member finds Add, Retire and Delete disabled with the vault's 
   const copied = JSON.parse(cli(["audit", "--json"])).find((entry) => entry.action === "secret_copied");
   assert.match(copied?.detail ?? "", /^secret “first” \(.+\) copied from the team vault “acme” by /);
   await dismissToasts(browser);
+});
+
+test("Delete environment offers Leave or Delete for the team; the vault's refusal shows in place and Leave forgets it here", async () => {
+  await click(browser, "env-delete");
+  await waitForText(browser, "confirm-dialog", "is shared through the team vault “acme”. Choose what happens:");
+  await click(browser, "env-delete-for-team");
+  await click(browser, "confirm-ok");
+  // this member's policy (read-only, from the test before) does not allow deleting
+  await waitForText(browser, "action-error", "“Team sandbox” was not deleted for the team: your vault policy does not allow deleting");
+  await screenshot(browser, "42-team-leave-or-delete");
+  await click(browser, "env-leave");
+  await click(browser, "confirm-ok");
+  await waitForGone(browser, "confirm-dialog");
+  assert.ok(!JSON.parse(cli(["envs", "--json"])).some((environment) => environment.name === ENV), "left on this computer");
+  // the vault and the other member keep it
+  assert.equal((await vault("GET", "secret/data/authdeck/acme/team-sandbox/setup")).status, 200);
+  assert.ok(JSON.parse(cli(["envs", "--json"], { env: other })).some((environment) => environment.name === ENV));
 });

@@ -279,15 +279,18 @@ export function App() {
         <DeleteEnvironmentDialog
           environment={open.environment}
           onClose={() => { setOpen(null); }}
-          onDeleted={(deleted) => {
+          onDeleted={(deleted, how) => {
             const name = open.environment.name;
             setOpen(null);
-            toast(
-              deleted.apps_removed > 0
-                ? `Deleted “${name}”, ${plural(deleted.apps_removed, "app")} and ${plural(deleted.keychain_entries_removed, "keychain entry", "keychain entries")}`
-                : `Deleted “${name}”`,
-              "success",
-            );
+            if (how === "left") toast(`Left “${name}”: forgotten on this computer, the team vault keeps it`, "success");
+            else if (how === "deleted_for_team") toast(`Deleted “${name}” for the team`, "success");
+            else
+              toast(
+                deleted.apps_removed > 0
+                  ? `Deleted “${name}”, ${plural(deleted.apps_removed, "app")} and ${plural(deleted.keychain_entries_removed, "keychain entry", "keychain entries")}`
+                  : `Deleted “${name}”`,
+                "success",
+              );
           }}
         />
       )}

@@ -173,7 +173,8 @@ pub enum Command {
     /// Import environments and apps from an export file, after showing what changes.
     ///
     /// Environments are matched by name, apps by client ID within their environment; what is
-    /// not in the file is left alone. Secrets are not in the file: add them afterwards.
+    /// not in the file is left alone. Secrets are not in the file: add them afterwards. A team
+    /// environment's changes go to its team vault's set-up, so every member gets them.
     Import {
         /// The export file; `-` reads stdin.
         file: String,
@@ -187,6 +188,10 @@ pub enum Command {
         /// terminal a "y" does too).
         #[arg(short, long = "env", value_name = "ENV")]
         envs: Vec<String>,
+        /// A team environment's changes go to its team vault's set-up: how a conflict with
+        /// another member's change of the same field is settled.
+        #[command(flatten)]
+        conflicts: ConflictArgs,
     },
 
     /// The audit log: what was done with secrets, tokens, apps and environments, newest first.
@@ -510,13 +515,29 @@ pub enum EnvAction {
         /// The shared environment's name.
         env: String,
     },
-    /// Delete an environment.
+    /// Delete an environment. A team environment is either left (`env leave`: this computer
+    /// only) or deleted for the whole team (`--for-team`).
     Rm {
         /// The environment's name.
         name: String,
         /// Also delete its apps and their secrets and tokens from the keychain.
         #[arg(long)]
         with_apps: bool,
+        /// A team environment: delete it for every member — its set-up and every secret's
+        /// value in the team vault (when your vault policy allows deleting them), then here.
+        #[arg(long)]
+        for_team: bool,
+        /// With --for-team, a production environment's name again, to confirm where there is
+        /// no terminal to ask on.
+        #[arg(long, value_name = "NAME", requires = "for_team")]
+        confirm: Option<String>,
+    },
+    /// Forget a team environment on this computer only: its apps, and your tokens and keys of
+    /// them in the keychain. The team vault and the other members keep it; `env join` brings it
+    /// back.
+    Leave {
+        /// The environment's name.
+        name: String,
     },
 }
 

@@ -155,7 +155,19 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             None => unreachable!("handled above"),
             Some(EnvAction::Add(args)) => setup::env_add(&core, &args, verbose),
             Some(EnvAction::Edit(args)) => setup::env_edit(&core, &args, verbose),
-            Some(EnvAction::Rm { name, with_apps }) => setup::env_rm(&core, &name, with_apps),
+            Some(EnvAction::Rm {
+                name,
+                with_apps,
+                for_team: false,
+                ..
+            }) => setup::env_rm(&core, &name, with_apps),
+            Some(EnvAction::Rm {
+                name,
+                confirm,
+                for_team: true,
+                ..
+            }) => team::env_rm_for_team(&core, &name, confirm.as_deref()),
+            Some(EnvAction::Leave { name }) => team::leave(&core, &name),
             Some(EnvAction::Share { env, team }) => team::share(&core, &env, &team),
             Some(EnvAction::Join { team, env }) => team::join(&core, &team, &env),
         },
@@ -188,7 +200,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             dry_run,
             json,
             envs,
-        } => portable::import(&core, &file, dry_run, json, &envs),
+            conflicts,
+        } => portable::import(&core, &file, dry_run, json, &envs, conflicts),
         Command::Audit(args) => audit::audit(&core, &args),
         Command::Remote(command) => remote::run(&core, command),
         Command::Team(command) => team::run(&core, command),

@@ -1,9 +1,11 @@
 //! `export` and `import`: environments and apps as a JSON file (never a secret or a token),
 //! and back, with the same preview the desktop app shows.
 
+use crate::cli::ConflictArgs;
 use crate::failure::{Failure, exit, one_line};
 use crate::output;
 use crate::resolve;
+use crate::tokens::block_on;
 use authdeck_core::portable::{self, FieldChange, ImportOutcome, ImportReport};
 use authdeck_core::{Core, ErrorCode};
 use std::path::Path;
@@ -40,6 +42,7 @@ pub fn import(
     dry_run: bool,
     json: bool,
     confirmed: &[String],
+    conflicts: ConflictArgs,
 ) -> Result<u8, Failure> {
     let text = if file == "-" {
         portable::read_bounded(std::io::stdin().lock(), "stdin")
@@ -68,7 +71,8 @@ pub fn import(
         preview
     } else {
         let confirmed = confirm_production(core, &preview, confirmed)?;
-        core.apply_import(&text, &confirmed)?
+        let choices = crate::setup::choices(conflicts);
+        block_on(core.apply_import_in_setup(&text, &confirmed, &choices))??
     };
     if json {
         return output::print_json(&report).map(|()| 0);

@@ -289,6 +289,16 @@ pub fn env_edit(core: &Core, args: &EnvEditArgs, verbose: bool) -> Result<u8, Fa
 /// `authdeck env rm`.
 pub fn env_rm(core: &Core, name: &str, with_apps: bool) -> Result<u8, Failure> {
     let environment = resolve::environment(core, Some(name))?;
+    if let Some(team) = core.team_of_environment(&environment.id)? {
+        return Err(Failure::usage(format!(
+            "“{name}” is shared through the team vault “{team}”; nothing was deleted. Choose: \
+             `authdeck env leave \"{name}\"` forgets it on this computer only (the vault and \
+             the other members keep it), or `authdeck env rm \"{name}\" --for-team` deletes it \
+             for the whole team (its set-up and every secret in the vault).",
+            name = environment.name,
+            team = team.name
+        )));
+    }
     let deleted = core
         .delete_environment(&environment.id, with_apps)
         .map_err(|error| {
@@ -509,7 +519,7 @@ fn switches(f: &AppFields) -> AppSwitches {
 }
 
 /// `--keep-mine` / `--take-theirs` as core's choice for every conflicting field.
-fn choices(args: ConflictArgs) -> Choices {
+pub fn choices(args: ConflictArgs) -> Choices {
     let all = match (args.keep_mine, args.take_theirs) {
         (true, _) => Some(Side::Mine),
         (_, true) => Some(Side::Theirs),

@@ -1,7 +1,7 @@
-//! `team add / login / status / rm` and `env share / join`: team vaults hold shared
-//! environments' set-ups and secrets. The token, password or secret ID comes from stdin (or a
-//! no-echo prompt), or the person signs in in the browser (OIDC, `team_oidc.rs`); only the
-//! vault token it gives is kept, in the keychain.
+//! `team add / login / status / rm` and `env share / join / leave / rm --for-team`: team
+//! vaults hold shared environments' set-ups and secrets. The token, password or secret ID comes
+//! from stdin (or a no-echo prompt), or the person signs in in the browser (OIDC,
+//! `team_oidc.rs`); only the vault token it gives is kept, in the keychain.
 
 use crate::cli::{SignInArgs, SignInMethod, TeamAddArgs, TeamCommand};
 use crate::failure::Failure;
@@ -249,4 +249,78 @@ pub fn join(core: &Core, team: &str, env: &str) -> Result<u8, Failure> {
         joined.name
     ))?;
     Ok(0)
+}
+
+/// `authdeck env leave ENV`: forgets a team environment here; the vault untouched.
+pub fn leave(core: &Core, env: &str) -> Result<u8, Failure> {
+    let environment = resolve::environment(core, Some(env))?;
+    let team = core.team_of_environment(&environment.id)?;
+    let deleted = core.leave_environment(&environment.id)?;
+    // (the count of keychain entries would include the team secrets' accounts, never there)
+    output::print(&format!(
+        "Left “{}”: forgotten on this computer with {}, and your tokens and keys of them are \
+         gone from the keychain. The team vault “{}” and the other members keep it; `authdeck \
+         env join` brings it back.\n",
+        environment.name,
+        plural(deleted.apps_removed, "app", "apps"),
+        team.map(|t| t.name).unwrap_or_default()
+    ))?;
+    Ok(0)
+}
+
+/// `authdeck env rm ENV --for-team`: deletes a team environment for every member; a
+/// production one is confirmed on the terminal, or by `--confirm NAME` where there is none.
+pub fn env_rm_for_team(core: &Core, env: &str, confirm: Option<&str>) -> Result<u8, Failure> {
+    let environment = resolve::environment(core, Some(env))?;
+    let Some(team) = core.team_of_environment(&environment.id)? else {
+        return Err(Failure::usage(format!(
+            "“{}” is not shared through a team vault: delete it with `authdeck env rm \"{}\"` \
+             (without --for-team).",
+            environment.name, environment.name
+        )));
+    };
+    let what = format!(
+        "Deleting “{}” for the team removes its set-up and every secret from the team vault \
+         “{}”, for every member, with no way back",
+        environment.name, team.name
+    );
+    if environment.kind == authdeck_core::model::EnvironmentKind::Production {
+        match confirm {
+            Some(named) if named.trim() == environment.name => {}
+            Some(named) => {
+                return Err(Failure::usage(format!(
+                    "--confirm names “{}”, not the production environment “{}”; nothing was \
+                     deleted.",
+                    named.trim(),
+                    environment.name
+                )));
+            }
+            None if output::can_ask() => {
+                output::confirm(&format!(
+                    "{what}. “{}” is production. Go on? [y/N] ",
+                    environment.name
+                ))?;
+            }
+            None => {
+                return Err(Failure::usage(format!(
+                    "“{name}” is a production environment: add --confirm \"{name}\" to delete it \
+                     for the team (there is no terminal to confirm on); nothing was deleted.",
+                    name = environment.name
+                )));
+            }
+        }
+    }
+    let deleted = block_on(core.delete_environment_for_team(&environment.id))??;
+    output::print(&format!(
+        "Deleted “{}” for the team: its set-up and every secret are gone from the team vault \
+         “{}”, and here with {}. Other members are told when they next use it.\n",
+        environment.name,
+        team.name,
+        plural(deleted.apps_removed, "app", "apps")
+    ))?;
+    Ok(0)
+}
+
+fn plural(count: u32, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }

@@ -1,7 +1,7 @@
-//! Apps added, edited and removed in a shared environment reach the other member through the
-//! vault's set-up, and two members' changes of the same field are a conflict shown with both
-//! sides, against a real OpenBao dev server, the real keychain and the real test
-//! authorization server.
+//! Apps added, edited (a new client ID too), removed and imported in a shared environment
+//! reach the other member through the vault's set-up, and two members' changes of the same
+//! field are a conflict shown with both sides, against a real OpenBao dev server, the real
+//! keychain and the real test authorization server.
 
 mod common;
 
@@ -208,23 +208,29 @@ fn the_same_field_edited_by_both_is_a_conflict_showing_both_until_one_is_chosen(
 
 #[test]
 fn removing_an_app_another_member_edited_is_a_conflict() {
+    // the admin removes (the member's policy may not delete the app's secret's value)
     let (_server, bao, admin, member) = two_members("team-setup-removal");
-    describe(&admin, "Billing sync", "by the admin", &[]).ok();
-    let conflict = member.run(&["app", "rm", "Billing sync", "--env", "Local"]);
+    describe(&member, "Billing sync", "by the member", &[]).ok();
+    let conflict = admin.run(&["app", "rm", "Billing sync", "--env", "Local"]);
     assert_eq!(conflict.code, 7, "{conflict:#?}");
     assert_eq!(
         conflict.stderr.lines().nth(1),
         Some(
-            "authdeck: app “Billing sync” (basic-client) app: yours (removed), theirs {\"description\":\"by the admin\"}"
+            "authdeck: app “Billing sync” (basic-client) app: yours (removed), theirs {\"description\":\"by the member\"}"
         )
     );
-    assert_eq!(described_in_vault(&bao, "basic-client"), "by the admin");
+    assert_eq!(described_in_vault(&bao, "basic-client"), "by the member");
+    assert_eq!(bao.kv_keys("authdeck/acme/local/secrets").len(), 1);
 
-    member
+    admin
         .run(&["app", "rm", "Billing sync", "--env", "Local", "--keep-mine"])
         .ok();
     assert_eq!(in_vault(&bao), Vec::<Value>::new());
-    assert_eq!(listed(&admin), Vec::<(String, String)>::new());
+    assert_eq!(
+        bao.kv_keys("authdeck/acme/local/secrets"),
+        Vec::<String>::new()
+    );
+    assert_eq!(listed(&member), Vec::<(String, String)>::new());
     clear(&[&admin, &member]);
 }
 
@@ -291,7 +297,7 @@ fn an_app_only_this_computer_holds_is_offered_to_the_vault_not_removed() {
 }
 
 #[test]
-fn an_app_only_here_stays_when_the_vault_does_not_take_it_and_an_import_there_is_refused() {
+fn an_app_only_here_stays_when_the_vault_does_not_take_it() {
     let (_server, bao, admin, member) = two_members("team-setup-keep");
     // the member's policy may not update the set-up (acme-member reads and writes secrets)
     bao.put_policy(
@@ -319,17 +325,173 @@ path "secret/metadata/authdeck/acme/*" { capabilities = ["read", "list"] }
             .iter()
             .all(|a| a["client_id"] != "legacy-client")
     );
-    // an import into a shared environment would be undone by the next follow: refused whole
-    let export = admin.run(&["export", "-"]).json();
-    let mut file = export.clone();
-    file["environments"][0]["apps"][0]["description"] = "imported".into();
-    let refused = admin.run_with_stdin(&["import", "-"], &file.to_string());
-    assert!(
-        refused
-            .failed(8)
-            .starts_with("Nothing was imported: it changes “Local”, an environment shared"),
-        "{refused:#?}"
+    clear(&[&admin, &member]);
+}
+
+/// `home`'s export of "Local" with "Billing sync" described as `description` and a public
+/// app `client_id` added.
+fn import_file(home: &Home, description: &str, client_id: &str) -> String {
+    let mut file = home.run(&["export", "-"]).json();
+    let apps = file["environments"][0]["apps"].as_array_mut().unwrap();
+    apps[0]["description"] = description.into();
+    let mut added = apps[0].clone();
+    added["display_name"] = "Imported".into();
+    added["client_id"] = client_id.into();
+    added["client_type"] = "public".into();
+    added["auth_method"] = "none".into();
+    added["description"] = "".into();
+    apps.push(added);
+    file.to_string()
+}
+
+#[test]
+fn an_import_into_a_shared_environment_reaches_the_other_member_through_the_vault() {
+    let (_server, bao, admin, member) = two_members("team-setup-import");
+    let file = import_file(&admin, "imported", "-imported-client");
+    admin.run_with_stdin(&["import", "-"], &file).ok();
+    assert_eq!(described_in_vault(&bao, "basic-client"), "imported");
+    assert_eq!(described_in_vault(&bao, "-imported-client"), "");
+    let both = pairs(&[("-imported-client", ""), ("basic-client", "imported")]);
+    assert_eq!(listed(&member), both);
+    assert_eq!(listed(&admin), both);
+    clear(&[&admin, &member]);
+}
+
+#[test]
+fn an_import_over_another_members_change_of_the_same_field_is_a_conflict() {
+    let (_server, bao, admin, member) = two_members("team-setup-import-conflict");
+    describe(&member, "Billing sync", "by the member", &[]).ok();
+    let file = import_file(&admin, "imported", "-imported-client");
+    let conflict = admin.run_with_stdin(&["import", "-"], &file);
+    assert_eq!(conflict.code, 7, "{conflict:#?}");
+    assert_eq!(
+        conflict.stderr.lines().nth(1),
+        Some(
+            "authdeck: app “Billing sync” (basic-client) description: yours \"imported\", theirs \"by the member\""
+        )
     );
-    assert_eq!(described_in_vault(&bao, "basic-client"), "");
+    assert_eq!(
+        in_vault(&bao)
+            .iter()
+            .map(|a| a["client_id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["basic-client"],
+        "nothing of the import was written"
+    );
+    admin
+        .run_with_stdin(&["import", "-", "--take-theirs"], &file)
+        .ok();
+    assert_eq!(described_in_vault(&bao, "basic-client"), "by the member");
+    assert_eq!(
+        listed(&member),
+        pairs(&[("-imported-client", ""), ("basic-client", "by the member")])
+    );
+    clear(&[&admin, &member]);
+}
+
+/// The IDs and client IDs of the secrets `home` lists for the app `app` in "Local".
+fn secrets_of(home: &Home, app: &str) -> Vec<String> {
+    let listed = home
+        .run(&["secret", "list", app, "--env", "Local", "--json"])
+        .json();
+    listed
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_new_client_id_reaches_the_other_member_and_the_app_keeps_its_secret() {
+    let (_server, bao, admin, member) = two_members("team-setup-client-id");
+    let values = bao.kv_keys("authdeck/acme/local/secrets");
+    assert_eq!(secrets_of(&member, "Billing sync"), values);
+    admin
+        .run(&[
+            "app",
+            "edit",
+            "Billing sync",
+            "--env",
+            "Local",
+            "--client-id",
+            "-billing-2",
+        ])
+        .ok();
+    let setup = bao.kv_data("authdeck/acme/local/setup").unwrap();
+    assert_eq!(
+        setup["export"]["environments"][0]["apps"][0]["client_id"],
+        "-billing-2"
+    );
+    assert_eq!(setup["secrets"][0]["id"], values[0].as_str());
+    assert_eq!(setup["secrets"][0]["client_id"], "-billing-2");
+    // the value stays where it was, saying the new client ID
+    assert_eq!(bao.kv_keys("authdeck/acme/local/secrets"), values);
+    let value = bao
+        .kv_data(&format!("authdeck/acme/local/secrets/{}", values[0]))
+        .unwrap();
+    assert_eq!(value["client_id"], "-billing-2");
+    assert_eq!(value["value"], "basic-secret");
+    assert_eq!(listed(&member), pairs(&[("-billing-2", "")]));
+    assert_eq!(secrets_of(&member, "Billing sync"), values);
+    assert_eq!(secrets_of(&admin, "Billing sync"), values);
+    clear(&[&admin, &member]);
+}
+
+#[test]
+fn an_app_does_not_move_between_a_team_environment_and_a_local_one() {
+    let (_server, bao, admin, member) = two_members("team-setup-move");
+    admin
+        .run(&["env", "add", "Scratch", "--kind", "sandbox"])
+        .ok();
+    let refused = admin.run(&[
+        "app",
+        "edit",
+        "Billing sync",
+        "--env",
+        "Local",
+        "--move-to",
+        "Scratch",
+    ]);
+    assert_eq!(
+        refused.failed(7),
+        "--env: An app does not move into or out of a team environment: its secrets' \
+         values live in the team vault for every member, and moving them would take them from \
+         the team or copy them to this computer. Add it to the other environment (with its \
+         secret) and remove it here instead."
+    );
+    admin
+        .run(&[
+            "app",
+            "add",
+            "Scratch app",
+            "--env",
+            "Scratch",
+            "--client-id",
+            "scratch-client",
+            "--public",
+        ])
+        .ok();
+    let into = admin.run(&[
+        "app",
+        "edit",
+        "Scratch app",
+        "--env",
+        "Scratch",
+        "--move-to",
+        "Local",
+    ]);
+    assert!(
+        into.failed(7)
+            .starts_with("--env: An app does not move into or out of a team environment"),
+        "{into:#?}"
+    );
+    assert_eq!(
+        in_vault(&bao)
+            .iter()
+            .map(|a| a["client_id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["basic-client"]
+    );
     clear(&[&admin, &member]);
 }

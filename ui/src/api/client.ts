@@ -188,6 +188,11 @@ export const api = {
     write<Environment>(["environments", "apps"], "update_environment", choices ? { id, input, choices } : { id, input }),
   deleteEnvironment: (id: EnvironmentId, withApps: boolean) =>
     write<EnvironmentDeleted>(["environments", "apps", "secrets", "settings"], "delete_environment", { id, withApps }),
+  // a team environment: forgotten here only, or deleted from its team vault for every member
+  leaveEnvironment: (id: EnvironmentId) =>
+    write<EnvironmentDeleted>(["environments", "apps", "secrets", "settings"], "leave_environment", { id }),
+  deleteEnvironmentForTeam: (id: EnvironmentId) =>
+    write<EnvironmentDeleted>(["environments", "apps", "secrets", "settings"], "delete_environment_for_team", { id }),
   validateEnvironment: (id: EnvironmentId | null, input: EnvironmentInput) =>
     call<FieldError[]>("validate_environment", { id, input }),
 
@@ -203,7 +208,8 @@ export const api = {
     write<ClientApp>(["apps", "environments"], "create_app", choices ? { input, choices } : { input }),
   updateApp: (id: AppId, input: ClientAppInput, choices?: Choices) =>
     write<ClientApp>(["apps", "environments"], "update_app", choices ? { id, input, choices } : { id, input }),
-  deleteApp: (id: AppId) => write<AppDeleted>(["apps", "secrets", "environments"], "delete_app", { id }),
+  deleteApp: (id: AppId, choices?: Choices) =>
+    write<AppDeleted>(["apps", "secrets", "environments"], "delete_app", choices ? { id, choices } : { id }),
   validateApp: (id: AppId | null, input: ClientAppInput) => call<FieldError[]>("validate_app", { id, input }),
   authMethods: (environmentId: EnvironmentId) => call<AuthMethodChoices>("auth_methods", { environmentId }),
 

@@ -5,6 +5,8 @@ export const COMMANDS = [
   "create_environment",
   "update_environment",
   "delete_environment",
+  "leave_environment",
+  "delete_environment_for_team",
   "validate_environment",
   "get_settings",
   "update_settings",

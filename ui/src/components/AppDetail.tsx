@@ -1,8 +1,10 @@
 import { useEffect, useState, type ReactNode } from "react";
+import type { Choices } from "../bindings/Choices";
 import type { Environment } from "../bindings/Environment";
+import type { SetupConflicts } from "../bindings/SetupConflicts";
 import type { LinkedApp } from "../bindings/LinkedApp";
 import { api, toIpcError } from "../api/client";
-import { useApp, useAppBinding, useLinkedApps, useSecrets, useTokenDetails } from "../api/queries";
+import { useApp, useAppBinding, useLinkedApps, useSecrets, useTeam, useTokenDetails } from "../api/queries";
 import { credentialOf } from "../lib/authMethod";
 import { measureToFrame } from "../lib/marks";
 import type { AppRequest } from "../lib/palette";
@@ -16,6 +18,7 @@ import { useReportError } from "./Problems";
 import { RemotePanel } from "./RemotePanel";
 import { ClientCertsPanel } from "./ClientCertsPanel";
 import { SecretsPanel } from "./SecretsPanel";
+import { SetupConflictDialog } from "./SetupConflictDialog";
 import { SigningKeysPanel } from "./SigningKeysPanel";
 import { TokenPanel } from "./TokenPanel";
 import { useToast } from "./Toasts";
@@ -39,6 +42,11 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
   const report = useReportError();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  // another member changed the app this member is deleting from a team environment
+  const [removalConflicts, setRemovalConflicts] = useState<SetupConflicts | null>(null);
+  // while the form shows a conflict, a refresh of the app (the team watch followed the vault)
+  // must not start the form afresh: that would close the dialog and drop the draft
+  const [formHeldAt, setFormHeldAt] = useState<string | null>(null);
   const missing = app.error ? toIpcError(app.error).code === "not_found" : false;
   // What the panels show first, asked for now with the app rather than once it has arrived and
   // the panels are drawn (a second round trip): they read the same cache. The app is open once
@@ -46,6 +54,7 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
   const token = useTokenDetails(appId);
   const secrets = useSecrets(appId);
   const binding = useAppBinding(appId);
+  const team = useTeam(environment.id).data ?? null;
   const shown = app.isSuccess && !token.isPending && !secrets.isPending && !binding.isPending;
   useEffect(() => {
     if (shown) measureToFrame("open-app", "open-app-start");
@@ -67,19 +76,32 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
     );
   }
   const current = app.data;
-  const remove = async () => {
+  const remove = async (choices?: Choices) => {
     setBusy(true);
     try {
-      const deleted = await api.deleteApp(current.id);
+      const deleted = await api.deleteApp(current.id, choices);
       setConfirming(false);
+      setRemovalConflicts(null);
       toast(`Deleted — ${plural(deleted.keychain_entries_removed, "keychain entry", "keychain entries")} removed`, "success");
       onClosed();
     } catch (reason) {
       setConfirming(false);
-      report(reason);
+      const error = toIpcError(reason);
+      if (error.code === "setup_conflict" && error.conflicts) setRemovalConflicts(error.conflicts);
+      else report(reason);
     } finally {
       setBusy(false);
     }
+  };
+  // "Theirs" for an app being deleted is the app as the other member changed it: nothing to
+  // write (this window follows the vault); "yours" deletes it over their change.
+  const settleRemoval = (choices: Choices) => {
+    if (choices.each.every((choice) => choice.side === "theirs")) {
+      setRemovalConflicts(null);
+      toast(`Kept “${current.display_name}” as the other member changed it`, "info");
+      return;
+    }
+    void remove(choices);
   };
 
   return (
@@ -141,11 +163,12 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
         </header>
         <BindingSettings app={current} environment={environment} />
         <AppForm
-          key={current.id + current.updated_at}
+          key={current.id + (formHeldAt ?? current.updated_at)}
           app={current}
           environmentId={current.environment_id}
           onSaved={(saved) => { toast(`Saved “${saved.display_name}”`, "success"); }}
           onCancel={() => undefined}
+          onConflict={(open) => { setFormHeldAt(open ? current.updated_at : null); }}
         />
       </section>
       {confirming && (
@@ -158,14 +181,23 @@ export function AppDetail({ appId, environment, onOpenLinked, onClosed, request,
           onConfirm={() => void remove()}
         >
           <p>
-            Its secrets are removed from this computer’s keychain and its settings from Authdeck. This cannot be undone
-            here.
+            {team
+              ? `It is removed from the team vault “${team.team}” for every member, with its secrets (every version), and its tokens from this computer’s keychain. This cannot be undone here.`
+              : "Its secrets are removed from this computer’s keychain and its settings from Authdeck. This cannot be undone here."}
           </p>
           <p>
             <strong>Tokens the provider already issued stay valid</strong> until they expire, and the app itself still
             exists at the provider: delete it there too if it should stop working.
           </p>
         </ConfirmDialog>
+      )}
+      {removalConflicts && (
+        <SetupConflictDialog
+          conflicts={removalConflicts}
+          busy={busy}
+          onChoose={settleRemoval}
+          onCancel={() => { setRemovalConflicts(null); }}
+        />
       )}
     </section>
   );

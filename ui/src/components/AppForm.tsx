@@ -20,10 +20,12 @@ interface Props {
   environmentId: string;
   onSaved: (app: ClientApp) => void;
   onCancel: () => void;
+  /** A conflict with another member's change is shown (true) or settled (false): the form keeps its draft meanwhile. */
+  onConflict?: (open: boolean) => void;
 }
 
 /** Creates or edits a client app; every field is validated by the backend as the user types. */
-export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
+export function AppForm({ app, environmentId, onSaved, onCancel, onConflict }: Props) {
   const [draft, setDraft] = useState<AppDraft>(() => draftOf(app));
   // A new form does not complain about fields the user has not reached yet.
   const [touched, setTouched] = useState<Set<string>>(() => new Set(app ? ["*"] : []));
@@ -31,6 +33,13 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
   const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
   // another member changed the same fields of the team environment's set-up
   const [conflicts, setConflicts] = useState<SetupConflicts | null>(null);
+  // the app as it was when the conflict was shown: the window may follow the vault meanwhile
+  const [conflictSeen, setConflictSeen] = useState<string | null>(null);
+  const showConflicts = (shown: SetupConflicts | null) => {
+    setConflicts(shown);
+    setConflictSeen(shown ? (app?.updated_at ?? null) : null);
+    onConflict?.(shown !== null);
+  };
   const report = useReportError();
   const input = inputOf(draft, environmentId);
   const id = app?.id ?? null;
@@ -51,21 +60,41 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
     setDraft((current) => withField(current, key, value));
   };
 
-  const save = async (choices?: Choices) => {
+  const save = async (choices?: Choices, from: AppDraft = draft) => {
     setTouched(new Set(["*"]));
     setSaving(true);
     try {
-      const saved = id ? await api.updateApp(id, input, choices) : await api.createApp(input, choices);
-      setConflicts(null);
+      const changes = inputOf(from, environmentId);
+      const saved = id ? await api.updateApp(id, changes, choices) : await api.createApp(changes, choices);
+      showConflicts(null);
       onSaved(saved);
     } catch (reason) {
       const error = toIpcError(reason);
-      if (error.code === "setup_conflict" && error.conflicts) setConflicts(error.conflicts);
+      if (error.code === "setup_conflict" && error.conflicts) showConflicts(error.conflicts);
       else if (presentationOf(error.code) === "field") setSaveErrors([{ field: error.field ?? "", message: error.message }]);
       else report(error);
     } finally {
       setSaving(false);
     }
+  };
+  /**
+   * Saves again with a side chosen per field. When this window followed the vault while the
+   * dialog was open, the app here already holds their values, which are now the merge's base:
+   * a field kept as "theirs" must then be theirs in the draft too, or the draft would win.
+   */
+  const saveChosen = (choices: Choices) => {
+    let from = draft;
+    if (app && conflictSeen !== app.updated_at) {
+      const current = draftOf(app);
+      for (const choice of choices.each) {
+        if (choice.side === "theirs" && choice.client_id === app.client_id && choice.field in current) {
+          const field = choice.field as keyof AppDraft;
+          from = withField(from, field, current[field]);
+        }
+      }
+      setDraft(from);
+    }
+    void save(choices, from);
   };
   const text = (key: keyof AppDraft) => ({
     value: draft[key],
@@ -163,9 +192,9 @@ export function AppForm({ app, environmentId, onSaved, onCancel }: Props) {
         <SetupConflictDialog
           conflicts={conflicts}
           busy={saving}
-          onChoose={(choices) => void save(choices)}
+          onChoose={saveChosen}
           onCancel={() => {
-            setConflicts(null);
+            showConflicts(null);
           }}
         />
       )}

@@ -18,6 +18,8 @@ interface Props {
   verifying: boolean;
   /** What the member's vault policy does not allow (a team secret); those buttons are disabled. */
   refusals?: PolicyRefusals;
+  /** Where the secret's value lives, in words: "the keychain" or "the team vault “acme”". */
+  home?: string;
 }
 
 /** How old a secret is, in words: the provider's creation date when known, else when it was added. */
@@ -38,7 +40,7 @@ export function verifiedWords(secret: SecretMeta, now: number = Date.now()): str
 }
 
 /** One secret: what it is, how old, and what can be done with it. The value is never shown unasked. */
-export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDelete, onVerify, verifying, refusals = NO_REFUSALS }: Props) {
+export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDelete, onVerify, verifying, refusals = NO_REFUSALS, home = "the keychain" }: Props) {
   const { copy } = useClipboard();
   const reveal = useReveal(secret.id);
   const active = secret.state === "active";
@@ -145,7 +147,7 @@ export function SecretRow({ secret, rotationDays, onRetire, onReactivate, onDele
           disabled={refusals.remove !== null}
           onClick={() => { onDelete(secret); }}
           aria-label={`Delete “${secret.label || secret.fingerprint}”`}
-          title={refusals.remove ?? "Delete from the keychain"}
+          title={refusals.remove ?? `Delete from ${home}`}
         >
           <Icon name="trash" size={14} />
         </button>

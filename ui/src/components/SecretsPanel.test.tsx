@@ -197,6 +197,14 @@ describe("SecretsPanel", () => {
       for (const id of ["secret-add", "secret-rotate", "secret-retire", "secret-delete"]) expect(screen.getByTestId(id)).toBeEnabled();
     });
 
+    it("says a team secret's delete button removes it from the team vault, not the keychain", async () => {
+      fakeBackend({ ...shared, list_secrets: () => [secret()] });
+      renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
+      await waitFor(() => {
+        expect(screen.getByTestId("secret-delete")).toHaveAttribute("title", "Delete from the team vault “acme”");
+      });
+    });
+
     it("retires a secret through the same command as a local one, and says so", async () => {
       let secrets: SecretMeta[] = [secret(), secret({ id: "sec-2", label: "New", fingerprint: "2222" })];
       const backend = fakeBackend({

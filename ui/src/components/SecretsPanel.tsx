@@ -204,6 +204,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
             onVerify={(s) => void verify(s)}
             verifying={verifying === secret.id}
             refusals={refusals}
+            home={home}
           />
         ))}
       </ul>
@@ -222,6 +223,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
                 onVerify={(s) => void verify(s)}
                 verifying={verifying === secret.id}
                 refusals={refusals}
+                home={home}
               />
             ))}
           </ul>

@@ -18,8 +18,10 @@ mod remote;
 mod secrets;
 mod signing_keys;
 mod team;
+mod team_import;
 mod team_oidc;
 mod team_permissions;
+mod team_removal;
 mod team_secret_reads;
 mod team_secret_states;
 mod team_secrets;
@@ -350,7 +352,9 @@ impl Core {
     /// Finishes or undoes each of `intents`, whose writer is gone.
     fn reclaim(&self, intents: Vec<store::intents::Intent>, done: &mut Reconciled) -> Result<()> {
         for intent in intents {
-            if intent.account.starts_with(team_secret_states::VAULT_SECRET) {
+            if intent.account.starts_with(team_secret_states::VAULT_SECRET)
+                || intent.account.starts_with(team_removal::VAULT_APP_SECRET)
+            {
                 // A team secret's removal needs the team vault: its next use finishes it.
                 continue;
             }

@@ -72,9 +72,18 @@ impl Core {
         confirmed_production: &[String],
     ) -> Result<ImportReport> {
         let file = portable::parse(text)?;
+        self.apply_file(&file, confirmed_production)
+    }
+
+    /// `apply_import` for a file whose environments are all local (or left as they are).
+    pub(super) fn apply_file(
+        &self,
+        file: &ExportFile,
+        confirmed_production: &[String],
+    ) -> Result<ImportReport> {
         let now = self.now();
         self.store()?.write(|tx| {
-            let mut report = merge(tx, &file, now)?;
+            let mut report = merge(tx, file, now)?;
             refuse_problems(&report)?;
             refuse_shared_changes(tx, &report)?;
             refuse_unconfirmed(&report, confirmed_production)?;
@@ -130,11 +139,11 @@ pub(super) fn refuse_problems(report: &ImportReport) -> Result<()> {
 
 /// Nothing is imported while it changes a stored production environment the user did not
 /// confirm by name: the error names each one left.
-/// Refuses an import that changes a shared (team) environment: its set-up lives in the team
-/// vault, so rows changed only here would be undone, apps added here removed, by the next
-/// follow of the vault. Change it with the app and environment verbs, which go through the
-/// vault; an import that leaves it exactly as it is passes.
-fn refuse_shared_changes(conn: &Connection, report: &ImportReport) -> Result<()> {
+/// Refuses an import written only here that changes a shared (team) environment: its set-up
+/// lives in the team vault, so rows changed only here would be undone, apps added here
+/// removed, by the next follow of the vault. `apply_import_in_setup` sends it to the vault;
+/// an import that leaves it exactly as it is passes.
+pub(super) fn refuse_shared_changes(conn: &Connection, report: &ImportReport) -> Result<()> {
     for environment in &report.environments {
         let touched = environment.outcome != ImportOutcome::Skipped
             || environment
@@ -147,8 +156,7 @@ fn refuse_shared_changes(conn: &Connection, report: &ImportReport) -> Result<()>
         if touched && teams::of_environment(conn, &stored.id)?.is_some() {
             return Err(Error::NotConfigured(format!(
                 "Nothing was imported: it changes “{}”, an environment shared through a team \
-                 vault, whose set-up changes in the vault. Add or edit its apps with `authdeck \
-                 app add` / `app edit` (or in the window), or leave it out of the file.",
+                 vault, whose set-up changes in the vault (`apply_import_in_setup`).",
                 stored.name
             )));
         }
@@ -156,7 +164,7 @@ fn refuse_shared_changes(conn: &Connection, report: &ImportReport) -> Result<()>
     Ok(())
 }
 
-fn refuse_unconfirmed(report: &ImportReport, confirmed: &[String]) -> Result<()> {
+pub(super) fn refuse_unconfirmed(report: &ImportReport, confirmed: &[String]) -> Result<()> {
     let unconfirmed: Vec<String> = report
         .production_to_confirm
         .iter()

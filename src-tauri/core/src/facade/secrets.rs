@@ -50,7 +50,7 @@ impl Core {
     /// with `add_team_secret`, which writes the team vault.
     pub fn add_secret(&self, input: SecretInput) -> Result<SecretAdded> {
         let (app, secret, value, trimmed) = self.new_secret(input)?;
-        self.refuse_in_team(&app, "add")?;
+        self.refuse_in_team(&app, "added", "add_team_secret")?;
         let now = secret.added_at;
         let intent = Intent::put(secret_account(&secret.id));
         self.store()?
@@ -133,15 +133,16 @@ impl Core {
         Ok((app, secret, value, trimmed))
     }
 
-    /// Refuses a change made only here to a team environment's secrets: the team vault holds
-    /// them, and every member reads them from there.
-    fn refuse_in_team(&self, app: &ClientApp, action: &str) -> Result<()> {
-        if crate::store::teams::of_environment(&self.store()?.conn, &app.environment_id)?.is_some()
+    /// Refuses a keychain-only call on a team environment's secret: the team vault holds
+    /// them, and every member reads them from there, through the async call `instead`.
+    fn refuse_in_team(&self, app: &ClientApp, action: &str, instead: &str) -> Result<()> {
+        if let Some((vault, _)) =
+            crate::store::teams::of_environment(&self.store()?.conn, &app.environment_id)?
         {
             return Err(Error::NotConfigured(format!(
-                "“{}” is in a team environment: its secrets live in the team vault, and this \
-                 version cannot {action} one there yet.",
-                app.display_name
+                "“{}” is in a team environment: its secrets live in the team vault “{}”, not \
+                 in this keychain, so one is {action} through the vault (`{instead}`).",
+                app.display_name, vault.name
             )));
         }
         Ok(())
@@ -165,7 +166,7 @@ impl Core {
     /// Marks a secret retired: kept until deleted, no longer used.
     pub fn retire_secret(&self, id: &SecretId) -> Result<SecretMeta> {
         let (secret, app) = self.secret(id)?;
-        self.refuse_in_team(&app, "retire")?;
+        self.refuse_in_team(&app, "retired", "set_team_secret_state")?;
         self.guard_last_active(&secret, &app, "retired")?;
         self.store()?.write(|tx| {
             secrets::set_state(tx, id, SecretState::Retired)?;
@@ -177,7 +178,7 @@ impl Core {
     /// Puts a retired secret back in use.
     pub fn reactivate_secret(&self, id: &SecretId) -> Result<SecretMeta> {
         let (secret, app) = self.secret(id)?;
-        self.refuse_in_team(&app, "reactivate")?;
+        self.refuse_in_team(&app, "reactivated", "set_team_secret_state")?;
         self.store()?.write(|tx| {
             secrets::set_state(tx, id, SecretState::Active)?;
             self.note_app(tx, AuditAction::SecretReactivated, &app.id, &secret.label)
@@ -189,7 +190,7 @@ impl Core {
     /// confidential app.
     pub fn delete_secret(&self, id: &SecretId) -> Result<()> {
         let (secret, app) = self.secret(id)?;
-        self.refuse_in_team(&app, "delete")?;
+        self.refuse_in_team(&app, "deleted", "remove_team_secret")?;
         self.guard_last_active(&secret, &app, "deleted")?;
         self.delete_entries(vec![secret_account(id)])?;
         self.note_app_now(AuditAction::SecretDeleted, &app.id, &secret.label)
@@ -218,7 +219,7 @@ impl Core {
     /// A secret's value, read from the keychain (for copy and reveal only).
     pub fn secret_value(&self, id: &SecretId) -> Result<Secret> {
         let (_, app) = self.secret(id)?;
-        self.refuse_in_team(&app, "copy or reveal")?;
+        self.refuse_in_team(&app, "copied or revealed", "team_secret_for")?;
         self.vault.get(&secret_account(id))
     }
 

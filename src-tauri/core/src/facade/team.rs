@@ -156,8 +156,8 @@ impl Core {
             return Err(Error::Conflict {
                 field: "name".into(),
                 message: format!(
-                    "The team vault “{}” still holds these environments here: {}. Remove them \
-                     first (authdeck env rm NAME --with-apps).",
+                    "The team vault “{}” still holds these environments here: {}. Leave them \
+                     first (authdeck env leave NAME: forgotten here, the vault untouched).",
                     vault.name,
                     shared.join(", ")
                 ),

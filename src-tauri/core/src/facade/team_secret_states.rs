@@ -102,8 +102,10 @@ impl Core {
         })
     }
 
-    /// Finishes the removals of this team environment's secrets that were cut short.
+    /// Finishes the removals of this team environment's secrets that were cut short, those of
+    /// apps' secrets removed with their app (`team_removal.rs`) first.
     pub(super) async fn finish_team_removals(&self, kv: &Kv<'_>, key: &str) -> Result<()> {
+        self.finish_app_secret_removals(kv, key).await?;
         let prefix = format!("{VAULT_SECRET}{}/{key}/", kv.vault.name);
         let pending = intents::with_prefix(&self.store()?.conn, &prefix)?;
         for intent in pending {

@@ -97,7 +97,10 @@ impl Core {
         let token = self.team_token(&vault).await?;
         let kv = self.team_client(&vault, &token)?;
         self.finish_team_removals(&kv, &key).await?;
-        let (setup, _) = read_setup(&kv, &key).await?;
+        let (setup, _) = match read_setup(&kv, &key).await {
+            Err(Error::NotFound(_)) => return Err(self.deleted_for_team(environment, &kv, &key)),
+            other => other?,
+        };
         let only_here = match self.adopt_unshared_apps(environment, &setup).await {
             super::team_setup::Adoption::Followed => return Ok(()),
             super::team_setup::Adoption::Keep(only_here) => only_here,
@@ -122,8 +125,17 @@ pub(super) fn follow_secrets(
     for shared in &setup.secrets {
         let id = SecretId(shared.id.clone());
         match secrets::get(tx, &id)? {
-            Some(row) if row.state != shared.state => secrets::set_state(tx, &id, shared.state)?,
-            Some(_) => {}
+            Some(row) => {
+                if row.state != shared.state {
+                    secrets::set_state(tx, &id, shared.state)?;
+                }
+                // an app whose client ID a member changed is, here, a new app: its secrets
+                // go with it (the old one is removed after this transaction)
+                let owner = apps::by_client_id(tx, environment, &shared.client_id)?;
+                if let Some(owner) = owner.filter(|app| app.id != row.app_id) {
+                    secrets::set_app(tx, &id, &owner.id)?;
+                }
+            }
             None => {
                 if apps::by_client_id(tx, environment, &shared.client_id)?.is_some() {
                     super::team_share::insert_shared_secret(tx, environment, shared)?;

@@ -74,8 +74,10 @@ impl Core {
     }
 
     /// Changes an app's fields and switches; in a team environment in its vault's set-up
-    /// first. An app of a team environment keeps its environment and client ID (other members'
-    /// rows know it by that): remove it and add it again instead.
+    /// first. An app of a team environment stays in it (see `refuse_moving`); a new client ID
+    /// is, to the set-up's merge, the old app removed and a new one added, which keeps the
+    /// app's secrets (listed under the new client ID; their values stay where they are, under
+    /// their own IDs) and, here, the app itself.
     pub async fn update_app_in_setup(
         &self,
         id: &AppId,
@@ -101,7 +103,12 @@ impl Core {
             now,
         );
         let client_id = existing.client_id.clone();
-        self.write_setup(&existing.environment_id, choices, |setup| {
+        let rename = (app.client_id != client_id).then(|| Rename {
+            app: id.clone(),
+            from: client_id.clone(),
+            to: app.client_id.clone(),
+        });
+        let edit = |setup: &mut ExportedEnvironment| {
             let Some(exported) = setup.apps.iter_mut().find(|a| a.client_id == client_id) else {
                 return Err(super::apps::app_gone());
             };
@@ -110,9 +117,14 @@ impl Core {
             exported.dpop = switches.dpop.unwrap_or(dpop);
             exported.par = switches.par.unwrap_or(par);
             Ok(())
-        })
-        .await?;
-        self.app_here(&existing.environment_id, &client_id)
+        };
+        self.write_setup_renaming(&existing.environment_id, choices, rename.as_ref(), edit)
+            .await?;
+        if let Some(rename) = &rename {
+            self.relabel_values(&existing.environment_id, rename)
+                .await?;
+        }
+        self.app_here(&existing.environment_id, &app.client_id)
     }
 
     /// Sets an app's DPoP and PAR switches; in a team environment in its vault's set-up first.
@@ -140,18 +152,32 @@ impl Core {
     }
 
     /// Deletes an app; in a team environment from its vault's set-up first (with its
-    /// secrets' listing), then here with its keychain entries.
+    /// secrets' listing), then its secrets' values from the vault (`team_removal.rs`: refused
+    /// whole when the member's policy does not allow deleting them), then here with its
+    /// keychain entries.
     pub async fn delete_app_in_setup(&self, id: &AppId, choices: &Choices) -> Result<AppDeleted> {
         let existing = self.app(id)?;
         if !self.is_team_environment(&existing.environment_id)? {
             return self.delete_app(id);
         }
+        let planned = self.plan_app_secrets_removal(&existing).await?;
         let client_id = existing.client_id.clone();
-        let removed = self
+        let written = self
             .write_setup(&existing.environment_id, choices, |setup| {
                 setup.apps.retain(|a| a.client_id != client_id);
                 Ok(())
             })
+            .await;
+        let (removed, unlisted) = match written {
+            Ok(written) => written,
+            Err(error) => {
+                // nothing was written: the secrets stay, with their app
+                self.drop_app_secrets_removal(&planned)?;
+                return Err(error);
+            }
+        };
+        self.crash_point("team app rm: set-up written")?;
+        self.finish_app_secrets_removal(&existing.environment_id, &unlisted)
             .await?;
         Ok(AppDeleted {
             keychain_entries_removed: removed,
@@ -191,13 +217,28 @@ impl Core {
     }
 
     /// Steps (1) to (4) for the change `edit` makes: the number of keychain entries removed
-    /// here with the apps the set-up no longer holds.
-    async fn write_setup(
+    /// here with the apps the set-up no longer holds, and the IDs of the secrets the written
+    /// set-up no longer lists (their apps are gone).
+    pub(super) async fn write_setup(
         &self,
         environment: &EnvironmentId,
         choices: &Choices,
         edit: impl Fn(&mut ExportedEnvironment) -> Result<()>,
-    ) -> Result<u32> {
+    ) -> Result<(u32, Vec<SecretId>)> {
+        self.write_setup_renaming(environment, choices, None, edit)
+            .await
+    }
+
+    /// `write_setup` where the change gives an app a new client ID (`rename`): its secrets
+    /// are listed under the new one in the set-up written, and its row here takes the new one
+    /// before the rows follow, so it is the same app here (its tokens and keys stay).
+    async fn write_setup_renaming(
+        &self,
+        environment: &EnvironmentId,
+        choices: &Choices,
+        rename: Option<&Rename>,
+        edit: impl Fn(&mut ExportedEnvironment) -> Result<()>,
+    ) -> Result<(u32, Vec<SecretId>)> {
         let (vault, key) = teams::of_environment(&self.store()?.conn, environment)?
             .ok_or_else(|| Error::NotConfigured("This environment is not shared.".into()))?;
         let token = self.team_token(&vault).await?;
@@ -224,16 +265,27 @@ impl Core {
                 base.apps
                     .retain(|app| shared.contains(&app.client_id.as_str()));
             }
-            let merged = merged_setup(&kv, &key, &setup, &base, &mine, choices)
+            let mut merged = merged_setup(&kv, &key, &setup, &base, &mine, choices)
                 .map_err(|conflicts| conflict_error(conflicts, written_at))?;
+            if let Some(rename) = rename {
+                rename.relist(&setup, &mut merged);
+            }
             if merged == setup {
-                return self.follow_setup(environment, &merged, &[]);
+                self.rename_here(rename, &merged)?;
+                return Ok((self.follow_setup(environment, &merged, &[])?, Vec::new()));
             }
             let data = serde_json::to_value(&merged).map_err(|e| Error::Internal(e.to_string()))?;
             match kv.write(&setup_path(&key), data, version).await {
                 Ok(_) => {
                     self.crash_point("team setup: written")?;
-                    return self.follow_setup(environment, &merged, &[]);
+                    let unlisted = setup
+                        .secrets
+                        .iter()
+                        .filter(|s| !merged.secrets.iter().any(|m| m.id == s.id))
+                        .map(|s| SecretId(s.id.clone()))
+                        .collect();
+                    self.rename_here(rename, &merged)?;
+                    return Ok((self.follow_setup(environment, &merged, &[])?, unlisted));
                 }
                 Err(conflict @ Error::Conflict { .. }) => last = Some(conflict),
                 Err(error) => return Err(error),
@@ -285,10 +337,11 @@ impl Core {
         }
     }
 
-    /// Brings this member's rows of a team environment in line with `setup`: its own fields
-    /// and apps (added, changed, removed; the client IDs in `keep` stay though the set-up
-    /// lacks them), then its secrets; the number of keychain entries removed with the apps it
-    /// no longer holds.
+    /// Brings this member's rows of a team environment in line with `setup`: its apps given
+    /// a new client ID by a member take it, the apps it no longer holds go (the client IDs in
+    /// `keep` stay though the set-up lacks them; gone first, so an app added under a name a
+    /// removed one had is not refused), then its own fields, apps (added, changed) and
+    /// secrets; the number of keychain entries removed with the apps that went.
     pub(super) fn follow_setup(
         &self,
         environment: &EnvironmentId,
@@ -300,8 +353,24 @@ impl Core {
                 "The team vault's set-up does not hold exactly one environment.".into(),
             ));
         };
-        let now = self.now();
         let gone = self.store()?.write(|tx| {
+            follow_new_client_ids(tx, environment, shared, setup)?;
+            let mut gone = Vec::new();
+            for app in apps::all_in(tx, environment)? {
+                if !shared.apps.iter().any(|a| a.client_id == app.client_id)
+                    && !keep.contains(&app.client_id)
+                {
+                    gone.push(app.id);
+                }
+            }
+            Ok(gone)
+        })?;
+        let mut removed = 0;
+        for app in &gone {
+            removed += self.delete_app_here(app)?.keychain_entries_removed;
+        }
+        let now = self.now();
+        self.store()?.write(|tx| {
             let here = environments::get(tx, environment)?
                 .ok_or_else(|| Error::NotFound("That environment no longer exists.".into()))?;
             if here.name != shared.name {
@@ -317,24 +386,12 @@ impl Core {
             let mut file = setup.export.clone();
             file.environments = vec![shared.clone()];
             refuse_problems(&import_merge(tx, &file, now)?)?;
-            let mut gone = Vec::new();
-            for app in apps::all_in(tx, environment)? {
-                if !shared.apps.iter().any(|a| a.client_id == app.client_id)
-                    && !keep.contains(&app.client_id)
-                {
-                    gone.push(app.id);
-                }
-            }
             super::team_secrets::follow_secrets(tx, environment, setup)?;
             if keep.is_empty() {
                 mark_in_line(tx, environment)?;
             }
-            Ok(gone)
+            Ok(())
         })?;
-        let mut removed = 0;
-        for app in &gone {
-            removed += self.delete_app_here(app)?.keychain_entries_removed;
-        }
         Ok(removed)
     }
 
@@ -386,6 +443,37 @@ pub(super) fn mark_in_line(tx: &rusqlite::Connection, environment: &EnvironmentI
     settings::set_flag(tx, &flag)
 }
 
+/// An app here whose client ID the set-up no longer holds, while it lists that app's secrets
+/// under a client ID no app here has, was given that client ID by a member (`Rename`): it
+/// takes it, so it stays the same app here, with its secrets.
+fn follow_new_client_ids(
+    tx: &rusqlite::Connection,
+    environment: &EnvironmentId,
+    shared: &ExportedEnvironment,
+    setup: &SharedSetup,
+) -> Result<()> {
+    let listed = |client_id: &str| shared.apps.iter().any(|a| a.client_id == client_id);
+    for secret in &setup.secrets {
+        if !listed(&secret.client_id)
+            || apps::by_client_id(tx, environment, &secret.client_id)?.is_some()
+        {
+            continue;
+        }
+        let Some(row) = crate::store::secrets::get(tx, &SecretId(secret.id.clone()))? else {
+            continue;
+        };
+        let Some(mut app) = apps::get(tx, &row.app_id)? else {
+            continue;
+        };
+        if app.environment_id != *environment || listed(&app.client_id) {
+            continue;
+        }
+        app.client_id = secret.client_id.clone();
+        apps::save(tx, &app)?;
+    }
+    Ok(())
+}
+
 /// The client IDs of the apps a set-up holds.
 fn shared_client_ids(setup: &SharedSetup) -> Vec<&str> {
     setup
@@ -427,23 +515,93 @@ fn merged_setup(
     Ok(written)
 }
 
-/// A team environment's app keeps its environment and client ID.
+/// An app does not move between a team environment and another: its secrets' values would
+/// move between the team vault and a keychain (or another team's vault), a copy that either
+/// leaves every member without them or puts the team's secrets on one computer. Adding it to
+/// the other environment and removing it here does each step in the open.
 fn refuse_moving(existing: &ClientApp, input: &ClientAppInput) -> Result<()> {
     if input.environment_id != existing.environment_id {
         return Err(Error::invalid(
             "environment_id",
-            "An app of a team environment stays in it: add it to the other environment and \
-             remove it here instead.",
-        ));
-    }
-    if input.client_id.trim() != existing.client_id {
-        return Err(Error::invalid(
-            "client_id",
-            "The client ID of an app in a team environment is how every member's Authdeck \
-             knows it: remove the app and add it again with the new client ID.",
+            "An app does not move into or out of a team environment: its secrets' values live \
+             in the team vault for every member, and moving them would take them from the \
+             team or copy them to this computer. Add it to the other environment (with its \
+             secret) and remove it here instead.",
         ));
     }
     Ok(())
+}
+
+/// An app's client ID changed by a member: the secrets it had are listed under the new one.
+pub(super) struct Rename {
+    app: AppId,
+    from: String,
+    to: String,
+}
+
+impl Rename {
+    /// Lists the app's secrets under its new client ID in `merged`, when the merge took the
+    /// change (the old app gone, the new one there; a conflict settled for theirs leaves it).
+    fn relist(&self, read: &SharedSetup, merged: &mut SharedSetup) {
+        let apps = &merged.export.environments[0].apps;
+        let has = |id: &str| apps.iter().any(|a| a.client_id == id);
+        if has(&self.from) || !has(&self.to) {
+            return;
+        }
+        for secret in read.secrets.iter().filter(|s| s.client_id == self.from) {
+            if !merged.secrets.iter().any(|m| m.id == secret.id) {
+                merged.secrets.push(crate::team::SharedSecret {
+                    client_id: self.to.clone(),
+                    ..secret.clone()
+                });
+            }
+        }
+    }
+}
+
+impl Core {
+    /// Gives the app its new client ID here once the vault took it, so following the set-up
+    /// finds the same app, not a removed one and an added one.
+    fn rename_here(&self, rename: Option<&Rename>, written: &SharedSetup) -> Result<()> {
+        let Some(rename) = rename else {
+            return Ok(());
+        };
+        let shared = shared_client_ids(written);
+        if shared.contains(&rename.from.as_str()) || !shared.contains(&rename.to.as_str()) {
+            // the merge did not take the change (a conflict settled for theirs)
+            return Ok(());
+        }
+        self.store()?.write(|tx| {
+            let Some(mut app) = apps::get(tx, &rename.app)? else {
+                return Ok(());
+            };
+            app.client_id = rename.to.clone();
+            apps::save(tx, &app)
+        })
+    }
+
+    /// The renamed app's values in the vault say the new client ID too (they stay at their
+    /// own paths, by secret ID); each is written with check-and-set on the version read.
+    async fn relabel_values(&self, environment: &EnvironmentId, rename: &Rename) -> Result<()> {
+        let (vault, key) = teams::of_environment(&self.store()?.conn, environment)?
+            .ok_or_else(|| Error::NotConfigured("This environment is not shared.".into()))?;
+        let token = self.team_token(&vault).await?;
+        let kv = self.team_client(&vault, &token)?;
+        let (setup, _) = super::team_secrets::read_setup(&kv, &key).await?;
+        for secret in setup.secrets.iter().filter(|s| s.client_id == rename.to) {
+            let path = super::team_share::secret_path(&key, &SecretId(secret.id.clone()));
+            let Some(entry) = kv.read(&path).await? else {
+                continue;
+            };
+            if entry.data["client_id"] == rename.to.as_str() {
+                continue;
+            }
+            let mut data = entry.data;
+            data["client_id"] = serde_json::Value::String(rename.to.clone());
+            kv.write(&path, data, entry.version).await?;
+        }
+        Ok(())
+    }
 }
 
 /// The conflicts as one error: each field with both sides, and when theirs was written.

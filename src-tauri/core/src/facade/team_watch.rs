@@ -43,6 +43,7 @@ impl Core {
         let kv = self.team_client(&vault, &token)?;
         let version = match setup_version(&kv, &key).await {
             Err(Error::VaultRefused(why)) => return Err(refused(&kv, &vault, why).await),
+            Err(Error::NotFound(_)) => return Err(self.deleted_for_team(environment, &kv, &key)),
             other => other?,
         };
         if seen != Some(version) {

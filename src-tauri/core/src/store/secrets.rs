@@ -78,6 +78,16 @@ pub fn set_state(conn: &Connection, id: &SecretId, state: SecretState) -> Result
     Ok(())
 }
 
+/// Moves a secret's row to another app (a team app whose client ID a member changed).
+pub fn set_app(conn: &Connection, id: &SecretId, app: &AppId) -> Result<()> {
+    conn.execute(
+        "UPDATE secrets SET app_id = ?2 WHERE id = ?1",
+        params![id.as_str(), app.as_str()],
+    )
+    .map_err(store_error)?;
+    Ok(())
+}
+
 /// Deletes a secret's row (one whose value is not in the keychain: a team secret).
 pub fn delete(conn: &Connection, id: &SecretId) -> Result<()> {
     conn.execute("DELETE FROM secrets WHERE id = ?1", [id.as_str()])

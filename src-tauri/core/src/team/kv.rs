@@ -276,6 +276,30 @@ impl Kv<'_> {
         }
     }
 
+    /// The names of the entries directly under the folder `path` (KV v2 `metadata` list),
+    /// sub-folders left out; empty when there is none.
+    pub async fn list(&self, path: &str) -> Result<Vec<String>> {
+        let full = self.full_path(path);
+        let api = format!("{}/metadata/{full}/?list=true", self.vault.mount);
+        match self
+            .send(http::Method::GET, &api, None, Purpose::Read(&full))
+            .await
+        {
+            Ok((_, answer)) => Ok(answer["data"]["keys"]
+                .as_array()
+                .map(|keys| {
+                    keys.iter()
+                        .filter_map(Value::as_str)
+                        .filter(|name| !name.ends_with('/'))
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()),
+            Err(Error::NotFound(_)) => Ok(Vec::new()),
+            Err(error) => Err(self.why_refused(error).await),
+        }
+    }
+
     /// Whether the token's policy allows destroying the entry at `path` (asked of the vault,
     /// `sys/capabilities-self`), so a removal that would stop half-way is refused first.
     pub async fn may_destroy(&self, path: &str) -> Result<bool> {

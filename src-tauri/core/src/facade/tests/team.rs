@@ -157,8 +157,9 @@ async fn a_shared_secret_is_not_read_from_the_keychain_for_copy_or_reveal() {
     assert_eq!(refused.code(), ErrorCode::NotConfigured);
     assert_eq!(
         refused.to_string(),
-        "“Billing sync” is in a team environment: its secrets live in the team vault, and this \
-         version cannot copy or reveal one there yet."
+        "“Billing sync” is in a team environment: its secrets live in the team vault “acme”, \
+         not in this keychain, so one is copied or revealed through the vault \
+         (`team_secret_for`)."
     );
 }
 
