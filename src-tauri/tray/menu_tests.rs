@@ -345,3 +345,23 @@ fn the_menu_while_the_store_opens_says_so_and_offers_only_the_window_and_quit() 
         action: Action::ShowWindow
     }));
 }
+
+#[test]
+fn a_token_the_tray_copied_is_named_under_the_environment_with_the_seconds_left() {
+    let sandbox = environment("s", "Sandbox", EnvironmentKind::Sandbox);
+    let entries = menu(&Facts {
+        environments: std::slice::from_ref(&sandbox),
+        active: Some(&sandbox.id),
+        statuses: &[],
+        window_visible: true,
+        copied: Some(("R&D API", 23)),
+    });
+    assert_eq!(
+        entries[..3],
+        [
+            Entry::Note("Environment: Sandbox".into()),
+            Entry::Copied("Copied: R&D API’s token (clears in 23 s)".into()),
+            Entry::Separator,
+        ]
+    );
+}

@@ -25,6 +25,7 @@ import {
   screenshot,
   startDesktopProgram,
   succeeds,
+  type,
   until,
   waitForGone,
   waitForText,
@@ -35,6 +36,7 @@ const SUPPORT = new URL("../support/", import.meta.url).pathname;
 const CLI = process.env.AUTHDECK_CLI ?? new URL("../../target/debug/authdeck", import.meta.url).pathname;
 const WATCHER = join(SUPPORT, "tray-watcher/tray-watcher");
 const LISTENER = join(SUPPORT, "notification-listener/notification-listener");
+const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const SCRATCH = dirname(process.env.XDG_DATA_HOME ?? "/nonexistent/x");
 const ITEMS = join(SCRATCH, "tray-items.jsonl");
 const NOTIFICATIONS = join(SCRATCH, "tray-notifications.jsonl");
@@ -225,8 +227,60 @@ test("Copy token gets a token and puts it on the clipboard, and the menu shows i
   };
   await until("the access token the keychain holds on the clipboard", tokenCopied, 20000);
   await menuShows("the token valid", (shown) => shown.some((label) => /^Demo service — Valid · \d+ min$/.test(label)));
-  // the menu says what is on the clipboard, under the environment, until it is cleared
-  await menuShows("the copy named", (shown) => shown[1] === "Copied: Demo service’s token (cleared 30 s after copying)");
+  // the menu says what is on the clipboard, under the environment, counting down to its clearing
+  await menuShows("the copy named", (shown) => /^Copied: Demo service’s token \(clears in ([1-9]|[12]\d|30) s\)$/.test(shown[1]));
+  // the menu as a panel shows it (the tray itself cannot be captured under Xvfb)
+  const { service, path } = item();
+  execFileSync("/usr/bin/python3", [WATCHER, "picture", service, path, join(SHOTS, "42-tray-menu-countdown.png")], { timeout: 20000 });
+});
+
+/** The seconds in the copied line's “(clears in N s)”, or null when the menu has no such line. */
+function copiedLine(root = layout()) {
+  const line = root.children.find((child) => child.label.startsWith("Copied: "));
+  if (!line) return null;
+  const match = /^Copied: Demo service’s token \(clears in (\d+) s\)$/.exec(line.label);
+  assert.ok(match, `the copied line reads “${line.label}”`);
+  return { id: line.id, seconds: Number(match[1]), enabled: line.enabled };
+}
+
+async function setClipboardSeconds(seconds) {
+  await click(browser, "settings-open");
+  await type(browser, "settings-clipboard-seconds", String(seconds));
+  await click(browser, "settings-save");
+  await waitForGone(browser, "settings-dialog");
+}
+
+test("the copied line counts down in place and goes when the clipboard is cleared, which is then empty", async () => {
+  await setClipboardSeconds(5); // the settings' minimum
+  try {
+    const service = entry(/^Demo service — /).label;
+    clickTray("Copy token", service);
+    // the copy before (30 s) is replaced by this one: its line, of the same token, goes
+    await until("this copy's line", () => (copiedLine()?.seconds ?? 99) <= 5, 10000);
+    const copied = clipboard();
+    assert.ok(copied !== "" && tokensInKeychain()?.includes(copied), "the token is not on the clipboard");
+    // Sampled until the line goes: it counts down from 5, each second changing the text of
+    // the same menu item (its dbusmenu id stays: no rebuild; a rebuild renumbers every entry).
+    const samples = [];
+    const gone = () => {
+      const line = copiedLine();
+      if (line) samples.push(line);
+      return line === null && samples.length > 0;
+    };
+    await until("the copied line shown, counting down, then gone", gone, 15000);
+    // the clipboard is cleared first, and then the line goes
+    assert.equal(clipboard(), "", "the clipboard was not empty once the line had gone");
+    const seconds = [...new Set(samples.map((sample) => sample.seconds))];
+    assert.ok(seconds[0] <= 5, `the countdown started at ${seconds[0]}`);
+    assert.deepEqual(seconds, [...seconds].sort((a, b) => b - a), `the countdown did not only go down: ${seconds}`);
+    // (each sample reads the whole menu over the bus: on a loaded machine a second apart)
+    assert.ok(seconds.length >= 2, `the countdown never changed: ${seconds}`);
+    const inPlace = samples.some((sample, i) => i > 0 && sample.id === samples[i - 1].id && sample.seconds < samples[i - 1].seconds);
+    assert.ok(inPlace, `no change of the line's text kept its item: ${JSON.stringify(samples)}`);
+    assert.ok(samples.every((sample) => sample.enabled === false), "the line is a note, not an action");
+  } finally {
+    await setClipboardSeconds(30);
+  }
 });
 
 test("Open shows the window on the app", async () => {
