@@ -189,6 +189,23 @@ mod tests {
     }
 
     #[test]
+    fn a_desktop_program_whose_running_instance_does_not_answer_is_exit_code_10() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join(DESKTOP_PROGRAM);
+        std::fs::write(&program, "#!/bin/sh\nexit 3\n").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let failure = start(Command::new(&program), &program).unwrap_err();
+        assert_eq!(failure.code, exit::DESKTOP_NOT_ANSWERING);
+        assert!(
+            failure.message.starts_with(
+                "Authdeck already runs on this data folder but did not answer within a few seconds"
+            ),
+            "{}",
+            failure.message
+        );
+    }
+
+    #[test]
     fn no_desktop_program_is_a_not_found_failure_saying_what_to_do() {
         let empty = tempfile::tempdir().unwrap();
         let failure = desktop_program(
