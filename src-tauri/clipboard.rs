@@ -90,6 +90,16 @@ impl CopyGeneration {
         last.fingerprint.as_ref().map(|_| last.generation)
     }
 
+    /// Whether the clipboard still holds copy number `generation`: the last copy Authdeck
+    /// made, its countdown not yet run, and nothing else (another program) copied since.
+    /// Reads the clipboard.
+    pub fn still_holds<R: Runtime>(&self, app: &AppHandle<R>, generation: u64) -> bool {
+        // read before taking the lock: another program answering slowly holds up no copy
+        let current = app.clipboard().read_text().ok();
+        let last = lock(&self.0);
+        last.generation == generation && still_ours(last.fingerprint.as_ref(), current.as_deref())
+    }
+
     /// Clears the clipboard if it still holds the last copy Authdeck made (the app is quitting:
     /// its countdown will not run).
     pub fn clear_on_exit<R: Runtime>(&self, app: &AppHandle<R>) {

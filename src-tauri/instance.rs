@@ -13,7 +13,89 @@ use crate::ipc::{OPEN_REQUESTED, OpenAction};
 use authdeck_core::model::AppId;
 use std::path::Path;
 use std::sync::Mutex;
+use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+/// How long a launch waits for the running instance to take its hand-over. A running one
+/// answers in milliseconds (its window comes forward, then it replies); one that has not
+/// answered in this time is stopped or hung, and the session bus's own limit (25 s) would leave
+/// the person looking at nothing for that long.
+pub const ANSWER_WAIT: Duration = Duration::from_secs(2);
+
+/// What came of offering this launch to an instance already running on the data folder.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HandOver {
+    /// None runs (or there is no session bus to find one on): this launch is the instance.
+    NoInstance,
+    /// The running instance took the launch's arguments: this launch is done.
+    Done,
+    /// One holds the instance's name but did not answer within [`ANSWER_WAIT`]: stopped or
+    /// hung. Its process ID, when the bus could say.
+    NotAnswering(Option<u32>),
+    /// The hand-over failed otherwise (the instance ended while it was asked, say).
+    Failed(String),
+}
+
+/// Offers this launch (its command line and folder, as tauri-plugin-single-instance sends
+/// them) to the instance of `home` and `namespace` if one runs, waiting at most
+/// [`ANSWER_WAIT`] for its answer. The plugin's own hand-over waits for the bus's default
+/// limit; this one runs first, so a launch meets the plugin's only when no instance ran a
+/// moment ago (two launches at once), and that one answers.
+#[cfg(target_os = "linux")]
+pub fn hand_over_to_running(home: &Path, namespace: &str) -> HandOver {
+    use zbus::blocking::{Connection, connection, fdo::DBusProxy};
+    use zbus::names::BusName;
+
+    let name = format!("{}.SingleInstance", bus_id(home, namespace));
+    // the plugin's object path for the name: '.' → '/', '-' → '_'
+    let path = format!("/{}", name.replace('.', "/").replace('-', "_"));
+    let connection: Connection = match connection::Builder::session()
+        .map(|builder| builder.method_timeout(ANSWER_WAIT))
+        .and_then(connection::Builder::build)
+    {
+        Ok(connection) => connection,
+        // without a session bus there is no other instance to find: the plugin launches too
+        Err(_) => return HandOver::NoInstance,
+    };
+    let Ok(bus_name) = BusName::try_from(name.as_str()) else {
+        return HandOver::Failed(format!("“{name}” is not a bus name"));
+    };
+    // the bus itself answers these two, whatever state the instance is in
+    let bus = match DBusProxy::new(&connection) {
+        Ok(bus) => bus,
+        Err(error) => return HandOver::Failed(error.to_string()),
+    };
+    match bus.name_has_owner(bus_name.clone()) {
+        Ok(false) => return HandOver::NoInstance,
+        Ok(true) => {}
+        Err(error) => return HandOver::Failed(error.to_string()),
+    }
+    let pid = bus.get_connection_unix_process_id(bus_name).ok();
+    let argv: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let answer = connection.call_method(
+        Some(name.as_str()),
+        path.as_str(),
+        Some("org.SingleInstance.DBus"),
+        "ExecuteCallback",
+        &(argv, cwd.to_string_lossy().as_ref()),
+    );
+    match answer {
+        Ok(_) => HandOver::Done,
+        Err(zbus::Error::InputOutput(error)) if error.kind() == std::io::ErrorKind::TimedOut => {
+            HandOver::NotAnswering(pid)
+        }
+        Err(error) => HandOver::Failed(error.to_string()),
+    }
+}
+
+/// Elsewhere the plugin's own hand-over (not over D-Bus) is the only one.
+#[cfg(not(target_os = "linux"))]
+pub fn hand_over_to_running(_home: &Path, _namespace: &str) -> HandOver {
+    HandOver::NoInstance
+}
 
 /// The single-instance plugin for the instance of `home` and `namespace`.
 pub fn plugin<R: Runtime>(home: &Path, namespace: &str) -> tauri::plugin::TauriPlugin<R> {

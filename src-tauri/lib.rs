@@ -74,9 +74,13 @@ impl Launch {
 #[derive(Debug, PartialEq, Eq)]
 pub enum NotStarted {
     /// Another launch holds this data folder's instance name on the session bus but did not
-    /// take the hand-over (it was ending, or hung): a new launch once the name is free starts
+    /// take the hand-over (it was ending, or died while asked): a new launch once the name is free starts
     /// normally.
     HandOverFailed(String),
+    /// Another launch holds this data folder's instance name but did not answer the hand-over
+    /// within `instance::ANSWER_WAIT` (stopped or hung); its process ID when known. This launch
+    /// starts nothing beside it.
+    NotAnswering(Option<u32>),
     /// Anything else, said for the person who launched it.
     Failed(String),
 }
@@ -89,6 +93,20 @@ impl std::fmt::Display for NotStarted {
                 "Authdeck already runs on this data folder but did not answer ({reason}). \
                  Quit it, or end its process, and start Authdeck again."
             ),
+            Self::NotAnswering(pid) => {
+                let process = pid
+                    .map(|pid| format!(" (process {pid})"))
+                    .unwrap_or_default();
+                let end =
+                    pid.map_or_else(|| "end it".to_owned(), |pid| format!("end it (kill {pid})"));
+                write!(
+                    f,
+                    "Authdeck already runs on this data folder{process} but did not answer within \
+                     {} s: it is stopped or hung. No second Authdeck was started beside it. Wait \
+                     and try again, or {end} and start Authdeck again.",
+                    instance::ANSWER_WAIT.as_secs()
+                )
+            }
             Self::Failed(message) => f.write_str(message),
         }
     }
@@ -103,6 +121,13 @@ const SINGLE_INSTANCE_PLUGIN: &str = "single-instance";
 pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
     let (home, namespace) = state::AppState::location(launch.mode);
     let instance_home = home.as_deref().unwrap_or(std::path::Path::new(""));
+    // Before any window or store: a hung instance is told within seconds, not the bus's 25.
+    match instance::hand_over_to_running(instance_home, &namespace) {
+        instance::HandOver::NoInstance => {}
+        instance::HandOver::Done => return Ok(()),
+        instance::HandOver::NotAnswering(pid) => return Err(NotStarted::NotAnswering(pid)),
+        instance::HandOver::Failed(reason) => return Err(NotStarted::HandOverFailed(reason)),
+    }
     let app = tauri::Builder::default()
         // first, so a second instance hands over before anything else is set up
         .plugin(instance::plugin(instance_home, &namespace))
@@ -311,6 +336,21 @@ mod tests {
         assert!(!launch.help);
         assert_eq!(parse(&[]).unwrap().open, None);
         assert!(parse(&["-h"]).unwrap().help);
+    }
+
+    #[test]
+    fn a_running_app_that_does_not_answer_is_named_with_what_to_do() {
+        assert_eq!(
+            NotStarted::NotAnswering(Some(4242)).to_string(),
+            "Authdeck already runs on this data folder (process 4242) but did not answer \
+             within 2 s: it is stopped or hung. No second Authdeck was started beside it. Wait \
+             and try again, or end it (kill 4242) and start Authdeck again."
+        );
+        assert!(
+            NotStarted::NotAnswering(None)
+                .to_string()
+                .contains("data folder but did not answer within 2 s: it is stopped or hung. No second Authdeck was started beside it. Wait and try again, or end it and start")
+        );
     }
 
     #[test]

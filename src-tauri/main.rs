@@ -11,7 +11,15 @@ const USAGE: &str = "Usage: authdeck-desktop [--demo] [--open APP_ID]
   --open APP_ID  show this app (`authdeck open APP` finds its ID)
 
 When Authdeck already runs on the same data folder, it comes forward (on APP_ID with --open)
-and this launch exits.";
+and this launch exits.
+
+Exit codes: 0 started (and ran until quit) or handed over to the running Authdeck; 1 could not
+start; 2 bad arguments; 3 Authdeck already runs on this data folder but did not answer within
+a few seconds (stopped or hung): nothing was started beside it.";
+
+/// The exit code of a launch whose running instance does not answer (see USAGE); `authdeck
+/// open` reads it.
+const NOT_ANSWERING: u8 = 3;
 
 fn main() -> ExitCode {
     let startup = authdeck_app::Startup::begin();
@@ -29,6 +37,10 @@ fn main() -> ExitCode {
     match authdeck_app::run(launch, startup) {
         Ok(()) => ExitCode::SUCCESS,
         Err(NotStarted::HandOverFailed(_)) if relaunch::allowed() => relaunch::now(),
+        Err(error @ NotStarted::NotAnswering(_)) => {
+            eprintln!("authdeck-desktop: {error}");
+            ExitCode::from(NOT_ANSWERING)
+        }
         Err(error) => {
             eprintln!("authdeck-desktop: {error}");
             ExitCode::FAILURE
@@ -39,7 +51,8 @@ fn main() -> ExitCode {
 /// A launch whose hand-over failed starts again from the top, as a new process (the window
 /// system's event loop cannot be made twice in one): the instance that held the name was most
 /// likely ending, and once it is gone this launch becomes the running one. A few tries, each
-/// after a longer wait, then the failure is said (a hung instance keeps its name).
+/// after a longer wait, then the failure is said. (A hung instance does not get here: it
+/// keeps its name, and its silence is said at once, `NotStarted::NotAnswering`.)
 mod relaunch {
     use std::process::ExitCode;
     use std::time::Duration;

@@ -63,11 +63,18 @@ impl Action {
     }
 }
 
+/// The native item id of the copied token's line, whose text the tray updates in place.
+pub const COPIED: &str = "copied";
+
 /// One entry of the menu.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
     /// Text that does nothing when clicked (the active environment).
     Note(String),
+    /// The line naming the token the tray copied and counting down to the clipboard's
+    /// clearing: a note whose text the tray changes each second (its item's id is [`COPIED`])
+    /// instead of rebuilding the menu.
+    Copied(String),
     Item {
         label: String,
         action: Action,
@@ -86,9 +93,9 @@ pub struct Facts<'a> {
     /// The active environment's apps' token states (no keychain read: metadata only).
     pub statuses: &'a [TokenStatus],
     pub window_visible: bool,
-    /// A token the tray copied that is still on the clipboard: its app's name and how many
-    /// seconds after the copy the clipboard is cleared.
-    pub copied: Option<(&'a str, u32)>,
+    /// A token the tray copied that is still on the clipboard: its app's name and the seconds
+    /// left until the clipboard is cleared.
+    pub copied: Option<(&'a str, u64)>,
 }
 
 /// The menu while the store is still opening (the first moments after a launch): the
@@ -116,10 +123,8 @@ pub fn menu(facts: &Facts<'_>) -> Vec<Entry> {
         .active
         .and_then(|id| facts.environments.iter().find(|e| &e.id == id));
     let mut entries = environment_entries(facts.environments, active);
-    if let Some((app, seconds)) = facts.copied {
-        entries.push(Entry::Note(format!(
-            "Copied: {app}’s token (cleared {seconds} s after copying)"
-        )));
+    if let Some((app, seconds_left)) = facts.copied {
+        entries.push(Entry::Copied(copied_label(app, seconds_left)));
     }
     entries.push(Entry::Separator);
     if active.is_some() {
@@ -129,6 +134,11 @@ pub fn menu(facts: &Facts<'_>) -> Vec<Entry> {
     entries.push(window_entry(facts.window_visible));
     entries.push(item("Quit Authdeck", Action::Quit));
     entries
+}
+
+/// "Copied: Billing’s token (clears in 23 s)".
+pub fn copied_label(app: &str, seconds_left: u64) -> String {
+    format!("Copied: {app}’s token (clears in {seconds_left} s)")
 }
 
 fn item(label: &str, action: Action) -> Entry {

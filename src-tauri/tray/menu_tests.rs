@@ -303,7 +303,7 @@ fn time_left_reads_as_the_window_counts_down() {
 }
 
 #[test]
-fn a_token_the_tray_copied_is_named_under_the_environment_with_its_clearing_time() {
+fn a_token_the_tray_copied_is_named_under_the_environment_with_the_seconds_left() {
     let sandbox = environment("s", "Sandbox", EnvironmentKind::Sandbox);
     let statuses = [confidential("Billing", TokenState::Valid)];
     let entries = menu(&Facts {
@@ -311,13 +311,13 @@ fn a_token_the_tray_copied_is_named_under_the_environment_with_its_clearing_time
         active: Some(&sandbox.id),
         statuses: &statuses,
         window_visible: true,
-        copied: Some(("Billing & Co", 30)),
+        copied: Some(("Billing & Co", 23)),
     });
     assert_eq!(
         entries[..3],
         [
             Entry::Note("Environment: Sandbox".into()),
-            Entry::Note("Copied: Billing & Co’s token (cleared 30 s after copying)".into()),
+            Entry::Copied("Copied: Billing & Co’s token (clears in 23 s)".into()),
             Entry::Separator,
         ]
     );

@@ -7,7 +7,8 @@
 //! another program's write), the window shown or hidden, and once a minute for the time left.
 //! A rebuild reads the settings, the environments and the active environment's token states:
 //! three SQLite reads and no keychain read. Changes that come together (a write announces
-//! several scopes) are one rebuild.
+//! several scopes) are one rebuild. The one line that changes every second, the countdown of a
+//! token the tray copied, is not a rebuild: its item's text is changed in place.
 
 pub mod menu;
 mod panel;
@@ -23,7 +24,7 @@ use authdeck_core::{Core, Fetch};
 use menu::{Action, Entry, Facts};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tauri::menu::{Menu, MenuItem, MenuItemKind, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Listener, Manager, Runtime};
@@ -37,15 +38,29 @@ const MIN_VALID_SECONDS: i64 = 60;
 const SETTLE: Duration = Duration::from_millis(150);
 /// The time left on each token is rounded to the minute: the menu follows once a minute.
 const EVERY_MINUTE: Duration = Duration::from_secs(60);
+/// The copied token's line counts down in seconds.
+const EVERY_SECOND: Duration = Duration::from_secs(1);
 
 /// Whether a rebuild is already on its way.
 #[derive(Default)]
 pub struct Rebuild(AtomicBool);
 
-/// The tray's last token copy: the copy's number (see `CopyGeneration`) and the app's name.
-/// The menu names it while that copy is still on the clipboard.
+/// A token copy the tray made: the copy's number (see `CopyGeneration`), the app's name and
+/// when the clipboard is cleared.
+#[derive(Clone)]
+struct Copied {
+    generation: u64,
+    app: String,
+    clears_at: Instant,
+}
+
+/// The tray's last token copy. The menu names it while that copy is still on the clipboard.
 #[derive(Default)]
-struct TrayCopy(Mutex<Option<(u64, String)>>);
+struct TrayCopy(Mutex<Option<Copied>>);
+
+/// The native item of the copied token's line in the menu shown now, whose text the countdown
+/// changes; None while the menu has no such line.
+struct CopiedItem<R: Runtime>(Mutex<Option<MenuItem<R>>>);
 
 /// Puts the icon in the tray and keeps its menu current for the app's lifetime. Called on the
 /// main thread while the window is made: the menu from the store follows moments later, off
@@ -53,6 +68,7 @@ struct TrayCopy(Mutex<Option<(u64, String)>>);
 pub fn start<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     app.manage(Rebuild::default());
     app.manage(TrayCopy::default());
+    app.manage(CopiedItem::<R>(Mutex::new(None)));
     let mut tray = TrayIconBuilder::with_id(TRAY)
         .tooltip("Authdeck")
         .menu(&native_menu(app, &menu::opening(window_visible(app)))?)
@@ -121,11 +137,18 @@ pub fn rebuild_soon<R: Runtime>(app: &AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(SETTLE).await;
         app.state::<Rebuild>().0.store(false, Ordering::SeqCst);
-        let rebuilt =
-            native_menu(&app, &current(&app)).and_then(|menu| match app.tray_by_id(TRAY) {
+        let rebuilt = native_menu(&app, &current(&app)).and_then(|menu| {
+            let copied_item = menu
+                .get(menu::COPIED)
+                .and_then(|item| item.as_menuitem().cloned());
+            if let Ok(mut shown) = app.state::<CopiedItem<R>>().0.lock() {
+                *shown = copied_item;
+            }
+            match app.tray_by_id(TRAY) {
                 Some(tray) => tray.set_menu(Some(menu)),
                 None => Ok(()),
-            });
+            }
+        });
         if let Err(error) = rebuilt {
             eprintln!("authdeck-desktop: the tray menu could not be rebuilt: {error}");
         }
@@ -149,11 +172,7 @@ fn current<R: Runtime>(app: &AppHandle<R>) -> Vec<Entry> {
         _ => Vec::new(),
     };
     let on_clipboard = app.state::<CopyGeneration>().on_clipboard();
-    let copied = app
-        .try_state::<TrayCopy>()
-        .and_then(|copy| copy.0.lock().ok()?.clone())
-        .filter(|(generation, _)| Some(*generation) == on_clipboard);
-    let clear_seconds = settings.map_or(0, |settings| settings.clipboard_clear_seconds);
+    let copied = tray_copy(app).filter(|copied| Some(copied.generation) == on_clipboard);
     menu::menu(&Facts {
         environments: &environments,
         active: active.as_ref(),
@@ -161,8 +180,61 @@ fn current<R: Runtime>(app: &AppHandle<R>) -> Vec<Entry> {
         window_visible,
         copied: copied
             .as_ref()
-            .map(|(_, app)| (app.as_str(), clear_seconds)),
+            .map(|copied| (copied.app.as_str(), seconds_left(copied.clears_at))),
     })
+}
+
+fn tray_copy<R: Runtime>(app: &AppHandle<R>) -> Option<Copied> {
+    app.try_state::<TrayCopy>()
+        .and_then(|copy| copy.0.lock().ok()?.clone())
+}
+
+/// Whole seconds until `at`, rounded up: the line shows "1 s" in its last second, never "0 s".
+fn seconds_left(at: Instant) -> u64 {
+    let left = at.saturating_duration_since(Instant::now());
+    left.as_secs() + u64::from(left.subsec_nanos() > 0)
+}
+
+/// Counts the line of the tray's copy `generation` down once a second, changing its item's
+/// text only. When the copy is no longer on the clipboard (cleared by its countdown, or
+/// replaced by another copy, Authdeck's or another program's), the line goes: a rebuild.
+fn count_down<R: Runtime>(app: &AppHandle<R>, generation: u64) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut ticks = tokio::time::interval(EVERY_SECOND);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        ticks.tick().await; // the first tick is at once: the rebuild shows the first value
+        loop {
+            ticks.tick().await;
+            let Some(copied) = tray_copy(&app).filter(|copied| copied.generation == generation)
+            else {
+                return; // a newer tray copy counts down on its own
+            };
+            if !app.state::<CopyGeneration>().still_holds(&app, generation) {
+                if let Ok(mut copy) = app.state::<TrayCopy>().0.lock()
+                    && copy
+                        .as_ref()
+                        .is_some_and(|copy| copy.generation == generation)
+                {
+                    *copy = None;
+                }
+                rebuild_soon(&app);
+                return;
+            }
+            let label = menu::copied_label(&copied.app, seconds_left(copied.clears_at));
+            let item = app
+                .state::<CopiedItem<R>>()
+                .0
+                .lock()
+                .ok()
+                .and_then(|item| item.clone());
+            if let Some(item) = item
+                && let Err(error) = item.set_text(literal(&label))
+            {
+                eprintln!("authdeck-desktop: the tray's countdown could not be shown: {error}");
+            }
+        }
+    });
 }
 
 fn window_visible<R: Runtime>(app: &AppHandle<R>) -> bool {
@@ -183,6 +255,13 @@ fn native<R: Runtime>(app: &AppHandle<R>, entry: &Entry) -> tauri::Result<MenuIt
         Entry::Note(label) => {
             MenuItemKind::MenuItem(MenuItem::new(app, literal(label), false, None::<&str>)?)
         }
+        Entry::Copied(label) => MenuItemKind::MenuItem(MenuItem::with_id(
+            app,
+            menu::COPIED,
+            literal(label),
+            false,
+            None::<&str>,
+        )?),
         Entry::Item { label, action } => MenuItemKind::MenuItem(MenuItem::with_id(
             app,
             action.id(),
@@ -278,12 +357,19 @@ async fn fetch_and_copy<R: Runtime>(
     fetched.map_err(|error| error.code())?;
     let value = core.token_to_copy(id).map_err(|error| error.code())?;
     let generation = app.state::<CopyGeneration>();
-    copy_value(app, core, &generation, &value).map_err(|error| error.code)?;
+    let started = copy_value(app, core, &generation, &value).map_err(|error| error.code)?;
+    let clears_at = Instant::now() + Duration::from_secs(u64::from(started.clear_after_seconds));
     let name = core.app(id).map(|app| app.display_name).ok();
     if let (Some(copy), Some(name)) = (generation.on_clipboard(), name)
         && let Ok(mut tray_copy) = app.state::<TrayCopy>().0.lock()
     {
-        *tray_copy = Some((copy, name));
+        *tray_copy = Some(Copied {
+            generation: copy,
+            app: name,
+            clears_at,
+        });
+        drop(tray_copy);
+        count_down(app, copy);
     }
     rebuild_soon(app);
     Ok(())

@@ -5,7 +5,7 @@
 // through the system's file dialogs. The command palette (Ctrl+K), keyboard only. One app session serves every test here; a window manager
 // (openbox) runs so that minimizing and coming forward mean what they mean on a desktop.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +16,7 @@ import {
   click,
   closeApp,
   dismissToasts,
+  HOME,
   instanceName,
   instanceNamesOnBus,
   launch,
@@ -141,7 +142,9 @@ after(async () => {
   await closeApp(browser);
   openbox?.kill();
   if (activeBefore) cli(["use", activeBefore]);
-  for (const name of [ENV, IMPORTED, FAR]) cli(["env", "rm", name, "--with-apps"]);
+  // (IMPORTED only once the dialog test made it: AUTHDECK_E2E_TESTS may have run a few tests)
+  const present = JSON.parse(cli(["envs", "--json"])).map((environment) => environment.name);
+  for (const name of [ENV, IMPORTED, FAR]) if (present.includes(name)) cli(["env", "rm", name, "--with-apps"]);
 });
 
 test("a first launch with --open APP opens the window on that app", async () => {
@@ -258,6 +261,50 @@ test("a launch whose running instance dies during the hand-over starts as the in
     rmSync(home, { recursive: true, force: true });
   }
   // the first instance of the run's own data folder is untouched and still answers
+  await waitForText(browser, "app-title", "Hand-over first");
+});
+
+test("a launch while the running app does not answer (stopped) says so within seconds, exits 3 and starts nothing; `authdeck open` exits 10", async () => {
+  const pid = ownerPid(instanceName(realpathSync(HOME), NAMESPACE));
+  assert.ok(pid, "the run's app owns its instance name");
+  const windows = shownWindows();
+  const told = (pid) =>
+    `Authdeck already runs on this data folder (process ${pid}) but did not answer within 2 s: it is stopped or hung. ` +
+    `No second Authdeck was started beside it. Wait and try again, or end it (kill ${pid}) and start Authdeck again.`;
+  process.kill(pid, "SIGSTOP");
+  try {
+    const started = Date.now();
+    const second = startDesktop();
+    const exit = await exitOf(second, started, 20000);
+    console.log(`a launch beside the stopped app ended in ${exit.ms} ms`);
+    assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 3, signal: null }, second.said);
+    // bounded: the session bus alone would have waited 25 s (generous: a loaded machine)
+    assert.ok(exit.ms < 12000, `the launch took ${exit.ms} ms to give up`);
+    assert.equal(second.said, `authdeck-desktop: ${told(pid)}\n`);
+    assert.deepEqual(shownWindows(), windows, "a window opened beside the stopped app");
+    assert.equal(ownerPid(instanceName(realpathSync(HOME), NAMESPACE)), pid, "the stopped app lost its name");
+
+    const opened = Date.now();
+    const open = spawnSync(CLI, ["open"], { encoding: "utf8", timeout: 30000, env: { ...process.env, AUTHDECK_DESKTOP: APP } });
+    console.log(`authdeck open beside the stopped app ended in ${Date.now() - opened} ms`);
+    assert.deepEqual(
+      { status: open.status, stdout: open.stdout, stderr: open.stderr },
+      {
+        status: 10,
+        stdout: "",
+        stderr:
+          "authdeck: Authdeck already runs on this data folder but did not answer within a few seconds: it is stopped or hung. " +
+          "Nothing was started beside it. Wait and try again, or quit or end the running Authdeck and run this again.\n",
+      },
+    );
+    assert.deepEqual(shownWindows(), windows, "a window opened beside the stopped app");
+  } finally {
+    process.kill(pid, "SIGCONT");
+  }
+  // going on, it answers again: a launch hands over to it and it still works
+  const again = startDesktop(["--open", apps["Hand-over first"]]);
+  const exit = await exitOf(again, Date.now());
+  assert.equal(exit.code, 0, again.said);
   await waitForText(browser, "app-title", "Hand-over first");
 });
 

@@ -25,6 +25,7 @@ import {
   screenshot,
   startDesktopProgram,
   succeeds,
+  type,
   until,
   waitForGone,
   waitForText,
@@ -35,6 +36,7 @@ const SUPPORT = new URL("../support/", import.meta.url).pathname;
 const CLI = process.env.AUTHDECK_CLI ?? new URL("../../target/debug/authdeck", import.meta.url).pathname;
 const WATCHER = join(SUPPORT, "tray-watcher/tray-watcher");
 const LISTENER = join(SUPPORT, "notification-listener/notification-listener");
+const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 const SCRATCH = dirname(process.env.XDG_DATA_HOME ?? "/nonexistent/x");
 const ITEMS = join(SCRATCH, "tray-items.jsonl");
 const NOTIFICATIONS = join(SCRATCH, "tray-notifications.jsonl");
@@ -225,8 +227,71 @@ test("Copy token gets a token and puts it on the clipboard, and the menu shows i
   };
   await until("the access token the keychain holds on the clipboard", tokenCopied, 20000);
   await menuShows("the token valid", (shown) => shown.some((label) => /^Demo service — Valid · \d+ min$/.test(label)));
-  // the menu says what is on the clipboard, under the environment, until it is cleared
-  await menuShows("the copy named", (shown) => shown[1] === "Copied: Demo service’s token (cleared 30 s after copying)");
+  // the menu says what is on the clipboard, under the environment, counting down to its clearing
+  await menuShows("the copy named", (shown) => /^Copied: Demo service’s token \(clears in ([1-9]|[12]\d|30) s\)$/.test(shown[1]));
+  assert.equal(entry(/^Copied: /).enabled, false, "the copied line is a note, not an action");
+  // the menu as a panel shows it (the tray itself cannot be captured under Xvfb)
+  const { service, path } = item();
+  execFileSync("/usr/bin/python3", [WATCHER, "picture", service, path, join(SHOTS, "42-tray-menu-countdown.png")], { timeout: 20000 });
+});
+
+const FOLLOWED = join(SCRATCH, "tray-followed.jsonl");
+
+/**
+ * The copied line as the stand-in panel saw it change (`tray-watcher follow`): each time a
+ * rebuild showed it ("layout") or its label alone changed ("label"), with its dbusmenu id and
+ * seconds left; `gone` once a rebuild after a line of `at most` seconds showed none.
+ */
+function copiedHistory(atMost) {
+  const records = existsSync(FOLLOWED) ? readFileSync(FOLLOWED, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line)) : [];
+  const seconds = (label) => {
+    const match = /^Copied: Demo service’s token \(clears in (\d+) s\)$/.exec(label);
+    assert.ok(match, `the copied line reads “${label}”`);
+    return Number(match[1]);
+  };
+  const shown = [];
+  let gone = false;
+  for (const record of records) {
+    if (record.event === "layout") {
+      const line = record.entries.find((entry) => entry.label.startsWith("Copied: "));
+      if (line) shown.push({ how: "layout", id: line.id, seconds: seconds(line.label) });
+      else if (shown.some((seen) => seen.seconds <= atMost)) gone = true;
+    } else if (record.label.startsWith("Copied: ")) {
+      shown.push({ how: "label", id: record.id, seconds: seconds(record.label) });
+    }
+  }
+  // the copy before (30 s) is replaced by this one: its line, of the same token, goes
+  const first = shown.findIndex((seen) => seen.seconds <= atMost);
+  return { shown: first === -1 ? [] : shown.slice(first), gone };
+}
+
+async function setClipboardSeconds(seconds) {
+  await click(browser, "settings-open");
+  await type(browser, "settings-clipboard-seconds", String(seconds));
+  await click(browser, "settings-save");
+  await waitForGone(browser, "settings-dialog");
+}
+
+test("the copied line counts down in place and goes when the clipboard is cleared, which is then empty", async () => {
+  await setClipboardSeconds(5); // the settings' minimum
+  const { service, path } = item();
+  rmSync(FOLLOWED, { force: true });
+  const follower = await startStandIn(WATCHER, ["follow", service, path, FOLLOWED]);
+  try {
+    clickTray("Copy token", entry(/^Demo service — /).label);
+    let history;
+    await until("the copied line shown, counting down, then gone", () => (history = copiedHistory(5)).gone, 20000);
+    // the clipboard is cleared first, and then the line goes
+    assert.equal(clipboard(), "", "the clipboard was not empty once the line had gone");
+    const seconds = history.shown.map((seen) => seen.seconds);
+    assert.deepEqual(seconds, [...seconds].sort((a, b) => b - a), `the countdown did not only go down: ${JSON.stringify(history.shown)}`);
+    // once a second the line's own text changes, the item staying (a rebuild renumbers every entry)
+    const inPlace = history.shown.filter((seen, i) => seen.how === "label" && i > 0 && seen.id === history.shown[i - 1].id && seen.seconds < history.shown[i - 1].seconds);
+    assert.ok(inPlace.length >= 1, `the line's text never changed in place: ${JSON.stringify(history.shown)}`);
+  } finally {
+    follower.kill("SIGTERM");
+    await setClipboardSeconds(30);
+  }
 });
 
 test("Open shows the window on the app", async () => {

@@ -18,6 +18,7 @@ Exit codes:
   7    invalid input, or a rule refused it (duplicate name, last secret, environment not empty)
   8    not configured (no active secret, no token endpoint, no redirect URI for a login ...)
   9    a sign-in is needed: run `authdeck login APP` (or add --login to token, env, exec)
+  10   open: the desktop app runs on this data folder but does not answer (stopped or hung)
   130  interrupted (Ctrl-C): a login was cancelled and its listener closed
   exec passes the command's own exit code through (126: cannot run it, 127: not found).";
 

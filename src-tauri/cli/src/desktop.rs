@@ -15,8 +15,13 @@ use std::time::{Duration, Instant};
 /// Names the desktop program to start instead of looking for it.
 pub const DESKTOP_VARIABLE: &str = "AUTHDECK_DESKTOP";
 const DESKTOP_PROGRAM: &str = "authdeck-desktop";
-/// How long to wait for a hand-over to end before taking the program as the new instance.
-const HAND_OVER_WAIT: Duration = Duration::from_secs(3);
+/// How long to wait for a hand-over to end before taking the program as the new instance:
+/// the desktop program's own wait for a running instance's answer (2 s) and room for its start
+/// on a busy machine.
+const HAND_OVER_WAIT: Duration = Duration::from_secs(5);
+/// The desktop program's exit code when an instance runs on the data folder but does not
+/// answer (`authdeck-desktop --help`).
+const DESKTOP_NOT_ANSWERING: i32 = 3;
 
 /// Opens the desktop app on the app `target` names (normal resolution, errors as every verb
 /// has them), or just brings it forward when no app is named.
@@ -104,8 +109,9 @@ fn is_program(path: &Path) -> bool {
     }
 }
 
-/// Starts the desktop program and waits a little: a hand-over ends at once with 0, a program
-/// that cannot start ends with its error; one still running is the new instance, left to run.
+/// Starts the desktop program and waits a little: a hand-over ends at once with 0, a running
+/// instance that does not answer within the desktop program's bound with 3, a program that
+/// cannot start with its error; one still running is the new instance, left to run.
 /// Its output goes nowhere: a new instance outlives this command and must not write to a
 /// terminal that may be gone.
 fn start(mut command: Command, program: &Path) -> Result<(), Failure> {
@@ -124,6 +130,14 @@ fn start(mut command: Command, program: &Path) -> Result<(), Failure> {
     while started.elapsed() < HAND_OVER_WAIT {
         match child.try_wait() {
             Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) if status.code() == Some(DESKTOP_NOT_ANSWERING) => {
+                return Err(Failure::new(
+                    exit::DESKTOP_NOT_ANSWERING,
+                    "Authdeck already runs on this data folder but did not answer within a few \
+                     seconds: it is stopped or hung. Nothing was started beside it. Wait and try \
+                     again, or quit or end the running Authdeck and run this again.",
+                ));
+            }
             Ok(Some(status)) => {
                 return Err(Failure::new(
                     exit::OTHER,
@@ -171,6 +185,23 @@ mod tests {
         assert_eq!(
             found(None, Some(named.path().join("x/authdeck"))),
             path_program
+        );
+    }
+
+    #[test]
+    fn a_desktop_program_whose_running_instance_does_not_answer_is_exit_code_10() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = dir.path().join(DESKTOP_PROGRAM);
+        std::fs::write(&program, "#!/bin/sh\nexit 3\n").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let failure = start(Command::new(&program), &program).unwrap_err();
+        assert_eq!(failure.code, exit::DESKTOP_NOT_ANSWERING);
+        assert!(
+            failure.message.starts_with(
+                "Authdeck already runs on this data folder but did not answer within a few seconds"
+            ),
+            "{}",
+            failure.message
         );
     }
 

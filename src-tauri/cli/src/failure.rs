@@ -15,6 +15,8 @@ pub mod exit {
     pub const NOT_CONFIGURED: u8 = 8;
     /// The app needs a (new) browser or device login, or a team vault a new `team login`.
     pub const LOGIN_REQUIRED: u8 = 9;
+    /// `open`: the desktop app runs on this data folder but does not answer (stopped or hung).
+    pub const DESKTOP_NOT_ANSWERING: u8 = 10;
     /// Interrupted (Ctrl-C) while waiting for a sign-in, as shells report SIGINT.
     pub const INTERRUPTED: u8 = 130;
     /// `exec`: the command exists but cannot be run (as shells do).

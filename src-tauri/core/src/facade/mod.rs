@@ -242,6 +242,12 @@ impl Core {
             crash_at: Mutex::new(None),
         };
         core.reconciled_at_open = core.reconcile()?;
+        if actor == Actor::Desktop {
+            // only the desktop app tells notices, so only its start forgets old told marks
+            let now = core.now().unix();
+            core.store()?
+                .write(|tx| store::settings::forget_old_notices(tx, now))?;
+        }
         Ok(core)
     }
 

@@ -101,15 +101,21 @@ pub fn keep_mtls_aliases(conn: &Connection, issuer: &str, kept: &KeptAliases) ->
 /// or replaced, and one that still matters is told again, at most once in this span.
 const FORGET_TOLD_AFTER_SECONDS: i64 = 90 * 24 * 60 * 60;
 
-/// Whether the notice `subject` is due at `now`: never told, or told `every` seconds or more
-/// before (`None`: told once only). When due, `now` is recorded as its time. Kept as a
-/// `told:<subject>` row, so "once" and "once a day" outlive the desktop app's restarts.
-pub fn notice_due(conn: &Connection, subject: &str, now: i64, every: Option<i64>) -> Result<bool> {
+/// Drops the told marks older than [`FORGET_TOLD_AFTER_SECONDS`] at `now`; how many went.
+/// Once per start of the desktop app (the store's opening): a scan of every mark is not worth
+/// making on each notice looked at.
+pub fn forget_old_notices(conn: &Connection, now: i64) -> Result<usize> {
     conn.execute(
         "DELETE FROM settings WHERE key LIKE 'told:%' AND CAST(value AS INTEGER) < ?1",
         [now - FORGET_TOLD_AFTER_SECONDS],
     )
-    .map_err(store_error)?;
+    .map_err(store_error)
+}
+
+/// Whether the notice `subject` is due at `now`: never told, or told `every` seconds or more
+/// before (`None`: told once only). When due, `now` is recorded as its time. Kept as a
+/// `told:<subject>` row, so "once" and "once a day" outlive the desktop app's restarts.
+pub fn notice_due(conn: &Connection, subject: &str, now: i64, every: Option<i64>) -> Result<bool> {
     let key = format!("told:{subject}");
     let told = read(conn, &key)?.and_then(|text| text.parse::<i64>().ok());
     let due = match (told, every) {
