@@ -232,7 +232,7 @@ test("Copy token gets a token and puts it on the clipboard, and the menu shows i
   assert.equal(entry(/^Copied: /).enabled, false, "the copied line is a note, not an action");
   // the menu as a panel shows it (the tray itself cannot be captured under Xvfb)
   const { service, path } = item();
-  execFileSync("/usr/bin/python3", [WATCHER, "picture", service, path, join(SHOTS, "42-tray-menu-countdown.png")], { timeout: 20000 });
+  execFileSync("/usr/bin/python3", [WATCHER, "picture", service, path, join(SHOTS, "43-tray-menu-countdown.png")], { timeout: 20000 });
 });
 
 const FOLLOWED = join(SCRATCH, "tray-followed.jsonl");
