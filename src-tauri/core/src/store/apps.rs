@@ -325,33 +325,27 @@ pub fn dpop_of(conn: &Connection, id: &AppId) -> Result<(bool, Option<String>)> 
 }
 
 /// Whether an app is DPoP-bound, and its proof key's algorithm and thumbprint once it has one.
-///
-/// Schema 15's `dpop_jkt` column holds both: the thumbprint alone for an ES256 key (every key
-/// before other algorithms were offered), else the algorithm, a space and the thumbprint (a
-/// thumbprint is base64url, so never holds a space). Only this function and
-/// [`set_dpop_key`] read and write it.
 pub fn dpop_key_of(conn: &Connection, id: &AppId) -> Result<(bool, Option<(KeyAlg, String)>)> {
-    let row: Option<(bool, Option<String>)> = optional(conn.query_row(
-        "SELECT dpop, dpop_jkt FROM apps WHERE id = ?1",
+    let row: Option<(bool, Option<String>, Option<String>)> = optional(conn.query_row(
+        "SELECT dpop, dpop_jkt, dpop_alg FROM apps WHERE id = ?1",
         [id.as_str()],
-        |row| Ok((row.get(0)?, row.get(1)?)),
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
     ))?;
-    let Some((bound, column)) = row else {
+    let Some((bound, jkt, alg)) = row else {
         return Ok((false, None));
     };
-    let key = match column {
+    let key = match jkt {
         None => None,
-        Some(column) => Some(match column.split_once(' ') {
-            None => (KeyAlg::Es256, column),
-            Some((alg, jkt)) => (
-                KeyAlg::parse(alg).ok_or_else(|| {
-                    crate::error::Error::Store(format!(
-                        "An app's DPoP key is recorded with an unknown algorithm “{alg}”."
-                    ))
-                })?,
-                jkt.to_owned(),
-            ),
-        }),
+        Some(jkt) => {
+            // Schema 22 set every earlier key's algorithm; ES256 was the only one before it.
+            let alg = alg.as_deref().unwrap_or("ES256");
+            let alg = KeyAlg::parse(alg).ok_or_else(|| {
+                crate::error::Error::Store(format!(
+                    "An app's DPoP key is recorded with an unknown algorithm “{alg}”."
+                ))
+            })?;
+            Some((alg, jkt))
+        }
     };
     Ok((bound, key))
 }
@@ -378,16 +372,15 @@ pub fn set_dpop(conn: &Connection, id: &AppId, on: bool) -> Result<()> {
     Ok(())
 }
 
-/// Records the algorithm and thumbprint of an app's proof key (None: the key is gone), in the
-/// form [`dpop_key_of`] reads.
+/// Records the algorithm and thumbprint of an app's proof key (None: the key is gone).
 pub fn set_dpop_key(conn: &Connection, id: &AppId, key: Option<(KeyAlg, &str)>) -> Result<()> {
-    let column = key.map(|(alg, jkt)| match alg {
-        KeyAlg::Es256 => jkt.to_owned(),
-        other => format!("{} {jkt}", other.as_str()),
-    });
+    let (alg, jkt) = match key {
+        Some((alg, jkt)) => (Some(alg.as_str()), Some(jkt)),
+        None => (None, None),
+    };
     conn.execute(
-        "UPDATE apps SET dpop_jkt = ?2 WHERE id = ?1",
-        params![id.as_str(), column],
+        "UPDATE apps SET dpop_jkt = ?2, dpop_alg = ?3 WHERE id = ?1",
+        params![id.as_str(), jkt, alg],
     )
     .map_err(store_error)?;
     Ok(())

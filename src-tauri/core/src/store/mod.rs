@@ -58,6 +58,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0020_team_audit.sql")),
     // rebuilds `signing_keys` to widen its alg CHECK (foreign keys off: see `Store::open`)
     M::up(include_str!("migrations/0021_rsa_keys.sql")).foreign_key_check(),
+    M::up(include_str!("migrations/0022_dpop_alg.sql")),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -528,6 +529,48 @@ mod tests {
             .query_row("SELECT count(*) FROM tokens", [], |row| row.get(0))
             .unwrap();
         assert_eq!(tokens_left, 0, "the cascade reaches the tokens");
+    }
+
+    #[test]
+    fn schema_22_keeps_earlier_dpop_keys_as_es256_and_records_other_algorithms() {
+        use crate::model::KeyAlg;
+        let mut conn = Connection::open_in_memory().unwrap();
+        let sql = include_str!("migrations/0022_dpop_alg.sql");
+        let before = MIGRATIONS.iter().position(|m| *m == M::up(sql)).unwrap();
+        Migrations::from_slice(&MIGRATIONS[..before])
+            .to_latest(&mut conn)
+            .unwrap();
+        add_environment(&conn, "a");
+        add_app(&conn, "a1", "a");
+        add_app(&conn, "a2", "a");
+        conn.execute_batch("UPDATE apps SET dpop = 1, dpop_jkt = 'jkt1' WHERE id = 'a1';")
+            .unwrap();
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
+        let (a1, a2) = (
+            crate::model::AppId("a1".into()),
+            crate::model::AppId("a2".into()),
+        );
+        assert_eq!(
+            apps::dpop_key_of(&conn, &a1).unwrap(),
+            (true, Some((KeyAlg::Es256, "jkt1".into())))
+        );
+        assert_eq!(apps::dpop_key_of(&conn, &a2).unwrap(), (false, None));
+        apps::set_dpop_key(&conn, &a2, Some((KeyAlg::Ps256, "jkt2"))).unwrap();
+        assert_eq!(
+            apps::dpop_key_of(&conn, &a2).unwrap(),
+            (false, Some((KeyAlg::Ps256, "jkt2".into())))
+        );
+        apps::set_dpop_key(&conn, &a2, None).unwrap();
+        let alg: Option<String> = conn
+            .query_row("SELECT dpop_alg FROM apps WHERE id = 'a2'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(alg, None, "the algorithm goes with the key");
+        assert!(
+            conn.execute("UPDATE apps SET dpop_alg = 'HS256'", []).is_err(),
+            "only a signing key's algorithms"
+        );
     }
 
     #[test]
