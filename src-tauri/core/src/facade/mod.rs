@@ -41,7 +41,7 @@ pub use login::{
 pub use remote::{drift, registration_account};
 pub use secret_actions::{SecretHome, SecretStateSet};
 pub use team_oidc::{PendingTeamSignIn, TeamSignInFor, TeamSignInStarted};
-pub use team_permissions::{TeamPermission, TeamPermissions};
+pub use team_permissions::{SecretPermissions, TeamPermission, TeamPermissions};
 pub use team_setup::AppSwitches;
 pub use tokens::Fetch;
 
