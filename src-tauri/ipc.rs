@@ -25,6 +25,8 @@ pub struct SetupConflicts {
     pub fields: Vec<SetupConflict>,
     /// When the other member's version was written, as the vault says (RFC 3339).
     pub theirs_written_at: Option<String>,
+    /// Who wrote it: their vault identity (`oidc-bob`), as their Authdeck recorded it.
+    pub theirs_written_by: Option<String>,
 }
 
 impl From<Error> for IpcError {
@@ -33,10 +35,12 @@ impl From<Error> for IpcError {
             Error::SetupConflict {
                 conflicts,
                 theirs_written_at,
+                theirs_written_by,
                 ..
             } => Some(SetupConflicts {
                 fields: conflicts.clone(),
                 theirs_written_at: theirs_written_at.clone(),
+                theirs_written_by: theirs_written_by.clone(),
             }),
             _ => None,
         };
