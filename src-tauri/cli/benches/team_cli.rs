@@ -222,6 +222,15 @@ fn main() {
         asked.len(),
         asked.join(", ")
     );
+    // And what each path waits for the disk: Authdeck's fsyncs per renewed mint.
+    let synced = |home: &Home| fsyncs(home, &renew);
+    match (synced(&watched), synced(&people[0])) {
+        (Some(team), Some(local)) => println!(
+            "fsync and fdatasync calls of one renewed `authdeck token` (strace -f): {team} with \
+             the team vault, {local} with the keychain."
+        ),
+        _ => println!("fsyncs not counted: strace is not installed."),
+    }
     for home in [&admin, &watched]
         .into_iter()
         .chain(&members)
@@ -229,4 +238,26 @@ fn main() {
     {
         common::support::clear_namespace(&home.namespace);
     }
+}
+
+/// The fsync and fdatasync calls of one run of `args` in `home` (strace -f); `None` without
+/// strace.
+fn fsyncs(home: &Home, args: &[&str]) -> Option<usize> {
+    let log = tempfile::NamedTempFile::new().expect("a file for strace");
+    let plain = home.command(args);
+    let mut traced = std::process::Command::new("strace");
+    traced
+        .args(["-f", "-qq", "-e", "trace=fsync,fdatasync", "-o"])
+        .arg(log.path())
+        .arg(plain.get_program())
+        .args(plain.get_args())
+        .envs(plain.get_envs().filter_map(|(k, v)| Some((k, v?))));
+    let output = traced.output().ok()?;
+    assert!(output.status.success(), "strace: {output:?}");
+    let text = std::fs::read_to_string(log.path()).expect("the strace log");
+    Some(
+        text.lines()
+            .filter(|line| line.contains("fsync(") || line.contains("fdatasync("))
+            .count(),
+    )
 }
