@@ -15,7 +15,7 @@ pub struct IpcError {
     pub field: Option<String>,
     /// A `setup_conflict`'s fields, each with both members' values, for the member to choose.
     #[serde(skip_serializing_if = "Option::is_none")]
-    /// Boxed: every command's error is an `IpcError`, and the conflict's sides are rare.
+    // Boxed: every command's error is an `IpcError`, and the conflict's sides are rare.
     #[ts(optional)]
     pub conflicts: Option<Box<SetupConflicts>>,
 }
