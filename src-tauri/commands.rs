@@ -259,13 +259,7 @@ pub async fn add_secret<R: Runtime>(
     state: State<'_, AppState>,
     input: SecretInput,
 ) -> Reply<SecretAdded> {
-    let core = state.core()?;
-    let environment = core.app(&input.app_id)?.environment_id;
-    let added = if core.is_team_environment(&environment)? {
-        core.add_team_secret(input).await?
-    } else {
-        core.add_secret(input)?
-    };
+    let (added, _) = state.core()?.put_secret(input).await?;
     changed(&app, &[StoreScope::Secrets, StoreScope::Apps]);
     Ok(added)
 }
@@ -277,15 +271,12 @@ pub async fn retire_secret<R: Runtime>(
     state: State<'_, AppState>,
     id: SecretId,
 ) -> Reply<SecretMeta> {
-    let core = state.core()?;
-    let secret = if core.is_team_secret(&id)? {
-        core.set_team_secret_state(&id, SecretState::Retired)
-            .await?
-    } else {
-        core.retire_secret(&id)?
-    };
+    let set = state
+        .core()?
+        .set_secret_state(&id, SecretState::Retired)
+        .await?;
     changed(&app, &[StoreScope::Secrets, StoreScope::Apps]);
-    Ok(secret)
+    Ok(set.secret)
 }
 
 /// Puts a retired secret back in use; a team secret in its vault's set-up, for every member.
@@ -295,14 +286,12 @@ pub async fn reactivate_secret<R: Runtime>(
     state: State<'_, AppState>,
     id: SecretId,
 ) -> Reply<SecretMeta> {
-    let core = state.core()?;
-    let secret = if core.is_team_secret(&id)? {
-        core.set_team_secret_state(&id, SecretState::Active).await?
-    } else {
-        core.reactivate_secret(&id)?
-    };
+    let set = state
+        .core()?
+        .set_secret_state(&id, SecretState::Active)
+        .await?;
     changed(&app, &[StoreScope::Secrets, StoreScope::Apps]);
-    Ok(secret)
+    Ok(set.secret)
 }
 
 /// Deletes a secret; a team secret from its vault (every version), after the vault said the
@@ -313,12 +302,7 @@ pub async fn delete_secret<R: Runtime>(
     state: State<'_, AppState>,
     id: SecretId,
 ) -> Reply<()> {
-    let core = state.core()?;
-    if core.is_team_secret(&id)? {
-        core.remove_team_secret(&id).await?;
-    } else {
-        core.delete_secret(&id)?;
-    }
+    state.core()?.remove_secret(&id).await?;
     changed(&app, &[StoreScope::Secrets, StoreScope::Apps]);
     Ok(())
 }
@@ -327,7 +311,7 @@ pub async fn delete_secret<R: Runtime>(
 #[tauri::command]
 pub async fn reveal_secret(state: State<'_, AppState>, id: SecretId) -> Reply<RevealedSecret> {
     let core = state.core()?;
-    let value = secret_for(core, &id, SecretUse::Reveal).await?;
+    let value = core.read_secret_for(&id, SecretUse::Reveal).await?;
     Ok(RevealedSecret {
         value: value.expose().to_owned(),
         hide_after_seconds: core.settings()?.reveal_seconds,
@@ -342,22 +326,8 @@ pub async fn copy_secret<R: Runtime>(
     id: SecretId,
 ) -> Reply<CopyStarted> {
     let core = state.core()?;
-    let value = secret_for(core, &id, SecretUse::Copy).await?;
+    let value = core.read_secret_for(&id, SecretUse::Copy).await?;
     copy_value(&app, core, &generation, &value)
-}
-
-/// A secret's value for copying or revealing: a team secret read from its vault, else from
-/// the keychain; either read is recorded in the audit log.
-async fn secret_for(
-    core: &authdeck_core::Core,
-    id: &SecretId,
-    purpose: SecretUse,
-) -> authdeck_core::Result<authdeck_core::model::Secret> {
-    if core.is_team_secret(id)? {
-        core.team_secret_for(id, purpose).await
-    } else {
-        core.secret_for(id, purpose)
-    }
 }
 
 #[tauri::command(async)]

@@ -15,8 +15,9 @@ pub struct IpcError {
     pub field: Option<String>,
     /// A `setup_conflict`'s fields, each with both members' values, for the member to choose.
     #[serde(skip_serializing_if = "Option::is_none")]
+    // Boxed: every command's error is an `IpcError`, and the conflict's sides are rare.
     #[ts(optional)]
-    pub conflicts: Option<SetupConflicts>,
+    pub conflicts: Option<Box<SetupConflicts>>,
 }
 
 /// Both sides of a conflict with another member's change of a team environment's set-up.
@@ -25,6 +26,8 @@ pub struct SetupConflicts {
     pub fields: Vec<SetupConflict>,
     /// When the other member's version was written, as the vault says (RFC 3339).
     pub theirs_written_at: Option<String>,
+    /// Who wrote it: their vault identity (`oidc-bob`), as their Authdeck recorded it.
+    pub theirs_written_by: Option<String>,
 }
 
 impl From<Error> for IpcError {
@@ -33,11 +36,13 @@ impl From<Error> for IpcError {
             Error::SetupConflict {
                 conflicts,
                 theirs_written_at,
+                theirs_written_by,
                 ..
-            } => Some(SetupConflicts {
+            } => Some(Box::new(SetupConflicts {
                 fields: conflicts.clone(),
                 theirs_written_at: theirs_written_at.clone(),
-            }),
+                theirs_written_by: theirs_written_by.clone(),
+            })),
             _ => None,
         };
         Self {

@@ -8,7 +8,7 @@ mod support;
 use authdeck_core::audit::{AuditAction, AuditQuery};
 use authdeck_core::model::*;
 use authdeck_core::vault::SecretStore;
-use authdeck_core::{ErrorCode, SecretUse, TeamPermission};
+use authdeck_core::{ErrorCode, SecretPermissions, SecretUse, TeamPermission};
 use support::openbao::OpenBao;
 use support::team::{Member, connect, member};
 use tokio::runtime::Runtime;
@@ -163,18 +163,17 @@ fn the_vault_says_what_each_members_policy_allows() {
     let rt = Runtime::new().unwrap();
     let (bao, admin) = shared(&rt, "member-rights");
     let setup = "secret/data/authdeck/acme/sandbox/setup";
-    let values = "secret/data/authdeck/acme/sandbox/secrets/*";
-    let metadata = "secret/metadata/authdeck/acme/sandbox/secrets/*";
 
-    let (read_only, environment, _) = joined(&rt, &bao, "member-rights-read-only", "read-only");
+    let (read_only, environment, secret) =
+        joined(&rt, &bao, "member-rights-read-only", "read-only");
+    let value = format!("secret/data/authdeck/acme/sandbox/secrets/{}", secret.id);
+    let metadata = format!(
+        "secret/metadata/authdeck/acme/sandbox/secrets/{}",
+        secret.id
+    );
     let rights = rt
         .block_on(read_only.core.team_permissions(&environment))
         .expect("ask the vault");
-    assert!(
-        !rights.change_setup.allowed
-            && rights.read_secrets.allowed
-            && !rights.remove_secrets.allowed
-    );
     assert_eq!(
         rights.change_setup,
         TeamPermission {
@@ -187,33 +186,37 @@ fn the_vault_says_what_each_members_policy_allows() {
         }
     );
     assert_eq!(
-        rights.remove_secrets.refusal.as_deref(),
-        Some(
-            format!(
-                "Your vault policy does not allow deleting {metadata} (it needs “delete” there)."
-            )
-            .as_str()
-        )
-    );
-    assert_eq!(
-        (
-            rights.read_secrets.path.as_str(),
-            rights.read_secrets.refusal
-        ),
-        (values, None)
+        rights.secrets,
+        [SecretPermissions {
+            secret_id: secret.id.clone(),
+            read: TeamPermission {
+                allowed: true,
+                capability: "read".into(),
+                path: value.clone(),
+                refusal: None,
+            },
+            remove: TeamPermission {
+                allowed: false,
+                capability: "delete".into(),
+                path: metadata.clone(),
+                refusal: Some(format!(
+                    "Your vault policy does not allow deleting {metadata} (it needs “delete” \
+                     there)."
+                )),
+            },
+        }]
     );
 
+    let each = |r: &authdeck_core::TeamPermissions| {
+        let [one] = r.secrets.as_slice() else {
+            panic!("one secret: {r:?}")
+        };
+        [r.change_setup.allowed, one.read.allowed, one.remove.allowed]
+    };
     let (plain, environment, _) = joined(&rt, &bao, "member-rights-member", "member");
     let rights = rt
         .block_on(plain.core.team_permissions(&environment))
         .unwrap();
-    let each = |r: &authdeck_core::TeamPermissions| {
-        [
-            r.change_setup.allowed,
-            r.read_secrets.allowed,
-            r.remove_secrets.allowed,
-        ]
-    };
     assert_eq!(each(&rights), [true, true, false]);
 
     let (none, environment, _) = joined(&rt, &bao, "member-rights-setup-only", "setup-only");
@@ -222,9 +225,9 @@ fn the_vault_says_what_each_members_policy_allows() {
         .unwrap();
     assert_eq!(each(&rights), [false, false, false]);
     assert_eq!(
-        rights.read_secrets.refusal.as_deref(),
+        rights.secrets[0].read.refusal.as_deref(),
         Some(
-            format!("Your vault policy does not allow reading {values} (it needs “read” there).")
+            format!("Your vault policy does not allow reading {value} (it needs “read” there).")
                 .as_str()
         )
     );
@@ -234,4 +237,67 @@ fn the_vault_says_what_each_members_policy_allows() {
         .block_on(admin.core.team_permissions(&shared_env))
         .unwrap();
     assert_eq!(each(&rights), [true, true, true]);
+}
+
+#[test]
+fn a_policy_naming_one_secret_of_an_app_is_reflected_secret_by_secret() {
+    let rt = Runtime::new().unwrap();
+    let (bao, admin) = shared(&rt, "member-rights-one");
+    let shared_env = admin.core.environments().unwrap()[0].id.clone();
+    let app = admin.core.apps(&shared_env).unwrap()[0].id.clone();
+    let first = admin.core.secrets(&app).unwrap().remove(0);
+    let second = rt
+        .block_on(admin.core.add_team_secret(SecretInput {
+            app_id: app,
+            label: "second".into(),
+            value: Secret::new("team-member-second-93be".to_owned()),
+            provider_created_at: None,
+        }))
+        .expect("add a second secret")
+        .secret;
+    let folder = "secret/data/authdeck/acme/sandbox";
+    bao.put_policy(
+        "first-only",
+        &format!(
+            r#"
+path "{folder}/setup"             {{ capabilities = ["read"] }}
+path "{folder}/secrets/{first}"   {{ capabilities = ["read"] }}
+path "secret/metadata/authdeck/acme/*" {{ capabilities = ["read", "list"] }}
+"#,
+            first = first.id
+        ),
+    );
+    let (joiner, environment, _) = joined(&rt, &bao, "member-rights-one-member", "first-only");
+
+    let rights = rt
+        .block_on(joiner.core.team_permissions(&environment))
+        .expect("ask the vault");
+    let read: Vec<(SecretId, bool, Option<String>)> = rights
+        .secrets
+        .iter()
+        .map(|s| (s.secret_id.clone(), s.read.allowed, s.read.refusal.clone()))
+        .collect();
+    let mut expected = vec![
+        (first.id.clone(), true, None),
+        (
+            second.id.clone(),
+            false,
+            Some(format!(
+                "Your vault policy does not allow reading {folder}/secrets/{} (it needs “read” \
+                 there).",
+                second.id
+            )),
+        ),
+    ];
+    let mut read = read;
+    read.sort();
+    expected.sort();
+    assert_eq!(read, expected);
+    // The vault agrees when the values are read.
+    let copied = rt.block_on(joiner.core.team_secret_for(&first.id, SecretUse::Copy));
+    assert_eq!(copied.expect("the first").expose(), VALUE);
+    let refused = rt
+        .block_on(joiner.core.team_secret_for(&second.id, SecretUse::Copy))
+        .expect_err("not the second");
+    assert_eq!(refused.code(), ErrorCode::VaultRefused, "{refused}");
 }

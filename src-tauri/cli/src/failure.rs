@@ -1,6 +1,6 @@
 //! Why a command failed, as one line on stderr and a documented exit code.
 
-use authdeck_core::team::merge::SetupConflict;
+use authdeck_core::team::merge::{SetupConflict, theirs_written};
 use authdeck_core::{Error, ErrorCode};
 
 /// The documented exit codes (README, CLI section; `--help`).
@@ -151,10 +151,14 @@ impl From<Error> for Failure {
         if let Error::SetupConflict {
             conflicts,
             theirs_written_at,
+            theirs_written_by,
             ..
         } = &error
         {
-            return setup_conflict(conflicts, theirs_written_at.as_deref());
+            return setup_conflict(
+                conflicts,
+                &theirs_written(theirs_written_at.as_deref(), theirs_written_by.as_deref()),
+            );
         }
         let message = match error.field() {
             Some(field) => format!("{}: {error}", flag_of(field)),
@@ -166,8 +170,7 @@ impl From<Error> for Failure {
 
 /// A conflict with another member's change: a line, then both sides of each field, then how
 /// to choose.
-fn setup_conflict(conflicts: &[SetupConflict], written_at: Option<&str>) -> Failure {
-    let when = written_at.map_or_else(String::new, |at| format!(" (theirs written {at})"));
+fn setup_conflict(conflicts: &[SetupConflict], when: &str) -> Failure {
     let mut failure = Failure::new(
         exit::INVALID,
         format!(

@@ -8,8 +8,8 @@ use crate::output::{self, say};
 use crate::resolve;
 use crate::secrets::{self, named};
 use crate::tokens::block_on;
-use authdeck_core::Core;
 use authdeck_core::model::*;
+use authdeck_core::{Core, SecretHome};
 
 /// `authdeck verify [APP] [SECRET]`: the named secret, or every active one — during a
 /// rotation both the new and the old secret are active, and whether the provider still takes
@@ -122,10 +122,14 @@ pub fn rotate(core: &Core, args: &SecretRotateArgs) -> Result<u8, Failure> {
     let new = secrets::add(core, &environment, &app, &args.new)?;
     accepted(core, &environment, &new)?;
     for secret in &to_retire {
-        let retired = core.retire_secret(&secret.id)?;
+        let retired = block_on(core.set_secret_state(&secret.id, SecretState::Retired))??;
         output::print(&format!(
-            "Retired {}: kept in the keychain, no longer used.\n",
-            named(&retired)
+            "Retired {}: kept in the {}, no longer used.\n",
+            named(&retired.secret),
+            match retired.home {
+                SecretHome::TeamVault => "team vault",
+                SecretHome::Keychain => "keychain",
+            }
         ))?;
     }
     let still: Vec<String> = older

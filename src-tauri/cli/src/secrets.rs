@@ -6,9 +6,9 @@ use crate::failure::{Failure, exit};
 use crate::output::{self, say, table};
 use crate::resolve;
 use crate::tokens::block_on;
-use authdeck_core::Core;
 use authdeck_core::model::*;
 use authdeck_core::vault::MAX_SECRET_BYTES;
+use authdeck_core::{Core, SecretHome};
 use std::io::{IsTerminal, Read};
 
 /// Reads the secret: a prompt without echo on a terminal, else all of stdin (one trailing
@@ -90,12 +90,7 @@ pub fn add(
         value,
         provider_created_at,
     };
-    let in_team = core.is_team_environment(&environment.id)?;
-    let added = if in_team {
-        crate::tokens::block_on(core.add_team_secret(input))??
-    } else {
-        core.add_secret(input)?
-    };
+    let (added, home) = block_on(core.put_secret(input))??;
     if added.trimmed {
         say!("authdeck: spaces or line breaks around the value were removed.");
     }
@@ -105,7 +100,10 @@ pub fn add(
         output::ending(&added.secret.fingerprint),
         app.display_name,
         environment.name,
-        if in_team { "team vault" } else { "keychain" }
+        match home {
+            SecretHome::TeamVault => "team vault",
+            SecretHome::Keychain => "keychain",
+        }
     ))?;
     Ok(added.secret)
 }
@@ -203,78 +201,51 @@ fn target(core: &Core, target: &SecretTarget) -> Result<(AppSummary, SecretMeta)
     Ok((app, secret))
 }
 
-/// `authdeck secret retire`: kept in the keychain, no longer used.
+/// `authdeck secret retire`: kept where it is, no longer used.
 fn retire(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
     let (app, secret) = target(core, which)?;
-    if core.is_team_environment(&app.environment_id)? {
-        let secret = block_on(core.set_team_secret_state(&secret.id, SecretState::Retired))??;
-        return output::print(&format!(
-            "Retired {} of “{}” in the team vault: kept there, no longer used by any member.\n",
-            named(&secret),
-            app.display_name
-        ))
-        .map(|()| 0);
-    }
-    if secret.state == SecretState::Retired {
-        return output::print(&format!(
-            "{} of “{}” is already retired; nothing changed.\n",
-            named(&secret),
-            app.display_name
-        ))
-        .map(|()| 0);
-    }
-    let secret = core.retire_secret(&secret.id)?;
-    output::print(&format!(
-        "Retired {} of “{}”: kept in the keychain, no longer used.\n",
-        named(&secret),
-        app.display_name
-    ))
+    let set = block_on(core.set_secret_state(&secret.id, SecretState::Retired))??;
+    let (secret, app) = (named(&set.secret), &app.display_name);
+    output::print(&match set.home {
+        SecretHome::TeamVault => format!(
+            "Retired {secret} of “{app}” in the team vault: kept there, no longer used by any \
+             member.\n"
+        ),
+        SecretHome::Keychain if !set.changed => {
+            format!("{secret} of “{app}” is already retired; nothing changed.\n")
+        }
+        SecretHome::Keychain => {
+            format!("Retired {secret} of “{app}”: kept in the keychain, no longer used.\n")
+        }
+    })
     .map(|()| 0)
 }
 
 /// `authdeck secret reactivate`: a retired secret back in use.
 fn reactivate(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
     let (app, secret) = target(core, which)?;
-    if core.is_team_environment(&app.environment_id)? {
-        let secret = block_on(core.set_team_secret_state(&secret.id, SecretState::Active))??;
-        return output::print(&format!(
-            "{} of “{}” is active in the team vault.\n",
-            named(&secret),
-            app.display_name
-        ))
-        .map(|()| 0);
-    }
-    let said = if secret.state == SecretState::Active {
-        "is already active; nothing changed"
-    } else {
-        core.reactivate_secret(&secret.id)?;
-        "is active again"
-    };
-    output::print(&format!(
-        "{} of “{}” {said}.\n",
-        named(&secret),
-        app.display_name
-    ))
+    let set = block_on(core.set_secret_state(&secret.id, SecretState::Active))??;
+    let (secret, app) = (named(&set.secret), &app.display_name);
+    output::print(&match set.home {
+        SecretHome::TeamVault => format!("{secret} of “{app}” is active in the team vault.\n"),
+        SecretHome::Keychain if !set.changed => {
+            format!("{secret} of “{app}” is already active; nothing changed.\n")
+        }
+        SecretHome::Keychain => format!("{secret} of “{app}” is active again.\n"),
+    })
     .map(|()| 0)
 }
 
 /// `authdeck secret rm`: by ID, or by label when it names one secret.
 fn rm(core: &Core, which: &SecretTarget) -> Result<u8, Failure> {
     let (app, secret) = target(core, which)?;
-    if core.is_team_environment(&app.environment_id)? {
-        block_on(core.remove_team_secret(&secret.id))??;
-        return output::print(&format!(
-            "Removed {} of “{}” from the team vault: no version of it remains.\n",
-            named(&secret),
-            app.display_name
-        ))
-        .map(|()| 0);
-    }
-    core.delete_secret(&secret.id)?;
-    output::print(&format!(
-        "Deleted {} of “{}” from the keychain.\n",
-        named(&secret),
-        app.display_name
-    ))
+    let home = block_on(core.remove_secret(&secret.id))??;
+    let (secret, app) = (named(&secret), &app.display_name);
+    output::print(&match home {
+        SecretHome::TeamVault => {
+            format!("Removed {secret} of “{app}” from the team vault: no version of it remains.\n")
+        }
+        SecretHome::Keychain => format!("Deleted {secret} of “{app}” from the keychain.\n"),
+    })
     .map(|()| 0)
 }

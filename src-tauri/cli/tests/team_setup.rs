@@ -8,8 +8,8 @@ mod common;
 use authdeck_core::vault::SecretStore;
 use common::Home;
 use common::support::openbao::OpenBao;
-use common::team::{add_team, shared_by_admin};
-use serde_json::Value;
+use common::team::{ADMIN_POLICY, MEMBER_POLICY, add_team, shared_by_admin};
+use serde_json::{Value, json};
 
 /// The shared "Local" (with "Billing sync") and a member who joined it.
 fn two_members(test: &str) -> (common::Server, OpenBao, Home, Home) {
@@ -204,6 +204,52 @@ fn the_same_field_edited_by_both_is_a_conflict_showing_both_until_one_is_chosen(
     assert_eq!(listed(&admin), theirs);
     assert_eq!(listed(&member), theirs);
     clear(&[&admin, &member]);
+}
+
+#[test]
+fn a_conflict_names_who_wrote_theirs_by_their_vault_identity() {
+    let server = common::Server::start(&[]);
+    let bao = OpenBao::start();
+    bao.put_policy("acme-member", MEMBER_POLICY);
+    bao.put_policy("acme-admin", ADMIN_POLICY);
+    // The vault names a token made with display name "alice" `token-alice`.
+    let signed_in = |policy: &str, name: &str| {
+        bao.token_from(json!({ "policies": [policy], "ttl": "1h", "display_name": name }))
+    };
+    let alice = Home::new("team-setup-author-alice");
+    alice.local_environment(&server);
+    alice.app("Local", "Billing sync", "basic-client", "basic-secret");
+    add_team(&alice, &bao, &signed_in("acme-admin", "alice")).ok();
+    alice.run(&["env", "share", "Local", "--team", "acme"]).ok();
+    let bob = Home::new("team-setup-author-bob");
+    add_team(&bob, &bao, &signed_in("acme-member", "bob")).ok();
+    bob.run(&["env", "join", "acme", "Local"]).ok();
+    let written_by = || {
+        bao.kv_data("authdeck/acme/local/setup")
+            .expect("the set-up")["written_by"]
+            .clone()
+    };
+    assert_eq!(written_by(), "token-alice", "sharing signs the set-up");
+
+    describe(&alice, "Billing sync", "alice's", &[]).ok();
+    let conflict = describe(&bob, "Billing sync", "bob's", &[]);
+    assert_eq!(conflict.code, 7, "{conflict:#?}");
+    let first = conflict.stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("authdeck: Another member changed the same fields of this team environment's set-up (theirs written 20")
+            && first.ends_with(" by token-alice); nothing was written:"),
+        "{conflict:#?}"
+    );
+    describe(&bob, "Billing sync", "bob's", &["--keep-mine"]).ok();
+    assert_eq!(written_by(), "token-bob");
+    let conflict = describe(&alice, "Billing sync", "alice's second", &[]);
+    assert_eq!(conflict.code, 7, "{conflict:#?}");
+    let first = conflict.stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.ends_with(" by token-bob); nothing was written:"),
+        "{conflict:#?}"
+    );
+    clear(&[&alice, &bob]);
 }
 
 #[test]

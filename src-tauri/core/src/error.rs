@@ -117,6 +117,8 @@ pub enum Error {
         conflicts: Vec<crate::team::merge::SetupConflict>,
         /// When the vault's version was written, as its metadata says (RFC 3339).
         theirs_written_at: Option<String>,
+        /// Who wrote it: their vault identity, as their Authdeck recorded it in the set-up.
+        theirs_written_by: Option<String>,
         message: String,
     },
 

@@ -29,9 +29,10 @@ pub use error::{Error, ErrorCode, Result};
 pub use facade::{
     AddedCert, AppSwitches, Clock, Core, DEFAULT_LOGIN_TIMEOUT, ExchangeFailure, ExchangePart,
     ExchangeRequest, Fetch, LoginOptions, PendingDeviceLogin, PendingLogin, PendingTeamSignIn,
-    RECONCILE_AFTER_SECONDS, Reconciled, SecretUse, SystemClock, TeamPermission, TeamPermissions,
-    TeamSignInFor, TeamSignInStarted, id_token_account, open_in_browser, refresh_account,
-    registration_account, secret_account, token_account,
+    RECONCILE_AFTER_SECONDS, Reconciled, SecretHome, SecretPermissions, SecretStateSet, SecretUse,
+    SystemClock, TeamPermission, TeamPermissions, TeamSignInFor, TeamSignInStarted,
+    id_token_account, open_in_browser, refresh_account, registration_account, secret_account,
+    token_account,
 };
 pub use store::DATABASE_FILE;
 

@@ -8,4 +8,8 @@ export type SetupConflicts = { fields: Array<SetupConflict>,
 /**
  * When the other member's version was written, as the vault says (RFC 3339).
  */
-theirs_written_at: string | null, };
+theirs_written_at: string | null, 
+/**
+ * Who wrote it: their vault identity (`oidc-bob`), as their Authdeck recorded it.
+ */
+theirs_written_by: string | null, };

@@ -9,8 +9,8 @@ export type TeamPermission = { allowed: boolean,
  */
 capability: string, 
 /**
- * The vault API path asked about (`secret/metadata/authdeck/acme/sandbox/secrets/*`:
- * any secret of the environment).
+ * The vault API path asked about
+ * (`secret/metadata/authdeck/acme/sandbox/secrets/<id>`).
  */
 path: string, 
 /**

@@ -136,26 +136,30 @@ describe("SecretsPanel", () => {
     const TEAM_LAST =
       "This is the last active secret of “Billing sync” in the team vault, so it cannot be retired or removed. Add the new secret first, then retire or remove this one.";
     const setup = "secret/data/authdeck/acme/sandbox/setup";
-    const values = "secret/data/authdeck/acme/sandbox/secrets/*";
-    const metadata = "secret/metadata/authdeck/acme/sandbox/secrets/*";
+    const values = (id: string) => `secret/data/authdeck/acme/sandbox/secrets/${id}`;
+    const metadata = (id: string) => `secret/metadata/authdeck/acme/sandbox/secrets/${id}`;
     const may = (capability: string, path: string, allowed: boolean) => ({
       allowed,
       capability,
       path,
       refusal: allowed ? null : `Your vault policy does not allow ${capability === "read" ? "reading" : capability === "update" ? "updating" : "deleting"} ${path} (it needs “${capability}” there).`,
     });
-    const rights = (change: boolean, read: boolean, remove: boolean) => () => ({
+    // the vault's answer for each secret's own paths (sec-1 and sec-2, as the tests list them)
+    const rights = (change: boolean, read: boolean, remove: boolean, readable: string[] = ["sec-1", "sec-2"]) => () => ({
       change_setup: may("update", setup, change),
-      read_secrets: may("read", values, read),
-      remove_secrets: may("delete", metadata, remove),
+      secrets: ["sec-1", "sec-2"].map((id) => ({
+        secret_id: id,
+        read: may("read", values(id), read && readable.includes(id)),
+        remove: may("delete", metadata(id), remove),
+      })),
     });
     const shared = {
       team_of_environment: () => ({ team: "acme", method: "token", username: null }),
       team_permissions: rights(true, true, true),
     };
     const UPDATE_REFUSED = `Your vault policy does not allow updating ${setup} (it needs “update” there).`;
-    const DELETE_REFUSED = `Your vault policy does not allow deleting ${metadata} (it needs “delete” there).`;
-    const READ_REFUSED = `Your vault policy does not allow reading ${values} (it needs “read” there).`;
+    const DELETE_REFUSED = (id: string) => `Your vault policy does not allow deleting ${metadata(id)} (it needs “delete” there).`;
+    const READ_REFUSED = (id: string) => `Your vault policy does not allow reading ${values(id)} (it needs “read” there).`;
 
     it("disables for a read-only member what the vault says their policy does not allow, naming capability and path", async () => {
       const backend = fakeBackend({
@@ -166,15 +170,16 @@ describe("SecretsPanel", () => {
       });
       renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
       const note = await screen.findByTestId("team-policy-note");
-      expect(within(note).getAllByRole("listitem").map((item) => item.textContent)).toEqual([UPDATE_REFUSED, DELETE_REFUSED]);
+      expect(within(note).getAllByRole("listitem").map((item) => item.textContent)).toEqual([UPDATE_REFUSED, DELETE_REFUSED("sec-1"), DELETE_REFUSED("sec-2")]);
       for (const id of ["secret-add", "secret-rotate", "secret-retire", "secret-reactivate"]) {
         expect(screen.getByTestId(id)).toBeDisabled();
         expect(screen.getByTestId(id)).toHaveAttribute("title", UPDATE_REFUSED);
       }
-      for (const button of screen.getAllByTestId("secret-delete")) {
-        expect(button).toBeDisabled();
-        expect(button).toHaveAttribute("title", DELETE_REFUSED);
-      }
+      const deletes = screen.getAllByTestId("secret-delete");
+      expect(deletes.map((button) => [button.hasAttribute("disabled"), button.getAttribute("title")])).toEqual([
+        [true, DELETE_REFUSED("sec-1")],
+        [true, DELETE_REFUSED("sec-2")],
+      ]);
       // reading is allowed: copy, reveal and verify stay
       for (const id of ["secret-copy", "secret-reveal", "secret-verify"]) {
         for (const button of screen.getAllByTestId(id)) expect(button).toBeEnabled();
@@ -189,10 +194,10 @@ describe("SecretsPanel", () => {
     it("disables copy, reveal and verify when the policy does not allow reading the values", async () => {
       fakeBackend({ ...shared, team_permissions: rights(true, false, true), list_secrets: () => [secret()] });
       renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
-      expect(await screen.findByTestId("team-policy-note")).toHaveTextContent(READ_REFUSED);
+      expect(await screen.findByTestId("team-policy-note")).toHaveTextContent(READ_REFUSED("sec-1"));
       for (const id of ["secret-copy", "secret-reveal", "secret-verify"]) {
         expect(screen.getByTestId(id)).toBeDisabled();
-        expect(screen.getByTestId(id)).toHaveAttribute("title", READ_REFUSED);
+        expect(screen.getByTestId(id)).toHaveAttribute("title", READ_REFUSED("sec-1"));
       }
       for (const id of ["secret-add", "secret-rotate", "secret-retire", "secret-delete"]) expect(screen.getByTestId(id)).toBeEnabled();
     });
@@ -203,6 +208,23 @@ describe("SecretsPanel", () => {
       await waitFor(() => {
         expect(screen.getByTestId("secret-delete")).toHaveAttribute("title", "Delete from the team vault “acme”");
       });
+    });
+
+    it("disables reading only the secret whose own path the policy does not allow", async () => {
+      fakeBackend({
+        ...shared,
+        team_permissions: rights(true, true, true, ["sec-1"]),
+        list_secrets: () => [secret(), secret({ id: "sec-2", label: "New", fingerprint: "2222" })],
+      });
+      renderWithProviders(<SecretsPanel app={clientApp()} environment={environment()} />);
+      const note = await screen.findByTestId("team-policy-note");
+      expect(within(note).getAllByRole("listitem").map((item) => item.textContent)).toEqual([READ_REFUSED("sec-2")]);
+      for (const id of ["secret-copy", "secret-reveal", "secret-verify"]) {
+        const [first, second] = screen.getAllByTestId(id) as [HTMLElement, HTMLElement];
+        expect(first).toBeEnabled();
+        expect(second).toBeDisabled();
+        expect(second).toHaveAttribute("title", READ_REFUSED("sec-2"));
+      }
     });
 
     it("retires a secret through the same command as a local one, and says so", async () => {

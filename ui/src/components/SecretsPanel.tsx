@@ -51,13 +51,21 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
   const team = useTeam(environment.id).data ?? null;
   const home = team ? `the team vault “${team.team}”` : "the keychain";
   // what the member's vault policy does not allow is disabled, by the vault's own answer
-  const refusals = policyRefusals(useTeamPermissions(environment.id, team !== null).data);
-  const policyNotes = [...new Set([refusals.change, refusals.read, refusals.remove].filter((note) => note !== null))];
+  const permissions = useTeamPermissions(environment.id, team !== null).data;
   const { copy } = useClipboard();
 
   const all = secrets.data ?? [];
   const active = all.filter((secret) => secret.state === "active");
   const retired = all.filter((secret) => secret.state === "retired");
+  // asked of the vault secret by secret: the notes name every refusal among those shown
+  const refusals = policyRefusals(permissions, all.map((secret) => secret.id));
+  const policyNotes = [
+    ...new Set(
+      [refusals.change, ...all.flatMap((secret) => { const own = policyRefusals(permissions, [secret.id]); return [own.read, own.remove]; })].filter(
+        (note) => note !== null,
+      ),
+    ),
+  ];
   // the palette copies the first active secret, as its row's Copy button does
   usePaletteRequest({
     appId: app.id,
@@ -66,7 +74,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
     request,
     onRequestTaken,
     ready: secrets.data !== undefined,
-    refusal: () => refusals.read ?? (active[0] ? null : "it has no active secret"),
+    refusal: () => (active[0] ? policyRefusals(permissions, [active[0].id]).read : "it has no active secret"),
     perform: { "copy-secret": () => { if (active[0]) void copy(active[0]); } },
   });
 
@@ -203,7 +211,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
             onDelete={(s) => { setPending({ kind: "delete", secret: s }); }}
             onVerify={(s) => void verify(s)}
             verifying={verifying === secret.id}
-            refusals={refusals}
+            refusals={policyRefusals(permissions, [secret.id])}
             home={home}
           />
         ))}
@@ -222,7 +230,7 @@ export function SecretsPanel({ app, environment, request, onRequestTaken }: Prop
                 onDelete={(s) => { setPending({ kind: "delete", secret: s }); }}
                 onVerify={(s) => void verify(s)}
                 verifying={verifying === secret.id}
-                refusals={refusals}
+                refusals={policyRefusals(permissions, [secret.id])}
                 home={home}
               />
             ))}

@@ -14,6 +14,7 @@ const conflicts: SetupConflicts = {
     { client_id: "reports", app: "Reports", field: "app", mine: null, theirs: '{"labels":["finance"]}' },
   ],
   theirs_written_at: "2026-12-01T05:02:11Z",
+  theirs_written_by: "oidc-bob",
 };
 
 describe("SetupConflictDialog", () => {
@@ -23,6 +24,10 @@ describe("SetupConflictDialog", () => {
     renderWithProviders(<SetupConflictDialog conflicts={conflicts} onChoose={onChoose} onCancel={vi.fn()} />);
     const [description, removal] = screen.getAllByTestId("setup-conflict");
     if (!description || !removal) throw new Error("two conflicts shown");
+    // when and by whom theirs was written (their vault identity, recorded in the set-up)
+    expect(screen.getByTestId("setup-conflict-dialog")).toHaveTextContent(
+      `since this computer last read it (theirs written ${new Date("2026-12-01T05:02:11Z").toLocaleString()} by oidc-bob).`,
+    );
     expect(description).toHaveTextContent("“Billing sync” (billing-sbx-123): description");
     expect(within(description).getByTestId("setup-conflict-mine-value")).toHaveTextContent('"nightly"');
     expect(within(description).getByTestId("setup-conflict-theirs-value")).toHaveTextContent('"hourly"');
@@ -89,7 +94,7 @@ describe("SetupConflictDialog", () => {
         tries += 1;
         if (tries === 1) {
           // eslint-disable-next-line @typescript-eslint/only-throw-error -- the backend rejects with IpcError objects
-          throw { code: "setup_conflict", message: "Another member changed the same field.", field: null, conflicts: { fields: [tokenUrl], theirs_written_at: null } };
+          throw { code: "setup_conflict", message: "Another member changed the same field.", field: null, conflicts: { fields: [tokenUrl], theirs_written_at: null, theirs_written_by: null } };
         }
         return { ...environment(), ...(args.input as object) };
       },

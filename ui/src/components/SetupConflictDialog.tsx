@@ -40,7 +40,9 @@ export function SetupConflictDialog({ conflicts, busy, onChoose, onCancel }: Pro
       })),
     });
   };
-  const written = conflicts.theirs_written_at ? ` (theirs written ${new Date(conflicts.theirs_written_at).toLocaleString()})` : "";
+  const when = conflicts.theirs_written_at ? ` ${new Date(conflicts.theirs_written_at).toLocaleString()}` : "";
+  const who = conflicts.theirs_written_by ? ` by ${conflicts.theirs_written_by}` : "";
+  const written = when || who ? ` (theirs written${when}${who})` : "";
   return (
     <Dialog title="Another member changed this too" testId="setup-conflict-dialog" onClose={onCancel} wide>
       <div className="dialog-body">

@@ -2,7 +2,7 @@ import type { AppBinding } from "../bindings/AppBinding";
 import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { fakeBackend } from "../test/backend";
-import { clientApp, environment, tokenStatus } from "../test/fixtures";
+import { clientApp, environment, secret, tokenStatus } from "../test/fixtures";
 import { renderWithProviders } from "../test/render";
 import { ClipboardCountdown } from "./Clipboard";
 import { TokenPanel } from "./TokenPanel";
@@ -50,17 +50,25 @@ describe("TokenPanel", () => {
   });
 
   it("disables getting a token of a team app whose secrets the member's vault policy does not let them read", async () => {
-    const values = "secret/data/authdeck/acme/sandbox/secrets/*";
-    const refusal = `Your vault policy does not allow reading ${values} (it needs “read” there).`;
+    // the newest active secret is the one a token is minted with: its own path decides
+    const values = (id: string) => `secret/data/authdeck/acme/sandbox/secrets/${id}`;
+    const refusal = `Your vault policy does not allow reading ${values("sec-new")} (it needs “read” there).`;
     const may = { allowed: true, capability: "update", path: "secret/data/authdeck/acme/sandbox/setup", refusal: null };
     const backend = fakeBackend({
       token_details: () => ({ status: tokenStatus({ issued: Date.now() }), jwt: null }),
-      list_secrets: () => [],
+      list_secrets: () => [
+        secret({ id: "sec-old", added_at: "2026-11-01T10:00:00Z" }),
+        secret({ id: "sec-new", added_at: "2026-11-20T10:00:00Z" }),
+        secret({ id: "sec-retired", added_at: "2026-11-25T10:00:00Z", state: "retired" }),
+      ],
       team_of_environment: () => ({ team: "acme", method: "token", username: null }),
       team_permissions: () => ({
         change_setup: may,
-        read_secrets: { allowed: false, capability: "read", path: values, refusal },
-        remove_secrets: { ...may, capability: "delete" },
+        secrets: [
+          { secret_id: "sec-old", read: { ...may, capability: "read", path: values("sec-old") }, remove: { ...may, capability: "delete" } },
+          { secret_id: "sec-new", read: { allowed: false, capability: "read", path: values("sec-new"), refusal }, remove: { ...may, capability: "delete" } },
+          { secret_id: "sec-retired", read: { ...may, capability: "read", path: values("sec-retired") }, remove: { ...may, capability: "delete" } },
+        ],
       }),
     });
     renderWithProviders(<TokenPanel app={clientApp()} environment={withEndpoints} />);

@@ -8,8 +8,8 @@ import type { TokenInfo } from "../bindings/TokenInfo";
 import type { TokenMeta } from "../bindings/TokenMeta";
 import type { TokenStatus } from "../bindings/TokenStatus";
 import { api, toIpcError } from "../api/client";
-import { keys, useAppBinding, useTeam, useTeamPermissions, useTokenDetails } from "../api/queries";
-import { policyRefusals } from "../lib/vault";
+import { keys, useAppBinding, useSecrets, useTeam, useTeamPermissions, useTokenDetails } from "../api/queries";
+import { newestActive, policyRefusals } from "../lib/vault";
 import { cnfJkt, cnfX5t, tokenBinding, type TokenBinding } from "../lib/binding";
 import { actingParties, tokenTypeName } from "../lib/exchange";
 import { presentationOf, WHAT_TO_DO } from "../lib/errors";
@@ -285,7 +285,9 @@ export function TokenPanel({ app, environment, request, onRequestTaken }: Props)
   const introspect = () => void run("introspect", () => api.introspectToken(app.id), (value) => { setResult({ kind: "introspection", value }); });
   // a confidential app of a team environment needs to read its secret from the vault
   const shared = useTeam(environment.id).data != null;
-  const vaultRefusals = policyRefusals(useTeamPermissions(environment.id, shared).data);
+  // the secret a token is minted with: the newest active one, as core picks it
+  const minting = newestActive(useSecrets(shared ? app.id : null).data ?? []);
+  const vaultRefusals = policyRefusals(useTeamPermissions(environment.id, shared).data, minting ? [minting.id] : []);
   /** Why each action cannot run now, in its button's words; null when it can. */
   const refusals: Record<PanelAction, string | null> = {
     "get-token": !endpoints.token_url

@@ -3,6 +3,7 @@
 // banner and the badge read. A failed look is a state to show quietly, never an error to raise.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import type { EnvironmentId } from "../bindings/EnvironmentId";
+import type { SecretMeta } from "../bindings/SecretMeta";
 import type { TeamPermissions } from "../bindings/TeamPermissions";
 import { api, toIpcError } from "../api/client";
 import { keys } from "../api/queries";
@@ -77,12 +78,25 @@ export interface PolicyRefusals {
 /** Everything allowed: a local environment, or a team one whose answer has not come yet. */
 export const NO_REFUSALS: PolicyRefusals = { change: null, read: null, remove: null };
 
-/** The refusals in the vault's answer (`team_permissions`), each naming the capability and path. */
-export function policyRefusals(permissions: TeamPermissions | null | undefined): PolicyRefusals {
+/**
+ * The refusals in the vault's answer (`team_permissions`) for the secrets `secretIds` (asked of
+ * the vault path by path: a policy may allow one secret and not another), each naming the
+ * capability and path; read and remove are refused when any of those secrets is. A secret the
+ * answer does not list yet (added since) is not refused here: the vault still decides.
+ */
+export function policyRefusals(permissions: TeamPermissions | null | undefined, secretIds: readonly string[]): PolicyRefusals {
   if (!permissions) return NO_REFUSALS;
+  const of = secretIds.map((id) => permissions.secrets.find((secret) => secret.secret_id === id)).filter((secret) => secret !== undefined);
   return {
     change: permissions.change_setup.refusal,
-    read: permissions.read_secrets.refusal,
-    remove: permissions.remove_secrets.refusal,
+    read: of.map((secret) => secret.read.refusal).find((refusal) => refusal !== null) ?? null,
+    remove: of.map((secret) => secret.remove.refusal).find((refusal) => refusal !== null) ?? null,
   };
+}
+
+/** The secret core mints with: the newest active one (by when it was added here). */
+export function newestActive(secrets: readonly SecretMeta[]): SecretMeta | undefined {
+  return secrets
+    .filter((secret) => secret.state === "active")
+    .reduce<SecretMeta | undefined>((newest, secret) => (newest === undefined || secret.added_at > newest.added_at ? secret : newest), undefined);
 }

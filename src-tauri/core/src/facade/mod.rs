@@ -15,6 +15,7 @@ mod login;
 mod par;
 mod portable;
 mod remote;
+mod secret_actions;
 mod secrets;
 mod signing_keys;
 mod team;
@@ -40,8 +41,9 @@ pub use login::{
     open_in_browser,
 };
 pub use remote::{drift, registration_account};
+pub use secret_actions::{SecretHome, SecretStateSet};
 pub use team_oidc::{PendingTeamSignIn, TeamSignInFor, TeamSignInStarted};
-pub use team_permissions::{TeamPermission, TeamPermissions};
+pub use team_permissions::{SecretPermissions, TeamPermission, TeamPermissions};
 pub use team_setup::AppSwitches;
 pub use tokens::Fetch;
 

@@ -211,7 +211,8 @@ impl Core {
         vault: &'a TeamVault,
         token: &'a Secret,
     ) -> Result<Kv<'a>> {
-        Ok(Kv::new(self.http()?, vault, token))
+        let author = teams::signed_in_as(&self.store()?.conn, &vault.name)?;
+        Ok(Kv::new(self.http()?, vault, token).by(author))
     }
 
     /// What the vault says of `token` now, and its lifetime to remember.

@@ -1,13 +1,14 @@
 //! What a member's vault policy allows in a team environment, asked of the vault itself
 //! (`sys/capabilities-self`, one request for every path the actions need), never guessed from
 //! the policies' names: the window disables what is not allowed and says which capability on
-//! which path is missing. The actions still meet the vault's own refusal if the policy
-//! changed since.
+//! which path is missing. Each secret's own paths are asked (`…/secrets/<id>`), not the
+//! folder's (`…/secrets/*`), so a policy that names single secrets is reflected secret by
+//! secret. The actions still meet the vault's own refusal if the policy changed since.
 
 use super::Core;
-use super::team_share::setup_path;
+use super::team_share::{secret_path, setup_path};
 use crate::error::{Error, Result};
-use crate::model::EnvironmentId;
+use crate::model::{EnvironmentId, SecretId};
 use crate::store::teams;
 use crate::team::kv::grants;
 use serde::Serialize;
@@ -20,10 +21,19 @@ use ts_rs::TS;
 pub struct TeamPermissions {
     /// Adding, retiring and reactivating a secret: `update` on the set-up.
     pub change_setup: TeamPermission,
-    /// Copying and revealing a secret, and getting a token with one: `read` on the values.
-    pub read_secrets: TeamPermission,
-    /// Removing a secret: `delete` on the values' metadata (every version goes).
-    pub remove_secrets: TeamPermission,
+    /// Each secret of the environment's apps, by the vault's answer for its own paths.
+    pub secrets: Vec<SecretPermissions>,
+}
+
+/// What a member may do with one team secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SecretPermissions {
+    pub secret_id: SecretId,
+    /// Copying and revealing it, and getting a token with it: `read` on its value.
+    pub read: TeamPermission,
+    /// Removing it: `delete` on its value's metadata (every version goes).
+    pub remove: TeamPermission,
 }
 
 /// One capability on one vault path, and whether the member's token has it.
@@ -33,8 +43,8 @@ pub struct TeamPermission {
     pub allowed: bool,
     /// The capability the actions need: `update`, `read` or `delete`.
     pub capability: String,
-    /// The vault API path asked about (`secret/metadata/authdeck/acme/sandbox/secrets/*`:
-    /// any secret of the environment).
+    /// The vault API path asked about
+    /// (`secret/metadata/authdeck/acme/sandbox/secrets/<id>`).
     pub path: String,
     /// What the window says beside a disabled action; `None` when allowed.
     pub refusal: Option<String>,
@@ -42,26 +52,53 @@ pub struct TeamPermission {
 
 impl Core {
     /// Asks the vault what the member's token may do in a team environment: change its
-    /// set-up, read its secrets' values, remove its secrets.
+    /// set-up, and read and remove each of its secrets; one request for every path.
     pub async fn team_permissions(&self, environment: &EnvironmentId) -> Result<TeamPermissions> {
-        let (vault, key) =
-            teams::of_environment(&self.store()?.conn, environment)?.ok_or_else(|| {
-                Error::NotConfigured("This environment is not shared through a team vault.".into())
-            })?;
+        let (vault, key, ids) = {
+            let store = self.store()?;
+            let (vault, key) =
+                teams::of_environment(&store.conn, environment)?.ok_or_else(|| {
+                    Error::NotConfigured(
+                        "This environment is not shared through a team vault.".into(),
+                    )
+                })?;
+            let ids = teams::secret_ids_in(&store.conn, environment)?;
+            (vault, key, ids)
+        };
         let token = self.team_token(&vault).await?;
         let kv = self.team_client(&vault, &token)?;
-        // Any secret of the environment: policies grant by folder (`…/secrets/*`).
-        let any_secret = format!("{key}/secrets/*");
         let setup = kv.api_path("data", &setup_path(&key));
-        let values = kv.api_path("data", &any_secret);
-        let metadata = kv.api_path("metadata", &any_secret);
-        let asked = [setup.clone(), values.clone(), metadata.clone()];
+        // The set-up, then each secret's value and its metadata.
+        let mut asked = vec![setup.clone()];
+        for id in &ids {
+            let path = secret_path(&key, &SecretId(id.clone()));
+            asked.push(kv.api_path("data", &path));
+            asked.push(kv.api_path("metadata", &path));
+        }
         // One list per path asked, in order.
         let granted = kv.capabilities(&asked).await?;
+        let secrets = ids
+            .into_iter()
+            .enumerate()
+            .map(|(i, id)| SecretPermissions {
+                secret_id: SecretId(id),
+                read: permission(
+                    "read",
+                    "reading",
+                    asked[1 + 2 * i].clone(),
+                    &granted[1 + 2 * i],
+                ),
+                remove: permission(
+                    "delete",
+                    "deleting",
+                    asked[2 + 2 * i].clone(),
+                    &granted[2 + 2 * i],
+                ),
+            })
+            .collect();
         Ok(TeamPermissions {
             change_setup: permission("update", "updating", setup, &granted[0]),
-            read_secrets: permission("read", "reading", values, &granted[1]),
-            remove_secrets: permission("delete", "deleting", metadata, &granted[2]),
+            secrets,
         })
     }
 }

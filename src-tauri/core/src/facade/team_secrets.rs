@@ -153,6 +153,15 @@ pub(super) async fn read_setup(kv: &Kv<'_>, key: &str) -> Result<(SharedSetup, u
         .map(|(setup, version, _)| (setup, version))
 }
 
+/// What is written for `setup`: the set-up with the writer's vault identity as its author.
+pub(super) fn signed(setup: &SharedSetup, kv: &Kv<'_>) -> Result<serde_json::Value> {
+    let setup = SharedSetup {
+        written_by: kv.author.clone(),
+        ..setup.clone()
+    };
+    serde_json::to_value(&setup).map_err(|e| Error::Internal(e.to_string()))
+}
+
 /// A shared environment's set-up, its version and when the vault says it was written.
 pub(super) async fn read_setup_entry(
     kv: &Kv<'_>,
@@ -199,8 +208,10 @@ pub(super) async fn change_setup(
         if !change(&mut setup)? {
             return Ok(());
         }
-        let data = serde_json::to_value(&setup).map_err(|e| Error::Internal(e.to_string()))?;
-        match kv.write(&setup_path(key), data, version).await {
+        match kv
+            .write(&setup_path(key), signed(&setup, kv)?, version)
+            .await
+        {
             Ok(_) => return Ok(()),
             Err(conflict @ Error::Conflict { .. }) => last = Some(conflict),
             Err(error) => return Err(error),

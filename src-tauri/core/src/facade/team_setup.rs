@@ -17,7 +17,7 @@
 use super::Core;
 use super::apps::from_input;
 use super::portable::{exported_environment, merge as import_merge, refuse_problems};
-use super::team_secrets::read_setup_entry;
+use super::team_secrets::{read_setup_entry, signed};
 use super::team_share::setup_path;
 use crate::error::{Error, Result};
 use crate::model::*;
@@ -266,7 +266,7 @@ impl Core {
                     .retain(|app| shared.contains(&app.client_id.as_str()));
             }
             let mut merged = merged_setup(&kv, &key, &setup, &base, &mine, choices)
-                .map_err(|conflicts| conflict_error(conflicts, written_at))?;
+                .map_err(|conflicts| conflict_error(conflicts, written_at, &setup.written_by))?;
             if let Some(rename) = rename {
                 rename.relist(&setup, &mut merged);
             }
@@ -274,8 +274,10 @@ impl Core {
                 self.rename_here(rename, &merged)?;
                 return Ok((self.follow_setup(environment, &merged, &[])?, Vec::new()));
             }
-            let data = serde_json::to_value(&merged).map_err(|e| Error::Internal(e.to_string()))?;
-            match kv.write(&setup_path(&key), data, version).await {
+            match kv
+                .write(&setup_path(&key), signed(&merged, &kv)?, version)
+                .await
+            {
                 Ok(_) => {
                     self.crash_point("team setup: written")?;
                     let unlisted = setup
@@ -605,7 +607,11 @@ impl Core {
 }
 
 /// The conflicts as one error: each field with both sides, and when theirs was written.
-fn conflict_error(conflicts: Vec<SetupConflict>, theirs_written_at: Option<String>) -> Error {
+fn conflict_error(
+    conflicts: Vec<SetupConflict>,
+    theirs_written_at: Option<String>,
+    theirs_written_by: &Option<String>,
+) -> Error {
     let shown = |side: &Option<String>| side.clone().unwrap_or_else(|| "(removed)".into());
     let lines: Vec<String> = conflicts
         .iter()
@@ -622,9 +628,7 @@ fn conflict_error(conflicts: Vec<SetupConflict>, theirs_written_at: Option<Strin
             )
         })
         .collect();
-    let when = theirs_written_at
-        .as_deref()
-        .map_or_else(String::new, |at| format!(" (theirs written {at})"));
+    let when = merge::theirs_written(theirs_written_at.as_deref(), theirs_written_by.as_deref());
     Error::SetupConflict {
         message: format!(
             "Another member changed the same {} of this shared environment{when}; nothing was \
@@ -638,5 +642,6 @@ fn conflict_error(conflicts: Vec<SetupConflict>, theirs_written_at: Option<Strin
         ),
         conflicts,
         theirs_written_at,
+        theirs_written_by: theirs_written_by.clone(),
     }
 }

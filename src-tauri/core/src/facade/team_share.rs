@@ -60,8 +60,7 @@ impl Core {
             });
             create_or_find(&kv, &secret_path(&key, id), data, "value").await?;
         }
-        let setup_value =
-            serde_json::to_value(&setup).map_err(|e| Error::Internal(e.to_string()))?;
+        let setup_value = super::team_secrets::signed(&setup, &kv)?;
         create_or_find(&kv, &setup_path(&key), setup_value, "export").await?;
         self.crash_point("share: vault written")?;
         read_back(&kv, &key, &values).await?;
@@ -103,6 +102,7 @@ impl Core {
         };
         Ok((
             SharedSetup {
+                written_by: None,
                 export,
                 secrets: shared,
             },

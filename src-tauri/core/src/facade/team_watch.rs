@@ -8,8 +8,8 @@ use super::Core;
 use super::team_secrets::read_setup;
 use super::team_share::setup_path;
 use crate::error::{Error, Result};
-use crate::model::{EnvironmentId, SecretId};
-use crate::store::{secrets, teams};
+use crate::model::EnvironmentId;
+use crate::store::teams;
 use crate::team::TeamVault;
 use crate::team::kv::Kv;
 
@@ -17,14 +17,6 @@ impl Core {
     /// The team vault an environment is shared through; `None` for a local environment.
     pub fn team_of_environment(&self, environment: &EnvironmentId) -> Result<Option<TeamVault>> {
         Ok(teams::of_environment(&self.store()?.conn, environment)?.map(|(vault, _)| vault))
-    }
-
-    /// Whether a secret belongs to an app of a team environment (its value is in the vault).
-    pub fn is_team_secret(&self, id: &SecretId) -> Result<bool> {
-        let secret = secrets::get(&self.store()?.conn, id)?
-            .ok_or_else(|| Error::NotFound("That secret no longer exists.".into()))?;
-        let app = self.app(&secret.app_id)?;
-        self.is_team_environment(&app.environment_id)
     }
 
     /// Asks the vault for the version of a team environment's set-up and, when it is not

@@ -564,11 +564,14 @@ mod tests {
         );
         apps::set_dpop_key(&conn, &a2, None).unwrap();
         let alg: Option<String> = conn
-            .query_row("SELECT dpop_alg FROM apps WHERE id = 'a2'", [], |r| r.get(0))
+            .query_row("SELECT dpop_alg FROM apps WHERE id = 'a2'", [], |r| {
+                r.get(0)
+            })
             .unwrap();
         assert_eq!(alg, None, "the algorithm goes with the key");
         assert!(
-            conn.execute("UPDATE apps SET dpop_alg = 'HS256'", []).is_err(),
+            conn.execute("UPDATE apps SET dpop_alg = 'HS256'", [])
+                .is_err(),
             "only a signing key's algorithms"
         );
     }

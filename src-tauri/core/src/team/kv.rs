@@ -42,6 +42,9 @@ pub struct Kv<'a> {
     pub vault: &'a TeamVault,
     /// Empty for a sign-in, which is sent without a token.
     pub token: &'a Secret,
+    /// Whose token it is, as the vault named it at sign-in (`display_name` of
+    /// `auth/token/lookup-self`); written into each set-up version this client writes.
+    pub author: Option<String>,
     /// The cluster's replication index of the last answer, sent with the next request
     /// (`team/cluster.rs`).
     pub(super) index: Mutex<Option<http::HeaderValue>>,
@@ -54,8 +57,14 @@ impl<'a> Kv<'a> {
             http,
             vault,
             token,
+            author: None,
             index: Mutex::new(None),
         }
+    }
+
+    /// The same client, its writes of a set-up signed with `author` (the token's identity).
+    pub fn by(self, author: Option<String>) -> Self {
+        Self { author, ..self }
     }
 }
 

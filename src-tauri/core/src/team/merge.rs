@@ -296,3 +296,14 @@ fn unflatten(fields: Fields) -> Value {
 
 #[cfg(test)]
 mod tests;
+
+/// ` (theirs written <when> by <who>)` for a conflict's message, with what is known of the
+/// other side's version; empty when neither is.
+pub fn theirs_written(at: Option<&str>, by: Option<&str>) -> String {
+    match (at, by) {
+        (Some(at), Some(by)) => format!(" (theirs written {at} by {by})"),
+        (Some(at), None) => format!(" (theirs written {at})"),
+        (None, Some(by)) => format!(" (theirs written by {by})"),
+        (None, None) => String::new(),
+    }
+}

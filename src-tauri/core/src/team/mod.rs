@@ -169,6 +169,11 @@ pub struct TeamStatus {
 pub struct SharedSetup {
     pub export: crate::portable::ExportFile,
     pub secrets: Vec<SharedSecret>,
+    /// Who wrote this version: the writer's vault identity (their token's display name at
+    /// the vault, `oidc-alice`), which KV v2's metadata does not keep (only times). Absent in
+    /// set-ups written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_by: Option<String>,
 }
 
 /// One secret's metadata in a shared set-up.
