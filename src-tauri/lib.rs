@@ -112,6 +112,12 @@ impl std::fmt::Display for NotStarted {
     }
 }
 
+/// Says a launch's refusal where a person who started Authdeck from a desktop menu sees it: a
+/// desktop notification (bounded wait), beside the stderr line the caller prints.
+pub fn tell_on_desktop(error: &NotStarted) -> bool {
+    notices::tell_without_window("Authdeck is not answering", &error.to_string())
+}
+
 /// The plugin's name in tauri's error for a failed plugin set-up.
 const SINGLE_INSTANCE_PLUGIN: &str = "single-instance";
 

@@ -39,6 +39,7 @@ fn main() -> ExitCode {
         Err(NotStarted::HandOverFailed(_)) if relaunch::allowed() => relaunch::now(),
         Err(error @ NotStarted::NotAnswering(_)) => {
             eprintln!("authdeck-desktop: {error}");
+            authdeck_app::tell_on_desktop(&error);
             ExitCode::from(NOT_ANSWERING)
         }
         Err(error) => {

@@ -290,6 +290,50 @@ pub fn window_in_front<R: Runtime>(app: &AppHandle<R>) -> bool {
     })
 }
 
+/// How long a launch that starts no app waits for the notification server to take its notice.
+const LAUNCH_NOTICE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Says `body` as a desktop notification for a launch that opens no window (the running
+/// Authdeck does not answer): someone who started Authdeck from a desktop menu sees no stderr.
+/// Bounded by [`LAUNCH_NOTICE_WAIT`]: a server that hangs costs the launch no more than that.
+/// Returns whether the server took it.
+pub fn tell_without_window(summary: &str, body: &str) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let (summary, body) = (summary.to_owned(), body.to_owned());
+        let (sent, taken) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let shown = notify_rust::Notification::new()
+                .appname("Authdeck")
+                .summary(&summary)
+                .body(&body)
+                .icon("authdeck-desktop")
+                .urgency(notify_rust::Urgency::Critical)
+                .show();
+            let _ = sent.send(shown.map(|_| ()).map_err(|e| e.to_string()));
+        });
+        match taken.recv_timeout(LAUNCH_NOTICE_WAIT) {
+            Ok(Ok(())) => true,
+            Ok(Err(why)) => {
+                eprintln!("authdeck-desktop: the notice was not shown as a notification: {why}");
+                false
+            }
+            Err(_) => {
+                eprintln!(
+                    "authdeck-desktop: the notification server did not answer within {} s",
+                    LAUNCH_NOTICE_WAIT.as_secs()
+                );
+                false
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (summary, body);
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

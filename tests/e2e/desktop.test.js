@@ -21,8 +21,10 @@ import {
   instanceNamesOnBus,
   launch,
   NAMESPACE,
+  notificationsIn,
   screenshot,
   startDesktopProgram,
+  startNotificationListener,
   stillRunning,
   succeeds,
   textsOf,
@@ -264,13 +266,18 @@ test("a launch whose running instance dies during the hand-over starts as the in
   await waitForText(browser, "app-title", "Hand-over first");
 });
 
-test("a launch while the running app does not answer (stopped) says so within seconds, exits 3 and starts nothing; `authdeck open` exits 10", async () => {
+test("a launch while the running app does not answer (stopped) says so within seconds, on stderr and as a notification, exits 3 and starts nothing; `authdeck open` exits 10", async () => {
   const pid = ownerPid(instanceName(realpathSync(HOME), NAMESPACE));
   assert.ok(pid, "the run's app owns its instance name");
   const windows = shownWindows();
   const told = (pid) =>
     `Authdeck already runs on this data folder (process ${pid}) but did not answer within 2 s: it is stopped or hung. ` +
     `No second Authdeck was started beside it. Wait and try again, or end it (kill ${pid}) and start Authdeck again.`;
+  // a person who launched from a desktop menu sees no stderr: the launch also raises a
+  // notification, recorded here by a listener owning org.freedesktop.Notifications
+  const scratch = mkdtempSync(join(tmpdir(), "authdeck-notices-"));
+  const log = join(scratch, "notifications.jsonl");
+  const listener = await startNotificationListener(log, join(scratch, "clicks"));
   process.kill(pid, "SIGSTOP");
   try {
     const started = Date.now();
@@ -281,6 +288,10 @@ test("a launch while the running app does not answer (stopped) says so within se
     // bounded: the session bus alone would have waited 25 s (generous: a loaded machine)
     assert.ok(exit.ms < 12000, `the launch took ${exit.ms} ms to give up`);
     assert.equal(second.said, `authdeck-desktop: ${told(pid)}\n`);
+    assert.deepEqual(
+      notificationsIn(log).map((n) => ({ summary: n.summary, body: n.body })),
+      [{ summary: "Authdeck is not answering", body: told(pid) }],
+    );
     assert.deepEqual(shownWindows(), windows, "a window opened beside the stopped app");
     assert.equal(ownerPid(instanceName(realpathSync(HOME), NAMESPACE)), pid, "the stopped app lost its name");
 
@@ -300,6 +311,8 @@ test("a launch while the running app does not answer (stopped) says so within se
     assert.deepEqual(shownWindows(), windows, "a window opened beside the stopped app");
   } finally {
     process.kill(pid, "SIGCONT");
+    listener.kill("SIGTERM");
+    rmSync(scratch, { recursive: true, force: true });
   }
   // going on, it answers again: a launch hands over to it and it still works
   const again = startDesktop(["--open", apps["Hand-over first"]]);

@@ -8,8 +8,7 @@
 // secret; clicking it shows that app. With the kind turned off in the settings, the same
 // refusal raises none.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import {
@@ -20,14 +19,15 @@ import {
   dismissToasts,
   keychainValues,
   launch,
+  notificationsIn,
   openApp,
   screenshot,
+  startNotificationListener,
   until,
   waitForGone,
   waitForText,
 } from "./support.js";
 
-const LISTENER = new URL("../support/notification-listener/notification-listener", import.meta.url).pathname;
 const SCRATCH = dirname(process.env.XDG_DATA_HOME ?? "/nonexistent/x");
 const LOG = join(SCRATCH, "notifications.jsonl");
 const CLICKS = join(SCRATCH, "notification-clicks");
@@ -40,34 +40,7 @@ let browser;
 let issuer;
 const seen = new Set(); // every keychain value seen during the run, for the no-secret check
 
-/** Starts the listener and resolves once it owns org.freedesktop.Notifications. */
-function startListener() {
-  if (!existsSync("/usr/bin/python3")) throw new Error("/usr/bin/python3 is missing; run .ci/install-deps");
-  const child = spawn("/usr/bin/python3", [LISTENER, LOG, CLICKS], { stdio: ["ignore", "pipe", "pipe"] });
-  let said = "";
-  child.stderr.on("data", (chunk) => {
-    said += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", (chunk) => {
-      if (String(chunk).includes("ready")) resolve(child);
-    });
-    child.on("exit", (code) => {
-      reject(new Error(`the notification listener ended (${code}) before it was ready: ${said.trim()} (python3-dbus and python3-gi: run .ci/install-deps)`));
-    });
-  });
-}
-
-/** Every notification the listener recorded so far. */
-function notifications() {
-  if (!existsSync(LOG)) return [];
-  return readFileSync(LOG, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line));
-}
-
-const signInNeeded = () => notifications().filter((n) => n.summary === SIGN_IN_NEEDED);
+const signInNeeded = () => notificationsIn(LOG).filter((n) => n.summary === SIGN_IN_NEEDED);
 
 /** Calls one of the app's own commands from the page (the way the UI does). */
 const command = (name) => browser.execute(async (n) => window.__TAURI_INTERNALS__.invoke(n, {}), name);
@@ -124,7 +97,7 @@ async function renewalRefused() {
 before(async () => {
   rmSync(LOG, { force: true });
   rmSync(CLICKS, { force: true });
-  listener = await startListener();
+  listener = await startNotificationListener(LOG, CLICKS);
   browser = await launch({ args: ["--demo"] });
   await waitForText(browser, "status-environment", "Demo (local) · 5 apps", 20000);
   issuer = (await command("app_info")).demo_issuer;
@@ -188,7 +161,7 @@ test("a refresh refused during automatic renewal raises one notification naming 
   assert.equal(notice.body, "Demo sign-in (Demo (local)): automatic renewal could not refresh the sign-in. Open Authdeck and sign in again.");
   assert.ok(notice.actions.includes("default"), `a click is reported back (actions ${JSON.stringify(notice.actions)})`);
   for (const value of keychainValues(DEMO_NAMESPACE)) seen.add(value);
-  const everything = JSON.stringify(notifications());
+  const everything = JSON.stringify(notificationsIn(LOG));
   for (const value of seen) assert.ok(!everything.includes(value), "a keychain value is in a notification");
 });
 
@@ -209,6 +182,6 @@ test("with the kind turned off in the settings, the same refusal raises no notif
   await renewalRefused();
   await browser.pause(3000);
   assert.equal(signInNeeded().length, before, "no sign-in-needed notification while the kind is off");
-  const everything = JSON.stringify(notifications());
+  const everything = JSON.stringify(notificationsIn(LOG));
   for (const value of seen) assert.ok(!everything.includes(value), "a keychain value is in a notification");
 });

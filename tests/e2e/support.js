@@ -443,3 +443,36 @@ export async function until(what, check, timeout = 15000) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+const NOTIFICATION_LISTENER = new URL("../support/notification-listener/notification-listener", import.meta.url).pathname;
+
+/**
+ * Starts the notification listener (tests/support/notification-listener), which owns the
+ * session bus's org.freedesktop.Notifications and records every Notify call as a JSON line in
+ * `log` (and clicks one when `clicks` names it); resolves once it owns the name.
+ */
+export function startNotificationListener(log, clicks) {
+  if (!existsSync("/usr/bin/python3")) throw new Error("/usr/bin/python3 is missing; run .ci/install-deps");
+  const child = spawn("/usr/bin/python3", [NOTIFICATION_LISTENER, log, clicks], { stdio: ["ignore", "pipe", "pipe"] });
+  let said = "";
+  child.stderr.on("data", (chunk) => {
+    said += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (chunk) => {
+      if (String(chunk).includes("ready")) resolve(child);
+    });
+    child.on("exit", (code) => {
+      reject(new Error(`the notification listener ended (${code}) before it was ready: ${said.trim()} (python3-dbus and python3-gi: run .ci/install-deps)`));
+    });
+  });
+}
+
+/** Every notification the listener recorded in `log` so far. */
+export function notificationsIn(log) {
+  if (!existsSync(log)) return [];
+  return readFileSync(log, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
