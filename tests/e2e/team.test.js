@@ -330,10 +330,16 @@ test("a read-only member finds Add, Retire and Delete disabled with the vault's 
   await click(browser, "vault-sign-in-submit");
   await waitForGone(browser, "vault-sign-in-banner", FOLLOW_WITHIN_MS);
   // the vault's answer (sys/capabilities-self), asked again after the sign-in
+  // (asked path by path: the set-up's, and each secret's own data and metadata paths)
   const setup = "secret/data/authdeck/acme/team-sandbox/setup";
-  const metadata = "secret/metadata/authdeck/acme/team-sandbox/secrets/*";
-  await waitForText(browser, "team-policy-note", `Your vault policy does not allow updating ${setup} (it needs “update” there).`, FOLLOW_WITHIN_MS);
-  await waitForText(browser, "team-policy-note", `Your vault policy does not allow deleting ${metadata} (it needs “delete” there).`);
+  const updating = `Your vault policy does not allow updating ${setup} (it needs “update” there).`;
+  await waitForText(browser, "team-policy-note", updating, FOLLOW_WITHIN_MS);
+  const ids = await browser.execute(() => [...document.querySelectorAll('[data-testid="secret-row"]')].map((row) => row.getAttribute("data-secret-id")));
+  assert.equal(ids.length, 2, "both secrets are listed");
+  const deleting = (id) => `Your vault policy does not allow deleting secret/metadata/authdeck/acme/team-sandbox/secrets/${id} (it needs “delete” there).`;
+  const noted = () => browser.execute(() => [...document.querySelectorAll('[data-testid="team-policy-note"] li')].map((item) => item.textContent));
+  await browser.waitUntil(async () => (await noted()).length === 3, { timeout: 10000, timeoutMsg: "the policy note never listed one refusal per secret" });
+  assert.deepEqual((await noted()).sort(), [updating, ...ids.map(deleting)].sort());
   const disabled = (selector) => browser.execute((s) => [...document.querySelectorAll(s)].map((b) => b.disabled), selector);
   assert.deepEqual(await disabled('[data-testid="secret-add"]'), [true]);
   assert.deepEqual(await disabled('[data-testid="secret-rotate"]'), [true]);
