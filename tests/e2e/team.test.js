@@ -354,6 +354,8 @@ test("a read-only member finds Add, Retire and Delete disabled with the vault's 
   // the earlier test's refusal and the sign-in's toast are not part of this screen
   await browser.execute(() => document.querySelector('[data-testid="action-error"] button')?.click());
   await dismissToasts(browser);
+  // the earlier conflict test left the page scrolled down to the app's settings form
+  await browser.execute(() => document.querySelector('[data-testid="team-policy-note"]')?.scrollIntoView({ block: "start" }));
   await screenshot(browser, "40-team-policy-disabled");
   // reading is allowed: Copy reads the value from the vault onto the clipboard, not into the page
   await onRow("first", "secret-copy");
