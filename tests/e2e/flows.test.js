@@ -85,9 +85,9 @@ async function addSecret(label, value) {
 
 const secretRow = (fingerprint) => rowNamed("secret-row", `…${fingerprint}`);
 
-/** The seconds in the countdown's text “… cleared in N s”. */
+/** The seconds in the countdown's text “… clears in N s”. */
 function secondsLeft(text) {
-  const match = /cleared in (\d+) s/.exec(text);
+  const match = /clears in (\d+) s/.exec(text);
   assert.ok(match, `no seconds in the countdown “${text}”`);
   return Number(match[1]);
 }
@@ -95,7 +95,7 @@ function secondsLeft(text) {
 const countdownText = async () =>
   (await allByTestId(browser, "clipboard-countdown")).length
     ? ((await byTestId(browser, "clipboard-countdown").getProperty("textContent")) ?? "")
-    : "cleared in 0 s";
+    : "clears in 0 s";
 
 test("first run shows a welcome and no environment", async () => {
   await waitForText(browser, "welcome", "Welcome to Authdeck");
@@ -199,7 +199,7 @@ test("a copied secret reaches other programs and is cleared after the timeout", 
   await row.$('[data-testid="secret-copy"]').click();
   await browser.waitUntil(() => clipboard() === SECOND, { timeout: 5000, timeoutMsg: "xclip never read the secret" });
   // the countdown runs: it starts at 5 or 4 and goes down; the value stays until it ends
-  const first = secondsLeft(await waitForText(browser, "clipboard-countdown", "cleared in"));
+  const first = secondsLeft(await waitForText(browser, "clipboard-countdown", "clears in"));
   assert.ok(first >= 3 && first <= 5, `the countdown started at ${first}`);
   await browser.waitUntil(async () => secondsLeft(await countdownText()) < first, {
     timeout: 3000,

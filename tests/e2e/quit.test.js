@@ -42,7 +42,7 @@ test("closing the window after copying a secret quits cleanly and leaves no secr
     await byTestId(browser, "secret-copy").click();
     await until("the copied secret on the clipboard", () => DEMO_SECRETS.includes(clipboard()));
     const copied = clipboard();
-    await waitForText(browser, "clipboard-countdown", "cleared in");
+    await waitForText(browser, "clipboard-countdown", "clears in");
 
     desktop.push(startDesktopProgram("openbox", ["--sm-disable"]));
     // a window manager started after the window takes it over a moment later: close it only

@@ -53,7 +53,7 @@ export function ClipboardProvider({ children }: { children: ReactNode }) {
         const started = await run();
         setCopied(what);
         start(started.clear_after_seconds);
-        setAnnouncement(`Copied. The clipboard is cleared in ${started.clear_after_seconds} seconds.`);
+        setAnnouncement(`Copied. The clipboard clears in ${started.clear_after_seconds} seconds.`);
         return true;
       } catch (reason) {
         report(reason);
@@ -111,7 +111,7 @@ export function ClipboardCountdown() {
   return (
     <span data-testid="clipboard-countdown" className="clipboard-countdown" aria-live="off">
       <span className="clipboard-icon" aria-hidden="true" />
-      {copied.label} {copied.fingerprint && <code>…{copied.fingerprint}</code>} on the clipboard — cleared in {left} s
+      {copied.label} {copied.fingerprint && <code>…{copied.fingerprint}</code>} on the clipboard — clears in {left} s
     </span>
   );
 }

@@ -92,11 +92,11 @@ describe("SecretsPanel", () => {
       </>,
     );
     await userEvent.click(await screen.findByTestId("secret-copy"));
-    expect(await screen.findByTestId("clipboard-countdown")).toHaveTextContent("cleared in 30 s");
+    expect(await screen.findByTestId("clipboard-countdown")).toHaveTextContent("clears in 30 s");
     await act(async () => {
       await vi.advanceTimersByTimeAsync(5_000);
     });
-    expect(screen.getByTestId("clipboard-countdown")).toHaveTextContent("cleared in 25 s");
+    expect(screen.getByTestId("clipboard-countdown")).toHaveTextContent("clears in 25 s");
     expect(screen.getByTestId("secret-copy")).toHaveTextContent("Copied · 25 s");
     act(() => {
       backend.emit("clipboard-cleared", { reason: "timeout" });

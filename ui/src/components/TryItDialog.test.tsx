@@ -110,7 +110,7 @@ describe("TryItDialog", () => {
     expect(backend.callsOf("copy_curl")).toHaveLength(1);
     await userEvent.click(within(confirm).getByTestId("confirm-ok"));
     expect(backend.callsOf("copy_curl")[1]).toMatchObject({ withToken: true });
-    expect(await screen.findByTestId("clipboard-countdown")).toHaveTextContent("cleared in 30 s");
+    expect(await screen.findByTestId("clipboard-countdown")).toHaveTextContent("clears in 30 s");
   });
 
   it("explains where to set the API base URL when the environment has none", () => {
