@@ -84,15 +84,11 @@ fn file_of_many_apps(home: &Home) -> PathBuf {
     file
 }
 
-/// CONCURRENT `authdeck token` processes started at once; the time until the last one ends.
-fn all_at_once(home: &Home) -> Duration {
+/// CONCURRENT `authdeck ARGS` processes started at once; the time until the last one ends.
+fn all_at_once(home: &Home, args: &[&str]) -> Duration {
     let started = Instant::now();
     let children: Vec<_> = (0..CONCURRENT)
-        .map(|_| {
-            home.command(&["token", "Billing sync"])
-                .spawn()
-                .expect("start")
-        })
+        .map(|_| home.command(args).spawn().expect("start"))
         .collect();
     for child in children {
         let output = child.wait_with_output().expect("wait");
@@ -196,7 +192,11 @@ fn main() {
     row(
         &format!("{CONCURRENT} `authdeck token` at once (cached), until the last ends"),
         "one `authdeck token` (cached)",
-        paired(RUNS, || all_at_once(&plain), || ours(&plain, &cached, set)),
+        paired(
+            RUNS,
+            || all_at_once(&plain, &cached),
+            || ours(&plain, &cached, set),
+        ),
     );
     // The same with the agent serving them: no process opens the keychain, whose daemon
     // otherwise does one key agreement per process, one after another.
@@ -205,9 +205,25 @@ fn main() {
     row(
         &format!("{CONCURRENT} `authdeck token` at once, served by `authdeck agent`"),
         "one `authdeck token` (agent)",
-        paired(RUNS, || all_at_once(&plain), || ours(&plain, &cached, set)),
+        paired(
+            RUNS,
+            || all_at_once(&plain, &cached),
+            || ours(&plain, &cached, set),
+        ),
     );
     time(&mut plain.command(&["agent", "stop"]));
+    // The floor of the two rows above on this machine: as many processes that only start and
+    // print their version, against one. No `authdeck token` at once can take less.
+    let version = ["--version"];
+    row(
+        &format!("{CONCURRENT} `authdeck --version` at once (process starts alone)"),
+        "one `authdeck --version`",
+        paired(
+            RUNS,
+            || all_at_once(&plain, &version),
+            || ours(&plain, &version, set),
+        ),
+    );
     let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!();
     println!("{}", machine());
