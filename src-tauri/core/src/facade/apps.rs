@@ -192,9 +192,7 @@ impl Core {
                     environment_id: None,
                 })
                 .collect();
-            for intent in &planned {
-                intents::record(tx, intent, now)?;
-            }
+            intents::record_all(tx, &planned, now)?;
             if planned.is_empty() {
                 apps::delete(tx, id)?;
             }
@@ -202,9 +200,7 @@ impl Core {
         })?;
         let removed = self.remove_entries(&planned)?;
         self.store()?.write(|tx| {
-            for intent in &planned {
-                intents::finish(tx, intent)?;
-            }
+            intents::finish_all(tx, &planned)?;
             self.note(tx, AuditAction::AppDeleted, &subject, "")
         })?;
         Ok(AppDeleted {

@@ -188,9 +188,7 @@ impl Core {
         })?;
         let removed = self.remove_entries(&planned)?;
         self.store()?.write(|tx| {
-            for intent in &planned {
-                intents::finish(tx, intent)?;
-            }
+            intents::finish_all(tx, &planned)?;
             for app in &gone_apps {
                 self.note(tx, AuditAction::AppDeleted, app, "with its environment")?;
             }

@@ -201,19 +201,10 @@ impl Core {
     pub(super) fn delete_entries(&self, accounts: Vec<String>) -> Result<()> {
         let planned: Vec<Intent> = accounts.into_iter().map(Intent::delete).collect();
         let now = self.now();
-        self.store()?.write(|tx| {
-            for intent in &planned {
-                intents::record(tx, intent, now)?;
-            }
-            Ok(())
-        })?;
+        self.store()?
+            .write(|tx| intents::record_all(tx, &planned, now))?;
         self.remove_entries(&planned)?;
-        self.store()?.write(|tx| {
-            for intent in &planned {
-                intents::finish(tx, intent)?;
-            }
-            Ok(())
-        })
+        self.store()?.write(|tx| intents::finish_all(tx, &planned))
     }
 
     /// A secret's value, read from the keychain (for copy and reveal only).

@@ -73,24 +73,15 @@ impl Core {
             .map(|id| Intent::delete(app_secret_account(&vault.name, &key, id)))
             .collect();
         let now = self.now();
-        self.store()?.write(|tx| {
-            for intent in &planned {
-                intents::record(tx, intent, now)?;
-            }
-            Ok(())
-        })?;
+        self.store()?
+            .write(|tx| intents::record_all(tx, &planned, now))?;
         self.crash_point("team app rm: intents recorded")?;
         Ok(planned)
     }
 
     /// Drops the intents of an app's removal that was not written.
     pub(super) fn drop_app_secrets_removal(&self, planned: &[Intent]) -> Result<()> {
-        self.store()?.write(|tx| {
-            for intent in planned {
-                intents::clear(tx, &intent.account)?;
-            }
-            Ok(())
-        })
+        self.store()?.write(|tx| intents::clear_all(tx, planned))
     }
 
     /// Step (4) of an app's removal: the values of `unlisted` (the secrets the written set-up

@@ -126,9 +126,7 @@ impl Core {
         self.store()?.write(|tx| {
             teams::link(tx, environment, team, key)?;
             super::team_setup::mark_in_line(tx, environment)?;
-            for intent in &copies {
-                intents::record(tx, intent, now)?;
-            }
+            intents::record_all(tx, &copies, now)?;
             for (id, _) in values {
                 if let Some(secret) = secrets::get(tx, id)? {
                     let action = AuditAction::SecretAdded;
@@ -143,12 +141,7 @@ impl Core {
             self.vault.delete(&intent.account)?;
         }
         self.crash_point("share: copies removed")?;
-        self.store()?.write(|tx| {
-            for intent in &copies {
-                intents::clear(tx, &intent.account)?;
-            }
-            Ok(())
-        })
+        self.store()?.write(|tx| intents::clear_all(tx, &copies))
     }
 
     /// Creates a local team environment from the set-up a team vault holds for `name`; no

@@ -70,6 +70,13 @@ pub fn record(conn: &Connection, intent: &Intent, at: Timestamp) -> Result<()> {
     Ok(())
 }
 
+/// Records each of `planned`, in order (see `record`).
+pub fn record_all(conn: &Connection, planned: &[Intent], at: Timestamp) -> Result<()> {
+    planned
+        .iter()
+        .try_for_each(|intent| record(conn, intent, at))
+}
+
 /// Makes `owner` the owner of every intent this connection records from now on. The owner
 /// lives in a TEMP table (one per connection), so the code recording intents need not pass it.
 pub fn set_owner(conn: &Connection, owner: &str) -> Result<()> {
@@ -143,6 +150,18 @@ fn select(conn: &Connection, filter: &str, param: &[&dyn rusqlite::ToSql]) -> Re
         })
         .map_err(store_error)?;
     rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+}
+
+/// Completes each of `planned`, in order (see `finish`).
+pub fn finish_all(conn: &Connection, planned: &[Intent]) -> Result<()> {
+    planned.iter().try_for_each(|intent| finish(conn, intent))
+}
+
+/// Removes each of `planned` (see `clear`).
+pub fn clear_all(conn: &Connection, planned: &[Intent]) -> Result<()> {
+    planned
+        .iter()
+        .try_for_each(|intent| clear(conn, &intent.account))
 }
 
 /// Completes an intent whose keychain side is done: removes the intent, the secret's row for
