@@ -6,7 +6,8 @@
 // revocation), so automatic renewal's refresh is refused (invalid_grant). That raises exactly
 // one "sign-in needed" notification naming the app and its environment and holding no
 // secret; clicking it shows that app. With the kind turned off in the settings, the same
-// refusal raises none.
+// refusal raises none. Last, the stand-in makes way for a real notification server (dunst),
+// which draws the notification on the display for screenshot 44 and reports its click.
 import assert from "node:assert/strict";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -16,12 +17,15 @@ import {
   byTestId,
   click,
   closeApp,
+  desktopScreenshot,
   dismissToasts,
+  dunstctl,
   keychainValues,
   launch,
   notificationsIn,
   openApp,
   screenshot,
+  startDunst,
   startNotificationListener,
   until,
   waitForGone,
@@ -36,6 +40,7 @@ const SEEDED = ["admin-secret", "basic-secret", "jwt-secret", "post-secret"];
 const SIGN_IN_NEEDED = "Sign in again to “Demo sign-in”";
 
 let listener;
+let dunst;
 let browser;
 let issuer;
 const seen = new Set(); // every keychain value seen during the run, for the no-secret check
@@ -112,18 +117,19 @@ after(async () => {
     await closeApp(browser);
   } finally {
     listener?.kill("SIGTERM");
+    dunst?.kill("SIGTERM");
     rmSync(CLICKS, { force: true });
   }
 });
 
-/** Turns one notification kind off in the settings dialog and saves; returns the settings. */
-async function turnOff(kind, { shot } = {}) {
+/** Turns one notification kind on or off in the settings dialog and saves. */
+async function turn(kind, on, { shot } = {}) {
   await click(browser, "settings-open");
   await byTestId(browser, "settings-notifications").waitForDisplayed({ timeout: 10000 });
   const toggle = byTestId(browser, `settings-notify-${kind}`);
-  assert.equal(await toggle.isSelected(), true, `${kind} is on`);
+  assert.equal(await toggle.isSelected(), !on, `${kind} is ${on ? "off" : "on"}`);
   await toggle.click();
-  assert.equal(await toggle.isSelected(), false);
+  assert.equal(await toggle.isSelected(), on);
   if (shot) {
     await dismissToasts(browser);
     await byTestId(browser, "settings-notifications").scrollIntoView();
@@ -143,7 +149,7 @@ test("each kind is on at first and has a switch in the settings", async () => {
     sign_in_completed: true,
   });
   // the finished sign-ins of the tests below are not what they are about
-  await turnOff("sign_in_completed", { shot: "32-settings-notifications" });
+  await turn("sign_in_completed", false, { shot: "32-settings-notifications" });
   assert.equal((await command("get_settings")).notifications.sign_in_completed, false, "kept in the settings");
 });
 
@@ -174,7 +180,7 @@ test("clicking the notification brings the window forward on its app", async () 
 });
 
 test("with the kind turned off in the settings, the same refusal raises no notification", async () => {
-  await turnOff("sign_in_needed");
+  await turn("sign_in_needed", false);
   assert.equal((await command("get_settings")).notifications.sign_in_needed, false, "kept in the settings");
 
   const before = signInNeeded().length;
@@ -184,4 +190,30 @@ test("with the kind turned off in the settings, the same refusal raises no notif
   assert.equal(signInNeeded().length, before, "no sign-in-needed notification while the kind is off");
   const everything = JSON.stringify(notificationsIn(LOG));
   for (const value of seen) assert.ok(!everything.includes(value), "a keychain value is in a notification");
+});
+
+test("a real notification server shows it, and its click opens the app (screenshot 44)", async () => {
+  const gone = new Promise((resolve) => listener.once("exit", resolve));
+  listener.kill("SIGTERM");
+  await gone;
+  dunst = await startDunst();
+  await turn("sign_in_needed", true);
+  await signInThenEndTheGrant();
+  await renewalRefused();
+  await until("dunst showing the notification", () => dunstctl("count", "displayed") === "1", 10000);
+  await openApp(browser, "Demo service");
+  await dismissToasts(browser);
+  await desktopScreenshot("44-notification");
+  // the notification's default action, invoked through dunst as a click bound to it does
+  dunstctl("action", "0");
+  await waitForText(browser, "app-title", "Demo sign-in", 10000);
+  dunstctl("close");
+  await until("dunst closing the notification", () => dunstctl("count", "displayed") === "0", 10000);
+  const shown = JSON.parse(dunstctl("history")).data[0].map((n) => ({ summary: n.summary.data, body: n.body.data }));
+  assert.deepEqual(shown, [
+    {
+      summary: SIGN_IN_NEEDED,
+      body: "Demo sign-in (Demo (local)): automatic renewal could not refresh the sign-in. Open Authdeck and sign in again.",
+    },
+  ]);
 });

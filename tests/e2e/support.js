@@ -468,6 +468,60 @@ export function startNotificationListener(log, clicks) {
   });
 }
 
+const TOOLS = process.env.AUTHDECK_TOOLS ?? join(process.env.HOME ?? "/nonexistent", ".cache/authdeck-tools");
+const DUNST = join(TOOLS, "dunst/usr/bin/dunst");
+const DUNSTCTL = join(TOOLS, "dunst/usr/bin/dunstctl");
+const DUNSTRC = new URL("../support/dunstrc", import.meta.url).pathname;
+
+/** dunstctl ARGS against the dunst of this session's bus; its output, trimmed. */
+export function dunstctl(...args) {
+  return execFileSync(DUNSTCTL, args, { encoding: "utf8", timeout: 5000, stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+/**
+ * Starts dunst, a real notification server that draws each notification on the X display
+ * (unpacked by .ci/install-deps, configured by tests/support/dunstrc); resolves once it answers
+ * as org.freedesktop.Notifications on the session bus.
+ */
+export async function startDunst() {
+  if (!existsSync(DUNST)) throw new Error(`dunst is missing at ${DUNST}; run .ci/install-deps`);
+  const child = spawn(DUNST, ["-config", DUNSTRC], { stdio: ["ignore", "ignore", "pipe"] });
+  let said = "";
+  let ended = null;
+  child.stderr.on("data", (chunk) => {
+    said += chunk;
+  });
+  child.on("exit", (code, signal) => {
+    ended = code ?? signal;
+  });
+  const answers = () => {
+    try {
+      return dunstctl("count", "displayed") === "0";
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 10000;
+  while (!answers()) {
+    if (ended !== null) throw new Error(`dunst ended (${ended}) before it answered: ${said.trim()}`);
+    if (Date.now() > deadline) throw new Error(`dunst did not answer on the session bus within 10 s: ${said.trim()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return child;
+}
+
+const DESKTOP_PICTURE = new URL("../support/desktop-picture/desktop-picture", import.meta.url).pathname;
+
+/**
+ * Saves the whole X screen as screenshots/NAME.png: the app's window with what the desktop
+ * draws beside it (a notification), which the webview's own screenshot does not hold.
+ */
+export async function desktopScreenshot(name) {
+  recordKeychainValues();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  execFileSync("/usr/bin/python3", [DESKTOP_PICTURE, join(SHOTS, `${name}.png`)], { timeout: 20000 });
+}
+
 /** Every notification the listener recorded in `log` so far. */
 export function notificationsIn(log) {
   if (!existsSync(log)) return [];
