@@ -21,6 +21,7 @@ import {
   instanceNamesOnBus,
   keychainValues,
   launch,
+  ownClipboard,
   recordForCanary,
   screenshot,
   startDesktopProgram,
@@ -218,13 +219,14 @@ test("the tray menu names the active environment and each app with its token sta
   assert.equal(entry("Environment: Demo (local)").enabled, false, "the environment is a heading, not an action");
 });
 
+/** Whether the clipboard holds a token the keychain holds (never the value in a message: the canary sweep searches the test logs). */
+const tokenCopied = () => {
+  const copied = clipboard();
+  return copied !== "" && (tokensInKeychain()?.includes(copied) ?? false);
+};
+
 test("Copy token gets a token and puts it on the clipboard, and the menu shows it valid", async () => {
   clickTray("Copy token", "Demo service — No token");
-  // (never the value itself in a message: the canary sweep searches the test logs)
-  const tokenCopied = () => {
-    const copied = clipboard();
-    return copied !== "" && (tokensInKeychain()?.includes(copied) ?? false);
-  };
   await until("the access token the keychain holds on the clipboard", tokenCopied, 20000);
   await menuShows("the token valid", (shown) => shown.some((label) => /^Demo service — Valid · \d+ min$/.test(label)));
   // the menu says what is on the clipboard, under the environment, counting down to its clearing
@@ -290,6 +292,27 @@ test("the copied line counts down in place and goes when the clipboard is cleare
     assert.ok(inPlace.length >= 1, `the line's text never changed in place: ${JSON.stringify(history.shown)}`);
   } finally {
     follower.kill("SIGTERM");
+    await setClipboardSeconds(30);
+  }
+});
+
+test("another program's copy takes the copied line away, and what it copied stays on the clipboard", async () => {
+  await setClipboardSeconds(5); // the settings' minimum
+  const other = "copied by another program";
+  let owner;
+  try {
+    clickTray("Copy token", entry(/^Demo service — /).label);
+    await until("the token on the clipboard", tokenCopied, 20000);
+    await menuShows("the copied line", (shown) => shown.some((label) => label.startsWith("Copied: ")));
+    owner = ownClipboard(other);
+    await until("the other program's text on the clipboard", () => clipboard() === other, 5000);
+    // the countdown looks at the clipboard each second: no longer the token, the line goes
+    await menuShows("no copied line", (shown) => !shown.some((label) => label.startsWith("Copied: ")), 5000);
+    // and past the clear time the other program's text is still there, untouched
+    await browser.pause(7000);
+    assert.equal(clipboard(), other, "the other program's copy was cleared or replaced");
+  } finally {
+    owner?.kill("SIGTERM");
     await setClipboardSeconds(30);
   }
 });
