@@ -110,7 +110,12 @@ function clickTray(label, app) {
 /** Waits until the tray menu's top-level labels satisfy `check`; returns them. */
 async function menuShows(what, check, timeout = 10000) {
   let last = [];
-  await until(`the tray menu shows ${what} (last: ${JSON.stringify(last)})`, () => check((last = labels())), timeout);
+  try {
+    await until(`the tray menu shows ${what}`, () => check((last = labels())), timeout);
+  } catch (error) {
+    // the menu as it was at the deadline, not as it was when the wait began
+    throw new Error(`${error.message} (last: ${JSON.stringify(last)})`);
+  }
   return last;
 }
 
