@@ -108,6 +108,7 @@ impl Store {
             .map_err(store_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(store_error)?;
+        keep_wal_between_processes(&conn)?;
         // Stamped once, on a new file: stamping it again would be a write transaction (an
         // fsync) at every start of every CLI call.
         let stamped: i32 = conn
@@ -185,6 +186,52 @@ impl Store {
         let value = f(&tx)?;
         if commit { tx.commit() } else { tx.rollback() }.map_err(store_error)?;
         Ok(value)
+    }
+}
+
+/// A WAL larger than this (bytes) is copied into the database and emptied when a connection
+/// closes (see `Drop for Store`): 1 MiB, 256 pages of 4 KiB, about 20 renewed tokens.
+pub(crate) const WAL_KEPT_BYTES: u64 = 1 << 20;
+
+/// Leaves the WAL (and its index, `-shm`) in place when the connection closes, instead of
+/// copying it into the database (a checkpoint: two fsyncs) and deleting both files, as SQLite
+/// does when the last connection closes. The next process then neither creates the WAL again
+/// (with an fsync of the header and one of the data folder at its first write) nor removes
+/// it. Durability does not change: every commit is in the WAL, fsynced as before
+/// (`synchronous=FULL`), and SQLite reads the WAL as part of the database. The WAL stays
+/// bounded: SQLite's automatic checkpoint at 1000 pages within a long-lived connection (the
+/// desktop app), `journal_size_limit` shrinking the file when it is reused after that, and a
+/// checkpoint at close once it passes `WAL_KEPT_BYTES` (its index is rebuilt by every process
+/// that opens the database alone, reading the whole WAL).
+fn keep_wal_between_processes(conn: &Connection) -> Result<()> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )
+    .map_err(store_error)?;
+    conn.pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES as i64)
+        .map_err(store_error)?;
+    Ok(())
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // One stat per process: most closes leave the WAL as it is.
+        let mut wal = self.conn.path().unwrap_or_default().to_owned();
+        if wal.is_empty() {
+            return;
+        }
+        wal.push_str("-wal");
+        if fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_KEPT_BYTES) {
+            // Copied into the database and emptied (TRUNCATE), unless another connection is
+            // reading or writing: then it is left for a later close (no waiting at exit).
+            let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                    row.get::<_, i64>(0)
+                });
+        }
     }
 }
 
