@@ -1,5 +1,6 @@
-//! Which keychain intents belong to a live process. Each `Core` holds an exclusive lock on
-//! `locks/writer-<id>.lock` for its lifetime and stamps its intents with `<id>`; the kernel
+//! Which keychain intents belong to a live process. Each `Core` that writes takes an exclusive
+//! lock on `locks/writer-<id>.lock` before its first write transaction, holds it for the rest
+//! of its lifetime and stamps its intents with `<id>` (one that only reads takes none); the kernel
 //! releases the lock when the process ends, however it ends. So an intent whose owner's lock
 //! can be taken (or whose lock file is gone) was left by a process that is no more, and one
 //! whose lock is held belongs to a process still working on it (say, a desktop app waiting on

@@ -76,7 +76,13 @@ pub enum Integrity {
 /// An open database connection with Authdeck's schema.
 pub struct Store {
     pub(crate) conn: Connection,
+    /// Run before the first write transaction, until it succeeds (the facade takes its writer
+    /// lock there: a process that only reads never does).
+    before_first_write: Option<BeforeFirstWrite>,
 }
+
+/// See `Store::before_first_write`.
+pub(crate) type BeforeFirstWrite = Box<dyn FnMut(&Connection) -> Result<()> + Send>;
 
 impl Store {
     /// Opens (creating if needed) the database in `home`, refusing newer or damaged files.
@@ -108,6 +114,7 @@ impl Store {
             .map_err(store_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(store_error)?;
+        keep_wal_between_processes(&conn)?;
         // Stamped once, on a new file: stamping it again would be a write transaction (an
         // fsync) at every start of every CLI call.
         let stamped: i32 = conn
@@ -131,7 +138,16 @@ impl Store {
         conn.execute_batch("CREATE TEMP TABLE intent_owner (owner TEXT NOT NULL)")
             .map_err(store_error)?;
         secure_database_files(&path)?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            before_first_write: None,
+        })
+    }
+
+    /// Makes `hook` run before this connection's first write transaction (and again before the
+    /// next one, as long as it fails: no write happens without it).
+    pub(crate) fn before_first_write(&mut self, hook: BeforeFirstWrite) {
+        self.before_first_write = Some(hook);
     }
 
     /// Runs `f` in one immediate transaction (taking the write lock up front, so two processes
@@ -178,6 +194,10 @@ impl Store {
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
         commit: bool,
     ) -> Result<T> {
+        if let Some(hook) = self.before_first_write.as_mut() {
+            hook(&self.conn)?;
+            self.before_first_write = None;
+        }
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -185,6 +205,52 @@ impl Store {
         let value = f(&tx)?;
         if commit { tx.commit() } else { tx.rollback() }.map_err(store_error)?;
         Ok(value)
+    }
+}
+
+/// A WAL larger than this (bytes) is copied into the database and emptied when a connection
+/// closes (see `Drop for Store`): 1 MiB, 256 pages of 4 KiB, about 20 renewed tokens.
+pub(crate) const WAL_KEPT_BYTES: u64 = 1 << 20;
+
+/// Leaves the WAL (and its index, `-shm`) in place when the connection closes, instead of
+/// copying it into the database (a checkpoint: two fsyncs) and deleting both files, as SQLite
+/// does when the last connection closes. The next process then neither creates the WAL again
+/// (with an fsync of the header and one of the data folder at its first write) nor removes
+/// it. Durability does not change: every commit is in the WAL, fsynced as before
+/// (`synchronous=FULL`), and SQLite reads the WAL as part of the database. The WAL stays
+/// bounded: SQLite's automatic checkpoint at 1000 pages within a long-lived connection (the
+/// desktop app), `journal_size_limit` shrinking the file when it is reused after that, and a
+/// checkpoint at close once it passes `WAL_KEPT_BYTES` (its index is rebuilt by every process
+/// that opens the database alone, reading the whole WAL).
+fn keep_wal_between_processes(conn: &Connection) -> Result<()> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )
+    .map_err(store_error)?;
+    conn.pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES as i64)
+        .map_err(store_error)?;
+    Ok(())
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // One stat per process: most closes leave the WAL as it is.
+        let mut wal = self.conn.path().unwrap_or_default().to_owned();
+        if wal.is_empty() {
+            return;
+        }
+        wal.push_str("-wal");
+        if fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_KEPT_BYTES) {
+            // Copied into the database and emptied (TRUNCATE), unless another connection is
+            // reading or writing: then it is left for a later close (no waiting at exit).
+            let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                    row.get::<_, i64>(0)
+                });
+        }
     }
 }
 
@@ -800,6 +866,131 @@ mod tests {
         let failed: Result<()> = store.write_redoable(|_| Err(Error::Internal("no".into())));
         assert!(failed.is_err());
         assert_eq!(level(&store.conn), 2);
+    }
+
+    fn wal_size(home: &Path) -> u64 {
+        fs::metadata(home.join(format!("{DATABASE_FILE}-wal"))).map_or(0, |m| m.len())
+    }
+
+    /// Commits `pages` pages of 4 KiB to a scratch table, one transaction each.
+    fn fill(store: &mut Store, pages: usize) {
+        store
+            .conn
+            .execute_batch("CREATE TABLE IF NOT EXISTS filler (x BLOB)")
+            .unwrap();
+        for _ in 0..pages {
+            store
+                .write(|tx| {
+                    tx.execute("INSERT INTO filler VALUES (zeroblob(3900))", [])
+                        .map_err(store_error)?;
+                    Ok(())
+                })
+                .unwrap();
+        }
+    }
+
+    fn filler_rows(home: &Path) -> i64 {
+        let store = Store::open(home, Integrity::AsRead).unwrap();
+        store
+            .conn
+            .query_row("SELECT count(*) FROM filler", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_closed_store_keeps_its_wal_and_the_next_one_reads_its_commits() {
+        let home = tempfile::tempdir().unwrap();
+        let mut store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        fill(&mut store, 10);
+        let size = wal_size(home.path());
+        drop(store);
+        assert_eq!(wal_size(home.path()), size, "left as it was");
+        assert!(size > 10 * 4096, "{size}");
+        assert!(home.path().join(format!("{DATABASE_FILE}-shm")).exists());
+        assert_eq!(filler_rows(home.path()), 10);
+    }
+
+    #[test]
+    fn a_store_closed_with_its_wal_past_the_bound_empties_it_into_the_database() {
+        let home = tempfile::tempdir().unwrap();
+        let mut store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        let pages = usize::try_from(WAL_KEPT_BYTES / 4096).unwrap();
+        fill(&mut store, pages);
+        assert!(wal_size(home.path()) > WAL_KEPT_BYTES);
+        drop(store);
+        assert_eq!(wal_size(home.path()), 0);
+        assert_eq!(filler_rows(home.path()), i64::try_from(pages).unwrap());
+    }
+
+    #[test]
+    fn a_store_closing_while_another_reads_leaves_its_big_wal_without_waiting() {
+        let home = tempfile::tempdir().unwrap();
+        let mut store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        fill(&mut store, usize::try_from(WAL_KEPT_BYTES / 4096).unwrap());
+        let size = wal_size(home.path());
+        let reader = Store::open(home.path(), Integrity::AsRead).unwrap();
+        reader.conn.execute_batch("BEGIN").unwrap();
+        let _: i64 = reader
+            .conn
+            .query_row("SELECT count(*) FROM filler", [], |row| row.get(0))
+            .unwrap();
+        let started = std::time::Instant::now();
+        drop(store);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(wal_size(home.path()), size, "the reader still needs it");
+        reader.conn.execute_batch("COMMIT").unwrap();
+        drop(reader);
+        assert_eq!(wal_size(home.path()), 0, "the last one out emptied it");
+    }
+
+    #[test]
+    fn an_intent_is_refused_on_a_connection_that_has_no_writer() {
+        let home = tempfile::tempdir().unwrap();
+        let mut store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        let intent = intents::Intent::put("secret:s".into());
+        let error = store
+            .write(|tx| intents::record(tx, &intent, Timestamp::from_unix(1).unwrap()))
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("before this process took its writer lock"),
+            "{error}"
+        );
+        let count: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM keychain_intents", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(count, 0);
+    }
+
+    #[test]
+    fn the_hook_runs_before_the_first_write_until_it_succeeds_and_then_never() {
+        let home = tempfile::tempdir().unwrap();
+        let mut store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counted = calls.clone();
+        store.before_first_write(Box::new(move |_| {
+            match counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => Err(Error::Store("no lock yet".into())),
+                _ => Ok(()),
+            }
+        }));
+        let wrote = std::cell::Cell::new(0);
+        let write = |store: &mut Store| {
+            store.write(|_| {
+                wrote.set(wrote.get() + 1);
+                Ok(())
+            })
+        };
+        assert!(write(&mut store).is_err());
+        assert_eq!(wrote.get(), 0, "no write without the hook");
+        write(&mut store).unwrap();
+        write(&mut store).unwrap();
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+        assert_eq!(wrote.get(), 2);
     }
 
     #[test]
