@@ -417,6 +417,24 @@ mod tests {
     }
 
     #[test]
+    fn json_on_one_line_is_serde_json_s_byte_for_byte() {
+        // every ASCII character (each control, the quote and the backslash among them), text
+        // of 1 to 4 UTF-8 bytes, integers at their limits, floats, nested lists and objects
+        let ascii: String = (0u8..0x7f).map(char::from).collect();
+        let value = serde_json::json!({
+            "ascii": ascii,
+            "text": ["", "Café", "日本", "😀", "x\"y\\z", "a\u{0}b"],
+            "integers": [0, -1, i64::MIN, i64::MAX, u64::MAX],
+            "floats": [0.5, -0.0, 0.1, 1e20, 1.5e-7, 123_456_789.125, f64::MAX, f64::MIN_POSITIVE],
+            "nested": { "b": [true, false, null], "a": {}, "c": [] },
+        });
+        let ours = String::from_utf8(terminal_json(&value, false).unwrap()).unwrap();
+        let theirs = serde_json::to_string(&value).unwrap();
+        // DEL is the one character the terminal check escapes beyond serde_json
+        assert_eq!(ours, theirs.replace('\u{7f}', r"\u007f"));
+    }
+
+    #[test]
     fn tables_align_by_characters() {
         let text = table(
             &["NAME", "STATE"],
