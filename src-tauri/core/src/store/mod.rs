@@ -59,6 +59,9 @@ const MIGRATIONS: &[M<'static>] = &[
     // rebuilds `signing_keys` to widen its alg CHECK (foreign keys off: see `Store::open`)
     M::up(include_str!("migrations/0021_rsa_keys.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0022_dpop_alg.sql")),
+    // rebuilds `apps` so its CHECKs run in line, not through a temporary index per row written
+    // (foreign keys off: see `Store::open`)
+    M::up(include_str!("migrations/0023_apps_checks_inline.sql")).foreign_key_check(),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -595,6 +598,119 @@ mod tests {
             .query_row("SELECT count(*) FROM tokens", [], |row| row.get(0))
             .unwrap();
         assert_eq!(tokens_left, 0, "the cascade reaches the tokens");
+    }
+
+    #[test]
+    fn schema_23_checks_apps_in_line_with_the_same_rules_and_keeps_every_row() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let sql = include_str!("migrations/0023_apps_checks_inline.sql");
+        let before = MIGRATIONS
+            .iter()
+            .position(|m| *m == M::up(sql).foreign_key_check())
+            .unwrap();
+        Migrations::from_slice(&MIGRATIONS[..before])
+            .to_latest(&mut conn)
+            .unwrap();
+        add_environment(&conn, "e");
+        add_app(&conn, "a1", "e");
+        add_app(&conn, "a2", "e");
+        conn.execute_batch(
+            "UPDATE apps SET dpop = 1, dpop_jkt = 'j', dpop_alg = 'EdDSA', par = 1, \
+             auth_method = 'private_key_jwt', labels = '[\"x\"]' WHERE id = 'a1';
+             INSERT INTO secrets (id, app_id, label, added_at, fingerprint, state) \
+             VALUES ('s1', 'a2', 'k', 0, 'abcd', 'active');",
+        )
+        .unwrap();
+        let row = |conn: &Connection| -> (String, String, Option<String>, bool, String, i64) {
+            conn.query_row(
+                "SELECT a.id, a.auth_method, a.dpop_alg, a.par, a.labels, e.app_count \
+                 FROM apps a JOIN environments e ON e.id = a.environment_id WHERE a.id = 'a1'",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )
+            .unwrap()
+        };
+        let kept = row(&conn);
+        Migrations::from_slice(MIGRATIONS)
+            .to_latest(&mut conn)
+            .unwrap();
+        assert_eq!(row(&conn), kept);
+        assert_eq!(kept.5, 2, "the environment still counts its two apps");
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        // the triggers are back: a new app is counted, a deleted one's secrets go with it
+        add_app(&conn, "a3", "e");
+        conn.execute("DELETE FROM apps WHERE id = 'a2'", [])
+            .unwrap();
+        let (count, secrets): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT app_count FROM environments), (SELECT count(*) FROM secrets)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((count, secrets), (2, 0));
+        // the same values are allowed and refused as before
+        for method in [
+            "client_secret_basic",
+            "client_secret_post",
+            "client_secret_jwt",
+            "private_key_jwt",
+            "tls_client_auth",
+            "self_signed_tls_client_auth",
+            "none",
+        ] {
+            conn.execute("UPDATE apps SET auth_method = ?1 WHERE id = 'a3'", [method])
+                .unwrap();
+        }
+        for alg in [
+            Some("ES256"),
+            Some("EdDSA"),
+            Some("RS256"),
+            Some("PS256"),
+            None,
+        ] {
+            conn.execute("UPDATE apps SET dpop_alg = ?1 WHERE id = 'a3'", [alg])
+                .unwrap();
+        }
+        for (column, bad) in [
+            ("auth_method", "client_secret"),
+            ("auth_method", "NONE"),
+            ("dpop_alg", "HS256"),
+            ("dpop_alg", ""),
+        ] {
+            let refused = conn.execute(
+                &format!("UPDATE apps SET {column} = ?1 WHERE id = 'a3'"),
+                [bad],
+            );
+            assert!(refused.is_err(), "{column} = {bad:?} is refused");
+        }
+        // what it is for: writing an app builds no temporary index of allowed values
+        let program: Vec<String> = conn
+            .prepare(
+                "EXPLAIN INSERT INTO apps (id, environment_id, display_name, client_id, \
+                 client_type, auth_method, created_at, updated_at) \
+                 VALUES ('a4', 'e', 'a4', 'a4', 'public', 'none', 0, 0) \
+                 ON CONFLICT (id) DO UPDATE SET auth_method = 'none', dpop_alg = NULL",
+            )
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(1))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(program.iter().any(|op| op == "Insert"), "{program:?}");
+        assert!(
+            !program.iter().any(|op| op == "OpenEphemeral"),
+            "{program:?}"
+        );
     }
 
     #[test]
