@@ -2,8 +2,8 @@
 
 use crate::clipboard::CopyGeneration;
 use crate::ipc::{
-    AppBinding, AppInfo, CopyStarted, ExchangeError, IpcError, OpenedApp, RevealedSecret,
-    STORE_CHANGED, StartupMarks, StoreChanged, StoreScope,
+    AppBinding, AppInfo, CopyStarted, ExchangeError, FirstScreen, IpcError, OpenedApp,
+    RevealedSecret, STORE_CHANGED, StartupMarks, StoreChanged, StoreScope,
 };
 use crate::state::AppState;
 use authdeck_core::audit::{AuditEntry, AuditQuery};
@@ -124,6 +124,30 @@ pub fn validate_environment(
     input: EnvironmentInput,
 ) -> Reply<Vec<FieldError>> {
     Ok(state.core()?.validate_environment(id.as_ref(), &input)?)
+}
+
+/// The first screen in one round trip (see FirstScreen): the window asks for it before its
+/// bundle has loaded, instead of the settings, then the environments and the active list.
+#[tauri::command(async)]
+pub fn first_screen(state: State<'_, AppState>) -> Reply<FirstScreen> {
+    let core = state.core()?;
+    let settings = core.settings()?;
+    let environments = core.environments()?;
+    let active = settings.active_environment_id.as_ref().filter(|id| {
+        environments
+            .iter()
+            .any(|environment| &environment.id == *id)
+    });
+    let (apps, team) = match active {
+        Some(id) => (Some(core.apps(id)?), crate::team::team_badge(core, id)?),
+        None => (None, None),
+    };
+    Ok(FirstScreen {
+        settings,
+        environments,
+        apps,
+        team,
+    })
 }
 
 #[tauri::command(async)]

@@ -247,6 +247,7 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
             files::export_with_dialog,
             files::preview_with_dialog,
             commands::audit_log,
+            commands::first_screen,
             commands::startup_marks,
             commands::take_open_request,
             team::team_of_environment,
