@@ -57,7 +57,7 @@ describe("the first screen's data", () => {
     const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Infinity } } });
     const seen: unknown[] = [];
     const done = prefetchFirstScreen(client);
-    await client.fetchQuery({ queryKey: keys.settings, queryFn: () => settings() }).then(() => {
+    await client.query({ queryKey: keys.settings, queryFn: () => settings() }).then(() => {
       seen.push(client.getQueryData(keys.apps("env-sbx")));
     });
     await done;
