@@ -307,27 +307,21 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
     Ok(())
 }
 
-/// Sets WebKit up for what the window is, one document of text and controls (issue 14: idle
-/// memory): no browsing cache (the app's assets are built in and it never navigates, and
-/// WebKit's default cache model keeps memory and disk caches for browsing), and no accelerated
-/// compositing, which made the web process set up OpenGL (Mesa's llvmpipe where there is no
-/// GPU) and keep its layers' buffers: 335 against 162 MiB PSS for that process idle with
-/// 1,000 apps, under Xvfb. The page paints with the CPU, which for a virtualised list and a few
-/// panels is as quick (see the README's desktop performance section).
+/// Tells WebKit that the window shows one document with nothing to cache between pages: the
+/// app's assets are built in and it never navigates, and WebKit's default cache model keeps
+/// memory and disk caches for browsing (issue 14: idle memory). Accelerated compositing stays
+/// on: turned off (hardware acceleration policy Never) the web process took half the memory,
+/// but under Xvfb the page stopped painting after the system's file dialog had been open (the
+/// end-to-end "Choose file…" step; see the README's desktop performance section).
 fn set_up_webkit<R: tauri::Runtime>(app: &tauri::App<R>) {
     #[cfg(target_os = "linux")]
     {
         use tauri::Manager;
         for window in app.webview_windows().into_values() {
             let _ = window.with_webview(|webview| {
-                use webkit2gtk::{
-                    CacheModel, HardwareAccelerationPolicy, SettingsExt, WebContextExt, WebViewExt,
-                };
+                use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
                 if let Some(context) = webview.inner().context() {
                     context.set_cache_model(CacheModel::DocumentViewer);
-                }
-                if let Some(settings) = webview.inner().settings() {
-                    settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
                 }
             });
         }
