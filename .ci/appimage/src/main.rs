@@ -45,7 +45,11 @@ fn main() -> ExitCode {
 }
 
 fn build(args: &Args) -> Result<()> {
-    ensure!(args.deb.is_file(), "no .deb at {} (it is built by .ci/package)", args.deb.display());
+    ensure!(
+        args.deb.is_file(),
+        "no .deb at {} (it is built by .ci/package)",
+        args.deb.display()
+    );
     ensure!(
         args.out.extension().is_some_and(|ext| ext == "AppImage"),
         "the output {} does not end in .AppImage",
@@ -106,7 +110,9 @@ fn assemble(image: &AppImage, deb: &Path, version: &str) -> Result<()> {
     fs::write(appdir.join(entry_name), with_version(&entry, version)?)?;
 
     let icon_file = format!("{icon}.png");
-    let icon_source = appdir.join(format!("usr/share/icons/hicolor/{ICON_SIZE}/apps/{icon_file}"));
+    let icon_source = appdir.join(format!(
+        "usr/share/icons/hicolor/{ICON_SIZE}/apps/{icon_file}"
+    ));
     ensure!(
         icon_source.is_file(),
         "the .deb holds no {ICON_SIZE} icon {icon_file} (the desktop entry's Icon={icon})"
@@ -170,7 +176,11 @@ fn with_version(entry: &str, version: &str) -> Result<String> {
 
 /// A field of the .deb's control file.
 fn deb_field(deb: &Path, field: &str) -> Result<String> {
-    let output = Command::new("dpkg-deb").arg("-f").arg(deb).arg(field).output()?;
+    let output = Command::new("dpkg-deb")
+        .arg("-f")
+        .arg(deb)
+        .arg(field)
+        .output()?;
     ensure!(
         output.status.success(),
         "dpkg-deb -f {} {field}: {}",
@@ -178,7 +188,11 @@ fn deb_field(deb: &Path, field: &str) -> Result<String> {
         String::from_utf8_lossy(&output.stderr).trim()
     );
     let value = String::from_utf8(output.stdout)?.trim().to_owned();
-    ensure!(!value.is_empty(), "the .deb {} has no {field}", deb.display());
+    ensure!(
+        !value.is_empty(),
+        "the .deb {} has no {field}",
+        deb.display()
+    );
     Ok(value)
 }
 
@@ -228,9 +242,16 @@ mod tests {
     #[test]
     fn an_entry_without_its_group_or_with_a_version_is_refused() {
         let error = with_version("Name=Authdeck\n", "0.1.0").unwrap_err();
-        assert_eq!(error.to_string(), "the .deb's desktop entry has no [Desktop Entry] group");
-        let error = with_version(&format!("{ENTRY}X-AppImage-Version=0.0.1\n"), "0.1.0").unwrap_err();
-        assert_eq!(error.to_string(), "the .deb's desktop entry already has an X-AppImage-Version");
+        assert_eq!(
+            error.to_string(),
+            "the .deb's desktop entry has no [Desktop Entry] group"
+        );
+        let error =
+            with_version(&format!("{ENTRY}X-AppImage-Version=0.0.1\n"), "0.1.0").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the .deb's desktop entry already has an X-AppImage-Version"
+        );
     }
 
     #[test]
