@@ -56,24 +56,28 @@ function expectedProgram(pid) {
   return realpathSync(join(env.APPDIR, "usr/bin/authdeck-desktop"));
 }
 
-/** How many colours the PNG `file` holds (identify's %k). */
-function coloursIn(file) {
-  return Number(execFileSync("identify", ["-format", "%k", file], { encoding: "utf8" }));
+/** How many colours the PNG `file` holds, and the signature of its pixels (identify's %k, %#). */
+function pictureIn(file) {
+  const [colours, signature] = execFileSync("identify", ["-format", "%k %#", file], { encoding: "utf8" }).split(" ");
+  return { colours: Number(colours), signature };
 }
 
 /**
- * Takes a screenshot with `shoot(file)` until it shows a painted screen. Under load the webview
- * can paint seconds after its DOM is ready, and a screenshot taken then is one flat colour
- * (seen on the busy two-core machine); the welcome screen has over a thousand.
+ * Takes screenshots with `shoot(file)` until one shows a painted screen that the next one, 300 ms
+ * later, shows again. Under load the webview paints after its DOM is ready: a screenshot taken
+ * then was one flat colour (seen on the busy two-core machine), or the frame before (the
+ * loading skeleton); the welcome screen has over a thousand colours.
  */
 async function paintedScreenshot(file, shoot) {
   const deadline = Date.now() + 15000;
+  let previous;
   for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 300)); // let the last frame paint
     await shoot(file);
-    const colours = coloursIn(file);
-    if (colours > 16) return;
-    assert.ok(Date.now() < deadline, `${file} still shows an unpainted screen (${colours} colours) after 15 s`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { colours, signature } = pictureIn(file);
+    if (colours > 16 && signature === previous) return;
+    previous = signature;
+    assert.ok(Date.now() < deadline, `${file} showed no painted, settled screen within 15 s (${colours} colours)`);
   }
 }
 
