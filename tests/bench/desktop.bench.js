@@ -8,8 +8,8 @@
 // Run it with `bash tests/bench/desktop` (which builds and sets up what this needs); results
 // go to stdout and to $AUTHDECK_BENCH_OUT as a Markdown table.
 import { execFileSync } from "node:child_process";
-import { writeFileSync, appendFileSync, mkdtempSync } from "node:fs";
-import { join } from "node:path";
+import { writeFileSync, appendFileSync, mkdtempSync, readlinkSync } from "node:fs";
+import { basename, join } from "node:path";
 import { tmpdir } from "node:os";
 import { test } from "node:test";
 import { Key, byTestId, instanceNamesOnBus, startApp, select } from "../e2e/support.js";
@@ -248,7 +248,7 @@ async function switches(browser) {
 
 /**
  * PSS of the app and every process under it (WebKit's web and network processes), in MiB, in
- * all and by process name (/proc's 15-character `comm`).
+ * all and by program (the file name of /proc's `exe`, whole: `comm` stops at 15 characters).
  */
 function treePss(application = APP) {
   const app = execFileSync("pgrep", ["-n", "-f", application]).toString().trim();
@@ -267,7 +267,7 @@ function treePss(application = APP) {
   for (const pid of tree) {
     const rollup = execFileSync("cat", [`/proc/${pid}/smaps_rollup`], { encoding: "utf8" });
     const pss = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
-    const name = execFileSync("cat", [`/proc/${pid}/comm`], { encoding: "utf8" }).trim();
+    const name = basename(readlinkSync(`/proc/${pid}/exe`));
     kib += pss;
     byName[name] = (byName[name] ?? 0) + pss / 1024;
   }

@@ -469,16 +469,9 @@ mod tests {
 
     #[test]
     fn schema_18_rebuilds_tokens_keeping_them_and_takes_exchanged_ones() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| {
-                *m == M::up(include_str!("migrations/0018_token_exchange.sql")).foreign_key_check()
-            })
-            .unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
+        let mut conn = just_before(
+            M::up(include_str!("migrations/0018_token_exchange.sql")).foreign_key_check(),
+        );
         add_environment(&conn, "a");
         add_app(&conn, "a1", "a");
         add_app(&conn, "a2", "a");
@@ -521,14 +514,21 @@ mod tests {
         assert_eq!(left, 1);
     }
 
-    /// A database with the app `a1` (environment `a`) made before the migration `sql`, then
-    /// migrated to the latest schema.
-    fn app_a1_from_before(sql: &'static str) -> Connection {
+    /// An empty database at the schema just before `migration` (found by content: later
+    /// migrations follow it).
+    fn just_before(migration: M<'static>) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
-        let before = MIGRATIONS.iter().position(|m| *m == M::up(sql)).unwrap();
+        let before = MIGRATIONS.iter().position(|m| *m == migration).unwrap();
         Migrations::from_slice(&MIGRATIONS[..before])
             .to_latest(&mut conn)
             .unwrap();
+        conn
+    }
+
+    /// A database with the app `a1` (environment `a`) made before the migration `sql`, then
+    /// migrated to the latest schema.
+    fn app_a1_from_before(sql: &'static str) -> Connection {
+        let mut conn = just_before(M::up(sql));
         add_environment(&conn, "a");
         add_app(&conn, "a1", "a");
         Migrations::from_slice(MIGRATIONS)
@@ -539,15 +539,8 @@ mod tests {
 
     #[test]
     fn schema_19_rebuilds_apps_keeping_their_rows_tokens_counts_and_marks() {
-        let mut conn = Connection::open_in_memory().unwrap();
         let sql = include_str!("migrations/0019_mtls.sql");
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| *m == M::up(sql).foreign_key_check())
-            .unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
+        let mut conn = just_before(M::up(sql).foreign_key_check());
         add_environment(&conn, "a");
         add_app(&conn, "a1", "a");
         conn.execute_batch(
@@ -602,15 +595,8 @@ mod tests {
 
     #[test]
     fn schema_23_checks_apps_in_line_with_the_same_rules_and_keeps_every_row() {
-        let mut conn = Connection::open_in_memory().unwrap();
         let sql = include_str!("migrations/0023_apps_checks_inline.sql");
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| *m == M::up(sql).foreign_key_check())
-            .unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
+        let mut conn = just_before(M::up(sql).foreign_key_check());
         add_environment(&conn, "e");
         add_app(&conn, "a1", "e");
         add_app(&conn, "a2", "e");
@@ -716,12 +702,8 @@ mod tests {
     #[test]
     fn schema_22_keeps_earlier_dpop_keys_as_es256_and_records_other_algorithms() {
         use crate::model::KeyAlg;
-        let mut conn = Connection::open_in_memory().unwrap();
         let sql = include_str!("migrations/0022_dpop_alg.sql");
-        let before = MIGRATIONS.iter().position(|m| *m == M::up(sql)).unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
+        let mut conn = just_before(M::up(sql));
         add_environment(&conn, "a");
         add_app(&conn, "a1", "a");
         add_app(&conn, "a2", "a");
@@ -761,15 +743,8 @@ mod tests {
     #[test]
     fn schema_21_rebuilds_signing_keys_keeping_their_rows_and_takes_rsa_keys() {
         use crate::model::{AppId, KeyAlg, SigningKeyId};
-        let mut conn = Connection::open_in_memory().unwrap();
         let sql = include_str!("migrations/0021_rsa_keys.sql");
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| *m == M::up(sql).foreign_key_check())
-            .unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
+        let mut conn = just_before(M::up(sql).foreign_key_check());
         add_environment(&conn, "a");
         add_app(&conn, "a1", "a");
         conn.execute_batch(
@@ -842,15 +817,9 @@ mod tests {
 
     #[test]
     fn schema_13_counts_the_apps_a_database_already_has() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        // found by content: later migrations follow it
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| *m == M::up(include_str!("migrations/0013_app_counts.sql")))
-            .unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
+        let counts = M::up(include_str!("migrations/0013_app_counts.sql"));
+        let before = MIGRATIONS.iter().position(|m| *m == counts).unwrap();
+        let mut conn = just_before(counts);
         add_environment(&conn, "a");
         add_environment(&conn, "b");
         add_app(&conn, "a1", "a");
