@@ -7,7 +7,7 @@
 // A notification listener (tests/support/notification-listener) records the one-time note of
 // the first close; openbox closes the window as its title bar's × does.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
@@ -25,6 +25,7 @@ import {
   recordForCanary,
   screenshot,
   startDesktopProgram,
+  startStandIn,
   succeeds,
   type,
   until,
@@ -50,24 +51,6 @@ let listener;
 let openbox;
 let browser;
 let issuer;
-
-/** Starts one of the Python stand-ins and resolves once it says "ready". */
-function startStandIn(program, args) {
-  if (!existsSync("/usr/bin/python3")) throw new Error("/usr/bin/python3 is missing; run .ci/install-deps");
-  const child = spawn("/usr/bin/python3", [program, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let said = "";
-  child.stderr.on("data", (chunk) => {
-    said += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", (chunk) => {
-      if (String(chunk).includes("ready")) resolve(child);
-    });
-    child.on("exit", (code) => {
-      reject(new Error(`${program} ended (${code}) before it was ready: ${said.trim()} (python3-dbus, python3-gi: run .ci/install-deps)`));
-    });
-  });
-}
 
 /** The tray items registered with the stand-in watcher so far. */
 function items() {
