@@ -1,7 +1,7 @@
 // The one place that listens to backend events.
 import { listen } from "@tauri-apps/api/event";
 import type { QueryClient } from "@tanstack/react-query";
-import { useEffect } from "react";
+import { useEffect, useLayoutEffect, useRef } from "react";
 import type { CallbackRefused } from "../bindings/CallbackRefused";
 import type { ClipboardCleared } from "../bindings/ClipboardCleared";
 import type { StoreChanged } from "../bindings/StoreChanged";
@@ -63,18 +63,28 @@ interface Payloads {
   [EVENTS.callbackRefused]: CallbackRefused;
 }
 
-/** Calls `handler` with the payload of each backend event `name` while the component is mounted. */
+/**
+ * Calls `handler` with the payload of each backend event `name` while the component is mounted.
+ * One subscription for the component's life, calling whichever `handler` the last render gave:
+ * subscribing again when the handler changes (a parent's new callbacks at each render) left a
+ * gap of an IPC round trip, the old listener gone and the new one not yet registered with the
+ * backend, in which an event was lost (a sign-in's dialog stayed open, signed in).
+ */
 function useBackendEvent<Name extends keyof Payloads>(name: Name, handler: (payload: Payloads[Name]) => void): void {
+  const latest = useRef(handler);
+  useLayoutEffect(() => {
+    latest.current = handler;
+  });
   useEffect(() => {
     const unlisten = listen<Payloads[Name]>(name, (event) => {
-      handler(event.payload);
+      latest.current(event.payload);
     });
     return () => {
       void unlisten.then((stop) => {
         stop();
       });
     };
-  }, [name, handler]);
+  }, [name]);
 }
 
 /** Calls `onCleared` when a copy countdown ends. */

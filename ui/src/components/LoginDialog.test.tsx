@@ -1,7 +1,10 @@
-import { act, screen } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { listen } from "@tauri-apps/api/event";
+import { useState } from "react";
 import type { DeviceLoginStarted } from "../bindings/DeviceLoginStarted";
 import type { LoginStarted } from "../bindings/LoginStarted";
+import type { TokenStatus } from "../bindings/TokenStatus";
 import { EVENTS } from "../bindings/ipc";
 import { fakeBackend } from "../test/backend";
 import { clientApp, environment, tokenStatus } from "../test/fixtures";
@@ -19,6 +22,28 @@ const started = (): LoginStarted => ({
   port: 43123,
   expires_at: inFiveMinutes(),
 });
+
+/** The dialog inside a parent that gives it new callbacks at every render, as TokenPanel does. */
+function RenderedAgain({ onSignedIn }: { onSignedIn: (status: TokenStatus) => void }) {
+  const [renders, setRenders] = useState(0);
+  return (
+    <>
+      <button type="button" onClick={() => { setRenders(renders + 1); }}>
+        render again
+      </button>
+      <LoginDialog
+        app={app}
+        environment={environment()}
+        mode="browser"
+        scopes={null}
+        onSignedIn={(status) => { onSignedIn(status); }}
+        onClose={() => undefined}
+      />
+    </>
+  );
+}
+
+const finishedEvents = () => vi.mocked(listen).mock.calls.filter(([name]) => name === EVENTS.loginFinished).length;
 
 describe("LoginDialog", () => {
   it("shows the address, port and time left while the browser signs in, then reports the sign-in", async () => {
@@ -130,5 +155,50 @@ describe("LoginDialog", () => {
     const qr = screen.getByTestId("device-qr");
     expect(qr.getAttribute("src")).toBe(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(device.qr_svg)}`);
     expect(qr).toHaveAttribute("alt", "QR code of https://id.example.com/device?user_code=WDJBMJHT");
+  });
+  it("keeps listening for its finish, once, while its parent renders it again with new callbacks", async () => {
+    const backend = fakeBackend({ start_login: started, cancel_login: () => null });
+    const onSignedIn = vi.fn();
+    renderWithProviders(<RenderedAgain onSignedIn={onSignedIn} />);
+    await screen.findByTestId("login-url");
+    const subscribed = finishedEvents();
+    for (let i = 0; i < 3; i += 1) await userEvent.click(screen.getByText("render again"));
+    // subscribing again at each render left a round trip in which the backend's event was lost
+    expect(finishedEvents()).toBe(subscribed);
+    const status = tokenStatus({ token: { source: "authorization_code", has_refresh_token: true } });
+    act(() => {
+      backend.emit(EVENTS.loginFinished, { login_id: "login-1", app_id: app.id, outcome: "signed_in", status, error: null });
+    });
+    expect(onSignedIn).toHaveBeenCalledTimes(1);
+    expect(onSignedIn).toHaveBeenCalledWith(status);
+  });
+
+  it("takes its finish when the event came before the start's answer named the sign-in", async () => {
+    let answer: (value: LoginStarted) => void = () => undefined;
+    const backend = fakeBackend({
+      start_login: () =>
+        new Promise<LoginStarted>((resolve) => {
+          answer = resolve;
+        }),
+      cancel_login: () => null,
+    });
+    const onSignedIn = vi.fn();
+    renderWithProviders(<LoginDialog app={app} environment={environment()} mode="browser" scopes={null} onSignedIn={onSignedIn} onClose={vi.fn()} />);
+    await waitFor(() => {
+      expect(backend.callsOf("start_login")).toHaveLength(1);
+    });
+    const status = tokenStatus({ token: { source: "authorization_code", has_refresh_token: true } });
+    act(() => {
+      backend.emit(EVENTS.loginFinished, { login_id: "other", app_id: app.id, outcome: "signed_in", status, error: null });
+      backend.emit(EVENTS.loginFinished, { login_id: "login-1", app_id: app.id, outcome: "signed_in", status, error: null });
+    });
+    expect(onSignedIn).not.toHaveBeenCalled();
+    await act(async () => {
+      answer(started());
+      await Promise.resolve();
+    });
+    expect(onSignedIn).toHaveBeenCalledTimes(1);
+    expect(onSignedIn).toHaveBeenCalledWith(status);
+    expect(backend.callsOf("cancel_login")).toEqual([]);
   });
 });

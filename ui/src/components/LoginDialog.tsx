@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { ClientApp } from "../bindings/ClientApp";
 import type { CallbackRefused } from "../bindings/CallbackRefused";
 import type { DeviceLoginStarted } from "../bindings/DeviceLoginStarted";
@@ -52,11 +52,17 @@ export function LoginDialog({ app, environment, mode, scopes, onSignedIn, onClos
   const loginId = phase.kind === "browser" || phase.kind === "device" ? phase.started.login_id : null;
   // the login to cancel when the dialog goes away before it ended
   const pending = useRef<string | null>(null);
+  // finishes that came before the start's answer named its login (on a busy machine a fast
+  // browser's event can overtake that answer): the one for the login the answer names is taken
+  // then; `finishing` is the latest render's handler
+  const early = useRef(new Map<string, LoginFinished>());
+  const finishing = useRef<(event: LoginFinished) => void>(() => undefined);
 
   useEffect(() => {
     let live = true;
     setPhase({ kind: "starting" });
     setRefused([]);
+    early.current.clear();
     const input = { scopes: scopes === null ? null : scopes.split(/\s+/).filter(Boolean), timeout_seconds: null };
     const start =
       mode === "browser"
@@ -70,6 +76,9 @@ export function LoginDialog({ app, environment, mode, scopes, onSignedIn, onClos
         }
         pending.current = next.started.login_id;
         setPhase(next);
+        const overtaken = early.current.get(next.started.login_id);
+        early.current.clear();
+        if (overtaken) finishing.current(overtaken);
       })
       .catch((reason: unknown) => {
         if (live) setPhase({ kind: "failed", error: toIpcError(reason) });
@@ -83,7 +92,10 @@ export function LoginDialog({ app, environment, mode, scopes, onSignedIn, onClos
 
   const onFinished = useCallback(
     (event: LoginFinished) => {
-      if (event.login_id !== pending.current) return;
+      if (event.login_id !== pending.current) {
+        if (pending.current === null) early.current.set(event.login_id, event);
+        return;
+      }
       pending.current = null;
       void client.invalidateQueries({ queryKey: keys.token(app.id) });
       if (event.outcome === "signed_in" && event.status) onSignedIn(event.status);
@@ -92,6 +104,9 @@ export function LoginDialog({ app, environment, mode, scopes, onSignedIn, onClos
     },
     [app.id, client, onClose, onSignedIn],
   );
+  useLayoutEffect(() => {
+    finishing.current = onFinished;
+  });
   useLoginFinished(onFinished);
   const onRefused = useCallback((event: CallbackRefused) => {
     if (event.login_id === pending.current) setRefused((earlier) => [...earlier, event.reason]);
