@@ -11,7 +11,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
-  Key,
   byTestId,
   click,
   closeApp,
@@ -19,14 +18,14 @@ import {
   HOME,
   instanceName,
   instanceNamesOnBus,
+  Key,
   launch,
   NAMESPACE,
   notificationsIn,
   screenshot,
-  startDesktopProgram,
   startNotificationListener,
+  startWindowManager,
   stillRunning,
-  succeeds,
   textsOf,
   until,
   waitForGone,
@@ -97,26 +96,6 @@ function activeWindow() {
 async function minimize(window) {
   execFileSync("xdotool", ["windowminimize", window], { timeout: 5000 });
   await until("the window minimized", () => !shownWindows().includes(window));
-}
-
-/**
- * Starts openbox and waits until it manages the display. In the full suite's run (never alone,
- * nor in 20 looped runs of this spec) openbox has ended at once with exit 1 and said nothing;
- * the cause is not known yet. The window manager is this spec's set-up, not what it proves: a
- * start that ends at once is logged, with its exit code, and tried again twice.
- */
-async function startWindowManager() {
-  for (let attempt = 1; ; attempt += 1) {
-    const started = startDesktopProgram("openbox", ["--sm-disable"]);
-    try {
-      // slow to start on a loaded machine; if it ends instead, the error says what it said
-      await until("a window manager", () => stillRunning(started, "openbox") && succeeds("wmctrl", ["-m"]), 30000);
-      return started;
-    } catch (error) {
-      if (attempt === 3 || started.exitCode === null) throw error;
-      console.log(`openbox start ${attempt} failed, trying again: ${error.message}`);
-    }
-  }
 }
 
 // the run's data folder is shared with the specs after this one: left as it was found

@@ -8,13 +8,14 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { test } from "node:test";
 import {
-  EXIT_FILE,
   byTestId,
   clipboard,
+  EXIT_FILE,
   launch,
   openApp,
   recordForCanary,
   startDesktopProgram,
+  startWindowManager,
   stillRunning,
   succeeds,
   until,
@@ -44,7 +45,7 @@ test("closing the window after copying a secret quits cleanly and leaves no secr
     const copied = clipboard();
     await waitForText(browser, "clipboard-countdown", "clears in");
 
-    desktop.push(startDesktopProgram("openbox", ["--sm-disable"]));
+    desktop.push(await startWindowManager());
     // a window manager started after the window takes it over a moment later: close it only
     // once the manager lists it (wmctrl -c fails on a window it does not manage yet)
     await until("the window manager managing the window", () => {

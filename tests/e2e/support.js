@@ -425,6 +425,26 @@ export function stillRunning(child, command) {
   throw new Error(`${command} ended (${child.exitCode ?? child.signalCode}) before its window appeared: ${child.said.trim()}`);
 }
 
+/**
+ * Starts openbox and waits until it manages the display. In the full suite's run (never alone,
+ * nor in 20 looped runs of desktop.test.js) openbox has ended at once with exit 1 and said nothing;
+ * the cause is not known yet. The window manager is this spec's set-up, not what it proves: a
+ * start that ends at once is logged, with its exit code, and tried again twice.
+ */
+export async function startWindowManager() {
+  for (let attempt = 1; ; attempt += 1) {
+    const started = startDesktopProgram("openbox", ["--sm-disable"]);
+    try {
+      // slow to start on a loaded machine; if it ends instead, the error says what it said
+      await until("a window manager", () => stillRunning(started, "openbox") && succeeds("wmctrl", ["-m"]), 30000);
+      return started;
+    } catch (error) {
+      if (attempt === 3 || started.exitCode === null) throw error;
+      console.log(`openbox start ${attempt} failed, trying again: ${error.message}`);
+    }
+  }
+}
+
 /** Whether a program succeeds, without output. */
 export function succeeds(command, args) {
   try {

@@ -12,11 +12,11 @@ import { existsSync, readFileSync, realpathSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import {
-  DEMO_NAMESPACE,
-  EXIT_FILE,
   byTestId,
   click,
   clipboard,
+  DEMO_NAMESPACE,
+  EXIT_FILE,
   instanceName,
   instanceNamesOnBus,
   keychainValues,
@@ -24,8 +24,8 @@ import {
   ownClipboard,
   recordForCanary,
   screenshot,
-  startDesktopProgram,
   startStandIn,
+  startWindowManager,
   succeeds,
   type,
   until,
@@ -146,8 +146,7 @@ before(async () => {
   rmSync(NOTIFICATIONS, { force: true });
   watcher = await startStandIn(WATCHER, ["serve", ITEMS]);
   listener = await startStandIn(LISTENER, [NOTIFICATIONS, join(SCRATCH, "tray-notification-clicks")]);
-  openbox = startDesktopProgram("openbox", ["--sm-disable"]);
-  await until("a window manager", () => succeeds("wmctrl", ["-l"]), 20000);
+  openbox = await startWindowManager();
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: cargo build -p authdeck-cli`);
   browser = await launchDemo();
   issuer = (await browser.execute(async () => window.__TAURI_INTERNALS__.invoke("app_info", {}))).demo_issuer;
