@@ -216,3 +216,71 @@ async fn quit_told(quit: tokio::sync::oneshot::Receiver<()>) -> &'static str {
     }
     "the app quit"
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::net::UnixListener;
+
+    fn serving(
+        agent: &DesktopAgent,
+        socket: &std::path::Path,
+    ) -> tokio::sync::oneshot::Receiver<()> {
+        let (quitting, quit) = tokio::sync::oneshot::channel();
+        *agent.listening.lock().unwrap() = Some(Serving {
+            socket: socket.to_owned(),
+            inode: std::fs::symlink_metadata(socket).unwrap().ino(),
+            quitting,
+        });
+        quit
+    }
+
+    #[test]
+    fn quitting_removes_the_apps_socket_and_tells_its_agent() {
+        let folder = tempfile::tempdir().unwrap();
+        let socket = folder.path().join("agent.sock");
+        let _listener = UnixListener::bind(&socket).unwrap();
+        let agent = DesktopAgent::default();
+        let mut quit = serving(&agent, &socket);
+        agent.quit();
+        assert!(!socket.exists());
+        assert_eq!(quit.try_recv(), Ok(()));
+        agent.quit(); // a second quit has nothing left to do
+    }
+
+    #[test]
+    fn quitting_leaves_a_socket_another_agent_bound_in_its_place() {
+        let folder = tempfile::tempdir().unwrap();
+        let socket = folder.path().join("agent.sock");
+        let _ours = UnixListener::bind(&socket).unwrap();
+        let agent = DesktopAgent::default();
+        let _quit = serving(&agent, &socket);
+        // a CLI agent's socket moved into its place (both exist at once: two inodes)
+        let theirs_at = folder.path().join("theirs.sock");
+        let _theirs = UnixListener::bind(&theirs_at).unwrap();
+        let theirs = std::fs::symlink_metadata(&theirs_at).unwrap().ino();
+        std::fs::rename(&theirs_at, &socket).unwrap();
+        agent.quit();
+        assert_eq!(std::fs::symlink_metadata(&socket).unwrap().ino(), theirs);
+    }
+
+    #[test]
+    fn the_agent_starts_at_the_first_paint_or_after_its_bound() {
+        let agent = std::sync::Arc::new(DesktopAgent::default());
+        let waiting = std::sync::Arc::clone(&agent);
+        let started = std::time::Instant::now();
+        let waiter =
+            std::thread::spawn(move || waiting.wait_for_first_paint(Duration::from_secs(30)));
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(!waiter.is_finished(), "it waits for the first paint");
+        agent.first_paint();
+        waiter.join().unwrap();
+        assert!(started.elapsed() < Duration::from_secs(30));
+        // without a paint: at most the bound
+        let unpainted = DesktopAgent::default();
+        let started = std::time::Instant::now();
+        unpainted.wait_for_first_paint(Duration::from_millis(100));
+        assert!(started.elapsed() >= Duration::from_millis(100));
+    }
+}
