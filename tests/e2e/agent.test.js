@@ -1,9 +1,10 @@
 // The desktop app serves as the agent while it runs (issue 14): `authdeck token` finds it on the
 // same socket a CLI agent would use and is handed the stored token without opening the keychain;
 // once the app quits (SIGTERM, or its window closed) the socket is gone and the same command is
-// served from the keychain; a crash's socket is replaced by the next launch; and a CLI agent
-// already serving a data folder is left to serve. Demo mode gives a real token from its local
-// server in one click; the CLI is pointed at the demo's data folder and keychain namespace.
+// served from the keychain; a crash's socket is replaced by the next launch; `agent stop` ends
+// only the app's listener; and a CLI agent already serving a data folder is left to serve. Demo
+// mode gives a real token from its local server in one click; the CLI is pointed at the demo's
+// data folder and keychain namespace.
 import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -222,6 +223,34 @@ test("a crashed app's socket is replaced by the next launch, whose window closed
   } finally {
     for (const program of desktop) program.kill();
     await browser?.deleteSession().catch(() => {});
+  }
+});
+
+test("`authdeck agent stop` ends only the app's listener; the app goes on, and SIGTERM still quits it", async () => {
+  const socket = socketOf(DEMO_HOME, DEMO_NAMESPACE);
+  const browser = await launch({ args: ["--demo"] });
+  let pid = null;
+  try {
+    pid = (await agentStatus()).pid;
+    const stopped = cli(["agent", "stop"]);
+    assert.deepEqual(stopped, {
+      status: 0,
+      stdout:
+        "Stopped the desktop app's agent (the app goes on without it until it is started again); the tokens it held " +
+        "in memory went with it.\n",
+      stderr: "",
+    });
+    assert.equal(existsSync(socket), false);
+    assert.equal(cli(["agent", "status"]).status, 3);
+    // the window still works
+    await openApp(browser, "Demo JWT API");
+    assert.equal(ended(pid), false);
+    await recordForCanary(browser);
+    process.kill(pid, "SIGTERM");
+    await until("the app's end after SIGTERM", () => ended(pid), 20000);
+  } finally {
+    if (pid !== null && !ended(pid)) process.kill(pid, "SIGKILL");
+    await browser.deleteSession().catch(() => {});
   }
 });
 
