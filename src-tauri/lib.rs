@@ -1,6 +1,7 @@
 //! The desktop shell: builds the Tauri app, holds the state, registers the commands. The only
 //! code that imports tauri; everything it does goes through `authdeck_core::Core`.
 
+mod agent;
 mod background;
 mod clipboard;
 mod commands;
@@ -150,12 +151,15 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
         .manage(team::SeenSetups::default())
         .manage(team::TeamSignIns::default())
         .manage(team_permissions::KnownPermissions::default())
+        .manage(agent::DesktopAgent::default())
         .setup(|app| {
             use tauri::Manager;
             app.state::<Startup>().mark("set-up");
             set_up_webkit(app);
             notices::follow_clicks(app.handle());
             background::start(app.handle().clone());
+            // its own thread, after the store opened and the first screen painted
+            agent::start(app.handle().clone());
             // No tray is no failure: the window works as before and closing it quits.
             if let Err(error) = tray::start(app.handle()) {
                 eprintln!("authdeck-desktop: no tray icon: {error}");
@@ -301,6 +305,8 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
                 // answering (the plugin would let go of its bus name only at the very end).
                 tauri_plugin_single_instance::destroy(app);
             }
+            // The agent's socket goes with the app (a crash leaves it to the next agent).
+            tauri::RunEvent::Exit => app.state::<agent::DesktopAgent>().quit(),
             _ => {}
         }
     });

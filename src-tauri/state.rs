@@ -17,11 +17,14 @@ use std::sync::{Arc, OnceLock};
 /// What opening gives: the core, or the error that kept it from opening.
 type Opened = Result<Core, IpcError>;
 
+/// The opened core, shared (the agent's thread holds it too), or why it did not open.
+type Kept = Result<Arc<Core>, IpcError>;
+
 /// The opened core; when opening failed (a database from a newer version, a damaged file) the
 /// app still starts and every command answers with that error, so the user can read it.
 pub struct AppState {
     /// Set once, by the thread that opens the store (`open_in_background`).
-    core: Arc<OnceLock<Opened>>,
+    core: Arc<OnceLock<Kept>>,
     data_dir: PathBuf,
     namespace: String,
     /// The demo's server, kept for the app's lifetime (None outside demo mode).
@@ -94,7 +97,7 @@ impl AppState {
             .name("store-open".into())
             .spawn(move || {
                 // only this thread sets it, once
-                let _ = core.set(opening());
+                let _ = core.set(opening().map(Arc::new));
                 then();
             });
         if let Err(error) = spawned {
@@ -108,12 +111,22 @@ impl AppState {
 
     /// The core, or the error that kept it from opening; waits while the store is opening.
     pub fn core(&self) -> Result<&Core, IpcError> {
+        self.shared_core().map(|core| &**core)
+    }
+
+    /// The core as the agent's thread holds it; waits while the store is opening.
+    pub fn shared_core(&self) -> Result<&Arc<Core>, IpcError> {
         self.core.wait().as_ref().map_err(|error| IpcError {
             code: error.code,
             message: error.message.clone(),
             field: None,
             conflicts: None,
         })
+    }
+
+    /// The keychain namespace of this app's tokens.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
     }
 
     /// Version, data folder and keychain namespace for the About section.

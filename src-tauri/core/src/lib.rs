@@ -1,6 +1,8 @@
 //! Authdeck's core: the domain, the store, the keychain vault and the OAuth flows.
 //! The desktop shell and the CLI both go through [`Core`]; nothing here knows about either.
 
+#[cfg(unix)]
+pub mod agent;
 pub mod audit;
 pub mod client_cert;
 mod clock;

@@ -1,10 +1,10 @@
 //! The CLI's side: a plain cached-token request goes to the agent first, before the store or
 //! the keychain is opened; anything but a token in time goes the usual way, silently.
 
-use super::wire::{Answer, Request};
 use crate::cli::TokenArgs;
 use crate::output::say;
 use crate::tokens::{Got, How};
+use authdeck_core::agent::{self as shared, Answer, Request};
 use std::time::Duration;
 
 /// The environment variable that stops the CLI from asking the agent (`off`).
@@ -23,7 +23,7 @@ pub fn ask(args: &TokenArgs, verbose: bool) -> Option<Got> {
     if !plain || off {
         return None;
     }
-    let socket = super::place::socket_of_this_process()?;
+    let socket = shared::socket_of_this_process()?;
     if std::fs::symlink_metadata(&socket).is_err() {
         return None;
     }
@@ -32,7 +32,7 @@ pub fn ask(args: &TokenArgs, verbose: bool) -> Option<Got> {
         env: args.target.env.clone(),
         min_valid: args.min_valid,
     };
-    let answer = super::talk(&socket, &request, WAIT);
+    let answer = shared::talk(&socket, &request, WAIT);
     match answer {
         Some(Answer::Token(served)) => {
             if verbose {

@@ -11,6 +11,7 @@ mod client_certs;
 mod dpop;
 mod environments;
 mod exchange;
+mod find;
 mod login;
 mod par;
 mod portable;
@@ -36,6 +37,7 @@ pub use audit::SecretUse;
 pub use client_certs::AddedCert;
 pub use dpop::DpopBinding;
 pub use exchange::{ExchangeFailure, ExchangePart, ExchangeRequest};
+pub use find::quoted;
 pub use login::{
     DEFAULT_LOGIN_TIMEOUT, LoginOptions, PendingDeviceLogin, PendingLogin, loopback_redirect,
     open_in_browser,

@@ -1,4 +1,5 @@
-//! The agent's process: one listener, one request per connection, answered in turn.
+//! The agent's listener: one request per connection, answered in turn, in whichever process
+//! serves (a CLI agent, or the desktop app on a thread of its own).
 //!
 //! Per token request it resolves the app and reads its token row as `authdeck token` does
 //! (so a token renewed, revoked or forgotten by any other program is seen at once), serves
@@ -8,14 +9,14 @@
 //! requests, renews or signs in.
 
 use super::place;
-use super::wire::{Answer, MAX_LINE, Request, Served, Status};
-use crate::output::say;
-use crate::resolve;
-use authdeck_core::model::{AppId, EnvironmentKind, Secret, TokenId};
-use authdeck_core::{Core, ErrorCode};
+use super::wire::{Answer, MAX_LINE, Request, Served, Server, Status};
+use crate::model::{AppId, EnvironmentKind, Secret, TokenId};
+use crate::{Core, ErrorCode};
 use std::collections::HashMap;
+use std::future::Future;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
@@ -25,12 +26,18 @@ const CONVERSATION: Duration = Duration::from_secs(2);
 /// How often the agent looks at its idle time, its socket and its data folder.
 const LOOK: Duration = Duration::from_millis(250);
 
+/// Where an agent writes what it served and why it missed (never a value): one line each,
+/// without a prefix (the CLI's stderr, the desktop app's log).
+pub type Log = fn(&str);
+
 /// A running agent: its core, the values it holds, and what it has done.
 pub struct Agent {
-    core: Core,
+    core: Arc<Core>,
     socket: PathBuf,
     namespace: String,
-    idle: Duration,
+    server: Server,
+    /// None: no idle limit (the desktop app serves while it runs).
+    idle: Option<Duration>,
     /// The socket file's inode, to notice it removed or replaced.
     inode: u64,
     held: HashMap<AppId, (TokenId, Secret)>,
@@ -38,40 +45,62 @@ pub struct Agent {
     missed: u64,
     refused: u64,
     last: Instant,
+    log: Log,
 }
 
 /// Why the agent ended.
-enum Ending {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// A `Stop` request (`authdeck agent stop`).
     Stopped,
     Idle,
-    Signal(&'static str),
+    /// What its process told it (`SIGTERM`, the app quit …).
+    Told(&'static str),
     HomeGone,
     SocketGone,
 }
 
 impl Agent {
-    pub fn new(core: Core, socket: PathBuf, namespace: String, idle: Duration, inode: u64) -> Self {
+    /// An agent serving from `core` on the socket `listening` bound, as `server`.
+    pub fn new(
+        core: Arc<Core>,
+        listening: &super::Listening,
+        server: Server,
+        idle: Option<Duration>,
+        log: Log,
+    ) -> Self {
         Self {
             core,
-            socket,
-            namespace,
+            socket: listening.socket.clone(),
+            namespace: listening.namespace.clone(),
+            server,
             idle,
-            inode,
+            inode: listening.inode,
             held: HashMap::new(),
             served: 0,
             missed: 0,
             refused: 0,
             last: Instant::now(),
+            log,
         }
     }
 
-    /// Serves until stopped, idle, signalled, or its socket or data folder is gone; then
-    /// removes its socket (when it is still its own) and drops what it held.
-    pub async fn run(mut self, listener: UnixListener) -> std::io::Result<()> {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut terminate = signal(SignalKind::terminate())?;
-        let mut interrupt = signal(SignalKind::interrupt())?;
+    fn say(&self, line: &str) {
+        (self.log)(line);
+    }
+
+    /// Serves until stopped, idle, `told` (its process ends it: a signal, the app quitting), or
+    /// its socket or data folder is gone; then removes its socket (when it is still its own)
+    /// and drops what it held. Must run inside a tokio runtime (the listener is registered with
+    /// it).
+    pub async fn run(
+        mut self,
+        listener: std::os::unix::net::UnixListener,
+        told: impl Future<Output = &'static str>,
+    ) -> std::io::Result<Ending> {
+        let listener = UnixListener::from_std(listener)?;
         let mut look = tokio::time::interval(LOOK);
+        tokio::pin!(told);
         let ending = loop {
             tokio::select! {
                 accepted = listener.accept() => match accepted {
@@ -80,10 +109,9 @@ impl Agent {
                             break Ending::Stopped;
                         }
                     }
-                    Err(error) => say!("authdeck agent: a connection failed: {error}"),
+                    Err(error) => self.say(&format!("a connection failed: {error}")),
                 },
-                _ = terminate.recv() => break Ending::Signal("SIGTERM"),
-                _ = interrupt.recv() => break Ending::Signal("SIGINT"),
+                why = &mut told => break Ending::Told(why),
                 _ = look.tick() => if let Some(ending) = self.ended() {
                     break ending;
                 },
@@ -95,22 +123,23 @@ impl Agent {
         self.held.clear();
         let why = match ending {
             Ending::Stopped => "asked to stop".to_owned(),
-            Ending::Idle => format!("no request for {} s", self.idle.as_secs()),
-            Ending::Signal(name) => name.to_owned(),
+            Ending::Idle => format!(
+                "no request for {} s",
+                self.idle.unwrap_or_default().as_secs()
+            ),
+            Ending::Told(why) => why.to_owned(),
             Ending::HomeGone => "its data folder is gone".to_owned(),
             Ending::SocketGone => "its socket was removed".to_owned(),
         };
-        say!(
-            "authdeck agent: stopped ({why}); served {}, missed {}, refused {}.",
-            self.served,
-            self.missed,
-            self.refused
-        );
-        Ok(())
+        self.say(&format!(
+            "stopped ({why}); served {}, missed {}, refused {}.",
+            self.served, self.missed, self.refused
+        ));
+        Ok(ending)
     }
 
     fn ended(&self) -> Option<Ending> {
-        if self.last.elapsed() >= self.idle {
+        if self.idle.is_some_and(|idle| self.last.elapsed() >= idle) {
             Some(Ending::Idle)
         } else if !self.core.home().is_dir() {
             Some(Ending::HomeGone)
@@ -132,12 +161,14 @@ impl Agent {
             Ok(uid) if uid == place::own_uid() => {}
             Ok(uid) => {
                 self.refused += 1;
-                say!("authdeck agent: refused a connection from uid {uid} (not you).");
+                self.say(&format!("refused a connection from uid {uid} (not you)."));
                 return false;
             }
             Err(error) => {
                 self.refused += 1;
-                say!("authdeck agent: refused a connection whose user is unknown ({error}).");
+                self.say(&format!(
+                    "refused a connection whose user is unknown ({error})."
+                ));
                 return false;
             }
         }
@@ -176,6 +207,7 @@ impl Agent {
     fn status(&self) -> Status {
         Status {
             pid: std::process::id(),
+            served_by: self.server,
             socket: self.socket.display().to_string(),
             home: self.core.home().display().to_string(),
             namespace: self.namespace.clone(),
@@ -184,20 +216,20 @@ impl Agent {
             refused: self.refused,
             held: self.held.len(),
             idle_seconds: self.last.elapsed().as_secs(),
-            idle_limit_seconds: self.idle.as_secs(),
+            idle_limit_seconds: self.idle.map(|idle| idle.as_secs()),
         }
     }
 
     /// The token answer: the stored token when core's cached-path rule serves it and the
     /// keychain is unlocked, else a miss that says why.
     fn token(&mut self, app: Option<&str>, env: Option<&str>, min_valid: i64) -> Answer {
-        let environment = match resolve::environment(&self.core, env) {
+        let environment = match self.core.find_environment(env) {
             Ok(environment) => environment,
-            Err(failure) => return self.miss(None, failure.line()),
+            Err(error) => return self.miss(None, one_line(&error.to_string())),
         };
-        let app = match resolve::app(&self.core, &environment, app) {
+        let app = match self.core.find_app(&environment, app) {
             Ok(app) => app,
-            Err(failure) => return self.miss(None, failure.line()),
+            Err(error) => return self.miss(None, one_line(&error.to_string())),
         };
         if environment.kind == EnvironmentKind::Production && env.is_none() {
             // `authdeck token` asks on a terminal or refuses; that is its decision, not ours.
@@ -223,7 +255,7 @@ impl Agent {
             Ok(true) => {
                 self.held.clear();
                 self.missed += 1;
-                say!("authdeck agent: the keychain is locked; dropped every value held.");
+                self.say("the keychain is locked; dropped every value held.");
                 return Answer::Locked;
             }
             // The entry is gone (removed outside Authdeck): the command's usual way replaces it.
@@ -247,11 +279,10 @@ impl Agent {
             },
         };
         self.served += 1;
-        say!(
-            "authdeck agent: served the token of “{}” in “{}”.",
-            app.display_name,
-            environment.name
-        );
+        self.say(&format!(
+            "served the token of “{}” in “{}”.",
+            app.display_name, environment.name
+        ));
         Answer::Token(Box::new(Served {
             environment,
             app,
@@ -266,9 +297,14 @@ impl Agent {
             self.held.remove(app);
         }
         self.missed += 1;
-        say!("authdeck agent: miss ({why}).");
+        self.say(&format!("miss ({why})."));
         Answer::Miss { why }
     }
+}
+
+/// Text with every run of whitespace (line breaks too) made one space: a miss is one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 async fn read_request(stream: &mut UnixStream) -> Result<Request, String> {

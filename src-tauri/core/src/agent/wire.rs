@@ -1,7 +1,7 @@
-//! What the CLI and the agent say: one request and one answer per connection, each one line
-//! of JSON, bounded in size.
+//! What the CLI and the agent (a CLI agent or the desktop app) say: one request and one answer
+//! per connection, each one line of JSON, bounded in size.
 
-use authdeck_core::model::{AppSummary, Environment, Secret, TokenMeta};
+use crate::model::{AppSummary, Environment, Secret, TokenMeta};
 use serde::{Deserialize, Serialize};
 
 /// The longest line either side reads: a token answer is a few kilobytes.
@@ -52,10 +52,23 @@ pub struct Served {
     pub value: Secret,
 }
 
+/// Which process serves as the agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Server {
+    /// `authdeck agent start`.
+    CliAgent,
+    /// The desktop app, while it runs.
+    DesktopApp,
+}
+
 /// The agent's state, for `authdeck agent status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Status {
     pub pid: u32,
+    /// Which process serves (an agent that predates the field was a CLI agent).
+    #[serde(default = "cli_agent")]
+    pub served_by: Server,
     pub socket: String,
     /// The data folder it serves.
     pub home: String,
@@ -69,7 +82,14 @@ pub struct Status {
     /// Token values held in memory now.
     pub held: usize,
     pub idle_seconds: u64,
-    pub idle_limit_seconds: u64,
+    /// How long it waits for a request before it ends; none for the desktop app, which ends
+    /// when it quits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_limit_seconds: Option<u64>,
+}
+
+fn cli_agent() -> Server {
+    Server::CliAgent
 }
 
 /// The one place a value leaves as text: the answer line the CLI reads.

@@ -6,7 +6,7 @@
 //! the data folder and keychain namespace, so each pair has its own agent (tests run many side
 //! by side). Whoever connects must be this user (SO_PEERCRED), both ways.
 
-use crate::failure::{Failure, exit};
+use crate::error::{Error, Result};
 use std::os::fd::AsFd;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::path::{Path, PathBuf};
@@ -15,69 +15,53 @@ use std::path::{Path, PathBuf};
 pub const RUNTIME_VARIABLE: &str = "XDG_RUNTIME_DIR";
 
 /// The agent's folder inside the runtime folder: `$XDG_RUNTIME_DIR/authdeck`.
-pub fn folder() -> Result<PathBuf, Failure> {
+pub fn folder() -> Result<PathBuf> {
     match std::env::var_os(RUNTIME_VARIABLE).filter(|v| !v.is_empty()) {
         Some(runtime) => Ok(PathBuf::from(runtime).join("authdeck")),
-        None => Err(Failure::new(
-            exit::NOT_CONFIGURED,
-            format!(
-                "{RUNTIME_VARIABLE} is not set, so there is no folder only you can use for the \
+        None => Err(Error::NotConfigured(format!(
+            "{RUNTIME_VARIABLE} is not set, so there is no folder only you can use for the \
                  agent's socket (your login session sets it); the agent did not start."
-            ),
-        )),
+        ))),
     }
 }
 
 /// The socket of the agent of data folder `home` (as it is spelled after resolving links)
 /// and keychain `namespace`, in `folder`.
 pub fn socket(folder: &Path, home: &Path, namespace: &str) -> PathBuf {
-    folder.join(format!(
-        "agent-{}.sock",
-        authdeck_core::store_tag(home, namespace)
-    ))
+    folder.join(format!("agent-{}.sock", crate::store_tag(home, namespace)))
 }
 
 /// The socket of the agent this process's data folder and keychain namespace would have;
 /// None when there is no runtime folder or the data folder does not exist (then no agent can).
 pub fn socket_of_this_process() -> Option<PathBuf> {
     let folder = folder().ok()?;
-    let home = authdeck_core::default_home().ok()?.canonicalize().ok()?;
-    Some(socket(
-        &folder,
-        &home,
-        &authdeck_core::vault::default_namespace(),
-    ))
+    let home = crate::default_home().ok()?.canonicalize().ok()?;
+    Some(socket(&folder, &home, &crate::vault::default_namespace()))
 }
 
 /// Makes the agent's folder (0700) or checks the one there: a folder of this user's that
 /// nobody else can enter, else a refusal that says what is wrong.
-pub fn prepare(folder: &Path) -> Result<(), Failure> {
+pub fn prepare(folder: &Path) -> Result<()> {
     match std::fs::DirBuilder::new().mode(0o700).create(folder) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
         Err(e) => {
-            return Err(Failure::new(
-                exit::OTHER,
-                format!(
-                    "Could not make the agent's folder {}: {e}.",
-                    folder.display()
-                ),
-            ));
+            return Err(Error::File(format!(
+                "Could not make the agent's folder {}: {e}.",
+                folder.display()
+            )));
         }
     }
     check(folder)
 }
 
 /// Refuses a folder that is a link, not a folder, someone else's, or open to others.
-fn check(folder: &Path) -> Result<(), Failure> {
+fn check(folder: &Path) -> Result<()> {
     let meta = std::fs::symlink_metadata(folder).map_err(|e| {
-        Failure::new(
-            exit::OTHER,
-            format!(
-                "Could not read the agent's folder {}: {e}.",
-                folder.display()
-            ),
-        )
+        Error::File(format!(
+            "Could not read the agent's folder {}: {e}.",
+            folder.display()
+        ))
     })?;
     let mode = meta.mode() & 0o777;
     let own = rustix::process::getuid().as_raw();
@@ -95,14 +79,11 @@ fn check(folder: &Path) -> Result<(), Failure> {
     };
     match problem {
         None => Ok(()),
-        Some(problem) => Err(Failure::new(
-            exit::OTHER,
-            format!(
-                "The agent's folder {} is not yours alone: {problem}. Remove it (or `chmod 700` \
-                 it if it is yours); the agent did not start.",
-                folder.display()
-            ),
-        )),
+        Some(problem) => Err(Error::File(format!(
+            "The agent's folder {} is not yours alone: {problem}. Remove it (or `chmod 700` it \
+             if it is yours); the agent did not start.",
+            folder.display()
+        ))),
     }
 }
 
@@ -150,11 +131,7 @@ mod tests {
         let mode = std::fs::metadata(&folder).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700);
         std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let failure = prepare(&folder).unwrap_err();
-        assert!(
-            failure.message.contains("its mode is 755, not 700"),
-            "{}",
-            failure.message
-        );
+        let error = prepare(&folder).unwrap_err().to_string();
+        assert!(error.contains("its mode is 755, not 700"), "{error}");
     }
 }
