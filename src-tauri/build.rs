@@ -4,6 +4,10 @@ fn main() {
     // tauri-build names the files it watches, so cargo reruns this only for those: a command
     // added to the list must rebuild the manifest too.
     println!("cargo:rerun-if-changed=src-tauri/commands.txt");
+    // The UI bundle is embedded by `generate_context!`, which cargo does not see read it: a new
+    // `npm --prefix ui run build` whose only change was a stylesheet left the old bundle in a
+    // release binary. A folder named here is scanned for any change.
+    println!("cargo:rerun-if-changed=ui/dist");
     let commands: &'static [&'static str] = include_str!("commands.txt")
         .lines()
         .map(str::trim)
