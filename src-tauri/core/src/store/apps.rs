@@ -45,13 +45,20 @@ const SUMMARY_COLUMNS: &str = "a.id, a.environment_id, a.display_name, a.client_
      a.auth_method";
 
 /// The apps of an environment, by display name.
+///
+/// Each app's active secrets are counted in one pass over the secrets (grouped by app, then
+/// found per app through SQLite's automatic index and its Bloom filter), not by the two
+/// subqueries per app of [`SUMMARY_COLUMNS`], which for 10,000 apps opened 20,000 cursors on
+/// the secrets' index.
 pub fn list(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<SummaryRow>> {
     summaries(
         conn,
-        &format!(
-            "SELECT {SUMMARY_COLUMNS} FROM apps a WHERE a.environment_id = ?1 \
-             ORDER BY a.display_name COLLATE NOCASE"
-        ),
+        "SELECT a.id, a.environment_id, a.display_name, a.client_id, a.client_type, a.labels, \
+         a.link, coalesce(s.active, 0), s.oldest, a.auth_method FROM apps a \
+         LEFT JOIN (SELECT app_id, count(*) AS active, \
+             min(coalesce(provider_created_at, added_at)) AS oldest \
+           FROM secrets WHERE state = 'active' GROUP BY app_id) s ON s.app_id = a.id \
+         WHERE a.environment_id = ?1 ORDER BY a.display_name COLLATE NOCASE",
         &[environment.as_str()],
     )
 }
@@ -82,7 +89,7 @@ pub fn named(
 
 fn summaries(conn: &Connection, sql: &str, params: &[&str]) -> Result<Vec<SummaryRow>> {
     let mut statement = conn.prepare_cached(sql).map_err(store_error)?;
-    // By position in SUMMARY_COLUMNS.
+    // By position in SUMMARY_COLUMNS (`list` reads the same columns in the same order).
     let rows = statement
         .query_map(rusqlite::params_from_iter(params), |row| {
             let client_type = enum_at(row, 4, ClientType::parse)?;
