@@ -608,18 +608,18 @@ mod tests {
                 id: AppId::new(),
                 name: format!("{} {i}", HOSTILE[i % HOSTILE.len()]),
                 client_id: HOSTILE[(i + 1) % HOSTILE.len()].to_owned(),
-                client_type: if i % 2 == 0 {
+                client_type: if i.is_multiple_of(2) {
                     ClientType::Confidential
                 } else {
                     ClientType::Public
                 },
-                auto_renew: i % 3 == 0,
+                auto_renew: i.is_multiple_of(3),
                 renewal_paused: false,
             },
             token,
             Timestamp::from_unix(2_000).unwrap(),
         );
-        (status, i % 4 == 0)
+        (status, i.is_multiple_of(4))
     }
 
     #[test]
@@ -688,10 +688,12 @@ mod tests {
                 client_id: HOSTILE[(i + 2) % HOSTILE.len()].to_owned(),
                 client_type: ClientType::Confidential,
                 labels: HOSTILE[..i % 4].iter().map(|l| (*l).to_owned()).collect(),
-                link: (i % 5 == 0).then(|| HOSTILE[(i + 3) % HOSTILE.len()].to_owned()),
+                link: i
+                    .is_multiple_of(5)
+                    .then(|| HOSTILE[(i + 3) % HOSTILE.len()].to_owned()),
                 active_secrets: (i % 3) as u32,
-                rotation_due: i % 7 == 0,
-                uses_secret: i % 2 == 0,
+                rotation_due: i.is_multiple_of(7),
+                uses_secret: i.is_multiple_of(2),
             })
             .collect();
         for apps in [&apps[..], &apps[..1], &[][..]] {

@@ -660,11 +660,7 @@ mod tests {
             let bytes = text.as_bytes();
             assert_eq!(whole_characters(bytes), bytes.len(), "{text:?}");
             for cut in 1..bytes.len() {
-                let start = text
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .filter(|&i| i < cut)
-                    .last();
+                let start = text.char_indices().map(|(i, _)| i).rfind(|&i| i < cut);
                 let kept = whole_characters(&bytes[..cut]);
                 let expected = if text.is_char_boundary(cut) {
                     cut
