@@ -131,51 +131,77 @@ impl AppsJson<'_> {
     /// Each app's entry, made as it is asked for.
     fn entries(&self) -> impl Iterator<Item = AppTokenJson<'_>> {
         self.statuses.iter().map(|(s, par)| {
-            let token = s.token.as_ref();
-            AppTokenJson {
-                dpop_jkt: self.dpop_jkts.get(&s.app_id).cloned(),
-                cert_binding: self.bindings.get(&s.app_id).map(CertBindingJson::of),
-                par: *par,
-                app_id: &s.app_id,
-                name: &s.app_name,
-                client_id: &s.client_id,
-                client_type: s.client_type,
-                state: s.state,
-                seconds_left: s.seconds_left,
-                expires_at: token.and_then(|t| t.expires_at),
-                issued_at: token.map(|t| t.issued_at),
-                token_type: token.map(|t| t.token_type.as_str()),
-                requested_scopes: token.map(|t| t.requested_scopes.as_slice()),
-                granted_scopes: token.and_then(|t| t.granted_scopes.as_deref()),
-                scopes_missing: &s.scopes_missing,
-                auto_renew: s.auto_renew,
-                renew_error: token.and_then(|t| t.renew_error.as_deref()),
-                source: token.map(|t| t.source),
-                has_refresh_token: token.is_some_and(|t| t.has_refresh_token),
-                refresh_expires_at: token.and_then(|t| t.refresh_expires_at),
-                has_id_token: token.is_some_and(|t| t.has_id_token),
-                revoked_at: token.and_then(|t| t.revoked_at),
-                sign_in_ended_at: token.and_then(|t| t.sign_in_ended_at),
-                api_base_url: token.and_then(|t| t.api_base_url.as_deref()),
-            }
+            entry(
+                s,
+                *par,
+                self.dpop_jkts.get(&s.app_id).map(String::as_str),
+                self.bindings,
+            )
         })
     }
 }
 
-/// `status --json` on one line (for a program), each app's entry written as it is made: the
-/// bytes `StatusJson` serializes to.
+/// An app's entry in `status --json`: its status, whether it pushes its authorization requests
+/// (PAR), its DPoP token's key thumbprint, and its token's certificate binding if it has one.
+fn entry<'a>(
+    s: &'a TokenStatus,
+    par: bool,
+    dpop_jkt: Option<&str>,
+    bindings: &std::collections::HashMap<AppId, TokenCertBinding>,
+) -> AppTokenJson<'a> {
+    let token = s.token.as_ref();
+    AppTokenJson {
+        dpop_jkt: dpop_jkt.map(str::to_owned),
+        cert_binding: if bindings.is_empty() {
+            None
+        } else {
+            bindings.get(&s.app_id).map(CertBindingJson::of)
+        },
+        par,
+        app_id: &s.app_id,
+        name: &s.app_name,
+        client_id: &s.client_id,
+        client_type: s.client_type,
+        state: s.state,
+        seconds_left: s.seconds_left,
+        expires_at: token.and_then(|t| t.expires_at),
+        issued_at: token.map(|t| t.issued_at),
+        token_type: token.map(|t| t.token_type.as_str()),
+        requested_scopes: token.map(|t| t.requested_scopes.as_slice()),
+        granted_scopes: token.and_then(|t| t.granted_scopes.as_deref()),
+        scopes_missing: &s.scopes_missing,
+        auto_renew: s.auto_renew,
+        renew_error: token.and_then(|t| t.renew_error.as_deref()),
+        source: token.map(|t| t.source),
+        has_refresh_token: token.is_some_and(|t| t.has_refresh_token),
+        refresh_expires_at: token.and_then(|t| t.refresh_expires_at),
+        has_id_token: token.is_some_and(|t| t.has_id_token),
+        revoked_at: token.and_then(|t| t.revoked_at),
+        sign_in_ended_at: token.and_then(|t| t.sign_in_ended_at),
+        api_base_url: token.and_then(|t| t.api_base_url.as_deref()),
+    }
+}
+
+/// What hands `status --json` each app's status, PAR choice and DPoP key thumbprint in turn
+/// (`Core::each_token_status`, or a list in the tests).
+type EachStatus<'e> = &'e mut dyn FnMut(&TokenStatus, bool, Option<&str>) -> Result<(), Failure>;
+
+/// `status --json` on one line (for a program), each app's entry written as `read` hands it
+/// over: the bytes `StatusJson` serializes to, without 10,000 statuses gathered first.
 fn status_line<W: std::io::Write>(
     out: W,
     environment: &EnvironmentRef,
-    apps: &AppsJson,
+    bindings: &std::collections::HashMap<AppId, TokenCertBinding>,
+    read: impl FnOnce(EachStatus<'_>) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
     let mut open = br#"{"environment":"#.to_vec();
     sonic_rs::to_writer(&mut open, environment).map_err(output::unwritable)?;
     open.extend_from_slice(br#","apps":["#);
     let mut list = output::JsonList::start(out, &open);
-    for entry in apps.entries() {
-        list.item(|json| entry.write_line(json))?;
-    }
+    read(&mut |status, par, dpop_jkt| {
+        let entry = entry(status, par, dpop_jkt, bindings);
+        list.item(|json| entry.write_line(json))
+    })?;
     list.end(b"]}")
 }
 
@@ -339,7 +365,20 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
         .token_cert_bindings(&environment.id)?
         .into_iter()
         .collect();
+    if args.json && !output::json_indented() {
+        let json_environment = EnvironmentRef {
+            id: &environment.id,
+            name: &environment.name,
+            kind: environment.kind,
+        };
+        let out = output::standard_output()?;
+        return status_line(out, &json_environment, &bindings, |each| {
+            core.each_token_status(&environment.id, each)
+        })
+        .map(|()| 0);
+    }
     if args.json {
+        // indented, for a person
         let statuses = core.token_statuses_with_par(&environment.id)?;
         // asked only for DPoP tokens: a status of thousands of apps stays one query
         let mut dpop_jkts = std::collections::HashMap::new();
@@ -360,10 +399,7 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
             dpop_jkts: &dpop_jkts,
             bindings: &bindings,
         };
-        if output::json_indented() {
-            return output::print_json(&StatusJson { environment, apps }).map(|()| 0);
-        }
-        return status_line(output::standard_output()?, &environment, &apps).map(|()| 0);
+        return output::print_json(&StatusJson { environment, apps }).map(|()| 0);
     }
     let statuses = core.token_statuses(&environment.id)?;
     // The REFRESH column appears once a token of the list came from a sign-in.
@@ -663,13 +699,18 @@ mod tests {
                 name,
                 kind: EnvironmentKind::Production,
             };
-            let apps = AppsJson {
-                statuses,
-                dpop_jkts: &dpop_jkts,
-                bindings: &bindings,
-            };
             let mut line = Vec::new();
-            status_line(&mut line, &environment, &apps).unwrap();
+            status_line(&mut line, &environment, &bindings, |each| {
+                for (status, par) in statuses {
+                    each(
+                        status,
+                        *par,
+                        dpop_jkts.get(&status.app_id).map(String::as_str),
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
             assert_eq!(line.pop(), Some(b'\n'));
             assert_eq!(
                 String::from_utf8(line).unwrap(),

@@ -1,6 +1,6 @@
 //! Client apps' rows.
 
-use super::{enum_at, list_at, list_json, optional, store_error, time_at};
+use super::{enum_at, list_at, list_json, optional, store_error, text_at, time_at};
 use crate::error::Result;
 use crate::model::*;
 use rusqlite::{Connection, Row, params};
@@ -435,11 +435,11 @@ pub fn renewal_paused(conn: &Connection, id: &AppId) -> Result<bool> {
     .map(|paused| paused.unwrap_or(false))
 }
 
-/// What a token status needs of an app.
-pub struct TokenFacts {
-    pub id: AppId,
-    pub name: String,
-    pub client_id: String,
+/// What a token status needs of an app, as SQLite's row holds it (not copied).
+pub struct TokenFacts<'row> {
+    pub id: &'row str,
+    pub name: &'row str,
+    pub client_id: &'row str,
     pub client_type: ClientType,
     pub auto_renew: bool,
     pub renewal_paused: bool,
@@ -447,8 +447,13 @@ pub struct TokenFacts {
     pub par: bool,
 }
 
-/// The token facts of an environment's apps, by display name.
-pub fn token_facts(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<TokenFacts>> {
+/// The token facts of an environment's apps, by display name, handed to `each` one at a time
+/// as SQLite steps to them: 10,000 apps are not gathered in a list first.
+pub fn each_token_facts<E: From<crate::error::Error>>(
+    conn: &Connection,
+    environment: &EnvironmentId,
+    mut each: impl FnMut(TokenFacts<'_>) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
     let mut statement = conn
         .prepare_cached(
             "SELECT id, display_name, client_id, client_type, auto_renew, \
@@ -456,19 +461,24 @@ pub fn token_facts(conn: &Connection, environment: &EnvironmentId) -> Result<Vec
              WHERE environment_id = ?1 ORDER BY display_name COLLATE NOCASE",
         )
         .map_err(store_error)?;
-    let rows = statement
-        .query_map([environment.as_str()], |row| {
-            // By position in the SELECT above.
-            Ok(TokenFacts {
-                id: AppId(row.get(0)?),
-                name: row.get(1)?,
-                client_id: row.get(2)?,
+    let mut rows = statement
+        .query([environment.as_str()])
+        .map_err(store_error)?;
+    while let Some(row) = rows.next().map_err(store_error)? {
+        // By position in the SELECT above.
+        let facts = (|| {
+            Ok::<_, rusqlite::Error>(TokenFacts {
+                id: text_at(row, 0)?,
+                name: text_at(row, 1)?,
+                client_id: text_at(row, 2)?,
                 client_type: enum_at(row, 3, ClientType::parse)?,
                 auto_renew: row.get(4)?,
                 renewal_paused: row.get(5)?,
                 par: row.get(6)?,
             })
-        })
+        })()
         .map_err(store_error)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+        each(facts)?;
+    }
+    Ok(())
 }
