@@ -113,9 +113,10 @@ fn written(outcome: std::io::Result<()>) -> Result<(), Failure> {
 
 /// Prints a value as JSON: indented on a terminal, on one line for a program (`status --json`
 /// of 10,000 apps is 6.5 MB indented, and a program reads both alike), with no character that
-/// drives a terminal ([`TerminalSafe`]). It is written as it is made, in chunks of
-/// [`JSON_CHUNK`] bytes: 10,000 apps' 5 MB gathered first were 1,200 pages of memory touched
-/// once (minor page faults, a third of `status --json`'s).
+/// drives a terminal ([`TerminalSafe`]). Indented JSON is passed on as it is made, in chunks
+/// of [`JSON_CHUNK`] bytes; JSON on one line is made whole and written at once with its line
+/// break (`status --json` and `apps --json`, the long ones, write theirs item by item:
+/// [`JsonList`]).
 pub fn print_json(value: &impl Serialize) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let pretty = json_indented();
@@ -151,7 +152,8 @@ fn write_json<W: Write>(
     if pretty {
         serde_json::to_writer_pretty(out, value).map_err(|e| e.to_string())
     } else {
-        // whole, then written at once with its line break (see `standard_output`)
+        // whole, then written at once with its line break: line-buffered stdout searches a
+        // write without one for a line break (see `standard_output`)
         sonic_rs::to_writer(&mut out.buffer, value).map_err(|e| e.to_string())
     }
 }
@@ -218,7 +220,7 @@ pub fn standard_output() -> Result<std::fs::File, Failure> {
     Ok(std::fs::File::from(handle))
 }
 
-/// JSON that could not be made.
+/// The failure for output that could not be made or written.
 pub fn unwritable(error: impl std::fmt::Display) -> Failure {
     Failure::new(exit::OTHER, format!("Could not write the output: {error}"))
 }
