@@ -123,36 +123,208 @@ struct AppsJson<'a> {
 
 impl Serialize for AppsJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.statuses.iter().map(|(s, par)| {
-            let token = s.token.as_ref();
-            AppTokenJson {
-                dpop_jkt: self.dpop_jkts.get(&s.app_id).cloned(),
-                cert_binding: self.bindings.get(&s.app_id).map(CertBindingJson::of),
-                par: *par,
-                app_id: &s.app_id,
-                name: &s.app_name,
-                client_id: &s.client_id,
-                client_type: s.client_type,
-                state: s.state,
-                seconds_left: s.seconds_left,
-                expires_at: token.and_then(|t| t.expires_at),
-                issued_at: token.map(|t| t.issued_at),
-                token_type: token.map(|t| t.token_type.as_str()),
-                requested_scopes: token.map(|t| t.requested_scopes.as_slice()),
-                granted_scopes: token.and_then(|t| t.granted_scopes.as_deref()),
-                scopes_missing: &s.scopes_missing,
-                auto_renew: s.auto_renew,
-                renew_error: token.and_then(|t| t.renew_error.as_deref()),
-                source: token.map(|t| t.source),
-                has_refresh_token: token.is_some_and(|t| t.has_refresh_token),
-                refresh_expires_at: token.and_then(|t| t.refresh_expires_at),
-                has_id_token: token.is_some_and(|t| t.has_id_token),
-                revoked_at: token.and_then(|t| t.revoked_at),
-                sign_in_ended_at: token.and_then(|t| t.sign_in_ended_at),
-                api_base_url: token.and_then(|t| t.api_base_url.as_deref()),
-            }
-        }))
+        serializer.collect_seq(self.entries())
     }
+}
+
+impl AppsJson<'_> {
+    /// Each app's entry, made as it is asked for.
+    fn entries(&self) -> impl Iterator<Item = AppTokenJson<'_>> {
+        self.statuses.iter().map(|(s, par)| {
+            entry(
+                s,
+                *par,
+                self.dpop_jkts.get(&s.app_id).map(String::as_str),
+                self.bindings,
+            )
+        })
+    }
+}
+
+/// An app's entry in `status --json`: its status, whether it pushes its authorization requests
+/// (PAR), its DPoP token's key thumbprint, and its token's certificate binding if it has one.
+fn entry<'a>(
+    s: &'a TokenStatus,
+    par: bool,
+    dpop_jkt: Option<&str>,
+    bindings: &std::collections::HashMap<AppId, TokenCertBinding>,
+) -> AppTokenJson<'a> {
+    let token = s.token.as_ref();
+    AppTokenJson {
+        dpop_jkt: dpop_jkt.map(str::to_owned),
+        cert_binding: if bindings.is_empty() {
+            None
+        } else {
+            bindings.get(&s.app_id).map(CertBindingJson::of)
+        },
+        par,
+        app_id: &s.app_id,
+        name: &s.app_name,
+        client_id: &s.client_id,
+        client_type: s.client_type,
+        state: s.state,
+        seconds_left: s.seconds_left,
+        expires_at: token.and_then(|t| t.expires_at),
+        issued_at: token.map(|t| t.issued_at),
+        token_type: token.map(|t| t.token_type.as_str()),
+        requested_scopes: token.map(|t| t.requested_scopes.as_slice()),
+        granted_scopes: token.and_then(|t| t.granted_scopes.as_deref()),
+        scopes_missing: &s.scopes_missing,
+        auto_renew: s.auto_renew,
+        renew_error: token.and_then(|t| t.renew_error.as_deref()),
+        source: token.map(|t| t.source),
+        has_refresh_token: token.is_some_and(|t| t.has_refresh_token),
+        refresh_expires_at: token.and_then(|t| t.refresh_expires_at),
+        has_id_token: token.is_some_and(|t| t.has_id_token),
+        revoked_at: token.and_then(|t| t.revoked_at),
+        sign_in_ended_at: token.and_then(|t| t.sign_in_ended_at),
+        api_base_url: token.and_then(|t| t.api_base_url.as_deref()),
+    }
+}
+
+/// What hands `status --json` each app's status, PAR choice and DPoP key thumbprint in turn
+/// (`Core::each_token_status`, or a list in the tests).
+type EachStatus<'e> = &'e mut dyn FnMut(&TokenStatus, bool, Option<&str>) -> Result<(), Failure>;
+
+/// `status --json` on one line (for a program), each app's entry written as `read` hands it
+/// over: the bytes `StatusJson` serializes to, without 10,000 statuses gathered first.
+fn status_line<W: std::io::Write>(
+    out: W,
+    environment: &EnvironmentRef,
+    bindings: &std::collections::HashMap<AppId, TokenCertBinding>,
+    read: impl FnOnce(EachStatus<'_>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let mut open = br#"{"environment":"#.to_vec();
+    sonic_rs::to_writer(&mut open, environment).map_err(output::unwritable)?;
+    open.extend_from_slice(br#","apps":["#);
+    let mut list = output::JsonList::start(out, &open);
+    read(&mut |status, par, dpop_jkt| {
+        let entry = entry(status, par, dpop_jkt, bindings);
+        list.item(|json| entry.write_line(json))
+    })?;
+    list.end(b"]}")
+}
+
+/// One value of an entry written on one line, as serde serializes it (sonic-rs for text, whose
+/// escaping is serde_json's).
+fn value(json: &mut Vec<u8>, value: &(impl Serialize + ?Sized)) -> sonic_rs::Result<()> {
+    sonic_rs::to_writer(json, value)
+}
+
+/// An optional value, `null` when absent.
+fn optional(json: &mut Vec<u8>, option: Option<impl Serialize>) -> sonic_rs::Result<()> {
+    match option {
+        Some(present) => value(json, &present),
+        None => {
+            json.extend_from_slice(b"null");
+            Ok(())
+        }
+    }
+}
+
+/// `true` or `false`.
+fn boolean(json: &mut Vec<u8>, yes: bool) {
+    json.extend_from_slice(if yes { b"true" } else { b"false" });
+}
+
+impl AppTokenJson<'_> {
+    /// This entry on one line, byte for byte what serializing it writes, with each field's name
+    /// written as it is (none needs escaping) instead of through the serializer: for 10,000
+    /// apps that was 270,000 names escaped one by one, 26 M of `status --json`'s instructions.
+    /// `status_on_one_line_is_the_whole_status_serialized` holds it to the derived `Serialize`.
+    fn write_line(&self, json: &mut Vec<u8>) -> sonic_rs::Result<()> {
+        json.extend_from_slice(br#"{"app_id":"#);
+        value(json, self.app_id)?;
+        json.extend_from_slice(br#","name":"#);
+        value(json, self.name)?;
+        json.extend_from_slice(br#","client_id":"#);
+        value(json, self.client_id)?;
+        json.extend_from_slice(br#","client_type":"#);
+        value(json, &self.client_type)?;
+        json.extend_from_slice(br#","state":"#);
+        value(json, &self.state)?;
+        json.extend_from_slice(br#","seconds_left":"#);
+        optional(json, self.seconds_left)?;
+        json.extend_from_slice(br#","expires_at":"#);
+        optional(json, self.expires_at.as_ref())?;
+        json.extend_from_slice(br#","issued_at":"#);
+        optional(json, self.issued_at.as_ref())?;
+        json.extend_from_slice(br#","token_type":"#);
+        optional(json, self.token_type)?;
+        if let Some(jkt) = &self.dpop_jkt {
+            json.extend_from_slice(br#","dpop_jkt":"#);
+            value(json, jkt)?;
+        }
+        if let Some(binding) = &self.cert_binding {
+            json.extend_from_slice(br#","cert_binding":"#);
+            value(json, binding)?;
+        }
+        json.extend_from_slice(br#","par":"#);
+        boolean(json, self.par);
+        json.extend_from_slice(br#","requested_scopes":"#);
+        optional(json, self.requested_scopes)?;
+        json.extend_from_slice(br#","granted_scopes":"#);
+        optional(json, self.granted_scopes)?;
+        json.extend_from_slice(br#","scopes_missing":"#);
+        value(json, &self.scopes_missing)?;
+        json.extend_from_slice(br#","auto_renew":"#);
+        boolean(json, self.auto_renew);
+        json.extend_from_slice(br#","renew_error":"#);
+        optional(json, self.renew_error)?;
+        json.extend_from_slice(br#","source":"#);
+        optional(json, self.source)?;
+        json.extend_from_slice(br#","has_refresh_token":"#);
+        boolean(json, self.has_refresh_token);
+        json.extend_from_slice(br#","refresh_expires_at":"#);
+        optional(json, self.refresh_expires_at.as_ref())?;
+        json.extend_from_slice(br#","has_id_token":"#);
+        boolean(json, self.has_id_token);
+        json.extend_from_slice(br#","revoked_at":"#);
+        optional(json, self.revoked_at.as_ref())?;
+        json.extend_from_slice(br#","sign_in_ended_at":"#);
+        optional(json, self.sign_in_ended_at.as_ref())?;
+        json.extend_from_slice(br#","api_base_url":"#);
+        optional(json, self.api_base_url)?;
+        json.push(b'}');
+        Ok(())
+    }
+}
+
+/// An app of `apps --json` on one line, byte for byte what serializing the `AppSummary` writes,
+/// with the field names written as they are (see `AppTokenJson::write_line`);
+/// `apps_on_one_line_are_the_whole_list_serialized` holds it to the derived `Serialize`.
+fn write_app_line(app: &AppSummary, json: &mut Vec<u8>) -> sonic_rs::Result<()> {
+    json.extend_from_slice(br#"{"id":"#);
+    value(json, &app.id)?;
+    json.extend_from_slice(br#","environment_id":"#);
+    value(json, &app.environment_id)?;
+    json.extend_from_slice(br#","display_name":"#);
+    value(json, &app.display_name)?;
+    json.extend_from_slice(br#","client_id":"#);
+    value(json, &app.client_id)?;
+    json.extend_from_slice(br#","client_type":"#);
+    value(json, &app.client_type)?;
+    json.extend_from_slice(br#","labels":"#);
+    value(json, &app.labels)?;
+    json.extend_from_slice(br#","link":"#);
+    optional(json, app.link.as_ref())?;
+    json.extend_from_slice(br#","active_secrets":"#);
+    value(json, &app.active_secrets)?;
+    json.extend_from_slice(br#","rotation_due":"#);
+    boolean(json, app.rotation_due);
+    json.extend_from_slice(br#","uses_secret":"#);
+    boolean(json, app.uses_secret);
+    json.push(b'}');
+    Ok(())
+}
+
+/// `apps --json` on one line (for a program), app by app: the bytes the list serializes to.
+fn apps_line<W: std::io::Write>(out: W, apps: &[AppSummary]) -> Result<(), Failure> {
+    let mut list = output::JsonList::start(out, b"[");
+    for app in apps {
+        list.item(|json| write_app_line(app, json))?;
+    }
+    list.end(b"]")
 }
 
 pub fn state_word(state: TokenState) -> &'static str {
@@ -186,12 +358,27 @@ fn kind_word(kind: EnvironmentKind) -> &'static str {
 /// `authdeck status`: the apps of an environment with token state and time left.
 pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
     let environment = resolve::environment(core, args.env.as_deref())?;
+    // it reads every app of the environment, and writes nothing
+    core.read_store_mapped()?;
     // read only for apps holding client certificates: none in most environments
     let bindings: std::collections::HashMap<AppId, TokenCertBinding> = core
         .token_cert_bindings(&environment.id)?
         .into_iter()
         .collect();
+    if args.json && !output::json_indented() {
+        let json_environment = EnvironmentRef {
+            id: &environment.id,
+            name: &environment.name,
+            kind: environment.kind,
+        };
+        let out = output::standard_output()?;
+        return status_line(out, &json_environment, &bindings, |each| {
+            core.each_token_status(&environment.id, each)
+        })
+        .map(|()| 0);
+    }
     if args.json {
+        // indented, for a person
         let statuses = core.token_statuses_with_par(&environment.id)?;
         // asked only for DPoP tokens: a status of thousands of apps stays one query
         let mut dpop_jkts = std::collections::HashMap::new();
@@ -202,19 +389,17 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
                 dpop_jkts.insert(s.app_id.clone(), jkt);
             }
         }
-        return output::print_json(&StatusJson {
-            environment: EnvironmentRef {
-                id: &environment.id,
-                name: &environment.name,
-                kind: environment.kind,
-            },
-            apps: AppsJson {
-                statuses: &statuses,
-                dpop_jkts: &dpop_jkts,
-                bindings: &bindings,
-            },
-        })
-        .map(|()| 0);
+        let environment = EnvironmentRef {
+            id: &environment.id,
+            name: &environment.name,
+            kind: environment.kind,
+        };
+        let apps = AppsJson {
+            statuses: &statuses,
+            dpop_jkts: &dpop_jkts,
+            bindings: &bindings,
+        };
+        return output::print_json(&StatusJson { environment, apps }).map(|()| 0);
     }
     let statuses = core.token_statuses(&environment.id)?;
     // The REFRESH column appears once a token of the list came from a sign-in.
@@ -342,9 +527,14 @@ pub fn apps(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
         // what other members changed in the vault's set-up shows here too
         crate::tokens::block_on(core.follow_team_setup(&environment.id, None))??;
     }
+    // the rest reads every app of the environment, and writes nothing
+    core.read_store_mapped()?;
     let apps = core.apps(&environment.id)?;
     if args.json {
-        return output::print_json(&apps).map(|()| 0);
+        if output::json_indented() {
+            return output::print_json(&apps).map(|()| 0);
+        }
+        return apps_line(output::standard_output()?, &apps).map(|()| 0);
     }
     let rows: Vec<Vec<String>> = apps
         .iter()
@@ -436,5 +626,126 @@ mod tests {
             "-"
         );
         assert_eq!(refresh_word(None, now), "-");
+    }
+
+    /// Text that JSON escapes, that drives a terminal, and that is neither.
+    const HOSTILE: [&str; 6] = [
+        "quote \" back \\ slash",
+        "ctl \u{1}\u{1b}[31m tab\tnl\n",
+        "bidi \u{202e}\u{2066} c1 \u{85}\u{9b} del \u{7f}",
+        "Café 日本語 ✓ “q” £\u{a0} 😀",
+        "-starts-dash",
+        "",
+    ];
+
+    fn status_of(i: usize, token: Option<TokenMeta>) -> (TokenStatus, bool) {
+        let status = authdeck_core::status::token_status(
+            authdeck_core::status::AppFacts {
+                id: AppId::new(),
+                name: format!("{} {i}", HOSTILE[i % HOSTILE.len()]),
+                client_id: HOSTILE[(i + 1) % HOSTILE.len()].to_owned(),
+                client_type: if i.is_multiple_of(2) {
+                    ClientType::Confidential
+                } else {
+                    ClientType::Public
+                },
+                auto_renew: i.is_multiple_of(3),
+                renewal_paused: false,
+            },
+            token,
+            Timestamp::from_unix(2_000).unwrap(),
+        );
+        (status, i.is_multiple_of(4))
+    }
+
+    #[test]
+    fn status_on_one_line_is_the_whole_status_serialized() {
+        let mut full = token(TokenSource::AuthorizationCode, true, Some(9_000));
+        full.token_type = "DPoP".into();
+        full.requested_scopes = vec!["read".into(), HOSTILE[1].into()];
+        full.granted_scopes = Some(vec!["read".into(), "extra".into()]);
+        full.renew_error = Some(HOSTILE[2].into());
+        full.api_base_url = Some(HOSTILE[3].into());
+        full.revoked_at = Timestamp::from_unix(1_500);
+        full.sign_in_ended_at = Timestamp::from_unix(1_600);
+        full.has_id_token = true;
+        let mut statuses = vec![status_of(0, Some(full)), status_of(1, None)];
+        statuses.extend((2..3000).map(|i| status_of(i, None)));
+        statuses.push(status_of(
+            3000,
+            Some(token(TokenSource::ClientCredentials, false, None)),
+        ));
+        let dpop_jkts = [(statuses[0].0.app_id.clone(), HOSTILE[0].to_owned())].into();
+        let bindings = [
+            (statuses[0].0.app_id.clone(), TokenCertBinding::NotBound),
+            (statuses[1].0.app_id.clone(), TokenCertBinding::NotInView),
+        ]
+        .into();
+        let id = EnvironmentId::new();
+        for (name, statuses) in [(HOSTILE[2], &statuses[..]), ("none", &[][..])] {
+            let environment = EnvironmentRef {
+                id: &id,
+                name,
+                kind: EnvironmentKind::Production,
+            };
+            let apps = AppsJson {
+                statuses,
+                dpop_jkts: &dpop_jkts,
+                bindings: &bindings,
+            };
+            let whole = output::terminal_json(&StatusJson { environment, apps }, false).unwrap();
+            let environment = EnvironmentRef {
+                id: &id,
+                name,
+                kind: EnvironmentKind::Production,
+            };
+            let mut line = Vec::new();
+            status_line(&mut line, &environment, &bindings, |each| {
+                for (status, par) in statuses {
+                    each(
+                        status,
+                        *par,
+                        dpop_jkts.get(&status.app_id).map(String::as_str),
+                    )?;
+                }
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(line.pop(), Some(b'\n'));
+            assert_eq!(
+                String::from_utf8(line).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn apps_on_one_line_are_the_whole_list_serialized() {
+        let apps: Vec<AppSummary> = (0..3000)
+            .map(|i| AppSummary {
+                id: AppId::new(),
+                environment_id: EnvironmentId::new(),
+                display_name: format!("{} {i}", HOSTILE[i % HOSTILE.len()]),
+                client_id: HOSTILE[(i + 2) % HOSTILE.len()].to_owned(),
+                client_type: ClientType::Confidential,
+                labels: HOSTILE[..i % 4].iter().map(|l| (*l).to_owned()).collect(),
+                link: i
+                    .is_multiple_of(5)
+                    .then(|| HOSTILE[(i + 3) % HOSTILE.len()].to_owned()),
+                active_secrets: (i % 3) as u32,
+                rotation_due: i.is_multiple_of(7),
+                uses_secret: i.is_multiple_of(2),
+            })
+            .collect();
+        for apps in [&apps[..], &apps[..1], &[][..]] {
+            let whole = output::terminal_json(&apps, false).unwrap();
+            let mut line = Vec::new();
+            apps_line(&mut line, apps).unwrap();
+            assert_eq!(line.pop(), Some(b'\n'));
+            assert_eq!(
+                String::from_utf8(line).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
+        }
     }
 }

@@ -113,36 +113,237 @@ fn written(outcome: std::io::Result<()>) -> Result<(), Failure> {
 
 /// Prints a value as JSON: indented on a terminal, on one line for a program (`status --json`
 /// of 10,000 apps is 6.5 MB indented, and a program reads both alike), with no character that
-/// drives a terminal ([`terminal_json`]).
+/// drives a terminal ([`TerminalSafe`]). Indented JSON is passed on as it is made, in chunks
+/// of [`JSON_CHUNK`] bytes; JSON on one line is made whole and written at once with its line
+/// break (`status --json` and `apps --json`, the long ones, write theirs item by item:
+/// [`JsonList`]).
 pub fn print_json(value: &impl Serialize) -> Result<(), Failure> {
     let stdout = std::io::stdout();
-    let pretty = stdout.is_terminal();
-    let mut text = terminal_json(value, pretty)
-        .map_err(|e| Failure::new(exit::OTHER, format!("Could not write the output: {e}")))?;
-    text.push(b'\n');
-    // At once: stdout is line-buffered, and a stream of chunks without a line break was
-    // searched for one chunk by chunk.
-    let mut stdout = stdout.lock();
-    written(stdout.write_all(&text).and_then(|()| stdout.flush()))
+    let pretty = json_indented();
+    let mut out = TerminalSafe::new(stdout.lock(), JSON_CHUNK);
+    let made = write_json(&mut out, value, pretty);
+    // a failed write stops the serializer; what failed is the write (a reader gone is fine)
+    if let Some(failure) = out.failed.take() {
+        return written(Err(failure));
+    }
+    made.map_err(unwritable)?;
+    written(out.write_all(b"\n").and_then(|()| out.finish()))
 }
 
-/// `value` as JSON, with the characters serde_json leaves raw that drive a terminal (DEL, C1
-/// such as U+009B, the bidirectional controls) escaped as `\u009b`: the same JSON to a program,
-/// harmless on a terminal. They can only be inside strings (JSON outside them is ASCII).
-///
-/// On one line it is written by sonic-rs, whose string escaping finds the bytes to escape 16 or
-/// 32 at a time where serde_json looks at each (its scan was a third of `status --json`'s
-/// instructions with 10,000 apps); both escape the same bytes the same way (`\"`, `\\`, `\n`,
-/// `\u001b`), so the output is serde_json's byte for byte. Indented, for a person, it stays
-/// serde_json's.
-fn terminal_json(value: &impl Serialize, pretty: bool) -> Result<Vec<u8>, String> {
-    let mut json = Vec::with_capacity(1 << 16);
+/// Whether JSON is printed indented: for a person, on a terminal ([`print_json`]).
+pub fn json_indented() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// How many bytes of JSON are gathered before they are checked and written: large enough that
+/// the writes are few (77 for 5 MB), small enough to stay in the cache.
+const JSON_CHUNK: usize = 64 * 1024;
+
+/// `value` as JSON into `out`. On one line it is written by sonic-rs, whose string escaping
+/// finds the bytes to escape 16 or 32 at a time where serde_json looks at each (its scan was a
+/// third of `status --json`'s instructions with 10,000 apps); both escape the same bytes the same
+/// way (`\"`, `\\`, `\n`, `\u001b`), so the output is serde_json's byte for byte. Indented, for
+/// a person, it stays serde_json's.
+fn write_json<W: Write>(
+    out: &mut TerminalSafe<W>,
+    value: &impl Serialize,
+    pretty: bool,
+) -> Result<(), String> {
     if pretty {
-        serde_json::to_writer_pretty(&mut json, value).map_err(|e| e.to_string())?;
+        serde_json::to_writer_pretty(out, value).map_err(|e| e.to_string())
     } else {
-        sonic_rs::to_writer(&mut json, value).map_err(|e| e.to_string())?;
+        // whole, then written at once with its line break: line-buffered stdout searches a
+        // write without one for a line break (see `standard_output`)
+        sonic_rs::to_writer(&mut out.buffer, value).map_err(|e| e.to_string())
     }
-    Ok(escape_terminal_controls(json))
+}
+
+/// JSON for a program (on one line) that is mostly one long list, written item by item as
+/// the items are made, in chunks of [`JSON_CHUNK`] bytes: `status --json` and `apps --json` of
+/// 10,000 apps (5 MB and 3 MB) gathered whole were 1,200 and 700 pages of memory touched once
+/// (minor page faults, a third of each command's). Each item's JSON is the caller's to write
+/// (as [`print_json`] writes one line: serde's, with sonic-rs for text); on a terminal
+/// (indented JSON) use [`print_json`].
+pub struct JsonList<W: Write> {
+    out: TerminalSafe<W>,
+    first: bool,
+}
+
+impl<W: Write> JsonList<W> {
+    /// Starts with `open`: the JSON up to and including the list's `[`.
+    pub fn start(out: W, open: &[u8]) -> Self {
+        let mut out = TerminalSafe::new(out, JSON_CHUNK);
+        out.buffer.extend_from_slice(open);
+        Self { out, first: true }
+    }
+
+    /// Writes one item of the list, as `write` writes it into the gathered JSON.
+    pub fn item(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> sonic_rs::Result<()>,
+    ) -> Result<(), Failure> {
+        if !self.first {
+            self.out.buffer.push(b',');
+        }
+        self.first = false;
+        write(&mut self.out.buffer).map_err(unwritable)?;
+        let outcome = self.out.pass_on_if_full();
+        self.written(outcome)
+    }
+
+    /// Ends with `close` (from the list's `]` to the end of the JSON) and a line break.
+    pub fn end(mut self, close: &[u8]) -> Result<(), Failure> {
+        self.out.buffer.extend_from_slice(close);
+        self.out.buffer.push(b'\n');
+        let outcome = self.out.finish();
+        self.written(outcome)
+    }
+
+    /// What writing out did; a reader that went away is not an error (nothing more is written).
+    fn written(&mut self, outcome: std::io::Result<()>) -> Result<(), Failure> {
+        if outcome.is_err() {
+            self.out.buffer.clear();
+        }
+        written(outcome)
+    }
+}
+
+/// Standard output without Rust's line buffering, for JSON written in chunks ([`JsonList`]):
+/// line-buffered stdout searches every chunk written for a line break, which a chunk of JSON
+/// on one line does not have (5 M instructions for `status --json`'s 5 MB). A second handle
+/// (`dup`) to the same output, after what stdout holds is flushed.
+pub fn standard_output() -> Result<std::fs::File, Failure> {
+    use std::os::fd::AsFd;
+    let stdout = std::io::stdout();
+    written(stdout.lock().flush())?;
+    let handle = stdout.as_fd().try_clone_to_owned().map_err(unwritable)?;
+    Ok(std::fs::File::from(handle))
+}
+
+/// The failure for output that could not be made or written.
+pub fn unwritable(error: impl std::fmt::Display) -> Failure {
+    Failure::new(exit::OTHER, format!("Could not write the output: {error}"))
+}
+
+/// `value` as JSON, as [`print_json`] writes it (without the line break).
+#[cfg(test)]
+pub(crate) fn terminal_json(value: &impl Serialize, pretty: bool) -> Result<Vec<u8>, String> {
+    terminal_json_in_chunks(value, pretty, JSON_CHUNK)
+}
+
+/// [`terminal_json`] passed on in chunks of `chunk` bytes.
+#[cfg(test)]
+fn terminal_json_in_chunks(
+    value: &impl Serialize,
+    pretty: bool,
+    chunk: usize,
+) -> Result<Vec<u8>, String> {
+    let mut out = TerminalSafe::new(Vec::new(), chunk);
+    write_json(&mut out, value, pretty)?;
+    out.finish().map_err(|e| e.to_string())?;
+    Ok(out.out)
+}
+
+/// JSON on its way to `out`, gathered and passed on in chunks of about `chunk` bytes, with the
+/// characters serde_json leaves raw that drive a terminal (DEL, C1 such as U+009B, the
+/// bidirectional controls) escaped as `\u009b` ([`escape_terminal_controls`]): the same JSON to
+/// a program, harmless on a terminal. They can only be inside strings (JSON outside them is
+/// ASCII). A chunk ends where a character does: the serializers write whole strings, and the
+/// bytes of a character cut short at a chunk's end would wait for the next chunk.
+struct TerminalSafe<W: Write> {
+    out: W,
+    buffer: Vec<u8>,
+    chunk: usize,
+    /// The first failure to write to `out`: the serializer is stopped by it, and it is what
+    /// the caller reports (a reader gone away is no error).
+    failed: Option<std::io::Error>,
+}
+
+impl<W: Write> TerminalSafe<W> {
+    fn new(out: W, chunk: usize) -> Self {
+        Self {
+            out,
+            buffer: Vec::with_capacity(chunk.min(1 << 16) + 1024),
+            chunk,
+            failed: None,
+        }
+    }
+
+    /// Makes room for `more` bytes, passing on what is gathered once the chunk is full.
+    fn room_for(&mut self, more: usize) -> std::io::Result<()> {
+        if self.buffer.len() + more > self.chunk && !self.buffer.is_empty() {
+            self.pass_on()?;
+        }
+        self.buffer.reserve(more);
+        Ok(())
+    }
+
+    /// Passes on what is gathered once it fills a chunk.
+    fn pass_on_if_full(&mut self) -> std::io::Result<()> {
+        if self.buffer.len() >= self.chunk {
+            self.pass_on()?;
+        }
+        Ok(())
+    }
+
+    /// Escapes and writes every whole character gathered so far.
+    fn pass_on(&mut self) -> std::io::Result<()> {
+        if let Some(failure) = &self.failed {
+            return Err(std::io::Error::from(failure.kind()));
+        }
+        let whole = whole_characters(&self.buffer);
+        let outcome = self
+            .out
+            .write_all(&escape_terminal_controls(&self.buffer[..whole]));
+        self.buffer.drain(..whole);
+        outcome.map_err(|failure| {
+            let kind = failure.kind();
+            self.failed = Some(failure);
+            std::io::Error::from(kind)
+        })
+    }
+
+    /// Writes what is left and flushes `out`.
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.pass_on()?;
+        // only bytes that are no whole character: passed on as they are
+        let rest = std::mem::take(&mut self.buffer);
+        self.out.write_all(&rest)?;
+        self.out.flush()
+    }
+}
+
+impl<W: Write> Write for TerminalSafe<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.room_for(bytes.len())?;
+        self.buffer.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How many bytes of `bytes` (UTF-8, perhaps cut short at the end) are whole characters: all
+/// of them, unless the last character's first byte is among the last three and its other
+/// bytes are not all there yet.
+fn whole_characters(bytes: &[u8]) -> usize {
+    let len = bytes.len();
+    for back in 1..=len.min(3) {
+        let byte = bytes[len - back];
+        if byte & 0xc0 != 0x80 {
+            // the first byte of the last character
+            let needs = match byte {
+                0x00..=0x7f => 1,
+                0xc0..=0xdf => 2,
+                0xe0..=0xef => 3,
+                _ => 4,
+            };
+            return if back < needs { len - back } else { len };
+        }
+    }
+    len
 }
 
 /// The first bytes (in UTF-8) of every character from DEL up that [`drives_terminal`]: DEL
@@ -155,11 +356,11 @@ const TERMINAL_LEADS: (u8, u8, u8) = (0x7f, 0xc2, 0xe2);
 /// terminal written as a JSON escape. Only where one of [`TERMINAL_LEADS`] is found (memchr's
 /// vectorised search) is a character looked at, so JSON with none (the usual, ordinary non-ASCII
 /// text such as `é` or `日本` included) is searched once and kept as it is, without a copy.
-fn escape_terminal_controls(json: Vec<u8>) -> Vec<u8> {
+fn escape_terminal_controls(json: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let (del, c2, e2) = TERMINAL_LEADS;
     let mut safe: Option<Vec<u8>> = None;
     let mut copied = 0;
-    for at in memchr::memchr3_iter(del, c2, e2, &json) {
+    for at in memchr::memchr3_iter(del, c2, e2, json) {
         let len = match json[at] {
             0x7f => 1,
             0xc2 => 2,
@@ -180,10 +381,10 @@ fn escape_terminal_controls(json: Vec<u8>) -> Vec<u8> {
         }
     }
     match safe {
-        None => json,
+        None => std::borrow::Cow::Borrowed(json),
         Some(mut safe) => {
             safe.extend_from_slice(&json[copied..]);
-            safe
+            std::borrow::Cow::Owned(safe)
         }
     }
 }
@@ -432,6 +633,94 @@ mod tests {
         let theirs = serde_json::to_string(&value).unwrap();
         // DEL is the one character the terminal check escapes beyond serde_json
         assert_eq!(ours, theirs.replace('\u{7f}', r"\u007f"));
+    }
+
+    #[test]
+    fn json_in_chunks_of_any_size_is_the_same() {
+        // escapes and characters of 1 to 4 bytes, wherever a chunk ends
+        let value = serde_json::json!({
+            "a": "\u{202e}“x”✓£\u{a0}\u{85}\u{7f}😀\u{1b}[31m",
+            "b": ["\u{9b}", "日本 Café \u{2069}", "x\"y\\z", "\u{2066}\u{2066}"],
+            "c": { "é": 1, "\u{9b}k": null },
+        });
+        for pretty in [false, true] {
+            let whole = terminal_json_in_chunks(&value, pretty, 1 << 20).unwrap();
+            assert!(!has_terminal_controls(std::str::from_utf8(&whole).unwrap()));
+            for chunk in 1..=40 {
+                assert_eq!(
+                    terminal_json_in_chunks(&value, pretty, chunk).unwrap(),
+                    whole,
+                    "chunks of {chunk}, pretty {pretty}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_chunk_ends_where_a_character_does() {
+        for text in ["", "a", "é", "日", "😀", "ab😀", "x\u{9b}"] {
+            let bytes = text.as_bytes();
+            assert_eq!(whole_characters(bytes), bytes.len(), "{text:?}");
+            for cut in 1..bytes.len() {
+                let start = text.char_indices().map(|(i, _)| i).rfind(|&i| i < cut);
+                let kept = whole_characters(&bytes[..cut]);
+                let expected = if text.is_char_boundary(cut) {
+                    cut
+                } else {
+                    start.unwrap()
+                };
+                assert_eq!(kept, expected, "{text:?} cut at {cut}");
+            }
+        }
+    }
+
+    /// An output that fails every write with `.0`, counting the tries.
+    struct Failing(std::io::ErrorKind, usize);
+
+    impl Write for Failing {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            self.1 += 1;
+            Err(self.0.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_is_the_failure_reported() {
+        let value: Vec<String> = (0..10_000).map(|i| format!("app {i}")).collect();
+        let mut out = TerminalSafe::new(Failing(std::io::ErrorKind::BrokenPipe, 0), 64);
+        assert!(write_json(&mut out, &value, true).is_err());
+        assert_eq!(
+            out.failed.take().map(|e| e.kind()),
+            Some(std::io::ErrorKind::BrokenPipe)
+        );
+    }
+
+    #[test]
+    fn a_list_stops_writing_when_its_reader_goes_and_fails_on_other_errors() {
+        let items = |list: &mut JsonList<&mut Failing>| -> Result<(), Failure> {
+            for i in 0..10_000 {
+                list.item(|json| sonic_rs::to_writer(json, &format!("app {i}")))?;
+            }
+            Ok(())
+        };
+        // a reader gone (`| head`): no error, and one write tried, not one per chunk
+        let mut gone = Failing(std::io::ErrorKind::BrokenPipe, 0);
+        let mut list = JsonList::start(&mut gone, b"[");
+        assert!(items(&mut list).is_ok());
+        assert!(list.end(b"]").is_ok());
+        assert_eq!(gone.1, 1);
+        // any other failure is reported
+        let mut full = Failing(std::io::ErrorKind::StorageFull, 0);
+        let mut list = JsonList::start(&mut full, b"[");
+        let failure = items(&mut list).unwrap_err();
+        assert!(
+            failure.line().starts_with("Could not write the output"),
+            "{}",
+            failure.line()
+        );
     }
 
     #[test]

@@ -166,6 +166,10 @@ pub struct Reconciled {
     pub deferred: u32,
 }
 
+/// How much of the database file [`Core::read_store_mapped`] maps at most: 256 MiB of address
+/// space (SQLite maps no more than the file holds).
+const MAPPED_STORE_BYTES: i64 = 256 << 20;
+
 /// Authdeck's store, vault and clock behind one facade.
 pub struct Core {
     store: Mutex<Store>,
@@ -341,6 +345,19 @@ impl Core {
     /// The data folder.
     pub fn home(&self) -> &Path {
         &self.home
+    }
+
+    /// Makes SQLite read the database file through a memory map (`PRAGMA mmap_size`), for a
+    /// command that reads much of it once: `status` and `apps` of 10,000 apps read about 1,500
+    /// of its 4 KiB pages, each copied by a `pread` into SQLite's own page cache, whose 500
+    /// pages were memory touched afresh (page faults); mapped, the pages are read where the
+    /// kernel holds them. SQLite's caveat: an I/O error while reading a mapped page ends the
+    /// process (SIGBUS) instead of failing the read, so only commands that only read use it.
+    pub fn read_store_mapped(&self) -> Result<()> {
+        self.store()?
+            .conn
+            .pragma_update(None, "mmap_size", MAPPED_STORE_BYTES)
+            .map_err(crate::store::store_error)
     }
 
     fn store(&self) -> Result<MutexGuard<'_, Store>> {

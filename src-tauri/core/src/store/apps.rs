@@ -1,6 +1,6 @@
 //! Client apps' rows.
 
-use super::{enum_at, list_at, list_json, optional, store_error, time_at};
+use super::{enum_at, list_at, list_json, optional, store_error, text_at, time_at};
 use crate::error::Result;
 use crate::model::*;
 use rusqlite::{Connection, Row, params};
@@ -45,13 +45,20 @@ const SUMMARY_COLUMNS: &str = "a.id, a.environment_id, a.display_name, a.client_
      a.auth_method";
 
 /// The apps of an environment, by display name.
+///
+/// Each app's active secrets are counted in one pass over the secrets (grouped by app, then
+/// found per app through SQLite's automatic index and its Bloom filter), not by the two
+/// subqueries per app of [`SUMMARY_COLUMNS`], which for 10,000 apps opened 20,000 cursors on
+/// the secrets' index.
 pub fn list(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<SummaryRow>> {
     summaries(
         conn,
-        &format!(
-            "SELECT {SUMMARY_COLUMNS} FROM apps a WHERE a.environment_id = ?1 \
-             ORDER BY a.display_name COLLATE NOCASE"
-        ),
+        "SELECT a.id, a.environment_id, a.display_name, a.client_id, a.client_type, a.labels, \
+         a.link, coalesce(s.active, 0), s.oldest, a.auth_method FROM apps a \
+         LEFT JOIN (SELECT app_id, count(*) AS active, \
+             min(coalesce(provider_created_at, added_at)) AS oldest \
+           FROM secrets WHERE state = 'active' GROUP BY app_id) s ON s.app_id = a.id \
+         WHERE a.environment_id = ?1 ORDER BY a.display_name COLLATE NOCASE",
         &[environment.as_str()],
     )
 }
@@ -82,7 +89,7 @@ pub fn named(
 
 fn summaries(conn: &Connection, sql: &str, params: &[&str]) -> Result<Vec<SummaryRow>> {
     let mut statement = conn.prepare_cached(sql).map_err(store_error)?;
-    // By position in SUMMARY_COLUMNS.
+    // By position in SUMMARY_COLUMNS (`list` reads the same columns in the same order).
     let rows = statement
         .query_map(rusqlite::params_from_iter(params), |row| {
             let client_type = enum_at(row, 4, ClientType::parse)?;
@@ -428,11 +435,11 @@ pub fn renewal_paused(conn: &Connection, id: &AppId) -> Result<bool> {
     .map(|paused| paused.unwrap_or(false))
 }
 
-/// What a token status needs of an app.
-pub struct TokenFacts {
-    pub id: AppId,
-    pub name: String,
-    pub client_id: String,
+/// What a token status needs of an app, as SQLite's row holds it (not copied).
+pub struct TokenFacts<'row> {
+    pub id: &'row str,
+    pub name: &'row str,
+    pub client_id: &'row str,
     pub client_type: ClientType,
     pub auto_renew: bool,
     pub renewal_paused: bool,
@@ -440,8 +447,13 @@ pub struct TokenFacts {
     pub par: bool,
 }
 
-/// The token facts of an environment's apps, by display name.
-pub fn token_facts(conn: &Connection, environment: &EnvironmentId) -> Result<Vec<TokenFacts>> {
+/// The token facts of an environment's apps, by display name, handed to `each` one at a time
+/// as SQLite steps to them: 10,000 apps are not gathered in a list first.
+pub fn each_token_facts<E: From<crate::error::Error>>(
+    conn: &Connection,
+    environment: &EnvironmentId,
+    mut each: impl FnMut(TokenFacts<'_>) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
     let mut statement = conn
         .prepare_cached(
             "SELECT id, display_name, client_id, client_type, auto_renew, \
@@ -449,19 +461,24 @@ pub fn token_facts(conn: &Connection, environment: &EnvironmentId) -> Result<Vec
              WHERE environment_id = ?1 ORDER BY display_name COLLATE NOCASE",
         )
         .map_err(store_error)?;
-    let rows = statement
-        .query_map([environment.as_str()], |row| {
-            // By position in the SELECT above.
-            Ok(TokenFacts {
-                id: AppId(row.get(0)?),
-                name: row.get(1)?,
-                client_id: row.get(2)?,
+    let mut rows = statement
+        .query([environment.as_str()])
+        .map_err(store_error)?;
+    while let Some(row) = rows.next().map_err(store_error)? {
+        // By position in the SELECT above.
+        let facts = (|| {
+            Ok::<_, rusqlite::Error>(TokenFacts {
+                id: text_at(row, 0)?,
+                name: text_at(row, 1)?,
+                client_id: text_at(row, 2)?,
                 client_type: enum_at(row, 3, ClientType::parse)?,
                 auto_renew: row.get(4)?,
                 renewal_paused: row.get(5)?,
                 par: row.get(6)?,
             })
-        })
+        })()
         .map_err(store_error)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(store_error)
+        each(facts)?;
+    }
+    Ok(())
 }

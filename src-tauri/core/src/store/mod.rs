@@ -416,7 +416,10 @@ pub(crate) fn enum_at<T>(
 
 /// A text column as the row holds it, without a copy (a list of 10,000 rows made and dropped
 /// a String per enum and list column for nothing).
-fn text_at<'row>(row: &'row rusqlite::Row<'_>, column: impl Column) -> rusqlite::Result<&'row str> {
+pub(crate) fn text_at<'row>(
+    row: &'row rusqlite::Row<'_>,
+    column: impl Column,
+) -> rusqlite::Result<&'row str> {
     row.get_ref(column)?
         .as_str()
         .map_err(|_| bad_column(column))
