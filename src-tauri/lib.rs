@@ -327,10 +327,8 @@ fn set_up_webkit<R: tauri::Runtime>(app: &tauri::App<R>) {
                 if let Some(context) = webview.inner().context() {
                     context.set_cache_model(CacheModel::DocumentViewer);
                 }
-                if !composite {
-                    if let Some(settings) = webview.inner().settings() {
-                        settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-                    }
+                if !composite && let Some(settings) = webview.inner().settings() {
+                    settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
                 }
             });
         }
