@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { byTestId, closeApp, startApp, waitForText } from "./support.js";
+import { byTestId, closeApp, pageScreenshot, startApp, waitForText } from "./support.js";
 
 const DEB_PROGRAM = "/usr/bin/authdeck-desktop";
 const APP = process.env.AUTHDECK_APP;
@@ -98,7 +98,7 @@ test("the packaged app opens on the first-run welcome with no environment", asyn
   await waitForText(browser, "welcome", "Welcome to Authdeck", 20000);
   assert.equal(await browser.getTitle(), "Authdeck");
   assert.equal(await byTestId(browser, "env-switcher").getValue(), "");
-  await paintedScreenshot(join(SHOTS, `${NAME}-first-run.png`), (file) => browser.saveScreenshot(file));
+  await paintedScreenshot(join(SHOTS, `${NAME}-first-run.png`), (file) => pageScreenshot(browser, file));
 });
 
 test("the window on the display belongs to the packaged program", async () => {

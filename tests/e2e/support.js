@@ -193,7 +193,7 @@ export async function waitForText(browser, id, text, timeout = 10000) {
     },
     { timeout, timeoutMsg: `“${text}” never appeared in [data-testid=${id}] (last: “${last}”)` },
   ).catch(async (error) => {
-    await browser.saveScreenshot(join(SHOTS, `failure-${id.replaceAll(" ", "-")}.png`));
+    await pageScreenshot(browser, join(SHOTS, `failure-${id.replaceAll(" ", "-")}.png`));
     throw error;
   });
   return last;
@@ -207,7 +207,7 @@ export async function waitForGone(browser, id, timeout = 10000) {
       timeoutMsg: `[data-testid=${id}] never went away`,
     })
     .catch(async (error) => {
-      await browser.saveScreenshot(join(SHOTS, `failure-gone-${id.replaceAll(" ", "-")}.png`));
+      await pageScreenshot(browser, join(SHOTS, `failure-gone-${id.replaceAll(" ", "-")}.png`));
       throw error;
     });
 }
@@ -236,7 +236,7 @@ export async function click(browser, id) {
     await element.waitForClickable({ timeout: 10000 });
     await settled(browser, id);
   } catch (error) {
-    await browser.saveScreenshot(join(SHOTS, `failure-${id.replaceAll(" ", "-")}.png`));
+    await pageScreenshot(browser, join(SHOTS, `failure-${id.replaceAll(" ", "-")}.png`));
     throw error;
   }
   await element.click();
@@ -311,7 +311,7 @@ export async function dismissToasts(browser, { timeout = 5000 } = {}) {
       { timeout, interval: 250 },
     )
     .catch(async () => {
-      await browser.saveScreenshot(join(SHOTS, "failure-toast.png"));
+      await pageScreenshot(browser, join(SHOTS, "failure-toast.png"));
       throw new Error(`notices never went away: ${JSON.stringify(texts)}`);
     });
 }
@@ -320,7 +320,38 @@ export async function dismissToasts(browser, { timeout = 5000 } = {}) {
 export async function screenshot(browser, name) {
   recordKeychainValues();
   await browser.pause(300); // let the last frame paint
-  await browser.saveScreenshot(join(SHOTS, `${name}.png`));
+  await pageScreenshot(browser, join(SHOTS, `${name}.png`));
+}
+
+/**
+ * WebDriver's screenshot of the page, saved as `file`. WebKitWebDriver copies the view after
+ * the page's next presentation; without accelerated compositing (the app turns it off where
+ * there is no GPU, as under Xvfb) a page with nothing to repaint presents nothing, and the
+ * screenshot waited until something on the page changed (for ever on a settled page). So while
+ * it waits, the page is given something to repaint every 250 ms: a transparent outline on the
+ * body, put on and taken off, which changes no pixel and no layout.
+ */
+export async function pageScreenshot(browser, file) {
+  let taken = false;
+  const shot = browser.saveScreenshot(file).finally(() => {
+    taken = true;
+  });
+  try {
+    while (!taken) {
+      await Promise.race([shot.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 250))]);
+      if (!taken) await browser.execute(toggleTransparentOutline);
+    }
+    return await shot;
+  } finally {
+    await browser.execute(() => {
+      document.body.style.outline = "";
+    });
+  }
+}
+
+function toggleTransparentOutline() {
+  const style = document.body.style;
+  style.outline = style.outline ? "" : "1px solid transparent";
 }
 
 /** The clipboard as another process (xclip) sees it. */

@@ -23,6 +23,7 @@ import {
   dismissToasts,
   launch,
   openApp,
+  pageScreenshot,
   screenshot,
   textsOf,
   type,
@@ -157,7 +158,7 @@ async function untilShown(expected, timeout) {
       { timeout, interval: 100, timeoutMsg: `the window never showed ${JSON.stringify(expected)} (last: ${JSON.stringify(last)})` },
     )
     .catch(async (error) => {
-      await browser.saveScreenshot(join(ROOT, "tests/e2e/screenshots/failure-team-rows.png"));
+      await pageScreenshot(browser, join(ROOT, "tests/e2e/screenshots/failure-team-rows.png"));
       throw error;
     });
   return Date.now() - started;
