@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use aes::cipher::block_padding::Pkcs7;
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit};
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
-use crypto_bigint::{Odd, U1024};
+use crypto_bigint::{Odd, U256, U1024};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// The algorithm name sent in `OpenSession`.
@@ -30,6 +30,13 @@ const PRIME: U1024 = U1024::from_be_hex(concat!(
 
 /// Bytes of a public key or shared secret (the prime's size).
 const KEY_BYTES: usize = 128;
+/// Bytes of the private exponent: 256 bits. The group's prime is safe (p = 2q + 1), so a short
+/// exponent leaves no small subgroup to exploit, and the best attack on it (Pollard's lambda,
+/// 2^128 steps) costs far more than the discrete logarithm in the 1024-bit group itself (about
+/// 2^80): the session is exactly as strong as with a full-size exponent, which the
+/// `secret-service` crate drew. At least twice the group's security strength, as NIST SP
+/// 800-56A rev. 3 (5.6.1.1.1) and RFC 7919 (5.2) ask; a quarter of the exponentiation's work.
+const PRIVATE_BYTES: usize = 32;
 
 fn params() -> FixedMontyParams<{ U1024::LIMBS }> {
     let modulus = Odd::new(PRIME).expect("the RFC 2409 prime is odd");
@@ -37,7 +44,7 @@ fn params() -> FixedMontyParams<{ U1024::LIMBS }> {
 }
 
 /// `base ^ exponent mod PRIME`, in constant time with respect to `exponent`.
-fn power(base: &U1024, exponent: &U1024, params: &FixedMontyParams<{ U1024::LIMBS }>) -> U1024 {
+fn power(base: &U1024, exponent: &U256, params: &FixedMontyParams<{ U1024::LIMBS }>) -> U1024 {
     let mut base = FixedMontyForm::new(base, params);
     let mut result = base.pow(exponent);
     let value = result.retrieve();
@@ -49,7 +56,7 @@ fn power(base: &U1024, exponent: &U1024, params: &FixedMontyParams<{ U1024::LIMB
 /// This side's key pair of one session: the private exponent (random, from the operating
 /// system) is wiped when the pair is dropped.
 pub struct KeyPair {
-    private: U1024,
+    private: U256,
     public: [u8; KEY_BYTES],
 }
 
@@ -70,20 +77,25 @@ impl std::fmt::Debug for KeyPair {
 }
 
 impl KeyPair {
-    /// A new key pair: a 1024-bit private exponent from the operating system's random source.
+    /// A new key pair: a 256-bit private exponent from the operating system's random source.
     pub fn generate() -> Result<Self> {
-        let mut bytes = Zeroizing::new([0u8; KEY_BYTES]);
-        getrandom::fill(bytes.as_mut_slice()).map_err(|error| {
-            Error::Keychain(format!(
-                "The keychain session could not be encrypted: the system's random source \
-                 failed ({error}); nothing was changed."
-            ))
-        })?;
+        let mut bytes = Zeroizing::new([0u8; PRIVATE_BYTES]);
+        // 0 and 1 (a chance of 2^-255) would give away the exponent: drawn again.
+        while bytes[..PRIVATE_BYTES - 1].iter().all(|&byte| byte == 0)
+            && bytes[PRIVATE_BYTES - 1] < 2
+        {
+            getrandom::fill(bytes.as_mut_slice()).map_err(|error| {
+                Error::Keychain(format!(
+                    "The keychain session could not be encrypted: the system's random source \
+                     failed ({error}); nothing was changed."
+                ))
+            })?;
+        }
         Ok(Self::from_private(&bytes))
     }
 
-    fn from_private(bytes: &[u8; KEY_BYTES]) -> Self {
-        let private = U1024::from_be_slice(bytes);
+    fn from_private(bytes: &[u8; PRIVATE_BYTES]) -> Self {
+        let private = U256::from_be_slice(bytes);
         let public = power(&U1024::from_u8(2), &private, &params());
         Self {
             private,
@@ -214,10 +226,10 @@ mod tests {
         // salt, no info, 16 bytes) computed with Python's hmac/hashlib:
         //   prk = hmac.new(b"\0" * 32, (32768).to_bytes(128, "big"), "sha256").digest()
         //   hmac.new(prk, b"\x01", "sha256").digest()[:16].hex()
-        let mut three = [0u8; KEY_BYTES];
-        three[KEY_BYTES - 1] = 3;
-        let mut five = [0u8; KEY_BYTES];
-        five[KEY_BYTES - 1] = 5;
+        let mut three = [0u8; PRIVATE_BYTES];
+        three[PRIVATE_BYTES - 1] = 3;
+        let mut five = [0u8; PRIVATE_BYTES];
+        five[PRIVATE_BYTES - 1] = 5;
         let ours = KeyPair::from_private(&three);
         let theirs = KeyPair::from_private(&five);
         assert_eq!(ours.public_key()[KEY_BYTES - 1], 8);
@@ -238,8 +250,8 @@ mod tests {
     fn a_value_under_another_key_is_refused_with_its_error() {
         // The vector's ciphertext (key from 2^15) read with the key from 2^21 (exponents 3 and
         // 7): its last block does not end in valid PKCS#7 padding.
-        let mut three = [0u8; KEY_BYTES];
-        three[KEY_BYTES - 1] = 3;
+        let mut three = [0u8; PRIVATE_BYTES];
+        three[PRIVATE_BYTES - 1] = 3;
         let wrong = KeyPair::from_private(&three).agree(&[128]).unwrap();
         let encrypted = from_hex(EXPECTED_CIPHERTEXT);
         let error = wrong.decrypt(&[0; 16], &encrypted).unwrap_err();
