@@ -59,6 +59,7 @@ fn export_all(dir: &Path) {
         ExchangeError,
         Discovery,
         StartupMarks,
+        FirstScreen,
         OpenedApp,
         ProfileDescription,
         ApiRequest,

@@ -2,8 +2,8 @@
 
 use crate::clipboard::CopyGeneration;
 use crate::ipc::{
-    AppBinding, AppInfo, CopyStarted, ExchangeError, IpcError, OpenedApp, RevealedSecret,
-    STORE_CHANGED, StartupMarks, StoreChanged, StoreScope,
+    AppBinding, AppInfo, CopyStarted, ExchangeError, FirstScreen, IpcError, OpenedApp,
+    RevealedSecret, STORE_CHANGED, StartupMarks, StoreChanged, StoreScope,
 };
 use crate::state::AppState;
 use authdeck_core::audit::{AuditEntry, AuditQuery};
@@ -124,6 +124,33 @@ pub fn validate_environment(
     input: EnvironmentInput,
 ) -> Reply<Vec<FieldError>> {
     Ok(state.core()?.validate_environment(id.as_ref(), &input)?)
+}
+
+/// The first screen in one round trip (see FirstScreen): the window asks for it before its
+/// bundle has loaded, instead of the settings, then the environments and the active list.
+#[tauri::command(async)]
+pub fn first_screen(state: State<'_, AppState>) -> Reply<FirstScreen> {
+    first_screen_of(state.core()?)
+}
+
+fn first_screen_of(core: &authdeck_core::Core) -> Reply<FirstScreen> {
+    let settings = core.settings()?;
+    let environments = core.environments()?;
+    let active = settings.active_environment_id.as_ref().filter(|id| {
+        environments
+            .iter()
+            .any(|environment| &environment.id == *id)
+    });
+    let (apps, team) = match active {
+        Some(id) => (Some(core.apps(id)?), crate::team::team_badge(core, id)?),
+        None => (None, None),
+    };
+    Ok(FirstScreen {
+        settings,
+        environments,
+        apps,
+        team,
+    })
 }
 
 #[tauri::command(async)]
@@ -658,5 +685,84 @@ pub fn take_open_request(
             action,
         })),
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use authdeck_core::SystemClock;
+    use authdeck_core::vault::KeychainVault;
+    use std::sync::Arc;
+
+    /// A store of its own; the first screen touches no keychain entry.
+    fn core(home: &std::path::Path) -> authdeck_core::Core {
+        let vault = Arc::new(KeychainVault::new("authdeck-test-first-screen"));
+        authdeck_core::Core::open(home, vault, Arc::new(SystemClock)).unwrap()
+    }
+
+    #[test]
+    fn the_first_screen_is_the_settings_the_environments_and_the_active_ones_apps() {
+        let home = tempfile::tempdir().unwrap();
+        let core = core(home.path());
+        let app = |name: &str| {
+            format!(
+                r#"{{"display_name": "{name}", "client_id": "-{name}", "client_type": "public", "auth_method": "none"}}"#
+            )
+        };
+        let json = format!(
+            r##"{{"authdeck_export": 1, "environments": [
+                {{"name": "Work", "kind": "sandbox", "color": "#2f80ed", "endpoints": {{"token_url": "https://work.example/token"}}, "apps": [{}, {}]}},
+                {{"name": "Live", "kind": "production", "color": "#eb5757", "endpoints": {{"token_url": "https://live.example/token"}}, "apps": [{}]}}]}}"##,
+            app("one"),
+            app("two"),
+            app("three")
+        );
+        core.apply_import(&json, &[]).unwrap();
+        let live = core
+            .environments()
+            .unwrap()
+            .into_iter()
+            .find(|environment| environment.name == "Live")
+            .unwrap();
+        core.set_active_environment(&live.id).unwrap();
+
+        let screen = first_screen_of(&core).unwrap();
+        assert_eq!(screen.settings.active_environment_id, Some(live.id.clone()));
+        let names: Vec<_> = screen
+            .environments
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            core.environments()
+                .unwrap()
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(names.len(), 2);
+        let apps = screen.apps.expect("the active environment's apps");
+        assert_eq!(
+            apps.iter()
+                .map(|a| a.display_name.as_str())
+                .collect::<Vec<_>>(),
+            ["three"]
+        );
+        assert_eq!(apps[0].client_id, "-three");
+        assert!(
+            screen.team.is_none(),
+            "a local environment has no team vault"
+        );
+    }
+
+    #[test]
+    fn without_an_active_environment_the_first_screen_has_no_apps() {
+        let home = tempfile::tempdir().unwrap();
+        let screen = first_screen_of(&core(home.path())).unwrap();
+        assert_eq!(screen.settings.active_environment_id, None);
+        assert!(screen.environments.is_empty());
+        assert!(screen.apps.is_none() && screen.team.is_none());
     }
 }

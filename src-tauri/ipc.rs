@@ -244,6 +244,21 @@ pub struct OpenedApp {
     pub action: Option<OpenAction>,
 }
 
+/// What the window's first screen shows, in one round trip asked for before the UI's bundle
+/// has loaded (issue 14): the settings, the environments, and the active environment's apps and
+/// team vault. Each part is what its own command (`get_settings`, `list_environments`,
+/// `list_apps`, `team_of_environment`) returns.
+#[derive(Clone, Debug, Serialize, TS)]
+pub struct FirstScreen {
+    pub settings: authdeck_core::model::Settings,
+    pub environments: Vec<authdeck_core::model::Environment>,
+    /// The active environment's apps; None when no environment is active (or the active one is
+    /// not among `environments`).
+    pub apps: Option<Vec<authdeck_core::model::AppSummary>>,
+    /// The active environment's team vault; None for a local environment or none active.
+    pub team: Option<crate::team::TeamBadge>,
+}
+
 /// One start-up phase of the desktop process: milliseconds after `main` began.
 #[derive(Clone, Debug, Serialize, TS)]
 pub struct StartupMark {

@@ -153,7 +153,7 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
         .setup(|app| {
             use tauri::Manager;
             app.state::<Startup>().mark("set-up");
-            keep_no_web_cache(app);
+            set_up_webkit(app);
             notices::follow_clicks(app.handle());
             background::start(app.handle().clone());
             // No tray is no failure: the window works as before and closing it quits.
@@ -247,6 +247,7 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
             files::export_with_dialog,
             files::preview_with_dialog,
             commands::audit_log,
+            commands::first_screen,
             commands::startup_marks,
             commands::take_open_request,
             team::team_of_environment,
@@ -308,8 +309,11 @@ pub fn run(launch: Launch, startup: Startup) -> Result<(), NotStarted> {
 
 /// Tells WebKit that the window shows one document with nothing to cache between pages: the
 /// app's assets are built in and it never navigates, and WebKit's default cache model keeps
-/// memory and disk caches for browsing (issue 14: idle memory).
-fn keep_no_web_cache<R: tauri::Runtime>(app: &tauri::App<R>) {
+/// memory and disk caches for browsing (issue 14: idle memory). Accelerated compositing stays
+/// on: turned off (hardware acceleration policy Never) the web process took half the memory,
+/// but under Xvfb the page stopped painting after the system's file dialog had been open (the
+/// end-to-end "Choose file…" step; see the README's desktop performance section).
+fn set_up_webkit<R: tauri::Runtime>(app: &tauri::App<R>) {
     #[cfg(target_os = "linux")]
     {
         use tauri::Manager;

@@ -58,7 +58,15 @@ pub fn team_of_environment(
     state: State<'_, AppState>,
     environment_id: EnvironmentId,
 ) -> Reply<Option<TeamBadge>> {
-    let vault = state.core()?.team_of_environment(&environment_id)?;
+    team_badge(state.core()?, &environment_id)
+}
+
+/// The badge of an environment's team vault; None for a local environment.
+pub(crate) fn team_badge(
+    core: &authdeck_core::Core,
+    environment_id: &EnvironmentId,
+) -> Result<Option<TeamBadge>, IpcError> {
+    let vault = core.team_of_environment(environment_id)?;
     Ok(vault.map(|vault| TeamBadge {
         team: vault.name,
         method: vault.sign_in.method().to_owned(),

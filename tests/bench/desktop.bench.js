@@ -3,12 +3,13 @@
 // reports the app's own marks (ui/src/lib/marks.ts, src-tauri/startup.rs): start-up phases from
 // the kernel's process start, opening an app, a filter keystroke, a command palette keystroke
 // (over the apps of both environments), an environment switch (each until the next frame), and
-// the PSS of the whole process tree after a minute idle.
+// the PSS of the whole process tree after a minute idle, in all and by process (the app, WebKit's
+// web and network processes).
 // Run it with `bash tests/bench/desktop` (which builds and sets up what this needs); results
 // go to stdout and to $AUTHDECK_BENCH_OUT as a Markdown table.
 import { execFileSync } from "node:child_process";
-import { writeFileSync, appendFileSync, mkdtempSync } from "node:fs";
-import { join } from "node:path";
+import { writeFileSync, appendFileSync, mkdtempSync, readlinkSync } from "node:fs";
+import { basename, join } from "node:path";
 import { tmpdir } from "node:os";
 import { test } from "node:test";
 import { Key, byTestId, instanceNamesOnBus, startApp, select } from "../e2e/support.js";
@@ -123,6 +124,11 @@ async function launchOnce(application = APP) {
       if (!entry) throw new Error(`no mark ${name}`);
       return entry.detail?.before_origin_ms ?? entry.start;
     };
+    // marks an earlier build may not make (its rows then have fewer samples, or none)
+    const maybe = (name) => {
+      const entry = entries.find((e) => e.name === `authdeck:${name}`);
+      return entry ? (entry.detail?.before_origin_ms ?? entry.start) : null;
+    };
     const exec = at("process:exec");
     const phases = {};
     for (const name of ["process:main", "process:store-opened", "process:set-up", "process:event-loop-ready"]) {
@@ -130,7 +136,10 @@ async function launchOnce(application = APP) {
     }
     // the webview's time origin: when it began loading the app's page
     phases["webview-origin"] = 0 - exec;
-    for (const name of ["script", "first-render", "list-interactive"]) phases[name] = at(name) - exec;
+    for (const name of ["first-screen-asked", "script", "first-commit", "first-render", "first-screen-answered", "list-interactive"]) {
+      const time = ["script", "first-render", "list-interactive"].includes(name) ? at(name) : maybe(name);
+      phases[name] = time === null ? null : time - exec;
+    }
     return phases;
   } finally {
     await browser.deleteSession();
@@ -237,9 +246,12 @@ async function switches(browser) {
   return durations;
 }
 
-/** PSS of the app and every process under it (WebKit's web and network processes), in MiB. */
-function treePss() {
-  const app = execFileSync("pgrep", ["-n", "-f", APP]).toString().trim();
+/**
+ * PSS of the app and every process under it (WebKit's web and network processes), in MiB, in
+ * all and by program (the file name of /proc's `exe`, whole: `comm` stops at 15 characters).
+ */
+function treePss(application = APP) {
+  const app = execFileSync("pgrep", ["-n", "-f", application]).toString().trim();
   const tree = [app];
   for (let i = 0; i < tree.length; i++) {
     let children = "";
@@ -251,11 +263,15 @@ function treePss() {
     tree.push(...children.split("\n").map((pid) => pid.trim()).filter(Boolean));
   }
   let kib = 0;
+  const byName = {};
   for (const pid of tree) {
     const rollup = execFileSync("cat", [`/proc/${pid}/smaps_rollup`], { encoding: "utf8" });
-    kib += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+    const pss = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
+    const name = basename(readlinkSync(`/proc/${pid}/exe`));
+    kib += pss;
+    byName[name] = (byName[name] ?? 0) + pss / 1024;
   }
-  return { mib: kib / 1024, processes: tree.length };
+  return { mib: kib / 1024, processes: tree.length, byName };
 }
 
 async function measure(size) {
@@ -267,26 +283,35 @@ async function measure(size) {
     launches.push(await launchOnce());
     if (BEFORE && i % 2 === 1) before.push(await launchOnce(BEFORE));
   }
-  for (const phase of Object.keys(launches[0])) {
-    if (BEFORE) row(size, `start-up: ${phase} (after the process started), before`, before.map((l) => l[phase]));
-    row(size, `start-up: ${phase} (after the process started)`, launches.map((l) => l[phase]));
+  const measured = (list, phase) => list.map((l) => l[phase]).filter((time) => time !== null);
+  for (const phase of Object.keys(launches[0] ?? {})) {
+    if (BEFORE) row(size, `start-up: ${phase} (after the process started), before`, measured(before, phase));
+    row(size, `start-up: ${phase} (after the process started)`, measured(launches, phase));
   }
   if (STARTUP_ONLY) return;
-  const browser = await startApp();
+  // the earlier build's interactions and memory first, then this one's
+  if (BEFORE) await interactions(size, BEFORE, ", before");
+  await interactions(size, APP, "");
+}
+
+/** The interactions and the idle memory of one session of `application`; `label` ends each row's name. */
+async function interactions(size, application, label) {
+  const browser = await startApp({ application });
   try {
     await until(browser, "authdeck:list-interactive");
-    row(size, "filter: keystroke to frame", await keystrokes(browser));
+    row(size, `filter: keystroke to frame${label}`, await keystrokes(browser));
     const palette = await paletteKeystrokes(browser);
     const apps = (2 * size).toLocaleString("en");
-    row(size, `palette (${apps} apps): keystroke to results in the DOM`, palette.results);
+    row(size, `palette (${apps} apps): keystroke to results in the DOM${label}`, palette.results);
     // fewer than one per keystroke when WebKit holds frames back while keys arrive
-    row(size, `palette (${apps} apps): keystroke to frame`, palette.frame);
-    row(size, "open an app: Enter to token panel frame", await openApps(browser, size));
-    row(size, "switch environment: choice to list frame", await switches(browser));
+    row(size, `palette (${apps} apps): keystroke to frame${label}`, palette.frame);
+    row(size, `open an app: Enter to token panel frame${label}`, await openApps(browser, size));
+    row(size, `switch environment: choice to list frame${label}`, await switches(browser));
     await browser.keys(["Escape"]);
     await sleep(IDLE_SECONDS * 1000);
-    const pss = treePss();
-    row(size, `idle memory after ${IDLE_SECONDS} s, PSS of ${pss.processes} processes`, [pss.mib], "MiB");
+    const pss = treePss(application);
+    row(size, `idle memory after ${IDLE_SECONDS} s, PSS of ${pss.processes} processes${label}`, [pss.mib], "MiB");
+    for (const [name, mib] of Object.entries(pss.byName)) row(size, `  of it ${name}${label}`, [mib], "MiB");
   } finally {
     await browser.deleteSession();
     await appGone();

@@ -447,13 +447,12 @@ export async function until(what, check, timeout = 15000) {
 const NOTIFICATION_LISTENER = new URL("../support/notification-listener/notification-listener", import.meta.url).pathname;
 
 /**
- * Starts the notification listener (tests/support/notification-listener), which owns the
- * session bus's org.freedesktop.Notifications and records every Notify call as a JSON line in
- * `log` (and clicks one when `clicks` names it); resolves once it owns the name.
+ * Starts one of the Python stand-ins of tests/support (on Debian's python3-dbus and python3-gi,
+ * hence /usr/bin/python3) and resolves once it says "ready".
  */
-export function startNotificationListener(log, clicks) {
+export function startStandIn(program, args) {
   if (!existsSync("/usr/bin/python3")) throw new Error("/usr/bin/python3 is missing; run .ci/install-deps");
-  const child = spawn("/usr/bin/python3", [NOTIFICATION_LISTENER, log, clicks], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("/usr/bin/python3", [program, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let said = "";
   child.stderr.on("data", (chunk) => {
     said += chunk;
@@ -463,9 +462,18 @@ export function startNotificationListener(log, clicks) {
       if (String(chunk).includes("ready")) resolve(child);
     });
     child.on("exit", (code) => {
-      reject(new Error(`the notification listener ended (${code}) before it was ready: ${said.trim()} (python3-dbus and python3-gi: run .ci/install-deps)`));
+      reject(new Error(`${program} ended (${code}) before it was ready: ${said.trim()} (python3-dbus and python3-gi: run .ci/install-deps)`));
     });
   });
+}
+
+/**
+ * Starts the notification listener (tests/support/notification-listener), which owns the
+ * session bus's org.freedesktop.Notifications and records every Notify call as a JSON line in
+ * `log` (and clicks one when `clicks` names it); resolves once it owns the name.
+ */
+export function startNotificationListener(log, clicks) {
+  return startStandIn(NOTIFICATION_LISTENER, [log, clicks]);
 }
 
 const TOOLS = process.env.AUTHDECK_TOOLS ?? join(process.env.HOME ?? "/nonexistent", ".cache/authdeck-tools");

@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { TokenRenewed } from "./bindings/TokenRenewed";
 import type { OpenedApp } from "./bindings/OpenedApp";
 import type { Environment } from "./bindings/Environment";
@@ -93,6 +93,10 @@ export function App() {
     },
     [active],
   );
+  useLayoutEffect(() => {
+    // the first render is in the DOM, not yet laid out or painted
+    markOnce("first-commit");
+  }, []);
   useEffect(() => {
     markOnce("first-render");
     // after the first paint, nothing waits for it: the process's marks join the timeline

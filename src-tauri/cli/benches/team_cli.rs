@@ -26,11 +26,11 @@ mod paired;
 use common::support::openbao::OpenBao;
 use common::team::{ADMIN_POLICY, MEMBER_POLICY, add_team};
 use common::{Home, Server};
-use paired::{RUNS, first_three, machine, paired, row, time};
+use paired::{RUNS, all_at_once, first_three, machine, paired, row, time};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Members minting at once: separate people (data folders, keychain namespaces, vault
 /// tokens), as a team's members are; one person's processes would queue on that person's
@@ -58,24 +58,9 @@ fn member(name: &str, bao: &OpenBao) -> Home {
     home
 }
 
-/// One `authdeck token` process per home, started together; the time until the last ends.
-fn all_at_once(homes: &[Home], args: &[&str]) -> Duration {
-    let started = Instant::now();
-    let children: Vec<_> = homes
-        .iter()
-        .map(|home| home.command(args).spawn().expect("start"))
-        .collect();
-    for child in children {
-        let output = child.wait_with_output().expect("wait");
-        assert!(
-            output.status.success(),
-            "one of {} at once failed ({}): {}",
-            homes.len(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    started.elapsed()
+/// One `authdeck ARGS` process per home, started together; the time until the last ends.
+fn each_at_once(homes: &[Home], args: &[&str]) -> Duration {
+    all_at_once(homes.iter().map(|home| home.command(args)))
 }
 
 /// A loopback relay in front of the vault that notes each request's method and path: what
@@ -182,8 +167,8 @@ fn main() {
         &format!("{MEMBERS} people at once, keychain"),
         paired(
             RUNS,
-            || all_at_once(&members, &renew),
-            || all_at_once(&people, &renew),
+            || each_at_once(&members, &renew),
+            || each_at_once(&people, &renew),
         ),
     );
     let load_after = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();

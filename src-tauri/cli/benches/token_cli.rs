@@ -16,10 +16,10 @@ mod paired;
 
 use common::support::authserver::TestCa;
 use common::{Home, Server};
-use paired::{RUNS, first_three, machine, paired, row, time};
+use paired::{RUNS, all_at_once, first_three, machine, paired, row, time};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Importing 10,000 apps takes most of a second: fewer runs.
 const IMPORT_RUNS: usize = 7;
@@ -85,21 +85,8 @@ fn file_of_many_apps(home: &Home) -> PathBuf {
 }
 
 /// CONCURRENT `authdeck ARGS` processes started at once; the time until the last one ends.
-fn all_at_once(home: &Home, args: &[&str]) -> Duration {
-    let started = Instant::now();
-    let children: Vec<_> = (0..CONCURRENT)
-        .map(|_| home.command(args).spawn().expect("start"))
-        .collect();
-    for child in children {
-        let output = child.wait_with_output().expect("wait");
-        assert!(
-            output.status.success(),
-            "one of {CONCURRENT} at once failed ({}): {}",
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    started.elapsed()
+fn many_at_once(home: &Home, args: &[&str]) -> Duration {
+    all_at_once((0..CONCURRENT).map(|_| home.command(args)))
 }
 
 fn main() {
@@ -194,7 +181,7 @@ fn main() {
         "one `authdeck token` (cached)",
         paired(
             RUNS,
-            || all_at_once(&plain, &cached),
+            || many_at_once(&plain, &cached),
             || ours(&plain, &cached, set),
         ),
     );
@@ -207,7 +194,7 @@ fn main() {
         "one `authdeck token` (agent)",
         paired(
             RUNS,
-            || all_at_once(&plain, &cached),
+            || many_at_once(&plain, &cached),
             || ours(&plain, &cached, set),
         ),
     );
@@ -220,7 +207,7 @@ fn main() {
         "one `authdeck --version`",
         paired(
             RUNS,
-            || all_at_once(&plain, &version),
+            || many_at_once(&plain, &version),
             || ours(&plain, &version, set),
         ),
     );

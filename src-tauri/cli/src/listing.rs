@@ -110,7 +110,49 @@ fn cert_word(binding: Option<&TokenCertBinding>) -> String {
 #[derive(Serialize)]
 struct StatusJson<'a> {
     environment: EnvironmentRef<'a>,
-    apps: Vec<AppTokenJson<'a>>,
+    apps: AppsJson<'a>,
+}
+
+/// The `apps` of `status --json`, each made as it is written: 10,000 apps' entries are not
+/// gathered in a list first (megabytes of memory touched once).
+struct AppsJson<'a> {
+    statuses: &'a [(TokenStatus, bool)],
+    dpop_jkts: &'a std::collections::HashMap<AppId, String>,
+    bindings: &'a std::collections::HashMap<AppId, TokenCertBinding>,
+}
+
+impl Serialize for AppsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.statuses.iter().map(|(s, par)| {
+            let token = s.token.as_ref();
+            AppTokenJson {
+                dpop_jkt: self.dpop_jkts.get(&s.app_id).cloned(),
+                cert_binding: self.bindings.get(&s.app_id).map(CertBindingJson::of),
+                par: *par,
+                app_id: &s.app_id,
+                name: &s.app_name,
+                client_id: &s.client_id,
+                client_type: s.client_type,
+                state: s.state,
+                seconds_left: s.seconds_left,
+                expires_at: token.and_then(|t| t.expires_at),
+                issued_at: token.map(|t| t.issued_at),
+                token_type: token.map(|t| t.token_type.as_str()),
+                requested_scopes: token.map(|t| t.requested_scopes.as_slice()),
+                granted_scopes: token.and_then(|t| t.granted_scopes.as_deref()),
+                scopes_missing: &s.scopes_missing,
+                auto_renew: s.auto_renew,
+                renew_error: token.and_then(|t| t.renew_error.as_deref()),
+                source: token.map(|t| t.source),
+                has_refresh_token: token.is_some_and(|t| t.has_refresh_token),
+                refresh_expires_at: token.and_then(|t| t.refresh_expires_at),
+                has_id_token: token.is_some_and(|t| t.has_id_token),
+                revoked_at: token.and_then(|t| t.revoked_at),
+                sign_in_ended_at: token.and_then(|t| t.sign_in_ended_at),
+                api_base_url: token.and_then(|t| t.api_base_url.as_deref()),
+            }
+        }))
+    }
 }
 
 pub fn state_word(state: TokenState) -> &'static str {
@@ -151,50 +193,26 @@ pub fn status(core: &Core, args: &ListArgs) -> Result<u8, Failure> {
         .collect();
     if args.json {
         let statuses = core.token_statuses_with_par(&environment.id)?;
-        let apps = statuses
-            .iter()
-            .map(|(s, par)| {
-                let (token, par) = (s.token.as_ref(), *par);
-                // asked only for DPoP tokens: a status of thousands of apps stays one query
-                let dpop_jkt = match token {
-                    Some(t) if t.token_type == "DPoP" => core.dpop_binding(&s.app_id)?.jkt,
-                    _ => None,
-                };
-                Ok(AppTokenJson {
-                    dpop_jkt,
-                    cert_binding: bindings.get(&s.app_id).map(CertBindingJson::of),
-                    par,
-                    app_id: &s.app_id,
-                    name: &s.app_name,
-                    client_id: &s.client_id,
-                    client_type: s.client_type,
-                    state: s.state,
-                    seconds_left: s.seconds_left,
-                    expires_at: token.and_then(|t| t.expires_at),
-                    issued_at: token.map(|t| t.issued_at),
-                    token_type: token.map(|t| t.token_type.as_str()),
-                    requested_scopes: token.map(|t| t.requested_scopes.as_slice()),
-                    granted_scopes: token.and_then(|t| t.granted_scopes.as_deref()),
-                    scopes_missing: &s.scopes_missing,
-                    auto_renew: s.auto_renew,
-                    renew_error: token.and_then(|t| t.renew_error.as_deref()),
-                    source: token.map(|t| t.source),
-                    has_refresh_token: token.is_some_and(|t| t.has_refresh_token),
-                    refresh_expires_at: token.and_then(|t| t.refresh_expires_at),
-                    has_id_token: token.is_some_and(|t| t.has_id_token),
-                    revoked_at: token.and_then(|t| t.revoked_at),
-                    sign_in_ended_at: token.and_then(|t| t.sign_in_ended_at),
-                    api_base_url: token.and_then(|t| t.api_base_url.as_deref()),
-                })
-            })
-            .collect::<Result<_, Failure>>()?;
+        // asked only for DPoP tokens: a status of thousands of apps stays one query
+        let mut dpop_jkts = std::collections::HashMap::new();
+        for (s, _) in &statuses {
+            if s.token.as_ref().is_some_and(|t| t.token_type == "DPoP")
+                && let Some(jkt) = core.dpop_binding(&s.app_id)?.jkt
+            {
+                dpop_jkts.insert(s.app_id.clone(), jkt);
+            }
+        }
         return output::print_json(&StatusJson {
             environment: EnvironmentRef {
                 id: &environment.id,
                 name: &environment.name,
                 kind: environment.kind,
             },
-            apps,
+            apps: AppsJson {
+                statuses: &statuses,
+                dpop_jkts: &dpop_jkts,
+                bindings: &bindings,
+            },
         })
         .map(|()| 0);
     }

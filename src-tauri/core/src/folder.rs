@@ -33,7 +33,11 @@ pub(crate) fn private_dir(dir: &Path) -> Result<()> {
 pub(crate) fn private_file(file: &Path) -> Result<()> {
     match std::fs::symlink_metadata(file) {
         Ok(meta) if meta.file_type().is_symlink() => Ok(()),
-        Ok(_) => restrict(file, FILE_MODE),
+        // a lock file that another process removes in the meantime needs nothing more
+        Ok(_) => restrict(file, FILE_MODE).or_else(|e| match file.try_exists() {
+            Ok(false) => Ok(()),
+            _ => Err(e),
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::Store(format!(
             "Could not check {}: {e}",

@@ -13,6 +13,7 @@ import type { ClientApp } from "../bindings/ClientApp";
 import type { ClientAppInput } from "../bindings/ClientAppInput";
 import type { CopyStarted } from "../bindings/CopyStarted";
 import type { Environment } from "../bindings/Environment";
+import type { FirstScreen } from "../bindings/FirstScreen";
 import type { EnvironmentDeleted } from "../bindings/EnvironmentDeleted";
 import type { EnvironmentId } from "../bindings/EnvironmentId";
 import type { EnvironmentInput } from "../bindings/EnvironmentInput";
@@ -196,6 +197,8 @@ export const api = {
   validateEnvironment: (id: EnvironmentId | null, input: EnvironmentInput) =>
     call<FieldError[]>("validate_environment", { id, input }),
 
+  /** Everything the first screen shows, in one round trip (see FirstScreen). */
+  firstScreen: () => call<FirstScreen>("first_screen"),
   getSettings: () => call<Settings>("get_settings"),
   updateSettings: (settings: Settings) => write<Settings>(["settings"], "update_settings", { settings }),
   setActiveEnvironment: (id: EnvironmentId) => write<Settings>(["settings"], "set_active_environment", { id }),

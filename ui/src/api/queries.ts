@@ -3,7 +3,9 @@ import { useQueries, useQuery, type QueryClient } from "@tanstack/react-query";
 import type { AppSummary } from "../bindings/AppSummary";
 import type { AppId } from "../bindings/AppId";
 import type { EnvironmentId } from "../bindings/EnvironmentId";
+import type { FirstScreen } from "../bindings/FirstScreen";
 import type { StoreScope } from "../bindings/StoreScope";
+import { mark } from "../lib/marks";
 import { api } from "./client";
 
 export const keys = {
@@ -58,19 +60,33 @@ export async function invalidateScope(client: QueryClient, scope: StoreScope): P
 }
 
 /**
- * Starts what the first screen needs before React renders it: the environments and the settings
- * together, then the active environment's apps as soon as the settings name it, without waiting
- * for a render in between. The IPC round trips (and the wait for the store to open) overlap the
- * bundle's first render instead of following it; the hooks below find the answers in the cache,
- * or in flight. A failure is left to the hooks, which ask again and show it.
+ * Puts what the first screen needs into the cache before React renders it, from one
+ * `first_screen` round trip (the settings, the environments, the active environment's apps and
+ * team vault) that `index.html` asks for before the bundle has loaded (`asked`; asked here when
+ * it did not). The hooks below find the settings and environments in flight, and the apps and
+ * team already there when those arrive, so no hook asks again. If the combined call fails,
+ * each part is asked for on its own, so a failure shows where it did before (a failing app
+ * list in the list, not as the whole window's error).
  */
-export async function prefetchFirstScreen(client: QueryClient): Promise<void> {
+export async function prefetchFirstScreen(client: QueryClient, asked: Promise<FirstScreen> = api.firstScreen()): Promise<void> {
+  const screen = asked.then(
+    (answer) => {
+      mark("first-screen-answered");
+      const active = answer.settings.active_environment_id;
+      // before the settings and environments resolve: the render that shows them finds these
+      if (active !== null && answer.apps !== null) {
+        client.setQueryData(keys.apps(active), answer.apps);
+        client.setQueryData(keys.team(active), answer.team);
+      }
+      return answer;
+    },
+    () => null,
+  );
   const leftToTheHooks = () => undefined;
-  const environments = client.query({ queryKey: keys.environments, queryFn: api.listEnvironments }).catch(leftToTheHooks);
-  const apps = client.query({ queryKey: keys.settings, queryFn: api.getSettings }).then(async ({ active_environment_id: active }) => {
-    if (active !== null) await client.query({ queryKey: keys.apps(active), queryFn: () => api.listApps(active) });
-  }).catch(leftToTheHooks);
-  await Promise.all([environments, apps]);
+  await Promise.all([
+    client.query({ queryKey: keys.settings, queryFn: async () => (await screen)?.settings ?? api.getSettings() }).catch(leftToTheHooks),
+    client.query({ queryKey: keys.environments, queryFn: async () => (await screen)?.environments ?? api.listEnvironments() }).catch(leftToTheHooks),
+  ]);
 }
 
 export const useEnvironments = () => useQuery({ queryKey: keys.environments, queryFn: api.listEnvironments });

@@ -8,6 +8,7 @@ export const COMMANDS = [
   "leave_environment",
   "delete_environment_for_team",
   "validate_environment",
+  "first_screen",
   "get_settings",
   "update_settings",
   "set_active_environment",

@@ -64,6 +64,8 @@ describe("filterApps", () => {
     const typed = filterIndexed(index, "e", everything);
     expect(typed.apps.map((a) => a.display_name)).toEqual(["Billing sync", "Reports exporter", "Mobile app"]);
     expect(typed.apps).toBe(everything.apps);
+    // the very list the index was built from, which the unfiltered list shows as it came
+    expect(everything.apps).toBe(apps);
     const billing = filterIndexed(index, "e syn", typed);
     expect(billing.apps.map((a) => a.display_name)).toEqual(["Billing sync"]);
     expect(filterIndexed(index, "e sync", billing).apps).toBe(billing.apps);

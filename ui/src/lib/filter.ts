@@ -8,6 +8,8 @@ export interface IndexedApp {
 
 /** A list's index, kept while the list is: switching back to an environment does not build it again. */
 const indexes = new WeakMap<readonly AppSummary[], IndexedApp[]>();
+/** The list each index was built from, so a filter that keeps every app gives that very list. */
+const sources = new WeakMap<readonly IndexedApp[], readonly AppSummary[]>();
 
 export function indexApps(apps: readonly AppSummary[]): IndexedApp[] {
   const kept = indexes.get(apps);
@@ -17,6 +19,7 @@ export function indexApps(apps: readonly AppSummary[]): IndexedApp[] {
     text: [app.display_name, app.client_id, app.link ?? "", ...app.labels].join("\n").toLowerCase(),
   }));
   indexes.set(apps, index);
+  sources.set(index, apps);
   return index;
 }
 
@@ -41,10 +44,7 @@ export interface Filtered {
 export function filterIndexed(index: readonly IndexedApp[], query: string, previous: Filtered | null = null): Filtered {
   const lowered = query.toLowerCase();
   const words = lowered.split(/\s+/).filter(Boolean);
-  const all = (): Filtered => {
-    const unchanged = previous !== null && previous.index === index && previous.matched === index;
-    return { apps: unchanged ? previous.apps : index.map((entry) => entry.app), matched: index, index, query: lowered };
-  };
+  const all = (): Filtered => ({ apps: sources.get(index) ?? index.map((entry) => entry.app), matched: index, index, query: lowered });
   if (words.length === 0) return all();
   const narrowing = previous !== null && previous.index === index && lowered.startsWith(previous.query);
   const candidates = narrowing ? previous.matched : index;

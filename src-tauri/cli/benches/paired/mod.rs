@@ -40,6 +40,26 @@ impl Samples {
     }
 }
 
+/// Starts every command at once; the time until the last one ends. Each must succeed.
+pub fn all_at_once(commands: impl IntoIterator<Item = Command>) -> Duration {
+    let started = Instant::now();
+    let children: Vec<_> = commands
+        .into_iter()
+        .map(|mut command| command.spawn().expect("start"))
+        .collect();
+    let count = children.len();
+    for child in children {
+        let output = child.wait_with_output().expect("wait");
+        assert!(
+            output.status.success(),
+            "one of {count} at once failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    started.elapsed()
+}
+
 /// `runs` pairs (after warm-ups) of `ours` then `reference`.
 pub fn paired(
     runs: usize,

@@ -173,8 +173,10 @@ pub struct Core {
     /// Who acts through this core, as the audit log records it.
     actor: Actor,
     reconciled_at_open: Reconciled,
-    /// Held for the core's lifetime: tells reconcilers elsewhere that its intents are live.
-    writer: writer::WriterLock,
+    /// Taken before the core's first write transaction and held for the rest of its
+    /// lifetime: tells reconcilers elsewhere that its intents are live. A core that only reads
+    /// (a cached token, `apps`, `status`) never takes one, so it leaves `locks/` untouched.
+    writer: Arc<std::sync::OnceLock<writer::WriterLock>>,
     /// Built on first use (a CLI call that serves a cached token never needs one); the TLS
     /// roots are read later still, on the first https handshake (`tls.rs`).
     http: std::sync::OnceLock<HttpClient>,
@@ -198,6 +200,25 @@ pub struct Core {
     crash_at: Mutex<Option<&'static str>>,
 }
 
+/// The store's hook before its first write: creates and locks this core's writer lock in
+/// `locks` and stamps the connection's intents with its id. Every intent is recorded inside a
+/// write transaction (`intents::record` refuses one without an owner), so no intent of this
+/// core exists before its lock is held, and the reconciler's rule (an owner whose lock is
+/// free is gone) holds as when the lock was taken at open.
+fn take_writer_lock(
+    locks: PathBuf,
+    cell: Arc<std::sync::OnceLock<writer::WriterLock>>,
+) -> store::BeforeFirstWrite {
+    Box::new(move |conn| {
+        if cell.get().is_none() {
+            let lock = writer::WriterLock::acquire(&locks)?;
+            store::intents::set_owner(conn, lock.id())?;
+            let _ = cell.set(lock);
+        }
+        Ok(())
+    })
+}
+
 impl Core {
     /// Opens (creating if needed) the data folder `home`, migrates, and reconciles unfinished
     /// keychain writes; what it does is recorded as the desktop app's.
@@ -213,7 +234,7 @@ impl Core {
         vault: Arc<dyn SecretStore>,
         clock: Arc<dyn Clock>,
     ) -> Result<Core> {
-        let store = Store::open(
+        let mut store = Store::open(
             home,
             match actor {
                 Actor::Desktop => store::Integrity::WholeFile,
@@ -222,8 +243,8 @@ impl Core {
         )?;
         let locks = home.join("locks");
         crate::folder::private_locks(&locks)?;
-        let writer = writer::WriterLock::acquire(&locks)?;
-        store::intents::set_owner(&store.conn, writer.id())?;
+        let writer = Arc::new(std::sync::OnceLock::new());
+        store.before_first_write(take_writer_lock(locks, writer.clone()));
         let mut core = Core {
             store: Mutex::new(store),
             vault,
@@ -346,7 +367,8 @@ impl Core {
         owners.extend(writer::lock_file_owners(&locks)?);
         owners.sort();
         owners.dedup();
-        for owner in owners.iter().filter(|o| *o != self.writer.id()) {
+        let mine = self.writer.get().map(writer::WriterLock::id);
+        for owner in owners.iter().filter(|o| Some(o.as_str()) != mine) {
             let Some(_claim) = writer::claim_if_dead(&locks, owner)? else {
                 continue; // alive: its intents are its own business
             };
@@ -455,6 +477,12 @@ impl Core {
             .collect();
         expected.sort();
         Ok((expected, self.vault.accounts()?))
+    }
+
+    /// This core's writer id; panics when it has not written yet.
+    #[cfg(test)]
+    fn writer_id(&self) -> &str {
+        self.writer.get().expect("this core has written").id()
     }
 
     /// A crash point for the fault-injection tests: fails (without any clean-up, like a crash)

@@ -667,7 +667,7 @@ fn a_keychain_that_refuses_a_write_leaves_nothing_anywhere() {
     assert!(f.core.secrets(&app.id).unwrap().is_empty());
     let conn = &f.core.store().unwrap().conn;
     assert!(
-        store::intents::of_owner(conn, f.core.writer.id())
+        store::intents::of_owner(conn, f.core.writer_id())
             .unwrap()
             .is_empty()
     );
@@ -687,7 +687,7 @@ fn a_keychain_that_refuses_a_delete_changes_nothing() {
     );
     assert_eq!(f.core.secrets(&app.id).unwrap().len(), 2);
     assert!(
-        store::intents::of_owner(&f.core.store().unwrap().conn, f.core.writer.id())
+        store::intents::of_owner(&f.core.store().unwrap().conn, f.core.writer_id())
             .unwrap()
             .is_empty()
     );

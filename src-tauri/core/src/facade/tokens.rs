@@ -151,9 +151,9 @@ impl Core {
         let renewal_paused = apps::renewal_paused(&self.store()?.conn, &app.id)?;
         Ok(status::token_status(
             AppFacts {
-                id: &app.id,
-                name: &app.display_name,
-                client_id: &app.client_id,
+                id: app.id.clone(),
+                name: app.display_name.clone(),
+                client_id: app.client_id.clone(),
                 client_type: app.client_type,
                 auto_renew: app.auto_renew,
                 renewal_paused,
@@ -218,16 +218,17 @@ impl Core {
         Ok(apps::token_facts(&store.conn, environment)?
             .into_iter()
             .map(|facts| {
+                let token = by_app.remove(&facts.id);
                 let status = status::token_status(
                     AppFacts {
-                        id: &facts.id,
-                        name: &facts.name,
-                        client_id: &facts.client_id,
+                        id: facts.id,
+                        name: facts.name,
+                        client_id: facts.client_id,
                         client_type: facts.client_type,
                         auto_renew: facts.auto_renew,
                         renewal_paused: facts.renewal_paused,
                     },
-                    by_app.remove(&facts.id),
+                    token,
                     now,
                 );
                 (status, facts.par)

@@ -1,5 +1,6 @@
-//! Which keychain intents belong to a live process. Each `Core` holds an exclusive lock on
-//! `locks/writer-<id>.lock` for its lifetime and stamps its intents with `<id>`; the kernel
+//! Which keychain intents belong to a live process. Each `Core` that writes takes an exclusive
+//! lock on `locks/writer-<id>.lock` before its first write transaction, holds it for the rest
+//! of its lifetime and stamps its intents with `<id>` (one that only reads takes none); the kernel
 //! releases the lock when the process ends, however it ends. So an intent whose owner's lock
 //! can be taken (or whose lock file is gone) was left by a process that is no more, and one
 //! whose lock is held belongs to a process still working on it (say, a desktop app waiting on
@@ -138,9 +139,16 @@ pub(crate) fn lock_file_owners(locks: &Path) -> Result<Vec<String>> {
         .collect())
 }
 
+/// How old a staging file must be before it is taken for a dead writer's. A writer creates its
+/// staging file, then locks it, then renames it: in the instant between the first two steps
+/// the file is unlocked, and removing it then cost that writer an attempt (with 50 processes
+/// starting at once, all five). Nothing lives this long between the steps.
+const STAGING_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Removes the staging files (`.writer-<id>.new`) of writers that died between creating their
 /// lock and renaming it into place: they hold no intents, and nothing else would remove them.
-/// A staging file whose lock is held belongs to a writer starting right now and is left alone.
+/// A staging file younger than [`STAGING_GRACE`], or whose lock is held, belongs to a writer
+/// starting right now and is left alone; so is one that is gone by the time it is looked at.
 pub(crate) fn remove_dead_staging(locks: &Path) -> Result<()> {
     let entries = std::fs::read_dir(locks).map_err(|e| lock_error(locks, &e))?;
     for entry in entries.flatten() {
@@ -157,6 +165,18 @@ pub(crate) fn remove_dead_staging(locks: &Path) -> Result<()> {
             continue;
         }
         let path = entry.path();
+        let young = match std::fs::symlink_metadata(&path) {
+            Ok(meta) => meta
+                .modified()
+                .ok()
+                .and_then(|at| at.elapsed().ok())
+                .is_none_or(|age| age < STAGING_GRACE),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(lock_error(&path, &e)),
+        };
+        if young {
+            continue;
+        }
         let file = crate::folder::open_lock(&path)?;
         if file.try_lock().is_ok() {
             // removed while locked, so a writer cannot take it in between
@@ -211,7 +231,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let staging = |id: &str| dir.path().join(format!(".{PREFIX}{id}.new"));
         let dead = staging(&uuid::Uuid::new_v4().to_string());
-        std::fs::write(&dead, "").unwrap(); // killed before its rename
+        std::fs::write(&dead, "").unwrap(); // killed before its rename, a minute ago
+        let a_minute_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&dead)
+            .unwrap()
+            .set_modified(a_minute_ago)
+            .unwrap();
+        // made a moment ago and not locked yet: its writer is between creating and locking it
+        let fresh = staging(&uuid::Uuid::new_v4().to_string());
+        std::fs::write(&fresh, "").unwrap();
         let starting = staging(&uuid::Uuid::new_v4().to_string());
         let held = crate::folder::open_lock(&starting).unwrap();
         held.try_lock().unwrap();
@@ -221,6 +251,7 @@ mod tests {
 
         remove_dead_staging(dir.path()).unwrap();
         assert!(!dead.exists());
+        assert!(fresh.exists(), "a writer may be about to lock it");
         assert!(starting.exists(), "its writer is still starting");
         assert!(other.exists(), "not a writer's file");
         assert_eq!(

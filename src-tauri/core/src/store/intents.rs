@@ -49,6 +49,20 @@ impl Intent {
 
 /// Records an intent, owned by the writer this connection stamps (see `set_owner`).
 pub fn record(conn: &Connection, intent: &Intent, at: Timestamp) -> Result<()> {
+    // An intent with no owner would look like an older version's to every reconciler (left
+    // alone for a minute, then reclaimed even while its writer still works): refused.
+    let owned: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM temp.intent_owner)",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(store_error)?;
+    if !owned {
+        return Err(crate::error::Error::Internal(
+            "a keychain write was about to start before this process took its writer lock".into(),
+        ));
+    }
     let action = match intent.action {
         IntentAction::Put => "put",
         IntentAction::Delete => "delete",

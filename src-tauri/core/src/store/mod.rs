@@ -59,6 +59,9 @@ const MIGRATIONS: &[M<'static>] = &[
     // rebuilds `signing_keys` to widen its alg CHECK (foreign keys off: see `Store::open`)
     M::up(include_str!("migrations/0021_rsa_keys.sql")).foreign_key_check(),
     M::up(include_str!("migrations/0022_dpop_alg.sql")),
+    // rebuilds `apps` so its CHECKs run in line, not through a temporary index per row written
+    // (foreign keys off: see `Store::open`)
+    M::up(include_str!("migrations/0023_apps_checks_inline.sql")).foreign_key_check(),
 ];
 
 /// How much of an existing database is checked when it is opened.
@@ -76,7 +79,13 @@ pub enum Integrity {
 /// An open database connection with Authdeck's schema.
 pub struct Store {
     pub(crate) conn: Connection,
+    /// Run before the first write transaction, until it succeeds (the facade takes its writer
+    /// lock there: a process that only reads never does).
+    before_first_write: Option<BeforeFirstWrite>,
 }
+
+/// See `Store::before_first_write`.
+pub(crate) type BeforeFirstWrite = Box<dyn FnMut(&Connection) -> Result<()> + Send>;
 
 impl Store {
     /// Opens (creating if needed) the database in `home`, refusing newer or damaged files.
@@ -108,6 +117,7 @@ impl Store {
             .map_err(store_error)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(store_error)?;
+        keep_wal_between_processes(&conn)?;
         // Stamped once, on a new file: stamping it again would be a write transaction (an
         // fsync) at every start of every CLI call.
         let stamped: i32 = conn
@@ -131,7 +141,16 @@ impl Store {
         conn.execute_batch("CREATE TEMP TABLE intent_owner (owner TEXT NOT NULL)")
             .map_err(store_error)?;
         secure_database_files(&path)?;
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            before_first_write: None,
+        })
+    }
+
+    /// Makes `hook` run before this connection's first write transaction (and again before the
+    /// next one, as long as it fails: no write happens without it).
+    pub(crate) fn before_first_write(&mut self, hook: BeforeFirstWrite) {
+        self.before_first_write = Some(hook);
     }
 
     /// Runs `f` in one immediate transaction (taking the write lock up front, so two processes
@@ -178,6 +197,10 @@ impl Store {
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
         commit: bool,
     ) -> Result<T> {
+        if let Some(hook) = self.before_first_write.as_mut() {
+            hook(&self.conn)?;
+            self.before_first_write = None;
+        }
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -185,6 +208,52 @@ impl Store {
         let value = f(&tx)?;
         if commit { tx.commit() } else { tx.rollback() }.map_err(store_error)?;
         Ok(value)
+    }
+}
+
+/// A WAL larger than this (bytes) is copied into the database and emptied when a connection
+/// closes (see `Drop for Store`): 1 MiB, 256 pages of 4 KiB, about 20 renewed tokens.
+pub(crate) const WAL_KEPT_BYTES: u64 = 1 << 20;
+
+/// Leaves the WAL (and its index, `-shm`) in place when the connection closes, instead of
+/// copying it into the database (a checkpoint: two fsyncs) and deleting both files, as SQLite
+/// does when the last connection closes. The next process then neither creates the WAL again
+/// (with an fsync of the header and one of the data folder at its first write) nor removes
+/// it. Durability does not change: every commit is in the WAL, fsynced as before
+/// (`synchronous=FULL`), and SQLite reads the WAL as part of the database. The WAL stays
+/// bounded: SQLite's automatic checkpoint at 1000 pages within a long-lived connection (the
+/// desktop app), `journal_size_limit` shrinking the file when it is reused after that, and a
+/// checkpoint at close once it passes `WAL_KEPT_BYTES` (its index is rebuilt by every process
+/// that opens the database alone, reading the whole WAL).
+fn keep_wal_between_processes(conn: &Connection) -> Result<()> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )
+    .map_err(store_error)?;
+    conn.pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES as i64)
+        .map_err(store_error)?;
+    Ok(())
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // One stat per process: most closes leave the WAL as it is.
+        let mut wal = self.conn.path().unwrap_or_default().to_owned();
+        if wal.is_empty() {
+            return;
+        }
+        wal.push_str("-wal");
+        if fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_KEPT_BYTES) {
+            // Copied into the database and emptied (TRUNCATE), unless another connection is
+            // reading or writing: then it is left for a later close (no waiting at exit).
+            let _ = self.conn.busy_timeout(std::time::Duration::ZERO);
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+                    row.get::<_, i64>(0)
+                });
+        }
     }
 }
 
@@ -400,16 +469,9 @@ mod tests {
 
     #[test]
     fn schema_18_rebuilds_tokens_keeping_them_and_takes_exchanged_ones() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| {
-                *m == M::up(include_str!("migrations/0018_token_exchange.sql")).foreign_key_check()
-            })
-            .unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
+        let mut conn = just_before(
+            M::up(include_str!("migrations/0018_token_exchange.sql")).foreign_key_check(),
+        );
         add_environment(&conn, "a");
         add_app(&conn, "a1", "a");
         add_app(&conn, "a2", "a");
@@ -452,14 +514,21 @@ mod tests {
         assert_eq!(left, 1);
     }
 
-    /// A database with the app `a1` (environment `a`) made before the migration `sql`, then
-    /// migrated to the latest schema.
-    fn app_a1_from_before(sql: &'static str) -> Connection {
+    /// An empty database at the schema just before `migration` (found by content: later
+    /// migrations follow it).
+    fn just_before(migration: M<'static>) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
-        let before = MIGRATIONS.iter().position(|m| *m == M::up(sql)).unwrap();
+        let before = MIGRATIONS.iter().position(|m| *m == migration).unwrap();
         Migrations::from_slice(&MIGRATIONS[..before])
             .to_latest(&mut conn)
             .unwrap();
+        conn
+    }
+
+    /// A database with the app `a1` (environment `a`) made before the migration `sql`, then
+    /// migrated to the latest schema.
+    fn app_a1_from_before(sql: &'static str) -> Connection {
+        let mut conn = just_before(M::up(sql));
         add_environment(&conn, "a");
         add_app(&conn, "a1", "a");
         Migrations::from_slice(MIGRATIONS)
@@ -470,15 +539,8 @@ mod tests {
 
     #[test]
     fn schema_19_rebuilds_apps_keeping_their_rows_tokens_counts_and_marks() {
-        let mut conn = Connection::open_in_memory().unwrap();
         let sql = include_str!("migrations/0019_mtls.sql");
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| *m == M::up(sql).foreign_key_check())
-            .unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
+        let mut conn = just_before(M::up(sql).foreign_key_check());
         add_environment(&conn, "a");
         add_app(&conn, "a1", "a");
         conn.execute_batch(
@@ -532,14 +594,116 @@ mod tests {
     }
 
     #[test]
-    fn schema_22_keeps_earlier_dpop_keys_as_es256_and_records_other_algorithms() {
-        use crate::model::KeyAlg;
-        let mut conn = Connection::open_in_memory().unwrap();
-        let sql = include_str!("migrations/0022_dpop_alg.sql");
-        let before = MIGRATIONS.iter().position(|m| *m == M::up(sql)).unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
+    fn schema_23_checks_apps_in_line_with_the_same_rules_and_keeps_every_row() {
+        let sql = include_str!("migrations/0023_apps_checks_inline.sql");
+        let mut conn = just_before(M::up(sql).foreign_key_check());
+        add_environment(&conn, "e");
+        add_app(&conn, "a1", "e");
+        add_app(&conn, "a2", "e");
+        conn.execute_batch(
+            "UPDATE apps SET dpop = 1, dpop_jkt = 'j', dpop_alg = 'EdDSA', par = 1, \
+             auth_method = 'private_key_jwt', labels = '[\"x\"]' WHERE id = 'a1';
+             INSERT INTO secrets (id, app_id, label, added_at, fingerprint, state) \
+             VALUES ('s1', 'a2', 'k', 0, 'abcd', 'active');",
+        )
+        .unwrap();
+        let row = |conn: &Connection| -> (String, String, Option<String>, bool, String, i64) {
+            conn.query_row(
+                "SELECT a.id, a.auth_method, a.dpop_alg, a.par, a.labels, e.app_count \
+                 FROM apps a JOIN environments e ON e.id = a.environment_id WHERE a.id = 'a1'",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                },
+            )
+            .unwrap()
+        };
+        let kept = row(&conn);
+        Migrations::from_slice(MIGRATIONS)
             .to_latest(&mut conn)
             .unwrap();
+        assert_eq!(row(&conn), kept);
+        assert_eq!(kept.5, 2, "the environment still counts its two apps");
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        // the triggers are back: a new app is counted, a deleted one's secrets go with it
+        add_app(&conn, "a3", "e");
+        conn.execute("DELETE FROM apps WHERE id = 'a2'", [])
+            .unwrap();
+        let (count, secrets): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT app_count FROM environments), (SELECT count(*) FROM secrets)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((count, secrets), (2, 0));
+        // the same values are allowed and refused as before
+        for method in [
+            "client_secret_basic",
+            "client_secret_post",
+            "client_secret_jwt",
+            "private_key_jwt",
+            "tls_client_auth",
+            "self_signed_tls_client_auth",
+            "none",
+        ] {
+            conn.execute("UPDATE apps SET auth_method = ?1 WHERE id = 'a3'", [method])
+                .unwrap();
+        }
+        for alg in [
+            Some("ES256"),
+            Some("EdDSA"),
+            Some("RS256"),
+            Some("PS256"),
+            None,
+        ] {
+            conn.execute("UPDATE apps SET dpop_alg = ?1 WHERE id = 'a3'", [alg])
+                .unwrap();
+        }
+        for (column, bad) in [
+            ("auth_method", "client_secret"),
+            ("auth_method", "NONE"),
+            ("dpop_alg", "HS256"),
+            ("dpop_alg", ""),
+        ] {
+            let refused = conn.execute(
+                &format!("UPDATE apps SET {column} = ?1 WHERE id = 'a3'"),
+                [bad],
+            );
+            assert!(refused.is_err(), "{column} = {bad:?} is refused");
+        }
+        // what it is for: writing an app builds no temporary index of allowed values
+        let program: Vec<String> = conn
+            .prepare(
+                "EXPLAIN INSERT INTO apps (id, environment_id, display_name, client_id, \
+                 client_type, auth_method, created_at, updated_at) \
+                 VALUES ('a4', 'e', 'a4', 'a4', 'public', 'none', 0, 0) \
+                 ON CONFLICT (id) DO UPDATE SET auth_method = 'none', dpop_alg = NULL",
+            )
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(1))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(program.iter().any(|op| op == "Insert"), "{program:?}");
+        assert!(
+            !program.iter().any(|op| op == "OpenEphemeral"),
+            "{program:?}"
+        );
+    }
+
+    #[test]
+    fn schema_22_keeps_earlier_dpop_keys_as_es256_and_records_other_algorithms() {
+        use crate::model::KeyAlg;
+        let sql = include_str!("migrations/0022_dpop_alg.sql");
+        let mut conn = just_before(M::up(sql));
         add_environment(&conn, "a");
         add_app(&conn, "a1", "a");
         add_app(&conn, "a2", "a");
@@ -579,15 +743,8 @@ mod tests {
     #[test]
     fn schema_21_rebuilds_signing_keys_keeping_their_rows_and_takes_rsa_keys() {
         use crate::model::{AppId, KeyAlg, SigningKeyId};
-        let mut conn = Connection::open_in_memory().unwrap();
         let sql = include_str!("migrations/0021_rsa_keys.sql");
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| *m == M::up(sql).foreign_key_check())
-            .unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
+        let mut conn = just_before(M::up(sql).foreign_key_check());
         add_environment(&conn, "a");
         add_app(&conn, "a1", "a");
         conn.execute_batch(
@@ -660,15 +817,9 @@ mod tests {
 
     #[test]
     fn schema_13_counts_the_apps_a_database_already_has() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        // found by content: later migrations follow it
-        let before = MIGRATIONS
-            .iter()
-            .position(|m| *m == M::up(include_str!("migrations/0013_app_counts.sql")))
-            .unwrap();
-        Migrations::from_slice(&MIGRATIONS[..before])
-            .to_latest(&mut conn)
-            .unwrap();
+        let counts = M::up(include_str!("migrations/0013_app_counts.sql"));
+        let before = MIGRATIONS.iter().position(|m| *m == counts).unwrap();
+        let mut conn = just_before(counts);
         add_environment(&conn, "a");
         add_environment(&conn, "b");
         add_app(&conn, "a1", "a");
@@ -800,6 +951,131 @@ mod tests {
         let failed: Result<()> = store.write_redoable(|_| Err(Error::Internal("no".into())));
         assert!(failed.is_err());
         assert_eq!(level(&store.conn), 2);
+    }
+
+    fn wal_size(home: &Path) -> u64 {
+        fs::metadata(home.join(format!("{DATABASE_FILE}-wal"))).map_or(0, |m| m.len())
+    }
+
+    /// Commits `pages` pages of 4 KiB to a scratch table, one transaction each.
+    fn fill(store: &mut Store, pages: usize) {
+        store
+            .conn
+            .execute_batch("CREATE TABLE IF NOT EXISTS filler (x BLOB)")
+            .unwrap();
+        for _ in 0..pages {
+            store
+                .write(|tx| {
+                    tx.execute("INSERT INTO filler VALUES (zeroblob(3900))", [])
+                        .map_err(store_error)?;
+                    Ok(())
+                })
+                .unwrap();
+        }
+    }
+
+    fn filler_rows(home: &Path) -> i64 {
+        let store = Store::open(home, Integrity::AsRead).unwrap();
+        store
+            .conn
+            .query_row("SELECT count(*) FROM filler", [], |row| row.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_closed_store_keeps_its_wal_and_the_next_one_reads_its_commits() {
+        let home = tempfile::tempdir().unwrap();
+        let mut store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        fill(&mut store, 10);
+        let size = wal_size(home.path());
+        drop(store);
+        assert_eq!(wal_size(home.path()), size, "left as it was");
+        assert!(size > 10 * 4096, "{size}");
+        assert!(home.path().join(format!("{DATABASE_FILE}-shm")).exists());
+        assert_eq!(filler_rows(home.path()), 10);
+    }
+
+    #[test]
+    fn a_store_closed_with_its_wal_past_the_bound_empties_it_into_the_database() {
+        let home = tempfile::tempdir().unwrap();
+        let mut store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        let pages = usize::try_from(WAL_KEPT_BYTES / 4096).unwrap();
+        fill(&mut store, pages);
+        assert!(wal_size(home.path()) > WAL_KEPT_BYTES);
+        drop(store);
+        assert_eq!(wal_size(home.path()), 0);
+        assert_eq!(filler_rows(home.path()), i64::try_from(pages).unwrap());
+    }
+
+    #[test]
+    fn a_store_closing_while_another_reads_leaves_its_big_wal_without_waiting() {
+        let home = tempfile::tempdir().unwrap();
+        let mut store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        fill(&mut store, usize::try_from(WAL_KEPT_BYTES / 4096).unwrap());
+        let size = wal_size(home.path());
+        let reader = Store::open(home.path(), Integrity::AsRead).unwrap();
+        reader.conn.execute_batch("BEGIN").unwrap();
+        let _: i64 = reader
+            .conn
+            .query_row("SELECT count(*) FROM filler", [], |row| row.get(0))
+            .unwrap();
+        let started = std::time::Instant::now();
+        drop(store);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(wal_size(home.path()), size, "the reader still needs it");
+        reader.conn.execute_batch("COMMIT").unwrap();
+        drop(reader);
+        assert_eq!(wal_size(home.path()), 0, "the last one out emptied it");
+    }
+
+    #[test]
+    fn an_intent_is_refused_on_a_connection_that_has_no_writer() {
+        let home = tempfile::tempdir().unwrap();
+        let mut store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        let intent = intents::Intent::put("secret:s".into());
+        let error = store
+            .write(|tx| intents::record(tx, &intent, Timestamp::from_unix(1).unwrap()))
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("before this process took its writer lock"),
+            "{error}"
+        );
+        let count: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM keychain_intents", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(count, 0);
+    }
+
+    #[test]
+    fn the_hook_runs_before_the_first_write_until_it_succeeds_and_then_never() {
+        let home = tempfile::tempdir().unwrap();
+        let mut store = Store::open(home.path(), Integrity::AsRead).unwrap();
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counted = calls.clone();
+        store.before_first_write(Box::new(move |_| {
+            match counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => Err(Error::Store("no lock yet".into())),
+                _ => Ok(()),
+            }
+        }));
+        let wrote = std::cell::Cell::new(0);
+        let write = |store: &mut Store| {
+            store.write(|_| {
+                wrote.set(wrote.get() + 1);
+                Ok(())
+            })
+        };
+        assert!(write(&mut store).is_err());
+        assert_eq!(wrote.get(), 0, "no write without the hook");
+        write(&mut store).unwrap();
+        write(&mut store).unwrap();
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 2);
+        assert_eq!(wrote.get(), 2);
     }
 
     #[test]

@@ -36,7 +36,7 @@ fn a_live_owners_intent_is_never_reclaimed_however_old() {
     assert_eq!(cli.reconcile().unwrap(), Reconciled::default());
     assert_eq!(f.vault.accounts().unwrap(), held);
     assert_eq!(
-        store::intents::of_owner(&f.core.store().unwrap().conn, f.core.writer.id())
+        store::intents::of_owner(&f.core.store().unwrap().conn, f.core.writer_id())
             .unwrap()
             .len(),
         1
@@ -52,7 +52,7 @@ fn a_dead_owners_intent_is_reclaimed_at_once() {
     let lock = f
         .dir
         .path()
-        .join(format!("locks/writer-{}.lock", f.core.writer.id()));
+        .join(format!("locks/writer-{}.lock", f.core.writer_id()));
     assert!(lock.exists());
     f.core.0 = None; // the process ends (its lock with it), no time passes
     assert!(!lock.exists());
@@ -75,7 +75,7 @@ fn a_killed_owners_lock_file_is_reclaimed_and_removed() {
     let stamp = |owner: &str| store::intents::set_owner(&f.core.store().unwrap().conn, owner);
     stamp(&killed).unwrap();
     interrupted_add(&f, &app, "lost-in-kill");
-    stamp(f.core.writer.id()).unwrap();
+    stamp(f.core.writer_id()).unwrap();
     let next = other_core(&f);
     assert_eq!(next.reconciled_at_open().undone_puts, 1);
     assert!(f.vault.accounts().unwrap().is_empty());
@@ -101,4 +101,47 @@ fn an_intent_with_no_owner_is_reclaimed_only_after_the_grace_period() {
     assert_eq!(f.vault.accounts().unwrap().len(), 1);
     assert_eq!(f.restart_after(1).undone_puts, 1);
     f.assert_stores_agree();
+}
+
+#[test]
+fn a_core_that_only_reads_takes_no_writer_lock_and_its_first_write_takes_one() {
+    let mut f = Fixture::new();
+    let sandbox = f.environment("Sandbox", EnvironmentKind::Sandbox);
+    f.core.0 = None;
+    let locks = f.dir.path().join("locks");
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(&locks)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    assert!(listing().is_empty());
+    let cli = Core::open_as(Actor::Cli, f.dir.path(), f.vault.clone(), f.clock.clone()).unwrap();
+    assert_eq!(cli.environments().unwrap().len(), 1);
+    assert!(cli.apps(&sandbox.id).unwrap().is_empty());
+    assert!(listing().is_empty(), "reads take no lock");
+
+    let app = cli.create_app(app_input(&sandbox, "Billing sync")).unwrap();
+    assert_eq!(listing(), [format!("writer-{}.lock", cli.writer_id())]);
+    // its intents carry the id of the lock it holds
+    *cli.crash_at.lock().unwrap() = Some("add: keychain written");
+    assert!(
+        cli.add_secret(SecretInput {
+            app_id: app.id.clone(),
+            label: String::new(),
+            value: Secret::new("held-by-a-live-writer"),
+            provider_created_at: None,
+        })
+        .is_err()
+    );
+    assert_eq!(
+        store::intents::of_owner(&cli.store().unwrap().conn, cli.writer_id())
+            .unwrap()
+            .len(),
+        1
+    );
+    drop(cli);
+    assert!(listing().is_empty());
 }
