@@ -12,20 +12,18 @@ import { existsSync, readFileSync, realpathSync, rmSync, statSync } from "node:f
 import { join } from "node:path";
 import { before, test } from "node:test";
 import {
+  click,
   DEMO_NAMESPACE,
   EXIT_FILE,
   HOME,
-  NAMESPACE,
-  click,
   instanceName,
   instanceNamesOnBus,
   launch,
+  manageAppWindow,
+  NAMESPACE,
   openApp,
   recordForCanary,
   recordKeychainValues,
-  startDesktopProgram,
-  stillRunning,
-  succeeds,
   until,
   waitForText,
 } from "./support.js";
@@ -197,21 +195,7 @@ test("a crashed app's socket is replaced by the next launch, whose window closed
     const served = demoToken();
     assert.ok(served.said.startsWith("authdeck: served by the agent\n"), served.said);
 
-    const manager = startDesktopProgram("openbox", ["--sm-disable"]);
-    desktop.push(manager);
-    // close the window only once the manager lists it (wmctrl -c fails on one it does not manage)
-    await until(
-      "the window manager managing the window",
-      () => {
-        if (!stillRunning(manager, "openbox") || !succeeds("wmctrl", ["-m"])) return false;
-        try {
-          return /\sAuthdeck$/m.test(execFileSync("wmctrl", ["-l"], { encoding: "utf8", timeout: 5000 }));
-        } catch {
-          return false;
-        }
-      },
-      30000,
-    );
+    desktop.push(await manageAppWindow());
     await recordForCanary(browser);
     execFileSync("wmctrl", ["-c", "Authdeck"], { timeout: 5000 });
     await until("the app's exit", () => existsSync(EXIT_FILE), 20000);

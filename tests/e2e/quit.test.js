@@ -12,10 +12,10 @@ import {
   clipboard,
   EXIT_FILE,
   launch,
+  manageAppWindow,
   openApp,
   recordForCanary,
   startDesktopProgram,
-  startWindowManager,
   stillRunning,
   succeeds,
   until,
@@ -45,16 +45,7 @@ test("closing the window after copying a secret quits cleanly and leaves no secr
     const copied = clipboard();
     await waitForText(browser, "clipboard-countdown", "clears in");
 
-    desktop.push(await startWindowManager());
-    // a window manager started after the window takes it over a moment later: close it only
-    // once the manager lists it (wmctrl -c fails on a window it does not manage yet)
-    await until("the window manager managing the window", () => {
-      try {
-        return /\sAuthdeck$/m.test(execFileSync("wmctrl", ["-l"], { encoding: "utf8", timeout: 5000 }));
-      } catch {
-        return false;
-      }
-    });
+    desktop.push(await manageAppWindow());
     await recordForCanary(browser);
     execFileSync("wmctrl", ["-c", "Authdeck"], { timeout: 5000 });
     await until("the app's exit", () => existsSync(EXIT_FILE));

@@ -476,6 +476,32 @@ export async function startWindowManager() {
   }
 }
 
+/**
+ * Starts openbox over the app's window, already shown, and waits until it manages that window
+ * (`wmctrl -c` fails on one it does not manage yet), so a test can close it as the title bar's
+ * × does. The caller stops the manager; a wait that fails stops it here.
+ */
+export async function manageAppWindow() {
+  const manager = await startWindowManager();
+  try {
+    await until(
+      "the window manager managing the window",
+      () => {
+        try {
+          return /\sAuthdeck$/m.test(execFileSync("wmctrl", ["-l"], { encoding: "utf8", timeout: 5000 }));
+        } catch {
+          return false;
+        }
+      },
+      30000,
+    );
+  } catch (error) {
+    manager.kill();
+    throw error;
+  }
+  return manager;
+}
+
 /** Whether a program succeeds, without output. */
 export function succeeds(command, args) {
   try {
