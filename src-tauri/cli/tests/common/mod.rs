@@ -111,19 +111,27 @@ impl Home {
         Run::from(self.command(args).output().expect("run authdeck"))
     }
 
-    /// Runs with `input` on stdin (a pipe, not a terminal).
+    /// Runs with `input` on stdin (a pipe, not a terminal). A command that ends before it reads
+    /// its stdin (an argument error) may close the pipe first; the caller judges it by its exit
+    /// and output, so that write's broken pipe is no failure.
     pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
         let mut child = self
             .command(args)
             .stdin(Stdio::piped())
             .spawn()
             .expect("run authdeck");
-        child
+        let written = child
             .stdin
             .take()
             .expect("piped stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
+            .write_all(input.as_bytes());
+        if let Err(error) = written {
+            assert_eq!(
+                error.kind(),
+                std::io::ErrorKind::BrokenPipe,
+                "write stdin: {error}"
+            );
+        }
         Run::from(child.wait_with_output().expect("wait for authdeck"))
     }
 
