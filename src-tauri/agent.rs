@@ -151,13 +151,24 @@ fn serve<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
         "listening on {}; it serves until the app quits.",
         listening.socket.display()
     ));
+    // The agent writes through the window's own store connection, whose writes the window's
+    // watch for other programs does not see: it tells the window of a token it renewed.
+    let window = app.clone();
     let server = agent::Agent::new(
         std::sync::Arc::clone(core),
         &listening,
         Server::DesktopApp,
         None,
         log,
-    );
+    )
+    .on_renewal(Box::new(move |_| {
+        use tauri::Emitter;
+        let scope = crate::ipc::StoreScope::Tokens;
+        let _ = window.emit(
+            crate::ipc::STORE_CHANGED,
+            crate::ipc::StoreChanged { scope },
+        );
+    }));
     let signal = runtime.block_on(async move {
         use tokio::signal::unix::{SignalKind, signal};
         // Once these exist the signals no longer end the process by themselves: this thread

@@ -236,10 +236,11 @@ pub(crate) fn report(got: &Got, verbose: bool, min_valid: i64) {
     }
 }
 
-/// The token `args` ask for: from the agent when it has it (neither the store nor the
-/// keychain is opened then), else through [`get`]; the store is closed again before return.
+/// The token `args` ask for: from the agent when it has it or renews it (neither the store nor
+/// the keychain is opened here then), else through [`get`]; the store is closed again before
+/// return.
 pub fn obtain(args: &TokenArgs, verbose: bool) -> Result<Got, Failure> {
-    if let Some(got) = crate::agent::ask(args, verbose) {
+    if let Some(got) = crate::agent::ask(args, verbose)? {
         return Ok(got);
     }
     let core = crate::open()?;

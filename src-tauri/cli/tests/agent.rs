@@ -150,10 +150,10 @@ fn a_cached_token_is_served_by_the_agent_and_nothing_secret_is_logged() {
     assert_eq!(mode(&place.folder()), 0o700);
     assert_eq!(mode(&agent.socket), 0o600);
 
-    // The first token is requested the usual way: the agent holds none.
+    // The first token: none is stored, so the agent requests it (client credentials).
     let (value, said) = place.token();
     assert!(
-        said.contains("authdeck: agent: miss (no token is stored)\n"),
+        said.starts_with("authdeck: renewed by the agent\n"),
         "{said}"
     );
     assert!(said.contains("renewed token for “Billing sync”"), "{said}");
@@ -217,8 +217,9 @@ fn a_cached_token_is_served_by_the_agent_and_nothing_secret_is_logged() {
     assert!(!off.stderr.contains("agent"), "{}", off.stderr);
 
     let status = place.status();
-    assert_eq!(status["served"], 4);
-    assert_eq!(status["missed"], 1);
+    assert_eq!(status["served"], 5);
+    assert_eq!(status["renewed"], 1);
+    assert_eq!(status["missed"], 0);
     assert_eq!(status["refused"], 0);
     assert_eq!(status["held"], 1);
     assert_eq!(status["socket"], agent.socket.display().to_string());
@@ -228,11 +229,15 @@ fn a_cached_token_is_served_by_the_agent_and_nothing_secret_is_logged() {
     let socket = agent.socket.clone();
     let log = agent.end();
     assert!(
+        log.contains("renewed and served the token of “Billing sync” in “Local”"),
+        "{log}"
+    );
+    assert!(
         log.contains("served the token of “Billing sync” in “Local”"),
         "{log}"
     );
     assert!(
-        log.contains("stopped (SIGTERM); served 4, missed 1, refused 0."),
+        log.contains("stopped (SIGTERM); served 5 (renewed 1), missed 0, refused 0."),
         "{log}"
     );
     assert!(!log.contains(&value), "the token in the agent's log: {log}");
@@ -264,17 +269,18 @@ fn a_token_renewed_by_another_program_is_what_the_agent_serves_next() {
 }
 
 #[test]
-fn a_revoked_or_forgotten_token_is_not_served_by_the_agent() {
+fn a_revoked_or_forgotten_token_is_renewed_by_the_agent_not_served() {
     let (_server, home) = billing("agent-revoked", &[]);
     let place = Place::new(home);
     let _agent = place.agent("60");
     let (first, _) = place.token();
     assert_eq!(place.token().0, first);
 
+    // Not served: renewed (client credentials), by the agent.
     place.run(&["revoke"]).ok();
     let (after_revoke, said) = place.token();
     assert!(
-        said.contains("authdeck: agent: miss (the token was revoked)\n"),
+        said.starts_with("authdeck: renewed by the agent\n"),
         "{said}"
     );
     assert!(said.contains("renewed token"), "{said}");
@@ -284,15 +290,16 @@ fn a_revoked_or_forgotten_token_is_not_served_by_the_agent() {
     place.run(&["forget"]).ok();
     let (after_forget, said) = place.token();
     assert!(
-        said.contains("authdeck: agent: miss (no token is stored)\n"),
+        said.starts_with("authdeck: renewed by the agent\n"),
         "{said}"
     );
     assert!(said.contains("renewed token"), "{said}");
     assert_ne!(after_forget, after_revoke);
+    // One value held for the app: the forgotten token's went when the new one came.
+    let status = place.status();
     assert_eq!(
-        place.status()["held"],
-        0,
-        "nothing held for a forgotten token"
+        (status["renewed"].clone(), status["held"].clone()),
+        (3.into(), 1.into())
     );
 }
 
@@ -501,4 +508,115 @@ fn a_locked_keychain_makes_the_agent_serve_nothing() {
         "{log}"
     );
     assert!(!log.contains(&value), "{log}");
+}
+
+#[test]
+fn a_token_that_expires_too_soon_is_renewed_by_the_agent_with_one_request() {
+    let (server, home) = billing("agent-renews", &[]);
+    let place = Place::new(home);
+    let _agent = place.agent("60");
+    let (first, _) = place.token();
+    assert_eq!(server.token_requests().len(), 1);
+
+    // Longer than the provider's tokens live: each such request is a renewal.
+    let run = place.run(&["token", "-v", "--min-valid", "3601"]);
+    let renewed = run.ok().trim_end().to_owned();
+    assert_ne!(renewed, first);
+    assert!(
+        run.stderr.starts_with("authdeck: renewed by the agent\n"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("renewed token for “Billing sync”"),
+        "{run:?}"
+    );
+    // The provider's tokens live 3600 s; a second may pass between the answer and the line.
+    let left: i64 = run
+        .stderr
+        .split("warning: the new token is valid for ")
+        .nth(1)
+        .and_then(|rest| {
+            rest.strip_suffix(
+                " s, less than --min-valid 3601; the provider issues no longer-lived tokens.\n",
+            )
+        })
+        .and_then(|seconds| seconds.parse().ok())
+        .unwrap_or_else(|| panic!("no warning: {run:?}"));
+    assert!((3598..=3600).contains(&left), "{run:?}");
+    assert_eq!(
+        server.token_requests().len(),
+        2,
+        "one request for the renewal"
+    );
+
+    // Stored as the command would store it: the keychain serves it without the agent.
+    let usual = Run::from(
+        place
+            .command(&["token"])
+            .env("AUTHDECK_AGENT", "off")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(usual.ok().trim_end(), renewed);
+    assert_eq!(place.token().0, renewed, "and the agent serves it next");
+    assert_eq!(server.token_requests().len(), 2);
+    assert_eq!(place.status()["renewed"], 2);
+}
+
+#[test]
+fn twenty_scripts_at_once_make_one_token_request_through_the_agent() {
+    // The server answers slowly: the agent renews while the others ask (and some give up on
+    // it after 200 ms and wait for the same request through the app's lock).
+    let (server, home) = billing("agent-single-flight", &["--delay-ms", "300"]);
+    let place = Place::new(home);
+    let _agent = place.agent("60");
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            place
+                .command(&["token"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    let values: Vec<String> = children
+        .into_iter()
+        .map(|child| {
+            let output = child.wait_with_output().expect("wait");
+            Run::from(output).ok().trim_end().to_owned()
+        })
+        .collect();
+    assert!(values[0].len() >= 20, "{values:?}");
+    assert!(values.iter().all(|v| v == &values[0]), "{values:?}");
+    assert_eq!(server.token_requests().len(), 1);
+}
+
+#[test]
+fn a_renewal_the_provider_refuses_fails_the_command_as_without_the_agent_and_asks_once() {
+    let server = common::Server::start(&[]);
+    let home = Home::new("agent-refused");
+    home.local_environment(&server);
+    // The secret stored for this app is not the client's: the provider refuses it.
+    home.app("Local", "Stale copy", "basic-client", "-not-the-secret");
+    let place = Place::new(home);
+    let _agent = place.agent("60");
+    let run = place.run(&["token", "Stale copy", "-v"]);
+    assert_eq!(server.token_requests().len(), 1, "asked once");
+    let usual = Run::from(
+        place
+            .command(&["token", "Stale copy"])
+            .env("AUTHDECK_AGENT", "off")
+            .output()
+            .unwrap(),
+    );
+    let message = usual.failed(4).to_owned();
+    assert!(message.contains("invalid_client"), "{message}");
+    assert_eq!((run.code, run.stdout.as_str()), (4, ""));
+    assert_eq!(run.stderr, format!("authdeck: {message}\n"), "{run:?}");
+    let status = place.status();
+    assert_eq!(
+        (status["served"].clone(), status["missed"].clone()),
+        (0.into(), 1.into())
+    );
 }

@@ -1,6 +1,6 @@
 //! The one error type of core, and the stable codes the desktop app and the CLI act on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ts")]
 use ts_rs::TS;
@@ -136,7 +136,7 @@ pub enum Error {
 }
 
 /// The stable code of an error, as sent over IPC and mapped to exit codes by the CLI.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {

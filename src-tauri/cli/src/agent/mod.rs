@@ -207,13 +207,14 @@ fn status(json: bool) -> Result<u8, Failure> {
     };
     output::print(&format!(
         "{who} (pid {}), listening on {}, for the data folder {} (keychain namespace {}); \
-         served {}, missed {}, refused {} connection(s) of other users; holds {} token(s); \
-         {ends}.\n",
+         served {} (renewed {}), missed {}, refused {} connection(s) of other users; holds {} \
+         token(s); {ends}.\n",
         status.pid,
         status.socket,
         status.home,
         status.namespace,
         status.served,
+        status.renewed,
         status.missed,
         status.refused,
         status.held,

@@ -1,10 +1,11 @@
 //! The agent: a process of the user's that keeps stored tokens in memory and hands them to
 //! `authdeck token` (and `env`, `exec`) over a socket only the same user can use, so a cached
-//! token costs no keychain round trip. Either `authdeck agent start` serves, or the desktop
-//! app while it runs; both through this one module. The security argument is in the README
-//! ("The agent"); in short: only this uid may ask (folder 0700, socket 0600, SO_PEERCRED), it
-//! serves only what the unlocked keychain would give the same user, and only while it is
-//! unlocked.
+//! token costs no keychain round trip, and renews a client-credentials token for them on its
+//! open keychain session when the stored one no longer serves. Either `authdeck agent start`
+//! serves, or the desktop app while it runs; both through this one module. The security
+//! argument is in the README ("The agent"); in short: only this uid may ask (folder 0700,
+//! socket 0600, SO_PEERCRED), it serves only what the unlocked keychain would give the same
+//! user, and only while it is unlocked.
 
 mod place;
 mod serve;
@@ -14,7 +15,7 @@ mod wire;
 
 pub use place::{RUNTIME_VARIABLE, folder, own_uid, peer_uid, socket, socket_of_this_process};
 pub use serve::{Agent, Ending, Log};
-pub use wire::{Answer, MAX_LINE, Request, Served, Server, Status, line};
+pub use wire::{Answer, MAX_LINE, RENEWAL_WAIT, Request, Served, Server, Status, line};
 
 use crate::Core;
 use crate::error::{Error, Result};
@@ -25,7 +26,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Asks the agent at `socket` one thing; None when none answers there (or its peer is not
-/// this user).
+/// this user). The agent answers within `wait`; when it says it renews the token (a request
+/// with `renew`), the token follows within [`RENEWAL_WAIT`].
 pub fn talk(socket: &Path, request: &Request, wait: Duration) -> Option<Answer> {
     let mut stream = UnixStream::connect(socket).ok()?;
     // Only an agent of this user's is believed (the folder is ours, but check the peer too).
@@ -35,11 +37,20 @@ pub fn talk(socket: &Path, request: &Request, wait: Duration) -> Option<Answer> 
     stream.set_read_timeout(Some(wait)).ok()?;
     stream.set_write_timeout(Some(wait)).ok()?;
     stream.write_all(&line(request)).ok()?;
+    let mut reader = BufReader::new(stream);
+    let answer = read_answer(&mut reader)?;
+    if !matches!(answer, Answer::Renewing) {
+        return Some(answer);
+    }
+    reader.get_ref().set_read_timeout(Some(RENEWAL_WAIT)).ok()?;
+    read_answer(&mut reader)
+}
+
+/// One answer line (at most [`MAX_LINE`] bytes), its text wiped once read.
+fn read_answer(reader: &mut BufReader<UnixStream>) -> Option<Answer> {
     let mut text = String::new();
-    BufReader::new(stream.take(MAX_LINE))
-        .read_line(&mut text)
-        .ok()?;
-    let answer = serde_json::from_str(&text).ok();
+    let read = reader.by_ref().take(MAX_LINE).read_line(&mut text);
+    let answer = read.ok().and_then(|_| serde_json::from_str(&text).ok());
     zeroize::Zeroize::zeroize(&mut text);
     answer
 }

@@ -6,9 +6,9 @@
 
 use super::*;
 use crate::model::*;
-use crate::test_server::{Reply, TestServer};
+use crate::test_server::{Reply, Seen, TestServer};
 use crate::vault::MemoryVault;
-use crate::{Fetch, SystemClock};
+use crate::{ErrorCode, Fetch, SystemClock};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -23,7 +23,7 @@ struct Stored {
     runtime: tempfile::TempDir,
     core: Arc<Core>,
     vault: Arc<MemoryVault>,
-    _server: TestServer,
+    server: TestServer,
 }
 
 impl Stored {
@@ -34,14 +34,19 @@ impl Stored {
 
 /// A core with the environment "Local" and its app "Billing sync", whose token is stored.
 fn stored() -> Stored {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime.block_on(TestServer::start(|_| {
+    stored_from(|_| {
         Reply::Answer(
             200,
             "application/json",
             format!(r#"{{"access_token": "{TOKEN}", "token_type": "Bearer", "expires_in": 3600}}"#),
         )
-    }));
+    })
+}
+
+/// [`stored`], the token endpoint answering as `script` says (its first answer is stored).
+fn stored_from(script: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Stored {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(TestServer::start(script));
     let home = tempfile::tempdir().unwrap();
     let vault = Arc::new(MemoryVault::default());
     let core = Arc::new(Core::open(home.path(), vault.clone(), Arc::new(SystemClock)).unwrap());
@@ -94,7 +99,7 @@ fn stored() -> Stored {
         runtime: tempfile::tempdir().unwrap(),
         core,
         vault,
-        _server: server,
+        server,
     }
 }
 
@@ -140,6 +145,17 @@ fn token_of(app: &str) -> Request {
         app: Some(app.into()),
         env: Some("Local".into()),
         min_valid: 60,
+        renew: false,
+    }
+}
+
+/// A request for a token valid `min_valid` more seconds, renewed by the agent if need be.
+fn renewed_token_of(app: &str, min_valid: i64) -> Request {
+    Request::Token {
+        app: Some(app.into()),
+        env: Some("Local".into()),
+        min_valid,
+        renew: true,
     }
 }
 
@@ -258,5 +274,190 @@ fn a_status_without_who_serves_is_a_cli_agents_and_the_desktops_has_no_idle_limi
     assert_eq!(
         serde_json::to_value(&status).unwrap()["served_by"],
         "cli-agent"
+    );
+}
+
+#[test]
+fn a_token_that_no_longer_serves_is_renewed_when_asked_and_a_miss_when_not() {
+    // The n-th request gets "-agent-token-n": each renewal is told from the one before.
+    let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&asked);
+    let served = stored_from(move |_| {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        Reply::Answer(
+            200,
+            "application/json",
+            format!(
+                r#"{{"access_token": "-agent-token-{n}", "token_type": "Bearer", "expires_in": 3600}}"#
+            ),
+        )
+    });
+    let (socket, _quitting, thread) = serving(&served);
+    let longer = Request::Token {
+        app: Some("Billing sync".into()),
+        env: Some("Local".into()),
+        min_valid: 3601,
+        renew: false,
+    };
+    let Some(Answer::Miss { why }) = talk(&socket, &longer, WAIT) else {
+        panic!("not a miss without renew");
+    };
+    assert_eq!(why, "the token expires too soon");
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        1,
+        "nothing asked of the provider"
+    );
+
+    let Some(Answer::Token(renewed)) = talk(&socket, &renewed_token_of("Billing sync", 3601), WAIT)
+    else {
+        panic!("no token renewed");
+    };
+    assert_eq!(renewed.value.expose(), "-agent-token-2");
+    assert!(renewed.renewed);
+    assert_eq!(renewed.meta.source, TokenSource::ClientCredentials);
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        2,
+        "one request for the renewal"
+    );
+    let (meta, value) = served.core.token_value(&renewed.app.id).unwrap();
+    assert_eq!(
+        (meta.id, value.expose()),
+        (renewed.meta.id.clone(), "-agent-token-2"),
+        "stored as the app's token"
+    );
+
+    // It now serves: handed on from memory, not renewed again.
+    let Some(Answer::Token(again)) = talk(&socket, &renewed_token_of("Billing sync", 60), WAIT)
+    else {
+        panic!("no token served");
+    };
+    assert_eq!(
+        (again.value.expose(), again.renewed),
+        ("-agent-token-2", false)
+    );
+    assert_eq!(asked.load(Ordering::SeqCst), 2);
+    let now = status(&socket);
+    assert_eq!(
+        (now.served, now.renewed, now.missed, now.held),
+        (2, 1, 1, 1)
+    );
+    assert!(matches!(
+        talk(&socket, &Request::Stop, WAIT),
+        Some(Answer::Stopping)
+    ));
+    thread.join().unwrap();
+}
+
+#[test]
+fn a_renewal_the_provider_refuses_is_a_failure_with_its_code_and_the_provider_is_asked_once() {
+    let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&asked);
+    let served = stored_from(move |_| {
+        if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+            Reply::Answer(
+                200,
+                "application/json",
+                format!(
+                    r#"{{"access_token": "{TOKEN}", "token_type": "Bearer", "expires_in": 3600}}"#
+                ),
+            )
+        } else {
+            Reply::Answer(
+                401,
+                "application/json",
+                r#"{"error": "invalid_client", "error_description": "secret rotated"}"#.into(),
+            )
+        }
+    });
+    let (socket, _quitting, thread) = serving(&served);
+    let Some(Answer::Failed { code, message }) =
+        talk(&socket, &renewed_token_of("Billing sync", 3601), WAIT)
+    else {
+        panic!("not a failure");
+    };
+    assert_eq!(code, ErrorCode::Provider);
+    assert!(
+        message.contains("invalid_client") && message.contains("secret rotated"),
+        "{message}"
+    );
+    assert_eq!(asked.load(Ordering::SeqCst), 2, "one renewal request");
+    let now = status(&socket);
+    assert_eq!(
+        (now.served, now.renewed, now.missed, now.held),
+        (0, 0, 1, 0)
+    );
+    // The stored token is left as it was, and still serves a request it is long enough for.
+    let Some(Answer::Token(token)) = talk(&socket, &renewed_token_of("Billing sync", 60), WAIT)
+    else {
+        panic!("the stored token is no longer served");
+    };
+    assert_eq!((token.value.expose(), token.renewed), (TOKEN, false));
+    assert!(matches!(
+        talk(&socket, &Request::Stop, WAIT),
+        Some(Answer::Stopping)
+    ));
+    thread.join().unwrap();
+}
+
+#[test]
+fn a_public_apps_token_is_not_the_agents_to_get() {
+    let served = stored();
+    let environment = served.core.find_environment(Some("Local")).unwrap();
+    served
+        .core
+        .create_app(ClientAppInput {
+            environment_id: environment.id,
+            display_name: "Browser app".into(),
+            client_id: "-browser".into(),
+            client_type: ClientType::Public,
+            auth_method: AuthMethod::None,
+            description: String::new(),
+            logo_uri: None,
+            redirect_uris: vec!["http://127.0.0.1/callback".into()],
+            logout_urls: vec![],
+            web_origins: vec![],
+            default_scopes: vec![],
+            labels: vec![],
+            link: None,
+            audience: None,
+            resource: None,
+        })
+        .unwrap();
+    let (socket, _quitting, thread) = serving(&served);
+    let Some(Answer::Miss { why }) = talk(&socket, &renewed_token_of("Browser app", 60), WAIT)
+    else {
+        panic!("not a miss");
+    };
+    assert_eq!(why, "no token is stored");
+    assert_eq!(
+        served.server.seen().len(),
+        1,
+        "only the first app's token was asked for"
+    );
+    assert_eq!(status(&socket).renewed, 0);
+    assert!(matches!(
+        talk(&socket, &Request::Stop, WAIT),
+        Some(Answer::Stopping)
+    ));
+    thread.join().unwrap();
+}
+
+#[test]
+fn a_request_without_renew_is_one_of_a_cli_from_before_and_asks_no_renewal() {
+    let older = r#"{"ask": "token", "app": "Billing sync", "env": null, "min_valid": 60}"#;
+    let Request::Token { renew, app, .. } = serde_json::from_str(older).unwrap() else {
+        panic!("not a token request");
+    };
+    assert_eq!((renew, app.as_deref()), (false, Some("Billing sync")));
+    let failed = Answer::Failed {
+        code: ErrorCode::Network,
+        message: "The provider did not answer.".into(),
+    };
+    let text = String::from_utf8(line(&failed)).unwrap();
+    assert_eq!(
+        text,
+        "{\"answer\":\"failed\",\"code\":\"network\",\"message\":\"The provider did not answer.\"}\n"
     );
 }

@@ -1,11 +1,17 @@
 //! What the CLI and the agent (a CLI agent or the desktop app) say: one request and one answer
 //! per connection, each one line of JSON, bounded in size.
 
+use crate::ErrorCode;
 use crate::model::{AppSummary, Environment, Secret, TokenMeta};
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
 /// The longest line either side reads: a token answer is a few kilobytes.
 pub const MAX_LINE: u64 = 64 * 1024;
+
+/// How long the CLI waits for a renewal the agent said it began: the token request's own
+/// limit (30 s, connecting included) and the keychain's writes after it.
+pub const RENEWAL_WAIT: Duration = Duration::from_secs(40);
 
 /// What the CLI asks.
 #[derive(Debug, Serialize, Deserialize)]
@@ -17,6 +23,11 @@ pub enum Request {
         app: Option<String>,
         env: Option<String>,
         min_valid: i64,
+        /// When the stored token does not serve, renew it (a client-credentials request of an
+        /// app that authenticates with a client secret) rather than answer a miss. An agent of
+        /// before this field ignores it and answers the miss.
+        #[serde(default)]
+        renew: bool,
     },
     /// What the agent has done.
     Status,
@@ -28,8 +39,13 @@ pub enum Request {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "answer", rename_all = "kebab-case")]
 pub enum Answer {
-    /// The stored token, valid as long as asked.
+    /// The stored token, valid as long as asked (or the one just renewed).
     Token(Box<Served>),
+    /// The first of two lines: the agent renews the token now; the token (or why not) follows.
+    Renewing,
+    /// The renewal failed after it began (the provider refused, the keychain failed …): what
+    /// the command would have said had it renewed itself, so it does not ask the provider again.
+    Failed { code: ErrorCode, message: String },
     /// Nothing to serve; the CLI goes its usual way.
     Miss { why: String },
     /// The keychain is locked: the agent dropped every value it held and serves none.
@@ -50,6 +66,9 @@ pub struct Served {
     pub meta: TokenMeta,
     #[serde(serialize_with = "exposed")]
     pub value: Secret,
+    /// Renewed by the agent for this request (else the stored token).
+    #[serde(default)]
+    pub renewed: bool,
 }
 
 /// Which process serves as the agent.
@@ -75,6 +94,9 @@ pub struct Status {
     pub namespace: String,
     /// Tokens handed on.
     pub served: u64,
+    /// Of them, tokens the agent renewed for the request (an agent of before has none).
+    #[serde(default)]
+    pub renewed: u64,
     /// Requests answered with a miss (or "locked").
     pub missed: u64,
     /// Connections closed unanswered: their peer was another user.
