@@ -234,46 +234,58 @@ mod tests {
     use std::os::unix::fs::MetadataExt;
     use std::os::unix::net::UnixListener;
 
-    fn serving(
-        agent: &DesktopAgent,
-        socket: &std::path::Path,
-    ) -> tokio::sync::oneshot::Receiver<()> {
+    /// An agent serving on `agent.sock`, a socket bound in a new folder; the folder and the
+    /// listener last as long as this does.
+    struct ServingAgent {
+        folder: tempfile::TempDir,
+        socket: std::path::PathBuf,
+        _listener: UnixListener,
+        agent: DesktopAgent,
+        quit: tokio::sync::oneshot::Receiver<()>,
+    }
+
+    fn serving_agent() -> ServingAgent {
+        let folder = tempfile::tempdir().unwrap();
+        let socket = folder.path().join("agent.sock");
+        let listener = UnixListener::bind(&socket).unwrap();
+        let agent = DesktopAgent::default();
         let (quitting, quit) = tokio::sync::oneshot::channel();
         *agent.listening.lock().unwrap() = Some(Serving {
-            socket: socket.to_owned(),
-            inode: std::fs::symlink_metadata(socket).unwrap().ino(),
+            socket: socket.clone(),
+            inode: std::fs::symlink_metadata(&socket).unwrap().ino(),
             quitting,
         });
-        quit
+        ServingAgent {
+            folder,
+            socket,
+            _listener: listener,
+            agent,
+            quit,
+        }
     }
 
     #[test]
     fn quitting_removes_the_apps_socket_and_tells_its_agent() {
-        let folder = tempfile::tempdir().unwrap();
-        let socket = folder.path().join("agent.sock");
-        let _listener = UnixListener::bind(&socket).unwrap();
-        let agent = DesktopAgent::default();
-        let mut quit = serving(&agent, &socket);
-        agent.quit();
-        assert!(!socket.exists());
-        assert_eq!(quit.try_recv(), Ok(()));
-        agent.quit(); // a second quit has nothing left to do
+        let mut app = serving_agent();
+        app.agent.quit();
+        assert!(!app.socket.exists());
+        assert_eq!(app.quit.try_recv(), Ok(()));
+        app.agent.quit(); // a second quit has nothing left to do
     }
 
     #[test]
     fn quitting_leaves_a_socket_another_agent_bound_in_its_place() {
-        let folder = tempfile::tempdir().unwrap();
-        let socket = folder.path().join("agent.sock");
-        let _ours = UnixListener::bind(&socket).unwrap();
-        let agent = DesktopAgent::default();
-        let _quit = serving(&agent, &socket);
+        let app = serving_agent();
         // a CLI agent's socket moved into its place (both exist at once: two inodes)
-        let theirs_at = folder.path().join("theirs.sock");
+        let theirs_at = app.folder.path().join("theirs.sock");
         let _theirs = UnixListener::bind(&theirs_at).unwrap();
         let theirs = std::fs::symlink_metadata(&theirs_at).unwrap().ino();
-        std::fs::rename(&theirs_at, &socket).unwrap();
-        agent.quit();
-        assert_eq!(std::fs::symlink_metadata(&socket).unwrap().ino(), theirs);
+        std::fs::rename(&theirs_at, &app.socket).unwrap();
+        app.agent.quit();
+        assert_eq!(
+            std::fs::symlink_metadata(&app.socket).unwrap().ino(),
+            theirs
+        );
     }
 
     #[test]

@@ -124,21 +124,12 @@ pub fn prepare(home: &Path, issuer: &str) -> authdeck_core::Result<Core> {
     ];
     for (name, client_id, method, secret, description) in apps {
         let app = core.create_app(ClientAppInput {
-            environment_id: environment.id.clone(),
-            display_name: name.into(),
-            client_id: client_id.into(),
-            client_type: ClientType::Confidential,
             auth_method: method,
             description: description.into(),
-            logo_uri: None,
             redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
-            logout_urls: vec![],
-            web_origins: vec![],
             default_scopes: vec!["read".into(), "write".into()],
             labels: vec!["demo".into()],
-            link: None,
-            audience: None,
-            resource: None,
+            ..ClientAppInput::confidential(environment.id.clone(), name, client_id)
         })?;
         core.add_secret(SecretInput {
             app_id: app.id,
@@ -150,21 +141,10 @@ pub fn prepare(home: &Path, issuer: &str) -> authdeck_core::Result<Core> {
     // An app allowed to manage apps through the server's REST "OAuth apps" API, and the
     // environment's connector using it.
     let admin = core.create_app(ClientAppInput {
-        environment_id: environment.id.clone(),
-        display_name: "Demo admin".into(),
-        client_id: "admin-client".into(),
-        client_type: ClientType::Confidential,
-        auth_method: AuthMethod::ClientSecretBasic,
         description: "May create and delete apps at the provider (Provider in the top bar)".into(),
-        logo_uri: None,
-        redirect_uris: vec![],
-        logout_urls: vec![],
-        web_origins: vec![],
         default_scopes: vec!["read".into()],
         labels: vec!["demo".into()],
-        link: None,
-        audience: None,
-        resource: None,
+        ..ClientAppInput::confidential(environment.id.clone(), "Demo admin", "admin-client")
     })?;
     core.add_secret(SecretInput {
         app_id: admin.id.clone(),
@@ -183,23 +163,15 @@ pub fn prepare(home: &Path, issuer: &str) -> authdeck_core::Result<Core> {
     )?;
     // A public client that signs in as a user (log in as any name, any password).
     core.create_app(ClientAppInput {
-        environment_id: environment.id.clone(),
-        display_name: "Demo sign-in".into(),
-        client_id: "native-client".into(),
         client_type: ClientType::Public,
         auth_method: AuthMethod::None,
         description: "A public client: sign in with the browser or another device".into(),
-        logo_uri: None,
         redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
-        logout_urls: vec![],
-        web_origins: vec![],
         default_scopes: ["openid", "profile", "offline_access", "read"]
             .map(String::from)
             .to_vec(),
         labels: vec!["demo".into()],
-        link: None,
-        audience: None,
-        resource: None,
+        ..ClientAppInput::confidential(environment.id.clone(), "Demo sign-in", "native-client")
     })?;
     Ok(core)
 }

@@ -264,21 +264,13 @@ fn verify_independently(input: &Value) -> Result<Value, String> {
 /// then set on the app.
 fn registered_key_app(f: &Fixture, alg: KeyAlg) -> (ClientApp, SigningKeyMeta) {
     let input = ClientAppInput {
-        environment_id: f.environment.id.clone(),
-        display_name: format!("Keyed {}", alg.as_str()),
-        client_id: "to-be-registered".into(),
-        client_type: ClientType::Confidential,
         auth_method: AuthMethod::PrivateKeyJwt,
-        description: String::new(),
-        logo_uri: None,
-        redirect_uris: vec![],
-        logout_urls: vec![],
-        web_origins: vec![],
         default_scopes: vec!["read".into()],
-        labels: vec![],
-        link: None,
-        audience: None,
-        resource: None,
+        ..ClientAppInput::confidential(
+            f.environment.id.clone(),
+            format!("Keyed {}", alg.as_str()),
+            "to-be-registered",
+        )
     };
     let app = f.core.create_app(input.clone()).unwrap();
     let key = f

@@ -86,21 +86,15 @@ impl Dot {
     ) -> ClientApp {
         self.core
             .create_app(ClientAppInput {
-                environment_id: self.environment.id.clone(),
-                display_name: format!("DOT {auth_method:?}"),
-                client_id: client.client_id.clone(),
                 client_type,
                 auth_method,
-                description: String::new(),
-                logo_uri: None,
                 redirect_uris: redirect_uris.iter().map(|u| u.to_string()).collect(),
-                logout_urls: vec![],
-                web_origins: vec![],
                 default_scopes: scopes.iter().map(|s| s.to_string()).collect(),
-                labels: vec![],
-                link: None,
-                audience: None,
-                resource: None,
+                ..ClientAppInput::confidential(
+                    self.environment.id.clone(),
+                    format!("DOT {auth_method:?}"),
+                    client.client_id.clone(),
+                )
             })
             .unwrap()
     }

@@ -167,21 +167,10 @@ async fn without_par_the_browser_gets_every_parameter_and_nothing_is_pushed() {
 /// pushed requests (RFC 9126 §6) and signing in on the loopback redirect.
 fn registered_key_app(f: &Fixture) -> ClientApp {
     let input = ClientAppInput {
-        environment_id: f.environment.id.clone(),
-        display_name: "Keyed PAR".into(),
-        client_id: "to-be-registered".into(),
-        client_type: ClientType::Confidential,
         auth_method: AuthMethod::PrivateKeyJwt,
-        description: String::new(),
-        logo_uri: None,
         redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
-        logout_urls: vec![],
-        web_origins: vec![],
         default_scopes: vec!["openid".into(), "read".into()],
-        labels: vec![],
-        link: None,
-        audience: None,
-        resource: None,
+        ..ClientAppInput::confidential(f.environment.id.clone(), "Keyed PAR", "to-be-registered")
     };
     let app = f.core.create_app(input.clone()).unwrap();
     f.core

@@ -707,21 +707,9 @@ async fn an_apps_audience_and_resource_go_with_its_token_requests() {
     let f = Fixture::new("extras", &[]);
     let app = f.basic_app();
     let mut input = ClientAppInput {
-        environment_id: app.environment_id.clone(),
-        display_name: app.display_name.clone(),
-        client_id: app.client_id.clone(),
-        client_type: app.client_type,
-        auth_method: app.auth_method,
-        description: String::new(),
-        logo_uri: None,
-        redirect_uris: vec![],
-        logout_urls: vec![],
-        web_origins: vec![],
-        default_scopes: app.default_scopes.clone(),
-        labels: vec![],
-        link: None,
         audience: Some("https://billing.example.test".into()),
         resource: Some("https://api.authdeck.test/".into()),
+        ..app.input()
     };
     f.core.update_app(&app.id, input.clone()).unwrap();
     f.new_token(&app).await.unwrap();

@@ -48,21 +48,9 @@ fn try_it_presents_the_certificate_an_mtls_apps_token_is_bound_to() {
 async fn presents_the_bound_certificate(ca: &TestCa) {
     let f = Fixture::behind_tls("try-it-mtls", ca);
     let input = ClientAppInput {
-        environment_id: f.environment.id.clone(),
-        display_name: "Mtls".into(),
-        client_id: "pending".into(),
-        client_type: ClientType::Confidential,
         auth_method: AuthMethod::SelfSignedTlsClientAuth,
-        description: String::new(),
-        logo_uri: None,
-        redirect_uris: vec![],
-        logout_urls: vec![],
-        web_origins: vec![],
         default_scopes: vec!["read".into()],
-        labels: vec![],
-        link: None,
-        audience: None,
-        resource: None,
+        ..ClientAppInput::confidential(f.environment.id.clone(), "Mtls", "pending")
     };
     let app = f.core.create_app(input.clone()).unwrap();
     let added = f

@@ -37,21 +37,8 @@ fn token_fetch(c: &mut Criterion) {
     let (_, app) = {
         let app = core
             .create_app(ClientAppInput {
-                environment_id: environment.id.clone(),
-                display_name: "Bench app".into(),
-                client_id: "basic-client".into(),
-                client_type: ClientType::Confidential,
-                auth_method: AuthMethod::ClientSecretBasic,
-                description: String::new(),
-                logo_uri: None,
-                redirect_uris: vec![],
-                logout_urls: vec![],
-                web_origins: vec![],
                 default_scopes: vec!["read".into(), "write".into()],
-                labels: vec![],
-                link: None,
-                audience: None,
-                resource: None,
+                ..ClientAppInput::confidential(environment.id.clone(), "Bench app", "basic-client")
             })
             .unwrap();
         (support::add(&core, &app, "main", "basic-secret"), app)

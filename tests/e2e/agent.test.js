@@ -12,6 +12,8 @@ import { existsSync, readFileSync, realpathSync, rmSync, statSync } from "node:f
 import { join } from "node:path";
 import { before, test } from "node:test";
 import {
+  APP,
+  CLI,
   click,
   DEMO_NAMESPACE,
   EXIT_FILE,
@@ -28,10 +30,6 @@ import {
   waitForText,
 } from "./support.js";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const APP = process.env.AUTHDECK_APP;
-// AUTHDECK_CLI may point at another build of the CLI, as AUTHDECK_APP does for the app
-const CLI = process.env.AUTHDECK_CLI ?? join(ROOT, "target/debug/authdeck");
 const DEMO_HOME = process.env.AUTHDECK_DEMO_HOME;
 const RUNTIME = process.env.XDG_RUNTIME_DIR;
 const DEMO = { AUTHDECK_HOME: DEMO_HOME, AUTHDECK_KEYCHAIN_NAMESPACE: DEMO_NAMESPACE };

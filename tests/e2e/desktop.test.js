@@ -11,7 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
+  APP,
   byTestId,
+  CLI,
   click,
   closeApp,
   dismissToasts,
@@ -32,10 +34,6 @@ import {
   waitForText,
 } from "./support.js";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const APP = process.env.AUTHDECK_APP;
-// AUTHDECK_CLI may point at another build of the CLI, as AUTHDECK_APP does for the app
-const CLI = process.env.AUTHDECK_CLI ?? join(ROOT, "target/debug/authdeck");
 const ENV = "Hand-over";
 const IMPORTED = "Dialog team"; // the environment the dialog test imports
 const FAR = "Palette far"; // another environment, for the palette to reach into

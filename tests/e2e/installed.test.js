@@ -9,10 +9,9 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync, readlinkSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { byTestId, closeApp, pageScreenshot, startApp, waitForText } from "./support.js";
+import { APP, byTestId, closeApp, pageScreenshot, startApp, waitForText } from "./support.js";
 
 const DEB_PROGRAM = "/usr/bin/authdeck-desktop";
-const APP = process.env.AUTHDECK_APP;
 const APPIMAGE = APP?.endsWith(".AppImage");
 const SHOTS = process.env.AUTHDECK_INSTALLED_SHOTS;
 const NAME = process.env.AUTHDECK_INSTALLED_NAME ?? "installed";

@@ -10,7 +10,12 @@ export { Key } from "webdriverio";
 
 export const HOME = required("AUTHDECK_HOME");
 export const NAMESPACE = required("AUTHDECK_KEYCHAIN_NAMESPACE");
-const APP = required("AUTHDECK_APP");
+/** The checkout's top folder. */
+export const ROOT = new URL("../../", import.meta.url).pathname;
+/** The app under test: this checkout's target/debug/authdeck-desktop unless tests/e2e/run was told another. */
+export const APP = required("AUTHDECK_APP");
+// AUTHDECK_CLI may point at another build of the CLI, as AUTHDECK_APP does for the app
+export const CLI = process.env.AUTHDECK_CLI ?? join(ROOT, "target/debug/authdeck");
 const PORT = Number(process.env.AUTHDECK_DRIVER_PORT ?? 4444);
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;
 

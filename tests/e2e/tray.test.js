@@ -13,6 +13,7 @@ import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import {
   byTestId,
+  CLI,
   click,
   clipboard,
   DEMO_NAMESPACE,
@@ -34,8 +35,6 @@ import {
 } from "./support.js";
 
 const SUPPORT = new URL("../support/", import.meta.url).pathname;
-// AUTHDECK_CLI may point at another build of the CLI, as AUTHDECK_APP does for the app
-const CLI = process.env.AUTHDECK_CLI ?? new URL("../../target/debug/authdeck", import.meta.url).pathname;
 const WATCHER = join(SUPPORT, "tray-watcher/tray-watcher");
 const LISTENER = join(SUPPORT, "notification-listener/notification-listener");
 const SHOTS = new URL("./screenshots/", import.meta.url).pathname;

@@ -106,25 +106,19 @@ impl Fixture {
         let app = self
             .core
             .create_app(ClientAppInput {
-                environment_id: self.environment.id.clone(),
-                display_name: format!("App {client_id}"),
-                client_id: client_id.into(),
                 client_type: if secret.is_some() {
                     ClientType::Confidential
                 } else {
                     ClientType::Public
                 },
                 auth_method: secret.map_or(AuthMethod::None, |(method, _)| method),
-                description: String::new(),
-                logo_uri: None,
                 redirect_uris: redirect_uris.iter().map(|u| u.to_string()).collect(),
-                logout_urls: vec![],
-                web_origins: vec![],
                 default_scopes: scopes.iter().map(|s| s.to_string()).collect(),
-                labels: vec![],
-                link: None,
-                audience: None,
-                resource: None,
+                ..ClientAppInput::confidential(
+                    self.environment.id.clone(),
+                    format!("App {client_id}"),
+                    client_id,
+                )
             })
             .unwrap();
         if let Some((_, secret)) = secret {

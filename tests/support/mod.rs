@@ -89,21 +89,12 @@ pub fn environment_and_app(core: &Core) -> (Environment, ClientApp) {
         .expect("create an environment");
     let app = core
         .create_app(ClientAppInput {
-            environment_id: environment.id.clone(),
-            display_name: "Billing sync".into(),
-            client_id: "billing-sbx-123".into(),
-            client_type: ClientType::Confidential,
-            auth_method: AuthMethod::ClientSecretBasic,
-            description: String::new(),
-            logo_uri: None,
             redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
-            logout_urls: vec![],
-            web_origins: vec![],
-            default_scopes: vec![],
-            labels: vec![],
-            link: None,
-            audience: None,
-            resource: None,
+            ..ClientAppInput::confidential(
+                environment.id.clone(),
+                "Billing sync",
+                "billing-sbx-123",
+            )
         })
         .expect("create an app");
     (environment, app)

@@ -65,21 +65,14 @@ fn seeded(apps: usize) -> (tempfile::TempDir, Core, Environment, Vec<AppId>) {
     for n in 0..apps {
         let app = core
             .create_app(ClientAppInput {
-                environment_id: environment.id.clone(),
-                display_name: format!("Integration {n:05}"),
-                client_id: format!("client-{n:05}"),
-                client_type: ClientType::Confidential,
-                auth_method: AuthMethod::ClientSecretBasic,
-                description: String::new(),
-                logo_uri: None,
                 redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
-                logout_urls: vec![],
-                web_origins: vec![],
                 default_scopes: vec!["read".into(), "write".into()],
                 labels: vec![format!("team-{}", n % 7)],
-                link: None,
-                audience: None,
-                resource: None,
+                ..ClientAppInput::confidential(
+                    environment.id.clone(),
+                    format!("Integration {n:05}"),
+                    format!("client-{n:05}"),
+                )
             })
             .unwrap();
         if n % 10 == 0 {

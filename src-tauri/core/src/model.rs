@@ -448,6 +448,36 @@ pub struct ClientAppInput {
     pub resource: Option<String>,
 }
 
+impl ClientAppInput {
+    /// A confidential app that authenticates with `client_secret_basic` and has every other
+    /// field empty (no description, logo, redirect URIs, scopes, labels, link, audience or
+    /// resource): the start an input that differs in a few fields is written from, with
+    /// `ClientAppInput { … ..ClientAppInput::confidential(…) }`.
+    pub fn confidential(
+        environment_id: EnvironmentId,
+        display_name: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            environment_id,
+            display_name: display_name.into(),
+            client_id: client_id.into(),
+            client_type: ClientType::Confidential,
+            auth_method: AuthMethod::ClientSecretBasic,
+            description: String::new(),
+            logo_uri: None,
+            redirect_uris: vec![],
+            logout_urls: vec![],
+            web_origins: vec![],
+            default_scopes: vec![],
+            labels: vec![],
+            link: None,
+            audience: None,
+            resource: None,
+        }
+    }
+}
+
 /// One row of the app list: enough to filter, sort and badge without loading details.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]

@@ -59,6 +59,10 @@ export async function invalidateScope(client: QueryClient, scope: StoreScope): P
   await Promise.all(keysForScope(scope).map((queryKey) => client.invalidateQueries({ queryKey })));
 }
 
+/** The settings and environment queries, as the hooks ask them and the first screen's prefetch fills them. */
+const settingsQuery = { queryKey: keys.settings, queryFn: () => api.getSettings() };
+const environmentsQuery = { queryKey: keys.environments, queryFn: () => api.listEnvironments() };
+
 /**
  * Puts what the first screen needs into the cache before React renders it, from one
  * `first_screen` round trip (the settings, the environments, the active environment's apps and
@@ -84,13 +88,13 @@ export async function prefetchFirstScreen(client: QueryClient, asked: Promise<Fi
   );
   const leftToTheHooks = () => undefined;
   await Promise.all([
-    client.query({ queryKey: keys.settings, queryFn: async () => (await screen)?.settings ?? api.getSettings() }).catch(leftToTheHooks),
-    client.query({ queryKey: keys.environments, queryFn: async () => (await screen)?.environments ?? api.listEnvironments() }).catch(leftToTheHooks),
+    client.query({ ...settingsQuery, queryFn: async () => (await screen)?.settings ?? settingsQuery.queryFn() }).catch(leftToTheHooks),
+    client.query({ ...environmentsQuery, queryFn: async () => (await screen)?.environments ?? environmentsQuery.queryFn() }).catch(leftToTheHooks),
   ]);
 }
 
-export const useEnvironments = () => useQuery({ queryKey: keys.environments, queryFn: api.listEnvironments });
-export const useSettings = () => useQuery({ queryKey: keys.settings, queryFn: api.getSettings });
+export const useEnvironments = () => useQuery(environmentsQuery);
+export const useSettings = () => useQuery(settingsQuery);
 export const useAppInfo = () => useQuery({ queryKey: keys.appInfo, queryFn: api.appInfo, staleTime: Infinity });
 
 export const useApps = (environmentId: EnvironmentId | null) =>

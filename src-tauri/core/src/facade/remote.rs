@@ -128,23 +128,8 @@ fn input_with(
     let take = |field: &str| app.is_none() || carried(kind).contains(&field);
     let mut input = match app {
         Some(app) => app.input(),
-        None => ClientAppInput {
-            environment_id: environment.clone(),
-            display_name: String::new(),
-            client_id: String::new(),
-            client_type: ClientType::Confidential,
-            auth_method: AuthMethod::ClientSecretBasic,
-            description: String::new(),
-            logo_uri: None,
-            redirect_uris: vec![],
-            logout_urls: vec![],
-            web_origins: vec![],
-            default_scopes: vec![],
-            labels: vec![],
-            link: None,
-            audience: None,
-            resource: None,
-        },
+        // the name and client ID are the remote's, set below
+        None => ClientAppInput::confidential(environment.clone(), "", ""),
     };
     input.environment_id = environment.clone();
     input.client_id = remote.client_id.clone();

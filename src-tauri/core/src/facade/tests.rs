@@ -165,22 +165,12 @@ impl Fixture {
 }
 
 fn app_input(environment: &Environment, name: &str) -> ClientAppInput {
+    let client_id = format!("{}-id", name.to_lowercase().replace(' ', "-"));
     ClientAppInput {
-        environment_id: environment.id.clone(),
-        display_name: name.into(),
-        client_id: format!("{}-id", name.to_lowercase().replace(' ', "-")),
-        client_type: ClientType::Confidential,
-        auth_method: AuthMethod::ClientSecretBasic,
-        description: String::new(),
-        logo_uri: None,
         redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
-        logout_urls: vec![],
-        web_origins: vec![],
         default_scopes: vec!["read write".into()],
         labels: vec!["billing".into()],
-        link: None,
-        audience: None,
-        resource: None,
+        ..ClientAppInput::confidential(environment.id.clone(), name, client_id)
     }
 }
 

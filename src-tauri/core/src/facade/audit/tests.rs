@@ -48,21 +48,8 @@ fn environment(core: &Core, name: &str) -> Environment {
 
 fn app(core: &Core, environment: &Environment, name: &str) -> ClientApp {
     core.create_app(ClientAppInput {
-        environment_id: environment.id.clone(),
-        display_name: name.into(),
-        client_id: name.to_lowercase(),
-        client_type: ClientType::Confidential,
-        auth_method: AuthMethod::ClientSecretBasic,
-        description: String::new(),
-        logo_uri: None,
-        redirect_uris: vec![],
-        logout_urls: vec![],
-        web_origins: vec![],
         default_scopes: vec!["read".into(), "write".into()],
-        labels: vec![],
-        link: None,
-        audience: None,
-        resource: None,
+        ..ClientAppInput::confidential(environment.id.clone(), name, name.to_lowercase())
     })
     .unwrap()
 }

@@ -48,21 +48,9 @@ fn sandbox_input() -> EnvironmentInput {
 
 fn app_input(environment: &EnvironmentId, name: &str, client_id: &str) -> ClientAppInput {
     ClientAppInput {
-        environment_id: environment.clone(),
-        display_name: name.into(),
-        client_id: client_id.into(),
-        client_type: ClientType::Confidential,
-        auth_method: AuthMethod::ClientSecretBasic,
-        description: String::new(),
-        logo_uri: None,
         redirect_uris: vec![DEFAULT_REDIRECT_URI.into()],
-        logout_urls: vec![],
-        web_origins: vec![],
         default_scopes: vec!["read".into()],
-        labels: vec![],
-        link: None,
-        audience: None,
-        resource: None,
+        ..ClientAppInput::confidential(environment.clone(), name, client_id)
     }
 }
 
