@@ -64,23 +64,11 @@ fn stored_from(script: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Store
         })
         .unwrap();
     let app = core
-        .create_app(ClientAppInput {
-            environment_id: environment.id.clone(),
-            display_name: "Billing sync".into(),
-            client_id: "-billing".into(),
-            client_type: ClientType::Confidential,
-            auth_method: AuthMethod::ClientSecretBasic,
-            description: String::new(),
-            logo_uri: None,
-            redirect_uris: vec![],
-            logout_urls: vec![],
-            web_origins: vec![],
-            default_scopes: vec![],
-            labels: vec![],
-            link: None,
-            audience: None,
-            resource: None,
-        })
+        .create_app(ClientAppInput::confidential(
+            environment.id.clone(),
+            "Billing sync",
+            "-billing",
+        ))
         .unwrap();
     core.add_secret(SecretInput {
         app_id: app.id.clone(),
@@ -408,21 +396,10 @@ fn a_public_apps_token_is_not_the_agents_to_get() {
     served
         .core
         .create_app(ClientAppInput {
-            environment_id: environment.id,
-            display_name: "Browser app".into(),
-            client_id: "-browser".into(),
             client_type: ClientType::Public,
             auth_method: AuthMethod::None,
-            description: String::new(),
-            logo_uri: None,
             redirect_uris: vec!["http://127.0.0.1/callback".into()],
-            logout_urls: vec![],
-            web_origins: vec![],
-            default_scopes: vec![],
-            labels: vec![],
-            link: None,
-            audience: None,
-            resource: None,
+            ..ClientAppInput::confidential(environment.id, "Browser app", "-browser")
         })
         .unwrap();
     let (socket, _quitting, thread) = serving(&served);
