@@ -128,7 +128,21 @@ fn main() {
         curl_http,
         paired(RUNS, || ours(&plain, &cached, set), || curl(&http, set)),
     );
+    // Renewed by the agent: the request made and the token stored on its open keychain
+    // session, the command only asking over the socket.
+    row(
+        "`authdeck token`, renewed, http, by `authdeck agent`",
+        curl_http,
+        paired(RUNS, || ours(&plain, &renew, set), || curl(&http, set)),
+    );
     time(&mut plain.command(&["agent", "stop"]));
+    time(set.apply(&mut secure.command(&["agent", "start", "--idle", "600"])));
+    row(
+        "`authdeck token`, renewed, https (test CA), by `authdeck agent`",
+        "curl (https, set)",
+        paired(RUNS, || ours(&secure, &renew, set), || curl(&https, set)),
+    );
+    time(&mut secure.command(&["agent", "stop"]));
     row(
         "`authdeck --version` (the binary's own start, for scale)",
         curl_http,
