@@ -47,6 +47,16 @@ impl Place {
         Run::from(self.command(args).output().expect("run authdeck"))
     }
 
+    /// The command its usual way: `AUTHDECK_AGENT=off`.
+    fn run_without_agent(&self, args: &[&str]) -> Run {
+        Run::from(
+            self.command(args)
+                .env("AUTHDECK_AGENT", "off")
+                .output()
+                .expect("run authdeck"),
+        )
+    }
+
     /// `token -v`: (the value, stderr).
     fn token(&self) -> (String, String) {
         let run = self.run(&["token", "-v"]);
@@ -181,13 +191,7 @@ fn a_cached_token_is_served_by_the_agent_and_nothing_secret_is_logged() {
             .stderr
             .starts_with("authdeck: served by the agent\n")
     );
-    let usual = Run::from(
-        place
-            .command(&["env", "Billing sync"])
-            .env("AUTHDECK_AGENT", "off")
-            .output()
-            .unwrap(),
-    );
+    let usual = place.run_without_agent(&["env", "Billing sync"]);
     assert_eq!(exported.ok(), usual.ok(), "the same export line either way");
 
     let executed = Run::from(
@@ -206,13 +210,7 @@ fn a_cached_token_is_served_by_the_agent_and_nothing_secret_is_logged() {
     assert_eq!(executed.ok(), value, "exec is served by the agent too");
 
     // AUTHDECK_AGENT=off: the usual way, and nothing said of the agent.
-    let off = Run::from(
-        place
-            .command(&["token", "-v"])
-            .env("AUTHDECK_AGENT", "off")
-            .output()
-            .unwrap(),
-    );
+    let off = place.run_without_agent(&["token", "-v"]);
     assert_eq!(off.ok().trim_end(), value);
     assert!(!off.stderr.contains("agent"), "{}", off.stderr);
 
@@ -486,13 +484,7 @@ fn a_locked_keychain_makes_the_agent_serve_nothing() {
         "{run:?}"
     );
     // Then the CLI does what it does today with a locked keychain.
-    let usual = Run::from(
-        place
-            .command(&["token"])
-            .env("AUTHDECK_AGENT", "off")
-            .output()
-            .unwrap(),
-    );
+    let usual = place.run_without_agent(&["token"]);
     let message = usual.failed(5).to_owned();
     assert_eq!(run.code, 5);
     assert_eq!(run.stdout, "");
@@ -550,13 +542,7 @@ fn a_token_that_expires_too_soon_is_renewed_by_the_agent_with_one_request() {
     );
 
     // Stored as the command would store it: the keychain serves it without the agent.
-    let usual = Run::from(
-        place
-            .command(&["token"])
-            .env("AUTHDECK_AGENT", "off")
-            .output()
-            .unwrap(),
-    );
+    let usual = place.run_without_agent(&["token"]);
     assert_eq!(usual.ok().trim_end(), renewed);
     assert_eq!(place.token().0, renewed, "and the agent serves it next");
     assert_eq!(server.token_requests().len(), 2);
@@ -603,13 +589,7 @@ fn a_renewal_the_provider_refuses_fails_the_command_as_without_the_agent_and_ask
     let _agent = place.agent("60");
     let run = place.run(&["token", "Stale copy", "-v"]);
     assert_eq!(server.token_requests().len(), 1, "asked once");
-    let usual = Run::from(
-        place
-            .command(&["token", "Stale copy"])
-            .env("AUTHDECK_AGENT", "off")
-            .output()
-            .unwrap(),
-    );
+    let usual = place.run_without_agent(&["token", "Stale copy"]);
     let message = usual.failed(4).to_owned();
     assert!(message.contains("invalid_client"), "{message}");
     assert_eq!((run.code, run.stdout.as_str()), (4, ""));
