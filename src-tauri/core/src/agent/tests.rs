@@ -147,6 +147,16 @@ fn renewed_token_of(app: &str, min_valid: i64) -> Request {
     }
 }
 
+/// Asks the agent to stop, and checks it did: it answered, ended, and took its socket along.
+fn stop(socket: &Path, thread: std::thread::JoinHandle<Ending>) {
+    assert!(matches!(
+        talk(socket, &Request::Stop, WAIT),
+        Some(Answer::Stopping)
+    ));
+    assert_eq!(thread.join().unwrap(), Ending::Stopped);
+    assert!(!socket.exists(), "its socket is removed when it ends");
+}
+
 fn status(socket: &Path) -> Status {
     running(socket).expect("the agent answers")
 }
@@ -203,12 +213,7 @@ fn a_name_that_finds_no_app_is_a_miss_that_says_which_apps_there_are() {
         why,
         "No app “Reports” in “Local”. Its apps: “Billing sync”."
     );
-    assert!(matches!(
-        talk(&socket, &Request::Stop, WAIT),
-        Some(Answer::Stopping)
-    ));
-    assert_eq!(thread.join().unwrap(), Ending::Stopped);
-    assert!(!socket.exists());
+    stop(&socket, thread);
 }
 
 #[test]
@@ -331,11 +336,7 @@ fn a_token_that_no_longer_serves_is_renewed_when_asked_and_a_miss_when_not() {
         (now.served, now.renewed, now.missed, now.held),
         (2, 1, 1, 1)
     );
-    assert!(matches!(
-        talk(&socket, &Request::Stop, WAIT),
-        Some(Answer::Stopping)
-    ));
-    thread.join().unwrap();
+    stop(&socket, thread);
 }
 
 #[test]
@@ -382,11 +383,7 @@ fn a_renewal_the_provider_refuses_is_a_failure_with_its_code_and_the_provider_is
         panic!("the stored token is no longer served");
     };
     assert_eq!((token.value.expose(), token.renewed), (TOKEN, false));
-    assert!(matches!(
-        talk(&socket, &Request::Stop, WAIT),
-        Some(Answer::Stopping)
-    ));
-    thread.join().unwrap();
+    stop(&socket, thread);
 }
 
 #[test]
@@ -414,11 +411,7 @@ fn a_public_apps_token_is_not_the_agents_to_get() {
         "only the first app's token was asked for"
     );
     assert_eq!(status(&socket).renewed, 0);
-    assert!(matches!(
-        talk(&socket, &Request::Stop, WAIT),
-        Some(Answer::Stopping)
-    ));
-    thread.join().unwrap();
+    stop(&socket, thread);
 }
 
 #[test]
