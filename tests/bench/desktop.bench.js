@@ -8,7 +8,7 @@
 // Run it with `bash tests/bench/desktop` (which builds and sets up what this needs); results
 // go to stdout and to $AUTHDECK_BENCH_OUT as a Markdown table.
 import { execFileSync } from "node:child_process";
-import { writeFileSync, appendFileSync, mkdtempSync, readlinkSync } from "node:fs";
+import { writeFileSync, appendFileSync, mkdtempSync, readFileSync, readdirSync, readlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { tmpdir } from "node:os";
 import { test } from "node:test";
@@ -25,6 +25,8 @@ const IDLE_SECONDS = Number(process.env.AUTHDECK_BENCH_IDLE ?? 60);
 const BEFORE = process.env.AUTHDECK_BENCH_BEFORE;
 // "1": the start-up phases only (no interactions, no idle minute).
 const STARTUP_ONLY = process.env.AUTHDECK_BENCH_STARTUP_ONLY === "1";
+// A folder: when memory is read, each process's /proc/PID/smaps and its threads' names go there.
+const SMAPS = process.env.AUTHDECK_BENCH_SMAPS;
 if (!CLI || !APP || !OUT) throw new Error("run the desktop benchmark through tests/bench/desktop");
 
 const rows = [];
@@ -250,7 +252,7 @@ async function switches(browser) {
  * PSS of the app and every process under it (WebKit's web and network processes), in MiB, in
  * all and by program (the file name of /proc's `exe`, whole: `comm` stops at 15 characters).
  */
-function treePss(application = APP) {
+function treePss(application = APP, tag = "") {
   const app = execFileSync("pgrep", ["-n", "-f", application]).toString().trim();
   const tree = [app];
   for (let i = 0; i < tree.length; i++) {
@@ -268,6 +270,12 @@ function treePss(application = APP) {
     const rollup = execFileSync("cat", [`/proc/${pid}/smaps_rollup`], { encoding: "utf8" });
     const pss = Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
     const name = basename(readlinkSync(`/proc/${pid}/exe`));
+    if (SMAPS) {
+      const file = join(SMAPS, `${tag}-${name}-${pid}`);
+      writeFileSync(`${file}.smaps`, readFileSync(`/proc/${pid}/smaps`));
+      const threads = readdirSync(`/proc/${pid}/task`).map((task) => readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8"));
+      writeFileSync(`${file}.threads`, threads.join(""));
+    }
     kib += pss;
     byName[name] = (byName[name] ?? 0) + pss / 1024;
   }
@@ -309,7 +317,7 @@ async function interactions(size, application, label) {
     row(size, `switch environment: choice to list frame${label}`, await switches(browser));
     await browser.keys(["Escape"]);
     await sleep(IDLE_SECONDS * 1000);
-    const pss = treePss(application);
+    const pss = treePss(application, `${size}${label ? "-before" : ""}`);
     row(size, `idle memory after ${IDLE_SECONDS} s, PSS of ${pss.processes} processes${label}`, [pss.mib], "MiB");
     for (const [name, mib] of Object.entries(pss.byName)) row(size, `  of it ${name}${label}`, [mib], "MiB");
   } finally {
