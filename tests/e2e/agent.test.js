@@ -26,6 +26,7 @@ import {
   openApp,
   recordForCanary,
   recordKeychainValues,
+  textsOf,
   until,
   waitForText,
 } from "./support.js";
@@ -119,6 +120,25 @@ test("the running app hands its stored token to `authdeck token`; after SIGTERM 
     const after = JSON.parse(cli(["agent", "status", "--json"]).stdout);
     assert.deepEqual([after.served, after.held, after.refused], [status.served + 1, 1, 0]);
 
+    // A token that no longer serves (asked valid longer than the provider's live) is renewed by
+    // the app's agent, and the window shows the new one without being asked.
+    const [shown] = await textsOf(browser, "token-fingerprint");
+    const renewal = cli(["token", "-v", "--min-valid", "100000", "Demo service"]);
+    assert.equal(renewal.status, 0, renewal.stderr);
+    assert.ok(renewal.stderr.startsWith("authdeck: renewed by the agent\n"), renewal.stderr);
+    assert.ok(renewal.stderr.includes("renewed token for “Demo service”"), renewal.stderr);
+    const renewed = renewal.stdout.trim();
+    assert.notEqual(renewed, served.value);
+    recordKeychainValues();
+    let now = shown;
+    await until("the window showing the renewed token", async () => {
+      [now] = await textsOf(browser, "token-fingerprint");
+      return now !== shown;
+    });
+    assert.ok(renewal.stderr.includes(`(Bearer ${now})`), `${now} in ${renewal.stderr}`);
+    const counted = JSON.parse(cli(["agent", "status", "--json"]).stdout);
+    assert.deepEqual([counted.served, counted.renewed, counted.held], [after.served + 1, 1, 1]);
+
     const text = cli(["agent", "status"]);
     assert.ok(text.stdout.startsWith(`The desktop app serves as the agent (pid ${pid}), listening on ${socket}`), text.stdout);
     const start = cli(["agent", "start"]);
@@ -148,7 +168,7 @@ test("the running app hands its stored token to `authdeck token`; after SIGTERM 
     await until("the app's end after SIGTERM", () => ended(pid), 20000);
     assert.equal(existsSync(socket), false, "the socket outlived the app");
     const fromKeychain = demoToken();
-    assert.equal(fromKeychain.value, served.value);
+    assert.equal(fromKeychain.value, renewed);
     assert.ok(fromKeychain.said.startsWith("authdeck: cached token for “Demo service”"), fromKeychain.said);
     assert.ok(!fromKeychain.said.includes("agent"), fromKeychain.said);
     assert.equal(cli(["agent", "status"]).status, 3);

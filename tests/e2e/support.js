@@ -517,10 +517,10 @@ export function succeeds(command, args) {
   }
 }
 
-/** Waits until `check` holds, polling every 100 ms. */
+/** Waits until `check` (a function, or an async one) holds, polling every 100 ms. */
 export async function until(what, check, timeout = 15000) {
   const deadline = Date.now() + timeout;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeout} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
