@@ -15,8 +15,7 @@ import {
   manageAppWindow,
   openApp,
   recordForCanary,
-  startDesktopProgram,
-  stillRunning,
+  startSetUpProgram,
   succeeds,
   until,
   waitForText,
@@ -29,14 +28,14 @@ test("closing the window after copying a secret quits cleanly and leaves no secr
   const desktop = [];
   let browser;
   try {
-    const settings = startDesktopProgram("xfsettingsd", ["--disable-wm-check", "--sm-client-disable"]);
-    desktop.push(settings);
     // it starts xfconfd over D-Bus first, which takes a while on a loaded machine
-    await until(
+    const settings = await startSetUpProgram(
+      "xfsettingsd",
+      ["--disable-wm-check", "--sm-client-disable"],
       "xfsettingsd's window",
-      () => stillRunning(settings, "xfsettingsd") && succeeds("xdotool", ["search", "--class", "Xfsettingsd"]),
-      30000,
+      () => succeeds("xdotool", ["search", "--class", "Xfsettingsd"]),
     );
+    desktop.push(settings);
     browser = await launch({ args: ["--demo"], recordExit: true });
     await waitForText(browser, "status-environment", "Demo (local) · 5 apps", 20000);
     await openApp(browser, "Demo service");
