@@ -551,8 +551,9 @@ fn a_token_that_expires_too_soon_is_renewed_by_the_agent_with_one_request() {
 
 #[test]
 fn twenty_scripts_at_once_make_one_token_request_through_the_agent() {
-    // The server answers slowly: the agent renews while the others ask (and some give up on
-    // it after 200 ms and wait for the same request through the app's lock).
+    // The server answers slowly: the agent renews while the others ask (each told at once
+    // that it renews, their renewals sharing the first one's request; a command that gave up
+    // on the agent after 200 ms would wait for the same request through the app's lock).
     let (server, home) = billing("agent-single-flight", &["--delay-ms", "300"]);
     let place = Place::new(home);
     let _agent = place.agent("60");
@@ -576,6 +577,11 @@ fn twenty_scripts_at_once_make_one_token_request_through_the_agent() {
     assert!(values[0].len() >= 20, "{values:?}");
     assert!(values.iter().all(|v| v == &values[0]), "{values:?}");
     assert_eq!(server.token_requests().len(), 1);
+    assert_eq!(
+        place.status()["renewed"],
+        1,
+        "one renewal, counted once however many asked"
+    );
 }
 
 #[test]

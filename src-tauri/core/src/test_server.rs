@@ -16,6 +16,9 @@ pub(crate) enum Reply {
     AnswerWith(u16, Vec<(&'static str, String)>, String),
     /// Reads the request, then closes the connection without a byte of answer.
     HangUp,
+    /// Waits until the gate has a permit (a provider still at work on the request, for as long
+    /// as the test says), then does as the reply after it says; the gate stays open.
+    WhenOpened(Arc<tokio::sync::Semaphore>, Box<Reply>),
 }
 
 /// One request as the server read it.
@@ -90,7 +93,13 @@ async fn serve(mut stream: TcpStream, record: &Mutex<Vec<Seen>>, script: &Script
         return;
     };
     record.lock().unwrap().push(seen.clone());
-    match script(&seen) {
+    let mut reply = script(&seen);
+    while let Reply::WhenOpened(gate, then) = reply {
+        drop(gate.acquire().await);
+        reply = *then;
+    }
+    match reply {
+        Reply::WhenOpened(..) => unreachable!("waited for above"),
         Reply::HangUp => drop(stream),
         Reply::Answer(status, media_type, body) => {
             answer(

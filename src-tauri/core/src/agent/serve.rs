@@ -1,5 +1,9 @@
-//! The agent's listener: one request per connection, answered in turn, in whichever process
-//! serves (a CLI agent, or the desktop app on a thread of its own).
+//! The agent's listener: one request per connection, in whichever process serves (a CLI
+//! agent, or the desktop app on a thread of its own). Connections are served side by side on
+//! the agent's one thread: what waits (a request still being sent, a renewal at the provider,
+//! an answer being read) waits in a task of its own, so one slow client or one renewal never
+//! holds up the others; what decides (resolving the app, the token row, the keychain's lock,
+//! the values held) runs on the agent's loop, one request after another.
 //!
 //! Per token request it resolves the app and reads its token row as `authdeck token` does
 //! (so a token renewed, revoked or forgotten by any other program is seen at once), serves
@@ -13,7 +17,7 @@
 use super::place;
 use super::wire::{Answer, MAX_LINE, Request, Served, Server, Status};
 use crate::model::{
-    AppId, AppSummary, ClientType, Environment, EnvironmentKind, Secret, TokenId,
+    AppId, AppSummary, ClientType, Environment, EnvironmentKind, Secret, TokenId, TokenMeta,
     TokenRequestInput, TokenSource, TokenStatus,
 };
 use crate::{Core, Error, ErrorCode, Fetch};
@@ -25,6 +29,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
+use tokio::task::JoinSet;
 
 /// How long one connection may take to send its request and read the answer.
 const CONVERSATION: Duration = Duration::from_secs(2);
@@ -52,6 +57,16 @@ struct Renewal {
 enum Step {
     Answer(Answer, bool),
     Renew(Box<Renewal>),
+}
+
+/// What a connection's task comes back to the agent's loop with.
+enum Turn {
+    /// Its request, read (or why not).
+    Asked(UnixStream, Result<Request, String>),
+    /// Its renewal, done at the provider and stored (or why not).
+    Renewed(UnixStream, Box<Renewal>, Result<(TokenMeta, Secret), Error>),
+    /// Its answer written, or the client gone: nothing more to do.
+    Over,
 }
 /// A running agent: its core, the values it holds, and what it has done.
 pub struct Agent {
@@ -133,23 +148,40 @@ impl Agent {
     ) -> std::io::Result<Ending> {
         let listener = UnixListener::from_std(listener)?;
         let mut look = tokio::time::interval(LOOK);
+        let mut turns = JoinSet::new();
         tokio::pin!(told);
         let ending = loop {
             tokio::select! {
                 accepted = listener.accept() => match accepted {
                     Ok((stream, _)) => {
-                        if self.converse(stream).await {
-                            break Ending::Stopped;
+                        if self.admitted(&stream) {
+                            turns.spawn(async move {
+                                let mut stream = stream;
+                                let request =
+                                    tokio::time::timeout(CONVERSATION, read_request(&mut stream))
+                                        .await
+                                        .unwrap_or_else(|_| Err("no request in time".into()));
+                                Turn::Asked(stream, request)
+                            });
                         }
                     }
                     Err(error) => self.say(&format!("a connection failed: {error}")),
                 },
+                Some(done) = turns.join_next() => match done {
+                    Ok(turn) => if self.take(turn, &mut turns).await {
+                        break Ending::Stopped;
+                    },
+                    Err(error) => self.say(&format!("a connection's task failed: {error}")),
+                },
                 why = &mut told => break Ending::Told(why),
-                _ = look.tick() => if let Some(ending) = self.ended() {
+                _ = look.tick() => if let Some(ending) = self.ended(turns.is_empty()) {
                     break ending;
                 },
             }
         };
+        // A renewal still at the provider is dropped as a crash would drop it (the token
+        // store's crash safety covers it); its command, told nothing more, renews itself.
+        turns.shutdown().await;
         if self.socket_is_ours() {
             let _ = std::fs::remove_file(&self.socket);
         }
@@ -171,8 +203,9 @@ impl Agent {
         Ok(ending)
     }
 
-    fn ended(&self) -> Option<Ending> {
-        if self.idle.is_some_and(|idle| self.last.elapsed() >= idle) {
+    /// Why the agent ends now, if it does; never idle while a connection is being served.
+    fn ended(&self, quiet: bool) -> Option<Ending> {
+        if quiet && self.idle.is_some_and(|idle| self.last.elapsed() >= idle) {
             Some(Ending::Idle)
         } else if !self.core.home().is_dir() {
             Some(Ending::HomeGone)
@@ -187,54 +220,54 @@ impl Agent {
         std::fs::symlink_metadata(&self.socket).is_ok_and(|meta| meta.ino() == self.inode)
     }
 
-    /// One connection: another user's is closed unanswered; ours gets one answer. True when
-    /// asked to stop.
-    async fn converse(&mut self, mut stream: UnixStream) -> bool {
-        match place::peer_uid(&stream) {
-            Ok(uid) if uid == place::own_uid() => {}
+    /// Whether a connection is this user's: another user's is closed unanswered.
+    fn admitted(&mut self, stream: &UnixStream) -> bool {
+        match place::peer_uid(stream) {
+            Ok(uid) if uid == place::own_uid() => true,
             Ok(uid) => {
                 self.refused += 1;
                 self.say(&format!("refused a connection from uid {uid} (not you)."));
-                return false;
+                false
             }
             Err(error) => {
                 self.refused += 1;
                 self.say(&format!(
                     "refused a connection whose user is unknown ({error})."
                 ));
-                return false;
+                false
             }
         }
-        let request = tokio::time::timeout(CONVERSATION, read_request(&mut stream)).await;
-        let (answer, stop) = match request {
-            Ok(Ok(request)) => {
+    }
+
+    /// A connection's next step, once its task is back: a request is answered (its answer
+    /// written by a task of its own) or its renewal begun, a renewal's outcome answered. True
+    /// when asked to stop (the answer written before the agent ends).
+    async fn take(&mut self, turn: Turn, turns: &mut JoinSet<Turn>) -> bool {
+        let (stream, answer) = match turn {
+            Turn::Over => return false,
+            Turn::Asked(stream, Err(why)) => (stream, Answer::Unreadable { why }),
+            Turn::Asked(mut stream, Ok(request)) => {
                 self.last = Instant::now();
                 match self.answer(request) {
-                    Step::Answer(answer, stop) => (answer, stop),
+                    Step::Answer(answer, false) => (stream, answer),
+                    Step::Answer(answer, true) => {
+                        write_answer(&mut stream, &answer).await;
+                        return true;
+                    }
                     Step::Renew(renewal) => {
-                        // Said first, so the command waits for the renewal rather than for
-                        // its usual 200 ms; one that went away meanwhile renews itself (or
-                        // shares this one's request), so nothing is begun for it.
-                        let said = super::wire::line(&Answer::Renewing);
-                        match tokio::time::timeout(CONVERSATION, stream.write_all(&said)).await {
-                            Ok(Ok(())) => (self.renew(*renewal).await, false),
-                            _ => return false,
-                        }
+                        turns.spawn(renewing(Arc::clone(&self.core), stream, renewal));
+                        return false;
                     }
                 }
             }
-            Ok(Err(why)) => (Answer::Unreadable { why }, false),
-            Err(_) => (
-                Answer::Unreadable {
-                    why: "no request in time".into(),
-                },
-                false,
-            ),
+            Turn::Renewed(stream, renewal, stored) => (stream, self.renewed(*renewal, stored)),
         };
-        let mut bytes = super::wire::line(&answer);
-        let _ = tokio::time::timeout(CONVERSATION, stream.write_all(&bytes)).await;
-        zeroize::Zeroize::zeroize(&mut bytes);
-        stop
+        turns.spawn(async move {
+            let mut stream = stream;
+            write_answer(&mut stream, &answer).await;
+            Turn::Over
+        });
+        false
     }
 
     fn answer(&mut self, request: Request) -> Step {
@@ -347,25 +380,15 @@ impl Agent {
         })))
     }
 
-    /// A renewal, as `authdeck token` makes it: core's single-flight request "if needed" (one
-    /// request reaches the provider however many ask at once, in this process or another),
-    /// the new token stored with every crash-safety step of the command's own, then handed on
-    /// (the value from the moment it was stored, not read back).
-    async fn renew(&mut self, renewal: Renewal) -> Answer {
+    /// A renewal's outcome ([`renewing`]) answered: the new token held and handed on (the value
+    /// from the moment it was stored, not read back), or why there is none.
+    fn renewed(&mut self, renewal: Renewal, stored: Result<(TokenMeta, Secret), Error>) -> Answer {
         let Renewal {
             environment,
             app,
-            min_valid,
             before,
+            ..
         } = renewal;
-        let fetch = Fetch::IfNeeded {
-            min_valid_seconds: min_valid,
-        };
-        let core = Arc::clone(&self.core);
-        let stored = core
-            .fetch_token(&app.id, TokenRequestInput::default(), fetch)
-            .await
-            .and_then(|_| core.token_value(&app.id));
         let (meta, value) = match stored {
             Ok(stored) => stored,
             // Nothing was asked of the provider: the command's own way handles these (a
@@ -392,8 +415,11 @@ impl Agent {
                 };
             }
         };
-        // Another program may have renewed it while this one waited for the app's lock.
-        let renewed = before.as_ref() != Some(&meta.id);
+        // Another program may have renewed it while this one waited for the app's lock, or
+        // another request's renewal here, side by side with this one, whose token is held now:
+        // one request reached the provider, and it is counted once.
+        let renewed = before.as_ref() != Some(&meta.id)
+            && self.held.get(&app.id).is_none_or(|(id, _)| *id != meta.id);
         self.held
             .insert(app.id.clone(), (meta.id.clone(), value.clone()));
         self.served += 1;
@@ -454,6 +480,35 @@ fn renewable(app: &AppSummary, status: &TokenStatus) -> bool {
                 && !token.has_refresh_token
                 && token.sign_in_ended_at.is_none()
         })
+}
+
+/// A renewal, as `authdeck token` makes it, in a connection's own task: the client told first
+/// that it comes (so it waits for the renewal rather than for its usual 200 ms; one that went
+/// away meanwhile renews itself, or shares this one's request, so nothing is begun for it),
+/// then core's single-flight request "if needed" (one request reaches the provider however
+/// many ask at once, in this process or another), the new token stored with every
+/// crash-safety step of the command's own.
+async fn renewing(core: Arc<Core>, mut stream: UnixStream, renewal: Box<Renewal>) -> Turn {
+    let said = super::wire::line(&Answer::Renewing);
+    match tokio::time::timeout(CONVERSATION, stream.write_all(&said)).await {
+        Ok(Ok(())) => {}
+        _ => return Turn::Over,
+    }
+    let fetch = Fetch::IfNeeded {
+        min_valid_seconds: renewal.min_valid,
+    };
+    let stored = core
+        .fetch_token(&renewal.app.id, TokenRequestInput::default(), fetch)
+        .await
+        .and_then(|_| core.token_value(&renewal.app.id));
+    Turn::Renewed(stream, renewal, stored)
+}
+
+/// Writes one answer (within [`CONVERSATION`]), its bytes wiped once written.
+async fn write_answer(stream: &mut UnixStream, answer: &Answer) {
+    let mut bytes = super::wire::line(answer);
+    let _ = tokio::time::timeout(CONVERSATION, stream.write_all(&bytes)).await;
+    zeroize::Zeroize::zeroize(&mut bytes);
 }
 
 /// Text with every run of whitespace (line breaks too) made one space: a miss is one line.

@@ -431,3 +431,77 @@ fn a_request_without_renew_is_one_of_a_cli_from_before_and_asks_no_renewal() {
         "{\"answer\":\"failed\",\"code\":\"network\",\"message\":\"The provider did not answer.\"}\n"
     );
 }
+
+#[test]
+fn a_renewal_at_the_provider_holds_up_no_other_request() {
+    // The first request (the set-up's) is answered at once; the renewal's waits at the gate.
+    let gate = Arc::new(tokio::sync::Semaphore::new(0));
+    let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (counter, held_by) = (Arc::clone(&asked), Arc::clone(&gate));
+    let served = stored_from(move |_| {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let token = Reply::Answer(
+            200,
+            "application/json",
+            format!(
+                r#"{{"access_token": "-agent-token-{n}", "token_type": "Bearer", "expires_in": 3600}}"#
+            ),
+        );
+        if n == 1 {
+            token
+        } else {
+            Reply::WhenOpened(Arc::clone(&held_by), Box::new(token))
+        }
+    });
+    let (socket, _quitting, thread) = serving(&served);
+    let renewing = {
+        let socket = socket.clone();
+        std::thread::spawn(move || talk(&socket, &renewed_token_of("Billing sync", 3601), WAIT))
+    };
+    let at_provider = std::time::Instant::now();
+    while asked.load(Ordering::SeqCst) < 2 {
+        assert!(
+            at_provider.elapsed() < WAIT,
+            "the renewal never reached the provider"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+
+    // While it waits there: the stored token (still valid for a minute) is served, the status
+    // answers, and a client that connects and sends nothing holds up neither.
+    let silent = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+    let Some(Answer::Token(cached)) = talk(&socket, &token_of("Billing sync"), WAIT) else {
+        panic!("the stored token was not served during the renewal");
+    };
+    assert_eq!(
+        (cached.value.expose(), cached.renewed),
+        ("-agent-token-1", false)
+    );
+    let during = status(&socket);
+    assert_eq!((during.served, during.renewed), (1, 0));
+    assert!(
+        !renewing.is_finished(),
+        "the renewal is still at the provider"
+    );
+
+    gate.add_permits(1);
+    let Some(Answer::Token(renewed)) = renewing.join().unwrap() else {
+        panic!("no token renewed");
+    };
+    assert_eq!(
+        (renewed.value.expose(), renewed.renewed),
+        ("-agent-token-2", true)
+    );
+    assert_eq!(
+        asked.load(Ordering::SeqCst),
+        2,
+        "one request for the renewal"
+    );
+    let after = status(&socket);
+    assert_eq!(
+        (after.served, after.renewed, after.missed, after.held),
+        (2, 1, 0, 1)
+    );
+    drop(silent);
+    stop(&socket, thread);
+}
