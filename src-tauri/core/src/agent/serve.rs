@@ -64,7 +64,11 @@ enum Turn {
     /// Its request, read (or why not).
     Asked(UnixStream, Result<Request, String>),
     /// Its renewal, done at the provider and stored (or why not).
-    Renewed(UnixStream, Box<Renewal>, Result<(TokenMeta, Secret), Error>),
+    Renewed(
+        UnixStream,
+        Box<Renewal>,
+        Box<Result<(TokenMeta, Secret), Error>>,
+    ),
     /// Its answer written, or the client gone: nothing more to do.
     Over,
 }
@@ -260,7 +264,7 @@ impl Agent {
                     }
                 }
             }
-            Turn::Renewed(stream, renewal, stored) => (stream, self.renewed(*renewal, stored)),
+            Turn::Renewed(stream, renewal, stored) => (stream, self.renewed(*renewal, *stored)),
         };
         turns.spawn(async move {
             let mut stream = stream;
@@ -501,7 +505,7 @@ async fn renewing(core: Arc<Core>, mut stream: UnixStream, renewal: Box<Renewal>
         .fetch_token(&renewal.app.id, TokenRequestInput::default(), fetch)
         .await
         .and_then(|_| core.token_value(&renewal.app.id));
-    Turn::Renewed(stream, renewal, stored)
+    Turn::Renewed(stream, renewal, Box::new(stored))
 }
 
 /// Writes one answer (within [`CONVERSATION`]), its bytes wiped once written.
