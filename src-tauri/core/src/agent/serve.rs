@@ -53,10 +53,11 @@ struct Renewal {
     before: Option<TokenId>,
 }
 
-/// What a request comes to: an answer at once, or a renewal first.
+/// What a request comes to: an answer at once, a renewal first, or the agent's end.
 enum Step {
-    Answer(Answer, bool),
+    Answer(Answer),
     Renew(Box<Renewal>),
+    Stop,
 }
 
 /// What a connection's task comes back to the agent's loop with.
@@ -253,9 +254,9 @@ impl Agent {
             Turn::Asked(mut stream, Ok(request)) => {
                 self.last = Instant::now();
                 match self.answer(request) {
-                    Step::Answer(answer, false) => (stream, answer),
-                    Step::Answer(answer, true) => {
-                        write_answer(&mut stream, &answer).await;
+                    Step::Answer(answer) => (stream, answer),
+                    Step::Stop => {
+                        write_answer(&mut stream, &Answer::Stopping).await;
                         return true;
                     }
                     Step::Renew(renewal) => {
@@ -282,8 +283,8 @@ impl Agent {
                 min_valid,
                 renew,
             } => self.token(app.as_deref(), env.as_deref(), min_valid, renew),
-            Request::Status => Step::Answer(Answer::Status(self.status()), false),
-            Request::Stop => Step::Answer(Answer::Stopping, true),
+            Request::Status => Step::Answer(Answer::Status(self.status())),
+            Request::Stop => Step::Stop,
         }
     }
 
@@ -308,18 +309,17 @@ impl Agent {
     /// keychain is unlocked, a renewal when it does not serve and `renew` asks for one the
     /// agent makes, else a miss that says why.
     fn token(&mut self, app: Option<&str>, env: Option<&str>, min_valid: i64, renew: bool) -> Step {
-        let answer = |answer| Step::Answer(answer, false);
         let environment = match self.core.find_environment(env) {
             Ok(environment) => environment,
-            Err(error) => return answer(self.miss(None, one_line(&error.to_string()))),
+            Err(error) => return Step::Answer(self.miss(None, one_line(&error.to_string()))),
         };
         let app = match self.core.find_app(&environment, app) {
             Ok(app) => app,
-            Err(error) => return answer(self.miss(None, one_line(&error.to_string()))),
+            Err(error) => return Step::Answer(self.miss(None, one_line(&error.to_string()))),
         };
         if environment.kind == EnvironmentKind::Production && env.is_none() {
             // `authdeck token` asks on a terminal or refuses; that is its decision, not ours.
-            return answer(self.miss(
+            return Step::Answer(self.miss(
                 None,
                 "a production app whose environment was not named".into(),
             ));
@@ -338,23 +338,23 @@ impl Agent {
                 }
                 (None, miss) => {
                     let why = miss.map_or("nothing to serve", |m| m.why());
-                    return answer(self.miss(Some(&app.id), why.into()));
+                    return Step::Answer(self.miss(Some(&app.id), why.into()));
                 }
             },
-            Err(error) => return answer(self.miss(Some(&app.id), error.to_string())),
+            Err(error) => return Step::Answer(self.miss(Some(&app.id), error.to_string())),
         };
         // What keeps the agent no wider than the unlocked keychain: nothing is handed on
         // while it is locked, and nothing is held through a lock.
         match self.core.token_locked(&meta) {
             Ok(false) => {}
-            Ok(true) => return answer(self.locked()),
+            Ok(true) => return Step::Answer(self.locked()),
             // The entry is gone (removed outside Authdeck): the command's usual way replaces it.
             Err(error) if error.code() == ErrorCode::SecretMissing => {
-                return answer(self.miss(Some(&app.id), error.to_string()));
+                return Step::Answer(self.miss(Some(&app.id), error.to_string()));
             }
             Err(error) => {
                 self.held.clear();
-                return answer(self.miss(None, error.to_string()));
+                return Step::Answer(self.miss(None, error.to_string()));
             }
         }
         let value = match self.held.get(&app.id) {
@@ -365,9 +365,11 @@ impl Agent {
                     value
                 }
                 Ok(_) => {
-                    return answer(self.miss(Some(&app.id), "the token was just replaced".into()));
+                    return Step::Answer(
+                        self.miss(Some(&app.id), "the token was just replaced".into()),
+                    );
                 }
-                Err(error) => return answer(self.miss(Some(&app.id), error.to_string())),
+                Err(error) => return Step::Answer(self.miss(Some(&app.id), error.to_string())),
             },
         };
         self.served += 1;
@@ -375,7 +377,7 @@ impl Agent {
             "served the token of “{}” in “{}”.",
             app.display_name, environment.name
         ));
-        answer(Answer::Token(Box::new(Served {
+        Step::Answer(Answer::Token(Box::new(Served {
             environment,
             app,
             meta,

@@ -128,23 +128,36 @@ fn serving(
     (socket, quitting, thread)
 }
 
-fn token_of(app: &str) -> Request {
-    Request::Token {
-        app: Some(app.into()),
-        env: Some("Local".into()),
-        min_valid: 60,
-        renew: false,
-    }
-}
-
-/// A request for a token valid `min_valid` more seconds, renewed by the agent if need be.
-fn renewed_token_of(app: &str, min_valid: i64) -> Request {
+/// A request for `app`'s token in "Local", valid `min_valid` more seconds, and renewed by the
+/// agent if need be when `renew`.
+fn token_request(app: &str, min_valid: i64, renew: bool) -> Request {
     Request::Token {
         app: Some(app.into()),
         env: Some("Local".into()),
         min_valid,
-        renew: true,
+        renew,
     }
+}
+
+fn token_of(app: &str) -> Request {
+    token_request(app, 60, false)
+}
+
+/// A request for a token valid `min_valid` more seconds, renewed by the agent if need be.
+fn renewed_token_of(app: &str, min_valid: i64) -> Request {
+    token_request(app, min_valid, true)
+}
+
+/// The token endpoint's `n`-th answer: "-agent-token-n", valid an hour, so each renewal is
+/// told from the one before.
+fn numbered_token(n: usize) -> Reply {
+    Reply::Answer(
+        200,
+        "application/json",
+        format!(
+            r#"{{"access_token": "-agent-token-{n}", "token_type": "Bearer", "expires_in": 3600}}"#
+        ),
+    )
 }
 
 /// Asks the agent to stop, and checks it did: it answered, ended, and took its socket along.
@@ -272,26 +285,11 @@ fn a_status_without_who_serves_is_a_cli_agents_and_the_desktops_has_no_idle_limi
 
 #[test]
 fn a_token_that_no_longer_serves_is_renewed_when_asked_and_a_miss_when_not() {
-    // The n-th request gets "-agent-token-n": each renewal is told from the one before.
     let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = Arc::clone(&asked);
-    let served = stored_from(move |_| {
-        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-        Reply::Answer(
-            200,
-            "application/json",
-            format!(
-                r#"{{"access_token": "-agent-token-{n}", "token_type": "Bearer", "expires_in": 3600}}"#
-            ),
-        )
-    });
+    let served = stored_from(move |_| numbered_token(counter.fetch_add(1, Ordering::SeqCst) + 1));
     let (socket, _quitting, thread) = serving(&served);
-    let longer = Request::Token {
-        app: Some("Billing sync".into()),
-        env: Some("Local".into()),
-        min_valid: 3601,
-        renew: false,
-    };
+    let longer = token_request("Billing sync", 3601, false);
     let Some(Answer::Miss { why }) = talk(&socket, &longer, WAIT) else {
         panic!("not a miss without renew");
     };
@@ -440,13 +438,7 @@ fn a_renewal_at_the_provider_holds_up_no_other_request() {
     let (counter, held_by) = (Arc::clone(&asked), Arc::clone(&gate));
     let served = stored_from(move |_| {
         let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-        let token = Reply::Answer(
-            200,
-            "application/json",
-            format!(
-                r#"{{"access_token": "-agent-token-{n}", "token_type": "Bearer", "expires_in": 3600}}"#
-            ),
-        );
+        let token = numbered_token(n);
         if n == 1 {
             token
         } else {
