@@ -460,10 +460,16 @@ fn a_renewal_at_the_provider_holds_up_no_other_request() {
     }
 
     // While it waits there: the stored token (still valid for a minute) is served, the status
-    // answers, and a client that connects and sends nothing holds up neither.
+    // answers, and a client that connects first and sends nothing holds up neither. The agent
+    // gives such a client 2 s to send its request; waiting for it would take longer than this
+    // request is given (1 s, for an answer from memory).
     let silent = std::os::unix::net::UnixStream::connect(&socket).unwrap();
-    let Some(Answer::Token(cached)) = talk(&socket, &token_of("Billing sync"), WAIT) else {
-        panic!("the stored token was not served during the renewal");
+    let Some(Answer::Token(cached)) =
+        talk(&socket, &token_of("Billing sync"), Duration::from_secs(1))
+    else {
+        panic!(
+            "the stored token was not served during the renewal, or not before the silent client's 2 s"
+        );
     };
     assert_eq!(
         (cached.value.expose(), cached.renewed),
